@@ -1,0 +1,1 @@
+//! ecsim: a discrete-event simulator of AWS ECS-style cluster scheduling and capacity.
