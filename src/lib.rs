@@ -1,1 +1,3 @@
 //! ecsim: a discrete-event simulator of AWS ECS-style cluster scheduling and capacity.
+
+pub mod catalog;

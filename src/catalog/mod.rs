@@ -1,0 +1,22 @@
+//! Static facts about AWS capacity and prices, and the billing arithmetic over them.
+//!
+//! This module is pure: nothing here reads files, clocks or the network. A user catalog is
+//! passed in as a string so the caller owns I/O. The engine does not depend on it; the cost
+//! model and scenario loader do.
+//!
+//! Provenance of every figure lives next to it in `instances.toml`. Values the sources do
+//! not pin down (EC2 Spot discount, OS-visible memory fraction, some trunking limits) are
+//! settings in that file with their defaults stated there.
+
+mod billing;
+mod fargate;
+mod instances;
+mod prices;
+
+pub use billing::{
+    EC2_LINUX_MINIMUM_MS, FARGATE_LINUX_MINIMUM_MS, FARGATE_WINDOWS_MINIMUM_MS, FargatePlatform,
+    ec2_instance_cost, fargate_task_cost,
+};
+pub use fargate::{FargateOs, FargateSize, FargateSizeError, round_fargate, valid_fargate_sizes};
+pub use instances::{Arch, DEFAULT_OS_MEMORY_FRACTION, InstanceType};
+pub use prices::{CatalogError, Ec2Os, Ec2Settings, FargateRates, PriceCatalog};
