@@ -1,3 +1,41 @@
-//! ecsim: a discrete-event simulator of AWS ECS-style cluster scheduling and capacity.
+//! # ecsim
+//!
+//! A discrete-event simulator of AWS ECS-style cluster scheduling and capacity.
+//!
+//! ## The model
+//! A simulated clock (integer milliseconds, [`time::SimTime`]) drives task arrivals from
+//! services and job streams against EC2 instance pools and Fargate. Placement follows ECS:
+//! resources, then constraints, then strategies in order ([`placement`]). Tasks go through
+//! PROVISIONING, PENDING and RUNNING with startup latency built from its parts (ENI attach,
+//! image pull, container start), and are billed as AWS bills ([`catalog`]).
+//!
+//! ## Layers, lowest first
+//! `time`, `rng`, `stats`, `query`, `catalog`, `workload` → `engine` → `model` →
+//! `placement` → `metrics` → `sim` → `scenario`, `report`, `cli`. A layer uses only those
+//! below it: the engine never sees ECS, and only `scenario`, `report` and the binary touch
+//! files.
+//!
+//! ## Same-time rule
+//! Events due at the same millisecond run by class: window start, failures, task exits,
+//! instance registrations, tasks reaching RUNNING, arrivals, placement retries, scaling,
+//! samples; within a class, in scheduling order (see [`sim::events`]).
+//!
+//! ## Randomness
+//! One master seed per run, split into a stream per random source ([`rng`]), so changing a
+//! strategy or the cluster never changes the sampled workload.
+//!
+//! ## Deliberately left out
+//! GPU resources, container-level (as opposed to task-level) reservations, and the ECS
+//! API's rate limits other than Fargate's concurrent-task quota.
 
 pub mod catalog;
+pub mod engine;
+pub mod metrics;
+pub mod model;
+pub mod placement;
+pub mod query;
+pub mod rng;
+pub mod sim;
+pub mod stats;
+pub mod time;
+pub mod workload;

@@ -1,0 +1,9 @@
+//! What a run reports. The simulation hands rows to a [`Recorder`] (tasks as they stop,
+//! samples at each interval, trace lines) and returns a [`Summary`]; turning those into
+//! files is the edge's job (`report`).
+
+mod recorder;
+mod summary;
+
+pub use recorder::{NullRecorder, Recorder, SampleRow, ServiceSample, TaskRow};
+pub use summary::{CostSummary, InstanceSummary, LatencySummary, Summary, TaskCounts, Utilization};

@@ -1,0 +1,69 @@
+//! The sink the simulation reports to, and the rows it reports.
+
+use crate::time::SimTime;
+
+/// One task, as it stopped or as the run left it. Borrowed so reporting costs no
+/// allocation in the event loop.
+#[derive(Clone, Copy, Debug)]
+pub struct TaskRow<'a> {
+    pub task_id: u64,
+    /// "service" or "job".
+    pub origin_kind: &'static str,
+    pub origin: &'a str,
+    pub task_definition: &'a str,
+    pub launch_type: &'static str,
+    /// Capacity provider name, empty for a plain launch type.
+    pub capacity_provider: &'a str,
+    pub instance: &'a str,
+    pub availability_zone: &'a str,
+    pub cpu: u32,
+    pub memory: u32,
+    pub created: SimTime,
+    pub placed: Option<SimTime>,
+    pub pull_started: Option<SimTime>,
+    pub running: Option<SimTime>,
+    pub stopped: Option<SimTime>,
+    pub last_status: &'static str,
+    pub stop_reason: &'static str,
+    pub cost_usd: f64,
+}
+
+/// One service's line in a sample.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct ServiceSample {
+    pub desired: u32,
+    pub running: u32,
+}
+
+/// The cluster at one sample instant.
+#[derive(Clone, Copy, Debug)]
+pub struct SampleRow<'a> {
+    pub time: SimTime,
+    pub running_tasks: u32,
+    /// Tasks not yet RUNNING: PROVISIONING (including waiting for capacity) and PENDING.
+    pub pending_tasks: u32,
+    /// EC2 instances launching, active or draining.
+    pub instances: u32,
+    pub cpu_reserved_fraction: f64,
+    pub memory_reserved_fraction: f64,
+    pub cost_usd: f64,
+    /// In `SimConfig::services` order.
+    pub services: &'a [ServiceSample],
+}
+
+/// Receives what the simulation reports while it runs. Every method defaults to doing
+/// nothing, so a recorder implements only what it keeps.
+pub trait Recorder {
+    fn task(&mut self, _row: &TaskRow<'_>) {}
+    fn sample(&mut self, _row: &SampleRow<'_>) {}
+    /// Whether to build narrated trace lines at all (they cost formatting).
+    fn tracing(&self) -> bool {
+        false
+    }
+    fn trace(&mut self, _at: SimTime, _line: &str) {}
+}
+
+/// Keeps nothing: for benchmarks and sweeps that only want the summary.
+pub struct NullRecorder;
+
+impl Recorder for NullRecorder {}

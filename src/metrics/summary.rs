@@ -1,0 +1,65 @@
+//! The headline numbers of one run, in the shape `summary.json` takes.
+
+use serde::Serialize;
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Summary {
+    pub scenario: String,
+    pub seed: u64,
+    /// Length of the measured window (horizon minus warm-up), seconds.
+    pub sim_time_s: f64,
+    pub warmup_s: f64,
+    pub events_processed: u64,
+    pub tasks: TaskCounts,
+    pub utilization: Utilization,
+    pub pending_time_s: LatencySummary,
+    pub cost_usd: CostSummary,
+    pub instances: InstanceSummary,
+}
+
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct TaskCounts {
+    /// Tasks created in the window (arrivals and service launches).
+    pub created: u64,
+    /// Tasks that reached RUNNING in the window.
+    pub started: u64,
+    /// Jobs whose essential container exited in the window.
+    pub completed: u64,
+    /// Standalone tasks RunTask could not place (RESOURCE:* and friends) in the window.
+    pub rejected: u64,
+    /// Tasks still PROVISIONING or PENDING when the run ended.
+    pub pending_at_end: u64,
+    /// Tasks still RUNNING when the run ended.
+    pub running_at_end: u64,
+}
+
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct Utilization {
+    /// Reserved over registered CPU of EC2 instances, integrated over the window.
+    pub cpu_reserved_mean: f64,
+    pub memory_reserved_mean: f64,
+}
+
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct LatencySummary {
+    pub count: u64,
+    pub mean: f64,
+    pub p50: f64,
+    pub p95: f64,
+    pub p99: f64,
+    pub max: f64,
+}
+
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct CostSummary {
+    pub total: f64,
+    pub ec2: f64,
+    pub fargate: f64,
+}
+
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct InstanceSummary {
+    /// Time-weighted mean count of billed EC2 instances (launching, active, draining).
+    pub mean: f64,
+    pub peak: u32,
+}

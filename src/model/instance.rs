@@ -1,0 +1,94 @@
+//! Container instances: what ECS registered for them and what is left.
+
+use super::ids::{AzId, InstanceId, PoolId};
+use crate::time::SimTime;
+
+/// An instance type as the cluster sees it (resolved from the catalog or a custom type).
+#[derive(Clone, Debug)]
+pub struct InstanceTypeSpec {
+    pub name: String,
+    pub arch: &'static str,
+    /// Registered CPU units: vCPU × 1024.
+    pub cpu_units: u32,
+    /// Registered memory, MiB: what the OS reports, less ECS_RESERVED_MEMORY.
+    pub memory_mib: u32,
+    /// awsvpc tasks it can hold: ENIs − 1, or the trunk's branch ENIs when trunking.
+    pub awsvpc_task_limit: u32,
+    pub price_per_hour: f64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InstanceState {
+    /// Booting; registers with the cluster when its launch time has passed.
+    Launching,
+    /// Takes new tasks.
+    Active,
+    /// Takes no new tasks; its service tasks are being replaced elsewhere.
+    Draining,
+    Terminated,
+}
+
+impl InstanceState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InstanceState::Launching => "LAUNCHING",
+            InstanceState::Active => "ACTIVE",
+            InstanceState::Draining => "DRAINING",
+            InstanceState::Terminated => "TERMINATED",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Instance {
+    pub id: InstanceId,
+    /// `i-` followed by a zero-padded sequence number, for traces and tasks.csv.
+    pub ec2_instance_id: String,
+    pub pool: PoolId,
+    pub az: AzId,
+    pub state: InstanceState,
+    pub spot: bool,
+    pub cpu_total: u32,
+    pub memory_total: u32,
+    pub cpu_free: u32,
+    pub memory_free: u32,
+    pub eni_total: u32,
+    pub eni_free: u32,
+    /// Static host ports in use; small, so a Vec beats a set.
+    pub ports_used: Vec<u16>,
+    /// Tasks holding resources here (any state before STOPPED).
+    pub task_count: u32,
+    /// Tasks that are not daemon tasks: an instance is empty for scale-in when this is 0.
+    pub non_daemon_tasks: u32,
+    /// A random rank fixed at launch: the final tie-break between otherwise equal
+    /// candidates, so ties resolve randomly yet reproducibly and in O(log n).
+    pub rank: u32,
+    pub launched_at: SimTime,
+    pub registered_at: SimTime,
+    pub terminated_at: Option<SimTime>,
+    pub price_per_hour: f64,
+    /// Interned value of each spread attribute (indexed by spread key).
+    pub attribute_values: Vec<u32>,
+    /// Task definitions whose image this instance has pulled (bitset by TaskDefId).
+    pub cached_images: Vec<u64>,
+}
+
+impl Instance {
+    pub fn has_image(&self, taskdef: usize) -> bool {
+        self.cached_images
+            .get(taskdef / 64)
+            .is_some_and(|word| word & (1u64 << (taskdef % 64)) != 0)
+    }
+
+    pub fn cache_image(&mut self, taskdef: usize) {
+        let word = taskdef / 64;
+        if self.cached_images.len() <= word {
+            self.cached_images.resize(word + 1, 0);
+        }
+        self.cached_images[word] |= 1u64 << (taskdef % 64);
+    }
+
+    pub fn ports_free(&self, ports: &[u16]) -> bool {
+        ports.iter().all(|p| !self.ports_used.contains(p))
+    }
+}

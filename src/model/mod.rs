@@ -1,0 +1,19 @@
+//! The ECS vocabulary as runtime types: task definitions, instances and pools, the cluster
+//! with its placement indexes, tasks, services and job streams.
+//!
+//! These are validated, resolved forms (names already looked up, sizes already rounded);
+//! the `scenario` module builds them from files. Nothing here does I/O.
+
+pub mod cluster;
+pub mod ids;
+pub mod instance;
+pub mod spec;
+pub mod task;
+pub mod taskdef;
+
+pub use cluster::Cluster;
+pub use ids::*;
+pub use instance::{Instance, InstanceState, InstanceTypeSpec};
+pub use spec::*;
+pub use task::{Origin, StopReason, Task, TaskState, Target};
+pub use taskdef::{NetworkMode, TaskDef};

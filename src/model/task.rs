@@ -1,0 +1,158 @@
+//! Tasks and their lifecycle states.
+
+use super::ids::{AzId, InstanceId, JobId, PoolId, ServiceId, TaskDefId};
+use crate::catalog::FargateSize;
+use crate::time::{SimDuration, SimTime};
+
+/// The ECS lifecycle, reduced to the states that take time in the model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TaskState {
+    /// Waiting for capacity, then for ENI/Fargate provisioning.
+    Provisioning,
+    /// Image pull and container start.
+    Pending,
+    Running,
+    /// Deregistering or draining before the stop.
+    Stopping,
+    Stopped,
+}
+
+impl TaskState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskState::Provisioning => "PROVISIONING",
+            TaskState::Pending => "PENDING",
+            TaskState::Running => "RUNNING",
+            TaskState::Stopping => "STOPPING",
+            TaskState::Stopped => "STOPPED",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    Service(ServiceId),
+    Job(JobId),
+}
+
+/// Where a task was sent: an EC2 instance (directly or through a pool's capacity
+/// provider) or Fargate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// `launchType = EC2`: any instance of the cluster.
+    Ec2,
+    /// A capacity provider backed by one pool.
+    Pool(PoolId),
+    Fargate { spot: bool },
+}
+
+impl Target {
+    pub fn launch_type(self) -> &'static str {
+        match self {
+            Target::Ec2 | Target::Pool(_) => "EC2",
+            Target::Fargate { .. } => "FARGATE",
+        }
+    }
+    pub fn is_fargate(self) -> bool {
+        matches!(self, Target::Fargate { .. })
+    }
+}
+
+/// Why a task stopped, as ECS's stop codes say it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StopReason {
+    /// The essential container exited (a job finished).
+    EssentialContainerExited,
+    /// RunTask could not place it (RESOURCE:CPU and friends).
+    PlacementFailed(RejectReason),
+    /// Still alive when the run ended.
+    HorizonReached,
+    /// The service scheduler stopped it (scale-in, deployment).
+    ServiceScheduler,
+    /// Crashed after RUNNING.
+    TaskFailed,
+    /// Stopped by failing health checks while hung.
+    HealthCheckFailed,
+    /// Its instance failed or was terminated.
+    InstanceFailed,
+    /// Spot capacity reclaimed.
+    SpotInterruption,
+    /// Its AZ went down.
+    AzOutage,
+    /// A scheduled action in the scenario stopped it.
+    UserInitiated,
+}
+
+/// Why RunTask or the scheduler could not place a task, with ECS's failure reasons.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RejectReason {
+    Cpu,
+    Memory,
+    Ports,
+    Eni,
+    /// The subnet has no free address for another awsvpc task.
+    SubnetIps,
+    /// Resources fit somewhere, but no such instance satisfies the placement constraints.
+    Constraint,
+    /// No ACTIVE instance is eligible at all.
+    NoInstances,
+    /// Fargate's concurrent-task quota is used up.
+    FargateQuota,
+}
+
+impl RejectReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RejectReason::Cpu => "RESOURCE:CPU",
+            RejectReason::Memory => "RESOURCE:MEMORY",
+            RejectReason::Ports => "RESOURCE:PORTS",
+            RejectReason::Eni => "RESOURCE:ENI",
+            RejectReason::SubnetIps => "RESOURCE:IP",
+            RejectReason::Constraint => "CONSTRAINT",
+            RejectReason::NoInstances => "MISSING",
+            RejectReason::FargateQuota => "LIMIT:FARGATE",
+        }
+    }
+}
+
+impl StopReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StopReason::EssentialContainerExited => "EssentialContainerExited",
+            StopReason::PlacementFailed(r) => r.as_str(),
+            StopReason::HorizonReached => "HorizonReached",
+            StopReason::ServiceScheduler => "ServiceSchedulerInitiated",
+            StopReason::TaskFailed => "TaskFailedToStart",
+            StopReason::HealthCheckFailed => "HealthCheckFailed",
+            StopReason::InstanceFailed => "InstanceFailed",
+            StopReason::SpotInterruption => "SpotInterruption",
+            StopReason::AzOutage => "AvailabilityZoneOutage",
+            StopReason::UserInitiated => "UserInitiated",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Task {
+    /// Unique within a run, in creation order.
+    pub id: u64,
+    /// Bumped when the slot is reused, so stale events for an earlier task are ignored.
+    pub generation: u32,
+    pub origin: Origin,
+    pub task_def: TaskDefId,
+    pub target: Target,
+    /// Which of its origin's targets (capacity providers) the task was given.
+    pub target_index: u16,
+    pub state: TaskState,
+    pub instance: Option<InstanceId>,
+    pub az: Option<AzId>,
+    pub fargate_size: Option<FargateSize>,
+    pub created_at: SimTime,
+    pub placed_at: Option<SimTime>,
+    pub pull_started_at: Option<SimTime>,
+    pub running_at: Option<SimTime>,
+    pub stopped_at: Option<SimTime>,
+    /// How long a job runs once RUNNING, drawn at arrival from the job's own stream.
+    pub run_time: Option<SimDuration>,
+    pub stop_reason: Option<StopReason>,
+}

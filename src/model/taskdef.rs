@@ -1,0 +1,54 @@
+//! Task definitions: what a task reserves and how it is networked.
+
+use crate::catalog::{FargatePlatform, FargateSize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NetworkMode {
+    /// One ENI per task: limited by the instance's ENIs and the subnet's free addresses.
+    Awsvpc,
+    /// Docker bridge: static host ports conflict; dynamic ports (0) do not.
+    Bridge,
+    /// Host networking: every container port is a host port.
+    Host,
+    None,
+}
+
+impl NetworkMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NetworkMode::Awsvpc => "awsvpc",
+            NetworkMode::Bridge => "bridge",
+            NetworkMode::Host => "host",
+            NetworkMode::None => "none",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct TaskDef {
+    pub family: String,
+    /// CPU units reserved (1024 per vCPU).
+    pub cpu: u32,
+    /// Memory reserved, MiB.
+    pub memory: u32,
+    pub network_mode: NetworkMode,
+    /// Static host ports the task binds on its instance (bridge/host modes only).
+    pub host_ports: Vec<u16>,
+    pub ec2_compatible: bool,
+    pub fargate_compatible: bool,
+    /// Compressed image size, MB: pull time is size / throughput.
+    pub image_size_mb: f64,
+    /// The size Fargate bills and runs, rounded up from cpu/memory; `None` if the task
+    /// definition is not Fargate-compatible.
+    pub fargate_size: Option<FargateSize>,
+    /// `runtimePlatform`: what Fargate bills it as (x86 or ARM Linux, or Windows).
+    pub platform: FargatePlatform,
+    /// Ephemeral storage requested, GiB (Fargate bills what exceeds the included 20).
+    pub ephemeral_storage_gib: u32,
+}
+
+impl TaskDef {
+    pub fn uses_eni(&self) -> bool {
+        self.network_mode == NetworkMode::Awsvpc
+    }
+}

@@ -1,0 +1,27 @@
+//! binpack: the instance with the least of the named resource left after placing, so
+//! fewer instances carry the load.
+
+use super::PlacementRequest;
+use crate::model::cluster::IndexKey;
+use crate::model::{Cluster, InstanceId, Resource};
+
+pub(super) fn free(cluster: &Cluster, id: InstanceId, resource: Resource) -> u32 {
+    let inst = cluster.instance(id);
+    match resource {
+        Resource::Cpu => inst.cpu_free,
+        Resource::Memory => inst.memory_free,
+    }
+}
+
+/// ACTIVE instances with at least the requested amount free, least free first.
+pub(super) fn candidates<'c>(
+    cluster: &'c Cluster,
+    resource: Resource,
+    request: &PlacementRequest<'_>,
+) -> impl Iterator<Item = IndexKey> + 'c {
+    let (cpu_index, needed) = match resource {
+        Resource::Cpu => (true, request.cpu),
+        Resource::Memory => (false, request.memory),
+    };
+    cluster.by_free(cpu_index).range((needed, 0, 0)..).copied()
+}

@@ -1,0 +1,111 @@
+//! The filters: resources first (what RunTask reports as RESOURCE:*), then the placement
+//! constraints, which may leave no candidate at all.
+
+use super::Ctx;
+use crate::model::cluster::Cluster;
+use crate::model::task::RejectReason;
+use crate::model::{Instance, InstanceId, PlacementConstraint};
+use crate::query::QuerySubject;
+
+/// The resource checks in ECS's order; the first that fails names the reason.
+fn first_shortfall(ctx: &Ctx<'_>, inst: &Instance) -> Option<RejectReason> {
+    let r = ctx.request;
+    if r.pool.is_some_and(|p| p != inst.pool) {
+        return Some(RejectReason::NoInstances);
+    }
+    if inst.cpu_free < r.cpu {
+        return Some(RejectReason::Cpu);
+    }
+    if inst.memory_free < r.memory {
+        return Some(RejectReason::Memory);
+    }
+    if !inst.ports_free(r.host_ports) {
+        return Some(RejectReason::Ports);
+    }
+    if r.awsvpc {
+        if inst.eni_free == 0 {
+            return Some(RejectReason::Eni);
+        }
+        if !ctx.cluster.subnet_has_ip(inst.az) {
+            return Some(RejectReason::SubnetIps);
+        }
+    }
+    None
+}
+
+pub(super) fn fits(ctx: &Ctx<'_>, id: InstanceId) -> bool {
+    first_shortfall(ctx, ctx.cluster.instance(id)).is_none()
+}
+
+pub(super) fn allowed(ctx: &Ctx<'_>, id: InstanceId) -> bool {
+    let placement = ctx.request.placement;
+    placement.constraints.iter().all(|c| match c {
+        PlacementConstraint::DistinctInstance => {
+            ctx.cluster.group(placement.group).per_instance[id.index()] == 0
+        }
+        PlacementConstraint::MemberOf(expr) => expr.evaluate(&InstanceSubject {
+            cluster: ctx.cluster,
+            id,
+        }),
+    })
+}
+
+/// Why no ACTIVE instance took the task: the resource that stopped the instance that got
+/// furthest through the checks, or the constraints if some instance had the resources.
+pub(super) fn reject_reason(ctx: &Ctx<'_>) -> RejectReason {
+    let stage = |r: RejectReason| match r {
+        RejectReason::NoInstances => 0,
+        RejectReason::Cpu => 1,
+        RejectReason::Memory => 2,
+        RejectReason::Ports => 3,
+        RejectReason::Eni => 4,
+        RejectReason::SubnetIps => 5,
+        _ => 6,
+    };
+    let mut furthest = RejectReason::NoInstances;
+    for &id in ctx.cluster.active() {
+        let reason = match first_shortfall(ctx, ctx.cluster.instance(id)) {
+            Some(r) => r,
+            None => RejectReason::Constraint,
+        };
+        if stage(reason) > stage(furthest) {
+            furthest = reason;
+        }
+    }
+    furthest
+}
+
+/// An instance as the cluster query language sees it.
+pub struct InstanceSubject<'a> {
+    pub cluster: &'a Cluster,
+    pub id: InstanceId,
+}
+
+impl QuerySubject for InstanceSubject<'_> {
+    fn attribute(&self, name: &str) -> Option<&str> {
+        let inst = self.cluster.instance(self.id);
+        self.cluster.attribute_of(inst.pool, inst.az, name)
+    }
+    fn ec2_instance_id(&self) -> &str {
+        &self.cluster.instance(self.id).ec2_instance_id
+    }
+    fn running_tasks_count(&self) -> u32 {
+        self.cluster.instance(self.id).task_count
+    }
+    fn has_task_group(&self, group: &str) -> bool {
+        self.cluster
+            .group_names
+            .iter()
+            .position(|g| g == group)
+            .is_some_and(|g| self.cluster.groups[g].per_instance[self.id.index()] > 0)
+    }
+    fn agent_connected(&self) -> bool {
+        true
+    }
+    fn agent_version(&self) -> &str {
+        "1.88.0"
+    }
+    fn registered_at_ms(&self) -> u64 {
+        self.cluster.instance(self.id).registered_at.0
+    }
+}

@@ -1,0 +1,186 @@
+//! Task placement as ECS does it: filter the instances that fit (CPU, memory, host ports,
+//! ENIs, subnet addresses), keep those the constraints allow, then rank the survivors by
+//! the strategies in order, each later strategy breaking the earlier ones' ties. Ties that
+//! survive every strategy go to the instance with the lowest random rank (fixed per
+//! instance at launch), a reproducible random tie-break.
+//!
+//! A decision is pure: it reads the cluster and returns an instance or ECS's failure
+//! reason; the caller applies it. The first strategy picks an index to walk (free CPU or
+//! memory for binpack, tasks per instance for spread by instance, AZ or attribute levels
+//! for spread by attribute), so a decision costs O(log n) plus the run of tied entries,
+//! not a scan of the cluster.
+
+mod binpack;
+mod constraints;
+mod explain;
+pub mod providers;
+mod random;
+mod spread;
+
+pub use explain::explain;
+
+use crate::model::cluster::IndexKey;
+use crate::model::{
+    Cluster, InstanceId, Placement, PlacementStrategy, PoolId, SpreadField, task::RejectReason,
+};
+use crate::rng::StreamRng;
+use rand::Rng;
+use std::cmp::Ordering;
+
+/// What the task needs from an instance, and the rules it is placed by.
+#[derive(Clone, Copy, Debug)]
+pub struct PlacementRequest<'a> {
+    pub cpu: u32,
+    pub memory: u32,
+    pub host_ports: &'a [u16],
+    pub awsvpc: bool,
+    /// Only instances of this pool (a capacity provider's Auto Scaling group).
+    pub pool: Option<PoolId>,
+    pub placement: &'a Placement,
+}
+
+/// Chooses an instance for the task, or says why none will do.
+pub fn place(
+    cluster: &Cluster,
+    request: &PlacementRequest<'_>,
+    rng: &mut StreamRng,
+) -> Result<InstanceId, RejectReason> {
+    let uses_random = request
+        .placement
+        .strategies
+        .contains(&PlacementStrategy::Random);
+    let ctx = Ctx {
+        cluster,
+        request,
+        nonce: if uses_random { rng.random() } else { 0 },
+    };
+    let chosen = match request.placement.strategies.split_first() {
+        None => random::pick(&ctx, &|_| true, rng),
+        Some((first, rest)) => choose(&ctx, *first, rest, &|_| true, rng),
+    };
+    chosen.ok_or_else(|| constraints::reject_reason(&ctx))
+}
+
+struct Ctx<'a> {
+    cluster: &'a Cluster,
+    request: &'a PlacementRequest<'a>,
+    /// Per-decision salt for the random strategy's key when it follows another strategy.
+    nonce: u64,
+}
+
+impl Ctx<'_> {
+    fn feasible(&self, id: InstanceId) -> bool {
+        constraints::fits(self, id) && constraints::allowed(self, id)
+    }
+
+    /// The strategy's ranking key for an instance: lower ranks first.
+    fn key(&self, strategy: PlacementStrategy, id: InstanceId) -> u64 {
+        match strategy {
+            PlacementStrategy::Binpack(resource) => {
+                u64::from(binpack::free(self.cluster, id, resource))
+            }
+            PlacementStrategy::Spread(field) => u64::from(spread::count(self, field, id)),
+            PlacementStrategy::Random => random::key(self.nonce, id),
+        }
+    }
+
+    fn compare(&self, rules: &[PlacementStrategy], a: InstanceId, b: InstanceId) -> Ordering {
+        rules
+            .iter()
+            .map(|rule| self.key(*rule, a).cmp(&self.key(*rule, b)))
+            .find(|o| o.is_ne())
+            .unwrap_or(Ordering::Equal)
+    }
+}
+
+type Filter<'f> = &'f dyn Fn(InstanceId) -> bool;
+
+fn choose(
+    ctx: &Ctx<'_>,
+    first: PlacementStrategy,
+    rest: &[PlacementStrategy],
+    filter: Filter<'_>,
+    rng: &mut StreamRng,
+) -> Option<InstanceId> {
+    match first {
+        PlacementStrategy::Random => random::pick(ctx, filter, rng),
+        PlacementStrategy::Binpack(resource) => best_of_first_run(
+            ctx,
+            binpack::candidates(ctx.cluster, resource, ctx.request),
+            rest,
+            filter,
+        ),
+        PlacementStrategy::Spread(SpreadField::InstanceId) => {
+            match spread::instance_candidates(ctx) {
+                Some(walk) => best_of_first_run(ctx, walk, rest, filter),
+                None => scan_best(ctx, first, rest, filter),
+            }
+        }
+        PlacementStrategy::Spread(SpreadField::Attribute(key)) => {
+            spread::by_levels(ctx, key, filter, &mut |level_filter| match rest.split_first() {
+                None => random::pick(ctx, level_filter, rng),
+                Some((next, after)) => choose(ctx, *next, after, level_filter, rng),
+            })
+        }
+    }
+}
+
+/// Walks an index in ascending (key, rank, id) order. The first feasible entry fixes the
+/// best primary key; the rest of its run of equal keys is ranked by the later strategies.
+fn best_of_first_run(
+    ctx: &Ctx<'_>,
+    walk: impl Iterator<Item = IndexKey>,
+    rest: &[PlacementStrategy],
+    filter: Filter<'_>,
+) -> Option<InstanceId> {
+    let mut best: Option<(u32, InstanceId)> = None;
+    for (primary, _rank, raw_id) in walk {
+        if let Some((best_primary, _)) = best {
+            if primary != best_primary {
+                break;
+            }
+        }
+        let id = InstanceId(raw_id);
+        if !filter(id) || !ctx.feasible(id) {
+            continue;
+        }
+        match best {
+            None if rest.is_empty() => return Some(id),
+            None => best = Some((primary, id)),
+            Some((p, current)) => {
+                if ctx.compare(rest, id, current) == Ordering::Less {
+                    best = Some((p, id));
+                }
+            }
+        }
+    }
+    best.map(|(_, id)| id)
+}
+
+/// The exact lexicographic best over every ACTIVE instance: the fallback when no index
+/// serves the first strategy.
+fn scan_best(
+    ctx: &Ctx<'_>,
+    first: PlacementStrategy,
+    rest: &[PlacementStrategy],
+    filter: Filter<'_>,
+) -> Option<InstanceId> {
+    let rank = |id: InstanceId| {
+        let inst = ctx.cluster.instance(id);
+        (inst.rank, id.0)
+    };
+    ctx.cluster
+        .active()
+        .iter()
+        .copied()
+        .filter(|id| filter(*id) && ctx.feasible(*id))
+        .min_by(|a, b| {
+            ctx.key(first, *a)
+                .cmp(&ctx.key(first, *b))
+                .then_with(|| ctx.compare(rest, *a, *b))
+                .then_with(|| rank(*a).cmp(&rank(*b)))
+        })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,42 @@
+//! random: any feasible instance, uniformly.
+
+use super::{Ctx, Filter};
+use crate::model::InstanceId;
+use crate::rng::StreamRng;
+use rand::Rng;
+
+/// Draws before scanning: when most instances are feasible a few draws find one in O(1).
+const REJECTION_TRIES: usize = 32;
+
+pub(super) fn pick(ctx: &Ctx<'_>, filter: Filter<'_>, rng: &mut StreamRng) -> Option<InstanceId> {
+    let active = ctx.cluster.active();
+    if active.is_empty() {
+        return None;
+    }
+    for _ in 0..REJECTION_TRIES {
+        let id = active[rng.random_range(0..active.len())];
+        if filter(id) && ctx.feasible(id) {
+            return Some(id);
+        }
+    }
+    // Few feasible instances: one pass of reservoir sampling keeps the choice uniform.
+    let mut chosen = None;
+    let mut seen = 0u32;
+    for &id in active {
+        if filter(id) && ctx.feasible(id) {
+            seen += 1;
+            if rng.random_range(0..seen) == 0 {
+                chosen = Some(id);
+            }
+        }
+    }
+    chosen
+}
+
+/// A per-decision random key, for `random` after another strategy.
+pub(super) fn key(nonce: u64, id: InstanceId) -> u64 {
+    let mut z = nonce ^ u64::from(id.0).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}

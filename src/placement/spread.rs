@@ -1,0 +1,55 @@
+//! spread: even out the task group's tasks over instances, or over the values of an
+//! attribute such as the availability zone.
+
+use super::{Ctx, Filter};
+use crate::model::cluster::IndexKey;
+use crate::model::{InstanceId, SpreadField};
+
+/// Tasks of the request's group on the instance, or on the instance's attribute value.
+pub(super) fn count(ctx: &Ctx<'_>, field: SpreadField, id: InstanceId) -> u32 {
+    let group = ctx.cluster.group(ctx.request.placement.group);
+    match field {
+        SpreadField::InstanceId => group.per_instance[id.index()],
+        SpreadField::Attribute(key) => {
+            let value = ctx.cluster.instance(id).attribute_values[key];
+            group.per_attribute[key][value as usize]
+        }
+    }
+}
+
+/// ACTIVE instances, fewest tasks of the group first (when the group keeps that index).
+pub(super) fn instance_candidates<'c>(ctx: &Ctx<'c>) -> Option<impl Iterator<Item = IndexKey> + 'c> {
+    let group = ctx.cluster.group(ctx.request.placement.group);
+    group
+        .instance_index
+        .as_ref()
+        .map(|index| index.iter().copied())
+}
+
+/// Offers the attribute's values level by level, fewest tasks of the group first: `within`
+/// is asked to choose among instances whose value sits on the current level, and the first
+/// level that yields an instance wins. Levels are found without sorting or allocating.
+pub(super) fn by_levels(
+    ctx: &Ctx<'_>,
+    key: usize,
+    filter: Filter<'_>,
+    within: &mut dyn FnMut(Filter<'_>) -> Option<InstanceId>,
+) -> Option<InstanceId> {
+    let counts = &ctx.cluster.group(ctx.request.placement.group).per_attribute[key];
+    let mut floor: Option<u32> = None;
+    loop {
+        let level = counts
+            .iter()
+            .copied()
+            .filter(|c| floor.is_none_or(|f| *c > f))
+            .min()?;
+        let on_level = |id: InstanceId| {
+            let value = ctx.cluster.instance(id).attribute_values[key];
+            counts[value as usize] == level && filter(id)
+        };
+        if let Some(id) = within(&on_level) {
+            return Some(id);
+        }
+        floor = Some(level);
+    }
+}

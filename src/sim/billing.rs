@@ -1,0 +1,175 @@
+//! Cost accrual as AWS bills: each EC2 instance per second from launch to termination with
+//! a minimum per launch, each Fargate task per second from image pull start to stop with a
+//! one-minute minimum. Only the measured window is charged: a launch before the warm-up
+//! ends is billed from the window's start, without the minimum (it was met before).
+//!
+//! Running sums of live rates let `cost_so_far` answer in O(1) for the time series; the
+//! totals come from the billing functions, applied once per instance or task.
+
+use crate::catalog::{self, FargatePlatform, FargateRates, FargateSize};
+use crate::model::{Cluster, InstanceState, SimConfig};
+use crate::time::SimTime;
+
+pub(super) struct Billing {
+    ec2_closed: f64,
+    fargate_closed: f64,
+    /// Σ $/ms of live instances, and Σ rate × billing start, so the live accrual at `now`
+    /// is `rate_sum × now − rate_start_sum`.
+    ec2_rate_sum: f64,
+    ec2_rate_start_sum: f64,
+    fargate_rate_sum: f64,
+    fargate_rate_start_sum: f64,
+    pub live_instances: u32,
+    warmup: SimTime,
+    ec2_minimum_ms: u64,
+    rates: FargateRates,
+}
+
+pub struct CostTotals {
+    pub ec2: f64,
+    pub fargate: f64,
+}
+
+const MS_PER_HOUR: f64 = 3_600_000.0;
+
+impl Billing {
+    pub fn new(config: &SimConfig) -> Billing {
+        Billing {
+            ec2_closed: 0.0,
+            fargate_closed: 0.0,
+            ec2_rate_sum: 0.0,
+            ec2_rate_start_sum: 0.0,
+            fargate_rate_sum: 0.0,
+            fargate_rate_start_sum: 0.0,
+            live_instances: 0,
+            warmup: config.warmup,
+            ec2_minimum_ms: config.billing.ec2_minimum.as_millis(),
+            rates: config.fargate.rates.clone(),
+        }
+    }
+
+    fn billing_start(&self, start: SimTime) -> f64 {
+        start.max(self.warmup).0 as f64
+    }
+
+    pub fn instance_launched(&mut self, price_per_hour: f64, now: SimTime) {
+        self.live_instances += 1;
+        let rate = price_per_hour / MS_PER_HOUR;
+        self.ec2_rate_sum += rate;
+        self.ec2_rate_start_sum += rate * self.billing_start(now);
+    }
+
+    /// Closes one instance's bill at `end`; returns what it cost in the window.
+    pub fn instance_closed(&mut self, price_per_hour: f64, launched: SimTime, end: SimTime) -> f64 {
+        self.live_instances -= 1;
+        let rate = price_per_hour / MS_PER_HOUR;
+        self.ec2_rate_sum -= rate;
+        self.ec2_rate_start_sum -= rate * self.billing_start(launched);
+        let cost = self.window_cost(launched, end, |ms, minimum| {
+            catalog::ec2_instance_cost(price_per_hour, ms, minimum)
+        }, self.ec2_minimum_ms);
+        self.ec2_closed += cost;
+        cost
+    }
+
+    pub fn close_instances(&mut self, cluster: &Cluster, end: SimTime, _config: &SimConfig) {
+        for inst in &cluster.instances {
+            if inst.state != InstanceState::Terminated {
+                self.instance_closed(inst.price_per_hour, inst.launched_at, end);
+            }
+        }
+    }
+
+    pub fn fargate_rate_per_ms(
+        &self,
+        size: Option<FargateSize>,
+        platform: FargatePlatform,
+        spot: bool,
+        storage_gib: u32,
+    ) -> f64 {
+        size.map_or(0.0, |size| {
+            let hour = catalog::fargate_task_cost(
+                size,
+                platform,
+                MS_PER_HOUR as u64,
+                &self.rates,
+                spot,
+                storage_gib,
+            );
+            hour / MS_PER_HOUR
+        })
+    }
+
+    pub fn fargate_started(&mut self, rate_per_ms: f64, pull_start: SimTime) {
+        self.fargate_rate_sum += rate_per_ms;
+        self.fargate_rate_start_sum += rate_per_ms * self.billing_start(pull_start);
+    }
+
+    /// Closes a Fargate task's bill at `end`; returns its cost in the window.
+    #[allow(clippy::too_many_arguments)]
+    pub fn fargate_stopped(
+        &mut self,
+        size: Option<FargateSize>,
+        platform: FargatePlatform,
+        spot: bool,
+        storage_gib: u32,
+        pull_start: SimTime,
+        end: SimTime,
+        _warmup: SimTime,
+    ) -> f64 {
+        let Some(size) = size else { return 0.0 };
+        let rate = self.fargate_rate_per_ms(Some(size), platform, spot, storage_gib);
+        self.fargate_rate_sum -= rate;
+        self.fargate_rate_start_sum -= rate * self.billing_start(pull_start);
+        if end < pull_start {
+            // Stopped before its pull began: Fargate bills nothing.
+            return 0.0;
+        }
+        let rates = self.rates.clone();
+        let cost = self.window_cost(pull_start, end, |ms, _| {
+            catalog::fargate_task_cost(size, platform, ms, &rates, spot, storage_gib)
+        }, platform.minimum_ms());
+        self.fargate_closed += cost;
+        cost
+    }
+
+    /// Bills [start, end] clipped to the window. A run that began inside the window is
+    /// billed by `bill` with its minimum; one that began before is billed pro rata for its
+    /// in-window part, since its minimum was already met (or charged) before the window.
+    fn window_cost(
+        &self,
+        start: SimTime,
+        end: SimTime,
+        bill: impl Fn(u64, u64) -> f64,
+        minimum_ms: u64,
+    ) -> f64 {
+        if end <= self.warmup && self.warmup > SimTime::ZERO {
+            return 0.0;
+        }
+        if start >= self.warmup {
+            bill(end.since(start).as_millis(), minimum_ms)
+        } else {
+            let hourly = bill(MS_PER_HOUR as u64, 0);
+            hourly * end.since(self.warmup).as_millis() as f64 / MS_PER_HOUR
+        }
+    }
+
+    /// Cost accrued in the window up to `now`, minimums aside (they are added at close).
+    pub fn cost_so_far(&self, now: SimTime, warmup: SimTime) -> f64 {
+        let closed = self.ec2_closed + self.fargate_closed;
+        if now < warmup {
+            return closed;
+        }
+        let t = now.0 as f64;
+        let live = (self.ec2_rate_sum * t - self.ec2_rate_start_sum)
+            + (self.fargate_rate_sum * t - self.fargate_rate_start_sum);
+        closed + live.max(0.0)
+    }
+
+    pub fn totals(&self) -> CostTotals {
+        CostTotals {
+            ec2: self.ec2_closed,
+            fargate: self.fargate_closed,
+        }
+    }
+}

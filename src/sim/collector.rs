@@ -1,0 +1,142 @@
+//! Window metrics: counts, pending-time distribution and time-weighted utilization, all
+//! restricted to [warm-up, horizon].
+
+use super::billing::CostTotals;
+use crate::metrics::{
+    CostSummary, InstanceSummary, LatencySummary, Summary, TaskCounts, Utilization,
+};
+use crate::model::{Cluster, SimConfig};
+use crate::stats::LatencyHistogram;
+use crate::time::{SimDuration, SimTime};
+
+pub(super) struct Collector {
+    window_start: SimTime,
+    in_window: bool,
+    counts: TaskCounts,
+    pending: LatencyHistogram,
+    last: SimTime,
+    cpu_reserved_ms: f64,
+    cpu_registered_ms: f64,
+    memory_reserved_ms: f64,
+    memory_registered_ms: f64,
+    instance_ms: f64,
+    peak_instances: u32,
+}
+
+impl Collector {
+    pub fn new(warmup: SimTime) -> Collector {
+        Collector {
+            window_start: warmup,
+            in_window: warmup == SimTime::ZERO,
+            counts: TaskCounts::default(),
+            pending: LatencyHistogram::new(),
+            last: warmup,
+            cpu_reserved_ms: 0.0,
+            cpu_registered_ms: 0.0,
+            memory_reserved_ms: 0.0,
+            memory_registered_ms: 0.0,
+            instance_ms: 0.0,
+            peak_instances: 0,
+        }
+    }
+
+    pub fn open_window(&mut self, now: SimTime) {
+        self.in_window = true;
+        self.last = now;
+    }
+
+    /// Accumulates the cluster's state since the last event; called before each event
+    /// changes it, so the integral is exact for piecewise-constant values.
+    pub fn integrate(&mut self, now: SimTime, cluster: &Cluster, instances: u32) {
+        if !self.in_window {
+            return;
+        }
+        let dt = now.since(self.last).as_millis() as f64;
+        if dt > 0.0 {
+            self.cpu_reserved_ms += cluster.reserved_cpu as f64 * dt;
+            self.cpu_registered_ms += cluster.registered_cpu as f64 * dt;
+            self.memory_reserved_ms += cluster.reserved_memory as f64 * dt;
+            self.memory_registered_ms += cluster.registered_memory as f64 * dt;
+            self.instance_ms += f64::from(instances) * dt;
+            self.last = now;
+        }
+        self.peak_instances = self.peak_instances.max(instances);
+    }
+
+    pub fn task_created(&mut self, _now: SimTime) {
+        if self.in_window {
+            self.counts.created += 1;
+        }
+    }
+
+    pub fn task_started(&mut self, _now: SimTime, pending: SimDuration) {
+        if self.in_window {
+            self.counts.started += 1;
+            self.pending.record(pending.as_millis());
+        }
+    }
+
+    pub fn task_completed(&mut self, _now: SimTime) {
+        if self.in_window {
+            self.counts.completed += 1;
+        }
+    }
+
+    pub fn task_rejected(&mut self, _now: SimTime) {
+        if self.in_window {
+            self.counts.rejected += 1;
+        }
+    }
+
+    pub fn summary(
+        &self,
+        config: &SimConfig,
+        events: u64,
+        pending_at_end: u32,
+        running_at_end: u32,
+        cost: CostTotals,
+    ) -> Summary {
+        let window_ms = config.horizon.since(self.window_start).as_millis() as f64;
+        let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
+        let seconds = |ms: u64| ms as f64 / 1000.0;
+        let pending = &self.pending;
+        let pending_time_s = if pending.is_empty() {
+            LatencySummary::default()
+        } else {
+            LatencySummary {
+                count: pending.count(),
+                mean: pending.mean() / 1000.0,
+                p50: seconds(pending.quantile(0.50)),
+                p95: seconds(pending.quantile(0.95)),
+                p99: seconds(pending.quantile(0.99)),
+                max: seconds(pending.max()),
+            }
+        };
+        Summary {
+            scenario: config.name.clone(),
+            seed: config.seed,
+            sim_time_s: window_ms / 1000.0,
+            warmup_s: config.warmup.as_secs_f64(),
+            events_processed: events,
+            tasks: TaskCounts {
+                pending_at_end: u64::from(pending_at_end),
+                running_at_end: u64::from(running_at_end),
+                ..self.counts.clone()
+            },
+            utilization: Utilization {
+                cpu_reserved_mean: ratio(self.cpu_reserved_ms, self.cpu_registered_ms),
+                memory_reserved_mean: ratio(self.memory_reserved_ms, self.memory_registered_ms),
+            },
+            pending_time_s,
+            cost_usd: CostSummary {
+                total: cost.ec2 + cost.fargate,
+                ec2: cost.ec2,
+                fargate: cost.fargate,
+            },
+            instances: InstanceSummary {
+                mean: ratio(self.instance_ms, window_ms),
+                peak: self.peak_instances,
+            },
+        }
+    }
+}

@@ -1,0 +1,440 @@
+//! A task's life: created, placed (or queued, or rejected), started through its
+//! provisioning, pull and container start, RUNNING, and stopped.
+
+use super::Simulation;
+use super::events::{Event, TaskRef};
+use crate::engine::EventQueue;
+use crate::metrics::{Recorder, TaskRow};
+use crate::model::task::RejectReason;
+use crate::model::{
+    AzId, JobId, Origin, ServiceId, StopReason, Task, TaskState, Target, cluster::Reservation,
+};
+use crate::placement::{self, PlacementRequest, providers};
+use crate::time::{SimDuration, SimTime};
+
+impl<R: Recorder> Simulation<'_, R> {
+    pub(super) fn launch_service_task(
+        &mut self,
+        service: usize,
+        now: SimTime,
+        queue: &mut EventQueue<Event>,
+    ) {
+        let origin = Origin::Service(ServiceId(service as u32));
+        self.create_and_submit(service, origin, None, now, queue);
+    }
+
+    pub(super) fn launch_job_task(&mut self, job: JobId, now: SimTime, queue: &mut EventQueue<Event>) {
+        let run_time = self.config.jobs[job.index()]
+            .duration
+            .sample(&mut self.job_duration_rngs[job.index()]);
+        let origin_index = self.config.services.len() + job.index();
+        self.create_and_submit(origin_index, Origin::Job(job), Some(run_time), now, queue);
+    }
+
+    fn origin_index(&self, origin: Origin) -> usize {
+        match origin {
+            Origin::Service(s) => s.index(),
+            Origin::Job(j) => self.config.services.len() + j.index(),
+        }
+    }
+
+    fn create_and_submit(
+        &mut self,
+        o: usize,
+        origin: Origin,
+        run_time: Option<SimDuration>,
+        now: SimTime,
+        queue: &mut EventQueue<Event>,
+    ) {
+        let state = &mut self.origins[o];
+        let target_index = match self.config_launch_shares(o) {
+            Some(shares) => providers::next_provider(shares, &state.target_counts).unwrap_or(0),
+            None => 0,
+        };
+        state.target_counts[target_index] += 1;
+        state.alive += 1;
+        let task_def = state.task_def;
+        let target = state.targets[target_index];
+        let id = self.next_task_id;
+        self.next_task_id += 1;
+        let task = Task {
+            id,
+            generation: 0,
+            origin,
+            task_def,
+            target,
+            target_index: target_index as u16,
+            state: TaskState::Provisioning,
+            instance: None,
+            az: None,
+            fargate_size: None,
+            created_at: now,
+            placed_at: None,
+            pull_started_at: None,
+            running_at: None,
+            stopped_at: None,
+            run_time,
+            stop_reason: None,
+        };
+        let r = self.tasks.insert(task);
+        self.pending_tasks += 1;
+        self.collector.task_created(now);
+        let waiting_ahead = !self.origins[o].queues[target_index].is_empty();
+        if waiting_ahead {
+            self.enqueue(o, target_index, r.slot);
+            return;
+        }
+        match self.try_start(r.slot, now, queue) {
+            Ok(()) => {}
+            Err(reason) if self.origins[o].fails_fast => {
+                self.collector.task_rejected(now);
+                self.stop_task(r.slot, now, StopReason::PlacementFailed(reason), queue);
+            }
+            Err(reason) => {
+                if self.recorder.tracing() {
+                    let line = format!(
+                        "task {id} ({} {}) waits in PROVISIONING: {}",
+                        self.origins[o].kind,
+                        self.origins[o].name(self.config, o),
+                        reason.as_str()
+                    );
+                    self.recorder.trace(now, &line);
+                }
+                self.enqueue(o, target_index, r.slot);
+            }
+        }
+    }
+
+    fn config_launch_shares(&self, o: usize) -> Option<&[crate::model::ProviderShare]> {
+        match self.origins[o].launch(self.config, o) {
+            crate::model::LaunchSpec::Providers(shares) => Some(shares),
+            _ => None,
+        }
+    }
+
+    fn enqueue(&mut self, o: usize, target_index: usize, slot: u32) {
+        self.origins[o].queues[target_index].push_back(slot);
+        self.waiting_total += 1;
+    }
+
+    /// Places the task (EC2) or admits it (Fargate) and starts its startup path.
+    fn try_start(
+        &mut self,
+        slot: u32,
+        now: SimTime,
+        queue: &mut EventQueue<Event>,
+    ) -> Result<(), RejectReason> {
+        let task = self.tasks.get(slot);
+        let def = &self.config.task_defs[task.task_def.index()];
+        let o = self.origin_index(task.origin);
+        let delay = match task.target {
+            Target::Ec2 | Target::Pool(_) => {
+                let request = PlacementRequest {
+                    cpu: def.cpu,
+                    memory: def.memory,
+                    host_ports: &def.host_ports,
+                    awsvpc: def.uses_eni(),
+                    pool: match task.target {
+                        Target::Pool(p) => Some(p),
+                        _ => None,
+                    },
+                    placement: self.origins[o].placement(self.config, o),
+                };
+                let chosen = placement::place(&self.cluster, &request, &mut self.placement_rng)?;
+                if self.recorder.tracing() {
+                    let why = placement::explain(&self.cluster, &request, chosen);
+                    let line = format!(
+                        "task {} ({} {}) placed on {} ({}): {why}",
+                        task.id,
+                        self.origins[o].kind,
+                        self.origins[o].name(self.config, o),
+                        self.cluster.instance(chosen).ec2_instance_id,
+                        self.cluster.azs[self.cluster.instance(chosen).az.index()],
+                    );
+                    self.recorder.trace(now, &line);
+                }
+                let group = request.placement.group;
+                self.cluster.reserve(
+                    chosen,
+                    Reservation {
+                        cpu: def.cpu,
+                        memory: def.memory,
+                        host_ports: &def.host_ports,
+                        eni: def.uses_eni(),
+                        group,
+                        daemon: false,
+                    },
+                );
+                let inst = self.cluster.instance_mut(chosen);
+                let az = inst.az;
+                let timing = &self.config.timing;
+                let cached = timing.ec2_image_cache && inst.has_image(task.task_def.index());
+                inst.cache_image(task.task_def.index());
+                if def.uses_eni() {
+                    self.cluster.take_ip(az);
+                }
+                let provisioning = if def.uses_eni() {
+                    timing.eni_attach
+                } else {
+                    SimDuration::ZERO
+                };
+                let pull = if cached {
+                    SimDuration::ZERO
+                } else {
+                    timing.pull_time(def.image_size_mb, timing.ec2_pull_mb_per_s)
+                };
+                let task = self.tasks.get_mut(slot);
+                task.instance = Some(chosen);
+                task.az = Some(az);
+                (provisioning, pull + timing.container_start)
+            }
+            Target::Fargate { .. } => {
+                if self
+                    .config
+                    .fargate
+                    .max_concurrent_tasks
+                    .is_some_and(|max| self.fargate_tasks >= max)
+                {
+                    return Err(RejectReason::FargateQuota);
+                }
+                let group = self.origins[o].placement(self.config, o).group;
+                let az = self.fargate_az(group).ok_or(RejectReason::SubnetIps)?;
+                self.cluster.take_ip(az);
+                self.cluster.count_fargate_task(group, az, 1);
+                self.fargate_tasks += 1;
+                let timing = &self.config.timing;
+                let pull = timing.pull_time(def.image_size_mb, timing.fargate_pull_mb_per_s);
+                let size = def.fargate_size;
+                let task = self.tasks.get_mut(slot);
+                task.az = Some(az);
+                task.fargate_size = size;
+                (timing.fargate_provisioning, pull + timing.container_start)
+            }
+        };
+        let (provisioning, pull_and_start) = delay;
+        let task = self.tasks.get_mut(slot);
+        task.placed_at = Some(now);
+        task.state = TaskState::Pending;
+        let pull_start = now + provisioning;
+        task.pull_started_at = Some(pull_start);
+        let running_at = pull_start + pull_and_start;
+        if let Target::Fargate { spot } = task.target {
+            let size = task.fargate_size;
+            let platform = def.platform;
+            let storage = def.ephemeral_storage_gib;
+            let rate = self.billing.fargate_rate_per_ms(size, platform, spot, storage);
+            self.billing.fargate_started(rate, pull_start);
+        }
+        if running_at == now {
+            self.task_running(slot, now, queue);
+        } else {
+            let r = self.tasks.reference(slot);
+            queue.schedule(running_at, Event::TaskRunning(r));
+        }
+        Ok(())
+    }
+
+    /// Fargate spreads a group's tasks over AZs by itself: the AZ with the fewest of the
+    /// group's tasks that still has a free subnet address.
+    fn fargate_az(&self, group: crate::model::GroupId) -> Option<AzId> {
+        let counts = &self.cluster.group(group).per_attribute[0];
+        (0..self.cluster.azs.len())
+            .map(|a| AzId(a as u32))
+            .filter(|az| self.cluster.subnet_has_ip(*az))
+            .min_by_key(|az| (counts[az.index()], az.0))
+    }
+
+    pub(super) fn task_running(&mut self, slot: u32, now: SimTime, queue: &mut EventQueue<Event>) {
+        let task = self.tasks.get_mut(slot);
+        task.state = TaskState::Running;
+        task.running_at = Some(now);
+        let (created, run_time, origin) = (task.created_at, task.run_time, task.origin);
+        self.pending_tasks -= 1;
+        self.running_tasks += 1;
+        let o = self.origin_index(origin);
+        self.origins[o].running += 1;
+        self.collector.task_started(now, now.since(created));
+        if let Some(run_time) = run_time {
+            let r = self.tasks.reference(slot);
+            queue.schedule(now + run_time, Event::TaskExit(r));
+        }
+    }
+
+    /// Stops a live task: frees what it holds, bills it, reports it, and lets waiting
+    /// tasks try the capacity it leaves.
+    pub(super) fn stop_task(
+        &mut self,
+        slot: u32,
+        now: SimTime,
+        reason: StopReason,
+        queue: &mut EventQueue<Event>,
+    ) {
+        let task = self.tasks.get(slot);
+        let was = task.state;
+        let o = self.origin_index(task.origin);
+        let def = &self.config.task_defs[task.task_def.index()];
+        let group = self.origins[o].placement(self.config, o).group;
+        let mut freed = false;
+        if let Some(inst) = task.instance {
+            self.cluster.release(
+                inst,
+                Reservation {
+                    cpu: def.cpu,
+                    memory: def.memory,
+                    host_ports: &def.host_ports,
+                    eni: def.uses_eni(),
+                    group,
+                    daemon: false,
+                },
+            );
+            if def.uses_eni() {
+                self.cluster.return_ip(self.cluster.instance(inst).az);
+            }
+            freed = true;
+        }
+        let mut cost = 0.0;
+        if let (Target::Fargate { spot }, Some(az), Some(pull)) =
+            (task.target, task.az, task.pull_started_at)
+        {
+            self.cluster.return_ip(az);
+            self.cluster.count_fargate_task(group, az, -1);
+            self.fargate_tasks -= 1;
+            let platform = def.platform;
+            let size = task.fargate_size;
+            let storage = def.ephemeral_storage_gib;
+            cost = self.billing.fargate_stopped(
+                size,
+                platform,
+                spot,
+                storage,
+                pull,
+                now,
+                self.config.warmup,
+            );
+            freed = true;
+        }
+        if was == TaskState::Provisioning && task.placed_at.is_none() {
+            let queue_of = &mut self.origins[o].queues[task.target_index as usize];
+            if let Some(pos) = queue_of.iter().position(|s| *s == slot) {
+                queue_of.remove(pos);
+                self.waiting_total -= 1;
+            }
+        }
+        match was {
+            TaskState::Running | TaskState::Stopping => {
+                self.running_tasks -= 1;
+                self.origins[o].running -= 1;
+            }
+            TaskState::Provisioning | TaskState::Pending => self.pending_tasks -= 1,
+            TaskState::Stopped => {}
+        }
+        let state = &mut self.origins[o];
+        state.alive -= 1;
+        if state.kind == "service" {
+            let t = self.tasks.get(slot).target_index as usize;
+            self.origins[o].target_counts[t] -= 1;
+        }
+        let task = self.tasks.get_mut(slot);
+        task.state = TaskState::Stopped;
+        task.stopped_at = Some(now);
+        task.stop_reason = Some(reason);
+        if reason == StopReason::EssentialContainerExited {
+            self.collector.task_completed(now);
+        }
+        self.report_task(slot, cost);
+        self.tasks.release(slot);
+        if freed {
+            self.retry_waiting(now, queue);
+        }
+    }
+
+    /// Offers freed capacity to waiting tasks, oldest first across queues. A queue whose
+    /// head does not fit is skipped for the rest of the pass: capacity only shrinks within
+    /// a pass, and every task of a queue has the same shape and rules.
+    pub(super) fn retry_waiting(&mut self, now: SimTime, queue: &mut EventQueue<Event>) {
+        if self.waiting_total == 0 {
+            return;
+        }
+        self.queue_blocked.fill(false);
+        loop {
+            let mut best: Option<(u64, usize, usize, usize)> = None;
+            let mut flat = 0;
+            for (o, origin) in self.origins.iter().enumerate() {
+                for (t, q) in origin.queues.iter().enumerate() {
+                    if !self.queue_blocked[flat] {
+                        if let Some(&slot) = q.front() {
+                            let id = self.tasks.get(slot).id;
+                            if best.is_none_or(|b| id < b.0) {
+                                best = Some((id, o, t, flat));
+                            }
+                        }
+                    }
+                    flat += 1;
+                }
+            }
+            let Some((_, o, t, flat)) = best else { break };
+            let slot = *self.origins[o].queues[t].front().expect("head exists");
+            match self.try_start(slot, now, queue) {
+                Ok(()) => {
+                    self.origins[o].queues[t].pop_front();
+                    self.waiting_total -= 1;
+                }
+                Err(_) => self.queue_blocked[flat] = true,
+            }
+        }
+    }
+
+    fn report_task(&mut self, slot: u32, cost: f64) {
+        let task = self.tasks.get(slot);
+        let o = self.origin_index(task.origin);
+        let origin = &self.origins[o];
+        let def = &self.config.task_defs[task.task_def.index()];
+        let (cpu, memory) = match task.fargate_size {
+            Some(size) => (size.cpu_units, size.memory_mib),
+            None => (def.cpu, def.memory),
+        };
+        let row = TaskRow {
+            task_id: task.id,
+            origin_kind: origin.kind,
+            origin: origin.name(self.config, o),
+            task_definition: &def.family,
+            launch_type: task.target.launch_type(),
+            capacity_provider: &origin.provider_names[task.target_index as usize],
+            instance: task
+                .instance
+                .map_or("", |i| self.cluster.instance(i).ec2_instance_id.as_str()),
+            availability_zone: task.az.map_or("", |az| self.cluster.azs[az.index()].as_str()),
+            cpu,
+            memory,
+            created: task.created_at,
+            placed: task.placed_at,
+            pull_started: task.pull_started_at,
+            running: task.running_at,
+            stopped: task.stopped_at,
+            last_status: task.state.as_str(),
+            stop_reason: task.stop_reason.map_or("", |r| r.as_str()),
+            cost_usd: cost,
+        };
+        self.recorder.task(&row);
+    }
+
+    /// Reports a task still alive at the horizon, billing Fargate up to the horizon.
+    pub(super) fn report_unfinished(&mut self, slot: u32, end: SimTime) {
+        let task = self.tasks.get(slot);
+        let def = &self.config.task_defs[task.task_def.index()];
+        let cost = match (task.target, task.pull_started_at) {
+            (Target::Fargate { spot }, Some(pull)) => self.billing.fargate_stopped(
+                task.fargate_size,
+                def.platform,
+                spot,
+                def.ephemeral_storage_gib,
+                pull,
+                end,
+                self.config.warmup,
+            ),
+            _ => 0.0,
+        };
+        self.report_task(slot, cost);
+    }
+}
+

@@ -1,0 +1,280 @@
+//! The ECS model driven by the engine: arrivals, placement, the task lifecycle, services
+//! kept at their desired count, billing and metrics. This is where ECS semantics live; the
+//! engine below knows none of it, and the files above (`scenario`, `report`) feed and read it.
+
+mod billing;
+mod collector;
+pub mod events;
+mod lifecycle;
+mod origins;
+mod tasks;
+
+use crate::engine::{self, EventQueue, Model};
+use crate::metrics::{Recorder, ServiceSample, Summary};
+use crate::model::cluster::PoolInfo;
+use crate::model::{AzId, Cluster, JobId, PoolId, SimConfig};
+use crate::rng::{StreamKind, StreamRng, stream};
+use crate::time::SimTime;
+use crate::workload::arrivals::ArrivalCursor;
+use billing::Billing;
+use collector::Collector;
+use events::Event;
+use origins::OriginState;
+use rand::Rng;
+use tasks::TaskTable;
+
+/// Runs the scenario to its horizon, reporting to `recorder`, and returns the summary.
+pub fn run<R: Recorder>(config: &SimConfig, recorder: &mut R) -> Summary {
+    let mut sim = Simulation::new(config, recorder);
+    let mut queue = EventQueue::with_capacity(1024);
+    sim.start(&mut queue);
+    let handled = engine::run_until(&mut sim, &mut queue, config.horizon);
+    sim.finish(handled)
+}
+
+pub(crate) struct Simulation<'a, R: Recorder> {
+    config: &'a SimConfig,
+    recorder: &'a mut R,
+    cluster: Cluster,
+    tasks: TaskTable,
+    origins: Vec<OriginState>,
+    next_task_id: u64,
+    fargate_tasks: u32,
+    running_tasks: u32,
+    pending_tasks: u32,
+    placement_rng: StreamRng,
+    rank_rng: StreamRng,
+    job_arrival_rngs: Vec<StreamRng>,
+    job_duration_rngs: Vec<StreamRng>,
+    job_cursors: Vec<(Option<SimTime>, ArrivalCursor)>,
+    collector: Collector,
+    billing: Billing,
+    /// Reused per sample, so sampling allocates nothing.
+    service_samples: Vec<ServiceSample>,
+    /// Reused by each pass over the waiting queues.
+    queue_blocked: Vec<bool>,
+    waiting_total: usize,
+    trace_line: String,
+}
+
+impl<'a, R: Recorder> Simulation<'a, R> {
+    fn new(config: &'a SimConfig, recorder: &'a mut R) -> Self {
+        let pools = config
+            .pools
+            .iter()
+            .map(|p| PoolInfo {
+                name: p.name.clone(),
+                instance_type: p.instance_type.clone(),
+                os_type: p.os_type,
+                attributes: p.attributes.clone(),
+            })
+            .collect();
+        let mut spreads_by_instance = vec![false; config.groups.len()];
+        for placement in config
+            .services
+            .iter()
+            .map(|s| &s.placement)
+            .chain(config.jobs.iter().map(|j| &j.placement))
+        {
+            if placement.strategies.contains(&crate::model::PlacementStrategy::Spread(
+                crate::model::SpreadField::InstanceId,
+            )) {
+                spreads_by_instance[placement.group.index()] = true;
+            }
+        }
+        let cluster = Cluster::new(
+            config.availability_zones.clone(),
+            pools,
+            config.groups.clone(),
+            &spreads_by_instance,
+            config.spread_keys.clone(),
+            config.subnet_ips_per_az,
+        );
+        let origins = origins::build(config);
+        let jobs = config.jobs.len() as u64;
+        Simulation {
+            config,
+            recorder,
+            cluster,
+            tasks: TaskTable::default(),
+            queue_blocked: vec![false; origins.iter().map(|o| o.queues.len()).sum()],
+            origins,
+            next_task_id: 1,
+            fargate_tasks: 0,
+            running_tasks: 0,
+            pending_tasks: 0,
+            placement_rng: stream(config.seed, StreamKind::Placement, 0),
+            rank_rng: stream(config.seed, StreamKind::InstanceRanks, 0),
+            job_arrival_rngs: (0..jobs)
+                .map(|j| stream(config.seed, StreamKind::JobArrivals, j))
+                .collect(),
+            job_duration_rngs: (0..jobs)
+                .map(|j| stream(config.seed, StreamKind::JobDurations, j))
+                .collect(),
+            job_cursors: vec![(None, ArrivalCursor::default()); config.jobs.len()],
+            collector: Collector::new(config.warmup),
+            billing: Billing::new(config),
+            service_samples: vec![ServiceSample::default(); config.services.len()],
+            waiting_total: 0,
+            trace_line: String::new(),
+        }
+    }
+
+    fn start(&mut self, queue: &mut EventQueue<Event>) {
+        let now = SimTime::ZERO;
+        for (p, pool) in self.config.pools.iter().enumerate() {
+            for k in 0..pool.count {
+                let az = pool.azs[k as usize % pool.azs.len()];
+                let id = self.launch_instance(PoolId(p as u32), az, now);
+                self.register_instance(id, now);
+            }
+        }
+        if self.config.warmup > SimTime::ZERO {
+            queue.schedule(self.config.warmup, Event::WindowStart);
+        }
+        queue.schedule(SimTime::ZERO, Event::Sample);
+        for j in 0..self.config.jobs.len() {
+            self.schedule_next_arrival(JobId(j as u32), queue);
+        }
+        for s in 0..self.config.services.len() {
+            let desired = self.config.services[s].desired_count;
+            for _ in 0..desired {
+                self.launch_service_task(s, now, queue);
+            }
+        }
+    }
+
+    fn launch_instance(&mut self, pool: PoolId, az: AzId, now: SimTime) -> crate::model::InstanceId {
+        let spec = &self.config.pools[pool.index()];
+        let price = if spec.spot {
+            spec.instance_type.price_per_hour * (1.0 - self.config.billing.ec2_spot_discount)
+        } else {
+            spec.instance_type.price_per_hour
+        };
+        let rank = self.rank_rng.random();
+        let id = self
+            .cluster
+            .add_instance(pool, az, spec.spot, price, rank, now);
+        self.billing.instance_launched(price, now);
+        id
+    }
+
+    fn register_instance(&mut self, id: crate::model::InstanceId, now: SimTime) {
+        self.cluster.activate(id, now);
+        if self.recorder.tracing() {
+            let inst = self.cluster.instance(id);
+            let line = format!(
+                "instance {} ({}, {}) registered: {} CPU units, {} MiB",
+                inst.ec2_instance_id,
+                self.config.pools[inst.pool.index()].instance_type.name,
+                self.cluster.azs[inst.az.index()],
+                inst.cpu_total,
+                inst.memory_total
+            );
+            self.recorder.trace(now, &line);
+        }
+    }
+
+    fn schedule_next_arrival(&mut self, job: JobId, queue: &mut EventQueue<Event>) {
+        let j = job.index();
+        let (last, cursor) = &mut self.job_cursors[j];
+        if let Some(arrival) =
+            self.config.jobs[j]
+                .arrival
+                .next(*last, cursor, &mut self.job_arrival_rngs[j])
+        {
+            *last = Some(arrival.at);
+            if arrival.at <= self.config.horizon {
+                self.origins[self.config.services.len() + j].batch = arrival.tasks;
+                queue.schedule(arrival.at, Event::JobArrival(job));
+            }
+        }
+    }
+
+    fn sample(&mut self, now: SimTime) {
+        for (s, out) in self.service_samples.iter_mut().enumerate() {
+            let o = &self.origins[s];
+            *out = ServiceSample {
+                desired: o.desired,
+                running: o.running,
+            };
+        }
+        let c = &self.cluster;
+        let frac = |a: u64, b: u64| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+        let row = crate::metrics::SampleRow {
+            time: now,
+            running_tasks: self.running_tasks,
+            pending_tasks: self.pending_tasks,
+            instances: self.billing.live_instances,
+            cpu_reserved_fraction: frac(c.reserved_cpu, c.registered_cpu),
+            memory_reserved_fraction: frac(c.reserved_memory, c.registered_memory),
+            cost_usd: self.billing.cost_so_far(now, self.config.warmup),
+            services: &self.service_samples,
+        };
+        self.recorder.sample(&row);
+    }
+
+    fn finish(mut self, handled: u64) -> Summary {
+        let end = self.config.horizon;
+        self.collector.integrate(end, &self.cluster, self.billing.live_instances);
+        let live: Vec<u32> = self.tasks.live_slots().collect();
+        for slot in live {
+            self.report_unfinished(slot, end);
+        }
+        self.billing.close_instances(&self.cluster, end, self.config);
+        let config = self.config;
+        self.collector.summary(
+            config,
+            handled,
+            self.pending_tasks,
+            self.running_tasks,
+            self.billing.totals(),
+        )
+    }
+}
+
+impl<R: Recorder> Model for Simulation<'_, R> {
+    type Event = Event;
+
+    fn handle(&mut self, now: SimTime, event: Event, queue: &mut EventQueue<Event>) {
+        self.collector
+            .integrate(now, &self.cluster, self.billing.live_instances);
+        match event {
+            Event::WindowStart => self.collector.open_window(now),
+            Event::TaskExit(task) => {
+                if self.tasks.live(task).is_some() {
+                    self.stop_task(
+                        task.slot,
+                        now,
+                        crate::model::StopReason::EssentialContainerExited,
+                        queue,
+                    );
+                }
+            }
+            Event::InstanceRegistered(id) => {
+                self.register_instance(id, now);
+                self.retry_waiting(now, queue);
+            }
+            Event::TaskRunning(task) => {
+                if self.tasks.live(task).is_some() {
+                    self.task_running(task.slot, now, queue);
+                }
+            }
+            Event::JobArrival(job) => {
+                let origin = self.config.services.len() + job.index();
+                let batch = self.origins[origin].batch;
+                self.schedule_next_arrival(job, queue);
+                for _ in 0..batch {
+                    self.launch_job_task(job, now, queue);
+                }
+            }
+            Event::Sample => {
+                self.sample(now);
+                let next = now + self.config.sample_interval;
+                if next <= self.config.horizon {
+                    queue.schedule(next, Event::Sample);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! Where tasks come from (services, then job streams, in one table) and what the
+//! scheduler tracks for each: counts, the provider split, and the queues of tasks waiting
+//! for capacity.
+
+use crate::model::{LaunchSpec, Placement, Provider, SimConfig, TaskDefId, Target};
+use std::collections::VecDeque;
+
+pub(super) struct OriginState {
+    pub kind: &'static str,
+    pub task_def: TaskDefId,
+    /// Targets a new task can get: one per capacity provider, or the launch type alone.
+    pub targets: Vec<Target>,
+    /// Capacity provider names parallel to `targets` (empty for a launch type).
+    pub provider_names: Vec<String>,
+    /// Tasks per target, counted the way the provider split needs: live tasks for a
+    /// service, every task launched for a job stream.
+    pub target_counts: Vec<u32>,
+    /// Standalone tasks on a plain launch type fail at once when nothing fits; everything
+    /// else waits.
+    pub fails_fast: bool,
+    /// Waiting tasks (task slots) per target, in arrival order.
+    pub queues: Vec<VecDeque<u32>>,
+    pub desired: u32,
+    pub running: u32,
+    /// Tasks of this origin not yet stopped.
+    pub alive: u32,
+    /// Tasks the next job arrival brings.
+    pub batch: u32,
+}
+
+impl OriginState {
+    pub fn placement<'c>(&self, config: &'c SimConfig, origin: usize) -> &'c Placement {
+        let services = config.services.len();
+        if origin < services {
+            &config.services[origin].placement
+        } else {
+            &config.jobs[origin - services].placement
+        }
+    }
+
+    pub fn name<'c>(&self, config: &'c SimConfig, origin: usize) -> &'c str {
+        let services = config.services.len();
+        if origin < services {
+            &config.services[origin].name
+        } else {
+            &config.jobs[origin - services].name
+        }
+    }
+
+    pub fn launch<'c>(&self, config: &'c SimConfig, origin: usize) -> &'c LaunchSpec {
+        let services = config.services.len();
+        if origin < services {
+            &config.services[origin].launch
+        } else {
+            &config.jobs[origin - services].launch
+        }
+    }
+}
+
+pub(super) fn build(config: &SimConfig) -> Vec<OriginState> {
+    let service_origins = config
+        .services
+        .iter()
+        .map(|s| origin("service", s.task_def, &s.launch, config, false, s.desired_count));
+    let job_origins = config
+        .jobs
+        .iter()
+        .map(|j| origin("job", j.task_def, &j.launch, config, true, 0));
+    service_origins.chain(job_origins).collect()
+}
+
+fn origin(
+    kind: &'static str,
+    task_def: TaskDefId,
+    launch: &LaunchSpec,
+    config: &SimConfig,
+    standalone: bool,
+    desired: u32,
+) -> OriginState {
+    let (targets, provider_names): (Vec<Target>, Vec<String>) = match launch {
+        LaunchSpec::Ec2 => (vec![Target::Ec2], vec![String::new()]),
+        LaunchSpec::Fargate => (vec![Target::Fargate { spot: false }], vec![String::new()]),
+        LaunchSpec::Providers(shares) => shares
+            .iter()
+            .map(|s| match s.provider {
+                Provider::Pool(p) => (Target::Pool(p), config.pools[p.index()].name.clone()),
+                Provider::Fargate => (Target::Fargate { spot: false }, "FARGATE".to_string()),
+                Provider::FargateSpot => (Target::Fargate { spot: true }, "FARGATE_SPOT".to_string()),
+            })
+            .unzip(),
+    };
+    OriginState {
+        kind,
+        task_def,
+        target_counts: vec![0; targets.len()],
+        queues: vec![VecDeque::new(); targets.len()],
+        targets,
+        provider_names,
+        fails_fast: standalone && !matches!(launch, LaunchSpec::Providers(_)),
+        desired,
+        running: 0,
+        alive: 0,
+        batch: 1,
+    }
+}

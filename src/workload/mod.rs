@@ -1,0 +1,8 @@
+//! Workload generators: when tasks arrive and how long they run. Pure samplers over a
+//! stream the caller owns; each job stream has its own arrival and duration streams.
+
+pub mod arrivals;
+pub mod durations;
+
+pub use arrivals::ArrivalProcess;
+pub use durations::DurationDist;
