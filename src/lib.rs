@@ -35,6 +35,7 @@ pub mod model;
 pub mod placement;
 pub mod query;
 pub mod rng;
+pub mod scenario;
 pub mod sim;
 pub mod stats;
 pub mod time;

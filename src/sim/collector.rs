@@ -105,11 +105,11 @@ impl Collector {
         } else {
             LatencySummary {
                 count: pending.count(),
-                mean: pending.mean() / 1000.0,
+                mean: pending.mean().unwrap_or(0.0) / 1000.0,
                 p50: seconds(pending.quantile(0.50)),
                 p95: seconds(pending.quantile(0.95)),
                 p99: seconds(pending.quantile(0.99)),
-                max: seconds(pending.max()),
+                max: seconds(pending.max().unwrap_or(0)),
             }
         };
         Summary {

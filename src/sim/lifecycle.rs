@@ -2,7 +2,7 @@
 //! provisioning, pull and container start, RUNNING, and stopped.
 
 use super::Simulation;
-use super::events::{Event, TaskRef};
+use super::events::Event;
 use crate::engine::EventQueue;
 use crate::metrics::{Recorder, TaskRow};
 use crate::model::task::RejectReason;
@@ -46,11 +46,13 @@ impl<R: Recorder> Simulation<'_, R> {
         now: SimTime,
         queue: &mut EventQueue<Event>,
     ) {
-        let state = &mut self.origins[o];
         let target_index = match self.config_launch_shares(o) {
-            Some(shares) => providers::next_provider(shares, &state.target_counts).unwrap_or(0),
+            Some(shares) => {
+                providers::next_provider(shares, &self.origins[o].target_counts).unwrap_or(0)
+            }
             None => 0,
         };
+        let state = &mut self.origins[o];
         state.target_counts[target_index] += 1;
         state.alive += 1;
         let task_def = state.task_def;

@@ -54,7 +54,6 @@ pub(crate) struct Simulation<'a, R: Recorder> {
     /// Reused by each pass over the waiting queues.
     queue_blocked: Vec<bool>,
     waiting_total: usize,
-    trace_line: String,
 }
 
 impl<'a, R: Recorder> Simulation<'a, R> {
@@ -116,7 +115,6 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             billing: Billing::new(config),
             service_samples: vec![ServiceSample::default(); config.services.len()],
             waiting_total: 0,
-            trace_line: String::new(),
         }
     }
 

@@ -1,0 +1,249 @@
+//! The scenario file as written: serde types only. ECS concepts keep ECS's own names and
+//! shapes (camelCase, `placementStrategy = [{ type, field }]`) so configuration carries
+//! over; simulator-only settings are snake_case. Field-by-field reference:
+//! `scenarios/README.md`.
+
+use super::duration::DurationText;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioFile {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub seed: Option<u64>,
+    pub horizon: DurationText,
+    pub warmup: Option<DurationText>,
+    pub sample_interval: Option<DurationText>,
+    /// A price file in the built-in catalog's format, relative to the scenario file.
+    pub prices: Option<String>,
+    #[serde(default)]
+    pub cluster: ClusterFile,
+    #[serde(default)]
+    pub fargate: FargateFile,
+    #[serde(default)]
+    pub timing: TimingFile,
+    #[serde(default)]
+    pub instance_types: Vec<CustomInstanceType>,
+    #[serde(rename = "taskDefinitions", default)]
+    pub task_definitions: Vec<TaskDefinitionFile>,
+    #[serde(default)]
+    pub services: Vec<ServiceFile>,
+    #[serde(default)]
+    pub jobs: Vec<JobFile>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterFile {
+    pub availability_zones: Option<Vec<String>>,
+    pub subnet_ips_per_az: Option<u32>,
+    #[serde(default)]
+    pub pools: Vec<PoolFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PoolFile {
+    pub name: String,
+    pub instance_type: String,
+    pub count: u32,
+    pub availability_zones: Option<Vec<String>>,
+    #[serde(default)]
+    pub attributes: BTreeMap<String, String>,
+    #[serde(default)]
+    pub spot: bool,
+    pub os_type: Option<String>,
+    #[serde(default)]
+    pub awsvpc_trunking: bool,
+    /// ECS_RESERVED_MEMORY, MiB held back from tasks on each instance.
+    #[serde(default)]
+    pub reserved_memory_mib: u32,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct FargateFile {
+    pub max_concurrent_tasks: Option<u32>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct TimingFile {
+    pub eni_attach: Option<DurationText>,
+    pub fargate_provisioning: Option<DurationText>,
+    pub ec2_pull_mb_per_s: Option<f64>,
+    pub fargate_pull_mb_per_s: Option<f64>,
+    pub pull_overhead: Option<DurationText>,
+    pub container_start: Option<DurationText>,
+    pub ec2_image_cache: Option<bool>,
+    pub instance_launch: Option<DurationText>,
+    /// Every part zero: tasks run the instant they are placed (for textbook queues).
+    #[serde(default)]
+    pub instant: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomInstanceType {
+    pub name: String,
+    pub vcpu: u32,
+    pub memory_gib: f64,
+    /// Registered memory, MiB; defaults to the catalog's OS fraction of nominal memory.
+    pub registered_memory_mib: Option<u32>,
+    #[serde(default = "default_enis")]
+    pub max_enis: u32,
+    #[serde(default)]
+    pub price_per_hour: f64,
+    #[serde(default = "default_arch")]
+    pub arch: String,
+}
+
+fn default_enis() -> u32 {
+    3
+}
+
+fn default_arch() -> String {
+    "x86_64".into()
+}
+
+/// ECS accepts cpu and memory as numbers or strings ("512", "1 vCPU", "2 GB").
+#[derive(Debug, Deserialize, Clone)]
+#[serde(untagged)]
+pub enum Amount {
+    Number(f64),
+    Text(String),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct TaskDefinitionFile {
+    pub family: String,
+    pub cpu: Amount,
+    pub memory: Amount,
+    pub network_mode: Option<String>,
+    pub requires_compatibilities: Option<Vec<String>>,
+    #[serde(default)]
+    pub port_mappings: Vec<PortMapping>,
+    pub runtime_platform: Option<RuntimePlatform>,
+    pub ephemeral_storage: Option<EphemeralStorage>,
+    /// Simulator-only: compressed image size, MB.
+    #[serde(rename = "image_size_mb")]
+    pub image_size_mb: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct PortMapping {
+    pub container_port: u16,
+    pub host_port: Option<u16>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RuntimePlatform {
+    pub cpu_architecture: Option<String>,
+    pub operating_system_family: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct EphemeralStorage {
+    pub size_in_gi_b: u32,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct PlacementStrategyFile {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub field: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct PlacementConstraintFile {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub expression: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CapacityProviderItem {
+    pub capacity_provider: String,
+    #[serde(default)]
+    pub base: u32,
+    #[serde(default)]
+    pub weight: u32,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ServiceFile {
+    #[serde(alias = "serviceName")]
+    pub name: String,
+    pub task_definition: String,
+    pub desired_count: u32,
+    pub launch_type: Option<String>,
+    pub capacity_provider_strategy: Option<Vec<CapacityProviderItem>>,
+    #[serde(default)]
+    pub placement_strategy: Vec<PlacementStrategyFile>,
+    #[serde(default)]
+    pub placement_constraints: Vec<PlacementConstraintFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct JobFile {
+    pub name: String,
+    pub task_definition: String,
+    pub launch_type: Option<String>,
+    pub capacity_provider_strategy: Option<Vec<CapacityProviderItem>>,
+    #[serde(default)]
+    pub placement_strategy: Vec<PlacementStrategyFile>,
+    #[serde(default)]
+    pub placement_constraints: Vec<PlacementConstraintFile>,
+    /// Task group for spread and distinctInstance; ECS's default is `family:<family>`.
+    pub group: Option<String>,
+    pub arrival: ArrivalFile,
+    pub duration: DurationFile,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ArrivalFile {
+    Poisson {
+        rate_per_hour: Option<f64>,
+        rate_per_s: Option<f64>,
+    },
+    FixedInterval {
+        interval: DurationText,
+        start: Option<DurationText>,
+    },
+    DailyCycle {
+        mean_rate_per_hour: f64,
+        amplitude: f64,
+        peak: Option<DurationText>,
+    },
+    Scheduled {
+        times: Vec<DurationText>,
+        #[serde(default = "one")]
+        count: u32,
+        every: Option<DurationText>,
+    },
+}
+
+fn one() -> u32 {
+    1
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum DurationFile {
+    Constant { value: DurationText },
+    Exponential { mean: DurationText },
+    Lognormal { mean: DurationText, std_dev: DurationText },
+    Uniform { min: DurationText, max: DurationText },
+}

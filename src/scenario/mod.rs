@@ -1,0 +1,107 @@
+//! Scenario files: TOML in, a validated [`SimConfig`] out, or an error naming the file,
+//! line, field and what is allowed.
+
+mod build;
+pub mod duration;
+mod error;
+mod file;
+pub mod locate;
+pub mod overrides;
+
+pub use error::{FieldError, ScenarioError};
+
+use crate::catalog::PriceCatalog;
+use crate::model::SimConfig;
+use std::path::{Path, PathBuf};
+
+/// A loaded scenario: its runtime config and where it came from.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    pub path: PathBuf,
+    pub config: SimConfig,
+}
+
+/// Reads and validates a scenario file, applying `--set` overrides first.
+pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ScenarioError {
+        file: path.to_path_buf(),
+        line: None,
+        column: None,
+        field: String::new(),
+        message: format!("cannot read the scenario: {e}"),
+        allowed: None,
+    })?;
+    load_str(&text, path, overrides)
+}
+
+/// Like [`load`], from text already read; `path` names it in errors and anchors relative
+/// paths (the price file).
+pub fn load_str(text: &str, path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError> {
+    let at = |field: &str, message: String, allowed: Option<String>, from_set: bool| {
+        let (line, column) = if from_set {
+            (None, None)
+        } else {
+            locate::locate(text, field).map_or((None, None), |(l, c)| (Some(l), Some(c)))
+        };
+        ScenarioError {
+            file: path.to_path_buf(),
+            line,
+            column,
+            field: field.to_string(),
+            message,
+            allowed,
+        }
+    };
+    let mut doc: toml::Value = toml::from_str(text).map_err(|e| {
+        let (line, column) = e
+            .span()
+            .map(|s| locate::line_col(text, s.start))
+            .map_or((None, None), |(l, c)| (Some(l), Some(c)));
+        ScenarioError {
+            file: path.to_path_buf(),
+            line,
+            column,
+            field: String::new(),
+            message: format!("not valid TOML: {}", e.message()),
+            allowed: None,
+        }
+    })?;
+    for assignment in overrides {
+        overrides::apply(&mut doc, assignment).map_err(|e| {
+            at(&e.field, format!("--set {assignment}: {}", e.message), e.allowed, true)
+        })?;
+    }
+    let set_fields: Vec<String> = overrides
+        .iter()
+        .filter_map(|a| a.split_once('=').map(|(k, _)| k.trim().to_string()))
+        .collect();
+    let file: file::ScenarioFile = serde_path_to_error::deserialize(doc).map_err(|e| {
+        let field = e.path().to_string();
+        let field = if field == "." { String::new() } else { field };
+        let message = e.inner().to_string();
+        at(&field, message, None, false)
+    })?;
+    let prices = match &file.prices {
+        None => PriceCatalog::builtin(),
+        Some(rel) => {
+            let price_path = path.parent().unwrap_or(Path::new(".")).join(rel);
+            let price_text = std::fs::read_to_string(&price_path).map_err(|e| {
+                at("prices", format!("cannot read price file {}: {e}", price_path.display()), None, false)
+            })?;
+            PriceCatalog::from_toml_str(&price_text).map_err(|e| {
+                at("prices", format!("price file {}: {e}", price_path.display()), None, false)
+            })?
+        }
+    };
+    let default_name = path
+        .file_stem()
+        .map_or_else(|| "scenario".to_string(), |s| s.to_string_lossy().into_owned());
+    let config = build::build(file, &default_name, &prices).map_err(|e| {
+        let from_set = set_fields.iter().any(|f| e.field.starts_with(f.as_str()));
+        at(&e.field, e.message, e.allowed, from_set)
+    })?;
+    Ok(Scenario {
+        path: path.to_path_buf(),
+        config,
+    })
+}
