@@ -1,4 +1,4 @@
 //! ecsim: a discrete-event simulator of AWS ECS-style cluster scheduling and capacity.
 
-pub mod stats;
 pub mod query;
+pub mod stats;

@@ -18,7 +18,9 @@ pub trait QuerySubject {
 }
 
 impl Expr {
-    /// Whether the instance satisfies the query. Does not allocate.
+    /// Whether the instance satisfies the query. Does not allocate (the
+    /// `regex` crate sets up per-thread match scratch space on a pattern's
+    /// first use only).
     ///
     /// A missing attribute fails every positive test (`==`, `>`, `in`, `=~`,
     /// `exists`) and passes every negated one (`!=`, `!in`, `!~`, `!exists`),
