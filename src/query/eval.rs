@@ -18,7 +18,9 @@ pub trait QuerySubject {
 }
 
 impl Expr {
-    /// Whether the instance satisfies the query. Does not allocate.
+    /// Whether the instance satisfies the query. Does not allocate (the
+    /// `regex` crate sets up per-thread match scratch space on a pattern's
+    /// first use only).
     ///
     /// A missing attribute fails every positive test (`==`, `>`, `in`, `=~`,
     /// `exists`) and passes every negated one (`!=`, `!in`, `!~`, `!exists`),
@@ -52,7 +54,7 @@ impl Condition {
             Subject::TaskGroup => None,
         };
         let versions = self.subject == Subject::AgentVersion;
-        let (positive, negated) = self.polarity();
+        let negated = self.is_negated();
         let Some(value) = value else {
             return negated;
         };
@@ -75,7 +77,7 @@ impl Condition {
                 value.with_str(|s| p.is_full_match(s))
             }
         };
-        if positive { holds } else { !holds }
+        holds != negated
     }
 
     fn evaluate_task_group<S: QuerySubject + ?Sized>(&self, instance: &S) -> bool {
@@ -89,15 +91,14 @@ impl Condition {
         }
     }
 
-    /// (is the predicate a positive test, is it a negated test).
-    fn polarity(&self) -> (bool, bool) {
-        let negated = matches!(
+    /// Negated predicates are evaluated as their positive form, then flipped.
+    fn is_negated(&self) -> bool {
+        matches!(
             self.predicate,
             Predicate::Compare(CompareOp::Ne, _)
                 | Predicate::NotExists
                 | Predicate::NotIn(_)
                 | Predicate::NotMatches(_)
-        );
-        (!negated, negated)
+        )
     }
 }

@@ -73,9 +73,27 @@ pub(crate) fn tokenize(input: &str) -> Result<Vec<Token>, QueryError> {
             ('<', _) => (Tok::Lt, start + 1),
             ('&', Some('&')) => two(Tok::AndAnd),
             ('|', Some('|')) => two(Tok::OrOr),
-            ('=', _) => return Err(QueryError::new(input, start, "unexpected `=`, did you mean `==` or `=~`?")),
-            ('&', _) => return Err(QueryError::new(input, start, "unexpected `&`, did you mean `&&`?")),
-            ('|', _) => return Err(QueryError::new(input, start, "unexpected `|`, did you mean `||`?")),
+            ('=', _) => {
+                return Err(QueryError::new(
+                    input,
+                    start,
+                    "unexpected `=`, did you mean `==` or `=~`?",
+                ));
+            }
+            ('&', _) => {
+                return Err(QueryError::new(
+                    input,
+                    start,
+                    "unexpected `&`, did you mean `&&`?",
+                ));
+            }
+            ('|', _) => {
+                return Err(QueryError::new(
+                    input,
+                    start,
+                    "unexpected `|`, did you mean `||`?",
+                ));
+            }
             ('"' | '\'', _) => {
                 let mut text = String::new();
                 let mut end = None;
@@ -139,7 +157,11 @@ mod tests {
     fn operators_and_words() {
         assert_eq!(
             toks("attribute:stack==prod"),
-            vec![Tok::Word("attribute:stack".into()), Tok::EqEq, Tok::Word("prod".into())]
+            vec![
+                Tok::Word("attribute:stack".into()),
+                Tok::EqEq,
+                Tok::Word("prod".into())
+            ]
         );
         assert_eq!(
             toks("a !exists && !(b>=1)||c!~'x\\'y'"),

@@ -99,7 +99,9 @@ fn with_decimal<R>(mut v: u64, f: impl FnOnce(&str) -> R) -> R {
 /// Compares dot-separated numeric versions; None unless both are versions.
 fn version_cmp(a: &str, b: &str) -> Option<Ordering> {
     let is_version = |s: &str| {
-        s.contains('.') && s.split('.').all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()))
+        s.contains('.')
+            && s.split('.')
+                .all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()))
     };
     if !is_version(a) || !is_version(b) {
         return None;
@@ -131,7 +133,10 @@ fn parse_date_ms(text: &str) -> Option<f64> {
         if !part.iter().all(u8::is_ascii_digit) {
             return None;
         }
-        Some(part.iter().fold(0i64, |acc, d| acc * 10 + i64::from(d - b'0')))
+        Some(
+            part.iter()
+                .fold(0i64, |acc, d| acc * 10 + i64::from(d - b'0')),
+        )
     };
     let sep = |at: usize, c: u8| b.get(at) == Some(&c);
     let (year, month, day) = (digits(0, 4)?, digits(5, 2)?, digits(8, 2)?);
@@ -181,8 +186,14 @@ mod tests {
     fn dates() {
         assert_eq!(parse_date_ms("1970-01-01"), Some(0.0));
         assert_eq!(parse_date_ms("2018-06-18"), Some(1_529_280_000_000.0));
-        assert_eq!(parse_date_ms("2018-06-18T22:28:28Z"), Some(1_529_360_908_000.0));
-        assert_eq!(parse_date_ms("2018-06-18T22:28:28"), Some(1_529_360_908_000.0));
+        assert_eq!(
+            parse_date_ms("2018-06-18T22:28:28Z"),
+            Some(1_529_360_908_000.0)
+        );
+        assert_eq!(
+            parse_date_ms("2018-06-18T22:28:28"),
+            Some(1_529_360_908_000.0)
+        );
         assert_eq!(
             parse_date_ms("2018-06-18T23:28:28+01:00"),
             Some(1_529_360_908_000.0)
@@ -196,15 +207,33 @@ mod tests {
     #[test]
     fn comparisons() {
         let lit = |s: &str| Literal::new(s.to_string(), false);
-        assert_eq!(Value::Text("10").compare(&lit("9"), false), Some(Ordering::Greater));
-        assert_eq!(Value::Text("b").compare(&lit("a"), false), Some(Ordering::Greater));
-        assert_eq!(Value::Text("1.10.0").compare(&lit("1.9.0"), true), Some(Ordering::Greater));
-        assert_eq!(Value::Text("1.10").compare(&lit("1.9"), true), Some(Ordering::Greater));
+        assert_eq!(
+            Value::Text("10").compare(&lit("9"), false),
+            Some(Ordering::Greater)
+        );
+        assert_eq!(
+            Value::Text("b").compare(&lit("a"), false),
+            Some(Ordering::Greater)
+        );
+        assert_eq!(
+            Value::Text("1.10.0").compare(&lit("1.9.0"), true),
+            Some(Ordering::Greater)
+        );
+        assert_eq!(
+            Value::Text("1.10").compare(&lit("1.9"), true),
+            Some(Ordering::Greater)
+        );
         assert!(Value::Text("1.2").equals(&lit("1.2.0"), true));
         assert!(Value::Int(12).equals(&lit("12.0"), false));
         assert!(Value::Int(0).equals(&lit("0"), false));
-        assert_eq!(Value::Int(5).compare(&lit("abc"), false), Some(Ordering::Less));
+        assert_eq!(
+            Value::Int(5).compare(&lit("abc"), false),
+            Some(Ordering::Less)
+        );
         assert!(Literal::new("inf".into(), false).number().is_none());
-        assert_eq!(Value::Int(u64::MAX).with_str(|s| s.to_string()), u64::MAX.to_string());
+        assert_eq!(
+            Value::Int(u64::MAX).with_str(|s| s.to_string()),
+            u64::MAX.to_string()
+        );
     }
 }

@@ -25,3 +25,8 @@ pub use ast::{CompareOp, Condition, Expr, Pattern, Predicate, Subject};
 pub use error::QueryError;
 pub use eval::QuerySubject;
 pub use literal::Literal;
+
+#[cfg(test)]
+mod eval_tests;
+#[cfg(test)]
+mod parse_tests;

@@ -214,10 +214,9 @@ impl Parser<'_> {
             "task:group" => Subject::TaskGroup,
             _ => match word.strip_prefix("attribute:") {
                 Some("") => {
-                    return Err(self.error_at(
-                        token.end,
-                        "expected an attribute name after `attribute:`",
-                    ));
+                    return Err(
+                        self.error_at(token.end, "expected an attribute name after `attribute:`")
+                    );
                 }
                 Some(name) => Subject::Attribute(name.to_string()),
                 None => {
@@ -230,14 +229,17 @@ impl Parser<'_> {
         })
     }
 
-    fn predicate(&mut self, subject: &Subject, subject_text: &str) -> Result<Predicate, QueryError> {
+    fn predicate(
+        &mut self,
+        subject: &Subject,
+        subject_text: &str,
+    ) -> Result<Predicate, QueryError> {
         let Some(op_token) = self.peek().cloned() else {
             return Err(self.expected(OPERATOR_HINT, Some(subject_text)));
         };
         let op = &op_token.tok;
-        let negated_keyword = |kw: &str| {
-            matches!(op, Tok::Bang) && self.peek_tok(1).is_some_and(|t| keyword(t, kw))
-        };
+        let negated_keyword =
+            |kw: &str| matches!(op, Tok::Bang) && self.peek_tok(1).is_some_and(|t| keyword(t, kw));
         enum Kind {
             Compare(CompareOp),
             Exists(bool),
@@ -286,7 +288,9 @@ impl Parser<'_> {
         {
             return Err(self.error_at(
                 op_token.start,
-                format!("operator `{op_text}` is not supported for task:group; use ==, !=, in or !in"),
+                format!(
+                    "operator `{op_text}` is not supported for task:group; use ==, !=, in or !in"
+                ),
             ));
         }
         self.pos += width;

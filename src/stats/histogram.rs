@@ -167,12 +167,22 @@ mod tests {
         assert_eq!(bucket_index(128), 128);
         assert_eq!(bucket_index(u64::MAX), BUCKETS - 1);
         let mut prev = 0;
-        for v in (0..20).flat_map(|e| [(1u64 << (e * 3)) - 1, 1u64 << (e * 3), (3u64 << (e * 3)) + 1]) {
+        for v in (0..20).flat_map(|e| {
+            [
+                (1u64 << (e * 3)) - 1,
+                1u64 << (e * 3),
+                (3u64 << (e * 3)) + 1,
+            ]
+        }) {
             let i = bucket_index(v);
             assert!(i >= prev || v < 3);
             prev = prev.max(i);
             let rep = representative(i);
-            assert_eq!(bucket_index(rep), i, "representative stays in bucket for {v}");
+            assert_eq!(
+                bucket_index(rep),
+                i,
+                "representative stays in bucket for {v}"
+            );
             assert!((rep as f64 - v as f64).abs() <= v as f64 / 128.0 + 0.5);
         }
         assert_eq!(bucket_index(representative(BUCKETS - 1)), BUCKETS - 1);
@@ -189,10 +199,15 @@ mod tests {
         assert_eq!(h.mean(), Some(50_000.5));
         assert_eq!(h.quantile(0.0), 1);
         assert_eq!(h.quantile(1.0), 100_000);
-        for q in [0.001, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999, 0.9999] {
+        for q in [
+            0.001, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999, 0.9999,
+        ] {
             let exact = (q * 100_000.0f64).ceil();
             let got = h.quantile(q) as f64;
-            assert!((got - exact).abs() / exact <= 0.01, "q={q}: {got} vs {exact}");
+            assert!(
+                (got - exact).abs() / exact <= 0.01,
+                "q={q}: {got} vs {exact}"
+            );
         }
     }
 

@@ -26,8 +26,7 @@ pub(crate) fn ln_gamma_half_ratio(a: f64) -> f64 {
         let z2 = z * z;
         (1.0 / 12.0 - (1.0 / 360.0 - (1.0 / 1260.0 - 1.0 / (1680.0 * z2)) / z2) / z2) / z
     };
-    let asymptotic =
-        z * (0.5 / z).ln_1p() + 0.5 * z.ln() - 0.5 + stirling(z + 0.5) - stirling(z);
+    let asymptotic = z * (0.5 / z).ln_1p() + 0.5 * z.ln() - 0.5 + stirling(z + 0.5) - stirling(z);
     asymptotic + correction
 }
 
@@ -148,7 +147,11 @@ pub(crate) fn invert_tail(
     density: impl Fn(f64) -> f64,
 ) -> f64 {
     let mut lo = 0.0_f64;
-    let mut hi = if guess.is_finite() && guess > 0.0 { guess } else { 1.0 };
+    let mut hi = if guess.is_finite() && guess > 0.0 {
+        guess
+    } else {
+        1.0
+    };
     while tail(hi) > q {
         lo = hi;
         hi *= 2.0;

@@ -145,7 +145,11 @@ mod tests {
         let via_beta = student_t_quantile(0.975, LARGE_DF);
         let via_series = student_t_quantile(0.975, LARGE_DF + 1);
         close(via_beta, via_series, 1e-9);
-        close(student_t_quantile(0.975, u64::MAX), normal_quantile(0.975), 1e-12);
+        close(
+            student_t_quantile(0.975, u64::MAX),
+            normal_quantile(0.975),
+            1e-12,
+        );
     }
 
     #[test]

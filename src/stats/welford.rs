@@ -104,7 +104,9 @@ mod tests {
 
     #[test]
     fn basic_moments() {
-        let w: Welford = [2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0].into_iter().collect();
+        let w: Welford = [2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0]
+            .into_iter()
+            .collect();
         assert_eq!(w.count(), 8);
         assert!((w.mean() - 5.0).abs() < 1e-12);
         assert!((w.population_variance() - 4.0).abs() < 1e-12);
@@ -125,7 +127,9 @@ mod tests {
 
     #[test]
     fn merge_equals_sequential() {
-        let xs: Vec<f64> = (0..100).map(|i| (i as f64 * 0.37).sin() * 10.0 + 1e6).collect();
+        let xs: Vec<f64> = (0..100)
+            .map(|i| (i as f64 * 0.37).sin() * 10.0 + 1e6)
+            .collect();
         let all: Welford = xs.iter().copied().collect();
         let mut a: Welford = xs[..37].iter().copied().collect();
         let b: Welford = xs[37..].iter().copied().collect();
