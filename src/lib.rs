@@ -29,11 +29,13 @@
 //! API's rate limits other than Fargate's concurrent-task quota.
 
 pub mod catalog;
+pub mod cli;
 pub mod engine;
 pub mod metrics;
 pub mod model;
 pub mod placement;
 pub mod query;
+pub mod report;
 pub mod rng;
 pub mod scenario;
 pub mod sim;

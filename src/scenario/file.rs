@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 #[serde(deny_unknown_fields)]
 pub struct ScenarioFile {
     pub name: Option<String>,
+    #[allow(dead_code)]
     pub description: Option<String>,
     pub seed: Option<u64>,
     pub horizon: DurationText,

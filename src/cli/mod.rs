@@ -1,0 +1,73 @@
+//! The command line: clap types, and one function per subcommand. The binary's `main` only
+//! calls [`run`] and turns its error into an exit status.
+
+mod error;
+mod run_cmd;
+
+pub use error::CliError;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// A discrete-event simulator of AWS ECS cluster scheduling and capacity.
+///
+/// Describe a cluster (EC2 instance pools, Fargate) and its workload (services, job
+/// streams) in a TOML scenario, run it, and read utilization, pending time and cost.
+/// See scenarios/README.md for every scenario field.
+#[derive(Debug, Parser)]
+#[command(name = "ecsim", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a scenario; write summary.json, timeseries.csv and tasks.csv.
+    Run(RunArgs),
+    /// Check a scenario file without running it.
+    Validate(ValidateArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ScenarioArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Override a scenario field by its dotted path, e.g. services.web.desiredCount=8
+    /// (repeatable; array elements by index or by name).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// Master seed; overrides the scenario's `seed`.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Output directory [default: output/<scenario name>/].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Print a narrated event log: what happened and, for placements, why that instance.
+    #[arg(long)]
+    pub trace: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+}
+
+/// Parses the command line and runs the subcommand.
+pub fn run() -> Result<(), CliError> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Run(args) => run_cmd::run(&args),
+        Command::Validate(args) => run_cmd::validate(&args),
+    }
+}
