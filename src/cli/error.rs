@@ -8,7 +8,7 @@ use thiserror::Error;
 pub enum CliError {
     /// The user's input is wrong: exit status 2, like a usage error.
     #[error("{0}")]
-    Scenario(#[from] ScenarioError),
+    Scenario(Box<ScenarioError>),
     #[error("{0}")]
     Usage(String),
     /// Writing results failed: exit status 1; nothing half-written is left behind.
@@ -17,6 +17,12 @@ pub enum CliError {
         path: PathBuf,
         source: std::io::Error,
     },
+}
+
+impl From<ScenarioError> for CliError {
+    fn from(e: ScenarioError) -> CliError {
+        CliError::Scenario(Box::new(e))
+    }
 }
 
 impl CliError {

@@ -2,7 +2,7 @@
 //! calls [`run`] and turns its error into an exit status.
 
 mod error;
-mod run_cmd;
+pub mod run_cmd;
 
 pub use error::CliError;
 

@@ -30,8 +30,10 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         .then(|| Box::new(std::io::stdout()) as Box<dyn Write>);
     let summary = run_to_dir(&scenario, &dir, trace)?;
     if !args.quiet {
-        print!("{}", report::summary_table(&summary));
-        println!("  results in {}", dir.display());
+        // A closed pipe (`ecsim run ... | head`) is not an error worth failing the run for.
+        let mut stdout = std::io::stdout().lock();
+        let _ = write!(stdout, "{}", report::summary_table(&summary));
+        let _ = writeln!(stdout, "  results in {}", dir.display());
     }
     Ok(())
 }
@@ -45,7 +47,9 @@ pub fn run_to_dir(
     let config = &scenario.config;
     let mut out = OutputDir::create(dir).map_err(CliError::output(dir))?;
     let tasks = out.writer("tasks.csv").map_err(CliError::output(dir))?;
-    let series = out.writer("timeseries.csv").map_err(CliError::output(dir))?;
+    let series = out
+        .writer("timeseries.csv")
+        .map_err(CliError::output(dir))?;
     let names: Vec<String> = config.services.iter().map(|s| s.name.clone()).collect();
     let mut recorder =
         FileRecorder::new(tasks, series, &names, trace).map_err(CliError::output(dir))?;

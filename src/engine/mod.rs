@@ -85,7 +85,12 @@ mod tests {
         let order: Vec<Ev> = log.0.iter().map(|(_, e)| *e).collect();
         assert_eq!(
             order,
-            vec![Ev::Failure(1), Ev::Failure(2), Ev::Arrival(9), Ev::Arrival(8)]
+            vec![
+                Ev::Failure(1),
+                Ev::Failure(2),
+                Ev::Arrival(9),
+                Ev::Arrival(8)
+            ]
         );
     }
 

@@ -62,7 +62,9 @@ impl<E: Event> EventQueue<E> {
     }
 
     pub fn peek_time(&self) -> Option<SimTime> {
-        self.heap.peek().map(|entry| SimTime((entry.key >> 64) as u64))
+        self.heap
+            .peek()
+            .map(|entry| SimTime((entry.key >> 64) as u64))
     }
 
     pub fn len(&self) -> usize {

@@ -414,7 +414,10 @@ impl Cluster {
                 return Err(format!("{} frees more than it has", inst.ec2_instance_id));
             }
             if inst.eni_free > inst.eni_total {
-                return Err(format!("{} frees more ENIs than it has", inst.ec2_instance_id));
+                return Err(format!(
+                    "{} frees more ENIs than it has",
+                    inst.ec2_instance_id
+                ));
             }
             let mut ports = inst.ports_used.clone();
             ports.sort_unstable();

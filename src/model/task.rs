@@ -43,7 +43,9 @@ pub enum Target {
     Ec2,
     /// A capacity provider backed by one pool.
     Pool(PoolId),
-    Fargate { spot: bool },
+    Fargate {
+        spot: bool,
+    },
 }
 
 impl Target {

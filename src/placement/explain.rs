@@ -22,7 +22,11 @@ pub fn explain(cluster: &Cluster, request: &PlacementRequest<'_>, chosen: Instan
         }
         match strategy {
             PlacementStrategy::Binpack(Resource::Cpu) => {
-                let _ = write!(out, "binpack(cpu): {} CPU units left", inst.cpu_free - request.cpu);
+                let _ = write!(
+                    out,
+                    "binpack(cpu): {} CPU units left",
+                    inst.cpu_free - request.cpu
+                );
             }
             PlacementStrategy::Binpack(Resource::Memory) => {
                 let _ = write!(
@@ -41,7 +45,10 @@ pub fn explain(cluster: &Cluster, request: &PlacementRequest<'_>, chosen: Instan
                         cluster.attribute_values[*k][inst.attribute_values[*k] as usize]
                     ),
                 };
-                let _ = write!(out, "spread: {n} {group} tasks already on {where_}, the fewest");
+                let _ = write!(
+                    out,
+                    "spread: {n} {group} tasks already on {where_}, the fewest"
+                );
             }
             PlacementStrategy::Random => out.push_str("random"),
         }

@@ -116,12 +116,15 @@ fn choose(
                 None => scan_best(ctx, first, rest, filter),
             }
         }
-        PlacementStrategy::Spread(SpreadField::Attribute(key)) => {
-            spread::by_levels(ctx, key, filter, &mut |level_filter| match rest.split_first() {
+        PlacementStrategy::Spread(SpreadField::Attribute(key)) => spread::by_levels(
+            ctx,
+            key,
+            filter,
+            &mut |level_filter| match rest.split_first() {
                 None => random::pick(ctx, level_filter, rng),
                 Some((next, after)) => choose(ctx, *next, after, level_filter, rng),
-            })
-        }
+            },
+        ),
     }
 }
 

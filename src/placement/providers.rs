@@ -47,7 +47,8 @@ mod tests {
     fn split(shares: &[ProviderShare], tasks: usize) -> Vec<u32> {
         let mut counts = vec![0; shares.len()];
         for _ in 0..tasks {
-            counts[next_provider(shares, &counts).unwrap()] += 1;
+            let next = next_provider(shares, &counts).unwrap();
+            counts[next] += 1;
         }
         counts
     }
@@ -88,7 +89,10 @@ mod tests {
 
     #[test]
     fn zero_weights_take_nothing_beyond_base() {
-        let shares = [share(Provider::Fargate, 1, 0), share(Provider::FargateSpot, 0, 0)];
+        let shares = [
+            share(Provider::Fargate, 1, 0),
+            share(Provider::FargateSpot, 0, 0),
+        ];
         let mut counts = vec![0, 0];
         assert_eq!(next_provider(&shares, &counts), Some(0));
         counts[0] = 1;

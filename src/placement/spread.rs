@@ -18,7 +18,9 @@ pub(super) fn count(ctx: &Ctx<'_>, field: SpreadField, id: InstanceId) -> u32 {
 }
 
 /// ACTIVE instances, fewest tasks of the group first (when the group keeps that index).
-pub(super) fn instance_candidates<'c>(ctx: &Ctx<'c>) -> Option<impl Iterator<Item = IndexKey> + 'c> {
+pub(super) fn instance_candidates<'c>(
+    ctx: &Ctx<'c>,
+) -> Option<impl Iterator<Item = IndexKey> + 'c> {
     let group = ctx.cluster.group(ctx.request.placement.group);
     group
         .instance_index

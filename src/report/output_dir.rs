@@ -28,7 +28,9 @@ impl OutputDir {
 
     /// A buffered writer for `name`, under a temporary name until `commit`.
     pub fn writer(&mut self, name: &str) -> io::Result<BufWriter<File>> {
-        let temp = self.dir.join(format!(".{name}.partial-{}", std::process::id()));
+        let temp = self
+            .dir
+            .join(format!(".{name}.partial-{}", std::process::id()));
         let file = File::create(&temp)?;
         self.pending.push((temp, self.dir.join(name)));
         Ok(BufWriter::with_capacity(1 << 16, file))

@@ -95,7 +95,11 @@ impl FileRecorder {
     }
 }
 
-fn write_field(out: &mut CsvOut, buf: &mut String, value: std::fmt::Arguments<'_>) -> Result<(), csv::Error> {
+fn write_field(
+    out: &mut CsvOut,
+    buf: &mut String,
+    value: std::fmt::Arguments<'_>,
+) -> Result<(), csv::Error> {
     use std::fmt::Write as _;
     buf.clear();
     let _ = buf.write_fmt(value);
@@ -148,7 +152,11 @@ impl Recorder for FileRecorder {
             write_field(out, buf, format_args!("{}", row.pending_tasks))?;
             write_field(out, buf, format_args!("{}", row.instances))?;
             write_field(out, buf, format_args!("{:.6}", row.cpu_reserved_fraction))?;
-            write_field(out, buf, format_args!("{:.6}", row.memory_reserved_fraction))?;
+            write_field(
+                out,
+                buf,
+                format_args!("{:.6}", row.memory_reserved_fraction),
+            )?;
             write_field(out, buf, format_args!("{:.6}", row.cost_usd))?;
             for s in row.services {
                 write_field(out, buf, format_args!("{}", s.desired))?;

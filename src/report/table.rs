@@ -5,16 +5,44 @@ use std::fmt::Write;
 
 pub fn summary_table(s: &Summary) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "scenario {}  seed {}  measured {:.0} s (after {:.0} s warm-up)  {} events", s.scenario, s.seed, s.sim_time_s, s.warmup_s, s.events_processed);
+    let _ = writeln!(
+        out,
+        "scenario {}  seed {}  measured {:.0} s (after {:.0} s warm-up)  {} events",
+        s.scenario, s.seed, s.sim_time_s, s.warmup_s, s.events_processed
+    );
     let rows: [(&str, String); 9] = [
-        ("tasks started / completed", format!("{} / {}", s.tasks.started, s.tasks.completed)),
+        (
+            "tasks started / completed",
+            format!("{} / {}", s.tasks.started, s.tasks.completed),
+        ),
         ("tasks rejected", s.tasks.rejected.to_string()),
-        ("pending at end / running at end", format!("{} / {}", s.tasks.pending_at_end, s.tasks.running_at_end)),
-        ("pending time mean / p95 / max", format!("{:.2} s / {:.2} s / {:.2} s", s.pending_time_s.mean, s.pending_time_s.p95, s.pending_time_s.max)),
-        ("CPU reserved (EC2, mean)", format!("{:.1} %", 100.0 * s.utilization.cpu_reserved_mean)),
-        ("memory reserved (EC2, mean)", format!("{:.1} %", 100.0 * s.utilization.memory_reserved_mean)),
-        ("instances mean / peak", format!("{:.1} / {}", s.instances.mean, s.instances.peak)),
-        ("cost EC2 / Fargate", format!("${:.2} / ${:.2}", s.cost_usd.ec2, s.cost_usd.fargate)),
+        (
+            "pending at end / running at end",
+            format!("{} / {}", s.tasks.pending_at_end, s.tasks.running_at_end),
+        ),
+        (
+            "pending time mean / p95 / max",
+            format!(
+                "{:.2} s / {:.2} s / {:.2} s",
+                s.pending_time_s.mean, s.pending_time_s.p95, s.pending_time_s.max
+            ),
+        ),
+        (
+            "CPU reserved (EC2, mean)",
+            format!("{:.1} %", 100.0 * s.utilization.cpu_reserved_mean),
+        ),
+        (
+            "memory reserved (EC2, mean)",
+            format!("{:.1} %", 100.0 * s.utilization.memory_reserved_mean),
+        ),
+        (
+            "instances mean / peak",
+            format!("{:.1} / {}", s.instances.mean, s.instances.peak),
+        ),
+        (
+            "cost EC2 / Fargate",
+            format!("${:.2} / ${:.2}", s.cost_usd.ec2, s.cost_usd.fargate),
+        ),
         ("cost total", format!("${:.2}", s.cost_usd.total)),
     ];
     for (label, value) in rows {

@@ -3,9 +3,7 @@
 
 use super::error::FieldError;
 use super::file::*;
-use crate::catalog::{
-    self, Arch, FargatePlatform, PriceCatalog, round_fargate,
-};
+use crate::catalog::{self, Arch, FargatePlatform, PriceCatalog, round_fargate};
 use crate::model::{
     AzId, BillingSpec, FargateSpec, GroupId, InstanceTypeSpec, JobSpec, LaunchSpec, NetworkMode,
     Placement, PlacementConstraint, PlacementStrategy, PoolId, PoolSpec, Provider, ProviderShare,
@@ -20,7 +18,11 @@ const AZ_ATTRIBUTE: &str = "ecs.availability-zone";
 const MAX_STRATEGIES: usize = 5;
 const MAX_CONSTRAINTS: usize = 10;
 
-pub fn build(file: ScenarioFile, default_name: &str, prices: &PriceCatalog) -> Result<SimConfig, FieldError> {
+pub fn build(
+    file: ScenarioFile,
+    default_name: &str,
+    prices: &PriceCatalog,
+) -> Result<SimConfig, FieldError> {
     let horizon = SimTime::ZERO + file.horizon.0;
     if horizon == SimTime::ZERO {
         return Err(FieldError::new("horizon", "must be longer than zero"));
@@ -30,9 +32,14 @@ pub fn build(file: ScenarioFile, default_name: &str, prices: &PriceCatalog) -> R
         return Err(FieldError::new("warmup", "must end before the horizon")
             .allowed(format!("less than {} s", horizon.as_secs_f64())));
     }
-    let sample_interval = file.sample_interval.map_or(SimDuration::from_secs(60), |d| d.0);
+    let sample_interval = file
+        .sample_interval
+        .map_or(SimDuration::from_secs(60), |d| d.0);
     if sample_interval == SimDuration::ZERO {
-        return Err(FieldError::new("sample_interval", "must be longer than zero"));
+        return Err(FieldError::new(
+            "sample_interval",
+            "must be longer than zero",
+        ));
     }
     let azs: Vec<String> = file
         .cluster
@@ -40,7 +47,10 @@ pub fn build(file: ScenarioFile, default_name: &str, prices: &PriceCatalog) -> R
         .clone()
         .unwrap_or_else(|| DEFAULT_AZS.iter().map(|s| s.to_string()).collect());
     if azs.is_empty() {
-        return Err(FieldError::new("cluster.availability_zones", "needs at least one AZ"));
+        return Err(FieldError::new(
+            "cluster.availability_zones",
+            "needs at least one AZ",
+        ));
     }
     let custom: Vec<InstanceTypeSpec> = file
         .instance_types
@@ -69,10 +79,22 @@ pub fn build(file: ScenarioFile, default_name: &str, prices: &PriceCatalog) -> R
     for (i, s) in file.services.iter().enumerate() {
         let at = format!("services[{i}]");
         if file.services[..i].iter().any(|o| o.name == s.name) {
-            return Err(FieldError::new(format!("{at}.name"), format!("service `{}` is defined twice", s.name)));
+            return Err(FieldError::new(
+                format!("{at}.name"),
+                format!("service `{}` is defined twice", s.name),
+            ));
         }
-        let def = find_def(&task_defs, &s.task_definition, &format!("{at}.taskDefinition"))?;
-        let launch = launch(&at, s.launch_type.as_deref(), s.capacity_provider_strategy.as_deref(), &pools)?;
+        let def = find_def(
+            &task_defs,
+            &s.task_definition,
+            &format!("{at}.taskDefinition"),
+        )?;
+        let launch = launch(
+            &at,
+            s.launch_type.as_deref(),
+            s.capacity_provider_strategy.as_deref(),
+            &pools,
+        )?;
         check_compatible(&at, &task_defs[def.index()], &launch)?;
         let mut strategies = strategies(&at, &s.placement_strategy, &mut names)?;
         if s.placement_strategy.is_empty() {
@@ -98,10 +120,22 @@ pub fn build(file: ScenarioFile, default_name: &str, prices: &PriceCatalog) -> R
     for (i, j) in file.jobs.iter().enumerate() {
         let at = format!("jobs[{i}]");
         if file.jobs[..i].iter().any(|o| o.name == j.name) {
-            return Err(FieldError::new(format!("{at}.name"), format!("job stream `{}` is defined twice", j.name)));
+            return Err(FieldError::new(
+                format!("{at}.name"),
+                format!("job stream `{}` is defined twice", j.name),
+            ));
         }
-        let def = find_def(&task_defs, &j.task_definition, &format!("{at}.taskDefinition"))?;
-        let launch = launch(&at, j.launch_type.as_deref(), j.capacity_provider_strategy.as_deref(), &pools)?;
+        let def = find_def(
+            &task_defs,
+            &j.task_definition,
+            &format!("{at}.taskDefinition"),
+        )?;
+        let launch = launch(
+            &at,
+            j.launch_type.as_deref(),
+            j.capacity_provider_strategy.as_deref(),
+            &pools,
+        )?;
         check_compatible(&at, &task_defs[def.index()], &launch)?;
         let group = j
             .group
@@ -165,23 +199,36 @@ fn intern(list: &mut Vec<String>, name: &str) -> usize {
     })
 }
 
-fn custom_type(i: usize, t: &CustomInstanceType, prices: &PriceCatalog) -> Result<InstanceTypeSpec, FieldError> {
+fn custom_type(
+    i: usize,
+    t: &CustomInstanceType,
+    prices: &PriceCatalog,
+) -> Result<InstanceTypeSpec, FieldError> {
     let at = format!("instance_types[{i}]");
     if t.vcpu == 0 {
         return Err(FieldError::new(format!("{at}.vcpu"), "must be at least 1"));
     }
-    if !(t.memory_gib > 0.0) {
-        return Err(FieldError::new(format!("{at}.memory_gib"), "must be positive"));
+    if t.memory_gib.is_nan() || t.memory_gib <= 0.0 {
+        return Err(FieldError::new(
+            format!("{at}.memory_gib"),
+            "must be positive",
+        ));
     }
-    if !(t.price_per_hour >= 0.0) {
-        return Err(FieldError::new(format!("{at}.price_per_hour"), "cannot be negative"));
+    if t.price_per_hour.is_nan() || t.price_per_hour < 0.0 {
+        return Err(FieldError::new(
+            format!("{at}.price_per_hour"),
+            "cannot be negative",
+        ));
     }
     let arch = match t.arch.as_str() {
         "x86_64" => "x86_64",
         "arm64" => "arm64",
         other => {
-            return Err(FieldError::new(format!("{at}.arch"), format!("unknown architecture `{other}`"))
-                .allowed("x86_64, arm64"));
+            return Err(FieldError::new(
+                format!("{at}.arch"),
+                format!("unknown architecture `{other}`"),
+            )
+            .allowed("x86_64, arm64"));
         }
     };
     let nominal = t.memory_gib * 1024.0;
@@ -237,8 +284,10 @@ fn pool(
         "linux" => "linux",
         "windows" => "windows",
         other => {
-            return Err(FieldError::new(format!("{at}.os_type"), format!("unknown OS `{other}`"))
-                .allowed("linux, windows"));
+            return Err(
+                FieldError::new(format!("{at}.os_type"), format!("unknown OS `{other}`"))
+                    .allowed("linux, windows"),
+            );
         }
     };
     let pool_azs = match &p.availability_zones {
@@ -251,43 +300,61 @@ fn pool(
                     .position(|a| a == name)
                     .map(|a| AzId(a as u32))
                     .ok_or_else(|| {
-                        FieldError::new(format!("{at}.availability_zones[{k}]"), format!("`{name}` is not one of the cluster's AZs"))
-                            .allowed(azs.join(", "))
+                        FieldError::new(
+                            format!("{at}.availability_zones[{k}]"),
+                            format!("`{name}` is not one of the cluster's AZs"),
+                        )
+                        .allowed(azs.join(", "))
                     })
             })
             .collect::<Result<Vec<_>, _>>()?,
     };
     if pool_azs.is_empty() {
-        return Err(FieldError::new(format!("{at}.availability_zones"), "needs at least one AZ"));
+        return Err(FieldError::new(
+            format!("{at}.availability_zones"),
+            "needs at least one AZ",
+        ));
     }
     Ok(PoolSpec {
         name: p.name.clone(),
         instance_type,
         count: p.count,
         azs: pool_azs,
-        attributes: p.attributes.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        attributes: p
+            .attributes
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
         spot: p.spot,
         os_type,
     })
 }
 
 /// "512", 512, "0.5 vCPU", "1 vcpu" → CPU units; "1024", "2 GB", "2GB" → MiB.
-fn amount(value: &Amount, field: &str, units_per_big: f64, big_unit: &[&str]) -> Result<u32, FieldError> {
+fn amount(
+    value: &Amount,
+    field: &str,
+    units_per_big: f64,
+    big_unit: &[&str],
+) -> Result<u32, FieldError> {
     let allowed = format!("a number, or text such as \"512\" or \"1 {}\"", big_unit[0]);
     let number = match value {
         Amount::Number(n) => *n,
         Amount::Text(t) => {
             let lower = t.trim().to_ascii_lowercase();
-            let (num, scale) = match big_unit.iter().find_map(|u| lower.strip_suffix(&u.to_ascii_lowercase())) {
+            let (num, scale) = match big_unit
+                .iter()
+                .find_map(|u| lower.strip_suffix(&u.to_ascii_lowercase()))
+            {
                 Some(num) => (num.trim().to_string(), units_per_big),
                 None => (lower.clone(), 1.0),
             };
-            num.parse::<f64>()
-                .map(|n| n * scale)
-                .map_err(|_| FieldError::new(field, format!("`{t}` is not an amount")).allowed(allowed.clone()))?
+            num.parse::<f64>().map(|n| n * scale).map_err(|_| {
+                FieldError::new(field, format!("`{t}` is not an amount")).allowed(allowed.clone())
+            })?
         }
     };
-    if !(number > 0.0) || number > f64::from(u32::MAX) {
+    if number.is_nan() || number <= 0.0 || number > f64::from(u32::MAX) {
         return Err(FieldError::new(field, format!("{number} is out of range")).allowed(allowed));
     }
     Ok(number.round() as u32)
@@ -297,7 +364,10 @@ fn task_def(i: usize, t: &TaskDefinitionFile) -> Result<TaskDef, FieldError> {
     let at = format!("taskDefinitions[{i}]");
     let cpu = amount(&t.cpu, &format!("{at}.cpu"), 1024.0, &["vcpu"])?;
     let memory = amount(&t.memory, &format!("{at}.memory"), 1024.0, &["gb", "gib"])?;
-    let compat = t.requires_compatibilities.clone().unwrap_or_else(|| vec!["EC2".into()]);
+    let compat = t
+        .requires_compatibilities
+        .clone()
+        .unwrap_or_else(|| vec!["EC2".into()]);
     let mut ec2 = false;
     let mut fargate = false;
     for (k, c) in compat.iter().enumerate() {
@@ -305,8 +375,11 @@ fn task_def(i: usize, t: &TaskDefinitionFile) -> Result<TaskDef, FieldError> {
             "EC2" => ec2 = true,
             "FARGATE" => fargate = true,
             other => {
-                return Err(FieldError::new(format!("{at}.requiresCompatibilities[{k}]"), format!("unknown launch type `{other}`"))
-                    .allowed("EC2, FARGATE"));
+                return Err(FieldError::new(
+                    format!("{at}.requiresCompatibilities[{k}]"),
+                    format!("unknown launch type `{other}`"),
+                )
+                .allowed("EC2, FARGATE"));
             }
         }
     }
@@ -317,12 +390,18 @@ fn task_def(i: usize, t: &TaskDefinitionFile) -> Result<TaskDef, FieldError> {
         Some("host") => NetworkMode::Host,
         Some("none") => NetworkMode::None,
         Some(other) => {
-            return Err(FieldError::new(format!("{at}.networkMode"), format!("unknown network mode `{other}`"))
-                .allowed("awsvpc, bridge, host, none"));
+            return Err(FieldError::new(
+                format!("{at}.networkMode"),
+                format!("unknown network mode `{other}`"),
+            )
+            .allowed("awsvpc, bridge, host, none"));
         }
     };
     if fargate && network_mode != NetworkMode::Awsvpc {
-        return Err(FieldError::new(format!("{at}.networkMode"), "Fargate tasks must use awsvpc").allowed("awsvpc"));
+        return Err(
+            FieldError::new(format!("{at}.networkMode"), "Fargate tasks must use awsvpc")
+                .allowed("awsvpc"),
+        );
     }
     let host_ports = t
         .port_mappings
@@ -345,8 +424,11 @@ fn task_def(i: usize, t: &TaskDefinitionFile) -> Result<TaskDef, FieldError> {
                 (false, "X86_64") => FargatePlatform::LinuxX86,
                 (false, "ARM64") => FargatePlatform::LinuxArm,
                 (false, other) => {
-                    return Err(FieldError::new(format!("{at}.runtimePlatform.cpuArchitecture"), format!("unknown architecture `{other}`"))
-                        .allowed("X86_64, ARM64"));
+                    return Err(FieldError::new(
+                        format!("{at}.runtimePlatform.cpuArchitecture"),
+                        format!("unknown architecture `{other}`"),
+                    )
+                    .allowed("X86_64, ARM64"));
                 }
             }
         }
@@ -359,12 +441,19 @@ fn task_def(i: usize, t: &TaskDefinitionFile) -> Result<TaskDef, FieldError> {
         None
     };
     let image_size_mb = t.image_size_mb.unwrap_or(100.0);
-    if !(image_size_mb >= 0.0) {
-        return Err(FieldError::new(format!("{at}.image_size_mb"), "cannot be negative"));
+    if image_size_mb.is_nan() || image_size_mb < 0.0 {
+        return Err(FieldError::new(
+            format!("{at}.image_size_mb"),
+            "cannot be negative",
+        ));
     }
     let storage = t.ephemeral_storage.as_ref().map_or(20, |e| e.size_in_gi_b);
     if !(20..=200).contains(&storage) {
-        return Err(FieldError::new(format!("{at}.ephemeralStorage.sizeInGiB"), format!("{storage} GiB is out of range")).allowed("20..=200"));
+        return Err(FieldError::new(
+            format!("{at}.ephemeralStorage.sizeInGiB"),
+            format!("{storage} GiB is out of range"),
+        )
+        .allowed("20..=200"));
     }
     Ok(TaskDef {
         family: t.family.clone(),
@@ -388,7 +477,8 @@ fn find_def(defs: &[TaskDef], family: &str, field: &str) -> Result<TaskDefId, Fi
         .map(|i| TaskDefId(i as u32))
         .ok_or_else(|| {
             let all: Vec<&str> = defs.iter().map(|d| d.family.as_str()).collect();
-            FieldError::new(field, format!("no task definition with family `{family}`")).allowed(all.join(", "))
+            FieldError::new(field, format!("no task definition with family `{family}`"))
+                .allowed(all.join(", "))
         })
 }
 
@@ -405,11 +495,17 @@ fn launch(
         )),
         (None, None) | (Some("EC2"), None) => Ok(LaunchSpec::Ec2),
         (Some("FARGATE"), None) => Ok(LaunchSpec::Fargate),
-        (Some(other), None) => Err(FieldError::new(format!("{at}.launchType"), format!("unknown launch type `{other}`"))
-            .allowed("EC2, FARGATE")),
+        (Some(other), None) => Err(FieldError::new(
+            format!("{at}.launchType"),
+            format!("unknown launch type `{other}`"),
+        )
+        .allowed("EC2, FARGATE")),
         (None, Some(items)) => {
             if items.is_empty() || items.len() > 6 {
-                return Err(FieldError::new(format!("{at}.capacityProviderStrategy"), "needs 1 to 6 providers"));
+                return Err(FieldError::new(
+                    format!("{at}.capacityProviderStrategy"),
+                    "needs 1 to 6 providers",
+                ));
             }
             let mut shares = Vec::new();
             for (k, item) in items.iter().enumerate() {
@@ -422,24 +518,45 @@ fn launch(
                             .position(|p| p.name == name)
                             .map(|p| PoolId(p as u32))
                             .ok_or_else(|| {
-                                let mut all: Vec<String> = pools.iter().map(|p| p.name.clone()).collect();
+                                let mut all: Vec<String> =
+                                    pools.iter().map(|p| p.name.clone()).collect();
                                 all.extend(["FARGATE".into(), "FARGATE_SPOT".into()]);
-                                FieldError::new(format!("{at}.capacityProviderStrategy[{k}].capacityProvider"), format!("unknown capacity provider `{name}`"))
-                                    .allowed(all.join(", "))
+                                FieldError::new(
+                                    format!("{at}.capacityProviderStrategy[{k}].capacityProvider"),
+                                    format!("unknown capacity provider `{name}`"),
+                                )
+                                .allowed(all.join(", "))
                             })?,
                     ),
                 };
-                shares.push(ProviderShare { provider, base: item.base, weight: item.weight });
+                shares.push(ProviderShare {
+                    provider,
+                    base: item.base,
+                    weight: item.weight,
+                });
             }
             if shares.iter().filter(|s| s.base > 0).count() > 1 {
-                return Err(FieldError::new(format!("{at}.capacityProviderStrategy"), "only one provider may have a base, as in ECS"));
+                return Err(FieldError::new(
+                    format!("{at}.capacityProviderStrategy"),
+                    "only one provider may have a base, as in ECS",
+                ));
             }
-            let fargate = shares.iter().filter(|s| !matches!(s.provider, Provider::Pool(_))).count();
+            let fargate = shares
+                .iter()
+                .filter(|s| !matches!(s.provider, Provider::Pool(_)))
+                .count();
             if fargate != 0 && fargate != shares.len() {
-                return Err(FieldError::new(format!("{at}.capacityProviderStrategy"), "a strategy mixes Fargate and Auto Scaling group providers; ECS does not allow that"));
+                return Err(FieldError::new(
+                    format!("{at}.capacityProviderStrategy"),
+                    "a strategy mixes Fargate and Auto Scaling group providers; ECS does not allow that",
+                ));
             }
             if shares.iter().all(|s| s.weight == 0) {
-                return Err(FieldError::new(format!("{at}.capacityProviderStrategy"), "every weight is 0, so no task could be placed beyond the base").allowed("a weight of at least 1 on some provider"));
+                return Err(FieldError::new(
+                    format!("{at}.capacityProviderStrategy"),
+                    "every weight is 0, so no task could be placed beyond the base",
+                )
+                .allowed("a weight of at least 1 on some provider"));
             }
             Ok(LaunchSpec::Providers(shares))
         }
@@ -456,17 +573,32 @@ fn check_compatible(at: &str, def: &TaskDef, launch: &LaunchSpec) -> Result<(), 
         ),
     };
     if needs_ec2 && !def.ec2_compatible {
-        return Err(FieldError::new(format!("{at}.taskDefinition"), format!("task definition `{}` is not EC2-compatible", def.family)).allowed("add \"EC2\" to its requiresCompatibilities"));
+        return Err(FieldError::new(
+            format!("{at}.taskDefinition"),
+            format!("task definition `{}` is not EC2-compatible", def.family),
+        )
+        .allowed("add \"EC2\" to its requiresCompatibilities"));
     }
     if needs_fargate && !def.fargate_compatible {
-        return Err(FieldError::new(format!("{at}.taskDefinition"), format!("task definition `{}` is not Fargate-compatible", def.family)).allowed("add \"FARGATE\" to its requiresCompatibilities"));
+        return Err(FieldError::new(
+            format!("{at}.taskDefinition"),
+            format!("task definition `{}` is not Fargate-compatible", def.family),
+        )
+        .allowed("add \"FARGATE\" to its requiresCompatibilities"));
     }
     Ok(())
 }
 
-fn strategies(at: &str, list: &[PlacementStrategyFile], names: &mut Names) -> Result<Vec<PlacementStrategy>, FieldError> {
+fn strategies(
+    at: &str,
+    list: &[PlacementStrategyFile],
+    names: &mut Names,
+) -> Result<Vec<PlacementStrategy>, FieldError> {
     if list.len() > MAX_STRATEGIES {
-        return Err(FieldError::new(format!("{at}.placementStrategy"), format!("{} rules; ECS allows at most {MAX_STRATEGIES}", list.len())));
+        return Err(FieldError::new(
+            format!("{at}.placementStrategy"),
+            format!("{} rules; ECS allows at most {MAX_STRATEGIES}", list.len()),
+        ));
     }
     list.iter()
         .enumerate()
@@ -476,24 +608,55 @@ fn strategies(at: &str, list: &[PlacementStrategyFile], names: &mut Names) -> Re
             match (s.kind.as_str(), field) {
                 ("binpack", Some("cpu")) => Ok(PlacementStrategy::Binpack(Resource::Cpu)),
                 ("binpack", Some("memory")) => Ok(PlacementStrategy::Binpack(Resource::Memory)),
-                ("binpack", other) => Err(FieldError::new(format!("{here}.field"), format!("binpack needs field cpu or memory, not {other:?}")).allowed("cpu, memory")),
-                ("spread", Some("instanceId" | "host")) => Ok(PlacementStrategy::Spread(SpreadField::InstanceId)),
+                ("binpack", other) => Err(FieldError::new(
+                    format!("{here}.field"),
+                    format!("binpack needs field cpu or memory, not {other:?}"),
+                )
+                .allowed("cpu, memory")),
+                ("spread", Some("instanceId" | "host")) => {
+                    Ok(PlacementStrategy::Spread(SpreadField::InstanceId))
+                }
                 ("spread", Some(f)) if f.starts_with("attribute:") => {
                     let name = &f["attribute:".len()..];
-                    Ok(PlacementStrategy::Spread(SpreadField::Attribute(intern(&mut names.spread_keys, name))))
+                    Ok(PlacementStrategy::Spread(SpreadField::Attribute(intern(
+                        &mut names.spread_keys,
+                        name,
+                    ))))
                 }
-                ("spread", other) => Err(FieldError::new(format!("{here}.field"), format!("spread needs a field, not {other:?}")).allowed("instanceId, host, attribute:<name> such as attribute:ecs.availability-zone")),
+                ("spread", other) => Err(FieldError::new(
+                    format!("{here}.field"),
+                    format!("spread needs a field, not {other:?}"),
+                )
+                .allowed(
+                    "instanceId, host, attribute:<name> such as attribute:ecs.availability-zone",
+                )),
                 ("random", None) => Ok(PlacementStrategy::Random),
-                ("random", Some(_)) => Err(FieldError::new(format!("{here}.field"), "random takes no field")),
-                (other, _) => Err(FieldError::new(format!("{here}.type"), format!("unknown placement strategy `{other}`")).allowed("binpack, spread, random")),
+                ("random", Some(_)) => Err(FieldError::new(
+                    format!("{here}.field"),
+                    "random takes no field",
+                )),
+                (other, _) => Err(FieldError::new(
+                    format!("{here}.type"),
+                    format!("unknown placement strategy `{other}`"),
+                )
+                .allowed("binpack, spread, random")),
             }
         })
         .collect()
 }
 
-fn constraints(at: &str, list: &[PlacementConstraintFile]) -> Result<Vec<PlacementConstraint>, FieldError> {
+fn constraints(
+    at: &str,
+    list: &[PlacementConstraintFile],
+) -> Result<Vec<PlacementConstraint>, FieldError> {
     if list.len() > MAX_CONSTRAINTS {
-        return Err(FieldError::new(format!("{at}.placementConstraints"), format!("{} constraints; ECS allows at most {MAX_CONSTRAINTS}", list.len())));
+        return Err(FieldError::new(
+            format!("{at}.placementConstraints"),
+            format!(
+                "{} constraints; ECS allows at most {MAX_CONSTRAINTS}",
+                list.len()
+            ),
+        ));
     }
     list.iter()
         .enumerate()
@@ -501,12 +664,30 @@ fn constraints(at: &str, list: &[PlacementConstraintFile]) -> Result<Vec<Placeme
             let here = format!("{at}.placementConstraints[{k}]");
             match (c.kind.as_str(), c.expression.as_deref()) {
                 ("distinctInstance", None) => Ok(PlacementConstraint::DistinctInstance),
-                ("distinctInstance", Some(_)) => Err(FieldError::new(format!("{here}.expression"), "distinctInstance takes no expression")),
-                ("memberOf", Some(e)) => Expr::parse(e)
-                    .map(PlacementConstraint::MemberOf)
-                    .map_err(|err| FieldError::new(format!("{here}.expression"), format!("cluster query: {err}"))),
-                ("memberOf", None) => Err(FieldError::new(format!("{here}.expression"), "memberOf needs an expression").allowed("a cluster query such as \"attribute:ecs.instance-type =~ t3.*\"")),
-                (other, _) => Err(FieldError::new(format!("{here}.type"), format!("unknown placement constraint `{other}`")).allowed("distinctInstance, memberOf")),
+                ("distinctInstance", Some(_)) => Err(FieldError::new(
+                    format!("{here}.expression"),
+                    "distinctInstance takes no expression",
+                )),
+                ("memberOf", Some(e)) => {
+                    Expr::parse(e)
+                        .map(PlacementConstraint::MemberOf)
+                        .map_err(|err| {
+                            FieldError::new(
+                                format!("{here}.expression"),
+                                format!("cluster query: {err}"),
+                            )
+                        })
+                }
+                ("memberOf", None) => Err(FieldError::new(
+                    format!("{here}.expression"),
+                    "memberOf needs an expression",
+                )
+                .allowed("a cluster query such as \"attribute:ecs.instance-type =~ t3.*\"")),
+                (other, _) => Err(FieldError::new(
+                    format!("{here}.type"),
+                    format!("unknown placement constraint `{other}`"),
+                )
+                .allowed("distinctInstance, memberOf")),
             }
         })
         .collect()
@@ -522,39 +703,73 @@ fn positive(field: String, value: f64) -> Result<f64, FieldError> {
 
 fn arrival(at: &str, a: &ArrivalFile) -> Result<ArrivalProcess, FieldError> {
     Ok(match a {
-        ArrivalFile::Poisson { rate_per_hour, rate_per_s } => {
+        ArrivalFile::Poisson {
+            rate_per_hour,
+            rate_per_s,
+        } => {
             let rate = match (rate_per_hour, rate_per_s) {
                 (Some(h), None) => positive(format!("{at}.rate_per_hour"), *h)? / 3600.0,
                 (None, Some(s)) => positive(format!("{at}.rate_per_s"), *s)?,
-                _ => return Err(FieldError::new(at, "poisson needs exactly one of rate_per_hour, rate_per_s")),
+                _ => {
+                    return Err(FieldError::new(
+                        at,
+                        "poisson needs exactly one of rate_per_hour, rate_per_s",
+                    ));
+                }
             };
             ArrivalProcess::Poisson { rate_per_s: rate }
         }
         ArrivalFile::FixedInterval { interval, start } => {
             if interval.0 == SimDuration::ZERO {
-                return Err(FieldError::new(format!("{at}.interval"), "must be longer than zero"));
+                return Err(FieldError::new(
+                    format!("{at}.interval"),
+                    "must be longer than zero",
+                ));
             }
-            ArrivalProcess::FixedInterval { interval: interval.0, start: start.map_or(SimDuration::ZERO, |s| s.0) }
+            ArrivalProcess::FixedInterval {
+                interval: interval.0,
+                start: start.map_or(SimDuration::ZERO, |s| s.0),
+            }
         }
-        ArrivalFile::DailyCycle { mean_rate_per_hour, amplitude, peak } => {
+        ArrivalFile::DailyCycle {
+            mean_rate_per_hour,
+            amplitude,
+            peak,
+        } => {
             if !(0.0..=1.0).contains(amplitude) {
-                return Err(FieldError::new(format!("{at}.amplitude"), format!("{amplitude} is out of range")).allowed("0 to 1"));
+                return Err(FieldError::new(
+                    format!("{at}.amplitude"),
+                    format!("{amplitude} is out of range"),
+                )
+                .allowed("0 to 1"));
             }
             ArrivalProcess::DailyCycle {
-                mean_rate_per_s: positive(format!("{at}.mean_rate_per_hour"), *mean_rate_per_hour)? / 3600.0,
+                mean_rate_per_s: positive(format!("{at}.mean_rate_per_hour"), *mean_rate_per_hour)?
+                    / 3600.0,
                 amplitude: *amplitude,
                 peak: peak.map_or(SimDuration::from_secs(14 * 3600), |p| p.0),
             }
         }
-        ArrivalFile::Scheduled { times, count, every } => {
+        ArrivalFile::Scheduled {
+            times,
+            count,
+            every,
+        } => {
             let mut sorted: Vec<SimDuration> = times.iter().map(|t| t.0).collect();
             sorted.sort();
             if let Some(p) = every {
                 if sorted.last().is_some_and(|last| *last >= p.0) {
-                    return Err(FieldError::new(format!("{at}.times"), "every time must fall inside one `every` period"));
+                    return Err(FieldError::new(
+                        format!("{at}.times"),
+                        "every time must fall inside one `every` period",
+                    ));
                 }
             }
-            ArrivalProcess::Scheduled { times: sorted, count: *count, every: every.map(|e| e.0) }
+            ArrivalProcess::Scheduled {
+                times: sorted,
+                count: *count,
+                every: every.map(|e| e.0),
+            }
         }
     })
 }
@@ -571,9 +786,15 @@ fn duration(at: &str, d: &DurationFile) -> Result<DurationDist, FieldError> {
         },
         DurationFile::Uniform { min, max } => {
             if max.0 < min.0 {
-                return Err(FieldError::new(format!("{at}.max"), "must not be below min"));
+                return Err(FieldError::new(
+                    format!("{at}.max"),
+                    "must not be below min",
+                ));
             }
-            DurationDist::Uniform { min_s: min.0.as_secs_f64(), max_s: max.0.as_secs_f64() }
+            DurationDist::Uniform {
+                min_s: min.0.as_secs_f64(),
+                max_s: max.0.as_secs_f64(),
+            }
         }
     })
 }
@@ -593,7 +814,9 @@ fn timing(t: &TimingFile) -> Result<Timing, FieldError> {
             instance_launch: SimDuration::from_secs(120),
         }
     };
-    let d = |v: &Option<super::duration::DurationText>, default: SimDuration| v.map_or(default, |x| x.0);
+    let d = |v: &Option<super::duration::DurationText>, default: SimDuration| {
+        v.map_or(default, |x| x.0)
+    };
     Ok(Timing {
         eni_attach: d(&t.eni_attach, base.eni_attach),
         fargate_provisioning: d(&t.fargate_provisioning, base.fargate_provisioning),

@@ -24,7 +24,9 @@ impl TryFrom<RawDuration> for DurationText {
             RawDuration::Seconds(s) if s.is_finite() && s >= 0.0 => {
                 Ok(DurationText(SimDuration::from_secs_f64(s)))
             }
-            RawDuration::Seconds(s) => Err(format!("{s} is not {EXPECTED}; durations cannot be negative")),
+            RawDuration::Seconds(s) => Err(format!(
+                "{s} is not {EXPECTED}; durations cannot be negative"
+            )),
             RawDuration::Text(t) => parse(&t)
                 .map(DurationText)
                 .ok_or_else(|| format!("\"{t}\" is not {EXPECTED}")),

@@ -243,8 +243,18 @@ fn one() -> u32 {
 #[derive(Debug, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum DurationFile {
-    Constant { value: DurationText },
-    Exponential { mean: DurationText },
-    Lognormal { mean: DurationText, std_dev: DurationText },
-    Uniform { min: DurationText, max: DurationText },
+    Constant {
+        value: DurationText,
+    },
+    Exponential {
+        mean: DurationText,
+    },
+    Lognormal {
+        mean: DurationText,
+        std_dev: DurationText,
+    },
+    Uniform {
+        min: DurationText,
+        max: DurationText,
+    },
 }

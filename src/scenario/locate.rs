@@ -22,7 +22,9 @@ pub fn parse_path(path: &str) -> Vec<Segment> {
             }
             rest = &rest[bracket..];
             while let Some(stripped) = rest.strip_prefix('[') {
-                let Some(close) = stripped.find(']') else { break };
+                let Some(close) = stripped.find(']') else {
+                    break;
+                };
                 if let Ok(i) = stripped[..close].parse() {
                     out.push(Segment::Index(i));
                 }
@@ -60,9 +62,9 @@ fn span_of(item: &Item, path: &[Segment]) -> Option<Range<usize>> {
                 .or_else(|| key.span())
                 .or_else(|| child.span())
         }),
-        (Item::ArrayOfTables(a), Segment::Index(i)) => a.get(*i).map(|t| {
-            span_of(&Item::Table(t.clone()), rest).or_else(|| t.span())
-        }),
+        (Item::ArrayOfTables(a), Segment::Index(i)) => a
+            .get(*i)
+            .map(|t| span_of(&Item::Table(t.clone()), rest).or_else(|| t.span())),
         (Item::Value(v), _) => Some(value_span(v, path)),
         _ => None,
     };
@@ -101,8 +103,14 @@ mod tests {
     fn finds_nested_fields() {
         assert_eq!(locate(TEXT, "horizon"), Some((1, 11)));
         assert_eq!(locate(TEXT, "services[1].name"), Some((7, 8)));
-        assert_eq!(locate(TEXT, "services[1].placementStrategy[1].type"), Some((8, 51)));
+        assert_eq!(
+            locate(TEXT, "services[1].placementStrategy[1].type"),
+            Some((8, 52))
+        );
         // A missing field points at its parent.
-        assert_eq!(locate(TEXT, "services[0].desiredCount").map(|p| p.0), Some(3));
+        assert_eq!(
+            locate(TEXT, "services[0].desiredCount").map(|p| p.0),
+            Some(3)
+        );
     }
 }

@@ -68,7 +68,12 @@ pub fn load_str(text: &str, path: &Path, overrides: &[String]) -> Result<Scenari
     })?;
     for assignment in overrides {
         overrides::apply(&mut doc, assignment).map_err(|e| {
-            at(&e.field, format!("--set {assignment}: {}", e.message), e.allowed, true)
+            at(
+                &e.field,
+                format!("--set {assignment}: {}", e.message),
+                e.allowed,
+                true,
+            )
         })?;
     }
     let set_fields: Vec<String> = overrides
@@ -86,16 +91,27 @@ pub fn load_str(text: &str, path: &Path, overrides: &[String]) -> Result<Scenari
         Some(rel) => {
             let price_path = path.parent().unwrap_or(Path::new(".")).join(rel);
             let price_text = std::fs::read_to_string(&price_path).map_err(|e| {
-                at("prices", format!("cannot read price file {}: {e}", price_path.display()), None, false)
+                at(
+                    "prices",
+                    format!("cannot read price file {}: {e}", price_path.display()),
+                    None,
+                    false,
+                )
             })?;
             PriceCatalog::from_toml_str(&price_text).map_err(|e| {
-                at("prices", format!("price file {}: {e}", price_path.display()), None, false)
+                at(
+                    "prices",
+                    format!("price file {}: {e}", price_path.display()),
+                    None,
+                    false,
+                )
             })?
         }
     };
-    let default_name = path
-        .file_stem()
-        .map_or_else(|| "scenario".to_string(), |s| s.to_string_lossy().into_owned());
+    let default_name = path.file_stem().map_or_else(
+        || "scenario".to_string(),
+        |s| s.to_string_lossy().into_owned(),
+    );
     let config = build::build(file, &default_name, &prices).map_err(|e| {
         let from_set = set_fields.iter().any(|f| e.field.starts_with(f.as_str()));
         at(&e.field, e.message, e.allowed, from_set)

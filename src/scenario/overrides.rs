@@ -9,7 +9,8 @@ use toml::Value;
 /// Applies one `KEY=VALUE` to the parsed document.
 pub fn apply(doc: &mut Value, assignment: &str) -> Result<(), FieldError> {
     let (key, raw) = assignment.split_once('=').ok_or_else(|| {
-        FieldError::new(assignment, "--set needs KEY=VALUE").allowed("e.g. services.web.desiredCount=8")
+        FieldError::new(assignment, "--set needs KEY=VALUE")
+            .allowed("e.g. services.web.desiredCount=8")
     })?;
     let key = key.trim();
     let value = parse_value(raw.trim());
@@ -53,7 +54,11 @@ fn parse_value(raw: &str) -> Value {
         .unwrap_or_else(|| Value::String(raw.to_string()))
 }
 
-fn child<'v>(node: &'v mut Value, segment: &str, walked: &str) -> Result<&'v mut Value, FieldError> {
+fn child<'v>(
+    node: &'v mut Value,
+    segment: &str,
+    walked: &str,
+) -> Result<&'v mut Value, FieldError> {
     let here = if walked.is_empty() {
         segment.to_string()
     } else {
@@ -79,10 +84,8 @@ fn element_index(items: &[Value], segment: &str, path: &str) -> Result<usize, Fi
         return if i < items.len() {
             Ok(i)
         } else {
-            Err(FieldError::new(path, format!("index {i} is past the end")).allowed(format!(
-                "0..{}",
-                items.len().saturating_sub(1)
-            )))
+            Err(FieldError::new(path, format!("index {i} is past the end"))
+                .allowed(format!("0..{}", items.len().saturating_sub(1))))
         };
     }
     let name_of = |v: &Value| {
@@ -96,8 +99,7 @@ fn element_index(items: &[Value], segment: &str, path: &str) -> Result<usize, Fi
         .position(|v| name_of(v).as_deref() == Some(segment))
         .ok_or_else(|| {
             let names: Vec<String> = items.iter().filter_map(name_of).collect();
-            FieldError::new(path, format!("no element named `{segment}`"))
-                .allowed(names.join(", "))
+            FieldError::new(path, format!("no element named `{segment}`")).allowed(names.join(", "))
         })
 }
 
@@ -129,7 +131,10 @@ mod tests {
     fn bare_words_become_strings() {
         let mut d = doc();
         apply(&mut d, "cluster.pools.p.instance_type=m5.xlarge").unwrap();
-        assert_eq!(d["cluster"]["pools"][0]["instance_type"].as_str(), Some("m5.xlarge"));
+        assert_eq!(
+            d["cluster"]["pools"][0]["instance_type"].as_str(),
+            Some("m5.xlarge")
+        );
     }
 
     #[test]

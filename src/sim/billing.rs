@@ -65,9 +65,12 @@ impl Billing {
         let rate = price_per_hour / MS_PER_HOUR;
         self.ec2_rate_sum -= rate;
         self.ec2_rate_start_sum -= rate * self.billing_start(launched);
-        let cost = self.window_cost(launched, end, |ms, minimum| {
-            catalog::ec2_instance_cost(price_per_hour, ms, minimum)
-        }, self.ec2_minimum_ms);
+        let cost = self.window_cost(
+            launched,
+            end,
+            |ms, minimum| catalog::ec2_instance_cost(price_per_hour, ms, minimum),
+            self.ec2_minimum_ms,
+        );
         self.ec2_closed += cost;
         cost
     }
@@ -126,9 +129,12 @@ impl Billing {
             return 0.0;
         }
         let rates = self.rates.clone();
-        let cost = self.window_cost(pull_start, end, |ms, _| {
-            catalog::fargate_task_cost(size, platform, ms, &rates, spot, storage_gib)
-        }, platform.minimum_ms());
+        let cost = self.window_cost(
+            pull_start,
+            end,
+            |ms, _| catalog::fargate_task_cost(size, platform, ms, &rates, spot, storage_gib),
+            platform.minimum_ms(),
+        );
         self.fargate_closed += cost;
         cost
     }

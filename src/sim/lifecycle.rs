@@ -7,7 +7,7 @@ use crate::engine::EventQueue;
 use crate::metrics::{Recorder, TaskRow};
 use crate::model::task::RejectReason;
 use crate::model::{
-    AzId, JobId, Origin, ServiceId, StopReason, Task, TaskState, Target, cluster::Reservation,
+    AzId, JobId, Origin, ServiceId, StopReason, Target, Task, TaskState, cluster::Reservation,
 };
 use crate::placement::{self, PlacementRequest, providers};
 use crate::time::{SimDuration, SimTime};
@@ -23,7 +23,12 @@ impl<R: Recorder> Simulation<'_, R> {
         self.create_and_submit(service, origin, None, now, queue);
     }
 
-    pub(super) fn launch_job_task(&mut self, job: JobId, now: SimTime, queue: &mut EventQueue<Event>) {
+    pub(super) fn launch_job_task(
+        &mut self,
+        job: JobId,
+        now: SimTime,
+        queue: &mut EventQueue<Event>,
+    ) {
         let run_time = self.config.jobs[job.index()]
             .duration
             .sample(&mut self.job_duration_rngs[job.index()]);
@@ -224,7 +229,9 @@ impl<R: Recorder> Simulation<'_, R> {
             let size = task.fargate_size;
             let platform = def.platform;
             let storage = def.ephemeral_storage_gib;
-            let rate = self.billing.fargate_rate_per_ms(size, platform, spot, storage);
+            let rate = self
+                .billing
+                .fargate_rate_per_ms(size, platform, spot, storage);
             self.billing.fargate_started(rate, pull_start);
         }
         if running_at == now {
@@ -405,7 +412,9 @@ impl<R: Recorder> Simulation<'_, R> {
             instance: task
                 .instance
                 .map_or("", |i| self.cluster.instance(i).ec2_instance_id.as_str()),
-            availability_zone: task.az.map_or("", |az| self.cluster.azs[az.index()].as_str()),
+            availability_zone: task
+                .az
+                .map_or("", |az| self.cluster.azs[az.index()].as_str()),
             cpu,
             memory,
             created: task.created_at,
@@ -439,4 +448,3 @@ impl<R: Recorder> Simulation<'_, R> {
         self.report_task(slot, cost);
     }
 }
-

@@ -75,9 +75,12 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             .map(|s| &s.placement)
             .chain(config.jobs.iter().map(|j| &j.placement))
         {
-            if placement.strategies.contains(&crate::model::PlacementStrategy::Spread(
-                crate::model::SpreadField::InstanceId,
-            )) {
+            if placement
+                .strategies
+                .contains(&crate::model::PlacementStrategy::Spread(
+                    crate::model::SpreadField::InstanceId,
+                ))
+            {
                 spreads_by_instance[placement.group.index()] = true;
             }
         }
@@ -142,7 +145,12 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         }
     }
 
-    fn launch_instance(&mut self, pool: PoolId, az: AzId, now: SimTime) -> crate::model::InstanceId {
+    fn launch_instance(
+        &mut self,
+        pool: PoolId,
+        az: AzId,
+        now: SimTime,
+    ) -> crate::model::InstanceId {
         let spec = &self.config.pools[pool.index()];
         let price = if spec.spot {
             spec.instance_type.price_per_hour * (1.0 - self.config.billing.ec2_spot_discount)
@@ -214,12 +222,14 @@ impl<'a, R: Recorder> Simulation<'a, R> {
 
     fn finish(mut self, handled: u64) -> Summary {
         let end = self.config.horizon;
-        self.collector.integrate(end, &self.cluster, self.billing.live_instances);
+        self.collector
+            .integrate(end, &self.cluster, self.billing.live_instances);
         let live: Vec<u32> = self.tasks.live_slots().collect();
         for slot in live {
             self.report_unfinished(slot, end);
         }
-        self.billing.close_instances(&self.cluster, end, self.config);
+        self.billing
+            .close_instances(&self.cluster, end, self.config);
         let config = self.config;
         self.collector.summary(
             config,

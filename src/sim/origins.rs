@@ -2,7 +2,7 @@
 //! scheduler tracks for each: counts, the provider split, and the queues of tasks waiting
 //! for capacity.
 
-use crate::model::{LaunchSpec, Placement, Provider, SimConfig, TaskDefId, Target};
+use crate::model::{LaunchSpec, Placement, Provider, SimConfig, Target, TaskDefId};
 use std::collections::VecDeque;
 
 pub(super) struct OriginState {
@@ -58,10 +58,16 @@ impl OriginState {
 }
 
 pub(super) fn build(config: &SimConfig) -> Vec<OriginState> {
-    let service_origins = config
-        .services
-        .iter()
-        .map(|s| origin("service", s.task_def, &s.launch, config, false, s.desired_count));
+    let service_origins = config.services.iter().map(|s| {
+        origin(
+            "service",
+            s.task_def,
+            &s.launch,
+            config,
+            false,
+            s.desired_count,
+        )
+    });
     let job_origins = config
         .jobs
         .iter()
@@ -85,7 +91,9 @@ fn origin(
             .map(|s| match s.provider {
                 Provider::Pool(p) => (Target::Pool(p), config.pools[p.index()].name.clone()),
                 Provider::Fargate => (Target::Fargate { spot: false }, "FARGATE".to_string()),
-                Provider::FargateSpot => (Target::Fargate { spot: true }, "FARGATE_SPOT".to_string()),
+                Provider::FargateSpot => {
+                    (Target::Fargate { spot: true }, "FARGATE_SPOT".to_string())
+                }
             })
             .unzip(),
     };

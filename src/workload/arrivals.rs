@@ -158,7 +158,11 @@ mod tests {
     #[test]
     fn poisson_count_matches_rate_within_its_interval() {
         // 100 000 s at 1/s: count ~ Poisson(1e5), sd 316; ±4 sd is a 1-in-15 000 miss.
-        let n = arrivals(&ArrivalProcess::Poisson { rate_per_s: 1.0 }, SimTime(100_000_000)).len();
+        let n = arrivals(
+            &ArrivalProcess::Poisson { rate_per_s: 1.0 },
+            SimTime(100_000_000),
+        )
+        .len();
         assert!((n as f64 - 100_000.0).abs() < 4.0 * 316.3, "{n}");
     }
 
@@ -173,9 +177,14 @@ mod tests {
         let hour = |a: &Arrival| (a.at.0 / 3_600_000) % 24;
         let noon = all.iter().filter(|a| hour(a) == 12).count() as f64;
         let midnight = all.iter().filter(|a| hour(a) == 0).count() as f64;
-        // Expected per-hour counts over 10 days: ~1800×1.8 = 3240 at noon, ~1800×0.2 = 360 at midnight.
-        assert!(noon > 3000.0 && noon < 3500.0, "{noon}");
-        assert!(midnight > 250.0 && midnight < 480.0, "{midnight}");
+        // Over 10 days, the 12:00–13:00 hour expects 0.5 × (1 + 0.8 × 0.989) × 36 000 ≈ 32 242
+        // arrivals and 00:00–01:00 ≈ 3 758 (0.989 = mean of the cosine over that hour); the
+        // counts are Poisson, so ±4 sd is ±4√mean.
+        assert!((noon - 32_242.0).abs() < 4.0 * 32_242f64.sqrt(), "{noon}");
+        assert!(
+            (midnight - 3_758.0).abs() < 4.0 * 3_758f64.sqrt(),
+            "{midnight}"
+        );
         let total = all.len() as f64;
         assert!((total - 432_000.0).abs() < 4.0 * 657.3, "{total}");
     }
@@ -187,7 +196,10 @@ mod tests {
             count: 3,
             every: Some(SimDuration::from_secs(3600)),
         };
-        let got: Vec<u64> = arrivals(&p, SimTime(3_700_000)).iter().map(|a| a.at.0).collect();
+        let got: Vec<u64> = arrivals(&p, SimTime(3_700_000))
+            .iter()
+            .map(|a| a.at.0)
+            .collect();
         assert_eq!(got, vec![60_000, 120_000, 3_660_000]);
         assert!(arrivals(&p, SimTime(200_000)).iter().all(|a| a.tasks == 3));
     }

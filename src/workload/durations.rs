@@ -8,11 +8,19 @@ use rand_distr::{Distribution, Exp1, StandardNormal};
 #[derive(Clone, Debug, PartialEq)]
 pub enum DurationDist {
     Constant(SimDuration),
-    Exponential { mean_s: f64 },
+    Exponential {
+        mean_s: f64,
+    },
     /// Parameterised by the mean and standard deviation of the duration itself (seconds),
     /// which users know, rather than of its logarithm.
-    LogNormal { mean_s: f64, std_dev_s: f64 },
-    Uniform { min_s: f64, max_s: f64 },
+    LogNormal {
+        mean_s: f64,
+        std_dev_s: f64,
+    },
+    Uniform {
+        min_s: f64,
+        max_s: f64,
+    },
 }
 
 impl DurationDist {
@@ -57,7 +65,10 @@ mod tests {
 
     fn sample_mean(d: &DurationDist, n: usize) -> f64 {
         let mut rng = stream(3, StreamKind::JobDurations, 0);
-        (0..n).map(|_| d.sample(&mut rng).as_secs_f64()).sum::<f64>() / n as f64
+        (0..n)
+            .map(|_| d.sample(&mut rng).as_secs_f64())
+            .sum::<f64>()
+            / n as f64
     }
 
     #[test]

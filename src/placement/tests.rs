@@ -1,0 +1,328 @@
+//! Placement decisions on hand-built clusters, one line of data per case.
+
+use super::*;
+use crate::model::cluster::{PoolInfo, Reservation};
+use crate::model::{AzId, GroupId, InstanceTypeSpec, PlacementConstraint, Resource, SpreadField};
+use crate::query::Expr;
+use crate::rng::{StreamKind, stream};
+use crate::time::SimTime;
+
+const AZ: usize = 0;
+
+fn itype(name: &str, cpu: u32, mem: u32) -> InstanceTypeSpec {
+    InstanceTypeSpec {
+        name: name.into(),
+        arch: "x86_64",
+        cpu_units: cpu,
+        memory_mib: mem,
+        awsvpc_task_limit: 2,
+        price_per_hour: 0.1,
+    }
+}
+
+/// Instances of (az, free cpu, free memory, pool); groups: 0 = "web", 1 = "other".
+fn cluster(instances: &[(u32, u32, u32, u32)]) -> Cluster {
+    let pools = vec![
+        PoolInfo {
+            name: "a".into(),
+            instance_type: itype("m5.large", 4096, 8192),
+            os_type: "linux",
+            attributes: vec![("stack".into(), "prod".into())],
+        },
+        PoolInfo {
+            name: "b".into(),
+            instance_type: itype("t3.medium", 4096, 8192),
+            os_type: "linux",
+            attributes: vec![],
+        },
+    ];
+    let mut c = Cluster::new(
+        vec!["az-a".into(), "az-b".into(), "az-c".into()],
+        pools,
+        vec!["web".into(), "other".into()],
+        &[true, false],
+        vec!["ecs.availability-zone".into()],
+        None,
+    );
+    for (i, &(az, cpu, mem, pool)) in instances.iter().enumerate() {
+        // Ranks rise with the index so final ties go to the earliest instance.
+        let id = c.add_instance(PoolId(pool), AzId(az), false, 0.1, i as u32, SimTime::ZERO);
+        c.activate(id, SimTime::ZERO);
+        // Burn capacity with tasks of group "other" to leave the asked-for free amounts.
+        c.reserve(
+            id,
+            Reservation {
+                cpu: 4096 - cpu,
+                memory: 8192 - mem,
+                host_ports: &[],
+                eni: false,
+                group: GroupId(1),
+                daemon: false,
+            },
+        );
+    }
+    c
+}
+
+fn add_web_tasks(c: &mut Cluster, instance: u32, n: u32) {
+    for _ in 0..n {
+        c.reserve(
+            InstanceId(instance),
+            Reservation {
+                cpu: 0,
+                memory: 0,
+                host_ports: &[],
+                eni: false,
+                group: GroupId(0),
+                daemon: false,
+            },
+        );
+    }
+}
+
+fn decide(
+    c: &Cluster,
+    strategies: &[PlacementStrategy],
+    constraints: Vec<PlacementConstraint>,
+    cpu: u32,
+    mem: u32,
+) -> Result<u32, RejectReason> {
+    let placement = Placement {
+        strategies: strategies.to_vec(),
+        constraints,
+        group: GroupId(0),
+    };
+    let request = PlacementRequest {
+        cpu,
+        memory: mem,
+        host_ports: &[],
+        awsvpc: false,
+        pool: None,
+        placement: &placement,
+    };
+    let mut rng = stream(1, StreamKind::Placement, 0);
+    place(c, &request, &mut rng).map(|id| id.0)
+}
+
+const BINPACK_CPU: PlacementStrategy = PlacementStrategy::Binpack(Resource::Cpu);
+const BINPACK_MEM: PlacementStrategy = PlacementStrategy::Binpack(Resource::Memory);
+const SPREAD_AZ: PlacementStrategy = PlacementStrategy::Spread(SpreadField::Attribute(AZ));
+const SPREAD_HOST: PlacementStrategy = PlacementStrategy::Spread(SpreadField::InstanceId);
+
+#[test]
+fn binpack_picks_least_left_that_still_fits() {
+    let c = cluster(&[(0, 4096, 8192, 0), (1, 1024, 8192, 0), (2, 512, 8192, 0)]);
+    assert_eq!(decide(&c, &[BINPACK_CPU], vec![], 512, 256), Ok(2));
+    assert_eq!(decide(&c, &[BINPACK_CPU], vec![], 600, 256), Ok(1));
+    assert_eq!(decide(&c, &[BINPACK_CPU], vec![], 2048, 256), Ok(0));
+}
+
+#[test]
+fn binpack_memory_skips_instances_short_of_cpu() {
+    // Instance 1 has the least memory but not enough CPU.
+    let c = cluster(&[(0, 4096, 4096, 0), (1, 100, 1024, 0), (2, 4096, 2048, 0)]);
+    assert_eq!(decide(&c, &[BINPACK_MEM], vec![], 512, 1024), Ok(2));
+}
+
+#[test]
+fn a_later_strategy_breaks_the_earlier_ones_ties() {
+    // Equal free CPU on 0 and 1; memory binpack prefers 1.
+    let c = cluster(&[(0, 2048, 8192, 0), (1, 2048, 4096, 0), (2, 4096, 1024, 0)]);
+    assert_eq!(
+        decide(&c, &[BINPACK_CPU, BINPACK_MEM], vec![], 512, 512),
+        Ok(1)
+    );
+    // Reversed order: memory first picks 2 despite its CPU.
+    assert_eq!(
+        decide(&c, &[BINPACK_MEM, BINPACK_CPU], vec![], 512, 512),
+        Ok(2)
+    );
+}
+
+#[test]
+fn spread_az_then_instance_balances_the_group() {
+    let mut c = cluster(&[
+        (0, 4096, 8192, 0),
+        (0, 4096, 8192, 0),
+        (1, 4096, 8192, 0),
+        (1, 4096, 8192, 0),
+        (2, 4096, 8192, 0),
+    ]);
+    add_web_tasks(&mut c, 0, 1);
+    add_web_tasks(&mut c, 2, 1);
+    // az-c has no web task: its only instance wins.
+    assert_eq!(
+        decide(&c, &[SPREAD_AZ, SPREAD_HOST], vec![], 256, 256),
+        Ok(4)
+    );
+    add_web_tasks(&mut c, 4, 1);
+    // All AZs tie at one; within az-a (first level value) the empty instance 1 wins.
+    assert_eq!(
+        decide(&c, &[SPREAD_AZ, SPREAD_HOST], vec![], 256, 256),
+        Ok(1)
+    );
+}
+
+#[test]
+fn spread_by_instance_uses_the_fewest_tasks_of_this_group_only() {
+    let mut c = cluster(&[(0, 1024, 8192, 0), (1, 4096, 8192, 0)]);
+    add_web_tasks(&mut c, 1, 2);
+    assert_eq!(decide(&c, &[SPREAD_HOST], vec![], 256, 256), Ok(0));
+}
+
+#[test]
+fn distinct_instance_and_member_of_filter() {
+    let mut c = cluster(&[(0, 4096, 8192, 0), (1, 4096, 8192, 1), (2, 4096, 8192, 0)]);
+    add_web_tasks(&mut c, 0, 1);
+    let distinct = vec![PlacementConstraint::DistinctInstance];
+    // 1 and 2 tie on free CPU; 1 has the lower rank.
+    assert_eq!(decide(&c, &[BINPACK_CPU], distinct, 256, 256), Ok(1));
+    let member = vec![PlacementConstraint::MemberOf(
+        Expr::parse("attribute:ecs.instance-type =~ t3.*").unwrap(),
+    )];
+    assert_eq!(decide(&c, &[BINPACK_CPU], member, 256, 256), Ok(1));
+    let custom = vec![PlacementConstraint::MemberOf(
+        Expr::parse("attribute:stack == prod and attribute:ecs.availability-zone != az-a").unwrap(),
+    )];
+    assert_eq!(decide(&c, &[], custom, 256, 256), Ok(2));
+    let none = vec![PlacementConstraint::MemberOf(
+        Expr::parse("attribute:stack == dev").unwrap(),
+    )];
+    assert_eq!(
+        decide(&c, &[], none, 256, 256),
+        Err(RejectReason::Constraint)
+    );
+}
+
+#[test]
+fn failures_name_the_resource_as_run_task_does() {
+    let c = cluster(&[(0, 512, 8192, 0), (1, 4096, 256, 0)]);
+    assert_eq!(
+        decide(&c, &[], vec![], 1024, 512),
+        Err(RejectReason::Memory)
+    );
+    assert_eq!(decide(&c, &[], vec![], 8192, 128), Err(RejectReason::Cpu));
+    let empty = cluster(&[]);
+    assert_eq!(
+        decide(&empty, &[], vec![], 1, 1),
+        Err(RejectReason::NoInstances)
+    );
+}
+
+#[test]
+fn random_is_uniform_over_feasible_instances() {
+    let c = cluster(&[
+        (0, 4096, 8192, 0),
+        (1, 100, 8192, 0),
+        (2, 4096, 8192, 0),
+        (0, 4096, 8192, 0),
+    ]);
+    let placement = Placement {
+        strategies: vec![PlacementStrategy::Random],
+        constraints: vec![],
+        group: GroupId(0),
+    };
+    let request = PlacementRequest {
+        cpu: 512,
+        memory: 512,
+        host_ports: &[],
+        awsvpc: false,
+        pool: None,
+        placement: &placement,
+    };
+    let mut rng = stream(9, StreamKind::Placement, 0);
+    let mut counts = [0u32; 4];
+    let n = 30_000;
+    for _ in 0..n {
+        counts[place(&c, &request, &mut rng).unwrap().index()] += 1;
+    }
+    assert_eq!(counts[1], 0);
+    // Each feasible instance expects n/3 = 10 000, sd = sqrt(n p (1-p)) ≈ 81.6; ±5 sd.
+    for &k in &[counts[0], counts[2], counts[3]] {
+        assert!((f64::from(k) - 10_000.0).abs() < 5.0 * 81.7, "{counts:?}");
+    }
+}
+
+#[test]
+fn indexed_choice_equals_the_exhaustive_lexicographic_best() {
+    // Compare the index walk with a brute-force scan on a random cluster.
+    let mut rng = stream(5, StreamKind::Placement, 1);
+    for round in 0..50 {
+        let specs: Vec<(u32, u32, u32, u32)> = (0..40)
+            .map(|_| {
+                (
+                    rng.random_range(0..3),
+                    rng.random_range(0..8) * 512,
+                    rng.random_range(0..8) * 1024,
+                    0,
+                )
+            })
+            .collect();
+        let mut c = cluster(&specs);
+        for i in 0..40 {
+            let n = rng.random_range(0..3);
+            add_web_tasks(&mut c, i, n);
+        }
+        for rules in [
+            vec![BINPACK_CPU],
+            vec![BINPACK_MEM, SPREAD_HOST],
+            vec![SPREAD_HOST, BINPACK_CPU],
+            vec![SPREAD_AZ, BINPACK_MEM],
+            vec![SPREAD_AZ, SPREAD_HOST, BINPACK_CPU],
+        ] {
+            let got = decide(&c, &rules, vec![], 1024, 2048).ok();
+            let placement = Placement {
+                strategies: rules.clone(),
+                constraints: vec![],
+                group: GroupId(0),
+            };
+            let request = PlacementRequest {
+                cpu: 1024,
+                memory: 2048,
+                host_ports: &[],
+                awsvpc: false,
+                pool: None,
+                placement: &placement,
+            };
+            let ctx = Ctx {
+                cluster: &c,
+                request: &request,
+                nonce: 0,
+            };
+            let best_key = c
+                .active()
+                .iter()
+                .filter(|id| ctx.feasible(**id))
+                .map(|id| rules.iter().map(|r| ctx.key(*r, *id)).collect::<Vec<_>>())
+                .min();
+            let got_key = got.map(|id| {
+                rules
+                    .iter()
+                    .map(|r| ctx.key(*r, InstanceId(id)))
+                    .collect::<Vec<_>>()
+            });
+            assert_eq!(got_key, best_key, "round {round} rules {rules:?}");
+        }
+    }
+}
+
+#[test]
+fn indexes_stay_in_step_through_reserve_release_drain_terminate() {
+    let mut c = cluster(&[(0, 4096, 8192, 0), (1, 2048, 4096, 0), (2, 1024, 2048, 0)]);
+    let r = Reservation {
+        cpu: 512,
+        memory: 512,
+        host_ports: &[80],
+        eni: true,
+        group: GroupId(0),
+        daemon: false,
+    };
+    c.reserve(InstanceId(0), r);
+    c.check_invariants().unwrap();
+    c.drain(InstanceId(1));
+    c.check_invariants().unwrap();
+    c.release(InstanceId(0), r);
+    c.terminate(InstanceId(2), SimTime(5));
+    c.check_invariants().unwrap();
+    assert_eq!(c.active(), &[InstanceId(0)]);
+}
