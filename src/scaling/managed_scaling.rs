@@ -178,13 +178,10 @@ impl Bin {
         if shape.host_ports.iter().any(|p| self.ports.contains(p)) {
             return 0;
         }
+        // A zero reservation never binds.
         let mut n = u32::MAX;
-        if shape.cpu > 0 {
-            n = n.min(self.cpu / shape.cpu);
-        }
-        if shape.memory > 0 {
-            n = n.min(self.memory / shape.memory);
-        }
+        n = n.min(self.cpu.checked_div(shape.cpu).unwrap_or(u32::MAX));
+        n = n.min(self.memory.checked_div(shape.memory).unwrap_or(u32::MAX));
         if shape.awsvpc {
             n = n.min(self.enis);
         }
@@ -702,6 +699,36 @@ mod tests {
                 instances: vec![0, 1],
                 desired: 2
             }
+        );
+    }
+
+    #[test]
+    fn reference_scale_in_example_334_to_34() {
+        // AWS's example (reference §4.2): 334 instances of which 34 busy. At 50% per step
+        // the group goes 334 → 167 → 84 → 42 → 34 in four steps.
+        let types = [xlarge()];
+        let cfg = ManagedScalingConfig::default();
+        let low = [Some(10.0); 14];
+        let mut n_empty = 300u64;
+        let mut sizes = Vec::new();
+        while n_empty > 0 {
+            let mut inst: Vec<AsgInstance> = (0..n_empty).map(empty_at).collect();
+            inst.extend(busy(34, 0));
+            match cfg.decide(&view(86_400, &inst, &types, &[], &low)).1 {
+                AsgDecision::Terminate { instances, desired } => {
+                    n_empty -= instances.len() as u64;
+                    sizes.push(desired);
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(sizes, vec![167, 84, 42, 34]);
+        // The dev guide's "100 minus the empty instances": 100 instances, 2 empty → 98.
+        let mut inst = busy(98, 0);
+        inst.extend([empty_at(0), empty_at(0)]);
+        assert_eq!(
+            cfg.reservation(&view(0, &inst, &types, &[], &[])).metric,
+            98.0
         );
     }
 

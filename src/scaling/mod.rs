@@ -30,8 +30,10 @@
 //!    sampled at the scaling tick (and optionally each second) instead. Overload
 //!    task-seconds accumulate between those same change points from
 //!    [`demand::overload_task_seconds`].
-//! 2. **A SCALING-class tick every 60 s** (the class already sits after placement retries
-//!    and before samples in the same-time rule). At each tick, in a fixed order (services
+//! 2. **A SCALING-class tick every 60 s**: a new `Event::ScalingTick` mapped to the
+//!    existing `sim::events::class::SCALING` (after placement retries, before samples in
+//!    the same-time rule, so a tick sees the placements of its instant and the sample
+//!    after it sees the tick's decisions). At each tick, in a fixed order (services
 //!    by index, then capacity providers by index):
 //!    - close the minute on every series ([`metrics::MinuteSeries::close_through`]);
 //!    - apply scheduled actions due in (previous tick, now] ([`scheduled::Schedule::due`]),
@@ -51,8 +53,8 @@
 //!    fed to a target-tracking policy like any other metric.
 //!
 //! Integration points needed outside this module (not made in this phase, to keep clear of
-//! concurrent work on `sim` and `scenario`): a `ScalingTick` event and handler in
-//! `sim::events`; per-service scaling state in the sim's service records (series, cooldown
+//! concurrent work on `sim` and `scenario`): an `Event::ScalingTick` variant and its
+//! handler (`sim::events`, `sim::mod`); per-service scaling state in the sim's service records (series, cooldown
 //! state, queue); a mutable desired count on running services and a way to set the desired
 //! size of a pool (launch / drain+terminate) in `sim::lifecycle`; scenario file types
 //! (`[services.x.demand]`, `[services.x.autoscaling]`, `[capacity_providers.x.managed_scaling]`,

@@ -374,6 +374,18 @@ mod tests {
         );
     }
 
+    #[test]
+    fn scale_out_interrupts_a_scale_in_cooldown() {
+        let p = TargetTrackingPolicy::new(TrackedMetric::Cpu, 50.0);
+        let s = CooldownState {
+            last_out: None,
+            last_in: Some(SimTime(100_000)),
+        };
+        let dp = [Some(75.0); 3];
+        // 60 s into a 300 s scale-in cooldown: ceil(8 × 75 / 50) = 12.
+        assert_eq!(p.propose(&view(160, 8, &dp), &s), Proposal::Out(12));
+    }
+
     /// Closed loop at the policy level: tasks start instantly, demand is a fixed 8 vCPU
     /// of work, task CPU 1024, target 50%. Each minute's datapoint is that minute's
     /// utilization; the policy runs every 60 s after closing the minute.
