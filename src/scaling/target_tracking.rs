@@ -304,6 +304,13 @@ mod tests {
         // Just above target on one task still adds one.
         let dp = [Some(51.0), Some(51.0), Some(51.0)];
         assert_eq!(p.propose(&view(180, 1, &dp), &s), Proposal::Out(2));
+        // The formula is a setting: a fixed step adds 2 whatever the breach.
+        let fixed = TargetTrackingPolicy {
+            scale_out_rule: ScaleOutRule::Fixed(2),
+            ..p.clone()
+        };
+        let dp = [Some(60.0), Some(90.0), Some(80.0)];
+        assert_eq!(fixed.propose(&view(180, 10, &dp), &s), Proposal::Out(12));
         // A missing latest minute is insufficient data.
         let dp = [Some(90.0), Some(90.0), Some(90.0), None];
         assert_eq!(p.propose(&view(240, 10, &dp), &s), Proposal::Hold);
