@@ -12,7 +12,7 @@ mod tasks;
 use crate::engine::{self, EventQueue, Model};
 use crate::metrics::{Recorder, ServiceSample, Summary};
 use crate::model::cluster::PoolInfo;
-use crate::model::{AzId, Cluster, JobId, PoolId, SimConfig};
+use crate::model::{AzId, Cluster, JobId, PlacementStrategy, PoolId, Resource, SimConfig};
 use crate::rng::{StreamKind, StreamRng, stream};
 use crate::time::SimTime;
 use crate::workload::arrivals::ArrivalCursor;
@@ -103,7 +103,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
                 spreads_by_instance[placement.group.index()] = true;
             }
         }
-        let cluster = Cluster::new(
+        let mut cluster = Cluster::new(
             config.availability_zones.clone(),
             pools,
             config.groups.clone(),
@@ -111,6 +111,15 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             config.spread_keys.clone(),
             config.subnet_ips_per_az,
         );
+        let binpacks = |resource| {
+            config
+                .services
+                .iter()
+                .map(|s| &s.placement)
+                .chain(config.jobs.iter().map(|j| &j.placement))
+                .any(|p| p.strategies.contains(&PlacementStrategy::Binpack(resource)))
+        };
+        cluster.keep_free_indexes(binpacks(Resource::Cpu), binpacks(Resource::Memory));
         let origins = origins::build(config);
         let jobs = config.jobs.len() as u64;
         Simulation {
