@@ -304,6 +304,10 @@ impl<R: Recorder> Simulation<'_, R> {
             .filter(|i| i.az == az && i.state != InstanceState::Terminated)
             .map(|i| i.id)
             .collect();
+        // Drain them all first, so no task lost here is replaced onto a doomed neighbour.
+        for id in &lost {
+            self.cluster.drain(*id);
+        }
         for id in lost {
             self.fail_instance(id, now, StopReason::AzOutage, queue);
         }

@@ -1,0 +1,3 @@
+//! One integration-test binary; each area adds a module.
+
+mod failures;
