@@ -24,8 +24,8 @@ use super::events::{Event, TaskRef};
 use crate::engine::EventQueue;
 use crate::metrics::Recorder;
 use crate::model::{
-    Action, AzId, InstanceId, InstanceState, Origin, PoolId, RestartCause, RestartTag,
-    ServiceId, StopReason, TaskState,
+    Action, AzId, InstanceId, InstanceState, Origin, PoolId, RestartCause, RestartTag, ServiceId,
+    StopReason, TaskState,
 };
 use crate::time::SimTime;
 
@@ -105,7 +105,8 @@ impl<R: Recorder> Simulation<'_, R> {
         if inst.state == InstanceState::Terminated {
             return;
         }
-        let (pool, az, price, launched) = (inst.pool, inst.az, inst.price_per_hour, inst.launched_at);
+        let (pool, az, price, launched) =
+            (inst.pool, inst.az, inst.price_per_hour, inst.launched_at);
         if self.recorder.tracing() {
             let line = format!(
                 "instance {} ({}) lost: {}; {} task(s) on it stop",
@@ -240,7 +241,10 @@ impl<R: Recorder> Simulation<'_, R> {
         for s in 0..self.config.services.len() {
             self.reconcile_service(s, now, queue);
         }
-        queue.schedule(now + self.config.failures.spot_notice, Event::SpotReclaim(id));
+        queue.schedule(
+            now + self.config.failures.spot_notice,
+            Event::SpotReclaim(id),
+        );
     }
 
     /// FARGATE_SPOT notice for one task.
@@ -398,5 +402,4 @@ impl<R: Recorder> Simulation<'_, R> {
         let p = self.config.services[s.index()].start_failure_probability;
         p > 0.0 && self.start_failure_rngs[s.index()].random::<f64>() < p
     }
-
 }

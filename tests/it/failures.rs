@@ -7,7 +7,6 @@ use std::path::Path;
 #[derive(Clone, Debug)]
 struct Row {
     created: u64,
-    running: Option<u64>,
     stopped: Option<u64>,
     reason: String,
     az: String,
@@ -24,7 +23,6 @@ impl Recorder for Keep {
     fn task(&mut self, r: &TaskRow<'_>) {
         self.tasks.push(Row {
             created: r.created.0,
-            running: r.running.map(|t| t.0),
             stopped: r.stopped.map(|t| t.0),
             reason: r.stop_reason.to_string(),
             az: r.availability_zone.to_string(),
@@ -113,7 +111,10 @@ count = 2
         .collect();
     assert!(stops.contains(&"InstanceFailed") && stops.contains(&"UserInitiated"));
     // Each loss costs one task for one startup, as does each initial start.
-    assert_eq!(s.task_seconds_short["web"], 3.0 * STARTUP_S + 3.0 * STARTUP_S);
+    assert_eq!(
+        s.task_seconds_short["web"],
+        3.0 * STARTUP_S + 3.0 * STARTUP_S
+    );
     assert!(s.availability.min < 1.0 && s.availability.min > 0.99);
 }
 
@@ -139,7 +140,10 @@ pool = "general"
     assert_eq!(r.overall.mean, 120.0 + STARTUP_S);
     // Two tasks short for 127 s, plus the 7 s initial start of both.
     let short = s.task_seconds_short["web"];
-    assert!((short - 2.0 * (120.0 + STARTUP_S) - 2.0 * STARTUP_S).abs() < 1e-6, "{short}");
+    assert!(
+        (short - 2.0 * (120.0 + STARTUP_S) - 2.0 * STARTUP_S).abs() < 1e-6,
+        "{short}"
+    );
 }
 
 #[test]
@@ -177,9 +181,11 @@ duration = "30m"
     assert_eq!(lost.len(), 2);
     assert!(lost.iter().all(|t| t.az == "us-east-1a"));
     // Nothing is placed in the AZ during the outage.
-    assert!(keep.tasks.iter().all(|t| !(t.az == "us-east-1a"
-        && t.created >= start
-        && t.created < end)));
+    assert!(
+        keep.tasks
+            .iter()
+            .all(|t| !(t.az == "us-east-1a" && t.created >= start && t.created < end))
+    );
 }
 
 #[test]
@@ -219,7 +225,11 @@ fn crashes_after_running_are_replaced_without_throttling() {
         r#"crash_after = { type = "constant", value = "20m" }"#,
     );
     let (s, keep) = run(&text, &[]);
-    let crashed: Vec<&Row> = keep.tasks.iter().filter(|t| t.reason == "TaskFailed").collect();
+    let crashed: Vec<&Row> = keep
+        .tasks
+        .iter()
+        .filter(|t| t.reason == "TaskFailed")
+        .collect();
     assert!(crashed.len() >= 8, "{}", crashed.len());
     for w in keep.tasks.windows(2) {
         if w[0].reason == "TaskFailed" {
