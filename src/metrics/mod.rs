@@ -6,4 +6,7 @@ mod recorder;
 mod summary;
 
 pub use recorder::{NullRecorder, Recorder, SampleRow, ServiceSample, TaskRow};
-pub use summary::{CostSummary, InstanceSummary, LatencySummary, Summary, TaskCounts, Utilization};
+pub use summary::{
+    AvailabilitySummary, CostSummary, InstanceSummary, LatencySummary, RestartLatencySummary,
+    Summary, TaskCounts, Utilization,
+};

@@ -1,6 +1,7 @@
 //! The headline numbers of one run, in the shape `summary.json` takes.
 
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Summary {
@@ -15,6 +16,31 @@ pub struct Summary {
     pub pending_time_s: LatencySummary,
     pub cost_usd: CostSummary,
     pub instances: InstanceSummary,
+    /// From a service task stopping unexpectedly (or its Spot notice) to its replacement
+    /// RUNNING, for replacements that reached RUNNING in the window.
+    pub restart_latency_s: RestartLatencySummary,
+    /// Per service, the fraction of the window with running ≥ desired; `min` over services
+    /// (1 when there are none).
+    pub availability: AvailabilitySummary,
+    /// Per service, ∫ max(0, desired − running) dt over the window, task-seconds.
+    pub task_seconds_short: BTreeMap<String, f64>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct RestartLatencySummary {
+    #[serde(flatten)]
+    pub overall: LatencySummary,
+    /// By cause: crash, hung, instance_failure, spot, az_outage, user (only those seen).
+    pub by_cause: BTreeMap<String, LatencySummary>,
+    /// By launch type of the task that was lost: EC2, FARGATE.
+    pub by_launch_type: BTreeMap<String, LatencySummary>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct AvailabilitySummary {
+    #[serde(flatten)]
+    pub services: BTreeMap<String, f64>,
+    pub min: f64,
 }
 
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]

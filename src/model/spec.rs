@@ -32,6 +32,8 @@ pub struct SimConfig {
     /// Key 0 is always `ecs.availability-zone`.
     pub spread_keys: Vec<String>,
     pub billing: BillingSpec,
+    /// Failure injection and the service scheduler's restart rules; all off by default.
+    pub failures: FailureSpec,
 }
 
 #[derive(Clone, Debug)]
@@ -45,6 +47,11 @@ pub struct PoolSpec {
     pub attributes: Vec<(String, String)>,
     pub spot: bool,
     pub os_type: &'static str,
+    /// Time from an instance's registration to its failure (every task on it stops); the
+    /// pool launches a replacement at once, ACTIVE after `timing.instance_launch`.
+    pub instance_failure: Option<DurationDist>,
+    /// Spot pools only: time from registration to a Spot interruption notice.
+    pub spot_interruption: Option<DurationDist>,
 }
 
 #[derive(Clone, Debug)]
@@ -52,6 +59,8 @@ pub struct FargateSpec {
     /// Concurrent Fargate tasks allowed (the account's vCPU-based quota, as a task count).
     pub max_concurrent_tasks: Option<u32>,
     pub rates: FargateRates,
+    /// Time from a FARGATE_SPOT task reaching RUNNING to its interruption notice.
+    pub spot_interruption: Option<DurationDist>,
 }
 
 #[derive(Clone, Debug)]
@@ -132,6 +141,11 @@ pub struct ServiceSpec {
     pub desired_count: u32,
     pub launch: LaunchSpec,
     pub placement: Placement,
+    /// Time from RUNNING to a crash (the essential container exits unexpectedly).
+    pub crash_after: Option<DurationDist>,
+    /// Chance that a task fails before RUNNING (image pull failure and the like), drawn
+    /// when its start would complete. Such failures are throttled (`FailureSpec::backoff`).
+    pub start_failure_probability: f64,
 }
 
 #[derive(Clone, Debug)]
@@ -189,5 +203,84 @@ impl Timing {
             image_size_mb / mb_per_s
         };
         self.pull_overhead + SimDuration::from_secs_f64(transfer)
+    }
+}
+
+/// Failures that are not tied to one service or pool, and the scheduler's restart rules.
+#[derive(Clone, Debug, Default)]
+pub struct FailureSpec {
+    pub az_outages: Vec<AzOutage>,
+    /// Timed actions, sorted by time.
+    pub events: Vec<ScheduledAction>,
+    /// The Spot interruption notice: two minutes on EC2 and Fargate.
+    pub spot_notice: SimDuration,
+    pub backoff: RestartBackoff,
+}
+
+/// One AZ down for a window: its instances and tasks are lost at `start`; nothing is
+/// placed there until `end`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AzOutage {
+    pub az: AzId,
+    pub start: SimTime,
+    pub end: SimTime,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScheduledAction {
+    pub at: SimTime,
+    pub action: Action,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// The `index`-th live instance of the pool (launch order) fails.
+    KillInstance {
+        pool: PoolId,
+        index: u32,
+    },
+    /// `count` running tasks of the service are stopped (newest first).
+    KillTasks {
+        service: usize,
+        count: u32,
+    },
+    SetDesiredCount {
+        service: usize,
+        count: u32,
+    },
+}
+
+/// ECS throttles a service whose tasks keep failing before RUNNING. The growth curve is not
+/// published (reference §3.3), so it is a setting: the n-th consecutive failure delays the
+/// next launch by `min(initial × factor^(n−1), cap)`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RestartBackoff {
+    pub initial: SimDuration,
+    pub factor: f64,
+    /// 15 min per the 2023 developer guide; the current AWS page says 27 min.
+    pub cap: SimDuration,
+}
+
+impl Default for RestartBackoff {
+    fn default() -> Self {
+        RestartBackoff {
+            initial: SimDuration::from_secs(10),
+            factor: 2.0,
+            cap: SimDuration::from_secs(15 * 60),
+        }
+    }
+}
+
+impl RestartBackoff {
+    /// The delay after the `failures`-th consecutive failure to start (1-based).
+    pub fn delay(&self, failures: u32) -> SimDuration {
+        let cap = self.cap.as_millis() as f64;
+        let exp = failures.saturating_sub(1).min(1000) as i32;
+        let d = self.initial.as_millis() as f64 * self.factor.powi(exp);
+        SimDuration(if d.is_finite() {
+            d.min(cap) as u64
+        } else {
+            cap as u64
+        })
     }
 }

@@ -73,6 +73,8 @@ pub enum StopReason {
     ServiceScheduler,
     /// Crashed after RUNNING.
     TaskFailed,
+    /// Failed before RUNNING (image pull failure and the like); restarts are throttled.
+    StartFailed,
     /// Stopped by failing health checks while hung.
     HealthCheckFailed,
     /// Its instance failed or was terminated.
@@ -124,7 +126,8 @@ impl StopReason {
             StopReason::PlacementFailed(r) => r.as_str(),
             StopReason::HorizonReached => "HorizonReached",
             StopReason::ServiceScheduler => "ServiceSchedulerInitiated",
-            StopReason::TaskFailed => "TaskFailedToStart",
+            StopReason::TaskFailed => "TaskFailed",
+            StopReason::StartFailed => "TaskFailedToStart",
             StopReason::HealthCheckFailed => "HealthCheckFailed",
             StopReason::InstanceFailed => "InstanceFailed",
             StopReason::SpotInterruption => "SpotInterruption",
@@ -157,4 +160,60 @@ pub struct Task {
     /// How long a job runs once RUNNING, drawn at arrival from the job's own stream.
     pub run_time: Option<SimDuration>,
     pub stop_reason: Option<StopReason>,
+    /// Set on a service task launched to replace one that stopped unexpectedly.
+    pub restart: Option<RestartTag>,
+}
+
+/// Why a service lost a task, for the restart-latency split.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RestartCause {
+    Crash,
+    Hung,
+    InstanceFailure,
+    Spot,
+    AzOutage,
+    User,
+}
+
+impl RestartCause {
+    pub const ALL: [RestartCause; 6] = [
+        RestartCause::Crash,
+        RestartCause::Hung,
+        RestartCause::InstanceFailure,
+        RestartCause::Spot,
+        RestartCause::AzOutage,
+        RestartCause::User,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RestartCause::Crash => "crash",
+            RestartCause::Hung => "hung",
+            RestartCause::InstanceFailure => "instance_failure",
+            RestartCause::Spot => "spot",
+            RestartCause::AzOutage => "az_outage",
+            RestartCause::User => "user",
+        }
+    }
+
+    /// The cause of an unexpected stop; `None` for stops the scheduler or the run meant.
+    pub fn of(reason: StopReason) -> Option<RestartCause> {
+        match reason {
+            StopReason::TaskFailed => Some(RestartCause::Crash),
+            StopReason::HealthCheckFailed => Some(RestartCause::Hung),
+            StopReason::InstanceFailed => Some(RestartCause::InstanceFailure),
+            StopReason::SpotInterruption => Some(RestartCause::Spot),
+            StopReason::AzOutage => Some(RestartCause::AzOutage),
+            StopReason::UserInitiated => Some(RestartCause::User),
+            _ => None,
+        }
+    }
+}
+
+/// The loss a replacement makes good: when it happened, why, and on which launch type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RestartTag {
+    pub since: SimTime,
+    pub cause: RestartCause,
+    pub launch_type: &'static str,
 }

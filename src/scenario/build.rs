@@ -5,9 +5,10 @@ use super::error::FieldError;
 use super::file::*;
 use crate::catalog::{self, Arch, FargatePlatform, PriceCatalog, round_fargate};
 use crate::model::{
-    AzId, BillingSpec, FargateSpec, GroupId, InstanceTypeSpec, JobSpec, LaunchSpec, NetworkMode,
-    Placement, PlacementConstraint, PlacementStrategy, PoolId, PoolSpec, Provider, ProviderShare,
-    Resource, ServiceSpec, SimConfig, SpreadField, TaskDef, TaskDefId, Timing,
+    Action, AzId, AzOutage, BillingSpec, FailureSpec, FargateSpec, GroupId, InstanceTypeSpec,
+    JobSpec, LaunchSpec, NetworkMode, Placement, PlacementConstraint, PlacementStrategy, PoolId,
+    PoolSpec, Provider, ProviderShare, Resource, RestartBackoff, ScheduledAction, ServiceSpec,
+    SimConfig, SpreadField, TaskDef, TaskDefId, Timing,
 };
 use crate::query::Expr;
 use crate::time::{SimDuration, SimTime};
@@ -104,10 +105,24 @@ pub fn build(
                 PlacementStrategy::Spread(SpreadField::InstanceId),
             ];
         }
+        let start_failure_probability = s.start_failure_probability.unwrap_or(0.0);
+        if !(0.0..=1.0).contains(&start_failure_probability) {
+            return Err(FieldError::new(
+                format!("{at}.start_failure_probability"),
+                format!("{start_failure_probability} is out of range"),
+            )
+            .allowed("0 to 1"));
+        }
         services.push(ServiceSpec {
             name: s.name.clone(),
             task_def: def,
             desired_count: s.desired_count,
+            crash_after: s
+                .crash_after
+                .as_ref()
+                .map(|d| duration(&format!("{at}.crash_after"), d))
+                .transpose()?,
+            start_failure_probability,
             launch,
             placement: Placement {
                 strategies,
@@ -154,7 +169,9 @@ pub fn build(
             },
         });
     }
+    let failures = failures(&file.failures, &azs, &pools, &services, horizon)?;
     Ok(SimConfig {
+        failures,
         name: file.name.unwrap_or_else(|| default_name.to_string()),
         seed: file.seed.unwrap_or(1),
         horizon,
@@ -166,6 +183,12 @@ pub fn build(
         fargate: FargateSpec {
             max_concurrent_tasks: file.fargate.max_concurrent_tasks,
             rates: prices.fargate.clone(),
+            spot_interruption: file
+                .fargate
+                .spot_interruption
+                .as_ref()
+                .map(|d| duration("fargate.spot_interruption", d))
+                .transpose()?,
         },
         task_defs,
         services,
@@ -315,7 +338,24 @@ fn pool(
             "needs at least one AZ",
         ));
     }
+    if p.spot_interruption.is_some() && !p.spot {
+        return Err(FieldError::new(
+            format!("{at}.spot_interruption"),
+            "only Spot pools are interrupted",
+        )
+        .allowed("set spot = true on the pool, or remove spot_interruption"));
+    }
     Ok(PoolSpec {
+        instance_failure: p
+            .instance_failure
+            .as_ref()
+            .map(|d| duration(&format!("{at}.instance_failure"), d))
+            .transpose()?,
+        spot_interruption: p
+            .spot_interruption
+            .as_ref()
+            .map(|d| duration(&format!("{at}.spot_interruption"), d))
+            .transpose()?,
         name: p.name.clone(),
         instance_type,
         count: p.count,
@@ -832,5 +872,134 @@ fn timing(t: &TimingFile) -> Result<Timing, FieldError> {
         container_start: d(&t.container_start, base.container_start),
         ec2_image_cache: t.ec2_image_cache.unwrap_or(base.ec2_image_cache),
         instance_launch: d(&t.instance_launch, base.instance_launch),
+    })
+}
+
+fn failures(
+    f: &FailuresFile,
+    azs: &[String],
+    pools: &[PoolSpec],
+    services: &[ServiceSpec],
+    horizon: SimTime,
+) -> Result<FailureSpec, FieldError> {
+    let mut az_outages = Vec::new();
+    for (i, o) in f.az_outages.iter().enumerate() {
+        let at = format!("failures.az_outages[{i}]");
+        let az = azs.iter().position(|a| *a == o.az).ok_or_else(|| {
+            FieldError::new(
+                format!("{at}.az"),
+                format!("`{}` is not one of the cluster's AZs", o.az),
+            )
+            .allowed(azs.join(", "))
+        })?;
+        if o.duration.0 == SimDuration::ZERO {
+            return Err(FieldError::new(
+                format!("{at}.duration"),
+                "must be longer than zero",
+            ));
+        }
+        let start = SimTime::ZERO + o.start.0;
+        let outage = AzOutage {
+            az: AzId(az as u32),
+            start,
+            end: start + o.duration.0,
+        };
+        if az_outages
+            .iter()
+            .any(|p: &AzOutage| p.az == outage.az && p.start < outage.end && outage.start < p.end)
+        {
+            return Err(FieldError::new(
+                at,
+                format!("overlaps another outage of {}", o.az),
+            ));
+        }
+        az_outages.push(outage);
+    }
+    let service = |name: &str, field: String| {
+        services.iter().position(|s| s.name == name).ok_or_else(|| {
+            let all: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
+            FieldError::new(field, format!("no service named `{name}`")).allowed(all.join(", "))
+        })
+    };
+    let mut events = Vec::new();
+    for (i, e) in f.events.iter().enumerate() {
+        let at = format!("failures.events[{i}]");
+        let (time, action) = match e {
+            EventFile::KillInstance { at: t, pool, index } => {
+                let p = pools.iter().position(|p| p.name == *pool).ok_or_else(|| {
+                    let all: Vec<&str> = pools.iter().map(|p| p.name.as_str()).collect();
+                    FieldError::new(format!("{at}.pool"), format!("no pool named `{pool}`"))
+                        .allowed(all.join(", "))
+                })?;
+                (
+                    t.0,
+                    Action::KillInstance {
+                        pool: PoolId(p as u32),
+                        index: *index,
+                    },
+                )
+            }
+            EventFile::KillTasks {
+                at: t,
+                service: s,
+                count,
+            } => (
+                t.0,
+                Action::KillTasks {
+                    service: service(s, format!("{at}.service"))?,
+                    count: *count,
+                },
+            ),
+            EventFile::SetDesiredCount {
+                at: t,
+                service: s,
+                count,
+            } => (
+                t.0,
+                Action::SetDesiredCount {
+                    service: service(s, format!("{at}.service"))?,
+                    count: *count,
+                },
+            ),
+        };
+        let time = SimTime::ZERO + time;
+        if time > horizon {
+            return Err(FieldError::new(
+                format!("{at}.at"),
+                "falls after the horizon, so it would never happen",
+            ));
+        }
+        events.push(ScheduledAction { at: time, action });
+    }
+    events.sort_by_key(|e| e.at);
+    let default = RestartBackoff::default();
+    let b = &f.restart_backoff;
+    let factor = match b.factor {
+        Some(v) if v.is_finite() && v >= 1.0 => v,
+        Some(v) => {
+            return Err(FieldError::new(
+                "failures.restart_backoff.factor",
+                format!("{v} is not allowed"),
+            )
+            .allowed("a number of at least 1"));
+        }
+        None => default.factor,
+    };
+    let backoff = RestartBackoff {
+        initial: b.initial.map_or(default.initial, |d| d.0),
+        factor,
+        cap: b.cap.map_or(default.cap, |d| d.0),
+    };
+    if backoff.cap < backoff.initial {
+        return Err(FieldError::new(
+            "failures.restart_backoff.cap",
+            "must not be below initial",
+        ));
+    }
+    Ok(FailureSpec {
+        az_outages,
+        events,
+        spot_notice: f.spot_notice.map_or(SimDuration::from_secs(120), |d| d.0),
+        backoff,
     })
 }

@@ -33,6 +33,8 @@ pub struct ScenarioFile {
     pub services: Vec<ServiceFile>,
     #[serde(default)]
     pub jobs: Vec<JobFile>,
+    #[serde(default)]
+    pub failures: FailuresFile,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -61,12 +63,18 @@ pub struct PoolFile {
     /// ECS_RESERVED_MEMORY, MiB held back from tasks on each instance.
     #[serde(default)]
     pub reserved_memory_mib: u32,
+    /// Time from registration to failure, per instance; off when absent.
+    pub instance_failure: Option<DurationFile>,
+    /// Spot pools only: time from registration to a Spot interruption notice.
+    pub spot_interruption: Option<DurationFile>,
 }
 
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct FargateFile {
     pub max_concurrent_tasks: Option<u32>,
+    /// Time from a FARGATE_SPOT task reaching RUNNING to its interruption notice.
+    pub spot_interruption: Option<DurationFile>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -193,6 +201,12 @@ pub struct ServiceFile {
     pub placement_strategy: Vec<PlacementStrategyFile>,
     #[serde(default)]
     pub placement_constraints: Vec<PlacementConstraintFile>,
+    /// Simulator-only: time from RUNNING to a crash; off when absent.
+    #[serde(rename = "crash_after")]
+    pub crash_after: Option<DurationFile>,
+    /// Simulator-only: chance a task fails before RUNNING (throttled restarts); default 0.
+    #[serde(rename = "start_failure_probability")]
+    pub start_failure_probability: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -257,4 +271,58 @@ pub enum DurationFile {
         min: DurationText,
         max: DurationText,
     },
+}
+
+/// `[failures]`: failures not tied to one service or pool, and the restart rules.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct FailuresFile {
+    #[serde(default)]
+    pub az_outages: Vec<AzOutageFile>,
+    #[serde(default)]
+    pub events: Vec<EventFile>,
+    /// Spot interruption notice; default 2 min.
+    pub spot_notice: Option<DurationText>,
+    #[serde(default)]
+    pub restart_backoff: BackoffFile,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AzOutageFile {
+    pub az: String,
+    pub start: DurationText,
+    pub duration: DurationText,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+pub enum EventFile {
+    KillInstance {
+        at: DurationText,
+        pool: String,
+        #[serde(default)]
+        index: u32,
+    },
+    KillTasks {
+        at: DurationText,
+        service: String,
+        #[serde(default = "one")]
+        count: u32,
+    },
+    SetDesiredCount {
+        at: DurationText,
+        service: String,
+        count: u32,
+    },
+}
+
+/// Restart throttling for tasks that never reach RUNNING: delay n = min(initial ×
+/// factor^(n−1), cap). Defaults 10 s, 2, 15 min.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct BackoffFile {
+    pub initial: Option<DurationText>,
+    pub factor: Option<f64>,
+    pub cap: Option<DurationText>,
 }

@@ -3,9 +3,10 @@
 
 use super::billing::CostTotals;
 use crate::metrics::{
-    CostSummary, InstanceSummary, LatencySummary, Summary, TaskCounts, Utilization,
+    AvailabilitySummary, CostSummary, InstanceSummary, LatencySummary, RestartLatencySummary,
+    Summary, TaskCounts, Utilization,
 };
-use crate::model::{Cluster, SimConfig};
+use crate::model::{Cluster, RestartCause, SimConfig};
 use crate::stats::LatencyHistogram;
 use crate::time::{SimDuration, SimTime};
 
@@ -21,10 +22,40 @@ pub(super) struct Collector {
     memory_registered_ms: f64,
     instance_ms: f64,
     peak_instances: u32,
+    restart: LatencyHistogram,
+    /// Indexed like `RestartCause::ALL`.
+    restart_by_cause: Vec<LatencyHistogram>,
+    /// EC2, FARGATE.
+    restart_by_launch: [LatencyHistogram; 2],
+    availability: Vec<ServiceAvailability>,
+}
+
+/// One service's availability integrals, advanced lazily whenever its running or desired
+/// count is about to change.
+#[derive(Clone, Copy, Default)]
+struct ServiceAvailability {
+    last: SimTime,
+    ok_ms: u64,
+    short_task_ms: u64,
+}
+
+fn latency_summary(h: &LatencyHistogram) -> LatencySummary {
+    let seconds = |ms: u64| ms as f64 / 1000.0;
+    if h.is_empty() {
+        return LatencySummary::default();
+    }
+    LatencySummary {
+        count: h.count(),
+        mean: h.mean().unwrap_or(0.0) / 1000.0,
+        p50: seconds(h.quantile(0.50)),
+        p95: seconds(h.quantile(0.95)),
+        p99: seconds(h.quantile(0.99)),
+        max: seconds(h.max().unwrap_or(0)),
+    }
 }
 
 impl Collector {
-    pub fn new(warmup: SimTime) -> Collector {
+    pub fn new(warmup: SimTime, services: usize) -> Collector {
         Collector {
             window_start: warmup,
             in_window: warmup == SimTime::ZERO,
@@ -37,7 +68,46 @@ impl Collector {
             memory_registered_ms: 0.0,
             instance_ms: 0.0,
             peak_instances: 0,
+            restart: LatencyHistogram::new(),
+            restart_by_cause: RestartCause::ALL
+                .iter()
+                .map(|_| LatencyHistogram::new())
+                .collect(),
+            restart_by_launch: [LatencyHistogram::new(), LatencyHistogram::new()],
+            availability: vec![ServiceAvailability::default(); services],
         }
+    }
+
+    /// A replacement reached RUNNING `latency` after the loss it makes good.
+    pub fn restarted(&mut self, latency: SimDuration, cause: RestartCause, launch_type: &str) {
+        if !self.in_window {
+            return;
+        }
+        let ms = latency.as_millis();
+        self.restart.record(ms);
+        let c = RestartCause::ALL
+            .iter()
+            .position(|x| *x == cause)
+            .unwrap_or(0);
+        self.restart_by_cause[c].record(ms);
+        let l = usize::from(launch_type != "EC2");
+        self.restart_by_launch[l].record(ms);
+    }
+
+    /// Advances service `s`'s availability integrals to `now` with the counts that held
+    /// since the last call; call before either count changes.
+    pub fn availability(&mut self, s: usize, now: SimTime, desired: u32, running: u32) {
+        let a = &mut self.availability[s];
+        let from = a.last.max(self.window_start);
+        if now > from {
+            let dt = now.since(from).as_millis();
+            if running >= desired {
+                a.ok_ms += dt;
+            } else {
+                a.short_task_ms += u64::from(desired - running) * dt;
+            }
+        }
+        a.last = now;
     }
 
     pub fn open_window(&mut self, now: SimTime) {
@@ -98,20 +168,7 @@ impl Collector {
     ) -> Summary {
         let window_ms = config.horizon.since(self.window_start).as_millis() as f64;
         let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
-        let seconds = |ms: u64| ms as f64 / 1000.0;
-        let pending = &self.pending;
-        let pending_time_s = if pending.is_empty() {
-            LatencySummary::default()
-        } else {
-            LatencySummary {
-                count: pending.count(),
-                mean: pending.mean().unwrap_or(0.0) / 1000.0,
-                p50: seconds(pending.quantile(0.50)),
-                p95: seconds(pending.quantile(0.95)),
-                p99: seconds(pending.quantile(0.99)),
-                max: seconds(pending.max().unwrap_or(0)),
-            }
-        };
+        let pending_time_s = latency_summary(&self.pending);
         Summary {
             scenario: config.name.clone(),
             seed: config.seed,
@@ -137,6 +194,37 @@ impl Collector {
                 mean: ratio(self.instance_ms, window_ms),
                 peak: self.peak_instances,
             },
+            restart_latency_s: RestartLatencySummary {
+                overall: latency_summary(&self.restart),
+                by_cause: RestartCause::ALL
+                    .iter()
+                    .zip(&self.restart_by_cause)
+                    .filter(|(_, h)| !h.is_empty())
+                    .map(|(c, h)| (c.as_str().to_string(), latency_summary(h)))
+                    .collect(),
+                by_launch_type: ["EC2", "FARGATE"]
+                    .iter()
+                    .zip(&self.restart_by_launch)
+                    .filter(|(_, h)| !h.is_empty())
+                    .map(|(l, h)| (l.to_string(), latency_summary(h)))
+                    .collect(),
+            },
+            availability: {
+                let services: std::collections::BTreeMap<String, f64> = config
+                    .services
+                    .iter()
+                    .zip(&self.availability)
+                    .map(|(s, a)| (s.name.clone(), ratio(a.ok_ms as f64, window_ms)))
+                    .collect();
+                let min = services.values().copied().fold(1.0, f64::min);
+                AvailabilitySummary { services, min }
+            },
+            task_seconds_short: config
+                .services
+                .iter()
+                .zip(&self.availability)
+                .map(|(s, a)| (s.name.clone(), a.short_task_ms as f64 / 1000.0))
+                .collect(),
         }
     }
 }

@@ -1,13 +1,14 @@
 //! The simulation's events and their same-time order.
 //!
-//! At one instant: the measurement window opens first, then failures, then task exits
+//! At one instant: the measurement window opens first, then failures (crashes, instance
+//! failures, Spot notices and reclaims, AZ outages, scheduled actions), then task exits
 //! (capacity frees), then instance registrations (capacity appears), then tasks reaching
 //! RUNNING, then arrivals (which see all the capacity freed at that instant), then
 //! placement retries, then scaling decisions, and samples last, so a sample shows the
 //! state after everything that happened at its instant.
 
 use crate::engine::Event as EngineEvent;
-use crate::model::{InstanceId, JobId};
+use crate::model::{InstanceId, JobId, ServiceId};
 
 /// A task slot plus the generation it held when the event was scheduled, so an event for
 /// a task that has since stopped (and whose slot was reused) is recognised and dropped.
@@ -20,10 +21,32 @@ pub struct TaskRef {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Event {
     WindowStart,
+    /// A RUNNING service task crashes.
+    TaskCrash(TaskRef),
+    /// An instance fails (its time to failure ran out); dropped if already gone.
+    InstanceFailure(InstanceId),
+    /// An EC2 Spot instance gets its two-minute notice and starts draining.
+    SpotNotice(InstanceId),
+    /// The notice ran out: the Spot instance is reclaimed.
+    SpotReclaim(InstanceId),
+    /// A FARGATE_SPOT task gets its notice.
+    TaskSpotNotice(TaskRef),
+    /// A FARGATE_SPOT task's notice ran out.
+    TaskSpotReclaim(TaskRef),
+    /// `failures.az_outages[i]` begins.
+    AzOutageStart(u32),
+    /// `failures.az_outages[i]` ends.
+    AzOutageEnd(u32),
+    /// `failures.events[i]` happens.
+    Scheduled(u32),
     TaskExit(TaskRef),
     InstanceRegistered(InstanceId),
     TaskRunning(TaskRef),
+    /// A replacement of this service reached RUNNING: one of its draining tasks may stop.
+    DrainDone(ServiceId),
     JobArrival(JobId),
+    /// A throttled service may launch again.
+    ServiceRetry(ServiceId),
     Sample,
 }
 
@@ -43,6 +66,17 @@ impl EngineEvent for Event {
     fn class(&self) -> u8 {
         match self {
             Event::WindowStart => class::WINDOW,
+            Event::TaskCrash(_)
+            | Event::InstanceFailure(_)
+            | Event::SpotNotice(_)
+            | Event::SpotReclaim(_)
+            | Event::TaskSpotNotice(_)
+            | Event::TaskSpotReclaim(_)
+            | Event::AzOutageStart(_)
+            | Event::AzOutageEnd(_)
+            | Event::Scheduled(_) => class::FAILURE,
+            Event::DrainDone(_) => class::LIFECYCLE,
+            Event::ServiceRetry(_) => class::RETRY,
             Event::TaskExit(_) => class::EXIT,
             Event::InstanceRegistered(_) => class::REGISTRATION,
             Event::TaskRunning(_) => class::LIFECYCLE,

@@ -7,7 +7,8 @@ use crate::engine::EventQueue;
 use crate::metrics::{Recorder, TaskRow};
 use crate::model::task::RejectReason;
 use crate::model::{
-    AzId, JobId, Origin, ServiceId, StopReason, Target, Task, TaskState, cluster::Reservation,
+    AzId, JobId, Origin, RestartCause, RestartTag, ServiceId, StopReason, Target, Task, TaskState,
+    cluster::Reservation,
 };
 use crate::placement::{self, PlacementRequest, providers};
 use crate::time::{SimDuration, SimTime};
@@ -20,7 +21,8 @@ impl<R: Recorder> Simulation<'_, R> {
         queue: &mut EventQueue<Event>,
     ) {
         let origin = Origin::Service(ServiceId(service as u32));
-        self.create_and_submit(service, origin, None, now, queue);
+        let restart = self.origins[service].owed.pop_front();
+        self.create_and_submit(service, origin, None, restart, now, queue);
     }
 
     pub(super) fn launch_job_task(
@@ -33,7 +35,14 @@ impl<R: Recorder> Simulation<'_, R> {
             .duration
             .sample(&mut self.job_duration_rngs[job.index()]);
         let origin_index = self.config.services.len() + job.index();
-        self.create_and_submit(origin_index, Origin::Job(job), Some(run_time), now, queue);
+        self.create_and_submit(
+            origin_index,
+            Origin::Job(job),
+            Some(run_time),
+            None,
+            now,
+            queue,
+        );
     }
 
     fn origin_index(&self, origin: Origin) -> usize {
@@ -48,6 +57,7 @@ impl<R: Recorder> Simulation<'_, R> {
         o: usize,
         origin: Origin,
         run_time: Option<SimDuration>,
+        restart: Option<RestartTag>,
         now: SimTime,
         queue: &mut EventQueue<Event>,
     ) {
@@ -82,6 +92,7 @@ impl<R: Recorder> Simulation<'_, R> {
             stopped_at: None,
             run_time,
             stop_reason: None,
+            restart,
         };
         let r = self.tasks.insert(task);
         self.pending_tasks += 1;
@@ -243,7 +254,10 @@ impl<R: Recorder> Simulation<'_, R> {
                 .fargate_rate_per_ms(size, platform, spot, storage);
             self.billing.fargate_started(rate, pull_start);
         }
-        if running_at == now {
+        // A start that may fail is decided by the TaskRunning event, never inline.
+        let may_fail = o < self.config.services.len()
+            && self.config.services[o].start_failure_probability > 0.0;
+        if running_at == now && !may_fail {
             self.task_running(slot, now, queue);
         } else {
             let r = self.tasks.reference(slot);
@@ -258,7 +272,7 @@ impl<R: Recorder> Simulation<'_, R> {
         let counts = &self.cluster.group(group).per_attribute[0];
         (0..self.cluster.azs.len())
             .map(|a| AzId(a as u32))
-            .filter(|az| self.cluster.subnet_has_ip(*az))
+            .filter(|az| self.cluster.subnet_has_ip(*az) && !self.az_down[az.index()])
             .min_by_key(|az| (counts[az.index()], az.0))
     }
 
@@ -270,6 +284,39 @@ impl<R: Recorder> Simulation<'_, R> {
         self.pending_tasks -= 1;
         self.running_tasks += 1;
         let o = self.origin_index(origin);
+        if let Origin::Service(service) = origin {
+            let state = &self.origins[o];
+            self.collector
+                .availability(o, now, state.desired, state.running);
+            if let Some(tag) = self.tasks.get_mut(slot).restart.take() {
+                self.collector
+                    .restarted(now.since(tag.since), tag.cause, tag.launch_type);
+            }
+            let target = self.tasks.get(slot).target;
+            let r = self.tasks.reference(slot);
+            let state = &mut self.origins[o];
+            state.start_failures = 0;
+            if state.doomed > 0 {
+                queue.schedule(now, Event::DrainDone(service));
+            }
+            if let Some(dist) = &self.config.services[o].crash_after {
+                let ttf = dist.sample(&mut self.crash_rngs[o]);
+                queue.schedule(now + ttf, Event::TaskCrash(r));
+            }
+            if let (Target::Fargate { spot: true }, Some(dist)) =
+                (target, &self.config.fargate.spot_interruption)
+            {
+                let ttn = dist.sample(&mut self.fargate_spot_rng);
+                queue.schedule(now + ttn, Event::TaskSpotNotice(r));
+            }
+        } else if let (Target::Fargate { spot: true }, Some(dist)) = (
+            self.tasks.get(slot).target,
+            &self.config.fargate.spot_interruption,
+        ) {
+            let ttn = dist.sample(&mut self.fargate_spot_rng);
+            let r = self.tasks.reference(slot);
+            queue.schedule(now + ttn, Event::TaskSpotNotice(r));
+        }
         self.origins[o].running += 1;
         self.collector.task_started(now, now.since(created));
         if let Some(run_time) = run_time {
@@ -338,6 +385,19 @@ impl<R: Recorder> Simulation<'_, R> {
                 self.waiting_total -= 1;
             }
         }
+        let service = o < self.config.services.len();
+        if service && matches!(was, TaskState::Running | TaskState::Stopping) {
+            let state = &self.origins[o];
+            self.collector
+                .availability(o, now, state.desired, state.running);
+        }
+        if was == TaskState::Stopping {
+            let state = &mut self.origins[o];
+            if let Some(pos) = state.draining.iter().position(|s| *s == slot) {
+                state.draining.remove(pos);
+                state.doomed -= 1;
+            }
+        }
         match was {
             TaskState::Running | TaskState::Stopping => {
                 self.running_tasks -= 1;
@@ -360,9 +420,48 @@ impl<R: Recorder> Simulation<'_, R> {
             self.collector.task_completed(now);
         }
         self.report_task(slot, cost);
+        let task = self.tasks.get(slot);
+        let (restart, launch_type) = (task.restart, task.target.launch_type());
         self.tasks.release(slot);
         if freed {
             self.retry_waiting(now, queue);
+        }
+        if service && reason != StopReason::ServiceScheduler {
+            // A task already replaced under a notice owes nothing; a replacement that never
+            // ran passes its loss on; any other unexpected stop is a new loss.
+            let tag = if was == TaskState::Stopping {
+                None
+            } else {
+                restart.or_else(|| {
+                    RestartCause::of(reason).map(|cause| RestartTag {
+                        since: now,
+                        cause,
+                        launch_type,
+                    })
+                })
+            };
+            if let Some(tag) = tag {
+                self.origins[o].owed.push_back(tag);
+            }
+            if reason == StopReason::StartFailed {
+                let state = &mut self.origins[o];
+                state.start_failures += 1;
+                let delay = self.config.failures.backoff.delay(state.start_failures);
+                if !state.retry_pending {
+                    state.retry_pending = true;
+                    queue.schedule(now + delay, Event::ServiceRetry(ServiceId(o as u32)));
+                    if self.recorder.tracing() {
+                        let line = format!(
+                            "service {} throttled: {} consecutive failures to start, next launch in {} s",
+                            self.config.services[o].name,
+                            self.origins[o].start_failures,
+                            delay.as_secs_f64()
+                        );
+                        self.recorder.trace(now, &line);
+                    }
+                }
+            }
+            self.reconcile_service(o, now, queue);
         }
     }
 

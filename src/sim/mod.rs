@@ -5,6 +5,7 @@
 mod billing;
 mod collector;
 pub mod events;
+mod failures;
 mod lifecycle;
 mod origins;
 mod tasks;
@@ -12,7 +13,9 @@ mod tasks;
 use crate::engine::{self, EventQueue, Model};
 use crate::metrics::{Recorder, ServiceSample, Summary};
 use crate::model::cluster::PoolInfo;
-use crate::model::{AzId, Cluster, JobId, PlacementStrategy, PoolId, Resource, SimConfig};
+use crate::model::{
+    AzId, Cluster, JobId, PlacementStrategy, PoolId, Resource, SimConfig, StopReason, TaskState,
+};
 use crate::rng::{StreamKind, StreamRng, stream};
 use crate::time::SimTime;
 use crate::workload::arrivals::ArrivalCursor;
@@ -73,6 +76,19 @@ pub(crate) struct Simulation<'a, R: Recorder> {
     /// Reused by each pass over the waiting queues.
     queue_blocked: Vec<bool>,
     waiting_total: usize,
+    /// Per service: crash times and start failures, each its own stream.
+    crash_rngs: Vec<StreamRng>,
+    start_failure_rngs: Vec<StreamRng>,
+    /// Per pool: instance failures and Spot notices.
+    instance_failure_rngs: Vec<StreamRng>,
+    spot_rngs: Vec<StreamRng>,
+    fargate_spot_rng: StreamRng,
+    /// AZs inside an outage window.
+    az_down: Vec<bool>,
+    /// Replacement instances per pool waiting for one of its AZs to come back.
+    owed_instances: Vec<u32>,
+    /// Reused task-slot list for failure handling.
+    scratch: Vec<u32>,
 }
 
 impl<'a, R: Recorder> Simulation<'a, R> {
@@ -142,10 +158,32 @@ impl<'a, R: Recorder> Simulation<'a, R> {
                 .map(|j| stream(config.seed, StreamKind::JobDurations, j))
                 .collect(),
             job_cursors: vec![(None, ArrivalCursor::default()); config.jobs.len()],
-            collector: Collector::new(config.warmup),
+            collector: Collector::new(config.warmup, config.services.len()),
             billing: Billing::new(config),
             service_samples: vec![ServiceSample::default(); config.services.len()],
             waiting_total: 0,
+            // Start failures use the crash kind with indexes above 2^32, so the stream list
+            // in `rng` needs no new kind.
+            crash_rngs: (0..config.services.len() as u64)
+                .map(|s| stream(config.seed, StreamKind::ServiceCrashes, s))
+                .collect(),
+            start_failure_rngs: (0..config.services.len() as u64)
+                .map(|s| stream(config.seed, StreamKind::ServiceCrashes, (1 << 32) + s))
+                .collect(),
+            instance_failure_rngs: (0..config.pools.len() as u64)
+                .map(|p| stream(config.seed, StreamKind::InstanceFailures, p))
+                .collect(),
+            spot_rngs: (0..config.pools.len() as u64)
+                .map(|p| stream(config.seed, StreamKind::SpotInterruptions, p))
+                .collect(),
+            fargate_spot_rng: stream(
+                config.seed,
+                StreamKind::SpotInterruptions,
+                config.pools.len() as u64,
+            ),
+            az_down: vec![false; config.availability_zones.len()],
+            owed_instances: vec![0; config.pools.len()],
+            scratch: Vec::new(),
         }
     }
 
@@ -155,8 +193,15 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             for k in 0..pool.count {
                 let az = pool.azs[k as usize % pool.azs.len()];
                 let id = self.launch_instance(PoolId(p as u32), az, now);
-                self.register_instance(id, now);
+                self.register_instance(id, now, queue);
             }
+        }
+        for (i, outage) in self.config.failures.az_outages.iter().enumerate() {
+            queue.schedule(outage.start, Event::AzOutageStart(i as u32));
+            queue.schedule(outage.end, Event::AzOutageEnd(i as u32));
+        }
+        for (i, action) in self.config.failures.events.iter().enumerate() {
+            queue.schedule(action.at, Event::Scheduled(i as u32));
         }
         if self.config.warmup > SimTime::ZERO {
             queue.schedule(self.config.warmup, Event::WindowStart);
@@ -193,8 +238,14 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         id
     }
 
-    fn register_instance(&mut self, id: crate::model::InstanceId, now: SimTime) {
+    fn register_instance(
+        &mut self,
+        id: crate::model::InstanceId,
+        now: SimTime,
+        queue: &mut EventQueue<Event>,
+    ) {
         self.cluster.activate(id, now);
+        self.arm_instance(id, now, queue);
         if self.recorder.tracing() {
             let inst = self.cluster.instance(id);
             let line = format!(
@@ -252,6 +303,14 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         let end = self.config.horizon;
         self.collector
             .integrate(end, &self.cluster, self.billing.live_instances);
+        for (s, o) in self
+            .origins
+            .iter()
+            .take(self.config.services.len())
+            .enumerate()
+        {
+            self.collector.availability(s, end, o.desired, o.running);
+        }
         let live: Vec<u32> = self.tasks.live_slots().collect();
         for slot in live {
             self.report_unfinished(slot, end);
@@ -288,14 +347,48 @@ impl<R: Recorder> Model for Simulation<'_, R> {
                 }
             }
             Event::InstanceRegistered(id) => {
-                self.register_instance(id, now);
-                self.retry_waiting(now, queue);
+                // An instance lost while booting (an AZ outage) never registers.
+                if self.cluster.instance(id).state == crate::model::InstanceState::Launching {
+                    self.register_instance(id, now, queue);
+                    self.retry_waiting(now, queue);
+                }
             }
             Event::TaskRunning(task) => {
                 if self.tasks.live(task).is_some() {
-                    self.task_running(task.slot, now, queue);
+                    if self.start_fails(task.slot) {
+                        self.stop_task(task.slot, now, StopReason::StartFailed, queue);
+                    } else {
+                        self.task_running(task.slot, now, queue);
+                    }
                 }
             }
+            Event::TaskCrash(task) => {
+                if self
+                    .tasks
+                    .live(task)
+                    .is_some_and(|t| matches!(t.state, TaskState::Running | TaskState::Stopping))
+                {
+                    self.stop_task(task.slot, now, StopReason::TaskFailed, queue);
+                }
+            }
+            Event::InstanceFailure(id) => {
+                self.fail_instance(id, now, StopReason::InstanceFailed, queue)
+            }
+            Event::SpotNotice(id) => self.spot_notice(id, now, queue),
+            Event::SpotReclaim(id) => {
+                self.fail_instance(id, now, StopReason::SpotInterruption, queue)
+            }
+            Event::TaskSpotNotice(task) => self.task_spot_notice(task, now, queue),
+            Event::TaskSpotReclaim(task) => {
+                if self.tasks.live(task).is_some() {
+                    self.stop_task(task.slot, now, StopReason::SpotInterruption, queue);
+                }
+            }
+            Event::AzOutageStart(i) => self.az_outage_start(i, now, queue),
+            Event::AzOutageEnd(i) => self.az_outage_end(i, now, queue),
+            Event::Scheduled(i) => self.scheduled(i, now, queue),
+            Event::DrainDone(service) => self.drain_done(service, now, queue),
+            Event::ServiceRetry(service) => self.service_retry(service, now, queue),
             Event::JobArrival(job) => {
                 let origin = self.config.services.len() + job.index();
                 let batch = self.origins[origin].batch;

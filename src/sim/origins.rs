@@ -2,7 +2,7 @@
 //! scheduler tracks for each: counts, the provider split, and the queues of tasks waiting
 //! for capacity.
 
-use crate::model::{LaunchSpec, Placement, Provider, SimConfig, Target, TaskDefId};
+use crate::model::{LaunchSpec, Placement, Provider, RestartTag, SimConfig, Target, TaskDefId};
 use std::collections::VecDeque;
 
 pub(super) struct OriginState {
@@ -26,6 +26,16 @@ pub(super) struct OriginState {
     pub alive: u32,
     /// Tasks the next job arrival brings.
     pub batch: u32,
+    /// Service tasks under a Spot notice (STOPPING): still serving, already replaced.
+    pub doomed: u32,
+    /// Slots of those tasks, oldest notice first.
+    pub draining: VecDeque<u32>,
+    /// Losses not yet made good by a launched replacement, oldest first.
+    pub owed: VecDeque<RestartTag>,
+    /// Consecutive failures to reach RUNNING, for restart throttling.
+    pub start_failures: u32,
+    /// A throttled launch is scheduled; the scheduler launches nothing until it fires.
+    pub retry_pending: bool,
 }
 
 impl OriginState {
@@ -109,5 +119,10 @@ fn origin(
         running: 0,
         alive: 0,
         batch: 1,
+        doomed: 0,
+        draining: VecDeque::new(),
+        owed: VecDeque::new(),
+        start_failures: 0,
+        retry_pending: false,
     }
 }

@@ -3,4 +3,5 @@
 mod cli;
 mod common;
 mod core;
+mod failures;
 mod queueing;

@@ -1,0 +1,405 @@
+//! Failures and the service scheduler's answer to them.
+//!
+//! A service is kept at its desired count by [`Simulation::reconcile_service`], called
+//! whenever one of its tasks stops unexpectedly, a throttled launch comes due, a Spot notice
+//! arrives or the desired count changes. Each unexpected loss leaves a [`RestartTag`] that
+//! the next launched task carries; when that task reaches RUNNING the restart latency is
+//! recorded (a replacement that itself fails before RUNNING passes the tag on, so the
+//! latency covers every attempt).
+//!
+//! Failure sources, each off unless the scenario sets it: task crashes after RUNNING
+//! (`services[].crash_after`), failures before RUNNING (`start_failure_probability`,
+//! throttled by `failures.restart_backoff`), instance failures per pool, Spot notices for
+//! EC2 Spot pools and FARGATE_SPOT tasks, AZ outage windows, and scheduled actions. Every
+//! source draws from its own random stream, so turning one on never changes another's draws
+//! or the workload's.
+//!
+//! Under a Spot notice a RUNNING service task becomes STOPPING: it still serves and counts
+//! as running, but is already replaced; it stops when a replacement of its service reaches
+//! RUNNING or when the notice ends, whichever is first. PENDING tasks on a noticed instance
+//! stop at once, as on a DRAINING instance.
+
+use super::Simulation;
+use super::events::{Event, TaskRef};
+use crate::engine::EventQueue;
+use crate::metrics::Recorder;
+use crate::model::{
+    Action, AzId, InstanceId, InstanceState, Origin, PoolId, RestartCause, RestartTag, ServiceId,
+    StopReason, TaskState,
+};
+use crate::time::SimTime;
+
+impl<R: Recorder> Simulation<'_, R> {
+    /// Launches or stops service tasks until the tasks not under a notice match the
+    /// desired count. Launches wait while the service is throttled.
+    pub(super) fn reconcile_service(
+        &mut self,
+        s: usize,
+        now: SimTime,
+        queue: &mut EventQueue<Event>,
+    ) {
+        let state = &self.origins[s];
+        let active = state.alive - state.doomed;
+        let desired = state.desired;
+        let throttled = state.retry_pending;
+        if active >= desired {
+            self.origins[s].owed.clear();
+        }
+        if active < desired {
+            if throttled {
+                return;
+            }
+            for _ in active..desired {
+                self.launch_service_task(s, now, queue);
+            }
+        } else if active > desired {
+            // Scale-in: tasks not yet placed first, then not yet running, then the newest.
+            let mut scratch = std::mem::take(&mut self.scratch);
+            scratch.clear();
+            let origin = Origin::Service(ServiceId(s as u32));
+            scratch.extend(self.tasks.live_slots().filter(|slot| {
+                let t = self.tasks.get(*slot);
+                t.origin == origin && t.state != TaskState::Stopping
+            }));
+            let tasks = &self.tasks;
+            scratch.sort_by_key(|slot| {
+                let t = tasks.get(*slot);
+                let rank = match (t.state, t.placed_at) {
+                    (TaskState::Provisioning, None) => 0,
+                    (TaskState::Provisioning | TaskState::Pending, _) => 1,
+                    _ => 2,
+                };
+                (rank, std::cmp::Reverse(t.id))
+            });
+            for &slot in scratch.iter().take((active - desired) as usize) {
+                self.stop_task(slot, now, StopReason::ServiceScheduler, queue);
+            }
+            self.scratch = scratch;
+        }
+    }
+
+    /// Draws the failure and Spot notice times of an instance that just registered.
+    pub(super) fn arm_instance(&mut self, id: InstanceId, now: SimTime, q: &mut EventQueue<Event>) {
+        let p = self.cluster.instance(id).pool.index();
+        let spec = &self.config.pools[p];
+        if let Some(dist) = &spec.instance_failure {
+            let ttf = dist.sample(&mut self.instance_failure_rngs[p]);
+            q.schedule(now + ttf, Event::InstanceFailure(id));
+        }
+        if let Some(dist) = &spec.spot_interruption {
+            let ttn = dist.sample(&mut self.spot_rngs[p]);
+            q.schedule(now + ttn, Event::SpotNotice(id));
+        }
+    }
+
+    /// The instance is lost: every task on it stops with `reason`, it is terminated, and
+    /// its pool launches a replacement.
+    pub(super) fn fail_instance(
+        &mut self,
+        id: InstanceId,
+        now: SimTime,
+        reason: StopReason,
+        queue: &mut EventQueue<Event>,
+    ) {
+        let inst = self.cluster.instance(id);
+        if inst.state == InstanceState::Terminated {
+            return;
+        }
+        let (pool, az, price, launched) =
+            (inst.pool, inst.az, inst.price_per_hour, inst.launched_at);
+        if self.recorder.tracing() {
+            let line = format!(
+                "instance {} ({}) lost: {}; {} task(s) on it stop",
+                inst.ec2_instance_id,
+                self.cluster.azs[az.index()],
+                reason.as_str(),
+                inst.task_count
+            );
+            self.recorder.trace(now, &line);
+        }
+        self.cluster.drain(id);
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.clear();
+        scratch.extend(
+            self.tasks
+                .live_slots()
+                .filter(|s| self.tasks.get(*s).instance == Some(id)),
+        );
+        for &slot in &scratch {
+            // A slot freed above may already hold a replacement; it is never on this
+            // (draining) instance, so the check tells them apart.
+            let t = self.tasks.get(slot);
+            if t.state != TaskState::Stopped && t.instance == Some(id) {
+                self.stop_task(slot, now, reason, queue);
+            }
+        }
+        self.scratch = scratch;
+        self.billing.instance_closed(price, launched, now);
+        self.cluster.terminate(id, now);
+        self.replace_instance(pool, az, now, queue);
+    }
+
+    /// The pool keeps its size: a new instance in `prefer` if that AZ is up, else in the
+    /// pool's up AZ with the fewest of its instances; if all are down, once one comes back.
+    fn replace_instance(
+        &mut self,
+        pool: PoolId,
+        prefer: AzId,
+        now: SimTime,
+        queue: &mut EventQueue<Event>,
+    ) {
+        let spec = &self.config.pools[pool.index()];
+        let az = if !self.az_down[prefer.index()] && spec.azs.contains(&prefer) {
+            Some(prefer)
+        } else {
+            let cluster = &self.cluster;
+            spec.azs
+                .iter()
+                .copied()
+                .filter(|az| !self.az_down[az.index()])
+                .min_by_key(|az| {
+                    let n = cluster
+                        .instances
+                        .iter()
+                        .filter(|i| {
+                            i.pool == pool && i.az == *az && i.state != InstanceState::Terminated
+                        })
+                        .count();
+                    (n, az.0)
+                })
+        };
+        match az {
+            Some(az) => {
+                let id = self.launch_instance(pool, az, now);
+                queue.schedule(
+                    now + self.config.timing.instance_launch,
+                    Event::InstanceRegistered(id),
+                );
+            }
+            None => self.owed_instances[pool.index()] += 1,
+        }
+    }
+
+    /// A RUNNING service task is under notice: it keeps serving but is replaced now.
+    fn doom_task(&mut self, slot: u32, now: SimTime, cause: RestartCause) {
+        let task = self.tasks.get_mut(slot);
+        task.state = TaskState::Stopping;
+        let launch_type = task.target.launch_type();
+        let Origin::Service(s) = task.origin else {
+            return;
+        };
+        let state = &mut self.origins[s.index()];
+        state.doomed += 1;
+        state.draining.push_back(slot);
+        state.owed.push_back(RestartTag {
+            since: now,
+            cause,
+            launch_type,
+        });
+    }
+
+    /// EC2 Spot notice: the instance drains; its running service tasks are replaced
+    /// during the notice, its pending ones stop now, and standalone tasks run on until the
+    /// instance is reclaimed.
+    pub(super) fn spot_notice(
+        &mut self,
+        id: InstanceId,
+        now: SimTime,
+        queue: &mut EventQueue<Event>,
+    ) {
+        if self.cluster.instance(id).state != InstanceState::Active {
+            return;
+        }
+        if self.recorder.tracing() {
+            let line = format!(
+                "instance {} gets a Spot interruption notice",
+                self.cluster.instance(id).ec2_instance_id
+            );
+            self.recorder.trace(now, &line);
+        }
+        self.cluster.drain(id);
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.clear();
+        scratch.extend(self.tasks.live_slots().filter(|s| {
+            let t = self.tasks.get(*s);
+            t.instance == Some(id) && matches!(t.origin, Origin::Service(_))
+        }));
+        for &slot in &scratch {
+            let t = self.tasks.get(slot);
+            if t.instance != Some(id) {
+                continue;
+            }
+            match t.state {
+                TaskState::Running => self.doom_task(slot, now, RestartCause::Spot),
+                TaskState::Provisioning | TaskState::Pending => {
+                    self.stop_task(slot, now, StopReason::SpotInterruption, queue)
+                }
+                TaskState::Stopping | TaskState::Stopped => {}
+            }
+        }
+        self.scratch = scratch;
+        for s in 0..self.config.services.len() {
+            self.reconcile_service(s, now, queue);
+        }
+        queue.schedule(
+            now + self.config.failures.spot_notice,
+            Event::SpotReclaim(id),
+        );
+    }
+
+    /// FARGATE_SPOT notice for one task.
+    pub(super) fn task_spot_notice(
+        &mut self,
+        r: TaskRef,
+        now: SimTime,
+        queue: &mut EventQueue<Event>,
+    ) {
+        let Some(task) = self.tasks.live(r) else {
+            return;
+        };
+        if task.state != TaskState::Running {
+            return;
+        }
+        if let Origin::Service(s) = task.origin {
+            self.doom_task(r.slot, now, RestartCause::Spot);
+            self.reconcile_service(s.index(), now, queue);
+        }
+        queue.schedule(
+            now + self.config.failures.spot_notice,
+            Event::TaskSpotReclaim(r),
+        );
+    }
+
+    /// A replacement of `service` is RUNNING: its oldest task under notice stops.
+    pub(super) fn drain_done(
+        &mut self,
+        service: ServiceId,
+        now: SimTime,
+        queue: &mut EventQueue<Event>,
+    ) {
+        if let Some(&slot) = self.origins[service.index()].draining.front() {
+            self.stop_task(slot, now, StopReason::SpotInterruption, queue);
+        }
+    }
+
+    /// A throttled service may launch again.
+    pub(super) fn service_retry(
+        &mut self,
+        service: ServiceId,
+        now: SimTime,
+        queue: &mut EventQueue<Event>,
+    ) {
+        self.origins[service.index()].retry_pending = false;
+        self.reconcile_service(service.index(), now, queue);
+    }
+
+    pub(super) fn az_outage_start(&mut self, i: u32, now: SimTime, queue: &mut EventQueue<Event>) {
+        let az = self.config.failures.az_outages[i as usize].az;
+        self.az_down[az.index()] = true;
+        if self.recorder.tracing() {
+            let line = format!("AZ {} goes down", self.cluster.azs[az.index()]);
+            self.recorder.trace(now, &line);
+        }
+        // Rare, so a fresh list is fine here.
+        let lost: Vec<InstanceId> = self
+            .cluster
+            .instances
+            .iter()
+            .filter(|i| i.az == az && i.state != InstanceState::Terminated)
+            .map(|i| i.id)
+            .collect();
+        // Drain them all first, so no task lost here is replaced onto a doomed neighbour.
+        for id in &lost {
+            self.cluster.drain(*id);
+        }
+        for id in lost {
+            self.fail_instance(id, now, StopReason::AzOutage, queue);
+        }
+        let fargate: Vec<u32> = self
+            .tasks
+            .live_slots()
+            .filter(|s| {
+                let t = self.tasks.get(*s);
+                t.target.is_fargate() && t.az == Some(az)
+            })
+            .collect();
+        for slot in fargate {
+            let t = self.tasks.get(slot);
+            if t.state != TaskState::Stopped && t.target.is_fargate() && t.az == Some(az) {
+                self.stop_task(slot, now, StopReason::AzOutage, queue);
+            }
+        }
+    }
+
+    pub(super) fn az_outage_end(&mut self, i: u32, now: SimTime, queue: &mut EventQueue<Event>) {
+        let az = self.config.failures.az_outages[i as usize].az;
+        self.az_down[az.index()] = false;
+        if self.recorder.tracing() {
+            let line = format!("AZ {} is back", self.cluster.azs[az.index()]);
+            self.recorder.trace(now, &line);
+        }
+        for p in 0..self.owed_instances.len() {
+            let owed = std::mem::take(&mut self.owed_instances[p]);
+            for _ in 0..owed {
+                self.replace_instance(PoolId(p as u32), az, now, queue);
+            }
+        }
+        self.retry_waiting(now, queue);
+    }
+
+    pub(super) fn scheduled(&mut self, i: u32, now: SimTime, queue: &mut EventQueue<Event>) {
+        let action = self.config.failures.events[i as usize].action.clone();
+        match action {
+            Action::KillInstance { pool, index } => {
+                let target = self
+                    .cluster
+                    .instances
+                    .iter()
+                    .filter(|inst| {
+                        inst.pool == pool
+                            && matches!(inst.state, InstanceState::Active | InstanceState::Draining)
+                    })
+                    .nth(index as usize)
+                    .map(|inst| inst.id);
+                if let Some(id) = target {
+                    self.fail_instance(id, now, StopReason::InstanceFailed, queue);
+                }
+            }
+            Action::KillTasks { service, count } => {
+                let origin = Origin::Service(ServiceId(service as u32));
+                let mut victims: Vec<(u64, u32)> = self
+                    .tasks
+                    .live_slots()
+                    .filter_map(|s| {
+                        let t = self.tasks.get(s);
+                        (t.origin == origin && t.state == TaskState::Running).then_some((t.id, s))
+                    })
+                    .collect();
+                victims.sort_unstable_by(|a, b| b.cmp(a));
+                for (id, slot) in victims.into_iter().take(count as usize) {
+                    let t = self.tasks.get(slot);
+                    if t.id == id && t.state == TaskState::Running {
+                        self.stop_task(slot, now, StopReason::UserInitiated, queue);
+                    }
+                }
+            }
+            Action::SetDesiredCount { service, count } => {
+                let state = &self.origins[service];
+                self.collector
+                    .availability(service, now, state.desired, state.running);
+                self.origins[service].desired = count;
+                self.reconcile_service(service, now, queue);
+            }
+        }
+    }
+
+    /// Whether a task whose start completes now fails instead (`start_failure_probability`).
+    pub(super) fn start_fails(&mut self, slot: u32) -> bool {
+        use rand::Rng;
+        let Origin::Service(s) = self.tasks.get(slot).origin else {
+            return false;
+        };
+        let p = self.config.services[s.index()].start_failure_probability;
+        p > 0.0 && self.start_failure_rngs[s.index()].random::<f64>() < p
+    }
+}
