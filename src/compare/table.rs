@@ -167,23 +167,29 @@ fn break_even_text(be: &BreakEven) -> String {
     out
 }
 
-/// `compare.csv`: one row per leg.
+/// `compare.csv`: one row per leg, full-precision numbers (fractions, not percentages);
+/// the text table rounds for reading. Columns follow the text table's rows.
 pub fn csv(legs: &[LegResult]) -> String {
-    let table = rows(legs);
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header = vec!["leg"];
-    header.extend(table.iter().map(|r| r.1));
+    header.extend(rows(&[]).iter().map(|r| r.1));
     let _ = w.write_record(&header);
-    for (i, l) in legs.iter().enumerate() {
+    let raw = |x: Option<f64>| x.map_or_else(|| "n/a".to_string(), |v| v.to_string());
+    for l in legs {
+        let cells = [
+            Some(l.cost_total_usd),
+            Some(l.cost_monthly_usd),
+            l.cost_per_task_hour_usd,
+            Some(l.task_hours),
+            l.cpu_reserved,
+            l.memory_reserved,
+            l.idle,
+            Some(l.pending_p95_s),
+            l.restart_latency_p95_s,
+            l.availability,
+        ];
         let mut rec = vec![l.leg.clone()];
-        // Full precision in the file; the text table rounds for reading.
-        rec.extend(table.iter().map(|r| match r.1 {
-            "cost_total_usd" => l.cost_total_usd.to_string(),
-            "cost_monthly_usd" => l.cost_monthly_usd.to_string(),
-            "cost_per_task_hour_usd" => opt(l.cost_per_task_hour_usd, |x| x.to_string()),
-            "task_hours" => l.task_hours.to_string(),
-            _ => r.2[i].clone(),
-        }));
+        rec.extend(cells.into_iter().map(raw));
         let _ = w.write_record(&rec);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
