@@ -108,11 +108,7 @@ pub(super) fn uses_ec2(launch: &LaunchSpec) -> bool {
 
 /// Moves every service and job that used EC2 capacity to `launchType = FARGATE`, makes their task
 /// definitions Fargate-ready, and empties the pools (nothing is left to run there).
-fn move_to_fargate(
-    c: &mut SimConfig,
-    leg: Leg,
-    notes: &mut Vec<String>,
-) -> Result<(), LegError> {
+fn move_to_fargate(c: &mut SimConfig, leg: Leg, notes: &mut Vec<String>) -> Result<(), LegError> {
     let mut moved: Vec<TaskDefId> = Vec::new();
     for s in &mut c.services {
         if uses_ec2(&s.launch) {

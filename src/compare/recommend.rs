@@ -16,7 +16,8 @@ use serde::Serialize;
 /// What the recommended pool must achieve.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub enum Target {
-    /// Pending-time p95 at or below this many seconds.
+    /// Pending-time p95 at or below this many seconds, no task rejected, and no task left
+    /// waiting longer than that without starting.
     PendingP95(f64),
     /// Availability (worst service) at or above this fraction.
     Availability(f64),
@@ -25,7 +26,11 @@ pub enum Target {
 impl Target {
     pub fn met(self, r: &LegResult) -> bool {
         match self {
-            Target::PendingP95(s) => r.pending_p95_s <= s,
+            Target::PendingP95(s) => {
+                r.pending_p95_s <= s
+                    && r.summary.tasks.rejected == 0
+                    && r.longest_unstarted_wait_s <= s
+            }
             Target::Availability(a) => r.availability.is_some_and(|x| x >= a),
         }
     }

@@ -30,6 +30,12 @@ pub struct LegResult {
     /// 1 − the larger reserved share: capacity paid for that no task held.
     pub idle: Option<f64>,
     pub pending_p95_s: f64,
+    /// Tasks created in the window that never reached RUNNING (waiting at the end, or
+    /// rejected), and the longest wait among those still waiting: the pending-time
+    /// percentiles count only tasks that started, so these catch a cluster too small to
+    /// place some tasks at all.
+    pub unstarted_tasks: u64,
+    pub longest_unstarted_wait_s: f64,
     /// From `summary.json`'s `restart_latency_s.p95` when the run reports it.
     pub restart_latency_p95_s: Option<f64>,
     /// `availability.min` from the summary when present, else the share of samples at
@@ -43,6 +49,8 @@ struct LegRecorder {
     warmup: SimTime,
     horizon: SimTime,
     task_ms: u128,
+    unstarted: u64,
+    longest_unstarted_ms: u64,
     samples: u64,
     /// Per service: samples with running ≥ desired.
     met: Vec<u64>,
@@ -50,6 +58,13 @@ struct LegRecorder {
 
 impl Recorder for LegRecorder {
     fn task(&mut self, row: &TaskRow<'_>) {
+        if row.running.is_none() && row.created >= self.warmup {
+            self.unstarted += 1;
+            if row.stopped.is_none() {
+                let waited = self.horizon.since(row.created).as_millis();
+                self.longest_unstarted_ms = self.longest_unstarted_ms.max(waited);
+            }
+        }
         if let Some(start) = row.running {
             let start = start.max(self.warmup);
             let end = row.stopped.unwrap_or(self.horizon).min(self.horizon);
@@ -79,6 +94,8 @@ pub fn run_config(config: &SimConfig, leg: &str, notes: Vec<String>) -> LegResul
         warmup: config.warmup,
         horizon: config.horizon,
         task_ms: 0,
+        unstarted: 0,
+        longest_unstarted_ms: 0,
         samples: 0,
         met: Vec::new(),
     };
@@ -90,9 +107,8 @@ pub fn run_config(config: &SimConfig, leg: &str, notes: Vec<String>) -> LegResul
     let u = &summary.utilization;
     let json = serde_json::to_value(&summary).unwrap_or_default();
     let lookup = |path: &str| json.pointer(path).and_then(|v| v.as_f64());
-    let sampled_availability = (rec.samples > 0 && !rec.met.is_empty()).then(|| {
-        rec.met.iter().copied().min().unwrap_or(0) as f64 / rec.samples as f64
-    });
+    let sampled_availability = (rec.samples > 0 && !rec.met.is_empty())
+        .then(|| rec.met.iter().copied().min().unwrap_or(0) as f64 / rec.samples as f64);
     LegResult {
         leg: leg.to_string(),
         notes,
@@ -110,6 +126,8 @@ pub fn run_config(config: &SimConfig, leg: &str, notes: Vec<String>) -> LegResul
         memory_reserved: has_ec2.then_some(u.memory_reserved_mean),
         idle: has_ec2.then(|| 1.0 - u.cpu_reserved_mean.max(u.memory_reserved_mean)),
         pending_p95_s: summary.pending_time_s.p95,
+        unstarted_tasks: rec.unstarted,
+        longest_unstarted_wait_s: rec.longest_unstarted_ms as f64 / 1000.0,
         restart_latency_p95_s: lookup("/restart_latency_s/p95"),
         availability: lookup("/availability/min").or(sampled_availability),
         summary,

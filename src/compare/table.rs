@@ -58,6 +58,11 @@ fn rows(legs: &[LegResult]) -> Vec<(&'static str, &'static str, Vec<String>)> {
             col(&|l| format!("{:.2}", l.pending_p95_s)),
         ),
         (
+            "tasks never started",
+            "unstarted_tasks",
+            col(&|l| l.unstarted_tasks.to_string()),
+        ),
+        (
             "restart latency p95 s",
             "restart_latency_p95_s",
             col(&|l| opt(l.restart_latency_p95_s, |x| format!("{x:.2}"))),
@@ -125,7 +130,10 @@ pub fn text(scenario: &str, seed: u64, legs: &[LegResult], be: &BreakEven) -> St
 fn break_even_text(be: &BreakEven) -> String {
     let mut out = String::new();
     if be.rows.is_empty() {
-        let _ = writeln!(out, "\nbreak-even: no EC2 pool in the scenario to compare with");
+        let _ = writeln!(
+            out,
+            "\nbreak-even: no EC2 pool in the scenario to compare with"
+        );
         return out;
     }
     let _ = writeln!(
@@ -185,6 +193,7 @@ pub fn csv(legs: &[LegResult]) -> String {
             l.memory_reserved,
             l.idle,
             Some(l.pending_p95_s),
+            Some(l.unstarted_tasks as f64),
             l.restart_latency_p95_s,
             l.availability,
         ];
@@ -279,7 +288,9 @@ pub fn recommend_text(r: &Recommendation) -> String {
                 "  cheapest: {} × {} (${} over the run)",
                 t.count.unwrap_or(0),
                 t.instance_type,
-                t.result.as_ref().map_or(String::new(), |x| money(x.cost_total_usd))
+                t.result
+                    .as_ref()
+                    .map_or(String::new(), |x| money(x.cost_total_usd))
             );
         }
         None => {

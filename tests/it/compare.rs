@@ -8,8 +8,10 @@ use ecsim::scenario::{self, ScenarioError};
 use std::path::Path;
 use std::process::Command;
 
-fn load(text: &str) -> Result<SimConfig, ScenarioError> {
-    scenario::load_str(text, Path::new("test.toml"), &[]).map(|s| s.config)
+fn load(text: &str) -> Result<SimConfig, Box<ScenarioError>> {
+    scenario::load_str(text, Path::new("test.toml"), &[])
+        .map(|s| s.config)
+        .map_err(Box::new)
 }
 
 fn config(text: &str) -> SimConfig {
@@ -246,8 +248,8 @@ fn recommend_finds_the_smallest_count_meeting_the_target() {
             .filter_map(|t| t.result.as_ref())
             .all(|r| r.cost_total_usd >= cheapest)
     );
-    let err = compare::recommend::candidates(&catalog, Some(&["m9.huge".into()]), "x86_64")
-        .unwrap_err();
+    let err =
+        compare::recommend::candidates(&catalog, Some(&["m9.huge".into()]), "x86_64").unwrap_err();
     assert!(err.contains("m5.large"), "{err}");
 }
 
@@ -261,10 +263,18 @@ fn ecsim(args: &[&str]) -> std::process::Output {
 
 #[test]
 fn cli_rejects_unknown_options_with_exit_2_and_the_allowed_values() {
-    let out = ecsim(&["compare", "scenarios/ec2-vs-fargate.toml", "--with", "lambda"]);
+    let out = ecsim(&[
+        "compare",
+        "scenarios/ec2-vs-fargate.toml",
+        "--with",
+        "lambda",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("scenario, fargate, fargate-spot, ec2-spot"), "{err}");
+    assert!(
+        err.contains("scenario, fargate, fargate-spot, ec2-spot"),
+        "{err}"
+    );
     let out = ecsim(&[
         "compare",
         "scenarios/ec2-vs-fargate.toml",
@@ -276,7 +286,10 @@ fn cli_rejects_unknown_options_with_exit_2_and_the_allowed_values() {
     ]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("m9.huge") && err.contains("c5.xlarge"), "{err}");
+    assert!(
+        err.contains("m9.huge") && err.contains("c5.xlarge"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -286,10 +299,12 @@ fn cli_run_and_compare_write_the_same_cost() {
     let cmp_dir = dir.path().join("cmp");
     let scenario = "scenarios/ec2-vs-fargate.toml";
     let set = "horizon=3h";
-    let run = ecsim(&["run", scenario, "--set", set, "-q", "--out"]
-        .into_iter()
-        .chain([run_dir.to_str().unwrap()])
-        .collect::<Vec<_>>());
+    let run = ecsim(
+        &["run", scenario, "--set", set, "-q", "--out"]
+            .into_iter()
+            .chain([run_dir.to_str().unwrap()])
+            .collect::<Vec<_>>(),
+    );
     assert!(run.status.success(), "{run:?}");
     let cmp = ecsim(&[
         "compare",
