@@ -109,23 +109,41 @@ pub(super) fn uses_ec2(launch: &LaunchSpec) -> bool {
 /// Moves every service and job that used EC2 capacity to `launchType = FARGATE`, makes their task
 /// definitions Fargate-ready, and empties the pools (nothing is left to run there).
 fn move_to_fargate(c: &mut SimConfig, leg: Leg, notes: &mut Vec<String>) -> Result<(), LegError> {
-    let mut moved: Vec<TaskDefId> = Vec::new();
-    for s in &mut c.services {
-        if uses_ec2(&s.launch) {
-            s.launch = LaunchSpec::Fargate;
-            moved.push(s.task_def);
+    let mut moved: Vec<(TaskDefId, bool)> = Vec::new();
+    let pools = &c.pools;
+    let on_windows = |launch: &LaunchSpec| match launch {
+        LaunchSpec::Ec2 => !pools.is_empty() && pools.iter().all(|p| p.os_type == "windows"),
+        LaunchSpec::Fargate => false,
+        LaunchSpec::Providers(shares) => shares.iter().any(|s| match s.provider {
+            Provider::Pool(p) => pools[p.index()].os_type == "windows",
+            _ => false,
+        }),
+    };
+    let launches = c
+        .services
+        .iter_mut()
+        .map(|s| (s.task_def, &mut s.launch))
+        .chain(c.jobs.iter_mut().map(|j| (j.task_def, &mut j.launch)));
+    for (def, launch) in launches {
+        if uses_ec2(launch) {
+            moved.push((def, on_windows(launch)));
+            *launch = LaunchSpec::Fargate;
         }
     }
-    for j in &mut c.jobs {
-        if uses_ec2(&j.launch) {
-            j.launch = LaunchSpec::Fargate;
-            moved.push(j.task_def);
-        }
-    }
-    moved.sort_by_key(|d| d.index());
-    moved.dedup();
-    for id in moved {
+    moved.sort_by_key(|(d, w)| (d.index(), !w));
+    moved.dedup_by_key(|(d, _)| *d);
+    for (id, windows) in moved {
         let def = &mut c.task_defs[id.index()];
+        if windows && def.platform != FargatePlatform::Windows {
+            // It ran on Windows instances, so on Fargate it is a Windows task: Windows
+            // rates, the 5-minute minimum and the Windows size table.
+            notes.push(format!(
+                "task definition `{}` ran on a Windows pool; billed as a Fargate Windows task",
+                def.family
+            ));
+            def.platform = FargatePlatform::Windows;
+            def.fargate_compatible = false;
+        }
         if def.fargate_compatible {
             continue;
         }
@@ -196,5 +214,78 @@ fn spot_strategy(c: &mut SimConfig, notes: &mut Vec<String>) {
             "Windows tasks stay on FARGATE (no Fargate Spot for Windows): {}",
             kept.join(", ")
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn config(os: &str) -> SimConfig {
+        let text = format!(
+            r#"
+name = "t"
+horizon = "1h"
+[[cluster.pools]]
+name = "p"
+instance_type = "m5.large"
+count = 2
+os_type = "{os}"
+[[taskDefinitions]]
+family = "web"
+cpu = 300
+memory = 600
+[[services]]
+name = "web"
+taskDefinition = "web"
+desiredCount = 2
+launchType = "EC2"
+"#
+        );
+        crate::scenario::load_str(&text, Path::new("t.toml"), &[])
+            .unwrap_or_else(|e| panic!("{e}"))
+            .config
+    }
+
+    #[test]
+    fn parse_lists_the_allowed_options() {
+        assert_eq!(Leg::parse("fargate-spot"), Ok(Leg::FargateSpot));
+        let err = Leg::parse("lambda").unwrap_err();
+        assert!(
+            err.contains("scenario, fargate, fargate-spot, ec2-spot"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn scenario_leg_is_the_identity_and_ec2_spot_only_flips_pools() {
+        let c = config("linux");
+        let (same, notes) = apply_leg(&c, Leg::Scenario).unwrap();
+        assert!(notes.is_empty());
+        assert_eq!(same.services[0].launch, LaunchSpec::Ec2);
+        let (spot, _) = apply_leg(&c, Leg::Ec2Spot).unwrap();
+        assert!(spot.pools.iter().all(|p| p.spot && p.count == 2));
+        assert_eq!(spot.services[0].launch, LaunchSpec::Ec2);
+    }
+
+    #[test]
+    fn linux_tasks_round_to_linux_sizes() {
+        let (f, _) = apply_leg(&config("linux"), Leg::Fargate).unwrap();
+        let size = f.task_defs[0].fargate_size.unwrap();
+        assert_eq!((size.cpu_units, size.memory_mib), (512, 1024));
+        assert_eq!(f.services[0].launch, LaunchSpec::Fargate);
+    }
+
+    #[test]
+    fn windows_pool_tasks_become_windows_fargate_tasks_and_skip_spot() {
+        let (f, notes) = apply_leg(&config("windows"), Leg::FargateSpot).unwrap();
+        let def = &f.task_defs[0];
+        assert_eq!(def.platform, FargatePlatform::Windows);
+        // Windows starts at 1 vCPU / 2 GB.
+        let size = def.fargate_size.unwrap();
+        assert_eq!((size.cpu_units, size.memory_mib), (1024, 2048));
+        assert_eq!(f.services[0].launch, LaunchSpec::Fargate);
+        assert!(notes.iter().any(|n| n.contains("stay on FARGATE")));
     }
 }

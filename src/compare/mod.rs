@@ -1,8 +1,8 @@
 //! The EC2-vs-Fargate comparison: one workload under several capacity options.
 //!
-//! A *leg* is a pure transformation of a [`SimConfig`] ([`legs`]); every leg keeps the seed,
-//! so the sampled workload (arrivals, durations) is the same task for task, and only the
-//! capacity it lands on changes. Legs run in parallel, one simulation each, and come back
+//! A *leg* is a pure transformation of a [`SimConfig`](crate::model::SimConfig) ([`legs`]);
+//! every leg keeps the seed, so the sampled workload (arrivals, durations) is the same task
+//! for task, and only the capacity it lands on changes. Legs run in parallel, one simulation each, and come back
 //! in leg order ([`run`]). Next to the measured legs sit two pieces of arithmetic: the
 //! break-even utilization per task size ([`breakeven`]) and a search for the cheapest pool
 //! that meets a target ([`recommend`]).
