@@ -328,4 +328,59 @@ fn cli_run_and_compare_write_the_same_cost() {
     assert_eq!(a.to_bits(), b.to_bits());
     let csv = std::fs::read_to_string(cmp_dir.join("compare.csv")).unwrap();
     assert!(csv.starts_with("leg,cost_total_usd,cost_monthly_usd"));
+    // No failures are injected, so restart latency is absent: n/a, not a made-up zero.
+    let mut lines = csv.lines().map(|l| l.split(',').collect::<Vec<_>>());
+    let header = lines.next().unwrap();
+    let row = lines.next().unwrap();
+    let col = header
+        .iter()
+        .position(|h| *h == "restart_latency_p95_s")
+        .unwrap();
+    assert_eq!((row[0], row[col]), ("scenario", "n/a"));
+}
+
+#[test]
+fn compare_output_is_deterministic() {
+    let c = web_and_jobs();
+    let be = compare::break_even(&c);
+    let once = compare::table::json(
+        &c.name,
+        c.seed,
+        &compare::run_legs(&c, &Leg::ALL).unwrap(),
+        &be,
+    );
+    let twice = compare::table::json(
+        &c.name,
+        c.seed,
+        &compare::run_legs(&c, &Leg::ALL).unwrap(),
+        &be,
+    );
+    assert_eq!(once, twice);
+}
+
+#[test]
+fn cli_recommend_without_a_feasible_type_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ecsim(&[
+        "compare",
+        "scenarios/ec2-vs-fargate.toml",
+        "--recommend",
+        "--types",
+        "m5.large",
+        "--target-pending-p95",
+        "1",
+        "--max-count",
+        "2",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no instance type meets the target with at most 2 instances"),
+        "{err}"
+    );
+    let out = ecsim(&["compare", "scenarios/ec2-vs-fargate.toml", "--recommend"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--target-pending-p95"));
 }
