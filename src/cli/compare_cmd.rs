@@ -61,6 +61,14 @@ fn legs(with: &[String]) -> Result<Vec<Leg>, CliError> {
 pub fn run(args: &CompareArgs) -> Result<(), CliError> {
     // Check every flag before any simulation runs.
     let legs = legs(&args.with)?;
+    let recommend_only = args.types.is_some()
+        || args.target_pending_p95.is_some()
+        || args.target_availability.is_some();
+    if recommend_only && !args.recommend {
+        return Err(CliError::Usage(
+            "--types and --target-* only apply with --recommend".into(),
+        ));
+    }
     let scenario = load(&args.scenario, args.seed)?;
     let config = &scenario.config;
     let dir = args
