@@ -37,6 +37,7 @@
 
 pub mod catalog;
 pub mod cli;
+pub mod compare;
 pub mod engine;
 pub mod metrics;
 pub mod model;

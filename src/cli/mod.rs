@@ -1,6 +1,7 @@
 //! The command line: clap types, and one function per subcommand. The binary's `main` only
 //! calls [`run`] and turns its error into an exit status.
 
+pub mod compare_cmd;
 mod error;
 pub mod run_cmd;
 
@@ -27,6 +28,8 @@ pub enum Command {
     Run(RunArgs),
     /// Check a scenario file without running it.
     Validate(ValidateArgs),
+    /// Run one workload on EC2, Fargate and Spot side by side; write compare.csv/.json.
+    Compare(compare_cmd::CompareArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -69,5 +72,6 @@ pub fn run() -> Result<(), CliError> {
     match cli.command {
         Command::Run(args) => run_cmd::run(&args),
         Command::Validate(args) => run_cmd::validate(&args),
+        Command::Compare(args) => compare_cmd::run(&args),
     }
 }

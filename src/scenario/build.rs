@@ -313,6 +313,13 @@ fn pool(
             );
         }
     };
+    let mut instance_type = instance_type;
+    if os_type == "windows" {
+        // Windows pools pay the OS licence per vCPU on top of the Linux list price, the
+        // same rule as `PriceCatalog::ec2_hourly_price` (custom types included).
+        let vcpu = f64::from(instance_type.cpu_units / 1024);
+        instance_type.price_per_hour += vcpu * prices.ec2.windows_license_per_vcpu_hour;
+    }
     let pool_azs = match &p.availability_zones {
         None => (0..azs.len()).map(|a| AzId(a as u32)).collect(),
         Some(list) => list

@@ -2,6 +2,7 @@
 
 mod cli;
 mod common;
+mod compare;
 mod core;
 mod failures;
 mod queueing;

@@ -1,0 +1,161 @@
+//! `ecsim compare`: one workload under several capacity options, or `--recommend` to size
+//! the scenario's first pool over the catalog.
+
+use super::CliError;
+use super::run_cmd::{default_out_dir, load};
+use crate::catalog::PriceCatalog;
+use crate::compare::{self, Leg, Target, table};
+use crate::report::OutputDir;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, clap::Args)]
+pub struct CompareArgs {
+    #[command(flatten)]
+    pub scenario: super::ScenarioArgs,
+    /// Capacity option to run (repeatable): scenario, fargate, fargate-spot, ec2-spot
+    /// [default: all four].
+    #[arg(long = "with", value_name = "LAUNCH_OPTION")]
+    pub with: Vec<String>,
+    /// Master seed; overrides the scenario's `seed`. Every leg uses it.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Output directory [default: output/<scenario name>-compare/].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Instead of the legs: find the cheapest type and count for the first pool.
+    #[arg(long)]
+    pub recommend: bool,
+    /// Candidate instance types for --recommend, comma-separated [default: every catalog
+    /// type with the pool's architecture].
+    #[arg(long, value_delimiter = ',', value_name = "TYPES")]
+    pub types: Option<Vec<String>>,
+    /// --recommend target: pending-time p95 at most this many seconds.
+    #[arg(long, value_name = "SECONDS", conflicts_with = "target_availability")]
+    pub target_pending_p95: Option<f64>,
+    /// --recommend target: worst service's availability at least this fraction (0..1).
+    #[arg(long, value_name = "X")]
+    pub target_availability: Option<f64>,
+    /// --recommend: largest pool count tried per type.
+    #[arg(long, default_value_t = 64)]
+    pub max_count: u32,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+fn legs(with: &[String]) -> Result<Vec<Leg>, CliError> {
+    if with.is_empty() {
+        return Ok(Leg::ALL.to_vec());
+    }
+    let mut legs = Vec::new();
+    for w in with {
+        let leg = Leg::parse(w).map_err(CliError::Usage)?;
+        if !legs.contains(&leg) {
+            legs.push(leg);
+        }
+    }
+    Ok(legs)
+}
+
+pub fn run(args: &CompareArgs) -> Result<(), CliError> {
+    // Check every flag before any simulation runs.
+    let legs = legs(&args.with)?;
+    let recommend_only = args.types.is_some()
+        || args.target_pending_p95.is_some()
+        || args.target_availability.is_some();
+    if recommend_only && !args.recommend {
+        return Err(CliError::Usage(
+            "--types and --target-* only apply with --recommend".into(),
+        ));
+    }
+    let scenario = load(&args.scenario, args.seed)?;
+    let config = &scenario.config;
+    let dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out_dir(&format!("{}-compare", config.name)));
+    let text = if args.recommend {
+        recommend(args, &scenario.path, config, &dir)?
+    } else {
+        let results =
+            compare::run_legs(config, &legs).map_err(|e| CliError::Usage(e.to_string()))?;
+        let be = compare::break_even(config);
+        let mut out = OutputDir::create(&dir).map_err(CliError::output(&dir))?;
+        out.write("compare.csv", table::csv(&results).as_bytes())
+            .map_err(CliError::output(&dir))?;
+        out.write(
+            "compare.json",
+            table::json(&config.name, config.seed, &results, &be).as_bytes(),
+        )
+        .map_err(CliError::output(&dir))?;
+        out.commit().map_err(CliError::output(&dir))?;
+        table::text(&config.name, config.seed, &results, &be)
+    };
+    if !args.quiet {
+        let mut stdout = std::io::stdout().lock();
+        let _ = write!(stdout, "{text}");
+        let _ = writeln!(stdout, "  results in {}", dir.display());
+    }
+    Ok(())
+}
+
+fn recommend(
+    args: &CompareArgs,
+    path: &Path,
+    config: &crate::model::SimConfig,
+    dir: &Path,
+) -> Result<String, CliError> {
+    let target = match (args.target_pending_p95, args.target_availability) {
+        (Some(s), None) if s >= 0.0 => Target::PendingP95(s),
+        (None, Some(a)) if (0.0..=1.0).contains(&a) => Target::Availability(a),
+        _ => {
+            return Err(CliError::Usage(
+                "--recommend needs one target: --target-pending-p95 SECONDS (≥ 0) or --target-availability X (0..1)".into(),
+            ));
+        }
+    };
+    let catalog = scenario_catalog(path)?;
+    let arch = config
+        .pools
+        .first()
+        .map_or("x86_64", |p| p.instance_type.arch);
+    let types = compare::recommend::candidates(&catalog, args.types.as_deref(), arch)
+        .map_err(|e| CliError::Usage(format!("--types: {e}")))?;
+    let rec = compare::recommend(config, &catalog, &types, target, args.max_count)
+        .map_err(CliError::Usage)?;
+    let mut out = OutputDir::create(dir).map_err(CliError::output(dir))?;
+    out.write("recommend.json", table::recommend_json(&rec).as_bytes())
+        .map_err(CliError::output(dir))?;
+    out.commit().map_err(CliError::output(dir))?;
+    let text = table::recommend_text(&rec);
+    if rec.best.is_none() {
+        if !args.quiet {
+            print!("{text}");
+        }
+        return Err(CliError::Usage(format!(
+            "no instance type meets the target with at most {} instances; raise --max-count, add --types or relax the target",
+            args.max_count
+        )));
+    }
+    Ok(text)
+}
+
+/// The scenario's own price file if it names one (already validated by the load), else
+/// the built-in catalog.
+fn scenario_catalog(path: &Path) -> Result<PriceCatalog, CliError> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let rel = toml::from_str::<toml::Value>(&text)
+        .ok()
+        .and_then(|v| v.get("prices").and_then(|p| p.as_str()).map(String::from));
+    match rel {
+        None => Ok(PriceCatalog::builtin()),
+        Some(rel) => {
+            let file = path.parent().unwrap_or(Path::new(".")).join(rel);
+            std::fs::read_to_string(&file)
+                .map_err(|e| e.to_string())
+                .and_then(|t| PriceCatalog::from_toml_str(&t).map_err(|e| e.to_string()))
+                .map_err(|e| CliError::Usage(format!("price file {}: {e}", file.display())))
+        }
+    }
+}

@@ -1,0 +1,291 @@
+//! Capacity options as pure `SimConfig → SimConfig` transformations.
+//!
+//! Only where tasks run changes: services, jobs, task definitions' Fargate fields and pools.
+//! Seed, horizon, arrivals and durations are untouched, so every leg samples the same
+//! workload (the simulation draws them from per-origin streams).
+
+use crate::catalog::{FargatePlatform, round_fargate};
+use crate::model::{LaunchSpec, NetworkMode, Provider, ProviderShare, SimConfig, TaskDefId};
+use std::fmt;
+use thiserror::Error;
+
+/// One capacity option to compare.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Leg {
+    /// The scenario as written.
+    Scenario,
+    /// Every task that ran on EC2 capacity runs on Fargate (On-Demand); pools are emptied.
+    Fargate,
+    /// As `Fargate`, through the [`FARGATE_SPOT_STRATEGY`] capacity provider strategy.
+    FargateSpot,
+    /// The scenario's pools as Spot instances.
+    Ec2Spot,
+}
+
+/// (provider, base, weight) of the `fargate-spot` leg: FARGATE base 1 weight 1, FARGATE_SPOT
+/// weight 3. The base keeps one task of every service on On-Demand capacity, so a Spot
+/// reclaim never takes a whole service down; 1:3 after that is the split AWS's own
+/// examples use, putting three quarters of the remaining tasks on Spot.
+pub const FARGATE_SPOT_STRATEGY: [(Provider, u32, u32); 2] =
+    [(Provider::Fargate, 1, 1), (Provider::FargateSpot, 0, 3)];
+
+impl Leg {
+    pub const ALL: [Leg; 4] = [Leg::Scenario, Leg::Fargate, Leg::FargateSpot, Leg::Ec2Spot];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Leg::Scenario => "scenario",
+            Leg::Fargate => "fargate",
+            Leg::FargateSpot => "fargate-spot",
+            Leg::Ec2Spot => "ec2-spot",
+        }
+    }
+
+    /// Parses a `--with` value; the error lists the allowed names.
+    pub fn parse(text: &str) -> Result<Leg, String> {
+        Leg::ALL
+            .into_iter()
+            .find(|l| l.name() == text)
+            .ok_or_else(|| {
+                let allowed: Vec<&str> = Leg::ALL.iter().map(|l| l.name()).collect();
+                format!(
+                    "unknown launch option `{text}` for --with; allowed: {}",
+                    allowed.join(", ")
+                )
+            })
+    }
+}
+
+impl fmt::Display for Leg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Error)]
+#[error("leg `{leg}`: task definition `{family}`: {message}")]
+pub struct LegError {
+    pub leg: &'static str,
+    pub family: String,
+    pub message: String,
+}
+
+/// The config of `leg`, and the assumptions made to build it (one sentence each).
+pub fn apply_leg(config: &SimConfig, leg: Leg) -> Result<(SimConfig, Vec<String>), LegError> {
+    let mut c = config.clone();
+    let mut notes = Vec::new();
+    match leg {
+        Leg::Scenario => {}
+        Leg::Fargate => move_to_fargate(&mut c, leg, &mut notes)?,
+        Leg::FargateSpot => {
+            move_to_fargate(&mut c, leg, &mut notes)?;
+            spot_strategy(&mut c, &mut notes);
+        }
+        Leg::Ec2Spot => {
+            for pool in &mut c.pools {
+                pool.spot = true;
+            }
+            if !c.pools.is_empty() {
+                notes.push(format!(
+                    "EC2 pools priced as Spot at {:.0}% off On-Demand; no interruptions are modeled unless the scenario injects them",
+                    c.billing.ec2_spot_discount * 100.0
+                ));
+            }
+        }
+    }
+    Ok((c, notes))
+}
+
+pub(super) fn uses_ec2(launch: &LaunchSpec) -> bool {
+    match launch {
+        LaunchSpec::Ec2 => true,
+        LaunchSpec::Fargate => false,
+        LaunchSpec::Providers(shares) => shares
+            .iter()
+            .any(|s| matches!(s.provider, Provider::Pool(_))),
+    }
+}
+
+/// Moves every service and job that used EC2 capacity to `launchType = FARGATE`, makes their task
+/// definitions Fargate-ready, and empties the pools (nothing is left to run there).
+fn move_to_fargate(c: &mut SimConfig, leg: Leg, notes: &mut Vec<String>) -> Result<(), LegError> {
+    let mut moved: Vec<(TaskDefId, bool)> = Vec::new();
+    let pools = &c.pools;
+    let on_windows = |launch: &LaunchSpec| match launch {
+        LaunchSpec::Ec2 => !pools.is_empty() && pools.iter().all(|p| p.os_type == "windows"),
+        LaunchSpec::Fargate => false,
+        LaunchSpec::Providers(shares) => shares.iter().any(|s| match s.provider {
+            Provider::Pool(p) => pools[p.index()].os_type == "windows",
+            _ => false,
+        }),
+    };
+    let launches = c
+        .services
+        .iter_mut()
+        .map(|s| (s.task_def, &mut s.launch))
+        .chain(c.jobs.iter_mut().map(|j| (j.task_def, &mut j.launch)));
+    for (def, launch) in launches {
+        if uses_ec2(launch) {
+            moved.push((def, on_windows(launch)));
+            *launch = LaunchSpec::Fargate;
+        }
+    }
+    moved.sort_by_key(|(d, w)| (d.index(), !w));
+    moved.dedup_by_key(|(d, _)| *d);
+    for (id, windows) in moved {
+        let def = &mut c.task_defs[id.index()];
+        if windows && def.platform != FargatePlatform::Windows {
+            // It ran on Windows instances, so on Fargate it is a Windows task: Windows
+            // rates, the 5-minute minimum and the Windows size table.
+            notes.push(format!(
+                "task definition `{}` ran on a Windows pool; billed as a Fargate Windows task",
+                def.family
+            ));
+            def.platform = FargatePlatform::Windows;
+            def.fargate_compatible = false;
+        }
+        if def.fargate_compatible {
+            continue;
+        }
+        let size = round_fargate(def.cpu, def.memory, def.platform.os()).map_err(|e| LegError {
+            leg: leg.name(),
+            family: def.family.clone(),
+            message: e.to_string(),
+        })?;
+        notes.push(format!(
+            "task definition `{}` is EC2-only; assumed Fargate-compatible with awsvpc networking at {} cpu / {} MiB (rounded up from {} / {})",
+            def.family, size.cpu_units, size.memory_mib, def.cpu, def.memory
+        ));
+        def.fargate_compatible = true;
+        def.fargate_size = Some(size);
+        // Fargate runs every task in awsvpc mode; host ports do not exist there.
+        def.network_mode = NetworkMode::Awsvpc;
+        def.host_ports.clear();
+    }
+    let had_instances: u32 = c.pools.iter().map(|p| p.count).sum();
+    for pool in &mut c.pools {
+        pool.count = 0;
+    }
+    if had_instances > 0 {
+        notes.push(format!(
+            "{had_instances} EC2 instance(s) removed: no task is left to run on them"
+        ));
+    }
+    Ok(())
+}
+
+/// Puts every Fargate service and job on the FARGATE / FARGATE_SPOT strategy, except
+/// Windows tasks: Fargate Spot does not run Windows, so they stay On-Demand.
+fn spot_strategy(c: &mut SimConfig, notes: &mut Vec<String>) {
+    let strategy = LaunchSpec::Providers(
+        FARGATE_SPOT_STRATEGY
+            .iter()
+            .map(|&(provider, base, weight)| ProviderShare {
+                provider,
+                base,
+                weight,
+            })
+            .collect(),
+    );
+    let defs = &c.task_defs;
+    let is_windows = |d: TaskDefId| defs[d.index()].platform == FargatePlatform::Windows;
+    let mut kept = Vec::new();
+    let launches = c
+        .services
+        .iter_mut()
+        .map(|s| (&s.name, s.task_def, &mut s.launch))
+        .chain(
+            c.jobs
+                .iter_mut()
+                .map(|j| (&j.name, j.task_def, &mut j.launch)),
+        );
+    for (name, def, launch) in launches {
+        if is_windows(def) {
+            kept.push(name.clone());
+        } else {
+            *launch = strategy.clone();
+        }
+    }
+    notes.push(
+        "capacity provider strategy FARGATE base 1 weight 1, FARGATE_SPOT weight 3".to_string(),
+    );
+    if !kept.is_empty() {
+        notes.push(format!(
+            "Windows tasks stay on FARGATE (no Fargate Spot for Windows): {}",
+            kept.join(", ")
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn config(os: &str) -> SimConfig {
+        let text = format!(
+            r#"
+name = "t"
+horizon = "1h"
+[[cluster.pools]]
+name = "p"
+instance_type = "m5.large"
+count = 2
+os_type = "{os}"
+[[taskDefinitions]]
+family = "web"
+cpu = 300
+memory = 600
+[[services]]
+name = "web"
+taskDefinition = "web"
+desiredCount = 2
+launchType = "EC2"
+"#
+        );
+        crate::scenario::load_str(&text, Path::new("t.toml"), &[])
+            .unwrap_or_else(|e| panic!("{e}"))
+            .config
+    }
+
+    #[test]
+    fn parse_lists_the_allowed_options() {
+        assert_eq!(Leg::parse("fargate-spot"), Ok(Leg::FargateSpot));
+        let err = Leg::parse("lambda").unwrap_err();
+        assert!(
+            err.contains("scenario, fargate, fargate-spot, ec2-spot"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn scenario_leg_is_the_identity_and_ec2_spot_only_flips_pools() {
+        let c = config("linux");
+        let (same, notes) = apply_leg(&c, Leg::Scenario).unwrap();
+        assert!(notes.is_empty());
+        assert_eq!(same.services[0].launch, LaunchSpec::Ec2);
+        let (spot, _) = apply_leg(&c, Leg::Ec2Spot).unwrap();
+        assert!(spot.pools.iter().all(|p| p.spot && p.count == 2));
+        assert_eq!(spot.services[0].launch, LaunchSpec::Ec2);
+    }
+
+    #[test]
+    fn linux_tasks_round_to_linux_sizes() {
+        let (f, _) = apply_leg(&config("linux"), Leg::Fargate).unwrap();
+        let size = f.task_defs[0].fargate_size.unwrap();
+        assert_eq!((size.cpu_units, size.memory_mib), (512, 1024));
+        assert_eq!(f.services[0].launch, LaunchSpec::Fargate);
+    }
+
+    #[test]
+    fn windows_pool_tasks_become_windows_fargate_tasks_and_skip_spot() {
+        let (f, notes) = apply_leg(&config("windows"), Leg::FargateSpot).unwrap();
+        let def = &f.task_defs[0];
+        assert_eq!(def.platform, FargatePlatform::Windows);
+        // Windows starts at 1 vCPU / 2 GB.
+        let size = def.fargate_size.unwrap();
+        assert_eq!((size.cpu_units, size.memory_mib), (1024, 2048));
+        assert_eq!(f.services[0].launch, LaunchSpec::Fargate);
+        assert!(notes.iter().any(|n| n.contains("stay on FARGATE")));
+    }
+}

@@ -1,0 +1,221 @@
+//! Instance-type recommendation: for each candidate type, the smallest count of the
+//! scenario's first pool that meets a target, then the cheapest of those.
+//!
+//! The search assumes more instances never make the target worse (true of pending time and
+//! availability when nothing else changes), so a binary search on the count finds the
+//! smallest one in about log2(max) runs. Types run in parallel; within a type the search is
+//! sequential, each probe depending on the last.
+
+use super::legs::uses_ec2;
+use super::run::{LegResult, run_config};
+use crate::catalog::{Arch, Ec2Os, InstanceType, PriceCatalog};
+use crate::model::{InstanceTypeSpec, SimConfig};
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// An availability target covers services only; a configuration must also serve its jobs:
+/// none rejected and none left waiting longer than this without starting.
+pub const AVAILABILITY_MAX_UNSTARTED_WAIT_S: f64 = 600.0;
+
+/// What the recommended pool must achieve.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub enum Target {
+    /// Pending-time p95 at or below this many seconds, no task rejected, and no task left
+    /// waiting longer than that without starting (the percentile counts only tasks that
+    /// started, so a pool too small to place some tasks would otherwise look fast).
+    PendingP95(f64),
+    /// Worst service's availability at or above this fraction, with every job served
+    /// (see [`AVAILABILITY_MAX_UNSTARTED_WAIT_S`]).
+    Availability(f64),
+}
+
+impl Target {
+    pub fn met(self, r: &LegResult) -> bool {
+        let served =
+            |max_wait: f64| r.summary.tasks.rejected == 0 && r.longest_unstarted_wait_s <= max_wait;
+        match self {
+            Target::PendingP95(s) => r.pending_p95_s <= s && served(s),
+            Target::Availability(a) => {
+                r.availability.is_some_and(|x| x >= a) && served(AVAILABILITY_MAX_UNSTARTED_WAIT_S)
+            }
+        }
+    }
+}
+
+/// The outcome for one instance type.
+#[derive(Clone, Debug, Serialize)]
+pub struct TypeResult {
+    pub instance_type: String,
+    /// Smallest count meeting the target, if any up to the maximum.
+    pub count: Option<u32>,
+    /// Why there is no count (task does not fit, target not met at the maximum).
+    pub reason: Option<String>,
+    pub result: Option<LegResult>,
+    /// Simulations run for this type.
+    pub runs: u32,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Recommendation {
+    pub target: Target,
+    pub pool: String,
+    pub max_count: u32,
+    /// Index into `types` of the cheapest type meeting the target.
+    pub best: Option<usize>,
+    pub types: Vec<TypeResult>,
+}
+
+/// Candidate types: `names` from the catalog (unknown names are an error listing the
+/// allowed ones), or every catalog type with the pool's architecture, since an image built
+/// for one architecture does not run on the other.
+pub fn candidates<'a>(
+    catalog: &'a PriceCatalog,
+    names: Option<&[String]>,
+    arch: &str,
+) -> Result<Vec<&'a InstanceType>, String> {
+    match names {
+        Some(list) => list
+            .iter()
+            .map(|n| catalog.require_instance(n).map_err(|e| e.to_string()))
+            .collect(),
+        None => Ok(catalog
+            .instances()
+            .iter()
+            .filter(|t| {
+                let a = match t.arch {
+                    Arch::X86_64 => "x86_64",
+                    Arch::Arm64 => "arm64",
+                };
+                a == arch
+            })
+            .collect()),
+    }
+}
+
+/// Searches `types` in parallel; results keep the order of `types`.
+pub fn recommend(
+    config: &SimConfig,
+    catalog: &PriceCatalog,
+    types: &[&InstanceType],
+    target: Target,
+    max_count: u32,
+) -> Result<Recommendation, String> {
+    let Some(pool) = config.pools.first() else {
+        return Err("--recommend sizes the scenario's first EC2 pool, and it has none".into());
+    };
+    let pool_name = pool.name.clone();
+    let results: Vec<TypeResult> = types
+        .par_iter()
+        .map(|t| search(config, catalog, t, target, max_count.max(1)))
+        .collect();
+    let best = results
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| r.result.as_ref().map(|x| (i, x.cost_total_usd)))
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(i, _)| i);
+    Ok(Recommendation {
+        target,
+        pool: pool_name,
+        max_count,
+        best,
+        types: results,
+    })
+}
+
+fn spec(catalog: &PriceCatalog, t: &InstanceType, os: &str) -> InstanceTypeSpec {
+    let os = if os == "windows" {
+        Ec2Os::Windows
+    } else {
+        Ec2Os::Linux
+    };
+    InstanceTypeSpec {
+        name: t.name.clone(),
+        arch: match t.arch {
+            Arch::X86_64 => "x86_64",
+            Arch::Arm64 => "arm64",
+        },
+        cpu_units: t.registered_cpu_units(),
+        memory_mib: t.registered_memory_mib(0, catalog.ec2.os_memory_fraction) as u32,
+        awsvpc_task_limit: t.awsvpc_task_limit(false),
+        price_per_hour: catalog
+            .ec2_hourly_price(&t.name, os, false)
+            .unwrap_or(t.price_per_hour),
+    }
+}
+
+fn with_pool(config: &SimConfig, spec: &InstanceTypeSpec, count: u32) -> SimConfig {
+    let mut c = config.clone();
+    c.pools[0].instance_type = spec.clone();
+    c.pools[0].count = count;
+    c
+}
+
+fn search(
+    config: &SimConfig,
+    catalog: &PriceCatalog,
+    t: &InstanceType,
+    target: Target,
+    max: u32,
+) -> TypeResult {
+    let spec = spec(catalog, t, config.pools[0].os_type);
+    let mut out = TypeResult {
+        instance_type: t.name.clone(),
+        count: None,
+        reason: None,
+        result: None,
+        runs: 0,
+    };
+    if let Some(family) = too_small(config, &spec) {
+        out.reason = Some(format!("task definition `{family}` does not fit"));
+        return out;
+    }
+    let probe = |n: u32, runs: &mut u32| {
+        *runs += 1;
+        let r = run_config(&with_pool(config, &spec, n), &t.name, Vec::new());
+        target.met(&r).then_some(r)
+    };
+    let Some(mut best) = probe(max, &mut out.runs) else {
+        out.reason = Some(format!("target not met even with {max} instances"));
+        return out;
+    };
+    // Invariant: `hi` meets the target, every count below `lo` does not.
+    let (mut lo, mut hi) = (1, max);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        match probe(mid, &mut out.runs) {
+            Some(r) => {
+                hi = mid;
+                best = r;
+            }
+            None => lo = mid + 1,
+        }
+    }
+    out.count = Some(hi);
+    out.result = Some(best);
+    out
+}
+
+/// The family of a task definition launched on EC2 capacity that fits on no instance of
+/// this type.
+fn too_small(config: &SimConfig, spec: &InstanceTypeSpec) -> Option<String> {
+    let defs = config
+        .services
+        .iter()
+        .filter(|s| uses_ec2(&s.launch))
+        .map(|s| s.task_def)
+        .chain(
+            config
+                .jobs
+                .iter()
+                .filter(|j| uses_ec2(&j.launch))
+                .map(|j| j.task_def),
+        );
+    defs.map(|d| &config.task_defs[d.index()])
+        .find(|d| {
+            d.cpu > spec.cpu_units
+                || d.memory > spec.memory_mib
+                || (d.uses_eni() && spec.awsvpc_task_limit == 0)
+        })
+        .map(|d| d.family.clone())
+}

@@ -1,0 +1,151 @@
+//! Running legs and reading off the figures the comparison prints.
+
+use super::legs::{Leg, LegError, apply_leg};
+use crate::metrics::{Recorder, SampleRow, Summary, TaskRow};
+use crate::model::SimConfig;
+use crate::time::SimTime;
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// Hours in an average month (8760 / 12), as AWS's pricing examples use.
+pub const HOURS_PER_MONTH: f64 = 730.0;
+
+/// What one leg cost and what it delivered.
+#[derive(Clone, Debug, Serialize)]
+pub struct LegResult {
+    pub leg: String,
+    /// Assumptions made to build the leg.
+    pub notes: Vec<String>,
+    pub cost_total_usd: f64,
+    pub cost_ec2_usd: f64,
+    pub cost_fargate_usd: f64,
+    /// `cost_total_usd` × 730 h / measured hours.
+    pub cost_monthly_usd: f64,
+    /// Task-hours RUNNING inside the measured window.
+    pub task_hours: f64,
+    pub cost_per_task_hour_usd: Option<f64>,
+    /// Time-weighted reserved share of registered EC2 CPU and memory; `None` without EC2.
+    pub cpu_reserved: Option<f64>,
+    pub memory_reserved: Option<f64>,
+    /// 1 − the larger reserved share: capacity paid for that no task held.
+    pub idle: Option<f64>,
+    pub pending_p95_s: f64,
+    /// Tasks created in the window that never reached RUNNING (waiting at the end, or
+    /// rejected), and the longest wait among those still waiting: the pending-time
+    /// percentiles count only tasks that started, so these catch a cluster too small to
+    /// place some tasks at all.
+    pub unstarted_tasks: u64,
+    pub longest_unstarted_wait_s: f64,
+    /// From `summary.json`'s `restart_latency_s.p95` when the run reports it.
+    pub restart_latency_p95_s: Option<f64>,
+    /// `availability.min` from the summary when present, else the share of samples at
+    /// which the worst service had running ≥ desired.
+    pub availability: Option<f64>,
+    pub summary: Summary,
+}
+
+/// Sums running task time in the window and counts samples with services at desired.
+struct LegRecorder {
+    warmup: SimTime,
+    horizon: SimTime,
+    task_ms: u128,
+    unstarted: u64,
+    longest_unstarted_ms: u64,
+    samples: u64,
+    /// Per service: samples with running ≥ desired.
+    met: Vec<u64>,
+}
+
+impl Recorder for LegRecorder {
+    fn task(&mut self, row: &TaskRow<'_>) {
+        if row.running.is_none() && row.created >= self.warmup {
+            self.unstarted += 1;
+            if row.stopped.is_none() {
+                let waited = self.horizon.since(row.created).as_millis();
+                self.longest_unstarted_ms = self.longest_unstarted_ms.max(waited);
+            }
+        }
+        if let Some(start) = row.running {
+            let start = start.max(self.warmup);
+            let end = row.stopped.unwrap_or(self.horizon).min(self.horizon);
+            if end > start {
+                self.task_ms += u128::from(end.since(start).as_millis());
+            }
+        }
+    }
+
+    fn sample(&mut self, row: &SampleRow<'_>) {
+        if row.time < self.warmup {
+            return;
+        }
+        self.samples += 1;
+        self.met.resize(row.services.len(), 0);
+        for (m, s) in self.met.iter_mut().zip(row.services) {
+            if s.running >= s.desired {
+                *m += 1;
+            }
+        }
+    }
+}
+
+/// Runs one config (any leg, or a recommendation candidate) and reads off its figures.
+pub fn run_config(config: &SimConfig, leg: &str, notes: Vec<String>) -> LegResult {
+    let mut rec = LegRecorder {
+        warmup: config.warmup,
+        horizon: config.horizon,
+        task_ms: 0,
+        unstarted: 0,
+        longest_unstarted_ms: 0,
+        samples: 0,
+        met: Vec::new(),
+    };
+    let summary = crate::sim::run(config, &mut rec);
+    let hours = summary.sim_time_s / 3600.0;
+    let task_hours = rec.task_ms as f64 / 3_600_000.0;
+    let cost = summary.cost_usd.total;
+    let has_ec2 = summary.instances.mean > 0.0;
+    let u = &summary.utilization;
+    let json = serde_json::to_value(&summary).unwrap_or_default();
+    let lookup = |path: &str| json.pointer(path).and_then(|v| v.as_f64());
+    let sampled_availability = (rec.samples > 0 && !rec.met.is_empty())
+        .then(|| rec.met.iter().copied().min().unwrap_or(0) as f64 / rec.samples as f64);
+    LegResult {
+        leg: leg.to_string(),
+        notes,
+        cost_total_usd: cost,
+        cost_ec2_usd: summary.cost_usd.ec2,
+        cost_fargate_usd: summary.cost_usd.fargate,
+        cost_monthly_usd: if hours > 0.0 {
+            cost * HOURS_PER_MONTH / hours
+        } else {
+            0.0
+        },
+        task_hours,
+        cost_per_task_hour_usd: (task_hours > 0.0).then(|| cost / task_hours),
+        cpu_reserved: has_ec2.then_some(u.cpu_reserved_mean),
+        memory_reserved: has_ec2.then_some(u.memory_reserved_mean),
+        idle: has_ec2.then(|| 1.0 - u.cpu_reserved_mean.max(u.memory_reserved_mean)),
+        pending_p95_s: summary.pending_time_s.p95,
+        unstarted_tasks: rec.unstarted,
+        longest_unstarted_wait_s: rec.longest_unstarted_ms as f64 / 1000.0,
+        // No restarts means no latency to report, not a latency of zero.
+        restart_latency_p95_s: lookup("/restart_latency_s/count")
+            .filter(|n| *n > 0.0)
+            .and(lookup("/restart_latency_s/p95")),
+        availability: lookup("/availability/min").or(sampled_availability),
+        summary,
+    }
+}
+
+/// Runs `legs` of `config` in parallel; results come back in the order of `legs`.
+pub fn run_legs(config: &SimConfig, legs: &[Leg]) -> Result<Vec<LegResult>, LegError> {
+    let configs = legs
+        .iter()
+        .map(|&leg| apply_leg(config, leg).map(|(c, notes)| (leg, c, notes)))
+        .collect::<Result<Vec<_>, _>>()?;
+    // An indexed parallel iterator collects in input order, so the output is deterministic.
+    Ok(configs
+        .into_par_iter()
+        .map(|(leg, c, notes)| run_config(&c, leg.name(), notes))
+        .collect())
+}

@@ -1,0 +1,308 @@
+//! The comparison as text, CSV and JSON bytes. Missing figures print as "n/a" in text and
+//! CSV and as `null` in JSON.
+
+use super::breakeven::BreakEven;
+use super::recommend::{Recommendation, Target};
+use super::run::LegResult;
+use serde::Serialize;
+use std::fmt::Write;
+
+fn money(x: f64) -> String {
+    format!("{x:.4}")
+}
+fn opt(x: Option<f64>, f: impl Fn(f64) -> String) -> String {
+    x.map_or_else(|| "n/a".to_string(), f)
+}
+fn pct(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+/// (label, one cell per leg), in print order; CSV columns follow the same order.
+fn rows(legs: &[LegResult]) -> Vec<(&'static str, &'static str, Vec<String>)> {
+    let col = |f: &dyn Fn(&LegResult) -> String| legs.iter().map(f).collect::<Vec<_>>();
+    vec![
+        (
+            "total cost $",
+            "cost_total_usd",
+            col(&|l| money(l.cost_total_usd)),
+        ),
+        (
+            "monthly-equivalent $",
+            "cost_monthly_usd",
+            col(&|l| format!("{:.2}", l.cost_monthly_usd)),
+        ),
+        (
+            "cost per task-hour $",
+            "cost_per_task_hour_usd",
+            col(&|l| opt(l.cost_per_task_hour_usd, money)),
+        ),
+        (
+            "task-hours",
+            "task_hours",
+            col(&|l| format!("{:.2}", l.task_hours)),
+        ),
+        (
+            "EC2 cpu reserved",
+            "cpu_reserved",
+            col(&|l| opt(l.cpu_reserved, pct)),
+        ),
+        (
+            "EC2 memory reserved",
+            "memory_reserved",
+            col(&|l| opt(l.memory_reserved, pct)),
+        ),
+        ("EC2 idle", "idle", col(&|l| opt(l.idle, pct))),
+        (
+            "pending p95 s",
+            "pending_p95_s",
+            col(&|l| format!("{:.2}", l.pending_p95_s)),
+        ),
+        (
+            "tasks never started",
+            "unstarted_tasks",
+            col(&|l| l.unstarted_tasks.to_string()),
+        ),
+        (
+            "restart latency p95 s",
+            "restart_latency_p95_s",
+            col(&|l| opt(l.restart_latency_p95_s, |x| format!("{x:.2}"))),
+        ),
+        (
+            "availability",
+            "availability",
+            col(&|l| opt(l.availability, |x| format!("{:.2}%", x * 100.0))),
+        ),
+    ]
+}
+
+fn grid(header: &[String], body: &[Vec<String>]) -> String {
+    let widths: Vec<usize> = (0..header.len())
+        .map(|c| {
+            body.iter()
+                .map(|r| r[c].len())
+                .chain([header[c].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for row in std::iter::once(header).chain(body.iter().map(|r| r.as_slice())) {
+        let cells: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(c, v)| {
+                if c == 0 {
+                    format!("{v:<w$}", w = widths[c])
+                } else {
+                    format!("{v:>w$}", w = widths[c])
+                }
+            })
+            .collect();
+        let _ = writeln!(out, "  {}", cells.join("  ").trim_end());
+    }
+    out
+}
+
+/// The side-by-side table, the legs' assumptions and the break-even view.
+pub fn text(scenario: &str, seed: u64, legs: &[LegResult], be: &BreakEven) -> String {
+    let mut out = String::new();
+    let hours = legs.first().map_or(0.0, |l| l.summary.sim_time_s / 3600.0);
+    let _ = writeln!(
+        out,
+        "compare {scenario}  seed {seed}  measured {hours:.2} h per leg (same sampled workload in every leg)"
+    );
+    let mut header = vec![String::new()];
+    header.extend(legs.iter().map(|l| l.leg.clone()));
+    let body: Vec<Vec<String>> = rows(legs)
+        .into_iter()
+        .map(|(label, _, cells)| std::iter::once(label.to_string()).chain(cells).collect())
+        .collect();
+    out.push_str(&grid(&header, &body));
+    for l in legs {
+        for n in &l.notes {
+            let _ = writeln!(out, "  [{}] {n}", l.leg);
+        }
+    }
+    out.push_str(&break_even_text(be));
+    out
+}
+
+fn break_even_text(be: &BreakEven) -> String {
+    let mut out = String::new();
+    if be.rows.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nbreak-even: no EC2 pool in the scenario to compare with"
+        );
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "\nbreak-even: EC2 is cheaper than Fargate above this slot utilization"
+    );
+    let header: Vec<String> = [
+        "task def",
+        "fargate size",
+        "fargate $/task-h",
+        "instance",
+        "tasks/instance",
+        "EC2 $/task-h full",
+        "break-even",
+    ]
+    .map(String::from)
+    .to_vec();
+    let body: Vec<Vec<String>> = be
+        .rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.task_definition.clone(),
+                format!("{}/{}", r.fargate_cpu, r.fargate_memory_mib),
+                format!("{:.5}", r.fargate_per_task_hour_usd),
+                r.instance_type.clone(),
+                format!("{} ({})", r.tasks_per_instance, r.binding_limit),
+                opt(r.ec2_per_task_hour_full_usd, |x| format!("{x:.5}")),
+                match r.break_even_utilization {
+                    None => "never (no fit)".to_string(),
+                    Some(u) if u > 1.0 => format!("never ({})", pct(u)),
+                    Some(u) => pct(u),
+                },
+            ]
+        })
+        .collect();
+    out.push_str(&grid(&header, &body));
+    let _ = writeln!(out, "  assumes: {}", be.assumptions.join("; "));
+    out
+}
+
+/// `compare.csv`: one row per leg, full-precision numbers (fractions, not percentages);
+/// the text table rounds for reading. Columns follow the text table's rows.
+pub fn csv(legs: &[LegResult]) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["leg"];
+    header.extend(rows(&[]).iter().map(|r| r.1));
+    let _ = w.write_record(&header);
+    let raw = |x: Option<f64>| x.map_or_else(|| "n/a".to_string(), |v| v.to_string());
+    for l in legs {
+        let cells = [
+            Some(l.cost_total_usd),
+            Some(l.cost_monthly_usd),
+            l.cost_per_task_hour_usd,
+            Some(l.task_hours),
+            l.cpu_reserved,
+            l.memory_reserved,
+            l.idle,
+            Some(l.pending_p95_s),
+            Some(l.unstarted_tasks as f64),
+            l.restart_latency_p95_s,
+            l.availability,
+        ];
+        let mut rec = vec![l.leg.clone()];
+        rec.extend(cells.into_iter().map(raw));
+        let _ = w.write_record(&rec);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+#[derive(Serialize)]
+struct CompareJson<'a> {
+    scenario: &'a str,
+    seed: u64,
+    legs: &'a [LegResult],
+    break_even: &'a BreakEven,
+}
+
+/// `compare.json`: every leg with its full summary, and the break-even view.
+pub fn json(scenario: &str, seed: u64, legs: &[LegResult], be: &BreakEven) -> String {
+    let doc = CompareJson {
+        scenario,
+        seed,
+        legs,
+        break_even: be,
+    };
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// The recommendation, one line per type, cheapest marked.
+pub fn recommend_text(r: &Recommendation) -> String {
+    let mut out = String::new();
+    let target = match r.target {
+        Target::PendingP95(s) => format!("pending p95 ≤ {s} s"),
+        Target::Availability(a) => format!("availability ≥ {:.3}%", a * 100.0),
+    };
+    let _ = writeln!(
+        out,
+        "recommend: smallest count of pool `{}` meeting {target} (at most {}), per type",
+        r.pool, r.max_count
+    );
+    let header: Vec<String> = [
+        "",
+        "instance",
+        "count",
+        "total $",
+        "monthly $",
+        "pending p95 s",
+        "availability",
+        "runs",
+    ]
+    .map(String::from)
+    .to_vec();
+    let body: Vec<Vec<String>> = r
+        .types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let mark = if r.best == Some(i) { "*" } else { "" }.to_string();
+            match (&t.result, t.count) {
+                (Some(x), Some(n)) => vec![
+                    mark,
+                    t.instance_type.clone(),
+                    n.to_string(),
+                    money(x.cost_total_usd),
+                    format!("{:.2}", x.cost_monthly_usd),
+                    format!("{:.2}", x.pending_p95_s),
+                    opt(x.availability, |a| format!("{:.2}%", a * 100.0)),
+                    t.runs.to_string(),
+                ],
+                _ => vec![
+                    mark,
+                    t.instance_type.clone(),
+                    "-".into(),
+                    t.reason.clone().unwrap_or_default(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    t.runs.to_string(),
+                ],
+            }
+        })
+        .collect();
+    out.push_str(&grid(&header, &body));
+    match r.best {
+        Some(i) => {
+            let t = &r.types[i];
+            let _ = writeln!(
+                out,
+                "  cheapest: {} × {} (${} over the run)",
+                t.count.unwrap_or(0),
+                t.instance_type,
+                t.result
+                    .as_ref()
+                    .map_or(String::new(), |x| money(x.cost_total_usd))
+            );
+        }
+        None => {
+            let _ = writeln!(out, "  no instance type meets the target");
+        }
+    }
+    out
+}
+
+/// `recommend.json`.
+pub fn recommend_json(r: &Recommendation) -> String {
+    let mut text = serde_json::to_string_pretty(r).unwrap_or_default();
+    text.push('\n');
+    text
+}
