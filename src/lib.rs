@@ -41,6 +41,7 @@ pub mod placement;
 pub mod query;
 pub mod report;
 pub mod rng;
+pub mod scaling;
 pub mod scenario;
 pub mod sim;
 pub mod stats;

@@ -429,6 +429,17 @@ impl Cluster {
                 expect_mem.insert(self.key(inst.id, inst.memory_free));
             }
         }
+        let held = |total: u32, free: u32| u64::from(total - free);
+        let live = || {
+            self.instances
+                .iter()
+                .filter(|i| matches!(i.state, InstanceState::Active | InstanceState::Draining))
+        };
+        let reserved_cpu: u64 = live().map(|i| held(i.cpu_total, i.cpu_free)).sum();
+        let reserved_memory: u64 = live().map(|i| held(i.memory_total, i.memory_free)).sum();
+        if reserved_cpu != self.reserved_cpu || reserved_memory != self.reserved_memory {
+            return Err("reserved totals out of step with instances".into());
+        }
         if expect_cpu != self.by_free_cpu || expect_mem != self.by_free_memory {
             return Err("free-resource index out of step with instances".into());
         }

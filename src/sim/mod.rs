@@ -33,6 +33,25 @@ pub fn run<R: Recorder>(config: &SimConfig, recorder: &mut R) -> Summary {
     sim.finish(handled)
 }
 
+/// Like [`run`], but re-checks every cluster index and capacity bound after each event and
+/// stops at the first violation. O(instances) per event: for tests, not for speed.
+pub fn run_checked<R: Recorder>(config: &SimConfig, recorder: &mut R) -> Result<Summary, String> {
+    let mut sim = Simulation::new(config, recorder);
+    let mut queue = EventQueue::with_capacity(1024);
+    sim.start(&mut queue);
+    let mut handled = 0;
+    while let Some(next) = queue.peek_time() {
+        if next > config.horizon {
+            break;
+        }
+        handled += engine::run_until(&mut sim, &mut queue, next);
+        sim.cluster
+            .check_invariants()
+            .map_err(|e| format!("after the events at {next}: {e}"))?;
+    }
+    Ok(sim.finish(handled))
+}
+
 pub(crate) struct Simulation<'a, R: Recorder> {
     config: &'a SimConfig,
     recorder: &'a mut R,

@@ -1,0 +1,818 @@
+//! ECS managed scaling of an Auto Scaling group capacity provider (cluster auto scaling).
+//!
+//! Every minute ECS computes `CapacityProviderReservation` = M / N × 100, N the instances
+//! in the group and M the instances it judges needed, and a target-tracking policy on the
+//! group keeps it at `targetCapacity` (reference §4.2). Scale-out alarm: 1 of 1 datapoint
+//! above target; scale-in alarm: 15 of 15 below.
+//!
+//! How M is computed (from AWS's "deep dive" description, the reference's [SEC-cpr]):
+//! - with tasks in PROVISIONING: M = N + the scale-out estimate, so the metric rises above
+//!   100 by as many instances as the waiting tasks need;
+//! - otherwise: M = instances running at least one non-daemon task (the dev guide's "100
+//!   minus the empty instances" is the same thing when N = 100, and differs otherwise;
+//!   we use the ratio).
+//!
+//! The scale-out estimate: group the PROVISIONING tasks by identical shape, binpack them
+//! first-fit-decreasing onto empty instances of the largest type (vCPU, memory, ENIs,
+//! host ports) for the instance count; tasks that fit no instance even of the largest type
+//! are left out (no instance would help) and counted. The smallest type is the fit check:
+//! tasks too big for it are reported, since a mixed group may launch the smallest. Then the
+//! estimate is raised to `minimum_scaling_step_size` and capped at
+//! `maximum_scaling_step_size`; with several instance types or AZs in the group ECS adds
+//! exactly the minimum step and ignores demand [API-managedscaling].
+//!
+//! Settings whose rule AWS does not publish (INFERRED or UNVERIFIED, defaults stated):
+//! - N = 0 with tasks waiting: the metric reads [`ManagedScalingConfig::empty_group_reservation`]
+//!   (200, the dev guide's "scales out to 200%"); N = 0 with nothing waiting reads 100.
+//!   Either way the new size is `ceil(M × 100 / targetCapacity)`.
+//! - The new size on any action is `ceil(M × 100 / targetCapacity)`, the count at which the
+//!   metric equals the target (the ASG's own target tracking, exact for integer M).
+//! - Scale-in victims: empty registered instances, oldest first; without managed termination
+//!   protection, registered instances oldest first whether empty or not (a stand-in for the
+//!   ASG's default termination policy), so tasks may be killed.
+//! - Scale-in removes at most `scale_in_max_fraction` (50%) of N per step, but at least one
+//!   instance, so a one-instance group can still empty out.
+
+use super::metrics::{Alarm, AlarmState, Comparison};
+use crate::model::InstanceTypeSpec;
+use crate::time::{SimDuration, SimTime};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ManagedScalingConfig {
+    /// Percent, 1–100; default 100 (no spare instances).
+    pub target_capacity: u32,
+    /// Default 1.
+    pub minimum_scaling_step_size: u32,
+    /// Default 10000.
+    pub maximum_scaling_step_size: u32,
+    /// Default 300 s: no further scale-out while any instance is younger than this.
+    pub instance_warmup: SimDuration,
+    /// (M, N) of the scale-out alarm; default 1 of 1.
+    pub scale_out_datapoints: (u32, u32),
+    /// (M, N) of the scale-in alarm; default 15 of 15.
+    pub scale_in_datapoints: (u32, u32),
+    /// The metric's value when the group is empty and tasks wait (UNVERIFIED; 200).
+    pub empty_group_reservation: f64,
+    /// Largest share of the group one scale-in step removes; 0.5 since Sept 2022.
+    pub scale_in_max_fraction: f64,
+    /// Managed termination protection: only instances without non-daemon tasks are
+    /// terminated. Default on here (it is off in the console), as it is what keeps
+    /// scale-in from killing tasks.
+    pub managed_termination_protection: bool,
+    /// Apply the documented rule that a group with several instance types or AZs scales
+    /// out by exactly the minimum step. Default true.
+    pub mixed_group_uses_minimum_step: bool,
+}
+
+impl Default for ManagedScalingConfig {
+    fn default() -> Self {
+        ManagedScalingConfig {
+            target_capacity: 100,
+            minimum_scaling_step_size: 1,
+            maximum_scaling_step_size: 10_000,
+            instance_warmup: SimDuration::from_secs(300),
+            scale_out_datapoints: (1, 1),
+            scale_in_datapoints: (15, 15),
+            empty_group_reservation: 200.0,
+            scale_in_max_fraction: 0.5,
+            managed_termination_protection: true,
+            mixed_group_uses_minimum_step: true,
+        }
+    }
+}
+
+/// What one task reserves on an instance.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct TaskShape {
+    pub cpu: u32,
+    pub memory: u32,
+    /// awsvpc: takes one of the instance's task ENIs.
+    pub awsvpc: bool,
+    /// Static host ports: a second copy cannot share the instance.
+    pub host_ports: Vec<u16>,
+}
+
+/// One instance of the group as the policy sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AsgInstance {
+    pub launched_at: SimTime,
+    /// Registered with the cluster (ACTIVE); a launching instance is not yet.
+    pub registered: bool,
+    pub non_daemon_tasks: u32,
+}
+
+/// What the policy reads at a tick. `instances` are those in the group now, launching
+/// included, draining and terminating excluded.
+#[derive(Clone, Copy, Debug)]
+pub struct AsgView<'a> {
+    pub now: SimTime,
+    pub instances: &'a [AsgInstance],
+    pub min_size: u32,
+    pub max_size: u32,
+    pub instance_types: &'a [InstanceTypeSpec],
+    /// More than one AZ in the group (for the mixed-group rule).
+    pub multiple_azs: bool,
+    /// Tasks of this provider in PROVISIONING, one entry per task.
+    pub provisioning: &'a [TaskShape],
+    /// Earlier minutes' reservation datapoints, oldest first (this tick's is computed).
+    pub history: &'a [Option<f64>],
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct ScaleOutEstimate {
+    /// Instances of the largest type the waiting tasks need.
+    pub instances: u32,
+    /// Waiting tasks that fit no instance of the largest type.
+    pub unplaceable_tasks: u32,
+    /// Waiting tasks that fit the largest type but not the smallest.
+    pub too_big_for_smallest: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Reservation {
+    /// Instances needed.
+    pub m: u32,
+    /// Instances in the group.
+    pub n: u32,
+    /// CapacityProviderReservation, percent.
+    pub metric: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AsgDecision {
+    Hold,
+    /// Raise the group's desired size to `desired` by launching `count` instances.
+    Launch {
+        count: u32,
+        desired: u32,
+    },
+    /// Terminate these instances (indices into the view's `instances`, in order), leaving
+    /// `desired`.
+    Terminate {
+        instances: Vec<usize>,
+        desired: u32,
+    },
+}
+
+/// Free room on one instance during the estimate.
+#[derive(Clone, Debug)]
+struct Bin {
+    cpu: u32,
+    memory: u32,
+    enis: u32,
+    ports: Vec<u16>,
+}
+
+impl Bin {
+    fn empty(t: &InstanceTypeSpec) -> Bin {
+        Bin {
+            cpu: t.cpu_units,
+            memory: t.memory_mib,
+            enis: t.awsvpc_task_limit,
+            ports: Vec::new(),
+        }
+    }
+
+    /// How many more tasks of `shape` fit.
+    fn room_for(&self, shape: &TaskShape) -> u32 {
+        if shape.host_ports.iter().any(|p| self.ports.contains(p)) {
+            return 0;
+        }
+        // A zero reservation never binds.
+        let mut n = u32::MAX;
+        n = n.min(self.cpu.checked_div(shape.cpu).unwrap_or(u32::MAX));
+        n = n.min(self.memory.checked_div(shape.memory).unwrap_or(u32::MAX));
+        if shape.awsvpc {
+            n = n.min(self.enis);
+        }
+        if !shape.host_ports.is_empty() {
+            n = n.min(1);
+        }
+        n
+    }
+
+    fn take(&mut self, shape: &TaskShape, k: u32) {
+        self.cpu -= shape.cpu * k;
+        self.memory -= shape.memory * k;
+        if shape.awsvpc {
+            self.enis -= k;
+        }
+        if k > 0 {
+            self.ports.extend_from_slice(&shape.host_ports);
+        }
+    }
+}
+
+/// The largest and smallest instance types, by (CPU, memory, ENIs).
+fn extremes(types: &[InstanceTypeSpec]) -> Option<(&InstanceTypeSpec, &InstanceTypeSpec)> {
+    let key = |t: &&InstanceTypeSpec| (t.cpu_units, t.memory_mib, t.awsvpc_task_limit);
+    Some((types.iter().max_by_key(key)?, types.iter().min_by_key(key)?))
+}
+
+/// Binpacks the waiting tasks onto fresh instances of the largest type (first fit,
+/// biggest shapes first; identical tasks are placed a group at a time).
+pub fn estimate_instances(
+    provisioning: &[TaskShape],
+    types: &[InstanceTypeSpec],
+) -> ScaleOutEstimate {
+    let Some((largest, smallest)) = extremes(types) else {
+        return ScaleOutEstimate {
+            unplaceable_tasks: provisioning.len() as u32,
+            ..ScaleOutEstimate::default()
+        };
+    };
+    let mut shapes: Vec<&TaskShape> = provisioning.iter().collect();
+    shapes.sort_by(|a, b| b.cmp(a));
+    let mut groups: Vec<(&TaskShape, u32)> = Vec::new();
+    for s in shapes {
+        match groups.last_mut() {
+            Some((g, n)) if *g == s => *n += 1,
+            _ => groups.push((s, 1)),
+        }
+    }
+    let mut out = ScaleOutEstimate::default();
+    let mut bins: Vec<Bin> = Vec::new();
+    for (shape, count) in groups {
+        let per_empty = Bin::empty(largest).room_for(shape);
+        if per_empty == 0 {
+            out.unplaceable_tasks += count;
+            continue;
+        }
+        if Bin::empty(smallest).room_for(shape) == 0 {
+            out.too_big_for_smallest += count;
+        }
+        let mut left = count;
+        for bin in bins.iter_mut() {
+            if left == 0 {
+                break;
+            }
+            let k = bin.room_for(shape).min(left);
+            bin.take(shape, k);
+            left -= k;
+        }
+        while left > 0 {
+            let mut bin = Bin::empty(largest);
+            let k = per_empty.min(left);
+            bin.take(shape, k);
+            left -= k;
+            bins.push(bin);
+        }
+    }
+    out.instances = bins.len() as u32;
+    out
+}
+
+impl ManagedScalingConfig {
+    fn scale_out_alarm(&self) -> Alarm {
+        Alarm {
+            comparison: Comparison::GreaterThan,
+            threshold: f64::from(self.target_capacity),
+            datapoints_to_alarm: self.scale_out_datapoints.0,
+            evaluation_periods: self.scale_out_datapoints.1,
+        }
+    }
+
+    fn scale_in_alarm(&self) -> Alarm {
+        Alarm {
+            comparison: Comparison::LessThan,
+            threshold: f64::from(self.target_capacity),
+            datapoints_to_alarm: self.scale_in_datapoints.0,
+            evaluation_periods: self.scale_in_datapoints.1,
+        }
+    }
+
+    /// The reservation metric for the view.
+    pub fn reservation(&self, view: &AsgView) -> Reservation {
+        let n = view.instances.len() as u32;
+        let m = if view.provisioning.is_empty() {
+            view.instances
+                .iter()
+                .filter(|i| i.non_daemon_tasks > 0)
+                .count() as u32
+        } else {
+            let mixed = view.instance_types.len() > 1 || view.multiple_azs;
+            let step = if mixed && self.mixed_group_uses_minimum_step {
+                self.minimum_scaling_step_size
+            } else {
+                let estimate = estimate_instances(view.provisioning, view.instance_types);
+                if estimate.instances == 0 {
+                    0
+                } else {
+                    estimate.instances.clamp(
+                        self.minimum_scaling_step_size,
+                        self.maximum_scaling_step_size,
+                    )
+                }
+            };
+            let busy = view
+                .instances
+                .iter()
+                .filter(|i| i.non_daemon_tasks > 0)
+                .count() as u32;
+            if step == 0 { busy } else { n + step }
+        };
+        let metric = if n == 0 {
+            if m > 0 {
+                self.empty_group_reservation
+            } else {
+                100.0
+            }
+        } else {
+            // m × 100 / n, in that order, so 4 of 5 is exactly 80.
+            f64::from(m) * 100.0 / f64::from(n)
+        };
+        Reservation { m, n, metric }
+    }
+
+    /// `ceil(M × 100 / targetCapacity)`: the size at which the metric meets the target.
+    fn size_for(&self, m: u32) -> u32 {
+        let t = u64::from(self.target_capacity.clamp(1, 100));
+        (u64::from(m) * 100).div_ceil(t) as u32
+    }
+
+    /// This tick's reservation and decision. Pure: the caller launches or terminates and
+    /// appends `reservation.metric` to the history.
+    pub fn decide(&self, view: &AsgView) -> (Reservation, AsgDecision) {
+        let r = self.reservation(view);
+        let mut datapoints: Vec<Option<f64>> = view.history.to_vec();
+        datapoints.push(Some(r.metric));
+
+        if self.scale_out_alarm().evaluate(&datapoints) == AlarmState::Alarm {
+            let warming = view
+                .instances
+                .iter()
+                .any(|i| view.now < i.launched_at + self.instance_warmup);
+            let desired = self.size_for(r.m).min(view.max_size);
+            if warming || desired <= r.n {
+                return (r, AsgDecision::Hold);
+            }
+            return (
+                r,
+                AsgDecision::Launch {
+                    count: desired - r.n,
+                    desired,
+                },
+            );
+        }
+
+        if self.scale_in_alarm().evaluate(&datapoints) == AlarmState::Alarm {
+            let goal = self.size_for(r.m).max(view.min_size);
+            let cap = ((f64::from(r.n) * self.scale_in_max_fraction).floor() as u32).max(1);
+            let remove = r.n.saturating_sub(goal).min(cap) as usize;
+            let mut candidates: Vec<usize> = (0..view.instances.len())
+                .filter(|&i| {
+                    let inst = &view.instances[i];
+                    inst.registered
+                        && (!self.managed_termination_protection || inst.non_daemon_tasks == 0)
+                })
+                .collect();
+            candidates.sort_by_key(|&i| (view.instances[i].launched_at, i));
+            candidates.truncate(remove);
+            if candidates.is_empty() {
+                return (r, AsgDecision::Hold);
+            }
+            let desired = r.n - candidates.len() as u32;
+            return (
+                r,
+                AsgDecision::Terminate {
+                    instances: candidates,
+                    desired,
+                },
+            );
+        }
+        (r, AsgDecision::Hold)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 4 vCPU, 7680 MiB registered, 3 awsvpc tasks (4 ENIs, no trunking): c5.xlarge-like.
+    fn xlarge() -> InstanceTypeSpec {
+        InstanceTypeSpec {
+            name: "c5.xlarge".into(),
+            arch: "x86_64",
+            cpu_units: 4096,
+            memory_mib: 7680,
+            awsvpc_task_limit: 3,
+            price_per_hour: 0.17,
+        }
+    }
+
+    fn large() -> InstanceTypeSpec {
+        InstanceTypeSpec {
+            name: "c5.large".into(),
+            arch: "x86_64",
+            cpu_units: 2048,
+            memory_mib: 3584,
+            awsvpc_task_limit: 2,
+            price_per_hour: 0.085,
+        }
+    }
+
+    fn shape(cpu: u32, memory: u32, awsvpc: bool, ports: &[u16]) -> TaskShape {
+        TaskShape {
+            cpu,
+            memory,
+            awsvpc,
+            host_ports: ports.to_vec(),
+        }
+    }
+
+    fn busy(n: usize, launched_s: u64) -> Vec<AsgInstance> {
+        vec![
+            AsgInstance {
+                launched_at: SimTime(launched_s * 1000),
+                registered: true,
+                non_daemon_tasks: 2,
+            };
+            n
+        ]
+    }
+
+    fn empty_at(launched_s: u64) -> AsgInstance {
+        AsgInstance {
+            launched_at: SimTime(launched_s * 1000),
+            registered: true,
+            non_daemon_tasks: 0,
+        }
+    }
+
+    fn view<'a>(
+        now_s: u64,
+        instances: &'a [AsgInstance],
+        types: &'a [InstanceTypeSpec],
+        provisioning: &'a [TaskShape],
+        history: &'a [Option<f64>],
+    ) -> AsgView<'a> {
+        AsgView {
+            now: SimTime(now_s * 1000),
+            instances,
+            min_size: 0,
+            max_size: 100,
+            instance_types: types,
+            multiple_azs: false,
+            provisioning,
+            history,
+        }
+    }
+
+    #[test]
+    fn estimate_counts_the_binding_resource() {
+        let types = [xlarge()];
+        // 1 vCPU / 1 GiB awsvpc tasks: CPU allows 4, memory 7, ENIs 3 → 3 per instance,
+        // ten tasks → 4 instances.
+        let awsvpc = vec![shape(1024, 1024, true, &[]); 10];
+        assert_eq!(estimate_instances(&awsvpc, &types).instances, 4);
+        // Bridge mode: CPU binds at 4 per instance → 3.
+        let bridge = vec![shape(1024, 1024, false, &[]); 10];
+        assert_eq!(estimate_instances(&bridge, &types).instances, 3);
+        // A static host port: one per instance → 10.
+        let ported = vec![shape(256, 256, false, &[80]); 10];
+        assert_eq!(estimate_instances(&ported, &types).instances, 10);
+        // Mixed shapes, biggest first: two 2-vCPU / 4-GiB tasks take an instance each
+        // (memory binds, 7680 / 4096 = 1); four 0.5-vCPU tasks fit in the first's leftover.
+        let mut mixed = vec![shape(512, 512, false, &[]); 4];
+        mixed.extend(vec![shape(2048, 4096, false, &[]); 2]);
+        assert_eq!(estimate_instances(&mixed, &types).instances, 2);
+        // Smaller tasks fill gaps left by bigger ones: 3 × 3 vCPU leave 1 vCPU each,
+        // taken by three 1-vCPU tasks.
+        let mut gaps = vec![shape(1024, 512, false, &[]); 3];
+        gaps.extend(vec![shape(3072, 512, false, &[]); 3]);
+        assert_eq!(estimate_instances(&gaps, &types).instances, 3);
+    }
+
+    #[test]
+    fn estimate_reports_tasks_no_instance_can_hold() {
+        let types = [large(), xlarge()];
+        let tasks = vec![
+            shape(8192, 1024, false, &[]),
+            shape(3072, 1024, false, &[]),
+            shape(1024, 1024, false, &[]),
+        ];
+        assert_eq!(
+            estimate_instances(&tasks, &types),
+            ScaleOutEstimate {
+                instances: 1,
+                unplaceable_tasks: 1,
+                too_big_for_smallest: 1
+            }
+        );
+    }
+
+    #[test]
+    fn reservation_is_needed_over_present() {
+        let cfg = ManagedScalingConfig::default();
+        let types = [xlarge()];
+        // 10 instances, 2 empty, nothing waiting: 8/10 = 80.
+        let mut inst = busy(8, 0);
+        inst.extend([empty_at(0), empty_at(0)]);
+        let r = cfg.reservation(&view(3600, &inst, &types, &[], &[]));
+        assert_eq!((r.m, r.n, r.metric), (8, 10, 80.0));
+        // 4 busy instances and ten waiting 1-vCPU awsvpc tasks needing 4 more: 8/4 = 200.
+        let waiting = vec![shape(1024, 1024, true, &[]); 10];
+        let inst = busy(4, 0);
+        let r = cfg.reservation(&view(3600, &inst, &types, &waiting, &[]));
+        assert_eq!((r.m, r.n, r.metric), (8, 4, 200.0));
+        // Empty group: 200 with tasks waiting, 100 without.
+        let r = cfg.reservation(&view(0, &[], &types, &waiting, &[]));
+        assert_eq!((r.m, r.n, r.metric), (4, 0, 200.0));
+        let r = cfg.reservation(&view(0, &[], &types, &[], &[]));
+        assert_eq!((r.m, r.n, r.metric), (0, 0, 100.0));
+    }
+
+    #[test]
+    fn scale_out_follows_step_sizes_and_target_capacity() {
+        let types = [xlarge()];
+        let waiting = vec![shape(1024, 1024, true, &[]); 10]; // needs 4
+        let inst = busy(4, 0);
+        let cfg = ManagedScalingConfig::default();
+        assert_eq!(
+            cfg.decide(&view(3600, &inst, &types, &waiting, &[])).1,
+            AsgDecision::Launch {
+                count: 4,
+                desired: 8
+            }
+        );
+        let capped = ManagedScalingConfig {
+            maximum_scaling_step_size: 3,
+            ..cfg.clone()
+        };
+        assert_eq!(
+            capped.decide(&view(3600, &inst, &types, &waiting, &[])).1,
+            AsgDecision::Launch {
+                count: 3,
+                desired: 7
+            }
+        );
+        let floor = ManagedScalingConfig {
+            minimum_scaling_step_size: 6,
+            ..cfg.clone()
+        };
+        assert_eq!(
+            floor.decide(&view(3600, &inst, &types, &waiting, &[])).1,
+            AsgDecision::Launch {
+                count: 6,
+                desired: 10
+            }
+        );
+        // targetCapacity 80: M = 8 → ceil(800 / 80) = 10 instances.
+        let spare = ManagedScalingConfig {
+            target_capacity: 80,
+            ..cfg.clone()
+        };
+        assert_eq!(
+            spare.decide(&view(3600, &inst, &types, &waiting, &[])).1,
+            AsgDecision::Launch {
+                count: 6,
+                desired: 10
+            }
+        );
+        // Nothing waiting, all 4 busy, target 50: ceil(400 / 50) = 8, 4 spare.
+        let half = ManagedScalingConfig {
+            target_capacity: 50,
+            ..cfg.clone()
+        };
+        assert_eq!(
+            half.decide(&view(3600, &inst, &types, &[], &[])).1,
+            AsgDecision::Launch {
+                count: 4,
+                desired: 8
+            }
+        );
+        // Mixed group (two types): exactly the minimum step, whatever the demand.
+        let mixed_types = [large(), xlarge()];
+        assert_eq!(
+            cfg.decide(&view(3600, &inst, &mixed_types, &waiting, &[]))
+                .1,
+            AsgDecision::Launch {
+                count: 1,
+                desired: 5
+            }
+        );
+        // The group's maximum size bounds it.
+        let v = AsgView {
+            max_size: 6,
+            ..view(3600, &inst, &types, &waiting, &[])
+        };
+        assert_eq!(
+            cfg.decide(&v).1,
+            AsgDecision::Launch {
+                count: 2,
+                desired: 6
+            }
+        );
+    }
+
+    #[test]
+    fn warm_up_gates_further_scale_out() {
+        let types = [xlarge()];
+        let waiting = vec![shape(1024, 1024, true, &[]); 3];
+        let cfg = ManagedScalingConfig::default();
+        // One instance launched at 3400 s is 200 s old at 3600 s: hold until 3700 s.
+        let mut inst = busy(4, 0);
+        inst.push(AsgInstance {
+            launched_at: SimTime(3_400_000),
+            registered: false,
+            non_daemon_tasks: 0,
+        });
+        assert_eq!(
+            cfg.decide(&view(3699, &inst, &types, &waiting, &[])).1,
+            AsgDecision::Hold
+        );
+        assert_eq!(
+            cfg.decide(&view(3700, &inst, &types, &waiting, &[])).1,
+            AsgDecision::Launch {
+                count: 1,
+                desired: 6
+            }
+        );
+    }
+
+    #[test]
+    fn scale_in_takes_fifteen_minutes_empty_instances_and_half_at_most() {
+        let types = [xlarge()];
+        let cfg = ManagedScalingConfig::default();
+        // 10 instances, 8 empty (launched 0..7 s), 2 busy: M = 2, metric 20.
+        let mut inst: Vec<AsgInstance> = (0..8).map(empty_at).collect();
+        inst.extend(busy(2, 0));
+        let low14 = [Some(20.0); 14];
+        assert_eq!(
+            cfg.decide(&view(3600, &inst, &types, &[], &low14[..13])).1,
+            AsgDecision::Hold
+        );
+        // Goal 2, but 50% of 10 at most: the 5 oldest empty instances.
+        assert_eq!(
+            cfg.decide(&view(3600, &inst, &types, &[], &low14)).1,
+            AsgDecision::Terminate {
+                instances: vec![0, 1, 2, 3, 4],
+                desired: 5
+            }
+        );
+        // Next steps: 5 → 3 (floor 2.5 = 2), then 3 → 2 (goal reached).
+        let mut inst: Vec<AsgInstance> = (5..8).map(empty_at).collect();
+        inst.extend(busy(2, 0));
+        assert_eq!(
+            cfg.decide(&view(3660, &inst, &types, &[], &low14)).1,
+            AsgDecision::Terminate {
+                instances: vec![0, 1],
+                desired: 3
+            }
+        );
+        // The group's minimum size holds the floor.
+        let ten: Vec<AsgInstance> = (0..8).map(empty_at).chain(busy(2, 0)).collect();
+        let v = AsgView {
+            min_size: 9,
+            ..view(3600, &ten, &types, &[], &low14)
+        };
+        assert_eq!(
+            cfg.decide(&v).1,
+            AsgDecision::Terminate {
+                instances: vec![0],
+                desired: 9
+            }
+        );
+        // A lone empty instance goes too (at least one per step).
+        let one = [empty_at(0)];
+        assert_eq!(
+            cfg.decide(&view(3600, &one, &types, &[], &[Some(0.0); 14]))
+                .1,
+            AsgDecision::Terminate {
+                instances: vec![0],
+                desired: 0
+            }
+        );
+        // Without termination protection the oldest go, busy or not.
+        let mut inst = busy(2, 0);
+        inst.push(empty_at(50));
+        inst.push(empty_at(60));
+        let unprotected = ManagedScalingConfig {
+            managed_termination_protection: false,
+            ..cfg
+        };
+        assert_eq!(
+            unprotected
+                .decide(&view(3600, &inst, &types, &[], &low14))
+                .1,
+            AsgDecision::Terminate {
+                instances: vec![0, 1],
+                desired: 2
+            }
+        );
+    }
+
+    #[test]
+    fn reference_scale_in_example_334_to_34() {
+        // AWS's example (reference §4.2): 334 instances of which 34 busy. At 50% per step
+        // the group goes 334 → 167 → 84 → 42 → 34 in four steps.
+        let types = [xlarge()];
+        let cfg = ManagedScalingConfig::default();
+        let low = [Some(10.0); 14];
+        let mut n_empty = 300u64;
+        let mut sizes = Vec::new();
+        while n_empty > 0 {
+            let mut inst: Vec<AsgInstance> = (0..n_empty).map(empty_at).collect();
+            inst.extend(busy(34, 0));
+            match cfg.decide(&view(86_400, &inst, &types, &[], &low)).1 {
+                AsgDecision::Terminate { instances, desired } => {
+                    n_empty -= instances.len() as u64;
+                    sizes.push(desired);
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(sizes, vec![167, 84, 42, 34]);
+        // The dev guide's "100 minus the empty instances": 100 instances, 2 empty → 98.
+        let mut inst = busy(98, 0);
+        inst.extend([empty_at(0), empty_at(0)]);
+        assert_eq!(
+            cfg.reservation(&view(0, &inst, &types, &[], &[])).metric,
+            98.0
+        );
+    }
+
+    /// A toy cluster for closed-loop checks: tasks of 1 vCPU, four per instance, placed
+    /// first-fit each tick on registered instances; an instance registers 2 minutes after
+    /// launch. Returns the launches and terminations as (minute, count).
+    fn closed_loop(cfg: &ManagedScalingConfig, tasks: u32, minutes: u64) -> Vec<(u64, i64)> {
+        let types = [xlarge()];
+        let per_instance = 4;
+        let mut inst: Vec<(SimTime, u32)> = Vec::new(); // launched_at, tasks
+        let mut history: Vec<Option<f64>> = Vec::new();
+        let mut events = Vec::new();
+        for minute in 1..=minutes {
+            let now = SimTime(minute * 60_000);
+            let registered = |at: SimTime| now >= at + SimDuration::from_secs(120);
+            let mut placed: u32 = inst.iter().map(|i| i.1).sum();
+            for i in inst.iter_mut().filter(|i| registered(i.0)) {
+                let k = (per_instance - i.1).min(tasks - placed);
+                i.1 += k;
+                placed += k;
+            }
+            let waiting = vec![shape(1024, 1024, false, &[]); (tasks - placed) as usize];
+            let asg: Vec<AsgInstance> = inst
+                .iter()
+                .map(|i| AsgInstance {
+                    launched_at: i.0,
+                    registered: registered(i.0),
+                    non_daemon_tasks: i.1,
+                })
+                .collect();
+            let (r, d) = cfg.decide(&view(minute * 60, &asg, &types, &waiting, &history));
+            history.push(Some(r.metric));
+            match d {
+                AsgDecision::Hold => {}
+                AsgDecision::Launch { count, .. } => {
+                    inst.extend((0..count).map(|_| (now, 0)));
+                    events.push((minute, i64::from(count)));
+                }
+                AsgDecision::Terminate { instances, .. } => {
+                    events.push((minute, -(instances.len() as i64)));
+                    let mut k = 0;
+                    inst.retain(|_| {
+                        k += 1;
+                        !instances.contains(&(k - 1))
+                    });
+                }
+            }
+        }
+        events
+    }
+
+    #[test]
+    fn constant_demand_reaches_a_fixed_point_and_stays_there() {
+        // Ten tasks, empty group: the first tick sees 200% and launches ceil(10 / 4) = 3;
+        // they register at minute 3 and hold 4, 4, 2 tasks: 3/3 = 100%, steady for 10 h.
+        let cfg = ManagedScalingConfig::default();
+        assert_eq!(closed_loop(&cfg, 10, 600), vec![(1, 3)]);
+        // targetCapacity 75: the first launch already sizes for a spare, ceil(300 / 75) = 4;
+        // then 3 busy of 4 = 75% sits exactly at target: no scale-in of the spare, no
+        // oscillation.
+        let spare = ManagedScalingConfig {
+            target_capacity: 75,
+            ..cfg
+        };
+        assert_eq!(closed_loop(&spare, 10, 600), vec![(1, 4)]);
+    }
+
+    #[test]
+    fn steady_views_are_fixed_points() {
+        // Feeding the policy its own steady state for hours changes nothing.
+        let types = [xlarge()];
+        for (target, busy_n, empty_n) in [(100, 5, 0), (80, 4, 1), (50, 3, 3)] {
+            let cfg = ManagedScalingConfig {
+                target_capacity: target,
+                ..ManagedScalingConfig::default()
+            };
+            let mut inst = busy(busy_n, 0);
+            inst.extend((0..empty_n).map(|_| empty_at(0)));
+            let mut history = Vec::new();
+            for minute in 10..610 {
+                let (r, d) = cfg.decide(&view(minute * 60, &inst, &types, &[], &history));
+                assert_eq!(d, AsgDecision::Hold, "target {target} minute {minute}");
+                history.push(Some(r.metric));
+            }
+        }
+    }
+}
