@@ -123,6 +123,7 @@ pub fn build(
                 .map(|d| duration(&format!("{at}.crash_after"), d))
                 .transpose()?,
             start_failure_probability,
+            scaling: super::scaling::service(&at, s)?,
             launch,
             placement: Placement {
                 strategies,
@@ -367,6 +368,11 @@ fn pool(
             .collect(),
         spot: p.spot,
         os_type,
+        managed_scaling: p
+            .managed_scaling
+            .as_ref()
+            .map(|m| super::scaling::managed(&format!("{at}.managed_scaling"), m, p.count))
+            .transpose()?,
     })
 }
 
