@@ -26,7 +26,10 @@
 //!
 //! ## Deliberately left out
 //! GPU resources, container-level (as opposed to task-level) reservations, and the ECS
-//! API's rate limits other than Fargate's concurrent-task quota.
+//! API's rate limits other than Fargate's concurrent-task quota. Of the failure model
+//! ([`sim`]'s `failures`): hung tasks and health checks, load-balancer deregistration delay,
+//! DAEMON services, rolling deployments and the circuit breaker, and ASG AZ rebalancing
+//! after an AZ outage ends.
 
 // Nested `if let` reads more plainly here than let-chains, and a scenario error is built
 // once per run, so its size is irrelevant.

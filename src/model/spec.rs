@@ -290,10 +290,19 @@ pub struct ScheduledAction {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
     /// The `index`-th live instance of the pool (launch order) fails.
-    KillInstance { pool: PoolId, index: u32 },
+    KillInstance {
+        pool: PoolId,
+        index: u32,
+    },
     /// `count` running tasks of the service are stopped (newest first).
-    KillTasks { service: usize, count: u32 },
-    SetDesiredCount { service: usize, count: u32 },
+    KillTasks {
+        service: usize,
+        count: u32,
+    },
+    SetDesiredCount {
+        service: usize,
+        count: u32,
+    },
 }
 
 /// ECS throttles a service whose tasks keep failing before RUNNING. The growth curve is not
@@ -323,6 +332,10 @@ impl RestartBackoff {
         let cap = self.cap.as_millis() as f64;
         let exp = failures.saturating_sub(1).min(1000) as i32;
         let d = self.initial.as_millis() as f64 * self.factor.powi(exp);
-        SimDuration(if d.is_finite() { d.min(cap) as u64 } else { cap as u64 })
+        SimDuration(if d.is_finite() {
+            d.min(cap) as u64
+        } else {
+            cap as u64
+        })
     }
 }

@@ -48,5 +48,17 @@ pub fn summary_table(s: &Summary) -> String {
     for (label, value) in rows {
         let _ = writeln!(out, "  {label:<34} {value}");
     }
+    let r = &s.restart_latency_s.overall;
+    if r.count > 0 {
+        let value = format!(
+            "{} / {:.2} s / {:.2} s / {:.2} s",
+            r.count, r.mean, r.p95, r.max
+        );
+        let _ = writeln!(out, "  {:<34} {value}", "restarts / mean / p95 / max");
+    }
+    if !s.availability.services.is_empty() {
+        let value = format!("{:.5}", s.availability.min);
+        let _ = writeln!(out, "  {:<34} {value}", "service availability (min)");
+    }
     out
 }

@@ -5,10 +5,10 @@ use super::error::FieldError;
 use super::file::*;
 use crate::catalog::{self, Arch, FargatePlatform, PriceCatalog, round_fargate};
 use crate::model::{
-    Action, AzId, AzOutage, BillingSpec, FailureSpec, FargateSpec, RestartBackoff,
-    ScheduledAction, GroupId, InstanceTypeSpec, JobSpec, LaunchSpec, NetworkMode,
-    Placement, PlacementConstraint, PlacementStrategy, PoolId, PoolSpec, Provider, ProviderShare,
-    Resource, ServiceSpec, SimConfig, SpreadField, TaskDef, TaskDefId, Timing,
+    Action, AzId, AzOutage, BillingSpec, FailureSpec, FargateSpec, GroupId, InstanceTypeSpec,
+    JobSpec, LaunchSpec, NetworkMode, Placement, PlacementConstraint, PlacementStrategy, PoolId,
+    PoolSpec, Provider, ProviderShare, Resource, RestartBackoff, ScheduledAction, ServiceSpec,
+    SimConfig, SpreadField, TaskDef, TaskDefId, Timing,
 };
 use crate::query::Expr;
 use crate::time::{SimDuration, SimTime};
@@ -922,13 +922,10 @@ fn failures(
         az_outages.push(outage);
     }
     let service = |name: &str, field: String| {
-        services
-            .iter()
-            .position(|s| s.name == name)
-            .ok_or_else(|| {
-                let all: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
-                FieldError::new(field, format!("no service named `{name}`")).allowed(all.join(", "))
-            })
+        services.iter().position(|s| s.name == name).ok_or_else(|| {
+            let all: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
+            FieldError::new(field, format!("no service named `{name}`")).allowed(all.join(", "))
+        })
     };
     let mut events = Vec::new();
     for (i, e) in f.events.iter().enumerate() {
@@ -1008,9 +1005,7 @@ fn failures(
     Ok(FailureSpec {
         az_outages,
         events,
-        spot_notice: f
-            .spot_notice
-            .map_or(SimDuration::from_secs(120), |d| d.0),
+        spot_notice: f.spot_notice.map_or(SimDuration::from_secs(120), |d| d.0),
         backoff,
     })
 }

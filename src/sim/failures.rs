@@ -24,8 +24,8 @@ use super::events::{Event, TaskRef};
 use crate::engine::EventQueue;
 use crate::metrics::Recorder;
 use crate::model::{
-    Action, AzId, InstanceId, InstanceState, Origin, PoolId, RestartCause, RestartTag,
-    ServiceId, StopReason, TaskState,
+    Action, AzId, InstanceId, InstanceState, Origin, PoolId, RestartCause, RestartTag, ServiceId,
+    StopReason, TaskState,
 };
 use crate::time::SimTime;
 
@@ -105,7 +105,8 @@ impl<R: Recorder> Simulation<'_, R> {
         if inst.state == InstanceState::Terminated {
             return;
         }
-        let (pool, az, price, launched) = (inst.pool, inst.az, inst.price_per_hour, inst.launched_at);
+        let (pool, az, price, launched) =
+            (inst.pool, inst.az, inst.price_per_hour, inst.launched_at);
         if self.recorder.tracing() {
             let line = format!(
                 "instance {} ({}) lost: {}; {} task(s) on it stop",
@@ -240,7 +241,10 @@ impl<R: Recorder> Simulation<'_, R> {
         for s in 0..self.config.services.len() {
             self.reconcile_service(s, now, queue);
         }
-        queue.schedule(now + self.config.failures.spot_notice, Event::SpotReclaim(id));
+        queue.schedule(
+            now + self.config.failures.spot_notice,
+            Event::SpotReclaim(id),
+        );
     }
 
     /// FARGATE_SPOT notice for one task.
@@ -304,6 +308,10 @@ impl<R: Recorder> Simulation<'_, R> {
             .filter(|i| i.az == az && i.state != InstanceState::Terminated)
             .map(|i| i.id)
             .collect();
+        // Drain them all first, so no task lost here is replaced onto a doomed neighbour.
+        for id in &lost {
+            self.cluster.drain(*id);
+        }
         for id in lost {
             self.fail_instance(id, now, StopReason::AzOutage, queue);
         }
@@ -394,5 +402,4 @@ impl<R: Recorder> Simulation<'_, R> {
         let p = self.config.services[s.index()].start_failure_probability;
         p > 0.0 && self.start_failure_rngs[s.index()].random::<f64>() < p
     }
-
 }

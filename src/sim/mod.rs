@@ -312,7 +312,12 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         let end = self.config.horizon;
         self.collector
             .integrate(end, &self.cluster, self.billing.live_instances);
-        for (s, o) in self.origins.iter().take(self.config.services.len()).enumerate() {
+        for (s, o) in self
+            .origins
+            .iter()
+            .take(self.config.services.len())
+            .enumerate()
+        {
             self.collector.availability(s, end, o.desired, o.running);
         }
         let live: Vec<u32> = self.tasks.live_slots().collect();
@@ -381,9 +386,11 @@ impl<R: Recorder> Model for Simulation<'_, R> {
                 }
             }
             Event::TaskCrash(task) => {
-                if self.tasks.live(task).is_some_and(|t| {
-                    matches!(t.state, TaskState::Running | TaskState::Stopping)
-                }) {
+                if self
+                    .tasks
+                    .live(task)
+                    .is_some_and(|t| matches!(t.state, TaskState::Running | TaskState::Stopping))
+                {
                     self.stop_task(task.slot, now, StopReason::TaskFailed, queue);
                 }
             }

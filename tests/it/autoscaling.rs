@@ -1,0 +1,1 @@
+//! Autoscaling (issue 4).

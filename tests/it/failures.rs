@@ -1,0 +1,274 @@
+//! Failures, restarts and the service scheduler (issue 3).
+
+use ecsim::metrics::{Recorder, SampleRow, Summary, TaskRow};
+use ecsim::scenario::load_str;
+use std::path::Path;
+
+#[derive(Clone, Debug)]
+struct Row {
+    created: u64,
+    stopped: Option<u64>,
+    reason: String,
+    az: String,
+}
+
+#[derive(Default)]
+struct Keep {
+    tasks: Vec<Row>,
+    /// (time ms, running per service)
+    samples: Vec<(u64, Vec<u32>)>,
+}
+
+impl Recorder for Keep {
+    fn task(&mut self, r: &TaskRow<'_>) {
+        self.tasks.push(Row {
+            created: r.created.0,
+            stopped: r.stopped.map(|t| t.0),
+            reason: r.stop_reason.to_string(),
+            az: r.availability_zone.to_string(),
+        });
+    }
+    fn sample(&mut self, r: &SampleRow<'_>) {
+        self.samples
+            .push((r.time.0, r.services.iter().map(|s| s.running).collect()));
+    }
+}
+
+fn run(text: &str, sets: &[&str]) -> (Summary, Keep) {
+    let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+    let scenario = load_str(text, Path::new("test.toml"), &sets).expect("scenario is valid");
+    let mut keep = Keep::default();
+    let summary = ecsim::sim::run(&scenario.config, &mut keep);
+    keep.tasks.sort_by_key(|r| r.created);
+    (summary, keep)
+}
+
+/// Bridge-mode task, 100 MB image, no image cache: the startup path is pull overhead 3 s +
+/// 100 MB / 50 MB/s + container start 2 s = 7 s, with no ENI attach.
+const STARTUP_S: f64 = 7.0;
+
+fn base(pool_count: u32, desired: u32, cpu: u32, extra: &str) -> String {
+    format!(
+        r#"
+horizon = "3h"
+sample_interval = "10s"
+[timing]
+ec2_image_cache = false
+[cluster]
+availability_zones = ["us-east-1a", "us-east-1b", "us-east-1c"]
+[[cluster.pools]]
+name = "general"
+instance_type = "m5.large"
+count = {pool_count}
+[[taskDefinitions]]
+family = "web"
+cpu = {cpu}
+memory = 512
+networkMode = "bridge"
+image_size_mb = 100
+[[services]]
+name = "web"
+taskDefinition = "web"
+desiredCount = {desired}
+launchType = "EC2"
+{extra}
+"#
+    )
+}
+
+#[test]
+fn with_spare_capacity_restart_latency_is_the_startup_path() {
+    let text = base(
+        3,
+        3,
+        512,
+        r#"
+[[failures.events]]
+action = "kill_instance"
+at = "1h"
+pool = "general"
+index = 0
+[[failures.events]]
+action = "kill_tasks"
+at = "2h"
+service = "web"
+count = 2
+"#,
+    );
+    let (s, keep) = run(&text, &[]);
+    let r = &s.restart_latency_s;
+    assert_eq!(r.overall.count, 3);
+    assert_eq!(r.overall.max, STARTUP_S);
+    assert_eq!(r.overall.mean, STARTUP_S);
+    assert_eq!(r.by_cause["instance_failure"].count, 1);
+    assert_eq!(r.by_cause["user"].count, 2);
+    assert_eq!(r.by_launch_type["EC2"].count, 3);
+    let stops: Vec<&str> = keep
+        .tasks
+        .iter()
+        .filter_map(|t| t.stopped.map(|_| t.reason.as_str()))
+        .filter(|r| *r != "HorizonReached")
+        .collect();
+    assert!(stops.contains(&"InstanceFailed") && stops.contains(&"UserInitiated"));
+    // Each loss costs one task for one startup, as does each initial start.
+    assert_eq!(
+        s.task_seconds_short["web"],
+        3.0 * STARTUP_S + 3.0 * STARTUP_S
+    );
+    assert!(s.availability.min < 1.0 && s.availability.min > 0.99);
+}
+
+#[test]
+fn without_spare_capacity_restart_latency_includes_the_wait() {
+    // One instance holds both tasks (1024 CPU units each on 2048); it fails at 1 h, and
+    // both replacements wait for the pool's new instance (launch 120 s).
+    let text = base(
+        1,
+        2,
+        1024,
+        r#"
+[[failures.events]]
+action = "kill_instance"
+at = "1h"
+pool = "general"
+"#,
+    );
+    let (s, _) = run(&text, &[]);
+    let r = &s.restart_latency_s;
+    assert_eq!(r.overall.count, 2);
+    assert_eq!(r.overall.max, 120.0 + STARTUP_S);
+    assert_eq!(r.overall.mean, 120.0 + STARTUP_S);
+    // Two tasks short for 127 s, plus the 7 s initial start of both.
+    let short = s.task_seconds_short["web"];
+    assert!(
+        (short - 2.0 * (120.0 + STARTUP_S) - 2.0 * STARTUP_S).abs() < 1e-6,
+        "{short}"
+    );
+}
+
+#[test]
+fn a_service_spread_over_three_azs_keeps_two_thirds_through_an_az_outage() {
+    let text = base(
+        6,
+        6,
+        512,
+        r#"
+[[failures.az_outages]]
+az = "us-east-1a"
+start = "1h"
+duration = "30m"
+"#,
+    );
+    let (s, keep) = run(&text, &[]);
+    let start = 3_600_000;
+    let end = start + 1_800_000;
+    let min = keep
+        .samples
+        .iter()
+        .filter(|(t, _)| *t >= start && *t <= end + 600_000)
+        .map(|(_, r)| r[0])
+        .min()
+        .unwrap();
+    assert!(min >= 4, "running fell to {min} of 6");
+    // The two lost tasks came back in the surviving AZs within the startup path.
+    assert_eq!(s.restart_latency_s.by_cause["az_outage"].count, 2);
+    assert_eq!(s.restart_latency_s.overall.max, STARTUP_S);
+    let lost: Vec<&Row> = keep
+        .tasks
+        .iter()
+        .filter(|t| t.reason == "AvailabilityZoneOutage")
+        .collect();
+    assert_eq!(lost.len(), 2);
+    assert!(lost.iter().all(|t| t.az == "us-east-1a"));
+    // Nothing is placed in the AZ during the outage.
+    assert!(
+        keep.tasks
+            .iter()
+            .all(|t| !(t.az == "us-east-1a" && t.created >= start && t.created < end))
+    );
+}
+
+#[test]
+fn restart_backoff_grows_to_its_cap() {
+    let text = base(
+        3,
+        1,
+        512,
+        r#"start_failure_probability = 1.0
+[failures.restart_backoff]
+initial = "10s"
+factor = 2.0
+cap = "15m"
+"#,
+    );
+    let (s, keep) = run(&text, &[]);
+    assert_eq!(s.tasks.started, 0);
+    let gaps: Vec<u64> = keep
+        .tasks
+        .windows(2)
+        .map(|w| (w[1].created - w[0].stopped.unwrap()) / 1000)
+        .collect();
+    assert!(keep.tasks.iter().all(|t| t.stopped.is_none()
+        || t.reason == "TaskFailedToStart"
+        || t.reason == "HorizonReached"
+        || t.reason.is_empty()));
+    assert_eq!(&gaps[..9], &[10, 20, 40, 80, 160, 320, 640, 900, 900]);
+    assert!(gaps.iter().all(|g| *g <= 900));
+}
+
+#[test]
+fn crashes_after_running_are_replaced_without_throttling() {
+    let text = base(
+        3,
+        1,
+        512,
+        r#"crash_after = { type = "constant", value = "20m" }"#,
+    );
+    let (s, keep) = run(&text, &[]);
+    let crashed: Vec<&Row> = keep
+        .tasks
+        .iter()
+        .filter(|t| t.reason == "TaskFailed")
+        .collect();
+    assert!(crashed.len() >= 8, "{}", crashed.len());
+    for w in keep.tasks.windows(2) {
+        if w[0].reason == "TaskFailed" {
+            assert_eq!(w[1].created, w[0].stopped.unwrap());
+        }
+    }
+    assert_eq!(s.restart_latency_s.by_cause["crash"].max, STARTUP_S);
+}
+
+#[test]
+fn spot_replacements_start_during_the_notice() {
+    // One Spot instance in us-east-1a beside two on-demand ones; its notice comes at 1 h.
+    let text = base(2, 3, 512, "").replace(
+        "[[taskDefinitions]]",
+        r#"availability_zones = ["us-east-1b", "us-east-1c"]
+[[cluster.pools]]
+name = "spot"
+instance_type = "m5.large"
+count = 1
+availability_zones = ["us-east-1a"]
+spot = true
+spot_interruption = { type = "constant", value = "1h" }
+[[taskDefinitions]]"#,
+    );
+    let (s, keep) = run(&text, &[]);
+    let spot = &s.restart_latency_s.by_cause["spot"];
+    // The replacement ran 7 s after the notice, while the noticed task still served.
+    assert_eq!(spot.count, 1);
+    assert_eq!(spot.max, STARTUP_S);
+    let interrupted: Vec<&Row> = keep
+        .tasks
+        .iter()
+        .filter(|t| t.reason == "SpotInterruption")
+        .collect();
+    assert_eq!(interrupted.len(), 1);
+    // It stopped when its replacement reached RUNNING, inside the two-minute notice.
+    assert_eq!(interrupted[0].stopped, Some(3_600_000 + 7_000));
+    assert_eq!(s.availability.min, {
+        // Short only during the initial 7 s start.
+        1.0 - 7.0 / 10_800.0
+    });
+}
