@@ -9,6 +9,6 @@ pub use recorder::{
     NullRecorder, ProviderSample, Recorder, SampleRow, ScalingSample, ServiceSample, TaskRow,
 };
 pub use summary::{
-    OverloadSummary, QueueSummary, ScalingSummary, AvailabilitySummary, CostSummary, InstanceSummary, LatencySummary, RestartLatencySummary,
-    Summary, TaskCounts, Utilization,
+    AvailabilitySummary, CostSummary, InstanceSummary, LatencySummary, OverloadSummary,
+    QueueSummary, RestartLatencySummary, ScalingSummary, Summary, TaskCounts, Utilization,
 };

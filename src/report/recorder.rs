@@ -200,7 +200,11 @@ impl Recorder for FileRecorder {
                     }
                 }
                 if *queue {
-                    write_field(out, buf, format_args!("{:.1}", s.queue_depth.unwrap_or(0.0)))?;
+                    write_field(
+                        out,
+                        buf,
+                        format_args!("{:.1}", s.queue_depth.unwrap_or(0.0)),
+                    )?;
                 }
             }
             for p in row.providers {

@@ -19,8 +19,7 @@ fn non_negative(field: String, value: f64) -> Result<f64, FieldError> {
     if value.is_finite() && value >= 0.0 {
         Ok(value)
     } else {
-        Err(FieldError::new(field, format!("{value} is not allowed"))
-            .allowed("a number ≥ 0"))
+        Err(FieldError::new(field, format!("{value} is not allowed")).allowed("a number ≥ 0"))
     }
 }
 
@@ -43,7 +42,10 @@ pub(super) fn demand(at: &str, d: &DemandFile) -> Result<DemandCurve, FieldError
                 points.push((t, non_negative(format!("{at}.steps[{k}].value"), s.value)?));
             }
             if points.is_empty() {
-                return Err(FieldError::new(format!("{at}.steps"), "needs at least one step"));
+                return Err(FieldError::new(
+                    format!("{at}.steps"),
+                    "needs at least one step",
+                ));
             }
             DemandCurve::Steps(points)
         }
@@ -84,8 +86,9 @@ fn metric(field: String, name: &str) -> Result<TrackedMetric, FieldError> {
     match name {
         "cpu" | "ECSServiceAverageCPUUtilization" => Ok(TrackedMetric::Cpu),
         "memory" | "ECSServiceAverageMemoryUtilization" => Ok(TrackedMetric::Memory),
-        other => Err(FieldError::new(field, format!("unknown metric `{other}`"))
-            .allowed("cpu, memory")),
+        other => {
+            Err(FieldError::new(field, format!("unknown metric `{other}`")).allowed("cpu, memory"))
+        }
     }
 }
 
@@ -119,7 +122,11 @@ pub(super) fn service(at: &str, s: &ServiceFile) -> Result<ServiceScalingSpec, F
         .transpose()?;
     let mut auto_scaling = match &s.auto_scaling {
         None => None,
-        Some(a) => Some(auto_scaling(&format!("{at}.auto_scaling"), a, s.desired_count)?),
+        Some(a) => Some(auto_scaling(
+            &format!("{at}.auto_scaling"),
+            a,
+            s.desired_count,
+        )?),
     };
     if let Some(a) = &auto_scaling {
         let needs = |m: TrackedMetric| {
@@ -145,10 +152,9 @@ pub(super) fn service(at: &str, s: &ServiceFile) -> Result<ServiceScalingSpec, F
             let qat = format!("{at}.queue");
             let arrival = match (&q.arrival, q.arrival_rate_per_s) {
                 (Some(curve), None) => demand(&format!("{qat}.arrival"), curve)?,
-                (None, Some(rate)) => DemandCurve::Constant(non_negative(
-                    format!("{qat}.arrival_rate_per_s"),
-                    rate,
-                )?),
+                (None, Some(rate)) => {
+                    DemandCurve::Constant(non_negative(format!("{qat}.arrival_rate_per_s"), rate)?)
+                }
                 _ => {
                     return Err(FieldError::new(
                         qat,
@@ -201,7 +207,11 @@ pub(super) fn service(at: &str, s: &ServiceFile) -> Result<ServiceScalingSpec, F
     })
 }
 
-fn auto_scaling(at: &str, a: &AutoScalingFile, desired: u32) -> Result<AutoScalingSpec, FieldError> {
+fn auto_scaling(
+    at: &str,
+    a: &AutoScalingFile,
+    desired: u32,
+) -> Result<AutoScalingSpec, FieldError> {
     if a.min > a.max {
         return Err(FieldError::new(
             format!("{at}.min"),
@@ -212,7 +222,10 @@ fn auto_scaling(at: &str, a: &AutoScalingFile, desired: u32) -> Result<AutoScali
     if !(a.min..=a.max).contains(&desired) {
         return Err(FieldError::new(
             format!("{at}.max"),
-            format!("desiredCount {desired} is outside min..max {}..{}", a.min, a.max),
+            format!(
+                "desiredCount {desired} is outside min..max {}..{}",
+                a.min, a.max
+            ),
         ));
     }
     let mut target_tracking = Vec::new();
@@ -233,7 +246,10 @@ fn auto_scaling(at: &str, a: &AutoScalingFile, desired: u32) -> Result<AutoScali
         }
         if let Some(step) = t.scale_out_step {
             if step == 0 {
-                return Err(FieldError::new(format!("{tat}.scale_out_step"), "must be at least 1"));
+                return Err(FieldError::new(
+                    format!("{tat}.scale_out_step"),
+                    "must be at least 1",
+                ));
             }
             p.scale_out_rule = ScaleOutRule::Fixed(step);
         }
@@ -286,7 +302,10 @@ fn auto_scaling(at: &str, a: &AutoScalingFile, desired: u32) -> Result<AutoScali
             }
         };
         if s.steps.is_empty() {
-            return Err(FieldError::new(format!("{sat}.steps"), "needs at least one step"));
+            return Err(FieldError::new(
+                format!("{sat}.steps"),
+                "needs at least one step",
+            ));
         }
         for (j, st) in s.steps.iter().enumerate() {
             if let (Some(l), Some(u)) = (st.lower, st.upper) {
@@ -377,12 +396,20 @@ pub(super) fn managed(
         config.maximum_scaling_step_size = v;
     }
     for (name, v) in [
-        ("minimum_scaling_step_size", config.minimum_scaling_step_size),
-        ("maximum_scaling_step_size", config.maximum_scaling_step_size),
+        (
+            "minimum_scaling_step_size",
+            config.minimum_scaling_step_size,
+        ),
+        (
+            "maximum_scaling_step_size",
+            config.maximum_scaling_step_size,
+        ),
     ] {
         if !(1..=10_000).contains(&v) {
-            return Err(FieldError::new(format!("{at}.{name}"), format!("{v} is out of range"))
-                .allowed("1 to 10000"));
+            return Err(
+                FieldError::new(format!("{at}.{name}"), format!("{v} is out of range"))
+                    .allowed("1 to 10000"),
+            );
         }
     }
     if config.minimum_scaling_step_size > config.maximum_scaling_step_size {
@@ -408,7 +435,10 @@ pub(super) fn managed(
     if !(min_size..=m.max_size).contains(&count) {
         return Err(FieldError::new(
             format!("{at}.max_size"),
-            format!("the pool's count {count} is outside min_size..max_size {min_size}..{}", m.max_size),
+            format!(
+                "the pool's count {count} is outside min_size..max_size {min_size}..{}",
+                m.max_size
+            ),
         ));
     }
     Ok(ManagedScalingSpec {
@@ -424,7 +454,10 @@ pub(super) fn read_csvs(file: &mut ScenarioFile, base: &std::path::Path) -> Resu
     for (i, s) in file.services.iter_mut().enumerate() {
         let slots = [
             (format!("services[{i}].demand"), s.demand.as_mut()),
-            (format!("services[{i}].memory_demand"), s.memory_demand.as_mut()),
+            (
+                format!("services[{i}].memory_demand"),
+                s.memory_demand.as_mut(),
+            ),
             (
                 format!("services[{i}].queue.arrival"),
                 s.queue.as_mut().and_then(|q| q.arrival.as_mut()),

@@ -187,7 +187,11 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             scaling_samples: vec![ScalingSample::default(); config.services.len()],
             provider_samples: vec![
                 ProviderSample::default();
-                config.pools.iter().filter(|p| p.managed_scaling.is_some()).count()
+                config
+                    .pools
+                    .iter()
+                    .filter(|p| p.managed_scaling.is_some())
+                    .count()
             ],
         }
     }

@@ -89,7 +89,11 @@ pub(super) fn service_states(config: &crate::model::SimConfig) -> Vec<ServiceSca
                 cooldown: CooldownState::default(),
                 min: a.map_or(0, |a| a.min),
                 max: a.map_or(u32::MAX, |a| a.max),
-                queue: s.scaling.queue.as_ref().map(|_| FluidQueue::new(SimTime::ZERO)),
+                queue: s
+                    .scaling
+                    .queue
+                    .as_ref()
+                    .map(|_| FluidQueue::new(SimTime::ZERO)),
                 overload_task_s: 0.0,
                 served_task_s: 0.0,
                 ages_s: Vec::new(),
@@ -268,7 +272,13 @@ impl<R: Recorder> Simulation<'_, R> {
                 st.min = cap.min;
                 st.max = cap.max;
                 if cap.desired != self.origins[s].desired {
-                    self.trace_scaling(s, now, self.origins[s].desired, cap.desired, "scheduled action");
+                    self.trace_scaling(
+                        s,
+                        now,
+                        self.origins[s].desired,
+                        cap.desired,
+                        "scheduled action",
+                    );
                     self.set_desired(s, cap.desired, now, queue);
                 }
             }

@@ -96,11 +96,19 @@ fn a_demand_step_scales_out_after_three_datapoints_and_settles_at_the_target() {
     let (summary, keep) = run(&text);
     assert_eq!(at(&keep, 29 * 60).cpu, Some(50.0));
     assert_eq!(at(&keep, 30 * 60).cpu, Some(200.0));
-    assert_eq!(at(&keep, 32 * 60).desired, 4, "two breaching datapoints are not enough");
+    assert_eq!(
+        at(&keep, 32 * 60).desired,
+        4,
+        "two breaching datapoints are not enough"
+    );
     assert_eq!(at(&keep, 33 * 60).desired, 16);
     assert_eq!(at(&keep, 33 * 60).running, 16);
     assert_eq!(at(&keep, 33 * 60).cpu, Some(50.0));
-    assert_eq!(at(&keep, 37 * 60).desired, 16, "held inside the scale-out cooldown");
+    assert_eq!(
+        at(&keep, 37 * 60).desired,
+        16,
+        "held inside the scale-out cooldown"
+    );
     assert_eq!(at(&keep, 38 * 60).desired, 32);
     // Settled: 16384 units over 32 tasks is exactly the target, and nothing moves again.
     for s in keep.samples.iter().filter(|s| s.t_s >= 38 * 60) {
@@ -125,7 +133,12 @@ fn constant_demand_converges_once_and_never_oscillates() {
     ));
     assert_eq!(s.scaling.service_scale_out_events, 1);
     assert_eq!(s.scaling.service_scale_in_events, 0);
-    assert!(keep.samples.iter().filter(|x| x.t_s >= 3600).all(|x| x.desired == 10));
+    assert!(
+        keep.samples
+            .iter()
+            .filter(|x| x.t_s >= 3600)
+            .all(|x| x.desired == 10)
+    );
 
     // From far too many: gradual scale-in (at most 10% per action, 15 datapoints below 45%,
     // then 300 s cooldowns) down to the proportional count, and never back up.
@@ -205,7 +218,11 @@ events = [{ action = "set_desired_count", at = "1h", service = "api", count = 3 
     assert_eq!(summary.scaling.instance_launches, 2);
     assert_eq!(summary.scaling.instance_terminations, 2);
     assert_eq!(summary.instances.peak, 3);
-    assert_eq!(at(&keep, 3 * 3600).running, 3, "termination protection kept every task");
+    assert_eq!(
+        at(&keep, 3 * 3600).running,
+        3,
+        "termination protection kept every task"
+    );
 }
 
 #[test]
@@ -243,15 +260,20 @@ auto_scaling = { min = 1, max = 50 }
 fn scaling_fields_are_validated_with_their_location() {
     let bad = |text: &str| {
         load_str(text, Path::new("t.toml"), &[])
-            .err()
-            .expect("invalid")
+            .expect_err("invalid")
             .to_string()
     };
     let base = service("1h", 4, r#"{ type = "constant", value = 100 }"#, "");
     let e = bad(&base.replace("min = 1\nmax = 100", "min = 9\nmax = 5"));
-    assert!(e.contains("t.toml:18:") && e.contains("auto_scaling.min"), "{e}");
+    assert!(
+        e.contains("t.toml:18:") && e.contains("auto_scaling.min"),
+        "{e}"
+    );
     let e = bad(&base.replace("target = 50", "target = 150"));
-    assert!(e.contains("target_tracking[0].target") && e.contains("1 to 100"), "{e}");
+    assert!(
+        e.contains("target_tracking[0].target") && e.contains("1 to 100"),
+        "{e}"
+    );
     let e = bad(&base.replace("value = 100", "value = -1"));
     assert!(e.contains("demand.value"), "{e}");
 }
