@@ -48,8 +48,9 @@ pub struct ScalingSample {
 /// A capacity provider with managed scaling in a sample.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct ProviderSample {
-    /// CapacityProviderReservation at the last scaling tick, percent.
-    pub reservation: f64,
+    /// CapacityProviderReservation at the last scaling tick, percent; `None` before the
+    /// first tick.
+    pub reservation: Option<f64>,
     /// The group's desired size.
     pub desired: u32,
     /// Launched, not yet registered.

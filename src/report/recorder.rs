@@ -208,7 +208,10 @@ impl Recorder for FileRecorder {
                 }
             }
             for p in row.providers {
-                write_field(out, buf, format_args!("{:.1}", p.reservation))?;
+                match p.reservation {
+                    Some(r) => write_field(out, buf, format_args!("{r:.1}"))?,
+                    None => out.write_field("")?,
+                }
                 write_field(out, buf, format_args!("{}", p.desired))?;
                 write_field(out, buf, format_args!("{}", p.pending))?;
                 write_field(out, buf, format_args!("{}", p.in_service))?;

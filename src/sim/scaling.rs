@@ -60,7 +60,7 @@ pub(super) struct ServiceScaling {
 pub(super) struct PoolScaling {
     pub desired: u32,
     history: Vec<Option<f64>>,
-    metric: f64,
+    metric: Option<f64>,
 }
 
 #[derive(Default)]
@@ -112,7 +112,7 @@ pub(super) fn pool_states(config: &crate::model::SimConfig) -> Vec<PoolScaling> 
         .map(|p| PoolScaling {
             desired: p.count,
             history: Vec::new(),
-            metric: 0.0,
+            metric: None,
         })
         .collect()
 }
@@ -404,7 +404,7 @@ impl<R: Recorder> Simulation<'_, R> {
         };
         let (reservation, decision) = ms.config.decide(&view);
         let ps = &mut self.pool_scaling[p];
-        ps.metric = reservation.metric;
+        ps.metric = Some(reservation.metric);
         push_bounded(&mut ps.history, Some(reservation.metric));
         match decision {
             AsgDecision::Hold => {}

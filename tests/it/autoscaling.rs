@@ -28,10 +28,14 @@ impl Recorder for Keep {
             desired: r.services[0].desired,
             running: r.services[0].running,
             cpu: r.scaling[0].cpu_utilization,
-            pool: r
-                .providers
-                .first()
-                .map(|p| (p.reservation, p.desired, p.pending, p.in_service)),
+            pool: r.providers.first().map(|p| {
+                (
+                    p.reservation.unwrap_or(f64::NAN),
+                    p.desired,
+                    p.pending,
+                    p.in_service,
+                )
+            }),
         });
     }
 }
