@@ -59,8 +59,10 @@ pub struct Cluster {
     pub subnet_ips_free: Option<Vec<u32>>,
     active: Vec<InstanceId>,
     active_pos: Vec<u32>,
-    by_free_cpu: BTreeSet<IndexKey>,
-    by_free_memory: BTreeSet<IndexKey>,
+    /// `None` when no strategy binpacks on that resource: each index costs two B-tree
+    /// updates per placement and per stop, the largest share of a small run's time.
+    by_free_cpu: Option<BTreeSet<IndexKey>>,
+    by_free_memory: Option<BTreeSet<IndexKey>>,
     /// Totals over ACTIVE and DRAINING instances, for utilization.
     pub registered_cpu: u64,
     pub registered_memory: u64,
@@ -105,8 +107,8 @@ impl Cluster {
             attribute_values,
             active: Vec::new(),
             active_pos: Vec::new(),
-            by_free_cpu: BTreeSet::new(),
-            by_free_memory: BTreeSet::new(),
+            by_free_cpu: Some(BTreeSet::new()),
+            by_free_memory: Some(BTreeSet::new()),
             registered_cpu: 0,
             registered_memory: 0,
             reserved_cpu: 0,
@@ -210,12 +212,21 @@ impl Cluster {
         &self.active
     }
 
-    pub fn by_free(&self, cpu: bool) -> &BTreeSet<IndexKey> {
+    /// The free-CPU or free-memory index, if it is kept.
+    pub fn by_free(&self, cpu: bool) -> Option<&BTreeSet<IndexKey>> {
         if cpu {
-            &self.by_free_cpu
+            self.by_free_cpu.as_ref()
         } else {
-            &self.by_free_memory
+            self.by_free_memory.as_ref()
         }
+    }
+
+    /// Chooses which free-resource indexes to keep; call before adding instances.
+    /// Placement falls back to a scan for a binpack whose index is not kept.
+    pub fn keep_free_indexes(&mut self, cpu: bool, memory: bool) {
+        debug_assert!(self.instances.is_empty());
+        self.by_free_cpu = cpu.then(BTreeSet::new);
+        self.by_free_memory = memory.then(BTreeSet::new);
     }
 
     pub fn group(&self, group: GroupId) -> &GroupCounts {
@@ -376,15 +387,25 @@ impl Cluster {
     fn index_insert_resources(&mut self, id: InstanceId) {
         let inst = &self.instances[id.index()];
         let (cpu, mem) = (inst.cpu_free, inst.memory_free);
-        self.by_free_cpu.insert(self.key(id, cpu));
-        self.by_free_memory.insert(self.key(id, mem));
+        let (cpu_key, mem_key) = (self.key(id, cpu), self.key(id, mem));
+        if let Some(index) = &mut self.by_free_cpu {
+            index.insert(cpu_key);
+        }
+        if let Some(index) = &mut self.by_free_memory {
+            index.insert(mem_key);
+        }
     }
 
     fn index_remove_resources(&mut self, id: InstanceId) {
         let inst = &self.instances[id.index()];
         let (cpu, mem) = (inst.cpu_free, inst.memory_free);
-        self.by_free_cpu.remove(&self.key(id, cpu));
-        self.by_free_memory.remove(&self.key(id, mem));
+        let (cpu_key, mem_key) = (self.key(id, cpu), self.key(id, mem));
+        if let Some(index) = &mut self.by_free_cpu {
+            index.remove(&cpu_key);
+        }
+        if let Some(index) = &mut self.by_free_memory {
+            index.remove(&mem_key);
+        }
     }
 
     fn group_index_insert(&mut self, group: GroupId, id: InstanceId) {
@@ -440,7 +461,10 @@ impl Cluster {
         if reserved_cpu != self.reserved_cpu || reserved_memory != self.reserved_memory {
             return Err("reserved totals out of step with instances".into());
         }
-        if expect_cpu != self.by_free_cpu || expect_mem != self.by_free_memory {
+        let matches = |index: &Option<BTreeSet<IndexKey>>, expect: &BTreeSet<IndexKey>| {
+            index.as_ref().is_none_or(|i| i == expect)
+        };
+        if !matches(&self.by_free_cpu, &expect_cpu) || !matches(&self.by_free_memory, &expect_mem) {
             return Err("free-resource index out of step with instances".into());
         }
         if self.active.len() != expect_cpu.len() {

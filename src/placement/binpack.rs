@@ -13,15 +13,18 @@ pub(super) fn free(cluster: &Cluster, id: InstanceId, resource: Resource) -> u32
     }
 }
 
-/// ACTIVE instances with at least the requested amount free, least free first.
+/// ACTIVE instances with at least the requested amount free, least free first; `None`
+/// when the cluster does not keep that index.
 pub(super) fn candidates<'c>(
     cluster: &'c Cluster,
     resource: Resource,
     request: &PlacementRequest<'_>,
-) -> impl Iterator<Item = IndexKey> + 'c {
+) -> Option<impl Iterator<Item = IndexKey> + 'c> {
     let (cpu_index, needed) = match resource {
         Resource::Cpu => (true, request.cpu),
         Resource::Memory => (false, request.memory),
     };
-    cluster.by_free(cpu_index).range((needed, 0, 0)..).copied()
+    cluster
+        .by_free(cpu_index)
+        .map(|index| index.range((needed, 0, 0)..).copied())
 }

@@ -45,6 +45,25 @@ pub fn place(
     request: &PlacementRequest<'_>,
     rng: &mut StreamRng,
 ) -> Result<InstanceId, RejectReason> {
+    choose_instance(cluster, request, rng).ok_or_else(|| reject_reason(cluster, request))
+}
+
+/// Why no instance takes the task: ECS's failure reason. A scan of the cluster, so callers
+/// whose task just waits for capacity skip it.
+pub fn reject_reason(cluster: &Cluster, request: &PlacementRequest<'_>) -> RejectReason {
+    constraints::reject_reason(&Ctx {
+        cluster,
+        request,
+        nonce: 0,
+    })
+}
+
+/// Chooses an instance for the task, if any will do.
+pub fn choose_instance(
+    cluster: &Cluster,
+    request: &PlacementRequest<'_>,
+    rng: &mut StreamRng,
+) -> Option<InstanceId> {
     let uses_random = request
         .placement
         .strategies
@@ -54,11 +73,10 @@ pub fn place(
         request,
         nonce: if uses_random { rng.random() } else { 0 },
     };
-    let chosen = match request.placement.strategies.split_first() {
+    match request.placement.strategies.split_first() {
         None => random::pick(&ctx, &|_| true, rng),
         Some((first, rest)) => choose(&ctx, *first, rest, &|_| true, rng),
-    };
-    chosen.ok_or_else(|| constraints::reject_reason(&ctx))
+    }
 }
 
 struct Ctx<'a> {
@@ -104,12 +122,12 @@ fn choose(
 ) -> Option<InstanceId> {
     match first {
         PlacementStrategy::Random => random::pick(ctx, filter, rng),
-        PlacementStrategy::Binpack(resource) => best_of_first_run(
-            ctx,
-            binpack::candidates(ctx.cluster, resource, ctx.request),
-            rest,
-            filter,
-        ),
+        PlacementStrategy::Binpack(resource) => {
+            match binpack::candidates(ctx.cluster, resource, ctx.request) {
+                Some(walk) => best_of_first_run(ctx, walk, rest, filter),
+                None => scan_best(ctx, first, rest, filter),
+            }
+        }
         PlacementStrategy::Spread(SpreadField::InstanceId) => {
             match spread::instance_candidates(ctx) {
                 Some(walk) => best_of_first_run(ctx, walk, rest, filter),

@@ -322,6 +322,18 @@ fn indexes_stay_in_step_through_reserve_release_drain_terminate() {
     c.drain(InstanceId(1));
     c.check_invariants().unwrap();
     c.release(InstanceId(0), r);
+    // An instance's tasks are released before it terminates.
+    c.release(
+        InstanceId(2),
+        Reservation {
+            cpu: 3072,
+            memory: 6144,
+            host_ports: &[],
+            eni: false,
+            group: GroupId(1),
+            daemon: false,
+        },
+    );
     c.terminate(InstanceId(2), SimTime(5));
     c.check_invariants().unwrap();
     assert_eq!(c.active(), &[InstanceId(0)]);

@@ -158,7 +158,16 @@ impl<R: Recorder> Simulation<'_, R> {
                     },
                     placement: self.origins[o].placement(self.config, o),
                 };
-                let chosen = placement::place(&self.cluster, &request, &mut self.placement_rng)?;
+                let Some(chosen) =
+                    placement::choose_instance(&self.cluster, &request, &mut self.placement_rng)
+                else {
+                    // The reason costs a scan; only a RunTask failure or the trace shows it.
+                    return Err(if self.origins[o].fails_fast || self.recorder.tracing() {
+                        placement::reject_reason(&self.cluster, &request)
+                    } else {
+                        RejectReason::NoInstances
+                    });
+                };
                 if self.recorder.tracing() {
                     let why = placement::explain(&self.cluster, &request, chosen);
                     let line = format!(

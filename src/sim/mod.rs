@@ -14,7 +14,9 @@ mod tasks;
 use crate::engine::{self, EventQueue, Model};
 use crate::metrics::{ProviderSample, Recorder, ScalingSample, ServiceSample, Summary};
 use crate::model::cluster::PoolInfo;
-use crate::model::{AzId, Cluster, JobId, PoolId, SimConfig, StopReason, TaskState};
+use crate::model::{
+    AzId, Cluster, JobId, PlacementStrategy, PoolId, Resource, SimConfig, StopReason, TaskState,
+};
 use crate::rng::{StreamKind, StreamRng, stream};
 use crate::time::SimTime;
 use crate::workload::arrivals::ArrivalCursor;
@@ -125,7 +127,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
                 spreads_by_instance[placement.group.index()] = true;
             }
         }
-        let cluster = Cluster::new(
+        let mut cluster = Cluster::new(
             config.availability_zones.clone(),
             pools,
             config.groups.clone(),
@@ -133,6 +135,15 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             config.spread_keys.clone(),
             config.subnet_ips_per_az,
         );
+        let binpacks = |resource| {
+            config
+                .services
+                .iter()
+                .map(|s| &s.placement)
+                .chain(config.jobs.iter().map(|j| &j.placement))
+                .any(|p| p.strategies.contains(&PlacementStrategy::Binpack(resource)))
+        };
+        cluster.keep_free_indexes(binpacks(Resource::Cpu), binpacks(Resource::Memory));
         let origins = origins::build(config);
         let jobs = config.jobs.len() as u64;
         Simulation {
