@@ -281,3 +281,40 @@ fn scaling_fields_are_validated_with_their_location() {
     let e = bad(&base.replace("value = 100", "value = -1"));
     assert!(e.contains("demand.value"), "{e}");
 }
+
+#[test]
+fn step_scaling_and_scheduled_actions_change_desired_end_to_end() {
+    // Step policy: one datapoint ≥ 80% alarms; breach 0–20 adds 1, 20+ adds 3. At 10 min
+    // demand goes to 4505.6 units on 4 tasks (110%): minute 10 closes at 11:00, breach 30,
+    // +3 = 7 tasks at 62.9%, below the alarm, so it stays.
+    let text = r#"
+horizon = "1h"
+sample_interval = "60s"
+timing = { instant = true }
+[[taskDefinitions]]
+family = "api"
+cpu = 1024
+memory = 2048
+networkMode = "awsvpc"
+requiresCompatibilities = ["FARGATE"]
+[[services]]
+name = "api"
+taskDefinition = "api"
+desiredCount = 4
+launchType = "FARGATE"
+demand = { type = "steps", steps = [{ at = "0s", value = 2048 }, { at = "10m", value = 4505.6 }] }
+[services.auto_scaling]
+min = 1
+max = 20
+step_scaling = [{ metric = "cpu", comparison = "GreaterThanOrEqualToThreshold", threshold = 80, steps = [{ lower = 0, upper = 20, adjustment = 1 }, { lower = 20, adjustment = 3 }] }]
+scheduled = [{ at = "30m", min = 12 }, { at = "45m", min = 1, max = 5 }]
+"#;
+    let (summary, keep) = run(text);
+    assert_eq!(at(&keep, 10 * 60).desired, 4);
+    assert_eq!(at(&keep, 11 * 60).desired, 7);
+    assert_eq!(at(&keep, 29 * 60).desired, 7);
+    // Scheduled: min 12 at 30 min lifts desired into the bounds; max 5 at 45 min lowers it.
+    assert_eq!(at(&keep, 30 * 60).desired, 12);
+    assert_eq!(at(&keep, 45 * 60).desired, 5);
+    assert_eq!(summary.scaling.service_scale_out_events, 1);
+}
