@@ -122,11 +122,7 @@ pub(super) fn service(at: &str, s: &ServiceFile) -> Result<ServiceScalingSpec, F
         .transpose()?;
     let mut auto_scaling = match &s.auto_scaling {
         None => None,
-        Some(a) => Some(auto_scaling(
-            &format!("{at}.auto_scaling"),
-            a,
-            s.desired_count,
-        )?),
+        Some(a) => Some(auto_scaling(&format!("{at}.auto_scaling"), a)?),
     };
     if let Some(a) = &auto_scaling {
         let needs = |m: TrackedMetric| {
@@ -207,26 +203,13 @@ pub(super) fn service(at: &str, s: &ServiceFile) -> Result<ServiceScalingSpec, F
     })
 }
 
-fn auto_scaling(
-    at: &str,
-    a: &AutoScalingFile,
-    desired: u32,
-) -> Result<AutoScalingSpec, FieldError> {
+fn auto_scaling(at: &str, a: &AutoScalingFile) -> Result<AutoScalingSpec, FieldError> {
     if a.min > a.max {
         return Err(FieldError::new(
             format!("{at}.min"),
             format!("min {} is above max {}", a.min, a.max),
         )
         .allowed(format!("at most {}", a.max)));
-    }
-    if !(a.min..=a.max).contains(&desired) {
-        return Err(FieldError::new(
-            format!("{at}.max"),
-            format!(
-                "desiredCount {desired} is outside min..max {}..{}",
-                a.min, a.max
-            ),
-        ));
     }
     let mut target_tracking = Vec::new();
     for (k, t) in a.target_tracking.iter().enumerate() {

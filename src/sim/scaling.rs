@@ -320,8 +320,10 @@ impl<R: Recorder> Simulation<'_, R> {
             proposals.push(p.propose(&view, &st.cooldown));
             out_cooldown = out_cooldown.max(p.cooldown);
         }
+        // A desired count set from outside (a scenario event) is left alone until a policy
+        // acts; only the policies' own counts are clamped to the bounds.
         let wanted = match combine(&proposals) {
-            Proposal::Hold => desired.clamp(st.min, st.max),
+            Proposal::Hold => return,
             Proposal::Out(n) | Proposal::In(n) => n.clamp(st.min, st.max),
         };
         if wanted == desired {
