@@ -318,3 +318,19 @@ scheduled = [{ at = "30m", min = 12 }, { at = "45m", min = 1, max = 5 }]
     assert_eq!(at(&keep, 45 * 60).desired, 5);
     assert_eq!(summary.scaling.service_scale_out_events, 1);
 }
+
+#[test]
+fn memory_target_tracking_reads_memory_demand() {
+    // 8192 MiB in use over 2 tasks of 2048 MiB is 200%: at the 3:00 tick,
+    // ceil(2 × 200 / 50) = 8 tasks.
+    let text = service("30m", 2, r#"{ type = "constant", value = 512 }"#, "")
+        .replace(r#"metric = "cpu""#, r#"metric = "memory""#)
+        .replace(
+            "launchType = \"FARGATE\"",
+            "launchType = \"FARGATE\"\nmemory_demand = { type = \"constant\", value = 8192 }",
+        );
+    let (_, keep) = run(&text);
+    assert_eq!(at(&keep, 120).desired, 2);
+    assert_eq!(at(&keep, 180).desired, 8);
+    assert_eq!(at(&keep, 29 * 60).desired, 8);
+}
