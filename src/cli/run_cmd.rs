@@ -50,9 +50,8 @@ pub fn run_to_dir(
     let series = out
         .writer("timeseries.csv")
         .map_err(CliError::output(dir))?;
-    let names: Vec<String> = config.services.iter().map(|s| s.name.clone()).collect();
     let mut recorder =
-        FileRecorder::new(tasks, series, &names, trace).map_err(CliError::output(dir))?;
+        FileRecorder::new(tasks, series, config, trace).map_err(CliError::output(dir))?;
     let summary = crate::sim::run(config, &mut recorder);
     recorder.finish().map_err(CliError::output(dir))?;
     out.write("summary.json", report::summary_json(&summary).as_bytes())

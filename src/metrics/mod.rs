@@ -5,8 +5,10 @@
 mod recorder;
 mod summary;
 
-pub use recorder::{NullRecorder, Recorder, SampleRow, ServiceSample, TaskRow};
+pub use recorder::{
+    NullRecorder, ProviderSample, Recorder, SampleRow, ScalingSample, ServiceSample, TaskRow,
+};
 pub use summary::{
-    AvailabilitySummary, CostSummary, InstanceSummary, LatencySummary, RestartLatencySummary,
-    Summary, TaskCounts, Utilization,
+    AvailabilitySummary, CostSummary, InstanceSummary, LatencySummary, OverloadSummary,
+    QueueSummary, RestartLatencySummary, ScalingSummary, Summary, TaskCounts, Utilization,
 };

@@ -35,6 +35,30 @@ pub struct ServiceSample {
     pub running: u32,
 }
 
+/// A service's load in a sample (services with a demand curve or queue only).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct ScalingSample {
+    /// CPU units offered.
+    pub demand: f64,
+    /// Average CPU utilization of its running tasks, percent; `None` with none running.
+    pub cpu_utilization: Option<f64>,
+    pub queue_depth: Option<f64>,
+}
+
+/// A capacity provider with managed scaling in a sample.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct ProviderSample {
+    /// CapacityProviderReservation at the last scaling tick, percent; `None` before the
+    /// first tick.
+    pub reservation: Option<f64>,
+    /// The group's desired size.
+    pub desired: u32,
+    /// Launched, not yet registered.
+    pub pending: u32,
+    /// Registered (ACTIVE).
+    pub in_service: u32,
+}
+
 /// The cluster at one sample instant.
 #[derive(Clone, Copy, Debug)]
 pub struct SampleRow<'a> {
@@ -49,6 +73,10 @@ pub struct SampleRow<'a> {
     pub cost_usd: f64,
     /// In `SimConfig::services` order.
     pub services: &'a [ServiceSample],
+    /// In `SimConfig::services` order; meaningful for services with scaling only.
+    pub scaling: &'a [ScalingSample],
+    /// One per pool with managed scaling, in pool order.
+    pub providers: &'a [ProviderSample],
 }
 
 /// Receives what the simulation reports while it runs. Every method defaults to doing

@@ -24,6 +24,37 @@ pub struct Summary {
     pub availability: AvailabilitySummary,
     /// Per service, ∫ max(0, desired − running) dt over the window, task-seconds.
     pub task_seconds_short: BTreeMap<String, f64>,
+    /// Scaling actions over the whole run (auto scaling and managed scaling).
+    pub scaling: ScalingSummary,
+    /// Services with a demand curve: task-seconds above 100% CPU in the window, and their
+    /// share of all those services' task-seconds.
+    pub overload: OverloadSummary,
+    /// Queue-backed services: oldest-message age and depth, read at each scaling tick in
+    /// the window.
+    pub queues: BTreeMap<String, QueueSummary>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct ScalingSummary {
+    pub service_scale_out_events: u64,
+    pub service_scale_in_events: u64,
+    pub instance_launches: u64,
+    pub instance_terminations: u64,
+}
+
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct OverloadSummary {
+    pub task_seconds: f64,
+    pub fraction: f64,
+}
+
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct QueueSummary {
+    pub oldest_message_age_s_mean: f64,
+    pub oldest_message_age_s_p95: f64,
+    pub oldest_message_age_s_max: f64,
+    pub depth_mean: f64,
+    pub depth_max: f64,
 }
 
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]

@@ -52,6 +52,59 @@ pub struct PoolSpec {
     pub instance_failure: Option<DurationDist>,
     /// Spot pools only: time from registration to a Spot interruption notice.
     pub spot_interruption: Option<DurationDist>,
+    /// ECS managed scaling of this pool as an Auto Scaling group capacity provider; `None`
+    /// keeps the pool at its size (replacing failed instances only).
+    pub managed_scaling: Option<ManagedScalingSpec>,
+}
+
+/// `managed_scaling` on a pool: the policy settings plus the group's size bounds.
+#[derive(Clone, Debug)]
+pub struct ManagedScalingSpec {
+    pub config: crate::scaling::managed_scaling::ManagedScalingConfig,
+    pub min_size: u32,
+    pub max_size: u32,
+}
+
+/// A service's load and auto scaling; everything off by default.
+#[derive(Clone, Debug, Default)]
+pub struct ServiceScalingSpec {
+    /// CPU work offered, CPU units (1024 = one vCPU busy).
+    pub demand: Option<crate::scaling::demand::DemandCurve>,
+    /// Memory in use by the service in all, MiB (for memory target tracking).
+    pub memory_demand: Option<crate::scaling::demand::DemandCurve>,
+    pub auto_scaling: Option<AutoScalingSpec>,
+    pub queue: Option<QueueSpec>,
+}
+
+impl ServiceScalingSpec {
+    pub fn is_active(&self) -> bool {
+        self.demand.is_some()
+            || self.memory_demand.is_some()
+            || self.auto_scaling.is_some()
+            || self.queue.is_some()
+    }
+}
+
+/// Application Auto Scaling on a service's desired count.
+#[derive(Clone, Debug)]
+pub struct AutoScalingSpec {
+    pub min: u32,
+    pub max: u32,
+    pub target_tracking: Vec<crate::scaling::target_tracking::TargetTrackingPolicy>,
+    /// Step policies, each on a metric.
+    pub step_scaling: Vec<(
+        crate::scaling::target_tracking::TrackedMetric,
+        crate::scaling::step_scaling::StepScalingPolicy,
+    )>,
+    pub scheduled: Option<crate::scaling::scheduled::Schedule>,
+}
+
+/// A queue-backed worker: messages arrive at a rate curve (messages per second) and each
+/// RUNNING task consumes `per_task_rate_per_s`.
+#[derive(Clone, Debug)]
+pub struct QueueSpec {
+    pub arrival: crate::scaling::demand::DemandCurve,
+    pub per_task_rate_per_s: f64,
 }
 
 #[derive(Clone, Debug)]
@@ -146,6 +199,8 @@ pub struct ServiceSpec {
     /// Chance that a task fails before RUNNING (image pull failure and the like), drawn
     /// when its start would complete. Such failures are throttled (`FailureSpec::backoff`).
     pub start_failure_probability: f64,
+    /// Demand, auto scaling and queue (issue 4).
+    pub scaling: ServiceScalingSpec,
 }
 
 #[derive(Clone, Debug)]

@@ -3,6 +3,7 @@
 
 use super::seconds;
 use crate::metrics::{Recorder, SampleRow, TaskRow};
+use crate::model::SimConfig;
 use crate::time::SimTime;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -15,15 +16,26 @@ pub struct FileRecorder {
     trace: Option<Box<dyn Write>>,
     field: String,
     error: Option<io::Error>,
+    /// Per service: (has load columns, has a queue column).
+    scaling_columns: Vec<(bool, bool)>,
 }
 
 impl FileRecorder {
+    /// The recorder for a run of `config`: the timeseries gets, per service, desired and
+    /// running; per service with a demand curve or queue, `demand`, `cpu_utilization` (and
+    /// `queue_depth`); per pool with managed scaling, `reservation` and instance counts.
     pub fn new(
         tasks: BufWriter<File>,
         timeseries: BufWriter<File>,
-        service_names: &[String],
+        config: &SimConfig,
         trace: Option<Box<dyn Write>>,
     ) -> io::Result<FileRecorder> {
+        let service_names: Vec<String> = config.services.iter().map(|s| s.name.clone()).collect();
+        let scaling_columns: Vec<(bool, bool)> = config
+            .services
+            .iter()
+            .map(|s| (s.scaling.is_active(), s.scaling.queue.is_some()))
+            .collect();
         let mut tasks = csv::Writer::from_writer(tasks);
         tasks.write_record([
             "task_id",
@@ -59,9 +71,24 @@ impl FileRecorder {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        for name in service_names {
+        for name in &service_names {
             header.push(format!("{name}.desired"));
             header.push(format!("{name}.running"));
+        }
+        for (s, (load, queue)) in config.services.iter().zip(&scaling_columns) {
+            if *load {
+                header.push(format!("{}.demand", s.name));
+                header.push(format!("{}.cpu_utilization", s.name));
+            }
+            if *queue {
+                header.push(format!("{}.queue_depth", s.name));
+            }
+        }
+        for p in config.pools.iter().filter(|p| p.managed_scaling.is_some()) {
+            header.push(format!("{}.reservation", p.name));
+            header.push(format!("{}.instances_desired", p.name));
+            header.push(format!("{}.instances_pending", p.name));
+            header.push(format!("{}.instances_in_service", p.name));
         }
         timeseries.write_record(&header)?;
         Ok(FileRecorder {
@@ -70,6 +97,7 @@ impl FileRecorder {
             trace,
             field: String::new(),
             error: None,
+            scaling_columns,
         })
     }
 
@@ -144,6 +172,7 @@ impl Recorder for FileRecorder {
     }
 
     fn sample(&mut self, row: &SampleRow<'_>) {
+        let columns = &self.scaling_columns;
         let out = &mut self.timeseries;
         let buf = &mut self.field;
         let result = (|| {
@@ -161,6 +190,31 @@ impl Recorder for FileRecorder {
             for s in row.services {
                 write_field(out, buf, format_args!("{}", s.desired))?;
                 write_field(out, buf, format_args!("{}", s.running))?;
+            }
+            for (s, (load, queue)) in row.scaling.iter().zip(columns) {
+                if *load {
+                    write_field(out, buf, format_args!("{:.1}", s.demand))?;
+                    match s.cpu_utilization {
+                        Some(u) => write_field(out, buf, format_args!("{u:.2}"))?,
+                        None => out.write_field("")?,
+                    }
+                }
+                if *queue {
+                    write_field(
+                        out,
+                        buf,
+                        format_args!("{:.1}", s.queue_depth.unwrap_or(0.0)),
+                    )?;
+                }
+            }
+            for p in row.providers {
+                match p.reservation {
+                    Some(r) => write_field(out, buf, format_args!("{r:.1}"))?,
+                    None => out.write_field("")?,
+                }
+                write_field(out, buf, format_args!("{}", p.desired))?;
+                write_field(out, buf, format_args!("{}", p.pending))?;
+                write_field(out, buf, format_args!("{}", p.in_service))?;
             }
             out.write_record(None::<&[u8]>)
         })();

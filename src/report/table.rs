@@ -56,6 +56,37 @@ pub fn summary_table(s: &Summary) -> String {
         );
         let _ = writeln!(out, "  {:<34} {value}", "restarts / mean / p95 / max");
     }
+    let c = &s.scaling;
+    if c.service_scale_out_events + c.service_scale_in_events > 0 {
+        let value = format!(
+            "{} / {}",
+            c.service_scale_out_events, c.service_scale_in_events
+        );
+        let _ = writeln!(out, "  {:<34} {value}", "service scale-outs / scale-ins");
+    }
+    if c.instance_launches + c.instance_terminations > 0 {
+        let value = format!("{} / {}", c.instance_launches, c.instance_terminations);
+        let _ = writeln!(out, "  {:<34} {value}", "instances launched / terminated");
+    }
+    if s.overload.task_seconds > 0.0 {
+        let value = format!(
+            "{:.0} task-s ({:.3} %)",
+            s.overload.task_seconds,
+            100.0 * s.overload.fraction
+        );
+        let _ = writeln!(out, "  {:<34} {value}", "overload (CPU > 100%)");
+    }
+    for (name, q) in &s.queues {
+        let value = format!(
+            "{:.1} s / {:.1} s / {:.1} s",
+            q.oldest_message_age_s_mean, q.oldest_message_age_s_p95, q.oldest_message_age_s_max
+        );
+        let _ = writeln!(
+            out,
+            "  {:<34} {value}",
+            format!("{name}: message age mean/p95/max")
+        );
+    }
     if !s.availability.services.is_empty() {
         let value = format!("{:.5}", s.availability.min);
         let _ = writeln!(out, "  {:<34} {value}", "service availability (min)");

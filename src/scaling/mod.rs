@@ -52,8 +52,12 @@
 //!    that changes the running count and at every tick; the backlog-per-task datapoint is
 //!    fed to a target-tracking policy like any other metric.
 //!
-//! Integration points needed outside this module (not made in this phase, to keep clear of
-//! concurrent work on `sim` and `scenario`): an `Event::ScalingTick` variant and its
+//! Status: integrated. `sim::scaling` implements this plan (tick, load tracking, queue
+//! workers, managed scaling; scale-in stops unplaced tasks first, then not-yet-RUNNING,
+//! then the newest); `scenario::scaling` builds the scenario fields; the timeseries and
+//! summary carry the outputs; `tests/it/autoscaling.rs` checks them end to end.
+//!
+//! Integration points as originally planned: an `Event::ScalingTick` variant and its
 //! handler (`sim::events`, `sim::mod`); per-service scaling state in the sim's service records (series, cooldown
 //! state, queue); a mutable desired count on running services and a way to set the desired
 //! size of a pool (launch / drain+terminate) in `sim::lifecycle`; scenario file types

@@ -113,16 +113,23 @@ pub fn build(
             )
             .allowed("0 to 1"));
         }
+        let scaling = super::scaling::service(&at, s)?;
+        // Registering the scalable target moves desired into [min, max].
+        let desired_count = scaling
+            .auto_scaling
+            .as_ref()
+            .map_or(s.desired_count, |a| s.desired_count.clamp(a.min, a.max));
         services.push(ServiceSpec {
             name: s.name.clone(),
             task_def: def,
-            desired_count: s.desired_count,
+            desired_count,
             crash_after: s
                 .crash_after
                 .as_ref()
                 .map(|d| duration(&format!("{at}.crash_after"), d))
                 .transpose()?,
             start_failure_probability,
+            scaling,
             launch,
             placement: Placement {
                 strategies,
@@ -374,6 +381,11 @@ fn pool(
             .collect(),
         spot: p.spot,
         os_type,
+        managed_scaling: p
+            .managed_scaling
+            .as_ref()
+            .map(|m| super::scaling::managed(&format!("{at}.managed_scaling"), m, p.count))
+            .transpose()?,
     })
 }
 

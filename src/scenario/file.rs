@@ -67,6 +67,147 @@ pub struct PoolFile {
     pub instance_failure: Option<DurationFile>,
     /// Spot pools only: time from registration to a Spot interruption notice.
     pub spot_interruption: Option<DurationFile>,
+    /// The pool as an Auto Scaling group capacity provider with ECS managed scaling.
+    pub managed_scaling: Option<ManagedScalingFile>,
+}
+
+/// `managed_scaling` on a pool (ECS `managedScaling`, snake_case). Defaults: target 100,
+/// steps 1 and 10000, warm-up 300 s, termination protection on, min_size 0.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManagedScalingFile {
+    pub target_capacity: Option<u32>,
+    pub minimum_scaling_step_size: Option<u32>,
+    pub maximum_scaling_step_size: Option<u32>,
+    pub instance_warmup_period: Option<DurationText>,
+    pub managed_termination_protection: Option<bool>,
+    pub min_size: Option<u32>,
+    pub max_size: u32,
+}
+
+/// A demand curve, in CPU units (or MiB for `memory_demand`, messages/s for a queue).
+#[derive(Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum DemandFile {
+    Constant {
+        value: f64,
+    },
+    Steps {
+        steps: Vec<DemandStepFile>,
+    },
+    DailyCycle {
+        mean: f64,
+        amplitude: f64,
+        peak: Option<DurationText>,
+    },
+    Spikes {
+        base: f64,
+        spikes: Vec<SpikeFile>,
+    },
+    /// `seconds,value` rows, path relative to the scenario file.
+    Csv {
+        path: String,
+        /// The file's text, read by the loader before the build.
+        #[serde(skip)]
+        text: Option<String>,
+    },
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemandStepFile {
+    pub at: DurationText,
+    pub value: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpikeFile {
+    pub start: DurationText,
+    pub duration: DurationText,
+    pub extra: f64,
+}
+
+/// `auto_scaling` on a service: Application Auto Scaling's scalable target and policies.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AutoScalingFile {
+    pub min: u32,
+    pub max: u32,
+    #[serde(default)]
+    pub target_tracking: Vec<TargetTrackingFile>,
+    #[serde(default)]
+    pub step_scaling: Vec<StepScalingFile>,
+    #[serde(default)]
+    pub scheduled: Vec<ScheduledScalingFile>,
+    /// Repeat every scheduled action with this period (a cron stand-in).
+    pub scheduled_every: Option<DurationText>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetTrackingFile {
+    /// "cpu" or "memory".
+    pub metric: String,
+    pub target: f64,
+    pub scale_out_cooldown: Option<DurationText>,
+    pub scale_in_cooldown: Option<DurationText>,
+    #[serde(default)]
+    pub disable_scale_in: bool,
+    /// INFERRED settings: scale-in alarm threshold as a fraction of target (0.9), a fixed
+    /// scale-out step instead of the proportional rule, the largest share removed per
+    /// scale-in (0.1; 1 = straight to the proportional count).
+    pub scale_in_threshold_ratio: Option<f64>,
+    pub scale_out_step: Option<u32>,
+    pub scale_in_max_fraction: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepScalingFile {
+    pub metric: String,
+    /// "GreaterThanThreshold", "GreaterThanOrEqualToThreshold", "LessThanThreshold",
+    /// "LessThanOrEqualToThreshold".
+    pub comparison: String,
+    pub threshold: f64,
+    pub evaluation_periods: Option<u32>,
+    pub datapoints_to_alarm: Option<u32>,
+    /// "ChangeInCapacity" (default), "PercentChangeInCapacity", "ExactCapacity".
+    pub adjustment_type: Option<String>,
+    pub steps: Vec<StepAdjustmentFile>,
+    pub min_adjustment_magnitude: Option<u32>,
+    pub cooldown: Option<DurationText>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepAdjustmentFile {
+    pub lower: Option<f64>,
+    pub upper: Option<f64>,
+    pub adjustment: i64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduledScalingFile {
+    pub at: DurationText,
+    pub min: Option<u32>,
+    pub max: Option<u32>,
+    pub desired: Option<u32>,
+}
+
+/// `queue` on a service: an SQS-style queue its tasks consume.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QueueFile {
+    pub arrival_rate_per_s: Option<f64>,
+    /// A rate curve in messages per second, instead of a constant rate.
+    pub arrival: Option<DemandFile>,
+    pub per_task_rate_per_s: f64,
+    /// Adds a target-tracking policy on backlog per task (needs `auto_scaling`).
+    pub target_backlog_per_task: Option<f64>,
+    pub scale_out_cooldown: Option<DurationText>,
+    pub scale_in_cooldown: Option<DurationText>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -207,6 +348,16 @@ pub struct ServiceFile {
     /// Simulator-only: chance a task fails before RUNNING (throttled restarts); default 0.
     #[serde(rename = "start_failure_probability")]
     pub start_failure_probability: Option<f64>,
+    /// Simulator-only: CPU work offered to the service, CPU units.
+    #[serde(rename = "demand")]
+    pub demand: Option<DemandFile>,
+    /// Simulator-only: memory in use across the service, MiB.
+    #[serde(rename = "memory_demand")]
+    pub memory_demand: Option<DemandFile>,
+    #[serde(rename = "auto_scaling")]
+    pub auto_scaling: Option<AutoScalingFile>,
+    #[serde(rename = "queue")]
+    pub queue: Option<QueueFile>,
 }
 
 #[derive(Debug, Deserialize)]

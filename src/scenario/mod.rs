@@ -7,6 +7,7 @@ mod error;
 mod file;
 pub mod locate;
 pub mod overrides;
+mod scaling;
 
 pub use error::{FieldError, ScenarioError};
 
@@ -80,12 +81,14 @@ pub fn load_str(text: &str, path: &Path, overrides: &[String]) -> Result<Scenari
         .iter()
         .filter_map(|a| a.split_once('=').map(|(k, _)| k.trim().to_string()))
         .collect();
-    let file: file::ScenarioFile = serde_path_to_error::deserialize(doc).map_err(|e| {
+    let mut file: file::ScenarioFile = serde_path_to_error::deserialize(doc).map_err(|e| {
         let field = e.path().to_string();
         let field = if field == "." { String::new() } else { field };
         let message = e.inner().to_string();
         at(&field, message, None, false)
     })?;
+    scaling::read_csvs(&mut file, path.parent().unwrap_or(Path::new(".")))
+        .map_err(|e| at(&e.field, e.message, e.allowed, false))?;
     let prices = match &file.prices {
         None => PriceCatalog::builtin(),
         Some(rel) => {

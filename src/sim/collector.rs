@@ -225,6 +225,9 @@ impl Collector {
                 .zip(&self.availability)
                 .map(|(s, a)| (s.name.clone(), a.short_task_ms as f64 / 1000.0))
                 .collect(),
+            scaling: Default::default(),
+            overload: Default::default(),
+            queues: Default::default(),
         }
     }
 }

@@ -47,6 +47,10 @@ pub enum Event {
     JobArrival(JobId),
     /// A throttled service may launch again.
     ServiceRetry(ServiceId),
+    /// A service's demand (or queue arrival) curve changes value.
+    DemandChange(ServiceId),
+    /// Once a minute: close metric minutes, evaluate scaling policies.
+    ScalingTick,
     Sample,
 }
 
@@ -80,7 +84,8 @@ impl EngineEvent for Event {
             Event::TaskExit(_) => class::EXIT,
             Event::InstanceRegistered(_) => class::REGISTRATION,
             Event::TaskRunning(_) => class::LIFECYCLE,
-            Event::JobArrival(_) => class::ARRIVAL,
+            Event::JobArrival(_) | Event::DemandChange(_) => class::ARRIVAL,
+            Event::ScalingTick => class::SCALING,
             Event::Sample => class::SAMPLE,
         }
     }

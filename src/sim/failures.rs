@@ -141,7 +141,7 @@ impl<R: Recorder> Simulation<'_, R> {
 
     /// The pool keeps its size: a new instance in `prefer` if that AZ is up, else in the
     /// pool's up AZ with the fewest of its instances; if all are down, once one comes back.
-    fn replace_instance(
+    pub(super) fn replace_instance(
         &mut self,
         pool: PoolId,
         prefer: AzId,

@@ -318,6 +318,9 @@ impl<R: Recorder> Simulation<'_, R> {
             queue.schedule(now + ttn, Event::TaskSpotNotice(r));
         }
         self.origins[o].running += 1;
+        if o < self.scaling.len() {
+            self.load_update(o, now);
+        }
         self.collector.task_started(now, now.since(created));
         if let Some(run_time) = run_time {
             let r = self.tasks.reference(slot);
@@ -402,6 +405,9 @@ impl<R: Recorder> Simulation<'_, R> {
             TaskState::Running | TaskState::Stopping => {
                 self.running_tasks -= 1;
                 self.origins[o].running -= 1;
+                if o < self.scaling.len() {
+                    self.load_update(o, now);
+                }
             }
             TaskState::Provisioning | TaskState::Pending => self.pending_tasks -= 1,
             TaskState::Stopped => {}

@@ -8,10 +8,11 @@ pub mod events;
 mod failures;
 mod lifecycle;
 mod origins;
+mod scaling;
 mod tasks;
 
 use crate::engine::{self, EventQueue, Model};
-use crate::metrics::{Recorder, ServiceSample, Summary};
+use crate::metrics::{ProviderSample, Recorder, ScalingSample, ServiceSample, Summary};
 use crate::model::cluster::PoolInfo;
 use crate::model::{
     AzId, Cluster, JobId, PlacementStrategy, PoolId, Resource, SimConfig, StopReason, TaskState,
@@ -89,6 +90,13 @@ pub(crate) struct Simulation<'a, R: Recorder> {
     owed_instances: Vec<u32>,
     /// Reused task-slot list for failure handling.
     scratch: Vec<u32>,
+    /// Per service: load, metric series and auto scaling state (issue 4).
+    scaling: Vec<scaling::ServiceScaling>,
+    /// Per pool: managed scaling state.
+    pool_scaling: Vec<scaling::PoolScaling>,
+    scaling_counts: scaling::ScalingCounts,
+    scaling_samples: Vec<ScalingSample>,
+    provider_samples: Vec<ProviderSample>,
 }
 
 impl<'a, R: Recorder> Simulation<'a, R> {
@@ -184,6 +192,18 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             az_down: vec![false; config.availability_zones.len()],
             owed_instances: vec![0; config.pools.len()],
             scratch: Vec::new(),
+            scaling: scaling::service_states(config),
+            pool_scaling: scaling::pool_states(config),
+            scaling_counts: scaling::ScalingCounts::default(),
+            scaling_samples: vec![ScalingSample::default(); config.services.len()],
+            provider_samples: vec![
+                ProviderSample::default();
+                config
+                    .pools
+                    .iter()
+                    .filter(|p| p.managed_scaling.is_some())
+                    .count()
+            ],
         }
     }
 
@@ -216,6 +236,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
                 self.launch_service_task(s, now, queue);
             }
         }
+        self.start_scaling(queue);
     }
 
     fn launch_instance(
@@ -284,6 +305,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
                 running: o.running,
             };
         }
+        self.scaling_sample(now);
         let c = &self.cluster;
         let frac = |a: u64, b: u64| if b == 0 { 0.0 } else { a as f64 / b as f64 };
         let row = crate::metrics::SampleRow {
@@ -295,6 +317,8 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             memory_reserved_fraction: frac(c.reserved_memory, c.registered_memory),
             cost_usd: self.billing.cost_so_far(now, self.config.warmup),
             services: &self.service_samples,
+            scaling: &self.scaling_samples,
+            providers: &self.provider_samples,
         };
         self.recorder.sample(&row);
     }
@@ -317,14 +341,28 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         }
         self.billing
             .close_instances(&self.cluster, end, self.config);
+        let (over, served, queues) = self.scaling_finish(end);
         let config = self.config;
-        self.collector.summary(
+        let mut summary = self.collector.summary(
             config,
             handled,
             self.pending_tasks,
             self.running_tasks,
             self.billing.totals(),
-        )
+        );
+        let c = &self.scaling_counts;
+        summary.scaling = crate::metrics::ScalingSummary {
+            service_scale_out_events: c.service_scale_out_events,
+            service_scale_in_events: c.service_scale_in_events,
+            instance_launches: c.instance_launches,
+            instance_terminations: c.instance_terminations,
+        };
+        summary.overload = crate::metrics::OverloadSummary {
+            task_seconds: over,
+            fraction: if served > 0.0 { over / served } else { 0.0 },
+        };
+        summary.queues = queues;
+        summary
     }
 }
 
@@ -397,6 +435,8 @@ impl<R: Recorder> Model for Simulation<'_, R> {
                     self.launch_job_task(job, now, queue);
                 }
             }
+            Event::DemandChange(s) => self.demand_change(s, now, queue),
+            Event::ScalingTick => self.scaling_tick(now, queue),
             Event::Sample => {
                 self.sample(now);
                 let next = now + self.config.sample_interval;

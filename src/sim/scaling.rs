@@ -1,0 +1,582 @@
+//! Service auto scaling and managed scaling driven by the simulation (issue 4).
+//!
+//! Load: each service with a demand curve (or queue) keeps its level and running count as
+//! of its last update; an update happens when a task of it reaches RUNNING or stops, when a
+//! piecewise-constant curve changes (`Event::DemandChange`) and at every scaling tick. Each
+//! update integrates overload and queue consumption over the span since the last and feeds
+//! the new utilization level to the service's time-weighted minute series, so a one-minute
+//! datapoint is the exact time average of that minute. Daily cycles change continuously and
+//! are re-read at those same points (at least once a minute).
+//!
+//! `Event::ScalingTick` (class SCALING, every 60 s from t = 60 s): closes the minute on
+//! every series; applies scheduled actions due since the last tick; evaluates each
+//! service's target-tracking and step policies, combines them and sets the desired count
+//! through the service scheduler (`reconcile_service`), which launches tasks or stops the
+//! surplus — unplaced tasks first, then not yet RUNNING, then the newest (highest task id);
+//! then, per pool with managed scaling, computes CapacityProviderReservation and launches
+//! instances (ACTIVE after `timing.instance_launch`) or terminates empty ones.
+
+use super::Simulation;
+use super::events::Event;
+use crate::engine::EventQueue;
+use crate::metrics::{ProviderSample, QueueSummary, Recorder, ScalingSample};
+use crate::model::{InstanceId, InstanceState, PoolId, ServiceId, StopReason, Target};
+use crate::scaling::demand::{cpu_utilization, overload_task_seconds};
+use crate::scaling::managed_scaling::{AsgDecision, AsgInstance, AsgView, TaskShape};
+use crate::scaling::metrics::{Aggregation, MINUTE, MinuteSeries};
+use crate::scaling::queue_worker::{FluidQueue, backlog_per_task};
+use crate::scaling::scheduled::{Capacity, apply};
+use crate::scaling::target_tracking::{CooldownState, ServiceView, TrackedMetric};
+use crate::scaling::{Proposal, combine};
+use crate::time::{SimDuration, SimTime};
+
+/// Datapoints kept for policies (the longest default alarm is 15 of 15).
+const HISTORY: usize = 60;
+
+pub(super) struct ServiceScaling {
+    pub active: bool,
+    /// Level and running count in force since `since`.
+    demand: f64,
+    memory: f64,
+    running: u32,
+    since: SimTime,
+    cpu: MinuteSeries,
+    mem: MinuteSeries,
+    backlog: Vec<Option<f64>>,
+    cooldown: CooldownState,
+    min: u32,
+    max: u32,
+    queue: Option<FluidQueue>,
+    /// In the measurement window: task-seconds above 100% CPU, and all task-seconds.
+    overload_task_s: f64,
+    served_task_s: f64,
+    /// Oldest-message age at each tick in the window, seconds.
+    ages_s: Vec<f64>,
+    depth_sum: f64,
+    depth_max: f64,
+    last_tick: SimTime,
+}
+
+pub(super) struct PoolScaling {
+    pub desired: u32,
+    history: Vec<Option<f64>>,
+    metric: Option<f64>,
+}
+
+#[derive(Default)]
+pub(super) struct ScalingCounts {
+    pub service_scale_out_events: u64,
+    pub service_scale_in_events: u64,
+    pub instance_launches: u64,
+    pub instance_terminations: u64,
+}
+
+pub(super) fn service_states(config: &crate::model::SimConfig) -> Vec<ServiceScaling> {
+    config
+        .services
+        .iter()
+        .map(|s| {
+            let a = s.scaling.auto_scaling.as_ref();
+            ServiceScaling {
+                active: s.scaling.is_active(),
+                demand: 0.0,
+                memory: 0.0,
+                running: 0,
+                since: SimTime::ZERO,
+                cpu: MinuteSeries::new(Aggregation::TimeWeighted),
+                mem: MinuteSeries::new(Aggregation::TimeWeighted),
+                backlog: Vec::new(),
+                cooldown: CooldownState::default(),
+                min: a.map_or(0, |a| a.min),
+                max: a.map_or(u32::MAX, |a| a.max),
+                queue: s
+                    .scaling
+                    .queue
+                    .as_ref()
+                    .map(|_| FluidQueue::new(SimTime::ZERO)),
+                overload_task_s: 0.0,
+                served_task_s: 0.0,
+                ages_s: Vec::new(),
+                depth_sum: 0.0,
+                depth_max: 0.0,
+                last_tick: SimTime::ZERO,
+            }
+        })
+        .collect()
+}
+
+pub(super) fn pool_states(config: &crate::model::SimConfig) -> Vec<PoolScaling> {
+    config
+        .pools
+        .iter()
+        .map(|p| PoolScaling {
+            desired: p.count,
+            history: Vec::new(),
+            metric: None,
+        })
+        .collect()
+}
+
+/// Whether the run needs scaling ticks at all.
+pub(super) fn needs_ticks(config: &crate::model::SimConfig) -> bool {
+    config.services.iter().any(|s| s.scaling.is_active())
+        || config.pools.iter().any(|p| p.managed_scaling.is_some())
+}
+
+fn push_bounded(history: &mut Vec<Option<f64>>, value: Option<f64>) {
+    if history.len() == HISTORY {
+        history.remove(0);
+    }
+    history.push(value);
+}
+
+impl<R: Recorder> Simulation<'_, R> {
+    /// Schedules the first tick and demand changes, and reads the initial levels.
+    pub(super) fn start_scaling(&mut self, queue: &mut EventQueue<Event>) {
+        if !needs_ticks(self.config) {
+            return;
+        }
+        queue.schedule(SimTime::ZERO + MINUTE, Event::ScalingTick);
+        for s in 0..self.config.services.len() {
+            if self.scaling[s].active {
+                self.load_update(s, SimTime::ZERO);
+                self.schedule_demand_change(s, SimTime::ZERO, queue);
+            }
+        }
+    }
+
+    fn schedule_demand_change(&mut self, s: usize, now: SimTime, queue: &mut EventQueue<Event>) {
+        let spec = &self.config.services[s].scaling;
+        let next = [
+            spec.demand.as_ref(),
+            spec.memory_demand.as_ref(),
+            spec.queue.as_ref().map(|q| &q.arrival),
+        ]
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c.next_change_after(now))
+        .min();
+        if let Some(t) = next.filter(|t| *t <= self.config.horizon) {
+            queue.schedule(t, Event::DemandChange(ServiceId(s as u32)));
+        }
+    }
+
+    pub(super) fn demand_change(&mut self, s: ServiceId, now: SimTime, q: &mut EventQueue<Event>) {
+        self.load_update(s.index(), now);
+        self.schedule_demand_change(s.index(), now, q);
+    }
+
+    /// Brings service `s`'s load accounting to `now` and reads the new levels. Called after
+    /// its running count changed; allocation-free.
+    pub(super) fn load_update(&mut self, s: usize, now: SimTime) {
+        if !self.scaling[s].active {
+            return;
+        }
+        let spec = &self.config.services[s];
+        let def = &self.config.task_defs[spec.task_def.index()];
+        let task_cpu = def.cpu;
+        let task_mem = def.memory;
+        let running_now = self.origins[s].running;
+        let warmup = self.config.warmup;
+        let st = &mut self.scaling[s];
+        let from = st.since.max(warmup);
+        if now > from {
+            let dt = now.since(from);
+            if spec.scaling.demand.is_some() {
+                st.overload_task_s += overload_task_seconds(st.demand, st.running, task_cpu, dt);
+            }
+            st.served_task_s += f64::from(st.running) * dt.as_secs_f64();
+        }
+        if let (Some(q), Some(qs)) = (st.queue.as_mut(), spec.scaling.queue.as_ref()) {
+            let rate = qs.arrival.at(st.since);
+            q.advance(now, rate, f64::from(st.running) * qs.per_task_rate_per_s);
+        }
+        st.since = now;
+        st.running = running_now;
+        if let Some(d) = &spec.scaling.demand {
+            st.demand = d.at(now);
+            st.cpu
+                .observe(now, cpu_utilization(st.demand, running_now, task_cpu));
+        }
+        if let Some(m) = &spec.scaling.memory_demand {
+            st.memory = m.at(now);
+            st.mem
+                .observe(now, cpu_utilization(st.memory, running_now, task_mem));
+        }
+    }
+
+    /// Sets a service's desired count and lets the scheduler act on it (as the
+    /// `SetDesiredCount` scheduled action does).
+    fn set_desired(&mut self, s: usize, count: u32, now: SimTime, queue: &mut EventQueue<Event>) {
+        let state = &self.origins[s];
+        self.collector
+            .availability(s, now, state.desired, state.running);
+        self.origins[s].desired = count;
+        self.reconcile_service(s, now, queue);
+    }
+
+    pub(super) fn scaling_tick(&mut self, now: SimTime, queue: &mut EventQueue<Event>) {
+        let next = now + MINUTE;
+        if next <= self.config.horizon {
+            queue.schedule(next, Event::ScalingTick);
+        }
+        for s in 0..self.config.services.len() {
+            if !self.scaling[s].active {
+                continue;
+            }
+            self.load_update(s, now);
+            let in_window = now >= self.config.warmup;
+            let running = self.origins[s].running;
+            let st = &mut self.scaling[s];
+            st.cpu.close_through(now);
+            st.mem.close_through(now);
+            if let Some(q) = &st.queue {
+                let depth = q.depth();
+                let age = q.oldest_age(now).as_secs_f64();
+                push_bounded(&mut st.backlog, Some(backlog_per_task(depth, running)));
+                if in_window {
+                    st.ages_s.push(age);
+                    st.depth_sum += depth;
+                    st.depth_max = st.depth_max.max(depth);
+                }
+            }
+            if self.config.services[s].scaling.auto_scaling.is_some() {
+                self.scale_service(s, now, queue);
+            }
+            self.scaling[s].last_tick = now;
+        }
+        for p in 0..self.config.pools.len() {
+            if self.config.pools[p].managed_scaling.is_some() {
+                self.scale_pool(p, now, queue);
+            }
+        }
+    }
+
+    fn scale_service(&mut self, s: usize, now: SimTime, queue: &mut EventQueue<Event>) {
+        let config = self.config;
+        let Some(spec) = config.services[s].scaling.auto_scaling.as_ref() else {
+            return;
+        };
+        if let Some(schedule) = &spec.scheduled {
+            let last = self.scaling[s].last_tick;
+            for (_, action) in schedule.due(last, now) {
+                let st = &mut self.scaling[s];
+                let cap = apply(
+                    Capacity {
+                        min: st.min,
+                        max: st.max,
+                        desired: self.origins[s].desired,
+                    },
+                    &action,
+                );
+                st.min = cap.min;
+                st.max = cap.max;
+                if cap.desired != self.origins[s].desired {
+                    self.trace_scaling(
+                        s,
+                        now,
+                        self.origins[s].desired,
+                        cap.desired,
+                        "scheduled action",
+                    );
+                    self.set_desired(s, cap.desired, now, queue);
+                }
+            }
+        }
+        let st = &self.scaling[s];
+        let desired = self.origins[s].desired;
+        let series = |m: TrackedMetric| -> Vec<Option<f64>> {
+            match m {
+                TrackedMetric::Cpu => st.cpu.recent(HISTORY),
+                TrackedMetric::Memory => st.mem.recent(HISTORY),
+                TrackedMetric::BacklogPerTask => st.backlog.clone(),
+            }
+        };
+        let mut proposals = Vec::new();
+        let mut out_cooldown = SimDuration::ZERO;
+        for p in &spec.target_tracking {
+            let dp = series(p.metric);
+            let view = ServiceView {
+                now,
+                desired,
+                min: st.min,
+                max: st.max,
+                datapoints: &dp,
+                scale_in_allowed: true,
+            };
+            proposals.push(p.propose(&view, &st.cooldown));
+            out_cooldown = out_cooldown.max(p.scale_out_cooldown);
+        }
+        for (m, p) in &spec.step_scaling {
+            let dp = series(*m);
+            let view = ServiceView {
+                now,
+                desired,
+                min: st.min,
+                max: st.max,
+                datapoints: &dp,
+                scale_in_allowed: true,
+            };
+            proposals.push(p.propose(&view, &st.cooldown));
+            out_cooldown = out_cooldown.max(p.cooldown);
+        }
+        // A desired count set from outside (a scenario event) is left alone until a policy
+        // acts; only the policies' own counts are clamped to the bounds.
+        let wanted = match combine(&proposals) {
+            Proposal::Hold => return,
+            Proposal::Out(n) | Proposal::In(n) => n.clamp(st.min, st.max),
+        };
+        if wanted == desired {
+            return;
+        }
+        if wanted > desired {
+            self.scaling_counts.service_scale_out_events += 1;
+        } else {
+            self.scaling_counts.service_scale_in_events += 1;
+        }
+        self.scaling[s]
+            .cooldown
+            .record(now, desired, wanted, out_cooldown);
+        self.trace_scaling(s, now, desired, wanted, "auto scaling");
+        self.set_desired(s, wanted, now, queue);
+    }
+
+    fn trace_scaling(&mut self, s: usize, now: SimTime, from: u32, to: u32, why: &str) {
+        if self.recorder.tracing() {
+            let st = &self.scaling[s];
+            let line = format!(
+                "service {} {why}: desired {from} -> {to} (last CPU datapoint {})",
+                self.config.services[s].name,
+                st.cpu
+                    .latest()
+                    .and_then(|d| d.value)
+                    .map_or("-".to_string(), |v| format!("{v:.1}%"))
+            );
+            self.recorder.trace(now, &line);
+        }
+    }
+
+    fn scale_pool(&mut self, p: usize, now: SimTime, queue: &mut EventQueue<Event>) {
+        let config = self.config;
+        let pool = &config.pools[p];
+        let Some(ms) = &pool.managed_scaling else {
+            return;
+        };
+        let pid = PoolId(p as u32);
+        let mut ids: Vec<InstanceId> = Vec::new();
+        let mut instances: Vec<AsgInstance> = Vec::new();
+        for inst in &self.cluster.instances {
+            if inst.pool == pid
+                && matches!(inst.state, InstanceState::Launching | InstanceState::Active)
+            {
+                ids.push(inst.id);
+                instances.push(AsgInstance {
+                    launched_at: inst.launched_at,
+                    registered: inst.state == InstanceState::Active,
+                    non_daemon_tasks: inst.non_daemon_tasks,
+                });
+            }
+        }
+        let mut provisioning: Vec<TaskShape> = Vec::new();
+        for origin in &self.origins {
+            for (t, target) in origin.targets.iter().enumerate() {
+                if *target == Target::Pool(pid) && !origin.queues[t].is_empty() {
+                    let def = &config.task_defs[origin.task_def.index()];
+                    let shape = TaskShape {
+                        cpu: def.cpu,
+                        memory: def.memory,
+                        awsvpc: def.uses_eni(),
+                        host_ports: def.host_ports.clone(),
+                    };
+                    for _ in 0..origin.queues[t].len() {
+                        provisioning.push(shape.clone());
+                    }
+                }
+            }
+        }
+        let view = AsgView {
+            now,
+            instances: &instances,
+            min_size: ms.min_size,
+            max_size: ms.max_size,
+            instance_types: std::slice::from_ref(&pool.instance_type),
+            multiple_azs: pool.azs.len() > 1,
+            provisioning: &provisioning,
+            history: &self.pool_scaling[p].history,
+        };
+        let (reservation, decision) = ms.config.decide(&view);
+        let ps = &mut self.pool_scaling[p];
+        ps.metric = Some(reservation.metric);
+        push_bounded(&mut ps.history, Some(reservation.metric));
+        match decision {
+            AsgDecision::Hold => {}
+            AsgDecision::Launch { count, desired } => {
+                ps.desired = desired;
+                self.scaling_counts.instance_launches += u64::from(count);
+                if self.recorder.tracing() {
+                    let line = format!(
+                        "capacity provider {} reservation {:.0}%: launching {count} instance(s), desired {desired}",
+                        pool.name, reservation.metric
+                    );
+                    self.recorder.trace(now, &line);
+                }
+                for _ in 0..count {
+                    let az = self.least_loaded_az(pid);
+                    self.replace_instance(pid, az, now, queue);
+                }
+            }
+            AsgDecision::Terminate {
+                instances: victims,
+                desired,
+            } => {
+                ps.desired = desired;
+                self.scaling_counts.instance_terminations += victims.len() as u64;
+                if self.recorder.tracing() {
+                    let line = format!(
+                        "capacity provider {} reservation {:.0}%: terminating {} instance(s), desired {desired}",
+                        pool.name,
+                        reservation.metric,
+                        victims.len()
+                    );
+                    self.recorder.trace(now, &line);
+                }
+                for i in victims {
+                    self.terminate_instance(ids[i], now, queue);
+                }
+            }
+        }
+    }
+
+    /// The pool's AZ (up if any is) with the fewest of its live instances.
+    fn least_loaded_az(&self, pool: PoolId) -> crate::model::AzId {
+        let spec = &self.config.pools[pool.index()];
+        let count = |az: crate::model::AzId| {
+            self.cluster
+                .instances
+                .iter()
+                .filter(|i| i.pool == pool && i.az == az && i.state != InstanceState::Terminated)
+                .count()
+        };
+        spec.azs
+            .iter()
+            .copied()
+            .min_by_key(|az| (self.az_down[az.index()], count(*az), az.0))
+            .unwrap_or(spec.azs[0])
+    }
+
+    /// Scale-in of one instance: it drains, its tasks (none under managed termination
+    /// protection) stop, and it is terminated.
+    fn terminate_instance(&mut self, id: InstanceId, now: SimTime, queue: &mut EventQueue<Event>) {
+        let inst = self.cluster.instance(id);
+        if inst.state == InstanceState::Terminated {
+            return;
+        }
+        let (price, launched) = (inst.price_per_hour, inst.launched_at);
+        self.cluster.drain(id);
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.clear();
+        scratch.extend(
+            self.tasks
+                .live_slots()
+                .filter(|s| self.tasks.get(*s).instance == Some(id)),
+        );
+        for &slot in &scratch {
+            let t = self.tasks.get(slot);
+            if t.state != crate::model::TaskState::Stopped && t.instance == Some(id) {
+                self.stop_task(slot, now, StopReason::InstanceFailed, queue);
+            }
+        }
+        self.scratch = scratch;
+        self.billing.instance_closed(price, launched, now);
+        self.cluster.terminate(id, now);
+    }
+
+    /// Fills the per-service and per-provider parts of a sample.
+    pub(super) fn scaling_sample(&mut self, now: SimTime) {
+        for (s, out) in self.scaling_samples.iter_mut().enumerate() {
+            let st = &self.scaling[s];
+            if !st.active {
+                continue;
+            }
+            let spec = &self.config.services[s];
+            let cpu = self.config.task_defs[spec.task_def.index()].cpu;
+            let demand = spec.scaling.demand.as_ref().map_or(0.0, |d| d.at(now));
+            *out = ScalingSample {
+                demand,
+                cpu_utilization: cpu_utilization(demand, self.origins[s].running, cpu),
+                queue_depth: st.queue.as_ref().map(|q| q.depth()),
+            };
+        }
+        let managed = self
+            .config
+            .pools
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.managed_scaling.is_some())
+            .map(|(p, _)| p);
+        for (p, out) in managed.zip(self.provider_samples.iter_mut()) {
+            let pid = PoolId(p as u32);
+            let (mut pending, mut in_service) = (0, 0);
+            for i in &self.cluster.instances {
+                if i.pool == pid {
+                    match i.state {
+                        InstanceState::Launching => pending += 1,
+                        InstanceState::Active => in_service += 1,
+                        _ => {}
+                    }
+                }
+            }
+            *out = ProviderSample {
+                reservation: self.pool_scaling[p].metric,
+                desired: self.pool_scaling[p].desired,
+                pending,
+                in_service,
+            };
+        }
+    }
+
+    /// Summary parts: (overload task-seconds, served task-seconds, queues).
+    pub(super) fn scaling_finish(
+        &mut self,
+        end: SimTime,
+    ) -> (f64, f64, std::collections::BTreeMap<String, QueueSummary>) {
+        let mut queues = std::collections::BTreeMap::new();
+        let (mut over, mut served) = (0.0, 0.0);
+        for s in 0..self.config.services.len() {
+            if !self.scaling[s].active {
+                continue;
+            }
+            self.load_update(s, end);
+            let st = &mut self.scaling[s];
+            if self.config.services[s].scaling.demand.is_some() {
+                over += st.overload_task_s;
+                served += st.served_task_s;
+            }
+            if st.queue.is_some() {
+                let ages = &mut st.ages_s;
+                ages.sort_by(f64::total_cmp);
+                let n = ages.len();
+                let p95 = if n == 0 {
+                    0.0
+                } else {
+                    ages[((0.95 * n as f64).ceil() as usize).clamp(1, n) - 1]
+                };
+                queues.insert(
+                    self.config.services[s].name.clone(),
+                    QueueSummary {
+                        oldest_message_age_s_mean: if n == 0 {
+                            0.0
+                        } else {
+                            ages.iter().sum::<f64>() / n as f64
+                        },
+                        oldest_message_age_s_p95: p95,
+                        oldest_message_age_s_max: ages.last().copied().unwrap_or(0.0),
+                        depth_mean: if n == 0 { 0.0 } else { st.depth_sum / n as f64 },
+                        depth_max: st.depth_max,
+                    },
+                );
+            }
+        }
+        (over, served, queues)
+    }
+}
