@@ -87,14 +87,7 @@ fn loaded_cluster(n: u32) -> Cluster {
     );
     let mut rng = stream(1, StreamKind::Placement, 7);
     for i in 0..n {
-        let id = cluster.add_instance(
-            PoolId(0),
-            AzId(i % 3),
-            false,
-            0.384,
-            rng.random(),
-            SimTime::ZERO,
-        );
+        let id = cluster.add_instance(PoolId(0), AzId(i % 3), false, 0.384, SimTime::ZERO);
         cluster.activate(id, SimTime::ZERO);
         for _ in 0..rng.random_range(0..12) {
             cluster.reserve(

@@ -11,8 +11,40 @@ use super::instance::{Instance, InstanceState, InstanceTypeSpec};
 use crate::time::SimTime;
 use std::collections::BTreeSet;
 
-/// (free amount or count, rank, instance id): ascending order is placement order.
-pub type IndexKey = (u32, u32, u32);
+/// `amount << 32 | rank`: ascending order is placement order. Ranks are unique per
+/// instance, so the key also names the instance; one `u64` compares faster than a tuple,
+/// and index updates are the largest share of a run's time.
+pub type IndexKey = u64;
+
+/// The murmur3 finalizer: a bijection on u32 that scatters consecutive ids, so ranks are
+/// unique, reproducible and in no particular order.
+fn scramble(x: u32) -> u32 {
+    let mut h = x;
+    h ^= h >> 16;
+    h = h.wrapping_mul(0x85eb_ca6b);
+    h ^= h >> 13;
+    h = h.wrapping_mul(0xc2b2_ae35);
+    h ^ (h >> 16)
+}
+
+/// The multiplicative inverse of an odd number modulo 2^32 (Newton's iteration).
+const fn inverse_mod_2_32(a: u32) -> u32 {
+    let mut x = a;
+    let mut i = 0;
+    while i < 5 {
+        x = x.wrapping_mul(2u32.wrapping_sub(a.wrapping_mul(x)));
+        i += 1;
+    }
+    x
+}
+
+fn unscramble(h: u32) -> u32 {
+    let mut x = h ^ (h >> 16);
+    x = x.wrapping_mul(inverse_mod_2_32(0xc2b2_ae35));
+    x ^= (x >> 13) ^ (x >> 26);
+    x = x.wrapping_mul(inverse_mod_2_32(0x85eb_ca6b));
+    x ^ (x >> 16)
+}
 
 /// Static facts about a pool that attribute queries read.
 #[derive(Clone, Debug)]
@@ -31,7 +63,7 @@ pub struct GroupCounts {
     /// By spread key, then interned attribute value (key 0: by AZ, Fargate tasks included).
     pub per_attribute: Vec<Vec<u32>>,
     /// (count, rank, id) over ACTIVE instances; kept only for groups that spread by instance.
-    pub instance_index: Option<BTreeSet<IndexKey>>,
+    pub(crate) instance_index: Option<BTreeSet<IndexKey>>,
 }
 
 /// What a task takes from an instance.
@@ -57,6 +89,8 @@ pub struct Cluster {
     pub attribute_values: Vec<Vec<String>>,
     /// Free subnet addresses per AZ; `None` when subnets are not modeled.
     pub subnet_ips_free: Option<Vec<u32>>,
+    /// Mixed into every rank, so each run's tie-break order is its own.
+    rank_salt: u32,
     active: Vec<InstanceId>,
     active_pos: Vec<u32>,
     /// `None` when no strategy binpacks on that resource: each index costs two B-tree
@@ -105,6 +139,7 @@ impl Cluster {
             groups,
             spread_keys,
             attribute_values,
+            rank_salt: 0,
             active: Vec::new(),
             active_pos: Vec::new(),
             by_free_cpu: Some(BTreeSet::new()),
@@ -116,6 +151,16 @@ impl Cluster {
         }
     }
 
+    /// Sets the salt of the random tie-break order; call before adding instances.
+    pub fn set_rank_salt(&mut self, salt: u32) {
+        debug_assert!(self.instances.is_empty());
+        self.rank_salt = salt;
+    }
+
+    fn instance_of_key(&self, key: IndexKey) -> InstanceId {
+        InstanceId(unscramble(key as u32) ^ self.rank_salt)
+    }
+
     /// Adds a LAUNCHING instance; it takes no tasks until `activate`.
     pub fn add_instance(
         &mut self,
@@ -123,10 +168,10 @@ impl Cluster {
         az: AzId,
         spot: bool,
         price_per_hour: f64,
-        rank: u32,
         now: SimTime,
     ) -> InstanceId {
         let id = InstanceId(self.instances.len() as u32);
+        let rank = scramble(id.0 ^ self.rank_salt);
         let spec = self.pools[pool.index()].instance_type.clone();
         let attribute_values = (0..self.spread_keys.len())
             .map(|k| {
@@ -212,13 +257,38 @@ impl Cluster {
         &self.active
     }
 
-    /// The free-CPU or free-memory index, if it is kept.
-    pub fn by_free(&self, cpu: bool) -> Option<&BTreeSet<IndexKey>> {
-        if cpu {
+    /// ACTIVE instances with at least `at_least` free CPU (or memory), as (free amount,
+    /// instance) in placement order: least free first, ties by rank. `None` when the
+    /// cluster does not keep that index.
+    pub fn walk_free(
+        &self,
+        cpu: bool,
+        at_least: u32,
+    ) -> Option<impl Iterator<Item = (u32, InstanceId)> + '_> {
+        let index = if cpu {
             self.by_free_cpu.as_ref()
         } else {
             self.by_free_memory.as_ref()
-        }
+        }?;
+        Some(
+            index
+                .range(u64::from(at_least) << 32..)
+                .map(|k| ((k >> 32) as u32, self.instance_of_key(*k))),
+        )
+    }
+
+    /// ACTIVE instances as (tasks of `group` on it, instance), fewest first, ties by rank;
+    /// `None` unless the group keeps that index (it spreads by instance).
+    pub fn walk_group(
+        &self,
+        group: GroupId,
+    ) -> Option<impl Iterator<Item = (u32, InstanceId)> + '_> {
+        let index = self.groups[group.index()].instance_index.as_ref()?;
+        Some(
+            index
+                .iter()
+                .map(|k| ((k >> 32) as u32, self.instance_of_key(*k))),
+        )
     }
 
     /// Chooses which free-resource indexes to keep; call before adding instances.
@@ -359,7 +429,7 @@ impl Cluster {
     }
 
     fn key(&self, id: InstanceId, amount: u32) -> IndexKey {
-        (amount, self.instances[id.index()].rank, id.0)
+        (u64::from(amount) << 32) | u64::from(self.instances[id.index()].rank)
     }
 
     fn index_insert(&mut self, id: InstanceId) {
@@ -409,20 +479,18 @@ impl Cluster {
     }
 
     fn group_index_insert(&mut self, group: GroupId, id: InstanceId) {
-        let rank = self.instances[id.index()].rank;
-        let g = &mut self.groups[group.index()];
-        let count = g.per_instance[id.index()];
-        if let Some(index) = &mut g.instance_index {
-            index.insert((count, rank, id.0));
+        let count = self.groups[group.index()].per_instance[id.index()];
+        let key = self.key(id, count);
+        if let Some(index) = &mut self.groups[group.index()].instance_index {
+            index.insert(key);
         }
     }
 
     fn group_index_remove(&mut self, group: GroupId, id: InstanceId) {
-        let rank = self.instances[id.index()].rank;
-        let g = &mut self.groups[group.index()];
-        let count = g.per_instance[id.index()];
-        if let Some(index) = &mut g.instance_index {
-            index.remove(&(count, rank, id.0));
+        let count = self.groups[group.index()].per_instance[id.index()];
+        let key = self.key(id, count);
+        if let Some(index) = &mut self.groups[group.index()].instance_index {
+            index.remove(&key);
         }
     }
 
@@ -471,5 +539,17 @@ impl Cluster {
             return Err("active list out of step with instance states".into());
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod rank_tests {
+    use super::*;
+
+    #[test]
+    fn ranks_are_a_bijection_and_invert() {
+        for x in (0..200_000u32).chain([u32::MAX, u32::MAX - 7, 0x8000_0000]) {
+            assert_eq!(unscramble(scramble(x)), x);
+        }
     }
 }

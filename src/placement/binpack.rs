@@ -2,7 +2,6 @@
 //! fewer instances carry the load.
 
 use super::PlacementRequest;
-use crate::model::cluster::IndexKey;
 use crate::model::{Cluster, InstanceId, Resource};
 
 pub(super) fn free(cluster: &Cluster, id: InstanceId, resource: Resource) -> u32 {
@@ -19,12 +18,10 @@ pub(super) fn candidates<'c>(
     cluster: &'c Cluster,
     resource: Resource,
     request: &PlacementRequest<'_>,
-) -> Option<impl Iterator<Item = IndexKey> + 'c> {
+) -> Option<impl Iterator<Item = (u32, InstanceId)> + 'c> {
     let (cpu_index, needed) = match resource {
         Resource::Cpu => (true, request.cpu),
         Resource::Memory => (false, request.memory),
     };
-    cluster
-        .by_free(cpu_index)
-        .map(|index| index.range((needed, 0, 0)..).copied())
+    cluster.walk_free(cpu_index, needed)
 }

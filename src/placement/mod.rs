@@ -19,7 +19,6 @@ mod spread;
 
 pub use explain::explain;
 
-use crate::model::cluster::IndexKey;
 use crate::model::{
     Cluster, InstanceId, Placement, PlacementStrategy, PoolId, SpreadField, task::RejectReason,
 };
@@ -146,22 +145,21 @@ fn choose(
     }
 }
 
-/// Walks an index in ascending (key, rank, id) order. The first feasible entry fixes the
+/// Walks an index in ascending (key, rank) order. The first feasible entry fixes the
 /// best primary key; the rest of its run of equal keys is ranked by the later strategies.
 fn best_of_first_run(
     ctx: &Ctx<'_>,
-    walk: impl Iterator<Item = IndexKey>,
+    walk: impl Iterator<Item = (u32, InstanceId)>,
     rest: &[PlacementStrategy],
     filter: Filter<'_>,
 ) -> Option<InstanceId> {
     let mut best: Option<(u32, InstanceId)> = None;
-    for (primary, _rank, raw_id) in walk {
+    for (primary, id) in walk {
         if let Some((best_primary, _)) = best {
             if primary != best_primary {
                 break;
             }
         }
-        let id = InstanceId(raw_id);
         if !filter(id) || !ctx.feasible(id) {
             continue;
         }

@@ -2,7 +2,6 @@
 //! attribute such as the availability zone.
 
 use super::{Ctx, Filter};
-use crate::model::cluster::IndexKey;
 use crate::model::{InstanceId, SpreadField};
 
 /// Tasks of the request's group on the instance, or on the instance's attribute value.
@@ -20,12 +19,8 @@ pub(super) fn count(ctx: &Ctx<'_>, field: SpreadField, id: InstanceId) -> u32 {
 /// ACTIVE instances, fewest tasks of the group first (when the group keeps that index).
 pub(super) fn instance_candidates<'c>(
     ctx: &Ctx<'c>,
-) -> Option<impl Iterator<Item = IndexKey> + 'c> {
-    let group = ctx.cluster.group(ctx.request.placement.group);
-    group
-        .instance_index
-        .as_ref()
-        .map(|index| index.iter().copied())
+) -> Option<impl Iterator<Item = (u32, InstanceId)> + 'c> {
+    ctx.cluster.walk_group(ctx.request.placement.group)
 }
 
 /// Offers the attribute's values level by level, fewest tasks of the group first: `within`

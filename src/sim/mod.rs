@@ -66,7 +66,6 @@ pub(crate) struct Simulation<'a, R: Recorder> {
     running_tasks: u32,
     pending_tasks: u32,
     placement_rng: StreamRng,
-    rank_rng: StreamRng,
     job_arrival_rngs: Vec<StreamRng>,
     job_duration_rngs: Vec<StreamRng>,
     job_cursors: Vec<(Option<SimTime>, ArrivalCursor)>,
@@ -143,6 +142,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
                 .chain(config.jobs.iter().map(|j| &j.placement))
                 .any(|p| p.strategies.contains(&PlacementStrategy::Binpack(resource)))
         };
+        cluster.set_rank_salt(stream(config.seed, StreamKind::InstanceRanks, 0).random());
         cluster.keep_free_indexes(binpacks(Resource::Cpu), binpacks(Resource::Memory));
         let origins = origins::build(config);
         let jobs = config.jobs.len() as u64;
@@ -158,7 +158,6 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             running_tasks: 0,
             pending_tasks: 0,
             placement_rng: stream(config.seed, StreamKind::Placement, 0),
-            rank_rng: stream(config.seed, StreamKind::InstanceRanks, 0),
             job_arrival_rngs: (0..jobs)
                 .map(|j| stream(config.seed, StreamKind::JobArrivals, j))
                 .collect(),
@@ -251,10 +250,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         } else {
             spec.instance_type.price_per_hour
         };
-        let rank = self.rank_rng.random();
-        let id = self
-            .cluster
-            .add_instance(pool, az, spec.spot, price, rank, now);
+        let id = self.cluster.add_instance(pool, az, spec.spot, price, now);
         self.billing.instance_launched(price, now);
         id
     }
