@@ -140,10 +140,8 @@ fn progress_bar(wanted: bool, len: usize) -> indicatif::ProgressBar {
     }
     let bar = indicatif::ProgressBar::new(len as u64);
     bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{bar:40} {pos}/{len} runs  {per_sec}  ETA {eta}",
-        )
-        .expect("a valid template"),
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {per_sec}  ETA {eta}")
+            .expect("a valid template"),
     );
     bar
 }
@@ -160,9 +158,12 @@ pub fn write_results(
         source,
     };
     let mut dir = OutputDir::create(out).map_err(err)?;
-    dir.write("runs.csv", &runs_csv(meta, records)).map_err(err)?;
-    dir.write("sweep.csv", &sweep_csv(meta, &stats)).map_err(err)?;
-    dir.write("sweep.json", &sweep_json(meta, &stats)).map_err(err)?;
+    dir.write("runs.csv", &runs_csv(meta, records))
+        .map_err(err)?;
+    dir.write("sweep.csv", &sweep_csv(meta, &stats))
+        .map_err(err)?;
+    dir.write("sweep.json", &sweep_json(meta, &stats))
+        .map_err(err)?;
     dir.commit().map_err(err)
 }
 
@@ -178,7 +179,12 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Vec<PathBuf>, SweepError> {
                 Some((first, first_dir)) if first.fingerprint != m.sweep.fingerprint => {
                     return Err(SweepError::Merge(format!(
                         "{} holds shard {}/{} of a different sweep than {} (fingerprint {} vs {}); merge shards of one sweep only",
-                        dir.display(), m.shard, m.shards, first_dir.display(), m.sweep.fingerprint, first.fingerprint
+                        dir.display(),
+                        m.shard,
+                        m.shards,
+                        first_dir.display(),
+                        m.sweep.fingerprint,
+                        first.fingerprint
                     )));
                 }
                 Some(_) => {}
@@ -224,7 +230,12 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Vec<PathBuf>, SweepError> {
 /// The first few items, then how many more.
 fn list(items: impl Iterator<Item = String>) -> String {
     let items: Vec<String> = items.collect();
-    let shown = items.iter().take(10).cloned().collect::<Vec<_>>().join(", ");
+    let shown = items
+        .iter()
+        .take(10)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
     if items.len() > 10 {
         format!("{shown}, and {} more", items.len() - 10)
     } else {

@@ -23,7 +23,9 @@ impl Vary {
                 "--vary {text}: {why} (e.g. --vary services.web.desiredCount=2,4,8)"
             ))
         };
-        let (key, raw) = text.split_once('=').ok_or_else(|| usage("needs KEY=V1,V2,..."))?;
+        let (key, raw) = text
+            .split_once('=')
+            .ok_or_else(|| usage("needs KEY=V1,V2,..."))?;
         let key = key.trim();
         if key.is_empty() {
             return Err(usage("needs a field path before `=`"));
@@ -247,7 +249,10 @@ mod tests {
 
     #[test]
     fn grid_first_axis_varies_slowest() {
-        let vary = [Vary::parse("a=1,2").unwrap(), Vary::parse("b=x,y,z").unwrap()];
+        let vary = [
+            Vary::parse("a=1,2").unwrap(),
+            Vary::parse("b=x,y,z").unwrap(),
+        ];
         let g = grid(&vary);
         assert_eq!(g.len(), 6);
         assert_eq!(g[0], vec!["1", "x"]);

@@ -41,17 +41,26 @@ impl Shard {
                     (Some(n), _) => n,
                     (None, Some(c)) => number("SLURM_ARRAY_TASK_COUNT", &c)?,
                     (None, None) => {
-                        return Err(usage("SLURM_ARRAY_TASK_COUNT is unset; pass --shards N".into()));
+                        return Err(usage(
+                            "SLURM_ARRAY_TASK_COUNT is unset; pass --shards N".into(),
+                        ));
                     }
                 };
                 let id = number("SLURM_ARRAY_TASK_ID", &id)?;
-                (id.checked_sub(min).ok_or_else(|| usage("SLURM_ARRAY_TASK_ID is below SLURM_ARRAY_TASK_MIN".into()))?, count)
+                (
+                    id.checked_sub(min).ok_or_else(|| {
+                        usage("SLURM_ARRAY_TASK_ID is below SLURM_ARRAY_TASK_MIN".into())
+                    })?,
+                    count,
+                )
             } else if let Some((name, id)) = ["AWS_BATCH_JOB_ARRAY_INDEX", "JOB_COMPLETION_INDEX"]
                 .into_iter()
                 .find_map(|name| env(name).map(|v| (name, v)))
             {
                 let count = shards.ok_or_else(|| {
-                    usage(format!("{name} gives the index but not the count; pass --shards N (the array size)"))
+                    usage(format!(
+                        "{name} gives the index but not the count; pass --shards N (the array size)"
+                    ))
                 })?;
                 (number(name, &id)?, count)
             } else {
@@ -89,7 +98,10 @@ mod tests {
     #[test]
     fn explicit_and_from_each_engine() {
         let none = env(&[]);
-        assert_eq!(Shard::resolve("1/4", None, &none).unwrap(), Shard { index: 1, count: 4 });
+        assert_eq!(
+            Shard::resolve("1/4", None, &none).unwrap(),
+            Shard { index: 1, count: 4 }
+        );
         assert!(Shard::resolve("4/4", None, &none).is_err());
         assert!(Shard::resolve("auto", None, &none).is_err());
         let slurm = env(&[
@@ -97,11 +109,20 @@ mod tests {
             ("SLURM_ARRAY_TASK_MIN", "1"),
             ("SLURM_ARRAY_TASK_COUNT", "4"),
         ]);
-        assert_eq!(Shard::resolve("auto", None, &slurm).unwrap(), Shard { index: 2, count: 4 });
+        assert_eq!(
+            Shard::resolve("auto", None, &slurm).unwrap(),
+            Shard { index: 2, count: 4 }
+        );
         let batch = env(&[("AWS_BATCH_JOB_ARRAY_INDEX", "2")]);
         assert!(Shard::resolve("auto", None, &batch).is_err());
-        assert_eq!(Shard::resolve("auto", Some(3), &batch).unwrap(), Shard { index: 2, count: 3 });
+        assert_eq!(
+            Shard::resolve("auto", Some(3), &batch).unwrap(),
+            Shard { index: 2, count: 3 }
+        );
         let k8s = env(&[("JOB_COMPLETION_INDEX", "0")]);
-        assert_eq!(Shard::resolve("auto", Some(2), &k8s).unwrap(), Shard { index: 0, count: 2 });
+        assert_eq!(
+            Shard::resolve("auto", Some(2), &k8s).unwrap(),
+            Shard { index: 0, count: 2 }
+        );
     }
 }

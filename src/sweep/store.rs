@@ -62,7 +62,8 @@ pub fn save_run(dir: &Path, fingerprint: &str, record: &RunRecord) -> Result<(),
     let mut text = serde_json::to_vec(&stored).expect("a run serializes");
     text.push(b'\n');
     let mut out = OutputDir::create(&runs).map_err(io(&runs))?;
-    out.write(&run_file(record.index), &text).map_err(io(&runs))?;
+    out.write(&run_file(record.index), &text)
+        .map_err(io(&runs))?;
     out.commit().map_err(io(&runs))?;
     Ok(())
 }
