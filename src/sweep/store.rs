@@ -18,7 +18,9 @@ struct StoredRun {
     variant: usize,
     replication: u32,
     seed: u64,
-    /// Name → value; null for a non-finite value, which JSON cannot hold.
+    /// Name → value as Rust's shortest round-trip text (`NaN` included). Text, because
+    /// serde_json's default number parser may be off by one ulp, and a merge must
+    /// reproduce the unsharded sweep's bytes exactly.
     metrics: Map<String, Value>,
 }
 
@@ -53,10 +55,7 @@ pub fn save_run(dir: &Path, fingerprint: &str, record: &RunRecord) -> Result<(),
         metrics: record
             .metrics
             .iter()
-            .map(|(name, x)| {
-                let v = serde_json::Number::from_f64(*x).map_or(Value::Null, Value::Number);
-                (name.clone(), v)
-            })
+            .map(|(name, x)| (name.clone(), Value::String(format!("{x}"))))
             .collect(),
     };
     let mut text = serde_json::to_vec(&stored).expect("a run serializes");
@@ -96,7 +95,10 @@ pub fn load_runs(dir: &Path, fingerprint: &str) -> Result<BTreeMap<usize, RunRec
         let metrics = stored
             .metrics
             .into_iter()
-            .map(|(name, v)| (name, v.as_f64().unwrap_or(f64::NAN)))
+            .map(|(name, v)| {
+                let x = v.as_str().and_then(|t| t.parse().ok()).unwrap_or(f64::NAN);
+                (name, x)
+            })
             .collect();
         found.insert(
             stored.run,
@@ -152,4 +154,31 @@ pub fn load_manifests(dir: &Path) -> Result<Vec<Manifest>, SweepError> {
     }
     manifests.sort_by_key(|m: &Manifest| (m.shards, m.shard));
     Ok(manifests)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_runs_read_back_bit_for_bit() {
+        // 0.39653249243825933 and 403.90159405940597 came back one ulp off through
+        // serde_json's default float parser, which broke merge's byte-identity.
+        let values = [0.396_532_492_438_259_33, 403.901_594_059_405_97, 1e-300, f64::NAN, -0.0];
+        let record = RunRecord {
+            index: 3,
+            variant: 1,
+            replication: 2,
+            seed: u64::MAX,
+            metrics: values.iter().enumerate().map(|(i, x)| (format!("m{i}"), *x)).collect(),
+        };
+        let dir = tempfile::tempdir().unwrap();
+        save_run(dir.path(), "f", &record).unwrap();
+        assert!(load_runs(dir.path(), "other").unwrap().is_empty());
+        let back = &load_runs(dir.path(), "f").unwrap()[&3];
+        assert_eq!((back.seed, back.variant, back.replication), (u64::MAX, 1, 2));
+        for ((_, a), (_, b)) in back.metrics.iter().zip(&record.metrics) {
+            assert_eq!(a.to_bits(), b.to_bits());
+        }
+    }
 }

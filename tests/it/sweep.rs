@@ -17,7 +17,9 @@ fn repo(path: &str) -> PathBuf {
 fn quickstart_spec(replications: u32) -> SweepSpec {
     SweepSpec {
         scenario: repo("scenarios/quickstart.toml"),
-        set: vec!["horizon=\"3h\"".into()],
+        // The full 6 h horizon: its run 0 has metrics that serde_json's default float
+        // parser reads back one ulp off, which once broke the merge's byte-identity.
+        set: Vec::new(),
         vary: vec![
             Vary::parse(
                 r#"jobs.reports.placementStrategy=[{type="binpack",field="memory"}],[{type="spread",field="instanceId"}]"#,
