@@ -164,19 +164,32 @@ mod tests {
     fn stored_runs_read_back_bit_for_bit() {
         // 0.39653249243825933 and 403.90159405940597 came back one ulp off through
         // serde_json's default float parser, which broke merge's byte-identity.
-        let values = [0.396_532_492_438_259_33, 403.901_594_059_405_97, 1e-300, f64::NAN, -0.0];
+        let values = [
+            0.396_532_492_438_259_33,
+            403.901_594_059_405_97,
+            1e-300,
+            f64::NAN,
+            -0.0,
+        ];
         let record = RunRecord {
             index: 3,
             variant: 1,
             replication: 2,
             seed: u64::MAX,
-            metrics: values.iter().enumerate().map(|(i, x)| (format!("m{i}"), *x)).collect(),
+            metrics: values
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (format!("m{i}"), *x))
+                .collect(),
         };
         let dir = tempfile::tempdir().unwrap();
         save_run(dir.path(), "f", &record).unwrap();
         assert!(load_runs(dir.path(), "other").unwrap().is_empty());
         let back = &load_runs(dir.path(), "f").unwrap()[&3];
-        assert_eq!((back.seed, back.variant, back.replication), (u64::MAX, 1, 2));
+        assert_eq!(
+            (back.seed, back.variant, back.replication),
+            (u64::MAX, 1, 2)
+        );
         for ((_, a), (_, b)) in back.metrics.iter().zip(&record.metrics) {
             assert_eq!(a.to_bits(), b.to_bits());
         }
