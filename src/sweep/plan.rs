@@ -225,7 +225,7 @@ fn fingerprint(text: &str, spec: &SweepSpec) -> String {
     format!("{h:016x}")
 }
 
-/// The scenario file's directory-independent name, for the default output directory.
+/// `output/<scenario name>-sweep/`, beside where `ecsim run` writes `output/<name>/`.
 pub fn default_out_dir(meta: &SweepMeta) -> PathBuf {
     Path::new("output").join(format!("{}-sweep", meta.scenario))
 }
