@@ -49,5 +49,6 @@ pub mod scaling;
 pub mod scenario;
 pub mod sim;
 pub mod stats;
+pub mod sweep;
 pub mod time;
 pub mod workload;

@@ -4,6 +4,7 @@
 pub mod compare_cmd;
 mod error;
 pub mod run_cmd;
+pub mod sweep_cmd;
 
 pub use error::CliError;
 
@@ -30,6 +31,10 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Run one workload on EC2, Fargate and Spot side by side; write compare.csv/.json.
     Compare(compare_cmd::CompareArgs),
+    /// Run a grid of variants × replications; write runs.csv, sweep.csv and sweep.json.
+    Sweep(sweep_cmd::SweepArgs),
+    /// Combine `ecsim sweep --shard` outputs into what the unsharded sweep writes.
+    Merge(sweep_cmd::MergeArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -73,5 +78,7 @@ pub fn run() -> Result<(), CliError> {
         Command::Run(args) => run_cmd::run(&args),
         Command::Validate(args) => run_cmd::validate(&args),
         Command::Compare(args) => compare_cmd::run(&args),
+        Command::Sweep(args) => sweep_cmd::sweep(&args),
+        Command::Merge(args) => sweep_cmd::merge(&args),
     }
 }

@@ -7,3 +7,4 @@ mod compare;
 mod core;
 mod failures;
 mod queueing;
+mod sweep;

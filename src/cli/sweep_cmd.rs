@@ -1,0 +1,105 @@
+//! `ecsim sweep` and `ecsim merge`: argument types and their mapping onto [`crate::sweep`].
+
+use super::{CliError, ScenarioArgs};
+use crate::sweep::{self, Shard, SweepError, SweepOptions, SweepSpec, Vary};
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct SweepArgs {
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// Vary a field over values: KEY=V1,V2,... (repeatable; the grid is every
+    /// combination, the first --vary varying slowest). Commas inside [..], {..} or quotes
+    /// belong to one value.
+    #[arg(long, value_name = "KEY=V1,V2,...")]
+    pub vary: Vec<String>,
+    /// Replications per variant; replication i of every variant uses the same seed.
+    #[arg(long, short = 'r', value_name = "R")]
+    pub replications: u32,
+    /// Threads [default: every core].
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Output directory [default: output/<scenario name>-sweep/].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Run only runs with index mod N == I and write them plus a shard manifest; combine
+    /// shards with `ecsim merge`. `auto` reads the index from SLURM_ARRAY_TASK_ID,
+    /// AWS_BATCH_JOB_ARRAY_INDEX or JOB_COMPLETION_INDEX.
+    #[arg(long, value_name = "I/N|auto")]
+    pub shard: Option<String>,
+    /// Shard count for `--shard auto` where the engine does not export it (AWS Batch,
+    /// Kubernetes).
+    #[arg(long, value_name = "N")]
+    pub shards: Option<u32>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// Directories holding shard outputs (runs/ and shard-I-of-N.json).
+    #[arg(required = true, value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// Where to write runs.csv, sweep.csv and sweep.json [default: the first DIR].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+impl From<SweepError> for CliError {
+    fn from(e: SweepError) -> CliError {
+        match e {
+            SweepError::Scenario(e) => CliError::Scenario(e),
+            SweepError::Usage(m) => CliError::Usage(m),
+            SweepError::Merge(_) => CliError::Usage(e.to_string()),
+            SweepError::Io { path, source } => CliError::Output { path, source },
+        }
+    }
+}
+
+pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
+    let vary = args
+        .vary
+        .iter()
+        .map(|v| Vary::parse(v))
+        .collect::<Result<Vec<_>, _>>()?;
+    let env = |name: &str| std::env::var(name).ok();
+    let shard = args
+        .shard
+        .as_deref()
+        .map(|s| Shard::resolve(s, args.shards, &env))
+        .transpose()?;
+    let options = SweepOptions {
+        spec: SweepSpec {
+            scenario: args.scenario.scenario.clone(),
+            set: args.scenario.set.clone(),
+            vary,
+            replications: args.replications,
+        },
+        jobs: args.jobs,
+        out: args.out.clone(),
+        shard,
+        progress: !args.quiet,
+    };
+    let outcome = sweep::run_sweep(&options)?;
+    if !args.quiet {
+        let what = match shard {
+            Some(s) => format!("shard {}/{}: ", s.index, s.count),
+            None => String::new(),
+        };
+        eprintln!(
+            "{what}{} runs ({} run now, {} already done); results in {}",
+            outcome.runs,
+            outcome.ran,
+            outcome.reused,
+            outcome.out.display()
+        );
+    }
+    Ok(())
+}
+
+pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
+    let out = args.out.clone().unwrap_or_else(|| args.dirs[0].clone());
+    sweep::merge(&args.dirs, &out)?;
+    Ok(())
+}

@@ -1,0 +1,244 @@
+//! Sweeps: a grid of scenario variants × R replications, run in parallel, summarized with
+//! 95% confidence intervals and paired differences against the first variant.
+//!
+//! The pipeline is flat and deterministic: [`plan`] expands the grid into a run list (run
+//! index = variant × R + replication; replication i of every variant uses the same seed, so
+//! variants are compared under common random numbers), [`execute`] runs any slice of it on
+//! a rayon pool, and [`render`] turns records sorted by run index into bytes. Because the
+//! bytes depend only on the sorted records, `--jobs`, sharding and resuming cannot change
+//! them. Like `report`, this module sits at the edge: it alone of the library's sweep path
+//! touches files ([`store`]), always atomically.
+
+mod execute;
+mod flatten;
+mod plan;
+mod render;
+mod shard;
+mod store;
+
+pub use execute::{execute, run_one};
+pub use flatten::flatten;
+pub use plan::{Plan, RunSpec, SweepMeta, SweepSpec, Variant, Vary, plan};
+pub use render::{MetricStats, aggregate, runs_csv, sweep_csv, sweep_json};
+pub use shard::Shard;
+
+use crate::report::OutputDir;
+use crate::scenario::ScenarioError;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+/// One finished run: where it sits in the run list and its flattened summary.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunRecord {
+    pub index: usize,
+    pub variant: usize,
+    pub replication: u32,
+    pub seed: u64,
+    pub metrics: Vec<(String, f64)>,
+}
+
+#[derive(Debug, Error)]
+pub enum SweepError {
+    /// A variant is not a valid scenario: the same located error `--set` gives.
+    #[error("{0}")]
+    Scenario(Box<ScenarioError>),
+    #[error("{0}")]
+    Usage(String),
+    /// Shard outputs that do not add up to one whole sweep.
+    #[error("merge: {0}")]
+    Merge(String),
+    #[error("writing {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// How to run a sweep: what ([`SweepSpec`]) and where, on how many threads, which slice.
+#[derive(Clone, Debug)]
+pub struct SweepOptions {
+    pub spec: SweepSpec,
+    /// Threads; None uses every core.
+    pub jobs: Option<usize>,
+    /// None: `output/<scenario name>-sweep/`.
+    pub out: Option<PathBuf>,
+    pub shard: Option<Shard>,
+    /// Draw a progress bar on stderr, if stderr is a terminal.
+    pub progress: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct SweepOutcome {
+    pub out: PathBuf,
+    /// Runs in this process's slice, how many ran now, and how many were already done.
+    pub runs: usize,
+    pub ran: usize,
+    pub reused: usize,
+    /// The result files written (none for a shard, which writes only its runs).
+    pub written: Vec<PathBuf>,
+}
+
+/// Runs a sweep (or one shard of it) into its output directory, skipping runs a previous
+/// attempt at the same sweep already finished.
+pub fn run_sweep(options: &SweepOptions) -> Result<SweepOutcome, SweepError> {
+    let plan = plan(&options.spec)?;
+    let out = options
+        .out
+        .clone()
+        .unwrap_or_else(|| plan::default_out_dir(&plan.meta));
+    let fingerprint = plan.meta.fingerprint.clone();
+    let mine: Vec<RunSpec> = plan
+        .runs
+        .iter()
+        .filter(|r| options.shard.is_none_or(|s| s.includes(r.index)))
+        .copied()
+        .collect();
+    let finished = store::load_runs(&out, &fingerprint)?;
+    let todo: Vec<RunSpec> = mine
+        .iter()
+        .filter(|r| !finished.contains_key(&r.index))
+        .copied()
+        .collect();
+    let bar = progress_bar(options.progress, todo.len());
+    let save = |record: &RunRecord| {
+        store::save_run(&out, &fingerprint, record)?;
+        bar.inc(1);
+        Ok(())
+    };
+    let fresh = execute(&plan, &todo, options.jobs, &save)?;
+    bar.finish_and_clear();
+    let mut outcome = SweepOutcome {
+        out: out.clone(),
+        runs: mine.len(),
+        ran: fresh.len(),
+        reused: mine.len() - fresh.len(),
+        written: Vec::new(),
+    };
+    match options.shard {
+        Some(shard) => {
+            let indices = mine.iter().map(|r| r.index).collect();
+            store::save_manifest(&out, &shard, &plan.meta, indices)?;
+        }
+        None => {
+            let mut all = finished;
+            all.extend(fresh.into_iter().map(|r| (r.index, r)));
+            let records: Vec<RunRecord> = all
+                .into_values()
+                .filter(|r| r.index < plan.runs.len())
+                .collect();
+            outcome.written = write_results(&out, &plan.meta, &records)?;
+        }
+    }
+    Ok(outcome)
+}
+
+fn progress_bar(wanted: bool, len: usize) -> indicatif::ProgressBar {
+    if !(wanted && std::io::stderr().is_terminal()) {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {per_sec}  ETA {eta}")
+            .expect("a valid template"),
+    );
+    bar
+}
+
+/// Writes `runs.csv`, `sweep.csv` and `sweep.json` together, or none of them.
+pub fn write_results(
+    out: &Path,
+    meta: &SweepMeta,
+    records: &[RunRecord],
+) -> Result<Vec<PathBuf>, SweepError> {
+    let stats = aggregate(meta, records);
+    let err = |source| SweepError::Io {
+        path: out.to_path_buf(),
+        source,
+    };
+    let mut dir = OutputDir::create(out).map_err(err)?;
+    dir.write("runs.csv", &runs_csv(meta, records))
+        .map_err(err)?;
+    dir.write("sweep.csv", &sweep_csv(meta, &stats))
+        .map_err(err)?;
+    dir.write("sweep.json", &sweep_json(meta, &stats))
+        .map_err(err)?;
+    dir.commit().map_err(err)
+}
+
+/// Combines the shard outputs in `dirs` into the files the unsharded sweep writes, in
+/// `out`. Fails, naming what is missing, unless every run of one sweep is present.
+pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Vec<PathBuf>, SweepError> {
+    let mut meta: Option<(SweepMeta, PathBuf)> = None;
+    let mut shards_seen = BTreeSet::new();
+    for dir in dirs {
+        for m in store::load_manifests(dir)? {
+            match &meta {
+                None => meta = Some((m.sweep.clone(), dir.clone())),
+                Some((first, first_dir)) if first.fingerprint != m.sweep.fingerprint => {
+                    return Err(SweepError::Merge(format!(
+                        "{} holds shard {}/{} of a different sweep than {} (fingerprint {} vs {}); merge shards of one sweep only",
+                        dir.display(),
+                        m.shard,
+                        m.shards,
+                        first_dir.display(),
+                        m.sweep.fingerprint,
+                        first.fingerprint
+                    )));
+                }
+                Some(_) => {}
+            }
+            shards_seen.insert((m.shard, m.shards));
+        }
+    }
+    let Some((meta, _)) = meta else {
+        return Err(SweepError::Merge(format!(
+            "no shard manifest (shard-I-of-N.json) in {}; run `ecsim sweep ... --shard I/N --out DIR` first",
+            list(dirs.iter().map(|d| d.display().to_string()))
+        )));
+    };
+    let mut records: BTreeMap<usize, RunRecord> = BTreeMap::new();
+    for dir in dirs {
+        records.extend(store::load_runs(dir, &meta.fingerprint)?);
+    }
+    let total = meta.total_runs();
+    let missing: Vec<usize> = (0..total).filter(|i| !records.contains_key(i)).collect();
+    if !missing.is_empty() {
+        let counts: BTreeSet<u32> = shards_seen.iter().map(|&(_, n)| n).collect();
+        let absent: Vec<String> = counts
+            .iter()
+            .flat_map(|&n| (0..n).map(move |i| (i, n)))
+            .filter(|s| !shards_seen.contains(s))
+            .map(|(i, n)| format!("{i}/{n}"))
+            .collect();
+        let hint = if absent.is_empty() {
+            String::new()
+        } else {
+            format!("; no manifest for shard {}", absent.join(", "))
+        };
+        return Err(SweepError::Merge(format!(
+            "{} of {total} runs missing (run {}){hint}; re-run those shards with the same arguments",
+            missing.len(),
+            list(missing.iter().map(|i| i.to_string()))
+        )));
+    }
+    let records: Vec<RunRecord> = records.into_values().filter(|r| r.index < total).collect();
+    write_results(out, &meta, &records)
+}
+
+/// The first few items, then how many more.
+fn list(items: impl Iterator<Item = String>) -> String {
+    let items: Vec<String> = items.collect();
+    let shown = items
+        .iter()
+        .take(10)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if items.len() > 10 {
+        format!("{shown}, and {} more", items.len() - 10)
+    } else {
+        shown
+    }
+}

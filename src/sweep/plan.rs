@@ -1,0 +1,262 @@
+//! A sweep's flat run list: the grid of `--vary` variants × R replications, in a fixed
+//! order, each variant validated as a scenario before anything runs.
+
+use super::SweepError;
+use crate::model::SimConfig;
+use crate::rng::replication_seed;
+use crate::scenario::{self, ScenarioError};
+use std::path::{Path, PathBuf};
+
+/// One `--vary KEY=V1,V2,...`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Vary {
+    pub key: String,
+    pub values: Vec<String>,
+}
+
+impl Vary {
+    /// Parses `KEY=V1,V2,...`. Commas inside brackets, braces or quotes belong to a value,
+    /// so an array or inline table (a placement strategy) can be one of the values.
+    pub fn parse(text: &str) -> Result<Vary, SweepError> {
+        let usage = |why: &str| {
+            SweepError::Usage(format!(
+                "--vary {text}: {why} (e.g. --vary services.web.desiredCount=2,4,8)"
+            ))
+        };
+        let (key, raw) = text
+            .split_once('=')
+            .ok_or_else(|| usage("needs KEY=V1,V2,..."))?;
+        let key = key.trim();
+        if key.is_empty() {
+            return Err(usage("needs a field path before `=`"));
+        }
+        let values = split_top_level(raw);
+        if values.iter().any(|v| v.is_empty()) {
+            return Err(usage("has an empty value"));
+        }
+        Ok(Vary {
+            key: key.to_string(),
+            values,
+        })
+    }
+}
+
+fn split_top_level(raw: &str) -> Vec<String> {
+    let mut values = Vec::new();
+    let (mut depth, mut quote, mut current) = (0i32, None, String::new());
+    for ch in raw.chars() {
+        match (quote, ch) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(ch),
+            (None, '[' | '{') => depth += 1,
+            (None, ']' | '}') => depth -= 1,
+            (None, ',') if depth == 0 => {
+                values.push(current.trim().to_string());
+                current.clear();
+                continue;
+            }
+            _ => {}
+        }
+        current.push(ch);
+    }
+    values.push(current.trim().to_string());
+    values
+}
+
+/// What a sweep is, independent of how it is run (`--jobs`, `--shard`, `--out`).
+#[derive(Clone, Debug)]
+pub struct SweepSpec {
+    pub scenario: PathBuf,
+    /// `--set` assignments applied to every variant, before the varied ones.
+    pub set: Vec<String>,
+    pub vary: Vec<Vary>,
+    pub replications: u32,
+}
+
+/// One point of the grid: its varied values (in `--vary` order) and validated config.
+#[derive(Clone, Debug)]
+pub struct Variant {
+    pub values: Vec<String>,
+    pub config: SimConfig,
+}
+
+/// One run: variant `variant`, replication `replication`, master seed `seed`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RunSpec {
+    pub index: usize,
+    pub variant: usize,
+    pub replication: u32,
+    pub seed: u64,
+}
+
+/// The facts every output file is rendered from, shared by a sweep and a merge.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SweepMeta {
+    pub scenario: String,
+    pub fingerprint: String,
+    pub keys: Vec<String>,
+    /// Varied values of each variant, in `--vary` order.
+    pub variants: Vec<Vec<String>>,
+    pub replications: u32,
+}
+
+impl SweepMeta {
+    pub fn total_runs(&self) -> usize {
+        self.variants.len() * self.replications as usize
+    }
+}
+
+pub struct Plan {
+    pub meta: SweepMeta,
+    pub variants: Vec<Variant>,
+    pub runs: Vec<RunSpec>,
+}
+
+/// Expands the grid (the first `--vary` varies slowest) and loads every variant, so a bad
+/// key or value fails with the same located error as `--set` before any run starts.
+pub fn plan(spec: &SweepSpec) -> Result<Plan, SweepError> {
+    if spec.replications == 0 {
+        return Err(SweepError::Usage(
+            "--replications must be at least 1 (2 or more for confidence intervals)".into(),
+        ));
+    }
+    for (i, v) in spec.vary.iter().enumerate() {
+        if spec.vary[..i].iter().any(|w| w.key == v.key) {
+            return Err(SweepError::Usage(format!(
+                "--vary {} is given twice; list all its values in one --vary",
+                v.key
+            )));
+        }
+    }
+    let text = std::fs::read_to_string(&spec.scenario).map_err(|e| {
+        SweepError::Scenario(Box::new(ScenarioError {
+            file: spec.scenario.clone(),
+            line: None,
+            column: None,
+            field: String::new(),
+            message: format!("cannot read the scenario: {e}"),
+            allowed: None,
+        }))
+    })?;
+    let mut variants = Vec::new();
+    for values in grid(&spec.vary) {
+        let mut set = spec.set.clone();
+        set.extend(
+            spec.vary
+                .iter()
+                .zip(&values)
+                .map(|(v, value)| format!("{}={value}", v.key)),
+        );
+        let loaded = scenario::load_str(&text, &spec.scenario, &set)
+            .map_err(|e| SweepError::Scenario(Box::new(e)))?;
+        variants.push(Variant {
+            values,
+            config: loaded.config,
+        });
+    }
+    let r = spec.replications;
+    let runs = (0..variants.len())
+        .flat_map(|v| (0..r).map(move |i| (v, i)))
+        .enumerate()
+        .map(|(index, (variant, replication))| RunSpec {
+            index,
+            variant,
+            replication,
+            // Each variant's own base seed: the same for all unless `seed` itself is varied.
+            seed: replication_seed(variants[variant].config.seed, u64::from(replication)),
+        })
+        .collect();
+    let meta = SweepMeta {
+        scenario: variants[0].config.name.clone(),
+        fingerprint: fingerprint(&text, spec),
+        keys: spec.vary.iter().map(|v| v.key.clone()).collect(),
+        variants: variants.iter().map(|v| v.values.clone()).collect(),
+        replications: r,
+    };
+    Ok(Plan {
+        meta,
+        variants,
+        runs,
+    })
+}
+
+/// Cartesian product, first axis slowest; no `--vary` gives one variant with no values.
+fn grid(vary: &[Vary]) -> Vec<Vec<String>> {
+    let mut points = vec![Vec::new()];
+    for v in vary {
+        points = points
+            .into_iter()
+            .flat_map(|p| {
+                v.values.iter().map(move |value| {
+                    let mut q = p.clone();
+                    q.push(value.clone());
+                    q
+                })
+            })
+            .collect();
+    }
+    points
+}
+
+/// FNV-1a over everything that decides the runs' results, so finished runs of a changed
+/// sweep (other scenario text, values, replications, or ecsim version) are never reused.
+/// FNV rather than `DefaultHasher`, whose output may change between Rust releases.
+fn fingerprint(text: &str, spec: &SweepSpec) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |bytes: &[u8]| {
+        for &b in bytes.iter().chain([0xffu8].iter()) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    feed(env!("CARGO_PKG_VERSION").as_bytes());
+    feed(text.as_bytes());
+    for s in &spec.set {
+        feed(s.as_bytes());
+    }
+    for v in &spec.vary {
+        feed(v.key.as_bytes());
+        for value in &v.values {
+            feed(value.as_bytes());
+        }
+    }
+    feed(&spec.replications.to_le_bytes());
+    format!("{h:016x}")
+}
+
+/// `output/<scenario name>-sweep/`, beside where `ecsim run` writes `output/<name>/`.
+pub fn default_out_dir(meta: &SweepMeta) -> PathBuf {
+    Path::new("output").join(format!("{}-sweep", meta.scenario))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vary_keeps_commas_inside_brackets_and_quotes() {
+        let v = Vary::parse(r#"jobs.a.placementStrategy=[{type="spread",field="x"}],[],"a,b""#)
+            .unwrap();
+        assert_eq!(v.key, "jobs.a.placementStrategy");
+        assert_eq!(
+            v.values,
+            vec![r#"[{type="spread",field="x"}]"#, "[]", r#""a,b""#]
+        );
+        assert!(Vary::parse("nokey").is_err());
+        assert!(Vary::parse("a=1,,2").is_err());
+    }
+
+    #[test]
+    fn grid_first_axis_varies_slowest() {
+        let vary = [
+            Vary::parse("a=1,2").unwrap(),
+            Vary::parse("b=x,y,z").unwrap(),
+        ];
+        let g = grid(&vary);
+        assert_eq!(g.len(), 6);
+        assert_eq!(g[0], vec!["1", "x"]);
+        assert_eq!(g[1], vec!["1", "y"]);
+        assert_eq!(g[3], vec!["2", "x"]);
+    }
+}
