@@ -47,6 +47,36 @@ duration = {{ type = "exponential", mean = 60 }}
         .config
 }
 
+/// The floor to compare against: a bare binary-heap event loop with exponential gaps and
+/// no model at all.
+fn bare_heap_loop(c: &mut Criterion) {
+    use rand_distr::{Distribution, Exp1};
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    const EVENTS: u64 = 1_000_000;
+    let mut group = c.benchmark_group("bare_heap_loop");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(EVENTS));
+    group.bench_function("1M", |b| {
+        b.iter(|| {
+            let mut rng = stream(3, StreamKind::JobArrivals, 0);
+            let mut heap = BinaryHeap::with_capacity(1024);
+            for seq in 0..100u64 {
+                heap.push(Reverse((seq, seq)));
+            }
+            let mut seq = 100u64;
+            for _ in 0..EVENTS {
+                let Reverse((t, _)) = heap.pop().expect("never empty");
+                let gap: f64 = Exp1.sample(&mut rng);
+                heap.push(Reverse((t + (gap * 60_000.0) as u64, seq)));
+                seq += 1;
+            }
+            black_box(heap.len())
+        })
+    });
+    group.finish();
+}
+
 fn whole_run(c: &mut Criterion) {
     let mut group = c.benchmark_group("mmc_run");
     group.sample_size(10);
@@ -170,5 +200,5 @@ fn placement(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, whole_run, placement);
+criterion_group!(benches, bare_heap_loop, whole_run, placement);
 criterion_main!(benches);
