@@ -64,12 +64,10 @@ fn bare_heap_loop(c: &mut Criterion) {
             for seq in 0..100u64 {
                 heap.push(Reverse((seq, seq)));
             }
-            let mut seq = 100u64;
-            for _ in 0..EVENTS {
+            for seq in 100..100 + EVENTS {
                 let Reverse((t, _)) = heap.pop().expect("never empty");
                 let gap: f64 = Exp1.sample(&mut rng);
                 heap.push(Reverse((t + (gap * 60_000.0) as u64, seq)));
-                seq += 1;
             }
             black_box(heap.len())
         })

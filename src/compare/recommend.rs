@@ -130,17 +130,10 @@ fn spec(catalog: &PriceCatalog, t: &InstanceType, os: &str) -> InstanceTypeSpec 
         Ec2Os::Linux
     };
     InstanceTypeSpec {
-        name: t.name.clone(),
-        arch: match t.arch {
-            Arch::X86_64 => "x86_64",
-            Arch::Arm64 => "arm64",
-        },
-        cpu_units: t.registered_cpu_units(),
-        memory_mib: t.registered_memory_mib(0, catalog.ec2.os_memory_fraction) as u32,
-        awsvpc_task_limit: t.awsvpc_task_limit(false),
         price_per_hour: catalog
             .ec2_hourly_price(&t.name, os, false)
             .unwrap_or(t.price_per_hour),
+        ..InstanceTypeSpec::from_catalog(t, 0, catalog.ec2.os_memory_fraction, false)
     }
 }
 

@@ -17,6 +17,30 @@ pub struct InstanceTypeSpec {
     pub price_per_hour: f64,
 }
 
+impl InstanceTypeSpec {
+    /// How ECS registers a catalog type: vCPU × 1024 CPU units, the OS's share of nominal
+    /// memory less `ECS_RESERVED_MEMORY`, and the awsvpc task limit with or without
+    /// trunking. The price is the catalog's Linux list price.
+    pub fn from_catalog(
+        t: &crate::catalog::InstanceType,
+        reserved_memory_mib: u64,
+        os_memory_fraction: f64,
+        trunking: bool,
+    ) -> InstanceTypeSpec {
+        InstanceTypeSpec {
+            name: t.name.clone(),
+            arch: match t.arch {
+                crate::catalog::Arch::X86_64 => "x86_64",
+                crate::catalog::Arch::Arm64 => "arm64",
+            },
+            cpu_units: t.registered_cpu_units(),
+            memory_mib: t.registered_memory_mib(reserved_memory_mib, os_memory_fraction) as u32,
+            awsvpc_task_limit: t.awsvpc_task_limit(trunking),
+            price_per_hour: t.price_per_hour,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum InstanceState {
     /// Booting; registers with the cluster when its launch time has passed.

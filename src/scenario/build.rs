@@ -3,7 +3,7 @@
 
 use super::error::FieldError;
 use super::file::*;
-use crate::catalog::{self, Arch, FargatePlatform, PriceCatalog, round_fargate};
+use crate::catalog::{self, FargatePlatform, PriceCatalog, round_fargate};
 use crate::model::{
     Action, AzId, AzOutage, BillingSpec, FailureSpec, FargateSpec, GroupId, InstanceTypeSpec,
     JobSpec, LaunchSpec, NetworkMode, Placement, PlacementConstraint, PlacementStrategy, PoolId,
@@ -294,21 +294,12 @@ fn pool(
             )
             .allowed(allowed.join(", "))
         })?;
-        let registered = t.registered_memory_mib(
+        InstanceTypeSpec::from_catalog(
+            t,
             u64::from(p.reserved_memory_mib),
             prices.ec2.os_memory_fraction,
-        );
-        InstanceTypeSpec {
-            name: t.name.clone(),
-            arch: match t.arch {
-                Arch::X86_64 => "x86_64",
-                Arch::Arm64 => "arm64",
-            },
-            cpu_units: t.registered_cpu_units(),
-            memory_mib: registered as u32,
-            awsvpc_task_limit: t.awsvpc_task_limit(p.awsvpc_trunking),
-            price_per_hour: t.price_per_hour,
-        }
+            p.awsvpc_trunking,
+        )
     };
     let os_type = match p.os_type.as_deref().unwrap_or("linux") {
         "linux" => "linux",

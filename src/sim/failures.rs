@@ -117,6 +117,21 @@ impl<R: Recorder> Simulation<'_, R> {
             );
             self.recorder.trace(now, &line);
         }
+        self.terminate_with_tasks(id, price, launched, now, reason, queue);
+        self.replace_instance(pool, az, now, queue);
+    }
+
+    /// Drains the instance, stops every task on it with `reason`, closes its bill and
+    /// terminates it: what a failure and a scale-in have in common.
+    pub(super) fn terminate_with_tasks(
+        &mut self,
+        id: InstanceId,
+        price: f64,
+        launched: SimTime,
+        now: SimTime,
+        reason: StopReason,
+        queue: &mut EventQueue<Event>,
+    ) {
         self.cluster.drain(id);
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
@@ -136,7 +151,6 @@ impl<R: Recorder> Simulation<'_, R> {
         self.scratch = scratch;
         self.billing.instance_closed(price, launched, now);
         self.cluster.terminate(id, now);
-        self.replace_instance(pool, az, now, queue);
     }
 
     /// The pool keeps its size: a new instance in `prefer` if that AZ is up, else in the

@@ -472,23 +472,7 @@ impl<R: Recorder> Simulation<'_, R> {
             return;
         }
         let (price, launched) = (inst.price_per_hour, inst.launched_at);
-        self.cluster.drain(id);
-        let mut scratch = std::mem::take(&mut self.scratch);
-        scratch.clear();
-        scratch.extend(
-            self.tasks
-                .live_slots()
-                .filter(|s| self.tasks.get(*s).instance == Some(id)),
-        );
-        for &slot in &scratch {
-            let t = self.tasks.get(slot);
-            if t.state != crate::model::TaskState::Stopped && t.instance == Some(id) {
-                self.stop_task(slot, now, StopReason::InstanceFailed, queue);
-            }
-        }
-        self.scratch = scratch;
-        self.billing.instance_closed(price, launched, now);
-        self.cluster.terminate(id, now);
+        self.terminate_with_tasks(id, price, launched, now, StopReason::InstanceFailed, queue);
     }
 
     /// Fills the per-service and per-provider parts of a sample.
