@@ -201,6 +201,66 @@ pub struct ServiceSpec {
     pub start_failure_probability: f64,
     /// Demand, auto scaling and queue (issue 4).
     pub scaling: ServiceScalingSpec,
+    /// Rolling-deployment bounds and circuit breaker (`deploymentConfiguration`).
+    pub deployment: DeploymentConfig,
+    /// Timed new revisions of the task definition, sorted by time.
+    pub deployments: Vec<Deployment>,
+}
+
+/// ECS `deploymentConfiguration` for the rolling (`ECS`) controller (reference §3.2, §3.5).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeploymentConfig {
+    /// Healthy tasks kept during a deployment: `ceil(desired × min / 100)`. Default 100.
+    pub minimum_healthy_percent: u32,
+    /// Cap on RUNNING + PENDING + STOPPING tasks: `floor(desired × max / 100)`. Default 200.
+    pub maximum_percent: u32,
+    pub circuit_breaker: Option<CircuitBreaker>,
+}
+
+impl Default for DeploymentConfig {
+    fn default() -> Self {
+        DeploymentConfig {
+            minimum_healthy_percent: 100,
+            maximum_percent: 200,
+            circuit_breaker: None,
+        }
+    }
+}
+
+impl DeploymentConfig {
+    /// Healthy tasks a deployment keeps: `ceil(desired × minimumHealthyPercent / 100)`.
+    pub fn lower(&self, desired: u32) -> u32 {
+        (u64::from(desired) * u64::from(self.minimum_healthy_percent)).div_ceil(100) as u32
+    }
+
+    /// Tasks a deployment may hold at once: `floor(desired × maximumPercent / 100)`.
+    pub fn upper(&self, desired: u32) -> u32 {
+        (u64::from(desired) * u64::from(self.maximum_percent) / 100) as u32
+    }
+}
+
+/// `deploymentCircuitBreaker`: the deployment fails once `threshold(desired)` of its tasks
+/// failed to reach RUNNING (or failed health checks after one ran).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CircuitBreaker {
+    pub rollback: bool,
+    /// The lower clamp of the threshold: 3 per the current API reference (the 2023
+    /// developer guide says 10; reference §3.5).
+    pub min_threshold: u32,
+}
+
+impl CircuitBreaker {
+    /// `clamp(ceil(0.5 × desired), min_threshold, 200)`.
+    pub fn threshold(&self, desired: u32) -> u32 {
+        desired.div_ceil(2).clamp(self.min_threshold.min(200), 200)
+    }
+}
+
+/// A new revision of a service's task definition, rolled out at `at`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Deployment {
+    pub at: SimTime,
+    pub task_def: TaskDefId,
 }
 
 #[derive(Clone, Debug)]

@@ -5,7 +5,7 @@ use super::error::FieldError;
 use super::file::*;
 use crate::catalog::{self, Arch, FargatePlatform, PriceCatalog, round_fargate};
 use crate::model::{
-    Action, AzId, AzOutage, BillingSpec, FailureSpec, FargateSpec, GroupId, InstanceTypeSpec,
+    Action, AzId, AzOutage, BillingSpec, CircuitBreaker, Deployment, DeploymentConfig, FailureSpec, FargateSpec, GroupId, InstanceTypeSpec,
     JobSpec, LaunchSpec, NetworkMode, Placement, PlacementConstraint, PlacementStrategy, PoolId,
     PoolSpec, Provider, ProviderShare, Resource, RestartBackoff, ScheduledAction, ServiceSpec,
     SimConfig, SpreadField, TaskDef, TaskDefId, Timing,
@@ -119,7 +119,11 @@ pub fn build(
             .auto_scaling
             .as_ref()
             .map_or(s.desired_count, |a| s.desired_count.clamp(a.min, a.max));
+        let (deployment, deployments) =
+            deployments(&at, s, &task_defs, &launch, def, horizon)?;
         services.push(ServiceSpec {
+            deployment,
+            deployments,
             name: s.name.clone(),
             task_def: def,
             desired_count,
@@ -526,6 +530,16 @@ fn task_def(i: usize, t: &TaskDefinitionFile) -> Result<TaskDef, FieldError> {
         fargate_size,
         platform,
         ephemeral_storage_gib: storage,
+        start_failure_probability: match t.start_failure_probability {
+            Some(p) if !(0.0..=1.0).contains(&p) => {
+                return Err(FieldError::new(
+                    format!("{at}.start_failure_probability"),
+                    format!("{p} is out of range"),
+                )
+                .allowed("0 to 1"));
+            }
+            p => p,
+        },
     })
 }
 
@@ -892,6 +906,91 @@ fn timing(t: &TimingFile) -> Result<Timing, FieldError> {
         ec2_image_cache: t.ec2_image_cache.unwrap_or(base.ec2_image_cache),
         instance_launch: d(&t.instance_launch, base.instance_launch),
     })
+}
+
+/// `deploymentConfiguration` and `deployments` of one service.
+fn deployments(
+    at: &str,
+    s: &ServiceFile,
+    task_defs: &[TaskDef],
+    launch: &LaunchSpec,
+    current: TaskDefId,
+    horizon: SimTime,
+) -> Result<(DeploymentConfig, Vec<Deployment>), FieldError> {
+    let mut config = DeploymentConfig::default();
+    if let Some(c) = &s.deployment_configuration {
+        let field = format!("{at}.deploymentConfiguration");
+        if let Some(min) = c.minimum_healthy_percent {
+            if min > 100 {
+                return Err(FieldError::new(
+                    format!("{field}.minimumHealthyPercent"),
+                    format!("{min} is out of range"),
+                )
+                .allowed("0 to 100"));
+            }
+            config.minimum_healthy_percent = min;
+        }
+        if let Some(max) = c.maximum_percent {
+            if !(100..=200).contains(&max) {
+                return Err(FieldError::new(
+                    format!("{field}.maximumPercent"),
+                    format!("{max} is out of range"),
+                )
+                .allowed("100 to 200"));
+            }
+            config.maximum_percent = max;
+        }
+        if let Some(b) = &c.deployment_circuit_breaker {
+            if b.min_threshold == Some(0) {
+                return Err(FieldError::new(
+                    format!("{field}.deploymentCircuitBreaker.min_threshold"),
+                    "must be at least 1",
+                ));
+            }
+            config.circuit_breaker = b.enable.then(|| CircuitBreaker {
+                rollback: b.rollback,
+                min_threshold: b.min_threshold.unwrap_or(3),
+            });
+        }
+    }
+    let mut list = Vec::new();
+    for (i, d) in s.deployments.iter().enumerate() {
+        let field = format!("{at}.deployments[{i}]");
+        let def = find_def(
+            task_defs,
+            &d.task_definition,
+            &format!("{field}.taskDefinition"),
+        )?;
+        check_compatible(&field, &task_defs[def.index()], launch)?;
+        let time = SimTime::ZERO + d.at.0;
+        if time > horizon {
+            return Err(FieldError::new(
+                format!("{field}.at"),
+                "falls after the horizon, so it would never happen",
+            ));
+        }
+        list.push(Deployment {
+            at: time,
+            task_def: def,
+        });
+    }
+    list.sort_by_key(|d| d.at);
+    let mut previous = current;
+    for d in &list {
+        if d.task_def == previous {
+            let i = s
+                .deployments
+                .iter()
+                .position(|f| SimTime::ZERO + f.at.0 == d.at)
+                .unwrap_or(0);
+            return Err(FieldError::new(
+                format!("{at}.deployments[{i}].taskDefinition"),
+                "is already the service's task definition at that time",
+            ));
+        }
+        previous = d.task_def;
+    }
+    Ok((config, list))
 }
 
 fn failures(

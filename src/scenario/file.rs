@@ -281,6 +281,10 @@ pub struct TaskDefinitionFile {
     /// Simulator-only: compressed image size, MB.
     #[serde(rename = "image_size_mb")]
     pub image_size_mb: Option<f64>,
+    /// Simulator-only: chance a task of this revision fails before RUNNING; overrides the
+    /// service's `start_failure_probability`.
+    #[serde(rename = "start_failure_probability")]
+    pub start_failure_probability: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -358,6 +362,38 @@ pub struct ServiceFile {
     pub auto_scaling: Option<AutoScalingFile>,
     #[serde(rename = "queue")]
     pub queue: Option<QueueFile>,
+    /// ECS `deploymentConfiguration`: rolling-deployment bounds and circuit breaker.
+    pub deployment_configuration: Option<DeploymentConfigurationFile>,
+    /// Simulator-only: timed new revisions of the task definition.
+    #[serde(rename = "deployments", default)]
+    pub deployments: Vec<DeploymentFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct DeploymentConfigurationFile {
+    pub minimum_healthy_percent: Option<u32>,
+    pub maximum_percent: Option<u32>,
+    pub deployment_circuit_breaker: Option<CircuitBreakerFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CircuitBreakerFile {
+    pub enable: bool,
+    #[serde(default)]
+    pub rollback: bool,
+    /// Simulator-only: the threshold's lower clamp; default 3 (the 2023 guide says 10).
+    pub min_threshold: Option<u32>,
+}
+
+/// A timed rollout of a new task definition revision.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeploymentFile {
+    pub at: DurationText,
+    #[serde(rename = "taskDefinition")]
+    pub task_definition: String,
 }
 
 #[derive(Debug, Deserialize)]

@@ -39,6 +39,10 @@ pub enum Event {
     AzOutageEnd(u32),
     /// `failures.events[i]` happens.
     Scheduled(u32),
+    /// `services[s].deployments[i]` starts: (service, i).
+    DeploymentStart(ServiceId, u32),
+    /// A task of a service under deployment changed state: the rollout may move on.
+    DeploymentStep(ServiceId),
     TaskExit(TaskRef),
     InstanceRegistered(InstanceId),
     TaskRunning(TaskRef),
@@ -78,8 +82,9 @@ impl EngineEvent for Event {
             | Event::TaskSpotReclaim(_)
             | Event::AzOutageStart(_)
             | Event::AzOutageEnd(_)
-            | Event::Scheduled(_) => class::FAILURE,
-            Event::DrainDone(_) => class::LIFECYCLE,
+            | Event::Scheduled(_)
+            | Event::DeploymentStart(..) => class::FAILURE,
+            Event::DrainDone(_) | Event::DeploymentStep(_) => class::LIFECYCLE,
             Event::ServiceRetry(_) => class::RETRY,
             Event::TaskExit(_) => class::EXIT,
             Event::InstanceRegistered(_) => class::REGISTRATION,

@@ -38,10 +38,13 @@ impl<R: Recorder> Simulation<'_, R> {
         now: SimTime,
         queue: &mut EventQueue<Event>,
     ) {
+        if self.origins[s].deployment.is_some() {
+            return self.rollout_step(s, now, queue);
+        }
         let state = &self.origins[s];
         let active = state.alive - state.doomed;
         let desired = state.desired;
-        let throttled = state.retry_pending;
+        let throttled = state.retry_pending || state.halted;
         if active >= desired {
             self.origins[s].owed.clear();
         }
@@ -396,10 +399,13 @@ impl<R: Recorder> Simulation<'_, R> {
     /// Whether a task whose start completes now fails instead (`start_failure_probability`).
     pub(super) fn start_fails(&mut self, slot: u32) -> bool {
         use rand::Rng;
-        let Origin::Service(s) = self.tasks.get(slot).origin else {
+        let task = self.tasks.get(slot);
+        let Origin::Service(s) = task.origin else {
             return false;
         };
-        let p = self.config.services[s.index()].start_failure_probability;
+        let p = self.config.task_defs[task.task_def.index()]
+            .start_failure_probability
+            .unwrap_or(self.config.services[s.index()].start_failure_probability);
         p > 0.0 && self.start_failure_rngs[s.index()].random::<f64>() < p
     }
 }

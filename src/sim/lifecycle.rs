@@ -256,7 +256,10 @@ impl<R: Recorder> Simulation<'_, R> {
         }
         // A start that may fail is decided by the TaskRunning event, never inline.
         let may_fail = o < self.config.services.len()
-            && self.config.services[o].start_failure_probability > 0.0;
+            && def
+                .start_failure_probability
+                .unwrap_or(self.config.services[o].start_failure_probability)
+                > 0.0;
         if running_at == now && !may_fail {
             self.task_running(slot, now, queue);
         } else {
@@ -298,6 +301,9 @@ impl<R: Recorder> Simulation<'_, R> {
             state.start_failures = 0;
             if state.doomed > 0 {
                 queue.schedule(now, Event::DrainDone(service));
+            }
+            if state.deployment.is_some() {
+                queue.schedule(now, Event::DeploymentStep(service));
             }
             if let Some(dist) = &self.config.services[o].crash_after {
                 let ttf = dist.sample(&mut self.crash_rngs[o]);
@@ -427,7 +433,8 @@ impl<R: Recorder> Simulation<'_, R> {
         }
         self.report_task(slot, cost);
         let task = self.tasks.get(slot);
-        let (restart, launch_type) = (task.restart, task.target.launch_type());
+        let (restart, launch_type, def) =
+            (task.restart, task.target.launch_type(), task.task_def);
         self.tasks.release(slot);
         if freed {
             self.retry_waiting(now, queue);
@@ -449,6 +456,10 @@ impl<R: Recorder> Simulation<'_, R> {
             if let Some(tag) = tag {
                 self.origins[o].owed.push_back(tag);
             }
+            if was == TaskState::Running {
+                self.rollout_lost_task(o);
+            }
+
             if reason == StopReason::StartFailed {
                 let state = &mut self.origins[o];
                 state.start_failures += 1;
@@ -466,6 +477,9 @@ impl<R: Recorder> Simulation<'_, R> {
                         self.recorder.trace(now, &line);
                     }
                 }
+            }
+            if matches!(reason, StopReason::StartFailed | StopReason::HealthCheckFailed) {
+                self.rollout_task_failed(o, def, now, queue);
             }
             self.reconcile_service(o, now, queue);
         }

@@ -4,6 +4,7 @@
 
 mod billing;
 mod collector;
+mod deploy;
 pub mod events;
 mod failures;
 mod lifecycle;
@@ -50,6 +51,7 @@ pub fn run_checked<R: Recorder>(config: &SimConfig, recorder: &mut R) -> Result<
         handled += engine::run_until(&mut sim, &mut queue, next);
         sim.cluster
             .check_invariants()
+            .and_then(|()| sim.check_rollouts())
             .map_err(|e| format!("after the events at {next}: {e}"))?;
     }
     Ok(sim.finish(handled))
@@ -97,6 +99,8 @@ pub(crate) struct Simulation<'a, R: Recorder> {
     scaling_counts: scaling::ScalingCounts,
     scaling_samples: Vec<ScalingSample>,
     provider_samples: Vec<ProviderSample>,
+    /// Per service: its deployments so far, for the summary.
+    deployment_log: Vec<Vec<crate::metrics::DeploymentSummary>>,
 }
 
 impl<'a, R: Recorder> Simulation<'a, R> {
@@ -196,6 +200,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             pool_scaling: scaling::pool_states(config),
             scaling_counts: scaling::ScalingCounts::default(),
             scaling_samples: vec![ScalingSample::default(); config.services.len()],
+            deployment_log: vec![Vec::new(); config.services.len()],
             provider_samples: vec![
                 ProviderSample::default();
                 config
@@ -222,6 +227,14 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         }
         for (i, action) in self.config.failures.events.iter().enumerate() {
             queue.schedule(action.at, Event::Scheduled(i as u32));
+        }
+        for (s, service) in self.config.services.iter().enumerate() {
+            for (i, d) in service.deployments.iter().enumerate() {
+                queue.schedule(
+                    d.at,
+                    Event::DeploymentStart(crate::model::ServiceId(s as u32), i as u32),
+                );
+            }
         }
         if self.config.warmup > SimTime::ZERO {
             queue.schedule(self.config.warmup, Event::WindowStart);
@@ -362,6 +375,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             fraction: if served > 0.0 { over / served } else { 0.0 },
         };
         summary.queues = queues;
+        summary.deployments = self.deployment_summaries();
         summary
     }
 }
@@ -426,6 +440,8 @@ impl<R: Recorder> Model for Simulation<'_, R> {
             Event::AzOutageEnd(i) => self.az_outage_end(i, now, queue),
             Event::Scheduled(i) => self.scheduled(i, now, queue),
             Event::DrainDone(service) => self.drain_done(service, now, queue),
+            Event::DeploymentStart(service, i) => self.deployment_start(service, i, now, queue),
+            Event::DeploymentStep(service) => self.reconcile_service(service.index(), now, queue),
             Event::ServiceRetry(service) => self.service_retry(service, now, queue),
             Event::JobArrival(job) => {
                 let origin = self.config.services.len() + job.index();

@@ -36,6 +36,10 @@ pub(super) struct OriginState {
     pub start_failures: u32,
     /// A throttled launch is scheduled; the scheduler launches nothing until it fires.
     pub retry_pending: bool,
+    /// The rolling deployment in progress, if any (services only).
+    pub deployment: Option<super::deploy::Rollout>,
+    /// A failed deployment without rollback: the service launches nothing until the next.
+    pub halted: bool,
 }
 
 impl OriginState {
@@ -124,5 +128,7 @@ fn origin(
         owed: VecDeque::new(),
         start_failures: 0,
         retry_pending: false,
+        deployment: None,
+        halted: false,
     }
 }

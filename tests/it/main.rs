@@ -5,5 +5,6 @@ mod cli;
 mod common;
 mod compare;
 mod core;
+mod deploy;
 mod failures;
 mod queueing;

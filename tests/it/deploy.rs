@@ -1,0 +1,199 @@
+//! Rolling deployments, the circuit breaker, DAEMON services and health checks (issue 3).
+
+use crate::common::config;
+use ecsim::metrics::{DeploymentSummary, NullRecorder, Summary};
+
+/// A service of `desired` tasks on ten m5.large (room for all old and new tasks at once),
+/// rolled from `web` to `web-v2` at 1 h.
+fn scenario(desired: u32, min: u32, max: u32, extra_service: &str, extra: &str) -> String {
+    format!(
+        r#"
+horizon = "3h"
+[cluster]
+availability_zones = ["us-east-1a", "us-east-1b"]
+[[cluster.pools]]
+name = "general"
+instance_type = "m5.large"
+count = 10
+[[taskDefinitions]]
+family = "web"
+cpu = 256
+memory = 512
+networkMode = "bridge"
+image_size_mb = 100
+[[taskDefinitions]]
+family = "web-v2"
+cpu = 256
+memory = 512
+networkMode = "bridge"
+image_size_mb = 200
+{extra}
+[[services]]
+name = "web"
+taskDefinition = "web"
+desiredCount = {desired}
+launchType = "EC2"
+deploymentConfiguration = {{ minimumHealthyPercent = {min}, maximumPercent = {max} }}
+deployments = [{{ at = "1h", taskDefinition = "web-v2" }}]
+{extra_service}
+"#
+    )
+}
+
+fn checked(text: &str) -> Summary {
+    ecsim::sim::run_checked(&config(text), &mut NullRecorder).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn only_deployment(s: &Summary) -> &DeploymentSummary {
+    let list = &s.deployments["web"];
+    assert_eq!(list.len(), 1, "{list:?}");
+    &list[0]
+}
+
+#[test]
+fn desired_4_min_50_stops_two_old_before_new_ones_run() {
+    let s = checked(&scenario(4, 50, 200, "", ""));
+    let d = only_deployment(&s);
+    assert_eq!(d.outcome, "completed");
+    assert_eq!(d.min_healthy, 2, "ceil(4 × 0.5) = 2 kept");
+    assert!(d.max_total <= 8);
+    assert_eq!(d.start_s, 3600.0);
+    // 200 MB pull at 50 MB/s + 3 s overhead + 2 s start = 9 s for the new revision.
+    assert!((d.duration_s.unwrap() - 9.0).abs() < 1e-9, "{d:?}");
+    assert_eq!(s.tasks.running_at_end, 4);
+}
+
+#[test]
+fn desired_2_min_75_stops_no_old_task_first() {
+    let s = checked(&scenario(2, 75, 200, "", ""));
+    let d = only_deployment(&s);
+    assert_eq!(d.outcome, "completed");
+    assert_eq!(d.min_healthy, 2, "ceil(1.5) = 2: nothing stops before a new task runs");
+    assert_eq!(d.max_total, 4);
+}
+
+#[test]
+fn desired_4_max_200_starts_four_new_before_stopping_old() {
+    let s = checked(&scenario(4, 100, 200, "", ""));
+    let d = only_deployment(&s);
+    assert_eq!(d.outcome, "completed");
+    assert_eq!(d.min_healthy, 4);
+    assert_eq!(d.max_total, 8);
+}
+
+#[test]
+fn desired_3_max_125_starts_no_extra_task() {
+    let s = checked(&scenario(3, 50, 125, "", ""));
+    let d = only_deployment(&s);
+    assert_eq!(d.outcome, "completed");
+    assert_eq!(d.max_total, 3, "floor(3.75) = 3: never more than desired");
+    assert_eq!(d.min_healthy, 2, "ceil(1.5) = 2");
+    // One old task stops, one new starts (9 s), then the next pair, then the last.
+    assert!((d.duration_s.unwrap() - 27.0).abs() < 1e-9, "{d:?}");
+}
+
+#[test]
+fn min_100_max_100_stalls() {
+    let s = checked(&scenario(3, 100, 100, "", ""));
+    let d = only_deployment(&s);
+    assert_eq!(d.outcome, "in_progress");
+    assert_eq!(d.end_s, None);
+    assert_eq!((d.min_healthy, d.max_total), (3, 3));
+}
+
+#[test]
+fn bounds_hold_for_larger_services_at_every_instant() {
+    for (desired, min, max) in [(10, 50, 150), (7, 75, 125), (12, 0, 100), (5, 100, 120)] {
+        let s = checked(&scenario(desired, min, max, "", ""));
+        let d = only_deployment(&s);
+        assert_eq!(d.outcome, "completed", "{desired} {min} {max}: {d:?}");
+        assert!(d.min_healthy >= (desired * min).div_ceil(100));
+        assert!(d.max_total <= desired * max / 100);
+    }
+}
+
+fn failing_v2(breaker: &str) -> String {
+    scenario(
+        4,
+        100,
+        200,
+        &format!("deploymentConfiguration.deploymentCircuitBreaker = {breaker}"),
+        "",
+    )
+    .replace(
+        "image_size_mb = 200",
+        "image_size_mb = 200\nstart_failure_probability = 1.0",
+    )
+}
+
+#[test]
+fn circuit_breaker_trips_and_rolls_back() {
+    let text = failing_v2("{ enable = true, rollback = true }");
+    // The inline table is written twice in the service; fold it into one.
+    let text = text.replace(
+        "deploymentConfiguration = { minimumHealthyPercent = 100, maximumPercent = 200 }\ndeployments",
+        "deployments",
+    );
+    let text = text.replace(
+        "deploymentConfiguration.deploymentCircuitBreaker = { enable = true, rollback = true }",
+        "deploymentConfiguration = { minimumHealthyPercent = 100, maximumPercent = 200, deploymentCircuitBreaker = { enable = true, rollback = true } }",
+    );
+    let s = checked(&text);
+    let list = &s.deployments["web"];
+    assert_eq!(list.len(), 2, "{list:?}");
+    assert_eq!(list[0].outcome, "failed");
+    assert_eq!(list[0].failed_tasks, 3, "threshold clamp(ceil(0.5 × 4), 3, 200) = 3");
+    assert_eq!(list[0].min_healthy, 4, "no old task stopped while the new ones failed");
+    assert!(list[1].rollback);
+    assert_eq!(list[1].task_definition, "web");
+    assert_eq!(list[1].outcome, "completed");
+    assert_eq!(s.tasks.running_at_end, 4);
+    // Short only during the initial 7 s start: the old tasks served throughout.
+    assert!((s.task_seconds_short["web"] - 28.0).abs() < 1e-9, "{s:?}");
+}
+
+#[test]
+fn circuit_breaker_without_rollback_halts_the_service() {
+    let text = scenario(4, 100, 200, "", "")
+        .replace(
+            "image_size_mb = 200",
+            "image_size_mb = 200\nstart_failure_probability = 1.0",
+        )
+        .replace(
+            "maximumPercent = 200 }",
+            "maximumPercent = 200, deploymentCircuitBreaker = { enable = true, min_threshold = 10 } }",
+        );
+    let s = checked(&text);
+    let d = only_deployment(&s);
+    assert_eq!(d.outcome, "failed");
+    assert_eq!(d.failed_tasks, 10);
+    // The old tasks keep serving; nothing new launches after the failure.
+    assert_eq!(s.tasks.running_at_end, 4);
+    assert_eq!(s.tasks.pending_at_end, 0);
+}
+
+#[test]
+fn without_breaker_a_bad_revision_keeps_retrying_throttled() {
+    let text = scenario(4, 100, 200, "", "").replace(
+        "image_size_mb = 200",
+        "image_size_mb = 200\nstart_failure_probability = 1.0",
+    );
+    let s = checked(&text);
+    let d = only_deployment(&s);
+    assert_eq!(d.outcome, "in_progress");
+    assert_eq!(d.min_healthy, 4);
+    assert!(d.failed_tasks > 10);
+}
+
+#[test]
+fn deploying_the_current_revision_is_an_error() {
+    let text = scenario(2, 100, 200, "", "").replace(
+        "deployments = [{ at = \"1h\", taskDefinition = \"web-v2\" }]",
+        "deployments = [{ at = \"1h\", taskDefinition = \"web\" }]",
+    );
+    let err = ecsim::scenario::load_str(&text, std::path::Path::new("t.toml"), &[])
+        .err()
+        .expect("rejected")
+        .to_string();
+    assert!(err.contains("deployments[0].taskDefinition"), "{err}");
+}
