@@ -191,7 +191,11 @@ pub struct Placement {
 pub struct ServiceSpec {
     pub name: String,
     pub task_def: TaskDefId,
+    /// 0 for a DAEMON service, whose desired count is its eligible instances.
     pub desired_count: u32,
+    /// `schedulingStrategy = "DAEMON"`: one task on every ACTIVE instance the placement
+    /// constraints allow, placed before other tasks and stopped after them.
+    pub daemon: bool,
     pub launch: LaunchSpec,
     pub placement: Placement,
     /// Time from RUNNING to a crash (the essential container exits unexpectedly).

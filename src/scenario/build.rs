@@ -5,10 +5,11 @@ use super::error::FieldError;
 use super::file::*;
 use crate::catalog::{self, Arch, FargatePlatform, PriceCatalog, round_fargate};
 use crate::model::{
-    Action, AzId, AzOutage, BillingSpec, CircuitBreaker, Deployment, DeploymentConfig, FailureSpec, FargateSpec, GroupId, InstanceTypeSpec,
-    JobSpec, LaunchSpec, NetworkMode, Placement, PlacementConstraint, PlacementStrategy, PoolId,
-    PoolSpec, Provider, ProviderShare, Resource, RestartBackoff, ScheduledAction, ServiceSpec,
-    SimConfig, SpreadField, TaskDef, TaskDefId, Timing,
+    Action, AzId, AzOutage, BillingSpec, CircuitBreaker, Deployment, DeploymentConfig, FailureSpec,
+    FargateSpec, GroupId, InstanceTypeSpec, JobSpec, LaunchSpec, NetworkMode, Placement,
+    PlacementConstraint, PlacementStrategy, PoolId, PoolSpec, Provider, ProviderShare, Resource,
+    RestartBackoff, ScheduledAction, ServiceSpec, SimConfig, SpreadField, TaskDef, TaskDefId,
+    Timing,
 };
 use crate::query::Expr;
 use crate::time::{SimDuration, SimTime};
@@ -98,7 +99,7 @@ pub fn build(
         )?;
         check_compatible(&at, &task_defs[def.index()], &launch)?;
         let mut strategies = strategies(&at, &s.placement_strategy, &mut names)?;
-        if s.placement_strategy.is_empty() {
+        if s.placement_strategy.is_empty() && s.scheduling_strategy.as_deref() != Some("DAEMON") {
             // ECS's service default: balance AZs, then instances, by this service's tasks.
             strategies = vec![
                 PlacementStrategy::Spread(SpreadField::Attribute(0)),
@@ -113,15 +114,37 @@ pub fn build(
             )
             .allowed("0 to 1"));
         }
+        let daemon = match s.scheduling_strategy.as_deref() {
+            None | Some("REPLICA") => false,
+            Some("DAEMON") => true,
+            Some(other) => {
+                return Err(FieldError::new(
+                    format!("{at}.schedulingStrategy"),
+                    format!("`{other}` is not a scheduling strategy"),
+                )
+                .allowed("REPLICA, DAEMON"));
+            }
+        };
         let scaling = super::scaling::service(&at, s)?;
-        // Registering the scalable target moves desired into [min, max].
-        let desired_count = scaling
-            .auto_scaling
-            .as_ref()
-            .map_or(s.desired_count, |a| s.desired_count.clamp(a.min, a.max));
-        let (deployment, deployments) =
-            deployments(&at, s, &task_defs, &launch, def, horizon)?;
+        let desired_count = if daemon {
+            daemon_rules(&at, s, &launch)?;
+            0
+        } else {
+            let Some(desired) = s.desired_count else {
+                return Err(FieldError::new(
+                    format!("{at}.desiredCount"),
+                    "is required for a REPLICA service",
+                ));
+            };
+            // Registering the scalable target moves desired into [min, max].
+            scaling
+                .auto_scaling
+                .as_ref()
+                .map_or(desired, |a| desired.clamp(a.min, a.max))
+        };
+        let (deployment, deployments) = deployments(&at, s, &task_defs, &launch, def, horizon)?;
         services.push(ServiceSpec {
+            daemon,
             deployment,
             deployments,
             name: s.name.clone(),
@@ -906,6 +929,39 @@ fn timing(t: &TimingFile) -> Result<Timing, FieldError> {
         ec2_image_cache: t.ec2_image_cache.unwrap_or(base.ec2_image_cache),
         instance_launch: d(&t.instance_launch, base.instance_launch),
     })
+}
+
+/// What a DAEMON service may not have (reference §3.1): a desired count, a placement
+/// strategy, Fargate or a capacity provider strategy, auto scaling; and, in the simulator,
+/// deployments.
+fn daemon_rules(at: &str, s: &ServiceFile, launch: &LaunchSpec) -> Result<(), FieldError> {
+    let no =
+        |field: &str, why: &str| Err(FieldError::new(format!("{at}.{field}"), why.to_string()));
+    if s.desired_count.is_some() {
+        return no(
+            "desiredCount",
+            "a DAEMON service runs one task per instance and has no desired count",
+        );
+    }
+    if !s.placement_strategy.is_empty() {
+        return no(
+            "placementStrategy",
+            "a DAEMON service takes no placement strategy",
+        );
+    }
+    if *launch != LaunchSpec::Ec2 {
+        return no("launchType", "a DAEMON service needs launchType = \"EC2\"");
+    }
+    if s.auto_scaling.is_some() {
+        return no("auto_scaling", "a DAEMON service cannot be auto scaled");
+    }
+    if !s.deployments.is_empty() {
+        return no(
+            "deployments",
+            "rolling deployments of DAEMON services are not modeled",
+        );
+    }
+    Ok(())
 }
 
 /// `deploymentConfiguration` and `deployments` of one service.

@@ -339,7 +339,11 @@ pub struct ServiceFile {
     #[serde(alias = "serviceName")]
     pub name: String,
     pub task_definition: String,
-    pub desired_count: u32,
+    /// Required for REPLICA services; a DAEMON service has none.
+    pub desired_count: Option<u32>,
+    /// "REPLICA" (default) or "DAEMON": one task on every ACTIVE instance allowed by the
+    /// placement constraints.
+    pub scheduling_strategy: Option<String>,
     pub launch_type: Option<String>,
     pub capacity_provider_strategy: Option<Vec<CapacityProviderItem>>,
     #[serde(default)]

@@ -41,6 +41,9 @@ impl<R: Recorder> Simulation<'_, R> {
         if self.origins[s].deployment.is_some() {
             return self.rollout_step(s, now, queue);
         }
+        if self.config.services[s].daemon {
+            return self.daemon_reconcile(s, now, queue);
+        }
         let state = &self.origins[s];
         let active = state.alive - state.doomed;
         let desired = state.desired;
@@ -128,6 +131,7 @@ impl<R: Recorder> Simulation<'_, R> {
                 .live_slots()
                 .filter(|s| self.tasks.get(*s).instance == Some(id)),
         );
+        self.daemons_last(&mut scratch);
         for &slot in &scratch {
             // A slot freed above may already hold a replacement; it is never on this
             // (draining) instance, so the check tells them apart.
@@ -139,6 +143,7 @@ impl<R: Recorder> Simulation<'_, R> {
         self.scratch = scratch;
         self.billing.instance_closed(price, launched, now);
         self.cluster.terminate(id, now);
+        self.daemons_reconcile(now, queue);
         self.replace_instance(pool, az, now, queue);
     }
 
@@ -233,6 +238,9 @@ impl<R: Recorder> Simulation<'_, R> {
                 continue;
             }
             match t.state {
+                // A daemon task runs on until the instance goes (stopped last).
+                TaskState::Running if matches!(t.origin, Origin::Service(s) if self.is_daemon(s.index())) =>
+                    {}
                 TaskState::Running => self.doom_task(slot, now, RestartCause::Spot),
                 TaskState::Provisioning | TaskState::Pending => {
                     self.stop_task(slot, now, StopReason::SpotInterruption, queue)

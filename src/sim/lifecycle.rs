@@ -22,7 +22,25 @@ impl<R: Recorder> Simulation<'_, R> {
     ) {
         let origin = Origin::Service(ServiceId(service as u32));
         let restart = self.origins[service].owed.pop_front();
-        self.create_and_submit(service, origin, None, restart, now, queue);
+        self.create_and_submit(service, origin, None, restart, None, now, queue);
+    }
+
+    /// Launches a DAEMON service's task on `instance` (which has room for it).
+    pub(super) fn launch_daemon_task(
+        &mut self,
+        service: usize,
+        instance: crate::model::InstanceId,
+        now: SimTime,
+        queue: &mut EventQueue<Event>,
+    ) {
+        let origin = Origin::Service(ServiceId(service as u32));
+        let restart = self.origins[service].owed.pop_front();
+        let on = &mut self.origins[service].daemon_on;
+        if on.len() <= instance.index() {
+            on.resize(self.cluster.instances.len(), false);
+        }
+        on[instance.index()] = true;
+        self.create_and_submit(service, origin, None, restart, Some(instance), now, queue);
     }
 
     pub(super) fn launch_job_task(
@@ -40,9 +58,14 @@ impl<R: Recorder> Simulation<'_, R> {
             Origin::Job(job),
             Some(run_time),
             None,
+            None,
             now,
             queue,
         );
+    }
+
+    pub(super) fn is_daemon(&self, o: usize) -> bool {
+        self.config.services.get(o).is_some_and(|s| s.daemon)
     }
 
     fn origin_index(&self, origin: Origin) -> usize {
@@ -58,6 +81,7 @@ impl<R: Recorder> Simulation<'_, R> {
         origin: Origin,
         run_time: Option<SimDuration>,
         restart: Option<RestartTag>,
+        on: Option<crate::model::InstanceId>,
         now: SimTime,
         queue: &mut EventQueue<Event>,
     ) {
@@ -82,7 +106,7 @@ impl<R: Recorder> Simulation<'_, R> {
             target,
             target_index: target_index as u16,
             state: TaskState::Provisioning,
-            instance: None,
+            instance: on,
             az: None,
             fargate_size: None,
             created_at: now,
@@ -97,7 +121,7 @@ impl<R: Recorder> Simulation<'_, R> {
         let r = self.tasks.insert(task);
         self.pending_tasks += 1;
         self.collector.task_created(now);
-        let waiting_ahead = !self.origins[o].queues[target_index].is_empty();
+        let waiting_ahead = on.is_none() && !self.origins[o].queues[target_index].is_empty();
         if waiting_ahead {
             self.enqueue(o, target_index, r.slot);
             return;
@@ -158,9 +182,14 @@ impl<R: Recorder> Simulation<'_, R> {
                     },
                     placement: self.origins[o].placement(self.config, o),
                 };
-                let Some(chosen) =
-                    placement::choose_instance(&self.cluster, &request, &mut self.placement_rng)
-                else {
+                let chosen = match task.instance {
+                    // A DAEMON task comes with its instance.
+                    Some(on) => Some(on),
+                    None => {
+                        placement::choose_instance(&self.cluster, &request, &mut self.placement_rng)
+                    }
+                };
+                let Some(chosen) = chosen else {
                     // The reason costs a scan; only a RunTask failure or the trace shows it.
                     return Err(if self.origins[o].fails_fast || self.recorder.tracing() {
                         placement::reject_reason(&self.cluster, &request)
@@ -189,7 +218,7 @@ impl<R: Recorder> Simulation<'_, R> {
                         host_ports: &def.host_ports,
                         eni: def.uses_eni(),
                         group,
-                        daemon: false,
+                        daemon: self.is_daemon(o),
                     },
                 );
                 let inst = self.cluster.instance_mut(chosen);
@@ -358,11 +387,14 @@ impl<R: Recorder> Simulation<'_, R> {
                     host_ports: &def.host_ports,
                     eni: def.uses_eni(),
                     group,
-                    daemon: false,
+                    daemon: self.is_daemon(o),
                 },
             );
             if def.uses_eni() {
                 self.cluster.return_ip(self.cluster.instance(inst).az);
+            }
+            if let Some(on) = self.origins[o].daemon_on.get_mut(inst.index()) {
+                *on = false;
             }
             freed = true;
         }
@@ -433,8 +465,7 @@ impl<R: Recorder> Simulation<'_, R> {
         }
         self.report_task(slot, cost);
         let task = self.tasks.get(slot);
-        let (restart, launch_type, def) =
-            (task.restart, task.target.launch_type(), task.task_def);
+        let (restart, launch_type, def) = (task.restart, task.target.launch_type(), task.task_def);
         self.tasks.release(slot);
         if freed {
             self.retry_waiting(now, queue);
@@ -478,7 +509,10 @@ impl<R: Recorder> Simulation<'_, R> {
                     }
                 }
             }
-            if matches!(reason, StopReason::StartFailed | StopReason::HealthCheckFailed) {
+            if matches!(
+                reason,
+                StopReason::StartFailed | StopReason::HealthCheckFailed
+            ) {
                 self.rollout_task_failed(o, def, now, queue);
             }
             self.reconcile_service(o, now, queue);

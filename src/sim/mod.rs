@@ -4,6 +4,7 @@
 
 mod billing;
 mod collector;
+mod daemon;
 mod deploy;
 pub mod events;
 mod failures;
@@ -52,6 +53,7 @@ pub fn run_checked<R: Recorder>(config: &SimConfig, recorder: &mut R) -> Result<
         sim.cluster
             .check_invariants()
             .and_then(|()| sim.check_rollouts())
+            .and_then(|()| sim.check_daemons())
             .map_err(|e| format!("after the events at {next}: {e}"))?;
     }
     Ok(sim.finish(handled))
@@ -280,6 +282,8 @@ impl<'a, R: Recorder> Simulation<'a, R> {
     ) {
         self.cluster.activate(id, now);
         self.arm_instance(id, now, queue);
+        // Daemon tasks first, before any waiting task sees the new capacity.
+        self.daemons_reconcile(now, queue);
         if self.recorder.tracing() {
             let inst = self.cluster.instance(id);
             let line = format!(

@@ -40,6 +40,8 @@ pub(super) struct OriginState {
     pub deployment: Option<super::deploy::Rollout>,
     /// A failed deployment without rollback: the service launches nothing until the next.
     pub halted: bool,
+    /// DAEMON services: whether a live task of the service sits on each instance (by id).
+    pub daemon_on: Vec<bool>,
 }
 
 impl OriginState {
@@ -130,5 +132,6 @@ fn origin(
         retry_pending: false,
         deployment: None,
         halted: false,
+        daemon_on: Vec::new(),
     }
 }

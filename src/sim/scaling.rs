@@ -482,6 +482,7 @@ impl<R: Recorder> Simulation<'_, R> {
                 .live_slots()
                 .filter(|s| self.tasks.get(*s).instance == Some(id)),
         );
+        self.daemons_last(&mut scratch);
         for &slot in &scratch {
             let t = self.tasks.get(slot);
             if t.state != crate::model::TaskState::Stopped && t.instance == Some(id) {
@@ -491,6 +492,7 @@ impl<R: Recorder> Simulation<'_, R> {
         self.scratch = scratch;
         self.billing.instance_closed(price, launched, now);
         self.cluster.terminate(id, now);
+        self.daemons_reconcile(now, queue);
     }
 
     /// Fills the per-service and per-provider parts of a sample.

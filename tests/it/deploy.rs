@@ -68,7 +68,10 @@ fn desired_2_min_75_stops_no_old_task_first() {
     let s = checked(&scenario(2, 75, 200, "", ""));
     let d = only_deployment(&s);
     assert_eq!(d.outcome, "completed");
-    assert_eq!(d.min_healthy, 2, "ceil(1.5) = 2: nothing stops before a new task runs");
+    assert_eq!(
+        d.min_healthy, 2,
+        "ceil(1.5) = 2: nothing stops before a new task runs"
+    );
     assert_eq!(d.max_total, 4);
 }
 
@@ -142,8 +145,14 @@ fn circuit_breaker_trips_and_rolls_back() {
     let list = &s.deployments["web"];
     assert_eq!(list.len(), 2, "{list:?}");
     assert_eq!(list[0].outcome, "failed");
-    assert_eq!(list[0].failed_tasks, 3, "threshold clamp(ceil(0.5 × 4), 3, 200) = 3");
-    assert_eq!(list[0].min_healthy, 4, "no old task stopped while the new ones failed");
+    assert_eq!(
+        list[0].failed_tasks, 3,
+        "threshold clamp(ceil(0.5 × 4), 3, 200) = 3"
+    );
+    assert_eq!(
+        list[0].min_healthy, 4,
+        "no old task stopped while the new ones failed"
+    );
     assert!(list[1].rollback);
     assert_eq!(list[1].task_definition, "web");
     assert_eq!(list[1].outcome, "completed");
@@ -196,4 +205,212 @@ fn deploying_the_current_revision_is_an_error() {
         .expect("rejected")
         .to_string();
     assert!(err.contains("deployments[0].taskDefinition"), "{err}");
+}
+
+/// Eight Fargate tasks with demand for two: target tracking scales in, unless a
+/// deployment is rolling (here one stalled at 100/100 from 1 min on).
+fn overprovisioned(deploy: bool) -> String {
+    let deployments = if deploy {
+        "deploymentConfiguration = { minimumHealthyPercent = 100, maximumPercent = 100 }\ndeployments = [{ at = \"1m\", taskDefinition = \"api-v2\" }]"
+    } else {
+        ""
+    };
+    format!(
+        r#"
+horizon = "3h"
+timing = {{ instant = true }}
+[[taskDefinitions]]
+family = "api"
+cpu = 1024
+memory = 2048
+networkMode = "awsvpc"
+requiresCompatibilities = ["FARGATE"]
+[[taskDefinitions]]
+family = "api-v2"
+cpu = 1024
+memory = 2048
+networkMode = "awsvpc"
+requiresCompatibilities = ["FARGATE"]
+[[services]]
+name = "api"
+taskDefinition = "api"
+desiredCount = 8
+launchType = "FARGATE"
+demand = {{ type = "constant", value = 1024 }}
+{deployments}
+[services.auto_scaling]
+min = 1
+max = 20
+target_tracking = [{{ metric = "cpu", target = 50 }}]
+"#
+    )
+}
+
+#[test]
+fn auto_scaling_does_not_scale_in_during_a_deployment() {
+    let free = crate::common::run(&config(&overprovisioned(false)));
+    assert!(free.scaling.service_scale_in_events > 0);
+    let deploying = crate::common::run(&config(&overprovisioned(true)));
+    assert_eq!(deploying.deployments["api"][0].outcome, "in_progress");
+    assert_eq!(deploying.scaling.service_scale_in_events, 0);
+    assert_eq!(deploying.tasks.running_at_end, 8);
+}
+
+/// Two pools (role app ×2, role batch ×1), a `logs` daemon everywhere, an `agent` daemon
+/// on app instances only, and a web service of ten 1-vCPU tasks that cannot all fit (eight
+/// wait). An app instance fails at 1 h; its replacement registers 5 min later.
+fn daemons() -> String {
+    r#"
+horizon = "3h"
+[timing]
+instance_launch = "5m"
+[cluster]
+availability_zones = ["us-east-1a", "us-east-1b"]
+[[cluster.pools]]
+name = "app"
+instance_type = "m5.large"
+count = 2
+attributes = { role = "app" }
+[[cluster.pools]]
+name = "batch"
+instance_type = "m5.large"
+count = 1
+attributes = { role = "batch" }
+[[taskDefinitions]]
+family = "logs"
+cpu = 256
+memory = 256
+networkMode = "bridge"
+[[taskDefinitions]]
+family = "agent"
+cpu = 256
+memory = 256
+networkMode = "bridge"
+[[taskDefinitions]]
+family = "web"
+cpu = 1024
+memory = 512
+networkMode = "bridge"
+[[services]]
+name = "web"
+taskDefinition = "web"
+desiredCount = 10
+launchType = "EC2"
+[[services]]
+name = "logs"
+taskDefinition = "logs"
+schedulingStrategy = "DAEMON"
+launchType = "EC2"
+[[services]]
+name = "agent"
+taskDefinition = "agent"
+schedulingStrategy = "DAEMON"
+launchType = "EC2"
+placementConstraints = [{ type = "memberOf", expression = "attribute:role == app" }]
+[failures]
+events = [{ action = "kill_instance", at = "1h", pool = "app" }]
+"#
+    .to_string()
+}
+
+#[derive(Default)]
+struct Rows(Vec<(String, String, String)>);
+
+impl ecsim::metrics::Recorder for Rows {
+    fn task(&mut self, r: &ecsim::metrics::TaskRow<'_>) {
+        self.0.push((
+            r.origin.to_string(),
+            r.instance.to_string(),
+            r.stop_reason.to_string(),
+        ));
+    }
+}
+
+#[test]
+fn every_instance_runs_one_daemon_task_including_later_ones() {
+    let mut rows = Rows::default();
+    let s =
+        ecsim::sim::run_checked(&config(&daemons()), &mut rows).unwrap_or_else(|e| panic!("{e}"));
+    let on = |service: &str| {
+        let mut v: Vec<&str> = rows
+            .0
+            .iter()
+            .filter(|r| r.0 == service)
+            .map(|r| r.1.as_str())
+            .collect();
+        v.sort();
+        v
+    };
+    // i-1, i-2 app; i-3 batch; i-4 the replacement app instance.
+    assert_eq!(
+        on("logs"),
+        ["i-00000001", "i-00000002", "i-00000003", "i-00000004"]
+    );
+    assert_eq!(on("agent"), ["i-00000001", "i-00000002", "i-00000004"]);
+    // Daemons were placed before the waiting web tasks took the new instance: with the
+    // two daemons (512 units) it holds one web task (1024 of its 2048).
+    let web_on_new = rows
+        .0
+        .iter()
+        .filter(|r| r.0 == "web" && r.1 == "i-00000004")
+        .count();
+    assert_eq!(web_on_new, 1);
+    // The failed instance's daemons are not replaced elsewhere, so they owe no restart
+    // (the web task it held is replaced by a task queued behind eight older ones).
+    assert_eq!(s.restart_latency_s.overall.count, 0);
+    // Desired follows the instances: short only while daemons start.
+    assert!(s.availability.services["logs"] > 0.99);
+    assert!(s.availability.services["agent"] > 0.99);
+}
+
+#[test]
+fn daemon_tasks_do_not_keep_an_instance_from_being_empty() {
+    // Only daemons on a managed pool of three: every instance is "empty", so managed
+    // scaling takes the pool down to its minimum of one, daemon and all.
+    let text = r#"
+horizon = "3h"
+[[cluster.pools]]
+name = "app"
+instance_type = "m5.large"
+count = 3
+managed_scaling = { min_size = 1, max_size = 4 }
+[[taskDefinitions]]
+family = "logs"
+cpu = 256
+memory = 256
+networkMode = "bridge"
+[[services]]
+name = "logs"
+taskDefinition = "logs"
+schedulingStrategy = "DAEMON"
+launchType = "EC2"
+"#;
+    let s =
+        ecsim::sim::run_checked(&config(text), &mut NullRecorder).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(s.scaling.instance_terminations, 2);
+    assert_eq!(s.tasks.running_at_end, 1);
+    assert_eq!(s.availability.services["logs"], s.availability.min);
+}
+
+#[test]
+fn daemon_rules_are_checked() {
+    for (from, to, field) in [
+        (
+            "schedulingStrategy = \"DAEMON\"\nlaunchType = \"EC2\"\n[[services]]\nname = \"agent\"",
+            "schedulingStrategy = \"DAEMON\"\nlaunchType = \"EC2\"\ndesiredCount = 2\n[[services]]\nname = \"agent\"",
+            "services[1].desiredCount",
+        ),
+        (
+            "schedulingStrategy = \"DAEMON\"\nlaunchType = \"EC2\"\n[[services]]\nname = \"agent\"",
+            "schedulingStrategy = \"DAEMONS\"\nlaunchType = \"EC2\"\n[[services]]\nname = \"agent\"",
+            "services[1].schedulingStrategy",
+        ),
+    ] {
+        let text = daemons().replace(from, to);
+        let err = ecsim::scenario::load_str(&text, std::path::Path::new("t.toml"), &[])
+            .err()
+            .expect("rejected")
+            .to_string();
+        assert!(err.contains(field), "{err}");
+    }
 }
