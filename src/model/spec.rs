@@ -205,10 +205,49 @@ pub struct ServiceSpec {
     pub start_failure_probability: f64,
     /// Demand, auto scaling and queue (issue 4).
     pub scaling: ServiceScalingSpec,
+    /// Time from RUNNING until the task stops answering (hangs); detected only by
+    /// `health_check`.
+    pub hung_after: Option<DurationDist>,
+    /// Container health check; `None`: hung tasks are never detected.
+    pub health_check: Option<HealthCheck>,
+    /// `healthCheckGracePeriodSeconds`: failed checks this long after RUNNING are ignored.
+    pub health_check_grace: SimDuration,
+    /// Load balancer target deregistration delay: a RUNNING task the scheduler stops stays
+    /// STOPPING (holding its resources, not serving) this long. Zero without a load balancer.
+    pub deregistration_delay: SimDuration,
     /// Rolling-deployment bounds and circuit breaker (`deploymentConfiguration`).
     pub deployment: DeploymentConfig,
     /// Timed new revisions of the task definition, sorted by time.
     pub deployments: Vec<Deployment>,
+}
+
+/// A container health check (reference §2.2): a check every `interval` from RUNNING on,
+/// each failing after `timeout` without an answer; `retries` consecutive failures mark the
+/// task UNHEALTHY. Failures within `start_period` (or the service's grace period) of
+/// RUNNING do not count.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HealthCheck {
+    pub interval: SimDuration,
+    pub timeout: SimDuration,
+    pub retries: u32,
+    pub start_period: SimDuration,
+}
+
+impl HealthCheck {
+    /// When a task RUNNING since `running` that hangs at `hung` is found UNHEALTHY: the
+    /// first check at or after both the hang and the ignored period, `retries − 1` more
+    /// intervals, then that check's timeout. Checks fall at `running + k × interval`,
+    /// k ≥ 1, so the delay after the hang is a phase in [0, interval) plus
+    /// `(retries − 1) × interval + timeout`.
+    pub fn detection(&self, running: SimTime, hung: SimTime, grace: SimDuration) -> SimTime {
+        let interval = self.interval.as_millis().max(1);
+        let counted_from = hung.max(running + grace.max(self.start_period));
+        let since = counted_from.since(running).as_millis();
+        let k = since.div_ceil(interval).max(1);
+        running
+            + SimDuration(k * interval + u64::from(self.retries.saturating_sub(1)) * interval)
+            + self.timeout
+    }
 }
 
 /// ECS `deploymentConfiguration` for the rolling (`ECS`) controller (reference §3.2, §3.5).

@@ -6,10 +6,10 @@ use super::file::*;
 use crate::catalog::{self, Arch, FargatePlatform, PriceCatalog, round_fargate};
 use crate::model::{
     Action, AzId, AzOutage, BillingSpec, CircuitBreaker, Deployment, DeploymentConfig, FailureSpec,
-    FargateSpec, GroupId, InstanceTypeSpec, JobSpec, LaunchSpec, NetworkMode, Placement,
-    PlacementConstraint, PlacementStrategy, PoolId, PoolSpec, Provider, ProviderShare, Resource,
-    RestartBackoff, ScheduledAction, ServiceSpec, SimConfig, SpreadField, TaskDef, TaskDefId,
-    Timing,
+    FargateSpec, GroupId, HealthCheck, InstanceTypeSpec, JobSpec, LaunchSpec, NetworkMode,
+    Placement, PlacementConstraint, PlacementStrategy, PoolId, PoolSpec, Provider, ProviderShare,
+    Resource, RestartBackoff, ScheduledAction, ServiceSpec, SimConfig, SpreadField, TaskDef,
+    TaskDefId, Timing,
 };
 use crate::query::Expr;
 use crate::time::{SimDuration, SimTime};
@@ -143,7 +143,25 @@ pub fn build(
                 .map_or(desired, |a| desired.clamp(a.min, a.max))
         };
         let (deployment, deployments) = deployments(&at, s, &task_defs, &launch, def, horizon)?;
+        let health_check = s
+            .health_check
+            .as_ref()
+            .map(|h| health_check(&format!("{at}.healthCheck"), h))
+            .transpose()?;
         services.push(ServiceSpec {
+            hung_after: s
+                .hung_after
+                .as_ref()
+                .map(|d| duration(&format!("{at}.hung_after"), d))
+                .transpose()?,
+            health_check,
+            health_check_grace: SimDuration::from_secs(u64::from(
+                s.health_check_grace_period_seconds.unwrap_or(0),
+            )),
+            deregistration_delay: s.load_balancer.as_ref().map_or(SimDuration::ZERO, |lb| {
+                lb.deregistration_delay
+                    .map_or(SimDuration::from_secs(300), |d| d.0)
+            }),
             daemon,
             deployment,
             deployments,
@@ -928,6 +946,36 @@ fn timing(t: &TimingFile) -> Result<Timing, FieldError> {
         container_start: d(&t.container_start, base.container_start),
         ec2_image_cache: t.ec2_image_cache.unwrap_or(base.ec2_image_cache),
         instance_launch: d(&t.instance_launch, base.instance_launch),
+    })
+}
+
+/// A container health check within ECS's ranges (reference §2.2).
+fn health_check(at: &str, h: &HealthCheckFile) -> Result<HealthCheck, FieldError> {
+    let secs =
+        |field: &str, v: Option<super::duration::DurationText>, default: u64, lo: u64, hi: u64| {
+            let d = v.map_or(SimDuration::from_secs(default), |d| d.0);
+            if d < SimDuration::from_secs(lo) || d > SimDuration::from_secs(hi) {
+                return Err(FieldError::new(
+                    format!("{at}.{field}"),
+                    format!("{} s is out of range", d.as_secs_f64()),
+                )
+                .allowed(format!("{lo} to {hi} seconds")));
+            }
+            Ok(d)
+        };
+    let retries = h.retries.unwrap_or(3);
+    if !(1..=10).contains(&retries) {
+        return Err(FieldError::new(
+            format!("{at}.retries"),
+            format!("{retries} is out of range"),
+        )
+        .allowed("1 to 10"));
+    }
+    Ok(HealthCheck {
+        interval: secs("interval", h.interval, 30, 5, 300)?,
+        timeout: secs("timeout", h.timeout, 5, 2, 60)?,
+        retries,
+        start_period: secs("startPeriod", h.start_period, 0, 0, 300)?,
     })
 }
 

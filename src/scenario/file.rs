@@ -366,11 +366,38 @@ pub struct ServiceFile {
     pub auto_scaling: Option<AutoScalingFile>,
     #[serde(rename = "queue")]
     pub queue: Option<QueueFile>,
+    /// Simulator-only: time from RUNNING until a task hangs (stops answering); off when
+    /// absent. Detected only with `healthCheck`.
+    #[serde(rename = "hung_after")]
+    pub hung_after: Option<DurationFile>,
+    /// The essential container's health check (ECS names; durations as seconds or text).
+    pub health_check: Option<HealthCheckFile>,
+    /// Failed health checks this soon after RUNNING are ignored; default 0.
+    pub health_check_grace_period_seconds: Option<u32>,
+    /// The service sits behind a load balancer (target group settings).
+    pub load_balancer: Option<LoadBalancerFile>,
     /// ECS `deploymentConfiguration`: rolling-deployment bounds and circuit breaker.
     pub deployment_configuration: Option<DeploymentConfigurationFile>,
     /// Simulator-only: timed new revisions of the task definition.
     #[serde(rename = "deployments", default)]
     pub deployments: Vec<DeploymentFile>,
+}
+
+/// Defaults as ECS: interval 30 s, timeout 5 s, retries 3, startPeriod 0.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct HealthCheckFile {
+    pub interval: Option<DurationText>,
+    pub timeout: Option<DurationText>,
+    pub retries: Option<u32>,
+    pub start_period: Option<DurationText>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoadBalancerFile {
+    /// Target group deregistration delay; default 300 s (the ELB default).
+    pub deregistration_delay: Option<DurationText>,
 }
 
 #[derive(Debug, Deserialize)]

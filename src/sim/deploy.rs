@@ -30,7 +30,7 @@ use super::Simulation;
 use super::events::Event;
 use crate::engine::EventQueue;
 use crate::metrics::{DeploymentSummary, Recorder};
-use crate::model::{Origin, ServiceId, StopReason, TaskDefId, TaskState};
+use crate::model::{Origin, ServiceId, TaskDefId, TaskState};
 use crate::time::SimTime;
 
 /// A deployment in progress.
@@ -77,7 +77,9 @@ impl<R: Recorder> Simulation<'_, R> {
             }
             c.total += 1;
             let new = t.task_def == to;
-            match (t.state, new) {
+            // A hung task is alive but not healthy: counted like one not yet running.
+            let state = if t.hung { TaskState::Pending } else { t.state };
+            match (state, new) {
                 (TaskState::Running, true) => {
                     c.new_running += 1;
                     c.healthy += 1;
@@ -195,8 +197,12 @@ impl<R: Recorder> Simulation<'_, R> {
         let stops = (c.old_pending + stop_running) as usize;
         for &slot in old.iter().take(stops) {
             let t = self.tasks.get(slot);
-            if t.state != TaskState::Stopped && t.task_def != rollout.to {
-                self.stop_task(slot, now, StopReason::ServiceScheduler, queue);
+            if matches!(
+                t.state,
+                TaskState::Provisioning | TaskState::Pending | TaskState::Running
+            ) && t.task_def != rollout.to
+            {
+                self.scheduler_stop(slot, now, queue);
             }
         }
         self.scratch = old;

@@ -45,7 +45,7 @@ impl<R: Recorder> Simulation<'_, R> {
             return self.daemon_reconcile(s, now, queue);
         }
         let state = &self.origins[s];
-        let active = state.alive - state.doomed;
+        let active = state.alive - state.doomed - state.deregistering;
         let desired = state.desired;
         let throttled = state.retry_pending || state.halted;
         if active >= desired {
@@ -78,7 +78,7 @@ impl<R: Recorder> Simulation<'_, R> {
                 (rank, std::cmp::Reverse(t.id))
             });
             for &slot in scratch.iter().take((active - desired) as usize) {
-                self.stop_task(slot, now, StopReason::ServiceScheduler, queue);
+                self.scheduler_stop(slot, now, queue);
             }
             self.scratch = scratch;
         }

@@ -117,6 +117,8 @@ impl<R: Recorder> Simulation<'_, R> {
             run_time,
             stop_reason: None,
             restart,
+            hung: false,
+            deregistering: false,
         };
         let r = self.tasks.insert(task);
         self.pending_tasks += 1;
@@ -338,6 +340,10 @@ impl<R: Recorder> Simulation<'_, R> {
                 let ttf = dist.sample(&mut self.crash_rngs[o]);
                 queue.schedule(now + ttf, Event::TaskCrash(r));
             }
+            if let Some(dist) = &self.config.services[o].hung_after {
+                let tth = dist.sample(&mut self.hung_rngs[o]);
+                queue.schedule(now + tth, Event::TaskHung(r));
+            }
             if let (Target::Fargate { spot: true }, Some(dist)) =
                 (target, &self.config.fargate.spot_interruption)
             {
@@ -374,6 +380,7 @@ impl<R: Recorder> Simulation<'_, R> {
     ) {
         let task = self.tasks.get(slot);
         let was = task.state;
+        let (serving, deregistering) = (task.serving(), task.deregistering);
         let o = self.origin_index(task.origin);
         let def = &self.config.task_defs[task.task_def.index()];
         let group = self.origins[o].placement(self.config, o).group;
@@ -439,12 +446,17 @@ impl<R: Recorder> Simulation<'_, R> {
                 state.doomed -= 1;
             }
         }
+        if deregistering {
+            self.origins[o].deregistering -= 1;
+        }
         match was {
             TaskState::Running | TaskState::Stopping => {
                 self.running_tasks -= 1;
-                self.origins[o].running -= 1;
-                if o < self.scaling.len() {
-                    self.load_update(o, now);
+                if serving {
+                    self.origins[o].running -= 1;
+                    if o < self.scaling.len() {
+                        self.load_update(o, now);
+                    }
                 }
             }
             TaskState::Provisioning | TaskState::Pending => self.pending_tasks -= 1,

@@ -8,6 +8,7 @@ mod daemon;
 mod deploy;
 pub mod events;
 mod failures;
+mod health;
 mod lifecycle;
 mod origins;
 mod scaling;
@@ -84,6 +85,7 @@ pub(crate) struct Simulation<'a, R: Recorder> {
     /// Per service: crash times and start failures, each its own stream.
     crash_rngs: Vec<StreamRng>,
     start_failure_rngs: Vec<StreamRng>,
+    hung_rngs: Vec<StreamRng>,
     /// Per pool: instance failures and Spot notices.
     instance_failure_rngs: Vec<StreamRng>,
     spot_rngs: Vec<StreamRng>,
@@ -183,6 +185,9 @@ impl<'a, R: Recorder> Simulation<'a, R> {
                 .collect(),
             start_failure_rngs: (0..config.services.len() as u64)
                 .map(|s| stream(config.seed, StreamKind::ServiceCrashes, (1 << 32) + s))
+                .collect(),
+            hung_rngs: (0..config.services.len() as u64)
+                .map(|s| stream(config.seed, StreamKind::ServiceCrashes, (2 << 32) + s))
                 .collect(),
             instance_failure_rngs: (0..config.pools.len() as u64)
                 .map(|p| stream(config.seed, StreamKind::InstanceFailures, p))
@@ -444,6 +449,22 @@ impl<R: Recorder> Model for Simulation<'_, R> {
             Event::AzOutageEnd(i) => self.az_outage_end(i, now, queue),
             Event::Scheduled(i) => self.scheduled(i, now, queue),
             Event::DrainDone(service) => self.drain_done(service, now, queue),
+            Event::TaskHung(task) => self.task_hung(task, now, queue),
+            Event::HealthCheckFailed(task) => {
+                if self.tasks.live(task).is_some_and(|t| t.hung) {
+                    self.stop_task(task.slot, now, StopReason::HealthCheckFailed, queue);
+                }
+            }
+            Event::DeregistrationDone(task) => {
+                if let Some(t) = self.tasks.live(task).filter(|t| t.deregistering) {
+                    let crate::model::Origin::Service(s) = t.origin else {
+                        return;
+                    };
+                    self.stop_task(task.slot, now, StopReason::ServiceScheduler, queue);
+                    // A deployment may be waiting for this task to go.
+                    self.reconcile_service(s.index(), now, queue);
+                }
+            }
             Event::DeploymentStart(service, i) => self.deployment_start(service, i, now, queue),
             Event::DeploymentStep(service) => self.reconcile_service(service.index(), now, queue),
             Event::ServiceRetry(service) => self.service_retry(service, now, queue),

@@ -40,6 +40,8 @@ pub(super) struct OriginState {
     pub deployment: Option<super::deploy::Rollout>,
     /// A failed deployment without rollback: the service launches nothing until the next.
     pub halted: bool,
+    /// Tasks STOPPING through a load balancer's deregistration delay.
+    pub deregistering: u32,
     /// DAEMON services: whether a live task of the service sits on each instance (by id).
     pub daemon_on: Vec<bool>,
 }
@@ -133,5 +135,6 @@ fn origin(
         deployment: None,
         halted: false,
         daemon_on: Vec::new(),
+        deregistering: 0,
     }
 }

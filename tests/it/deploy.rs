@@ -414,3 +414,130 @@ fn daemon_rules_are_checked() {
         assert!(err.contains(field), "{err}");
     }
 }
+
+#[derive(Default)]
+struct Stops(Vec<(f64, String)>);
+
+impl ecsim::metrics::Recorder for Stops {
+    fn task(&mut self, r: &ecsim::metrics::TaskRow<'_>) {
+        if let Some(t) = r.stopped {
+            self.0.push((t.as_secs_f64(), r.stop_reason.to_string()));
+        }
+    }
+}
+
+/// One task, RUNNING the instant it is placed, that hangs `hung_after` after RUNNING.
+fn hung(hung_after: &str, service_extra: &str) -> String {
+    format!(
+        r#"
+horizon = "1h"
+timing = {{ instant = true }}
+[[cluster.pools]]
+name = "general"
+instance_type = "m5.large"
+count = 1
+[[taskDefinitions]]
+family = "web"
+cpu = 256
+memory = 512
+networkMode = "bridge"
+[[services]]
+name = "web"
+taskDefinition = "web"
+desiredCount = 1
+launchType = "EC2"
+hung_after = {{ type = "constant", value = "{hung_after}" }}
+{service_extra}
+"#
+    )
+}
+
+fn stops_of(text: &str) -> (Summary, Vec<(f64, String)>) {
+    let mut rec = Stops::default();
+    let s = ecsim::sim::run_checked(&config(text), &mut rec).unwrap_or_else(|e| panic!("{e}"));
+    rec.0.sort_by(|a, b| a.0.total_cmp(&b.0));
+    (s, rec.0)
+}
+
+const CHECK: &str = "healthCheck = { interval = 30, timeout = 5, retries = 3 }";
+
+#[test]
+fn a_hung_task_is_found_after_retries_intervals_and_replaced() {
+    // Hang at 600 s, on a check instant: checks at 600, 630, 660 fail; the last times out
+    // at 665. The replacement runs at once and hangs at 1265: stopped at 1330.
+    let (s, stops) = stops_of(&hung("600s", CHECK));
+    assert_eq!(stops[0], (665.0, "HealthCheckFailed".to_string()));
+    assert_eq!(stops[1], (1330.0, "HealthCheckFailed".to_string()));
+    assert_eq!(s.restart_latency_s.by_cause["hung"].count, 5);
+    // 65 s of each 665 s cycle without a serving task; five cycles end within the hour.
+    assert!((s.task_seconds_short["web"] - 5.0 * 65.0).abs() < 1e-6);
+}
+
+#[test]
+fn detection_waits_for_the_next_check_and_the_grace_period() {
+    // Hang at 610 s: the next check is at 630, so found at 630 + 60 + 5.
+    let (_, stops) = stops_of(&hung("610s", CHECK));
+    assert_eq!(stops[0].0, 695.0);
+    // A 900 s grace period: failures before 900 s do not count.
+    let text = hung(
+        "600s",
+        &format!("{CHECK}\nhealthCheckGracePeriodSeconds = 900"),
+    );
+    let (_, stops) = stops_of(&text);
+    assert_eq!(stops[0].0, 965.0);
+}
+
+#[test]
+fn without_a_health_check_a_hung_task_is_never_found() {
+    let (s, stops) = stops_of(&hung("600s", ""));
+    assert!(
+        stops
+            .iter()
+            .all(|(_, r)| r == "HorizonReached" || r.is_empty()),
+        "{stops:?}"
+    );
+    assert!((s.task_seconds_short["web"] - 3000.0).abs() < 1e-6);
+    assert!((s.availability.services["web"] - 600.0 / 3600.0).abs() < 1e-9);
+}
+
+#[test]
+fn scaled_in_tasks_stay_stopping_for_the_deregistration_delay() {
+    let text = hung("100h", "loadBalancer = { deregistration_delay = \"300s\" }")
+        .replace("desiredCount = 1", "desiredCount = 4")
+        .replace(
+            "[[services]]",
+            "[failures]\nevents = [{ action = \"set_desired_count\", at = \"30m\", service = \"web\", count = 2 }]\n[[services]]",
+        );
+    // (The [failures] table must not swallow the service's keys: move it to the end.)
+    let (head, tail) = text.split_at(text.find("[failures]").unwrap());
+    let (failures, service) = tail.split_at(tail.find("[[services]]").unwrap());
+    let text = format!("{head}{service}\n{failures}");
+    let (s, stops) = stops_of(&text);
+    assert_eq!(
+        &stops[..2],
+        &[
+            (2100.0, "ServiceSchedulerInitiated".to_string()),
+            (2100.0, "ServiceSchedulerInitiated".to_string())
+        ]
+    );
+    assert_eq!(s.tasks.running_at_end, 2);
+    assert_eq!(s.availability.services["web"], 1.0);
+}
+
+#[test]
+fn a_deployment_behind_a_load_balancer_waits_for_deregistration() {
+    let text = scenario(
+        2,
+        100,
+        200,
+        "loadBalancer = { deregistration_delay = \"300s\" }",
+        "",
+    );
+    let s = checked(&text);
+    let d = only_deployment(&s);
+    assert_eq!(d.outcome, "completed");
+    // New tasks run after 9 s; the old ones deregister for 300 s before the end.
+    assert!((d.duration_s.unwrap() - 309.0).abs() < 1e-9, "{d:?}");
+    assert_eq!(d.max_total, 4);
+    assert_eq!(d.min_healthy, 2);
+}
