@@ -20,9 +20,8 @@ impl<R: Recorder> Simulation<'_, R> {
         now: SimTime,
         queue: &mut EventQueue<Event>,
     ) {
-        let origin = Origin::Service(ServiceId(service as u32));
         let restart = self.origins[service].owed.pop_front();
-        self.create_and_submit(service, origin, None, restart, None, now, queue);
+        self.create_and_submit(service, None, restart, None, now, queue);
     }
 
     /// Launches a DAEMON service's task on `instance` (which has room for it).
@@ -33,14 +32,13 @@ impl<R: Recorder> Simulation<'_, R> {
         now: SimTime,
         queue: &mut EventQueue<Event>,
     ) {
-        let origin = Origin::Service(ServiceId(service as u32));
         let restart = self.origins[service].owed.pop_front();
         let on = &mut self.origins[service].daemon_on;
         if on.len() <= instance.index() {
             on.resize(self.cluster.instances.len(), false);
         }
         on[instance.index()] = true;
-        self.create_and_submit(service, origin, None, restart, Some(instance), now, queue);
+        self.create_and_submit(service, None, restart, Some(instance), now, queue);
     }
 
     pub(super) fn launch_job_task(
@@ -53,15 +51,7 @@ impl<R: Recorder> Simulation<'_, R> {
             .duration
             .sample(&mut self.job_duration_rngs[job.index()]);
         let origin_index = self.config.services.len() + job.index();
-        self.create_and_submit(
-            origin_index,
-            Origin::Job(job),
-            Some(run_time),
-            None,
-            None,
-            now,
-            queue,
-        );
+        self.create_and_submit(origin_index, Some(run_time), None, None, now, queue);
     }
 
     pub(super) fn is_daemon(&self, o: usize) -> bool {
@@ -75,16 +65,23 @@ impl<R: Recorder> Simulation<'_, R> {
         }
     }
 
+    /// Creates a task of origin `o` (a service, or a job stream after the services) and
+    /// places it, on `on` for a DAEMON task, or queues it.
     fn create_and_submit(
         &mut self,
         o: usize,
-        origin: Origin,
         run_time: Option<SimDuration>,
         restart: Option<RestartTag>,
         on: Option<crate::model::InstanceId>,
         now: SimTime,
         queue: &mut EventQueue<Event>,
     ) {
+        let services = self.config.services.len();
+        let origin = if o < services {
+            Origin::Service(ServiceId(o as u32))
+        } else {
+            Origin::Job(JobId((o - services) as u32))
+        };
         let target_index = match self.config_launch_shares(o) {
             Some(shares) => {
                 providers::next_provider(shares, &self.origins[o].target_counts).unwrap_or(0)

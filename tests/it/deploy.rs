@@ -201,8 +201,8 @@ fn deploying_the_current_revision_is_an_error() {
         "deployments = [{ at = \"1h\", taskDefinition = \"web\" }]",
     );
     let err = ecsim::scenario::load_str(&text, std::path::Path::new("t.toml"), &[])
-        .err()
-        .expect("rejected")
+        .map(|_| ())
+        .expect_err("rejected")
         .to_string();
     assert!(err.contains("deployments[0].taskDefinition"), "{err}");
 }
@@ -408,8 +408,8 @@ fn daemon_rules_are_checked() {
     ] {
         let text = daemons().replace(from, to);
         let err = ecsim::scenario::load_str(&text, std::path::Path::new("t.toml"), &[])
-            .err()
-            .expect("rejected")
+            .map(|_| ())
+            .expect_err("rejected")
             .to_string();
         assert!(err.contains(field), "{err}");
     }
