@@ -541,3 +541,24 @@ fn a_deployment_behind_a_load_balancer_waits_for_deregistration() {
     assert_eq!(d.max_total, 4);
     assert_eq!(d.min_healthy, 2);
 }
+
+#[test]
+fn the_example_scenario_rolls_fails_and_rolls_back_within_bounds() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/deployments.toml");
+    let scenario = ecsim::scenario::load(&path, &[]).unwrap_or_else(|e| panic!("{e}"));
+    let s = ecsim::sim::run_checked(&scenario.config, &mut NullRecorder)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let outcomes: Vec<(&str, &str, bool)> = s.deployments["web"]
+        .iter()
+        .map(|d| (d.task_definition.as_str(), d.outcome.as_str(), d.rollback))
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            ("web-v2", "completed", false),
+            ("web-v3", "failed", false),
+            ("web-v2", "completed", true)
+        ]
+    );
+    assert!(s.deployments["web"].iter().all(|d| d.max_total <= 9));
+}
