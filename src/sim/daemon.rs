@@ -28,6 +28,41 @@ impl<R: Recorder> Simulation<'_, R> {
         }
     }
 
+    /// A new ACTIVE instance: each DAEMON service that may run there counts it and places
+    /// its task on it (before anything else sees the instance's capacity).
+    pub(super) fn daemons_on_new_instance(
+        &mut self,
+        id: InstanceId,
+        now: SimTime,
+        queue: &mut EventQueue<Event>,
+    ) {
+        for s in 0..self.config.services.len() {
+            if !self.config.services[s].daemon || !self.daemon_eligible(s, id) {
+                continue;
+            }
+            let state = &self.origins[s];
+            self.collector
+                .availability(s, now, state.desired, state.running);
+            self.origins[s].desired += 1;
+            let state = &self.origins[s];
+            if state.retry_pending || state.halted {
+                continue;
+            }
+            let def = &self.config.task_defs[self.config.services[s].task_def.index()];
+            let request = PlacementRequest {
+                cpu: def.cpu,
+                memory: def.memory,
+                host_ports: &def.host_ports,
+                awsvpc: def.uses_eni(),
+                pool: None,
+                placement: &self.config.services[s].placement,
+            };
+            if placement::fits_on(&self.cluster, &request, id) {
+                self.launch_daemon_task(s, id, now, queue);
+            }
+        }
+    }
+
     fn daemon_eligible(&self, s: usize, id: InstanceId) -> bool {
         self.cluster.instance(id).state == InstanceState::Active
             && placement::member_of_all(&self.cluster, &self.config.services[s].placement, id)
@@ -91,7 +126,7 @@ impl<R: Recorder> Simulation<'_, R> {
 
     /// Orders the task slots so DAEMON tasks come last (they are stopped last).
     pub(super) fn daemons_last(&self, slots: &mut [u32]) {
-        slots.sort_by_key(|slot| match self.tasks.get(*slot).origin {
+        slots.sort_unstable_by_key(|slot| match self.tasks.get(*slot).origin {
             Origin::Service(ServiceId(s)) => self.config.services[s as usize].daemon,
             Origin::Job(_) => false,
         });

@@ -101,7 +101,7 @@ impl<R: Recorder> Simulation<'_, R> {
         }
         if let Some(list) = old {
             let tasks = &self.tasks;
-            list.sort_by_key(|slot| {
+            list.sort_unstable_by_key(|slot| {
                 let t = tasks.get(*slot);
                 (t.state == TaskState::Running, std::cmp::Reverse(t.id))
             });
@@ -229,6 +229,8 @@ impl<R: Recorder> Simulation<'_, R> {
             self.origins[s].deployment = None;
             self.end_record(s, rollout.record, now, "completed");
             self.origins[s].owed.clear();
+            // A desired count lowered during the rollout is honoured now.
+            self.reconcile_service(s, now, queue);
             if self.recorder.tracing() {
                 let line = format!(
                     "service {} deployment of {} completed",

@@ -14,6 +14,10 @@
 //! source draws from its own random stream, so turning one on never changes another's draws
 //! or the workload's.
 //!
+//! Hung tasks, health checks and load balancer deregistration live in `health.rs`; rolling
+//! deployments and the circuit breaker in `deploy.rs` (a service under deployment is
+//! reconciled by `rollout_step`); DAEMON services in `daemon.rs` (reconciled per instance).
+//!
 //! Under a Spot notice a RUNNING service task becomes STOPPING: it still serves and counts
 //! as running, but is already replaced; it stops when a replacement of its service reaches
 //! RUNNING or when the notice ends, whichever is first. PENDING tasks on a noticed instance

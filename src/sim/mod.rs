@@ -288,7 +288,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         self.cluster.activate(id, now);
         self.arm_instance(id, now, queue);
         // Daemon tasks first, before any waiting task sees the new capacity.
-        self.daemons_reconcile(now, queue);
+        self.daemons_on_new_instance(id, now, queue);
         if self.recorder.tracing() {
             let inst = self.cluster.instance(id);
             let line = format!(
