@@ -200,6 +200,7 @@ impl<R: Recorder> Simulation<'_, R> {
         let Origin::Service(s) = task.origin else {
             return;
         };
+        self.rollout_lost_task(s.index());
         let state = &mut self.origins[s.index()];
         state.doomed += 1;
         state.draining.push_back(slot);
