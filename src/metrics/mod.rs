@@ -9,6 +9,7 @@ pub use recorder::{
     NullRecorder, ProviderSample, Recorder, SampleRow, ScalingSample, ServiceSample, TaskRow,
 };
 pub use summary::{
-    AvailabilitySummary, CostSummary, InstanceSummary, LatencySummary, OverloadSummary,
-    QueueSummary, RestartLatencySummary, ScalingSummary, Summary, TaskCounts, Utilization,
+    AvailabilitySummary, CostSummary, DeploymentSummary, InstanceSummary, LatencySummary,
+    OverloadSummary, QueueSummary, RestartLatencySummary, ScalingSummary, Summary, TaskCounts,
+    Utilization,
 };

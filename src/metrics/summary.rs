@@ -32,6 +32,32 @@ pub struct Summary {
     /// Queue-backed services: oldest-message age and depth, read at each scaling tick in
     /// the window.
     pub queues: BTreeMap<String, QueueSummary>,
+    /// Services with rolling deployments: each deployment (and rollback) in start order,
+    /// over the whole run. Absent when no service deploys.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub deployments: BTreeMap<String, Vec<DeploymentSummary>>,
+}
+
+/// One rolling deployment of a service.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct DeploymentSummary {
+    /// The task definition family rolled out.
+    pub task_definition: String,
+    /// An automatic rollback started by the circuit breaker.
+    pub rollback: bool,
+    pub start_s: f64,
+    /// `None` while still in progress at the horizon.
+    pub end_s: Option<f64>,
+    pub duration_s: Option<f64>,
+    /// "completed", "failed" (circuit breaker), "superseded" (a newer deployment started)
+    /// or "in_progress" (still rolling at the horizon, e.g. stalled at 100/100).
+    pub outcome: String,
+    /// Tasks of this deployment that failed to reach RUNNING (or failed health checks).
+    pub failed_tasks: u32,
+    /// Fewest healthy (RUNNING) tasks seen after each scheduler step of the deployment.
+    pub min_healthy: u32,
+    /// Most RUNNING + PENDING + STOPPING tasks seen after each step.
+    pub max_total: u32,
 }
 
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]

@@ -191,7 +191,11 @@ pub struct Placement {
 pub struct ServiceSpec {
     pub name: String,
     pub task_def: TaskDefId,
+    /// 0 for a DAEMON service, whose desired count is its eligible instances.
     pub desired_count: u32,
+    /// `schedulingStrategy = "DAEMON"`: one task on every ACTIVE instance the placement
+    /// constraints allow, placed before other tasks and stopped after them.
+    pub daemon: bool,
     pub launch: LaunchSpec,
     pub placement: Placement,
     /// Time from RUNNING to a crash (the essential container exits unexpectedly).
@@ -201,6 +205,105 @@ pub struct ServiceSpec {
     pub start_failure_probability: f64,
     /// Demand, auto scaling and queue (issue 4).
     pub scaling: ServiceScalingSpec,
+    /// Time from RUNNING until the task stops answering (hangs); detected only by
+    /// `health_check`.
+    pub hung_after: Option<DurationDist>,
+    /// Container health check; `None`: hung tasks are never detected.
+    pub health_check: Option<HealthCheck>,
+    /// `healthCheckGracePeriodSeconds`: failed checks this long after RUNNING are ignored.
+    pub health_check_grace: SimDuration,
+    /// Load balancer target deregistration delay: a RUNNING task the scheduler stops stays
+    /// STOPPING (holding its resources, not serving) this long. Zero without a load balancer.
+    pub deregistration_delay: SimDuration,
+    /// Rolling-deployment bounds and circuit breaker (`deploymentConfiguration`).
+    pub deployment: DeploymentConfig,
+    /// Timed new revisions of the task definition, sorted by time.
+    pub deployments: Vec<Deployment>,
+}
+
+/// A container health check (reference §2.2): a check every `interval` from RUNNING on,
+/// each failing after `timeout` without an answer; `retries` consecutive failures mark the
+/// task UNHEALTHY. Failures within `start_period` (or the service's grace period) of
+/// RUNNING do not count.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HealthCheck {
+    pub interval: SimDuration,
+    pub timeout: SimDuration,
+    pub retries: u32,
+    pub start_period: SimDuration,
+}
+
+impl HealthCheck {
+    /// When a task RUNNING since `running` that hangs at `hung` is found UNHEALTHY: the
+    /// first check at or after both the hang and the ignored period, `retries − 1` more
+    /// intervals, then that check's timeout. Checks fall at `running + k × interval`,
+    /// k ≥ 1, so the delay after the hang is a phase in [0, interval) plus
+    /// `(retries − 1) × interval + timeout`.
+    pub fn detection(&self, running: SimTime, hung: SimTime, grace: SimDuration) -> SimTime {
+        let interval = self.interval.as_millis().max(1);
+        let counted_from = hung.max(running + grace.max(self.start_period));
+        let since = counted_from.since(running).as_millis();
+        let k = since.div_ceil(interval).max(1);
+        running
+            + SimDuration(k * interval + u64::from(self.retries.saturating_sub(1)) * interval)
+            + self.timeout
+    }
+}
+
+/// ECS `deploymentConfiguration` for the rolling (`ECS`) controller (reference §3.2, §3.5).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeploymentConfig {
+    /// Healthy tasks kept during a deployment: `ceil(desired × min / 100)`. Default 100.
+    pub minimum_healthy_percent: u32,
+    /// Cap on RUNNING + PENDING + STOPPING tasks: `floor(desired × max / 100)`. Default 200.
+    pub maximum_percent: u32,
+    pub circuit_breaker: Option<CircuitBreaker>,
+}
+
+impl Default for DeploymentConfig {
+    fn default() -> Self {
+        DeploymentConfig {
+            minimum_healthy_percent: 100,
+            maximum_percent: 200,
+            circuit_breaker: None,
+        }
+    }
+}
+
+impl DeploymentConfig {
+    /// Healthy tasks a deployment keeps: `ceil(desired × minimumHealthyPercent / 100)`.
+    pub fn lower(&self, desired: u32) -> u32 {
+        (u64::from(desired) * u64::from(self.minimum_healthy_percent)).div_ceil(100) as u32
+    }
+
+    /// Tasks a deployment may hold at once: `floor(desired × maximumPercent / 100)`.
+    pub fn upper(&self, desired: u32) -> u32 {
+        (u64::from(desired) * u64::from(self.maximum_percent) / 100) as u32
+    }
+}
+
+/// `deploymentCircuitBreaker`: the deployment fails once `threshold(desired)` of its tasks
+/// failed to reach RUNNING (or failed health checks after one ran).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CircuitBreaker {
+    pub rollback: bool,
+    /// The lower clamp of the threshold: 3 per the current API reference (the 2023
+    /// developer guide says 10; reference §3.5).
+    pub min_threshold: u32,
+}
+
+impl CircuitBreaker {
+    /// `clamp(ceil(0.5 × desired), min_threshold, 200)`.
+    pub fn threshold(&self, desired: u32) -> u32 {
+        desired.div_ceil(2).clamp(self.min_threshold.min(200), 200)
+    }
+}
+
+/// A new revision of a service's task definition, rolled out at `at`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Deployment {
+    pub at: SimTime,
+    pub task_def: TaskDefId,
 }
 
 #[derive(Clone, Debug)]

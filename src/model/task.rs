@@ -162,6 +162,20 @@ pub struct Task {
     pub stop_reason: Option<StopReason>,
     /// Set on a service task launched to replace one that stopped unexpectedly.
     pub restart: Option<RestartTag>,
+    /// RUNNING but no longer answering (`hung_after`): not counted as running.
+    pub hung: bool,
+    /// STOPPING through a load balancer's deregistration delay: not counted as running.
+    pub deregistering: bool,
+}
+
+impl Task {
+    /// Whether its service counts it as running (serving): RUNNING and answering, or
+    /// STOPPING under a Spot notice (it serves until its replacement runs).
+    pub fn serving(&self) -> bool {
+        matches!(self.state, TaskState::Running | TaskState::Stopping)
+            && !self.hung
+            && !self.deregistering
+    }
 }
 
 /// Why a service lost a task, for the restart-latency split.

@@ -45,6 +45,9 @@ pub struct TaskDef {
     pub platform: FargatePlatform,
     /// Ephemeral storage requested, GiB (Fargate bills what exceeds the included 20).
     pub ephemeral_storage_gib: u32,
+    /// Simulator-only: chance a task of this revision fails before RUNNING; overrides the
+    /// service's `start_failure_probability` (a bad revision for a deployment).
+    pub start_failure_probability: Option<f64>,
 }
 
 impl TaskDef {

@@ -57,6 +57,29 @@ pub fn reject_reason(cluster: &Cluster, request: &PlacementRequest<'_>) -> Rejec
     })
 }
 
+/// Whether the instance has room for the task (the resource checks alone).
+pub fn fits_on(cluster: &Cluster, request: &PlacementRequest<'_>, id: InstanceId) -> bool {
+    constraints::fits(
+        &Ctx {
+            cluster,
+            request,
+            nonce: 0,
+        },
+        id,
+    )
+}
+
+/// Whether the instance satisfies every `memberOf` constraint of `placement` (DAEMON
+/// eligibility: `distinctInstance` says nothing about one task per instance).
+pub fn member_of_all(cluster: &Cluster, placement: &Placement, id: InstanceId) -> bool {
+    placement.constraints.iter().all(|c| match c {
+        crate::model::PlacementConstraint::DistinctInstance => true,
+        crate::model::PlacementConstraint::MemberOf(expr) => {
+            expr.evaluate(&constraints::InstanceSubject { cluster, id })
+        }
+    })
+}
+
 /// Chooses an instance for the task, if any will do.
 pub fn choose_instance(
     cluster: &Cluster,

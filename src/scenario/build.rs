@@ -5,10 +5,11 @@ use super::error::FieldError;
 use super::file::*;
 use crate::catalog::{self, FargatePlatform, PriceCatalog, round_fargate};
 use crate::model::{
-    Action, AzId, AzOutage, BillingSpec, FailureSpec, FargateSpec, GroupId, InstanceTypeSpec,
-    JobSpec, LaunchSpec, NetworkMode, Placement, PlacementConstraint, PlacementStrategy, PoolId,
-    PoolSpec, Provider, ProviderShare, Resource, RestartBackoff, ScheduledAction, ServiceSpec,
-    SimConfig, SpreadField, TaskDef, TaskDefId, Timing,
+    Action, AzId, AzOutage, BillingSpec, CircuitBreaker, Deployment, DeploymentConfig, FailureSpec,
+    FargateSpec, GroupId, HealthCheck, InstanceTypeSpec, JobSpec, LaunchSpec, NetworkMode,
+    Placement, PlacementConstraint, PlacementStrategy, PoolId, PoolSpec, Provider, ProviderShare,
+    Resource, RestartBackoff, ScheduledAction, ServiceSpec, SimConfig, SpreadField, TaskDef,
+    TaskDefId, Timing,
 };
 use crate::query::Expr;
 use crate::time::{SimDuration, SimTime};
@@ -98,7 +99,7 @@ pub fn build(
         )?;
         check_compatible(&at, &task_defs[def.index()], &launch)?;
         let mut strategies = strategies(&at, &s.placement_strategy, &mut names)?;
-        if s.placement_strategy.is_empty() {
+        if s.placement_strategy.is_empty() && s.scheduling_strategy.as_deref() != Some("DAEMON") {
             // ECS's service default: balance AZs, then instances, by this service's tasks.
             strategies = vec![
                 PlacementStrategy::Spread(SpreadField::Attribute(0)),
@@ -113,13 +114,57 @@ pub fn build(
             )
             .allowed("0 to 1"));
         }
+        let daemon = match s.scheduling_strategy.as_deref() {
+            None | Some("REPLICA") => false,
+            Some("DAEMON") => true,
+            Some(other) => {
+                return Err(FieldError::new(
+                    format!("{at}.schedulingStrategy"),
+                    format!("`{other}` is not a scheduling strategy"),
+                )
+                .allowed("REPLICA, DAEMON"));
+            }
+        };
         let scaling = super::scaling::service(&at, s)?;
-        // Registering the scalable target moves desired into [min, max].
-        let desired_count = scaling
-            .auto_scaling
+        let desired_count = if daemon {
+            daemon_rules(&at, s, &launch)?;
+            0
+        } else {
+            let Some(desired) = s.desired_count else {
+                return Err(FieldError::new(
+                    format!("{at}.desiredCount"),
+                    "is required for a REPLICA service",
+                ));
+            };
+            // Registering the scalable target moves desired into [min, max].
+            scaling
+                .auto_scaling
+                .as_ref()
+                .map_or(desired, |a| desired.clamp(a.min, a.max))
+        };
+        let (deployment, deployments) = deployments(&at, s, &task_defs, &launch, def, horizon)?;
+        let health_check = s
+            .health_check
             .as_ref()
-            .map_or(s.desired_count, |a| s.desired_count.clamp(a.min, a.max));
+            .map(|h| health_check(&format!("{at}.healthCheck"), h))
+            .transpose()?;
         services.push(ServiceSpec {
+            hung_after: s
+                .hung_after
+                .as_ref()
+                .map(|d| duration(&format!("{at}.hung_after"), d))
+                .transpose()?,
+            health_check,
+            health_check_grace: SimDuration::from_secs(u64::from(
+                s.health_check_grace_period_seconds.unwrap_or(0),
+            )),
+            deregistration_delay: s.load_balancer.as_ref().map_or(SimDuration::ZERO, |lb| {
+                lb.deregistration_delay
+                    .map_or(SimDuration::from_secs(300), |d| d.0)
+            }),
+            daemon,
+            deployment,
+            deployments,
             name: s.name.clone(),
             task_def: def,
             desired_count,
@@ -517,6 +562,16 @@ fn task_def(i: usize, t: &TaskDefinitionFile) -> Result<TaskDef, FieldError> {
         fargate_size,
         platform,
         ephemeral_storage_gib: storage,
+        start_failure_probability: match t.start_failure_probability {
+            Some(p) if !(0.0..=1.0).contains(&p) => {
+                return Err(FieldError::new(
+                    format!("{at}.start_failure_probability"),
+                    format!("{p} is out of range"),
+                )
+                .allowed("0 to 1"));
+            }
+            p => p,
+        },
     })
 }
 
@@ -883,6 +938,154 @@ fn timing(t: &TimingFile) -> Result<Timing, FieldError> {
         ec2_image_cache: t.ec2_image_cache.unwrap_or(base.ec2_image_cache),
         instance_launch: d(&t.instance_launch, base.instance_launch),
     })
+}
+
+/// A container health check within ECS's ranges (reference §2.2).
+fn health_check(at: &str, h: &HealthCheckFile) -> Result<HealthCheck, FieldError> {
+    let secs =
+        |field: &str, v: Option<super::duration::DurationText>, default: u64, lo: u64, hi: u64| {
+            let d = v.map_or(SimDuration::from_secs(default), |d| d.0);
+            if d < SimDuration::from_secs(lo) || d > SimDuration::from_secs(hi) {
+                return Err(FieldError::new(
+                    format!("{at}.{field}"),
+                    format!("{} s is out of range", d.as_secs_f64()),
+                )
+                .allowed(format!("{lo} to {hi} seconds")));
+            }
+            Ok(d)
+        };
+    let retries = h.retries.unwrap_or(3);
+    if !(1..=10).contains(&retries) {
+        return Err(FieldError::new(
+            format!("{at}.retries"),
+            format!("{retries} is out of range"),
+        )
+        .allowed("1 to 10"));
+    }
+    Ok(HealthCheck {
+        interval: secs("interval", h.interval, 30, 5, 300)?,
+        timeout: secs("timeout", h.timeout, 5, 2, 60)?,
+        retries,
+        start_period: secs("startPeriod", h.start_period, 0, 0, 300)?,
+    })
+}
+
+/// What a DAEMON service may not have (reference §3.1): a desired count, a placement
+/// strategy, Fargate or a capacity provider strategy, auto scaling; and, in the simulator,
+/// deployments.
+fn daemon_rules(at: &str, s: &ServiceFile, launch: &LaunchSpec) -> Result<(), FieldError> {
+    let no =
+        |field: &str, why: &str| Err(FieldError::new(format!("{at}.{field}"), why.to_string()));
+    if s.desired_count.is_some() {
+        return no(
+            "desiredCount",
+            "a DAEMON service runs one task per instance and has no desired count",
+        );
+    }
+    if !s.placement_strategy.is_empty() {
+        return no(
+            "placementStrategy",
+            "a DAEMON service takes no placement strategy",
+        );
+    }
+    if *launch != LaunchSpec::Ec2 {
+        return no("launchType", "a DAEMON service needs launchType = \"EC2\"");
+    }
+    if s.auto_scaling.is_some() {
+        return no("auto_scaling", "a DAEMON service cannot be auto scaled");
+    }
+    if !s.deployments.is_empty() {
+        return no(
+            "deployments",
+            "rolling deployments of DAEMON services are not modeled",
+        );
+    }
+    Ok(())
+}
+
+/// `deploymentConfiguration` and `deployments` of one service.
+fn deployments(
+    at: &str,
+    s: &ServiceFile,
+    task_defs: &[TaskDef],
+    launch: &LaunchSpec,
+    current: TaskDefId,
+    horizon: SimTime,
+) -> Result<(DeploymentConfig, Vec<Deployment>), FieldError> {
+    let mut config = DeploymentConfig::default();
+    if let Some(c) = &s.deployment_configuration {
+        let field = format!("{at}.deploymentConfiguration");
+        if let Some(min) = c.minimum_healthy_percent {
+            if min > 100 {
+                return Err(FieldError::new(
+                    format!("{field}.minimumHealthyPercent"),
+                    format!("{min} is out of range"),
+                )
+                .allowed("0 to 100"));
+            }
+            config.minimum_healthy_percent = min;
+        }
+        if let Some(max) = c.maximum_percent {
+            if !(100..=200).contains(&max) {
+                return Err(FieldError::new(
+                    format!("{field}.maximumPercent"),
+                    format!("{max} is out of range"),
+                )
+                .allowed("100 to 200"));
+            }
+            config.maximum_percent = max;
+        }
+        if let Some(b) = &c.deployment_circuit_breaker {
+            if b.min_threshold == Some(0) {
+                return Err(FieldError::new(
+                    format!("{field}.deploymentCircuitBreaker.min_threshold"),
+                    "must be at least 1",
+                ));
+            }
+            config.circuit_breaker = b.enable.then(|| CircuitBreaker {
+                rollback: b.rollback,
+                min_threshold: b.min_threshold.unwrap_or(3),
+            });
+        }
+    }
+    let mut list = Vec::new();
+    for (i, d) in s.deployments.iter().enumerate() {
+        let field = format!("{at}.deployments[{i}]");
+        let def = find_def(
+            task_defs,
+            &d.task_definition,
+            &format!("{field}.taskDefinition"),
+        )?;
+        check_compatible(&field, &task_defs[def.index()], launch)?;
+        let time = SimTime::ZERO + d.at.0;
+        if time > horizon {
+            return Err(FieldError::new(
+                format!("{field}.at"),
+                "falls after the horizon, so it would never happen",
+            ));
+        }
+        list.push(Deployment {
+            at: time,
+            task_def: def,
+        });
+    }
+    list.sort_by_key(|d| d.at);
+    let mut previous = current;
+    for d in &list {
+        if d.task_def == previous {
+            let i = s
+                .deployments
+                .iter()
+                .position(|f| SimTime::ZERO + f.at.0 == d.at)
+                .unwrap_or(0);
+            return Err(FieldError::new(
+                format!("{at}.deployments[{i}].taskDefinition"),
+                "is already the service's task definition at that time",
+            ));
+        }
+        previous = d.task_def;
+    }
+    Ok((config, list))
 }
 
 fn failures(

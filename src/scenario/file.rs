@@ -281,6 +281,10 @@ pub struct TaskDefinitionFile {
     /// Simulator-only: compressed image size, MB.
     #[serde(rename = "image_size_mb")]
     pub image_size_mb: Option<f64>,
+    /// Simulator-only: chance a task of this revision fails before RUNNING; overrides the
+    /// service's `start_failure_probability`.
+    #[serde(rename = "start_failure_probability")]
+    pub start_failure_probability: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -335,7 +339,11 @@ pub struct ServiceFile {
     #[serde(alias = "serviceName")]
     pub name: String,
     pub task_definition: String,
-    pub desired_count: u32,
+    /// Required for REPLICA services; a DAEMON service has none.
+    pub desired_count: Option<u32>,
+    /// "REPLICA" (default) or "DAEMON": one task on every ACTIVE instance allowed by the
+    /// placement constraints.
+    pub scheduling_strategy: Option<String>,
     pub launch_type: Option<String>,
     pub capacity_provider_strategy: Option<Vec<CapacityProviderItem>>,
     #[serde(default)]
@@ -358,6 +366,65 @@ pub struct ServiceFile {
     pub auto_scaling: Option<AutoScalingFile>,
     #[serde(rename = "queue")]
     pub queue: Option<QueueFile>,
+    /// Simulator-only: time from RUNNING until a task hangs (stops answering); off when
+    /// absent. Detected only with `healthCheck`.
+    #[serde(rename = "hung_after")]
+    pub hung_after: Option<DurationFile>,
+    /// The essential container's health check (ECS names; durations as seconds or text).
+    pub health_check: Option<HealthCheckFile>,
+    /// Failed health checks this soon after RUNNING are ignored; default 0.
+    pub health_check_grace_period_seconds: Option<u32>,
+    /// The service sits behind a load balancer (target group settings).
+    pub load_balancer: Option<LoadBalancerFile>,
+    /// ECS `deploymentConfiguration`: rolling-deployment bounds and circuit breaker.
+    pub deployment_configuration: Option<DeploymentConfigurationFile>,
+    /// Simulator-only: timed new revisions of the task definition.
+    #[serde(rename = "deployments", default)]
+    pub deployments: Vec<DeploymentFile>,
+}
+
+/// Defaults as ECS: interval 30 s, timeout 5 s, retries 3, startPeriod 0.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct HealthCheckFile {
+    pub interval: Option<DurationText>,
+    pub timeout: Option<DurationText>,
+    pub retries: Option<u32>,
+    pub start_period: Option<DurationText>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoadBalancerFile {
+    /// Target group deregistration delay; default 300 s (the ELB default).
+    pub deregistration_delay: Option<DurationText>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct DeploymentConfigurationFile {
+    pub minimum_healthy_percent: Option<u32>,
+    pub maximum_percent: Option<u32>,
+    pub deployment_circuit_breaker: Option<CircuitBreakerFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CircuitBreakerFile {
+    pub enable: bool,
+    #[serde(default)]
+    pub rollback: bool,
+    /// Simulator-only: the threshold's lower clamp; default 3 (the 2023 guide says 10).
+    pub min_threshold: Option<u32>,
+}
+
+/// A timed rollout of a new task definition revision.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeploymentFile {
+    pub at: DurationText,
+    #[serde(rename = "taskDefinition")]
+    pub task_definition: String,
 }
 
 #[derive(Debug, Deserialize)]

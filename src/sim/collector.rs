@@ -219,6 +219,7 @@ impl Collector {
                 let min = services.values().copied().fold(1.0, f64::min);
                 AvailabilitySummary { services, min }
             },
+            deployments: std::collections::BTreeMap::new(),
             task_seconds_short: config
                 .services
                 .iter()

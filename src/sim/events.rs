@@ -39,6 +39,16 @@ pub enum Event {
     AzOutageEnd(u32),
     /// `failures.events[i]` happens.
     Scheduled(u32),
+    /// A RUNNING service task hangs (stops answering health checks).
+    TaskHung(TaskRef),
+    /// A hung task's health checks have failed `retries` times: it is stopped.
+    HealthCheckFailed(TaskRef),
+    /// A task the scheduler stopped has been deregistered from its load balancer.
+    DeregistrationDone(TaskRef),
+    /// `services[s].deployments[i]` starts: (service, i).
+    DeploymentStart(ServiceId, u32),
+    /// A task of a service under deployment changed state: the rollout may move on.
+    DeploymentStep(ServiceId),
     TaskExit(TaskRef),
     InstanceRegistered(InstanceId),
     TaskRunning(TaskRef),
@@ -78,8 +88,12 @@ impl EngineEvent for Event {
             | Event::TaskSpotReclaim(_)
             | Event::AzOutageStart(_)
             | Event::AzOutageEnd(_)
-            | Event::Scheduled(_) => class::FAILURE,
-            Event::DrainDone(_) => class::LIFECYCLE,
+            | Event::Scheduled(_)
+            | Event::TaskHung(_)
+            | Event::HealthCheckFailed(_)
+            | Event::DeploymentStart(..) => class::FAILURE,
+            Event::DeregistrationDone(_) => class::EXIT,
+            Event::DrainDone(_) | Event::DeploymentStep(_) => class::LIFECYCLE,
             Event::ServiceRetry(_) => class::RETRY,
             Event::TaskExit(_) => class::EXIT,
             Event::InstanceRegistered(_) => class::REGISTRATION,

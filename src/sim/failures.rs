@@ -14,6 +14,10 @@
 //! source draws from its own random stream, so turning one on never changes another's draws
 //! or the workload's.
 //!
+//! Hung tasks, health checks and load balancer deregistration live in `health.rs`; rolling
+//! deployments and the circuit breaker in `deploy.rs` (a service under deployment is
+//! reconciled by `rollout_step`); DAEMON services in `daemon.rs` (reconciled per instance).
+//!
 //! Under a Spot notice a RUNNING service task becomes STOPPING: it still serves and counts
 //! as running, but is already replaced; it stops when a replacement of its service reaches
 //! RUNNING or when the notice ends, whichever is first. PENDING tasks on a noticed instance
@@ -38,10 +42,16 @@ impl<R: Recorder> Simulation<'_, R> {
         now: SimTime,
         queue: &mut EventQueue<Event>,
     ) {
+        if self.origins[s].deployment.is_some() {
+            return self.rollout_step(s, now, queue);
+        }
+        if self.config.services[s].daemon {
+            return self.daemon_reconcile(s, now, queue);
+        }
         let state = &self.origins[s];
-        let active = state.alive - state.doomed;
+        let active = state.alive - state.doomed - state.deregistering;
         let desired = state.desired;
-        let throttled = state.retry_pending;
+        let throttled = state.retry_pending || state.halted;
         if active >= desired {
             self.origins[s].owed.clear();
         }
@@ -72,7 +82,7 @@ impl<R: Recorder> Simulation<'_, R> {
                 (rank, std::cmp::Reverse(t.id))
             });
             for &slot in scratch.iter().take((active - desired) as usize) {
-                self.stop_task(slot, now, StopReason::ServiceScheduler, queue);
+                self.scheduler_stop(slot, now, queue);
             }
             self.scratch = scratch;
         }
@@ -140,6 +150,7 @@ impl<R: Recorder> Simulation<'_, R> {
                 .live_slots()
                 .filter(|s| self.tasks.get(*s).instance == Some(id)),
         );
+        self.daemons_last(&mut scratch);
         for &slot in &scratch {
             // A slot freed above may already hold a replacement; it is never on this
             // (draining) instance, so the check tells them apart.
@@ -151,6 +162,7 @@ impl<R: Recorder> Simulation<'_, R> {
         self.scratch = scratch;
         self.billing.instance_closed(price, launched, now);
         self.cluster.terminate(id, now);
+        self.daemons_reconcile(now, queue);
     }
 
     /// The pool keeps its size: a new instance in `prefer` if that AZ is up, else in the
@@ -202,6 +214,7 @@ impl<R: Recorder> Simulation<'_, R> {
         let Origin::Service(s) = task.origin else {
             return;
         };
+        self.rollout_lost_task(s.index());
         let state = &mut self.origins[s.index()];
         state.doomed += 1;
         state.draining.push_back(slot);
@@ -244,6 +257,9 @@ impl<R: Recorder> Simulation<'_, R> {
                 continue;
             }
             match t.state {
+                // A daemon task runs on until the instance goes (stopped last).
+                TaskState::Running if matches!(t.origin, Origin::Service(s) if self.is_daemon(s.index())) =>
+                    {}
                 TaskState::Running => self.doom_task(slot, now, RestartCause::Spot),
                 TaskState::Provisioning | TaskState::Pending => {
                     self.stop_task(slot, now, StopReason::SpotInterruption, queue)
@@ -410,10 +426,13 @@ impl<R: Recorder> Simulation<'_, R> {
     /// Whether a task whose start completes now fails instead (`start_failure_probability`).
     pub(super) fn start_fails(&mut self, slot: u32) -> bool {
         use rand::Rng;
-        let Origin::Service(s) = self.tasks.get(slot).origin else {
+        let task = self.tasks.get(slot);
+        let Origin::Service(s) = task.origin else {
             return false;
         };
-        let p = self.config.services[s.index()].start_failure_probability;
+        let p = self.config.task_defs[task.task_def.index()]
+            .start_failure_probability
+            .unwrap_or(self.config.services[s.index()].start_failure_probability);
         p > 0.0 && self.start_failure_rngs[s.index()].random::<f64>() < p
     }
 }

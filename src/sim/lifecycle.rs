@@ -20,9 +20,25 @@ impl<R: Recorder> Simulation<'_, R> {
         now: SimTime,
         queue: &mut EventQueue<Event>,
     ) {
-        let origin = Origin::Service(ServiceId(service as u32));
         let restart = self.origins[service].owed.pop_front();
-        self.create_and_submit(service, origin, None, restart, now, queue);
+        self.create_and_submit(service, None, restart, None, now, queue);
+    }
+
+    /// Launches a DAEMON service's task on `instance` (which has room for it).
+    pub(super) fn launch_daemon_task(
+        &mut self,
+        service: usize,
+        instance: crate::model::InstanceId,
+        now: SimTime,
+        queue: &mut EventQueue<Event>,
+    ) {
+        let restart = self.origins[service].owed.pop_front();
+        let on = &mut self.origins[service].daemon_on;
+        if on.len() <= instance.index() {
+            on.resize(self.cluster.instances.len(), false);
+        }
+        on[instance.index()] = true;
+        self.create_and_submit(service, None, restart, Some(instance), now, queue);
     }
 
     pub(super) fn launch_job_task(
@@ -35,14 +51,11 @@ impl<R: Recorder> Simulation<'_, R> {
             .duration
             .sample(&mut self.job_duration_rngs[job.index()]);
         let origin_index = self.config.services.len() + job.index();
-        self.create_and_submit(
-            origin_index,
-            Origin::Job(job),
-            Some(run_time),
-            None,
-            now,
-            queue,
-        );
+        self.create_and_submit(origin_index, Some(run_time), None, None, now, queue);
+    }
+
+    pub(super) fn is_daemon(&self, o: usize) -> bool {
+        self.config.services.get(o).is_some_and(|s| s.daemon)
     }
 
     fn origin_index(&self, origin: Origin) -> usize {
@@ -52,15 +65,23 @@ impl<R: Recorder> Simulation<'_, R> {
         }
     }
 
+    /// Creates a task of origin `o` (a service, or a job stream after the services) and
+    /// places it, on `on` for a DAEMON task, or queues it.
     fn create_and_submit(
         &mut self,
         o: usize,
-        origin: Origin,
         run_time: Option<SimDuration>,
         restart: Option<RestartTag>,
+        on: Option<crate::model::InstanceId>,
         now: SimTime,
         queue: &mut EventQueue<Event>,
     ) {
+        let services = self.config.services.len();
+        let origin = if o < services {
+            Origin::Service(ServiceId(o as u32))
+        } else {
+            Origin::Job(JobId((o - services) as u32))
+        };
         let target_index = match self.config_launch_shares(o) {
             Some(shares) => {
                 providers::next_provider(shares, &self.origins[o].target_counts).unwrap_or(0)
@@ -82,7 +103,7 @@ impl<R: Recorder> Simulation<'_, R> {
             target,
             target_index: target_index as u16,
             state: TaskState::Provisioning,
-            instance: None,
+            instance: on,
             az: None,
             fargate_size: None,
             created_at: now,
@@ -93,11 +114,13 @@ impl<R: Recorder> Simulation<'_, R> {
             run_time,
             stop_reason: None,
             restart,
+            hung: false,
+            deregistering: false,
         };
         let r = self.tasks.insert(task);
         self.pending_tasks += 1;
         self.collector.task_created(now);
-        let waiting_ahead = !self.origins[o].queues[target_index].is_empty();
+        let waiting_ahead = on.is_none() && !self.origins[o].queues[target_index].is_empty();
         if waiting_ahead {
             self.enqueue(o, target_index, r.slot);
             return;
@@ -158,9 +181,14 @@ impl<R: Recorder> Simulation<'_, R> {
                     },
                     placement: self.origins[o].placement(self.config, o),
                 };
-                let Some(chosen) =
-                    placement::choose_instance(&self.cluster, &request, &mut self.placement_rng)
-                else {
+                let chosen = match task.instance {
+                    // A DAEMON task comes with its instance.
+                    Some(on) => Some(on),
+                    None => {
+                        placement::choose_instance(&self.cluster, &request, &mut self.placement_rng)
+                    }
+                };
+                let Some(chosen) = chosen else {
                     // The reason costs a scan; only a RunTask failure or the trace shows it.
                     return Err(if self.origins[o].fails_fast || self.recorder.tracing() {
                         placement::reject_reason(&self.cluster, &request)
@@ -189,7 +217,7 @@ impl<R: Recorder> Simulation<'_, R> {
                         host_ports: &def.host_ports,
                         eni: def.uses_eni(),
                         group,
-                        daemon: false,
+                        daemon: self.is_daemon(o),
                     },
                 );
                 let inst = self.cluster.instance_mut(chosen);
@@ -256,7 +284,10 @@ impl<R: Recorder> Simulation<'_, R> {
         }
         // A start that may fail is decided by the TaskRunning event, never inline.
         let may_fail = o < self.config.services.len()
-            && self.config.services[o].start_failure_probability > 0.0;
+            && def
+                .start_failure_probability
+                .unwrap_or(self.config.services[o].start_failure_probability)
+                > 0.0;
         if running_at == now && !may_fail {
             self.task_running(slot, now, queue);
         } else {
@@ -299,9 +330,16 @@ impl<R: Recorder> Simulation<'_, R> {
             if state.doomed > 0 {
                 queue.schedule(now, Event::DrainDone(service));
             }
+            if state.deployment.is_some() {
+                queue.schedule(now, Event::DeploymentStep(service));
+            }
             if let Some(dist) = &self.config.services[o].crash_after {
                 let ttf = dist.sample(&mut self.crash_rngs[o]);
                 queue.schedule(now + ttf, Event::TaskCrash(r));
+            }
+            if let Some(dist) = &self.config.services[o].hung_after {
+                let tth = dist.sample(&mut self.hung_rngs[o]);
+                queue.schedule(now + tth, Event::TaskHung(r));
             }
             if let (Target::Fargate { spot: true }, Some(dist)) =
                 (target, &self.config.fargate.spot_interruption)
@@ -339,6 +377,7 @@ impl<R: Recorder> Simulation<'_, R> {
     ) {
         let task = self.tasks.get(slot);
         let was = task.state;
+        let (serving, deregistering) = (task.serving(), task.deregistering);
         let o = self.origin_index(task.origin);
         let def = &self.config.task_defs[task.task_def.index()];
         let group = self.origins[o].placement(self.config, o).group;
@@ -352,11 +391,14 @@ impl<R: Recorder> Simulation<'_, R> {
                     host_ports: &def.host_ports,
                     eni: def.uses_eni(),
                     group,
-                    daemon: false,
+                    daemon: self.is_daemon(o),
                 },
             );
             if def.uses_eni() {
                 self.cluster.return_ip(self.cluster.instance(inst).az);
+            }
+            if let Some(on) = self.origins[o].daemon_on.get_mut(inst.index()) {
+                *on = false;
             }
             freed = true;
         }
@@ -401,12 +443,17 @@ impl<R: Recorder> Simulation<'_, R> {
                 state.doomed -= 1;
             }
         }
+        if deregistering {
+            self.origins[o].deregistering -= 1;
+        }
         match was {
             TaskState::Running | TaskState::Stopping => {
                 self.running_tasks -= 1;
-                self.origins[o].running -= 1;
-                if o < self.scaling.len() {
-                    self.load_update(o, now);
+                if serving {
+                    self.origins[o].running -= 1;
+                    if o < self.scaling.len() {
+                        self.load_update(o, now);
+                    }
                 }
             }
             TaskState::Provisioning | TaskState::Pending => self.pending_tasks -= 1,
@@ -427,7 +474,7 @@ impl<R: Recorder> Simulation<'_, R> {
         }
         self.report_task(slot, cost);
         let task = self.tasks.get(slot);
-        let (restart, launch_type) = (task.restart, task.target.launch_type());
+        let (restart, launch_type, def) = (task.restart, task.target.launch_type(), task.task_def);
         self.tasks.release(slot);
         if freed {
             self.retry_waiting(now, queue);
@@ -449,6 +496,10 @@ impl<R: Recorder> Simulation<'_, R> {
             if let Some(tag) = tag {
                 self.origins[o].owed.push_back(tag);
             }
+            if was == TaskState::Running {
+                self.rollout_lost_task(o);
+            }
+
             if reason == StopReason::StartFailed {
                 let state = &mut self.origins[o];
                 state.start_failures += 1;
@@ -466,6 +517,12 @@ impl<R: Recorder> Simulation<'_, R> {
                         self.recorder.trace(now, &line);
                     }
                 }
+            }
+            if matches!(
+                reason,
+                StopReason::StartFailed | StopReason::HealthCheckFailed
+            ) {
+                self.rollout_task_failed(o, def, now, queue);
             }
             self.reconcile_service(o, now, queue);
         }

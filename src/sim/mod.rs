@@ -4,8 +4,11 @@
 
 mod billing;
 mod collector;
+mod daemon;
+mod deploy;
 pub mod events;
 mod failures;
+mod health;
 mod lifecycle;
 mod origins;
 mod scaling;
@@ -50,6 +53,8 @@ pub fn run_checked<R: Recorder>(config: &SimConfig, recorder: &mut R) -> Result<
         handled += engine::run_until(&mut sim, &mut queue, next);
         sim.cluster
             .check_invariants()
+            .and_then(|()| sim.check_rollouts())
+            .and_then(|()| sim.check_daemons())
             .map_err(|e| format!("after the events at {next}: {e}"))?;
     }
     Ok(sim.finish(handled))
@@ -79,6 +84,7 @@ pub(crate) struct Simulation<'a, R: Recorder> {
     /// Per service: crash times and start failures, each its own stream.
     crash_rngs: Vec<StreamRng>,
     start_failure_rngs: Vec<StreamRng>,
+    hung_rngs: Vec<StreamRng>,
     /// Per pool: instance failures and Spot notices.
     instance_failure_rngs: Vec<StreamRng>,
     spot_rngs: Vec<StreamRng>,
@@ -96,6 +102,8 @@ pub(crate) struct Simulation<'a, R: Recorder> {
     scaling_counts: scaling::ScalingCounts,
     scaling_samples: Vec<ScalingSample>,
     provider_samples: Vec<ProviderSample>,
+    /// Per service: its deployments so far, for the summary.
+    deployment_log: Vec<Vec<crate::metrics::DeploymentSummary>>,
 }
 
 impl<'a, R: Recorder> Simulation<'a, R> {
@@ -177,6 +185,9 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             start_failure_rngs: (0..config.services.len() as u64)
                 .map(|s| stream(config.seed, StreamKind::ServiceCrashes, (1 << 32) + s))
                 .collect(),
+            hung_rngs: (0..config.services.len() as u64)
+                .map(|s| stream(config.seed, StreamKind::ServiceCrashes, (2 << 32) + s))
+                .collect(),
             instance_failure_rngs: (0..config.pools.len() as u64)
                 .map(|p| stream(config.seed, StreamKind::InstanceFailures, p))
                 .collect(),
@@ -195,6 +206,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             pool_scaling: scaling::pool_states(config),
             scaling_counts: scaling::ScalingCounts::default(),
             scaling_samples: vec![ScalingSample::default(); config.services.len()],
+            deployment_log: vec![Vec::new(); config.services.len()],
             provider_samples: vec![
                 ProviderSample::default();
                 config
@@ -221,6 +233,14 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         }
         for (i, action) in self.config.failures.events.iter().enumerate() {
             queue.schedule(action.at, Event::Scheduled(i as u32));
+        }
+        for (s, service) in self.config.services.iter().enumerate() {
+            for (i, d) in service.deployments.iter().enumerate() {
+                queue.schedule(
+                    d.at,
+                    Event::DeploymentStart(crate::model::ServiceId(s as u32), i as u32),
+                );
+            }
         }
         if self.config.warmup > SimTime::ZERO {
             queue.schedule(self.config.warmup, Event::WindowStart);
@@ -263,6 +283,8 @@ impl<'a, R: Recorder> Simulation<'a, R> {
     ) {
         self.cluster.activate(id, now);
         self.arm_instance(id, now, queue);
+        // Daemon tasks first, before any waiting task sees the new capacity.
+        self.daemons_on_new_instance(id, now, queue);
         if self.recorder.tracing() {
             let inst = self.cluster.instance(id);
             let line = format!(
@@ -358,6 +380,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             fraction: if served > 0.0 { over / served } else { 0.0 },
         };
         summary.queues = queues;
+        summary.deployments = self.deployment_summaries();
         summary
     }
 }
@@ -422,6 +445,24 @@ impl<R: Recorder> Model for Simulation<'_, R> {
             Event::AzOutageEnd(i) => self.az_outage_end(i, now, queue),
             Event::Scheduled(i) => self.scheduled(i, now, queue),
             Event::DrainDone(service) => self.drain_done(service, now, queue),
+            Event::TaskHung(task) => self.task_hung(task, now, queue),
+            Event::HealthCheckFailed(task) => {
+                if self.tasks.live(task).is_some_and(|t| t.hung) {
+                    self.stop_task(task.slot, now, StopReason::HealthCheckFailed, queue);
+                }
+            }
+            Event::DeregistrationDone(task) => {
+                if let Some(t) = self.tasks.live(task).filter(|t| t.deregistering) {
+                    let crate::model::Origin::Service(s) = t.origin else {
+                        return;
+                    };
+                    self.stop_task(task.slot, now, StopReason::ServiceScheduler, queue);
+                    // A deployment may be waiting for this task to go.
+                    self.reconcile_service(s.index(), now, queue);
+                }
+            }
+            Event::DeploymentStart(service, i) => self.deployment_start(service, i, now, queue),
+            Event::DeploymentStep(service) => self.reconcile_service(service.index(), now, queue),
             Event::ServiceRetry(service) => self.service_retry(service, now, queue),
             Event::JobArrival(job) => {
                 let origin = self.config.services.len() + job.index();

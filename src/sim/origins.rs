@@ -36,6 +36,14 @@ pub(super) struct OriginState {
     pub start_failures: u32,
     /// A throttled launch is scheduled; the scheduler launches nothing until it fires.
     pub retry_pending: bool,
+    /// The rolling deployment in progress, if any (services only).
+    pub deployment: Option<super::deploy::Rollout>,
+    /// A failed deployment without rollback: the service launches nothing until the next.
+    pub halted: bool,
+    /// Tasks STOPPING through a load balancer's deregistration delay.
+    pub deregistering: u32,
+    /// DAEMON services: whether a live task of the service sits on each instance (by id).
+    pub daemon_on: Vec<bool>,
 }
 
 impl OriginState {
@@ -124,5 +132,9 @@ fn origin(
         owed: VecDeque::new(),
         start_failures: 0,
         retry_pending: false,
+        deployment: None,
+        halted: false,
+        daemon_on: Vec::new(),
+        deregistering: 0,
     }
 }

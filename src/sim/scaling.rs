@@ -285,6 +285,8 @@ impl<R: Recorder> Simulation<'_, R> {
         }
         let st = &self.scaling[s];
         let desired = self.origins[s].desired;
+        // Application Auto Scaling suspends scale-in while a deployment rolls (§3.2).
+        let scale_in_allowed = self.origins[s].deployment.is_none();
         let series = |m: TrackedMetric| -> Vec<Option<f64>> {
             match m {
                 TrackedMetric::Cpu => st.cpu.recent(HISTORY),
@@ -302,7 +304,7 @@ impl<R: Recorder> Simulation<'_, R> {
                 min: st.min,
                 max: st.max,
                 datapoints: &dp,
-                scale_in_allowed: true,
+                scale_in_allowed,
             };
             proposals.push(p.propose(&view, &st.cooldown));
             out_cooldown = out_cooldown.max(p.scale_out_cooldown);
@@ -315,7 +317,7 @@ impl<R: Recorder> Simulation<'_, R> {
                 min: st.min,
                 max: st.max,
                 datapoints: &dp,
-                scale_in_allowed: true,
+                scale_in_allowed,
             };
             proposals.push(p.propose(&view, &st.cooldown));
             out_cooldown = out_cooldown.max(p.cooldown);

@@ -5,6 +5,7 @@ mod cli;
 mod common;
 mod compare;
 mod core;
+mod deploy;
 mod failures;
 mod queueing;
 mod sweep;

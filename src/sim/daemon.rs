@@ -1,0 +1,166 @@
+//! DAEMON services (reference §3.1): one task on every ACTIVE instance that satisfies the
+//! service's `memberOf` constraints. Its desired count is the number of such instances,
+//! recounted whenever an instance registers, drains or goes, so availability reads "every
+//! eligible instance runs its daemon". A daemon task is placed on a new instance before
+//! any waiting replica task gets a look at it, is not replaced elsewhere when its instance
+//! drains (it keeps running through a Spot notice), and is stopped after the instance's
+//! other tasks when the instance goes. Its reservation is marked as a daemon's, so it does
+//! not keep an instance from being "empty" for managed scale-in. A daemon task that stops
+//! on an instance still ACTIVE is relaunched there (throttled like any start failure).
+//! An instance without room for the daemon task (a task bigger than the instance) goes
+//! without it, and the service counts short.
+
+use super::Simulation;
+use super::events::Event;
+use crate::engine::EventQueue;
+use crate::metrics::Recorder;
+use crate::model::{InstanceId, InstanceState, Origin, ServiceId};
+use crate::placement::{self, PlacementRequest};
+use crate::time::SimTime;
+
+impl<R: Recorder> Simulation<'_, R> {
+    /// Every DAEMON service catches up with the cluster's instances.
+    pub(super) fn daemons_reconcile(&mut self, now: SimTime, queue: &mut EventQueue<Event>) {
+        for s in 0..self.config.services.len() {
+            if self.config.services[s].daemon {
+                self.daemon_reconcile(s, now, queue);
+            }
+        }
+    }
+
+    /// A new ACTIVE instance: each DAEMON service that may run there counts it and places
+    /// its task on it (before anything else sees the instance's capacity).
+    pub(super) fn daemons_on_new_instance(
+        &mut self,
+        id: InstanceId,
+        now: SimTime,
+        queue: &mut EventQueue<Event>,
+    ) {
+        for s in 0..self.config.services.len() {
+            if !self.config.services[s].daemon || !self.daemon_eligible(s, id) {
+                continue;
+            }
+            let state = &self.origins[s];
+            self.collector
+                .availability(s, now, state.desired, state.running);
+            self.origins[s].desired += 1;
+            let state = &self.origins[s];
+            if state.retry_pending || state.halted {
+                continue;
+            }
+            let def = &self.config.task_defs[self.config.services[s].task_def.index()];
+            let request = PlacementRequest {
+                cpu: def.cpu,
+                memory: def.memory,
+                host_ports: &def.host_ports,
+                awsvpc: def.uses_eni(),
+                pool: None,
+                placement: &self.config.services[s].placement,
+            };
+            if placement::fits_on(&self.cluster, &request, id) {
+                self.launch_daemon_task(s, id, now, queue);
+            }
+        }
+    }
+
+    fn daemon_eligible(&self, s: usize, id: InstanceId) -> bool {
+        self.cluster.instance(id).state == InstanceState::Active
+            && placement::member_of_all(&self.cluster, &self.config.services[s].placement, id)
+    }
+
+    /// Recounts the service's eligible instances and launches its task on each that lacks
+    /// one and has room.
+    pub(super) fn daemon_reconcile(
+        &mut self,
+        s: usize,
+        now: SimTime,
+        queue: &mut EventQueue<Event>,
+    ) {
+        let eligible = (0..self.cluster.active().len())
+            .filter(|&k| self.daemon_eligible(s, self.cluster.active()[k]))
+            .count() as u32;
+        let state = &self.origins[s];
+        if eligible != state.desired {
+            self.collector
+                .availability(s, now, state.desired, state.running);
+            self.origins[s].desired = eligible;
+        }
+        let state = &self.origins[s];
+        if state.alive >= state.desired {
+            self.origins[s].owed.clear();
+        }
+        let state = &self.origins[s];
+        if state.retry_pending || state.halted {
+            return;
+        }
+        let def = &self.config.task_defs[self.config.services[s].task_def.index()];
+        let placement = &self.config.services[s].placement;
+        let request = PlacementRequest {
+            cpu: def.cpu,
+            memory: def.memory,
+            host_ports: &def.host_ports,
+            awsvpc: def.uses_eni(),
+            pool: None,
+            placement,
+        };
+        let mut k = 0;
+        while k < self.cluster.active().len() {
+            let id = self.cluster.active()[k];
+            k += 1;
+            let has = self.origins[s]
+                .daemon_on
+                .get(id.index())
+                .copied()
+                .unwrap_or(false);
+            if !has
+                && self.daemon_eligible(s, id)
+                && placement::fits_on(&self.cluster, &request, id)
+            {
+                self.launch_daemon_task(s, id, now, queue);
+                if self.origins[s].retry_pending {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Orders the task slots so DAEMON tasks come last (they are stopped last).
+    pub(super) fn daemons_last(&self, slots: &mut [u32]) {
+        slots.sort_unstable_by_key(|slot| match self.tasks.get(*slot).origin {
+            Origin::Service(ServiceId(s)) => self.config.services[s as usize].daemon,
+            Origin::Job(_) => false,
+        });
+    }
+
+    /// For checked runs: every ACTIVE eligible instance holds exactly one live task of each
+    /// DAEMON service that is not throttled, and none holds two.
+    pub(super) fn check_daemons(&self) -> Result<(), String> {
+        for s in 0..self.config.services.len() {
+            if !self.config.services[s].daemon {
+                continue;
+            }
+            let origin = Origin::Service(ServiceId(s as u32));
+            let mut per_instance = vec![0u32; self.cluster.instances.len()];
+            for slot in self.tasks.live_slots() {
+                let t = self.tasks.get(slot);
+                if t.origin == origin {
+                    if let Some(i) = t.instance {
+                        per_instance[i.index()] += 1;
+                    }
+                }
+            }
+            let name = &self.config.services[s].name;
+            for (i, n) in per_instance.iter().enumerate() {
+                let id = InstanceId(i as u32);
+                let want_one = self.daemon_eligible(s, id) && !self.origins[s].retry_pending;
+                if *n > 1 || (want_one && *n != 1) {
+                    return Err(format!(
+                        "DAEMON service {name}: {n} tasks on {}",
+                        self.cluster.instance(id).ec2_instance_id
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}

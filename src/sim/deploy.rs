@@ -1,0 +1,338 @@
+//! Rolling deployments (the `ECS` deployment controller, reference §3.2 and §3.5).
+//!
+//! A deployment makes a new task definition the service's own: every task launched from
+//! then on is of the new revision, and the tasks of any other revision are "old". While it
+//! rolls, [`Simulation::reconcile_service`] hands the service to [`Simulation::rollout_step`],
+//! which, with `lower = ceil(desired × minimumHealthyPercent / 100)` and
+//! `upper = floor(desired × maximumPercent / 100)`:
+//!
+//! 1. stops old tasks that are not RUNNING yet (they count towards nothing healthy);
+//! 2. stops old RUNNING tasks while more than `lower` tasks are healthy (RUNNING);
+//! 3. starts new tasks, up to `desired` of them, while RUNNING + PENDING + STOPPING tasks
+//!    stay within `upper` (a task held in STOPPING by a deregistration delay still counts);
+//! 4. completes once no old task is left and `desired` new tasks are RUNNING.
+//!
+//! The step runs again whenever one of the service's tasks reaches RUNNING or stops, so old
+//! tasks are stopped as new ones become healthy. Healthy means RUNNING (and, with health
+//! checks, not hung past detection); the 40 s "healthy after RUNNING" rule ECS applies to
+//! tasks with neither health checks nor a load balancer is not modeled. When
+//! `minimumHealthyPercent = 100` and `maximumPercent = 100`, nothing may stop and nothing
+//! may start: the deployment stalls, as in ECS, and is reported `in_progress`.
+//!
+//! Circuit breaker: each task of the deployment that fails to reach RUNNING
+//! (`start_failure_probability`) or is stopped by a failed health check counts one failure;
+//! at `clamp(ceil(0.5 × desired), min_threshold, 200)` the deployment is FAILED. With
+//! rollback, a new deployment of the previous revision starts at once; without, the service
+//! launches no more tasks until its next deployment. A new revision resets restart
+//! throttling. Application Auto Scaling does not scale in while a deployment rolls.
+
+use super::Simulation;
+use super::events::Event;
+use crate::engine::EventQueue;
+use crate::metrics::{DeploymentSummary, Recorder};
+use crate::model::{Origin, ServiceId, TaskDefId, TaskState};
+use crate::time::SimTime;
+
+/// A deployment in progress.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Rollout {
+    /// Index into the service's deployment log.
+    pub record: usize,
+    pub from: TaskDefId,
+    pub to: TaskDefId,
+    pub failures: u32,
+    /// Whether the min-healthy bound held when the deployment started and no task was
+    /// lost unexpectedly since: only then can the bound be checked.
+    pub bound_holds: bool,
+}
+
+/// A service's tasks by revision and state.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct RolloutCounts {
+    pub total: u32,
+    pub healthy: u32,
+    pub new_running: u32,
+    pub new_pending: u32,
+    pub old_running: u32,
+    pub old_pending: u32,
+    pub old_stopping: u32,
+}
+
+impl<R: Recorder> Simulation<'_, R> {
+    /// Counts the service's tasks against revision `to`; with `old`, also lists the old
+    /// tasks not yet STOPPING (pending first, then running, newest first).
+    pub(super) fn rollout_counts(
+        &self,
+        s: usize,
+        to: TaskDefId,
+        old: Option<&mut Vec<u32>>,
+    ) -> RolloutCounts {
+        let origin = Origin::Service(ServiceId(s as u32));
+        let mut c = RolloutCounts::default();
+        let mut old = old;
+        for slot in self.tasks.live_slots() {
+            let t = self.tasks.get(slot);
+            if t.origin != origin {
+                continue;
+            }
+            c.total += 1;
+            let new = t.task_def == to;
+            // A hung task is alive but not healthy: counted like one not yet running.
+            let state = if t.hung { TaskState::Pending } else { t.state };
+            match (state, new) {
+                (TaskState::Running, true) => {
+                    c.new_running += 1;
+                    c.healthy += 1;
+                }
+                (TaskState::Running, false) => {
+                    c.old_running += 1;
+                    c.healthy += 1;
+                }
+                (TaskState::Provisioning | TaskState::Pending, true) => c.new_pending += 1,
+                (TaskState::Provisioning | TaskState::Pending, false) => c.old_pending += 1,
+                (TaskState::Stopping, false) => c.old_stopping += 1,
+                _ => {}
+            }
+            if !new && t.state != TaskState::Stopping {
+                if let Some(list) = old.as_deref_mut() {
+                    list.push(slot);
+                }
+            }
+        }
+        if let Some(list) = old {
+            let tasks = &self.tasks;
+            list.sort_unstable_by_key(|slot| {
+                let t = tasks.get(*slot);
+                (t.state == TaskState::Running, std::cmp::Reverse(t.id))
+            });
+        }
+        c
+    }
+
+    /// `services[s].deployments[i]` comes due.
+    pub(super) fn deployment_start(
+        &mut self,
+        s: ServiceId,
+        i: u32,
+        now: SimTime,
+        queue: &mut EventQueue<Event>,
+    ) {
+        let to = self.config.services[s.index()].deployments[i as usize].task_def;
+        self.begin_rollout(s.index(), to, false, now, queue);
+    }
+
+    fn begin_rollout(
+        &mut self,
+        s: usize,
+        to: TaskDefId,
+        rollback: bool,
+        now: SimTime,
+        queue: &mut EventQueue<Event>,
+    ) {
+        if let Some(prev) = self.origins[s].deployment.take() {
+            self.end_record(s, prev.record, now, "superseded");
+        }
+        let from = self.origins[s].task_def;
+        let desired = self.origins[s].desired;
+        let lower = self.config.services[s].deployment.lower(desired);
+        let counts = self.rollout_counts(s, to, None);
+        let record = self.deployment_log[s].len();
+        self.deployment_log[s].push(DeploymentSummary {
+            task_definition: self.config.task_defs[to.index()].family.clone(),
+            rollback,
+            start_s: now.as_secs_f64(),
+            end_s: None,
+            duration_s: None,
+            outcome: "in_progress".to_string(),
+            failed_tasks: 0,
+            min_healthy: counts.healthy,
+            max_total: counts.total,
+        });
+        if self.recorder.tracing() {
+            let line = format!(
+                "service {} {} to {} (desired {desired}, keep ≥ {lower} healthy, ≤ {} in all)",
+                self.config.services[s].name,
+                if rollback { "rolls back" } else { "deploys" },
+                self.config.task_defs[to.index()].family,
+                self.config.services[s].deployment.upper(desired),
+            );
+            self.recorder.trace(now, &line);
+        }
+        let state = &mut self.origins[s];
+        state.task_def = to;
+        state.halted = false;
+        // A new task definition resets restart throttling (reference §3.3).
+        state.start_failures = 0;
+        state.retry_pending = false;
+        state.deployment = Some(super::deploy::Rollout {
+            record,
+            from,
+            to,
+            failures: 0,
+            bound_holds: counts.healthy >= lower,
+        });
+        self.reconcile_service(s, now, queue);
+    }
+
+    fn end_record(&mut self, s: usize, record: usize, now: SimTime, outcome: &str) {
+        let r = &mut self.deployment_log[s][record];
+        r.end_s = Some(now.as_secs_f64());
+        r.duration_s = Some(now.as_secs_f64() - r.start_s);
+        r.outcome = outcome.to_string();
+    }
+
+    /// One scheduler pass over a service under deployment (see the module doc).
+    pub(super) fn rollout_step(&mut self, s: usize, now: SimTime, queue: &mut EventQueue<Event>) {
+        let Some(rollout) = self.origins[s].deployment else {
+            return;
+        };
+        let desired = self.origins[s].desired;
+        let spec = &self.config.services[s].deployment;
+        let (lower, upper) = (spec.lower(desired), spec.upper(desired));
+        let mut old = std::mem::take(&mut self.scratch);
+        old.clear();
+        let c = self.rollout_counts(s, rollout.to, Some(&mut old));
+        // Old tasks not yet running, then old running ones down to the healthy floor.
+        let stop_running = c.old_running.min(c.healthy.saturating_sub(lower));
+        let stops = (c.old_pending + stop_running) as usize;
+        for &slot in old.iter().take(stops) {
+            let t = self.tasks.get(slot);
+            if matches!(
+                t.state,
+                TaskState::Provisioning | TaskState::Pending | TaskState::Running
+            ) && t.task_def != rollout.to
+            {
+                self.scheduler_stop(slot, now, queue);
+            }
+        }
+        self.scratch = old;
+        // What the stops left (a task held by a deregistration delay still counts).
+        let c = self.rollout_counts(s, rollout.to, None);
+        let new_alive = c.new_running + c.new_pending;
+        let state = &self.origins[s];
+        let mut launched = 0;
+        if !state.retry_pending && !state.halted && state.deployment.is_some() {
+            let wanted = desired.saturating_sub(new_alive);
+            launched = wanted.min(upper.saturating_sub(c.total));
+            for _ in 0..launched {
+                self.launch_service_task(s, now, queue);
+            }
+        }
+        let Some(rollout) = self.origins[s].deployment else {
+            return;
+        };
+        let record = &mut self.deployment_log[s][rollout.record];
+        record.min_healthy = record.min_healthy.min(c.healthy);
+        record.max_total = record.max_total.max(c.total + launched);
+        let old_left = c.old_running + c.old_pending + c.old_stopping;
+        if old_left == 0 && c.new_running >= desired {
+            self.origins[s].deployment = None;
+            self.end_record(s, rollout.record, now, "completed");
+            self.origins[s].owed.clear();
+            // A desired count lowered during the rollout is honoured now.
+            self.reconcile_service(s, now, queue);
+            if self.recorder.tracing() {
+                let line = format!(
+                    "service {} deployment of {} completed",
+                    self.config.services[s].name,
+                    self.config.task_defs[rollout.to.index()].family
+                );
+                self.recorder.trace(now, &line);
+            }
+        }
+    }
+
+    /// A task of service `s` and revision `def` failed (to start, or a health check):
+    /// the deployment's circuit breaker counts it.
+    pub(super) fn rollout_task_failed(
+        &mut self,
+        s: usize,
+        def: TaskDefId,
+        now: SimTime,
+        queue: &mut EventQueue<Event>,
+    ) {
+        let Some(rollout) = self.origins[s].deployment.as_mut() else {
+            return;
+        };
+        if rollout.to != def {
+            return;
+        }
+        rollout.failures += 1;
+        let rollout = *rollout;
+        self.deployment_log[s][rollout.record].failed_tasks = rollout.failures;
+        let Some(breaker) = &self.config.services[s].deployment.circuit_breaker else {
+            return;
+        };
+        let threshold = breaker.threshold(self.origins[s].desired);
+        if rollout.failures < threshold {
+            return;
+        }
+        let rollback = breaker.rollback;
+        self.origins[s].deployment = None;
+        self.end_record(s, rollout.record, now, "failed");
+        if self.recorder.tracing() {
+            let line = format!(
+                "service {} deployment of {} FAILED: {} tasks failed (threshold {threshold}){}",
+                self.config.services[s].name,
+                self.config.task_defs[rollout.to.index()].family,
+                rollout.failures,
+                if rollback { "; rolling back" } else { "" }
+            );
+            self.recorder.trace(now, &line);
+        }
+        if rollback {
+            self.begin_rollout(s, rollout.from, true, now, queue);
+        } else {
+            self.origins[s].halted = true;
+        }
+    }
+
+    /// A RUNNING task of a service under deployment was lost unexpectedly: the healthy
+    /// floor can no longer be promised.
+    pub(super) fn rollout_lost_task(&mut self, s: usize) {
+        if let Some(r) = self.origins[s].deployment.as_mut() {
+            r.bound_holds = false;
+        }
+    }
+
+    /// For checked runs: every deployment within its bounds right now.
+    pub(super) fn check_rollouts(&self) -> Result<(), String> {
+        for s in 0..self.config.services.len() {
+            let Some(r) = self.origins[s].deployment else {
+                continue;
+            };
+            let desired = self.origins[s].desired;
+            let spec = &self.config.services[s].deployment;
+            let c = self.rollout_counts(s, r.to, None);
+            let name = &self.config.services[s].name;
+            if c.total > spec.upper(desired).max(desired) {
+                return Err(format!(
+                    "service {name}: {} tasks exceed maximumPercent's {}",
+                    c.total,
+                    spec.upper(desired)
+                ));
+            }
+            if r.bound_holds && c.healthy < spec.lower(desired) {
+                return Err(format!(
+                    "service {name}: {} healthy tasks below minimumHealthyPercent's {}",
+                    c.healthy,
+                    spec.lower(desired)
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The deployment log for the summary: deployments still rolling stay `in_progress`.
+    pub(super) fn deployment_summaries(
+        &mut self,
+    ) -> std::collections::BTreeMap<String, Vec<DeploymentSummary>> {
+        self.config
+            .services
+            .iter()
+            .zip(std::mem::take(&mut self.deployment_log))
+            .filter(|(_, log)| !log.is_empty())
+            .map(|(s, log)| (s.name.clone(), log))
+            .collect()
+    }
+}

@@ -1,0 +1,564 @@
+//! Rolling deployments, the circuit breaker, DAEMON services and health checks (issue 3).
+
+use crate::common::config;
+use ecsim::metrics::{DeploymentSummary, NullRecorder, Summary};
+
+/// A service of `desired` tasks on ten m5.large (room for all old and new tasks at once),
+/// rolled from `web` to `web-v2` at 1 h.
+fn scenario(desired: u32, min: u32, max: u32, extra_service: &str, extra: &str) -> String {
+    format!(
+        r#"
+horizon = "3h"
+[cluster]
+availability_zones = ["us-east-1a", "us-east-1b"]
+[[cluster.pools]]
+name = "general"
+instance_type = "m5.large"
+count = 10
+[[taskDefinitions]]
+family = "web"
+cpu = 256
+memory = 512
+networkMode = "bridge"
+image_size_mb = 100
+[[taskDefinitions]]
+family = "web-v2"
+cpu = 256
+memory = 512
+networkMode = "bridge"
+image_size_mb = 200
+{extra}
+[[services]]
+name = "web"
+taskDefinition = "web"
+desiredCount = {desired}
+launchType = "EC2"
+deploymentConfiguration = {{ minimumHealthyPercent = {min}, maximumPercent = {max} }}
+deployments = [{{ at = "1h", taskDefinition = "web-v2" }}]
+{extra_service}
+"#
+    )
+}
+
+fn checked(text: &str) -> Summary {
+    ecsim::sim::run_checked(&config(text), &mut NullRecorder).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn only_deployment(s: &Summary) -> &DeploymentSummary {
+    let list = &s.deployments["web"];
+    assert_eq!(list.len(), 1, "{list:?}");
+    &list[0]
+}
+
+#[test]
+fn desired_4_min_50_stops_two_old_before_new_ones_run() {
+    let s = checked(&scenario(4, 50, 200, "", ""));
+    let d = only_deployment(&s);
+    assert_eq!(d.outcome, "completed");
+    assert_eq!(d.min_healthy, 2, "ceil(4 × 0.5) = 2 kept");
+    assert!(d.max_total <= 8);
+    assert_eq!(d.start_s, 3600.0);
+    // 200 MB pull at 50 MB/s + 3 s overhead + 2 s start = 9 s for the new revision.
+    assert!((d.duration_s.unwrap() - 9.0).abs() < 1e-9, "{d:?}");
+    assert_eq!(s.tasks.running_at_end, 4);
+}
+
+#[test]
+fn desired_2_min_75_stops_no_old_task_first() {
+    let s = checked(&scenario(2, 75, 200, "", ""));
+    let d = only_deployment(&s);
+    assert_eq!(d.outcome, "completed");
+    assert_eq!(
+        d.min_healthy, 2,
+        "ceil(1.5) = 2: nothing stops before a new task runs"
+    );
+    assert_eq!(d.max_total, 4);
+}
+
+#[test]
+fn desired_4_max_200_starts_four_new_before_stopping_old() {
+    let s = checked(&scenario(4, 100, 200, "", ""));
+    let d = only_deployment(&s);
+    assert_eq!(d.outcome, "completed");
+    assert_eq!(d.min_healthy, 4);
+    assert_eq!(d.max_total, 8);
+}
+
+#[test]
+fn desired_3_max_125_starts_no_extra_task() {
+    let s = checked(&scenario(3, 50, 125, "", ""));
+    let d = only_deployment(&s);
+    assert_eq!(d.outcome, "completed");
+    assert_eq!(d.max_total, 3, "floor(3.75) = 3: never more than desired");
+    assert_eq!(d.min_healthy, 2, "ceil(1.5) = 2");
+    // One old task stops, one new starts (9 s), then the next pair, then the last.
+    assert!((d.duration_s.unwrap() - 27.0).abs() < 1e-9, "{d:?}");
+}
+
+#[test]
+fn min_100_max_100_stalls() {
+    let s = checked(&scenario(3, 100, 100, "", ""));
+    let d = only_deployment(&s);
+    assert_eq!(d.outcome, "in_progress");
+    assert_eq!(d.end_s, None);
+    assert_eq!((d.min_healthy, d.max_total), (3, 3));
+}
+
+#[test]
+fn bounds_hold_for_larger_services_at_every_instant() {
+    for (desired, min, max) in [(10, 50, 150), (7, 75, 125), (12, 0, 100), (5, 100, 120)] {
+        let s = checked(&scenario(desired, min, max, "", ""));
+        let d = only_deployment(&s);
+        assert_eq!(d.outcome, "completed", "{desired} {min} {max}: {d:?}");
+        assert!(d.min_healthy >= (desired * min).div_ceil(100));
+        assert!(d.max_total <= desired * max / 100);
+    }
+}
+
+fn failing_v2(breaker: &str) -> String {
+    scenario(
+        4,
+        100,
+        200,
+        &format!("deploymentConfiguration.deploymentCircuitBreaker = {breaker}"),
+        "",
+    )
+    .replace(
+        "image_size_mb = 200",
+        "image_size_mb = 200\nstart_failure_probability = 1.0",
+    )
+}
+
+#[test]
+fn circuit_breaker_trips_and_rolls_back() {
+    let text = failing_v2("{ enable = true, rollback = true }");
+    // The inline table is written twice in the service; fold it into one.
+    let text = text.replace(
+        "deploymentConfiguration = { minimumHealthyPercent = 100, maximumPercent = 200 }\ndeployments",
+        "deployments",
+    );
+    let text = text.replace(
+        "deploymentConfiguration.deploymentCircuitBreaker = { enable = true, rollback = true }",
+        "deploymentConfiguration = { minimumHealthyPercent = 100, maximumPercent = 200, deploymentCircuitBreaker = { enable = true, rollback = true } }",
+    );
+    let s = checked(&text);
+    let list = &s.deployments["web"];
+    assert_eq!(list.len(), 2, "{list:?}");
+    assert_eq!(list[0].outcome, "failed");
+    assert_eq!(
+        list[0].failed_tasks, 3,
+        "threshold clamp(ceil(0.5 × 4), 3, 200) = 3"
+    );
+    assert_eq!(
+        list[0].min_healthy, 4,
+        "no old task stopped while the new ones failed"
+    );
+    assert!(list[1].rollback);
+    assert_eq!(list[1].task_definition, "web");
+    assert_eq!(list[1].outcome, "completed");
+    assert_eq!(s.tasks.running_at_end, 4);
+    // Short only during the initial 7 s start: the old tasks served throughout.
+    assert!((s.task_seconds_short["web"] - 28.0).abs() < 1e-9, "{s:?}");
+}
+
+#[test]
+fn circuit_breaker_without_rollback_halts_the_service() {
+    let text = scenario(4, 100, 200, "", "")
+        .replace(
+            "image_size_mb = 200",
+            "image_size_mb = 200\nstart_failure_probability = 1.0",
+        )
+        .replace(
+            "maximumPercent = 200 }",
+            "maximumPercent = 200, deploymentCircuitBreaker = { enable = true, min_threshold = 10 } }",
+        );
+    let s = checked(&text);
+    let d = only_deployment(&s);
+    assert_eq!(d.outcome, "failed");
+    assert_eq!(d.failed_tasks, 10);
+    // The old tasks keep serving; nothing new launches after the failure.
+    assert_eq!(s.tasks.running_at_end, 4);
+    assert_eq!(s.tasks.pending_at_end, 0);
+}
+
+#[test]
+fn without_breaker_a_bad_revision_keeps_retrying_throttled() {
+    let text = scenario(4, 100, 200, "", "").replace(
+        "image_size_mb = 200",
+        "image_size_mb = 200\nstart_failure_probability = 1.0",
+    );
+    let s = checked(&text);
+    let d = only_deployment(&s);
+    assert_eq!(d.outcome, "in_progress");
+    assert_eq!(d.min_healthy, 4);
+    assert!(d.failed_tasks > 10);
+}
+
+#[test]
+fn deploying_the_current_revision_is_an_error() {
+    let text = scenario(2, 100, 200, "", "").replace(
+        "deployments = [{ at = \"1h\", taskDefinition = \"web-v2\" }]",
+        "deployments = [{ at = \"1h\", taskDefinition = \"web\" }]",
+    );
+    let err = ecsim::scenario::load_str(&text, std::path::Path::new("t.toml"), &[])
+        .map(|_| ())
+        .expect_err("rejected")
+        .to_string();
+    assert!(err.contains("deployments[0].taskDefinition"), "{err}");
+}
+
+/// Eight Fargate tasks with demand for two: target tracking scales in, unless a
+/// deployment is rolling (here one stalled at 100/100 from 1 min on).
+fn overprovisioned(deploy: bool) -> String {
+    let deployments = if deploy {
+        "deploymentConfiguration = { minimumHealthyPercent = 100, maximumPercent = 100 }\ndeployments = [{ at = \"1m\", taskDefinition = \"api-v2\" }]"
+    } else {
+        ""
+    };
+    format!(
+        r#"
+horizon = "3h"
+timing = {{ instant = true }}
+[[taskDefinitions]]
+family = "api"
+cpu = 1024
+memory = 2048
+networkMode = "awsvpc"
+requiresCompatibilities = ["FARGATE"]
+[[taskDefinitions]]
+family = "api-v2"
+cpu = 1024
+memory = 2048
+networkMode = "awsvpc"
+requiresCompatibilities = ["FARGATE"]
+[[services]]
+name = "api"
+taskDefinition = "api"
+desiredCount = 8
+launchType = "FARGATE"
+demand = {{ type = "constant", value = 1024 }}
+{deployments}
+[services.auto_scaling]
+min = 1
+max = 20
+target_tracking = [{{ metric = "cpu", target = 50 }}]
+"#
+    )
+}
+
+#[test]
+fn auto_scaling_does_not_scale_in_during_a_deployment() {
+    let free = crate::common::run(&config(&overprovisioned(false)));
+    assert!(free.scaling.service_scale_in_events > 0);
+    let deploying = crate::common::run(&config(&overprovisioned(true)));
+    assert_eq!(deploying.deployments["api"][0].outcome, "in_progress");
+    assert_eq!(deploying.scaling.service_scale_in_events, 0);
+    assert_eq!(deploying.tasks.running_at_end, 8);
+}
+
+/// Two pools (role app ×2, role batch ×1), a `logs` daemon everywhere, an `agent` daemon
+/// on app instances only, and a web service of ten 1-vCPU tasks that cannot all fit (eight
+/// wait). An app instance fails at 1 h; its replacement registers 5 min later.
+fn daemons() -> String {
+    r#"
+horizon = "3h"
+[timing]
+instance_launch = "5m"
+[cluster]
+availability_zones = ["us-east-1a", "us-east-1b"]
+[[cluster.pools]]
+name = "app"
+instance_type = "m5.large"
+count = 2
+attributes = { role = "app" }
+[[cluster.pools]]
+name = "batch"
+instance_type = "m5.large"
+count = 1
+attributes = { role = "batch" }
+[[taskDefinitions]]
+family = "logs"
+cpu = 256
+memory = 256
+networkMode = "bridge"
+[[taskDefinitions]]
+family = "agent"
+cpu = 256
+memory = 256
+networkMode = "bridge"
+[[taskDefinitions]]
+family = "web"
+cpu = 1024
+memory = 512
+networkMode = "bridge"
+[[services]]
+name = "web"
+taskDefinition = "web"
+desiredCount = 10
+launchType = "EC2"
+[[services]]
+name = "logs"
+taskDefinition = "logs"
+schedulingStrategy = "DAEMON"
+launchType = "EC2"
+[[services]]
+name = "agent"
+taskDefinition = "agent"
+schedulingStrategy = "DAEMON"
+launchType = "EC2"
+placementConstraints = [{ type = "memberOf", expression = "attribute:role == app" }]
+[failures]
+events = [{ action = "kill_instance", at = "1h", pool = "app" }]
+"#
+    .to_string()
+}
+
+#[derive(Default)]
+struct Rows(Vec<(String, String, String)>);
+
+impl ecsim::metrics::Recorder for Rows {
+    fn task(&mut self, r: &ecsim::metrics::TaskRow<'_>) {
+        self.0.push((
+            r.origin.to_string(),
+            r.instance.to_string(),
+            r.stop_reason.to_string(),
+        ));
+    }
+}
+
+#[test]
+fn every_instance_runs_one_daemon_task_including_later_ones() {
+    let mut rows = Rows::default();
+    let s =
+        ecsim::sim::run_checked(&config(&daemons()), &mut rows).unwrap_or_else(|e| panic!("{e}"));
+    let on = |service: &str| {
+        let mut v: Vec<&str> = rows
+            .0
+            .iter()
+            .filter(|r| r.0 == service)
+            .map(|r| r.1.as_str())
+            .collect();
+        v.sort();
+        v
+    };
+    // i-1, i-2 app; i-3 batch; i-4 the replacement app instance.
+    assert_eq!(
+        on("logs"),
+        ["i-00000001", "i-00000002", "i-00000003", "i-00000004"]
+    );
+    assert_eq!(on("agent"), ["i-00000001", "i-00000002", "i-00000004"]);
+    // Daemons were placed before the waiting web tasks took the new instance: with the
+    // two daemons (512 units) it holds one web task (1024 of its 2048).
+    let web_on_new = rows
+        .0
+        .iter()
+        .filter(|r| r.0 == "web" && r.1 == "i-00000004")
+        .count();
+    assert_eq!(web_on_new, 1);
+    // The failed instance's daemons are not replaced elsewhere, so they owe no restart
+    // (the web task it held is replaced by a task queued behind eight older ones).
+    assert_eq!(s.restart_latency_s.overall.count, 0);
+    // Desired follows the instances: short only while daemons start.
+    assert!(s.availability.services["logs"] > 0.99);
+    assert!(s.availability.services["agent"] > 0.99);
+}
+
+#[test]
+fn daemon_tasks_do_not_keep_an_instance_from_being_empty() {
+    // Only daemons on a managed pool of three: every instance is "empty", so managed
+    // scaling takes the pool down to its minimum of one, daemon and all.
+    let text = r#"
+horizon = "3h"
+[[cluster.pools]]
+name = "app"
+instance_type = "m5.large"
+count = 3
+managed_scaling = { min_size = 1, max_size = 4 }
+[[taskDefinitions]]
+family = "logs"
+cpu = 256
+memory = 256
+networkMode = "bridge"
+[[services]]
+name = "logs"
+taskDefinition = "logs"
+schedulingStrategy = "DAEMON"
+launchType = "EC2"
+"#;
+    let s =
+        ecsim::sim::run_checked(&config(text), &mut NullRecorder).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(s.scaling.instance_terminations, 2);
+    assert_eq!(s.tasks.running_at_end, 1);
+    assert_eq!(s.availability.services["logs"], s.availability.min);
+}
+
+#[test]
+fn daemon_rules_are_checked() {
+    for (from, to, field) in [
+        (
+            "schedulingStrategy = \"DAEMON\"\nlaunchType = \"EC2\"\n[[services]]\nname = \"agent\"",
+            "schedulingStrategy = \"DAEMON\"\nlaunchType = \"EC2\"\ndesiredCount = 2\n[[services]]\nname = \"agent\"",
+            "services[1].desiredCount",
+        ),
+        (
+            "schedulingStrategy = \"DAEMON\"\nlaunchType = \"EC2\"\n[[services]]\nname = \"agent\"",
+            "schedulingStrategy = \"DAEMONS\"\nlaunchType = \"EC2\"\n[[services]]\nname = \"agent\"",
+            "services[1].schedulingStrategy",
+        ),
+    ] {
+        let text = daemons().replace(from, to);
+        let err = ecsim::scenario::load_str(&text, std::path::Path::new("t.toml"), &[])
+            .map(|_| ())
+            .expect_err("rejected")
+            .to_string();
+        assert!(err.contains(field), "{err}");
+    }
+}
+
+#[derive(Default)]
+struct Stops(Vec<(f64, String)>);
+
+impl ecsim::metrics::Recorder for Stops {
+    fn task(&mut self, r: &ecsim::metrics::TaskRow<'_>) {
+        if let Some(t) = r.stopped {
+            self.0.push((t.as_secs_f64(), r.stop_reason.to_string()));
+        }
+    }
+}
+
+/// One task, RUNNING the instant it is placed, that hangs `hung_after` after RUNNING.
+fn hung(hung_after: &str, service_extra: &str) -> String {
+    format!(
+        r#"
+horizon = "1h"
+timing = {{ instant = true }}
+[[cluster.pools]]
+name = "general"
+instance_type = "m5.large"
+count = 1
+[[taskDefinitions]]
+family = "web"
+cpu = 256
+memory = 512
+networkMode = "bridge"
+[[services]]
+name = "web"
+taskDefinition = "web"
+desiredCount = 1
+launchType = "EC2"
+hung_after = {{ type = "constant", value = "{hung_after}" }}
+{service_extra}
+"#
+    )
+}
+
+fn stops_of(text: &str) -> (Summary, Vec<(f64, String)>) {
+    let mut rec = Stops::default();
+    let s = ecsim::sim::run_checked(&config(text), &mut rec).unwrap_or_else(|e| panic!("{e}"));
+    rec.0.sort_by(|a, b| a.0.total_cmp(&b.0));
+    (s, rec.0)
+}
+
+const CHECK: &str = "healthCheck = { interval = 30, timeout = 5, retries = 3 }";
+
+#[test]
+fn a_hung_task_is_found_after_retries_intervals_and_replaced() {
+    // Hang at 600 s, on a check instant: checks at 600, 630, 660 fail; the last times out
+    // at 665. The replacement runs at once and hangs at 1265: stopped at 1330.
+    let (s, stops) = stops_of(&hung("600s", CHECK));
+    assert_eq!(stops[0], (665.0, "HealthCheckFailed".to_string()));
+    assert_eq!(stops[1], (1330.0, "HealthCheckFailed".to_string()));
+    assert_eq!(s.restart_latency_s.by_cause["hung"].count, 5);
+    // 65 s of each 665 s cycle without a serving task; five cycles end within the hour.
+    assert!((s.task_seconds_short["web"] - 5.0 * 65.0).abs() < 1e-6);
+}
+
+#[test]
+fn detection_waits_for_the_next_check_and_the_grace_period() {
+    // Hang at 610 s: the next check is at 630, so found at 630 + 60 + 5.
+    let (_, stops) = stops_of(&hung("610s", CHECK));
+    assert_eq!(stops[0].0, 695.0);
+    // A 900 s grace period: failures before 900 s do not count.
+    let text = hung(
+        "600s",
+        &format!("{CHECK}\nhealthCheckGracePeriodSeconds = 900"),
+    );
+    let (_, stops) = stops_of(&text);
+    assert_eq!(stops[0].0, 965.0);
+}
+
+#[test]
+fn without_a_health_check_a_hung_task_is_never_found() {
+    let (s, stops) = stops_of(&hung("600s", ""));
+    assert!(
+        stops
+            .iter()
+            .all(|(_, r)| r == "HorizonReached" || r.is_empty()),
+        "{stops:?}"
+    );
+    assert!((s.task_seconds_short["web"] - 3000.0).abs() < 1e-6);
+    assert!((s.availability.services["web"] - 600.0 / 3600.0).abs() < 1e-9);
+}
+
+#[test]
+fn scaled_in_tasks_stay_stopping_for_the_deregistration_delay() {
+    let text = hung("100h", "loadBalancer = { deregistration_delay = \"300s\" }")
+        .replace("desiredCount = 1", "desiredCount = 4")
+        .replace(
+            "[[services]]",
+            "[failures]\nevents = [{ action = \"set_desired_count\", at = \"30m\", service = \"web\", count = 2 }]\n[[services]]",
+        );
+    // (The [failures] table must not swallow the service's keys: move it to the end.)
+    let (head, tail) = text.split_at(text.find("[failures]").unwrap());
+    let (failures, service) = tail.split_at(tail.find("[[services]]").unwrap());
+    let text = format!("{head}{service}\n{failures}");
+    let (s, stops) = stops_of(&text);
+    assert_eq!(
+        &stops[..2],
+        &[
+            (2100.0, "ServiceSchedulerInitiated".to_string()),
+            (2100.0, "ServiceSchedulerInitiated".to_string())
+        ]
+    );
+    assert_eq!(s.tasks.running_at_end, 2);
+    assert_eq!(s.availability.services["web"], 1.0);
+}
+
+#[test]
+fn a_deployment_behind_a_load_balancer_waits_for_deregistration() {
+    let text = scenario(
+        2,
+        100,
+        200,
+        "loadBalancer = { deregistration_delay = \"300s\" }",
+        "",
+    );
+    let s = checked(&text);
+    let d = only_deployment(&s);
+    assert_eq!(d.outcome, "completed");
+    // New tasks run after 9 s; the old ones deregister for 300 s before the end.
+    assert!((d.duration_s.unwrap() - 309.0).abs() < 1e-9, "{d:?}");
+    assert_eq!(d.max_total, 4);
+    assert_eq!(d.min_healthy, 2);
+}
+
+#[test]
+fn the_example_scenario_rolls_fails_and_rolls_back_within_bounds() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/deployments.toml");
+    let scenario = ecsim::scenario::load(&path, &[]).unwrap_or_else(|e| panic!("{e}"));
+    let s = ecsim::sim::run_checked(&scenario.config, &mut NullRecorder)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let outcomes: Vec<(&str, &str, bool)> = s.deployments["web"]
+        .iter()
+        .map(|d| (d.task_definition.as_str(), d.outcome.as_str(), d.rollback))
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            ("web-v2", "completed", false),
+            ("web-v3", "failed", false),
+            ("web-v2", "completed", true)
+        ]
+    );
+    assert!(s.deployments["web"].iter().all(|d| d.max_total <= 9));
+}
