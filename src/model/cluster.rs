@@ -8,6 +8,7 @@
 
 use super::ids::{AzId, GroupId, InstanceId, PoolId};
 use super::instance::{Instance, InstanceState, InstanceTypeSpec};
+use super::sorted_keys::SortedKeys;
 use crate::time::SimTime;
 use std::collections::BTreeSet;
 
@@ -63,7 +64,7 @@ pub struct GroupCounts {
     /// By spread key, then interned attribute value (key 0: by AZ, Fargate tasks included).
     pub per_attribute: Vec<Vec<u32>>,
     /// (count, rank, id) over ACTIVE instances; kept only for groups that spread by instance.
-    pub(crate) instance_index: Option<BTreeSet<IndexKey>>,
+    pub(crate) instance_index: Option<SortedKeys>,
 }
 
 /// What a task takes from an instance.
@@ -95,8 +96,8 @@ pub struct Cluster {
     active_pos: Vec<u32>,
     /// `None` when no strategy binpacks on that resource: each index costs two B-tree
     /// updates per placement and per stop, the largest share of a small run's time.
-    by_free_cpu: Option<BTreeSet<IndexKey>>,
-    by_free_memory: Option<BTreeSet<IndexKey>>,
+    by_free_cpu: Option<SortedKeys>,
+    by_free_memory: Option<SortedKeys>,
     /// Totals over ACTIVE and DRAINING instances, for utilization.
     pub registered_cpu: u64,
     pub registered_memory: u64,
@@ -127,7 +128,7 @@ impl Cluster {
                     .get(g)
                     .copied()
                     .unwrap_or(false)
-                    .then(BTreeSet::new),
+                    .then(SortedKeys::new),
             })
             .collect();
         Cluster {
@@ -142,8 +143,8 @@ impl Cluster {
             rank_salt: 0,
             active: Vec::new(),
             active_pos: Vec::new(),
-            by_free_cpu: Some(BTreeSet::new()),
-            by_free_memory: Some(BTreeSet::new()),
+            by_free_cpu: Some(SortedKeys::new()),
+            by_free_memory: Some(SortedKeys::new()),
             registered_cpu: 0,
             registered_memory: 0,
             reserved_cpu: 0,
@@ -272,8 +273,8 @@ impl Cluster {
         }?;
         Some(
             index
-                .range(u64::from(at_least) << 32..)
-                .map(|k| ((k >> 32) as u32, self.instance_of_key(*k))),
+                .range_from(u64::from(at_least) << 32)
+                .map(|k| ((k >> 32) as u32, self.instance_of_key(k))),
         )
     }
 
@@ -287,7 +288,7 @@ impl Cluster {
         Some(
             index
                 .iter()
-                .map(|k| ((k >> 32) as u32, self.instance_of_key(*k))),
+                .map(|k| ((k >> 32) as u32, self.instance_of_key(k))),
         )
     }
 
@@ -295,8 +296,8 @@ impl Cluster {
     /// Placement falls back to a scan for a binpack whose index is not kept.
     pub fn keep_free_indexes(&mut self, cpu: bool, memory: bool) {
         debug_assert!(self.instances.is_empty());
-        self.by_free_cpu = cpu.then(BTreeSet::new);
-        self.by_free_memory = memory.then(BTreeSet::new);
+        self.by_free_cpu = cpu.then(SortedKeys::new);
+        self.by_free_memory = memory.then(SortedKeys::new);
     }
 
     pub fn group(&self, group: GroupId) -> &GroupCounts {
@@ -471,10 +472,10 @@ impl Cluster {
         let (cpu, mem) = (inst.cpu_free, inst.memory_free);
         let (cpu_key, mem_key) = (self.key(id, cpu), self.key(id, mem));
         if let Some(index) = &mut self.by_free_cpu {
-            index.remove(&cpu_key);
+            index.remove(cpu_key);
         }
         if let Some(index) = &mut self.by_free_memory {
-            index.remove(&mem_key);
+            index.remove(mem_key);
         }
     }
 
@@ -490,7 +491,7 @@ impl Cluster {
         let count = self.groups[group.index()].per_instance[id.index()];
         let key = self.key(id, count);
         if let Some(index) = &mut self.groups[group.index()].instance_index {
-            index.remove(&key);
+            index.remove(key);
         }
     }
 
@@ -529,8 +530,10 @@ impl Cluster {
         if reserved_cpu != self.reserved_cpu || reserved_memory != self.reserved_memory {
             return Err("reserved totals out of step with instances".into());
         }
-        let matches = |index: &Option<BTreeSet<IndexKey>>, expect: &BTreeSet<IndexKey>| {
-            index.as_ref().is_none_or(|i| i == expect)
+        let matches = |index: &Option<SortedKeys>, expect: &BTreeSet<IndexKey>| {
+            index
+                .as_ref()
+                .is_none_or(|i| i.iter().eq(expect.iter().copied()))
         };
         if !matches(&self.by_free_cpu, &expect_cpu) || !matches(&self.by_free_memory, &expect_mem) {
             return Err("free-resource index out of step with instances".into());

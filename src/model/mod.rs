@@ -7,6 +7,7 @@
 pub mod cluster;
 pub mod ids;
 pub mod instance;
+pub mod sorted_keys;
 pub mod spec;
 pub mod task;
 pub mod taskdef;
