@@ -6,7 +6,7 @@
 //! blocks, and never merges, so steady-state churn allocates nothing. Operations cost a
 //! binary search over block heads plus a move of at most one block's worth of keys.
 
-const BLOCK: usize = 128;
+const BLOCK: usize = 64;
 
 #[derive(Clone, Debug, Default)]
 pub struct SortedKeys {
