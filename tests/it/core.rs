@@ -337,3 +337,46 @@ count = 2
     assert_eq!(s.instances.peak, 2);
     assert!((s.instances.mean - 2.0).abs() < 1e-12);
 }
+
+#[test]
+fn subnet_addresses_and_the_fargate_quota_cap_concurrency() {
+    let text = r#"
+horizon = "30m"
+[cluster]
+availability_zones = ["us-east-1a", "us-east-1b"]
+subnet_ips_per_az = 2
+[fargate]
+max_concurrent_tasks = 3
+[[taskDefinitions]]
+family = "w"
+cpu = 256
+memory = 512
+requiresCompatibilities = ["FARGATE"]
+[[services]]
+name = "w"
+taskDefinition = "w"
+desiredCount = 6
+launchType = "FARGATE"
+"#;
+    let (s, rows) = rows(text);
+    // The quota (3) binds before the subnets (2 + 2 addresses); the rest wait, not fail.
+    assert_eq!(s.tasks.running_at_end, 3);
+    assert_eq!(s.tasks.pending_at_end, 3);
+    assert_eq!(s.tasks.rejected, 0);
+    let in_az = |az: &str| {
+        rows.iter()
+            .filter(|r| r.az == az && r.running.is_some())
+            .count()
+    };
+    assert_eq!(
+        (in_az("us-east-1a"), in_az("us-east-1b")),
+        (2, 1),
+        "Fargate balances AZs"
+    );
+
+    let tight = text.replace("max_concurrent_tasks = 3", "max_concurrent_tasks = 10");
+    let (s, _) = super::core::rows(&tight);
+    // Now the subnets bind: two addresses per AZ.
+    assert_eq!(s.tasks.running_at_end, 4);
+    assert_eq!(s.tasks.pending_at_end, 2);
+}
