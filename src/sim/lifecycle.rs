@@ -315,6 +315,16 @@ impl<R: Recorder> Simulation<'_, R> {
         self.pending_tasks -= 1;
         self.running_tasks += 1;
         let o = self.origin_index(origin);
+        if self.recorder.tracing() {
+            self.trace_task(
+                slot,
+                now,
+                format_args!(
+                    "RUNNING, {} s after it was created",
+                    now.since(created).as_secs_f64()
+                ),
+            );
+        }
         if let Origin::Service(service) = origin {
             let state = &self.origins[o];
             self.collector
@@ -375,6 +385,9 @@ impl<R: Recorder> Simulation<'_, R> {
         reason: StopReason,
         queue: &mut EventQueue<Event>,
     ) {
+        if self.recorder.tracing() {
+            self.trace_task(slot, now, format_args!("STOPPED: {}", reason.as_str()));
+        }
         let task = self.tasks.get(slot);
         let was = task.state;
         let (serving, deregistering) = (task.serving(), task.deregistering);
@@ -562,6 +575,19 @@ impl<R: Recorder> Simulation<'_, R> {
                 Err(_) => self.queue_blocked[flat] = true,
             }
         }
+    }
+
+    /// One narrated line about a task, prefixed with who it is.
+    fn trace_task(&mut self, slot: u32, now: SimTime, what: std::fmt::Arguments<'_>) {
+        let task = self.tasks.get(slot);
+        let o = self.origin_index(task.origin);
+        let line = format!(
+            "task {} ({} {}) {what}",
+            task.id,
+            self.origins[o].kind,
+            self.origins[o].name(self.config, o)
+        );
+        self.recorder.trace(now, &line);
     }
 
     fn report_task(&mut self, slot: u32, cost: f64) {
