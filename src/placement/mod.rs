@@ -15,6 +15,7 @@ mod constraints;
 mod explain;
 pub mod providers;
 mod random;
+pub mod scale_in;
 mod spread;
 
 pub use explain::explain;

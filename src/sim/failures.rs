@@ -31,6 +31,7 @@ use crate::model::{
     Action, AzId, InstanceId, InstanceState, Origin, PoolId, RestartCause, RestartTag, ServiceId,
     StopReason, TaskState,
 };
+use crate::placement::scale_in;
 use crate::time::SimTime;
 
 impl<R: Recorder> Simulation<'_, R> {
@@ -63,28 +64,64 @@ impl<R: Recorder> Simulation<'_, R> {
                 self.launch_service_task(s, now, queue);
             }
         } else if active > desired {
-            // Scale-in: tasks not yet placed first, then not yet running, then the newest.
-            let mut scratch = std::mem::take(&mut self.scratch);
-            scratch.clear();
-            let origin = Origin::Service(ServiceId(s as u32));
-            scratch.extend(self.tasks.live_slots().filter(|slot| {
-                let t = self.tasks.get(*slot);
-                t.origin == origin && t.state != TaskState::Stopping
-            }));
-            let tasks = &self.tasks;
-            scratch.sort_by_key(|slot| {
-                let t = tasks.get(*slot);
-                let rank = match (t.state, t.placed_at) {
-                    (TaskState::Provisioning, None) => 0,
-                    (TaskState::Provisioning | TaskState::Pending, _) => 1,
-                    _ => 2,
-                };
-                (rank, std::cmp::Reverse(t.id))
-            });
-            for &slot in scratch.iter().take((active - desired) as usize) {
-                self.scheduler_stop(slot, now, queue);
+            self.scale_in(s, (active - desired) as usize, now, queue);
+        }
+    }
+
+    /// Stops `count` tasks of service `s`: tasks not yet placed first, then those not yet
+    /// RUNNING (newest first), then RUNNING ones in the order ECS documents for the
+    /// service's placement strategy (`placement::scale_in`), re-ranked after each stop.
+    fn scale_in(&mut self, s: usize, count: usize, now: SimTime, queue: &mut EventQueue<Event>) {
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.clear();
+        let origin = Origin::Service(ServiceId(s as u32));
+        scratch.extend(self.tasks.live_slots().filter(|slot| {
+            let t = self.tasks.get(*slot);
+            t.origin == origin && t.state != TaskState::Stopping
+        }));
+        let tasks = &self.tasks;
+        let not_started = |slot: &u32| {
+            let t = tasks.get(*slot);
+            match (t.state, t.placed_at) {
+                (TaskState::Provisioning, None) => Some(0),
+                (TaskState::Provisioning | TaskState::Pending, _) => Some(1),
+                _ => None,
             }
-            self.scratch = scratch;
+        };
+        scratch.sort_by_key(|slot| {
+            (
+                not_started(slot).unwrap_or(2),
+                std::cmp::Reverse(tasks.get(*slot).id),
+            )
+        });
+        let early = scratch
+            .iter()
+            .take_while(|slot| not_started(slot).is_some())
+            .count()
+            .min(count);
+        for &slot in &scratch[..early] {
+            self.scheduler_stop(slot, now, queue);
+        }
+        let mut running: Vec<u32> = scratch[early..].to_vec();
+        self.scratch = scratch;
+        let placement = &self.config.services[s].placement;
+        for _ in early..count {
+            let candidates: Vec<scale_in::Candidate> = running
+                .iter()
+                .map(|slot| {
+                    let t = self.tasks.get(*slot);
+                    scale_in::Candidate {
+                        task_id: t.id,
+                        instance: t.instance,
+                        az: t.az,
+                    }
+                })
+                .collect();
+            let Some(i) = scale_in::victim(&self.cluster, placement, &candidates) else {
+                break;
+            };
+            let slot = running.swap_remove(i);
+            self.scheduler_stop(slot, now, queue);
         }
     }
 

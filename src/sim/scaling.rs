@@ -12,7 +12,8 @@
 //! every series; applies scheduled actions due since the last tick; evaluates each
 //! service's target-tracking and step policies, combines them and sets the desired count
 //! through the service scheduler (`reconcile_service`), which launches tasks or stops the
-//! surplus — unplaced tasks first, then not yet RUNNING, then the newest (highest task id);
+//! surplus — unplaced tasks first, then not yet RUNNING, then RUNNING ones in ECS's
+//! scale-in order for the service's strategy (`placement::scale_in`);
 //! then, per pool with managed scaling, computes CapacityProviderReservation and launches
 //! instances (ACTIVE after `timing.instance_launch`) or terminates empty ones.
 

@@ -173,8 +173,10 @@ fn managed_scaling_launches_and_terminates_the_documented_instance_counts() {
     // Reservation: M = N + ceil(6 / 4) = 1 + 2 = 3 of N = 1: 300%. The first instance is
     // within its 300 s warm-up until 300 s, so the launch comes at the 300 s tick: desired
     // ceil(3 × 100 / 100) = 3, 2 launched, ACTIVE at 420 s (instance_launch 120 s).
-    // At 1 h the service drops to 3 tasks (the newest stop), all on the first instance:
-    // M = 1 of N = 3, 33%. After 15 datapoints below 100 (3600 … 4440 s) scale-in removes
+    // At 1 h the service drops to 3 tasks. Under binpack, ECS stops tasks where the most
+    // CPU would be left, which empties the two new instances first and leaves all three
+    // on the first: M = 1 of N = 3, 33%. (Under the default spread it would leave one task
+    // on each instance, and no instance would ever be empty enough to scale in.) After 15 datapoints below 100 (3600 … 4440 s) scale-in removes
     // at most 50% of N (floor(1.5) = 1): 3 → 2 at 4440 s, then 2 → 1 at 4500 s.
     let text = r#"
 horizon = "3h"
@@ -202,6 +204,7 @@ name = "api"
 taskDefinition = "api"
 desiredCount = 10
 capacityProviderStrategy = [{ capacityProvider = "asg", weight = 1 }]
+placementStrategy = [{ type = "binpack", field = "cpu" }]
 [failures]
 events = [{ action = "set_desired_count", at = "1h", service = "api", count = 3 }]
 "#;

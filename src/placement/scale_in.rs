@@ -1,0 +1,152 @@
+//! Which task a service stops when it scales in, as ECS documents it per strategy: spread
+//! over an attribute stops a task where the service has the most tasks of that value (the
+//! AZ with the most, by default); spread by instance stops one from the instance with the
+//! most; binpack stops the task whose instance would then have the most of the resource
+//! left. Strategies apply in order, each breaking the earlier ones' ties; remaining ties go
+//! to the newest task. A pure ranking over a read-only view.
+
+use crate::model::{
+    AzId, Cluster, InstanceId, Placement, PlacementStrategy, Resource, SpreadField,
+};
+
+/// Where a candidate task runs.
+#[derive(Clone, Copy, Debug)]
+pub struct Candidate {
+    pub task_id: u64,
+    pub instance: Option<InstanceId>,
+    pub az: Option<AzId>,
+}
+
+const MAX_RULES: usize = 5;
+
+/// The candidate ECS would stop first, or `None` if there are none.
+pub fn victim(cluster: &Cluster, placement: &Placement, candidates: &[Candidate]) -> Option<usize> {
+    candidates
+        .iter()
+        .enumerate()
+        .max_by_key(|(_, c)| (key(cluster, placement, c), c.task_id))
+        .map(|(i, _)| i)
+}
+
+/// Higher sorts first: per rule, how strongly this task should go.
+fn key(cluster: &Cluster, placement: &Placement, c: &Candidate) -> [u64; MAX_RULES] {
+    let group = cluster.group(placement.group);
+    let mut out = [0u64; MAX_RULES];
+    for (slot, rule) in out.iter_mut().zip(&placement.strategies) {
+        *slot = match (*rule, c.instance) {
+            (PlacementStrategy::Spread(SpreadField::Attribute(k)), Some(i)) => {
+                let value = cluster.instance(i).attribute_values[k];
+                u64::from(group.per_attribute[k][value as usize])
+            }
+            // A Fargate task has an AZ but no instance: it counts toward AZ balance only.
+            (PlacementStrategy::Spread(SpreadField::Attribute(0)), None) => {
+                c.az.map_or(0, |az| u64::from(group.per_attribute[0][az.index()]))
+            }
+            (PlacementStrategy::Spread(SpreadField::InstanceId), Some(i)) => {
+                u64::from(group.per_instance[i.index()])
+            }
+            (PlacementStrategy::Binpack(Resource::Cpu), Some(i)) => {
+                u64::from(cluster.instance(i).cpu_free)
+            }
+            (PlacementStrategy::Binpack(Resource::Memory), Some(i)) => {
+                u64::from(cluster.instance(i).memory_free)
+            }
+            _ => 0,
+        };
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::cluster::{PoolInfo, Reservation};
+    use crate::model::{GroupId, InstanceTypeSpec, PoolId};
+    use crate::time::SimTime;
+
+    fn cluster(tasks_per_instance: &[(u32, u32, u32)]) -> Cluster {
+        let pool = PoolInfo {
+            name: "p".into(),
+            instance_type: InstanceTypeSpec {
+                name: "m5.large".into(),
+                arch: "x86_64",
+                cpu_units: 2048,
+                memory_mib: 7987,
+                awsvpc_task_limit: 2,
+                price_per_hour: 0.096,
+            },
+            os_type: "linux",
+            attributes: vec![],
+        };
+        let mut c = Cluster::new(
+            vec!["a".into(), "b".into()],
+            vec![pool],
+            vec!["web".into()],
+            &[true],
+            vec!["ecs.availability-zone".into()],
+            None,
+        );
+        for &(az, tasks, cpu_each) in tasks_per_instance {
+            let id = c.add_instance(PoolId(0), AzId(az), false, 0.1, SimTime::ZERO);
+            c.activate(id, SimTime::ZERO);
+            for _ in 0..tasks {
+                c.reserve(
+                    id,
+                    Reservation {
+                        cpu: cpu_each,
+                        memory: 256,
+                        host_ports: &[],
+                        eni: false,
+                        group: GroupId(0),
+                        daemon: false,
+                    },
+                );
+            }
+        }
+        c
+    }
+
+    fn on(instance: u32, task_id: u64) -> Candidate {
+        Candidate {
+            task_id,
+            instance: Some(InstanceId(instance)),
+            az: None,
+        }
+    }
+
+    fn placement(strategies: Vec<PlacementStrategy>) -> Placement {
+        Placement {
+            strategies,
+            constraints: vec![],
+            group: GroupId(0),
+        }
+    }
+
+    #[test]
+    fn default_service_scale_in_takes_from_the_fullest_az_then_instance() {
+        // AZ a: instances 0 (1 task), 1 (2 tasks); AZ b: instance 2 (2 tasks).
+        let c = cluster(&[(0, 1, 256), (0, 2, 256), (1, 2, 256)]);
+        let p = placement(vec![
+            PlacementStrategy::Spread(SpreadField::Attribute(0)),
+            PlacementStrategy::Spread(SpreadField::InstanceId),
+        ]);
+        let tasks = [on(0, 1), on(1, 2), on(1, 3), on(2, 4), on(2, 5)];
+        // AZ a has 3 tasks, b has 2: stop in a, on instance 1 (2 tasks), the newer one.
+        assert_eq!(victim(&c, &p, &tasks), Some(2));
+    }
+
+    #[test]
+    fn binpack_stops_where_the_most_would_be_left() {
+        let c = cluster(&[(0, 1, 1024), (0, 1, 256)]);
+        let p = placement(vec![PlacementStrategy::Binpack(Resource::Cpu)]);
+        assert_eq!(victim(&c, &p, &[on(0, 9), on(1, 1)]), Some(1));
+    }
+
+    #[test]
+    fn ties_go_to_the_newest_task() {
+        let c = cluster(&[(0, 1, 256), (1, 1, 256)]);
+        let p = placement(vec![PlacementStrategy::Random]);
+        assert_eq!(victim(&c, &p, &[on(0, 7), on(1, 3)]), Some(0));
+        assert_eq!(victim(&c, &p, &[]), None);
+    }
+}
