@@ -67,6 +67,25 @@ pub fn build(
         .enumerate()
         .map(|(i, p)| pool(i, p, &azs, &custom, prices))
         .collect::<Result<Vec<_>, _>>()?;
+    for (i, p) in file.cluster.pools.iter().enumerate() {
+        if file.cluster.pools[..i].iter().any(|o| o.name == p.name) {
+            return Err(FieldError::new(
+                format!("cluster.pools[{i}].name"),
+                format!("pool `{}` is defined twice", p.name),
+            ));
+        }
+    }
+    for (i, t) in file.task_definitions.iter().enumerate() {
+        if file.task_definitions[..i]
+            .iter()
+            .any(|o| o.family == t.family)
+        {
+            return Err(FieldError::new(
+                format!("taskDefinitions[{i}].family"),
+                format!("task definition family `{}` is defined twice", t.family),
+            ));
+        }
+    }
     let task_defs = file
         .task_definitions
         .iter()
@@ -328,7 +347,9 @@ fn pool(
 ) -> Result<PoolSpec, FieldError> {
     let at = format!("cluster.pools[{i}]");
     let instance_type = if let Some(t) = custom.iter().find(|t| t.name == p.instance_type) {
-        t.clone()
+        let mut t = t.clone();
+        t.memory_mib = t.memory_mib.saturating_sub(p.reserved_memory_mib);
+        t
     } else {
         let t = prices.instance(&p.instance_type).ok_or_else(|| {
             let mut allowed: Vec<&str> = prices.instance_names();

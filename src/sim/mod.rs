@@ -194,11 +194,8 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             spot_rngs: (0..config.pools.len() as u64)
                 .map(|p| stream(config.seed, StreamKind::SpotInterruptions, p))
                 .collect(),
-            fargate_spot_rng: stream(
-                config.seed,
-                StreamKind::SpotInterruptions,
-                config.pools.len() as u64,
-            ),
+            // An index no pool can have, so adding a pool leaves Fargate Spot's draws alone.
+            fargate_spot_rng: stream(config.seed, StreamKind::SpotInterruptions, u64::MAX),
             az_down: vec![false; config.availability_zones.len()],
             owed_instances: vec![0; config.pools.len()],
             scratch: Vec::new(),

@@ -140,6 +140,10 @@ fn bad_input_is_located_and_explained() {
     );
     expect_user_error("horizon = \"1h\"\nhorizn = 3\n", &["bad.toml", "horizn"]);
     expect_user_error(
+        "horizon = \"1h\"\n[[taskDefinitions]]\nfamily = \"x\"\ncpu = 256\nmemory = 512\n[[taskDefinitions]]\nfamily = \"x\"\ncpu = 512\nmemory = 512\n",
+        &["bad.toml:7", "taskDefinitions[1].family", "twice"],
+    );
+    expect_user_error(
         "horizon = \"soon\"\n",
         &["bad.toml:1", "horizon", "duration"],
     );
