@@ -99,6 +99,12 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
 }
 
 pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
+    if let Some(missing) = args.dirs.iter().find(|d| !d.is_dir()) {
+        return Err(CliError::Usage(format!(
+            "{}: no such directory; merge takes the --out directories of `ecsim sweep --shard` runs",
+            missing.display()
+        )));
+    }
     let out = args.out.clone().unwrap_or_else(|| args.dirs[0].clone());
     sweep::merge(&args.dirs, &out)?;
     Ok(())

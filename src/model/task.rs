@@ -77,8 +77,10 @@ pub enum StopReason {
     StartFailed,
     /// Stopped by failing health checks while hung.
     HealthCheckFailed,
-    /// Its instance failed or was terminated.
+    /// Its instance failed.
     InstanceFailed,
+    /// Its instance was terminated by cluster scale-in (no managed termination protection).
+    InstanceTerminated,
     /// Spot capacity reclaimed.
     SpotInterruption,
     /// Its AZ went down.
@@ -130,6 +132,7 @@ impl StopReason {
             StopReason::StartFailed => "TaskFailedToStart",
             StopReason::HealthCheckFailed => "HealthCheckFailed",
             StopReason::InstanceFailed => "InstanceFailed",
+            StopReason::InstanceTerminated => "InstanceTerminated",
             StopReason::SpotInterruption => "SpotInterruption",
             StopReason::AzOutage => "AvailabilityZoneOutage",
             StopReason::UserInitiated => "UserInitiated",
@@ -184,16 +187,18 @@ pub enum RestartCause {
     Crash,
     Hung,
     InstanceFailure,
+    ScaleIn,
     Spot,
     AzOutage,
     User,
 }
 
 impl RestartCause {
-    pub const ALL: [RestartCause; 6] = [
+    pub const ALL: [RestartCause; 7] = [
         RestartCause::Crash,
         RestartCause::Hung,
         RestartCause::InstanceFailure,
+        RestartCause::ScaleIn,
         RestartCause::Spot,
         RestartCause::AzOutage,
         RestartCause::User,
@@ -204,6 +209,7 @@ impl RestartCause {
             RestartCause::Crash => "crash",
             RestartCause::Hung => "hung",
             RestartCause::InstanceFailure => "instance_failure",
+            RestartCause::ScaleIn => "scale_in",
             RestartCause::Spot => "spot",
             RestartCause::AzOutage => "az_outage",
             RestartCause::User => "user",
@@ -216,6 +222,7 @@ impl RestartCause {
             StopReason::TaskFailed => Some(RestartCause::Crash),
             StopReason::HealthCheckFailed => Some(RestartCause::Hung),
             StopReason::InstanceFailed => Some(RestartCause::InstanceFailure),
+            StopReason::InstanceTerminated => Some(RestartCause::ScaleIn),
             StopReason::SpotInterruption => Some(RestartCause::Spot),
             StopReason::AzOutage => Some(RestartCause::AzOutage),
             StopReason::UserInitiated => Some(RestartCause::User),

@@ -18,6 +18,18 @@ use crate::workload::{ArrivalProcess, DurationDist};
 const DEFAULT_AZS: [&str; 3] = ["us-east-1a", "us-east-1b", "us-east-1c"];
 const AZ_ATTRIBUTE: &str = "ecs.availability-zone";
 const MAX_STRATEGIES: usize = 5;
+/// The largest count of tasks or instances one field may ask for. ECS's own quotas are far
+/// lower (5,000 tasks per service); the cap keeps a typo from exhausting memory.
+pub(super) const MAX_COUNT: u32 = 1_000_000;
+
+pub(super) fn bounded(field: String, value: u32) -> Result<u32, FieldError> {
+    if value > MAX_COUNT {
+        Err(FieldError::new(field, format!("{value} is too large"))
+            .allowed(format!("at most {MAX_COUNT}")))
+    } else {
+        Ok(value)
+    }
+}
 const MAX_CONSTRAINTS: usize = 10;
 
 pub fn build(
@@ -155,6 +167,7 @@ pub fn build(
                     "is required for a REPLICA service",
                 ));
             };
+            let desired = bounded(format!("{at}.desiredCount"), desired)?;
             // Registering the scalable target moves desired into [min, max].
             scaling
                 .auto_scaling
@@ -429,7 +442,7 @@ fn pool(
             .transpose()?,
         name: p.name.clone(),
         instance_type,
-        count: p.count,
+        count: bounded(format!("{at}.count"), p.count)?,
         azs: pool_azs,
         attributes: p
             .attributes
@@ -893,7 +906,7 @@ fn arrival(at: &str, a: &ArrivalFile) -> Result<ArrivalProcess, FieldError> {
             }
             ArrivalProcess::Scheduled {
                 times: sorted,
-                count: *count,
+                count: bounded(format!("{at}.count"), *count)?,
                 every: every.map(|e| e.0),
             }
         }
@@ -1181,7 +1194,7 @@ fn failures(
                 t.0,
                 Action::KillTasks {
                     service: service(s, format!("{at}.service"))?,
-                    count: *count,
+                    count: bounded(format!("{at}.count"), *count)?,
                 },
             ),
             EventFile::SetDesiredCount {
@@ -1192,7 +1205,7 @@ fn failures(
                 t.0,
                 Action::SetDesiredCount {
                     service: service(s, format!("{at}.service"))?,
-                    count: *count,
+                    count: bounded(format!("{at}.count"), *count)?,
                 },
             ),
         };

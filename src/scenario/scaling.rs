@@ -204,6 +204,7 @@ pub(super) fn service(at: &str, s: &ServiceFile) -> Result<ServiceScalingSpec, F
 }
 
 fn auto_scaling(at: &str, a: &AutoScalingFile) -> Result<AutoScalingSpec, FieldError> {
+    super::build::bounded(format!("{at}.max"), a.max)?;
     if a.min > a.max {
         return Err(FieldError::new(
             format!("{at}.min"),
@@ -408,6 +409,7 @@ pub(super) fn managed(
         config.managed_termination_protection = p;
     }
     let min_size = m.min_size.unwrap_or(0);
+    super::build::bounded(format!("{at}.max_size"), m.max_size)?;
     if min_size > m.max_size {
         return Err(FieldError::new(
             format!("{at}.min_size"),

@@ -108,7 +108,8 @@ impl Billing {
         self.fargate_rate_start_sum += rate_per_ms * self.billing_start(pull_start);
     }
 
-    /// Closes a Fargate task's bill at `end`; returns its cost in the window.
+    /// Closes a Fargate task's bill at `end`; returns its cost in the window. `accruing`:
+    /// the task reached RUNNING, so `fargate_started` put it in the live sums.
     #[allow(clippy::too_many_arguments)]
     pub fn fargate_stopped(
         &mut self,
@@ -118,12 +119,14 @@ impl Billing {
         storage_gib: u32,
         pull_start: SimTime,
         end: SimTime,
-        _warmup: SimTime,
+        accruing: bool,
     ) -> f64 {
         let Some(size) = size else { return 0.0 };
-        let rate = self.fargate_rate_per_ms(Some(size), platform, spot, storage_gib);
-        self.fargate_rate_sum -= rate;
-        self.fargate_rate_start_sum -= rate * self.billing_start(pull_start);
+        if accruing {
+            let rate = self.fargate_rate_per_ms(Some(size), platform, spot, storage_gib);
+            self.fargate_rate_sum -= rate;
+            self.fargate_rate_start_sum -= rate * self.billing_start(pull_start);
+        }
         if end < pull_start {
             // Stopped before its pull began: Fargate bills nothing.
             return 0.0;

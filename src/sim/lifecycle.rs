@@ -273,15 +273,6 @@ impl<R: Recorder> Simulation<'_, R> {
         let pull_start = now + provisioning;
         task.pull_started_at = Some(pull_start);
         let running_at = pull_start + pull_and_start;
-        if let Target::Fargate { spot } = task.target {
-            let size = task.fargate_size;
-            let platform = def.platform;
-            let storage = def.ephemeral_storage_gib;
-            let rate = self
-                .billing
-                .fargate_rate_per_ms(size, platform, spot, storage);
-            self.billing.fargate_started(rate, pull_start);
-        }
         // A start that may fail is decided by the TaskRunning event, never inline.
         let may_fail = o < self.config.services.len()
             && def
@@ -324,6 +315,20 @@ impl<R: Recorder> Simulation<'_, R> {
                     now.since(created).as_secs_f64()
                 ),
             );
+        }
+        let task = self.tasks.get(slot);
+        if let (Target::Fargate { spot }, Some(pull_start)) = (task.target, task.pull_started_at) {
+            // The live accrual for the time series starts here, back-dated to the pull start:
+            // registering it while the pull is still in the future would make the running
+            // cost dip below what is already billed.
+            let def = &self.config.task_defs[task.task_def.index()];
+            let rate = self.billing.fargate_rate_per_ms(
+                task.fargate_size,
+                def.platform,
+                spot,
+                def.ephemeral_storage_gib,
+            );
+            self.billing.fargate_started(rate, pull_start);
         }
         if let Origin::Service(service) = origin {
             let state = &self.origins[o];
@@ -425,15 +430,10 @@ impl<R: Recorder> Simulation<'_, R> {
             let platform = def.platform;
             let size = task.fargate_size;
             let storage = def.ephemeral_storage_gib;
-            cost = self.billing.fargate_stopped(
-                size,
-                platform,
-                spot,
-                storage,
-                pull,
-                now,
-                self.config.warmup,
-            );
+            let accruing = task.running_at.is_some();
+            cost = self
+                .billing
+                .fargate_stopped(size, platform, spot, storage, pull, now, accruing);
             freed = true;
         }
         if was == TaskState::Provisioning && task.placed_at.is_none() {
@@ -472,12 +472,10 @@ impl<R: Recorder> Simulation<'_, R> {
             TaskState::Provisioning | TaskState::Pending => self.pending_tasks -= 1,
             TaskState::Stopped => {}
         }
+        let t = self.tasks.get(slot).target_index as usize;
         let state = &mut self.origins[o];
         state.alive -= 1;
-        if state.kind == "service" {
-            let t = self.tasks.get(slot).target_index as usize;
-            self.origins[o].target_counts[t] -= 1;
-        }
+        state.target_counts[t] -= 1;
         let task = self.tasks.get_mut(slot);
         task.state = TaskState::Stopped;
         task.stopped_at = Some(now);
@@ -638,7 +636,7 @@ impl<R: Recorder> Simulation<'_, R> {
                 def.ephemeral_storage_gib,
                 pull,
                 end,
-                self.config.warmup,
+                task.running_at.is_some(),
             ),
             _ => 0.0,
         };

@@ -12,8 +12,8 @@ pub(super) struct OriginState {
     pub targets: Vec<Target>,
     /// Capacity provider names parallel to `targets` (empty for a launch type).
     pub provider_names: Vec<String>,
-    /// Tasks per target, counted the way the provider split needs: live tasks for a
-    /// service, every task launched for a job stream.
+    /// Live tasks per target: the provider split (base, then weight) is over the tasks a
+    /// service or job stream has now, so a base is kept and shares recover as tasks end.
     pub target_counts: Vec<u32>,
     /// Standalone tasks on a plain launch type fail at once when nothing fits; everything
     /// else waits.

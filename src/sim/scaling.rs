@@ -475,7 +475,14 @@ impl<R: Recorder> Simulation<'_, R> {
             return;
         }
         let (price, launched) = (inst.price_per_hour, inst.launched_at);
-        self.terminate_with_tasks(id, price, launched, now, StopReason::InstanceFailed, queue);
+        self.terminate_with_tasks(
+            id,
+            price,
+            launched,
+            now,
+            StopReason::InstanceTerminated,
+            queue,
+        );
     }
 
     /// Fills the per-service and per-provider parts of a sample.

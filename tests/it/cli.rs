@@ -140,6 +140,15 @@ fn bad_input_is_located_and_explained() {
     );
     expect_user_error("horizon = \"1h\"\nhorizn = 3\n", &["bad.toml", "horizn"]);
     expect_user_error(
+        "horizon = \"1h\"\n[[taskDefinitions]]\nfamily = \"x\"\ncpu = 256\nmemory = 512\n[[services]]\nname = \"s\"\ntaskDefinition = \"x\"\ndesiredCount = 4294967295\n",
+        &[
+            "bad.toml:9",
+            "services[0].desiredCount",
+            "too large",
+            "at most",
+        ],
+    );
+    expect_user_error(
         "horizon = \"1h\"\n[[taskDefinitions]]\nfamily = \"x\"\ncpu = 256\nmemory = 512\n[[taskDefinitions]]\nfamily = \"x\"\ncpu = 512\nmemory = 512\n",
         &["bad.toml:7", "taskDefinitions[1].family", "twice"],
     );

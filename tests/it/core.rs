@@ -380,3 +380,70 @@ launchType = "FARGATE"
     assert_eq!(s.tasks.running_at_end, 4);
     assert_eq!(s.tasks.pending_at_end, 2);
 }
+
+/// Samples' cumulative cost, in time order.
+#[derive(Default)]
+struct CostSeries(Vec<f64>);
+
+impl Recorder for CostSeries {
+    fn sample(&mut self, row: &ecsim::metrics::SampleRow<'_>) {
+        self.0.push(row.cost_usd);
+    }
+}
+
+#[test]
+fn cost_so_far_never_decreases_when_fargate_tasks_start_in_bursts() {
+    // Regression: a burst of Fargate launches, still provisioning, made the running cost dip.
+    let text = r#"
+horizon = "40m"
+sample_interval = "1s"
+[[taskDefinitions]]
+family = "w"
+cpu = 1024
+memory = 2048
+requiresCompatibilities = ["FARGATE"]
+[[services]]
+name = "base"
+taskDefinition = "w"
+desiredCount = 2
+launchType = "FARGATE"
+[[services]]
+name = "burst"
+taskDefinition = "w"
+desiredCount = 0
+launchType = "FARGATE"
+[failures]
+events = [{ at = "1000s", action = "set_desired_count", service = "burst", count = 20 }, { at = "1500s", action = "set_desired_count", service = "burst", count = 0 }]
+"#;
+    let c = config(text);
+    let mut series = CostSeries::default();
+    let s = ecsim::sim::run(&c, &mut series);
+    assert!(series.0.len() > 2000);
+    for w in series.0.windows(2) {
+        assert!(w[1] >= w[0] - 1e-12, "cost went from {} to {}", w[0], w[1]);
+    }
+    assert!(*series.0.last().unwrap() <= s.cost_usd.total + 1e-9);
+}
+
+#[test]
+fn a_job_streams_base_counts_its_live_tasks() {
+    // Jobs never overlap, so each one finds the base unmet and runs on FARGATE.
+    let text = r#"
+horizon = "2h"
+timing = { instant = true }
+[[taskDefinitions]]
+family = "j"
+cpu = 256
+memory = 512
+requiresCompatibilities = ["FARGATE"]
+[[jobs]]
+name = "j"
+taskDefinition = "j"
+capacityProviderStrategy = [{ capacityProvider = "FARGATE", base = 1, weight = 0 }, { capacityProvider = "FARGATE_SPOT", weight = 1 }]
+arrival = { type = "fixed_interval", interval = "10m" }
+duration = { type = "constant", value = "1m" }
+"#;
+    let (_, rows) = rows(text);
+    assert!(rows.len() >= 12);
+    assert!(rows.iter().all(|r| r.provider == "FARGATE"), "{rows:?}");
+}
