@@ -91,6 +91,10 @@ pub struct RestartLatencySummary {
     pub by_cause: BTreeMap<String, LatencySummary>,
     /// By launch type of the task that was lost: EC2, FARGATE.
     pub by_launch_type: BTreeMap<String, LatencySummary>,
+    /// Losses still waiting for a RUNNING replacement when the run ended (throttled,
+    /// halted, or short of capacity): not in the latencies above, which would bias low
+    /// without this count.
+    pub unrestored_at_end: u64,
 }
 
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]

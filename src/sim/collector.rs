@@ -208,6 +208,8 @@ impl Collector {
                     .filter(|(_, h)| !h.is_empty())
                     .map(|(l, h)| (l.to_string(), latency_summary(h)))
                     .collect(),
+                // Filled in by the simulation, which knows what is still owed.
+                unrestored_at_end: 0,
             },
             availability: {
                 let services: std::collections::BTreeMap<String, f64> = config

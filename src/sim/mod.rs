@@ -351,6 +351,13 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             self.collector.availability(s, end, o.desired, o.running);
         }
         let live: Vec<u32> = self.tasks.live_slots().collect();
+        // Losses whose replacement has not reached RUNNING: the latency histogram cannot
+        // hold them, so they are counted beside it rather than silently dropped.
+        let unrestored = live
+            .iter()
+            .filter(|slot| self.tasks.get(**slot).restart.is_some())
+            .count()
+            + self.origins.iter().map(|o| o.owed.len()).sum::<usize>();
         for slot in live {
             self.report_unfinished(slot, end);
         }
@@ -378,6 +385,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         };
         summary.queues = queues;
         summary.deployments = self.deployment_summaries();
+        summary.restart_latency_s.unrestored_at_end = unrestored as u64;
         summary
     }
 }

@@ -447,3 +447,31 @@ duration = { type = "constant", value = "1m" }
     assert!(rows.len() >= 12);
     assert!(rows.iter().all(|r| r.provider == "FARGATE"), "{rows:?}");
 }
+
+#[test]
+fn losses_not_restored_by_the_horizon_are_counted_not_dropped() {
+    // The only instance dies 60 s before the end; its replacement needs 120 s to launch.
+    let text = r#"
+horizon = "1h"
+timing = { instant = true, instance_launch = "120s" }
+[cluster]
+availability_zones = ["us-east-1a"]
+[[cluster.pools]]
+name = "a"
+instance_type = "m5.large"
+count = 1
+[[taskDefinitions]]
+family = "w"
+cpu = 256
+memory = 512
+[[services]]
+name = "w"
+taskDefinition = "w"
+desiredCount = 3
+[failures]
+events = [{ at = "59m", action = "kill_instance", pool = "a" }]
+"#;
+    let s = run(&config(text));
+    assert_eq!(s.restart_latency_s.overall.count, 0);
+    assert_eq!(s.restart_latency_s.unrestored_at_end, 3);
+}
