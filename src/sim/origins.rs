@@ -48,30 +48,27 @@ pub(super) struct OriginState {
 
 impl OriginState {
     pub fn placement<'c>(&self, config: &'c SimConfig, origin: usize) -> &'c Placement {
-        let services = config.services.len();
-        if origin < services {
-            &config.services[origin].placement
-        } else {
-            &config.jobs[origin - services].placement
-        }
+        described(config, origin).1
     }
 
     pub fn name<'c>(&self, config: &'c SimConfig, origin: usize) -> &'c str {
-        let services = config.services.len();
-        if origin < services {
-            &config.services[origin].name
-        } else {
-            &config.jobs[origin - services].name
-        }
+        described(config, origin).0
     }
 
     pub fn launch<'c>(&self, config: &'c SimConfig, origin: usize) -> &'c LaunchSpec {
-        let services = config.services.len();
-        if origin < services {
-            &config.services[origin].launch
-        } else {
-            &config.jobs[origin - services].launch
-        }
+        described(config, origin).2
+    }
+}
+
+/// The scenario's description of an origin (services first, then job streams).
+fn described(config: &SimConfig, origin: usize) -> (&str, &Placement, &LaunchSpec) {
+    let services = config.services.len();
+    if origin < services {
+        let s = &config.services[origin];
+        (&s.name, &s.placement, &s.launch)
+    } else {
+        let j = &config.jobs[origin - services];
+        (&j.name, &j.placement, &j.launch)
     }
 }
 
