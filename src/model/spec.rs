@@ -120,8 +120,6 @@ pub struct FargateSpec {
 pub struct BillingSpec {
     /// Minimum billed per EC2 instance launch (60 s for Linux).
     pub ec2_minimum: SimDuration,
-    /// Minimum billed per Fargate task (one minute on Linux).
-    pub fargate_minimum: SimDuration,
     /// Fraction taken off on-demand prices for EC2 Spot pools.
     pub ec2_spot_discount: f64,
 }

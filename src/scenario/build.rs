@@ -282,7 +282,6 @@ pub fn build(
         spread_keys: names.spread_keys,
         billing: BillingSpec {
             ec2_minimum: SimDuration(prices.ec2.minimum_ms(catalog::Ec2Os::Linux)),
-            fargate_minimum: SimDuration(catalog::FARGATE_LINUX_MINIMUM_MS),
             ec2_spot_discount: prices.ec2.spot_discount,
         },
     })

@@ -75,7 +75,7 @@ impl Billing {
         cost
     }
 
-    pub fn close_instances(&mut self, cluster: &Cluster, end: SimTime, _config: &SimConfig) {
+    pub fn close_instances(&mut self, cluster: &Cluster, end: SimTime) {
         for inst in &cluster.instances {
             if inst.state != InstanceState::Terminated {
                 self.instance_closed(inst.price_per_hour, inst.launched_at, end);

@@ -133,26 +133,26 @@ impl Collector {
         self.peak_instances = self.peak_instances.max(instances);
     }
 
-    pub fn task_created(&mut self, _now: SimTime) {
+    pub fn task_created(&mut self) {
         if self.in_window {
             self.counts.created += 1;
         }
     }
 
-    pub fn task_started(&mut self, _now: SimTime, pending: SimDuration) {
+    pub fn task_started(&mut self, pending: SimDuration) {
         if self.in_window {
             self.counts.started += 1;
             self.pending.record(pending.as_millis());
         }
     }
 
-    pub fn task_completed(&mut self, _now: SimTime) {
+    pub fn task_completed(&mut self) {
         if self.in_window {
             self.counts.completed += 1;
         }
     }
 
-    pub fn task_rejected(&mut self, _now: SimTime) {
+    pub fn task_rejected(&mut self) {
         if self.in_window {
             self.counts.rejected += 1;
         }

@@ -119,7 +119,7 @@ impl<R: Recorder> Simulation<'_, R> {
         };
         let r = self.tasks.insert(task);
         self.pending_tasks += 1;
-        self.collector.task_created(now);
+        self.collector.task_created();
         let waiting_ahead = on.is_none() && !self.origins[o].queues[target_index].is_empty();
         if waiting_ahead {
             self.enqueue(o, target_index, r.slot);
@@ -128,7 +128,7 @@ impl<R: Recorder> Simulation<'_, R> {
         match self.try_start(r.slot, now, queue) {
             Ok(()) => {}
             Err(reason) if self.origins[o].fails_fast => {
-                self.collector.task_rejected(now);
+                self.collector.task_rejected();
                 self.stop_task(r.slot, now, StopReason::PlacementFailed(reason), queue);
             }
             Err(reason) => {
@@ -374,7 +374,7 @@ impl<R: Recorder> Simulation<'_, R> {
         if o < self.scaling.len() {
             self.load_update(o, now);
         }
-        self.collector.task_started(now, now.since(created));
+        self.collector.task_started(now.since(created));
         if let Some(run_time) = run_time {
             let r = self.tasks.reference(slot);
             queue.schedule(now + run_time, Event::TaskExit(r));
@@ -481,7 +481,7 @@ impl<R: Recorder> Simulation<'_, R> {
         task.stopped_at = Some(now);
         task.stop_reason = Some(reason);
         if reason == StopReason::EssentialContainerExited {
-            self.collector.task_completed(now);
+            self.collector.task_completed();
         }
         self.report_task(slot, cost);
         let task = self.tasks.get(slot);

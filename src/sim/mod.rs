@@ -361,8 +361,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         for slot in live {
             self.report_unfinished(slot, end);
         }
-        self.billing
-            .close_instances(&self.cluster, end, self.config);
+        self.billing.close_instances(&self.cluster, end);
         let (over, served, queues) = self.scaling_finish(end);
         let config = self.config;
         let mut summary = self.collector.summary(

@@ -114,25 +114,6 @@ impl ArrivalProcess {
             }
         }
     }
-
-    /// Mean arrivals per second over a day, used for reports and load checks.
-    pub fn mean_rate_per_s(&self) -> f64 {
-        match self {
-            ArrivalProcess::Poisson { rate_per_s } => *rate_per_s,
-            ArrivalProcess::FixedInterval { interval, .. } => 1000.0 / interval.0.max(1) as f64,
-            ArrivalProcess::DailyCycle {
-                mean_rate_per_s, ..
-            } => *mean_rate_per_s,
-            ArrivalProcess::Scheduled {
-                times,
-                count,
-                every,
-            } => match every {
-                Some(p) if p.0 > 0 => (times.len() as f64 * *count as f64) * 1000.0 / p.0 as f64,
-                _ => 0.0,
-            },
-        }
-    }
 }
 
 #[cfg(test)]
