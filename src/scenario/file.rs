@@ -4,10 +4,10 @@
 //! `scenarios/README.md`.
 
 use super::duration::DurationText;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioFile {
     pub name: Option<String>,
@@ -37,7 +37,7 @@ pub struct ScenarioFile {
     pub failures: FailuresFile,
 }
 
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct ClusterFile {
     pub availability_zones: Option<Vec<String>>,
@@ -46,7 +46,7 @@ pub struct ClusterFile {
     pub pools: Vec<PoolFile>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PoolFile {
     pub name: String,
@@ -73,7 +73,7 @@ pub struct PoolFile {
 
 /// `managed_scaling` on a pool (ECS `managedScaling`, snake_case). Defaults: target 100,
 /// steps 1 and 10000, warm-up 300 s, termination protection on, min_size 0.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ManagedScalingFile {
     pub target_capacity: Option<u32>,
@@ -86,7 +86,7 @@ pub struct ManagedScalingFile {
 }
 
 /// A demand curve, in CPU units (or MiB for `memory_demand`, messages/s for a queue).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum DemandFile {
     Constant {
@@ -113,14 +113,14 @@ pub enum DemandFile {
     },
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DemandStepFile {
     pub at: DurationText,
     pub value: f64,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SpikeFile {
     pub start: DurationText,
@@ -129,7 +129,7 @@ pub struct SpikeFile {
 }
 
 /// `auto_scaling` on a service: Application Auto Scaling's scalable target and policies.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AutoScalingFile {
     pub min: u32,
@@ -144,7 +144,7 @@ pub struct AutoScalingFile {
     pub scheduled_every: Option<DurationText>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TargetTrackingFile {
     /// "cpu" or "memory".
@@ -162,7 +162,7 @@ pub struct TargetTrackingFile {
     pub scale_in_max_fraction: Option<f64>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StepScalingFile {
     pub metric: String,
@@ -179,7 +179,7 @@ pub struct StepScalingFile {
     pub cooldown: Option<DurationText>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StepAdjustmentFile {
     pub lower: Option<f64>,
@@ -187,7 +187,7 @@ pub struct StepAdjustmentFile {
     pub adjustment: i64,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScheduledScalingFile {
     pub at: DurationText,
@@ -197,7 +197,7 @@ pub struct ScheduledScalingFile {
 }
 
 /// `queue` on a service: an SQS-style queue its tasks consume.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct QueueFile {
     pub arrival_rate_per_s: Option<f64>,
@@ -210,7 +210,7 @@ pub struct QueueFile {
     pub scale_in_cooldown: Option<DurationText>,
 }
 
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct FargateFile {
     pub max_concurrent_tasks: Option<u32>,
@@ -218,7 +218,7 @@ pub struct FargateFile {
     pub spot_interruption: Option<DurationFile>,
 }
 
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct TimingFile {
     pub eni_attach: Option<DurationText>,
@@ -234,7 +234,7 @@ pub struct TimingFile {
     pub instant: bool,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CustomInstanceType {
     pub name: String,
@@ -259,14 +259,14 @@ fn default_arch() -> String {
 }
 
 /// ECS accepts cpu and memory as numbers or strings ("512", "1 vCPU", "2 GB").
-#[derive(Debug, Deserialize, Clone)]
+#[derive(Debug, Serialize, Deserialize, Clone)]
 #[serde(untagged)]
 pub enum Amount {
     Number(f64),
     Text(String),
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct TaskDefinitionFile {
     pub family: String,
@@ -287,27 +287,27 @@ pub struct TaskDefinitionFile {
     pub start_failure_probability: Option<f64>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct PortMapping {
     pub container_port: u16,
     pub host_port: Option<u16>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct RuntimePlatform {
     pub cpu_architecture: Option<String>,
     pub operating_system_family: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct EphemeralStorage {
     pub size_in_gi_b: u32,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct PlacementStrategyFile {
     #[serde(rename = "type")]
@@ -315,7 +315,7 @@ pub struct PlacementStrategyFile {
     pub field: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct PlacementConstraintFile {
     #[serde(rename = "type")]
@@ -323,7 +323,7 @@ pub struct PlacementConstraintFile {
     pub expression: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct CapacityProviderItem {
     pub capacity_provider: String,
@@ -333,7 +333,7 @@ pub struct CapacityProviderItem {
     pub weight: u32,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ServiceFile {
     #[serde(alias = "serviceName")]
@@ -384,7 +384,7 @@ pub struct ServiceFile {
 }
 
 /// Defaults as ECS: interval 30 s, timeout 5 s, retries 3, startPeriod 0.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct HealthCheckFile {
     pub interval: Option<DurationText>,
@@ -393,14 +393,14 @@ pub struct HealthCheckFile {
     pub start_period: Option<DurationText>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LoadBalancerFile {
     /// Target group deregistration delay; default 300 s (the ELB default).
     pub deregistration_delay: Option<DurationText>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct DeploymentConfigurationFile {
     pub minimum_healthy_percent: Option<u32>,
@@ -408,7 +408,7 @@ pub struct DeploymentConfigurationFile {
     pub deployment_circuit_breaker: Option<CircuitBreakerFile>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CircuitBreakerFile {
     pub enable: bool,
@@ -419,7 +419,7 @@ pub struct CircuitBreakerFile {
 }
 
 /// A timed rollout of a new task definition revision.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeploymentFile {
     pub at: DurationText,
@@ -427,7 +427,7 @@ pub struct DeploymentFile {
     pub task_definition: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct JobFile {
     pub name: String,
@@ -444,7 +444,7 @@ pub struct JobFile {
     pub duration: DurationFile,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ArrivalFile {
     Poisson {
@@ -472,7 +472,7 @@ fn one() -> u32 {
     1
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum DurationFile {
     Constant {
@@ -492,7 +492,7 @@ pub enum DurationFile {
 }
 
 /// `[failures]`: failures not tied to one service or pool, and the restart rules.
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct FailuresFile {
     #[serde(default)]
@@ -505,7 +505,7 @@ pub struct FailuresFile {
     pub restart_backoff: BackoffFile,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AzOutageFile {
     pub az: String,
@@ -513,7 +513,7 @@ pub struct AzOutageFile {
     pub duration: DurationText,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
 pub enum EventFile {
     KillInstance {
@@ -537,7 +537,7 @@ pub enum EventFile {
 
 /// Restart throttling for tasks that never reach RUNNING: delay n = min(initial ×
 /// factor^(n−1), cap). Defaults 10 s, 2, 15 min.
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct BackoffFile {
     pub initial: Option<DurationText>,

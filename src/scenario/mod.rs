@@ -4,7 +4,7 @@
 mod build;
 pub mod duration;
 mod error;
-mod file;
+pub mod file;
 pub mod locate;
 pub mod overrides;
 mod scaling;

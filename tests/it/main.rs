@@ -7,5 +7,6 @@ mod compare;
 mod core;
 mod deploy;
 mod failures;
+mod import;
 mod queueing;
 mod sweep;
