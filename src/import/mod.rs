@@ -358,6 +358,7 @@ fn assemble(parts: Found) -> Result<(ScenarioFile, Comments, Vec<Note>), Scenari
             task_definitions: task_defs.into_iter().map(|(t, _)| t.def).collect(),
             services: services.into_iter().map(|(s, _)| s).collect(),
             jobs: Vec::new(),
+            traces: Vec::new(),
             failures: Default::default(),
         },
         comments,

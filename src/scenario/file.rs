@@ -33,8 +33,40 @@ pub struct ScenarioFile {
     pub services: Vec<ServiceFile>,
     #[serde(default)]
     pub jobs: Vec<JobFile>,
+    /// Recorded workloads replayed row by row (expanded into task definitions and job
+    /// streams by `scenario::trace` before the build).
+    #[serde(default)]
+    pub traces: Vec<TraceFile>,
     #[serde(default)]
     pub failures: FailuresFile,
+}
+
+/// `[[traces]]`: a trace file replayed as RunTask calls, one task per row.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct TraceFile {
+    pub name: String,
+    /// "ecsim" (default: arrival,duration,cpu,memory[,group]) or "alibaba_gpu_2023".
+    pub format: Option<String>,
+    /// The trace, relative to the scenario file.
+    pub path: String,
+    /// alibaba_gpu_2023 only: the node list, which becomes the cluster's pools.
+    pub nodes: Option<String>,
+    /// Keep rows arriving in [start, end) of trace time; the replay starts at `start`.
+    pub start: Option<DurationText>,
+    pub end: Option<DurationText>,
+    /// Multiplies arrival offsets and durations (0.5 replays twice as fast).
+    #[serde(rename = "time_scale")]
+    pub time_scale: Option<f64>,
+    /// Fraction of rows kept, each by a seeded coin (`sample_seed`, default 1).
+    #[serde(rename = "sample")]
+    pub sample: Option<f64>,
+    #[serde(rename = "sample_seed")]
+    pub sample_seed: Option<u64>,
+    pub launch_type: Option<String>,
+    pub capacity_provider_strategy: Option<Vec<CapacityProviderItem>>,
+    #[serde(default)]
+    pub placement_strategy: Vec<PlacementStrategyFile>,
 }
 
 #[derive(Debug, Serialize, Deserialize, Default)]
@@ -307,7 +339,7 @@ pub struct EphemeralStorage {
     pub size_in_gi_b: u32,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct PlacementStrategyFile {
     #[serde(rename = "type")]
@@ -466,6 +498,9 @@ pub enum ArrivalFile {
         count: u32,
         every: Option<DurationText>,
     },
+    /// Rows of a `[[traces]]` entry; made by the loader, never written in a file.
+    #[serde(skip)]
+    Replay(std::sync::Arc<[crate::workload::TracedTask]>),
 }
 
 fn one() -> u32 {

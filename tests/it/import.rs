@@ -210,3 +210,34 @@ fn bad_json_is_located_with_exit_2() {
     assert_eq!(code, 2);
     assert!(err.contains("not a JSON shape ecsim imports"), "{err}");
 }
+
+#[test]
+fn the_shipped_example_is_what_import_makes_of_its_json() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let names = [
+        "capacity-providers.json",
+        "cluster.json",
+        "services.json",
+        "task-definition.json",
+    ];
+    let files: Vec<(PathBuf, String)> = names
+        .iter()
+        .map(|n| {
+            let rel = Path::new("imported-service").join(n);
+            let text = std::fs::read_to_string(dir.join(&rel)).unwrap();
+            (rel, text)
+        })
+        .collect();
+    let imported = ecsim::import::import(&files, Path::new("scenario.toml")).unwrap();
+    let shipped = std::fs::read_to_string(dir.join("imported-service/scenario.toml")).unwrap();
+    assert_eq!(
+        imported.text, shipped,
+        "regenerate with `ecsim import` from scenarios/"
+    );
+    // 384 + 128 cpu; memoryReservation 768 (not the 1024 hard limit) + 256.
+    let config = common::config(&shipped);
+    assert_eq!(
+        (config.task_defs[0].cpu, config.task_defs[0].memory),
+        (512, 1024)
+    );
+}

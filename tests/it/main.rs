@@ -10,3 +10,4 @@ mod failures;
 mod import;
 mod queueing;
 mod sweep;
+mod trace;
