@@ -34,10 +34,13 @@ pub fn format_text(d: SimDuration) -> String {
         (60_000, "m"),
         (1000, "s"),
     ];
-    units.iter().find(|(size, _)| ms % size == 0).map_or_else(
-        || format!("{ms}ms"),
-        |(size, unit)| format!("{}{unit}", ms / size),
-    )
+    units
+        .iter()
+        .find(|(size, _)| ms.is_multiple_of(*size))
+        .map_or_else(
+            || format!("{ms}ms"),
+            |(size, unit)| format!("{}{unit}", ms / size),
+        )
 }
 
 const EXPECTED: &str = "a duration: seconds as a number, or text like \"250ms\", \"90s\", \"5m\", \"2h\", \"1d\", \"1h30m\"";
