@@ -191,7 +191,7 @@ mod tests {
     fn finds_keys_and_elements() {
         assert_eq!(locate(TEXT, "services"), Some((2, 3)));
         assert_eq!(locate(TEXT, "services[1].desiredCount"), Some((6, 7)));
-        assert_eq!(locate(TEXT, "services[0].x.y[1]"), Some((3, 42)));
+        assert_eq!(locate(TEXT, "services[0].x.y[1]"), Some((3, 41)));
         // A missing field points at the deepest part that exists.
         assert_eq!(locate(TEXT, "services[1].launchType"), Some((4, 5)));
     }
