@@ -312,18 +312,12 @@ fn assemble(parts: Found) -> Result<(ScenarioFile, Comments, Vec<Note>), Scenari
             }
             comments.insert(format!("cluster.pools[{i}]"), lines);
             PoolFile {
-                name: name.clone(),
-                instance_type: PLACEHOLDER_INSTANCE_TYPE.into(),
-                count: PLACEHOLDER_POOL_COUNT,
-                availability_zones: None,
-                attributes: BTreeMap::new(),
-                spot: false,
-                os_type: None,
-                awsvpc_trunking: false,
-                reserved_memory_mib: 0,
-                instance_failure: None,
-                spot_interruption: None,
                 managed_scaling,
+                ..PoolFile::plain(
+                    name.clone(),
+                    PLACEHOLDER_INSTANCE_TYPE.into(),
+                    PLACEHOLDER_POOL_COUNT,
+                )
             }
         })
         .collect();

@@ -103,6 +103,27 @@ pub struct PoolFile {
     pub managed_scaling: Option<ManagedScalingFile>,
 }
 
+impl PoolFile {
+    /// A pool of `count` on-demand Linux instances with every optional setting at its
+    /// default, as importers write one.
+    pub fn plain(name: String, instance_type: String, count: u32) -> PoolFile {
+        PoolFile {
+            name,
+            instance_type,
+            count,
+            availability_zones: None,
+            attributes: BTreeMap::new(),
+            spot: false,
+            os_type: None,
+            awsvpc_trunking: false,
+            reserved_memory_mib: 0,
+            instance_failure: None,
+            spot_interruption: None,
+            managed_scaling: None,
+        }
+    }
+}
+
 /// `managed_scaling` on a pool (ECS `managedScaling`, snake_case). Defaults: target 100,
 /// steps 1 and 10000, warm-up 300 s, termination protection on, min_size 0.
 #[derive(Debug, Serialize, Deserialize)]

@@ -498,20 +498,9 @@ fn add_node_pools(file: &mut ScenarioFile, trace: &str, shapes: &[NodeShape]) {
             price_per_hour: 0.0,
             arch: "x86_64".into(),
         });
-        file.cluster.pools.push(PoolFile {
-            name: name.clone(),
-            instance_type: name,
-            count: s.count,
-            availability_zones: None,
-            attributes: BTreeMap::new(),
-            spot: false,
-            os_type: None,
-            awsvpc_trunking: false,
-            reserved_memory_mib: 0,
-            instance_failure: None,
-            spot_interruption: None,
-            managed_scaling: None,
-        });
+        file.cluster
+            .pools
+            .push(PoolFile::plain(name.clone(), name, s.count));
     }
 }
 
