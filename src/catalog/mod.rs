@@ -9,8 +9,10 @@
 //! settings in that file with their defaults stated there.
 
 mod billing;
+pub mod commitments;
 mod fargate;
 mod instances;
+pub mod plan_rates;
 mod prices;
 
 pub use billing::{
@@ -19,4 +21,6 @@ pub use billing::{
 };
 pub use fargate::{FargateOs, FargateSize, FargateSizeError, round_fargate, valid_fargate_sizes};
 pub use instances::{Arch, DEFAULT_OS_MEMORY_FRACTION, InstanceType};
+pub use commitments::{CommitmentKind, HourBill, Plan, PlanHour};
+pub use plan_rates::PlanRates;
 pub use prices::{CatalogError, Ec2Os, Ec2Settings, FargateRates, PriceCatalog};
