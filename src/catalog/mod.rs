@@ -13,6 +13,7 @@ pub mod commitments;
 mod fargate;
 mod instances;
 pub mod plan_rates;
+pub mod usage;
 mod prices;
 
 pub use billing::{

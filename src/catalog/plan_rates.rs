@@ -206,6 +206,10 @@ impl PlanRates {
             .find(|r| r.kind == kind.name() && r.term == term && r.payment == payment)
     }
 
+    pub fn has_row(&self, kind: CommitmentKind, term: &str, payment: &str) -> bool {
+        self.row(kind, term, payment).is_some()
+    }
+
     /// Normalization factor of an instance type by its size (the part after the dot).
     pub fn normalization_factor(&self, instance_type: &str) -> Option<f64> {
         let (_, size) = instance_type.split_once('.')?;
