@@ -121,7 +121,10 @@ impl PlanRates {
             self.normalization.insert(size, factor);
         }
         for row in file.rates {
-            let at = format!("commitments.rates ({} {} {})", row.kind, row.term, row.payment);
+            let at = format!(
+                "commitments.rates ({} {} {})",
+                row.kind, row.term, row.payment
+            );
             if CommitmentKind::parse(&row.kind).is_none() {
                 let allowed: Vec<_> = CommitmentKind::ALL.iter().map(|k| k.name()).collect();
                 return invalid(format!(
@@ -299,7 +302,13 @@ mod tests {
         );
         assert!(close(f.unwrap(), 0.032384));
         assert_eq!(
-            r.fargate_rate(Ec2InstanceSavingsPlan, "1yr", "no_upfront", "x86_vcpu_hour", 1.0),
+            r.fargate_rate(
+                Ec2InstanceSavingsPlan,
+                "1yr",
+                "no_upfront",
+                "x86_vcpu_hour",
+                1.0
+            ),
             None
         );
         // [RI-flex]: large 4, xlarge 8, 2xlarge 16.
@@ -343,12 +352,21 @@ fargate = { arm_gb_hour = 0.003 }
             PlanRates::builtin().overlay(file).unwrap_err().to_string()
         };
         let e = bad("[[rates]]\nkind = \"ri\"\nterm = \"1yr\"\npayment = \"no_upfront\"\n");
-        assert!(e.contains("unknown kind `ri`; allowed: reserved_instance"), "{e}");
-        let e = bad("[[rates]]\nkind = \"reserved_instance\"\nterm = \"2yr\"\npayment = \"no_upfront\"\n");
+        assert!(
+            e.contains("unknown kind `ri`; allowed: reserved_instance"),
+            "{e}"
+        );
+        let e = bad(
+            "[[rates]]\nkind = \"reserved_instance\"\nterm = \"2yr\"\npayment = \"no_upfront\"\n",
+        );
         assert!(e.contains("allowed: 1yr, 3yr"), "{e}");
-        let e = bad("[[rates]]\nkind = \"reserved_instance\"\nterm = \"1yr\"\npayment = \"no_upfront\"\nfargate_discount = 0.2\n");
+        let e = bad(
+            "[[rates]]\nkind = \"reserved_instance\"\nterm = \"1yr\"\npayment = \"no_upfront\"\nfargate_discount = 0.2\n",
+        );
         assert!(e.contains("only compute_savings_plan"), "{e}");
-        let e = bad("[[rates]]\nkind = \"compute_savings_plan\"\nterm = \"1yr\"\npayment = \"no_upfront\"\nec2_discount = 1.5\n");
+        let e = bad(
+            "[[rates]]\nkind = \"compute_savings_plan\"\nterm = \"1yr\"\npayment = \"no_upfront\"\nec2_discount = 1.5\n",
+        );
         assert!(e.contains("ec2_discount must be in [0, 1)"), "{e}");
     }
 }

@@ -171,14 +171,8 @@ mod tests {
             on_demand: 0.192,
             count: 2.0,
         };
-        let plan = resolve_plan(
-            &target,
-            "1yr",
-            "no_upfront",
-            &keys,
-            &PlanRates::builtin(),
-        )
-        .unwrap();
+        let plan =
+            resolve_plan(&target, "1yr", "no_upfront", &keys, &PlanRates::builtin()).unwrap();
         // m5.xlarge RI at 0.192 × 0.625 = 0.120; two of them: $0.24/h. An m5.large hour
         // costs it half an xlarge (NF 4 / 8): 0.060. c5 is another family.
         assert!((plan.budget_per_hour - 0.24).abs() < 1e-12);
@@ -191,7 +185,9 @@ mod tests {
     fn savings_plans_cover_their_scope() {
         let rates = PlanRates::builtin();
         let mut keys = vec![key("m5.large", 0.096), key("c5.large", 0.085)];
-        keys.extend(fargate_keys(&crate::catalog::PriceCatalog::builtin().fargate));
+        keys.extend(fargate_keys(
+            &crate::catalog::PriceCatalog::builtin().fargate,
+        ));
         let isp = CommitmentTarget::Family {
             family: "m5".into(),
             per_hour: 1.0,

@@ -8,7 +8,8 @@ mod summary;
 
 pub use commitments::{CommitmentsSummary, PlanSummary};
 pub use recorder::{
-    CommitmentSample, NullRecorder, ProviderSample, Recorder, SampleRow, ScalingSample, ServiceSample, TaskRow,
+    CommitmentSample, NullRecorder, ProviderSample, Recorder, SampleRow, ScalingSample,
+    ServiceSample, TaskRow,
 };
 pub use summary::{
     AvailabilitySummary, CostSummary, DeploymentSummary, InstanceSummary, LatencySummary,

@@ -55,15 +55,18 @@ pub fn build(
         })?;
         let term = f.term.clone().unwrap_or_else(|| "1yr".into());
         if !TERMS.contains(&term.as_str()) {
-            return Err(FieldError::new(at("term"), format!("unknown term `{term}`"))
-                .allowed(TERMS.join(", ")));
+            return Err(
+                FieldError::new(at("term"), format!("unknown term `{term}`"))
+                    .allowed(TERMS.join(", ")),
+            );
         }
         let payment = f.payment.clone().unwrap_or_else(|| "no_upfront".into());
         if !PAYMENTS.contains(&payment.as_str()) {
-            return Err(
-                FieldError::new(at("payment"), format!("unknown payment option `{payment}`"))
-                    .allowed(PAYMENTS.join(", ")),
-            );
+            return Err(FieldError::new(
+                at("payment"),
+                format!("unknown payment option `{payment}`"),
+            )
+            .allowed(PAYMENTS.join(", ")));
         }
         let not_for = |field: &str, present: bool| {
             if present {
@@ -102,8 +105,11 @@ pub fn build(
                     )
                 })?;
                 let t = prices.instance(name).ok_or_else(|| {
-                    FieldError::new(at("instance_type"), format!("unknown instance type `{name}`"))
-                        .allowed(prices.instance_names().join(", "))
+                    FieldError::new(
+                        at("instance_type"),
+                        format!("unknown instance type `{name}`"),
+                    )
+                    .allowed(prices.instance_names().join(", "))
                 })?;
                 let count = f.count.unwrap_or(1);
                 if count == 0 {
@@ -159,11 +165,9 @@ pub fn build(
             return Err(FieldError::new(at("start"), "must fall within the run").allowed(run));
         }
         if end <= start || end > horizon {
-            return Err(FieldError::new(
-                at("end"),
-                "must fall within the run, after `start`",
-            )
-            .allowed(run));
+            return Err(
+                FieldError::new(at("end"), "must fall within the run, after `start`").allowed(run),
+            );
         }
         let name = f
             .name

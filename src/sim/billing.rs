@@ -6,8 +6,8 @@
 //! Running sums of live rates let `cost_so_far` answer in O(1) for the time series; the
 //! totals come from the billing functions, applied once per instance or task.
 
-use crate::catalog::{self, FargatePlatform, FargateRates, FargateSize};
 use super::usage::UsageMeter;
+use crate::catalog::{self, FargatePlatform, FargateRates, FargateSize};
 use crate::model::{Cluster, InstanceState, SimConfig};
 use crate::time::SimTime;
 
@@ -119,7 +119,12 @@ impl Billing {
     pub fn close_instances(&mut self, cluster: &Cluster, end: SimTime) {
         for inst in &cluster.instances {
             if inst.state != InstanceState::Terminated {
-                self.instance_closed(inst.price_per_hour, inst.pool.index(), inst.launched_at, end);
+                self.instance_closed(
+                    inst.price_per_hour,
+                    inst.pool.index(),
+                    inst.launched_at,
+                    end,
+                );
             }
         }
     }

@@ -12,8 +12,8 @@ mod health;
 mod lifecycle;
 mod origins;
 mod scaling;
-mod usage;
 mod tasks;
+mod usage;
 
 use crate::engine::{self, EventQueue, Model};
 use crate::metrics::{ProviderSample, Recorder, ScalingSample, ServiceSample, Summary};
