@@ -124,12 +124,13 @@ pub fn build(
             CommitmentKind::Ec2InstanceSavingsPlan => {
                 not_for("instance_type", f.instance_type.is_some())?;
                 not_for("count", f.count.is_some())?;
-                let mut families: Vec<&str> = prices
-                    .instance_names()
-                    .iter()
-                    .filter_map(|n| n.split('.').next())
-                    .collect();
-                families.dedup();
+                let mut families: Vec<&str> = Vec::new();
+                for n in prices.instance_names() {
+                    let family = n.split('.').next().unwrap_or(n);
+                    if !families.contains(&family) {
+                        families.push(family);
+                    }
+                }
                 let family = f.family.as_ref().ok_or_else(|| {
                     FieldError::new(
                         at("family"),

@@ -3,6 +3,7 @@
 mod autoscaling;
 mod cli;
 mod common;
+mod commitments;
 mod compare;
 mod core;
 mod deploy;
