@@ -43,7 +43,11 @@ fn example_scenario_matches_the_hand_worked_bill() {
     // The bill without commitments: EC2 4 × 0.096 × 24 = 9.216, plus Fargate.
     assert!(close(s.cost_usd.ec2, 9.216, 1e-9));
     assert!(close(c.on_demand_equivalent_usd, s.cost_usd.total, 1e-12));
-    assert!(close(c.savings_usd, s.cost_usd.total - c.effective_cost_usd, 1e-9));
+    assert!(close(
+        c.savings_usd,
+        s.cost_usd.total - c.effective_cost_usd,
+        1e-9
+    ));
 }
 
 #[test]

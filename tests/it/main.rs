@@ -2,8 +2,8 @@
 
 mod autoscaling;
 mod cli;
-mod common;
 mod commitments;
+mod common;
 mod compare;
 mod core;
 mod deploy;
