@@ -119,16 +119,17 @@ pub fn add_instance_savings_plans(config: &mut SimConfig) -> Result<Vec<String>,
     Ok(notes)
 }
 
+/// The legs' Compute Savings Plan over the config's usage keys, with no budget yet.
+fn compute_plan_rates(config: &SimConfig) -> Result<Plan, String> {
+    let target = CommitmentTarget::Compute { per_hour: 0.0 };
+    let keys = &config.billing.commitments.keys;
+    resolve_plan(&target, LEG_TERM, LEG_PAYMENT, keys, &rates(config))
+}
+
 /// A Compute Savings Plan committing the Fargate services' desired counts at plan rates.
 pub fn add_compute_savings_plan(config: &mut SimConfig) -> Result<Vec<String>, String> {
     let spec = &config.billing.commitments;
-    let csp = resolve_plan(
-        &CommitmentTarget::Compute { per_hour: 0.0 },
-        LEG_TERM,
-        LEG_PAYMENT,
-        &spec.keys,
-        &rates(config),
-    )?;
+    let csp = compute_plan_rates(config)?;
     let f = spec.fargate_key;
     let mut per_hour = 0.0;
     for s in config
@@ -204,13 +205,7 @@ pub fn recommend_commitment(
 ) -> Result<CommitmentRecommendation, String> {
     let spec = &config.billing.commitments;
     let on_demand: Vec<f64> = spec.keys.iter().map(|k| k.on_demand).collect();
-    let csp = resolve_plan(
-        &CommitmentTarget::Compute { per_hour: 0.0 },
-        LEG_TERM,
-        LEG_PAYMENT,
-        &spec.keys,
-        &rates(config),
-    )?;
+    let csp = compute_plan_rates(config)?;
     let own: Vec<Plan> = spec.plans.iter().map(|p| p.plan.clone()).collect();
     let hours: Vec<&[f64]> = (0..usage.hours).map(|h| usage.hour(h)).collect();
     let bill =
