@@ -353,6 +353,7 @@ fn assemble(parts: Found) -> Result<(ScenarioFile, Comments, Vec<Note>), Scenari
             services: services.into_iter().map(|(s, _)| s).collect(),
             jobs: Vec::new(),
             traces: Vec::new(),
+            commitments: Vec::new(),
             failures: Default::default(),
         },
         comments,

@@ -44,7 +44,7 @@ pub struct ScenarioFile {
 }
 
 /// `[[commitments]]`: a Reserved Instance purchase or a Savings Plan.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CommitmentFile {
     pub name: Option<String>,
