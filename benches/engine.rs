@@ -215,7 +215,8 @@ impl Saturated {
             None => {
                 let victim = self.rng.random_range(0..self.running.len());
                 let (id, s) = self.running.swap_remove(victim);
-                self.cluster.release(id, Self::reservation(workload.shapes[s]));
+                self.cluster
+                    .release(id, Self::reservation(workload.shapes[s]));
                 false
             }
         }
