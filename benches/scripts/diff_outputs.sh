@@ -14,7 +14,7 @@ trap 'rm -rf "$tmp"' EXIT
 python3 "$here/gen_placement.py" "$tmp/gen" --sizes 100,1000 --load 1.0 --hours 3 >/dev/null
 mkdir -p "$tmp/before" "$tmp/after"
 status=0
-for scenario in "$root"/scenarios/*.toml "$root"/tests/fixtures/*.toml "$tmp"/gen/*.toml; do
+for scenario in "$root"/scenarios/*.toml "$root"/scenarios/*/*.toml "$root"/tests/fixtures/*.toml "$tmp"/gen/*.toml; do
     name=$(basename "$scenario" .toml)
     for side in before after; do
         binary=$before
