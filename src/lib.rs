@@ -36,14 +36,17 @@
 #![allow(clippy::collapsible_if, clippy::result_large_err)]
 
 pub mod catalog;
+pub mod charts;
 pub mod cli;
 pub mod compare;
 pub mod engine;
 pub mod metrics;
 pub mod model;
+pub mod outputs;
 pub mod placement;
 pub mod query;
 pub mod report;
+pub mod report_html;
 pub mod rng;
 pub mod scaling;
 pub mod scenario;

@@ -3,6 +3,7 @@
 
 pub mod compare_cmd;
 mod error;
+pub mod report_cmd;
 pub mod run_cmd;
 pub mod sweep_cmd;
 
@@ -35,6 +36,8 @@ pub enum Command {
     Sweep(sweep_cmd::SweepArgs),
     /// Combine `ecsim sweep --shard` outputs into what the unsharded sweep writes.
     Merge(sweep_cmd::MergeArgs),
+    /// Write charts (SVG, PNG) and one self-contained report.html for an output directory.
+    Report(report_cmd::ReportArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -63,6 +66,9 @@ pub struct RunArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Also write charts and report.html into the output directory.
+    #[arg(long)]
+    pub report: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -80,5 +86,6 @@ pub fn run() -> Result<(), CliError> {
         Command::Compare(args) => compare_cmd::run(&args),
         Command::Sweep(args) => sweep_cmd::sweep(&args),
         Command::Merge(args) => sweep_cmd::merge(&args),
+        Command::Report(args) => report_cmd::run(&args),
     }
 }
