@@ -8,4 +8,5 @@ mod core;
 mod deploy;
 mod failures;
 mod queueing;
+mod report;
 mod sweep;
