@@ -2,7 +2,7 @@
 //!
 //! Each chart family builds [`Figure`]s from the typed output readers in
 //! [`crate::outputs`]: a figure is plain data (already aggregated to a few hundred points
-//! per series), and [`render`] draws any figure on either backend. Families leave a chart
+//! per series), and [`svg()`] and [`png()`] draw any figure on either backend. Families leave a chart
 //! out when the run lacks the feature it shows, rather than draw an empty one.
 
 mod compare;
