@@ -10,5 +10,6 @@ mod deploy;
 mod failures;
 mod import;
 mod queueing;
+mod report;
 mod sweep;
 mod trace;
