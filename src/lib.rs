@@ -39,6 +39,7 @@ pub mod catalog;
 pub mod cli;
 pub mod compare;
 pub mod engine;
+pub mod interrupt;
 pub mod metrics;
 pub mod model;
 pub mod placement;

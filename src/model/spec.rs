@@ -34,6 +34,9 @@ pub struct SimConfig {
     pub billing: BillingSpec,
     /// Failure injection and the service scheduler's restart rules; all off by default.
     pub failures: FailureSpec,
+    /// Events allowed at one simulated instant before a run is stopped as a runaway
+    /// (`limits.events_per_instant`).
+    pub events_per_instant: u64,
 }
 
 #[derive(Clone, Debug)]

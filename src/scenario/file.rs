@@ -35,6 +35,16 @@ pub struct ScenarioFile {
     pub jobs: Vec<JobFile>,
     #[serde(default)]
     pub failures: FailuresFile,
+    #[serde(default)]
+    pub limits: LimitsFile,
+}
+
+/// `[limits]`: guards against runs that would never end.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsFile {
+    /// Events allowed at one simulated instant before the run stops as a runaway.
+    pub events_per_instant: Option<u64>,
 }
 
 #[derive(Debug, Deserialize, Default)]

@@ -2,14 +2,18 @@
 //! line, field and what is allowed.
 
 mod build;
+mod checks;
 pub mod duration;
 mod error;
+mod estimate;
 mod file;
 pub mod locate;
 pub mod overrides;
 mod scaling;
+mod wording;
 
 pub use error::{FieldError, ScenarioError};
+pub use estimate::{SizeLimits, WorkEstimate, amount, estimate};
 
 use crate::catalog::PriceCatalog;
 use crate::model::SimConfig;
@@ -20,6 +24,12 @@ use std::path::{Path, PathBuf};
 pub struct Scenario {
     pub path: PathBuf,
     pub config: SimConfig,
+    /// Settings that are legal but probably not meant; shown with the summary and kept in
+    /// `summary.json`.
+    pub warnings: Vec<String>,
+    /// Every file the scenario made us read besides itself (price file, demand CSVs), so a
+    /// sweep's resume can tell when one of them changed.
+    pub inputs: Vec<PathBuf>,
 }
 
 /// Reads and validates a scenario file, applying `--set` overrides first.
@@ -84,15 +94,16 @@ pub fn load_str(text: &str, path: &Path, overrides: &[String]) -> Result<Scenari
     let mut file: file::ScenarioFile = serde_path_to_error::deserialize(doc).map_err(|e| {
         let field = e.path().to_string();
         let field = if field == "." { String::new() } else { field };
-        let message = e.inner().to_string();
+        let message = wording::plain(&e.inner().to_string());
         at(&field, message, None, false)
     })?;
-    scaling::read_csvs(&mut file, path.parent().unwrap_or(Path::new(".")))
+    let mut inputs = scaling::read_csvs(&mut file, path.parent().unwrap_or(Path::new(".")))
         .map_err(|e| at(&e.field, e.message, e.allowed, false))?;
     let prices = match &file.prices {
         None => PriceCatalog::builtin(),
         Some(rel) => {
             let price_path = path.parent().unwrap_or(Path::new(".")).join(rel);
+            inputs.push(price_path.clone());
             let price_text = std::fs::read_to_string(&price_path).map_err(|e| {
                 at(
                     "prices",
@@ -115,12 +126,16 @@ pub fn load_str(text: &str, path: &Path, overrides: &[String]) -> Result<Scenari
         || "scenario".to_string(),
         |s| s.to_string_lossy().into_owned(),
     );
-    let config = build::build(file, &default_name, &prices).map_err(|e| {
+    let located = |e: FieldError| {
         let from_set = set_fields.iter().any(|f| e.field.starts_with(f.as_str()));
         at(&e.field, e.message, e.allowed, from_set)
-    })?;
+    };
+    let config = build::build(file, &default_name, &prices).map_err(located)?;
+    let warnings = checks::check(&config).map_err(located)?;
     Ok(Scenario {
         path: path.to_path_buf(),
         config,
+        warnings,
+        inputs,
     })
 }

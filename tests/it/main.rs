@@ -7,5 +7,8 @@ mod compare;
 mod core;
 mod deploy;
 mod failures;
+mod hostile;
+mod invariants;
+mod nothing_lost;
 mod queueing;
 mod sweep;
