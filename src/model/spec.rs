@@ -39,6 +39,21 @@ pub struct SimConfig {
     pub events_per_instant: u64,
 }
 
+impl SimConfig {
+    /// What the cluster needs to know of each pool, in pool order.
+    pub fn pool_infos(&self) -> Vec<super::cluster::PoolInfo> {
+        self.pools
+            .iter()
+            .map(|p| super::cluster::PoolInfo {
+                name: p.name.clone(),
+                instance_type: p.instance_type.clone(),
+                os_type: p.os_type,
+                attributes: p.attributes.clone(),
+            })
+            .collect()
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct PoolSpec {
     pub name: String,

@@ -3,7 +3,6 @@
 //! that are legal but probably not meant (warnings, kept in the summary).
 
 use super::error::FieldError;
-use crate::model::cluster::PoolInfo;
 use crate::model::{
     AzId, Cluster, LaunchSpec, Placement, PlacementConstraint, PoolId, Provider, SimConfig,
 };
@@ -222,19 +221,9 @@ fn member_of(
     if pools.is_empty() {
         return;
     }
-    let infos = c
-        .pools
-        .iter()
-        .map(|p| PoolInfo {
-            name: p.name.clone(),
-            instance_type: p.instance_type.clone(),
-            os_type: p.os_type,
-            attributes: p.attributes.clone(),
-        })
-        .collect();
     let cluster = Cluster::new(
         c.availability_zones.clone(),
-        infos,
+        c.pool_infos(),
         Vec::new(),
         &[],
         vec!["ecs.availability-zone".into()],

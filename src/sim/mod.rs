@@ -17,7 +17,6 @@ mod tasks;
 
 use crate::engine::{self, EventQueue, Model};
 use crate::metrics::{ProviderSample, Recorder, ScalingSample, ServiceSample, Summary};
-use crate::model::cluster::PoolInfo;
 use crate::model::{
     AzId, Cluster, JobId, PlacementStrategy, PoolId, Resource, SimConfig, StopReason, TaskState,
 };
@@ -165,16 +164,7 @@ pub(crate) struct Simulation<'a, R: Recorder> {
 
 impl<'a, R: Recorder> Simulation<'a, R> {
     fn new(config: &'a SimConfig, recorder: &'a mut R) -> Self {
-        let pools = config
-            .pools
-            .iter()
-            .map(|p| PoolInfo {
-                name: p.name.clone(),
-                instance_type: p.instance_type.clone(),
-                os_type: p.os_type,
-                attributes: p.attributes.clone(),
-            })
-            .collect();
+        let pools = config.pool_infos();
         let mut spreads_by_instance = vec![false; config.groups.len()];
         for placement in config
             .services

@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-const BASE: &str = r#"
+pub const BASE: &str = r#"
 horizon = "1h"
 
 [[cluster.pools]]

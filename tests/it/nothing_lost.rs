@@ -1,7 +1,7 @@
 //! Nothing lost, nothing left behind (issue 11): interrupted runs and sweeps, a closed
 //! stdout, and a resume that notices changed input files.
 
-use super::hostile::debris;
+use super::hostile::{BASE, debris};
 use std::io::Read;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -186,23 +186,9 @@ fn a_closed_stdout_neither_fails_a_traced_run_nor_panics_validate() {
 fn a_sweep_does_not_reuse_runs_after_a_referenced_file_changed() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    let text = r#"
-horizon = "2h"
-[[cluster.pools]]
-name = "p"
-instance_type = "m5.large"
-count = 2
-[[taskDefinitions]]
-family = "web"
-cpu = 256
-memory = 512
-[[services]]
-name = "web"
-taskDefinition = "web"
-desiredCount = 2
-demand = { type = "csv", path = "demand.csv" }
-auto_scaling = { min = 1, max = 6, target_tracking = [{ metric = "cpu", target = 50 }] }
-"#;
+    let text = format!(
+        "{BASE}demand = {{ type = \"csv\", path = \"demand.csv\" }}\nauto_scaling = {{ min = 1, max = 6, target_tracking = [{{ metric = \"cpu\", target = 50 }}] }}\n"
+    );
     std::fs::write(dir.join("s.toml"), text).unwrap();
     std::fs::write(dir.join("demand.csv"), "0,100\n3600,900\n").unwrap();
     let sweep = || {
