@@ -16,6 +16,9 @@ pub fn load(args: &super::ScenarioArgs, seed: Option<u64>) -> Result<Scenario, C
     if let Some(seed) = seed {
         scenario.config.seed = seed;
     }
+    for note in &scenario.notes {
+        eprintln!("{}: {note}", args.scenario.display());
+    }
     if !args.allow_large {
         let estimate = scenario::estimate(&scenario.config);
         if let Some(why) = estimate.exceeds(&scenario::SizeLimits::default()) {

@@ -57,6 +57,10 @@ pub fn estimate(c: &SimConfig) -> WorkEstimate {
             ArrivalProcess::FixedInterval { interval, start } => {
                 (horizon_s - start.as_secs_f64()).max(0.0) / interval.as_secs_f64().max(1e-3)
             }
+            ArrivalProcess::Trace(rows) => {
+                let end = c.horizon.0;
+                rows.iter().filter(|r| r.at.0 <= end).count() as f64
+            }
             ArrivalProcess::Scheduled {
                 times,
                 count,

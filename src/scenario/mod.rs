@@ -3,13 +3,15 @@
 
 mod build;
 mod checks;
+mod commitments;
 pub mod duration;
 mod error;
 mod estimate;
-mod file;
+pub mod file;
 pub mod locate;
 pub mod overrides;
 mod scaling;
+pub mod trace;
 mod wording;
 
 pub use error::{FieldError, ScenarioError};
@@ -30,6 +32,8 @@ pub struct Scenario {
     /// Every file the scenario made us read besides itself (price file, demand CSVs), so a
     /// sweep's resume can tell when one of them changed.
     pub inputs: Vec<PathBuf>,
+    /// What loading decided for the user to know, e.g. how many trace rows were turned away.
+    pub notes: Vec<String>,
 }
 
 /// Reads and validates a scenario file, applying `--set` overrides first.
@@ -99,6 +103,13 @@ pub fn load_str(text: &str, path: &Path, overrides: &[String]) -> Result<Scenari
     })?;
     let mut inputs = scaling::read_csvs(&mut file, path.parent().unwrap_or(Path::new(".")))
         .map_err(|e| at(&e.field, e.message, e.allowed, false))?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    for t in &file.traces {
+        inputs.push(base.join(&t.path));
+        inputs.extend(t.nodes.as_ref().map(|n| base.join(n)));
+    }
+    let notes = trace::expand(&mut file, path.parent().unwrap_or(Path::new(".")))
+        .map_err(|e| at(&e.field, e.message, e.allowed, false))?;
     let prices = match &file.prices {
         None => PriceCatalog::builtin(),
         Some(rel) => {
@@ -137,5 +148,6 @@ pub fn load_str(text: &str, path: &Path, overrides: &[String]) -> Result<Scenari
         config,
         warnings,
         inputs,
+        notes,
     })
 }

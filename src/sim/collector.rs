@@ -232,6 +232,7 @@ impl Collector {
             scaling: Default::default(),
             overload: Default::default(),
             queues: Default::default(),
+            commitments: None,
         }
     }
 }

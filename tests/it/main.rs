@@ -2,13 +2,16 @@
 
 mod autoscaling;
 mod cli;
+mod commitments;
 mod common;
 mod compare;
 mod core;
 mod deploy;
 mod failures;
 mod hostile;
+mod import;
 mod invariants;
 mod nothing_lost;
 mod queueing;
 mod sweep;
+mod trace;
