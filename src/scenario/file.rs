@@ -84,7 +84,7 @@ pub struct CommitmentFile {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct TraceFile {
     pub name: String,
-    /// "ecsim" (default: arrival,duration,cpu,memory[,group]) or "alibaba_gpu_2023".
+    /// "ecsim" (default: `arrival,duration,cpu,memory[,group]`) or "alibaba_gpu_2023".
     pub format: Option<String>,
     /// The trace, relative to the scenario file.
     pub path: String,
