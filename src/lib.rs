@@ -43,6 +43,7 @@ pub mod cli;
 pub mod compare;
 pub mod engine;
 pub mod import;
+pub mod interrupt;
 pub mod metrics;
 pub mod model;
 pub mod outputs;

@@ -6,6 +6,7 @@ mod error;
 pub mod import_cmd;
 pub mod report_cmd;
 pub mod run_cmd;
+mod signals;
 pub mod sweep_cmd;
 
 pub use error::CliError;
@@ -51,6 +52,10 @@ pub struct ScenarioArgs {
     /// (repeatable; array elements by index or by name).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
+    /// Run even when the expected work (tasks, events, samples, output bytes) is beyond
+    /// the size limits (see `ecsim validate` for the estimate).
+    #[arg(long)]
+    pub allow_large: bool,
 }
 
 #[derive(Debug, clap::Args)]
