@@ -1,7 +1,7 @@
 //! Running legs and reading off the figures the comparison prints.
 
-use super::legs::{Leg, LegError, apply_leg};
-use crate::metrics::{Recorder, SampleRow, Summary, TaskRow};
+use super::legs::{Leg, LegConfig, LegError, apply_leg};
+use crate::metrics::{Recorder, Summary, TaskRow};
 use crate::model::SimConfig;
 use crate::time::SimTime;
 use rayon::prelude::*;
@@ -38,22 +38,21 @@ pub struct LegResult {
     pub longest_unstarted_wait_s: f64,
     /// From `summary.json`'s `restart_latency_s.p95` when the run reports it.
     pub restart_latency_p95_s: Option<f64>,
-    /// `availability.min` from the summary when present, else the share of samples at
-    /// which the worst service had running ≥ desired.
+    /// The worst service's `availability` (time-weighted share of its desired tasks
+    /// RUNNING), over the services the leg runs (`left_out` excluded); `None` without any.
     pub availability: Option<f64>,
+    /// Services this leg cannot run (DAEMON services off EC2).
+    pub left_out: Vec<String>,
     pub summary: Summary,
 }
 
-/// Sums running task time in the window and counts samples with services at desired.
+/// Sums running task time in the window and finds the tasks that never started.
 struct LegRecorder {
     warmup: SimTime,
     horizon: SimTime,
     task_ms: u128,
     unstarted: u64,
     longest_unstarted_ms: u64,
-    samples: u64,
-    /// Per service: samples with running ≥ desired.
-    met: Vec<u64>,
 }
 
 impl Recorder for LegRecorder {
@@ -73,31 +72,33 @@ impl Recorder for LegRecorder {
             }
         }
     }
-
-    fn sample(&mut self, row: &SampleRow<'_>) {
-        if row.time < self.warmup {
-            return;
-        }
-        self.samples += 1;
-        self.met.resize(row.services.len(), 0);
-        for (m, s) in self.met.iter_mut().zip(row.services) {
-            if s.running >= s.desired {
-                *m += 1;
-            }
-        }
-    }
 }
 
 /// Runs one config (any leg, or a recommendation candidate) and reads off its figures.
 pub fn run_config(config: &SimConfig, leg: &str, notes: Vec<String>) -> LegResult {
+    run_leg(
+        LegConfig {
+            config: config.clone(),
+            notes,
+            left_out: Vec::new(),
+        },
+        leg,
+    )
+}
+
+fn run_leg(leg_config: LegConfig, leg: &str) -> LegResult {
+    let LegConfig {
+        config,
+        notes,
+        left_out,
+    } = leg_config;
+    let config = &config;
     let mut rec = LegRecorder {
         warmup: config.warmup,
         horizon: config.horizon,
         task_ms: 0,
         unstarted: 0,
         longest_unstarted_ms: 0,
-        samples: 0,
-        met: Vec::new(),
     };
     let summary = crate::sim::run(config, &mut rec);
     let hours = summary.sim_time_s / 3600.0;
@@ -107,8 +108,13 @@ pub fn run_config(config: &SimConfig, leg: &str, notes: Vec<String>) -> LegResul
     let u = &summary.utilization;
     let json = serde_json::to_value(&summary).unwrap_or_default();
     let lookup = |path: &str| json.pointer(path).and_then(|v| v.as_f64());
-    let sampled_availability = (rec.samples > 0 && !rec.met.is_empty())
-        .then(|| rec.met.iter().copied().min().unwrap_or(0) as f64 / rec.samples as f64);
+    let availability = summary
+        .availability
+        .services
+        .iter()
+        .filter(|(name, _)| !left_out.contains(name))
+        .map(|(_, a)| *a)
+        .reduce(f64::min);
     LegResult {
         leg: leg.to_string(),
         notes,
@@ -125,14 +131,15 @@ pub fn run_config(config: &SimConfig, leg: &str, notes: Vec<String>) -> LegResul
         cpu_reserved: has_ec2.then_some(u.cpu_reserved_mean),
         memory_reserved: has_ec2.then_some(u.memory_reserved_mean),
         idle: has_ec2.then(|| 1.0 - u.cpu_reserved_mean.max(u.memory_reserved_mean)),
-        pending_p95_s: summary.pending_time_s.p95,
+        pending_p95_s: summary.pending_time_s.started.p95,
         unstarted_tasks: rec.unstarted,
         longest_unstarted_wait_s: rec.longest_unstarted_ms as f64 / 1000.0,
         // No restarts means no latency to report, not a latency of zero.
         restart_latency_p95_s: lookup("/restart_latency_s/count")
             .filter(|n| *n > 0.0)
             .and(lookup("/restart_latency_s/p95")),
-        availability: lookup("/availability/min").or(sampled_availability),
+        availability,
+        left_out,
         summary,
     }
 }
@@ -141,11 +148,11 @@ pub fn run_config(config: &SimConfig, leg: &str, notes: Vec<String>) -> LegResul
 pub fn run_legs(config: &SimConfig, legs: &[Leg]) -> Result<Vec<LegResult>, LegError> {
     let configs = legs
         .iter()
-        .map(|&leg| apply_leg(config, leg).map(|(c, notes)| (leg, c, notes)))
+        .map(|&leg| apply_leg(config, leg).map(|c| (leg, c)))
         .collect::<Result<Vec<_>, _>>()?;
     // An indexed parallel iterator collects in input order, so the output is deterministic.
     Ok(configs
         .into_par_iter()
-        .map(|(leg, c, notes)| run_config(&c, leg.name(), notes))
+        .map(|(leg, c)| run_leg(c, leg.name()))
         .collect())
 }

@@ -9,7 +9,7 @@ pub use recorder::{
     NullRecorder, ProviderSample, Recorder, SampleRow, ScalingSample, ServiceSample, TaskRow,
 };
 pub use summary::{
-    AvailabilitySummary, CostSummary, DeploymentSummary, InstanceSummary, LatencySummary,
-    OverloadSummary, QueueSummary, RestartLatencySummary, ScalingSummary, Summary, TaskCounts,
-    Utilization,
+    AvailabilitySummary, CarriedOver, CostSummary, DeploymentSummary, InstanceSummary,
+    LatencySummary, OverloadSummary, PendingSummary, QueueSummary, RestartLatencySummary,
+    ScalingSummary, Summary, TaskCounts, Utilization,
 };

@@ -20,6 +20,9 @@ use std::path::{Path, PathBuf};
 pub struct Scenario {
     pub path: PathBuf,
     pub config: SimConfig,
+    /// The catalog the config was priced from (the `prices` file, `--set` applied, or the
+    /// built-in one): a search over instance types must price candidates the same way.
+    pub prices: PriceCatalog,
 }
 
 /// Reads and validates a scenario file, applying `--set` overrides first.
@@ -122,5 +125,6 @@ pub fn load_str(text: &str, path: &Path, overrides: &[String]) -> Result<Scenari
     Ok(Scenario {
         path: path.to_path_buf(),
         config,
+        prices,
     })
 }

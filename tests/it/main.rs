@@ -7,5 +7,6 @@ mod compare;
 mod core;
 mod deploy;
 mod failures;
+mod outputs;
 mod queueing;
 mod sweep;
