@@ -8,5 +8,6 @@ mod core;
 mod deploy;
 mod failures;
 mod outputs;
+mod pinned;
 mod queueing;
 mod sweep;
