@@ -36,6 +36,8 @@
 #![allow(clippy::collapsible_if, clippy::result_large_err)]
 
 pub mod catalog;
+// The command-line front end: used by the `ecsim` binary, not part of the library API.
+#[doc(hidden)]
 pub mod cli;
 pub mod compare;
 pub mod engine;
