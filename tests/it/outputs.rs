@@ -50,17 +50,26 @@ fn repo(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
 }
 
-/// Every scenario shipped with the project, and the test fixtures.
+/// Every scenario shipped with the project (subdirectories included), and the test
+/// fixtures.
 fn shipped_scenarios() -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for dir in ["scenarios", "tests/fixtures"] {
-        let mut found: Vec<PathBuf> = std::fs::read_dir(repo(dir))
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
             .collect();
-        found.sort();
-        files.extend(found);
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|e| e == "toml") {
+                out.push(p);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    for dir in ["scenarios", "tests/fixtures"] {
+        walk(&repo(dir), &mut files);
     }
     files
 }
