@@ -467,27 +467,9 @@ fn recommend_prices_candidates_from_the_resolved_catalog() {
     assert_ne!(dear, builtin, "the catalog line to edit has moved");
     std::fs::write(tmp.path().join("dear.toml"), dear).unwrap();
     let scenario = tmp.path().join("s.toml");
-    std::fs::write(
-        &scenario,
-        r#"
-name = "s"
-horizon = "1h"
-[[cluster.pools]]
-name = "p"
-instance_type = "m5.large"
-count = 1
-[[taskDefinitions]]
-family = "web"
-cpu = 1024
-memory = 512
-[[services]]
-name = "web"
-taskDefinition = "web"
-desiredCount = 1
-launchType = "EC2"
-"#,
-    )
-    .unwrap();
+    // One m5.large and one task: the smallest count meeting any target is 1.
+    let one_task = TWO_OF_THREE.replace("desiredCount = 3", "desiredCount = 1");
+    std::fs::write(&scenario, one_task).unwrap();
     let out = tmp.path().join("out");
     let o = Command::new(env!("CARGO_BIN_EXE_ecsim"))
         .args([
@@ -510,7 +492,7 @@ launchType = "EC2"
     let rec: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("recommend.json")).unwrap())
             .unwrap();
-    // One m5.large for one hour at the file's $0.96.
+    // One m5.large over the one-hour window at the file's $0.96.
     let cost = rec["types"][0]["result"]["cost_total_usd"]
         .as_f64()
         .unwrap();
