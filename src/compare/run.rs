@@ -1,6 +1,6 @@
 //! Running legs and reading off the figures the comparison prints.
 
-use super::legs::{Leg, LegConfig, LegError, apply_leg};
+use super::legs::{Leg, LegError, apply_leg};
 use crate::metrics::{Recorder, Summary, TaskRow};
 use crate::model::SimConfig;
 use crate::time::SimTime;
@@ -76,23 +76,26 @@ impl Recorder for LegRecorder {
 
 /// Runs one config (any leg, or a recommendation candidate) and reads off its figures.
 pub fn run_config(config: &SimConfig, leg: &str, notes: Vec<String>) -> LegResult {
-    run_leg(
-        LegConfig {
-            config: config.clone(),
-            notes,
-            left_out: Vec::new(),
-        },
-        leg,
-    )
+    run_config_with_usage(config, leg, notes).0
 }
 
-fn run_leg(leg_config: LegConfig, leg: &str) -> LegResult {
-    let LegConfig {
-        config,
-        notes,
-        left_out,
-    } = leg_config;
-    let config = &config;
+/// Like [`run_config`], with the hourly usage when the config meters it.
+pub fn run_config_with_usage(
+    config: &SimConfig,
+    leg: &str,
+    notes: Vec<String>,
+) -> (LegResult, Option<crate::sim::HourlyUsage>) {
+    measure(config, leg, notes, Vec::new())
+}
+
+/// Runs `config` and reads off its figures; `left_out` services do not count toward its
+/// availability.
+pub(super) fn measure(
+    config: &SimConfig,
+    leg: &str,
+    notes: Vec<String>,
+    left_out: Vec<String>,
+) -> (LegResult, Option<crate::sim::HourlyUsage>) {
     let mut rec = LegRecorder {
         warmup: config.warmup,
         horizon: config.horizon,
@@ -100,10 +103,14 @@ fn run_leg(leg_config: LegConfig, leg: &str) -> LegResult {
         unstarted: 0,
         longest_unstarted_ms: 0,
     };
-    let summary = crate::sim::run(config, &mut rec);
+    let (summary, usage) = crate::sim::run_with_usage(config, &mut rec);
     let hours = summary.sim_time_s / 3600.0;
     let task_hours = rec.task_ms as f64 / 3_600_000.0;
-    let cost = summary.cost_usd.total;
+    // With commitments, the bill is the effective cost (fees plus uncovered usage).
+    let cost = summary
+        .commitments
+        .as_ref()
+        .map_or(summary.cost_usd.total, |c| c.effective_cost_usd);
     let has_ec2 = summary.instances.mean > 0.0;
     let u = &summary.utilization;
     let json = serde_json::to_value(&summary).unwrap_or_default();
@@ -115,7 +122,7 @@ fn run_leg(leg_config: LegConfig, leg: &str) -> LegResult {
         .filter(|(name, _)| !left_out.contains(name))
         .map(|(_, a)| *a)
         .reduce(f64::min);
-    LegResult {
+    let result = LegResult {
         leg: leg.to_string(),
         notes,
         cost_total_usd: cost,
@@ -141,7 +148,8 @@ fn run_leg(leg_config: LegConfig, leg: &str) -> LegResult {
         availability,
         left_out,
         summary,
-    }
+    };
+    (result, usage)
 }
 
 /// Runs `legs` of `config` in parallel; results come back in the order of `legs`.
@@ -153,6 +161,6 @@ pub fn run_legs(config: &SimConfig, legs: &[Leg]) -> Result<Vec<LegResult>, LegE
     // An indexed parallel iterator collects in input order, so the output is deterministic.
     Ok(configs
         .into_par_iter()
-        .map(|(leg, c)| run_leg(c, leg.name()))
+        .map(|(leg, c)| measure(&c.config, leg.name(), c.notes, c.left_out).0)
         .collect())
 }

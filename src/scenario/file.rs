@@ -35,6 +35,27 @@ pub struct ScenarioFile {
     pub jobs: Vec<JobFile>,
     #[serde(default)]
     pub failures: FailuresFile,
+    #[serde(default)]
+    pub commitments: Vec<CommitmentFile>,
+}
+
+/// `[[commitments]]`: a Reserved Instance purchase or a Savings Plan.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommitmentFile {
+    pub name: Option<String>,
+    pub kind: String,
+    pub term: Option<String>,
+    pub payment: Option<String>,
+    /// Reserved Instances: the type and how many.
+    pub instance_type: Option<String>,
+    pub count: Option<u32>,
+    /// EC2 Instance Savings Plans: the instance family (`m5`).
+    pub family: Option<String>,
+    /// Savings Plans: the commitment, $ per hour.
+    pub commitment_per_hour: Option<f64>,
+    pub start: Option<DurationText>,
+    pub end: Option<DurationText>,
 }
 
 #[derive(Debug, Deserialize, Default)]

@@ -2,6 +2,7 @@
 //! line, field and what is allowed.
 
 mod build;
+mod commitments;
 pub mod duration;
 mod error;
 mod file;

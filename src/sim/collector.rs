@@ -275,6 +275,7 @@ impl Collector {
             scaling: Default::default(),
             overload: Default::default(),
             queues: Default::default(),
+            commitments: None,
         }
     }
 }

@@ -327,7 +327,8 @@ impl<R: Recorder> Simulation<'_, R> {
                 spot,
                 def.ephemeral_storage_gib,
             );
-            self.billing.fargate_started(rate, pull_start);
+            let metered = task.fargate_size.map(|size| (size, def.platform, spot));
+            self.billing.fargate_started(rate, pull_start, metered, now);
         }
         if let Origin::Service(service) = origin {
             let state = &self.origins[o];

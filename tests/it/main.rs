@@ -2,6 +2,7 @@
 
 mod autoscaling;
 mod cli;
+mod commitments;
 mod common;
 mod compare;
 mod core;
