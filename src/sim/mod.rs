@@ -539,9 +539,13 @@ impl<R: Recorder> Model for Simulation<'_, R> {
             Event::JobArrival(job) => {
                 let origin = self.config.services.len() + job.index();
                 let batch = self.origins[origin].batch;
+                // Read before the next arrival moves the cursor on.
+                let run_time = self.config.jobs[job.index()]
+                    .arrival
+                    .run_time(&self.job_cursors[job.index()].1);
                 self.schedule_next_arrival(job, queue);
                 for _ in 0..batch {
-                    self.launch_job_task(job, now, queue);
+                    self.launch_job_task(job, run_time, now, queue);
                 }
             }
             Event::DemandChange(s) => self.demand_change(s, now, queue),

@@ -154,6 +154,7 @@ fn run_and_scenario_leg_cost_the_same_to_the_bit() {
         path: "x.toml".into(),
         config: c.clone(),
         prices: ecsim::catalog::PriceCatalog::builtin(),
+        notes: Vec::new(),
     };
     let run = ecsim::cli::run_cmd::run_to_dir(&scenario, dir.path(), None).unwrap();
     let legs = compare::run_legs(&c, &[Leg::Scenario, Leg::Fargate]).unwrap();
