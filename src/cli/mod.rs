@@ -4,6 +4,7 @@
 pub mod compare_cmd;
 mod error;
 pub mod import_cmd;
+pub mod report_cmd;
 pub mod run_cmd;
 pub mod sweep_cmd;
 
@@ -38,6 +39,8 @@ pub enum Command {
     Merge(sweep_cmd::MergeArgs),
     /// Turn ECS JSON (describe-task-definition, describe-services, ...) into a scenario.
     Import(import_cmd::ImportArgs),
+    /// Write charts (SVG, PNG) and one self-contained report.html for an output directory.
+    Report(report_cmd::ReportArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -66,6 +69,9 @@ pub struct RunArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Also write charts and report.html into the output directory.
+    #[arg(long)]
+    pub report: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -84,5 +90,6 @@ pub fn run() -> Result<(), CliError> {
         Command::Sweep(args) => sweep_cmd::sweep(&args),
         Command::Merge(args) => sweep_cmd::merge(&args),
         Command::Import(args) => import_cmd::run(&args),
+        Command::Report(args) => report_cmd::run(&args),
     }
 }

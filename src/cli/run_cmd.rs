@@ -38,6 +38,9 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         let _ = write!(stdout, "{}", report::summary_table(&summary));
         let _ = writeln!(stdout, "  results in {}", dir.display());
     }
+    if args.report {
+        super::report_cmd::after(&dir, &scenario.path, args.quiet)?;
+    }
     Ok(())
 }
 

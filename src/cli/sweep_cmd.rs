@@ -34,6 +34,10 @@ pub struct SweepArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Also write charts and report.html into the output directory (not with --shard;
+    /// run `ecsim report DIR` after `ecsim merge`).
+    #[arg(long, conflicts_with = "shard")]
+    pub report: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -94,6 +98,9 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
             outcome.reused,
             outcome.out.display()
         );
+    }
+    if args.report {
+        super::report_cmd::after(&outcome.out, &args.scenario.scenario, args.quiet)?;
     }
     Ok(())
 }

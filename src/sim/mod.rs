@@ -176,7 +176,13 @@ impl<'a, R: Recorder> Simulation<'a, R> {
                 .any(|p| p.strategies.contains(&PlacementStrategy::Binpack(resource)))
         };
         cluster.set_rank_salt(stream(config.seed, StreamKind::InstanceRanks, 0).random());
-        cluster.keep_free_indexes(binpacks(Resource::Cpu), binpacks(Resource::Memory));
+        let draws = config
+            .services
+            .iter()
+            .map(|s| &s.placement)
+            .chain(config.jobs.iter().map(|j| &j.placement))
+            .any(crate::placement::draws_at_random);
+        cluster.keep_indexes(binpacks(Resource::Cpu), binpacks(Resource::Memory), draws);
         let origins = origins::build(config);
         let jobs = config.jobs.len() as u64;
         Simulation {

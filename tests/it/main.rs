@@ -12,5 +12,6 @@ mod import;
 mod outputs;
 mod pinned;
 mod queueing;
+mod report;
 mod sweep;
 mod trace;
