@@ -37,6 +37,8 @@
 
 pub mod catalog;
 pub mod charts;
+// The command-line front end: used by the `ecsim` binary, not part of the library API.
+#[doc(hidden)]
 pub mod cli;
 pub mod compare;
 pub mod engine;

@@ -20,7 +20,7 @@ pub struct CompareArgs {
     /// Master seed; overrides the scenario's `seed`. Every leg uses it.
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Output directory [default: output/<scenario name>-compare/].
+    /// Output directory [default: output/(scenario name)-compare/].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Instead of the legs: find the cheapest type and count for the first pool.

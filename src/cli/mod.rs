@@ -57,7 +57,7 @@ pub struct RunArgs {
     /// Master seed; overrides the scenario's `seed`.
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Output directory [default: output/<scenario name>/].
+    /// Output directory [default: output/(scenario name)/].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Print a narrated event log: what happened and, for placements, why that instance.

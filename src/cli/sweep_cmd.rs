@@ -19,7 +19,7 @@ pub struct SweepArgs {
     /// Threads [default: every core].
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
-    /// Output directory [default: output/<scenario name>-sweep/].
+    /// Output directory [default: output/(scenario name)-sweep/].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Run only runs with index mod N == I and write them plus a shard manifest; combine

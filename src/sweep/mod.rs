@@ -4,10 +4,10 @@
 //! The pipeline is flat and deterministic: [`plan`] expands the grid into a run list (run
 //! index = variant × R + replication; replication i of every variant uses the same seed, so
 //! variants are compared under common random numbers), [`execute`] runs any slice of it on
-//! a rayon pool, and [`render`] turns records sorted by run index into bytes. Because the
+//! a rayon pool, and `render` turns records sorted by run index into bytes. Because the
 //! bytes depend only on the sorted records, `--jobs`, sharding and resuming cannot change
 //! them. Like `report`, this module sits at the edge: it alone of the library's sweep path
-//! touches files ([`store`]), always atomically.
+//! touches files (`store`), always atomically.
 
 mod execute;
 mod flatten;
