@@ -25,9 +25,10 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         .out
         .clone()
         .unwrap_or_else(|| default_out_dir(&scenario.config.name));
-    let trace: Option<Box<dyn Write>> = args
-        .trace
-        .then(|| Box::new(std::io::stdout()) as Box<dyn Write>);
+    let trace = args.trace.map(|level| Trace {
+        out: Box::new(std::io::stdout()) as Box<dyn Write>,
+        detail: level == super::TraceLevel::Detail,
+    });
     let summary = run_to_dir(&scenario, &dir, trace)?;
     if !args.quiet {
         // A closed pipe (`ecsim run ... | head`) is not an error worth failing the run for.
@@ -41,11 +42,17 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     Ok(())
 }
 
+/// Where the narrated trace goes and how much it says.
+pub struct Trace {
+    pub out: Box<dyn Write>,
+    pub detail: bool,
+}
+
 /// Runs a scenario and writes its three files into `dir`, all or nothing.
 pub fn run_to_dir(
     scenario: &Scenario,
     dir: &Path,
-    trace: Option<Box<dyn Write>>,
+    trace: Option<Trace>,
 ) -> Result<Summary, CliError> {
     let config = &scenario.config;
     let mut out = OutputDir::create(dir).map_err(CliError::output(dir))?;
@@ -53,8 +60,10 @@ pub fn run_to_dir(
     let series = out
         .writer("timeseries.csv")
         .map_err(CliError::output(dir))?;
-    let mut recorder =
-        FileRecorder::new(tasks, series, config, trace).map_err(CliError::output(dir))?;
+    let detail = trace.as_ref().is_some_and(|t| t.detail);
+    let mut recorder = FileRecorder::new(tasks, series, config, trace.map(|t| t.out))
+        .map_err(CliError::output(dir))?
+        .with_trace_detail(detail);
     let summary = crate::sim::run(config, &mut recorder);
     recorder.finish().map_err(CliError::output(dir))?;
     out.write("summary.json", report::summary_json(&summary).as_bytes())

@@ -89,6 +89,10 @@ pub trait Recorder {
         false
     }
     fn trace(&mut self, _at: SimTime, _line: &str) {}
+    /// Whether traced placements list every candidate instance (`--trace=detail`).
+    fn trace_detail(&self) -> bool {
+        false
+    }
 }
 
 /// Keeps nothing: for benchmarks and sweeps that only want the summary.

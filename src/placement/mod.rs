@@ -18,7 +18,7 @@ mod random;
 pub mod scale_in;
 mod spread;
 
-pub use explain::explain;
+pub use explain::{explain, narrate_placement, narrate_refusal};
 
 use crate::model::{
     Cluster, InstanceId, Placement, PlacementStrategy, PoolId, SpreadField, task::RejectReason,

@@ -10,6 +10,7 @@ pub mod events;
 mod failures;
 mod health;
 mod lifecycle;
+mod narrate;
 mod origins;
 mod scaling;
 mod tasks;
@@ -340,6 +341,13 @@ impl<'a, R: Recorder> Simulation<'a, R> {
 
     fn finish(mut self, handled: u64) -> Summary {
         let end = self.config.horizon;
+        if self.recorder.tracing() {
+            let line = format!(
+                "── horizon: the run ends with {} task(s) RUNNING and {} not yet RUNNING ──",
+                self.running_tasks, self.pending_tasks
+            );
+            self.recorder.trace(end, &line);
+        }
         self.collector
             .integrate(end, &self.cluster, self.billing.live_instances);
         for (s, o) in self
@@ -396,7 +404,15 @@ impl<R: Recorder> Model for Simulation<'_, R> {
         self.collector
             .integrate(now, &self.cluster, self.billing.live_instances);
         match event {
-            Event::WindowStart => self.collector.open_window(now),
+            Event::WindowStart => {
+                self.collector.open_window(now);
+                if self.recorder.tracing() {
+                    self.recorder.trace(
+                        now,
+                        "── warm-up ends: the summary's metrics are measured from here ──",
+                    );
+                }
+            }
             Event::TaskExit(task) => {
                 if self.tasks.live(task).is_some() {
                     self.stop_task(

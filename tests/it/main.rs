@@ -9,3 +9,4 @@ mod deploy;
 mod failures;
 mod queueing;
 mod sweep;
+mod teaching;
