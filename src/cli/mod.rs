@@ -72,6 +72,10 @@ pub struct RunArgs {
     /// Also write charts and report.html into the output directory.
     #[arg(long)]
     pub report: bool,
+    /// Also write replay.html: the run step by step in the browser, with its narration
+    /// (teaching-size runs: at most 60 instances and 20 000 narrated events).
+    #[arg(long)]
+    pub replay: bool,
 }
 
 /// How much the narrated trace says.

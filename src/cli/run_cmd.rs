@@ -2,6 +2,7 @@
 
 use super::{CliError, RunArgs, ValidateArgs};
 use crate::metrics::Summary;
+use crate::report::replay::ReplayRecorder;
 use crate::report::{self, FileRecorder, OutputDir};
 use crate::scenario::{self, Scenario};
 use std::io::Write;
@@ -29,7 +30,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         out: Box::new(std::io::stdout()) as Box<dyn Write>,
         detail: level == super::TraceLevel::Detail,
     });
-    let summary = run_to_dir(&scenario, &dir, trace)?;
+    let summary = run_to_dir(&scenario, &dir, trace, args.replay)?;
     if !args.quiet {
         // A closed pipe (`ecsim run ... | head`) is not an error worth failing the run for.
         let mut stdout = std::io::stdout().lock();
@@ -53,6 +54,7 @@ pub fn run_to_dir(
     scenario: &Scenario,
     dir: &Path,
     trace: Option<Trace>,
+    replay: bool,
 ) -> Result<Summary, CliError> {
     let config = &scenario.config;
     let mut out = OutputDir::create(dir).map_err(CliError::output(dir))?;
@@ -64,7 +66,27 @@ pub fn run_to_dir(
     let mut recorder = FileRecorder::new(tasks, series, config, trace.map(|t| t.out))
         .map_err(CliError::output(dir))?
         .with_trace_detail(detail);
-    let summary = crate::sim::run(config, &mut recorder);
+    let summary = if replay {
+        let mut replay = ReplayRecorder::new(&mut recorder, config);
+        let summary = crate::sim::run(config, &mut replay);
+        if !replay.fits() {
+            return Err(CliError::Usage(format!(
+                "--replay is for teaching-size runs: this one has {} instance(s) and {} narrated event(s), the page holds at most {} and {}; shorten `horizon`, shrink the pools, or drop --replay",
+                replay.data.instances.len(),
+                replay.events_seen,
+                report::replay::MAX_INSTANCES,
+                report::replay::MAX_EVENTS
+            )));
+        }
+        out.write(
+            "replay.html",
+            crate::report_html::replay::page(&replay.data).as_bytes(),
+        )
+        .map_err(CliError::output(dir))?;
+        summary
+    } else {
+        crate::sim::run(config, &mut recorder)
+    };
     recorder.finish().map_err(CliError::output(dir))?;
     out.write("summary.json", report::summary_json(&summary).as_bytes())
         .map_err(CliError::output(dir))?;

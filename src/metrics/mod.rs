@@ -6,7 +6,8 @@ mod recorder;
 mod summary;
 
 pub use recorder::{
-    NullRecorder, ProviderSample, Recorder, SampleRow, ScalingSample, ServiceSample, TaskRow,
+    InstanceRow, NullRecorder, ProviderSample, Recorder, SampleRow, ScalingSample, ServiceSample,
+    TaskRow,
 };
 pub use summary::{
     AvailabilitySummary, CostSummary, DeploymentSummary, InstanceSummary, LatencySummary,

@@ -370,6 +370,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             self.report_unfinished(slot, end);
         }
         self.billing.close_instances(&self.cluster, end);
+        self.report_instances();
         let (over, served, queues) = self.scaling_finish(end);
         let config = self.config;
         let mut summary = self.collector.summary(
@@ -394,6 +395,33 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         summary.deployments = self.deployment_summaries();
         summary.restart_latency_s.unrestored_at_end = unrestored as u64;
         summary
+    }
+}
+
+impl<R: Recorder> Simulation<'_, R> {
+    /// Every instance's life, for recorders that draw the cluster (the replay).
+    fn report_instances(&mut self) {
+        for inst in &self.cluster.instances {
+            // An instance registers when it leaves LAUNCHING; one still booting, or lost
+            // while booting (after a launch delay), never did.
+            let never = inst.state == crate::model::InstanceState::Launching
+                || (inst.terminated_at.is_some()
+                    && inst.registered_at == inst.launched_at
+                    && inst.launched_at > SimTime::ZERO);
+            let pool = &self.config.pools[inst.pool.index()];
+            self.recorder.instance(&crate::metrics::InstanceRow {
+                instance: &inst.ec2_instance_id,
+                instance_type: &pool.instance_type.name,
+                pool: &pool.name,
+                availability_zone: &self.cluster.azs[inst.az.index()],
+                spot: inst.spot,
+                cpu: inst.cpu_total,
+                memory: inst.memory_total,
+                launched: inst.launched_at,
+                registered: (!never).then_some(inst.registered_at),
+                terminated: inst.terminated_at,
+            });
+        }
     }
 }
 

@@ -8,5 +8,6 @@ mod core;
 mod deploy;
 mod failures;
 mod queueing;
+mod replay;
 mod sweep;
 mod teaching;

@@ -157,7 +157,11 @@ fn lesson_counts_match_the_arithmetic() {
     assert_eq!((s.tasks.running_at_end, s.tasks.pending_at_end), (10, 0));
     // 06: host port 80 allows one proxy per instance, 3 instances; 3 cache tasks, one each.
     let (text, s) = narrate("06-constraints-and-ports.toml", &[]);
-    assert_eq!((s.tasks.running_at_end, s.tasks.pending_at_end), (6, 2), "{text}");
+    assert_eq!(
+        (s.tasks.running_at_end, s.tasks.pending_at_end),
+        (6, 2),
+        "{text}"
+    );
     // 05: binpack on memory, 1024 MiB tasks on 7987 MiB instances: 7 on the first, 1 on a second.
     let (text, _) = narrate("05-placement-strategies.toml", &[]);
     let mut per_instance = std::collections::BTreeMap::<&str, u32>::new();
