@@ -42,6 +42,7 @@ pub mod charts;
 pub mod cli;
 pub mod compare;
 pub mod engine;
+pub mod import;
 pub mod metrics;
 pub mod model;
 pub mod outputs;

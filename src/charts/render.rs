@@ -349,16 +349,11 @@ fn panels<DB: DrawingBackend>(p: &PanelChart, area: &DrawingArea<DB, Shift>) -> 
         }
         let xf = |v: &f64| format_x(&p.x, *v);
         let yf = |v: &f64| format_y(panel.format, *v);
-        let mut mesh = chart.configure_mesh();
-        mesh.light_line_style(TRANSPARENT)
-            .bold_line_style(style::GRID)
-            .axis_style(style::MUTED)
-            .y_desc(panel.y_label.clone())
+        let mut mesh = mesh(&mut chart);
+        mesh.y_desc(panel.y_label.clone())
             .y_labels(6)
             .y_label_formatter(&yf)
-            .x_label_formatter(&xf)
-            .label_style(text_style(TICK_SIZE))
-            .axis_desc_style(text_style(LABEL_SIZE));
+            .x_label_formatter(&xf);
         if categories {
             mesh.disable_x_mesh().x_labels(0);
         } else {
@@ -381,6 +376,19 @@ fn panels<DB: DrawingBackend>(p: &PanelChart, area: &DrawingArea<DB, Shift>) -> 
         event_rows(p, &rest)?;
     }
     Ok(())
+}
+
+/// The mesh every chart shares: light grid, muted axes, the chart font.
+fn mesh<'a, 'b, DB: DrawingBackend>(
+    chart: &'b mut Chart<'a, DB>,
+) -> plotters::chart::MeshStyle<'a, 'b, RangedCoordf64, RangedCoordf64, DB> {
+    let mut m = chart.configure_mesh();
+    m.light_line_style(TRANSPARENT)
+        .bold_line_style(style::GRID)
+        .axis_style(style::MUTED)
+        .label_style(text_style(TICK_SIZE))
+        .axis_desc_style(text_style(LABEL_SIZE));
+    m
 }
 
 type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
@@ -494,18 +502,12 @@ fn event_rows<DB: DrawingBackend>(p: &PanelChart, area: &DrawingArea<DB, Shift>)
         .build_cartesian_2d(x_range(&p.x), -0.5..(rows as f64 - 0.5))
         .map_err(err)?;
     let xf = |v: &f64| format_x(&p.x, *v);
-    chart
-        .configure_mesh()
-        .light_line_style(TRANSPARENT)
-        .bold_line_style(style::GRID)
-        .axis_style(style::MUTED)
+    mesh(&mut chart)
         .disable_y_mesh()
         .y_labels(0)
         .x_labels(x_tick_count(&p.x))
         .x_label_formatter(&xf)
         .x_desc(p.x.label.clone())
-        .label_style(text_style(TICK_SIZE))
-        .axis_desc_style(text_style(LABEL_SIZE))
         .draw()
         .map_err(err)?;
     for (r, (label, look, xs)) in p.events.iter().enumerate() {
@@ -559,18 +561,12 @@ fn bars<DB: DrawingBackend>(b: &BarChart, area: &DrawingArea<DB, Shift>) -> Res 
             .build_cartesian_2d(x_range(&x), panel.y_floor..top_y)
             .map_err(err)?;
         let yf = |v: &f64| format_y(panel.format, *v);
-        chart
-            .configure_mesh()
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(style::GRID)
-            .axis_style(style::MUTED)
+        mesh(&mut chart)
             .disable_x_mesh()
             .x_labels(0)
             .y_labels(5)
             .y_desc(panel.y_label.clone())
             .y_label_formatter(&yf)
-            .label_style(text_style(TICK_SIZE))
-            .axis_desc_style(text_style(LABEL_SIZE))
             .draw()
             .map_err(err)?;
         for c in 0..b.categories.len() {
@@ -642,18 +638,12 @@ fn row_chart<'a, DB: DrawingBackend>(
         .build_cartesian_2d(x_range(x), -0.5..(rows as f64 - 0.5))
         .map_err(err)?;
     let xf = |v: &f64| format_x(x, *v);
-    chart
-        .configure_mesh()
-        .light_line_style(TRANSPARENT)
-        .bold_line_style(style::GRID)
-        .axis_style(style::MUTED)
+    mesh(&mut chart)
         .disable_y_mesh()
         .y_labels(0)
         .x_labels(x_tick_count(x))
         .x_label_formatter(&xf)
         .x_desc(x.label.clone())
-        .label_style(text_style(TICK_SIZE))
-        .axis_desc_style(text_style(LABEL_SIZE))
         .draw()
         .map_err(err)?;
     Ok(chart)

@@ -11,6 +11,7 @@
 //! CLI writes them.
 
 pub mod breakeven;
+pub mod commitment_legs;
 pub mod legs;
 pub mod recommend;
 pub mod run;

@@ -65,7 +65,8 @@ pub fn number(value: &Value, pointer: &str) -> Option<f64> {
     value.pointer(pointer).and_then(Value::as_f64)
 }
 
-/// Every numeric leaf under `value` with dotted names, in file order.
+/// Every numeric leaf under `value` with dotted names, in file order; a null (a non-finite
+/// float as JSON writes it) is NaN, so every record of one shape has the same names.
 pub fn leaves(value: &Value) -> Vec<(String, f64)> {
     fn walk(prefix: &str, value: &Value, out: &mut Vec<(String, f64)>) {
         match value {
@@ -80,7 +81,8 @@ pub fn leaves(value: &Value) -> Vec<(String, f64)> {
                 }
             }
             Value::Number(n) => out.push((prefix.to_string(), n.as_f64().unwrap_or(f64::NAN))),
-            _ => {}
+            Value::Null => out.push((prefix.to_string(), f64::NAN)),
+            Value::String(_) | Value::Bool(_) | Value::Array(_) => {}
         }
     }
     let mut out = Vec::new();

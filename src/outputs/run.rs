@@ -181,21 +181,7 @@ fn load_tasks(path: &Path, names: &mut Names) -> Result<Vec<TaskRecord>, LoadErr
             .position(|h| h == name)
             .ok_or_else(|| LoadError::bad(path, format!("column `{name}` is missing")))
     };
-    let [
-        kind,
-        origin,
-        launch,
-        provider,
-        instance,
-        cpu,
-        created,
-        placed,
-        running,
-        stopped,
-        pending,
-        reason,
-        cost,
-    ] = [
+    let columns: Vec<usize> = [
         "origin_kind",
         "origin",
         "launch_type",
@@ -210,7 +196,9 @@ fn load_tasks(path: &Path, names: &mut Names) -> Result<Vec<TaskRecord>, LoadErr
         "stop_reason",
         "cost_usd",
     ]
-    .map(col);
+    .iter()
+    .map(|name| col(name))
+    .collect::<Result<_, _>>()?;
     let [
         kind,
         origin,
@@ -225,10 +213,7 @@ fn load_tasks(path: &Path, names: &mut Names) -> Result<Vec<TaskRecord>, LoadErr
         pending,
         reason,
         cost,
-    ] = [
-        kind?, origin?, launch?, provider?, instance?, cpu?, created?, placed?, running?, stopped?,
-        pending?, reason?, cost?,
-    ];
+    ]: [usize; 13] = columns.try_into().expect("one index per name");
     let mut tasks = Vec::new();
     let mut record = csv::StringRecord::new();
     let mut line = 1;

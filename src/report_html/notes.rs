@@ -123,15 +123,19 @@ pub fn sweep(s: &SweepOutputs) -> Notes {
     }
 }
 
-/// Seconds as the largest whole unit that fits: "30 min", "2 h".
+/// Seconds in the unit a reader thinks in: "30 min", "5.5 h", "2 days".
 pub fn duration(s: f64) -> String {
-    if s >= 86_400.0 && s % 86_400.0 == 0.0 {
-        format!("{} days", s / 86_400.0)
-    } else if s >= 3600.0 && s % 3600.0 == 0.0 {
-        format!("{} h", s / 3600.0)
-    } else if s >= 60.0 && s % 60.0 == 0.0 {
-        format!("{} min", s / 60.0)
+    let short = |x: f64| {
+        let t = format!("{x:.1}");
+        t.strip_suffix(".0").map_or(t.clone(), str::to_string)
+    };
+    if s >= 2.0 * 86_400.0 {
+        format!("{} days", short(s / 86_400.0))
+    } else if s >= 3600.0 {
+        format!("{} h", short(s / 3600.0))
+    } else if s >= 60.0 {
+        format!("{} min", short(s / 60.0))
     } else {
-        format!("{s} s")
+        format!("{} s", short(s))
     }
 }

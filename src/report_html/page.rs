@@ -116,7 +116,7 @@ pub fn page(outputs: &Outputs, charts: &[RenderedChart], description: Option<&st
             h,
             "<li><a href=\"#chart-{}\">{}</a></li>",
             c.figure.name,
-            esc(chart_heading(&c.figure.title))
+            esc(&chart_heading(&c.figure.title))
         );
     }
     h.push_str("<li><a href=\"#notes\">Warnings and modeling choices</a></li>\n</ol>\n</nav>\n");
@@ -141,8 +141,12 @@ pub fn page(outputs: &Outputs, charts: &[RenderedChart], description: Option<&st
 }
 
 /// "quickstart: tasks over time" → "Tasks over time".
-fn chart_heading(title: &str) -> &str {
-    title.split_once(": ").map_or(title, |(_, rest)| rest)
+fn chart_heading(title: &str) -> String {
+    let rest = title.split_once(": ").map_or(title, |(_, rest)| rest);
+    let mut chars = rest.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 /// The SVG element alone (no XML prologue), labelled for screen readers.

@@ -254,6 +254,7 @@ pub fn build(
         });
     }
     let failures = failures(&file.failures, &azs, &pools, &services, horizon)?;
+    let commitments = super::commitments::build(&file.commitments, &pools, prices, horizon)?;
     Ok(SimConfig {
         failures,
         name: file.name.unwrap_or_else(|| default_name.to_string()),
@@ -283,6 +284,7 @@ pub fn build(
         billing: BillingSpec {
             ec2_minimum: SimDuration(prices.ec2.minimum_ms(catalog::Ec2Os::Linux)),
             ec2_spot_discount: prices.ec2.spot_discount,
+            commitments,
         },
     })
 }
@@ -909,6 +911,7 @@ fn arrival(at: &str, a: &ArrivalFile) -> Result<ArrivalProcess, FieldError> {
                 every: every.map(|e| e.0),
             }
         }
+        ArrivalFile::Replay(rows) => ArrivalProcess::Trace(rows.clone()),
     })
 }
 

@@ -231,6 +231,7 @@ impl Collector {
             scaling: Default::default(),
             overload: Default::default(),
             queues: Default::default(),
+            commitments: None,
         }
     }
 }

@@ -45,12 +45,15 @@ impl<R: Recorder> Simulation<'_, R> {
     pub(super) fn launch_job_task(
         &mut self,
         job: JobId,
+        recorded: Option<SimDuration>,
         now: SimTime,
         queue: &mut EventQueue<Event>,
     ) {
-        let run_time = self.config.jobs[job.index()]
-            .duration
-            .sample(&mut self.job_duration_rngs[job.index()]);
+        let run_time = recorded.unwrap_or_else(|| {
+            self.config.jobs[job.index()]
+                .duration
+                .sample(&mut self.job_duration_rngs[job.index()])
+        });
         let origin_index = self.config.services.len() + job.index();
         self.create_and_submit(origin_index, Some(run_time), None, None, now, queue);
     }
@@ -371,7 +374,8 @@ impl<R: Recorder> Simulation<'_, R> {
                 spot,
                 def.ephemeral_storage_gib,
             );
-            self.billing.fargate_started(rate, pull_start);
+            let metered = task.fargate_size.map(|size| (size, def.platform, spot));
+            self.billing.fargate_started(rate, pull_start, metered, now);
         }
         if let Origin::Service(service) = origin {
             let state = &self.origins[o];

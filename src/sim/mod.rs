@@ -14,6 +14,7 @@ mod narrate;
 mod origins;
 mod scaling;
 mod tasks;
+mod usage;
 
 use crate::engine::{self, EventQueue, Model};
 use crate::metrics::{ProviderSample, Recorder, ScalingSample, ServiceSample, Summary};
@@ -33,11 +34,35 @@ use tasks::TaskTable;
 
 /// Runs the scenario to its horizon, reporting to `recorder`, and returns the summary.
 pub fn run<R: Recorder>(config: &SimConfig, recorder: &mut R) -> Summary {
+    run_with_usage(config, recorder).0
+}
+
+/// Usage per clock hour of the measured window, per metered key (`config.billing.
+/// commitments.keys`): instance-hours, vCPU-hours, GB-hours. Row-major, hours × keys.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HourlyUsage {
+    pub hours: usize,
+    pub units: Vec<f64>,
+}
+
+impl HourlyUsage {
+    pub fn hour(&self, h: usize) -> &[f64] {
+        let keys = self.units.len() / self.hours.max(1);
+        &self.units[h * keys..(h + 1) * keys]
+    }
+}
+
+/// Like [`run`], and the hourly usage when the config meters it
+/// (`billing.commitments.metered()`).
+pub fn run_with_usage<R: Recorder>(
+    config: &SimConfig,
+    recorder: &mut R,
+) -> (Summary, Option<HourlyUsage>) {
     let mut sim = Simulation::new(config, recorder);
     let mut queue = EventQueue::with_capacity(1024);
     sim.start(&mut queue);
     let handled = engine::run_until(&mut sim, &mut queue, config.horizon);
-    sim.finish(handled)
+    sim.finish_with_usage(handled)
 }
 
 /// Like [`run`], but re-checks every cluster index and capacity bound after each event and
@@ -152,7 +177,13 @@ impl<'a, R: Recorder> Simulation<'a, R> {
                 .any(|p| p.strategies.contains(&PlacementStrategy::Binpack(resource)))
         };
         cluster.set_rank_salt(stream(config.seed, StreamKind::InstanceRanks, 0).random());
-        cluster.keep_free_indexes(binpacks(Resource::Cpu), binpacks(Resource::Memory));
+        let draws = config
+            .services
+            .iter()
+            .map(|s| &s.placement)
+            .chain(config.jobs.iter().map(|j| &j.placement))
+            .any(crate::placement::draws_at_random);
+        cluster.keep_indexes(binpacks(Resource::Cpu), binpacks(Resource::Memory), draws);
         let origins = origins::build(config);
         let jobs = config.jobs.len() as u64;
         Simulation {
@@ -269,7 +300,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             spec.instance_type.price_per_hour
         };
         let id = self.cluster.add_instance(pool, az, spec.spot, price, now);
-        self.billing.instance_launched(price, now);
+        self.billing.instance_launched(price, pool.index(), now);
         id
     }
 
@@ -314,6 +345,9 @@ impl<'a, R: Recorder> Simulation<'a, R> {
     }
 
     fn sample(&mut self, now: SimTime) {
+        if let Some(meter) = &mut self.billing.usage {
+            meter.close_hours(now);
+        }
         for (s, out) in self.service_samples.iter_mut().enumerate() {
             let o = &self.origins[s];
             *out = ServiceSample {
@@ -335,11 +369,24 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             services: &self.service_samples,
             scaling: &self.scaling_samples,
             providers: &self.provider_samples,
+            commitments: self
+                .billing
+                .usage
+                .as_ref()
+                .filter(|m| m.closed_any() && !self.config.billing.commitments.plans.is_empty())
+                .map(|m| crate::metrics::CommitmentSample {
+                    hour_start: m.last_hour_start,
+                    bill: &m.last,
+                }),
         };
         self.recorder.sample(&row);
     }
 
-    fn finish(mut self, handled: u64) -> Summary {
+    fn finish(self, handled: u64) -> Summary {
+        self.finish_with_usage(handled).0
+    }
+
+    fn finish_with_usage(mut self, handled: u64) -> (Summary, Option<HourlyUsage>) {
         let end = self.config.horizon;
         if self.recorder.tracing() {
             let line = format!(
@@ -394,7 +441,27 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         summary.queues = queues;
         summary.deployments = self.deployment_summaries();
         summary.restart_latency_s.unrestored_at_end = unrestored as u64;
-        summary
+        let usage = self.billing.usage.take().map(|mut meter| {
+            meter.close_hours(end);
+            let spec = &config.billing.commitments;
+            if !spec.plans.is_empty() {
+                let names: Vec<(&str, &str)> = spec
+                    .plans
+                    .iter()
+                    .map(|p| (p.name.as_str(), p.plan.kind.name()))
+                    .collect();
+                summary.commitments = Some(crate::metrics::CommitmentsSummary::new(
+                    summary.cost_usd.total,
+                    &meter.total,
+                    &names,
+                ));
+            }
+            HourlyUsage {
+                hours: meter.hours(),
+                units: meter.hourly_units(),
+            }
+        });
+        (summary, usage)
     }
 }
 
@@ -515,9 +582,13 @@ impl<R: Recorder> Model for Simulation<'_, R> {
             Event::JobArrival(job) => {
                 let origin = self.config.services.len() + job.index();
                 let batch = self.origins[origin].batch;
+                // Read before the next arrival moves the cursor on.
+                let run_time = self.config.jobs[job.index()]
+                    .arrival
+                    .run_time(&self.job_cursors[job.index()].1);
                 self.schedule_next_arrival(job, queue);
                 for _ in 0..batch {
-                    self.launch_job_task(job, now, queue);
+                    self.launch_job_task(job, run_time, now, queue);
                 }
             }
             Event::DemandChange(s) => self.demand_change(s, now, queue),
