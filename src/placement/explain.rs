@@ -297,39 +297,26 @@ fn short_key(ctx: &Ctx<'_>, strategy: PlacementStrategy, id: InstanceId) -> Stri
         PlacementStrategy::Spread(SpreadField::InstanceId) => {
             format!("{n} {group} task(s) on the instance")
         }
-        PlacementStrategy::Spread(SpreadField::Attribute(k)) => {
-            format!("{n} {group} task(s) in its {}", c.spread_keys[k])
-        }
+        PlacementStrategy::Spread(SpreadField::Attribute(k)) => format!(
+            "{n} {group} task(s) in {} {}",
+            c.spread_keys[k], c.attribute_values[k][inst.attribute_values[k] as usize]
+        ),
         PlacementStrategy::Random => "a random draw".to_string(),
     }
 }
 
-/// What one strategy sees in an instance, e.g. "4915 MiB left after placing".
+/// What one strategy sees in an instance, for the headline: "binpack(memory): 4915 MiB
+/// left after placing, the least".
 fn key_words(ctx: &Ctx<'_>, strategy: PlacementStrategy, id: InstanceId) -> String {
-    let c = ctx.cluster;
-    let r = ctx.request;
-    let inst = c.instance(id);
-    let group = &c.group_names[r.placement.group.index()];
+    let short = short_key(ctx, strategy, id);
     match strategy {
-        PlacementStrategy::Binpack(Resource::Cpu) => format!(
-            "binpack(cpu): {} CPU units left after placing, the least",
-            inst.cpu_free.saturating_sub(r.cpu)
-        ),
-        PlacementStrategy::Binpack(Resource::Memory) => format!(
-            "binpack(memory): {} MiB left after placing, the least",
-            inst.memory_free.saturating_sub(r.memory)
-        ),
-        PlacementStrategy::Spread(field) => {
-            let n = ctx.key(strategy, id);
-            let where_ = match field {
-                SpreadField::InstanceId => "this instance".to_string(),
-                SpreadField::Attribute(k) => format!(
-                    "{} {}",
-                    c.spread_keys[k], c.attribute_values[k][inst.attribute_values[k] as usize]
-                ),
-            };
-            format!("spread: {n} {group} tasks already on {where_}, the fewest")
+        PlacementStrategy::Binpack(_) => {
+            format!(
+                "{}: {short}, the least",
+                strategy_name(ctx.cluster, strategy)
+            )
         }
+        PlacementStrategy::Spread(_) => format!("spread: {short}, the fewest"),
         PlacementStrategy::Random => "random".to_string(),
     }
 }
