@@ -8,8 +8,8 @@ mod summary;
 
 pub use commitments::{CommitmentsSummary, PlanSummary};
 pub use recorder::{
-    CommitmentSample, NullRecorder, ProviderSample, Recorder, SampleRow, ScalingSample,
-    ServiceSample, TaskRow,
+    CommitmentSample, InstanceRow, NullRecorder, ProviderSample, Recorder, SampleRow,
+    ScalingSample, ServiceSample, TaskRow,
 };
 pub use summary::{
     AvailabilitySummary, CarriedOver, CostSummary, DeploymentSummary, InstanceSummary,

@@ -3,6 +3,7 @@
 
 use super::Simulation;
 use super::events::Event;
+use super::narrate;
 use crate::engine::EventQueue;
 use crate::metrics::{Recorder, TaskRow};
 use crate::model::task::RejectReason;
@@ -125,6 +126,16 @@ impl<R: Recorder> Simulation<'_, R> {
         self.collector.task_created();
         let waiting_ahead = on.is_none() && !self.origins[o].queues[target_index].is_empty();
         if waiting_ahead {
+            if self.recorder.tracing() {
+                let ahead = self.origins[o].queues[target_index].len();
+                let line = format!(
+                    "task {id} ({} {}) waits in PROVISIONING behind {ahead} earlier task(s) of the same {}: they are placed first",
+                    self.origins[o].kind,
+                    self.origins[o].name(self.config, o),
+                    self.origins[o].kind
+                );
+                self.recorder.trace(now, &line);
+            }
             self.enqueue(o, target_index, r.slot);
             return;
         }
@@ -135,8 +146,9 @@ impl<R: Recorder> Simulation<'_, R> {
             }
             Err(reason) => {
                 if self.recorder.tracing() {
+                    let why = self.refusal_words(r.slot);
                     let line = format!(
-                        "task {id} ({} {}) waits in PROVISIONING: {}",
+                        "task {id} ({} {}) waits in PROVISIONING: {}{why}",
                         self.origins[o].kind,
                         self.origins[o].name(self.config, o),
                         reason.as_str()
@@ -199,16 +211,14 @@ impl<R: Recorder> Simulation<'_, R> {
                     });
                 };
                 if self.recorder.tracing() {
-                    let why = placement::explain(&self.cluster, &request, chosen);
-                    let line = format!(
-                        "task {} ({} {}) placed on {} ({}): {why}",
-                        task.id,
-                        self.origins[o].kind,
-                        self.origins[o].name(self.config, o),
-                        self.cluster.instance(chosen).ec2_instance_id,
-                        self.cluster.azs[self.cluster.instance(chosen).az.index()],
-                    );
-                    self.recorder.trace(now, &line);
+                    let who = narrate::who(task.id, &self.origins[o], self.config, o);
+                    let daemon = task.instance.is_some();
+                    let detail = self.recorder.trace_detail();
+                    for line in
+                        narrate::placement(&self.cluster, &request, chosen, &who, daemon, detail)
+                    {
+                        self.recorder.trace(now, &line);
+                    }
                 }
                 let group = request.placement.group;
                 self.cluster.reserve(
@@ -240,6 +250,21 @@ impl<R: Recorder> Simulation<'_, R> {
                 } else {
                     timing.pull_time(def.image_size_mb, timing.ec2_pull_mb_per_s)
                 };
+                if self.recorder.tracing() {
+                    let line = narrate::startup(
+                        provisioning,
+                        "ENI attach",
+                        pull,
+                        def.image_size_mb,
+                        if cached {
+                            Some("cached on this instance")
+                        } else {
+                            None
+                        },
+                        timing.container_start,
+                    );
+                    self.recorder.trace(now, &line);
+                }
                 let task = self.tasks.get_mut(slot);
                 task.instance = Some(chosen);
                 task.az = Some(az);
@@ -262,6 +287,24 @@ impl<R: Recorder> Simulation<'_, R> {
                 let timing = &self.config.timing;
                 let pull = timing.pull_time(def.image_size_mb, timing.fargate_pull_mb_per_s);
                 let size = def.fargate_size;
+                if self.recorder.tracing() {
+                    let task = self.tasks.get(slot);
+                    let who = narrate::who(task.id, &self.origins[o], self.config, o);
+                    let line = format!(
+                        "{who} admitted to Fargate in {} (the AZ with the fewest of its group's tasks); Fargate places it, no instance to choose",
+                        self.cluster.azs[az.index()]
+                    );
+                    self.recorder.trace(now, &line);
+                    let line = narrate::startup(
+                        timing.fargate_provisioning,
+                        "Fargate provisioning",
+                        pull,
+                        def.image_size_mb,
+                        None,
+                        timing.container_start,
+                    );
+                    self.recorder.trace(now, &line);
+                }
                 let task = self.tasks.get_mut(slot);
                 task.az = Some(az);
                 task.fargate_size = size;

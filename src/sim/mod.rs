@@ -11,6 +11,7 @@ pub mod events;
 mod failures;
 mod health;
 mod lifecycle;
+mod narrate;
 mod origins;
 mod scaling;
 mod tasks;
@@ -448,6 +449,13 @@ impl<'a, R: Recorder> Simulation<'a, R> {
 
     fn finish_with_usage(mut self, handled: u64) -> (Summary, Option<HourlyUsage>) {
         let end = self.config.horizon;
+        if self.recorder.tracing() {
+            let line = format!(
+                "── horizon: the run ends with {} task(s) RUNNING and {} not yet RUNNING ──",
+                self.running_tasks, self.pending_tasks
+            );
+            self.recorder.trace(end, &line);
+        }
         self.collector
             .integrate(end, &self.cluster, self.billing.live_instances);
         for (s, o) in self
@@ -476,6 +484,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         // as the summary states it.
         self.billing.live_instances = live_instances;
         self.sample(end, Some(totals.ec2 + totals.fargate));
+        self.report_instances();
         let (over, served, queues) = self.scaling_finish(end);
         let config = self.config;
         let mut summary = self.collector.summary(config, handled, totals);
@@ -517,6 +526,33 @@ impl<'a, R: Recorder> Simulation<'a, R> {
     }
 }
 
+impl<R: Recorder> Simulation<'_, R> {
+    /// Every instance's life, for recorders that draw the cluster (the replay).
+    fn report_instances(&mut self) {
+        for inst in &self.cluster.instances {
+            // An instance registers when it leaves LAUNCHING; one still booting, or lost
+            // while booting (after a launch delay), never did.
+            let never = inst.state == crate::model::InstanceState::Launching
+                || (inst.terminated_at.is_some()
+                    && inst.registered_at == inst.launched_at
+                    && inst.launched_at > SimTime::ZERO);
+            let pool = &self.config.pools[inst.pool.index()];
+            self.recorder.instance(&crate::metrics::InstanceRow {
+                instance: &inst.ec2_instance_id,
+                instance_type: &pool.instance_type.name,
+                pool: &pool.name,
+                availability_zone: &self.cluster.azs[inst.az.index()],
+                spot: inst.spot,
+                cpu: inst.cpu_total,
+                memory: inst.memory_total,
+                launched: inst.launched_at,
+                registered: (!never).then_some(inst.registered_at),
+                terminated: inst.terminated_at,
+            });
+        }
+    }
+}
+
 impl<R: Recorder> Model for Simulation<'_, R> {
     type Event = Event;
 
@@ -526,7 +562,13 @@ impl<R: Recorder> Model for Simulation<'_, R> {
         match event {
             Event::WindowStart => {
                 self.collector
-                    .open_window(now, self.pending_tasks, self.running_tasks)
+                    .open_window(now, self.pending_tasks, self.running_tasks);
+                if self.recorder.tracing() {
+                    self.recorder.trace(
+                        now,
+                        "── warm-up ends: the summary's metrics are measured from here ──",
+                    );
+                }
             }
             Event::TaskExit(task) => {
                 if self.tasks.live(task).is_some() {

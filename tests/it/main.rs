@@ -15,6 +15,8 @@ mod nothing_lost;
 mod outputs;
 mod pinned;
 mod queueing;
+mod replay;
 mod report;
 mod sweep;
+mod teaching;
 mod trace;
