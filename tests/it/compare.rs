@@ -242,7 +242,7 @@ fn recommend_finds_the_smallest_count_meeting_the_target() {
         if t.instance_type == "m5.large" && n > 1 {
             let mut smaller = c.clone();
             smaller.pools[0].count = n - 1;
-            let r = compare::run_config(&smaller, "smaller", Vec::new());
+            let r = compare::run_config(&smaller, "smaller", Vec::new()).unwrap();
             assert!(!target.met(&r), "{} × m5.large also meets it", n - 1);
         }
     }
