@@ -41,6 +41,7 @@ pub mod catalog;
 pub mod cli;
 pub mod compare;
 pub mod engine;
+pub mod import;
 pub mod metrics;
 pub mod model;
 pub mod placement;

@@ -3,6 +3,7 @@
 
 pub mod compare_cmd;
 mod error;
+pub mod import_cmd;
 pub mod run_cmd;
 pub mod sweep_cmd;
 
@@ -35,6 +36,8 @@ pub enum Command {
     Sweep(sweep_cmd::SweepArgs),
     /// Combine `ecsim sweep --shard` outputs into what the unsharded sweep writes.
     Merge(sweep_cmd::MergeArgs),
+    /// Turn ECS JSON (describe-task-definition, describe-services, ...) into a scenario.
+    Import(import_cmd::ImportArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -80,5 +83,6 @@ pub fn run() -> Result<(), CliError> {
         Command::Compare(args) => compare_cmd::run(&args),
         Command::Sweep(args) => sweep_cmd::sweep(&args),
         Command::Merge(args) => sweep_cmd::merge(&args),
+        Command::Import(args) => import_cmd::run(&args),
     }
 }

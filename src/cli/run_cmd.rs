@@ -12,6 +12,9 @@ pub fn load(args: &super::ScenarioArgs, seed: Option<u64>) -> Result<Scenario, C
     if let Some(seed) = seed {
         scenario.config.seed = seed;
     }
+    for note in &scenario.notes {
+        eprintln!("{}: {note}", args.scenario.display());
+    }
     Ok(scenario)
 }
 

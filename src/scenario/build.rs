@@ -911,6 +911,7 @@ fn arrival(at: &str, a: &ArrivalFile) -> Result<ArrivalProcess, FieldError> {
                 every: every.map(|e| e.0),
             }
         }
+        ArrivalFile::Replay(rows) => ArrivalProcess::Trace(rows.clone()),
     })
 }
 

@@ -2,7 +2,7 @@
 //! "5m", "2h", "1d", or combinations such as "1h30m").
 
 use crate::time::SimDuration;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize, Serializer};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(try_from = "RawDuration")]
@@ -13,6 +13,34 @@ pub struct DurationText(pub SimDuration);
 enum RawDuration {
     Seconds(f64),
     Text(String),
+}
+
+/// Written back as text in the largest unit that divides it exactly ("5m", "90s", "250ms"),
+/// which [`parse`] reads back to the same milliseconds.
+impl Serialize for DurationText {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&format_text(self.0))
+    }
+}
+
+pub fn format_text(d: SimDuration) -> String {
+    let ms = d.0;
+    if ms == 0 {
+        return "0s".into();
+    }
+    let units = [
+        (86_400_000, "d"),
+        (3_600_000, "h"),
+        (60_000, "m"),
+        (1000, "s"),
+    ];
+    units
+        .iter()
+        .find(|(size, _)| ms.is_multiple_of(*size))
+        .map_or_else(
+            || format!("{ms}ms"),
+            |(size, unit)| format!("{}{unit}", ms / size),
+        )
 }
 
 const EXPECTED: &str = "a duration: seconds as a number, or text like \"250ms\", \"90s\", \"5m\", \"2h\", \"1d\", \"1h30m\"";
@@ -70,6 +98,18 @@ pub fn parse(text: &str) -> Option<SimDuration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formats_in_the_largest_exact_unit() {
+        assert_eq!(format_text(SimDuration(250)), "250ms");
+        assert_eq!(format_text(SimDuration(90_000)), "90s");
+        assert_eq!(format_text(SimDuration(300_000)), "5m");
+        assert_eq!(format_text(SimDuration(7_200_000)), "2h");
+        assert_eq!(format_text(SimDuration(1_500)), "1500ms");
+        for ms in [0, 1, 999, 61_000, 5_400_000, 86_400_000] {
+            assert_eq!(parse(&format_text(SimDuration(ms))), Some(SimDuration(ms)));
+        }
+    }
 
     #[test]
     fn parses_units_and_combinations() {

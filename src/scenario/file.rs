@@ -4,10 +4,10 @@
 //! `scenarios/README.md`.
 
 use super::duration::DurationText;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioFile {
     pub name: Option<String>,
@@ -33,6 +33,10 @@ pub struct ScenarioFile {
     pub services: Vec<ServiceFile>,
     #[serde(default)]
     pub jobs: Vec<JobFile>,
+    /// Recorded workloads replayed row by row (expanded into task definitions and job
+    /// streams by `scenario::trace` before the build).
+    #[serde(default)]
+    pub traces: Vec<TraceFile>,
     #[serde(default)]
     pub failures: FailuresFile,
     #[serde(default)]
@@ -40,7 +44,7 @@ pub struct ScenarioFile {
 }
 
 /// `[[commitments]]`: a Reserved Instance purchase or a Savings Plan.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CommitmentFile {
     pub name: Option<String>,
@@ -58,7 +62,35 @@ pub struct CommitmentFile {
     pub end: Option<DurationText>,
 }
 
-#[derive(Debug, Deserialize, Default)]
+/// `[[traces]]`: a trace file replayed as RunTask calls, one task per row.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct TraceFile {
+    pub name: String,
+    /// "ecsim" (default: arrival,duration,cpu,memory[,group]) or "alibaba_gpu_2023".
+    pub format: Option<String>,
+    /// The trace, relative to the scenario file.
+    pub path: String,
+    /// alibaba_gpu_2023 only: the node list, which becomes the cluster's pools.
+    pub nodes: Option<String>,
+    /// Keep rows arriving in [start, end) of trace time; the replay starts at `start`.
+    pub start: Option<DurationText>,
+    pub end: Option<DurationText>,
+    /// Multiplies arrival offsets and durations (0.5 replays twice as fast).
+    #[serde(rename = "time_scale")]
+    pub time_scale: Option<f64>,
+    /// Fraction of rows kept, each by a seeded coin (`sample_seed`, default 1).
+    #[serde(rename = "sample")]
+    pub sample: Option<f64>,
+    #[serde(rename = "sample_seed")]
+    pub sample_seed: Option<u64>,
+    pub launch_type: Option<String>,
+    pub capacity_provider_strategy: Option<Vec<CapacityProviderItem>>,
+    #[serde(default)]
+    pub placement_strategy: Vec<PlacementStrategyFile>,
+}
+
+#[derive(Debug, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct ClusterFile {
     pub availability_zones: Option<Vec<String>>,
@@ -67,7 +99,7 @@ pub struct ClusterFile {
     pub pools: Vec<PoolFile>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PoolFile {
     pub name: String,
@@ -92,9 +124,30 @@ pub struct PoolFile {
     pub managed_scaling: Option<ManagedScalingFile>,
 }
 
+impl PoolFile {
+    /// A pool of `count` on-demand Linux instances with every optional setting at its
+    /// default, as importers write one.
+    pub fn plain(name: String, instance_type: String, count: u32) -> PoolFile {
+        PoolFile {
+            name,
+            instance_type,
+            count,
+            availability_zones: None,
+            attributes: BTreeMap::new(),
+            spot: false,
+            os_type: None,
+            awsvpc_trunking: false,
+            reserved_memory_mib: 0,
+            instance_failure: None,
+            spot_interruption: None,
+            managed_scaling: None,
+        }
+    }
+}
+
 /// `managed_scaling` on a pool (ECS `managedScaling`, snake_case). Defaults: target 100,
 /// steps 1 and 10000, warm-up 300 s, termination protection on, min_size 0.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ManagedScalingFile {
     pub target_capacity: Option<u32>,
@@ -107,7 +160,7 @@ pub struct ManagedScalingFile {
 }
 
 /// A demand curve, in CPU units (or MiB for `memory_demand`, messages/s for a queue).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum DemandFile {
     Constant {
@@ -134,14 +187,14 @@ pub enum DemandFile {
     },
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DemandStepFile {
     pub at: DurationText,
     pub value: f64,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SpikeFile {
     pub start: DurationText,
@@ -150,7 +203,7 @@ pub struct SpikeFile {
 }
 
 /// `auto_scaling` on a service: Application Auto Scaling's scalable target and policies.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AutoScalingFile {
     pub min: u32,
@@ -165,7 +218,7 @@ pub struct AutoScalingFile {
     pub scheduled_every: Option<DurationText>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TargetTrackingFile {
     /// "cpu" or "memory".
@@ -183,7 +236,7 @@ pub struct TargetTrackingFile {
     pub scale_in_max_fraction: Option<f64>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StepScalingFile {
     pub metric: String,
@@ -200,7 +253,7 @@ pub struct StepScalingFile {
     pub cooldown: Option<DurationText>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StepAdjustmentFile {
     pub lower: Option<f64>,
@@ -208,7 +261,7 @@ pub struct StepAdjustmentFile {
     pub adjustment: i64,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScheduledScalingFile {
     pub at: DurationText,
@@ -218,7 +271,7 @@ pub struct ScheduledScalingFile {
 }
 
 /// `queue` on a service: an SQS-style queue its tasks consume.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct QueueFile {
     pub arrival_rate_per_s: Option<f64>,
@@ -231,7 +284,7 @@ pub struct QueueFile {
     pub scale_in_cooldown: Option<DurationText>,
 }
 
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct FargateFile {
     pub max_concurrent_tasks: Option<u32>,
@@ -239,7 +292,7 @@ pub struct FargateFile {
     pub spot_interruption: Option<DurationFile>,
 }
 
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct TimingFile {
     pub eni_attach: Option<DurationText>,
@@ -255,7 +308,7 @@ pub struct TimingFile {
     pub instant: bool,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CustomInstanceType {
     pub name: String,
@@ -280,14 +333,14 @@ fn default_arch() -> String {
 }
 
 /// ECS accepts cpu and memory as numbers or strings ("512", "1 vCPU", "2 GB").
-#[derive(Debug, Deserialize, Clone)]
+#[derive(Debug, Serialize, Deserialize, Clone)]
 #[serde(untagged)]
 pub enum Amount {
     Number(f64),
     Text(String),
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct TaskDefinitionFile {
     pub family: String,
@@ -308,27 +361,27 @@ pub struct TaskDefinitionFile {
     pub start_failure_probability: Option<f64>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct PortMapping {
     pub container_port: u16,
     pub host_port: Option<u16>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct RuntimePlatform {
     pub cpu_architecture: Option<String>,
     pub operating_system_family: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct EphemeralStorage {
     pub size_in_gi_b: u32,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct PlacementStrategyFile {
     #[serde(rename = "type")]
@@ -336,7 +389,7 @@ pub struct PlacementStrategyFile {
     pub field: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct PlacementConstraintFile {
     #[serde(rename = "type")]
@@ -344,7 +397,7 @@ pub struct PlacementConstraintFile {
     pub expression: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct CapacityProviderItem {
     pub capacity_provider: String,
@@ -354,7 +407,7 @@ pub struct CapacityProviderItem {
     pub weight: u32,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ServiceFile {
     #[serde(alias = "serviceName")]
@@ -405,7 +458,7 @@ pub struct ServiceFile {
 }
 
 /// Defaults as ECS: interval 30 s, timeout 5 s, retries 3, startPeriod 0.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct HealthCheckFile {
     pub interval: Option<DurationText>,
@@ -414,14 +467,14 @@ pub struct HealthCheckFile {
     pub start_period: Option<DurationText>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LoadBalancerFile {
     /// Target group deregistration delay; default 300 s (the ELB default).
     pub deregistration_delay: Option<DurationText>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct DeploymentConfigurationFile {
     pub minimum_healthy_percent: Option<u32>,
@@ -429,7 +482,7 @@ pub struct DeploymentConfigurationFile {
     pub deployment_circuit_breaker: Option<CircuitBreakerFile>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CircuitBreakerFile {
     pub enable: bool,
@@ -440,7 +493,7 @@ pub struct CircuitBreakerFile {
 }
 
 /// A timed rollout of a new task definition revision.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeploymentFile {
     pub at: DurationText,
@@ -448,7 +501,7 @@ pub struct DeploymentFile {
     pub task_definition: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct JobFile {
     pub name: String,
@@ -465,7 +518,7 @@ pub struct JobFile {
     pub duration: DurationFile,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ArrivalFile {
     Poisson {
@@ -487,13 +540,16 @@ pub enum ArrivalFile {
         count: u32,
         every: Option<DurationText>,
     },
+    /// Rows of a `[[traces]]` entry; made by the loader, never written in a file.
+    #[serde(skip)]
+    Replay(std::sync::Arc<[crate::workload::TracedTask]>),
 }
 
 fn one() -> u32 {
     1
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum DurationFile {
     Constant {
@@ -513,7 +569,7 @@ pub enum DurationFile {
 }
 
 /// `[failures]`: failures not tied to one service or pool, and the restart rules.
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct FailuresFile {
     #[serde(default)]
@@ -526,7 +582,7 @@ pub struct FailuresFile {
     pub restart_backoff: BackoffFile,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AzOutageFile {
     pub az: String,
@@ -534,7 +590,7 @@ pub struct AzOutageFile {
     pub duration: DurationText,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
 pub enum EventFile {
     KillInstance {
@@ -558,7 +614,7 @@ pub enum EventFile {
 
 /// Restart throttling for tasks that never reach RUNNING: delay n = min(initial ×
 /// factor^(n−1), cap). Defaults 10 s, 2, 15 min.
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct BackoffFile {
     pub initial: Option<DurationText>,

@@ -5,10 +5,11 @@ mod build;
 mod commitments;
 pub mod duration;
 mod error;
-mod file;
+pub mod file;
 pub mod locate;
 pub mod overrides;
 mod scaling;
+pub mod trace;
 
 pub use error::{FieldError, ScenarioError};
 
@@ -21,6 +22,8 @@ use std::path::{Path, PathBuf};
 pub struct Scenario {
     pub path: PathBuf,
     pub config: SimConfig,
+    /// What loading decided for the user to know, e.g. how many trace rows were turned away.
+    pub notes: Vec<String>,
 }
 
 /// Reads and validates a scenario file, applying `--set` overrides first.
@@ -90,6 +93,8 @@ pub fn load_str(text: &str, path: &Path, overrides: &[String]) -> Result<Scenari
     })?;
     scaling::read_csvs(&mut file, path.parent().unwrap_or(Path::new(".")))
         .map_err(|e| at(&e.field, e.message, e.allowed, false))?;
+    let notes = trace::expand(&mut file, path.parent().unwrap_or(Path::new(".")))
+        .map_err(|e| at(&e.field, e.message, e.allowed, false))?;
     let prices = match &file.prices {
         None => PriceCatalog::builtin(),
         Some(rel) => {
@@ -123,5 +128,6 @@ pub fn load_str(text: &str, path: &Path, overrides: &[String]) -> Result<Scenari
     Ok(Scenario {
         path: path.to_path_buf(),
         config,
+        notes,
     })
 }

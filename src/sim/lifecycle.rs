@@ -44,12 +44,15 @@ impl<R: Recorder> Simulation<'_, R> {
     pub(super) fn launch_job_task(
         &mut self,
         job: JobId,
+        recorded: Option<SimDuration>,
         now: SimTime,
         queue: &mut EventQueue<Event>,
     ) {
-        let run_time = self.config.jobs[job.index()]
-            .duration
-            .sample(&mut self.job_duration_rngs[job.index()]);
+        let run_time = recorded.unwrap_or_else(|| {
+            self.config.jobs[job.index()]
+                .duration
+                .sample(&mut self.job_duration_rngs[job.index()])
+        });
         let origin_index = self.config.services.len() + job.index();
         self.create_and_submit(origin_index, Some(run_time), None, None, now, queue);
     }

@@ -176,7 +176,13 @@ impl<'a, R: Recorder> Simulation<'a, R> {
                 .any(|p| p.strategies.contains(&PlacementStrategy::Binpack(resource)))
         };
         cluster.set_rank_salt(stream(config.seed, StreamKind::InstanceRanks, 0).random());
-        cluster.keep_free_indexes(binpacks(Resource::Cpu), binpacks(Resource::Memory));
+        let draws = config
+            .services
+            .iter()
+            .map(|s| &s.placement)
+            .chain(config.jobs.iter().map(|j| &j.placement))
+            .any(crate::placement::draws_at_random);
+        cluster.keep_indexes(binpacks(Resource::Cpu), binpacks(Resource::Memory), draws);
         let origins = origins::build(config);
         let jobs = config.jobs.len() as u64;
         Simulation {
@@ -532,9 +538,13 @@ impl<R: Recorder> Model for Simulation<'_, R> {
             Event::JobArrival(job) => {
                 let origin = self.config.services.len() + job.index();
                 let batch = self.origins[origin].batch;
+                // Read before the next arrival moves the cursor on.
+                let run_time = self.config.jobs[job.index()]
+                    .arrival
+                    .run_time(&self.job_cursors[job.index()].1);
                 self.schedule_next_arrival(job, queue);
                 for _ in 0..batch {
-                    self.launch_job_task(job, now, queue);
+                    self.launch_job_task(job, run_time, now, queue);
                 }
             }
             Event::DemandChange(s) => self.demand_change(s, now, queue),

@@ -8,5 +8,7 @@ mod compare;
 mod core;
 mod deploy;
 mod failures;
+mod import;
 mod queueing;
 mod sweep;
+mod trace;
