@@ -27,10 +27,11 @@ matplotlib.rcParams["axes.prop_cycle"] = matplotlib.cycler(color=COLORS)
 
 
 def ecsim_binary() -> pathlib.Path:
-    """$ECSIM_BIN if set, else target/release/ecsim, built with cargo if it is missing."""
+    """$ECSIM_BIN if set, else the release build (under $CARGO_TARGET_DIR if set), built
+    with cargo if it is missing."""
     if os.environ.get("ECSIM_BIN"):
         return pathlib.Path(os.environ["ECSIM_BIN"])
-    path = REPO / "target" / "release" / "ecsim"
+    path = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target")) / "release" / "ecsim"
     if not path.exists():
         subprocess.run(["cargo", "build", "--release", "--bin", "ecsim"], cwd=REPO, check=True)
     return path
