@@ -12,7 +12,7 @@ passed=0 failed=0
 for nb in "$here"/*.ipynb; do
   start=$(date +%s)
   if "$here/.venv/bin/jupyter" nbconvert --log-level=WARN --execute --to notebook "${where[@]}" \
-      --ExecutePreprocessor.timeout=600 "$nb"; then
+      --ExecutePreprocessor.timeout=600 --ExecutePreprocessor.record_timing=False "$nb"; then
     passed=$((passed + 1)); status=ok
   else
     failed=$((failed + 1)); status=FAILED
