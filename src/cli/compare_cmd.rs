@@ -47,6 +47,9 @@ pub struct CompareArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Also write charts and report.html into the output directory (not with --recommend).
+    #[arg(long, conflicts_with = "recommend")]
+    pub report: bool,
 }
 
 fn legs(with: &[String]) -> Result<Vec<Leg>, CliError> {
@@ -119,6 +122,9 @@ pub fn run(args: &CompareArgs) -> Result<(), CliError> {
         let mut stdout = std::io::stdout().lock();
         let _ = write!(stdout, "{text}");
         let _ = writeln!(stdout, "  results in {}", dir.display());
+    }
+    if args.report {
+        super::report_cmd::after(&dir, &scenario.path, args.quiet)?;
     }
     Ok(())
 }

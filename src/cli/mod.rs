@@ -4,7 +4,9 @@
 pub mod compare_cmd;
 mod error;
 pub mod import_cmd;
+pub mod report_cmd;
 pub mod run_cmd;
+mod signals;
 pub mod sweep_cmd;
 
 pub use error::CliError;
@@ -38,6 +40,8 @@ pub enum Command {
     Merge(sweep_cmd::MergeArgs),
     /// Turn ECS JSON (describe-task-definition, describe-services, ...) into a scenario.
     Import(import_cmd::ImportArgs),
+    /// Write charts (SVG, PNG) and one self-contained report.html for an output directory.
+    Report(report_cmd::ReportArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -48,6 +52,10 @@ pub struct ScenarioArgs {
     /// (repeatable; array elements by index or by name).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
+    /// Run even when the expected work (tasks, events, samples, output bytes) is beyond
+    /// the size limits (see `ecsim validate` for the estimate).
+    #[arg(long)]
+    pub allow_large: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -66,6 +74,9 @@ pub struct RunArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Also write charts and report.html into the output directory.
+    #[arg(long)]
+    pub report: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -84,5 +95,6 @@ pub fn run() -> Result<(), CliError> {
         Command::Sweep(args) => sweep_cmd::sweep(&args),
         Command::Merge(args) => sweep_cmd::merge(&args),
         Command::Import(args) => import_cmd::run(&args),
+        Command::Report(args) => report_cmd::run(&args),
     }
 }

@@ -355,6 +355,7 @@ fn assemble(parts: Found) -> Result<(ScenarioFile, Comments, Vec<Note>), Scenari
             traces: Vec::new(),
             commitments: Vec::new(),
             failures: Default::default(),
+            limits: Default::default(),
         },
         comments,
         notes,

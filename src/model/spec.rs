@@ -34,6 +34,24 @@ pub struct SimConfig {
     pub billing: BillingSpec,
     /// Failure injection and the service scheduler's restart rules; all off by default.
     pub failures: FailureSpec,
+    /// Events allowed at one simulated instant before a run is stopped as a runaway
+    /// (`limits.events_per_instant`).
+    pub events_per_instant: u64,
+}
+
+impl SimConfig {
+    /// What the cluster needs to know of each pool, in pool order.
+    pub fn pool_infos(&self) -> Vec<super::cluster::PoolInfo> {
+        self.pools
+            .iter()
+            .map(|p| super::cluster::PoolInfo {
+                name: p.name.clone(),
+                instance_type: p.instance_type.clone(),
+                os_type: p.os_type,
+                attributes: p.attributes.clone(),
+            })
+            .collect()
+    }
 }
 
 #[derive(Clone, Debug)]

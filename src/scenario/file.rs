@@ -41,6 +41,23 @@ pub struct ScenarioFile {
     pub failures: FailuresFile,
     #[serde(default)]
     pub commitments: Vec<CommitmentFile>,
+    #[serde(default, skip_serializing_if = "LimitsFile::is_unset")]
+    pub limits: LimitsFile,
+}
+
+/// `[limits]`: guards against runs that would never end.
+#[derive(Debug, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsFile {
+    /// Events allowed at one simulated instant before the run stops as a runaway.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub events_per_instant: Option<u64>,
+}
+
+impl LimitsFile {
+    fn is_unset(&self) -> bool {
+        self.events_per_instant.is_none()
+    }
 }
 
 /// `[[commitments]]`: a Reserved Instance purchase or a Savings Plan.
@@ -67,7 +84,7 @@ pub struct CommitmentFile {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct TraceFile {
     pub name: String,
-    /// "ecsim" (default: arrival,duration,cpu,memory[,group]) or "alibaba_gpu_2023".
+    /// "ecsim" (default: `arrival,duration,cpu,memory[,group]`) or "alibaba_gpu_2023".
     pub format: Option<String>,
     /// The trace, relative to the scenario file.
     pub path: String,

@@ -222,6 +222,7 @@ impl Collector {
                 AvailabilitySummary { services, min }
             },
             deployments: std::collections::BTreeMap::new(),
+            warnings: Vec::new(),
             task_seconds_short: config
                 .services
                 .iter()

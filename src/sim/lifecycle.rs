@@ -618,7 +618,11 @@ impl<R: Recorder> Simulation<'_, R> {
             memory,
             created: task.created_at,
             placed: task.placed_at,
-            pull_started: task.pull_started_at,
+            // The pull start is fixed at placement; a task stopped (or cut by the horizon)
+            // before it came never pulled.
+            pull_started: task
+                .pull_started_at
+                .filter(|p| *p <= task.stopped_at.unwrap_or(self.config.horizon)),
             running: task.running_at,
             stopped: task.stopped_at,
             last_status: task.state.as_str(),

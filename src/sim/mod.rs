@@ -6,6 +6,7 @@ mod billing;
 mod collector;
 mod daemon;
 mod deploy;
+mod describe;
 pub mod events;
 mod failures;
 mod health;
@@ -17,7 +18,6 @@ mod usage;
 
 use crate::engine::{self, EventQueue, Model};
 use crate::metrics::{ProviderSample, Recorder, ScalingSample, ServiceSample, Summary};
-use crate::model::cluster::PoolInfo;
 use crate::model::{
     AzId, Cluster, JobId, PlacementStrategy, PoolId, Resource, SimConfig, StopReason, TaskState,
 };
@@ -32,6 +32,8 @@ use rand::Rng;
 use tasks::TaskTable;
 
 /// Runs the scenario to its horizon, reporting to `recorder`, and returns the summary.
+/// For scenarios known to end (tests, benches): a runaway instant or an interrupt panics
+/// with the reason. The command line uses [`run_guarded`].
 pub fn run<R: Recorder>(config: &SimConfig, recorder: &mut R) -> Summary {
     run_with_usage(config, recorder).0
 }
@@ -57,11 +59,75 @@ pub fn run_with_usage<R: Recorder>(
     config: &SimConfig,
     recorder: &mut R,
 ) -> (Summary, Option<HourlyUsage>) {
+    run_guarded_with_usage(config, recorder, &mut |_, _| true)
+        .unwrap_or_else(|halt| panic!("{halt}"))
+}
+
+/// Why a run stopped before its horizon.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunHalted {
+    /// More than `limits.events_per_instant` events at one simulated instant.
+    Runaway {
+        at: SimTime,
+        limit: u64,
+        event: String,
+    },
+    /// [`crate::interrupt::request`] was called (Ctrl-C, SIGTERM), or the checkpoint said stop.
+    Interrupted { at: SimTime },
+}
+
+impl std::fmt::Display for RunHalted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RunHalted::Runaway { at, limit, event } => write!(
+                f,
+                "the run stopped at simulated time {at}: more than {limit} events at that one instant, the last {event}; \
+                 the scenario repeats it without time passing (a zero time to failure, restart delay or notice?). \
+                 If that many events at one instant are real, raise limits.events_per_instant"
+            ),
+            RunHalted::Interrupted { at } => write!(f, "interrupted at simulated time {at}"),
+        }
+    }
+}
+
+impl std::error::Error for RunHalted {}
+
+/// Runs the scenario to its horizon, failing on a runaway instant (more than
+/// `config.events_per_instant` events at one time), and stopping early when the process
+/// was interrupted or `checkpoint` (called with (now, events so far) every
+/// [`engine::CHECKPOINT_EVERY`] events, e.g. to draw progress) returns false.
+pub fn run_guarded<R: Recorder>(
+    config: &SimConfig,
+    recorder: &mut R,
+    checkpoint: &mut dyn FnMut(SimTime, u64) -> bool,
+) -> Result<Summary, RunHalted> {
+    run_guarded_with_usage(config, recorder, checkpoint).map(|(summary, _)| summary)
+}
+
+/// [`run_guarded`] with the hourly usage of [`run_with_usage`].
+pub fn run_guarded_with_usage<R: Recorder>(
+    config: &SimConfig,
+    recorder: &mut R,
+    checkpoint: &mut dyn FnMut(SimTime, u64) -> bool,
+) -> Result<(Summary, Option<HourlyUsage>), RunHalted> {
+    if crate::interrupt::requested() {
+        return Err(RunHalted::Interrupted { at: SimTime::ZERO });
+    }
     let mut sim = Simulation::new(config, recorder);
     let mut queue = EventQueue::with_capacity(1024);
     sim.start(&mut queue);
-    let handled = engine::run_until(&mut sim, &mut queue, config.horizon);
-    sim.finish_with_usage(handled)
+    let mut keep_going = |now, handled| !crate::interrupt::requested() && checkpoint(now, handled);
+    let mut guard = engine::Guard {
+        max_events_per_instant: config.events_per_instant,
+        checkpoint: &mut keep_going,
+    };
+    match engine::run_guarded(&mut sim, &mut queue, config.horizon, &mut guard) {
+        Ok(handled) => Ok(sim.finish_with_usage(handled)),
+        Err(engine::Halt::Runaway { at, limit, event }) => {
+            Err(RunHalted::Runaway { at, limit, event })
+        }
+        Err(engine::Halt::Stopped { at }) => Err(RunHalted::Interrupted { at }),
+    }
 }
 
 /// Like [`run`], but re-checks every cluster index and capacity bound after each event and
@@ -133,16 +199,7 @@ pub(crate) struct Simulation<'a, R: Recorder> {
 
 impl<'a, R: Recorder> Simulation<'a, R> {
     fn new(config: &'a SimConfig, recorder: &'a mut R) -> Self {
-        let pools = config
-            .pools
-            .iter()
-            .map(|p| PoolInfo {
-                name: p.name.clone(),
-                instance_type: p.instance_type.clone(),
-                os_type: p.os_type,
-                attributes: p.attributes.clone(),
-            })
-            .collect();
+        let pools = config.pool_infos();
         let mut spreads_by_instance = vec![false; config.groups.len()];
         for placement in config
             .services
@@ -557,5 +614,9 @@ impl<R: Recorder> Model for Simulation<'_, R> {
                 }
             }
         }
+    }
+
+    fn describe(&self, event: &Event) -> String {
+        self.describe_event(event)
     }
 }

@@ -54,6 +54,15 @@ pub enum SweepError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// Run `run` stopped early (a runaway instant, or an interrupt). `saved` finished runs
+    /// are kept in `out`/runs/ for a resume.
+    #[error("run {run}: {halt}")]
+    Halted {
+        halt: crate::sim::RunHalted,
+        run: usize,
+        out: Option<PathBuf>,
+        saved: usize,
+    },
 }
 
 /// How to run a sweep: what ([`SweepSpec`]) and where, on how many threads, which slice.
@@ -102,12 +111,22 @@ pub fn run_sweep(options: &SweepOptions) -> Result<SweepOutcome, SweepError> {
         .copied()
         .collect();
     let bar = progress_bar(options.progress, todo.len());
+    let saved = std::sync::atomic::AtomicUsize::new(finished.len());
     let save = |record: &RunRecord| {
         store::save_run(&out, &fingerprint, record)?;
+        saved.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         bar.inc(1);
         Ok(())
     };
-    let fresh = execute(&plan, &todo, options.jobs, &save)?;
+    let fresh = execute(&plan, &todo, options.jobs, &save).map_err(|e| match e {
+        SweepError::Halted { halt, run, .. } => SweepError::Halted {
+            halt,
+            run,
+            out: Some(out.clone()),
+            saved: saved.load(std::sync::atomic::Ordering::SeqCst),
+        },
+        other => other,
+    })?;
     bar.finish_and_clear();
     let mut outcome = SweepOutcome {
         out: out.clone(),
