@@ -234,6 +234,8 @@ impl<R: Recorder> Simulation<'_, R> {
         };
         match az {
             Some(az) => {
+                // Every launch after time zero goes through here: scale-out and replacements.
+                self.scaling_counts.instance_launches += 1;
                 let id = self.launch_instance(pool, az, now);
                 queue.schedule(
                     now + self.config.timing.instance_launch,
@@ -327,6 +329,14 @@ impl<R: Recorder> Simulation<'_, R> {
         };
         if task.state != TaskState::Running {
             return;
+        }
+        if self.recorder.tracing() {
+            let line = format!(
+                "task {} Spot interruption notice: AWS reclaims its capacity in {} s; a service starts a replacement now",
+                task.id,
+                self.config.failures.spot_notice.as_secs_f64()
+            );
+            self.recorder.trace(now, &line);
         }
         if let Origin::Service(s) = task.origin {
             self.doom_task(r.slot, now, RestartCause::Spot);
@@ -434,6 +444,13 @@ impl<R: Recorder> Simulation<'_, R> {
                 }
             }
             Action::KillTasks { service, count } => {
+                if self.recorder.tracing() {
+                    let line = format!(
+                        "scenario event: {count} RUNNING task(s) of service {} are stopped (StopTask); the service scheduler will replace them",
+                        self.config.services[service].name
+                    );
+                    self.recorder.trace(now, &line);
+                }
                 let origin = Origin::Service(ServiceId(service as u32));
                 let mut victims: Vec<(u64, u32)> = self
                     .tasks
@@ -452,6 +469,13 @@ impl<R: Recorder> Simulation<'_, R> {
                 }
             }
             Action::SetDesiredCount { service, count } => {
+                if self.recorder.tracing() {
+                    let line = format!(
+                        "service {} desiredCount set to {count} (UpdateService; it was {}): the scheduler starts or stops tasks to match",
+                        self.config.services[service].name, self.origins[service].desired
+                    );
+                    self.recorder.trace(now, &line);
+                }
                 let state = &self.origins[service];
                 self.collector
                     .availability(service, now, state.desired, state.running);
