@@ -77,6 +77,17 @@ pub struct RunArgs {
     /// Also write charts and report.html into the output directory.
     #[arg(long)]
     pub report: bool,
+    /// Per-task output: `csv` writes tasks.csv (one row per task); `none` writes no
+    /// tasks.csv, for large runs where only the summary and timeseries matter.
+    #[arg(long, value_enum, value_name = "none|csv", default_value = "csv")]
+    pub tasks: TasksOutput,
+}
+
+/// What `ecsim run` writes per task.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum TasksOutput {
+    None,
+    Csv,
 }
 
 #[derive(Debug, clap::Args)]

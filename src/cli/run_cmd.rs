@@ -1,6 +1,6 @@
 //! `ecsim run` and `ecsim validate`.
 
-use super::{CliError, RunArgs, ValidateArgs, signals};
+use super::{CliError, RunArgs, TasksOutput, ValidateArgs, signals};
 use crate::metrics::Summary;
 use crate::report::{self, FileRecorder, OutputDir};
 use crate::scenario::{self, Scenario};
@@ -36,6 +36,11 @@ pub fn default_out_dir(name: &str) -> PathBuf {
 }
 
 pub fn run(args: &RunArgs) -> Result<(), CliError> {
+    if args.report && args.tasks == TasksOutput::None {
+        return Err(CliError::Usage(
+            "--report draws its charts from tasks.csv; drop --tasks none, or run `ecsim report` on a run with --tasks csv".into(),
+        ));
+    }
     let scenario = load(&args.scenario, args.seed)?;
     let dir = args
         .out
@@ -45,7 +50,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         .trace
         .then(|| Box::new(PipeTolerant::new(std::io::stdout())) as Box<dyn Write>);
     let progress = !args.quiet && !args.trace && std::io::stderr().is_terminal();
-    let summary = run_to_dir(&scenario, &dir, trace, progress)?;
+    let summary = run_to_dir(&scenario, &dir, args.tasks, trace, progress)?;
     if !args.quiet {
         // A closed pipe (`ecsim run ... | head`) is not an error worth failing the run for.
         let mut stdout = std::io::stdout().lock();
@@ -61,11 +66,13 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Runs a scenario and writes its three files into `dir`, all or nothing. `progress`
-/// draws simulated time reached, events per second and an ETA on stderr.
+/// Runs a scenario and writes its three files (two with `TasksOutput::None`) into `dir`,
+/// all or nothing. `progress` draws simulated time reached, events per second and an ETA
+/// on stderr.
 pub fn run_to_dir(
     scenario: &Scenario,
     dir: &Path,
+    tasks: TasksOutput,
     trace: Option<Box<dyn Write>>,
     progress: bool,
 ) -> Result<Summary, CliError> {
@@ -83,12 +90,15 @@ pub fn run_to_dir(
         )));
     }
     let mut out = OutputDir::create(dir).map_err(unusable)?;
-    let tasks = out.writer("tasks.csv").map_err(unusable)?;
+    let tasks_file = match tasks {
+        TasksOutput::Csv => Some(out.writer("tasks.csv").map_err(unusable)?),
+        TasksOutput::None => None,
+    };
     let series = out
         .writer("timeseries.csv")
         .map_err(CliError::output(dir))?;
     let mut recorder =
-        FileRecorder::new(tasks, series, config, trace).map_err(CliError::output(dir))?;
+        FileRecorder::new(tasks_file, series, config, trace).map_err(CliError::output(dir))?;
     let bar = progress.then(|| Progress::new(config.horizon));
     signals::install();
     let mut checkpoint = |now: SimTime, handled: u64| {
@@ -118,6 +128,13 @@ pub fn run_to_dir(
     out.write("summary.json", report::summary_json(&summary).as_bytes())
         .map_err(CliError::output(dir))?;
     out.commit().map_err(CliError::output(dir))?;
+    if tasks == TasksOutput::None {
+        // A tasks.csv left by an earlier run would not describe this one.
+        let stale = dir.join("tasks.csv");
+        if stale.is_file() {
+            std::fs::remove_file(&stale).map_err(CliError::output(dir))?;
+        }
+    }
     Ok(summary)
 }
 

@@ -593,6 +593,9 @@ impl<R: Recorder> Simulation<'_, R> {
     }
 
     fn report_task(&mut self, slot: u32, cost: f64) {
+        if !self.recorder.wants_tasks() {
+            return;
+        }
         let task = self.tasks.get(slot);
         let o = self.origin_index(task.origin);
         let origin = &self.origins[o];
