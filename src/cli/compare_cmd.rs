@@ -33,7 +33,9 @@ pub struct CompareArgs {
     /// --recommend target: pending-time p95 at most this many seconds.
     #[arg(long, value_name = "SECONDS", conflicts_with = "target_availability")]
     pub target_pending_p95: Option<f64>,
-    /// --recommend target: worst service's availability at least this fraction (0..1).
+    /// --recommend target: worst service's availability at least this fraction (0..1);
+    /// availability is the time-weighted share of desired tasks RUNNING (summary.json's
+    /// `availability`, not `availability_all_up`).
     #[arg(long, value_name = "X")]
     pub target_availability: Option<f64>,
     /// --recommend: largest pool count tried per type.
@@ -84,7 +86,7 @@ pub fn run(args: &CompareArgs) -> Result<(), CliError> {
         .clone()
         .unwrap_or_else(|| default_out_dir(&format!("{}-compare", config.name)));
     let text = if args.recommend {
-        recommend(args, &scenario.path, config, &dir)?
+        recommend(args, &scenario.prices, config, &dir)?
     } else {
         let (results, recs) = if args.recommend_commitment {
             compare::commitment_legs::run_and_recommend(config, &legs)
@@ -131,7 +133,7 @@ pub fn run(args: &CompareArgs) -> Result<(), CliError> {
 
 fn recommend(
     args: &CompareArgs,
-    path: &Path,
+    catalog: &PriceCatalog,
     config: &crate::model::SimConfig,
     dir: &Path,
 ) -> Result<String, CliError> {
@@ -144,14 +146,13 @@ fn recommend(
             ));
         }
     };
-    let catalog = scenario_catalog(path)?;
     let arch = config
         .pools
         .first()
         .map_or("x86_64", |p| p.instance_type.arch);
-    let types = compare::recommend::candidates(&catalog, args.types.as_deref(), arch)
+    let types = compare::recommend::candidates(catalog, args.types.as_deref(), arch)
         .map_err(|e| CliError::Usage(format!("--types: {e}")))?;
-    let rec = compare::recommend(config, &catalog, &types, target, args.max_count)
+    let rec = compare::recommend(config, catalog, &types, target, args.max_count)
         .map_err(CliError::Usage)?;
     let mut out = OutputDir::create(dir).map_err(CliError::output(dir))?;
     out.write("recommend.json", table::recommend_json(&rec).as_bytes())
@@ -168,23 +169,4 @@ fn recommend(
         )));
     }
     Ok(text)
-}
-
-/// The scenario's own price file if it names one (already validated by the load), else
-/// the built-in catalog.
-fn scenario_catalog(path: &Path) -> Result<PriceCatalog, CliError> {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    let rel = toml::from_str::<toml::Value>(&text)
-        .ok()
-        .and_then(|v| v.get("prices").and_then(|p| p.as_str()).map(String::from));
-    match rel {
-        None => Ok(PriceCatalog::builtin()),
-        Some(rel) => {
-            let file = path.parent().unwrap_or(Path::new(".")).join(rel);
-            std::fs::read_to_string(&file)
-                .map_err(|e| e.to_string())
-                .and_then(|t| PriceCatalog::from_toml_str(&t).map_err(|e| e.to_string()))
-                .map_err(|e| CliError::Usage(format!("price file {}: {e}", file.display())))
-        }
-    }
 }

@@ -280,17 +280,18 @@ pub fn run_and_recommend(
     let configs = legs
         .iter()
         .map(|&leg| {
-            super::apply_leg(config, leg).map(|(mut c, notes)| {
-                c.billing.commitments.meter = true;
-                (leg, c, notes)
+            super::apply_leg(config, leg).map(|mut planned| {
+                planned.config.billing.commitments.meter = true;
+                (leg, planned)
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
     let runs: Vec<_> = configs
         .into_par_iter()
-        .map(|(leg, c, notes)| {
-            let (result, usage) = super::run::run_config_with_usage(&c, leg.name(), notes);
-            (leg, c, result, usage)
+        .map(|(leg, planned)| {
+            let (result, usage) =
+                super::run::measure(&planned.config, leg.name(), planned.notes, planned.left_out);
+            (leg, planned.config, result, usage)
         })
         .collect();
     let mut results = Vec::with_capacity(runs.len());

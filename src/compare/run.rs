@@ -1,7 +1,7 @@
 //! Running legs and reading off the figures the comparison prints.
 
 use super::legs::{Leg, LegError, apply_leg};
-use crate::metrics::{Recorder, SampleRow, Summary, TaskRow};
+use crate::metrics::{Recorder, Summary, TaskRow};
 use crate::model::SimConfig;
 use crate::time::SimTime;
 use rayon::prelude::*;
@@ -38,22 +38,21 @@ pub struct LegResult {
     pub longest_unstarted_wait_s: f64,
     /// From `summary.json`'s `restart_latency_s.p95` when the run reports it.
     pub restart_latency_p95_s: Option<f64>,
-    /// `availability.min` from the summary when present, else the share of samples at
-    /// which the worst service had running ≥ desired.
+    /// The worst service's `availability` (time-weighted share of its desired tasks
+    /// RUNNING), over the services the leg runs (`left_out` excluded); `None` without any.
     pub availability: Option<f64>,
+    /// Services this leg cannot run (DAEMON services off EC2).
+    pub left_out: Vec<String>,
     pub summary: Summary,
 }
 
-/// Sums running task time in the window and counts samples with services at desired.
+/// Sums running task time in the window and finds the tasks that never started.
 struct LegRecorder {
     warmup: SimTime,
     horizon: SimTime,
     task_ms: u128,
     unstarted: u64,
     longest_unstarted_ms: u64,
-    samples: u64,
-    /// Per service: samples with running ≥ desired.
-    met: Vec<u64>,
 }
 
 impl Recorder for LegRecorder {
@@ -73,19 +72,6 @@ impl Recorder for LegRecorder {
             }
         }
     }
-
-    fn sample(&mut self, row: &SampleRow<'_>) {
-        if row.time < self.warmup {
-            return;
-        }
-        self.samples += 1;
-        self.met.resize(row.services.len(), 0);
-        for (m, s) in self.met.iter_mut().zip(row.services) {
-            if s.running >= s.desired {
-                *m += 1;
-            }
-        }
-    }
 }
 
 /// Runs one config (any leg, or a recommendation candidate) and reads off its figures.
@@ -99,14 +85,23 @@ pub fn run_config_with_usage(
     leg: &str,
     notes: Vec<String>,
 ) -> (LegResult, Option<crate::sim::HourlyUsage>) {
+    measure(config, leg, notes, Vec::new())
+}
+
+/// Runs `config` and reads off its figures; `left_out` services do not count toward its
+/// availability.
+pub(super) fn measure(
+    config: &SimConfig,
+    leg: &str,
+    notes: Vec<String>,
+    left_out: Vec<String>,
+) -> (LegResult, Option<crate::sim::HourlyUsage>) {
     let mut rec = LegRecorder {
         warmup: config.warmup,
         horizon: config.horizon,
         task_ms: 0,
         unstarted: 0,
         longest_unstarted_ms: 0,
-        samples: 0,
-        met: Vec::new(),
     };
     let (summary, usage) = crate::sim::run_with_usage(config, &mut rec);
     let hours = summary.sim_time_s / 3600.0;
@@ -120,8 +115,13 @@ pub fn run_config_with_usage(
     let u = &summary.utilization;
     let json = serde_json::to_value(&summary).unwrap_or_default();
     let lookup = |path: &str| json.pointer(path).and_then(|v| v.as_f64());
-    let sampled_availability = (rec.samples > 0 && !rec.met.is_empty())
-        .then(|| rec.met.iter().copied().min().unwrap_or(0) as f64 / rec.samples as f64);
+    let availability = summary
+        .availability
+        .services
+        .iter()
+        .filter(|(name, _)| !left_out.contains(name))
+        .map(|(_, a)| *a)
+        .reduce(f64::min);
     let result = LegResult {
         leg: leg.to_string(),
         notes,
@@ -138,14 +138,15 @@ pub fn run_config_with_usage(
         cpu_reserved: has_ec2.then_some(u.cpu_reserved_mean),
         memory_reserved: has_ec2.then_some(u.memory_reserved_mean),
         idle: has_ec2.then(|| 1.0 - u.cpu_reserved_mean.max(u.memory_reserved_mean)),
-        pending_p95_s: summary.pending_time_s.p95,
+        pending_p95_s: summary.pending_time_s.started.p95,
         unstarted_tasks: rec.unstarted,
         longest_unstarted_wait_s: rec.longest_unstarted_ms as f64 / 1000.0,
         // No restarts means no latency to report, not a latency of zero.
         restart_latency_p95_s: lookup("/restart_latency_s/count")
             .filter(|n| *n > 0.0)
             .and(lookup("/restart_latency_s/p95")),
-        availability: lookup("/availability/min").or(sampled_availability),
+        availability,
+        left_out,
         summary,
     };
     (result, usage)
@@ -155,11 +156,11 @@ pub fn run_config_with_usage(
 pub fn run_legs(config: &SimConfig, legs: &[Leg]) -> Result<Vec<LegResult>, LegError> {
     let configs = legs
         .iter()
-        .map(|&leg| apply_leg(config, leg).map(|(c, notes)| (leg, c, notes)))
+        .map(|&leg| apply_leg(config, leg).map(|c| (leg, c)))
         .collect::<Result<Vec<_>, _>>()?;
     // An indexed parallel iterator collects in input order, so the output is deterministic.
     Ok(configs
         .into_par_iter()
-        .map(|(leg, c, notes)| run_config(&c, leg.name(), notes))
+        .map(|(leg, c)| measure(&c.config, leg.name(), c.notes, c.left_out).0)
         .collect())
 }

@@ -12,7 +12,7 @@ pub use recorder::{
     ServiceSample, TaskRow,
 };
 pub use summary::{
-    AvailabilitySummary, CostSummary, DeploymentSummary, InstanceSummary, LatencySummary,
-    OverloadSummary, QueueSummary, RestartLatencySummary, ScalingSummary, Summary, TaskCounts,
-    Utilization,
+    AvailabilitySummary, CarriedOver, CostSummary, DeploymentSummary, InstanceSummary,
+    LatencySummary, OverloadSummary, PendingSummary, QueueSummary, RestartLatencySummary,
+    ScalingSummary, Summary, TaskCounts, Utilization,
 };

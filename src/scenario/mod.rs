@@ -32,6 +32,9 @@ pub struct Scenario {
     /// Every file the scenario made us read besides itself (price file, demand CSVs), so a
     /// sweep's resume can tell when one of them changed.
     pub inputs: Vec<PathBuf>,
+    /// The catalog the config was priced from (the `prices` file, `--set` applied, or the
+    /// built-in one): a search over instance types must price candidates the same way.
+    pub prices: PriceCatalog,
     /// What loading decided for the user to know, e.g. how many trace rows were turned away.
     pub notes: Vec<String>,
 }
@@ -148,6 +151,7 @@ pub fn load_str(text: &str, path: &Path, overrides: &[String]) -> Result<Scenari
         config,
         warnings,
         inputs,
+        prices,
         notes,
     })
 }

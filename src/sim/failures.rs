@@ -234,6 +234,8 @@ impl<R: Recorder> Simulation<'_, R> {
         };
         match az {
             Some(az) => {
+                // Every launch after time zero goes through here: scale-out and replacements.
+                self.scaling_counts.instance_launches += 1;
                 let id = self.launch_instance(pool, az, now);
                 queue.schedule(
                     now + self.config.timing.instance_launch,

@@ -131,7 +131,6 @@ impl<R: Recorder> Simulation<'_, R> {
         match self.try_start(r.slot, now, queue) {
             Ok(()) => {}
             Err(reason) if self.origins[o].fails_fast => {
-                self.collector.task_rejected();
                 self.stop_task(r.slot, now, StopReason::PlacementFailed(reason), queue);
             }
             Err(reason) => {
@@ -378,7 +377,7 @@ impl<R: Recorder> Simulation<'_, R> {
         if o < self.scaling.len() {
             self.load_update(o, now);
         }
-        self.collector.task_started(now.since(created));
+        self.collector.task_started(created, now);
         if let Some(run_time) = run_time {
             let r = self.tasks.reference(slot);
             queue.schedule(now + run_time, Event::TaskExit(r));
@@ -484,10 +483,9 @@ impl<R: Recorder> Simulation<'_, R> {
         task.state = TaskState::Stopped;
         task.stopped_at = Some(now);
         task.stop_reason = Some(reason);
-        if reason == StopReason::EssentialContainerExited {
-            self.collector.task_completed();
-        }
-        self.report_task(slot, cost);
+        let created = task.created_at;
+        self.collector.task_stopped(created, was, reason);
+        self.report_task(slot, cost, now);
         let task = self.tasks.get(slot);
         let (restart, launch_type, def) = (task.restart, task.target.launch_type(), task.task_def);
         self.tasks.release(slot);
@@ -592,11 +590,19 @@ impl<R: Recorder> Simulation<'_, R> {
         self.recorder.trace(now, &line);
     }
 
-    fn report_task(&mut self, slot: u32, cost: f64) {
+    /// Reports the task as it stands at `at` (its stop, or the horizon).
+    fn report_task(&mut self, slot: u32, cost: f64, at: SimTime) {
         if !self.recorder.wants_tasks() {
             return;
         }
         let task = self.tasks.get(slot);
+        // Placed, but its ENI is still attaching (Fargate provisioning, awsvpc on EC2):
+        // the pull has not begun, and ECS shows such a task as PROVISIONING.
+        let pull_started = task.pull_started_at.filter(|p| *p <= at);
+        let last_status = match task.state {
+            TaskState::Pending if pull_started.is_none() => TaskState::Provisioning.as_str(),
+            state => state.as_str(),
+        };
         let o = self.origin_index(task.origin);
         let origin = &self.origins[o];
         let def = &self.config.task_defs[task.task_def.index()];
@@ -621,14 +627,10 @@ impl<R: Recorder> Simulation<'_, R> {
             memory,
             created: task.created_at,
             placed: task.placed_at,
-            // The pull start is fixed at placement; a task stopped (or cut by the horizon)
-            // before it came never pulled.
-            pull_started: task
-                .pull_started_at
-                .filter(|p| *p <= task.stopped_at.unwrap_or(self.config.horizon)),
+            pull_started,
             running: task.running_at,
             stopped: task.stopped_at,
-            last_status: task.state.as_str(),
+            last_status,
             stop_reason: task.stop_reason.map_or("", |r| r.as_str()),
             cost_usd: cost,
         };
@@ -651,6 +653,8 @@ impl<R: Recorder> Simulation<'_, R> {
             ),
             _ => 0.0,
         };
-        self.report_task(slot, cost);
+        let (created, state) = (task.created_at, task.state);
+        self.collector.task_alive_at_end(created, state, end);
+        self.report_task(slot, cost, end);
     }
 }

@@ -330,7 +330,9 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         if self.config.warmup > SimTime::ZERO {
             queue.schedule(self.config.warmup, Event::WindowStart);
         }
-        queue.schedule(SimTime::ZERO, Event::Sample);
+        if self.config.horizon > SimTime::ZERO {
+            queue.schedule(SimTime::ZERO, Event::Sample);
+        }
         for j in 0..self.config.jobs.len() {
             self.schedule_next_arrival(JobId(j as u32), queue);
         }
@@ -400,7 +402,9 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         }
     }
 
-    fn sample(&mut self, now: SimTime) {
+    /// One timeseries row; `cost` overrides the running accrual (the horizon's row carries
+    /// the closed bill, minimums included, so it equals the summary's total).
+    fn sample(&mut self, now: SimTime, cost: Option<f64>) {
         if let Some(meter) = &mut self.billing.usage {
             meter.close_hours(now);
         }
@@ -421,7 +425,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             instances: self.billing.live_instances,
             cpu_reserved_fraction: frac(c.reserved_cpu, c.registered_cpu),
             memory_reserved_fraction: frac(c.reserved_memory, c.registered_memory),
-            cost_usd: self.billing.cost_so_far(now, self.config.warmup),
+            cost_usd: cost.unwrap_or_else(|| self.billing.cost_so_far(now, self.config.warmup)),
             services: &self.service_samples,
             scaling: &self.scaling_samples,
             providers: &self.provider_samples,
@@ -465,16 +469,16 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         for slot in live {
             self.report_unfinished(slot, end);
         }
+        let live_instances = self.billing.live_instances;
         self.billing.close_instances(&self.cluster, end);
+        let totals = self.billing.totals();
+        // The last row shows the cluster at the horizon (instances still live) and the bill
+        // as the summary states it.
+        self.billing.live_instances = live_instances;
+        self.sample(end, Some(totals.ec2 + totals.fargate));
         let (over, served, queues) = self.scaling_finish(end);
         let config = self.config;
-        let mut summary = self.collector.summary(
-            config,
-            handled,
-            self.pending_tasks,
-            self.running_tasks,
-            self.billing.totals(),
-        );
+        let mut summary = self.collector.summary(config, handled, totals);
         let c = &self.scaling_counts;
         summary.scaling = crate::metrics::ScalingSummary {
             service_scale_out_events: c.service_scale_out_events,
@@ -520,7 +524,10 @@ impl<R: Recorder> Model for Simulation<'_, R> {
         self.collector
             .integrate(now, &self.cluster, self.billing.live_instances);
         match event {
-            Event::WindowStart => self.collector.open_window(now),
+            Event::WindowStart => {
+                self.collector
+                    .open_window(now, self.pending_tasks, self.running_tasks)
+            }
             Event::TaskExit(task) => {
                 if self.tasks.live(task).is_some() {
                     self.stop_task(
@@ -607,9 +614,10 @@ impl<R: Recorder> Model for Simulation<'_, R> {
             Event::DemandChange(s) => self.demand_change(s, now, queue),
             Event::ScalingTick => self.scaling_tick(now, queue),
             Event::Sample => {
-                self.sample(now);
+                self.sample(now, None);
+                // The horizon's row is written by `finish`, after the bills close.
                 let next = now + self.config.sample_interval;
-                if next <= self.config.horizon {
+                if next < self.config.horizon {
                     queue.schedule(next, Event::Sample);
                 }
             }

@@ -415,7 +415,6 @@ impl<R: Recorder> Simulation<'_, R> {
             AsgDecision::Hold => {}
             AsgDecision::Launch { count, desired } => {
                 ps.desired = desired;
-                self.scaling_counts.instance_launches += u64::from(count);
                 if self.recorder.tracing() {
                     let line = format!(
                         "capacity provider {} reservation {:.0}%: launching {count} instance(s), desired {desired}",

@@ -155,6 +155,7 @@ fn run_and_scenario_leg_cost_the_same_to_the_bit() {
         config: c.clone(),
         warnings: Vec::new(),
         inputs: Vec::new(),
+        prices: ecsim::catalog::PriceCatalog::builtin(),
         notes: Vec::new(),
     };
     let run = ecsim::cli::run_cmd::run_to_dir(
@@ -197,13 +198,15 @@ fn every_leg_runs_the_same_sampled_workload() {
 #[test]
 fn fargate_leg_makes_ec2_only_task_definitions_fargate_ready() {
     let c = web_and_jobs();
-    let (f, notes) = compare::apply_leg(&c, Leg::Fargate).unwrap();
+    let compare::LegConfig {
+        config: f, notes, ..
+    } = compare::apply_leg(&c, Leg::Fargate).unwrap();
     let api = &f.task_defs[0];
     assert!(api.fargate_compatible);
     assert_eq!(api.network_mode, ecsim::model::NetworkMode::Awsvpc);
     assert!(f.pools.iter().all(|p| p.count == 0));
     assert!(notes.iter().any(|n| n.contains("`api` is EC2-only")));
-    let (s, _) = compare::apply_leg(&c, Leg::FargateSpot).unwrap();
+    let s = compare::apply_leg(&c, Leg::FargateSpot).unwrap().config;
     match &s.services[0].launch {
         ecsim::model::LaunchSpec::Providers(shares) => {
             let split: Vec<(u32, u32)> = shares.iter().map(|p| (p.base, p.weight)).collect();
@@ -338,7 +341,8 @@ fn cli_run_and_compare_write_the_same_cost() {
     assert_eq!(a.to_bits(), b.to_bits());
     let csv = std::fs::read_to_string(cmp_dir.join("compare.csv")).unwrap();
     assert!(csv.starts_with("leg,cost_total_usd,cost_monthly_usd"));
-    // No failures are injected, so restart latency is absent: n/a, not a made-up zero.
+    // No failures are injected, so restart latency is absent: an empty cell, not a made-up
+    // zero or text in a numeric column.
     let mut lines = csv.lines().map(|l| l.split(',').collect::<Vec<_>>());
     let header = lines.next().unwrap();
     let row = lines.next().unwrap();
@@ -346,7 +350,15 @@ fn cli_run_and_compare_write_the_same_cost() {
         .iter()
         .position(|h| *h == "restart_latency_p95_s")
         .unwrap();
-    assert_eq!((row[0], row[col]), ("scenario", "n/a"));
+    assert_eq!((row[0], row[col]), ("scenario", ""));
+    // The cost cell is the total rounded to 6 places, written as the shortest text that
+    // reads back as that rounded value.
+    let cost = row[1];
+    assert_eq!(cost.parse::<f64>().unwrap(), (a * 1e6).round() / 1e6);
+    assert!(
+        cost.split('.').nth(1).is_none_or(|d| d.len() <= 6),
+        "{cost}"
+    );
 }
 
 #[test]

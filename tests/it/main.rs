@@ -12,6 +12,8 @@ mod hostile;
 mod import;
 mod invariants;
 mod nothing_lost;
+mod outputs;
+mod pinned;
 mod queueing;
 mod report;
 mod sweep;
