@@ -289,12 +289,8 @@ pub fn run_and_recommend(
     let runs: Vec<_> = configs
         .into_par_iter()
         .map(|(leg, planned)| {
-            let (result, usage) = super::run::measure(
-                &planned.config,
-                leg.name(),
-                planned.notes,
-                planned.left_out,
-            )?;
+            let (result, usage) =
+                super::run::measure(&planned.config, leg.name(), planned.notes, planned.left_out)?;
             Ok((leg, planned.config, result, usage))
         })
         .collect::<Vec<Result<_, super::CompareError>>>()

@@ -158,7 +158,15 @@ fn run_and_scenario_leg_cost_the_same_to_the_bit() {
         prices: ecsim::catalog::PriceCatalog::builtin(),
         notes: Vec::new(),
     };
-    let run = ecsim::cli::run_cmd::run_to_dir(&scenario, dir.path(), None, false, false).unwrap();
+    let run = ecsim::cli::run_cmd::run_to_dir(
+        &scenario,
+        dir.path(),
+        ecsim::cli::TasksOutput::Csv,
+        None,
+        false,
+        false,
+    )
+    .unwrap();
     let legs = compare::run_legs(&c, &[Leg::Scenario, Leg::Fargate]).unwrap();
     assert_eq!(
         legs[0].cost_total_usd.to_bits(),
