@@ -99,6 +99,9 @@ pub struct AsgInstance {
     /// Registered with the cluster (ACTIVE); a launching instance is not yet.
     pub registered: bool,
     pub non_daemon_tasks: u32,
+    /// Launched during the run (scale-out or replacement). Instances present at time zero
+    /// were launched before the run began, so they are past their warm-up (issue 9).
+    pub launched_in_run: bool,
 }
 
 /// What the policy reads at a tick. `instances` are those in the group now, launching
@@ -291,18 +294,18 @@ impl ManagedScalingConfig {
                 .count() as u32
         } else {
             let mixed = view.instance_types.len() > 1 || view.multiple_azs;
-            let step = if mixed && self.mixed_group_uses_minimum_step {
+            // Tasks no instance type can hold never count as demand, whatever the group's
+            // shape: ECS does not scale out for them (issue 9).
+            let estimate = estimate_instances(view.provisioning, view.instance_types);
+            let step = if estimate.instances == 0 {
+                0
+            } else if mixed && self.mixed_group_uses_minimum_step {
                 self.minimum_scaling_step_size
             } else {
-                let estimate = estimate_instances(view.provisioning, view.instance_types);
-                if estimate.instances == 0 {
-                    0
-                } else {
-                    estimate.instances.clamp(
-                        self.minimum_scaling_step_size,
-                        self.maximum_scaling_step_size,
-                    )
-                }
+                estimate.instances.clamp(
+                    self.minimum_scaling_step_size,
+                    self.maximum_scaling_step_size,
+                )
             };
             let busy = view
                 .instances
@@ -341,7 +344,7 @@ impl ManagedScalingConfig {
             let warming = view
                 .instances
                 .iter()
-                .any(|i| view.now < i.launched_at + self.instance_warmup);
+                .any(|i| i.launched_in_run && view.now < i.launched_at + self.instance_warmup);
             let desired = self.size_for(r.m).min(view.max_size);
             if warming || desired <= r.n {
                 return (r, AsgDecision::Hold);
@@ -426,6 +429,7 @@ mod tests {
                 launched_at: SimTime(launched_s * 1000),
                 registered: true,
                 non_daemon_tasks: 2,
+                launched_in_run: true,
             };
             n
         ]
@@ -436,6 +440,7 @@ mod tests {
             launched_at: SimTime(launched_s * 1000),
             registered: true,
             non_daemon_tasks: 0,
+            launched_in_run: true,
         }
     }
 
@@ -616,6 +621,7 @@ mod tests {
             launched_at: SimTime(3_400_000),
             registered: false,
             non_daemon_tasks: 0,
+            launched_in_run: true,
         });
         assert_eq!(
             cfg.decide(&view(3699, &inst, &types, &waiting, &[])).1,
@@ -628,6 +634,56 @@ mod tests {
                 desired: 6
             }
         );
+    }
+
+    /// Issue 9: instances present at time zero were launched before the run, so the
+    /// first scale-out is not held for a warm-up. Two busy instances at t = 0 and four
+    /// waiting 1-vCPU bridge tasks (4 per c5.xlarge: one more instance) at 60 s: launch
+    /// at once. The same instances launched during the run at 0 s hold until 300 s.
+    #[test]
+    fn instances_present_at_time_zero_are_not_warming() {
+        let types = [xlarge()];
+        let waiting = vec![shape(1024, 1024, false, &[]); 4];
+        let cfg = ManagedScalingConfig::default();
+        let mut inst = busy(2, 0);
+        for i in &mut inst {
+            i.launched_in_run = false;
+        }
+        assert_eq!(
+            cfg.decide(&view(60, &inst, &types, &waiting, &[])).1,
+            AsgDecision::Launch {
+                count: 1,
+                desired: 3
+            }
+        );
+        let launched = busy(2, 0);
+        assert_eq!(
+            cfg.decide(&view(60, &launched, &types, &waiting, &[])).1,
+            AsgDecision::Hold
+        );
+    }
+
+    /// Issue 9 (scenario b1): a 16000 MiB task fits no m5.large-like type (registered
+    /// 7680 MiB here). Neither a single-AZ group nor a multi-AZ group (the minimum-step
+    /// rule) scales out for it: the metric stays at the busy share, no launch.
+    #[test]
+    fn tasks_that_fit_no_instance_type_never_scale_out() {
+        let types = [xlarge()];
+        let waiting = vec![shape(1024, 16_000, false, &[])];
+        let cfg = ManagedScalingConfig::default();
+        let inst = vec![empty_at(0)];
+        for multiple_azs in [false, true] {
+            let v = AsgView {
+                multiple_azs,
+                ..view(600, &inst, &types, &waiting, &[])
+            };
+            let (r, d) = cfg.decide(&v);
+            assert_eq!((r.m, r.n), (0, 1), "multiple AZs: {multiple_azs}");
+            assert_eq!(d, AsgDecision::Hold, "multiple AZs: {multiple_azs}");
+        }
+        // An empty group with only such tasks waiting reads 100, not 200.
+        let r = cfg.reservation(&view(600, &[], &types, &waiting, &[]));
+        assert_eq!(r.metric, 100.0);
     }
 
     #[test]
@@ -757,6 +813,7 @@ mod tests {
                     launched_at: i.0,
                     registered: registered(i.0),
                     non_daemon_tasks: i.1,
+                    launched_in_run: true,
                 })
                 .collect();
             let (r, d) = cfg.decide(&view(minute * 60, &asg, &types, &waiting, &history));

@@ -377,6 +377,7 @@ impl<R: Recorder> Simulation<'_, R> {
                     launched_at: inst.launched_at,
                     registered: inst.state == InstanceState::Active,
                     non_daemon_tasks: inst.non_daemon_tasks,
+                    launched_in_run: inst.id.0 >= self.initial_instances,
                 });
             }
         }
