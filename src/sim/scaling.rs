@@ -302,6 +302,7 @@ impl<R: Recorder> Simulation<'_, R> {
             let view = ServiceView {
                 now,
                 desired,
+                running: self.origins[s].running,
                 min: st.min,
                 max: st.max,
                 datapoints: &dp,
@@ -315,6 +316,7 @@ impl<R: Recorder> Simulation<'_, R> {
             let view = ServiceView {
                 now,
                 desired,
+                running: self.origins[s].running,
                 min: st.min,
                 max: st.max,
                 datapoints: &dp,

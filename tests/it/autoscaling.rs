@@ -88,9 +88,10 @@ fn a_demand_step_scales_out_after_three_datapoints_and_settles_at_the_target() {
     // 30, 31 and 32 breach; the third closes at 33:00, so the scale-out alarm fires at the
     // 33:00 tick: ceil(4 × 200 / 50) = 16 tasks, back at 50%.
     // At 34:00 demand doubles again (100% per task on 16). Minutes 34–36 breach, alarming at
-    // 37:00, inside the 300 s scale-out cooldown that began at 33:00: the top-up is sized
-    // from the capacity before the initiating scale-out (4 tasks × 100% / 50% = 8 < 16), so
-    // it holds; at 38:00 the cooldown has ended and ceil(16 × 100 / 50) = 32.
+    // 37:00, inside the 300 s scale-out cooldown that began at 33:00. All 16 tasks run, so
+    // Application Auto Scaling scales out again (issue 9): ceil(16 × 100 / 50) = 32 at
+    // 37:00, not held to 38:00 (which sizing from the 4 tasks before the initiating
+    // scale-out, 4 × 100 / 50 = 8 < 16, did).
     let text = service(
         "4h",
         4,
@@ -108,19 +109,19 @@ fn a_demand_step_scales_out_after_three_datapoints_and_settles_at_the_target() {
     assert_eq!(at(&keep, 33 * 60).desired, 16);
     assert_eq!(at(&keep, 33 * 60).running, 16);
     assert_eq!(at(&keep, 33 * 60).cpu, Some(50.0));
+    assert_eq!(at(&keep, 36 * 60).desired, 16);
     assert_eq!(
         at(&keep, 37 * 60).desired,
-        16,
-        "held inside the scale-out cooldown"
+        32,
+        "scaled out again inside the scale-out cooldown"
     );
-    assert_eq!(at(&keep, 38 * 60).desired, 32);
     // Settled: 16384 units over 32 tasks is exactly the target, and nothing moves again.
-    for s in keep.samples.iter().filter(|s| s.t_s >= 38 * 60) {
+    for s in keep.samples.iter().filter(|s| s.t_s >= 37 * 60) {
         assert_eq!((s.desired, s.cpu), (32, Some(50.0)), "at {} s", s.t_s);
     }
     assert_eq!(summary.scaling.service_scale_out_events, 2);
     assert_eq!(summary.scaling.service_scale_in_events, 0);
-    // Overload: 3 minutes at 200% on 4 tasks, then 4 minutes at 100% (not above) on 16.
+    // Overload: 3 minutes at 200% on 4 tasks, then 3 minutes at 100% (not above) on 16.
     assert!((summary.overload.task_seconds - 4.0 * 180.0).abs() < 1e-6);
     assert!(summary.overload.fraction > 0.0 && summary.overload.fraction < 0.01);
 }
