@@ -724,6 +724,34 @@ fn check_compatible(at: &str, def: &TaskDef, launch: &LaunchSpec) -> Result<(), 
         )
         .allowed("add \"FARGATE\" to its requiresCompatibilities"));
     }
+    check_fargate_spot_platform(at, def, launch)
+}
+
+/// Fargate Spot runs Linux X86_64 tasks only: no Windows, no ARM64 (reference, "Resolved
+/// since the first edition", [DG-fargate-cp-2026]).
+fn check_fargate_spot_platform(
+    at: &str,
+    def: &TaskDef,
+    launch: &LaunchSpec,
+) -> Result<(), FieldError> {
+    let LaunchSpec::Providers(shares) = launch else {
+        return Ok(());
+    };
+    let platform = match def.platform {
+        FargatePlatform::LinuxX86 => return Ok(()),
+        FargatePlatform::LinuxArm => "Linux ARM64",
+        FargatePlatform::Windows => "Windows",
+    };
+    if shares.iter().any(|s| s.provider == Provider::FargateSpot) {
+        return Err(FieldError::new(
+            format!("{at}.taskDefinition"),
+            format!(
+                "task definition `{}` is {platform}, and FARGATE_SPOT runs only Linux X86_64 tasks, as in ECS",
+                def.family
+            ),
+        )
+        .allowed("a Linux X86_64 task definition, or FARGATE in place of FARGATE_SPOT"));
+    }
     Ok(())
 }
 

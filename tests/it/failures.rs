@@ -272,3 +272,65 @@ spot_interruption = { type = "constant", value = "1h" }
         1.0 - 7.0 / 10_800.0
     });
 }
+
+/// A Fargate service of two tasks on FARGATE_SPOT, with `extra` appended to its task
+/// definition.
+fn fargate_spot_service(taskdef_extra: &str, service_extra: &str) -> String {
+    format!(
+        r#"
+horizon = "1h"
+sample_interval = "1s"
+[[taskDefinitions]]
+family = "api"
+cpu = 512
+memory = 1024
+networkMode = "awsvpc"
+requiresCompatibilities = ["FARGATE"]
+image_size_mb = 150
+{taskdef_extra}
+[[services]]
+name = "api"
+taskDefinition = "api"
+desiredCount = 2
+capacityProviderStrategy = [{{ capacityProvider = "FARGATE_SPOT", weight = 1 }}]
+{service_extra}
+"#
+    )
+}
+
+/// Issue 9: Fargate Spot runs Linux X86_64 tasks only. Windows and ARM64 task definitions
+/// on FARGATE_SPOT are rejected at the service's `taskDefinition` line, with what is
+/// allowed; before, both ran (and were billed at the Spot rate).
+#[test]
+fn fargate_spot_rejects_windows_and_arm64_tasks_with_a_located_error() {
+    for (platform, said) in [
+        (
+            r#"runtimePlatform = { operatingSystemFamily = "WINDOWS_SERVER_2022_CORE" }"#,
+            "is Windows",
+        ),
+        (
+            r#"runtimePlatform = { cpuArchitecture = "ARM64" }"#,
+            "is Linux ARM64",
+        ),
+    ] {
+        let text = fargate_spot_service(platform, "");
+        let e = load_str(&text, Path::new("t.toml"), &[])
+            .expect_err("FARGATE_SPOT with a non-x86 Linux task")
+            .to_string();
+        assert!(
+            e.contains("t.toml:14:")
+                && e.contains("services[0].taskDefinition")
+                && e.contains(said)
+                && e.contains("only Linux X86_64")
+                && e.contains("FARGATE in place of FARGATE_SPOT"),
+            "{e}"
+        );
+    }
+    // Linux X86_64 (explicit or by default) is accepted.
+    let x86 = r#"runtimePlatform = { cpuArchitecture = "X86_64" }"#;
+    assert!(load_str(&fargate_spot_service(x86, ""), Path::new("t.toml"), &[]).is_ok());
+    // On-demand FARGATE takes ARM64.
+    let arm = fargate_spot_service(r#"runtimePlatform = { cpuArchitecture = "ARM64" }"#, "")
+        .replace("\"FARGATE_SPOT\"", "\"FARGATE\"");
+    assert!(load_str(&arm, Path::new("t.toml"), &[]).is_ok());
+}
