@@ -288,6 +288,9 @@ pub struct CircuitBreaker {
     /// The lower clamp of the threshold: 3 per the current API reference (the 2023
     /// developer guide says 10; reference §3.5).
     pub min_threshold: u32,
+    /// `resetOnHealthyTask`: a task of the deployment that becomes healthy resets the
+    /// failure count to 0. Default true, as in ECS's API.
+    pub reset_on_healthy_task: bool,
 }
 
 impl CircuitBreaker {

@@ -1106,6 +1106,7 @@ fn deployments(
             config.circuit_breaker = b.enable.then(|| CircuitBreaker {
                 rollback: b.rollback,
                 min_threshold: b.min_threshold.unwrap_or(3),
+                reset_on_healthy_task: b.reset_on_healthy_task.unwrap_or(true),
             });
         }
     }

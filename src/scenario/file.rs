@@ -416,6 +416,10 @@ pub struct CircuitBreakerFile {
     pub rollback: bool,
     /// Simulator-only: the threshold's lower clamp; default 3 (the 2023 guide says 10).
     pub min_threshold: Option<u32>,
+    /// ECS `resetOnHealthyTask`: a new task reaching a healthy state resets the failure
+    /// count; default true (API reference).
+    #[serde(rename = "resetOnHealthyTask")]
+    pub reset_on_healthy_task: Option<bool>,
 }
 
 /// A timed rollout of a new task definition revision.

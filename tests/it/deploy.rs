@@ -562,3 +562,99 @@ fn the_example_scenario_rolls_fails_and_rolls_back_within_bounds() {
     );
     assert!(s.deployments["web"].iter().all(|d| d.max_total <= 9));
 }
+
+/// Issue 9: the circuit breaker rolls back to the last deployment that COMPLETED. `web-v2`
+/// is deployed at 1 h; its tasks need 9 s (pull 3 + 200 MB / 50 MB/s + start 2), so at
+/// 1 h 5 s, when `web-v3` (every start fails) supersedes it, it has not completed. After
+/// clamp(ceil(0.5 × 4), 3, 200) = 3 failures the breaker rolls back to `web`, the revision
+/// the service ran when it was last steady, not to the superseded `web-v2` (before: `web-v2`).
+#[test]
+fn circuit_breaker_rolls_back_past_a_superseded_deployment_to_the_last_completed() {
+    let text = scenario(
+        4,
+        100,
+        200,
+        "",
+        r#"[[taskDefinitions]]
+family = "web-v3"
+cpu = 256
+memory = 512
+networkMode = "bridge"
+image_size_mb = 200
+start_failure_probability = 1.0"#,
+    )
+    .replace(
+        r#"deploymentConfiguration = { minimumHealthyPercent = 100, maximumPercent = 200 }
+deployments = [{ at = "1h", taskDefinition = "web-v2" }]"#,
+        r#"deploymentConfiguration = { minimumHealthyPercent = 100, maximumPercent = 200, deploymentCircuitBreaker = { enable = true, rollback = true } }
+deployments = [{ at = "1h", taskDefinition = "web-v2" }, { at = "3605s", taskDefinition = "web-v3" }]"#,
+    );
+    let s = checked(&text);
+    let outcomes: Vec<(&str, &str, bool)> = s.deployments["web"]
+        .iter()
+        .map(|d| (d.task_definition.as_str(), d.outcome.as_str(), d.rollback))
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            ("web-v2", "superseded", false),
+            ("web-v3", "failed", false),
+            ("web", "completed", true)
+        ]
+    );
+    assert_eq!(s.deployments["web"][0].end_s, Some(3605.0));
+    assert_eq!(s.tasks.running_at_end, 4);
+
+    // Once `web-v2` has completed (bad revision at 2 h instead), it is the rollback target.
+    let later = text.replace("at = \"3605s\"", "at = \"2h\"");
+    let s = checked(&later);
+    let outcomes: Vec<(&str, &str)> = s.deployments["web"]
+        .iter()
+        .map(|d| (d.task_definition.as_str(), d.outcome.as_str()))
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            ("web-v2", "completed"),
+            ("web-v3", "failed"),
+            ("web-v2", "completed")
+        ]
+    );
+}
+
+/// Issue 9: `resetOnHealthyTask` (ECS default true): a new task that becomes healthy sets
+/// the breaker's failure count back to 0. Desired 40, threshold clamp(ceil(0.5 × 40), 3,
+/// 200) = 20; each `web-v2` start fails with probability 0.5. Without the reset the breaker
+/// trips at the 20th failure, which comes before the 40th success unless fewer than 20 of
+/// the first 59 starts fail (P ≈ 0.1% for a fair coin, negative binomial). With it, the
+/// breaker trips only on 20 failures in a row (P ≈ 80 × 2^-20 over the ~80 starts), so the
+/// deployment completes.
+#[test]
+fn circuit_breaker_failure_count_resets_on_a_healthy_task_by_default() {
+    let text = |reset: &str| {
+        scenario(40, 100, 200, "", "")
+            .replace("count = 10", "count = 20")
+            .replace(
+                "image_size_mb = 200",
+                "image_size_mb = 200\nstart_failure_probability = 0.5",
+            )
+            .replace(
+                "maximumPercent = 200 }",
+                &format!(
+                    "maximumPercent = 200, deploymentCircuitBreaker = {{ enable = true{reset} }} }}"
+                ),
+            )
+    };
+    let d = only_deployment(&checked(&text(""))).clone();
+    assert_eq!(d.outcome, "completed", "{d:?}");
+    assert!(d.failed_tasks >= 20, "failures were counted: {d:?}");
+    let explicit = only_deployment(&checked(&text(", resetOnHealthyTask = true"))).clone();
+    assert_eq!(explicit.outcome, "completed");
+    let off = checked(&text(", resetOnHealthyTask = false"));
+    let d = only_deployment(&off);
+    assert_eq!(
+        (d.outcome.as_str(), d.failed_tasks),
+        ("failed", 20),
+        "{d:?}"
+    );
+}
