@@ -221,8 +221,8 @@ pub struct ServiceSpec {
 
 /// A container health check (reference §2.2): a check every `interval` from RUNNING on,
 /// each failing after `timeout` without an answer; `retries` consecutive failures mark the
-/// task UNHEALTHY. Failures within `start_period` (or the service's grace period) of
-/// RUNNING do not count.
+/// task UNHEALTHY. Failures within `start_period` of RUNNING do not count; the service's
+/// grace period only delays the scheduler's reaction (see [`HealthCheck::detection`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct HealthCheck {
     pub interval: SimDuration,
@@ -232,19 +232,22 @@ pub struct HealthCheck {
 }
 
 impl HealthCheck {
-    /// When a task RUNNING since `running` that hangs at `hung` is found UNHEALTHY: the
-    /// first check at or after both the hang and the ignored period, `retries − 1` more
-    /// intervals, then that check's timeout. Checks fall at `running + k × interval`,
-    /// k ≥ 1, so the delay after the hang is a phase in [0, interval) plus
-    /// `(retries − 1) × interval + timeout`.
+    /// When the service scheduler stops a task RUNNING since `running` that hangs at
+    /// `hung`. The container turns UNHEALTHY at the first check at or after both the hang
+    /// and its `startPeriod` (failures inside it do not count), plus `retries − 1` more
+    /// intervals and that check's timeout; checks fall at `running + k × interval`, k ≥ 1.
+    /// The scheduler ignores health status during the service's grace period and acts on
+    /// the current status when it ends (issue 9), so a task UNHEALTHY at 95 s with a
+    /// 120 s grace period is stopped at 120 s.
     pub fn detection(&self, running: SimTime, hung: SimTime, grace: SimDuration) -> SimTime {
         let interval = self.interval.as_millis().max(1);
-        let counted_from = hung.max(running + grace.max(self.start_period));
+        let counted_from = hung.max(running + self.start_period);
         let since = counted_from.since(running).as_millis();
         let k = since.div_ceil(interval).max(1);
-        running
+        let unhealthy = running
             + SimDuration(k * interval + u64::from(self.retries.saturating_sub(1)) * interval)
-            + self.timeout
+            + self.timeout;
+        unhealthy.max(running + grace)
     }
 }
 

@@ -478,13 +478,33 @@ fn detection_waits_for_the_next_check_and_the_grace_period() {
     // Hang at 610 s: the next check is at 630, so found at 630 + 60 + 5.
     let (_, stops) = stops_of(&hung("610s", CHECK));
     assert_eq!(stops[0].0, 695.0);
-    // A 900 s grace period: failures before 900 s do not count.
+    // A 900 s grace period: the container is UNHEALTHY at 665 s, but the scheduler
+    // ignores health status until 900 s and then acts on it (issue 9; before: 965 s, as
+    // if the grace period were a startPeriod).
     let text = hung(
         "600s",
         &format!("{CHECK}\nhealthCheckGracePeriodSeconds = 900"),
     );
     let (_, stops) = stops_of(&text);
-    assert_eq!(stops[0].0, 965.0);
+    assert_eq!(stops[0].0, 900.0);
+}
+
+/// Issue 9's case: a task hangs at 1 s; checks at 30, 60, 90 s fail and the last times
+/// out at 95 s, so it is UNHEALTHY at 95 s. With a 120 s grace period the scheduler
+/// replaces it at 120 s (before: 185 s, the first check after 120 s plus two intervals
+/// and the timeout). A container `startPeriod` does delay the status itself: with
+/// `startPeriod = 120` the checks that count are at 120, 150, 180 s: stopped at 185 s.
+#[test]
+fn the_grace_period_delays_the_reaction_not_the_health_status() {
+    let text = hung("1s", &format!("{CHECK}\nhealthCheckGracePeriodSeconds = 120"));
+    let (_, stops) = stops_of(&text);
+    assert_eq!(stops[0], (120.0, "HealthCheckFailed".to_string()));
+    let text = hung(
+        "1s",
+        "healthCheck = { interval = 30, timeout = 5, retries = 3, startPeriod = 120 }",
+    );
+    let (_, stops) = stops_of(&text);
+    assert_eq!(stops[0], (185.0, "HealthCheckFailed".to_string()));
 }
 
 #[test]
