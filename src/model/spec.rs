@@ -47,6 +47,11 @@ pub struct PoolSpec {
     pub attributes: Vec<(String, String)>,
     pub spot: bool,
     pub os_type: &'static str,
+    /// Host ports the ECS agent reserves on every instance (`ECS_RESERVED_PORTS`).
+    pub reserved_ports: Vec<u16>,
+    /// `ECS_ENABLE_SPOT_INSTANCE_DRAINING`: a Spot notice sets the instance DRAINING. Off
+    /// (the agent's default): tasks run until the instance is reclaimed.
+    pub spot_instance_draining: bool,
     /// Time from an instance's registration to its failure (every task on it stops); the
     /// pool launches a replacement at once, ACTIVE after `timing.instance_launch`.
     pub instance_failure: Option<DurationDist>,
@@ -56,6 +61,10 @@ pub struct PoolSpec {
     /// keeps the pool at its size (replacing failed instances only).
     pub managed_scaling: Option<ManagedScalingSpec>,
 }
+
+/// The ECS agent's default `ECS_RESERVED_PORTS`: SSH, the Docker daemon (2375, 2376) and
+/// the agent's own introspection and credential ports (reference §9, [AGENT-readme]).
+pub const AGENT_RESERVED_PORTS: [u16; 5] = [22, 2375, 2376, 51678, 51679];
 
 /// `managed_scaling` on a pool: the policy settings plus the group's size bounds.
 #[derive(Clone, Debug)]

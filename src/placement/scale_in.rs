@@ -77,6 +77,7 @@ mod tests {
             },
             os_type: "linux",
             attributes: vec![],
+            reserved_ports: vec![],
         };
         let mut c = Cluster::new(
             vec!["a".into(), "b".into()],

@@ -115,6 +115,8 @@ pub struct AsgView<'a> {
     pub instance_types: &'a [InstanceTypeSpec],
     /// More than one AZ in the group (for the mixed-group rule).
     pub multiple_azs: bool,
+    /// Host ports the ECS agent holds on every instance (`ECS_RESERVED_PORTS`).
+    pub reserved_ports: &'a [u16],
     /// Tasks of this provider in PROVISIONING, one entry per task.
     pub provisioning: &'a [TaskShape],
     /// Earlier minutes' reservation datapoints, oldest first (this tick's is computed).
@@ -167,12 +169,12 @@ struct Bin {
 }
 
 impl Bin {
-    fn empty(t: &InstanceTypeSpec) -> Bin {
+    fn empty(t: &InstanceTypeSpec, reserved_ports: &[u16]) -> Bin {
         Bin {
             cpu: t.cpu_units,
             memory: t.memory_mib,
             enis: t.awsvpc_task_limit,
-            ports: Vec::new(),
+            ports: reserved_ports.to_vec(),
         }
     }
 
@@ -213,10 +215,12 @@ fn extremes(types: &[InstanceTypeSpec]) -> Option<(&InstanceTypeSpec, &InstanceT
 }
 
 /// Binpacks the waiting tasks onto fresh instances of the largest type (first fit,
-/// biggest shapes first; identical tasks are placed a group at a time).
+/// biggest shapes first; identical tasks are placed a group at a time). A fresh instance
+/// already holds the agent's `reserved_ports`.
 pub fn estimate_instances(
     provisioning: &[TaskShape],
     types: &[InstanceTypeSpec],
+    reserved_ports: &[u16],
 ) -> ScaleOutEstimate {
     let Some((largest, smallest)) = extremes(types) else {
         return ScaleOutEstimate {
@@ -236,12 +240,12 @@ pub fn estimate_instances(
     let mut out = ScaleOutEstimate::default();
     let mut bins: Vec<Bin> = Vec::new();
     for (shape, count) in groups {
-        let per_empty = Bin::empty(largest).room_for(shape);
+        let per_empty = Bin::empty(largest, reserved_ports).room_for(shape);
         if per_empty == 0 {
             out.unplaceable_tasks += count;
             continue;
         }
-        if Bin::empty(smallest).room_for(shape) == 0 {
+        if Bin::empty(smallest, reserved_ports).room_for(shape) == 0 {
             out.too_big_for_smallest += count;
         }
         let mut left = count;
@@ -254,7 +258,7 @@ pub fn estimate_instances(
             left -= k;
         }
         while left > 0 {
-            let mut bin = Bin::empty(largest);
+            let mut bin = Bin::empty(largest, reserved_ports);
             let k = per_empty.min(left);
             bin.take(shape, k);
             left -= k;
@@ -296,7 +300,8 @@ impl ManagedScalingConfig {
             let mixed = view.instance_types.len() > 1 || view.multiple_azs;
             // Tasks no instance type can hold never count as demand, whatever the group's
             // shape: ECS does not scale out for them (issue 9).
-            let estimate = estimate_instances(view.provisioning, view.instance_types);
+            let estimate =
+                estimate_instances(view.provisioning, view.instance_types, view.reserved_ports);
             let step = if estimate.instances == 0 {
                 0
             } else if mixed && self.mixed_group_uses_minimum_step {
@@ -458,6 +463,7 @@ mod tests {
             max_size: 100,
             instance_types: types,
             multiple_azs: false,
+            reserved_ports: &[],
             provisioning,
             history,
         }
@@ -469,23 +475,42 @@ mod tests {
         // 1 vCPU / 1 GiB awsvpc tasks: CPU allows 4, memory 7, ENIs 3 → 3 per instance,
         // ten tasks → 4 instances.
         let awsvpc = vec![shape(1024, 1024, true, &[]); 10];
-        assert_eq!(estimate_instances(&awsvpc, &types).instances, 4);
+        assert_eq!(estimate_instances(&awsvpc, &types, &[]).instances, 4);
         // Bridge mode: CPU binds at 4 per instance → 3.
         let bridge = vec![shape(1024, 1024, false, &[]); 10];
-        assert_eq!(estimate_instances(&bridge, &types).instances, 3);
+        assert_eq!(estimate_instances(&bridge, &types, &[]).instances, 3);
         // A static host port: one per instance → 10.
         let ported = vec![shape(256, 256, false, &[80]); 10];
-        assert_eq!(estimate_instances(&ported, &types).instances, 10);
+        assert_eq!(estimate_instances(&ported, &types, &[]).instances, 10);
         // Mixed shapes, biggest first: two 2-vCPU / 4-GiB tasks take an instance each
         // (memory binds, 7680 / 4096 = 1); four 0.5-vCPU tasks fit in the first's leftover.
         let mut mixed = vec![shape(512, 512, false, &[]); 4];
         mixed.extend(vec![shape(2048, 4096, false, &[]); 2]);
-        assert_eq!(estimate_instances(&mixed, &types).instances, 2);
+        assert_eq!(estimate_instances(&mixed, &types, &[]).instances, 2);
         // Smaller tasks fill gaps left by bigger ones: 3 × 3 vCPU leave 1 vCPU each,
         // taken by three 1-vCPU tasks.
         let mut gaps = vec![shape(1024, 512, false, &[]); 3];
         gaps.extend(vec![shape(3072, 512, false, &[]); 3]);
-        assert_eq!(estimate_instances(&gaps, &types).instances, 3);
+        assert_eq!(estimate_instances(&gaps, &types, &[]).instances, 3);
+    }
+
+    /// Issue 9: a task binding host port 22 (reserved by the agent) fits no instance, so
+    /// it is unplaceable and needs no instance; port 8080 fits one per instance.
+    #[test]
+    fn estimate_counts_the_agents_reserved_ports() {
+        let types = [xlarge()];
+        let reserved = [22, 2375, 2376, 51678, 51679];
+        let ssh = vec![shape(256, 256, false, &[22]); 2];
+        assert_eq!(
+            estimate_instances(&ssh, &types, &reserved),
+            ScaleOutEstimate {
+                instances: 0,
+                unplaceable_tasks: 2,
+                too_big_for_smallest: 0
+            }
+        );
+        let web = vec![shape(256, 256, false, &[8080]); 2];
+        assert_eq!(estimate_instances(&web, &types, &reserved).instances, 2);
     }
 
     #[test]
@@ -497,7 +522,7 @@ mod tests {
             shape(1024, 1024, false, &[]),
         ];
         assert_eq!(
-            estimate_instances(&tasks, &types),
+            estimate_instances(&tasks, &types, &[]),
             ScaleOutEstimate {
                 instances: 1,
                 unplaceable_tasks: 1,

@@ -450,6 +450,11 @@ fn pool(
             .collect(),
         spot: p.spot,
         os_type,
+        reserved_ports: p
+            .reserved_ports
+            .clone()
+            .unwrap_or_else(|| crate::model::AGENT_RESERVED_PORTS.to_vec()),
+        spot_instance_draining: p.spot_instance_draining.unwrap_or(false),
         managed_scaling: p
             .managed_scaling
             .as_ref()

@@ -63,6 +63,10 @@ pub struct PoolFile {
     /// ECS_RESERVED_MEMORY, MiB held back from tasks on each instance.
     #[serde(default)]
     pub reserved_memory_mib: u32,
+    /// ECS_RESERVED_PORTS: host ports no task may bind; default the agent's list.
+    pub reserved_ports: Option<Vec<u16>>,
+    /// ECS_ENABLE_SPOT_INSTANCE_DRAINING: a Spot notice drains the instance; default false.
+    pub spot_instance_draining: Option<bool>,
     /// Time from registration to failure, per instance; off when absent.
     pub instance_failure: Option<DurationFile>,
     /// Spot pools only: time from registration to a Spot interruption notice.

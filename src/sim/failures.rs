@@ -18,7 +18,8 @@
 //! deployments and the circuit breaker in `deploy.rs` (a service under deployment is
 //! reconciled by `rollout_step`); DAEMON services in `daemon.rs` (reconciled per instance).
 //!
-//! Under a Spot notice a RUNNING service task becomes STOPPING: it still serves and counts
+//! Under a Spot notice (an EC2 Spot instance with `spot_instance_draining`, or a
+//! FARGATE_SPOT task) a RUNNING service task becomes STOPPING: it still serves and counts
 //! as running, but is already replaced; it stops when a replacement of its service reaches
 //! RUNNING or when the notice ends, whichever is first. PENDING tasks on a noticed instance
 //! stop at once, as on a DRAINING instance.
@@ -262,9 +263,11 @@ impl<R: Recorder> Simulation<'_, R> {
         });
     }
 
-    /// EC2 Spot notice: the instance drains; its running service tasks are replaced
-    /// during the notice, its pending ones stop now, and standalone tasks run on until the
-    /// instance is reclaimed.
+    /// EC2 Spot notice. With `spot_instance_draining` (`ECS_ENABLE_SPOT_INSTANCE_DRAINING`)
+    /// the instance drains: its running service tasks are replaced during the notice, its
+    /// pending ones stop now, and standalone tasks run on until the instance is reclaimed.
+    /// Without it (the agent's default) ECS is not told: every task runs, and the instance
+    /// takes new ones, until the reclaim stops them all.
     pub(super) fn spot_notice(
         &mut self,
         id: InstanceId,
@@ -280,6 +283,12 @@ impl<R: Recorder> Simulation<'_, R> {
                 self.cluster.instance(id).ec2_instance_id
             );
             self.recorder.trace(now, &line);
+        }
+        let reclaim = now + self.config.failures.spot_notice;
+        let pool = self.cluster.instance(id).pool;
+        if !self.config.pools[pool.index()].spot_instance_draining {
+            queue.schedule(reclaim, Event::SpotReclaim(id));
+            return;
         }
         self.cluster.drain(id);
         let mut scratch = std::mem::take(&mut self.scratch);
@@ -308,10 +317,7 @@ impl<R: Recorder> Simulation<'_, R> {
         for s in 0..self.config.services.len() {
             self.reconcile_service(s, now, queue);
         }
-        queue.schedule(
-            now + self.config.failures.spot_notice,
-            Event::SpotReclaim(id),
-        );
+        queue.schedule(reclaim, Event::SpotReclaim(id));
     }
 
     /// FARGATE_SPOT notice for one task.

@@ -118,6 +118,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
                 instance_type: p.instance_type.clone(),
                 os_type: p.os_type,
                 attributes: p.attributes.clone(),
+                reserved_ports: p.reserved_ports.clone(),
             })
             .collect();
         let mut spreads_by_instance = vec![false; config.groups.len()];

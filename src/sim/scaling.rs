@@ -407,6 +407,7 @@ impl<R: Recorder> Simulation<'_, R> {
             max_size: ms.max_size,
             instance_types: std::slice::from_ref(&pool.instance_type),
             multiple_azs: pool.azs.len() > 1,
+            reserved_ports: &pool.reserved_ports,
             provisioning: &provisioning,
             history: &self.pool_scaling[p].history,
         };

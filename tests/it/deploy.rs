@@ -496,7 +496,10 @@ fn detection_waits_for_the_next_check_and_the_grace_period() {
 /// `startPeriod = 120` the checks that count are at 120, 150, 180 s: stopped at 185 s.
 #[test]
 fn the_grace_period_delays_the_reaction_not_the_health_status() {
-    let text = hung("1s", &format!("{CHECK}\nhealthCheckGracePeriodSeconds = 120"));
+    let text = hung(
+        "1s",
+        &format!("{CHECK}\nhealthCheckGracePeriodSeconds = 120"),
+    );
     let (_, stops) = stops_of(&text);
     assert_eq!(stops[0], (120.0, "HealthCheckFailed".to_string()));
     let text = hung(

@@ -239,21 +239,29 @@ fn crashes_after_running_are_replaced_without_throttling() {
     assert_eq!(s.restart_latency_s.by_cause["crash"].max, STARTUP_S);
 }
 
-#[test]
-fn spot_replacements_start_during_the_notice() {
-    // One Spot instance in us-east-1a beside two on-demand ones; its notice comes at 1 h.
-    let text = base(2, 3, 512, "").replace(
+/// Two on-demand instances in us-east-1b/c and one Spot instance in us-east-1a whose
+/// notice comes at 1 h; `spot_extra` goes on the Spot pool.
+fn spot_pool(spot_extra: &str) -> String {
+    base(2, 3, 512, "").replace(
         "[[taskDefinitions]]",
-        r#"availability_zones = ["us-east-1b", "us-east-1c"]
+        &format!(
+            r#"availability_zones = ["us-east-1b", "us-east-1c"]
 [[cluster.pools]]
 name = "spot"
 instance_type = "m5.large"
 count = 1
 availability_zones = ["us-east-1a"]
 spot = true
-spot_interruption = { type = "constant", value = "1h" }
-[[taskDefinitions]]"#,
-    );
+spot_interruption = {{ type = "constant", value = "1h" }}
+{spot_extra}
+[[taskDefinitions]]"#
+        ),
+    )
+}
+
+#[test]
+fn spot_replacements_start_during_the_notice() {
+    let text = spot_pool("spot_instance_draining = true");
     let (s, keep) = run(&text, &[]);
     let spot = &s.restart_latency_s.by_cause["spot"];
     // The replacement ran 7 s after the notice, while the noticed task still served.
@@ -333,4 +341,71 @@ fn fargate_spot_rejects_windows_and_arm64_tasks_with_a_located_error() {
     let arm = fargate_spot_service(r#"runtimePlatform = { cpuArchitecture = "ARM64" }"#, "")
         .replace("\"FARGATE_SPOT\"", "\"FARGATE\"");
     assert!(load_str(&arm, Path::new("t.toml"), &[]).is_ok());
+}
+
+/// A RunTask job of one bridge task binding `host_port`, on one m5.large, at 1 min.
+fn one_port_job(host_port: u16, pool_extra: &str) -> String {
+    format!(
+        r#"
+horizon = "10m"
+[[cluster.pools]]
+name = "general"
+instance_type = "m5.large"
+count = 1
+{pool_extra}
+[[taskDefinitions]]
+family = "tool"
+cpu = 256
+memory = 256
+networkMode = "bridge"
+portMappings = [{{ containerPort = {host_port}, hostPort = {host_port} }}]
+[[jobs]]
+name = "tool"
+taskDefinition = "tool"
+launchType = "EC2"
+arrival = {{ type = "scheduled", times = ["1m"] }}
+duration = {{ type = "constant", value = "1m" }}
+"#
+    )
+}
+
+/// Issue 9: the ECS agent reserves host ports 22, 2375, 2376, 51678 and 51679
+/// (`ECS_RESERVED_PORTS`), so a task binding one fits no instance: RunTask fails with
+/// RESOURCE:PORTS. Before, every one of them started. Port 8022 is free; a pool that
+/// reserves nothing (`reserved_ports = []`) lets port 22 through.
+#[test]
+fn the_agents_reserved_ports_are_not_available_to_tasks() {
+    for port in [22, 2375, 2376, 51678, 51679] {
+        let (s, keep) = run(&one_port_job(port, ""), &[]);
+        assert_eq!((s.tasks.started, s.tasks.rejected), (0, 1), "port {port}");
+        assert_eq!(keep.tasks[0].reason, "RESOURCE:PORTS", "port {port}");
+    }
+    let (s, _) = run(&one_port_job(8022, ""), &[]);
+    assert_eq!((s.tasks.started, s.tasks.rejected), (1, 0));
+    let (s, _) = run(&one_port_job(22, "reserved_ports = []"), &[]);
+    assert_eq!((s.tasks.started, s.tasks.rejected), (1, 0));
+}
+
+/// Issue 9: without `ECS_ENABLE_SPOT_INSTANCE_DRAINING` (the agent's default, false) ECS
+/// does not drain a noticed Spot instance: its task runs until the reclaim at 1 h + 2 min
+/// and is replaced only then, RUNNING 7 s later. Before, the instance always drained and
+/// the replacement ran at 1 h 7 s with no loss. Task-seconds short: the initial start
+/// (3 tasks × 7 s) plus 7 s after the reclaim.
+#[test]
+fn ec2_spot_without_draining_runs_until_the_reclaim() {
+    let (s, keep) = run(&spot_pool(""), &[]);
+    let interrupted: Vec<&Row> = keep
+        .tasks
+        .iter()
+        .filter(|t| t.reason == "SpotInterruption")
+        .collect();
+    assert_eq!(interrupted.len(), 1);
+    assert_eq!(interrupted[0].stopped, Some(3_600_000 + 120_000));
+    let spot = &s.restart_latency_s.by_cause["spot"];
+    assert_eq!((spot.count, spot.max), (1, STARTUP_S));
+    assert!(
+        (s.task_seconds_short["web"] - (3.0 * STARTUP_S + STARTUP_S)).abs() < 1e-6,
+        "{}",
+        s.task_seconds_short["web"]
+    );
 }
