@@ -580,6 +580,21 @@ fn task_def(i: usize, t: &TaskDefinitionFile) -> Result<TaskDef, FieldError> {
             "cannot be negative",
         ));
     }
+    // ECS: stopTimeout defaults to 30 s and may be at most 120 s on Fargate (reference
+    // §2.2, [DG-tdp]).
+    let stop_timeout = t.stop_timeout.unwrap_or(30);
+    if fargate && stop_timeout > 120 {
+        return Err(FieldError::new(
+            format!("{at}.stopTimeout"),
+            format!("{stop_timeout} s is more than Fargate allows"),
+        )
+        .allowed("0 to 120 seconds for a Fargate-compatible task definition"));
+    }
+    let stop_timeout = SimDuration::from_secs(u64::from(stop_timeout));
+    let stop_after_sigterm = t
+        .shutdown_time
+        .as_ref()
+        .map_or(stop_timeout, |d| d.0.min(stop_timeout));
     let storage = t.ephemeral_storage.as_ref().map_or(20, |e| e.size_in_gi_b);
     if !(20..=200).contains(&storage) {
         return Err(FieldError::new(
@@ -600,6 +615,7 @@ fn task_def(i: usize, t: &TaskDefinitionFile) -> Result<TaskDef, FieldError> {
         fargate_size,
         platform,
         ephemeral_storage_gib: storage,
+        stop_after_sigterm,
         start_failure_probability: match t.start_failure_probability {
             Some(p) if !(0.0..=1.0).contains(&p) => {
                 return Err(FieldError::new(

@@ -289,6 +289,13 @@ pub struct TaskDefinitionFile {
     /// service's `start_failure_probability`.
     #[serde(rename = "start_failure_probability")]
     pub start_failure_probability: Option<f64>,
+    /// ECS `stopTimeout`, whole seconds: SIGTERM to SIGKILL. Default 30; at most 120 on
+    /// Fargate.
+    pub stop_timeout: Option<u32>,
+    /// Simulator-only: how long the container takes to exit after SIGTERM; default the
+    /// stop timeout (it exits only when killed).
+    #[serde(rename = "shutdown_time")]
+    pub shutdown_time: Option<super::duration::DurationText>,
 }
 
 #[derive(Debug, Deserialize)]

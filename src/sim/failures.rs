@@ -320,7 +320,10 @@ impl<R: Recorder> Simulation<'_, R> {
         queue.schedule(reclaim, Event::SpotReclaim(id));
     }
 
-    /// FARGATE_SPOT notice for one task.
+    /// FARGATE_SPOT notice for one task: ECS sends SIGTERM with the notice, so the task
+    /// stops once its container has shut down (at most `stopTimeout` later, then SIGKILL),
+    /// not at the end of the two minutes. A service starts its replacement now only if
+    /// `maximumPercent` leaves room beside the stopping task; otherwise when it stops.
     pub(super) fn task_spot_notice(
         &mut self,
         r: TaskRef,
@@ -333,24 +336,36 @@ impl<R: Recorder> Simulation<'_, R> {
         if task.state != TaskState::Running {
             return;
         }
+        let stop_after = self.config.task_defs[task.task_def.index()].stop_after_sigterm;
         if let Origin::Service(s) = task.origin {
-            self.doom_task(r.slot, now, RestartCause::Spot);
-            self.reconcile_service(s.index(), now, queue);
+            let s = s.index();
+            let state = &self.origins[s];
+            let upper = self.config.services[s].deployment.upper(state.desired);
+            // Without room it stays RUNNING (and serving) until it stops; that stop is an
+            // ordinary loss the scheduler replaces.
+            if state.alive < upper {
+                self.doom_task(r.slot, now, RestartCause::Spot);
+                self.reconcile_service(s, now, queue);
+            }
         }
-        queue.schedule(
-            now + self.config.failures.spot_notice,
-            Event::TaskSpotReclaim(r),
-        );
+        queue.schedule(now + stop_after, Event::TaskSpotReclaim(r));
     }
 
-    /// A replacement of `service` is RUNNING: its oldest task under notice stops.
+    /// A replacement of `service` is RUNNING: its oldest task on a draining Spot instance
+    /// stops. (A FARGATE_SPOT task has had its SIGTERM and stops on its own schedule.)
     pub(super) fn drain_done(
         &mut self,
         service: ServiceId,
         now: SimTime,
         queue: &mut EventQueue<Event>,
     ) {
-        if let Some(&slot) = self.origins[service.index()].draining.front() {
+        let tasks = &self.tasks;
+        let first_on_ec2 = self.origins[service.index()]
+            .draining
+            .iter()
+            .copied()
+            .find(|&slot| tasks.get(slot).instance.is_some());
+        if let Some(slot) = first_on_ec2 {
             self.stop_task(slot, now, StopReason::SpotInterruption, queue);
         }
     }

@@ -409,3 +409,60 @@ fn ec2_spot_without_draining_runs_until_the_reclaim() {
         s.task_seconds_short["web"]
     );
 }
+
+/// Issue 9: a FARGATE_SPOT interruption sends SIGTERM with the two-minute notice, and the
+/// task stops once its container exits, at most `stopTimeout` (default 30 s) later. Two
+/// tasks RUNNING at 35 s (Fargate provisioning 20 s + pull 3 s + 150 MB / 15 MB/s + start
+/// 2 s) get their notices at 3635 s.
+/// - `maximumPercent` 200 (upper 4): replacements start at the notice and run at 3670 s;
+///   the old tasks stop at 3665 s: 5 s short each. Before: the old tasks served until
+///   their replacements ran, no loss.
+/// - `maximumPercent` 100 (upper 2): no room beside the stopping tasks, so replacements
+///   start at 3665 s and run at 3700 s: 35 s short each.
+/// - `stopTimeout = 120`, container exiting when killed: stops at 3755 s, after the
+///   replacements run: no loss beyond the initial start.
+///
+/// Task-seconds short always include the initial start, 2 × 35 s.
+#[test]
+fn fargate_spot_tasks_stop_within_stop_timeout_of_the_notice() {
+    let spot = "[fargate]\nspot_interruption = { type = \"constant\", value = \"1h\" }";
+    let case = |taskdef: &str, max: u32| {
+        let text = fargate_spot_service(
+            taskdef,
+            &format!("deploymentConfiguration = {{ maximumPercent = {max} }}\n{spot}"),
+        )
+        .replace("horizon = \"1h\"", "horizon = \"2h\"");
+        let (s, keep) = run(&text, &[]);
+        let stops: Vec<Option<u64>> = keep
+            .tasks
+            .iter()
+            .filter(|t| t.reason == "SpotInterruption")
+            .map(|t| t.stopped)
+            .collect();
+        (s.task_seconds_short["api"], stops)
+    };
+    let (short, stops) = case("", 200);
+    assert_eq!(stops, [Some(3_665_000), Some(3_665_000)]);
+    assert!((short - (70.0 + 2.0 * 5.0)).abs() < 1e-6, "{short}");
+    let (short, stops) = case("", 100);
+    assert_eq!(stops, [Some(3_665_000), Some(3_665_000)]);
+    assert!((short - (70.0 + 2.0 * 35.0)).abs() < 1e-6, "{short}");
+    let (short, stops) = case("stopTimeout = 120", 200);
+    assert_eq!(stops, [Some(3_755_000), Some(3_755_000)]);
+    assert!((short - 70.0).abs() < 1e-6, "{short}");
+    // A container that exits 10 s after SIGTERM: stops at 3645 s, 25 s short each.
+    let (short, _) = case("shutdown_time = \"10s\"", 200);
+    assert!((short - (70.0 + 2.0 * 25.0)).abs() < 1e-6, "{short}");
+    // Fargate allows at most 120 s.
+    let e = load_str(
+        &fargate_spot_service("stopTimeout = 121", ""),
+        Path::new("t.toml"),
+        &[],
+    )
+    .expect_err("stopTimeout above 120 on Fargate")
+    .to_string();
+    assert!(
+        e.contains("taskDefinitions[0].stopTimeout") && e.contains("0 to 120"),
+        "{e}"
+    );
+}
