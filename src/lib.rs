@@ -36,14 +36,21 @@
 #![allow(clippy::collapsible_if, clippy::result_large_err)]
 
 pub mod catalog;
+pub mod charts;
+// The command-line front end: used by the `ecsim` binary, not part of the library API.
+#[doc(hidden)]
 pub mod cli;
 pub mod compare;
 pub mod engine;
+pub mod import;
+pub mod interrupt;
 pub mod metrics;
 pub mod model;
+pub mod outputs;
 pub mod placement;
 pub mod query;
 pub mod report;
+pub mod report_html;
 pub mod rng;
 pub mod scaling;
 pub mod scenario;

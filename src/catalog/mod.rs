@@ -9,14 +9,19 @@
 //! settings in that file with their defaults stated there.
 
 mod billing;
+pub mod commitments;
 mod fargate;
 mod instances;
+pub mod plan_rates;
 mod prices;
+pub mod usage;
 
 pub use billing::{
     EC2_LINUX_MINIMUM_MS, FARGATE_LINUX_MINIMUM_MS, FARGATE_WINDOWS_MINIMUM_MS, FargatePlatform,
     ec2_instance_cost, fargate_task_cost,
 };
+pub use commitments::{CommitmentKind, HourBill, Plan, PlanHour};
 pub use fargate::{FargateOs, FargateSize, FargateSizeError, round_fargate, valid_fargate_sizes};
 pub use instances::{Arch, DEFAULT_OS_MEMORY_FRACTION, InstanceType};
+pub use plan_rates::PlanRates;
 pub use prices::{CatalogError, Ec2Os, Ec2Settings, FargateRates, PriceCatalog};

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::instances::{Arch, DEFAULT_OS_MEMORY_FRACTION, InstanceType};
+use super::plan_rates::{PlanRates, PlanRatesFile};
 
 const BUILTIN_TOML: &str = include_str!("instances.toml");
 
@@ -84,6 +85,9 @@ pub struct PriceCatalog {
     pub date: String,
     pub fargate: FargateRates,
     pub ec2: Ec2Settings,
+    /// Reserved Instance and Savings Plan rates: the built-in table with the file's
+    /// `[commitments]` section laid over it.
+    pub commitments: PlanRates,
     /// Kept private so names stay unique; read through the accessors.
     instances: Vec<InstanceType>,
 }
@@ -183,6 +187,8 @@ struct CatalogFile {
     catalog: MetaSection,
     fargate: FargateRates,
     ec2: Ec2Section,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    commitments: Option<PlanRatesFile>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -308,7 +314,9 @@ impl CatalogFile {
             });
         }
 
+        let commitments = PlanRates::builtin().overlay(self.commitments.unwrap_or_default())?;
         Ok(PriceCatalog {
+            commitments,
             region: self.catalog.region,
             source: self.catalog.source,
             date: self.catalog.date,
@@ -332,6 +340,7 @@ impl CatalogFile {
                 date: c.date.clone(),
             },
             fargate: c.fargate.clone(),
+            commitments: Some(c.commitments.to_file()),
             ec2: Ec2Section {
                 spot_discount: c.ec2.spot_discount,
                 windows_license_per_vcpu_hour: c.ec2.windows_license_per_vcpu_hour,

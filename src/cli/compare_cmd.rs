@@ -13,14 +13,14 @@ use std::path::{Path, PathBuf};
 pub struct CompareArgs {
     #[command(flatten)]
     pub scenario: super::ScenarioArgs,
-    /// Capacity option to run (repeatable): scenario, fargate, fargate-spot, ec2-spot
-    /// [default: all four].
+    /// Capacity option to run (repeatable): scenario, fargate, fargate-spot, ec2-spot,
+    /// and with commitments ec2+ri, ec2+isp, fargate+csp [default: the first four].
     #[arg(long = "with", value_name = "LAUNCH_OPTION")]
     pub with: Vec<String>,
     /// Master seed; overrides the scenario's `seed`. Every leg uses it.
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Output directory [default: output/<scenario name>-compare/].
+    /// Output directory [default: output/(scenario name)-compare/].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Instead of the legs: find the cheapest type and count for the first pool.
@@ -39,9 +39,17 @@ pub struct CompareArgs {
     /// --recommend: largest pool count tried per type.
     #[arg(long, default_value_t = 64)]
     pub max_count: u32,
+    /// Also find, per leg, the hourly Compute Savings Plan commitment that minimizes the
+    /// bill on the simulated hourly usage; writes commitment-curve.csv and
+    /// commitment-recommendation.json.
+    #[arg(long, conflicts_with = "recommend")]
+    pub recommend_commitment: bool,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Also write charts and report.html into the output directory (not with --recommend).
+    #[arg(long, conflicts_with = "recommend")]
+    pub report: bool,
 }
 
 fn legs(with: &[String]) -> Result<Vec<Leg>, CliError> {
@@ -78,10 +86,24 @@ pub fn run(args: &CompareArgs) -> Result<(), CliError> {
     let text = if args.recommend {
         recommend(args, &scenario.path, config, &dir)?
     } else {
-        let results =
-            compare::run_legs(config, &legs).map_err(|e| CliError::Usage(e.to_string()))?;
+        let (results, recs) = if args.recommend_commitment {
+            compare::commitment_legs::run_and_recommend(config, &legs)
+                .map_err(|e| CliError::Usage(e.to_string()))?
+        } else {
+            let results =
+                compare::run_legs(config, &legs).map_err(|e| CliError::Usage(e.to_string()))?;
+            (results, Vec::new())
+        };
         let be = compare::break_even(config);
         let mut out = OutputDir::create(&dir).map_err(CliError::output(&dir))?;
+        if args.recommend_commitment {
+            use compare::commitment_legs::curve_csv;
+            out.write("commitment-curve.csv", curve_csv(&recs).as_bytes())
+                .map_err(CliError::output(&dir))?;
+            let json = serde_json::to_string_pretty(&recs).unwrap_or_default() + "\n";
+            out.write("commitment-recommendation.json", json.as_bytes())
+                .map_err(CliError::output(&dir))?;
+        }
         out.write("compare.csv", table::csv(&results).as_bytes())
             .map_err(CliError::output(&dir))?;
         out.write(
@@ -90,12 +112,19 @@ pub fn run(args: &CompareArgs) -> Result<(), CliError> {
         )
         .map_err(CliError::output(&dir))?;
         out.commit().map_err(CliError::output(&dir))?;
-        table::text(&config.name, config.seed, &results, &be)
+        let mut text = table::text(&config.name, config.seed, &results, &be);
+        if args.recommend_commitment {
+            text.push_str(&compare::commitment_legs::recommendation_text(&recs));
+        }
+        text
     };
     if !args.quiet {
         let mut stdout = std::io::stdout().lock();
         let _ = write!(stdout, "{text}");
         let _ = writeln!(stdout, "  results in {}", dir.display());
+    }
+    if args.report {
+        super::report_cmd::after(&dir, &scenario.path, args.quiet)?;
     }
     Ok(())
 }

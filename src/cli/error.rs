@@ -11,6 +11,12 @@ pub enum CliError {
     Scenario(Box<ScenarioError>),
     #[error("{0}")]
     Usage(String),
+    /// The run repeated events at one simulated instant without end: exit status 3.
+    #[error("{0}")]
+    Runaway(String),
+    /// Ctrl-C or SIGTERM: exit status 128 + the signal (130, 143), as a shell reports it.
+    #[error("interrupted; {kept}")]
+    Interrupted { signal: i32, kept: String },
     /// Writing results failed: exit status 1; nothing half-written is left behind.
     #[error("writing {path}: {source}")]
     Output {
@@ -30,6 +36,8 @@ impl CliError {
         match self {
             CliError::Scenario(_) | CliError::Usage(_) => 2,
             CliError::Output { .. } => 1,
+            CliError::Runaway(_) => 3,
+            CliError::Interrupted { signal, .. } => 128u8.saturating_add(*signal as u8),
         }
     }
 

@@ -3,7 +3,10 @@
 
 pub mod compare_cmd;
 mod error;
+pub mod import_cmd;
+pub mod report_cmd;
 pub mod run_cmd;
+mod signals;
 pub mod sweep_cmd;
 
 pub use error::CliError;
@@ -35,6 +38,10 @@ pub enum Command {
     Sweep(sweep_cmd::SweepArgs),
     /// Combine `ecsim sweep --shard` outputs into what the unsharded sweep writes.
     Merge(sweep_cmd::MergeArgs),
+    /// Turn ECS JSON (describe-task-definition, describe-services, ...) into a scenario.
+    Import(import_cmd::ImportArgs),
+    /// Write charts (SVG, PNG) and one self-contained report.html for an output directory.
+    Report(report_cmd::ReportArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -45,6 +52,10 @@ pub struct ScenarioArgs {
     /// (repeatable; array elements by index or by name).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
+    /// Run even when the expected work (tasks, events, samples, output bytes) is beyond
+    /// the size limits (see `ecsim validate` for the estimate).
+    #[arg(long)]
+    pub allow_large: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -54,7 +65,7 @@ pub struct RunArgs {
     /// Master seed; overrides the scenario's `seed`.
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Output directory [default: output/<scenario name>/].
+    /// Output directory [default: output/(scenario name)/].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Print a narrated event log: what happened and, for placements, why that instance.
@@ -63,6 +74,9 @@ pub struct RunArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Also write charts and report.html into the output directory.
+    #[arg(long)]
+    pub report: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -80,5 +94,7 @@ pub fn run() -> Result<(), CliError> {
         Command::Compare(args) => compare_cmd::run(&args),
         Command::Sweep(args) => sweep_cmd::sweep(&args),
         Command::Merge(args) => sweep_cmd::merge(&args),
+        Command::Import(args) => import_cmd::run(&args),
+        Command::Report(args) => report_cmd::run(&args),
     }
 }

@@ -1,16 +1,32 @@
 //! `ecsim run` and `ecsim validate`.
 
-use super::{CliError, RunArgs, ValidateArgs};
+use super::{CliError, RunArgs, ValidateArgs, signals};
 use crate::metrics::Summary;
 use crate::report::{self, FileRecorder, OutputDir};
 use crate::scenario::{self, Scenario};
-use std::io::Write;
+use crate::sim::RunHalted;
+use crate::time::SimTime;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
+/// Loads the scenario, applies `--seed`, and refuses work beyond the size limits unless
+/// `--allow-large` was given.
 pub fn load(args: &super::ScenarioArgs, seed: Option<u64>) -> Result<Scenario, CliError> {
     let mut scenario = scenario::load(&args.scenario, &args.set)?;
     if let Some(seed) = seed {
         scenario.config.seed = seed;
+    }
+    for note in &scenario.notes {
+        eprintln!("{}: {note}", args.scenario.display());
+    }
+    if !args.allow_large {
+        let estimate = scenario::estimate(&scenario.config);
+        if let Some(why) = estimate.exceeds(&scenario::SizeLimits::default()) {
+            return Err(CliError::Usage(format!(
+                "{}: {why}; pass --allow-large to run it anyway",
+                scenario.path.display()
+            )));
+        }
     }
     Ok(scenario)
 }
@@ -27,32 +43,77 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         .unwrap_or_else(|| default_out_dir(&scenario.config.name));
     let trace: Option<Box<dyn Write>> = args
         .trace
-        .then(|| Box::new(std::io::stdout()) as Box<dyn Write>);
-    let summary = run_to_dir(&scenario, &dir, trace)?;
+        .then(|| Box::new(PipeTolerant::new(std::io::stdout())) as Box<dyn Write>);
+    let progress = !args.quiet && !args.trace && std::io::stderr().is_terminal();
+    let summary = run_to_dir(&scenario, &dir, trace, progress)?;
     if !args.quiet {
         // A closed pipe (`ecsim run ... | head`) is not an error worth failing the run for.
         let mut stdout = std::io::stdout().lock();
         let _ = write!(stdout, "{}", report::summary_table(&summary));
+        for w in &summary.warnings {
+            let _ = writeln!(stdout, "  warning: {w}");
+        }
         let _ = writeln!(stdout, "  results in {}", dir.display());
+    }
+    if args.report {
+        super::report_cmd::after(&dir, &scenario.path, args.quiet)?;
     }
     Ok(())
 }
 
-/// Runs a scenario and writes its three files into `dir`, all or nothing.
+/// Runs a scenario and writes its three files into `dir`, all or nothing. `progress`
+/// draws simulated time reached, events per second and an ETA on stderr.
 pub fn run_to_dir(
     scenario: &Scenario,
     dir: &Path,
     trace: Option<Box<dyn Write>>,
+    progress: bool,
 ) -> Result<Summary, CliError> {
     let config = &scenario.config;
-    let mut out = OutputDir::create(dir).map_err(CliError::output(dir))?;
-    let tasks = out.writer("tasks.csv").map_err(CliError::output(dir))?;
+    let unusable = |e: std::io::Error| {
+        CliError::Usage(format!(
+            "cannot write results into {}: {e} (--out needs a directory that exists or can be created, and is writable)",
+            dir.display()
+        ))
+    };
+    if dir.exists() && !dir.is_dir() {
+        return Err(CliError::Usage(format!(
+            "{} is a file, not a directory; give --out a directory",
+            dir.display()
+        )));
+    }
+    let mut out = OutputDir::create(dir).map_err(unusable)?;
+    let tasks = out.writer("tasks.csv").map_err(unusable)?;
     let series = out
         .writer("timeseries.csv")
         .map_err(CliError::output(dir))?;
     let mut recorder =
         FileRecorder::new(tasks, series, config, trace).map_err(CliError::output(dir))?;
-    let summary = crate::sim::run(config, &mut recorder);
+    let bar = progress.then(|| Progress::new(config.horizon));
+    signals::install();
+    let mut checkpoint = |now: SimTime, handled: u64| {
+        if let Some(bar) = &bar {
+            bar.update(now, handled);
+        }
+        true
+    };
+    let result = crate::sim::run_guarded(config, &mut recorder, &mut checkpoint);
+    if let Some(bar) = bar {
+        bar.clear();
+    }
+    let mut summary = match result {
+        Ok(summary) => summary,
+        Err(halt) => {
+            // Dropping `out` removes this run's partial files before we report.
+            drop(recorder);
+            drop(out);
+            return Err(halted(
+                halt,
+                &kept_in(dir, &["summary.json", "tasks.csv", "timeseries.csv"]),
+            ));
+        }
+    };
+    summary.warnings = scenario.warnings.clone();
     recorder.finish().map_err(CliError::output(dir))?;
     out.write("summary.json", report::summary_json(&summary).as_bytes())
         .map_err(CliError::output(dir))?;
@@ -60,11 +121,44 @@ pub fn run_to_dir(
     Ok(summary)
 }
 
+/// The error for a run that stopped before its horizon; `kept` says what is on disk.
+pub fn halted(halt: RunHalted, kept: &str) -> CliError {
+    match halt {
+        RunHalted::Runaway { .. } => CliError::Runaway(format!("{halt}; {kept}")),
+        RunHalted::Interrupted { at } => CliError::Interrupted {
+            signal: signals::received().unwrap_or(2),
+            kept: format!("stopped at simulated time {at}; {kept}"),
+        },
+    }
+}
+
+/// "no partial files left; ... kept" for the result files of an earlier run in `dir`.
+pub fn kept_in(dir: &Path, names: &[&str]) -> String {
+    let earlier: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| dir.join(n).is_file())
+        .collect();
+    if earlier.is_empty() {
+        format!("nothing was written to {}", dir.display())
+    } else {
+        format!(
+            "no partial files left; the earlier {} in {} kept",
+            earlier.join(", "),
+            dir.display()
+        )
+    }
+}
+
 pub fn validate(args: &ValidateArgs) -> Result<(), CliError> {
     let scenario = load(&args.scenario, None)?;
     let c = &scenario.config;
     let instances: u32 = c.pools.iter().map(|p| p.count).sum();
-    println!(
+    let estimate = scenario::estimate(c);
+    // `ecsim validate ... | head -0` closes the pipe: nothing more to say, not a failure.
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(
+        stdout,
         "{}: ok — {} pool(s) with {} instance(s), {} task definition(s), {} service(s), {} job stream(s), horizon {} s",
         scenario.path.display(),
         c.pools.len(),
@@ -74,5 +168,88 @@ pub fn validate(args: &ValidateArgs) -> Result<(), CliError> {
         c.jobs.len(),
         c.horizon.as_secs_f64()
     );
+    let _ = writeln!(stdout, "  expected work: {estimate}");
+    for w in &scenario.warnings {
+        let _ = writeln!(stdout, "  warning: {w}");
+    }
     Ok(())
+}
+
+/// A writer that, once its reader has gone (`| head`), quietly drops the rest instead of
+/// failing the run whose results are still being written to files.
+struct PipeTolerant<W> {
+    inner: W,
+    closed: bool,
+}
+
+impl<W: Write> PipeTolerant<W> {
+    fn new(inner: W) -> Self {
+        PipeTolerant {
+            inner,
+            closed: false,
+        }
+    }
+
+    fn tolerate(&mut self, result: std::io::Result<()>) -> std::io::Result<()> {
+        match result {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            other => other,
+        }
+    }
+}
+
+impl<W: Write> Write for PipeTolerant<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if !self.closed {
+            let result = self.inner.write_all(buf);
+            self.tolerate(result)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        let result = self.inner.flush();
+        self.tolerate(result)
+    }
+}
+
+/// Simulated time reached, events per second and an ETA, on stderr.
+struct Progress {
+    bar: indicatif::ProgressBar,
+    started: std::time::Instant,
+}
+
+impl Progress {
+    fn new(horizon: SimTime) -> Progress {
+        let bar = indicatif::ProgressBar::new(horizon.0.max(1));
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:30} {msg}  ETA {eta}")
+                .expect("a valid template"),
+        );
+        Progress {
+            bar,
+            started: std::time::Instant::now(),
+        }
+    }
+
+    fn update(&self, now: SimTime, handled: u64) {
+        let elapsed = self.started.elapsed().as_secs_f64().max(1e-3);
+        self.bar.set_position(now.0);
+        self.bar.set_message(format!(
+            "simulated {} of {} s, {:.1} M events/s",
+            report::seconds(now.0),
+            report::seconds(self.bar.length().unwrap_or(0)),
+            handled as f64 / elapsed / 1e6
+        ));
+    }
+
+    fn clear(self) {
+        self.bar.finish_and_clear();
+    }
 }

@@ -19,7 +19,7 @@ pub struct SweepArgs {
     /// Threads [default: every core].
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
-    /// Output directory [default: output/<scenario name>-sweep/].
+    /// Output directory [default: output/(scenario name)-sweep/].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Run only runs with index mod N == I and write them plus a shard manifest; combine
@@ -34,6 +34,10 @@ pub struct SweepArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Also write charts and report.html into the output directory (not with --shard;
+    /// run `ecsim report DIR` after `ecsim merge`).
+    #[arg(long, conflicts_with = "shard")]
+    pub report: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -53,11 +57,39 @@ impl From<SweepError> for CliError {
             SweepError::Usage(m) => CliError::Usage(m),
             SweepError::Merge(_) => CliError::Usage(e.to_string()),
             SweepError::Io { path, source } => CliError::Output { path, source },
+            SweepError::Halted {
+                halt,
+                run,
+                out,
+                saved,
+            } => {
+                let kept = match out {
+                    Some(out) => format!(
+                        "{saved} finished run(s) kept in {}; run the same command again to resume",
+                        out.join("runs").display()
+                    ),
+                    None => "no runs were kept".to_string(),
+                };
+                let halted = super::run_cmd::halted(halt, &kept);
+                match halted {
+                    CliError::Runaway(m) => CliError::Runaway(format!("run {run}: {m}")),
+                    other => other,
+                }
+            }
         }
     }
 }
 
 pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
+    if args.jobs == Some(0) {
+        return Err(CliError::Usage(
+            "--jobs 0 would run nothing; give 1 or more threads, or leave it out for every core"
+                .into(),
+        ));
+    }
+    // The size guard, on the base scenario (the variants are checked as they are planned).
+    super::run_cmd::load(&args.scenario, None)?;
+    super::signals::install();
     let vary = args
         .vary
         .iter()
@@ -94,6 +126,9 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
             outcome.reused,
             outcome.out.display()
         );
+    }
+    if args.report {
+        super::report_cmd::after(&outcome.out, &args.scenario.scenario, args.quiet)?;
     }
     Ok(())
 }

@@ -4,6 +4,9 @@
 //! Seed, horizon, arrivals and durations are untouched, so every leg samples the same
 //! workload (the simulation draws them from per-origin streams).
 
+use super::commitment_legs::{
+    add_compute_savings_plan, add_instance_savings_plans, add_reserved_instances,
+};
 use crate::catalog::{FargatePlatform, round_fargate};
 use crate::model::{LaunchSpec, NetworkMode, Provider, ProviderShare, SimConfig, TaskDefId};
 use std::fmt;
@@ -20,6 +23,12 @@ pub enum Leg {
     FargateSpot,
     /// The scenario's pools as Spot instances.
     Ec2Spot,
+    /// The scenario with Reserved Instances for its On-Demand pools' steady counts.
+    Ec2Ri,
+    /// The scenario with EC2 Instance Savings Plans for those counts.
+    Ec2Isp,
+    /// `Fargate` with a Compute Savings Plan for the services' desired counts.
+    FargateCsp,
 }
 
 /// (provider, base, weight) of the `fargate-spot` leg: FARGATE base 1 weight 1, FARGATE_SPOT
@@ -30,7 +39,18 @@ pub const FARGATE_SPOT_STRATEGY: [(Provider, u32, u32); 2] =
     [(Provider::Fargate, 1, 1), (Provider::FargateSpot, 0, 3)];
 
 impl Leg {
+    /// The default legs of `ecsim compare`.
     pub const ALL: [Leg; 4] = [Leg::Scenario, Leg::Fargate, Leg::FargateSpot, Leg::Ec2Spot];
+    /// Every leg `--with` accepts.
+    pub const CHOICES: [Leg; 7] = [
+        Leg::Scenario,
+        Leg::Fargate,
+        Leg::FargateSpot,
+        Leg::Ec2Spot,
+        Leg::Ec2Ri,
+        Leg::Ec2Isp,
+        Leg::FargateCsp,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -38,16 +58,19 @@ impl Leg {
             Leg::Fargate => "fargate",
             Leg::FargateSpot => "fargate-spot",
             Leg::Ec2Spot => "ec2-spot",
+            Leg::Ec2Ri => "ec2+ri",
+            Leg::Ec2Isp => "ec2+isp",
+            Leg::FargateCsp => "fargate+csp",
         }
     }
 
     /// Parses a `--with` value; the error lists the allowed names.
     pub fn parse(text: &str) -> Result<Leg, String> {
-        Leg::ALL
+        Leg::CHOICES
             .into_iter()
             .find(|l| l.name() == text)
             .ok_or_else(|| {
-                let allowed: Vec<&str> = Leg::ALL.iter().map(|l| l.name()).collect();
+                let allowed: Vec<&str> = Leg::CHOICES.iter().map(|l| l.name()).collect();
                 format!(
                     "unknown launch option `{text}` for --with; allowed: {}",
                     allowed.join(", ")
@@ -92,8 +115,22 @@ pub fn apply_leg(config: &SimConfig, leg: Leg) -> Result<(SimConfig, Vec<String>
                 ));
             }
         }
+        Leg::Ec2Ri => notes.extend(commitments(leg, add_reserved_instances(&mut c))?),
+        Leg::Ec2Isp => notes.extend(commitments(leg, add_instance_savings_plans(&mut c))?),
+        Leg::FargateCsp => {
+            move_to_fargate(&mut c, leg, &mut notes)?;
+            notes.extend(commitments(leg, add_compute_savings_plan(&mut c))?);
+        }
     }
     Ok((c, notes))
+}
+
+fn commitments(leg: Leg, added: Result<Vec<String>, String>) -> Result<Vec<String>, LegError> {
+    added.map_err(|message| LegError {
+        leg: leg.name(),
+        family: "(commitments)".into(),
+        message,
+    })
 }
 
 pub(super) fn uses_ec2(launch: &LaunchSpec) -> bool {

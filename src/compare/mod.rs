@@ -5,12 +5,13 @@
 //! for task, and only the capacity it lands on changes. Legs run in parallel, one simulation each, and come back
 //! in leg order ([`run`]). Next to the measured legs sit two pieces of arithmetic: the
 //! break-even utilization per task size ([`breakeven`]) and a search for the cheapest pool
-//! that meets a target ([`recommend`]).
+//! that meets a target ([`recommend()`]).
 //!
 //! Nothing here touches files: [`table`] turns results into text, CSV and JSON bytes, and the
 //! CLI writes them.
 
 pub mod breakeven;
+pub mod commitment_legs;
 pub mod legs;
 pub mod recommend;
 pub mod run;

@@ -90,6 +90,15 @@ impl Recorder for LegRecorder {
 
 /// Runs one config (any leg, or a recommendation candidate) and reads off its figures.
 pub fn run_config(config: &SimConfig, leg: &str, notes: Vec<String>) -> LegResult {
+    run_config_with_usage(config, leg, notes).0
+}
+
+/// Like [`run_config`], with the hourly usage when the config meters it.
+pub fn run_config_with_usage(
+    config: &SimConfig,
+    leg: &str,
+    notes: Vec<String>,
+) -> (LegResult, Option<crate::sim::HourlyUsage>) {
     let mut rec = LegRecorder {
         warmup: config.warmup,
         horizon: config.horizon,
@@ -99,17 +108,21 @@ pub fn run_config(config: &SimConfig, leg: &str, notes: Vec<String>) -> LegResul
         samples: 0,
         met: Vec::new(),
     };
-    let summary = crate::sim::run(config, &mut rec);
+    let (summary, usage) = crate::sim::run_with_usage(config, &mut rec);
     let hours = summary.sim_time_s / 3600.0;
     let task_hours = rec.task_ms as f64 / 3_600_000.0;
-    let cost = summary.cost_usd.total;
+    // With commitments, the bill is the effective cost (fees plus uncovered usage).
+    let cost = summary
+        .commitments
+        .as_ref()
+        .map_or(summary.cost_usd.total, |c| c.effective_cost_usd);
     let has_ec2 = summary.instances.mean > 0.0;
     let u = &summary.utilization;
     let json = serde_json::to_value(&summary).unwrap_or_default();
     let lookup = |path: &str| json.pointer(path).and_then(|v| v.as_f64());
     let sampled_availability = (rec.samples > 0 && !rec.met.is_empty())
         .then(|| rec.met.iter().copied().min().unwrap_or(0) as f64 / rec.samples as f64);
-    LegResult {
+    let result = LegResult {
         leg: leg.to_string(),
         notes,
         cost_total_usd: cost,
@@ -134,7 +147,8 @@ pub fn run_config(config: &SimConfig, leg: &str, notes: Vec<String>) -> LegResul
             .and(lookup("/restart_latency_s/p95")),
         availability: lookup("/availability/min").or(sampled_availability),
         summary,
-    }
+    };
+    (result, usage)
 }
 
 /// Runs `legs` of `config` in parallel; results come back in the order of `legs`.

@@ -22,12 +22,59 @@ pub trait Model {
     type Event: Event;
     /// Handles one event at `now`; may schedule more on `queue`.
     fn handle(&mut self, now: SimTime, event: Self::Event, queue: &mut EventQueue<Self::Event>);
+    /// Names an event and the object it concerns, in the model's words, for the error a
+    /// runaway instant raises (the kernel itself cannot know what a task or a host is).
+    fn describe(&self, event: &Self::Event) -> String;
+}
+
+/// Why a guarded run stopped before its horizon.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Halt {
+    /// More than `limit` events ran at the one instant `at`: the model keeps scheduling
+    /// work without time passing. `event` describes the event that crossed the limit.
+    Runaway {
+        at: SimTime,
+        limit: u64,
+        event: String,
+    },
+    /// The checkpoint asked to stop (the user interrupted the run).
+    Stopped { at: SimTime },
+}
+
+/// How often, in events, a guarded run calls its checkpoint: rare enough to cost nothing
+/// per event, often enough that an interrupt is answered within a few milliseconds.
+pub const CHECKPOINT_EVERY: u64 = 1 << 14;
+
+/// The guards of [`run_guarded`].
+pub struct Guard<'a> {
+    /// Events allowed at one simulated instant before the run is declared a runaway.
+    pub max_events_per_instant: u64,
+    /// Called every [`CHECKPOINT_EVERY`] events with (now, events handled so far); returning
+    /// false stops the run with [`Halt::Stopped`].
+    pub checkpoint: &'a mut dyn FnMut(SimTime, u64) -> bool,
 }
 
 /// Runs `model` until the queue is empty or the next event is later than `until`.
 /// Events due exactly at `until` still run. Returns the number of events handled.
 pub fn run_until<M: Model>(model: &mut M, queue: &mut EventQueue<M::Event>, until: SimTime) -> u64 {
+    let mut guard = Guard {
+        max_events_per_instant: u64::MAX,
+        checkpoint: &mut |_, _| true,
+    };
+    run_guarded(model, queue, until, &mut guard).unwrap_or_else(|_| unreachable!())
+}
+
+/// Like [`run_until`], but fails instead of looping forever at one instant, and lets the
+/// checkpoint stop the run (for progress display and interrupts).
+pub fn run_guarded<M: Model>(
+    model: &mut M,
+    queue: &mut EventQueue<M::Event>,
+    until: SimTime,
+    guard: &mut Guard<'_>,
+) -> Result<u64, Halt> {
     let mut handled = 0u64;
+    let mut instant = SimTime::ZERO;
+    let mut at_instant = 0u64;
     while let Some(next) = queue.peek_time() {
         if next > until {
             break;
@@ -35,10 +82,26 @@ pub fn run_until<M: Model>(model: &mut M, queue: &mut EventQueue<M::Event>, unti
         let Some((now, event)) = queue.pop() else {
             break;
         };
+        if now == instant {
+            at_instant += 1;
+            if at_instant > guard.max_events_per_instant {
+                return Err(Halt::Runaway {
+                    at: now,
+                    limit: guard.max_events_per_instant,
+                    event: model.describe(&event),
+                });
+            }
+        } else {
+            instant = now;
+            at_instant = 1;
+        }
         model.handle(now, event, queue);
         handled += 1;
+        if handled.is_multiple_of(CHECKPOINT_EVERY) && !(guard.checkpoint)(now, handled) {
+            return Err(Halt::Stopped { at: now });
+        }
     }
-    handled
+    Ok(handled)
 }
 
 #[cfg(test)]
@@ -71,6 +134,78 @@ mod tests {
                 }
             }
         }
+        fn describe(&self, event: &Ev) -> String {
+            format!("{event:?}")
+        }
+    }
+
+    /// Every failure schedules another at the same instant, as a crash with a zero
+    /// time-to-crash under instant timing did (issue 11).
+    struct Loop;
+    impl Model for Loop {
+        type Event = Ev;
+        fn handle(&mut self, now: SimTime, event: Ev, queue: &mut EventQueue<Ev>) {
+            if let Ev::Failure(n) = event {
+                queue.schedule(now, Ev::Failure(n));
+            }
+        }
+        fn describe(&self, event: &Ev) -> String {
+            format!("{event:?}")
+        }
+    }
+
+    #[test]
+    fn a_zero_time_loop_is_stopped_at_the_limit_naming_the_event() {
+        let mut q = EventQueue::with_capacity(8);
+        q.schedule(SimTime(0), Ev::Arrival(0));
+        q.schedule(SimTime(7), Ev::Failure(4));
+        let mut guard = Guard {
+            max_events_per_instant: 100,
+            checkpoint: &mut |_, _| true,
+        };
+        let halt = run_guarded(&mut Loop, &mut q, SimTime(1000), &mut guard).unwrap_err();
+        // 100 events at t = 7 are allowed; the 101st is refused.
+        assert_eq!(
+            halt,
+            Halt::Runaway {
+                at: SimTime(7),
+                limit: 100,
+                event: "Failure(4)".into()
+            }
+        );
+    }
+
+    #[test]
+    fn many_events_spread_over_time_are_not_a_runaway() {
+        let mut q = EventQueue::with_capacity(8);
+        q.schedule(SimTime(0), Ev::Arrival(0));
+        let mut log = Log(Vec::new());
+        let mut guard = Guard {
+            max_events_per_instant: 1,
+            checkpoint: &mut |_, _| true,
+        };
+        assert_eq!(
+            run_guarded(&mut log, &mut q, SimTime(100), &mut guard),
+            Ok(4)
+        );
+    }
+
+    #[test]
+    fn the_checkpoint_can_stop_a_run() {
+        let mut q = EventQueue::with_capacity(8);
+        q.schedule(SimTime(3), Ev::Failure(0));
+        let mut calls = 0;
+        let mut stop_at_second = |_: SimTime, handled: u64| {
+            calls += 1;
+            handled < 2 * CHECKPOINT_EVERY
+        };
+        let mut guard = Guard {
+            max_events_per_instant: u64::MAX,
+            checkpoint: &mut stop_at_second,
+        };
+        let halt = run_guarded(&mut Loop, &mut q, SimTime(10), &mut guard).unwrap_err();
+        assert_eq!(halt, Halt::Stopped { at: SimTime(3) });
+        assert_eq!(calls, 2);
     }
 
     #[test]

@@ -2,11 +2,14 @@
 //! samples at each interval, trace lines) and returns a [`Summary`]; turning those into
 //! files is the edge's job (`report`).
 
+mod commitments;
 mod recorder;
 mod summary;
 
+pub use commitments::{CommitmentsSummary, PlanSummary};
 pub use recorder::{
-    NullRecorder, ProviderSample, Recorder, SampleRow, ScalingSample, ServiceSample, TaskRow,
+    CommitmentSample, NullRecorder, ProviderSample, Recorder, SampleRow, ScalingSample,
+    ServiceSample, TaskRow,
 };
 pub use summary::{
     AvailabilitySummary, CostSummary, DeploymentSummary, InstanceSummary, LatencySummary,

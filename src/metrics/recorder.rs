@@ -59,6 +59,13 @@ pub struct ProviderSample {
     pub in_service: u32,
 }
 
+/// The bill of the last clock hour that closed, when the run has commitments.
+#[derive(Clone, Copy, Debug)]
+pub struct CommitmentSample<'a> {
+    pub hour_start: SimTime,
+    pub bill: &'a crate::catalog::HourBill,
+}
+
 /// The cluster at one sample instant.
 #[derive(Clone, Copy, Debug)]
 pub struct SampleRow<'a> {
@@ -77,6 +84,8 @@ pub struct SampleRow<'a> {
     pub scaling: &'a [ScalingSample],
     /// One per pool with managed scaling, in pool order.
     pub providers: &'a [ProviderSample],
+    /// `None` without commitments, or before the first hour closes.
+    pub commitments: Option<CommitmentSample<'a>>,
 }
 
 /// Receives what the simulation reports while it runs. Every method defaults to doing

@@ -36,6 +36,12 @@ pub struct Summary {
     /// over the whole run. Absent when no service deploys.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub deployments: BTreeMap<String, Vec<DeploymentSummary>>,
+    /// Suspicious settings found at validation (the scenario still runs). Absent when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+    /// Reserved Instances and Savings Plans; absent when the scenario has none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commitments: Option<super::CommitmentsSummary>,
 }
 
 /// One rolling deployment of a service.

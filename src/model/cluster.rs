@@ -1,14 +1,16 @@
 //! The cluster's state and the indexes placement reads.
 //!
-//! Every ACTIVE instance sits in two ordered sets keyed by (free CPU | free memory, rank,
-//! id), and, for each task group whose strategy spreads over instances, in a set keyed by
-//! (tasks of that group, rank, id). Placement walks these sets from the cheapest fitting
-//! entry instead of scanning the cluster. Every mutation goes through `reserve`,
-//! `release` and the state changes below, which keep the sets in step.
+//! Every ACTIVE instance sits in ordered sets keyed by (free CPU | free memory, rank), and,
+//! for each task group whose strategy spreads over instances, in a set keyed by (tasks of
+//! that group, rank); each set also knows the most of every resource free in any part of
+//! it (`fit_tree.rs`), so placement skips whatever cannot hold the task. The random
+//! strategy reads the ACTIVE list with the same maxima (`slot_tree.rs`). Every mutation
+//! goes through `reserve`, `release` and the state changes below, which keep them in step.
 
+use super::fit_tree::{Fit, FitTree};
 use super::ids::{AzId, GroupId, InstanceId, PoolId};
 use super::instance::{Instance, InstanceState, InstanceTypeSpec};
-use super::sorted_keys::SortedKeys;
+use super::slot_tree::SlotTree;
 use crate::time::SimTime;
 use std::collections::BTreeSet;
 
@@ -29,6 +31,7 @@ fn scramble(x: u32) -> u32 {
 }
 
 /// The multiplicative inverse of an odd number modulo 2^32 (Newton's iteration).
+#[cfg(test)]
 const fn inverse_mod_2_32(a: u32) -> u32 {
     let mut x = a;
     let mut i = 0;
@@ -39,6 +42,7 @@ const fn inverse_mod_2_32(a: u32) -> u32 {
     x
 }
 
+#[cfg(test)]
 fn unscramble(h: u32) -> u32 {
     let mut x = h ^ (h >> 16);
     x = x.wrapping_mul(inverse_mod_2_32(0xc2b2_ae35));
@@ -65,8 +69,8 @@ pub struct GroupCounts {
     pub per_instance: Vec<u32>,
     /// By spread key, then interned attribute value (key 0: by AZ, Fargate tasks included).
     pub per_attribute: Vec<Vec<u32>>,
-    /// (count, rank, id) over ACTIVE instances; kept only for groups that spread by instance.
-    pub(crate) instance_index: Option<SortedKeys>,
+    /// (count, rank) over ACTIVE instances; kept only for groups that spread by instance.
+    pub(crate) instance_index: Option<FitTree>,
 }
 
 /// What a task takes from an instance.
@@ -96,10 +100,12 @@ pub struct Cluster {
     rank_salt: u32,
     active: Vec<InstanceId>,
     active_pos: Vec<u32>,
-    /// `None` when no strategy binpacks on that resource: each index costs two B-tree
+    /// `None` when no strategy binpacks on that resource: each index costs two tree
     /// updates per placement and per stop, the largest share of a small run's time.
-    by_free_cpu: Option<SortedKeys>,
-    by_free_memory: Option<SortedKeys>,
+    by_free_cpu: Option<FitTree>,
+    by_free_memory: Option<FitTree>,
+    /// `active` with free-resource maxima; `None` when no strategy draws at random.
+    slots: Option<SlotTree>,
     /// Totals over ACTIVE and DRAINING instances, for utilization.
     pub registered_cpu: u64,
     pub registered_memory: u64,
@@ -130,7 +136,7 @@ impl Cluster {
                     .get(g)
                     .copied()
                     .unwrap_or(false)
-                    .then(SortedKeys::new),
+                    .then(FitTree::new),
             })
             .collect();
         Cluster {
@@ -145,8 +151,9 @@ impl Cluster {
             rank_salt: 0,
             active: Vec::new(),
             active_pos: Vec::new(),
-            by_free_cpu: Some(SortedKeys::new()),
-            by_free_memory: Some(SortedKeys::new()),
+            by_free_cpu: Some(FitTree::new()),
+            by_free_memory: Some(FitTree::new()),
+            slots: Some(SlotTree::new()),
             registered_cpu: 0,
             registered_memory: 0,
             reserved_cpu: 0,
@@ -158,10 +165,6 @@ impl Cluster {
     pub fn set_rank_salt(&mut self, salt: u32) {
         debug_assert!(self.instances.is_empty());
         self.rank_salt = salt;
-    }
-
-    fn instance_of_key(&self, key: IndexKey) -> InstanceId {
-        InstanceId(unscramble(key as u32) ^ self.rank_salt)
     }
 
     /// Adds a LAUNCHING instance; it takes no tasks until `activate`.
@@ -260,46 +263,46 @@ impl Cluster {
         &self.active
     }
 
-    /// ACTIVE instances with at least `at_least` free CPU (or memory), as (free amount,
-    /// instance) in placement order: least free first, ties by rank. `None` when the
-    /// cluster does not keep that index.
-    pub fn walk_free(
-        &self,
-        cpu: bool,
-        at_least: u32,
-    ) -> Option<impl Iterator<Item = (u32, InstanceId)> + '_> {
-        let index = if cpu {
+    /// ACTIVE instances by (free CPU or memory, rank), least free first; `None` when the
+    /// cluster does not keep that index. Keys hold the amount in their high half.
+    pub fn free_index(&self, cpu: bool) -> Option<&FitTree> {
+        if cpu {
             self.by_free_cpu.as_ref()
         } else {
             self.by_free_memory.as_ref()
-        }?;
-        Some(
-            index
-                .range_from(u64::from(at_least) << 32)
-                .map(|k| ((k >> 32) as u32, self.instance_of_key(k))),
-        )
+        }
     }
 
-    /// ACTIVE instances as (tasks of `group` on it, instance), fewest first, ties by rank;
-    /// `None` unless the group keeps that index (it spreads by instance).
-    pub fn walk_group(
-        &self,
-        group: GroupId,
-    ) -> Option<impl Iterator<Item = (u32, InstanceId)> + '_> {
-        let index = self.groups[group.index()].instance_index.as_ref()?;
-        Some(
-            index
-                .iter()
-                .map(|k| ((k >> 32) as u32, self.instance_of_key(k))),
-        )
+    /// ACTIVE instances by (tasks of the group, rank), fewest first, when the group keeps
+    /// that index.
+    pub fn group_index(&self, group: GroupId) -> Option<&FitTree> {
+        self.groups[group.index()].instance_index.as_ref()
     }
 
-    /// Chooses which free-resource indexes to keep; call before adding instances.
-    /// Placement falls back to a scan for a binpack whose index is not kept.
-    pub fn keep_free_indexes(&mut self, cpu: bool, memory: bool) {
+    /// `active()` position by position, with free-resource maxima, when kept.
+    pub fn slot_index(&self) -> Option<&SlotTree> {
+        self.slots.as_ref()
+    }
+
+    /// What the instance has free, as the indexes see it.
+    pub fn fit_of(&self, id: InstanceId) -> Fit {
+        let inst = &self.instances[id.index()];
+        Fit {
+            cpu: inst.cpu_free,
+            memory: inst.memory_free,
+            eni: inst.eni_free,
+            tags: Fit::tags_of(inst.az.0, inst.pool.0),
+        }
+    }
+
+    /// Chooses which indexes to keep; call before adding instances. Placement falls back
+    /// to a scan for a binpack whose index is not kept, and to a full pass for a random
+    /// draw without the slot index.
+    pub fn keep_indexes(&mut self, cpu: bool, memory: bool, slots: bool) {
         debug_assert!(self.instances.is_empty());
-        self.by_free_cpu = cpu.then(SortedKeys::new);
-        self.by_free_memory = memory.then(SortedKeys::new);
+        self.by_free_cpu = cpu.then(FitTree::new);
+        self.by_free_memory = memory.then(FitTree::new);
+        self.slots = slots.then(SlotTree::new);
     }
 
     pub fn group(&self, group: GroupId) -> &GroupCounts {
@@ -341,11 +344,6 @@ impl Cluster {
     }
 
     pub fn reserve(&mut self, id: InstanceId, r: Reservation<'_>) {
-        let indexed = self.instances[id.index()].state == InstanceState::Active;
-        if indexed {
-            self.index_remove_resources(id);
-            self.group_index_remove(r.group, id);
-        }
         let inst = &mut self.instances[id.index()];
         debug_assert!(inst.cpu_free >= r.cpu && inst.memory_free >= r.memory);
         inst.cpu_free -= r.cpu;
@@ -366,18 +364,12 @@ impl Cluster {
         for (k, v) in inst.attribute_values.iter().enumerate() {
             group.per_attribute[k][*v as usize] += 1;
         }
-        if indexed {
-            self.index_insert_resources(id);
-            self.group_index_insert(r.group, id);
+        if self.instances[id.index()].state == InstanceState::Active {
+            self.reindex(id);
         }
     }
 
     pub fn release(&mut self, id: InstanceId, r: Reservation<'_>) {
-        let indexed = self.instances[id.index()].state == InstanceState::Active;
-        if indexed {
-            self.index_remove_resources(id);
-            self.group_index_remove(r.group, id);
-        }
         let inst = &mut self.instances[id.index()];
         inst.cpu_free += r.cpu;
         inst.memory_free += r.memory;
@@ -401,9 +393,8 @@ impl Cluster {
         for (k, v) in inst.attribute_values.iter().enumerate() {
             group.per_attribute[k][*v as usize] -= 1;
         }
-        if indexed {
-            self.index_insert_resources(id);
-            self.group_index_insert(r.group, id);
+        if self.instances[id.index()].state == InstanceState::Active {
+            self.reindex(id);
         }
     }
 
@@ -436,64 +427,78 @@ impl Cluster {
     }
 
     fn index_insert(&mut self, id: InstanceId) {
-        self.active_pos[id.index()] = self.active.len() as u32;
+        let pos = self.active.len();
+        self.active_pos[id.index()] = pos as u32;
         self.active.push(id);
-        self.index_insert_resources(id);
-        for g in 0..self.groups.len() {
-            self.group_index_insert(GroupId(g as u32), id);
+        let fit = self.fit_of(id);
+        if let Some(slots) = &mut self.slots {
+            slots.set(pos, fit);
+        }
+        let inst = &self.instances[id.index()];
+        let (cpu_key, mem_key) = (self.key(id, inst.cpu_free), self.key(id, inst.memory_free));
+        if let Some(index) = &mut self.by_free_cpu {
+            index.insert(id.0, cpu_key, fit);
+        }
+        if let Some(index) = &mut self.by_free_memory {
+            index.insert(id.0, mem_key, fit);
+        }
+        let rank = u64::from(inst.rank);
+        for group in &mut self.groups {
+            let count = u64::from(group.per_instance[id.index()]);
+            if let Some(index) = &mut group.instance_index {
+                index.insert(id.0, (count << 32) | rank, fit);
+            }
         }
     }
 
     fn index_remove(&mut self, id: InstanceId) {
         let pos = self.active_pos[id.index()] as usize;
         self.active.swap_remove(pos);
-        if let Some(moved) = self.active.get(pos) {
+        if let Some(&moved) = self.active.get(pos) {
             self.active_pos[moved.index()] = pos as u32;
         }
+        let last = self.active.len();
+        let moved_fit = self.active.get(pos).map(|m| self.fit_of(*m));
+        if let Some(slots) = &mut self.slots {
+            if let Some(fit) = moved_fit {
+                slots.set(pos, fit);
+            }
+            slots.set(last, Fit::default());
+        }
         self.active_pos[id.index()] = NOT_ACTIVE;
-        self.index_remove_resources(id);
-        for g in 0..self.groups.len() {
-            self.group_index_remove(GroupId(g as u32), id);
+        for index in [&mut self.by_free_cpu, &mut self.by_free_memory]
+            .into_iter()
+            .flatten()
+        {
+            index.remove(id.0);
+        }
+        for group in &mut self.groups {
+            if let Some(index) = &mut group.instance_index {
+                index.remove(id.0);
+            }
         }
     }
 
-    fn index_insert_resources(&mut self, id: InstanceId) {
+    /// Brings every index up to date with an ACTIVE instance's free resources and counts.
+    fn reindex(&mut self, id: InstanceId) {
+        let fit = self.fit_of(id);
         let inst = &self.instances[id.index()];
-        let (cpu, mem) = (inst.cpu_free, inst.memory_free);
-        let (cpu_key, mem_key) = (self.key(id, cpu), self.key(id, mem));
+        let (cpu_key, mem_key) = (self.key(id, inst.cpu_free), self.key(id, inst.memory_free));
+        if let Some(slots) = &mut self.slots {
+            slots.set(self.active_pos[id.index()] as usize, fit);
+        }
         if let Some(index) = &mut self.by_free_cpu {
-            index.insert(cpu_key);
+            index.update(id.0, cpu_key, fit);
         }
         if let Some(index) = &mut self.by_free_memory {
-            index.insert(mem_key);
+            index.update(id.0, mem_key, fit);
         }
-    }
-
-    fn index_remove_resources(&mut self, id: InstanceId) {
-        let inst = &self.instances[id.index()];
-        let (cpu, mem) = (inst.cpu_free, inst.memory_free);
-        let (cpu_key, mem_key) = (self.key(id, cpu), self.key(id, mem));
-        if let Some(index) = &mut self.by_free_cpu {
-            index.remove(cpu_key);
-        }
-        if let Some(index) = &mut self.by_free_memory {
-            index.remove(mem_key);
-        }
-    }
-
-    fn group_index_insert(&mut self, group: GroupId, id: InstanceId) {
-        let count = self.groups[group.index()].per_instance[id.index()];
-        let key = self.key(id, count);
-        if let Some(index) = &mut self.groups[group.index()].instance_index {
-            index.insert(key);
-        }
-    }
-
-    fn group_index_remove(&mut self, group: GroupId, id: InstanceId) {
-        let count = self.groups[group.index()].per_instance[id.index()];
-        let key = self.key(id, count);
-        if let Some(index) = &mut self.groups[group.index()].instance_index {
-            index.remove(key);
+        let rank = u64::from(inst.rank);
+        for group in &mut self.groups {
+            let count = u64::from(group.per_instance[id.index()]);
+            if let Some(index) = &mut group.instance_index {
+                index.update(id.0, (count << 32) | rank, fit);
+            }
         }
     }
 
@@ -532,13 +537,42 @@ impl Cluster {
         if reserved_cpu != self.reserved_cpu || reserved_memory != self.reserved_memory {
             return Err("reserved totals out of step with instances".into());
         }
-        let matches = |index: &Option<SortedKeys>, expect: &BTreeSet<IndexKey>| {
-            index
-                .as_ref()
-                .is_none_or(|i| i.iter().eq(expect.iter().copied()))
+        let matches = |index: &Option<FitTree>, expect: &BTreeSet<IndexKey>| {
+            index.as_ref().is_none_or(|i| {
+                i.check().is_ok()
+                    && i.entries().iter().map(|e| e.0).eq(expect.iter().copied())
+                    && i.entries()
+                        .iter()
+                        .all(|(_, id, fit)| *fit == self.fit_of(InstanceId(*id)))
+            })
         };
         if !matches(&self.by_free_cpu, &expect_cpu) || !matches(&self.by_free_memory, &expect_mem) {
             return Err("free-resource index out of step with instances".into());
+        }
+        for (g, group) in self.groups.iter().enumerate() {
+            let expect: BTreeSet<IndexKey> = self
+                .active
+                .iter()
+                .map(|id| self.key(*id, group.per_instance[id.index()]))
+                .collect();
+            if !matches(&group.instance_index, &expect) {
+                return Err(format!(
+                    "instance index of group {} out of step",
+                    self.group_names[g]
+                ));
+            }
+        }
+        if let Some(slots) = &self.slots {
+            let stale = (0..self.active.len() + 8).any(|pos| {
+                let expect = self
+                    .active
+                    .get(pos)
+                    .map_or(Fit::default(), |id| self.fit_of(*id));
+                slots.get(pos) != expect
+            });
+            if stale {
+                return Err("slot index out of step with the active list".into());
+            }
         }
         if self.active.len() != expect_cpu.len() {
             return Err("active list out of step with instance states".into());

@@ -5,9 +5,10 @@
 //! the `scenario` module builds them from files. Nothing here does I/O.
 
 pub mod cluster;
+pub mod fit_tree;
 pub mod ids;
 pub mod instance;
-pub mod sorted_keys;
+pub mod slot_tree;
 pub mod spec;
 pub mod task;
 pub mod taskdef;

@@ -34,6 +34,25 @@ pub struct SimConfig {
     pub billing: BillingSpec,
     /// Failure injection and the service scheduler's restart rules; all off by default.
     pub failures: FailureSpec,
+    /// Events allowed at one simulated instant before a run is stopped as a runaway
+    /// (`limits.events_per_instant`).
+    pub events_per_instant: u64,
+}
+
+impl SimConfig {
+    /// What the cluster needs to know of each pool, in pool order.
+    pub fn pool_infos(&self) -> Vec<super::cluster::PoolInfo> {
+        self.pools
+            .iter()
+            .map(|p| super::cluster::PoolInfo {
+                name: p.name.clone(),
+                instance_type: p.instance_type.clone(),
+                os_type: p.os_type,
+                attributes: p.attributes.clone(),
+                reserved_ports: p.reserved_ports.clone(),
+            })
+            .collect()
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -131,6 +150,7 @@ pub struct BillingSpec {
     pub ec2_minimum: SimDuration,
     /// Fraction taken off on-demand prices for EC2 Spot pools.
     pub ec2_spot_discount: f64,
+    pub commitments: CommitmentSpec,
 }
 
 /// Where a task may run.
@@ -454,4 +474,43 @@ impl RestartBackoff {
             cap as u64
         })
     }
+}
+
+/// Commitments (Reserved Instances, Savings Plans) and the usage the simulation meters for
+/// them, hour by hour. Empty by default: nothing is metered and no output changes.
+#[derive(Clone, Debug, Default)]
+pub struct CommitmentSpec {
+    /// In scenario order.
+    pub plans: Vec<CommitmentPlanSpec>,
+    /// Metered usage kinds: one per On-Demand Linux pool instance type, then the four
+    /// Fargate Linux On-Demand dimensions (x86 vCPU, x86 GB, arm vCPU, arm GB).
+    pub keys: Vec<crate::catalog::usage::UsageKey>,
+    /// Per pool: its usage key; `None` for Spot and Windows pools, which no commitment
+    /// here covers.
+    pub pool_keys: Vec<Option<usize>>,
+    /// Index of the first Fargate key.
+    pub fargate_key: usize,
+    /// Meter usage even without plans (the comparison's commitment legs).
+    pub meter: bool,
+    /// The run's rate table, for legs that add commitments of their own.
+    pub rates: Option<std::sync::Arc<crate::catalog::PlanRates>>,
+}
+
+impl CommitmentSpec {
+    pub fn metered(&self) -> bool {
+        self.meter || !self.plans.is_empty()
+    }
+}
+
+/// One commitment of the scenario, resolved.
+#[derive(Clone, Debug)]
+pub struct CommitmentPlanSpec {
+    pub name: String,
+    pub term: String,
+    pub payment: String,
+    pub target: crate::catalog::usage::CommitmentTarget,
+    /// Active from `start` to `end` (within the run).
+    pub start: SimTime,
+    pub end: SimTime,
+    pub plan: crate::catalog::Plan,
 }

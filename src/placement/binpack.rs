@@ -2,6 +2,7 @@
 //! fewer instances carry the load.
 
 use super::PlacementRequest;
+use crate::model::fit_tree::FitTree;
 use crate::model::{Cluster, InstanceId, Resource};
 
 pub(super) fn free(cluster: &Cluster, id: InstanceId, resource: Resource) -> u32 {
@@ -12,16 +13,16 @@ pub(super) fn free(cluster: &Cluster, id: InstanceId, resource: Resource) -> u32
     }
 }
 
-/// ACTIVE instances with at least the requested amount free, least free first; `None`
-/// when the cluster does not keep that index.
+/// The index of ACTIVE instances by free amount of the resource, and the first key that
+/// has the requested amount free; `None` when the cluster does not keep that index.
 pub(super) fn candidates<'c>(
     cluster: &'c Cluster,
     resource: Resource,
     request: &PlacementRequest<'_>,
-) -> Option<impl Iterator<Item = (u32, InstanceId)> + 'c> {
+) -> Option<(&'c FitTree, u64)> {
     let (cpu_index, needed) = match resource {
         Resource::Cpu => (true, request.cpu),
         Resource::Memory => (false, request.memory),
     };
-    cluster.walk_free(cpu_index, needed)
+    Some((cluster.free_index(cpu_index)?, u64::from(needed) << 32))
 }

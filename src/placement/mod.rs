@@ -7,8 +7,10 @@
 //! A decision is pure: it reads the cluster and returns an instance or ECS's failure
 //! reason; the caller applies it. The first strategy picks an index to walk (free CPU or
 //! memory for binpack, tasks per instance for spread by instance, AZ or attribute levels
-//! for spread by attribute), so a decision costs O(log n) plus the run of tied entries,
-//! not a scan of the cluster.
+//! for spread by attribute, the ACTIVE list for random). Every index knows the most of
+//! each resource free in each part of it and skips the parts that cannot hold the task,
+//! so a decision, successful or not, costs O(log n) plus the run of tied entries, not a
+//! scan of the cluster, whichever resource binds.
 
 mod binpack;
 mod constraints;
@@ -20,6 +22,7 @@ mod spread;
 
 pub use explain::explain;
 
+use crate::model::fit_tree::{FitTree, Need};
 use crate::model::{
     Cluster, InstanceId, Placement, PlacementStrategy, PoolId, SpreadField, task::RejectReason,
 };
@@ -97,8 +100,18 @@ pub fn choose_instance(
         nonce: if uses_random { rng.random() } else { 0 },
     };
     match request.placement.strategies.split_first() {
-        None => random::pick(&ctx, &|_| true, rng),
-        Some((first, rest)) => choose(&ctx, *first, rest, &|_| true, rng),
+        None => random::pick(&ctx, Filter::ALL, rng),
+        Some((first, rest)) => choose(&ctx, *first, rest, Filter::ALL, rng),
+    }
+}
+
+/// Whether a placement may draw an instance at random from the ACTIVE list (so the
+/// cluster should keep its slot index): no strategy, `random`, or a spread over an
+/// attribute with nothing after it to break ties.
+pub fn draws_at_random(placement: &Placement) -> bool {
+    match placement.strategies.last() {
+        None | Some(PlacementStrategy::Spread(SpreadField::Attribute(_))) => true,
+        Some(_) => placement.strategies.contains(&PlacementStrategy::Random),
     }
 }
 
@@ -110,6 +123,28 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// What an index may skip: instances short of the task's CPU, memory or ENI, outside
+    /// its pool, or outside the AZs `azs` allows (and, for awsvpc tasks, those whose
+    /// subnet has no address left).
+    fn need(&self, azs: u32) -> Need {
+        let r = self.request;
+        let mut azs = azs;
+        if r.awsvpc && self.cluster.azs.len() <= 32 {
+            for (a, _) in self.cluster.azs.iter().enumerate() {
+                if !self.cluster.subnet_has_ip(crate::model::AzId(a as u32)) {
+                    azs &= !(1 << a);
+                }
+            }
+        }
+        let pools = r.pool.map_or(u32::MAX, |p| 1 << (p.0 % 32));
+        Need {
+            cpu: r.cpu,
+            memory: r.memory,
+            eni: u32::from(r.awsvpc),
+            tags: u64::from(azs) | (u64::from(pools) << 32),
+        }
+    }
+
     fn feasible(&self, id: InstanceId) -> bool {
         constraints::fits(self, id) && constraints::allowed(self, id)
     }
@@ -134,7 +169,24 @@ impl Ctx<'_> {
     }
 }
 
-type Filter<'f> = &'f dyn Fn(InstanceId) -> bool;
+/// Which instances a nested strategy may choose from: those `check` accepts. `azs` is a
+/// superset of their AZs (bit = AZ index mod 32) that lets the indexes skip the rest.
+#[derive(Clone, Copy)]
+struct Filter<'f> {
+    azs: u32,
+    check: Option<&'f dyn Fn(InstanceId) -> bool>,
+}
+
+impl Filter<'_> {
+    const ALL: Filter<'static> = Filter {
+        azs: u32::MAX,
+        check: None,
+    };
+
+    fn allows(&self, id: InstanceId) -> bool {
+        self.check.is_none_or(|check| check(id))
+    }
+}
 
 fn choose(
     ctx: &Ctx<'_>,
@@ -147,13 +199,13 @@ fn choose(
         PlacementStrategy::Random => random::pick(ctx, filter, rng),
         PlacementStrategy::Binpack(resource) => {
             match binpack::candidates(ctx.cluster, resource, ctx.request) {
-                Some(walk) => best_of_first_run(ctx, walk, rest, filter),
+                Some((index, from)) => best_of_first_run(ctx, index, from, rest, filter),
                 None => scan_best(ctx, first, rest, filter),
             }
         }
         PlacementStrategy::Spread(SpreadField::InstanceId) => {
             match spread::instance_candidates(ctx) {
-                Some(walk) => best_of_first_run(ctx, walk, rest, filter),
+                Some(index) => best_of_first_run(ctx, index, 0, rest, filter),
                 None => scan_best(ctx, first, rest, filter),
             }
         }
@@ -169,34 +221,38 @@ fn choose(
     }
 }
 
-/// Walks an index in ascending (key, rank) order. The first feasible entry fixes the
-/// best primary key; the rest of its run of equal keys is ranked by the later strategies.
+/// Walks an index in ascending (key, rank) order from `from`, past the instances that
+/// cannot hold the task. The first feasible entry fixes the best primary key (the key's
+/// high half); the rest of its run of equal keys is ranked by the later strategies.
 fn best_of_first_run(
     ctx: &Ctx<'_>,
-    walk: impl Iterator<Item = (u32, InstanceId)>,
+    index: &FitTree,
+    from: u64,
     rest: &[PlacementStrategy],
     filter: Filter<'_>,
 ) -> Option<InstanceId> {
     let mut best: Option<(u32, InstanceId)> = None;
-    for (primary, id) in walk {
-        if let Some((best_primary, _)) = best {
-            if primary != best_primary {
-                break;
-            }
+    index.walk(from, &ctx.need(filter.azs), &mut |key, id| {
+        let (primary, id) = ((key >> 32) as u32, InstanceId(id));
+        if best.is_some_and(|(best_primary, _)| primary != best_primary) {
+            return false;
         }
-        if !filter(id) || !ctx.feasible(id) {
-            continue;
+        if !filter.allows(id) || !ctx.feasible(id) {
+            return true;
         }
         match best {
-            None if rest.is_empty() => return Some(id),
-            None => best = Some((primary, id)),
+            None => {
+                best = Some((primary, id));
+                !rest.is_empty()
+            }
             Some((p, current)) => {
                 if ctx.compare(rest, id, current) == Ordering::Less {
                     best = Some((p, id));
                 }
+                true
             }
         }
-    }
+    });
     best.map(|(_, id)| id)
 }
 
@@ -216,7 +272,7 @@ fn scan_best(
         .active()
         .iter()
         .copied()
-        .filter(|id| filter(*id) && ctx.feasible(*id))
+        .filter(|id| filter.allows(*id) && ctx.feasible(*id))
         .min_by(|a, b| {
             ctx.key(first, *a)
                 .cmp(&ctx.key(first, *b))
@@ -225,5 +281,7 @@ fn scan_best(
         })
 }
 
+#[cfg(test)]
+mod index_tests;
 #[cfg(test)]
 mod tests;

@@ -13,20 +13,42 @@ pub(super) fn pick(ctx: &Ctx<'_>, filter: Filter<'_>, rng: &mut StreamRng) -> Op
     if active.is_empty() {
         return None;
     }
+    let need = ctx.need(filter.azs);
+    let slots = ctx.cluster.slot_index();
+    // Nothing anywhere has the room: the draws are still made, so the stream (and every
+    // later choice) is the same whether or not the maxima answered first.
+    let hopeless = slots.is_some_and(|s| !need.admits(&s.maxima()));
     for _ in 0..REJECTION_TRIES {
-        let id = active[rng.random_range(0..active.len())];
-        if filter(id) && ctx.feasible(id) {
+        let pos = rng.random_range(0..active.len());
+        if hopeless || slots.is_some_and(|s| !need.admits(&s.get(pos))) {
+            continue;
+        }
+        let id = active[pos];
+        if filter.allows(id) && ctx.feasible(id) {
             return Some(id);
         }
     }
-    // Few feasible instances: one pass of reservoir sampling keeps the choice uniform.
+    if hopeless {
+        return None;
+    }
+    // Few feasible instances: one pass of reservoir sampling keeps the choice uniform. The
+    // slot index visits only the instances that may fit, in the same list order.
     let mut chosen = None;
     let mut seen = 0u32;
-    for &id in active {
-        if filter(id) && ctx.feasible(id) {
+    let mut consider = |id: InstanceId| {
+        if filter.allows(id) && ctx.feasible(id) {
             seen += 1;
             if rng.random_range(0..seen) == 0 {
                 chosen = Some(id);
+            }
+        }
+        true
+    };
+    match slots {
+        Some(slots) => slots.walk(&need, &mut |pos| consider(active[pos])),
+        None => {
+            for &id in active {
+                consider(id);
             }
         }
     }

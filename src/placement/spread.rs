@@ -2,6 +2,7 @@
 //! attribute such as the availability zone.
 
 use super::{Ctx, Filter};
+use crate::model::fit_tree::FitTree;
 use crate::model::{InstanceId, SpreadField};
 
 /// Tasks of the request's group on the instance, or on the instance's attribute value.
@@ -17,10 +18,8 @@ pub(super) fn count(ctx: &Ctx<'_>, field: SpreadField, id: InstanceId) -> u32 {
 }
 
 /// ACTIVE instances, fewest tasks of the group first (when the group keeps that index).
-pub(super) fn instance_candidates<'c>(
-    ctx: &Ctx<'c>,
-) -> Option<impl Iterator<Item = (u32, InstanceId)> + 'c> {
-    ctx.cluster.walk_group(ctx.request.placement.group)
+pub(super) fn instance_candidates<'c>(ctx: &Ctx<'c>) -> Option<&'c FitTree> {
+    ctx.cluster.group_index(ctx.request.placement.group)
 }
 
 /// Offers the attribute's values level by level, fewest tasks of the group first: `within`
@@ -42,9 +41,23 @@ pub(super) fn by_levels(
             .min()?;
         let on_level = |id: InstanceId| {
             let value = ctx.cluster.instance(id).attribute_values[key];
-            counts[value as usize] == level && filter(id)
+            counts[value as usize] == level && filter.allows(id)
         };
-        if let Some(id) = within(&on_level) {
+        // Key 0's values are the AZs, so the indexes can skip the AZs off this level.
+        let azs = if key == 0 {
+            counts
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| **c == level)
+                .fold(0u32, |mask, (az, _)| mask | 1 << (az % 32))
+        } else {
+            u32::MAX
+        };
+        let level_filter = Filter {
+            azs: filter.azs & azs,
+            check: Some(&on_level),
+        };
+        if let Some(id) = within(level_filter) {
             return Some(id);
         }
         floor = Some(level);

@@ -10,6 +10,21 @@ use std::io::{self, BufWriter, Write};
 
 type CsvOut = csv::Writer<BufWriter<File>>;
 
+/// The last closed clock hour's bill over the metered usage (see README, Outputs).
+const COMMITMENT_COLUMNS: [&str; 7] = [
+    "hour_start_s",
+    "on_demand_equivalent_usd",
+    "effective_cost_usd",
+    "committed_usd",
+    "used_usd",
+    "utilization",
+    "coverage",
+];
+
+fn ratio(a: f64, b: f64) -> f64 {
+    if b > 0.0 { a / b } else { 0.0 }
+}
+
 pub struct FileRecorder {
     tasks: CsvOut,
     timeseries: CsvOut,
@@ -18,6 +33,8 @@ pub struct FileRecorder {
     error: Option<io::Error>,
     /// Per service: (has load columns, has a queue column).
     scaling_columns: Vec<(bool, bool)>,
+    /// Commitments in the scenario: hourly commitment columns when non-zero.
+    commitment_plans: usize,
 }
 
 impl FileRecorder {
@@ -90,8 +107,19 @@ impl FileRecorder {
             header.push(format!("{}.instances_pending", p.name));
             header.push(format!("{}.instances_in_service", p.name));
         }
+        let plans = &config.billing.commitments.plans;
+        if !plans.is_empty() {
+            for column in COMMITMENT_COLUMNS {
+                header.push(format!("commitments.{column}"));
+            }
+            for p in plans {
+                header.push(format!("{}.utilization", p.name));
+                header.push(format!("{}.coverage", p.name));
+            }
+        }
         timeseries.write_record(&header)?;
         Ok(FileRecorder {
+            commitment_plans: plans.len(),
             tasks,
             timeseries,
             trace,
@@ -173,6 +201,7 @@ impl Recorder for FileRecorder {
 
     fn sample(&mut self, row: &SampleRow<'_>) {
         let columns = &self.scaling_columns;
+        let plans = self.commitment_plans;
         let out = &mut self.timeseries;
         let buf = &mut self.field;
         let result = (|| {
@@ -215,6 +244,32 @@ impl Recorder for FileRecorder {
                 write_field(out, buf, format_args!("{}", p.desired))?;
                 write_field(out, buf, format_args!("{}", p.pending))?;
                 write_field(out, buf, format_args!("{}", p.in_service))?;
+            }
+            if plans > 0 {
+                match row.commitments {
+                    Some(c) => {
+                        let b = c.bill;
+                        out.write_field(seconds(c.hour_start.0))?;
+                        for v in [b.on_demand, b.effective(), b.fees, b.used] {
+                            write_field(out, buf, format_args!("{v:.6}"))?;
+                        }
+                        let utilization = ratio(b.used, b.fees);
+                        let coverage = ratio(b.covered_on_demand, b.eligible_on_demand);
+                        write_field(out, buf, format_args!("{utilization:.4}"))?;
+                        write_field(out, buf, format_args!("{coverage:.4}"))?;
+                        for p in &b.plans {
+                            let u = ratio(p.used, p.fee);
+                            let c = ratio(p.covered_on_demand, p.eligible_on_demand);
+                            write_field(out, buf, format_args!("{u:.4}"))?;
+                            write_field(out, buf, format_args!("{c:.4}"))?;
+                        }
+                    }
+                    None => {
+                        for _ in 0..COMMITMENT_COLUMNS.len() + 2 * plans {
+                            out.write_field("")?;
+                        }
+                    }
+                }
             }
             out.write_record(None::<&[u8]>)
         })();

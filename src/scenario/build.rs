@@ -31,6 +31,9 @@ pub(super) fn bounded(field: String, value: u32) -> Result<u32, FieldError> {
     }
 }
 const MAX_CONSTRAINTS: usize = 10;
+/// Ten million events at one millisecond is far beyond any real burst (a million tasks
+/// placed at time 0 take about three events each) yet reached within seconds by a loop.
+pub const DEFAULT_EVENTS_PER_INSTANT: u64 = 10_000_000;
 
 pub fn build(
     file: ScenarioFile,
@@ -65,6 +68,18 @@ pub fn build(
             "cluster.availability_zones",
             "needs at least one AZ",
         ));
+    }
+    for (k, az) in azs.iter().enumerate() {
+        if azs[..k].contains(az) {
+            return Err(FieldError::new(
+                format!("cluster.availability_zones[{k}]"),
+                format!("`{az}` is listed twice"),
+            )
+            .allowed("each AZ name once"));
+        }
+    }
+    if let Some(name) = &file.name {
+        plain_file_name(name)?;
     }
     let custom: Vec<InstanceTypeSpec> = file
         .instance_types
@@ -254,6 +269,7 @@ pub fn build(
         });
     }
     let failures = failures(&file.failures, &azs, &pools, &services, horizon)?;
+    let commitments = super::commitments::build(&file.commitments, &pools, prices, horizon)?;
     Ok(SimConfig {
         failures,
         name: file.name.unwrap_or_else(|| default_name.to_string()),
@@ -280,11 +296,41 @@ pub fn build(
         timing: timing(&file.timing)?,
         groups: names.groups,
         spread_keys: names.spread_keys,
+        events_per_instant: match file.limits.events_per_instant {
+            Some(0) => {
+                return Err(FieldError::new(
+                    "limits.events_per_instant",
+                    "0 would stop every run at its first event",
+                )
+                .allowed(format!("at least 1; default {DEFAULT_EVENTS_PER_INSTANT}")));
+            }
+            Some(n) => n,
+            None => DEFAULT_EVENTS_PER_INSTANT,
+        },
         billing: BillingSpec {
             ec2_minimum: SimDuration(prices.ec2.minimum_ms(catalog::Ec2Os::Linux)),
             ec2_spot_discount: prices.ec2.spot_discount,
+            commitments,
         },
     })
+}
+
+/// The scenario name becomes a directory under `output/`: it must stay there.
+fn plain_file_name(name: &str) -> Result<(), FieldError> {
+    let plain = !name.is_empty()
+        && name != "."
+        && name != ".."
+        && !name.contains(['/', '\\', '\0'])
+        && !std::path::Path::new(name).is_absolute();
+    if plain {
+        Ok(())
+    } else {
+        Err(FieldError::new(
+            "name",
+            format!("\"{name}\" is not a plain file name; the name becomes the output directory output/<name>/"),
+        )
+        .allowed("a name without / or \\, not . or .., such as \"web-peak\""))
+    }
 }
 
 struct Names {
@@ -488,7 +534,28 @@ fn amount(
         }
     };
     if number.is_nan() || number <= 0.0 || number > f64::from(u32::MAX) {
-        return Err(FieldError::new(field, format!("{number} is out of range")).allowed(allowed));
+        return Err(FieldError::new(
+            field,
+            format!("{} is out of range", super::estimate::amount(number)),
+        )
+        .allowed(format!("more than 0 and at most {}; {allowed}", u32::MAX)));
+    }
+    if matches!(value, Amount::Number(_)) && number.fract() != 0.0 {
+        return Err(FieldError::new(
+            field,
+            format!(
+                "{number} is not a whole number of {}; ECS counts these in whole units",
+                if big_unit[0] == "vcpu" {
+                    "CPU units (1024 = 1 vCPU)"
+                } else {
+                    "MiB"
+                }
+            ),
+        )
+        .allowed(format!(
+            "a whole number, or text such as \"{number} {}\"",
+            big_unit[0]
+        )));
     }
     Ok(number.round() as u32)
 }
@@ -797,7 +864,7 @@ fn strategies(
                 ("binpack", Some("memory")) => Ok(PlacementStrategy::Binpack(Resource::Memory)),
                 ("binpack", other) => Err(FieldError::new(
                     format!("{here}.field"),
-                    format!("binpack needs field cpu or memory, not {other:?}"),
+                    format!("binpack needs field cpu or memory, not {}", given(other)),
                 )
                 .allowed("cpu, memory")),
                 ("spread", Some("instanceId" | "host")) => {
@@ -812,7 +879,7 @@ fn strategies(
                 }
                 ("spread", other) => Err(FieldError::new(
                     format!("{here}.field"),
-                    format!("spread needs a field, not {other:?}"),
+                    format!("spread needs a field, not {}", given(other)),
                 )
                 .allowed(
                     "instanceId, host, attribute:<name> such as attribute:ecs.availability-zone",
@@ -830,6 +897,11 @@ fn strategies(
             }
         })
         .collect()
+}
+
+/// An optional text field as the user wrote it: `"disk"`, or "none" when absent.
+fn given(value: Option<&str>) -> String {
+    value.map_or_else(|| "none".to_string(), |v| format!("\"{v}\""))
 }
 
 fn constraints(
@@ -958,6 +1030,7 @@ fn arrival(at: &str, a: &ArrivalFile) -> Result<ArrivalProcess, FieldError> {
                 every: every.map(|e| e.0),
             }
         }
+        ArrivalFile::Replay(rows) => ArrivalProcess::Trace(rows.clone()),
     })
 }
 

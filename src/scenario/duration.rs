@@ -2,36 +2,98 @@
 //! "5m", "2h", "1d", or combinations such as "1h30m").
 
 use crate::time::SimDuration;
-use serde::Deserialize;
+use serde::{Serialize, Serializer};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(try_from = "RawDuration")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DurationText(pub SimDuration);
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum RawDuration {
-    Seconds(f64),
-    Text(String),
+/// Written back as text in the largest unit that divides it exactly ("5m", "90s", "250ms"),
+/// which [`parse`] reads back to the same milliseconds.
+impl Serialize for DurationText {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&format_text(self.0))
+    }
+}
+
+pub fn format_text(d: SimDuration) -> String {
+    let ms = d.0;
+    if ms == 0 {
+        return "0s".into();
+    }
+    let units = [
+        (86_400_000, "d"),
+        (3_600_000, "h"),
+        (60_000, "m"),
+        (1000, "s"),
+    ];
+    units
+        .iter()
+        .find(|(size, _)| ms.is_multiple_of(*size))
+        .map_or_else(
+            || format!("{ms}ms"),
+            |(size, unit)| format!("{}{unit}", ms / size),
+        )
 }
 
 const EXPECTED: &str = "a duration: seconds as a number, or text like \"250ms\", \"90s\", \"5m\", \"2h\", \"1d\", \"1h30m\"";
 
-impl TryFrom<RawDuration> for DurationText {
-    type Error = String;
-    fn try_from(raw: RawDuration) -> Result<Self, String> {
-        match raw {
-            RawDuration::Seconds(s) if s.is_finite() && s >= 0.0 => {
-                Ok(DurationText(SimDuration::from_secs_f64(s)))
-            }
-            RawDuration::Seconds(s) => Err(format!(
-                "{s} is not {EXPECTED}; durations cannot be negative"
-            )),
-            RawDuration::Text(t) => parse(&t)
-                .map(DurationText)
-                .ok_or_else(|| format!("\"{t}\" is not {EXPECTED}")),
+/// The longest duration a scenario may state: a thousand years. Longer is surely a typo,
+/// and near `u64::MAX` milliseconds time arithmetic would have to clamp silently.
+pub const LONGEST_MS: u64 = 1000 * 365 * 86_400_000;
+
+impl<'de> serde::Deserialize<'de> for DurationText {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(DurationVisitor)
+    }
+}
+
+struct DurationVisitor;
+
+impl serde::de::Visitor<'_> for DurationVisitor {
+    type Value = DurationText;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(EXPECTED)
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, s: f64) -> Result<DurationText, E> {
+        seconds(s).map_err(E::custom)
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, s: i64) -> Result<DurationText, E> {
+        seconds(s as f64).map_err(E::custom)
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, s: u64) -> Result<DurationText, E> {
+        seconds(s as f64).map_err(E::custom)
+    }
+
+    fn visit_str<E: serde::de::Error>(self, t: &str) -> Result<DurationText, E> {
+        match parse(t) {
+            Some(d) if d.0 > LONGEST_MS => Err(E::custom(too_long(&format!("\"{t}\"")))),
+            Some(d) => Ok(DurationText(d)),
+            None => Err(E::custom(format!("\"{t}\" is not {EXPECTED}"))),
         }
     }
+}
+
+fn seconds(s: f64) -> Result<DurationText, String> {
+    if !(s.is_finite() && s >= 0.0) {
+        return Err(format!(
+            "{} is not {EXPECTED}; durations cannot be negative",
+            super::estimate::amount(s)
+        ));
+    }
+    if s * 1000.0 > LONGEST_MS as f64 {
+        return Err(too_long(&format!("{} s", super::estimate::amount(s))));
+    }
+    Ok(DurationText(SimDuration::from_secs_f64(s)))
+}
+
+fn too_long(given: &str) -> String {
+    format!(
+        "{given} is longer than the longest duration a scenario may state (a thousand years, \"365000d\")"
+    )
 }
 
 pub fn parse(text: &str) -> Option<SimDuration> {
@@ -72,6 +134,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn formats_in_the_largest_exact_unit() {
+        assert_eq!(format_text(SimDuration(250)), "250ms");
+        assert_eq!(format_text(SimDuration(90_000)), "90s");
+        assert_eq!(format_text(SimDuration(300_000)), "5m");
+        assert_eq!(format_text(SimDuration(7_200_000)), "2h");
+        assert_eq!(format_text(SimDuration(1_500)), "1500ms");
+        for ms in [0, 1, 999, 61_000, 5_400_000, 86_400_000] {
+            assert_eq!(parse(&format_text(SimDuration(ms))), Some(SimDuration(ms)));
+        }
+    }
+
+    #[test]
     fn parses_units_and_combinations() {
         assert_eq!(parse("250ms"), Some(SimDuration(250)));
         assert_eq!(parse("90s"), Some(SimDuration(90_000)));
@@ -82,5 +156,32 @@ mod tests {
         assert_eq!(parse("5 parsecs"), None);
         assert_eq!(parse("-5s"), None);
         assert_eq!(parse(""), None);
+    }
+
+    fn read(toml_value: &str) -> Result<SimDuration, String> {
+        #[derive(serde::Deserialize)]
+        struct One {
+            d: DurationText,
+        }
+        toml::from_str::<One>(&format!("d = {toml_value}"))
+            .map(|o| o.d.0)
+            .map_err(|e| e.message().to_string())
+    }
+
+    #[test]
+    fn wrong_kinds_and_absurd_lengths_are_named_not_clamped() {
+        assert_eq!(read("90"), Ok(SimDuration(90_000)));
+        assert_eq!(read("\"1h\""), Ok(SimDuration(3_600_000)));
+        let e = read("true").unwrap_err();
+        assert!(e.contains("boolean `true`, expected a duration"), "{e}");
+        assert!(!e.contains("enum"), "{e}");
+        let e = read("1e308").unwrap_err();
+        assert!(e.starts_with("1.0e308 s is longer than"), "{e}");
+        assert!(read("\"365000d\"").is_ok());
+        assert!(
+            read("\"365001d\"")
+                .unwrap_err()
+                .contains("a thousand years")
+        );
     }
 }

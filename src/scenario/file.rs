@@ -4,10 +4,10 @@
 //! `scenarios/README.md`.
 
 use super::duration::DurationText;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioFile {
     pub name: Option<String>,
@@ -33,11 +33,81 @@ pub struct ScenarioFile {
     pub services: Vec<ServiceFile>,
     #[serde(default)]
     pub jobs: Vec<JobFile>,
+    /// Recorded workloads replayed row by row (expanded into task definitions and job
+    /// streams by `scenario::trace` before the build).
+    #[serde(default)]
+    pub traces: Vec<TraceFile>,
     #[serde(default)]
     pub failures: FailuresFile,
+    #[serde(default)]
+    pub commitments: Vec<CommitmentFile>,
+    #[serde(default, skip_serializing_if = "LimitsFile::is_unset")]
+    pub limits: LimitsFile,
 }
 
-#[derive(Debug, Deserialize, Default)]
+/// `[limits]`: guards against runs that would never end.
+#[derive(Debug, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsFile {
+    /// Events allowed at one simulated instant before the run stops as a runaway.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub events_per_instant: Option<u64>,
+}
+
+impl LimitsFile {
+    fn is_unset(&self) -> bool {
+        self.events_per_instant.is_none()
+    }
+}
+
+/// `[[commitments]]`: a Reserved Instance purchase or a Savings Plan.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommitmentFile {
+    pub name: Option<String>,
+    pub kind: String,
+    pub term: Option<String>,
+    pub payment: Option<String>,
+    /// Reserved Instances: the type and how many.
+    pub instance_type: Option<String>,
+    pub count: Option<u32>,
+    /// EC2 Instance Savings Plans: the instance family (`m5`).
+    pub family: Option<String>,
+    /// Savings Plans: the commitment, $ per hour.
+    pub commitment_per_hour: Option<f64>,
+    pub start: Option<DurationText>,
+    pub end: Option<DurationText>,
+}
+
+/// `[[traces]]`: a trace file replayed as RunTask calls, one task per row.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct TraceFile {
+    pub name: String,
+    /// "ecsim" (default: `arrival,duration,cpu,memory[,group]`) or "alibaba_gpu_2023".
+    pub format: Option<String>,
+    /// The trace, relative to the scenario file.
+    pub path: String,
+    /// alibaba_gpu_2023 only: the node list, which becomes the cluster's pools.
+    pub nodes: Option<String>,
+    /// Keep rows arriving in [start, end) of trace time; the replay starts at `start`.
+    pub start: Option<DurationText>,
+    pub end: Option<DurationText>,
+    /// Multiplies arrival offsets and durations (0.5 replays twice as fast).
+    #[serde(rename = "time_scale")]
+    pub time_scale: Option<f64>,
+    /// Fraction of rows kept, each by a seeded coin (`sample_seed`, default 1).
+    #[serde(rename = "sample")]
+    pub sample: Option<f64>,
+    #[serde(rename = "sample_seed")]
+    pub sample_seed: Option<u64>,
+    pub launch_type: Option<String>,
+    pub capacity_provider_strategy: Option<Vec<CapacityProviderItem>>,
+    #[serde(default)]
+    pub placement_strategy: Vec<PlacementStrategyFile>,
+}
+
+#[derive(Debug, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct ClusterFile {
     pub availability_zones: Option<Vec<String>>,
@@ -46,7 +116,7 @@ pub struct ClusterFile {
     pub pools: Vec<PoolFile>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PoolFile {
     pub name: String,
@@ -75,9 +145,32 @@ pub struct PoolFile {
     pub managed_scaling: Option<ManagedScalingFile>,
 }
 
+impl PoolFile {
+    /// A pool of `count` on-demand Linux instances with every optional setting at its
+    /// default, as importers write one.
+    pub fn plain(name: String, instance_type: String, count: u32) -> PoolFile {
+        PoolFile {
+            name,
+            instance_type,
+            count,
+            availability_zones: None,
+            attributes: BTreeMap::new(),
+            spot: false,
+            os_type: None,
+            awsvpc_trunking: false,
+            reserved_memory_mib: 0,
+            reserved_ports: None,
+            spot_instance_draining: None,
+            instance_failure: None,
+            spot_interruption: None,
+            managed_scaling: None,
+        }
+    }
+}
+
 /// `managed_scaling` on a pool (ECS `managedScaling`, snake_case). Defaults: target 100,
 /// steps 1 and 10000, warm-up 300 s, termination protection on, min_size 0.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ManagedScalingFile {
     pub target_capacity: Option<u32>,
@@ -90,7 +183,7 @@ pub struct ManagedScalingFile {
 }
 
 /// A demand curve, in CPU units (or MiB for `memory_demand`, messages/s for a queue).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum DemandFile {
     Constant {
@@ -117,14 +210,14 @@ pub enum DemandFile {
     },
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DemandStepFile {
     pub at: DurationText,
     pub value: f64,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SpikeFile {
     pub start: DurationText,
@@ -133,7 +226,7 @@ pub struct SpikeFile {
 }
 
 /// `auto_scaling` on a service: Application Auto Scaling's scalable target and policies.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AutoScalingFile {
     pub min: u32,
@@ -148,7 +241,7 @@ pub struct AutoScalingFile {
     pub scheduled_every: Option<DurationText>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TargetTrackingFile {
     /// "cpu" or "memory".
@@ -166,7 +259,7 @@ pub struct TargetTrackingFile {
     pub scale_in_max_fraction: Option<f64>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StepScalingFile {
     pub metric: String,
@@ -183,7 +276,7 @@ pub struct StepScalingFile {
     pub cooldown: Option<DurationText>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StepAdjustmentFile {
     pub lower: Option<f64>,
@@ -191,7 +284,7 @@ pub struct StepAdjustmentFile {
     pub adjustment: i64,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScheduledScalingFile {
     pub at: DurationText,
@@ -201,7 +294,7 @@ pub struct ScheduledScalingFile {
 }
 
 /// `queue` on a service: an SQS-style queue its tasks consume.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct QueueFile {
     pub arrival_rate_per_s: Option<f64>,
@@ -214,7 +307,7 @@ pub struct QueueFile {
     pub scale_in_cooldown: Option<DurationText>,
 }
 
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct FargateFile {
     pub max_concurrent_tasks: Option<u32>,
@@ -222,7 +315,7 @@ pub struct FargateFile {
     pub spot_interruption: Option<DurationFile>,
 }
 
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct TimingFile {
     pub eni_attach: Option<DurationText>,
@@ -238,7 +331,7 @@ pub struct TimingFile {
     pub instant: bool,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CustomInstanceType {
     pub name: String,
@@ -263,14 +356,14 @@ fn default_arch() -> String {
 }
 
 /// ECS accepts cpu and memory as numbers or strings ("512", "1 vCPU", "2 GB").
-#[derive(Debug, Deserialize, Clone)]
+#[derive(Debug, Serialize, Deserialize, Clone)]
 #[serde(untagged)]
 pub enum Amount {
     Number(f64),
     Text(String),
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct TaskDefinitionFile {
     pub family: String,
@@ -298,27 +391,27 @@ pub struct TaskDefinitionFile {
     pub shutdown_time: Option<super::duration::DurationText>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct PortMapping {
     pub container_port: u16,
     pub host_port: Option<u16>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct RuntimePlatform {
     pub cpu_architecture: Option<String>,
     pub operating_system_family: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct EphemeralStorage {
     pub size_in_gi_b: u32,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct PlacementStrategyFile {
     #[serde(rename = "type")]
@@ -326,7 +419,7 @@ pub struct PlacementStrategyFile {
     pub field: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct PlacementConstraintFile {
     #[serde(rename = "type")]
@@ -334,7 +427,7 @@ pub struct PlacementConstraintFile {
     pub expression: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct CapacityProviderItem {
     pub capacity_provider: String,
@@ -344,7 +437,7 @@ pub struct CapacityProviderItem {
     pub weight: u32,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ServiceFile {
     #[serde(alias = "serviceName")]
@@ -395,7 +488,7 @@ pub struct ServiceFile {
 }
 
 /// Defaults as ECS: interval 30 s, timeout 5 s, retries 3, startPeriod 0.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct HealthCheckFile {
     pub interval: Option<DurationText>,
@@ -404,14 +497,14 @@ pub struct HealthCheckFile {
     pub start_period: Option<DurationText>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LoadBalancerFile {
     /// Target group deregistration delay; default 300 s (the ELB default).
     pub deregistration_delay: Option<DurationText>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct DeploymentConfigurationFile {
     pub minimum_healthy_percent: Option<u32>,
@@ -419,7 +512,7 @@ pub struct DeploymentConfigurationFile {
     pub deployment_circuit_breaker: Option<CircuitBreakerFile>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CircuitBreakerFile {
     pub enable: bool,
@@ -434,7 +527,7 @@ pub struct CircuitBreakerFile {
 }
 
 /// A timed rollout of a new task definition revision.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeploymentFile {
     pub at: DurationText,
@@ -442,7 +535,7 @@ pub struct DeploymentFile {
     pub task_definition: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct JobFile {
     pub name: String,
@@ -459,7 +552,7 @@ pub struct JobFile {
     pub duration: DurationFile,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ArrivalFile {
     Poisson {
@@ -481,13 +574,16 @@ pub enum ArrivalFile {
         count: u32,
         every: Option<DurationText>,
     },
+    /// Rows of a `[[traces]]` entry; made by the loader, never written in a file.
+    #[serde(skip)]
+    Replay(std::sync::Arc<[crate::workload::TracedTask]>),
 }
 
 fn one() -> u32 {
     1
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum DurationFile {
     Constant {
@@ -507,7 +603,7 @@ pub enum DurationFile {
 }
 
 /// `[failures]`: failures not tied to one service or pool, and the restart rules.
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct FailuresFile {
     #[serde(default)]
@@ -520,7 +616,7 @@ pub struct FailuresFile {
     pub restart_backoff: BackoffFile,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AzOutageFile {
     pub az: String,
@@ -528,7 +624,7 @@ pub struct AzOutageFile {
     pub duration: DurationText,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
 pub enum EventFile {
     KillInstance {
@@ -552,7 +648,7 @@ pub enum EventFile {
 
 /// Restart throttling for tasks that never reach RUNNING: delay n = min(initial ×
 /// factor^(n−1), cap). Defaults 10 s, 2, 15 min.
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct BackoffFile {
     pub initial: Option<DurationText>,

@@ -2,14 +2,20 @@
 //! line, field and what is allowed.
 
 mod build;
+mod checks;
+mod commitments;
 pub mod duration;
 mod error;
-mod file;
+mod estimate;
+pub mod file;
 pub mod locate;
 pub mod overrides;
 mod scaling;
+pub mod trace;
+mod wording;
 
 pub use error::{FieldError, ScenarioError};
+pub use estimate::{SizeLimits, WorkEstimate, amount, estimate};
 
 use crate::catalog::PriceCatalog;
 use crate::model::SimConfig;
@@ -20,6 +26,14 @@ use std::path::{Path, PathBuf};
 pub struct Scenario {
     pub path: PathBuf,
     pub config: SimConfig,
+    /// Settings that are legal but probably not meant; shown with the summary and kept in
+    /// `summary.json`.
+    pub warnings: Vec<String>,
+    /// Every file the scenario made us read besides itself (price file, demand CSVs), so a
+    /// sweep's resume can tell when one of them changed.
+    pub inputs: Vec<PathBuf>,
+    /// What loading decided for the user to know, e.g. how many trace rows were turned away.
+    pub notes: Vec<String>,
 }
 
 /// Reads and validates a scenario file, applying `--set` overrides first.
@@ -84,15 +98,23 @@ pub fn load_str(text: &str, path: &Path, overrides: &[String]) -> Result<Scenari
     let mut file: file::ScenarioFile = serde_path_to_error::deserialize(doc).map_err(|e| {
         let field = e.path().to_string();
         let field = if field == "." { String::new() } else { field };
-        let message = e.inner().to_string();
+        let message = wording::plain(&e.inner().to_string());
         at(&field, message, None, false)
     })?;
-    scaling::read_csvs(&mut file, path.parent().unwrap_or(Path::new(".")))
+    let mut inputs = scaling::read_csvs(&mut file, path.parent().unwrap_or(Path::new(".")))
+        .map_err(|e| at(&e.field, e.message, e.allowed, false))?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    for t in &file.traces {
+        inputs.push(base.join(&t.path));
+        inputs.extend(t.nodes.as_ref().map(|n| base.join(n)));
+    }
+    let notes = trace::expand(&mut file, path.parent().unwrap_or(Path::new(".")))
         .map_err(|e| at(&e.field, e.message, e.allowed, false))?;
     let prices = match &file.prices {
         None => PriceCatalog::builtin(),
         Some(rel) => {
             let price_path = path.parent().unwrap_or(Path::new(".")).join(rel);
+            inputs.push(price_path.clone());
             let price_text = std::fs::read_to_string(&price_path).map_err(|e| {
                 at(
                     "prices",
@@ -115,12 +137,17 @@ pub fn load_str(text: &str, path: &Path, overrides: &[String]) -> Result<Scenari
         || "scenario".to_string(),
         |s| s.to_string_lossy().into_owned(),
     );
-    let config = build::build(file, &default_name, &prices).map_err(|e| {
+    let located = |e: FieldError| {
         let from_set = set_fields.iter().any(|f| e.field.starts_with(f.as_str()));
         at(&e.field, e.message, e.allowed, from_set)
-    })?;
+    };
+    let config = build::build(file, &default_name, &prices).map_err(located)?;
+    let warnings = checks::check(&config).map_err(located)?;
     Ok(Scenario {
         path: path.to_path_buf(),
         config,
+        warnings,
+        inputs,
+        notes,
     })
 }

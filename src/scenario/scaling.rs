@@ -435,7 +435,12 @@ pub(super) fn managed(
 
 /// Reads every CSV demand file of the scenario, paths relative to `base`; the error is the
 /// field of the path that could not be read.
-pub(super) fn read_csvs(file: &mut ScenarioFile, base: &std::path::Path) -> Result<(), FieldError> {
+/// Reads every demand CSV into the file's description; returns the paths read.
+pub(super) fn read_csvs(
+    file: &mut ScenarioFile,
+    base: &std::path::Path,
+) -> Result<Vec<std::path::PathBuf>, FieldError> {
+    let mut read = Vec::new();
     for (i, s) in file.services.iter_mut().enumerate() {
         let slots = [
             (format!("services[{i}].demand"), s.demand.as_mut()),
@@ -457,8 +462,9 @@ pub(super) fn read_csvs(file: &mut ScenarioFile, base: &std::path::Path) -> Resu
                         format!("cannot read {}: {e}", full.display()),
                     )
                 })?);
+                read.push(full);
             }
         }
     }
-    Ok(())
+    Ok(read)
 }

@@ -6,6 +6,7 @@
 //! Running sums of live rates let `cost_so_far` answer in O(1) for the time series; the
 //! totals come from the billing functions, applied once per instance or task.
 
+use super::usage::UsageMeter;
 use crate::catalog::{self, FargatePlatform, FargateRates, FargateSize};
 use crate::model::{Cluster, InstanceState, SimConfig};
 use crate::time::SimTime;
@@ -23,6 +24,10 @@ pub(super) struct Billing {
     warmup: SimTime,
     ec2_minimum_ms: u64,
     rates: FargateRates,
+    /// Hourly usage for commitments; `None` when the run has none (nothing is metered).
+    pub usage: Option<UsageMeter>,
+    pool_keys: Vec<Option<usize>>,
+    fargate_key: usize,
 }
 
 pub struct CostTotals {
@@ -34,6 +39,7 @@ const MS_PER_HOUR: f64 = 3_600_000.0;
 
 impl Billing {
     pub fn new(config: &SimConfig) -> Billing {
+        let commitments = &config.billing.commitments;
         Billing {
             ec2_closed: 0.0,
             fargate_closed: 0.0,
@@ -45,14 +51,40 @@ impl Billing {
             warmup: config.warmup,
             ec2_minimum_ms: config.billing.ec2_minimum.as_millis(),
             rates: config.fargate.rates.clone(),
+            usage: commitments
+                .metered()
+                .then(|| UsageMeter::new(commitments, config.warmup, config.horizon)),
+            pool_keys: commitments.pool_keys.clone(),
+            fargate_key: commitments.fargate_key,
         }
+    }
+
+    /// The metered keys of a Fargate task: (vCPU key, vCPU, GB key, GB); `None` for what no
+    /// commitment covers here (Spot, Windows).
+    fn fargate_usage(
+        &self,
+        size: FargateSize,
+        platform: FargatePlatform,
+        spot: bool,
+    ) -> Option<(usize, f64, usize, f64)> {
+        let base = match (platform, spot) {
+            (_, true) | (FargatePlatform::Windows, _) => return None,
+            (FargatePlatform::LinuxX86, false) => self.fargate_key,
+            (FargatePlatform::LinuxArm, false) => self.fargate_key + 2,
+        };
+        let vcpu = f64::from(size.cpu_units) / 1024.0;
+        let gb = f64::from(size.memory_mib) / 1024.0;
+        Some((base, vcpu, base + 1, gb))
     }
 
     fn billing_start(&self, start: SimTime) -> f64 {
         start.max(self.warmup).0 as f64
     }
 
-    pub fn instance_launched(&mut self, price_per_hour: f64, now: SimTime) {
+    pub fn instance_launched(&mut self, price_per_hour: f64, pool: usize, now: SimTime) {
+        if let (Some(meter), Some(Some(key))) = (&mut self.usage, self.pool_keys.get(pool)) {
+            meter.start(*key, 1.0, now, now);
+        }
         self.live_instances += 1;
         let rate = price_per_hour / MS_PER_HOUR;
         self.ec2_rate_sum += rate;
@@ -60,7 +92,16 @@ impl Billing {
     }
 
     /// Closes one instance's bill at `end`; returns what it cost in the window.
-    pub fn instance_closed(&mut self, price_per_hour: f64, launched: SimTime, end: SimTime) -> f64 {
+    pub fn instance_closed(
+        &mut self,
+        price_per_hour: f64,
+        pool: usize,
+        launched: SimTime,
+        end: SimTime,
+    ) -> f64 {
+        if let (Some(meter), Some(Some(key))) = (&mut self.usage, self.pool_keys.get(pool)) {
+            meter.stop(*key, 1.0, end);
+        }
         self.live_instances -= 1;
         let rate = price_per_hour / MS_PER_HOUR;
         self.ec2_rate_sum -= rate;
@@ -78,7 +119,12 @@ impl Billing {
     pub fn close_instances(&mut self, cluster: &Cluster, end: SimTime) {
         for inst in &cluster.instances {
             if inst.state != InstanceState::Terminated {
-                self.instance_closed(inst.price_per_hour, inst.launched_at, end);
+                self.instance_closed(
+                    inst.price_per_hour,
+                    inst.pool.index(),
+                    inst.launched_at,
+                    end,
+                );
             }
         }
     }
@@ -103,7 +149,20 @@ impl Billing {
         })
     }
 
-    pub fn fargate_started(&mut self, rate_per_ms: f64, pull_start: SimTime) {
+    pub fn fargate_started(
+        &mut self,
+        rate_per_ms: f64,
+        pull_start: SimTime,
+        metered: Option<(FargateSize, FargatePlatform, bool)>,
+        now: SimTime,
+    ) {
+        if let Some((size, platform, spot)) = metered
+            && let Some((vk, vcpu, gk, gb)) = self.fargate_usage(size, platform, spot)
+            && let Some(meter) = &mut self.usage
+        {
+            meter.start(vk, vcpu, pull_start, now);
+            meter.start(gk, gb, pull_start, now);
+        }
         self.fargate_rate_sum += rate_per_ms;
         self.fargate_rate_start_sum += rate_per_ms * self.billing_start(pull_start);
     }
@@ -122,6 +181,17 @@ impl Billing {
         accruing: bool,
     ) -> f64 {
         let Some(size) = size else { return 0.0 };
+        if let Some((vk, vcpu, gk, gb)) = self.fargate_usage(size, platform, spot)
+            && let Some(meter) = &mut self.usage
+        {
+            if accruing {
+                meter.stop(vk, vcpu, end);
+                meter.stop(gk, gb, end);
+            } else if end > pull_start {
+                meter.interval(vk, vcpu, pull_start, end);
+                meter.interval(gk, gb, pull_start, end);
+            }
+        }
         if accruing {
             let rate = self.fargate_rate_per_ms(Some(size), platform, spot, storage_gib);
             self.fargate_rate_sum -= rate;

@@ -222,6 +222,7 @@ impl Collector {
                 AvailabilitySummary { services, min }
             },
             deployments: std::collections::BTreeMap::new(),
+            warnings: Vec::new(),
             task_seconds_short: config
                 .services
                 .iter()
@@ -231,6 +232,7 @@ impl Collector {
             scaling: Default::default(),
             overload: Default::default(),
             queues: Default::default(),
+            commitments: None,
         }
     }
 }

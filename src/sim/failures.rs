@@ -198,7 +198,8 @@ impl<R: Recorder> Simulation<'_, R> {
             }
         }
         self.scratch = scratch;
-        self.billing.instance_closed(price, launched, now);
+        let pool = self.cluster.instance(id).pool.index();
+        self.billing.instance_closed(price, pool, launched, now);
         self.cluster.terminate(id, now);
         self.daemons_reconcile(now, queue);
     }

@@ -44,12 +44,15 @@ impl<R: Recorder> Simulation<'_, R> {
     pub(super) fn launch_job_task(
         &mut self,
         job: JobId,
+        recorded: Option<SimDuration>,
         now: SimTime,
         queue: &mut EventQueue<Event>,
     ) {
-        let run_time = self.config.jobs[job.index()]
-            .duration
-            .sample(&mut self.job_duration_rngs[job.index()]);
+        let run_time = recorded.unwrap_or_else(|| {
+            self.config.jobs[job.index()]
+                .duration
+                .sample(&mut self.job_duration_rngs[job.index()])
+        });
         let origin_index = self.config.services.len() + job.index();
         self.create_and_submit(origin_index, Some(run_time), None, None, now, queue);
     }
@@ -328,7 +331,8 @@ impl<R: Recorder> Simulation<'_, R> {
                 spot,
                 def.ephemeral_storage_gib,
             );
-            self.billing.fargate_started(rate, pull_start);
+            let metered = task.fargate_size.map(|size| (size, def.platform, spot));
+            self.billing.fargate_started(rate, pull_start, metered, now);
         }
         if let Origin::Service(service) = origin {
             let state = &self.origins[o];
@@ -616,7 +620,11 @@ impl<R: Recorder> Simulation<'_, R> {
             memory,
             created: task.created_at,
             placed: task.placed_at,
-            pull_started: task.pull_started_at,
+            // The pull start is fixed at placement; a task stopped (or cut by the horizon)
+            // before it came never pulled.
+            pull_started: task
+                .pull_started_at
+                .filter(|p| *p <= task.stopped_at.unwrap_or(self.config.horizon)),
             running: task.running_at,
             stopped: task.stopped_at,
             last_status: task.state.as_str(),

@@ -6,6 +6,7 @@ mod billing;
 mod collector;
 mod daemon;
 mod deploy;
+mod describe;
 pub mod events;
 mod failures;
 mod health;
@@ -13,10 +14,10 @@ mod lifecycle;
 mod origins;
 mod scaling;
 mod tasks;
+mod usage;
 
 use crate::engine::{self, EventQueue, Model};
 use crate::metrics::{ProviderSample, Recorder, ScalingSample, ServiceSample, Summary};
-use crate::model::cluster::PoolInfo;
 use crate::model::{
     AzId, Cluster, JobId, PlacementStrategy, PoolId, Resource, SimConfig, StopReason, TaskState,
 };
@@ -31,12 +32,102 @@ use rand::Rng;
 use tasks::TaskTable;
 
 /// Runs the scenario to its horizon, reporting to `recorder`, and returns the summary.
+/// For scenarios known to end (tests, benches): a runaway instant or an interrupt panics
+/// with the reason. The command line uses [`run_guarded`].
 pub fn run<R: Recorder>(config: &SimConfig, recorder: &mut R) -> Summary {
+    run_with_usage(config, recorder).0
+}
+
+/// Usage per clock hour of the measured window, per metered key (`config.billing.
+/// commitments.keys`): instance-hours, vCPU-hours, GB-hours. Row-major, hours × keys.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HourlyUsage {
+    pub hours: usize,
+    pub units: Vec<f64>,
+}
+
+impl HourlyUsage {
+    pub fn hour(&self, h: usize) -> &[f64] {
+        let keys = self.units.len() / self.hours.max(1);
+        &self.units[h * keys..(h + 1) * keys]
+    }
+}
+
+/// Like [`run`], and the hourly usage when the config meters it
+/// (`billing.commitments.metered()`).
+pub fn run_with_usage<R: Recorder>(
+    config: &SimConfig,
+    recorder: &mut R,
+) -> (Summary, Option<HourlyUsage>) {
+    run_guarded_with_usage(config, recorder, &mut |_, _| true)
+        .unwrap_or_else(|halt| panic!("{halt}"))
+}
+
+/// Why a run stopped before its horizon.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunHalted {
+    /// More than `limits.events_per_instant` events at one simulated instant.
+    Runaway {
+        at: SimTime,
+        limit: u64,
+        event: String,
+    },
+    /// [`crate::interrupt::request`] was called (Ctrl-C, SIGTERM), or the checkpoint said stop.
+    Interrupted { at: SimTime },
+}
+
+impl std::fmt::Display for RunHalted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RunHalted::Runaway { at, limit, event } => write!(
+                f,
+                "the run stopped at simulated time {at}: more than {limit} events at that one instant, the last {event}; \
+                 the scenario repeats it without time passing (a zero time to failure, restart delay or notice?). \
+                 If that many events at one instant are real, raise limits.events_per_instant"
+            ),
+            RunHalted::Interrupted { at } => write!(f, "interrupted at simulated time {at}"),
+        }
+    }
+}
+
+impl std::error::Error for RunHalted {}
+
+/// Runs the scenario to its horizon, failing on a runaway instant (more than
+/// `config.events_per_instant` events at one time), and stopping early when the process
+/// was interrupted or `checkpoint` (called with (now, events so far) every
+/// [`engine::CHECKPOINT_EVERY`] events, e.g. to draw progress) returns false.
+pub fn run_guarded<R: Recorder>(
+    config: &SimConfig,
+    recorder: &mut R,
+    checkpoint: &mut dyn FnMut(SimTime, u64) -> bool,
+) -> Result<Summary, RunHalted> {
+    run_guarded_with_usage(config, recorder, checkpoint).map(|(summary, _)| summary)
+}
+
+/// [`run_guarded`] with the hourly usage of [`run_with_usage`].
+pub fn run_guarded_with_usage<R: Recorder>(
+    config: &SimConfig,
+    recorder: &mut R,
+    checkpoint: &mut dyn FnMut(SimTime, u64) -> bool,
+) -> Result<(Summary, Option<HourlyUsage>), RunHalted> {
+    if crate::interrupt::requested() {
+        return Err(RunHalted::Interrupted { at: SimTime::ZERO });
+    }
     let mut sim = Simulation::new(config, recorder);
     let mut queue = EventQueue::with_capacity(1024);
     sim.start(&mut queue);
-    let handled = engine::run_until(&mut sim, &mut queue, config.horizon);
-    sim.finish(handled)
+    let mut keep_going = |now, handled| !crate::interrupt::requested() && checkpoint(now, handled);
+    let mut guard = engine::Guard {
+        max_events_per_instant: config.events_per_instant,
+        checkpoint: &mut keep_going,
+    };
+    match engine::run_guarded(&mut sim, &mut queue, config.horizon, &mut guard) {
+        Ok(handled) => Ok(sim.finish_with_usage(handled)),
+        Err(engine::Halt::Runaway { at, limit, event }) => {
+            Err(RunHalted::Runaway { at, limit, event })
+        }
+        Err(engine::Halt::Stopped { at }) => Err(RunHalted::Interrupted { at }),
+    }
 }
 
 /// Like [`run`], but re-checks every cluster index and capacity bound after each event and
@@ -110,17 +201,7 @@ pub(crate) struct Simulation<'a, R: Recorder> {
 
 impl<'a, R: Recorder> Simulation<'a, R> {
     fn new(config: &'a SimConfig, recorder: &'a mut R) -> Self {
-        let pools = config
-            .pools
-            .iter()
-            .map(|p| PoolInfo {
-                name: p.name.clone(),
-                instance_type: p.instance_type.clone(),
-                os_type: p.os_type,
-                attributes: p.attributes.clone(),
-                reserved_ports: p.reserved_ports.clone(),
-            })
-            .collect();
+        let pools = config.pool_infos();
         let mut spreads_by_instance = vec![false; config.groups.len()];
         for placement in config
             .services
@@ -154,7 +235,13 @@ impl<'a, R: Recorder> Simulation<'a, R> {
                 .any(|p| p.strategies.contains(&PlacementStrategy::Binpack(resource)))
         };
         cluster.set_rank_salt(stream(config.seed, StreamKind::InstanceRanks, 0).random());
-        cluster.keep_free_indexes(binpacks(Resource::Cpu), binpacks(Resource::Memory));
+        let draws = config
+            .services
+            .iter()
+            .map(|s| &s.placement)
+            .chain(config.jobs.iter().map(|j| &j.placement))
+            .any(crate::placement::draws_at_random);
+        cluster.keep_indexes(binpacks(Resource::Cpu), binpacks(Resource::Memory), draws);
         let origins = origins::build(config);
         let jobs = config.jobs.len() as u64;
         Simulation {
@@ -272,7 +359,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             spec.instance_type.price_per_hour
         };
         let id = self.cluster.add_instance(pool, az, spec.spot, price, now);
-        self.billing.instance_launched(price, now);
+        self.billing.instance_launched(price, pool.index(), now);
         id
     }
 
@@ -317,6 +404,9 @@ impl<'a, R: Recorder> Simulation<'a, R> {
     }
 
     fn sample(&mut self, now: SimTime) {
+        if let Some(meter) = &mut self.billing.usage {
+            meter.close_hours(now);
+        }
         for (s, out) in self.service_samples.iter_mut().enumerate() {
             let o = &self.origins[s];
             *out = ServiceSample {
@@ -338,11 +428,24 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             services: &self.service_samples,
             scaling: &self.scaling_samples,
             providers: &self.provider_samples,
+            commitments: self
+                .billing
+                .usage
+                .as_ref()
+                .filter(|m| m.closed_any() && !self.config.billing.commitments.plans.is_empty())
+                .map(|m| crate::metrics::CommitmentSample {
+                    hour_start: m.last_hour_start,
+                    bill: &m.last,
+                }),
         };
         self.recorder.sample(&row);
     }
 
-    fn finish(mut self, handled: u64) -> Summary {
+    fn finish(self, handled: u64) -> Summary {
+        self.finish_with_usage(handled).0
+    }
+
+    fn finish_with_usage(mut self, handled: u64) -> (Summary, Option<HourlyUsage>) {
         let end = self.config.horizon;
         self.collector
             .integrate(end, &self.cluster, self.billing.live_instances);
@@ -389,7 +492,27 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         summary.queues = queues;
         summary.deployments = self.deployment_summaries();
         summary.restart_latency_s.unrestored_at_end = unrestored as u64;
-        summary
+        let usage = self.billing.usage.take().map(|mut meter| {
+            meter.close_hours(end);
+            let spec = &config.billing.commitments;
+            if !spec.plans.is_empty() {
+                let names: Vec<(&str, &str)> = spec
+                    .plans
+                    .iter()
+                    .map(|p| (p.name.as_str(), p.plan.kind.name()))
+                    .collect();
+                summary.commitments = Some(crate::metrics::CommitmentsSummary::new(
+                    summary.cost_usd.total,
+                    &meter.total,
+                    &names,
+                ));
+            }
+            HourlyUsage {
+                hours: meter.hours(),
+                units: meter.hourly_units(),
+            }
+        });
+        (summary, usage)
     }
 }
 
@@ -475,9 +598,13 @@ impl<R: Recorder> Model for Simulation<'_, R> {
             Event::JobArrival(job) => {
                 let origin = self.config.services.len() + job.index();
                 let batch = self.origins[origin].batch;
+                // Read before the next arrival moves the cursor on.
+                let run_time = self.config.jobs[job.index()]
+                    .arrival
+                    .run_time(&self.job_cursors[job.index()].1);
                 self.schedule_next_arrival(job, queue);
                 for _ in 0..batch {
-                    self.launch_job_task(job, now, queue);
+                    self.launch_job_task(job, run_time, now, queue);
                 }
             }
             Event::DemandChange(s) => self.demand_change(s, now, queue),
@@ -490,5 +617,9 @@ impl<R: Recorder> Model for Simulation<'_, R> {
                 }
             }
         }
+    }
+
+    fn describe(&self, event: &Event) -> String {
+        self.describe_event(event)
     }
 }

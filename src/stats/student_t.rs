@@ -6,6 +6,12 @@
 //! [`LARGE_DF`] the Cornish–Fisher expansion around the normal quantile is
 //! already exact to double precision and avoids the incomplete beta's
 //! O(sqrt(df)) continued-fraction cost.
+//!
+//! Why not `statrs`: measured against `statrs` 0.18 (2026-11-30), both agree to 1e-13 for
+//! the small df of a sweep, but `statrs`'s t quantile drifts for large df (df = 100,000,
+//! p = 0.975: 1.9599809 against the Cornish–Fisher value 1.9599877, a relative error of
+//! 3.5e-6, and 2.1e-5 at p = 0.75). Confidence intervals over many replications would
+//! inherit that error, so the quantiles stay here.
 
 use super::special::{
     invert_tail, ln_gamma_half_ratio, normal_density, normal_upper_tail, reg_inc_beta,

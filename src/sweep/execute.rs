@@ -25,7 +25,7 @@ pub fn execute(
     let mut records = pool.install(|| {
         todo.par_iter()
             .map(|run| {
-                let record = run_one(plan, run);
+                let record = run_one(plan, run)?;
                 done(&record)?;
                 Ok(record)
             })
@@ -35,16 +35,24 @@ pub fn execute(
     Ok(records)
 }
 
-/// One run with its replication's seed.
-pub fn run_one(plan: &Plan, run: &RunSpec) -> RunRecord {
+/// One run with its replication's seed; fails on a runaway instant or an interrupt.
+pub fn run_one(plan: &Plan, run: &RunSpec) -> Result<RunRecord, SweepError> {
     let mut config = plan.variants[run.variant].config.clone();
     config.seed = run.seed;
-    let summary = crate::sim::run(&config, &mut NullRecorder);
-    RunRecord {
+    let summary =
+        crate::sim::run_guarded(&config, &mut NullRecorder, &mut |_, _| true).map_err(|halt| {
+            SweepError::Halted {
+                halt,
+                run: run.index,
+                out: None,
+                saved: 0,
+            }
+        })?;
+    Ok(RunRecord {
         index: run.index,
         variant: run.variant,
         replication: run.replication,
         seed: run.seed,
         metrics: flatten::flatten(&summary),
-    }
+    })
 }

@@ -4,10 +4,10 @@
 //! The pipeline is flat and deterministic: [`plan`] expands the grid into a run list (run
 //! index = variant × R + replication; replication i of every variant uses the same seed, so
 //! variants are compared under common random numbers), [`execute`] runs any slice of it on
-//! a rayon pool, and [`render`] turns records sorted by run index into bytes. Because the
+//! a rayon pool, and `render` turns records sorted by run index into bytes. Because the
 //! bytes depend only on the sorted records, `--jobs`, sharding and resuming cannot change
 //! them. Like `report`, this module sits at the edge: it alone of the library's sweep path
-//! touches files ([`store`]), always atomically.
+//! touches files (`store`), always atomically.
 
 mod execute;
 mod flatten;
@@ -53,6 +53,15 @@ pub enum SweepError {
     Io {
         path: PathBuf,
         source: std::io::Error,
+    },
+    /// Run `run` stopped early (a runaway instant, or an interrupt). `saved` finished runs
+    /// are kept in `out`/runs/ for a resume.
+    #[error("run {run}: {halt}")]
+    Halted {
+        halt: crate::sim::RunHalted,
+        run: usize,
+        out: Option<PathBuf>,
+        saved: usize,
     },
 }
 
@@ -102,12 +111,22 @@ pub fn run_sweep(options: &SweepOptions) -> Result<SweepOutcome, SweepError> {
         .copied()
         .collect();
     let bar = progress_bar(options.progress, todo.len());
+    let saved = std::sync::atomic::AtomicUsize::new(finished.len());
     let save = |record: &RunRecord| {
         store::save_run(&out, &fingerprint, record)?;
+        saved.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         bar.inc(1);
         Ok(())
     };
-    let fresh = execute(&plan, &todo, options.jobs, &save)?;
+    let fresh = execute(&plan, &todo, options.jobs, &save).map_err(|e| match e {
+        SweepError::Halted { halt, run, .. } => SweepError::Halted {
+            halt,
+            run,
+            out: Some(out.clone()),
+            saved: saved.load(std::sync::atomic::Ordering::SeqCst),
+        },
+        other => other,
+    })?;
     bar.finish_and_clear();
     let mut outcome = SweepOutcome {
         out: out.clone(),

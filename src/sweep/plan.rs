@@ -1,7 +1,7 @@
 //! A sweep's flat run list: the grid of `--vary` variants × R replications, in a fixed
 //! order, each variant validated as a scenario before anything runs.
 
-use super::SweepError;
+use super::{SweepError, store};
 use crate::model::SimConfig;
 use crate::rng::replication_seed;
 use crate::scenario::{self, ScenarioError};
@@ -140,6 +140,7 @@ pub fn plan(spec: &SweepSpec) -> Result<Plan, SweepError> {
         }))
     })?;
     let mut variants = Vec::new();
+    let mut inputs = Vec::new();
     for values in grid(&spec.vary) {
         let mut set = spec.set.clone();
         set.extend(
@@ -150,6 +151,7 @@ pub fn plan(spec: &SweepSpec) -> Result<Plan, SweepError> {
         );
         let loaded = scenario::load_str(&text, &spec.scenario, &set)
             .map_err(|e| SweepError::Scenario(Box::new(e)))?;
+        inputs.extend(loaded.inputs);
         variants.push(Variant {
             values,
             config: loaded.config,
@@ -169,7 +171,7 @@ pub fn plan(spec: &SweepSpec) -> Result<Plan, SweepError> {
         .collect();
     let meta = SweepMeta {
         scenario: variants[0].config.name.clone(),
-        fingerprint: fingerprint(&text, spec),
+        fingerprint: fingerprint(&text, spec, &inputs),
         keys: spec.vary.iter().map(|v| v.key.clone()).collect(),
         variants: variants.iter().map(|v| v.values.clone()).collect(),
         replications: r,
@@ -200,29 +202,30 @@ fn grid(vary: &[Vary]) -> Vec<Vec<String>> {
 }
 
 /// FNV-1a over everything that decides the runs' results, so finished runs of a changed
-/// sweep (other scenario text, values, replications, or ecsim version) are never reused.
-/// FNV rather than `DefaultHasher`, whose output may change between Rust releases.
-fn fingerprint(text: &str, spec: &SweepSpec) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut feed = |bytes: &[u8]| {
-        for &b in bytes.iter().chain([0xffu8].iter()) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-    };
-    feed(env!("CARGO_PKG_VERSION").as_bytes());
-    feed(text.as_bytes());
+/// sweep are never reused: the scenario text, every file it references (demand CSVs, the
+/// price file: their content, not their names), the values, the replications, and the
+/// simulator itself (its build identity). FNV rather than `DefaultHasher`, whose output
+/// may change between Rust releases.
+fn fingerprint(text: &str, spec: &SweepSpec, inputs: &[PathBuf]) -> String {
+    let mut h = store::Fnv::new();
+    h.feed(store::build_identity().as_bytes());
+    h.feed(text.as_bytes());
+    for path in inputs {
+        // A file that cannot be read now was read moments ago by the loader; its absence
+        // still changes the hash.
+        h.feed(&std::fs::read(path).unwrap_or_default());
+    }
     for s in &spec.set {
-        feed(s.as_bytes());
+        h.feed(s.as_bytes());
     }
     for v in &spec.vary {
-        feed(v.key.as_bytes());
+        h.feed(v.key.as_bytes());
         for value in &v.values {
-            feed(value.as_bytes());
+            h.feed(value.as_bytes());
         }
     }
-    feed(&spec.replications.to_le_bytes());
-    format!("{h:016x}")
+    h.feed(&spec.replications.to_le_bytes());
+    h.hex()
 }
 
 /// `output/<scenario name>-sweep/`, beside where `ecsim run` writes `output/<name>/`.

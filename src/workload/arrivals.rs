@@ -4,6 +4,7 @@ use crate::rng::StreamRng;
 use crate::time::{SimDuration, SimTime};
 use rand::Rng;
 use rand_distr::{Distribution, Exp1};
+use std::sync::Arc;
 
 const DAY_MS: f64 = 86_400_000.0;
 
@@ -31,6 +32,16 @@ pub enum ArrivalProcess {
         count: u32,
         every: Option<SimDuration>,
     },
+    /// A recorded trace (sorted by arrival): one task per row at its time, running for its
+    /// recorded duration rather than a sampled one.
+    Trace(Arc<[TracedTask]>),
+}
+
+/// One row of a replayed trace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TracedTask {
+    pub at: SimDuration,
+    pub run_time: SimDuration,
 }
 
 /// The next arrival and how many tasks it brings.
@@ -112,6 +123,27 @@ impl ArrivalProcess {
                 cursor.index += 1;
                 Some(Arrival { at, tasks: *count })
             }
+            ArrivalProcess::Trace(rows) => {
+                let row = rows.get(cursor.index)?;
+                cursor.index += 1;
+                Some(Arrival {
+                    at: SimTime::ZERO + row.at,
+                    tasks: 1,
+                })
+            }
+        }
+    }
+
+    /// The recorded run time of the arrival `next` last returned, for a trace; other
+    /// processes leave run times to the job's duration distribution.
+    pub fn run_time(&self, cursor: &ArrivalCursor) -> Option<SimDuration> {
+        match self {
+            ArrivalProcess::Trace(rows) => cursor
+                .index
+                .checked_sub(1)
+                .and_then(|i| rows.get(i))
+                .map(|r| r.run_time),
+            _ => None,
         }
     }
 }
@@ -120,6 +152,27 @@ impl ArrivalProcess {
 mod tests {
     use super::*;
     use crate::rng::{StreamKind, stream};
+
+    #[test]
+    fn a_trace_replays_each_row_once_with_its_run_time() {
+        let row = |at, run| TracedTask {
+            at: SimDuration(at),
+            run_time: SimDuration(run),
+        };
+        let p = ArrivalProcess::Trace(vec![row(0, 5), row(0, 7), row(30, 1)].into());
+        let mut rng = stream(1, StreamKind::JobArrivals, 0);
+        let mut cursor = ArrivalCursor::default();
+        let mut seen = Vec::new();
+        let mut last = None;
+        while let Some(a) = p.next(last, &mut cursor, &mut rng) {
+            last = Some(a.at);
+            seen.push((a.at.0, a.tasks, p.run_time(&cursor).map(|d| d.0)));
+        }
+        assert_eq!(
+            seen,
+            vec![(0, 1, Some(5)), (0, 1, Some(7)), (30, 1, Some(1))]
+        );
+    }
 
     fn arrivals(p: &ArrivalProcess, horizon: SimTime) -> Vec<Arrival> {
         let mut rng = stream(1, StreamKind::JobArrivals, 0);

@@ -4,5 +4,5 @@
 pub mod arrivals;
 pub mod durations;
 
-pub use arrivals::ArrivalProcess;
+pub use arrivals::{ArrivalProcess, TracedTask};
 pub use durations::DurationDist;

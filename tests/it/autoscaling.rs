@@ -344,20 +344,24 @@ fn memory_target_tracking_reads_memory_demand() {
 
 /// Issue 9, scenario b1: a 16000 MiB task fits no m5.large (7,987 MiB registered), so a
 /// multi-AZ managed pool must not scale out for it. Before the fix the pool grew one
-/// instance per warm-up period to `max_size` (peak 10); ECS launches nothing.
+/// instance per warm-up period to `max_size` (peak 10); ECS launches nothing. (The
+/// issue's b1 with `asg` alone is now rejected when the file is read; here the strategy
+/// also lists an m5.4xlarge pool that can hold the task, and the base/weight split sends
+/// the first of two tasks at 10 min to `asg`, where it waits.)
 #[test]
 fn managed_scaling_ignores_tasks_no_instance_type_can_hold() {
     let text = r#"
 name = "b1"
 horizon = "1h"
 taskDefinitions = [{ family = "big", cpu = 1024, memory = 16000 }]
-jobs = [{ name = "big", taskDefinition = "big", capacityProviderStrategy = [{ capacityProvider = "asg", weight = 1 }], arrival = { type = "scheduled", times = ["10m"] }, duration = { type = "constant", value = "10m" } }]
+jobs = [{ name = "big", taskDefinition = "big", capacityProviderStrategy = [{ capacityProvider = "asg", weight = 1 }, { capacityProvider = "large", weight = 1 }], arrival = { type = "scheduled", times = ["10m"], count = 2 }, duration = { type = "constant", value = "10m" } }]
 [cluster]
-pools = [{ name = "asg", instance_type = "m5.large", count = 1, managed_scaling = { max_size = 10 } }]
+pools = [{ name = "asg", instance_type = "m5.large", count = 1, managed_scaling = { max_size = 10 } }, { name = "large", instance_type = "m5.4xlarge", count = 1 }]
 "#;
     let (summary, keep) = run(text);
     assert_eq!(summary.scaling.instance_launches, 0);
-    assert_eq!(summary.instances.peak, 1);
+    assert_eq!(summary.instances.peak, 2);
+    assert_eq!(summary.tasks.started, 1, "the task on m5.4xlarge runs");
     // The only instance is empty: M = 0 of N = 1.
     assert_eq!(at(&keep, 15 * 60).pool.unwrap().0, 0.0);
 }

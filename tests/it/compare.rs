@@ -153,8 +153,11 @@ fn run_and_scenario_leg_cost_the_same_to_the_bit() {
     let scenario = scenario::Scenario {
         path: "x.toml".into(),
         config: c.clone(),
+        warnings: Vec::new(),
+        inputs: Vec::new(),
+        notes: Vec::new(),
     };
-    let run = ecsim::cli::run_cmd::run_to_dir(&scenario, dir.path(), None).unwrap();
+    let run = ecsim::cli::run_cmd::run_to_dir(&scenario, dir.path(), None, false).unwrap();
     let legs = compare::run_legs(&c, &[Leg::Scenario, Leg::Fargate]).unwrap();
     assert_eq!(
         legs[0].cost_total_usd.to_bits(),

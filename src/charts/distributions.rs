@@ -1,0 +1,208 @@
+//! How long tasks waited: the pending-time CDF from `tasks.csv`, and restart latency by
+//! cause from the summary's percentiles.
+
+use super::style::{Dash, Look, Marker};
+use super::{Body, Figure, Format, Line, Panel, PanelChart, Scale, XAxis};
+use crate::outputs::RunOutputs;
+
+/// Waits below this draw at it on the log axis (a zero has no logarithm).
+const FLOOR_S: f64 = 0.1;
+const MAX_ORIGINS: usize = 6;
+
+/// Pending-time CDF of tasks created after the warm-up, overall and per service or job
+/// stream (up to six), plus restart latency by cause when the run had restarts.
+pub fn waits(run: &RunOutputs) -> Vec<Figure> {
+    let mut out = Vec::new();
+    out.extend(pending(run));
+    out.extend(restarts(run));
+    out
+}
+
+fn cdf(mut xs: Vec<f64>, log: bool) -> Vec<(f64, f64)> {
+    xs.sort_by(f64::total_cmp);
+    let n = xs.len();
+    // At most ~400 steps: evenly spaced ranks, always including the largest.
+    let step = (n / 400).max(1);
+    let mut pts: Vec<(f64, f64)> = (0..n)
+        .step_by(step)
+        .chain([n - 1])
+        .map(|i| {
+            let x = if log {
+                xs[i].max(FLOOR_S).log10()
+            } else {
+                xs[i]
+            };
+            (x, (i + 1) as f64 / n as f64)
+        })
+        .collect();
+    pts.dedup_by(|a, b| a == b);
+    pts
+}
+
+fn axis(max: f64, min_positive: f64) -> XAxis {
+    let log = max / min_positive.max(FLOOR_S) > 100.0;
+    if log {
+        XAxis {
+            label: "seconds (log scale)".into(),
+            min: FLOOR_S.log10().floor(),
+            max: max.max(1.0).log10().ceil(),
+            scale: Scale::Log10,
+        }
+    } else {
+        XAxis {
+            label: "seconds".into(),
+            min: 0.0,
+            max: (max * 1.05).max(1.0),
+            scale: Scale::Linear,
+        }
+    }
+}
+
+fn pending(run: &RunOutputs) -> Option<Figure> {
+    let warmup = run.warmup_s();
+    let measured: Vec<&crate::outputs::TaskRecord> = run
+        .tasks
+        .iter()
+        .filter(|t| t.created_s >= warmup && t.pending_s.is_some())
+        .collect();
+    if measured.len() < 2 {
+        return None;
+    }
+    let all: Vec<f64> = measured.iter().filter_map(|t| t.pending_s).collect();
+    let max = all.iter().copied().fold(0.0, f64::max);
+    let min_pos = all
+        .iter()
+        .copied()
+        .filter(|x| *x > 0.0)
+        .fold(f64::INFINITY, f64::min);
+    let x = axis(max, min_pos);
+    let log = x.scale == Scale::Log10;
+    let mut origins: Vec<u32> = measured.iter().map(|t| t.origin).collect();
+    origins.sort_by(|a, b| run.name(*a).cmp(run.name(*b)));
+    origins.dedup();
+    let mut lines = Vec::new();
+    if origins.len() > 1 {
+        lines.push(Line::new(
+            "all tasks",
+            Look {
+                color: 6,
+                dash: Dash::Solid,
+                marker: Marker::None,
+            },
+            cdf(all, log),
+        ));
+    }
+    if origins.len() <= MAX_ORIGINS {
+        for (i, o) in origins.iter().enumerate() {
+            let xs: Vec<f64> = measured
+                .iter()
+                .filter(|t| t.origin == *o)
+                .filter_map(|t| t.pending_s)
+                .collect();
+            if xs.is_empty() {
+                continue;
+            }
+            let mut look = Look::nth(i);
+            look.dash = if i % 2 == 0 {
+                Dash::Dashed
+            } else {
+                Dash::Dotted
+            };
+            lines.push(Line::new(run.name(*o).to_string(), look, cdf(xs, log)));
+        }
+    }
+    let note = if log {
+        " Waits under 0.1 s are drawn at 0.1 s."
+    } else {
+        ""
+    };
+    Some(Figure {
+        name: "pending-time".into(),
+        title: format!("{}: pending time (created to RUNNING)", run.scenario),
+        caption: format!(
+            "Share of tasks created after the warm-up that reached RUNNING within x seconds: read a percentile across at its height (p95 at 95%).{note}"
+        ),
+        body: Body::Panels(PanelChart {
+            x,
+            panels: vec![Panel {
+                y_label: "share of tasks".into(),
+                y_min: 0.0,
+                y_max: 1.0,
+                format: Format::Percent,
+                lines,
+                height: 300,
+            }],
+            shade: None,
+            events: Vec::new(),
+        }),
+    })
+}
+
+fn restarts(run: &RunOutputs) -> Option<Figure> {
+    if run.figure("/restart_latency_s/count").unwrap_or(0.0) < 1.0 {
+        return None;
+    }
+    let by_cause = run
+        .summary
+        .pointer("/restart_latency_s/by_cause")
+        .and_then(|v| v.as_object())?;
+    let quantiles = [("p50", 0.5), ("p95", 0.95), ("p99", 0.99), ("max", 1.0)];
+    let mut causes: Vec<(String, Vec<(f64, f64)>)> = Vec::new();
+    for (cause, stats) in by_cause {
+        if stats.get("count").and_then(|c| c.as_f64()).unwrap_or(0.0) < 1.0 {
+            continue;
+        }
+        let pts: Vec<(f64, f64)> = quantiles
+            .iter()
+            .filter_map(|(k, q)| Some((stats.get(*k)?.as_f64()?, *q)))
+            .collect();
+        causes.push((cause.replace('_', " "), pts));
+    }
+    if causes.is_empty() {
+        return None;
+    }
+    let max = causes
+        .iter()
+        .flat_map(|c| c.1.iter().map(|p| p.0))
+        .fold(0.0, f64::max);
+    let min_pos = causes
+        .iter()
+        .flat_map(|c| c.1.iter().map(|p| p.0))
+        .filter(|x| *x > 0.0)
+        .fold(f64::INFINITY, f64::min);
+    let x = axis(max, min_pos);
+    let log = x.scale == Scale::Log10;
+    let lines = causes
+        .into_iter()
+        .enumerate()
+        .map(|(i, (cause, pts))| {
+            let mut look = Look::nth(i);
+            if look.marker == Marker::None {
+                look.marker = Marker::Circle;
+            }
+            let pts = pts
+                .into_iter()
+                .map(|(x, q)| (if log { x.max(FLOOR_S).log10() } else { x }, q))
+                .collect();
+            Line::new(cause, look, pts)
+        })
+        .collect();
+    Some(Figure {
+        name: "restart-latency".into(),
+        title: format!("{}: restart latency by cause", run.scenario),
+        caption: "From a service task's unexpected stop (or Spot notice) to its replacement RUNNING, per cause: the summary's p50, p95, p99 and maximum, joined. Losses still unrestored at the end are not in these latencies.".into(),
+        body: Body::Panels(PanelChart {
+            x,
+            panels: vec![Panel {
+                y_label: "share of restarts".into(),
+                y_min: 0.4,
+                y_max: 1.0,
+                format: Format::Percent,
+                lines,
+                height: 280,
+            }],
+            shade: None,
+            events: Vec::new(),
+        }),
+    })
+}

@@ -1,0 +1,288 @@
+//! Charts of a run, a comparison or a sweep, drawn with plotters as SVG and PNG.
+//!
+//! Each chart family builds [`Figure`]s from the typed output readers in
+//! [`crate::outputs`]: a figure is plain data (already aggregated to a few hundred points
+//! per series), and [`svg()`] and [`png()`] draw any figure on either backend. Families leave a chart
+//! out when the run lacks the feature it shows, rather than draw an empty one.
+
+mod compare;
+mod distributions;
+mod placement;
+mod render;
+mod run_series;
+pub mod style;
+mod sweep;
+
+pub use render::{png, svg};
+
+use crate::outputs::{CompareOutputs, Outputs, RunOutputs, SweepOutputs};
+use style::Look;
+
+/// One chart: its file stem, title, a sentence saying how to read it, and what to draw.
+pub struct Figure {
+    pub name: String,
+    pub title: String,
+    pub caption: String,
+    pub body: Body,
+}
+
+pub enum Body {
+    /// Panels stacked over one shared x axis, with optional event rows below them.
+    Panels(PanelChart),
+    /// Bars per category (stacked when a panel has several components).
+    Bars(BarChart),
+    /// One row per instance, a bar per task.
+    Placement(PlacementChart),
+    /// Rows of instances (or groups of them) against time, coloured by a value.
+    Heatmap(HeatmapChart),
+    /// Point estimates with intervals, one row per item, one panel per metric.
+    Intervals(IntervalChart),
+}
+
+#[derive(Clone)]
+pub struct XAxis {
+    pub label: String,
+    pub min: f64,
+    pub max: f64,
+    pub scale: Scale,
+}
+
+#[derive(Clone, PartialEq)]
+pub enum Scale {
+    Linear,
+    /// Values are log10 of the quantity; ticks print the quantity.
+    Log10,
+    /// Values are category indexes 0..n.
+    Categories(Vec<String>),
+}
+
+#[derive(Clone, Copy, PartialEq)]
+pub enum Format {
+    Plain,
+    Percent,
+    Dollars,
+}
+
+pub struct PanelChart {
+    pub x: XAxis,
+    pub panels: Vec<Panel>,
+    /// A shaded span with a label (the warm-up).
+    pub shade: Option<(f64, f64, String)>,
+    /// Event rows: label, look, and the x positions where the event happened.
+    pub events: Vec<(String, Look, Vec<f64>)>,
+}
+
+pub struct Panel {
+    pub y_label: String,
+    pub y_min: f64,
+    pub y_max: f64,
+    pub format: Format,
+    pub lines: Vec<Line>,
+    pub height: u32,
+}
+
+pub struct Line {
+    pub label: String,
+    pub look: Look,
+    pub points: Vec<(f64, f64)>,
+    /// Vertical intervals (x, low, high) drawn as error bars.
+    pub whiskers: Vec<(f64, f64, f64)>,
+    /// Draw only markers (a single highlighted point), no joining line.
+    pub points_only: bool,
+}
+
+impl Line {
+    pub fn new(label: impl Into<String>, look: Look, points: Vec<(f64, f64)>) -> Line {
+        Line {
+            label: label.into(),
+            look,
+            points,
+            whiskers: Vec::new(),
+            points_only: false,
+        }
+    }
+}
+
+pub struct BarChart {
+    pub categories: Vec<String>,
+    pub panels: Vec<BarPanel>,
+}
+
+pub struct BarPanel {
+    pub y_label: String,
+    pub format: Format,
+    /// Components stacked bottom-up: label and one value per category (`None`: n/a).
+    pub stacks: Vec<(String, Vec<Option<f64>>)>,
+    /// The y axis starts here (e.g. to show small differences in availability near 1).
+    pub y_floor: f64,
+}
+
+pub struct PlacementChart {
+    pub x: XAxis,
+    pub rows: Vec<String>,
+    pub bars: Vec<PlacementBar>,
+    pub groups: Vec<String>,
+    pub shade: Option<(f64, f64, String)>,
+}
+
+/// One task on its instance's row; `lane` of `lanes` when tasks overlap in time.
+pub struct PlacementBar {
+    pub row: u32,
+    pub lane: u32,
+    pub lanes: u32,
+    pub start: f64,
+    pub end: f64,
+    /// Index into `groups` (the service or job stream).
+    pub group: u32,
+}
+
+pub struct HeatmapChart {
+    pub x: XAxis,
+    pub rows: Vec<String>,
+    /// Cell edges on x (columns + 1 values).
+    pub edges: Vec<f64>,
+    /// rows × columns values.
+    pub cells: Vec<Vec<f64>>,
+    pub max: f64,
+    pub scale_label: String,
+    pub row_axis: String,
+}
+
+/// An estimate with its interval: (estimate, lower, upper).
+pub type Estimate = (f64, f64, f64);
+
+pub struct IntervalChart {
+    pub rows: Vec<String>,
+    /// Metric label and per row its estimate, if any.
+    pub panels: Vec<(String, Vec<Option<Estimate>>)>,
+}
+
+/// Every chart an output directory supports, in reading order.
+pub fn figures(outputs: &Outputs) -> Vec<Figure> {
+    match outputs {
+        Outputs::Run(run) => run_figures(run),
+        Outputs::Compare(c) => compare_figures(c),
+        Outputs::Sweep(s) => sweep_figures(s),
+    }
+}
+
+pub fn run_figures(run: &RunOutputs) -> Vec<Figure> {
+    let mut out = Vec::new();
+    out.extend(run_series::tasks(run));
+    out.extend(run_series::capacity(run));
+    out.extend(run_series::autoscaling(run));
+    out.extend(run_series::cost(run));
+    out.extend(distributions::waits(run));
+    out.extend(placement::placement(run));
+    out
+}
+
+pub fn compare_figures(c: &CompareOutputs) -> Vec<Figure> {
+    let mut out = vec![compare::cost(c), compare::service(c)];
+    out.extend(compare::break_even(c));
+    out
+}
+
+pub fn sweep_figures(s: &SweepOutputs) -> Vec<Figure> {
+    let mut out: Vec<Figure> = sweep::metrics(s).into_iter().collect();
+    out.extend(sweep::paired(s));
+    out
+}
+
+/// Hours for runs up to three days, else days: the unit a reader thinks of the run in.
+pub fn time_axis(horizon_s: f64) -> (f64, &'static str) {
+    if horizon_s <= 3.0 * 86_400.0 {
+        (3600.0, "time (hours)")
+    } else {
+        (86_400.0, "time (days)")
+    }
+}
+
+/// Short, exact-enough numbers for ticks: no trailing zeros, thousands apart.
+pub fn tick(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return "0".into();
+    }
+    let a = x.abs();
+    let text = if a >= 1e6 {
+        format!("{:.1}M", x / 1e6)
+    } else if a >= 1e4 {
+        format!("{:.0}k", x / 1e3)
+    } else if a >= 100.0 {
+        format!("{x:.0}")
+    } else if a >= 1.0 {
+        format!("{x:.2}")
+    } else {
+        format!("{x:.3}")
+    };
+    trim_zeros(text)
+}
+
+fn trim_zeros(text: String) -> String {
+    if !text.contains('.') {
+        return text;
+    }
+    let (num, suffix) = match text.strip_suffix(['k', 'M']) {
+        Some(n) => (n.to_string(), &text[n.len()..]),
+        None => (text.clone(), ""),
+    };
+    let num = num.trim_end_matches('0').trim_end_matches('.');
+    format!("{num}{suffix}")
+}
+
+/// Averages `points` (sorted by x) into at most `buckets` equal x-spans, so a long run
+/// draws a few hundred points per series whatever its sample interval.
+pub fn downsample(points: &[(f64, f64)], buckets: usize) -> Vec<(f64, f64)> {
+    if points.len() <= buckets * 2 || buckets == 0 {
+        return points.to_vec();
+    }
+    let (x0, x1) = (points[0].0, points[points.len() - 1].0);
+    let width = (x1 - x0) / buckets as f64;
+    let mut out: Vec<(f64, f64)> = Vec::with_capacity(buckets + 1);
+    let mut start = 0;
+    while start < points.len() {
+        let bucket = (((points[start].0 - x0) / width).floor() as usize).min(buckets - 1);
+        let mut end = start;
+        let (mut sx, mut sy, mut n) = (0.0, 0.0, 0.0);
+        while end < points.len()
+            && (((points[end].0 - x0) / width).floor() as usize).min(buckets - 1) == bucket
+        {
+            if points[end].1.is_finite() {
+                sx += points[end].0;
+                sy += points[end].1;
+                n += 1.0;
+            }
+            end += 1;
+        }
+        if n > 0.0 {
+            out.push((sx / n, sy / n));
+        }
+        start = end;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_read_short() {
+        assert_eq!(tick(12000.0), "12k");
+        assert_eq!(tick(2.5), "2.5");
+        assert_eq!(tick(0.125), "0.125");
+        assert_eq!(tick(150.0), "150");
+        assert_eq!(tick(3.0), "3");
+    }
+
+    #[test]
+    fn downsampling_averages_equal_spans() {
+        // 0..100 with y = x, into 10 spans of 10: means 4.5, 14.5, ...
+        let pts: Vec<(f64, f64)> = (0..100).map(|i| (i as f64, i as f64)).collect();
+        let d = downsample(&pts, 10);
+        assert_eq!(d.len(), 10);
+        assert!((d[0].1 - 4.5).abs() < 1e-9 && (d[9].1 - 94.5).abs() < 1e-9);
+        // Short series pass through untouched.
+        assert_eq!(downsample(&pts[..15], 10).len(), 15);
+    }
+}

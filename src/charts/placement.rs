@@ -1,0 +1,157 @@
+//! Where tasks ran: one row per EC2 instance with a bar per task (small clusters), or a
+//! heat map of reserved CPU per instance over time (large ones).
+
+use super::{Body, Figure, HeatmapChart, PlacementChart, Scale, XAxis, time_axis};
+use crate::outputs::RunOutputs;
+
+/// Above this many instances a row per instance is unreadable: draw the heat map.
+pub const MAX_ROWS: usize = 60;
+/// Above this many task bars the SVG grows large: draw the heat map.
+const MAX_BARS: usize = 6000;
+const HEAT_ROWS: usize = 60;
+const HEAT_COLUMNS: usize = 120;
+
+pub fn placement(run: &RunOutputs) -> Option<Figure> {
+    let placed: Vec<&crate::outputs::TaskRecord> = run
+        .tasks
+        .iter()
+        .filter(|t| !t.fargate && !run.name(t.instance).is_empty() && t.placed_s.is_some())
+        .collect();
+    if placed.is_empty() {
+        return None;
+    }
+    let mut instances: Vec<u32> = placed.iter().map(|t| t.instance).collect();
+    instances.sort_by(|a, b| run.name(*a).cmp(run.name(*b)));
+    instances.dedup();
+    let horizon = run.horizon_s();
+    let (unit, label) = time_axis(horizon);
+    let x = XAxis {
+        label: label.into(),
+        min: 0.0,
+        max: horizon / unit,
+        scale: Scale::Linear,
+    };
+    let row_of = |i: u32| instances.binary_search_by(|p| run.name(*p).cmp(run.name(i)));
+    let span = |t: &crate::outputs::TaskRecord| {
+        let start = t.placed_s.unwrap_or(t.created_s);
+        (start, t.stopped_s.unwrap_or(horizon).max(start))
+    };
+    if instances.len() <= MAX_ROWS && placed.len() <= MAX_BARS {
+        let mut groups: Vec<u32> = placed.iter().map(|t| t.origin).collect();
+        groups.sort_by(|a, b| run.name(*a).cmp(run.name(*b)));
+        groups.dedup();
+        // Tasks sharing an instance at once go to separate lanes of its row (first lane
+        // free at the task's start), so none hides another.
+        let mut order: Vec<(usize, f64, f64, u32)> = placed
+            .iter()
+            .map(|t| {
+                let (s, e) = span(t);
+                let g = groups.iter().position(|g| *g == t.origin).unwrap_or(0) as u32;
+                (row_of(t.instance).unwrap_or(0), s, e, g)
+            })
+            .collect();
+        order.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        let mut lanes: Vec<Vec<f64>> = vec![Vec::new(); instances.len()];
+        let mut assigned = Vec::with_capacity(order.len());
+        for &(row, s, e, g) in &order {
+            let free = &mut lanes[row];
+            let lane = match free.iter().position(|&end| end <= s) {
+                Some(l) => l,
+                None => {
+                    free.push(0.0);
+                    free.len() - 1
+                }
+            };
+            free[lane] = e;
+            assigned.push((row, lane, s, e, g));
+        }
+        let bars = assigned
+            .into_iter()
+            .map(|(row, lane, s, e, g)| super::PlacementBar {
+                row: row as u32,
+                lane: lane as u32,
+                lanes: lanes[row].len() as u32,
+                start: s / unit,
+                end: e / unit,
+                group: g,
+            })
+            .collect();
+        let warmup = run.warmup_s();
+        return Some(Figure {
+            name: "placement".into(),
+            title: format!("{}: tasks on each instance", run.scenario),
+            caption: "One row per EC2 instance, one bar per task from placement to stop, coloured by service or job: binpack fills some instances and leaves others empty, spread evens the rows out.".into(),
+            body: Body::Placement(PlacementChart {
+                x,
+                rows: instances.iter().map(|i| run.name(*i).to_string()).collect(),
+                bars,
+                groups: groups.iter().map(|g| run.name(*g).to_string()).collect(),
+                shade: (warmup > 0.0).then(|| (0.0, warmup / unit, "warm-up".into())),
+            }),
+        });
+    }
+    let per_row = instances.len().div_ceil(HEAT_ROWS);
+    let rows = instances.len().div_ceil(per_row);
+    let width = horizon / HEAT_COLUMNS as f64;
+    let mut cells = vec![vec![0.0; HEAT_COLUMNS]; rows];
+    for t in &placed {
+        let r = row_of(t.instance).unwrap_or(0) / per_row;
+        let (s, e) = span(t);
+        let vcpu = f64::from(t.cpu) / 1024.0;
+        let first = ((s / width) as usize).min(HEAT_COLUMNS - 1);
+        let last = ((e / width) as usize).min(HEAT_COLUMNS - 1);
+        for (c, cell) in cells[r].iter_mut().enumerate().take(last + 1).skip(first) {
+            let lo = (c as f64 * width).max(s);
+            let hi = ((c + 1) as f64 * width).min(e);
+            if hi > lo {
+                *cell += vcpu * (hi - lo) / width;
+            }
+        }
+    }
+    for (r, row) in cells.iter_mut().enumerate() {
+        let members = per_row.min(instances.len() - r * per_row) as f64;
+        for cell in row.iter_mut() {
+            *cell /= members;
+        }
+    }
+    let max = cells.iter().flatten().copied().fold(0.0, f64::max);
+    let row_names = (0..rows)
+        .map(|r| {
+            let first = r * per_row + 1;
+            let last = ((r + 1) * per_row).min(instances.len());
+            if per_row == 1 {
+                run.name(instances[r]).to_string()
+            } else {
+                format!("{first}–{last}")
+            }
+        })
+        .collect();
+    Some(Figure {
+        name: "placement".into(),
+        title: format!("{}: reserved CPU per instance", run.scenario),
+        caption: format!(
+            "{} EC2 instances in id order{}, against time: the colour is the vCPU that tasks reserve on an instance, averaged over each cell. Dark rows are packed instances, pale ones idle.",
+            instances.len(),
+            if per_row > 1 {
+                format!(", {per_row} to a row")
+            } else {
+                String::new()
+            }
+        ),
+        body: Body::Heatmap(HeatmapChart {
+            x,
+            rows: row_names,
+            edges: (0..=HEAT_COLUMNS)
+                .map(|c| c as f64 * width / unit)
+                .collect(),
+            cells,
+            max,
+            scale_label: "reserved vCPU per instance".into(),
+            row_axis: if per_row > 1 {
+                "instances (rank by id)".into()
+            } else {
+                "instance".into()
+            },
+        }),
+    })
+}

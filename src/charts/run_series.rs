@@ -1,0 +1,477 @@
+//! A run over time: tasks, capacity, autoscaling and cost, from `timeseries.csv` (with
+//! events and Fargate costs from `tasks.csv` and `summary.json`).
+
+use super::style::{Dash, Look, Marker};
+use super::{Body, Figure, Format, Line, Panel, PanelChart, Scale, XAxis, downsample, time_axis};
+use crate::outputs::RunOutputs;
+
+/// Points per drawn series: enough for a smooth line at chart width.
+const POINTS: usize = 400;
+
+struct Frame {
+    unit: f64,
+    x: XAxis,
+    shade: Option<(f64, f64, String)>,
+}
+
+fn frame(run: &RunOutputs) -> Frame {
+    let horizon = run.horizon_s();
+    let (unit, label) = time_axis(horizon);
+    let warmup = run.warmup_s();
+    Frame {
+        unit,
+        x: XAxis {
+            label: label.into(),
+            min: 0.0,
+            max: horizon / unit,
+            scale: Scale::Linear,
+        },
+        shade: (warmup > 0.0).then(|| (0.0, warmup / unit, "warm-up (not measured)".into())),
+    }
+}
+
+impl Frame {
+    fn series(&self, run: &RunOutputs, column: &str, scale: f64) -> Option<Vec<(f64, f64)>> {
+        let ys = run.series.column(column)?;
+        let pts: Vec<(f64, f64)> = run
+            .series
+            .time_s()
+            .iter()
+            .zip(ys)
+            .filter(|(_, y)| y.is_finite())
+            .map(|(t, y)| (t / self.unit, y * scale))
+            .collect();
+        Some(downsample(&pts, POINTS))
+    }
+
+    fn chart(&self, panels: Vec<Panel>, events: Vec<(String, Look, Vec<f64>)>) -> Body {
+        Body::Panels(PanelChart {
+            x: self.x.clone(),
+            panels,
+            shade: self.shade.clone(),
+            events,
+        })
+    }
+}
+
+fn max_of(lines: &[Line]) -> f64 {
+    lines
+        .iter()
+        .flat_map(|l| l.points.iter().map(|p| p.1))
+        .fold(0.0, f64::max)
+}
+
+fn panel(y_label: &str, format: Format, lines: Vec<Line>, height: u32) -> Panel {
+    let max = max_of(&lines);
+    let y_max = match format {
+        Format::Percent => (max * 1.08).max(1.0),
+        _ => (max * 1.1).max(1.0),
+    };
+    Panel {
+        y_label: y_label.into(),
+        y_min: 0.0,
+        y_max,
+        format,
+        lines,
+        height,
+    }
+}
+
+fn look(color: usize, dash: Dash, marker: Marker) -> Look {
+    Look {
+        color,
+        dash,
+        marker,
+    }
+}
+
+/// Event times on the chart's axis, one per pixel-ish bucket so thousands stay cheap.
+fn event_marks(times: impl Iterator<Item = f64>, f: &Frame) -> Vec<f64> {
+    let span = (f.x.max - f.x.min).max(1e-9);
+    let mut xs: Vec<f64> = times
+        .map(|t| ((t / f.unit - f.x.min) / span * 800.0).round() / 800.0 * span + f.x.min)
+        .collect();
+    xs.sort_by(f64::total_cmp);
+    xs.dedup();
+    xs
+}
+
+const FAILURE_REASONS: [&str; 5] = [
+    "TaskFailed",
+    "TaskFailedToStart",
+    "HealthCheckFailed",
+    "InstanceFailed",
+    "AvailabilityZoneOutage",
+];
+
+fn events(run: &RunOutputs, f: &Frame) -> Vec<(String, Look, Vec<f64>)> {
+    let mut rows = Vec::new();
+    let deployments: Vec<f64> = run
+        .summary
+        .get("deployments")
+        .and_then(|d| d.as_object())
+        .map(|services| {
+            services
+                .values()
+                .filter_map(|list| list.as_array())
+                .flatten()
+                .filter_map(|d| d.get("start_s").and_then(|s| s.as_f64()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let reason_is = |t: &crate::outputs::TaskRecord, names: &[&str]| {
+        t.stopped_s.is_some() && names.contains(&run.name(t.stop_reason))
+    };
+    let failures = run.tasks.iter().filter(|t| {
+        reason_is(t, &FAILURE_REASONS)
+            || (t.is_service && reason_is(t, &["EssentialContainerExited"]))
+    });
+    let spot = run
+        .tasks
+        .iter()
+        .filter(|t| reason_is(t, &["SpotInterruption"]));
+    let mut scaling = Vec::new();
+    let times = run.series.time_s();
+    let desired: Vec<String> = run
+        .series
+        .prefixes("desired")
+        .into_iter()
+        .map(|s| format!("{s}.desired"))
+        .chain(
+            run.series
+                .prefixes("instances_desired")
+                .into_iter()
+                .map(|p| format!("{p}.instances_desired")),
+        )
+        .collect();
+    for column in &desired {
+        if let Some(ys) = run.series.column(column) {
+            for i in 1..ys.len() {
+                if ys[i] != ys[i - 1] && i > 1 {
+                    scaling.push(times[i]);
+                }
+            }
+        }
+    }
+    let candidates = [
+        ("deployment", 6, deployments),
+        (
+            "task failure",
+            1,
+            failures.filter_map(|t| t.stopped_s).collect(),
+        ),
+        (
+            "Spot interruption",
+            3,
+            spot.filter_map(|t| t.stopped_s).collect(),
+        ),
+        ("scaling action", 2, scaling),
+    ];
+    for (label, color, ts) in candidates {
+        if !ts.is_empty() {
+            rows.push((
+                label.to_string(),
+                look(color, Dash::Solid, Marker::None),
+                event_marks(ts.into_iter(), f),
+            ));
+        }
+    }
+    rows
+}
+
+/// Tasks over time: desired and running per service, all running tasks, pending tasks, and
+/// what happened when.
+pub fn tasks(run: &RunOutputs) -> Option<Figure> {
+    if run.series.is_empty() {
+        return None;
+    }
+    let f = frame(run);
+    let services = run.series.prefixes("running");
+    let mut lines = Vec::new();
+    let has_jobs = run.tasks.iter().any(|t| !t.is_service);
+    if has_jobs || services.is_empty() {
+        lines.push(Line::new(
+            "all running tasks",
+            look(6, Dash::Solid, Marker::None),
+            f.series(run, "running_tasks", 1.0)?,
+        ));
+    }
+    for (i, s) in services.iter().enumerate() {
+        let color = [0, 2, 4, 5, 3, 1, 7][i % 7];
+        if let Some(p) = f.series(run, &format!("{s}.desired"), 1.0) {
+            lines.push(Line::new(
+                format!("{s} desired"),
+                look(color, Dash::Dashed, Marker::None),
+                p,
+            ));
+        }
+        if let Some(p) = f.series(run, &format!("{s}.running"), 1.0) {
+            lines.push(Line::new(
+                format!("{s} running"),
+                look(color, Dash::Solid, Look::nth(i + 1).marker),
+                p,
+            ));
+        }
+    }
+    let pending = vec![Line::new(
+        "pending (PROVISIONING or PENDING)",
+        look(1, Dash::Solid, Marker::None),
+        f.series(run, "pending_tasks", 1.0)?,
+    )];
+    let events = events(run, &f);
+    let body = f.chart(
+        vec![
+            panel("running tasks", Format::Plain, lines, 260),
+            panel("pending tasks", Format::Plain, pending, 150),
+        ],
+        events,
+    );
+    Some(Figure {
+        name: "tasks".into(),
+        title: format!("{}: tasks over time", run.scenario),
+        caption: "Running tasks against each service's desired count (dashed), tasks waiting to start, and the events below on the same time axis.".into(),
+        body,
+    })
+}
+
+/// EC2 capacity: instances (per managed pool: desired, pending, in service) and the
+/// reserved share of registered CPU and memory. Left out for runs without EC2.
+pub fn capacity(run: &RunOutputs) -> Option<Figure> {
+    let instances = run.series.column("instances")?;
+    if !instances.iter().any(|&n| n > 0.0) {
+        return None;
+    }
+    let f = frame(run);
+    let mut counts = vec![Line::new(
+        "EC2 instances (billed)",
+        look(6, Dash::Solid, Marker::None),
+        f.series(run, "instances", 1.0)?,
+    )];
+    for (i, p) in run
+        .series
+        .prefixes("instances_in_service")
+        .iter()
+        .enumerate()
+    {
+        let c = [0, 2, 4, 5][i % 4];
+        for (what, dash, marker) in [
+            ("in service", Dash::Solid, Marker::Circle),
+            ("desired", Dash::Dashed, Marker::None),
+            ("pending", Dash::Dotted, Marker::Triangle),
+        ] {
+            let col = format!("{p}.instances_{}", what.replace(' ', "_"));
+            if let Some(pts) = f.series(run, &col, 1.0) {
+                if what == "pending" && pts.iter().all(|p| p.1 == 0.0) {
+                    continue;
+                }
+                counts.push(Line::new(format!("{p} {what}"), look(c, dash, marker), pts));
+            }
+        }
+    }
+    let reserved = vec![
+        Line::new(
+            "CPU reserved",
+            look(0, Dash::Solid, Marker::None),
+            f.series(run, "cpu_reserved_fraction", 1.0)?,
+        ),
+        Line::new(
+            "memory reserved",
+            look(1, Dash::Dashed, Marker::Triangle),
+            f.series(run, "memory_reserved_fraction", 1.0)?,
+        ),
+    ];
+    Some(Figure {
+        name: "capacity".into(),
+        title: format!("{}: EC2 capacity over time", run.scenario),
+        caption: "Instances billed (and, for pools with managed scaling, the group's desired, launching and registered counts), and the share of registered CPU and memory that tasks reserve.".into(),
+        body: f.chart(
+            vec![
+                panel("instances", Format::Plain, counts, 220),
+                panel("reserved share", Format::Percent, reserved, 180),
+            ],
+            Vec::new(),
+        ),
+    })
+}
+
+/// Service auto scaling and managed cluster scaling signals; left out without either.
+pub fn autoscaling(run: &RunOutputs) -> Option<Figure> {
+    let demand_services = run.series.prefixes("demand");
+    let pools = run.series.prefixes("reservation");
+    if demand_services.is_empty() && pools.is_empty() {
+        return None;
+    }
+    let f = frame(run);
+    let mut panels = Vec::new();
+    if !demand_services.is_empty() {
+        let mut demand = Vec::new();
+        let mut util = Vec::new();
+        for (i, s) in demand_services.iter().enumerate() {
+            if let Some(p) = f.series(run, &format!("{s}.demand"), 1.0 / 1024.0) {
+                demand.push(Line::new(format!("{s} demand"), Look::nth(i), p));
+            }
+            if let Some(p) = f.series(run, &format!("{s}.cpu_utilization"), 0.01) {
+                util.push(Line::new(
+                    format!("{s} CPU utilization"),
+                    look(Look::nth(i + 1).color, Dash::Solid, Marker::Triangle),
+                    p,
+                ));
+            }
+        }
+        panels.push(panel("demand (vCPU)", Format::Plain, demand, 180));
+        panels.push(panel("CPU utilization", Format::Percent, util, 180));
+    }
+    if !pools.is_empty() {
+        let lines = pools
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| {
+                let pts = f.series(run, &format!("{p}.reservation"), 0.01)?;
+                Some(Line::new(
+                    format!("{p} CapacityProviderReservation"),
+                    look(Look::nth(i + 2).color, Dash::Solid, Marker::Square),
+                    pts,
+                ))
+            })
+            .collect();
+        panels.push(panel("provider reservation", Format::Percent, lines, 180));
+    }
+    Some(Figure {
+        name: "autoscaling".into(),
+        title: format!("{}: autoscaling signals", run.scenario),
+        caption: "What the scaling policies watch: offered demand, the average CPU utilization of running tasks (target tracking acts on it), and each managed pool's CapacityProviderReservation (managed scaling steers it to the target capacity).".into(),
+        body: f.chart(panels, Vec::new()),
+    })
+}
+
+/// Cumulative cost by launch type (Fargate split by capacity provider) and the cost rate.
+pub fn cost(run: &RunOutputs) -> Option<Figure> {
+    let f = frame(run);
+    let total = run.series.column("cost_usd")?;
+    let times = run.series.time_s();
+    if total.iter().all(|c| *c == 0.0) {
+        return None;
+    }
+    // Fargate cost accrues over each task's billed span, here spread evenly from placement
+    // (or warm-up) to stop (or the end): tasks.csv holds each task's total only.
+    let warmup = run.warmup_s();
+    let horizon = run.horizon_s();
+    // Per provider: (time, slope change in $/s, jump in $), swept once over the samples.
+    type Changes = Vec<(f64, f64, f64)>;
+    let mut changes: Vec<(u32, Changes)> = Vec::new();
+    for t in run.tasks.iter().filter(|t| t.fargate && t.cost_usd > 0.0) {
+        let start = t.placed_s.unwrap_or(t.created_s).max(warmup);
+        let end = t.stopped_s.unwrap_or(horizon).max(start);
+        let slot = match changes.iter().position(|p| p.0 == t.capacity_provider) {
+            Some(i) => i,
+            None => {
+                changes.push((t.capacity_provider, Vec::new()));
+                changes.len() - 1
+            }
+        };
+        let list = &mut changes[slot].1;
+        if end > start {
+            let rate = t.cost_usd / (end - start);
+            list.push((start, rate, 0.0));
+            list.push((end, -rate, 0.0));
+        } else {
+            list.push((start, 0.0, t.cost_usd));
+        }
+    }
+    let mut providers: Vec<(u32, Vec<f64>)> = changes
+        .into_iter()
+        .map(|(p, mut list)| {
+            list.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let (mut acc, mut slope, mut at, mut next) = (0.0, 0.0, 0.0, 0);
+            let series = times
+                .iter()
+                .map(|&x| {
+                    while next < list.len() && list[next].0 <= x {
+                        acc += slope * (list[next].0 - at) + list[next].2;
+                        at = list[next].0;
+                        slope += list[next].1;
+                        next += 1;
+                    }
+                    acc + slope * (x - at)
+                })
+                .collect();
+            (p, series)
+        })
+        .collect();
+    let pts = |ys: &[f64]| -> Vec<(f64, f64)> {
+        downsample(
+            &times
+                .iter()
+                .zip(ys)
+                .map(|(t, y)| (t / f.unit, *y))
+                .collect::<Vec<_>>(),
+            POINTS,
+        )
+    };
+    let mut lines = vec![Line::new(
+        "total",
+        look(6, Dash::Solid, Marker::None),
+        pts(total),
+    )];
+    let fargate_sum: Vec<f64> = (0..times.len())
+        .map(|i| providers.iter().map(|p| p.1[i]).sum())
+        .collect();
+    let ec2: Vec<f64> = total
+        .iter()
+        .zip(&fargate_sum)
+        .map(|(t, fg)| (t - fg).max(0.0))
+        .collect();
+    if ec2.iter().any(|c| *c > 1e-9) && !providers.is_empty() {
+        lines.push(Line::new(
+            "EC2",
+            look(0, Dash::Dashed, Marker::Circle),
+            pts(&ec2),
+        ));
+    }
+    providers.sort_by(|a, b| run.name(a.0).cmp(run.name(b.0)));
+    for (i, (p, acc)) in providers.iter().enumerate() {
+        let name = match run.name(*p) {
+            "" => "Fargate".to_string(),
+            n => format!("Fargate via {n}"),
+        };
+        lines.push(Line::new(
+            name,
+            look([1, 2, 4, 5][i % 4], Dash::Dotted, Look::nth(i + 2).marker),
+            pts(acc),
+        ));
+    }
+    // Rate: the change in total cost per hour, over spans of about 1/100 of the run.
+    let span = ((times.len() / 100).max(1)).min(times.len().saturating_sub(1).max(1));
+    let rate: Vec<(f64, f64)> = (span..times.len())
+        .step_by(span)
+        .map(|i| {
+            let dt = (times[i] - times[i - span]) / 3600.0;
+            let mid = (times[i] + times[i - span]) / 2.0 / f.unit;
+            (
+                mid,
+                if dt > 0.0 {
+                    (total[i] - total[i - span]) / dt
+                } else {
+                    0.0
+                },
+            )
+        })
+        .collect();
+    let rate_line = vec![Line::new(
+        "cost rate, all",
+        look(0, Dash::Solid, Marker::None),
+        rate,
+    )];
+    Some(Figure {
+        name: "cost".into(),
+        title: format!("{}: cost", run.scenario),
+        caption: "Cumulative cost from the end of the warm-up, by launch type (EC2 is the total less Fargate; a Fargate task's cost is spread evenly over its run), and the rate of spend in dollars per hour.".into(),
+        body: f.chart(
+            vec![
+                panel("cumulative cost", Format::Dollars, lines, 220),
+                panel("cost rate ($/h)", Format::Dollars, rate_line, 150),
+            ],
+            Vec::new(),
+        ),
+    })
+}

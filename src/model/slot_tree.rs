@@ -1,0 +1,103 @@
+//! The ACTIVE instances in their list order, with the free-resource maxima of every
+//! power-of-two run of positions (a segment tree). The random strategy draws positions in
+//! this list; when its draws miss, this lets it visit only the instances that may fit, in
+//! list order, instead of every instance, and tells at the root when none can.
+
+use super::fit_tree::{Fit, Need};
+
+#[derive(Clone, Debug, Default)]
+pub struct SlotTree {
+    /// Node 1 is the root; the leaves for positions 0.. start at `width`.
+    fits: Vec<Fit>,
+    width: usize,
+}
+
+impl SlotTree {
+    pub fn new() -> SlotTree {
+        SlotTree::default()
+    }
+
+    pub fn maxima(&self) -> Fit {
+        self.fits.get(1).copied().unwrap_or_default()
+    }
+
+    /// Sets what position `pos` has free (`Fit::default()` for an empty position).
+    pub fn set(&mut self, pos: usize, fit: Fit) {
+        if pos >= self.width {
+            self.grow(pos + 1);
+        }
+        let mut i = self.width + pos;
+        self.fits[i] = fit;
+        while i > 1 {
+            i /= 2;
+            self.fits[i] = self.fits[2 * i].join(self.fits[2 * i + 1]);
+        }
+    }
+
+    fn grow(&mut self, at_least: usize) {
+        let width = at_least.next_power_of_two().max(8);
+        let mut fits = vec![Fit::default(); 2 * width];
+        if self.width > 0 {
+            fits[width..width + self.width].copy_from_slice(&self.fits[self.width..]);
+        }
+        for i in (1..width).rev() {
+            fits[i] = fits[2 * i].join(fits[2 * i + 1]);
+        }
+        self.fits = fits;
+        self.width = width;
+    }
+
+    /// Visits, in position order, every position whose own free amounts `need` admits,
+    /// until `visit` returns false.
+    pub fn walk(&self, need: &Need, visit: &mut impl FnMut(usize) -> bool) {
+        if self.width > 0 {
+            self.walk_at(1, need, visit);
+        }
+    }
+
+    fn walk_at(&self, node: usize, need: &Need, visit: &mut impl FnMut(usize) -> bool) -> bool {
+        if !need.admits(&self.fits[node]) {
+            return true;
+        }
+        if node >= self.width {
+            return visit(node - self.width);
+        }
+        self.walk_at(2 * node, need, visit) && self.walk_at(2 * node + 1, need, visit)
+    }
+
+    /// What position `pos` has free as recorded.
+    pub fn get(&self, pos: usize) -> Fit {
+        if pos < self.width {
+            self.fits[self.width + pos]
+        } else {
+            Fit::default()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn walks_like_a_filtered_scan(
+            sets in proptest::collection::vec((0usize..70, 0u32..6, 0u32..6), 0..300),
+            cpu in 0u32..6, memory in 0u32..6,
+        ) {
+            let mut tree = SlotTree::new();
+            let mut model = vec![Fit::default(); 70];
+            for (pos, c, m) in sets {
+                let fit = Fit { cpu: c, memory: m, eni: 0, tags: Fit::tags_of(0, 0) };
+                tree.set(pos, fit);
+                model[pos] = fit;
+            }
+            let need = Need { cpu, memory, eni: 0, tags: Need::ANY_TAG };
+            let expect: Vec<usize> = (0..70).filter(|p| model[*p].tags != 0 && need.admits(&model[*p])).collect();
+            let mut got = Vec::new();
+            tree.walk(&need, &mut |p| { got.push(p); true });
+            prop_assert_eq!(got, expect);
+        }
+    }
+}

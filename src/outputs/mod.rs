@@ -1,0 +1,91 @@
+//! Typed readers for the files `run`, `compare` and `sweep` write, so charts and the HTML
+//! report work on any existing output directory. Readers tolerate optional keys a newer or
+//! older `summary.json` may lack: a missing figure is `None`, never an error.
+
+mod compare;
+mod run;
+mod sweep;
+
+pub use compare::{BreakEvenLine, CompareOutputs, LegFigures};
+pub use run::{RunOutputs, TaskRecord, TimeSeries};
+pub use sweep::{Interval, SweepMetric, SweepOutputs, SweepVariant};
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+/// What an output directory holds.
+pub enum Outputs {
+    Run(RunOutputs),
+    Compare(CompareOutputs),
+    Sweep(SweepOutputs),
+}
+
+#[derive(Debug, Error)]
+pub enum LoadError {
+    #[error(
+        "{0}: not an ecsim output directory (expected summary.json from `ecsim run`, compare.json from `ecsim compare` or sweep.json from `ecsim sweep`)"
+    )]
+    NotOutputs(PathBuf),
+    #[error("{path}: {message}")]
+    Bad { path: PathBuf, message: String },
+}
+
+impl LoadError {
+    pub(crate) fn bad(path: &Path, message: impl Into<String>) -> LoadError {
+        LoadError::Bad {
+            path: path.to_path_buf(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Reads whichever results `dir` holds; a sweep wins over a compare over a run when a
+/// directory somehow holds several.
+pub fn load(dir: &Path) -> Result<Outputs, LoadError> {
+    if dir.join("sweep.json").is_file() {
+        Ok(Outputs::Sweep(SweepOutputs::load(dir)?))
+    } else if dir.join("compare.json").is_file() {
+        Ok(Outputs::Compare(CompareOutputs::load(dir)?))
+    } else if dir.join("summary.json").is_file() {
+        Ok(Outputs::Run(RunOutputs::load(dir)?))
+    } else {
+        Err(LoadError::NotOutputs(dir.to_path_buf()))
+    }
+}
+
+pub(crate) fn read_json(path: &Path) -> Result<Value, LoadError> {
+    let text = std::fs::read_to_string(path).map_err(|e| LoadError::bad(path, e.to_string()))?;
+    serde_json::from_str(&text)
+        .map_err(|e| LoadError::bad(path, format!("line {}: not valid JSON ({e})", e.line())))
+}
+
+/// A number at a `/`-separated JSON pointer, if present and numeric.
+pub fn number(value: &Value, pointer: &str) -> Option<f64> {
+    value.pointer(pointer).and_then(Value::as_f64)
+}
+
+/// Every numeric leaf under `value` with dotted names, in file order; a null (a non-finite
+/// float as JSON writes it) is NaN, so every record of one shape has the same names.
+pub fn leaves(value: &Value) -> Vec<(String, f64)> {
+    fn walk(prefix: &str, value: &Value, out: &mut Vec<(String, f64)>) {
+        match value {
+            Value::Object(map) => {
+                for (key, child) in map {
+                    let name = if prefix.is_empty() {
+                        key.clone()
+                    } else {
+                        format!("{prefix}.{key}")
+                    };
+                    walk(&name, child, out);
+                }
+            }
+            Value::Number(n) => out.push((prefix.to_string(), n.as_f64().unwrap_or(f64::NAN))),
+            Value::Null => out.push((prefix.to_string(), f64::NAN)),
+            Value::String(_) | Value::Bool(_) | Value::Array(_) => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk("", value, &mut out);
+    out
+}

@@ -1,0 +1,108 @@
+//! A sweep directory: `sweep.json` (per variant and metric: mean, 95% interval, paired
+//! difference from variant 0).
+
+use super::{LoadError, read_json};
+use serde_json::Value;
+use std::path::Path;
+
+pub struct SweepOutputs {
+    pub scenario: String,
+    pub replications: u64,
+    /// The varied keys, slowest first.
+    pub vary: Vec<String>,
+    pub variants: Vec<SweepVariant>,
+}
+
+pub struct SweepVariant {
+    /// One value per key of `vary`, as given on the command line.
+    pub values: Vec<String>,
+    /// In file order.
+    pub metrics: Vec<SweepMetric>,
+}
+
+pub struct SweepMetric {
+    pub name: String,
+    pub mean: Option<f64>,
+    pub ci: Option<Interval>,
+    pub vs_first: Option<Interval>,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Interval {
+    pub mean: f64,
+    pub lower: f64,
+    pub upper: f64,
+}
+
+impl SweepVariant {
+    pub fn metric(&self, name: &str) -> Option<&SweepMetric> {
+        self.metrics.iter().find(|m| m.name == name)
+    }
+}
+
+fn interval(v: Option<&Value>) -> Option<Interval> {
+    let v = v?;
+    Some(Interval {
+        mean: v.get("mean")?.as_f64()?,
+        lower: v.get("lower")?.as_f64()?,
+        upper: v.get("upper")?.as_f64()?,
+    })
+}
+
+impl SweepOutputs {
+    pub fn load(dir: &Path) -> Result<SweepOutputs, LoadError> {
+        let path = dir.join("sweep.json");
+        let doc = read_json(&path)?;
+        let missing = |field: &str| LoadError::bad(&path, format!("field `{field}` is missing"));
+        let scenario = doc
+            .get("scenario")
+            .and_then(Value::as_str)
+            .ok_or_else(|| missing("scenario"))?
+            .to_string();
+        let vary: Vec<String> = doc
+            .get("vary")
+            .and_then(Value::as_array)
+            .ok_or_else(|| missing("vary"))?
+            .iter()
+            .filter_map(|k| k.as_str().map(str::to_string))
+            .collect();
+        let mut variants = Vec::new();
+        for v in doc
+            .get("variants")
+            .and_then(Value::as_array)
+            .ok_or_else(|| missing("variants"))?
+        {
+            let values = vary
+                .iter()
+                .map(|k| {
+                    v.pointer("/values")
+                        .and_then(|m| m.get(k))
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string()
+                })
+                .collect();
+            let metrics = v
+                .get("metrics")
+                .and_then(Value::as_object)
+                .map(|m| {
+                    m.iter()
+                        .map(|(name, s)| SweepMetric {
+                            name: name.clone(),
+                            mean: s.get("mean").and_then(Value::as_f64),
+                            ci: interval(s.get("ci95")),
+                            vs_first: interval(s.get("paired_diff_vs_first")),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            variants.push(SweepVariant { values, metrics });
+        }
+        Ok(SweepOutputs {
+            scenario,
+            replications: doc.get("replications").and_then(Value::as_u64).unwrap_or(0),
+            vary,
+            variants,
+        })
+    }
+}

@@ -1,0 +1,271 @@
+//! The placement indexes against a brute-force linear scan: on clusters built by random
+//! churn (reserves, releases, drains, awsvpc tasks, host ports, two pools, three AZs, a
+//! subnet that runs out), every decision of an indexed cluster must equal both the
+//! decision of an identical cluster that keeps no index (the scan and full-pass paths)
+//! and, for chains without a random step, the lexicographic minimum worked out here from
+//! the instances' fields alone.
+
+use super::*;
+use crate::model::cluster::{PoolInfo, Reservation};
+use crate::model::{
+    AzId, GroupId, InstanceState, InstanceTypeSpec, PlacementConstraint, Resource, SpreadField,
+};
+use crate::rng::{StreamKind, stream};
+use crate::time::SimTime;
+use proptest::prelude::*;
+use rand::Rng;
+
+const GROUPS: usize = 2;
+
+fn build(indexed: bool) -> Cluster {
+    let pool = |name: &str, cpu, mem| PoolInfo {
+        name: name.into(),
+        instance_type: InstanceTypeSpec {
+            name: format!("{name}.type"),
+            arch: "x86_64",
+            cpu_units: cpu,
+            memory_mib: mem,
+            awsvpc_task_limit: 2,
+            price_per_hour: 0.1,
+        },
+        os_type: "linux",
+        attributes: vec![],
+        reserved_ports: vec![],
+    };
+    let mut c = Cluster::new(
+        vec!["a".into(), "b".into(), "c".into()],
+        vec![pool("small", 2048, 4096), pool("large", 4096, 16384)],
+        vec!["web".into(), "batch".into()],
+        &[indexed; GROUPS],
+        vec!["ecs.availability-zone".into()],
+        Some(6),
+    );
+    c.keep_indexes(indexed, indexed, indexed);
+    c
+}
+
+#[derive(Clone, Debug)]
+enum Op {
+    Add {
+        pool: u32,
+        az: u32,
+        active: bool,
+    },
+    Reserve {
+        at: usize,
+        shape: usize,
+        group: usize,
+        eni: bool,
+        port: bool,
+    },
+    Release {
+        which: usize,
+    },
+    Drain {
+        at: usize,
+    },
+}
+
+const SHAPES: [(u32, u32); 5] = [(256, 512), (512, 4096), (1024, 1024), (128, 2048), (0, 256)];
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        1 => (0u32..2, 0u32..3, prop::bool::weighted(0.9))
+            .prop_map(|(pool, az, active)| Op::Add { pool, az, active }),
+        6 => (any::<usize>(), 0usize..5, 0usize..GROUPS, prop::bool::weighted(0.2), prop::bool::weighted(0.1))
+            .prop_map(|(at, shape, group, eni, port)| Op::Reserve { at, shape, group, eni, port }),
+        2 => any::<usize>().prop_map(|which| Op::Release { which }),
+        1 => any::<usize>().prop_map(|at| Op::Drain { at }),
+    ]
+}
+
+fn strategy() -> impl Strategy<Value = PlacementStrategy> {
+    prop_oneof![
+        Just(PlacementStrategy::Binpack(Resource::Cpu)),
+        Just(PlacementStrategy::Binpack(Resource::Memory)),
+        Just(PlacementStrategy::Spread(SpreadField::InstanceId)),
+        Just(PlacementStrategy::Spread(SpreadField::Attribute(0))),
+        Just(PlacementStrategy::Random),
+    ]
+}
+
+struct Twins {
+    indexed: Cluster,
+    plain: Cluster,
+    held: Vec<(InstanceId, Reservation<'static>)>,
+}
+
+impl Twins {
+    fn apply(&mut self, op: &Op) {
+        let ids: Vec<InstanceId> = self.plain.active().to_vec();
+        match *op {
+            Op::Add { pool, az, active } => {
+                for c in [&mut self.indexed, &mut self.plain] {
+                    let id = c.add_instance(PoolId(pool), AzId(az), false, 0.1, SimTime::ZERO);
+                    if active {
+                        c.activate(id, SimTime::ZERO);
+                    }
+                }
+            }
+            Op::Reserve {
+                at,
+                shape,
+                group,
+                eni,
+                port,
+            } if !ids.is_empty() => {
+                let id = ids[at % ids.len()];
+                let (cpu, memory) = SHAPES[shape];
+                let inst = self.plain.instance(id);
+                let ports: &'static [u16] = if port { &[8080] } else { &[] };
+                let fits = inst.cpu_free >= cpu
+                    && inst.memory_free >= memory
+                    && (!eni || (inst.eni_free > 0 && self.plain.subnet_has_ip(inst.az)))
+                    && inst.ports_free(ports);
+                if fits {
+                    let r = Reservation {
+                        cpu,
+                        memory,
+                        host_ports: ports,
+                        eni,
+                        group: GroupId(group as u32),
+                        daemon: false,
+                    };
+                    let az = inst.az;
+                    for c in [&mut self.indexed, &mut self.plain] {
+                        c.reserve(id, r);
+                        if eni {
+                            c.take_ip(az);
+                        }
+                    }
+                    self.held.push((id, r));
+                }
+            }
+            Op::Release { which } if !self.held.is_empty() => {
+                let (id, r) = self.held.swap_remove(which % self.held.len());
+                let az = self.plain.instance(id).az;
+                for c in [&mut self.indexed, &mut self.plain] {
+                    c.release(id, r);
+                    if r.eni {
+                        c.return_ip(az);
+                    }
+                }
+            }
+            Op::Drain { at } if !ids.is_empty() => {
+                let id = ids[at % ids.len()];
+                for c in [&mut self.indexed, &mut self.plain] {
+                    c.drain(id);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The lexicographic best, from the instances' fields: each strategy's key in order, then
+/// the instance's rank. `None` for chains with a random step (no single best).
+fn brute_force(c: &Cluster, request: &PlacementRequest<'_>) -> Option<Option<InstanceId>> {
+    let rules = &request.placement.strategies;
+    let random_at_end = matches!(
+        rules.last(),
+        None | Some(PlacementStrategy::Spread(SpreadField::Attribute(_)))
+    );
+    if random_at_end || rules.contains(&PlacementStrategy::Random) {
+        return None;
+    }
+    let group = c.group(request.placement.group);
+    let key = |id: InstanceId| -> Vec<u64> {
+        let inst = c.instance(id);
+        let mut k: Vec<u64> = rules
+            .iter()
+            .map(|rule| match rule {
+                PlacementStrategy::Binpack(Resource::Cpu) => u64::from(inst.cpu_free),
+                PlacementStrategy::Binpack(Resource::Memory) => u64::from(inst.memory_free),
+                PlacementStrategy::Spread(SpreadField::InstanceId) => {
+                    u64::from(group.per_instance[id.index()])
+                }
+                PlacementStrategy::Spread(SpreadField::Attribute(k)) => {
+                    u64::from(group.per_attribute[*k][inst.attribute_values[*k] as usize])
+                }
+                PlacementStrategy::Random => unreachable!(),
+            })
+            .collect();
+        k.push(u64::from(inst.rank));
+        k
+    };
+    Some(
+        feasible_set(c, request)
+            .into_iter()
+            .min_by_key(|id| key(*id)),
+    )
+}
+
+/// Every ACTIVE instance with the room, the pool, the ports, the ENI and address, and the
+/// constraints the request asks for, checked field by field.
+fn feasible_set(c: &Cluster, r: &PlacementRequest<'_>) -> Vec<InstanceId> {
+    c.instances
+        .iter()
+        .filter(|i| i.state == InstanceState::Active)
+        .filter(|i| {
+            r.pool.is_none_or(|p| p == i.pool)
+                && i.cpu_free >= r.cpu
+                && i.memory_free >= r.memory
+                && i.ports_free(r.host_ports)
+                && (!r.awsvpc || (i.eni_free > 0 && c.subnet_has_ip(i.az)))
+                && r.placement.constraints.iter().all(|k| match k {
+                    PlacementConstraint::DistinctInstance => {
+                        c.group(r.placement.group).per_instance[i.id.index()] == 0
+                    }
+                    PlacementConstraint::MemberOf(_) => unreachable!(),
+                })
+        })
+        .map(|i| i.id)
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+    #[test]
+    fn indexed_decisions_match_a_linear_scan(
+        ops in prop::collection::vec(op(), 1..160),
+        decisions in prop::collection::vec(
+            (prop::collection::vec(strategy(), 0..3), 0usize..5, 0u32..GROUPS as u32,
+             prop::bool::weighted(0.25), prop::option::weighted(0.3, 0u32..2),
+             prop::bool::weighted(0.2), prop::bool::weighted(0.1), any::<u64>()),
+            1..12),
+    ) {
+        let mut twins = Twins { indexed: build(true), plain: build(false), held: Vec::new() };
+        for op in &ops {
+            twins.apply(op);
+        }
+        twins.indexed.check_invariants().map_err(TestCaseError::fail)?;
+        for (rules, shape, group, awsvpc, pool, distinct, port, seed) in decisions {
+            let placement = Placement {
+                strategies: rules,
+                constraints: if distinct { vec![PlacementConstraint::DistinctInstance] } else { vec![] },
+                group: GroupId(group),
+            };
+            let (cpu, memory) = SHAPES[shape];
+            let request = PlacementRequest {
+                cpu, memory,
+                host_ports: if port { &[8080] } else { &[] },
+                awsvpc, pool: pool.map(PoolId), placement: &placement,
+            };
+            let mut rng_a = stream(seed, StreamKind::Placement, 0);
+            let mut rng_b = stream(seed, StreamKind::Placement, 0);
+            let got = choose_instance(&twins.indexed, &request, &mut rng_a);
+            let scanned = choose_instance(&twins.plain, &request, &mut rng_b);
+            prop_assert_eq!(got, scanned, "{:?}", placement.strategies);
+            let feasible = feasible_set(&twins.plain, &request);
+            prop_assert_eq!(got.is_some(), !feasible.is_empty());
+            if let Some(id) = got {
+                prop_assert!(feasible.contains(&id));
+            }
+            if let Some(best) = brute_force(&twins.plain, &request) {
+                prop_assert_eq!(got, best, "{:?}", placement.strategies);
+            }
+            // Both streams advanced alike, so later decisions stay in step.
+            prop_assert_eq!(rng_a.random::<u64>(), rng_b.random::<u64>());
+        }
+    }
+}

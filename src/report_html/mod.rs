@@ -1,0 +1,96 @@
+//! `report.html`: one self-contained page for a run, comparison or sweep directory: the
+//! scenario, its summary table with every figure explained, the charts inlined as SVG, and
+//! the warnings and modeling choices that apply. No scripts, no external resources, no
+//! timestamps: the same directory gives the same bytes.
+//!
+//! The charts are also written beside it as `charts/<name>.svg` and `.png`, for slides and
+//! design documents.
+
+mod glossary;
+mod notes;
+mod page;
+
+pub use glossary::explain;
+
+use crate::charts::{self, Figure};
+use crate::outputs::{self, LoadError, Outputs};
+use crate::report::OutputDir;
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum ReportError {
+    #[error("{0}")]
+    Load(#[from] LoadError),
+    #[error("drawing chart `{name}`: {message}")]
+    Draw { name: String, message: String },
+    #[error("writing {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// One chart, drawn both ways.
+pub struct RenderedChart {
+    pub figure: Figure,
+    pub svg: String,
+    pub png: Vec<u8>,
+}
+
+/// Draws every chart of `outputs`, in parallel, in the families' order.
+pub fn render_charts(outputs: &Outputs) -> Result<Vec<RenderedChart>, ReportError> {
+    charts::figures(outputs)
+        .into_par_iter()
+        .map(|figure| {
+            let draw = |message| ReportError::Draw {
+                name: figure.name.clone(),
+                message,
+            };
+            let svg = charts::svg(&figure).map_err(draw)?;
+            let png = charts::png(&figure).map_err(draw)?;
+            Ok(RenderedChart { figure, svg, png })
+        })
+        .collect()
+}
+
+/// The page's bytes for already-drawn charts.
+pub fn html(outputs: &Outputs, charts: &[RenderedChart], description: Option<&str>) -> String {
+    page::page(outputs, charts, description)
+}
+
+/// Reads `dir`, writes `charts/*.svg`, `charts/*.png` and `report.html` into it (each file
+/// atomically; the page last, so it never names a chart that is not there). Returns the
+/// page's path.
+pub fn write(dir: &Path, description: Option<&str>) -> Result<PathBuf, ReportError> {
+    let outputs = outputs::load(dir)?;
+    let charts = render_charts(&outputs)?;
+    let page = html(&outputs, &charts, description);
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| ReportError::Io { path, source }
+    };
+    let chart_dir = dir.join("charts");
+    let mut files = OutputDir::create(&chart_dir).map_err(io(&chart_dir))?;
+    for c in &charts {
+        files
+            .write(&format!("{}.svg", c.figure.name), c.svg.as_bytes())
+            .map_err(io(&chart_dir))?;
+        files
+            .write(&format!("{}.png", c.figure.name), &c.png)
+            .map_err(io(&chart_dir))?;
+    }
+    files.commit().map_err(io(&chart_dir))?;
+    let mut out = OutputDir::create(dir).map_err(io(dir))?;
+    out.write("report.html", page.as_bytes()).map_err(io(dir))?;
+    out.commit().map_err(io(dir))?;
+    Ok(dir.join("report.html"))
+}
+
+/// The scenario file's `description`, if it has one (the outputs do not record it).
+pub fn scenario_description(path: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let value: toml::Value = toml::from_str(&text).ok()?;
+    value.get("description")?.as_str().map(str::to_string)
+}

@@ -1,0 +1,401 @@
+//! The HTML text of the report.
+
+use super::RenderedChart;
+use super::glossary::{explain, explain_leg};
+use super::notes::{self, Notes};
+use crate::outputs::{self, CompareOutputs, Outputs, RunOutputs, SweepOutputs};
+use std::fmt::Write;
+
+const STYLE: &str = "
+body{margin:0;background:#fafafa;color:#222;font:16px/1.5 system-ui,-apple-system,'Segoe UI',sans-serif}
+main{max-width:1000px;margin:0 auto;padding:24px}
+h1{font-size:1.8em;margin:0 0 .2em}
+h2{margin-top:2em;border-bottom:1px solid #ddd;padding-bottom:.2em}
+.meta{color:#555}
+nav ol{columns:2;padding-left:1.2em}
+table{border-collapse:collapse;width:100%;font-size:.92em;background:#fff}
+th,td{border-bottom:1px solid #e4e4e4;padding:4px 8px;text-align:left;vertical-align:top}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+code{font-size:.95em}
+figure.chart{margin:1.5em 0;background:#fff;border:1px solid #e4e4e4;padding:8px}
+figure.chart svg{display:block;width:100%;height:auto}
+figcaption{color:#444;margin-top:.4em}
+";
+
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// `code` spans for `backticked` words in our own sentences (escaped first).
+fn prose(s: &str) -> String {
+    let mut out = String::new();
+    for (i, part) in esc(s).split('`').enumerate() {
+        if i % 2 == 1 {
+            let _ = write!(out, "<code>{part}</code>");
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}
+
+/// A figure as a reader wants it: integers whole, fractions to four significant places.
+fn value(x: f64) -> String {
+    if !x.is_finite() {
+        return "n/a".into();
+    }
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        return format!("{x:.0}");
+    }
+    let digits = if x.abs() >= 100.0 {
+        2
+    } else if x.abs() >= 1.0 {
+        3
+    } else {
+        4
+    };
+    format!("{x:.digits$}")
+}
+
+pub fn page(outputs: &Outputs, charts: &[RenderedChart], description: Option<&str>) -> String {
+    let (scenario, kind, meta, table, notes) = match outputs {
+        Outputs::Run(r) => (
+            r.scenario.as_str(),
+            "run",
+            run_meta(r),
+            run_table(r),
+            notes::run(r),
+        ),
+        Outputs::Compare(c) => (
+            c.scenario.as_str(),
+            "comparison",
+            compare_meta(c),
+            compare_table(c),
+            notes::compare(c),
+        ),
+        Outputs::Sweep(s) => (
+            s.scenario.as_str(),
+            "sweep",
+            sweep_meta(s),
+            sweep_table(s),
+            notes::sweep(s),
+        ),
+    };
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>ecsim {kind}: {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n",
+        esc(scenario)
+    );
+    let _ = writeln!(h, "<h1>{}</h1>", esc(scenario));
+    match description {
+        Some(d) => {
+            let _ = writeln!(h, "<p class=\"description\">{}</p>", esc(d));
+        }
+        None => {
+            let _ = writeln!(
+                h,
+                "<p class=\"description\">(No description: pass <code>--scenario FILE</code> to <code>ecsim report</code> to include the scenario's.)</p>"
+            );
+        }
+    }
+    let _ = writeln!(h, "<p class=\"meta\">ecsim {kind} · {}</p>", esc(&meta));
+    h.push_str("<nav>\n<ol>\n<li><a href=\"#summary\">Summary</a></li>\n");
+    for c in charts {
+        let _ = writeln!(
+            h,
+            "<li><a href=\"#chart-{}\">{}</a></li>",
+            c.figure.name,
+            esc(&chart_heading(&c.figure.title))
+        );
+    }
+    h.push_str("<li><a href=\"#notes\">Warnings and modeling choices</a></li>\n</ol>\n</nav>\n");
+    let _ = write!(
+        h,
+        "<section id=\"summary\">\n<h2>Summary</h2>\n{table}</section>\n"
+    );
+    h.push_str("<section id=\"charts\">\n<h2>Charts</h2>\n");
+    for c in charts {
+        let _ = write!(
+            h,
+            "<figure class=\"chart\" id=\"chart-{}\">\n{}\n<figcaption>{}</figcaption>\n</figure>\n",
+            c.figure.name,
+            inline_svg(&c.svg, &c.figure.title),
+            prose(&c.figure.caption)
+        );
+    }
+    h.push_str("</section>\n");
+    h.push_str(&notes_html(&notes));
+    h.push_str("</main>\n</body>\n</html>\n");
+    h
+}
+
+/// "quickstart: tasks over time" → "Tasks over time".
+fn chart_heading(title: &str) -> String {
+    let rest = title.split_once(": ").map_or(title, |(_, rest)| rest);
+    let mut chars = rest.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
+/// The SVG element alone (no XML prologue), labelled for screen readers.
+fn inline_svg(svg: &str, title: &str) -> String {
+    let start = svg.find("<svg").unwrap_or(0);
+    let body = &svg[start..];
+    body.replacen(
+        "<svg",
+        &format!("<svg role=\"img\" aria-label=\"{}\"", esc(title)),
+        1,
+    )
+}
+
+fn notes_html(n: &Notes) -> String {
+    let mut h = String::from("<section id=\"notes\">\n<h2>Warnings and modeling choices</h2>\n");
+    let list = |h: &mut String, items: &[String]| {
+        h.push_str("<ul>\n");
+        for i in items {
+            let _ = writeln!(h, "<li>{}</li>", prose(i));
+        }
+        h.push_str("</ul>\n");
+    };
+    h.push_str("<h3>Read the figures with these in mind</h3>\n");
+    list(&mut h, &n.warnings);
+    if !n.choices.is_empty() {
+        h.push_str("<h3>Modeling choices this run relied on</h3>\n<p>Rules ECS does not publish, modeled as settings with these defaults (see <code>scenarios/README.md</code>, “Modeling choices”):</p>\n");
+        list(&mut h, &n.choices);
+    }
+    h.push_str("</section>\n");
+    h
+}
+
+fn run_meta(r: &RunOutputs) -> String {
+    let mut parts = Vec::new();
+    if let Some(seed) = r.seed {
+        parts.push(format!("seed {seed}"));
+    }
+    if let Some(t) = r.figure("/sim_time_s") {
+        let mut m = format!("measured {}", notes::duration(t));
+        if r.warmup_s() > 0.0 {
+            let _ = write!(m, " after a {} warm-up", notes::duration(r.warmup_s()));
+        }
+        parts.push(m);
+    }
+    parts.push(format!("{} tasks recorded", r.tasks.len()));
+    parts.join(" · ")
+}
+
+fn run_table(r: &RunOutputs) -> String {
+    let mut h = String::from(
+        "<table>\n<thead><tr><th>figure</th><th class=\"num\">value</th><th>meaning</th></tr></thead>\n<tbody>\n",
+    );
+    for (key, x) in outputs::leaves(&r.summary) {
+        if key == "seed" {
+            continue;
+        }
+        let _ = writeln!(
+            h,
+            "<tr><td><code>{}</code></td><td class=\"num\">{}</td><td>{}</td></tr>",
+            esc(&key),
+            value(x),
+            prose(&explain(&key).unwrap_or_default())
+        );
+    }
+    h.push_str("</tbody>\n</table>\n");
+    if let Some(deps) = r.summary.get("deployments").and_then(|d| d.as_object()) {
+        h.push_str("<h3>Deployments</h3>\n<table>\n<thead><tr><th>service</th><th>task definition</th><th>kind</th><th class=\"num\">start s</th><th class=\"num\">duration s</th><th>outcome</th><th class=\"num\">failed tasks</th></tr></thead>\n<tbody>\n");
+        for (service, list) in deps {
+            for d in list.as_array().into_iter().flatten() {
+                let s = |k: &str| d.get(k).and_then(|v| v.as_str()).unwrap_or("");
+                let n = |k: &str| {
+                    d.get(k)
+                        .and_then(|v| v.as_f64())
+                        .map_or("n/a".into(), value)
+                };
+                let kind = if d.get("rollback").and_then(|v| v.as_bool()) == Some(true) {
+                    "rollback"
+                } else {
+                    "rollout"
+                };
+                let _ = writeln!(
+                    h,
+                    "<tr><td>{}</td><td>{}</td><td>{kind}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
+                    esc(service),
+                    esc(s("task_definition")),
+                    n("start_s"),
+                    n("duration_s"),
+                    esc(s("outcome")),
+                    n("failed_tasks")
+                );
+            }
+        }
+        h.push_str("</tbody>\n</table>\n<p>Each rolling deployment (and automatic rollback) of the run, in start order.</p>\n");
+    }
+    h
+}
+
+fn compare_meta(c: &CompareOutputs) -> String {
+    let mut parts = Vec::new();
+    if let Some(seed) = c.seed {
+        parts.push(format!("seed {seed}"));
+    }
+    parts.push(format!("{} capacity options", c.legs.len()));
+    if let Some(t) = c
+        .legs
+        .first()
+        .and_then(|l| outputs::number(&l.summary, "/sim_time_s"))
+    {
+        parts.push(format!("measured {} per option", notes::duration(t)));
+    }
+    parts.join(" · ")
+}
+
+fn compare_table(c: &CompareOutputs) -> String {
+    let mut h = String::from("<table>\n<thead><tr><th>figure</th>");
+    for l in &c.legs {
+        let _ = write!(h, "<th class=\"num\">{}</th>", esc(&l.leg));
+    }
+    h.push_str("<th>meaning</th></tr></thead>\n<tbody>\n");
+    type Cell = fn(&crate::outputs::LegFigures) -> Option<String>;
+    let rows: [(&str, Cell); 8] = [
+        ("cost_total_usd", |l| {
+            Some(format!("${:.4}", l.cost_total_usd))
+        }),
+        ("cost_monthly_usd", |l| {
+            l.cost_monthly_usd.map(|x| format!("${x:.2}"))
+        }),
+        ("cost_per_task_hour_usd", |l| {
+            l.cost_per_task_hour_usd.map(|x| format!("${x:.4}"))
+        }),
+        ("cpu_reserved", |l| {
+            l.cpu_reserved.map(|x| format!("{:.1}%", x * 100.0))
+        }),
+        ("idle", |l| {
+            l.cpu_reserved.map(|cpu| {
+                let mem =
+                    outputs::number(&l.summary, "/utilization/memory_reserved_mean").unwrap_or(0.0);
+                format!("{:.1}%", (1.0 - cpu.max(mem)) * 100.0)
+            })
+        }),
+        ("pending_p95_s", |l| {
+            l.pending_p95_s.map(|x| format!("{x:.2} s"))
+        }),
+        ("unstarted_tasks", |l| {
+            l.unstarted_tasks.map(|x| x.to_string())
+        }),
+        ("availability", |l| {
+            l.availability.map(|x| format!("{:.3}%", x * 100.0))
+        }),
+    ];
+    for (key, cell) in rows {
+        let _ = write!(h, "<tr><td><code>{key}</code></td>");
+        for l in &c.legs {
+            let _ = write!(
+                h,
+                "<td class=\"num\">{}</td>",
+                esc(&cell(l).unwrap_or_else(|| "n/a".into()))
+            );
+        }
+        let _ = writeln!(h, "<td>{}</td></tr>", prose(explain_leg(key)));
+    }
+    h.push_str("</tbody>\n</table>\n");
+    if !c.break_even.rows.is_empty() {
+        h.push_str("<h3>Break-even</h3>\n<table>\n<thead><tr><th>task definition</th><th>instance</th><th class=\"num\">tasks per instance</th><th class=\"num\">Fargate $/task-h</th><th class=\"num\">EC2 cheaper above</th></tr></thead>\n<tbody>\n");
+        for r in &c.break_even.rows {
+            let be = match r.break_even_utilization {
+                None => "never (no fit)".to_string(),
+                Some(u) if u > 1.0 => format!("never ({:.1}%)", u * 100.0),
+                Some(u) => format!("{:.1}%", u * 100.0),
+            };
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{:.5}</td><td class=\"num\">{}</td></tr>",
+                esc(&r.task_definition),
+                esc(&r.instance_type),
+                r.tasks_per_instance,
+                r.fargate_per_task_hour_usd,
+                esc(&be)
+            );
+        }
+        h.push_str("</tbody>\n</table>\n<p>The slot utilization above which an instance full of one task size costs less per task-hour than Fargate at the task's rounded size.</p>\n");
+    }
+    h
+}
+
+fn sweep_meta(s: &SweepOutputs) -> String {
+    format!(
+        "{} variants × {} replications · varied: {}",
+        s.variants.len(),
+        s.replications,
+        s.vary.join(", ")
+    )
+}
+
+fn sweep_table(s: &SweepOutputs) -> String {
+    let mut h = String::from("<table>\n<thead><tr><th>variant</th>");
+    for k in &s.vary {
+        let _ = write!(h, "<th><code>{}</code></th>", esc(k));
+    }
+    h.push_str("</tr></thead>\n<tbody>\n");
+    for (i, v) in s.variants.iter().enumerate() {
+        let _ = write!(h, "<tr><td>{i}</td>");
+        for value in &v.values {
+            let _ = write!(h, "<td><code>{}</code></td>", esc(value));
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</tbody>\n</table>\n<p>Each figure: mean over the replications [95% interval]; for variants after the first, the paired difference from variant 0 [95% interval] below it.</p>\n");
+    h.push_str("<table>\n<thead><tr><th>figure</th>");
+    for i in 0..s.variants.len() {
+        let _ = write!(h, "<th class=\"num\">variant {i}</th>");
+    }
+    h.push_str("<th>meaning</th></tr></thead>\n<tbody>\n");
+    let names: Vec<String> = s
+        .variants
+        .first()
+        .map(|v| v.metrics.iter().map(|m| m.name.clone()).collect())
+        .unwrap_or_default();
+    for name in names {
+        let _ = write!(h, "<tr><td><code>{}</code></td>", esc(&name));
+        for v in &s.variants {
+            let cell = match v.metric(&name) {
+                None => "n/a".to_string(),
+                Some(m) => {
+                    let mut text = m.mean.map_or("n/a".into(), value);
+                    if let Some(ci) = m.ci.filter(|c| c.upper > c.lower) {
+                        let _ = write!(text, " [{}, {}]", value(ci.lower), value(ci.upper));
+                    }
+                    if let Some(d) = m.vs_first.filter(|d| d.upper > d.lower || d.mean != 0.0) {
+                        let _ = write!(
+                            text,
+                            "<br>Δ {}{} [{}, {}]",
+                            if d.mean >= 0.0 { "+" } else { "" },
+                            value(d.mean),
+                            value(d.lower),
+                            value(d.upper)
+                        );
+                    }
+                    text
+                }
+            };
+            let _ = write!(h, "<td class=\"num\">{cell}</td>");
+        }
+        let _ = writeln!(
+            h,
+            "<td>{}</td></tr>",
+            prose(&explain(&name).unwrap_or_default())
+        );
+    }
+    h.push_str("</tbody>\n</table>\n");
+    h
+}

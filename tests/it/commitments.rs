@@ -1,0 +1,128 @@
+//! Commitments in the bill (issue 17): the example scenario's figures worked by hand, the
+//! legs, validation errors, and nothing changing for scenarios without commitments.
+
+use crate::common::{config, run};
+use ecsim::compare::{Leg, run_legs};
+use std::path::Path;
+
+fn scenario(name: &str) -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(name)).unwrap()
+}
+
+fn close(a: f64, b: f64, tol: f64) -> bool {
+    (a - b).abs() <= tol
+}
+
+#[test]
+fn example_scenario_matches_the_hand_worked_bill() {
+    let s = run(&config(&scenario("scenarios/commitments.toml")));
+    let c = s.commitments.expect("commitments in the summary");
+    // Fees every hour: RI 3 × 0.060 + ISP 0.03 + CSP 0.20 = $0.41; 24 h = $9.84.
+    assert!(close(c.committed_usd, 9.84, 1e-9), "{}", c.committed_usd);
+    // EC2 is constant: 4 m5.large-hours an hour. RIs cover 3 (fully used), the ISP half
+    // a fourth (0.03 / 0.060), the CSP the other half before any Fargate usage (29% off
+    // beats Fargate's 20%): 0.5 × 0.06816 = 0.03408.
+    let ri = &c.plans["m5-ri"];
+    assert!(close(ri.utilization, 1.0, 1e-9));
+    assert!(close(ri.coverage, 0.75, 1e-9));
+    assert!(close(c.plans["m5-isp"].utilization, 1.0, 1e-9));
+    // Night hour (4 tasks: 4 vCPU + 8 GB): the CSP spends 0.03408 + 8 × 0.003556 +
+    // 4 × 0.032384 = 0.192064 of 0.20. Day hour (8 tasks): the whole 0.20. 12 hours each:
+    // (12 × 0.192064 + 12 × 0.20) / 4.80 = 0.98016.
+    let csp = &c.plans["compute"];
+    assert!(close(csp.utilization, 0.98016, 1e-4), "{}", csp.utilization);
+    // Effective: a night hour pays the fees only (everything covered): $0.41. A day hour
+    // leaves (8 − 0.109024 / 0.032384) vCPU-hours On-Demand: 4.633399 × 0.04048 =
+    // 0.187560, so $0.597560. 12 × 0.41 + 12 × 0.59756 = $12.09072, less what the
+    // extra tasks' ~32 s startup leaves out of the first day hour (~$0.0011).
+    assert!(
+        close(c.effective_cost_usd, 12.09072, 0.003),
+        "{}",
+        c.effective_cost_usd
+    );
+    // The bill without commitments: EC2 4 × 0.096 × 24 = 9.216, plus Fargate.
+    assert!(close(s.cost_usd.ec2, 9.216, 1e-9));
+    assert!(close(c.on_demand_equivalent_usd, s.cost_usd.total, 1e-12));
+    assert!(close(
+        c.savings_usd,
+        s.cost_usd.total - c.effective_cost_usd,
+        1e-9
+    ));
+}
+
+#[test]
+fn reserved_instance_leg_pays_the_ri_rate_for_every_steady_instance() {
+    let cfg = config(&scenario("scenarios/ec2-vs-fargate.toml"));
+    let results = run_legs(&cfg, &[Leg::Scenario, Leg::Ec2Ri, Leg::Ec2Isp]).unwrap();
+    // 3 m5.large On-Demand all day: 3 × 0.096 × 24 = 6.912. With 3 RIs at 0.060:
+    // 3 × 0.060 × 24 = 4.32 (every instance covered every hour). The ISP leg commits
+    // 3 × 0.060 = $0.18/h on m5: the same bill.
+    assert!(close(results[0].cost_total_usd, 6.912, 1e-9));
+    assert!(close(results[1].cost_total_usd, 4.32, 1e-9));
+    assert!(close(results[2].cost_total_usd, 4.32, 1e-9));
+    // Same sampled workload in every leg.
+    assert_eq!(results[0].task_hours, results[1].task_hours);
+}
+
+#[test]
+fn scenarios_without_commitments_report_none() {
+    let s = run(&config(&scenario("scenarios/ec2-vs-fargate.toml")));
+    assert!(s.commitments.is_none());
+    let json = serde_json::to_string(&s).unwrap();
+    assert!(!json.contains("commitments"));
+}
+
+#[test]
+fn bad_commitments_are_located_errors() {
+    let base = scenario("scenarios/commitments.toml");
+    let check = |from: &str, to: &str, field: &str, allowed: &str| {
+        let text = base.replacen(from, to, 1);
+        assert_ne!(text, base, "{from}");
+        let e = ecsim::scenario::load_str(&text, Path::new("c.toml"), &[]).unwrap_err();
+        assert_eq!(e.field, field, "{e}");
+        assert!(e.line.is_some(), "{e}");
+        assert!(e.to_string().contains(allowed), "{e}");
+    };
+    check(
+        "kind = \"compute_savings_plan\"",
+        "kind = \"savings_plan\"",
+        "commitments[2].kind",
+        "allowed: reserved_instance, ec2_instance_savings_plan, compute_savings_plan",
+    );
+    check(
+        "payment = \"no_upfront\"",
+        "payment = \"monthly\"",
+        "commitments[0].payment",
+        "allowed: no_upfront, partial_upfront, all_upfront",
+    );
+    check(
+        "term = \"1yr\"",
+        "term = \"5yr\"",
+        "commitments[0].term",
+        "allowed: 1yr, 3yr",
+    );
+    check(
+        "family = \"m5\"",
+        "family = \"m55\"",
+        "commitments[1].family",
+        "unknown instance family `m55`",
+    );
+    check(
+        "count = 3\n",
+        "count = 3\nend = \"30h\"\n",
+        "commitments[0].end",
+        "allowed: 0 s to 90000 s",
+    );
+    check(
+        "commitment_per_hour = 0.20",
+        "commitment_per_hour = 0",
+        "commitments[2].commitment_per_hour",
+        "must be more than 0",
+    );
+    check(
+        "instance_type = \"m5.large\"\ncount = 3",
+        "instance_type = \"m5.huge\"\ncount = 3",
+        "commitments[0].instance_type",
+        "unknown instance type `m5.huge`",
+    );
+}

@@ -1,0 +1,243 @@
+//! Hostile inputs as a user might write them (issue 11), one line of data each: the
+//! scenario (a small valid base with one thing changed), the command, the exit status
+//! expected and words the message must contain. Every error must also be free of Rust
+//! internals and of panics.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+pub const BASE: &str = r#"
+horizon = "1h"
+
+[[cluster.pools]]
+name = "p"
+instance_type = "m5.large"
+count = 2
+
+[[taskDefinitions]]
+family = "web"
+cpu = 256
+memory = 512
+
+[[services]]
+name = "web"
+taskDefinition = "web"
+desiredCount = 2
+"#;
+
+fn ecsim(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ecsim"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .output()
+        .expect("ecsim runs")
+}
+
+/// `BASE` with `from` replaced by `to` (each `from` must be in the base) and `extra`
+/// appended.
+fn scenario(edits: &[(&str, &str)], extra: &str) -> String {
+    let mut text = BASE.to_string();
+    for (from, to) in edits {
+        assert!(text.contains(from), "base lacks {from:?}");
+        text = text.replacen(from, to, 1);
+    }
+    text + extra
+}
+
+struct Case {
+    name: &'static str,
+    text: String,
+    /// The command; `S` stands for the scenario file, `D` for a fresh directory.
+    args: &'static [&'static str],
+    code: i32,
+    says: &'static [&'static str],
+}
+
+fn case(
+    name: &'static str,
+    text: String,
+    args: &'static [&'static str],
+    code: i32,
+    says: &'static [&'static str],
+) -> Case {
+    Case {
+        name,
+        text,
+        args,
+        code,
+        says,
+    }
+}
+
+const VALIDATE: &[&str] = &["validate", "S"];
+const RUN: &[&str] = &["run", "S", "--quiet", "--out", "D/out"];
+
+fn cases() -> Vec<Case> {
+    let s = scenario;
+    let fargate = "\n[[taskDefinitions]]\nfamily = \"f\"\ncpu = 256\nmemory = 16384\nrequiresCompatibilities = [\"FARGATE\"]\n[[services]]\nname = \"tiny\"\ntaskDefinition = \"f\"\ndesiredCount = 1\nlaunchType = \"FARGATE\"\n";
+    let job = |arrival: &str| {
+        format!(
+            "\n[[jobs]]\nname = \"j\"\ntaskDefinition = \"web\"\narrival = {arrival}\nduration = {{ type = \"constant\", value = 60 }}\n"
+        )
+    };
+    vec![
+        // Never hang: the four zero-time loops, refused at validation.
+        case("crash at once, instant timing", s(&[], "crash_after = { type = \"constant\", value = 0 }\n[timing]\ninstant = true\n"), VALIDATE, 2,
+            &["services[0].crash_after", "crash the instant it reaches RUNNING"]),
+        case("always fails to start, no backoff", s(&[], "start_failure_probability = 1\n[failures]\nrestart_backoff = { initial = 0, factor = 1.0, cap = 0 }\n"), VALIDATE, 2,
+            &["failures.restart_backoff.initial", "service `web`", "without end"]),
+        case("instance fails at once, launches at once", s(&[("count = 2\n", "count = 2\ninstance_failure = { type = \"constant\", value = 0 }\n")], "[timing]\ninstance_launch = 0\n"), VALIDATE, 2,
+            &["cluster.pools[0].instance_failure", "without end"]),
+        case("Spot reclaimed at once, zero notice", s(&[("count = 2\n", "count = 2\nspot = true\nspot_interruption = { type = \"constant\", value = 0 }\n")], "[timing]\ninstance_launch = 0\n[failures]\nspot_notice = 0\n"), VALIDATE, 2,
+            &["cluster.pools[0].spot_interruption", "without end"]),
+        // ... and the engine's own guard, for what validation cannot see.
+        case("more events at one instant than the limit", s(&[], &format!("[failures]\nevents = [{}]\n[limits]\nevents_per_instant = 100\n", vec!["{ action = \"kill_tasks\", at = 0, service = \"web\" }"; 150].join(", "))), RUN, 3,
+            &["more than 100 events at that one instant", "the last failures.events[100]", "limits.events_per_instant", "nothing was written"]),
+        case("zero events per instant", s(&[], "[limits]\nevents_per_instant = 0\n"), VALIDATE, 2, &["limits.events_per_instant"]),
+        // Size guards: the estimate and the flag that goes past it.
+        case("a trillion jobs an hour", s(&[], &job("{ type = \"poisson\", rate_per_hour = 1e12 }")), RUN, 2,
+            &["about 1.0e12 tasks", "--allow-large"]),
+        case("a hundred years", s(&[("horizon = \"1h\"", "horizon = \"36500d\"")], ""), RUN, 2,
+            &["52.6 M timeseries samples", "--allow-large"]),
+        case("millisecond samples for a day", s(&[("horizon = \"1h\"", "horizon = \"1d\"\nsample_interval = \"1ms\"")], ""), RUN, 2,
+            &["86.4 M timeseries samples", "sample_interval", "--allow-large"]),
+        case("horizon 1e308", s(&[("horizon = \"1h\"", "horizon = 1e308")], ""), VALIDATE, 2,
+            &["horizon", "1.0e308 s is longer than", "365000d"]),
+        // Nothing written outside output/.
+        case("name climbs out of output/", format!("name = \"../../x\"\n{BASE}"), VALIDATE, 2,
+            &["field `name`", "not a plain file name"]),
+        case("absolute name", format!("name = \"/tmp/x\"\n{BASE}"), VALIDATE, 2, &["not a plain file name"]),
+        case("--out is a file", BASE.to_string(), &["run", "S", "--quiet", "--out", "S"], 2, &["is a file, not a directory"]),
+        case("--out below a file", BASE.to_string(), &["run", "S", "--quiet", "--out", "S/sub"], 2, &["cannot write results into"]),
+        // Impossible or suspicious configurations.
+        case("EC2 service, no pools", s(&[("[[cluster.pools]]\nname = \"p\"\ninstance_type = \"m5.large\"\ncount = 2\n", "")], ""), VALIDATE, 2,
+            &["services[0].taskDefinition", "no pools"]),
+        case("task bigger than every instance", s(&[("cpu = 256", "cpu = 8192")], ""), VALIDATE, 2,
+            &["needs 8192 CPU units", "pool `p` of m5.large"]),
+        case("no instances and max_size 0", s(&[("count = 2\n", "count = 0\nmanaged_scaling = { max_size = 0 }\n")], ""), VALIDATE, 2,
+            &["could never be placed", "max_size"]),
+        case("duplicate AZ", BASE.replacen("horizon = \"1h\"\n", "horizon = \"1h\"\n[cluster]\navailability_zones = [\"us-east-1a\", \"us-east-1a\"]\n", 1), VALIDATE, 2,
+            &["availability_zones[1]", "listed twice"]),
+        case("fractional CPU units", s(&[("cpu = 256", "cpu = 0.4")], ""), VALIDATE, 2,
+            &["taskDefinitions[0].cpu", "0.4 is not a whole number of CPU units", "0.4 vcpu"]),
+        case("memberOf nothing matches", s(&[], "placementConstraints = [{ type = \"memberOf\", expression = \"attribute:ecs.instance-type == c5.24xlarge\" }]\n"), VALIDATE, 0,
+            &["warning: services[0].placementConstraints[0]", "memberOf"]),
+        case("Fargate rounding more than doubles", s(&[], fargate), VALIDATE, 0,
+            &["warning: taskDefinitions[1]", "256 CPU units / 16384 MiB is billed on Fargate as 2048 / 16384"]),
+        case("--jobs 0", BASE.to_string(), &["sweep", "S", "-r", "1", "--jobs", "0", "--out", "D/sw"], 2, &["--jobs 0"]),
+        // Errors in the user's words.
+        case("horizon = true", s(&[("horizon = \"1h\"", "horizon = true")], ""), VALIDATE, 2,
+            &["field `horizon`", "got true; expected a duration"]),
+        case("count as a word", s(&[("desiredCount = 2", "desiredCount = \"four\"")], ""), VALIDATE, 2,
+            &["services[0].desiredCount", "got \"four\"; expected a whole number from 0 to 4294967295"]),
+        case("negative count", s(&[("desiredCount = 2", "desiredCount = -1")], ""), VALIDATE, 2,
+            &["got -1; expected a whole number"]),
+        case("count 1e13", s(&[("count = 2", "count = 1e13")], ""), VALIDATE, 2,
+            &["cluster.pools[0].count", "got 10000000000000.0; expected a whole number"]),
+        case("--set a table to a number", BASE.to_string(), &["validate", "S", "--set", "cluster=5"], 2,
+            &["cluster", "got 5; expected a table"]),
+        case("binpack on disk", s(&[], "placementStrategy = [{ type = \"binpack\", field = \"disk\" }]\n"), VALIDATE, 2,
+            &["placementStrategy[0].field", "not \"disk\"", "cpu, memory"]),
+        case("memory 1e308", s(&[("memory = 512", "memory = 1e308")], ""), VALIDATE, 2,
+            &["taskDefinitions[0].memory", "1.0e308 is out of range"]),
+        case("a valid scenario", BASE.to_string(), VALIDATE, 0, &["ok", "expected work: about 2 tasks, 69 events, 61 samples"]),
+    ]
+}
+
+/// Words that mean the program, not the scenario, is talking.
+const INTERNALS: &[&str] = &[
+    "untagged",
+    "u32",
+    "u64",
+    "Some(",
+    "struct ",
+    "panicked",
+    "RUST_BACKTRACE",
+];
+
+#[test]
+fn hostile_inputs_get_the_documented_exit_status_and_words() {
+    let mut failures = Vec::new();
+    let cases = cases();
+    for c in &cases {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("s.toml");
+        std::fs::write(&file, &c.text).unwrap();
+        let args: Vec<String> = c
+            .args
+            .iter()
+            .map(|a| {
+                a.replacen('S', file.to_str().unwrap(), usize::from(a.starts_with('S')))
+                    .replacen(
+                        'D',
+                        tmp.path().to_str().unwrap(),
+                        usize::from(a.starts_with('D')),
+                    )
+            })
+            .collect();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = ecsim(tmp.path(), &args);
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut wrong = Vec::new();
+        if out.status.code() != Some(c.code) {
+            wrong.push(format!("exit {:?}, expected {}", out.status.code(), c.code));
+        }
+        for says in c.says {
+            if !text.contains(says) {
+                wrong.push(format!("lacks {says:?}"));
+            }
+        }
+        for internal in INTERNALS {
+            if text.contains(internal) {
+                wrong.push(format!("mentions {internal:?}"));
+            }
+        }
+        if text.len() > 1200 {
+            wrong.push(format!("{} bytes of message", text.len()));
+        }
+        let partials = debris(tmp.path());
+        if !partials.is_empty() {
+            wrong.push(format!("left {partials:?}"));
+        }
+        if !wrong.is_empty() {
+            failures.push(format!(
+                "{}: {}\n    {}",
+                c.name,
+                wrong.join("; "),
+                text.trim()
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
+
+/// Hidden partial files anywhere under `dir`.
+pub fn debris(dir: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let path = e.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.to_string_lossy().contains(".partial-") {
+                found.push(path.display().to_string());
+            }
+        }
+    }
+    found
+}

@@ -1,0 +1,290 @@
+//! `ecsim report` and `--report`: every kind of output directory gets the charts it should
+//! (valid PNG and SVG, nothing for a feature the run lacks), and a report.html that stands
+//! alone.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn ecsim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ecsim"))
+        .args(args)
+        .output()
+        .expect("ecsim runs")
+}
+
+fn ok(args: &[&str]) {
+    let out = ecsim(args);
+    assert!(
+        out.status.success(),
+        "ecsim {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn scenario(name: &str) -> String {
+    format!("{}/scenarios/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The chart names in `dir/charts`, each checked: the PNG decodes to a non-blank image
+/// and the SVG parses as XML with drawn content.
+fn charts(dir: &Path) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    for entry in fs::read_dir(dir.join("charts")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_stem().unwrap().to_string_lossy().to_string();
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("png") => {
+                let decoder = png::Decoder::new(fs::File::open(&path).unwrap());
+                let mut reader = decoder.read_info().unwrap();
+                let mut buf = vec![0; reader.output_buffer_size()];
+                let info = reader.next_frame(&mut buf).unwrap();
+                assert!(info.width >= 900 && info.height >= 150, "{name}: {info:?}");
+                let pixels = &buf[..info.buffer_size()];
+                let dark = pixels
+                    .chunks(3)
+                    .filter(|p| p.iter().all(|c| *c < 128))
+                    .count();
+                assert!(dark > 500, "{name}.png has almost nothing drawn");
+                assert!(dir.join("charts").join(format!("{name}.svg")).is_file());
+            }
+            Some("svg") => {
+                let text = fs::read_to_string(&path).unwrap();
+                let doc = roxmltree::Document::parse(&text)
+                    .unwrap_or_else(|e| panic!("{name}.svg is not XML: {e}"));
+                let drawn = doc
+                    .descendants()
+                    .filter(|n| {
+                        ["polyline", "path", "rect", "line", "circle"]
+                            .contains(&n.tag_name().name())
+                    })
+                    .count();
+                assert!(drawn > 10, "{name}.svg draws {drawn} shapes");
+                let texts: String = doc
+                    .descendants()
+                    .filter(|n| n.tag_name().name() == "text")
+                    .filter_map(|n| n.text())
+                    .collect();
+                assert!(!texts.trim().is_empty(), "{name}.svg has no text");
+                names.insert(name);
+            }
+            _ => panic!("unexpected file {}", path.display()),
+        }
+    }
+    names
+}
+
+fn set(names: &[&str]) -> BTreeSet<String> {
+    names.iter().map(|s| s.to_string()).collect()
+}
+
+/// The page uses nothing from outside itself and links only to what it holds.
+fn check_self_contained(dir: &Path, charts: &BTreeSet<String>) -> String {
+    let html = fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(!html.contains("<script"), "no scripts");
+    for attr in ["src=", "<link", "@import", "url("] {
+        assert!(!html.contains(attr), "the page loads something: {attr}");
+    }
+    // The only URLs are SVG namespace declarations.
+    let without_ns = html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
+    assert!(!without_ns.contains("http://") && !without_ns.contains("https://"));
+    let ids: BTreeSet<&str> = html
+        .split("id=\"")
+        .skip(1)
+        .map(|s| &s[..s.find('"').unwrap()])
+        .collect();
+    for target in html.split("href=\"#").skip(1) {
+        let target = &target[..target.find('"').unwrap()];
+        assert!(
+            ids.contains(target),
+            "link to #{target}, which is not on the page"
+        );
+    }
+    let figures: BTreeSet<String> = ids
+        .iter()
+        .filter_map(|id| id.strip_prefix("chart-"))
+        .map(str::to_string)
+        .collect();
+    assert_eq!(
+        &figures, charts,
+        "the page shows exactly the charts written"
+    );
+    assert_eq!(html.matches("<svg").count(), charts.len());
+    html
+}
+
+#[test]
+fn a_run_report_has_its_charts_and_none_for_features_it_lacks() {
+    let root = tempfile::tempdir().unwrap();
+    let out = root.path().join("q");
+    let q = scenario("quickstart.toml");
+    ok(&["run", "-q", &q, "--out", out.to_str().unwrap(), "--report"]);
+    let names = charts(&out);
+    // quickstart: four fixed instances, no auto scaling, no failures: no autoscaling and no
+    // restart chart.
+    assert_eq!(
+        names,
+        set(&["tasks", "capacity", "cost", "pending-time", "placement"])
+    );
+    let html = check_self_contained(&out, &names);
+    assert!(
+        html.contains("Four m5.large instances over three AZs"),
+        "the description"
+    );
+    // A row per instance, named: the quickstart has four.
+    let placement = fs::read_to_string(out.join("charts/placement.svg")).unwrap();
+    for i in 1..=4 {
+        assert!(placement.contains(&format!("i-0000000{i}")));
+    }
+    assert!(!placement.contains("i-00000005"));
+    // Every summary figure is explained in a sentence.
+    let rows = html.split("<tr><td><code>").skip(1);
+    for row in rows {
+        let cells: Vec<&str> = row.split("</td>").collect();
+        assert!(
+            cells.len() >= 3 && cells[2].len() > "<td>".len() + 10,
+            "unexplained: {row}"
+        );
+    }
+}
+
+#[test]
+fn an_autoscaled_run_gets_the_autoscaling_chart() {
+    let root = tempfile::tempdir().unwrap();
+    let out = root.path().join("a");
+    ok(&[
+        "run",
+        "-q",
+        &scenario("autoscaling.toml"),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    ok(&["report", "-q", out.to_str().unwrap()]);
+    let names = charts(&out);
+    assert!(names.contains("autoscaling"), "{names:?}");
+    let svg = fs::read_to_string(out.join("charts/autoscaling.svg")).unwrap();
+    assert!(svg.contains("CapacityProviderReservation") && svg.contains("CPU utilization"));
+    // Scaling actions are marked under the tasks chart.
+    assert!(
+        fs::read_to_string(out.join("charts/tasks.svg"))
+            .unwrap()
+            .contains("scaling action")
+    );
+    check_self_contained(&out, &names);
+}
+
+#[test]
+fn reports_are_byte_identical_for_a_fixed_seed() {
+    let root = tempfile::tempdir().unwrap();
+    let q = scenario("quickstart.toml");
+    let mut pages = Vec::new();
+    for name in ["one", "two"] {
+        let out = root.path().join(name);
+        ok(&[
+            "run",
+            "-q",
+            &q,
+            "--seed",
+            "7",
+            "--out",
+            out.to_str().unwrap(),
+            "--report",
+        ]);
+        let mut files = vec![(
+            "report.html".to_string(),
+            fs::read(out.join("report.html")).unwrap(),
+        )];
+        let mut entries: Vec<_> = fs::read_dir(out.join("charts"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        entries.sort();
+        for p in entries {
+            files.push((
+                p.file_name().unwrap().to_string_lossy().to_string(),
+                fs::read(&p).unwrap(),
+            ));
+        }
+        pages.push(files);
+    }
+    assert_eq!(pages[0].len(), 11);
+    assert!(pages[0] == pages[1], "same seed, same bytes");
+}
+
+#[test]
+fn a_large_cluster_draws_a_heat_map_instead_of_rows() {
+    let root = tempfile::tempdir().unwrap();
+    let out = root.path().join("big");
+    ok(&[
+        "run",
+        "-q",
+        &scenario("quickstart.toml"),
+        "--set",
+        "cluster.pools[0].count=80",
+        "--set",
+        "services.web.desiredCount=150",
+        "--out",
+        out.to_str().unwrap(),
+        "--report",
+    ]);
+    let names = charts(&out);
+    let svg = fs::read_to_string(out.join("charts/placement.svg")).unwrap();
+    // 80 instances > 60 rows: instances grouped two to a row, coloured by reserved vCPU.
+    assert!(svg.contains("reserved vCPU per instance"), "heat map");
+    assert!(!svg.contains("i-00000080"), "no row per instance");
+    assert!(
+        svg.contains("79–80"),
+        "the last row groups instances 79 and 80"
+    );
+    check_self_contained(&out, &names);
+}
+
+#[test]
+fn compare_and_sweep_reports() {
+    let root = tempfile::tempdir().unwrap();
+    let c = root.path().join("c");
+    ok(&[
+        "compare",
+        "-q",
+        &scenario("ec2-vs-fargate.toml"),
+        "--out",
+        c.to_str().unwrap(),
+        "--report",
+    ]);
+    let names = charts(&c);
+    assert_eq!(
+        names,
+        set(&["compare-cost", "compare-service", "break-even"])
+    );
+    let html = check_self_contained(&c, &names);
+    // The README's break-even for the api task on m5.large: 0.096 / (4 × 0.024685) = 97.2%.
+    assert!(html.contains("97.2%"));
+
+    let s = root.path().join("s");
+    ok(&[
+        "sweep",
+        "-q",
+        &scenario("binpack-vs-spread.toml"),
+        "-r",
+        "3",
+        "--vary",
+        "cluster.pools.workers.count=8,10",
+        "--out",
+        s.to_str().unwrap(),
+        "--report",
+    ]);
+    let names = charts(&s);
+    assert_eq!(names, set(&["sweep-metrics", "sweep-paired"]));
+    check_self_contained(&s, &names);
+}
+
+#[test]
+fn report_on_a_directory_without_results_is_a_usage_error() {
+    let root = tempfile::tempdir().unwrap();
+    let out = ecsim(&["report", root.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("not an ecsim output directory"), "{err}");
+    assert!(!root.path().join("report.html").exists());
+}
