@@ -106,23 +106,37 @@ impl<R: Recorder> Simulation<'_, R> {
         let mut running: Vec<u32> = scratch[early..].to_vec();
         self.scratch = scratch;
         let placement = &self.config.services[s].placement;
+        let as_candidate = |t: &crate::model::Task| scale_in::Candidate {
+            task_id: t.id,
+            instance: t.instance,
+            az: t.az,
+        };
+        // Tasks already stopping still hold their place (a deregistration delay, a notice)
+        // but are leaving: the ranking must not count them, or every stop comes from the
+        // same AZ.
+        let mut departing: Vec<scale_in::Candidate> = self
+            .tasks
+            .live_slots()
+            .map(|slot| self.tasks.get(slot))
+            .filter(|t| t.origin == origin && t.state == TaskState::Stopping)
+            .map(as_candidate)
+            .collect();
         for _ in early..count {
             let candidates: Vec<scale_in::Candidate> = running
                 .iter()
-                .map(|slot| {
-                    let t = self.tasks.get(*slot);
-                    scale_in::Candidate {
-                        task_id: t.id,
-                        instance: t.instance,
-                        az: t.az,
-                    }
-                })
+                .map(|slot| as_candidate(self.tasks.get(*slot)))
                 .collect();
-            let Some(i) = scale_in::victim(&self.cluster, placement, &candidates) else {
+            let Some(i) = scale_in::victim(&self.cluster, placement, &candidates, &departing)
+            else {
                 break;
             };
             let slot = running.swap_remove(i);
             self.scheduler_stop(slot, now, queue);
+            // Stopped at once, it has already left the counts; deregistering, it has not.
+            let t = self.tasks.get(slot);
+            if t.id == candidates[i].task_id && t.state == TaskState::Stopping {
+                departing.push(candidates[i]);
+            }
         }
     }
 

@@ -466,3 +466,37 @@ fn fargate_spot_tasks_stop_within_stop_timeout_of_the_notice() {
         "{e}"
     );
 }
+
+/// Issue 9: scale-in behind a load balancer keeps AZs balanced. Nine tasks on four
+/// m5.large in two AZs (two instances each) under ECS's default spread (AZ, then
+/// instance): 5 and 4 per AZ. At 1 h the desired count drops to 3; the six victims
+/// deregister for 300 s, still holding their place. Counting only the tasks that stay,
+/// spread leaves 2 and 1 (or 1 and 2) per AZ. Before, victims still deregistering were
+/// counted, so the same AZ kept looking fullest and all three survivors sat in one AZ.
+#[test]
+fn scale_in_behind_a_load_balancer_does_not_empty_an_az() {
+    let text = base(
+        4,
+        9,
+        256,
+        "loadBalancer = { deregistration_delay = \"300s\" }",
+    )
+    .replace(
+        r#"availability_zones = ["us-east-1a", "us-east-1b", "us-east-1c"]"#,
+        r#"availability_zones = ["us-east-1a", "us-east-1b"]"#,
+    ) + "[failures]\nevents = [{ action = \"set_desired_count\", at = \"1h\", service = \"web\", count = 3 }]\n";
+    let (s, keep) = run(&text, &[]);
+    assert_eq!(s.tasks.running_at_end, 3);
+    let survivors: Vec<&str> = keep
+        .tasks
+        .iter()
+        .filter(|t| {
+            t.reason != "ServiceSchedulerInitiated"
+                && t.stopped.is_none_or(|at| at >= 3 * 3_600_000)
+        })
+        .map(|t| t.az.as_str())
+        .collect();
+    let in_a = survivors.iter().filter(|az| **az == "us-east-1a").count();
+    assert_eq!(survivors.len(), 3, "{survivors:?}");
+    assert!(in_a == 1 || in_a == 2, "survivors by AZ: {survivors:?}");
+}
