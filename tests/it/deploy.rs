@@ -44,6 +44,14 @@ fn checked(text: &str) -> Summary {
     ecsim::sim::run_checked(&config(text), &mut NullRecorder).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// (task definition, outcome, rollback) of each of `web`'s deployments, in order.
+fn outcomes(s: &Summary) -> Vec<(&str, &str, bool)> {
+    s.deployments["web"]
+        .iter()
+        .map(|d| (d.task_definition.as_str(), d.outcome.as_str(), d.rollback))
+        .collect()
+}
+
 fn only_deployment(s: &Summary) -> &DeploymentSummary {
     let list = &s.deployments["web"];
     assert_eq!(list.len(), 1, "{list:?}");
@@ -571,10 +579,7 @@ fn the_example_scenario_rolls_fails_and_rolls_back_within_bounds() {
     let scenario = ecsim::scenario::load(&path, &[]).unwrap_or_else(|e| panic!("{e}"));
     let s = ecsim::sim::run_checked(&scenario.config, &mut NullRecorder)
         .unwrap_or_else(|e| panic!("{e}"));
-    let outcomes: Vec<(&str, &str, bool)> = s.deployments["web"]
-        .iter()
-        .map(|d| (d.task_definition.as_str(), d.outcome.as_str(), d.rollback))
-        .collect();
+    let outcomes = outcomes(&s);
     assert_eq!(
         outcomes,
         [
@@ -613,10 +618,7 @@ deployments = [{ at = "1h", taskDefinition = "web-v2" }]"#,
 deployments = [{ at = "1h", taskDefinition = "web-v2" }, { at = "3605s", taskDefinition = "web-v3" }]"#,
     );
     let s = checked(&text);
-    let outcomes: Vec<(&str, &str, bool)> = s.deployments["web"]
-        .iter()
-        .map(|d| (d.task_definition.as_str(), d.outcome.as_str(), d.rollback))
-        .collect();
+    let outcomes = outcomes(&s);
     assert_eq!(
         outcomes,
         [

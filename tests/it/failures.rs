@@ -259,6 +259,13 @@ spot_interruption = {{ type = "constant", value = "1h" }}
     )
 }
 
+fn spot_interrupted(keep: &Keep) -> Vec<&Row> {
+    keep.tasks
+        .iter()
+        .filter(|t| t.reason == "SpotInterruption")
+        .collect()
+}
+
 #[test]
 fn spot_replacements_start_during_the_notice() {
     let text = spot_pool("spot_instance_draining = true");
@@ -267,11 +274,7 @@ fn spot_replacements_start_during_the_notice() {
     // The replacement ran 7 s after the notice, while the noticed task still served.
     assert_eq!(spot.count, 1);
     assert_eq!(spot.max, STARTUP_S);
-    let interrupted: Vec<&Row> = keep
-        .tasks
-        .iter()
-        .filter(|t| t.reason == "SpotInterruption")
-        .collect();
+    let interrupted = spot_interrupted(&keep);
     assert_eq!(interrupted.len(), 1);
     // It stopped when its replacement reached RUNNING, inside the two-minute notice.
     assert_eq!(interrupted[0].stopped, Some(3_600_000 + 7_000));
@@ -394,11 +397,7 @@ fn the_agents_reserved_ports_are_not_available_to_tasks() {
 #[test]
 fn ec2_spot_without_draining_runs_until_the_reclaim() {
     let (s, keep) = run(&spot_pool(""), &[]);
-    let interrupted: Vec<&Row> = keep
-        .tasks
-        .iter()
-        .filter(|t| t.reason == "SpotInterruption")
-        .collect();
+    let interrupted = spot_interrupted(&keep);
     assert_eq!(interrupted.len(), 1);
     assert_eq!(interrupted[0].stopped, Some(3_600_000 + 120_000));
     let spot = &s.restart_latency_s.by_cause["spot"];
