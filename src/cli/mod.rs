@@ -68,15 +68,31 @@ pub struct RunArgs {
     /// Output directory [default: output/(scenario name)/].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Print a narrated event log: what happened and, for placements, why that instance.
-    #[arg(long)]
-    pub trace: bool,
+    /// Print a narrated event log: what happened and why. `--trace` explains each
+    /// placement (the instances left after each filter, the strategy's ranking, ties and
+    /// the tie-break), why waiting tasks fit nowhere, startups, scaling and deployments;
+    /// `--trace=detail` also lists every candidate instance of each placement.
+    #[arg(long, value_name = "LEVEL", num_args = 0..=1, require_equals = true, default_missing_value = "normal")]
+    pub trace: Option<TraceLevel>,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
     /// Also write charts and report.html into the output directory.
     #[arg(long)]
     pub report: bool,
+    /// Also write replay.html: the run step by step in the browser, with its narration
+    /// (teaching-size runs: at most 60 instances and 20 000 narrated events).
+    #[arg(long)]
+    pub replay: bool,
+}
+
+/// How much the narrated trace says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum TraceLevel {
+    /// One headline per event, with the placement funnel, ranking and tie-break.
+    Normal,
+    /// Also one line per candidate instance (the first 20) for each placement.
+    Detail,
 }
 
 #[derive(Debug, clap::Args)]

@@ -2,6 +2,7 @@
 
 use super::{CliError, RunArgs, ValidateArgs, signals};
 use crate::metrics::Summary;
+use crate::report::replay::ReplayRecorder;
 use crate::report::{self, FileRecorder, OutputDir};
 use crate::scenario::{self, Scenario};
 use crate::sim::RunHalted;
@@ -41,11 +42,12 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         .out
         .clone()
         .unwrap_or_else(|| default_out_dir(&scenario.config.name));
-    let trace: Option<Box<dyn Write>> = args
-        .trace
-        .then(|| Box::new(PipeTolerant::new(std::io::stdout())) as Box<dyn Write>);
-    let progress = !args.quiet && !args.trace && std::io::stderr().is_terminal();
-    let summary = run_to_dir(&scenario, &dir, trace, progress)?;
+    let trace = args.trace.map(|level| Trace {
+        out: Box::new(PipeTolerant::new(std::io::stdout())) as Box<dyn Write>,
+        detail: level == super::TraceLevel::Detail,
+    });
+    let progress = !args.quiet && args.trace.is_none() && std::io::stderr().is_terminal();
+    let summary = run_to_dir(&scenario, &dir, trace, progress, args.replay)?;
     if !args.quiet {
         // A closed pipe (`ecsim run ... | head`) is not an error worth failing the run for.
         let mut stdout = std::io::stdout().lock();
@@ -61,13 +63,21 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Runs a scenario and writes its three files into `dir`, all or nothing. `progress`
-/// draws simulated time reached, events per second and an ETA on stderr.
+/// Where the narrated trace goes and how much it says.
+pub struct Trace {
+    pub out: Box<dyn Write>,
+    pub detail: bool,
+}
+
+/// Runs a scenario and writes its files into `dir`, all or nothing. `progress` draws
+/// simulated time reached, events per second and an ETA on stderr; `replay` adds
+/// `replay.html`.
 pub fn run_to_dir(
     scenario: &Scenario,
     dir: &Path,
-    trace: Option<Box<dyn Write>>,
+    trace: Option<Trace>,
     progress: bool,
+    replay: bool,
 ) -> Result<Summary, CliError> {
     let config = &scenario.config;
     let unusable = |e: std::io::Error| {
@@ -87,8 +97,10 @@ pub fn run_to_dir(
     let series = out
         .writer("timeseries.csv")
         .map_err(CliError::output(dir))?;
-    let mut recorder =
-        FileRecorder::new(tasks, series, config, trace).map_err(CliError::output(dir))?;
+    let detail = trace.as_ref().is_some_and(|t| t.detail);
+    let mut recorder = FileRecorder::new(tasks, series, config, trace.map(|t| t.out))
+        .map_err(CliError::output(dir))?
+        .with_trace_detail(detail);
     let bar = progress.then(|| Progress::new(config.horizon));
     signals::install();
     let mut checkpoint = |now: SimTime, handled: u64| {
@@ -97,7 +109,24 @@ pub fn run_to_dir(
         }
         true
     };
-    let result = crate::sim::run_guarded(config, &mut recorder, &mut checkpoint);
+    let mut replay_data = None;
+    let result = if replay {
+        let mut replay = ReplayRecorder::new(&mut recorder, config);
+        let result = crate::sim::run_guarded(config, &mut replay, &mut checkpoint);
+        if result.is_ok() && !replay.fits() {
+            return Err(CliError::Usage(format!(
+                "--replay is for teaching-size runs: this one has {} instance(s) and {} narrated event(s), the page holds at most {} and {}; shorten `horizon`, shrink the pools, or drop --replay",
+                replay.data.instances.len(),
+                replay.events_seen,
+                report::replay::MAX_INSTANCES,
+                report::replay::MAX_EVENTS
+            )));
+        }
+        replay_data = Some(replay.data);
+        result
+    } else {
+        crate::sim::run_guarded(config, &mut recorder, &mut checkpoint)
+    };
     if let Some(bar) = bar {
         bar.clear();
     }
@@ -114,6 +143,13 @@ pub fn run_to_dir(
         }
     };
     summary.warnings = scenario.warnings.clone();
+    if let Some(data) = &replay_data {
+        out.write(
+            "replay.html",
+            crate::report_html::replay::page(data).as_bytes(),
+        )
+        .map_err(CliError::output(dir))?;
+    }
     recorder.finish().map_err(CliError::output(dir))?;
     out.write("summary.json", report::summary_json(&summary).as_bytes())
         .map_err(CliError::output(dir))?;

@@ -275,24 +275,27 @@ pub fn recommend_commitment(
 pub fn run_and_recommend(
     config: &SimConfig,
     legs: &[super::Leg],
-) -> Result<(Vec<super::LegResult>, Vec<CommitmentRecommendation>), super::LegError> {
+) -> Result<(Vec<super::LegResult>, Vec<CommitmentRecommendation>), super::CompareError> {
     use rayon::prelude::*;
     let configs = legs
         .iter()
         .map(|&leg| {
-            super::apply_leg(config, leg).map(|(mut c, notes)| {
-                c.billing.commitments.meter = true;
-                (leg, c, notes)
+            super::apply_leg(config, leg).map(|mut planned| {
+                planned.config.billing.commitments.meter = true;
+                (leg, planned)
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
     let runs: Vec<_> = configs
         .into_par_iter()
-        .map(|(leg, c, notes)| {
-            let (result, usage) = super::run::run_config_with_usage(&c, leg.name(), notes);
-            (leg, c, result, usage)
+        .map(|(leg, planned)| {
+            let (result, usage) =
+                super::run::measure(&planned.config, leg.name(), planned.notes, planned.left_out)?;
+            Ok((leg, planned.config, result, usage))
         })
-        .collect();
+        .collect::<Vec<Result<_, super::CompareError>>>()
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?;
     let mut results = Vec::with_capacity(runs.len());
     let mut recs = Vec::with_capacity(runs.len());
     for (leg, c, result, usage) in runs {

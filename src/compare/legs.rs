@@ -93,15 +93,27 @@ pub struct LegError {
     pub message: String,
 }
 
-/// The config of `leg`, and the assumptions made to build it (one sentence each).
-pub fn apply_leg(config: &SimConfig, leg: Leg) -> Result<(SimConfig, Vec<String>), LegError> {
+/// A leg ready to run.
+#[derive(Clone, Debug)]
+pub struct LegConfig {
+    pub config: SimConfig,
+    /// The assumptions made to build it, one sentence each.
+    pub notes: Vec<String>,
+    /// Services that cannot run in this leg (DAEMON services off EC2): left out of its
+    /// availability rather than counted as available.
+    pub left_out: Vec<String>,
+}
+
+/// The config of `leg`, with its assumptions and the services it cannot run.
+pub fn apply_leg(config: &SimConfig, leg: Leg) -> Result<LegConfig, LegError> {
     let mut c = config.clone();
     let mut notes = Vec::new();
+    let mut left_out = Vec::new();
     match leg {
         Leg::Scenario => {}
-        Leg::Fargate => move_to_fargate(&mut c, leg, &mut notes)?,
+        Leg::Fargate => move_to_fargate(&mut c, leg, &mut notes, &mut left_out)?,
         Leg::FargateSpot => {
-            move_to_fargate(&mut c, leg, &mut notes)?;
+            move_to_fargate(&mut c, leg, &mut notes, &mut left_out)?;
             spot_strategy(&mut c, &mut notes);
         }
         Leg::Ec2Spot => {
@@ -118,11 +130,15 @@ pub fn apply_leg(config: &SimConfig, leg: Leg) -> Result<(SimConfig, Vec<String>
         Leg::Ec2Ri => notes.extend(commitments(leg, add_reserved_instances(&mut c))?),
         Leg::Ec2Isp => notes.extend(commitments(leg, add_instance_savings_plans(&mut c))?),
         Leg::FargateCsp => {
-            move_to_fargate(&mut c, leg, &mut notes)?;
+            move_to_fargate(&mut c, leg, &mut notes, &mut left_out)?;
             notes.extend(commitments(leg, add_compute_savings_plan(&mut c))?);
         }
     }
-    Ok((c, notes))
+    Ok(LegConfig {
+        config: c,
+        notes,
+        left_out,
+    })
 }
 
 fn commitments(leg: Leg, added: Result<Vec<String>, String>) -> Result<Vec<String>, LegError> {
@@ -144,8 +160,15 @@ pub(super) fn uses_ec2(launch: &LaunchSpec) -> bool {
 }
 
 /// Moves every service and job that used EC2 capacity to `launchType = FARGATE`, makes their task
-/// definitions Fargate-ready, and empties the pools (nothing is left to run there).
-fn move_to_fargate(c: &mut SimConfig, leg: Leg, notes: &mut Vec<String>) -> Result<(), LegError> {
+/// definitions (every revision a service deploys, too) Fargate-ready, and empties the pools
+/// (nothing is left to run there). DAEMON services stay behind: ECS runs daemon tasks only
+/// on EC2 container instances, so they have nowhere to run in this leg.
+fn move_to_fargate(
+    c: &mut SimConfig,
+    leg: Leg,
+    notes: &mut Vec<String>,
+    left_out: &mut Vec<String>,
+) -> Result<(), LegError> {
     let mut moved: Vec<(TaskDefId, bool)> = Vec::new();
     let pools = &c.pools;
     let on_windows = |launch: &LaunchSpec| match launch {
@@ -156,14 +179,28 @@ fn move_to_fargate(c: &mut SimConfig, leg: Leg, notes: &mut Vec<String>) -> Resu
             _ => false,
         }),
     };
+    for s in c.services.iter().filter(|s| s.daemon) {
+        left_out.push(s.name.clone());
+        notes.push(format!(
+            "DAEMON service `{}` cannot run on Fargate (ECS places daemon tasks only on EC2 container instances): not run, not billed, and left out of this leg's availability",
+            s.name
+        ));
+    }
     let launches = c
         .services
         .iter_mut()
-        .map(|s| (s.task_def, &mut s.launch))
-        .chain(c.jobs.iter_mut().map(|j| (j.task_def, &mut j.launch)));
-    for (def, launch) in launches {
+        .filter(|s| !s.daemon)
+        .map(|s| {
+            let revisions = std::iter::once(s.task_def)
+                .chain(s.deployments.iter().map(|d| d.task_def))
+                .collect();
+            (revisions, &mut s.launch)
+        })
+        .chain(c.jobs.iter_mut().map(|j| (vec![j.task_def], &mut j.launch)));
+    for (revisions, launch) in launches {
         if uses_ec2(launch) {
-            moved.push((def, on_windows(launch)));
+            let windows = on_windows(launch);
+            moved.extend(revisions.into_iter().map(|d: TaskDefId| (d, windows)));
             *launch = LaunchSpec::Fargate;
         }
     }
@@ -202,6 +239,8 @@ fn move_to_fargate(c: &mut SimConfig, leg: Leg, notes: &mut Vec<String>) -> Resu
     let had_instances: u32 = c.pools.iter().map(|p| p.count).sum();
     for pool in &mut c.pools {
         pool.count = 0;
+        // A group minimum would launch instances nothing uses.
+        pool.managed_scaling = None;
     }
     if had_instances > 0 {
         notes.push(format!(
@@ -212,7 +251,8 @@ fn move_to_fargate(c: &mut SimConfig, leg: Leg, notes: &mut Vec<String>) -> Resu
 }
 
 /// Puts every Fargate service and job on the FARGATE / FARGATE_SPOT strategy, except
-/// Windows tasks: Fargate Spot does not run Windows, so they stay On-Demand.
+/// Windows and ARM64 tasks: Fargate Spot runs Linux X86_64 tasks only, so they stay
+/// On-Demand.
 fn spot_strategy(c: &mut SimConfig, notes: &mut Vec<String>) {
     let strategy = LaunchSpec::Providers(
         FARGATE_SPOT_STRATEGY
@@ -225,11 +265,12 @@ fn spot_strategy(c: &mut SimConfig, notes: &mut Vec<String>) {
             .collect(),
     );
     let defs = &c.task_defs;
-    let is_windows = |d: TaskDefId| defs[d.index()].platform == FargatePlatform::Windows;
+    let spot_capable = |d: TaskDefId| defs[d.index()].platform == FargatePlatform::LinuxX86;
     let mut kept = Vec::new();
     let launches = c
         .services
         .iter_mut()
+        .filter(|s| !s.daemon)
         .map(|s| (&s.name, s.task_def, &mut s.launch))
         .chain(
             c.jobs
@@ -237,10 +278,13 @@ fn spot_strategy(c: &mut SimConfig, notes: &mut Vec<String>) {
                 .map(|j| (&j.name, j.task_def, &mut j.launch)),
         );
     for (name, def, launch) in launches {
-        if is_windows(def) {
-            kept.push(name.clone());
-        } else {
+        if spot_capable(def) {
             *launch = strategy.clone();
+        } else {
+            kept.push(format!(
+                "{name} ({})",
+                platform_name(defs[def.index()].platform)
+            ));
         }
     }
     notes.push(
@@ -248,9 +292,17 @@ fn spot_strategy(c: &mut SimConfig, notes: &mut Vec<String>) {
     );
     if !kept.is_empty() {
         notes.push(format!(
-            "Windows tasks stay on FARGATE (no Fargate Spot for Windows): {}",
+            "Windows and ARM64 tasks stay on FARGATE (Fargate Spot runs Linux X86_64 tasks only): {}",
             kept.join(", ")
         ));
+    }
+}
+
+fn platform_name(p: FargatePlatform) -> &'static str {
+    match p {
+        FargatePlatform::LinuxX86 => "Linux X86_64",
+        FargatePlatform::LinuxArm => "Linux ARM64",
+        FargatePlatform::Windows => "Windows",
     }
 }
 
@@ -298,17 +350,17 @@ launchType = "EC2"
     #[test]
     fn scenario_leg_is_the_identity_and_ec2_spot_only_flips_pools() {
         let c = config("linux");
-        let (same, notes) = apply_leg(&c, Leg::Scenario).unwrap();
-        assert!(notes.is_empty());
-        assert_eq!(same.services[0].launch, LaunchSpec::Ec2);
-        let (spot, _) = apply_leg(&c, Leg::Ec2Spot).unwrap();
+        let same = apply_leg(&c, Leg::Scenario).unwrap();
+        assert!(same.notes.is_empty());
+        assert_eq!(same.config.services[0].launch, LaunchSpec::Ec2);
+        let spot = apply_leg(&c, Leg::Ec2Spot).unwrap().config;
         assert!(spot.pools.iter().all(|p| p.spot && p.count == 2));
         assert_eq!(spot.services[0].launch, LaunchSpec::Ec2);
     }
 
     #[test]
     fn linux_tasks_round_to_linux_sizes() {
-        let (f, _) = apply_leg(&config("linux"), Leg::Fargate).unwrap();
+        let f = apply_leg(&config("linux"), Leg::Fargate).unwrap().config;
         let size = f.task_defs[0].fargate_size.unwrap();
         assert_eq!((size.cpu_units, size.memory_mib), (512, 1024));
         assert_eq!(f.services[0].launch, LaunchSpec::Fargate);
@@ -316,7 +368,9 @@ launchType = "EC2"
 
     #[test]
     fn windows_pool_tasks_become_windows_fargate_tasks_and_skip_spot() {
-        let (f, notes) = apply_leg(&config("windows"), Leg::FargateSpot).unwrap();
+        let LegConfig {
+            config: f, notes, ..
+        } = apply_leg(&config("windows"), Leg::FargateSpot).unwrap();
         let def = &f.task_defs[0];
         assert_eq!(def.platform, FargatePlatform::Windows);
         // Windows starts at 1 vCPU / 2 GB.

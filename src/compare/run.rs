@@ -1,8 +1,9 @@
 //! Running legs and reading off the figures the comparison prints.
 
 use super::legs::{Leg, LegError, apply_leg};
-use crate::metrics::{Recorder, SampleRow, Summary, TaskRow};
+use crate::metrics::{Recorder, Summary, TaskRow};
 use crate::model::SimConfig;
+use crate::sim::RunHalted;
 use crate::time::SimTime;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -38,22 +39,21 @@ pub struct LegResult {
     pub longest_unstarted_wait_s: f64,
     /// From `summary.json`'s `restart_latency_s.p95` when the run reports it.
     pub restart_latency_p95_s: Option<f64>,
-    /// `availability.min` from the summary when present, else the share of samples at
-    /// which the worst service had running ≥ desired.
+    /// The worst service's `availability` (time-weighted share of its desired tasks
+    /// RUNNING), over the services the leg runs (`left_out` excluded); `None` without any.
     pub availability: Option<f64>,
+    /// Services this leg cannot run (DAEMON services off EC2).
+    pub left_out: Vec<String>,
     pub summary: Summary,
 }
 
-/// Sums running task time in the window and counts samples with services at desired.
+/// Sums running task time in the window and finds the tasks that never started.
 struct LegRecorder {
     warmup: SimTime,
     horizon: SimTime,
     task_ms: u128,
     unstarted: u64,
     longest_unstarted_ms: u64,
-    samples: u64,
-    /// Per service: samples with running ≥ desired.
-    met: Vec<u64>,
 }
 
 impl Recorder for LegRecorder {
@@ -73,24 +73,38 @@ impl Recorder for LegRecorder {
             }
         }
     }
+}
 
-    fn sample(&mut self, row: &SampleRow<'_>) {
-        if row.time < self.warmup {
-            return;
-        }
-        self.samples += 1;
-        self.met.resize(row.services.len(), 0);
-        for (m, s) in self.met.iter_mut().zip(row.services) {
-            if s.running >= s.desired {
-                *m += 1;
-            }
+/// Why a comparison has no results: a leg or the search cannot be built from the
+/// scenario, or one of its runs stopped early (a runaway instant, Ctrl-C).
+#[derive(Debug)]
+pub enum CompareError {
+    Usage(String),
+    Halted { leg: String, halt: RunHalted },
+}
+
+impl std::fmt::Display for CompareError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CompareError::Usage(m) => write!(f, "{m}"),
+            CompareError::Halted { leg, halt } => write!(f, "{leg}: {halt}"),
         }
     }
 }
 
+impl From<LegError> for CompareError {
+    fn from(e: LegError) -> CompareError {
+        CompareError::Usage(e.to_string())
+    }
+}
+
 /// Runs one config (any leg, or a recommendation candidate) and reads off its figures.
-pub fn run_config(config: &SimConfig, leg: &str, notes: Vec<String>) -> LegResult {
-    run_config_with_usage(config, leg, notes).0
+pub fn run_config(
+    config: &SimConfig,
+    leg: &str,
+    notes: Vec<String>,
+) -> Result<LegResult, CompareError> {
+    Ok(run_config_with_usage(config, leg, notes)?.0)
 }
 
 /// Like [`run_config`], with the hourly usage when the config meters it.
@@ -98,17 +112,30 @@ pub fn run_config_with_usage(
     config: &SimConfig,
     leg: &str,
     notes: Vec<String>,
-) -> (LegResult, Option<crate::sim::HourlyUsage>) {
+) -> Result<(LegResult, Option<crate::sim::HourlyUsage>), CompareError> {
+    measure(config, leg, notes, Vec::new())
+}
+
+/// Runs `config` and reads off its figures; `left_out` services do not count toward its
+/// availability.
+pub(super) fn measure(
+    config: &SimConfig,
+    leg: &str,
+    notes: Vec<String>,
+    left_out: Vec<String>,
+) -> Result<(LegResult, Option<crate::sim::HourlyUsage>), CompareError> {
     let mut rec = LegRecorder {
         warmup: config.warmup,
         horizon: config.horizon,
         task_ms: 0,
         unstarted: 0,
         longest_unstarted_ms: 0,
-        samples: 0,
-        met: Vec::new(),
     };
-    let (summary, usage) = crate::sim::run_with_usage(config, &mut rec);
+    let (summary, usage) = crate::sim::run_guarded_with_usage(config, &mut rec, &mut |_, _| true)
+        .map_err(|halt| CompareError::Halted {
+        leg: leg.to_string(),
+        halt,
+    })?;
     let hours = summary.sim_time_s / 3600.0;
     let task_hours = rec.task_ms as f64 / 3_600_000.0;
     // With commitments, the bill is the effective cost (fees plus uncovered usage).
@@ -120,8 +147,13 @@ pub fn run_config_with_usage(
     let u = &summary.utilization;
     let json = serde_json::to_value(&summary).unwrap_or_default();
     let lookup = |path: &str| json.pointer(path).and_then(|v| v.as_f64());
-    let sampled_availability = (rec.samples > 0 && !rec.met.is_empty())
-        .then(|| rec.met.iter().copied().min().unwrap_or(0) as f64 / rec.samples as f64);
+    let availability = summary
+        .availability
+        .services
+        .iter()
+        .filter(|(name, _)| !left_out.contains(name))
+        .map(|(_, a)| *a)
+        .reduce(f64::min);
     let result = LegResult {
         leg: leg.to_string(),
         notes,
@@ -138,28 +170,31 @@ pub fn run_config_with_usage(
         cpu_reserved: has_ec2.then_some(u.cpu_reserved_mean),
         memory_reserved: has_ec2.then_some(u.memory_reserved_mean),
         idle: has_ec2.then(|| 1.0 - u.cpu_reserved_mean.max(u.memory_reserved_mean)),
-        pending_p95_s: summary.pending_time_s.p95,
+        pending_p95_s: summary.pending_time_s.started.p95,
         unstarted_tasks: rec.unstarted,
         longest_unstarted_wait_s: rec.longest_unstarted_ms as f64 / 1000.0,
         // No restarts means no latency to report, not a latency of zero.
         restart_latency_p95_s: lookup("/restart_latency_s/count")
             .filter(|n| *n > 0.0)
             .and(lookup("/restart_latency_s/p95")),
-        availability: lookup("/availability/min").or(sampled_availability),
+        availability,
+        left_out,
         summary,
     };
-    (result, usage)
+    Ok((result, usage))
 }
 
 /// Runs `legs` of `config` in parallel; results come back in the order of `legs`.
-pub fn run_legs(config: &SimConfig, legs: &[Leg]) -> Result<Vec<LegResult>, LegError> {
+pub fn run_legs(config: &SimConfig, legs: &[Leg]) -> Result<Vec<LegResult>, CompareError> {
     let configs = legs
         .iter()
-        .map(|&leg| apply_leg(config, leg).map(|(c, notes)| (leg, c, notes)))
+        .map(|&leg| apply_leg(config, leg).map(|c| (leg, c)))
         .collect::<Result<Vec<_>, _>>()?;
-    // An indexed parallel iterator collects in input order, so the output is deterministic.
-    Ok(configs
+    // An indexed parallel iterator collects in input order, so the output (and which
+    // leg's failure is reported, the first in leg order) is deterministic.
+    let runs: Vec<_> = configs
         .into_par_iter()
-        .map(|(leg, c, notes)| run_config(&c, leg.name(), notes))
-        .collect())
+        .map(|(leg, c)| measure(&c.config, leg.name(), c.notes, c.left_out).map(|r| r.0))
+        .collect();
+    runs.into_iter().collect()
 }

@@ -1,5 +1,5 @@
-//! The comparison as text, CSV and JSON bytes. Missing figures print as "n/a" in text and
-//! CSV and as `null` in JSON.
+//! The comparison as text, CSV and JSON bytes. Missing figures print as "n/a" in text, as
+//! an empty cell in CSV and as `null` in JSON.
 
 use super::breakeven::BreakEven;
 use super::recommend::{Recommendation, Target};
@@ -175,30 +175,41 @@ fn break_even_text(be: &BreakEven) -> String {
     out
 }
 
-/// `compare.csv`: one row per leg, full-precision numbers (fractions, not percentages);
-/// the text table rounds for reading. Columns follow the text table's rows.
+/// `x` rounded to `decimals` places, written as the shortest text that reads back as that
+/// rounded value (`6.912`, not `6.911999999999999`).
+fn rounded(x: f64, decimals: i32) -> String {
+    let scale = 10f64.powi(decimals);
+    let r = (x * scale).round() / scale;
+    // No "-0" for a value that rounds to zero from below.
+    format!("{}", if r == 0.0 { 0.0 } else { r })
+}
+
+/// `compare.csv`: one row per leg, numbers as fractions (not percentages) rounded well below
+/// what any decision rests on: dollars and fractions to 6 places, seconds and task-hours to 3;
+/// the text table rounds further for reading. An absent figure is an empty cell. Columns
+/// follow the text table's rows.
 pub fn csv(legs: &[LegResult]) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header = vec!["leg"];
     header.extend(rows(&[]).iter().map(|r| r.1));
     let _ = w.write_record(&header);
-    let raw = |x: Option<f64>| x.map_or_else(|| "n/a".to_string(), |v| v.to_string());
+    let cell = |x: Option<f64>, decimals: i32| x.map_or_else(String::new, |v| rounded(v, decimals));
     for l in legs {
         let cells = [
-            Some(l.cost_total_usd),
-            Some(l.cost_monthly_usd),
-            l.cost_per_task_hour_usd,
-            Some(l.task_hours),
-            l.cpu_reserved,
-            l.memory_reserved,
-            l.idle,
-            Some(l.pending_p95_s),
-            Some(l.unstarted_tasks as f64),
-            l.restart_latency_p95_s,
-            l.availability,
+            cell(Some(l.cost_total_usd), 6),
+            cell(Some(l.cost_monthly_usd), 6),
+            cell(l.cost_per_task_hour_usd, 6),
+            cell(Some(l.task_hours), 3),
+            cell(l.cpu_reserved, 6),
+            cell(l.memory_reserved, 6),
+            cell(l.idle, 6),
+            cell(Some(l.pending_p95_s), 3),
+            l.unstarted_tasks.to_string(),
+            cell(l.restart_latency_p95_s, 3),
+            cell(l.availability, 6),
         ];
         let mut rec = vec![l.leg.clone()];
-        rec.extend(cells.into_iter().map(raw));
+        rec.extend(cells);
         let _ = w.write_record(&rec);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
@@ -230,7 +241,10 @@ pub fn recommend_text(r: &Recommendation) -> String {
     let mut out = String::new();
     let target = match r.target {
         Target::PendingP95(s) => format!("pending p95 ≤ {s} s"),
-        Target::Availability(a) => format!("availability ≥ {:.3}%", a * 100.0),
+        Target::Availability(a) => format!(
+            "availability ≥ {:.3}% (time-weighted share of desired tasks RUNNING, worst service; not the all-up figure)",
+            a * 100.0
+        ),
     };
     let _ = writeln!(
         out,
@@ -305,4 +319,21 @@ pub fn recommend_json(r: &Recommendation) -> String {
     let mut text = serde_json::to_string_pretty(r).unwrap_or_default();
     text.push('\n');
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rounded;
+
+    #[test]
+    fn csv_numbers_are_the_shortest_text_of_the_rounded_value() {
+        // The ec2-vs-fargate scenario leg's cost as billing sums it: 3 × 24 × $0.096 lands
+        // one unit in the last place below 6.912, and `to_string` shows every digit of it.
+        let cost = 6.911_999_999_999_999_f64;
+        assert_eq!(cost.to_string(), "6.911999999999999");
+        assert_eq!(rounded(cost, 6), "6.912");
+        assert_eq!(rounded(0.754_166_666_7, 6), "0.754167");
+        assert_eq!(rounded(8.0, 3), "8");
+        assert_eq!(rounded(-0.000_000_1, 6), "0");
+    }
 }

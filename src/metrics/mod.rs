@@ -8,11 +8,11 @@ mod summary;
 
 pub use commitments::{CommitmentsSummary, PlanSummary};
 pub use recorder::{
-    CommitmentSample, NullRecorder, ProviderSample, Recorder, SampleRow, ScalingSample,
-    ServiceSample, TaskRow,
+    CommitmentSample, InstanceRow, NullRecorder, ProviderSample, Recorder, SampleRow,
+    ScalingSample, ServiceSample, TaskRow,
 };
 pub use summary::{
-    AvailabilitySummary, CostSummary, DeploymentSummary, InstanceSummary, LatencySummary,
-    OverloadSummary, QueueSummary, RestartLatencySummary, ScalingSummary, Summary, TaskCounts,
-    Utilization,
+    AvailabilitySummary, CarriedOver, CostSummary, DeploymentSummary, InstanceSummary,
+    LatencySummary, OverloadSummary, PendingSummary, QueueSummary, RestartLatencySummary,
+    ScalingSummary, Summary, TaskCounts, Utilization,
 };

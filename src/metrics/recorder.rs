@@ -88,16 +88,38 @@ pub struct SampleRow<'a> {
     pub commitments: Option<CommitmentSample<'a>>,
 }
 
+/// One EC2 instance's life, reported once at the end of the run (for the replay viewer).
+#[derive(Clone, Copy, Debug)]
+pub struct InstanceRow<'a> {
+    pub instance: &'a str,
+    pub instance_type: &'a str,
+    pub pool: &'a str,
+    pub availability_zone: &'a str,
+    pub spot: bool,
+    pub cpu: u32,
+    pub memory: u32,
+    pub launched: SimTime,
+    /// When it became ACTIVE; `None` if it never did (still booting, or lost booting).
+    pub registered: Option<SimTime>,
+    pub terminated: Option<SimTime>,
+}
+
 /// Receives what the simulation reports while it runs. Every method defaults to doing
 /// nothing, so a recorder implements only what it keeps.
 pub trait Recorder {
     fn task(&mut self, _row: &TaskRow<'_>) {}
     fn sample(&mut self, _row: &SampleRow<'_>) {}
+    /// Every instance ever launched, once, when the run ends.
+    fn instance(&mut self, _row: &InstanceRow<'_>) {}
     /// Whether to build narrated trace lines at all (they cost formatting).
     fn tracing(&self) -> bool {
         false
     }
     fn trace(&mut self, _at: SimTime, _line: &str) {}
+    /// Whether traced placements list every candidate instance (`--trace=detail`).
+    fn trace_detail(&self) -> bool {
+        false
+    }
 }
 
 /// Keeps nothing: for benchmarks and sweeps that only want the summary.

@@ -13,15 +13,19 @@ pub struct Summary {
     pub events_processed: u64,
     pub tasks: TaskCounts,
     pub utilization: Utilization,
-    pub pending_time_s: LatencySummary,
+    pub pending_time_s: PendingSummary,
     pub cost_usd: CostSummary,
     pub instances: InstanceSummary,
     /// From a service task stopping unexpectedly (or its Spot notice) to its replacement
     /// RUNNING, for replacements that reached RUNNING in the window.
     pub restart_latency_s: RestartLatencySummary,
-    /// Per service, the fraction of the window with running ≥ desired; `min` over services
-    /// (1 when there are none).
+    /// Per service, the time-weighted fraction of desired tasks RUNNING: min(running,
+    /// desired) ÷ desired (1 while desired is 0), integrated over the window and divided by
+    /// its length; `min` over services (1 when there are none). The figure an SLO uses.
     pub availability: AvailabilitySummary,
+    /// Per service, the fraction of the window with every desired task RUNNING (running ≥
+    /// desired); `min` over services. Strict: one task short counts as down.
+    pub availability_all_up: AvailabilitySummary,
     /// Per service, ∫ max(0, desired − running) dt over the window, task-seconds.
     pub task_seconds_short: BTreeMap<String, f64>,
     /// Scaling actions over the whole run (auto scaling and managed scaling).
@@ -70,7 +74,11 @@ pub struct DeploymentSummary {
 pub struct ScalingSummary {
     pub service_scale_out_events: u64,
     pub service_scale_in_events: u64,
+    /// EC2 instances launched after time zero: managed scale-out, and replacements of
+    /// instances that failed, were reclaimed (Spot) or were lost with their AZ. A pool's
+    /// initial instances are not counted.
     pub instance_launches: u64,
+    /// Instances terminated by managed scale-in.
     pub instance_terminations: u64,
 }
 
@@ -110,20 +118,61 @@ pub struct AvailabilitySummary {
     pub min: f64,
 }
 
+/// What became of the tasks created in the window. Two identities hold for every run:
+///
+/// - `created = started + rejected + stopped_before_running + pending_at_end`
+/// - `started = completed + stopped_by_scheduler + stopped_other + running_at_end`
+///
+/// Tasks created during the warm-up are counted apart, in `carried_over`.
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]
 pub struct TaskCounts {
     /// Tasks created in the window (arrivals and service launches).
     pub created: u64,
-    /// Tasks that reached RUNNING in the window.
+    /// Of those, the tasks that reached RUNNING.
     pub started: u64,
-    /// Jobs whose essential container exited in the window.
-    pub completed: u64,
-    /// Standalone tasks RunTask could not place (RESOURCE:* and friends) in the window.
+    /// Standalone tasks RunTask could not place (RESOURCE:* and friends).
     pub rejected: u64,
-    /// Tasks still PROVISIONING or PENDING when the run ended.
+    /// Stopped before RUNNING for another reason: a failed start, or the service scheduler
+    /// stopping a task still PROVISIONING or PENDING (scale-in, deployment).
+    pub stopped_before_running: u64,
+    /// Still PROVISIONING or PENDING when the run ended (see `pending_time_s.waiting_at_end`).
     pub pending_at_end: u64,
-    /// Tasks still RUNNING when the run ended.
+    /// Started tasks whose essential container exited (finished jobs).
+    pub completed: u64,
+    /// Started tasks the service scheduler stopped: scale-in, deployments, daemon cleanup.
+    pub stopped_by_scheduler: u64,
+    /// Started tasks stopped for any other reason: crash, failed health check, instance
+    /// failure or termination, Spot interruption, AZ outage, a scheduled user action.
+    pub stopped_other: u64,
+    /// Started tasks still RUNNING (or draining) when the run ended.
     pub running_at_end: u64,
+    /// Tasks created during the warm-up and still alive when the window opened.
+    pub carried_over: CarriedOver,
+}
+
+/// Warm-up tasks alive at the window's start:
+/// `pending_at_start + running_at_start = stopped + pending_at_end + running_at_end`.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct CarriedOver {
+    pub pending_at_start: u64,
+    pub running_at_start: u64,
+    /// Of the pending ones, those that reached RUNNING in the window (their pending time
+    /// began before the window and is not in `pending_time_s`).
+    pub started: u64,
+    pub stopped: u64,
+    pub pending_at_end: u64,
+    pub running_at_end: u64,
+}
+
+/// Pending time (created to RUNNING) of the tasks created in the window.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct PendingSummary {
+    /// Tasks that reached RUNNING: `count` equals `tasks.started`.
+    #[serde(flatten)]
+    pub started: LatencySummary,
+    /// Tasks still waiting at the horizon: their waits so far (censored at the horizon),
+    /// which the percentiles above cannot include. `count` equals `tasks.pending_at_end`.
+    pub waiting_at_end: LatencySummary,
 }
 
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]

@@ -8,7 +8,7 @@ use crate::model::{Instance, InstanceId, PlacementConstraint};
 use crate::query::QuerySubject;
 
 /// The resource checks in ECS's order; the first that fails names the reason.
-fn first_shortfall(ctx: &Ctx<'_>, inst: &Instance) -> Option<RejectReason> {
+pub(super) fn first_shortfall(ctx: &Ctx<'_>, inst: &Instance) -> Option<RejectReason> {
     let r = ctx.request;
     if r.pool.is_some_and(|p| p != inst.pool) {
         return Some(RejectReason::NoInstances);

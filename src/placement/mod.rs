@@ -20,7 +20,7 @@ mod random;
 pub mod scale_in;
 mod spread;
 
-pub use explain::explain;
+pub use explain::{explain, narrate_placement, narrate_refusal};
 
 use crate::model::fit_tree::{FitTree, Need};
 use crate::model::{

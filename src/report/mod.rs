@@ -3,6 +3,7 @@
 
 mod output_dir;
 mod recorder;
+pub mod replay;
 mod table;
 
 pub use output_dir::OutputDir;

@@ -29,6 +29,7 @@ pub struct FileRecorder {
     tasks: CsvOut,
     timeseries: CsvOut,
     trace: Option<Box<dyn Write>>,
+    trace_detail: bool,
     field: String,
     error: Option<io::Error>,
     /// Per service: (has load columns, has a queue column).
@@ -123,10 +124,17 @@ impl FileRecorder {
             tasks,
             timeseries,
             trace,
+            trace_detail: false,
             field: String::new(),
             error: None,
             scaling_columns,
         })
+    }
+
+    /// Traced placements also list every candidate instance.
+    pub fn with_trace_detail(mut self, detail: bool) -> FileRecorder {
+        self.trace_detail = detail;
+        self
     }
 
     /// Flushes everything; reports the first write error of the run.
@@ -278,6 +286,10 @@ impl Recorder for FileRecorder {
 
     fn tracing(&self) -> bool {
         self.trace.is_some()
+    }
+
+    fn trace_detail(&self) -> bool {
+        self.trace_detail
     }
 
     fn trace(&mut self, at: SimTime, line: &str) {

@@ -10,23 +10,59 @@ pub fn summary_table(s: &Summary) -> String {
         "scenario {}  seed {}  measured {:.0} s (after {:.0} s warm-up)  {} events",
         s.scenario, s.seed, s.sim_time_s, s.warmup_s, s.events_processed
     );
-    let rows: [(&str, String); 9] = [
+    let t = &s.tasks;
+    let p = &s.pending_time_s;
+    let mut rows: Vec<(&str, String)> = vec![
         (
-            "tasks started / completed",
-            format!("{} / {}", s.tasks.started, s.tasks.completed),
-        ),
-        ("tasks rejected", s.tasks.rejected.to_string()),
-        (
-            "pending at end / running at end",
-            format!("{} / {}", s.tasks.pending_at_end, s.tasks.running_at_end),
-        ),
-        (
-            "pending time mean / p95 / max",
+            "tasks created",
             format!(
-                "{:.2} s / {:.2} s / {:.2} s",
-                s.pending_time_s.mean, s.pending_time_s.p95, s.pending_time_s.max
+                "{} = started {} + rejected {} + stopped before running {} + pending at end {}",
+                t.created, t.started, t.rejected, t.stopped_before_running, t.pending_at_end
             ),
         ),
+        (
+            "tasks started",
+            format!(
+                "{} = completed {} + stopped by scheduler {} + stopped otherwise {} + running at end {}",
+                t.started, t.completed, t.stopped_by_scheduler, t.stopped_other, t.running_at_end
+            ),
+        ),
+    ];
+    let carried = &t.carried_over;
+    if s.warmup_s > 0.0 {
+        rows.push((
+            "carried over from warm-up",
+            format!(
+                "{} pending + {} running at start = {} stopped + {} pending + {} running at end",
+                carried.pending_at_start,
+                carried.running_at_start,
+                carried.stopped,
+                carried.pending_at_end,
+                carried.running_at_end
+            ),
+        ));
+    }
+    rows.push((
+        "pending time mean / p95 / max",
+        if p.started.count > 0 {
+            format!(
+                "{:.2} s / {:.2} s / {:.2} s",
+                p.started.mean, p.started.p95, p.started.max
+            )
+        } else {
+            "no task started".to_string()
+        },
+    ));
+    if p.waiting_at_end.count > 0 {
+        rows.push((
+            "never started, still waiting",
+            format!(
+                "{} task(s), waited so far mean {:.2} s / max {:.2} s (not in the pending times)",
+                p.waiting_at_end.count, p.waiting_at_end.mean, p.waiting_at_end.max
+            ),
+        ));
+    }
+    rows.extend([
         (
             "CPU reserved (EC2, mean)",
             format!("{:.1} %", 100.0 * s.utilization.cpu_reserved_mean),
@@ -44,7 +80,7 @@ pub fn summary_table(s: &Summary) -> String {
             format!("${:.2} / ${:.2}", s.cost_usd.ec2, s.cost_usd.fargate),
         ),
         ("cost total", format!("${:.2}", s.cost_usd.total)),
-    ];
+    ]);
     for (label, value) in rows {
         let _ = writeln!(out, "  {label:<34} {value}");
     }
@@ -88,8 +124,11 @@ pub fn summary_table(s: &Summary) -> String {
         );
     }
     if !s.availability.services.is_empty() {
-        let value = format!("{:.5}", s.availability.min);
-        let _ = writeln!(out, "  {:<34} {value}", "service availability (min)");
+        let value = format!(
+            "{:.5} / {:.5}",
+            s.availability.min, s.availability_all_up.min
+        );
+        let _ = writeln!(out, "  {:<34} {value}", "availability tasks / all up (min)");
     }
     out
 }

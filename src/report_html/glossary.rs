@@ -36,8 +36,28 @@ const ENTRIES: &[(&str, &str)] = &[
         "Tasks still RUNNING when the run ended.",
     ),
     (
+        "tasks.stopped_before_running",
+        "Tasks of the window stopped before RUNNING other than by rejection: a failed start, or the scheduler stopping a task not yet running.",
+    ),
+    (
+        "tasks.stopped_by_scheduler",
+        "Started tasks the service scheduler stopped: scale-in, deployments, daemon cleanup.",
+    ),
+    (
+        "tasks.stopped_other",
+        "Started tasks stopped for any other reason: crash, failed health check, instance failure or termination, Spot, AZ outage, a user action.",
+    ),
+    (
+        "tasks.carried_over.*",
+        "Warm-up tasks alive when the window opened, counted apart from the window's tasks: `{}`.",
+    ),
+    (
         "tasks.*",
         "Tasks counted as `{}` in the window's task accounting.",
+    ),
+    (
+        "pending_time_s.waiting_at_end.*",
+        "Tasks of the window that never started: their waits so far, censored at the horizon (`{}`), seconds except the count.",
     ),
     (
         "utilization.cpu_reserved_mean",
@@ -138,11 +158,11 @@ const ENTRIES: &[(&str, &str)] = &[
     ),
     (
         "availability.min",
-        "The worst service's availability (1 when there are no services).",
+        "The worst service's availability, the time-weighted share of desired tasks RUNNING (1 when there are no services).",
     ),
     (
         "availability.*",
-        "Availability of service `{}`: the share of the measured window it ran its desired count.",
+        "Availability of service `{}`: the time-weighted share of its desired tasks RUNNING (running ÷ desired, capped at 1, over the window).",
     ),
     (
         "availability_all_up.min",
@@ -261,7 +281,7 @@ mod tests {
     fn names_fill_the_pattern_and_exact_keys_win() {
         assert_eq!(
             explain("availability.web").unwrap(),
-            "Availability of service `web`: the share of the measured window it ran its desired count."
+            "Availability of service `web`: the time-weighted share of its desired tasks RUNNING (running ÷ desired, capped at 1, over the window)."
         );
         assert!(
             explain("availability.min")

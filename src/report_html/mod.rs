@@ -9,6 +9,7 @@
 mod glossary;
 mod notes;
 mod page;
+pub mod replay;
 
 pub use glossary::explain;
 

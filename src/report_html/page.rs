@@ -6,7 +6,7 @@ use super::notes::{self, Notes};
 use crate::outputs::{self, CompareOutputs, Outputs, RunOutputs, SweepOutputs};
 use std::fmt::Write;
 
-const STYLE: &str = "
+pub(super) const STYLE: &str = "
 body{margin:0;background:#fafafa;color:#222;font:16px/1.5 system-ui,-apple-system,'Segoe UI',sans-serif}
 main{max-width:1000px;margin:0 auto;padding:24px}
 h1{font-size:1.8em;margin:0 0 .2em}

@@ -11,6 +11,7 @@ pub mod file;
 pub mod locate;
 pub mod overrides;
 mod scaling;
+mod td_import;
 pub mod trace;
 mod wording;
 
@@ -32,6 +33,9 @@ pub struct Scenario {
     /// Every file the scenario made us read besides itself (price file, demand CSVs), so a
     /// sweep's resume can tell when one of them changed.
     pub inputs: Vec<PathBuf>,
+    /// The catalog the config was priced from (the `prices` file, `--set` applied, or the
+    /// built-in one): a search over instance types must price candidates the same way.
+    pub prices: PriceCatalog,
     /// What loading decided for the user to know, e.g. how many trace rows were turned away.
     pub notes: Vec<String>,
 }
@@ -81,6 +85,22 @@ pub fn load_str(text: &str, path: &Path, overrides: &[String]) -> Result<Scenari
             allowed: None,
         }
     })?;
+    // Before `--set`, so an override can change an imported task definition.
+    let imported = td_import::expand(&mut doc, path.parent().unwrap_or(Path::new("."))).map_err(
+        |e| match e {
+            td_import::ImportError::Field(e) => at(&e.field, e.message, e.allowed, false),
+            td_import::ImportError::Json(mut e, field) => {
+                let line = locate::locate(text, &field).map(|(l, _)| format!(":{l}"));
+                e.message = format!(
+                    "{} (imported by {}{}, field `{field}`)",
+                    e.message,
+                    path.display(),
+                    line.unwrap_or_default()
+                );
+                e
+            }
+        },
+    )?;
     for assignment in overrides {
         overrides::apply(&mut doc, assignment).map_err(|e| {
             at(
@@ -103,13 +123,17 @@ pub fn load_str(text: &str, path: &Path, overrides: &[String]) -> Result<Scenari
     })?;
     let mut inputs = scaling::read_csvs(&mut file, path.parent().unwrap_or(Path::new(".")))
         .map_err(|e| at(&e.field, e.message, e.allowed, false))?;
+    inputs.extend(imported.inputs);
     let base = path.parent().unwrap_or(Path::new("."));
     for t in &file.traces {
         inputs.push(base.join(&t.path));
         inputs.extend(t.nodes.as_ref().map(|n| base.join(n)));
     }
-    let notes = trace::expand(&mut file, path.parent().unwrap_or(Path::new(".")))
-        .map_err(|e| at(&e.field, e.message, e.allowed, false))?;
+    let mut notes = imported.notes;
+    notes.extend(
+        trace::expand(&mut file, path.parent().unwrap_or(Path::new(".")))
+            .map_err(|e| at(&e.field, e.message, e.allowed, false))?,
+    );
     let prices = match &file.prices {
         None => PriceCatalog::builtin(),
         Some(rel) => {
@@ -148,6 +172,7 @@ pub fn load_str(text: &str, path: &Path, overrides: &[String]) -> Result<Scenari
         config,
         warnings,
         inputs,
+        prices,
         notes,
     })
 }

@@ -3,10 +3,10 @@
 
 use super::billing::CostTotals;
 use crate::metrics::{
-    AvailabilitySummary, CostSummary, InstanceSummary, LatencySummary, RestartLatencySummary,
-    Summary, TaskCounts, Utilization,
+    AvailabilitySummary, CostSummary, InstanceSummary, LatencySummary, PendingSummary,
+    RestartLatencySummary, Summary, TaskCounts, Utilization,
 };
-use crate::model::{Cluster, RestartCause, SimConfig};
+use crate::model::{Cluster, RestartCause, SimConfig, StopReason, TaskState};
 use crate::stats::LatencyHistogram;
 use crate::time::{SimDuration, SimTime};
 
@@ -15,6 +15,8 @@ pub(super) struct Collector {
     in_window: bool,
     counts: TaskCounts,
     pending: LatencyHistogram,
+    /// Censored waits of the window's tasks still waiting at the horizon.
+    waiting_at_end: LatencyHistogram,
     last: SimTime,
     cpu_reserved_ms: f64,
     cpu_registered_ms: f64,
@@ -35,7 +37,10 @@ pub(super) struct Collector {
 #[derive(Clone, Copy, Default)]
 struct ServiceAvailability {
     last: SimTime,
+    /// Time with running ≥ desired.
     ok_ms: u64,
+    /// ∫ min(running, desired) ÷ desired dt (dt while desired is 0).
+    served_ms: f64,
     short_task_ms: u64,
 }
 
@@ -61,6 +66,7 @@ impl Collector {
             in_window: warmup == SimTime::ZERO,
             counts: TaskCounts::default(),
             pending: LatencyHistogram::new(),
+            waiting_at_end: LatencyHistogram::new(),
             last: warmup,
             cpu_reserved_ms: 0.0,
             cpu_registered_ms: 0.0,
@@ -103,16 +109,26 @@ impl Collector {
             let dt = now.since(from).as_millis();
             if running >= desired {
                 a.ok_ms += dt;
+                a.served_ms += dt as f64;
             } else {
                 a.short_task_ms += u64::from(desired - running) * dt;
+                a.served_ms += dt as f64 * f64::from(running) / f64::from(desired);
             }
         }
         a.last = now;
     }
 
-    pub fn open_window(&mut self, now: SimTime) {
+    /// The warm-up ends: tasks alive now are carried over, counted apart from the window's.
+    pub fn open_window(&mut self, now: SimTime, pending: u32, running: u32) {
         self.in_window = true;
         self.last = now;
+        self.counts.carried_over.pending_at_start = u64::from(pending);
+        self.counts.carried_over.running_at_start = u64::from(running);
+    }
+
+    /// Whether a task created at `created` belongs to the window (else it is carried over).
+    pub fn in_window(&self, created: SimTime) -> bool {
+        created >= self.window_start
     }
 
     /// Accumulates the cluster's state since the last event; called before each event
@@ -139,47 +155,83 @@ impl Collector {
         }
     }
 
-    pub fn task_started(&mut self, pending: SimDuration) {
-        if self.in_window {
+    pub fn task_started(&mut self, created: SimTime, now: SimTime) {
+        if !self.in_window {
+            return;
+        }
+        if self.in_window(created) {
             self.counts.started += 1;
-            self.pending.record(pending.as_millis());
+            self.pending.record(now.since(created).as_millis());
+        } else {
+            self.counts.carried_over.started += 1;
         }
     }
 
-    pub fn task_completed(&mut self) {
-        if self.in_window {
-            self.counts.completed += 1;
+    /// A task stopped from state `was` for `reason`: one count of the identities.
+    pub fn task_stopped(&mut self, created: SimTime, was: TaskState, reason: StopReason) {
+        if !self.in_window {
+            return;
+        }
+        let window_task = self.in_window(created);
+        let c = &mut self.counts;
+        if !window_task {
+            c.carried_over.stopped += 1;
+            return;
+        }
+        let started = matches!(was, TaskState::Running | TaskState::Stopping);
+        let count = match (started, reason) {
+            (false, StopReason::PlacementFailed(_)) => &mut c.rejected,
+            (false, _) => &mut c.stopped_before_running,
+            (true, StopReason::EssentialContainerExited) => &mut c.completed,
+            (true, StopReason::ServiceScheduler) => &mut c.stopped_by_scheduler,
+            (true, _) => &mut c.stopped_other,
+        };
+        *count += 1;
+    }
+
+    /// A task still alive at the horizon `end`, in state `state`.
+    pub fn task_alive_at_end(&mut self, created: SimTime, state: TaskState, end: SimTime) {
+        let started = matches!(state, TaskState::Running | TaskState::Stopping);
+        let window_task = self.in_window(created);
+        let c = &mut self.counts;
+        if !window_task {
+            if started {
+                c.carried_over.running_at_end += 1;
+            } else {
+                c.carried_over.pending_at_end += 1;
+            }
+        } else if started {
+            c.running_at_end += 1;
+        } else {
+            c.pending_at_end += 1;
+            self.waiting_at_end.record(end.since(created).as_millis());
         }
     }
 
-    pub fn task_rejected(&mut self) {
-        if self.in_window {
-            self.counts.rejected += 1;
-        }
-    }
-
-    pub fn summary(
-        &self,
-        config: &SimConfig,
-        events: u64,
-        pending_at_end: u32,
-        running_at_end: u32,
-        cost: CostTotals,
-    ) -> Summary {
+    pub fn summary(&self, config: &SimConfig, events: u64, cost: CostTotals) -> Summary {
         let window_ms = config.horizon.since(self.window_start).as_millis() as f64;
         let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
-        let pending_time_s = latency_summary(&self.pending);
+        let pending_time_s = PendingSummary {
+            started: latency_summary(&self.pending),
+            waiting_at_end: latency_summary(&self.waiting_at_end),
+        };
+        let availability = |f: &dyn Fn(&ServiceAvailability) -> f64| {
+            let services: std::collections::BTreeMap<String, f64> = config
+                .services
+                .iter()
+                .zip(&self.availability)
+                .map(|(s, a)| (s.name.clone(), ratio(f(a), window_ms)))
+                .collect();
+            let min = services.values().copied().fold(1.0, f64::min);
+            AvailabilitySummary { services, min }
+        };
         Summary {
             scenario: config.name.clone(),
             seed: config.seed,
             sim_time_s: window_ms / 1000.0,
             warmup_s: config.warmup.as_secs_f64(),
             events_processed: events,
-            tasks: TaskCounts {
-                pending_at_end: u64::from(pending_at_end),
-                running_at_end: u64::from(running_at_end),
-                ..self.counts.clone()
-            },
+            tasks: self.counts.clone(),
             utilization: Utilization {
                 cpu_reserved_mean: ratio(self.cpu_reserved_ms, self.cpu_registered_ms),
                 memory_reserved_mean: ratio(self.memory_reserved_ms, self.memory_registered_ms),
@@ -211,16 +263,8 @@ impl Collector {
                 // Filled in by the simulation, which knows what is still owed.
                 unrestored_at_end: 0,
             },
-            availability: {
-                let services: std::collections::BTreeMap<String, f64> = config
-                    .services
-                    .iter()
-                    .zip(&self.availability)
-                    .map(|(s, a)| (s.name.clone(), ratio(a.ok_ms as f64, window_ms)))
-                    .collect();
-                let min = services.values().copied().fold(1.0, f64::min);
-                AvailabilitySummary { services, min }
-            },
+            availability: availability(&|a| a.served_ms),
+            availability_all_up: availability(&|a| a.ok_ms as f64),
             deployments: std::collections::BTreeMap::new(),
             warnings: Vec::new(),
             task_seconds_short: config

@@ -249,6 +249,8 @@ impl<R: Recorder> Simulation<'_, R> {
         };
         match az {
             Some(az) => {
+                // Every launch after time zero goes through here: scale-out and replacements.
+                self.scaling_counts.instance_launches += 1;
                 let id = self.launch_instance(pool, az, now);
                 queue.schedule(
                     now + self.config.timing.instance_launch,
@@ -292,16 +294,22 @@ impl<R: Recorder> Simulation<'_, R> {
         if self.cluster.instance(id).state != InstanceState::Active {
             return;
         }
+        let pool = self.cluster.instance(id).pool;
+        let draining = self.config.pools[pool.index()].spot_instance_draining;
         if self.recorder.tracing() {
             let line = format!(
-                "instance {} gets a Spot interruption notice",
-                self.cluster.instance(id).ec2_instance_id
+                "instance {} gets a Spot interruption notice; {}",
+                self.cluster.instance(id).ec2_instance_id,
+                if draining {
+                    "it drains (spot_instance_draining)"
+                } else {
+                    "ECS is not told (spot_instance_draining off): its tasks run until the reclaim"
+                }
             );
             self.recorder.trace(now, &line);
         }
         let reclaim = now + self.config.failures.spot_notice;
-        let pool = self.cluster.instance(id).pool;
-        if !self.config.pools[pool.index()].spot_instance_draining {
+        if !draining {
             queue.schedule(reclaim, Event::SpotReclaim(id));
             return;
         }
@@ -352,6 +360,14 @@ impl<R: Recorder> Simulation<'_, R> {
             return;
         }
         let stop_after = self.config.task_defs[task.task_def.index()].stop_after_sigterm;
+        if self.recorder.tracing() {
+            let line = format!(
+                "task {} Spot interruption notice and SIGTERM: it stops within {} s (stopTimeout); a service replaces it now if maximumPercent allows, else when it stops",
+                task.id,
+                stop_after.as_secs_f64()
+            );
+            self.recorder.trace(now, &line);
+        }
         if let Origin::Service(s) = task.origin {
             let s = s.index();
             let state = &self.origins[s];
@@ -469,6 +485,13 @@ impl<R: Recorder> Simulation<'_, R> {
                 }
             }
             Action::KillTasks { service, count } => {
+                if self.recorder.tracing() {
+                    let line = format!(
+                        "scenario event: {count} RUNNING task(s) of service {} are stopped (StopTask); the service scheduler will replace them",
+                        self.config.services[service].name
+                    );
+                    self.recorder.trace(now, &line);
+                }
                 let origin = Origin::Service(ServiceId(service as u32));
                 let mut victims: Vec<(u64, u32)> = self
                     .tasks
@@ -487,6 +510,13 @@ impl<R: Recorder> Simulation<'_, R> {
                 }
             }
             Action::SetDesiredCount { service, count } => {
+                if self.recorder.tracing() {
+                    let line = format!(
+                        "service {} desiredCount set to {count} (UpdateService; it was {}): the scheduler starts or stops tasks to match",
+                        self.config.services[service].name, self.origins[service].desired
+                    );
+                    self.recorder.trace(now, &line);
+                }
                 let state = &self.origins[service];
                 self.collector
                     .availability(service, now, state.desired, state.running);

@@ -3,6 +3,7 @@
 
 use super::Simulation;
 use super::events::Event;
+use super::narrate;
 use crate::engine::EventQueue;
 use crate::metrics::{Recorder, TaskRow};
 use crate::model::task::RejectReason;
@@ -125,19 +126,29 @@ impl<R: Recorder> Simulation<'_, R> {
         self.collector.task_created();
         let waiting_ahead = on.is_none() && !self.origins[o].queues[target_index].is_empty();
         if waiting_ahead {
+            if self.recorder.tracing() {
+                let ahead = self.origins[o].queues[target_index].len();
+                let line = format!(
+                    "task {id} ({} {}) waits in PROVISIONING behind {ahead} earlier task(s) of the same {}: they are placed first",
+                    self.origins[o].kind,
+                    self.origins[o].name(self.config, o),
+                    self.origins[o].kind
+                );
+                self.recorder.trace(now, &line);
+            }
             self.enqueue(o, target_index, r.slot);
             return;
         }
         match self.try_start(r.slot, now, queue) {
             Ok(()) => {}
             Err(reason) if self.origins[o].fails_fast => {
-                self.collector.task_rejected();
                 self.stop_task(r.slot, now, StopReason::PlacementFailed(reason), queue);
             }
             Err(reason) => {
                 if self.recorder.tracing() {
+                    let why = self.refusal_words(r.slot);
                     let line = format!(
-                        "task {id} ({} {}) waits in PROVISIONING: {}",
+                        "task {id} ({} {}) waits in PROVISIONING: {}{why}",
                         self.origins[o].kind,
                         self.origins[o].name(self.config, o),
                         reason.as_str()
@@ -200,16 +211,14 @@ impl<R: Recorder> Simulation<'_, R> {
                     });
                 };
                 if self.recorder.tracing() {
-                    let why = placement::explain(&self.cluster, &request, chosen);
-                    let line = format!(
-                        "task {} ({} {}) placed on {} ({}): {why}",
-                        task.id,
-                        self.origins[o].kind,
-                        self.origins[o].name(self.config, o),
-                        self.cluster.instance(chosen).ec2_instance_id,
-                        self.cluster.azs[self.cluster.instance(chosen).az.index()],
-                    );
-                    self.recorder.trace(now, &line);
+                    let who = narrate::who(task.id, &self.origins[o], self.config, o);
+                    let daemon = task.instance.is_some();
+                    let detail = self.recorder.trace_detail();
+                    for line in
+                        narrate::placement(&self.cluster, &request, chosen, &who, daemon, detail)
+                    {
+                        self.recorder.trace(now, &line);
+                    }
                 }
                 let group = request.placement.group;
                 self.cluster.reserve(
@@ -241,6 +250,21 @@ impl<R: Recorder> Simulation<'_, R> {
                 } else {
                     timing.pull_time(def.image_size_mb, timing.ec2_pull_mb_per_s)
                 };
+                if self.recorder.tracing() {
+                    let line = narrate::startup(
+                        provisioning,
+                        "ENI attach",
+                        pull,
+                        def.image_size_mb,
+                        if cached {
+                            Some("cached on this instance")
+                        } else {
+                            None
+                        },
+                        timing.container_start,
+                    );
+                    self.recorder.trace(now, &line);
+                }
                 let task = self.tasks.get_mut(slot);
                 task.instance = Some(chosen);
                 task.az = Some(az);
@@ -263,6 +287,24 @@ impl<R: Recorder> Simulation<'_, R> {
                 let timing = &self.config.timing;
                 let pull = timing.pull_time(def.image_size_mb, timing.fargate_pull_mb_per_s);
                 let size = def.fargate_size;
+                if self.recorder.tracing() {
+                    let task = self.tasks.get(slot);
+                    let who = narrate::who(task.id, &self.origins[o], self.config, o);
+                    let line = format!(
+                        "{who} admitted to Fargate in {} (the AZ with the fewest of its group's tasks); Fargate places it, no instance to choose",
+                        self.cluster.azs[az.index()]
+                    );
+                    self.recorder.trace(now, &line);
+                    let line = narrate::startup(
+                        timing.fargate_provisioning,
+                        "Fargate provisioning",
+                        pull,
+                        def.image_size_mb,
+                        None,
+                        timing.container_start,
+                    );
+                    self.recorder.trace(now, &line);
+                }
                 let task = self.tasks.get_mut(slot);
                 task.az = Some(az);
                 task.fargate_size = size;
@@ -380,7 +422,7 @@ impl<R: Recorder> Simulation<'_, R> {
         if o < self.scaling.len() {
             self.load_update(o, now);
         }
-        self.collector.task_started(now.since(created));
+        self.collector.task_started(created, now);
         if let Some(run_time) = run_time {
             let r = self.tasks.reference(slot);
             queue.schedule(now + run_time, Event::TaskExit(r));
@@ -486,10 +528,9 @@ impl<R: Recorder> Simulation<'_, R> {
         task.state = TaskState::Stopped;
         task.stopped_at = Some(now);
         task.stop_reason = Some(reason);
-        if reason == StopReason::EssentialContainerExited {
-            self.collector.task_completed();
-        }
-        self.report_task(slot, cost);
+        let created = task.created_at;
+        self.collector.task_stopped(created, was, reason);
+        self.report_task(slot, cost, now);
         let task = self.tasks.get(slot);
         let (restart, launch_type, def) = (task.restart, task.target.launch_type(), task.task_def);
         self.tasks.release(slot);
@@ -594,8 +635,16 @@ impl<R: Recorder> Simulation<'_, R> {
         self.recorder.trace(now, &line);
     }
 
-    fn report_task(&mut self, slot: u32, cost: f64) {
+    /// Reports the task as it stands at `at` (its stop, or the horizon).
+    fn report_task(&mut self, slot: u32, cost: f64, at: SimTime) {
         let task = self.tasks.get(slot);
+        // Placed, but its ENI is still attaching (Fargate provisioning, awsvpc on EC2):
+        // the pull has not begun, and ECS shows such a task as PROVISIONING.
+        let pull_started = task.pull_started_at.filter(|p| *p <= at);
+        let last_status = match task.state {
+            TaskState::Pending if pull_started.is_none() => TaskState::Provisioning.as_str(),
+            state => state.as_str(),
+        };
         let o = self.origin_index(task.origin);
         let origin = &self.origins[o];
         let def = &self.config.task_defs[task.task_def.index()];
@@ -620,14 +669,10 @@ impl<R: Recorder> Simulation<'_, R> {
             memory,
             created: task.created_at,
             placed: task.placed_at,
-            // The pull start is fixed at placement; a task stopped (or cut by the horizon)
-            // before it came never pulled.
-            pull_started: task
-                .pull_started_at
-                .filter(|p| *p <= task.stopped_at.unwrap_or(self.config.horizon)),
+            pull_started,
             running: task.running_at,
             stopped: task.stopped_at,
-            last_status: task.state.as_str(),
+            last_status,
             stop_reason: task.stop_reason.map_or("", |r| r.as_str()),
             cost_usd: cost,
         };
@@ -650,6 +695,8 @@ impl<R: Recorder> Simulation<'_, R> {
             ),
             _ => 0.0,
         };
-        self.report_task(slot, cost);
+        let (created, state) = (task.created_at, task.state);
+        self.collector.task_alive_at_end(created, state, end);
+        self.report_task(slot, cost, end);
     }
 }

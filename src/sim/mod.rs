@@ -11,6 +11,7 @@ pub mod events;
 mod failures;
 mod health;
 mod lifecycle;
+mod narrate;
 mod origins;
 mod scaling;
 mod tasks;
@@ -333,7 +334,9 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         if self.config.warmup > SimTime::ZERO {
             queue.schedule(self.config.warmup, Event::WindowStart);
         }
-        queue.schedule(SimTime::ZERO, Event::Sample);
+        if self.config.horizon > SimTime::ZERO {
+            queue.schedule(SimTime::ZERO, Event::Sample);
+        }
         for j in 0..self.config.jobs.len() {
             self.schedule_next_arrival(JobId(j as u32), queue);
         }
@@ -403,7 +406,9 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         }
     }
 
-    fn sample(&mut self, now: SimTime) {
+    /// One timeseries row; `cost` overrides the running accrual (the horizon's row carries
+    /// the closed bill, minimums included, so it equals the summary's total).
+    fn sample(&mut self, now: SimTime, cost: Option<f64>) {
         if let Some(meter) = &mut self.billing.usage {
             meter.close_hours(now);
         }
@@ -424,7 +429,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             instances: self.billing.live_instances,
             cpu_reserved_fraction: frac(c.reserved_cpu, c.registered_cpu),
             memory_reserved_fraction: frac(c.reserved_memory, c.registered_memory),
-            cost_usd: self.billing.cost_so_far(now, self.config.warmup),
+            cost_usd: cost.unwrap_or_else(|| self.billing.cost_so_far(now, self.config.warmup)),
             services: &self.service_samples,
             scaling: &self.scaling_samples,
             providers: &self.provider_samples,
@@ -447,6 +452,13 @@ impl<'a, R: Recorder> Simulation<'a, R> {
 
     fn finish_with_usage(mut self, handled: u64) -> (Summary, Option<HourlyUsage>) {
         let end = self.config.horizon;
+        if self.recorder.tracing() {
+            let line = format!(
+                "── horizon: the run ends with {} task(s) RUNNING and {} not yet RUNNING ──",
+                self.running_tasks, self.pending_tasks
+            );
+            self.recorder.trace(end, &line);
+        }
         self.collector
             .integrate(end, &self.cluster, self.billing.live_instances);
         for (s, o) in self
@@ -468,16 +480,17 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         for slot in live {
             self.report_unfinished(slot, end);
         }
+        let live_instances = self.billing.live_instances;
         self.billing.close_instances(&self.cluster, end);
+        let totals = self.billing.totals();
+        // The last row shows the cluster at the horizon (instances still live) and the bill
+        // as the summary states it.
+        self.billing.live_instances = live_instances;
+        self.sample(end, Some(totals.ec2 + totals.fargate));
+        self.report_instances();
         let (over, served, queues) = self.scaling_finish(end);
         let config = self.config;
-        let mut summary = self.collector.summary(
-            config,
-            handled,
-            self.pending_tasks,
-            self.running_tasks,
-            self.billing.totals(),
-        );
+        let mut summary = self.collector.summary(config, handled, totals);
         let c = &self.scaling_counts;
         summary.scaling = crate::metrics::ScalingSummary {
             service_scale_out_events: c.service_scale_out_events,
@@ -516,6 +529,33 @@ impl<'a, R: Recorder> Simulation<'a, R> {
     }
 }
 
+impl<R: Recorder> Simulation<'_, R> {
+    /// Every instance's life, for recorders that draw the cluster (the replay).
+    fn report_instances(&mut self) {
+        for inst in &self.cluster.instances {
+            // An instance registers when it leaves LAUNCHING; one still booting, or lost
+            // while booting (after a launch delay), never did.
+            let never = inst.state == crate::model::InstanceState::Launching
+                || (inst.terminated_at.is_some()
+                    && inst.registered_at == inst.launched_at
+                    && inst.launched_at > SimTime::ZERO);
+            let pool = &self.config.pools[inst.pool.index()];
+            self.recorder.instance(&crate::metrics::InstanceRow {
+                instance: &inst.ec2_instance_id,
+                instance_type: &pool.instance_type.name,
+                pool: &pool.name,
+                availability_zone: &self.cluster.azs[inst.az.index()],
+                spot: inst.spot,
+                cpu: inst.cpu_total,
+                memory: inst.memory_total,
+                launched: inst.launched_at,
+                registered: (!never).then_some(inst.registered_at),
+                terminated: inst.terminated_at,
+            });
+        }
+    }
+}
+
 impl<R: Recorder> Model for Simulation<'_, R> {
     type Event = Event;
 
@@ -523,7 +563,16 @@ impl<R: Recorder> Model for Simulation<'_, R> {
         self.collector
             .integrate(now, &self.cluster, self.billing.live_instances);
         match event {
-            Event::WindowStart => self.collector.open_window(now),
+            Event::WindowStart => {
+                self.collector
+                    .open_window(now, self.pending_tasks, self.running_tasks);
+                if self.recorder.tracing() {
+                    self.recorder.trace(
+                        now,
+                        "── warm-up ends: the summary's metrics are measured from here ──",
+                    );
+                }
+            }
             Event::TaskExit(task) => {
                 if self.tasks.live(task).is_some() {
                     self.stop_task(
@@ -610,9 +659,10 @@ impl<R: Recorder> Model for Simulation<'_, R> {
             Event::DemandChange(s) => self.demand_change(s, now, queue),
             Event::ScalingTick => self.scaling_tick(now, queue),
             Event::Sample => {
-                self.sample(now);
+                self.sample(now, None);
+                // The horizon's row is written by `finish`, after the bills close.
                 let next = now + self.config.sample_interval;
-                if next <= self.config.horizon {
+                if next < self.config.horizon {
                     queue.schedule(next, Event::Sample);
                 }
             }

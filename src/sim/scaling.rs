@@ -349,15 +349,22 @@ impl<R: Recorder> Simulation<'_, R> {
     fn trace_scaling(&mut self, s: usize, now: SimTime, from: u32, to: u32, why: &str) {
         if self.recorder.tracing() {
             let st = &self.scaling[s];
-            let line = format!(
-                "service {} {why}: desired {from} -> {to} (last CPU datapoint {})",
-                self.config.services[s].name,
-                st.cpu
-                    .latest()
-                    .and_then(|d| d.value)
-                    .map_or("-".to_string(), |v| format!("{v:.1}%"))
-            );
-            self.recorder.trace(now, &line);
+            let pct = |d: Option<f64>| d.map_or("no data".to_string(), |v| format!("{v:.1}%"));
+            let cpu = pct(st.cpu.latest().and_then(|d| d.value));
+            let mem = pct(st.mem.latest().and_then(|d| d.value));
+            let service = &self.config.services[s];
+            let lines = [
+                format!("service {} {why}: desired {from} -> {to}", service.name),
+                format!(
+                    "  metric: CPU {cpu}, memory {mem} (latest one-minute datapoints, as a share of what the {} running task(s) reserve)",
+                    self.origins[s].running
+                ),
+                format!("  rule: {}", super::narrate::scaling_rule(service, why)),
+                format!("  decision: desired count {from} -> {to}"),
+            ];
+            for line in lines {
+                self.recorder.trace(now, &line);
+            }
         }
     }
 
@@ -419,11 +426,10 @@ impl<R: Recorder> Simulation<'_, R> {
             AsgDecision::Hold => {}
             AsgDecision::Launch { count, desired } => {
                 ps.desired = desired;
-                self.scaling_counts.instance_launches += u64::from(count);
                 if self.recorder.tracing() {
                     let line = format!(
-                        "capacity provider {} reservation {:.0}%: launching {count} instance(s), desired {desired}",
-                        pool.name, reservation.metric
+                        "capacity provider {} managed scaling: CapacityProviderReservation {:.0}% above its target {}% → launching {count} instance(s), group desired {desired}",
+                        pool.name, reservation.metric, ms.config.target_capacity
                     );
                     self.recorder.trace(now, &line);
                 }
@@ -440,9 +446,10 @@ impl<R: Recorder> Simulation<'_, R> {
                 self.scaling_counts.instance_terminations += victims.len() as u64;
                 if self.recorder.tracing() {
                     let line = format!(
-                        "capacity provider {} reservation {:.0}%: terminating {} instance(s), desired {desired}",
+                        "capacity provider {} managed scaling: CapacityProviderReservation {:.0}% below its target {}% → terminating {} empty instance(s), group desired {desired}",
                         pool.name,
                         reservation.metric,
+                        ms.config.target_capacity,
                         victims.len()
                     );
                     self.recorder.trace(now, &line);

@@ -26,7 +26,7 @@ pub fn aggregate(meta: &SweepMeta, records: &[RunRecord]) -> Vec<Vec<MetricStats
         records
             .iter()
             .filter(|r| r.variant == variant)
-            .map(|r| r.metrics[m].1)
+            .map(|r| value_of(r, &names[m]))
             .collect()
     };
     (0..meta.variants.len())
@@ -55,10 +55,28 @@ pub fn aggregate(meta: &SweepMeta, records: &[RunRecord]) -> Vec<Vec<MetricStats
         .collect()
 }
 
+/// Every metric any run reported, in first-seen order. Runs can differ: a map-valued
+/// summary field (`restart_latency_s.by_cause.*`) has only the keys that run saw.
 fn metric_names(records: &[RunRecord]) -> Vec<String> {
-    records.first().map_or_else(Vec::new, |r| {
-        r.metrics.iter().map(|(name, _)| name.clone()).collect()
-    })
+    let mut seen = std::collections::HashSet::new();
+    let mut names = Vec::new();
+    for r in records {
+        for (name, _) in &r.metrics {
+            if seen.insert(name.as_str()) {
+                names.push(name.clone());
+            }
+        }
+    }
+    names
+}
+
+/// A run's value of a metric; NaN (undefined, left out of means) where it did not report it.
+fn value_of(record: &RunRecord, name: &str) -> f64 {
+    record
+        .metrics
+        .iter()
+        .find(|(n, _)| n == name)
+        .map_or(f64::NAN, |(_, x)| *x)
 }
 
 /// Shortest text that reads back as the same f64 (`NaN` when undefined).
@@ -83,13 +101,14 @@ pub fn runs_csv(meta: &SweepMeta, records: &[RunRecord]) -> Vec<u8> {
     let mut header: Vec<String> = vec!["run".into(), "variant".into()];
     header.extend(meta.keys.iter().cloned());
     header.extend(["replication".into(), "seed".into()]);
-    header.extend(metric_names(records));
+    let names = metric_names(records);
+    header.extend(names.iter().cloned());
     let mut rows = vec![header];
     for r in records {
         let mut row = vec![r.index.to_string(), r.variant.to_string()];
         row.extend(meta.variants[r.variant].iter().cloned());
         row.extend([r.replication.to_string(), r.seed.to_string()]);
-        row.extend(r.metrics.iter().map(|(_, x)| num(*x)));
+        row.extend(names.iter().map(|name| num(value_of(r, name))));
         rows.push(row);
     }
     csv_bytes(rows)
@@ -191,4 +210,48 @@ pub fn sweep_json(meta: &SweepMeta, stats: &[Vec<MetricStats>]) -> Vec<u8> {
     let mut text = serde_json::to_string_pretty(&doc).expect("json serializes");
     text.push('\n');
     text.into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(index: usize, variant: usize, metrics: &[(&str, f64)]) -> RunRecord {
+        RunRecord {
+            index,
+            variant,
+            replication: 0,
+            seed: 1,
+            metrics: metrics.iter().map(|(n, x)| (n.to_string(), *x)).collect(),
+        }
+    }
+
+    /// One run saw an instance failure, the other did not: the failure's column exists for
+    /// both, undefined (NaN) where the run has no such key, and the shared column lines up.
+    #[test]
+    fn runs_with_different_metric_keys_share_columns() {
+        let meta = SweepMeta {
+            scenario: "s".into(),
+            fingerprint: "f".into(),
+            keys: vec!["k".into()],
+            variants: vec![vec!["a".into()], vec!["b".into()]],
+            replications: 1,
+        };
+        let records = [
+            record(0, 0, &[("cost", 2.0)]),
+            record(1, 1, &[("by_cause.failure", 5.0), ("cost", 3.0)]),
+        ];
+        let text = String::from_utf8(runs_csv(&meta, &records)).unwrap();
+        assert_eq!(
+            text,
+            "run,variant,k,replication,seed,cost,by_cause.failure\n\
+             0,0,a,0,1,2,NaN\n\
+             1,1,b,0,1,3,5\n"
+        );
+        let stats = aggregate(&meta, &records);
+        assert_eq!(stats[1][0].metric, "cost");
+        assert_eq!(stats[1][0].mean, 3.0);
+        assert_eq!(stats[0][1].n, 0);
+        assert_eq!(stats[1][1].mean, 5.0);
+    }
 }

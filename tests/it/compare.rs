@@ -155,9 +155,10 @@ fn run_and_scenario_leg_cost_the_same_to_the_bit() {
         config: c.clone(),
         warnings: Vec::new(),
         inputs: Vec::new(),
+        prices: ecsim::catalog::PriceCatalog::builtin(),
         notes: Vec::new(),
     };
-    let run = ecsim::cli::run_cmd::run_to_dir(&scenario, dir.path(), None, false).unwrap();
+    let run = ecsim::cli::run_cmd::run_to_dir(&scenario, dir.path(), None, false, false).unwrap();
     let legs = compare::run_legs(&c, &[Leg::Scenario, Leg::Fargate]).unwrap();
     assert_eq!(
         legs[0].cost_total_usd.to_bits(),
@@ -190,13 +191,15 @@ fn every_leg_runs_the_same_sampled_workload() {
 #[test]
 fn fargate_leg_makes_ec2_only_task_definitions_fargate_ready() {
     let c = web_and_jobs();
-    let (f, notes) = compare::apply_leg(&c, Leg::Fargate).unwrap();
+    let compare::LegConfig {
+        config: f, notes, ..
+    } = compare::apply_leg(&c, Leg::Fargate).unwrap();
     let api = &f.task_defs[0];
     assert!(api.fargate_compatible);
     assert_eq!(api.network_mode, ecsim::model::NetworkMode::Awsvpc);
     assert!(f.pools.iter().all(|p| p.count == 0));
     assert!(notes.iter().any(|n| n.contains("`api` is EC2-only")));
-    let (s, _) = compare::apply_leg(&c, Leg::FargateSpot).unwrap();
+    let s = compare::apply_leg(&c, Leg::FargateSpot).unwrap().config;
     match &s.services[0].launch {
         ecsim::model::LaunchSpec::Providers(shares) => {
             let split: Vec<(u32, u32)> = shares.iter().map(|p| (p.base, p.weight)).collect();
@@ -239,7 +242,7 @@ fn recommend_finds_the_smallest_count_meeting_the_target() {
         if t.instance_type == "m5.large" && n > 1 {
             let mut smaller = c.clone();
             smaller.pools[0].count = n - 1;
-            let r = compare::run_config(&smaller, "smaller", Vec::new());
+            let r = compare::run_config(&smaller, "smaller", Vec::new()).unwrap();
             assert!(!target.met(&r), "{} × m5.large also meets it", n - 1);
         }
     }
@@ -331,7 +334,8 @@ fn cli_run_and_compare_write_the_same_cost() {
     assert_eq!(a.to_bits(), b.to_bits());
     let csv = std::fs::read_to_string(cmp_dir.join("compare.csv")).unwrap();
     assert!(csv.starts_with("leg,cost_total_usd,cost_monthly_usd"));
-    // No failures are injected, so restart latency is absent: n/a, not a made-up zero.
+    // No failures are injected, so restart latency is absent: an empty cell, not a made-up
+    // zero or text in a numeric column.
     let mut lines = csv.lines().map(|l| l.split(',').collect::<Vec<_>>());
     let header = lines.next().unwrap();
     let row = lines.next().unwrap();
@@ -339,7 +343,15 @@ fn cli_run_and_compare_write_the_same_cost() {
         .iter()
         .position(|h| *h == "restart_latency_p95_s")
         .unwrap();
-    assert_eq!((row[0], row[col]), ("scenario", "n/a"));
+    assert_eq!((row[0], row[col]), ("scenario", ""));
+    // The cost cell is the total rounded to 6 places, written as the shortest text that
+    // reads back as that rounded value.
+    let cost = row[1];
+    assert_eq!(cost.parse::<f64>().unwrap(), (a * 1e6).round() / 1e6);
+    assert!(
+        cost.split('.').nth(1).is_none_or(|d| d.len() <= 6),
+        "{cost}"
+    );
 }
 
 #[test]

@@ -119,11 +119,14 @@ fn every_task_is_accounted_for_and_capacity_never_exceeded() {
     // run_checked verified indexes and capacity bounds after every instant.
     assert_eq!(rows.len() as u64, s.tasks.created, "one row per task");
     let stopped = rows.iter().filter(|r| r.stopped.is_some()).count() as u64;
+    let t = &s.tasks;
+    assert_eq!(t.created, stopped + t.pending_at_end + t.running_at_end);
+    assert_eq!(stopped, t.completed + t.rejected);
     assert_eq!(
-        s.tasks.created,
-        stopped + s.tasks.pending_at_end + s.tasks.running_at_end
+        t.created,
+        t.started + t.rejected + t.stopped_before_running + t.pending_at_end
     );
-    assert_eq!(stopped, s.tasks.completed + s.tasks.rejected);
+    assert_eq!(t.started, t.completed + t.running_at_end);
     assert!(
         s.tasks.rejected > 0,
         "the busy cluster should turn RunTask launches away"
