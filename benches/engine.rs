@@ -144,6 +144,7 @@ fn empty_cluster(n: u32) -> Cluster {
         instance_type: itype,
         os_type: "linux",
         attributes: vec![],
+        reserved_ports: vec![],
     };
     let mut cluster = Cluster::new(
         vec!["a".into(), "b".into(), "c".into()],

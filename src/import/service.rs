@@ -212,11 +212,12 @@ fn deployment(
         Some(v) => {
             let bpath = dc.field("deploymentCircuitBreaker");
             let b = Obj::new(service.src, &bpath, v)?;
-            b.check(&["enable", "rollback"], &[], notes)?;
+            b.check(&["enable", "rollback", "resetOnHealthyTask"], &[], notes)?;
             Some(CircuitBreakerFile {
                 enable: b.bool("enable")?.unwrap_or(false),
                 rollback: b.bool("rollback")?.unwrap_or(false),
                 min_threshold: None,
+                reset_on_healthy_task: b.bool("resetOnHealthyTask")?,
             })
         }
     };

@@ -213,6 +213,8 @@ pub fn import(obj: Obj<'_>, notes: &mut Vec<Note>) -> Result<ImportedTaskDef, Sc
             ephemeral_storage,
             image_size_mb: None,
             start_failure_probability: None,
+            stop_timeout: None,
+            shutdown_time: None,
         },
         health_check,
         constraints,

@@ -58,6 +58,8 @@ pub struct PoolInfo {
     pub instance_type: InstanceTypeSpec,
     pub os_type: &'static str,
     pub attributes: Vec<(String, String)>,
+    /// Host ports the agent holds on every instance: no task can bind them.
+    pub reserved_ports: Vec<u16>,
 }
 
 /// How many tasks of one task group sit where.
@@ -203,7 +205,7 @@ impl Cluster {
             memory_free: spec.memory_mib,
             eni_total: spec.awsvpc_task_limit,
             eni_free: spec.awsvpc_task_limit,
-            ports_used: Vec::new(),
+            ports_used: self.pools[pool.index()].reserved_ports.clone(),
             task_count: 0,
             non_daemon_tasks: 0,
             rank,

@@ -49,6 +49,7 @@ impl SimConfig {
                 instance_type: p.instance_type.clone(),
                 os_type: p.os_type,
                 attributes: p.attributes.clone(),
+                reserved_ports: p.reserved_ports.clone(),
             })
             .collect()
     }
@@ -65,6 +66,11 @@ pub struct PoolSpec {
     pub attributes: Vec<(String, String)>,
     pub spot: bool,
     pub os_type: &'static str,
+    /// Host ports the ECS agent reserves on every instance (`ECS_RESERVED_PORTS`).
+    pub reserved_ports: Vec<u16>,
+    /// `ECS_ENABLE_SPOT_INSTANCE_DRAINING`: a Spot notice sets the instance DRAINING. Off
+    /// (the agent's default): tasks run until the instance is reclaimed.
+    pub spot_instance_draining: bool,
     /// Time from an instance's registration to its failure (every task on it stops); the
     /// pool launches a replacement at once, ACTIVE after `timing.instance_launch`.
     pub instance_failure: Option<DurationDist>,
@@ -74,6 +80,10 @@ pub struct PoolSpec {
     /// keeps the pool at its size (replacing failed instances only).
     pub managed_scaling: Option<ManagedScalingSpec>,
 }
+
+/// The ECS agent's default `ECS_RESERVED_PORTS`: SSH, the Docker daemon (2375, 2376) and
+/// the agent's own introspection and credential ports (reference §9, [AGENT-readme]).
+pub const AGENT_RESERVED_PORTS: [u16; 5] = [22, 2375, 2376, 51678, 51679];
 
 /// `managed_scaling` on a pool: the policy settings plus the group's size bounds.
 #[derive(Clone, Debug)]
@@ -240,8 +250,8 @@ pub struct ServiceSpec {
 
 /// A container health check (reference §2.2): a check every `interval` from RUNNING on,
 /// each failing after `timeout` without an answer; `retries` consecutive failures mark the
-/// task UNHEALTHY. Failures within `start_period` (or the service's grace period) of
-/// RUNNING do not count.
+/// task UNHEALTHY. Failures within `start_period` of RUNNING do not count; the service's
+/// grace period only delays the scheduler's reaction (see [`HealthCheck::detection`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct HealthCheck {
     pub interval: SimDuration,
@@ -251,19 +261,22 @@ pub struct HealthCheck {
 }
 
 impl HealthCheck {
-    /// When a task RUNNING since `running` that hangs at `hung` is found UNHEALTHY: the
-    /// first check at or after both the hang and the ignored period, `retries − 1` more
-    /// intervals, then that check's timeout. Checks fall at `running + k × interval`,
-    /// k ≥ 1, so the delay after the hang is a phase in [0, interval) plus
-    /// `(retries − 1) × interval + timeout`.
+    /// When the service scheduler stops a task RUNNING since `running` that hangs at
+    /// `hung`. The container turns UNHEALTHY at the first check at or after both the hang
+    /// and its `startPeriod` (failures inside it do not count), plus `retries − 1` more
+    /// intervals and that check's timeout; checks fall at `running + k × interval`, k ≥ 1.
+    /// The scheduler ignores health status during the service's grace period and acts on
+    /// the current status when it ends (issue 9), so a task UNHEALTHY at 95 s with a
+    /// 120 s grace period is stopped at 120 s.
     pub fn detection(&self, running: SimTime, hung: SimTime, grace: SimDuration) -> SimTime {
         let interval = self.interval.as_millis().max(1);
-        let counted_from = hung.max(running + grace.max(self.start_period));
+        let counted_from = hung.max(running + self.start_period);
         let since = counted_from.since(running).as_millis();
         let k = since.div_ceil(interval).max(1);
-        running
+        let unhealthy = running
             + SimDuration(k * interval + u64::from(self.retries.saturating_sub(1)) * interval)
-            + self.timeout
+            + self.timeout;
+        unhealthy.max(running + grace)
     }
 }
 
@@ -307,6 +320,9 @@ pub struct CircuitBreaker {
     /// The lower clamp of the threshold: 3 per the current API reference (the 2023
     /// developer guide says 10; reference §3.5).
     pub min_threshold: u32,
+    /// `resetOnHealthyTask`: a task of the deployment that becomes healthy resets the
+    /// failure count to 0. Default true, as in ECS's API.
+    pub reset_on_healthy_task: bool,
 }
 
 impl CircuitBreaker {

@@ -30,6 +30,7 @@ fn build(indexed: bool) -> Cluster {
         },
         os_type: "linux",
         attributes: vec![],
+        reserved_ports: vec![],
     };
     let mut c = Cluster::new(
         vec!["a".into(), "b".into(), "c".into()],

@@ -3,7 +3,10 @@
 //! AZ with the most, by default); spread by instance stops one from the instance with the
 //! most; binpack stops the task whose instance would then have the most of the resource
 //! left. Strategies apply in order, each breaking the earlier ones' ties; remaining ties go
-//! to the newest task. A pure ranking over a read-only view.
+//! to the newest task. Tasks of the service already on their way out (chosen earlier and
+//! still deregistering, or under a notice) no longer count toward their AZ or instance, so
+//! a run of stops behind a load balancer keeps AZs balanced (issue 9). A pure ranking over
+//! a read-only view.
 
 use crate::model::{
     AzId, Cluster, InstanceId, Placement, PlacementStrategy, Resource, SpreadField,
@@ -19,31 +22,59 @@ pub struct Candidate {
 
 const MAX_RULES: usize = 5;
 
-/// The candidate ECS would stop first, or `None` if there are none.
-pub fn victim(cluster: &Cluster, placement: &Placement, candidates: &[Candidate]) -> Option<usize> {
+/// The candidate ECS would stop first, or `None` if there are none. `departing`: the
+/// service's tasks still holding their place but already stopping.
+pub fn victim(
+    cluster: &Cluster,
+    placement: &Placement,
+    candidates: &[Candidate],
+    departing: &[Candidate],
+) -> Option<usize> {
     candidates
         .iter()
         .enumerate()
-        .max_by_key(|(_, c)| (key(cluster, placement, c), c.task_id))
+        .max_by_key(|(_, c)| (key(cluster, placement, c, departing), c.task_id))
         .map(|(i, _)| i)
 }
 
 /// Higher sorts first: per rule, how strongly this task should go.
-fn key(cluster: &Cluster, placement: &Placement, c: &Candidate) -> [u64; MAX_RULES] {
+fn key(
+    cluster: &Cluster,
+    placement: &Placement,
+    c: &Candidate,
+    departing: &[Candidate],
+) -> [u64; MAX_RULES] {
     let group = cluster.group(placement.group);
+    let value_of = |d: &Candidate, k: usize| -> Option<u32> {
+        match (d.instance, k) {
+            (Some(i), _) => Some(cluster.instance(i).attribute_values[k]),
+            (None, 0) => d.az.map(|az| az.0),
+            (None, _) => None,
+        }
+    };
+    let staying = |count: u32, leaving: usize| u64::from(count).saturating_sub(leaving as u64);
     let mut out = [0u64; MAX_RULES];
     for (slot, rule) in out.iter_mut().zip(&placement.strategies) {
         *slot = match (*rule, c.instance) {
             (PlacementStrategy::Spread(SpreadField::Attribute(k)), Some(i)) => {
                 let value = cluster.instance(i).attribute_values[k];
-                u64::from(group.per_attribute[k][value as usize])
+                let leaving = departing
+                    .iter()
+                    .filter(|d| value_of(d, k) == Some(value))
+                    .count();
+                staying(group.per_attribute[k][value as usize], leaving)
             }
             // A Fargate task has an AZ but no instance: it counts toward AZ balance only.
-            (PlacementStrategy::Spread(SpreadField::Attribute(0)), None) => {
-                c.az.map_or(0, |az| u64::from(group.per_attribute[0][az.index()]))
-            }
+            (PlacementStrategy::Spread(SpreadField::Attribute(0)), None) => c.az.map_or(0, |az| {
+                let leaving = departing
+                    .iter()
+                    .filter(|d| value_of(d, 0) == Some(az.0))
+                    .count();
+                staying(group.per_attribute[0][az.index()], leaving)
+            }),
             (PlacementStrategy::Spread(SpreadField::InstanceId), Some(i)) => {
-                u64::from(group.per_instance[i.index()])
+                let leaving = departing.iter().filter(|d| d.instance == Some(i)).count();
+                staying(group.per_instance[i.index()], leaving)
             }
             (PlacementStrategy::Binpack(Resource::Cpu), Some(i)) => {
                 u64::from(cluster.instance(i).cpu_free)
@@ -77,6 +108,7 @@ mod tests {
             },
             os_type: "linux",
             attributes: vec![],
+            reserved_ports: vec![],
         };
         let mut c = Cluster::new(
             vec!["a".into(), "b".into()],
@@ -132,21 +164,21 @@ mod tests {
         ]);
         let tasks = [on(0, 1), on(1, 2), on(1, 3), on(2, 4), on(2, 5)];
         // AZ a has 3 tasks, b has 2: stop in a, on instance 1 (2 tasks), the newer one.
-        assert_eq!(victim(&c, &p, &tasks), Some(2));
+        assert_eq!(victim(&c, &p, &tasks, &[]), Some(2));
     }
 
     #[test]
     fn binpack_stops_where_the_most_would_be_left() {
         let c = cluster(&[(0, 1, 1024), (0, 1, 256)]);
         let p = placement(vec![PlacementStrategy::Binpack(Resource::Cpu)]);
-        assert_eq!(victim(&c, &p, &[on(0, 9), on(1, 1)]), Some(1));
+        assert_eq!(victim(&c, &p, &[on(0, 9), on(1, 1)], &[]), Some(1));
     }
 
     #[test]
     fn ties_go_to_the_newest_task() {
         let c = cluster(&[(0, 1, 256), (1, 1, 256)]);
         let p = placement(vec![PlacementStrategy::Random]);
-        assert_eq!(victim(&c, &p, &[on(0, 7), on(1, 3)]), Some(0));
-        assert_eq!(victim(&c, &p, &[]), None);
+        assert_eq!(victim(&c, &p, &[on(0, 7), on(1, 3)], &[]), Some(0));
+        assert_eq!(victim(&c, &p, &[], &[]), None);
     }
 }

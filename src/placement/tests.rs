@@ -28,12 +28,14 @@ fn cluster(instances: &[(u32, u32, u32, u32)]) -> Cluster {
             instance_type: itype("m5.large", 4096, 8192),
             os_type: "linux",
             attributes: vec![("stack".into(), "prod".into())],
+            reserved_ports: vec![],
         },
         PoolInfo {
             name: "b".into(),
             instance_type: itype("t3.medium", 4096, 8192),
             os_type: "linux",
             attributes: vec![],
+            reserved_ports: vec![],
         },
     ];
     let mut c = Cluster::new(

@@ -99,6 +99,9 @@ pub struct AsgInstance {
     /// Registered with the cluster (ACTIVE); a launching instance is not yet.
     pub registered: bool,
     pub non_daemon_tasks: u32,
+    /// Launched during the run (scale-out or replacement). Instances present at time zero
+    /// were launched before the run began, so they are past their warm-up (issue 9).
+    pub launched_in_run: bool,
 }
 
 /// What the policy reads at a tick. `instances` are those in the group now, launching
@@ -112,6 +115,8 @@ pub struct AsgView<'a> {
     pub instance_types: &'a [InstanceTypeSpec],
     /// More than one AZ in the group (for the mixed-group rule).
     pub multiple_azs: bool,
+    /// Host ports the ECS agent holds on every instance (`ECS_RESERVED_PORTS`).
+    pub reserved_ports: &'a [u16],
     /// Tasks of this provider in PROVISIONING, one entry per task.
     pub provisioning: &'a [TaskShape],
     /// Earlier minutes' reservation datapoints, oldest first (this tick's is computed).
@@ -164,12 +169,12 @@ struct Bin {
 }
 
 impl Bin {
-    fn empty(t: &InstanceTypeSpec) -> Bin {
+    fn empty(t: &InstanceTypeSpec, reserved_ports: &[u16]) -> Bin {
         Bin {
             cpu: t.cpu_units,
             memory: t.memory_mib,
             enis: t.awsvpc_task_limit,
-            ports: Vec::new(),
+            ports: reserved_ports.to_vec(),
         }
     }
 
@@ -210,10 +215,12 @@ fn extremes(types: &[InstanceTypeSpec]) -> Option<(&InstanceTypeSpec, &InstanceT
 }
 
 /// Binpacks the waiting tasks onto fresh instances of the largest type (first fit,
-/// biggest shapes first; identical tasks are placed a group at a time).
+/// biggest shapes first; identical tasks are placed a group at a time). A fresh instance
+/// already holds the agent's `reserved_ports`.
 pub fn estimate_instances(
     provisioning: &[TaskShape],
     types: &[InstanceTypeSpec],
+    reserved_ports: &[u16],
 ) -> ScaleOutEstimate {
     let Some((largest, smallest)) = extremes(types) else {
         return ScaleOutEstimate {
@@ -233,12 +240,12 @@ pub fn estimate_instances(
     let mut out = ScaleOutEstimate::default();
     let mut bins: Vec<Bin> = Vec::new();
     for (shape, count) in groups {
-        let per_empty = Bin::empty(largest).room_for(shape);
+        let per_empty = Bin::empty(largest, reserved_ports).room_for(shape);
         if per_empty == 0 {
             out.unplaceable_tasks += count;
             continue;
         }
-        if Bin::empty(smallest).room_for(shape) == 0 {
+        if Bin::empty(smallest, reserved_ports).room_for(shape) == 0 {
             out.too_big_for_smallest += count;
         }
         let mut left = count;
@@ -251,7 +258,7 @@ pub fn estimate_instances(
             left -= k;
         }
         while left > 0 {
-            let mut bin = Bin::empty(largest);
+            let mut bin = Bin::empty(largest, reserved_ports);
             let k = per_empty.min(left);
             bin.take(shape, k);
             left -= k;
@@ -291,18 +298,19 @@ impl ManagedScalingConfig {
                 .count() as u32
         } else {
             let mixed = view.instance_types.len() > 1 || view.multiple_azs;
-            let step = if mixed && self.mixed_group_uses_minimum_step {
+            // Tasks no instance type can hold never count as demand, whatever the group's
+            // shape: ECS does not scale out for them (issue 9).
+            let estimate =
+                estimate_instances(view.provisioning, view.instance_types, view.reserved_ports);
+            let step = if estimate.instances == 0 {
+                0
+            } else if mixed && self.mixed_group_uses_minimum_step {
                 self.minimum_scaling_step_size
             } else {
-                let estimate = estimate_instances(view.provisioning, view.instance_types);
-                if estimate.instances == 0 {
-                    0
-                } else {
-                    estimate.instances.clamp(
-                        self.minimum_scaling_step_size,
-                        self.maximum_scaling_step_size,
-                    )
-                }
+                estimate.instances.clamp(
+                    self.minimum_scaling_step_size,
+                    self.maximum_scaling_step_size,
+                )
             };
             let busy = view
                 .instances
@@ -341,7 +349,7 @@ impl ManagedScalingConfig {
             let warming = view
                 .instances
                 .iter()
-                .any(|i| view.now < i.launched_at + self.instance_warmup);
+                .any(|i| i.launched_in_run && view.now < i.launched_at + self.instance_warmup);
             let desired = self.size_for(r.m).min(view.max_size);
             if warming || desired <= r.n {
                 return (r, AsgDecision::Hold);
@@ -426,6 +434,7 @@ mod tests {
                 launched_at: SimTime(launched_s * 1000),
                 registered: true,
                 non_daemon_tasks: 2,
+                launched_in_run: true,
             };
             n
         ]
@@ -436,6 +445,7 @@ mod tests {
             launched_at: SimTime(launched_s * 1000),
             registered: true,
             non_daemon_tasks: 0,
+            launched_in_run: true,
         }
     }
 
@@ -453,6 +463,7 @@ mod tests {
             max_size: 100,
             instance_types: types,
             multiple_azs: false,
+            reserved_ports: &[],
             provisioning,
             history,
         }
@@ -464,23 +475,42 @@ mod tests {
         // 1 vCPU / 1 GiB awsvpc tasks: CPU allows 4, memory 7, ENIs 3 → 3 per instance,
         // ten tasks → 4 instances.
         let awsvpc = vec![shape(1024, 1024, true, &[]); 10];
-        assert_eq!(estimate_instances(&awsvpc, &types).instances, 4);
+        assert_eq!(estimate_instances(&awsvpc, &types, &[]).instances, 4);
         // Bridge mode: CPU binds at 4 per instance → 3.
         let bridge = vec![shape(1024, 1024, false, &[]); 10];
-        assert_eq!(estimate_instances(&bridge, &types).instances, 3);
+        assert_eq!(estimate_instances(&bridge, &types, &[]).instances, 3);
         // A static host port: one per instance → 10.
         let ported = vec![shape(256, 256, false, &[80]); 10];
-        assert_eq!(estimate_instances(&ported, &types).instances, 10);
+        assert_eq!(estimate_instances(&ported, &types, &[]).instances, 10);
         // Mixed shapes, biggest first: two 2-vCPU / 4-GiB tasks take an instance each
         // (memory binds, 7680 / 4096 = 1); four 0.5-vCPU tasks fit in the first's leftover.
         let mut mixed = vec![shape(512, 512, false, &[]); 4];
         mixed.extend(vec![shape(2048, 4096, false, &[]); 2]);
-        assert_eq!(estimate_instances(&mixed, &types).instances, 2);
+        assert_eq!(estimate_instances(&mixed, &types, &[]).instances, 2);
         // Smaller tasks fill gaps left by bigger ones: 3 × 3 vCPU leave 1 vCPU each,
         // taken by three 1-vCPU tasks.
         let mut gaps = vec![shape(1024, 512, false, &[]); 3];
         gaps.extend(vec![shape(3072, 512, false, &[]); 3]);
-        assert_eq!(estimate_instances(&gaps, &types).instances, 3);
+        assert_eq!(estimate_instances(&gaps, &types, &[]).instances, 3);
+    }
+
+    /// Issue 9: a task binding host port 22 (reserved by the agent) fits no instance, so
+    /// it is unplaceable and needs no instance; port 8080 fits one per instance.
+    #[test]
+    fn estimate_counts_the_agents_reserved_ports() {
+        let types = [xlarge()];
+        let reserved = [22, 2375, 2376, 51678, 51679];
+        let ssh = vec![shape(256, 256, false, &[22]); 2];
+        assert_eq!(
+            estimate_instances(&ssh, &types, &reserved),
+            ScaleOutEstimate {
+                instances: 0,
+                unplaceable_tasks: 2,
+                too_big_for_smallest: 0
+            }
+        );
+        let web = vec![shape(256, 256, false, &[8080]); 2];
+        assert_eq!(estimate_instances(&web, &types, &reserved).instances, 2);
     }
 
     #[test]
@@ -492,7 +522,7 @@ mod tests {
             shape(1024, 1024, false, &[]),
         ];
         assert_eq!(
-            estimate_instances(&tasks, &types),
+            estimate_instances(&tasks, &types, &[]),
             ScaleOutEstimate {
                 instances: 1,
                 unplaceable_tasks: 1,
@@ -616,6 +646,7 @@ mod tests {
             launched_at: SimTime(3_400_000),
             registered: false,
             non_daemon_tasks: 0,
+            launched_in_run: true,
         });
         assert_eq!(
             cfg.decide(&view(3699, &inst, &types, &waiting, &[])).1,
@@ -628,6 +659,56 @@ mod tests {
                 desired: 6
             }
         );
+    }
+
+    /// Issue 9: instances present at time zero were launched before the run, so the
+    /// first scale-out is not held for a warm-up. Two busy instances at t = 0 and four
+    /// waiting 1-vCPU bridge tasks (4 per c5.xlarge: one more instance) at 60 s: launch
+    /// at once. The same instances launched during the run at 0 s hold until 300 s.
+    #[test]
+    fn instances_present_at_time_zero_are_not_warming() {
+        let types = [xlarge()];
+        let waiting = vec![shape(1024, 1024, false, &[]); 4];
+        let cfg = ManagedScalingConfig::default();
+        let mut inst = busy(2, 0);
+        for i in &mut inst {
+            i.launched_in_run = false;
+        }
+        assert_eq!(
+            cfg.decide(&view(60, &inst, &types, &waiting, &[])).1,
+            AsgDecision::Launch {
+                count: 1,
+                desired: 3
+            }
+        );
+        let launched = busy(2, 0);
+        assert_eq!(
+            cfg.decide(&view(60, &launched, &types, &waiting, &[])).1,
+            AsgDecision::Hold
+        );
+    }
+
+    /// Issue 9 (scenario b1): a 16000 MiB task fits no m5.large-like type (registered
+    /// 7680 MiB here). Neither a single-AZ group nor a multi-AZ group (the minimum-step
+    /// rule) scales out for it: the metric stays at the busy share, no launch.
+    #[test]
+    fn tasks_that_fit_no_instance_type_never_scale_out() {
+        let types = [xlarge()];
+        let waiting = vec![shape(1024, 16_000, false, &[])];
+        let cfg = ManagedScalingConfig::default();
+        let inst = vec![empty_at(0)];
+        for multiple_azs in [false, true] {
+            let v = AsgView {
+                multiple_azs,
+                ..view(600, &inst, &types, &waiting, &[])
+            };
+            let (r, d) = cfg.decide(&v);
+            assert_eq!((r.m, r.n), (0, 1), "multiple AZs: {multiple_azs}");
+            assert_eq!(d, AsgDecision::Hold, "multiple AZs: {multiple_azs}");
+        }
+        // An empty group with only such tasks waiting reads 100, not 200.
+        let r = cfg.reservation(&view(600, &[], &types, &waiting, &[]));
+        assert_eq!(r.metric, 100.0);
     }
 
     #[test]
@@ -757,6 +838,7 @@ mod tests {
                     launched_at: i.0,
                     registered: registered(i.0),
                     non_daemon_tasks: i.1,
+                    launched_in_run: true,
                 })
                 .collect();
             let (r, d) = cfg.decide(&view(minute * 60, &asg, &types, &waiting, &history));

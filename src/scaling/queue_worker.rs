@@ -225,6 +225,7 @@ mod tests {
         let v = ServiceView {
             now: SimTime(180_000),
             desired: 4,
+            running: 4,
             min: 0,
             max: 20,
             datapoints: &dp,

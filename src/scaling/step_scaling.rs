@@ -165,6 +165,7 @@ mod tests {
         ServiceView {
             now: SimTime(now_s * 1000),
             desired,
+            running: desired,
             min: 1,
             max: 50,
             datapoints: dp,

@@ -17,7 +17,11 @@
 //! - scale-in also waits out a scale-out cooldown (no removal while added capacity is
 //!   still arriving);
 //! - the metric value the formula uses is the latest datapoint, and the cooldown timer runs
-//!   from the initiating scale-out (a top-up inside the cooldown does not restart it).
+//!   from the initiating scale-out (a top-up inside the cooldown does not restart it);
+//! - inside the scale-out cooldown the new count is sized from the tasks the metric was
+//!   measured on (those RUNNING, at least the capacity before the initiating scale-out),
+//!   so capacity still starting is not added twice and capacity already serving is not
+//!   ignored.
 
 use super::metrics::{Alarm, AlarmState, Comparison};
 use crate::time::{SimDuration, SimTime};
@@ -125,6 +129,8 @@ impl CooldownState {
 pub struct ServiceView<'a> {
     pub now: SimTime,
     pub desired: u32,
+    /// Tasks RUNNING now: the capacity the latest datapoint was measured on.
+    pub running: u32,
     pub min: u32,
     pub max: u32,
     /// The tracked metric's closed one-minute datapoints, oldest first (≥ 15 for scale-in).
@@ -214,9 +220,12 @@ impl TargetTrackingPolicy {
             .filter(|(at, _)| view.now < *at + self.scale_out_cooldown);
 
         if self.scale_out_alarm().evaluate(view.datapoints) == AlarmState::Alarm {
-            // Inside the scale-out cooldown the proposal is sized from the capacity before
-            // the initiating scale-out, so what that one added is not added again.
-            let base = in_out_cooldown.map_or(view.desired, |(_, base)| base);
+            // Inside the scale-out cooldown the proposal is sized from the capacity the
+            // metric was measured on: tasks the initiating scale-out added but that do not
+            // run yet are not added again, and those already running count (Application
+            // Auto Scaling scales out again during the cooldown when the new count is
+            // larger, issue 9).
+            let base = in_out_cooldown.map_or(view.desired, |(_, base)| base.max(view.running));
             let wanted = match self.scale_out_rule {
                 ScaleOutRule::Proportional => self.proportional(base, latest).max(base + 1),
                 ScaleOutRule::Fixed(step) => base.saturating_add(step.max(1)),
@@ -268,6 +277,7 @@ mod tests {
         ServiceView {
             now: SimTime(now_s * 1000),
             desired,
+            running: desired,
             min: 1,
             max: 100,
             datapoints,
@@ -323,15 +333,37 @@ mod tests {
         let dp = [Some(100.0); 3];
         assert_eq!(p.propose(&view(180, 10, &dp), &s), Proposal::Out(20));
         s.record(SimTime(180_000), 10, 20, p.scale_out_cooldown);
-        // Still 100% (new tasks not yet running): sized from base 10, nothing more.
-        assert_eq!(p.propose(&view(240, 20, &dp), &s), Proposal::Hold);
+        // Still 100% on the 10 tasks running (the new ones are starting): sized from 10,
+        // nothing more.
+        let starting = |dp| ServiceView {
+            running: 10,
+            ..view(240, 20, dp)
+        };
+        assert_eq!(p.propose(&starting(&dp), &s), Proposal::Hold);
         // Demand grew to 150%: ceil(10 × 150 / 50) = 30, not ceil(20 × 150 / 50) = 60.
         let dp = [Some(150.0); 3];
-        assert_eq!(p.propose(&view(240, 20, &dp), &s), Proposal::Out(30));
+        assert_eq!(p.propose(&starting(&dp), &s), Proposal::Out(30));
         s.record(SimTime(240_000), 20, 30, p.scale_out_cooldown);
         assert_eq!(s.last_out, Some((SimTime(180_000), 10)));
         // After the cooldown (180 + 300 s) the current count is the base again.
         assert_eq!(p.propose(&view(480, 30, &dp), &s), Proposal::Out(90));
+    }
+
+    /// Issue 9: once the initiating scale-out's tasks run, a larger breach inside the
+    /// cooldown scales out again. 10 → 20 at 180 s; at 240 s all 20 run at 75% against a
+    /// 50% target: ceil(20 × 75 / 50) = 30 > 20. (Sizing from the pre-scale-out 10 gives
+    /// ceil(10 × 75 / 50) = 15 and holds.)
+    #[test]
+    fn scale_out_in_cooldown_counts_tasks_already_running() {
+        let p = TargetTrackingPolicy::new(TrackedMetric::Cpu, 50.0);
+        let mut s = CooldownState::default();
+        s.record(SimTime(180_000), 10, 20, p.scale_out_cooldown);
+        let dp = [Some(75.0); 3];
+        let v = ServiceView {
+            running: 20,
+            ..view(240, 20, &dp)
+        };
+        assert_eq!(p.propose(&v, &s), Proposal::Out(30));
     }
 
     #[test]
@@ -415,6 +447,7 @@ mod tests {
             let v = ServiceView {
                 now,
                 desired,
+                running: desired,
                 min: 1,
                 max: 100,
                 datapoints: &dp,

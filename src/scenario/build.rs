@@ -496,6 +496,11 @@ fn pool(
             .collect(),
         spot: p.spot,
         os_type,
+        reserved_ports: p
+            .reserved_ports
+            .clone()
+            .unwrap_or_else(|| crate::model::AGENT_RESERVED_PORTS.to_vec()),
+        spot_instance_draining: p.spot_instance_draining.unwrap_or(false),
         managed_scaling: p
             .managed_scaling
             .as_ref()
@@ -642,6 +647,21 @@ fn task_def(i: usize, t: &TaskDefinitionFile) -> Result<TaskDef, FieldError> {
             "cannot be negative",
         ));
     }
+    // ECS: stopTimeout defaults to 30 s and may be at most 120 s on Fargate (reference
+    // §2.2, [DG-tdp]).
+    let stop_timeout = t.stop_timeout.unwrap_or(30);
+    if fargate && stop_timeout > 120 {
+        return Err(FieldError::new(
+            format!("{at}.stopTimeout"),
+            format!("{stop_timeout} s is more than Fargate allows"),
+        )
+        .allowed("0 to 120 seconds for a Fargate-compatible task definition"));
+    }
+    let stop_timeout = SimDuration::from_secs(u64::from(stop_timeout));
+    let stop_after_sigterm = t
+        .shutdown_time
+        .as_ref()
+        .map_or(stop_timeout, |d| d.0.min(stop_timeout));
     let storage = t.ephemeral_storage.as_ref().map_or(20, |e| e.size_in_gi_b);
     if !(20..=200).contains(&storage) {
         return Err(FieldError::new(
@@ -662,6 +682,7 @@ fn task_def(i: usize, t: &TaskDefinitionFile) -> Result<TaskDef, FieldError> {
         fargate_size,
         platform,
         ephemeral_storage_gib: storage,
+        stop_after_sigterm,
         start_failure_probability: match t.start_failure_probability {
             Some(p) if !(0.0..=1.0).contains(&p) => {
                 return Err(FieldError::new(
@@ -790,6 +811,34 @@ fn check_compatible(at: &str, def: &TaskDef, launch: &LaunchSpec) -> Result<(), 
             format!("task definition `{}` is not Fargate-compatible", def.family),
         )
         .allowed("add \"FARGATE\" to its requiresCompatibilities"));
+    }
+    check_fargate_spot_platform(at, def, launch)
+}
+
+/// Fargate Spot runs Linux X86_64 tasks only: no Windows, no ARM64 (reference, "Resolved
+/// since the first edition", [DG-fargate-cp-2026]).
+fn check_fargate_spot_platform(
+    at: &str,
+    def: &TaskDef,
+    launch: &LaunchSpec,
+) -> Result<(), FieldError> {
+    let LaunchSpec::Providers(shares) = launch else {
+        return Ok(());
+    };
+    let platform = match def.platform {
+        FargatePlatform::LinuxX86 => return Ok(()),
+        FargatePlatform::LinuxArm => "Linux ARM64",
+        FargatePlatform::Windows => "Windows",
+    };
+    if shares.iter().any(|s| s.provider == Provider::FargateSpot) {
+        return Err(FieldError::new(
+            format!("{at}.taskDefinition"),
+            format!(
+                "task definition `{}` is {platform}, and FARGATE_SPOT runs only Linux X86_64 tasks, as in ECS",
+                def.family
+            ),
+        )
+        .allowed("a Linux X86_64 task definition, or FARGATE in place of FARGATE_SPOT"));
     }
     Ok(())
 }
@@ -1151,6 +1200,7 @@ fn deployments(
             config.circuit_breaker = b.enable.then(|| CircuitBreaker {
                 rollback: b.rollback,
                 min_threshold: b.min_threshold.unwrap_or(3),
+                reset_on_healthy_task: b.reset_on_healthy_task.unwrap_or(true),
             });
         }
     }

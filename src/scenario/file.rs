@@ -133,6 +133,10 @@ pub struct PoolFile {
     /// ECS_RESERVED_MEMORY, MiB held back from tasks on each instance.
     #[serde(default)]
     pub reserved_memory_mib: u32,
+    /// ECS_RESERVED_PORTS: host ports no task may bind; default the agent's list.
+    pub reserved_ports: Option<Vec<u16>>,
+    /// ECS_ENABLE_SPOT_INSTANCE_DRAINING: a Spot notice drains the instance; default false.
+    pub spot_instance_draining: Option<bool>,
     /// Time from registration to failure, per instance; off when absent.
     pub instance_failure: Option<DurationFile>,
     /// Spot pools only: time from registration to a Spot interruption notice.
@@ -155,6 +159,8 @@ impl PoolFile {
             os_type: None,
             awsvpc_trunking: false,
             reserved_memory_mib: 0,
+            reserved_ports: None,
+            spot_instance_draining: None,
             instance_failure: None,
             spot_interruption: None,
             managed_scaling: None,
@@ -376,6 +382,13 @@ pub struct TaskDefinitionFile {
     /// service's `start_failure_probability`.
     #[serde(rename = "start_failure_probability")]
     pub start_failure_probability: Option<f64>,
+    /// ECS `stopTimeout`, whole seconds: SIGTERM to SIGKILL. Default 30; at most 120 on
+    /// Fargate.
+    pub stop_timeout: Option<u32>,
+    /// Simulator-only: how long the container takes to exit after SIGTERM; default the
+    /// stop timeout (it exits only when killed).
+    #[serde(rename = "shutdown_time")]
+    pub shutdown_time: Option<super::duration::DurationText>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -507,6 +520,10 @@ pub struct CircuitBreakerFile {
     pub rollback: bool,
     /// Simulator-only: the threshold's lower clamp; default 3 (the 2023 guide says 10).
     pub min_threshold: Option<u32>,
+    /// ECS `resetOnHealthyTask`: a new task reaching a healthy state resets the failure
+    /// count; default true (API reference).
+    #[serde(rename = "resetOnHealthyTask")]
+    pub reset_on_healthy_task: Option<bool>,
 }
 
 /// A timed rollout of a new task definition revision.

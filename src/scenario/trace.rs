@@ -183,6 +183,8 @@ fn add_jobs(file: &mut ScenarioFile, t: &TraceFile, rows: &[TraceRow]) {
                 ephemeral_storage: None,
                 image_size_mb: None,
                 start_failure_probability: None,
+                stop_timeout: None,
+                shutdown_time: None,
             });
         }
         file.jobs.push(JobFile {

@@ -22,7 +22,13 @@
 //! Circuit breaker: each task of the deployment that fails to reach RUNNING
 //! (`start_failure_probability`) or is stopped by a failed health check counts one failure;
 //! at `clamp(ceil(0.5 × desired), min_threshold, 200)` the deployment is FAILED. With
-//! rollback, a new deployment of the previous revision starts at once; without, the service
+//! `resetOnHealthyTask` (on by default, as in ECS) a task of the deployment reaching
+//! RUNNING, the model's healthy, sets the count back to 0; the summary's `failed_tasks`
+//! still counts every failure. With
+//! rollback, a new deployment starts at once of the revision of the last deployment that
+//! COMPLETED (ECS's "last completed deployment"): a revision that was itself superseded
+//! before it completed is skipped, and the service's revision at time zero counts as
+//! completed (the run starts from a steady service); without rollback, the service
 //! launches no more tasks until its next deployment. A new revision resets restart
 //! throttling. Application Auto Scaling does not scale in while a deployment rolls.
 
@@ -38,7 +44,6 @@ use crate::time::SimTime;
 pub(super) struct Rollout {
     /// Index into the service's deployment log.
     pub record: usize,
-    pub from: TaskDefId,
     pub to: TaskDefId,
     pub failures: u32,
     /// Whether the min-healthy bound held when the deployment started and no task was
@@ -132,7 +137,6 @@ impl<R: Recorder> Simulation<'_, R> {
         if let Some(prev) = self.origins[s].deployment.take() {
             self.end_record(s, prev.record, now, "superseded");
         }
-        let from = self.origins[s].task_def;
         let desired = self.origins[s].desired;
         let lower = self.config.services[s].deployment.lower(desired);
         let counts = self.rollout_counts(s, to, None);
@@ -166,7 +170,6 @@ impl<R: Recorder> Simulation<'_, R> {
         state.retry_pending = false;
         state.deployment = Some(super::deploy::Rollout {
             record,
-            from,
             to,
             failures: 0,
             bound_holds: counts.healthy >= lower,
@@ -227,6 +230,7 @@ impl<R: Recorder> Simulation<'_, R> {
         let old_left = c.old_running + c.old_pending + c.old_stopping;
         if old_left == 0 && c.new_running >= desired {
             self.origins[s].deployment = None;
+            self.origins[s].last_completed = rollout.to;
             self.end_record(s, rollout.record, now, "completed");
             self.origins[s].owed.clear();
             // A desired count lowered during the rollout is honoured now.
@@ -259,7 +263,7 @@ impl<R: Recorder> Simulation<'_, R> {
         }
         rollout.failures += 1;
         let rollout = *rollout;
-        self.deployment_log[s][rollout.record].failed_tasks = rollout.failures;
+        self.deployment_log[s][rollout.record].failed_tasks += 1;
         let Some(breaker) = &self.config.services[s].deployment.circuit_breaker else {
             return;
         };
@@ -281,9 +285,25 @@ impl<R: Recorder> Simulation<'_, R> {
             self.recorder.trace(now, &line);
         }
         if rollback {
-            self.begin_rollout(s, rollout.from, true, now, queue);
+            let to = self.origins[s].last_completed;
+            self.begin_rollout(s, to, true, now, queue);
         } else {
             self.origins[s].halted = true;
+        }
+    }
+
+    /// A task of service `s` and revision `def` became healthy (RUNNING): with
+    /// `resetOnHealthyTask`, the deployment's circuit breaker starts counting afresh.
+    pub(super) fn rollout_task_healthy(&mut self, s: usize, def: TaskDefId) {
+        let resets = self.config.services[s]
+            .deployment
+            .circuit_breaker
+            .as_ref()
+            .is_some_and(|b| b.reset_on_healthy_task);
+        if let Some(rollout) = self.origins[s].deployment.as_mut() {
+            if resets && rollout.to == def {
+                rollout.failures = 0;
+            }
         }
     }
 

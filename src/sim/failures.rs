@@ -18,7 +18,8 @@
 //! deployments and the circuit breaker in `deploy.rs` (a service under deployment is
 //! reconciled by `rollout_step`); DAEMON services in `daemon.rs` (reconciled per instance).
 //!
-//! Under a Spot notice a RUNNING service task becomes STOPPING: it still serves and counts
+//! Under a Spot notice (an EC2 Spot instance with `spot_instance_draining`, or a
+//! FARGATE_SPOT task) a RUNNING service task becomes STOPPING: it still serves and counts
 //! as running, but is already replaced; it stops when a replacement of its service reaches
 //! RUNNING or when the notice ends, whichever is first. PENDING tasks on a noticed instance
 //! stop at once, as on a DRAINING instance.
@@ -105,23 +106,37 @@ impl<R: Recorder> Simulation<'_, R> {
         let mut running: Vec<u32> = scratch[early..].to_vec();
         self.scratch = scratch;
         let placement = &self.config.services[s].placement;
+        let as_candidate = |t: &crate::model::Task| scale_in::Candidate {
+            task_id: t.id,
+            instance: t.instance,
+            az: t.az,
+        };
+        // Tasks already stopping still hold their place (a deregistration delay, a notice)
+        // but are leaving: the ranking must not count them, or every stop comes from the
+        // same AZ.
+        let mut departing: Vec<scale_in::Candidate> = self
+            .tasks
+            .live_slots()
+            .map(|slot| self.tasks.get(slot))
+            .filter(|t| t.origin == origin && t.state == TaskState::Stopping)
+            .map(as_candidate)
+            .collect();
         for _ in early..count {
             let candidates: Vec<scale_in::Candidate> = running
                 .iter()
-                .map(|slot| {
-                    let t = self.tasks.get(*slot);
-                    scale_in::Candidate {
-                        task_id: t.id,
-                        instance: t.instance,
-                        az: t.az,
-                    }
-                })
+                .map(|slot| as_candidate(self.tasks.get(*slot)))
                 .collect();
-            let Some(i) = scale_in::victim(&self.cluster, placement, &candidates) else {
+            let Some(i) = scale_in::victim(&self.cluster, placement, &candidates, &departing)
+            else {
                 break;
             };
             let slot = running.swap_remove(i);
             self.scheduler_stop(slot, now, queue);
+            // Stopped at once, it has already left the counts; deregistering, it has not.
+            let t = self.tasks.get(slot);
+            if t.id == candidates[i].task_id && t.state == TaskState::Stopping {
+                departing.push(candidates[i]);
+            }
         }
     }
 
@@ -265,9 +280,11 @@ impl<R: Recorder> Simulation<'_, R> {
         });
     }
 
-    /// EC2 Spot notice: the instance drains; its running service tasks are replaced
-    /// during the notice, its pending ones stop now, and standalone tasks run on until the
-    /// instance is reclaimed.
+    /// EC2 Spot notice. With `spot_instance_draining` (`ECS_ENABLE_SPOT_INSTANCE_DRAINING`)
+    /// the instance drains: its running service tasks are replaced during the notice, its
+    /// pending ones stop now, and standalone tasks run on until the instance is reclaimed.
+    /// Without it (the agent's default) ECS is not told: every task runs, and the instance
+    /// takes new ones, until the reclaim stops them all.
     pub(super) fn spot_notice(
         &mut self,
         id: InstanceId,
@@ -277,12 +294,24 @@ impl<R: Recorder> Simulation<'_, R> {
         if self.cluster.instance(id).state != InstanceState::Active {
             return;
         }
+        let pool = self.cluster.instance(id).pool;
+        let draining = self.config.pools[pool.index()].spot_instance_draining;
         if self.recorder.tracing() {
             let line = format!(
-                "instance {} gets a Spot interruption notice",
-                self.cluster.instance(id).ec2_instance_id
+                "instance {} gets a Spot interruption notice; {}",
+                self.cluster.instance(id).ec2_instance_id,
+                if draining {
+                    "it drains (spot_instance_draining)"
+                } else {
+                    "ECS is not told (spot_instance_draining off): its tasks run until the reclaim"
+                }
             );
             self.recorder.trace(now, &line);
+        }
+        let reclaim = now + self.config.failures.spot_notice;
+        if !draining {
+            queue.schedule(reclaim, Event::SpotReclaim(id));
+            return;
         }
         self.cluster.drain(id);
         let mut scratch = std::mem::take(&mut self.scratch);
@@ -311,13 +340,13 @@ impl<R: Recorder> Simulation<'_, R> {
         for s in 0..self.config.services.len() {
             self.reconcile_service(s, now, queue);
         }
-        queue.schedule(
-            now + self.config.failures.spot_notice,
-            Event::SpotReclaim(id),
-        );
+        queue.schedule(reclaim, Event::SpotReclaim(id));
     }
 
-    /// FARGATE_SPOT notice for one task.
+    /// FARGATE_SPOT notice for one task: ECS sends SIGTERM with the notice, so the task
+    /// stops once its container has shut down (at most `stopTimeout` later, then SIGKILL),
+    /// not at the end of the two minutes. A service starts its replacement now only if
+    /// `maximumPercent` leaves room beside the stopping task; otherwise when it stops.
     pub(super) fn task_spot_notice(
         &mut self,
         r: TaskRef,
@@ -330,32 +359,44 @@ impl<R: Recorder> Simulation<'_, R> {
         if task.state != TaskState::Running {
             return;
         }
+        let stop_after = self.config.task_defs[task.task_def.index()].stop_after_sigterm;
         if self.recorder.tracing() {
             let line = format!(
-                "task {} Spot interruption notice: AWS reclaims its capacity in {} s; a service starts a replacement now",
+                "task {} Spot interruption notice and SIGTERM: it stops within {} s (stopTimeout); a service replaces it now if maximumPercent allows, else when it stops",
                 task.id,
-                self.config.failures.spot_notice.as_secs_f64()
+                stop_after.as_secs_f64()
             );
             self.recorder.trace(now, &line);
         }
         if let Origin::Service(s) = task.origin {
-            self.doom_task(r.slot, now, RestartCause::Spot);
-            self.reconcile_service(s.index(), now, queue);
+            let s = s.index();
+            let state = &self.origins[s];
+            let upper = self.config.services[s].deployment.upper(state.desired);
+            // Without room it stays RUNNING (and serving) until it stops; that stop is an
+            // ordinary loss the scheduler replaces.
+            if state.alive < upper {
+                self.doom_task(r.slot, now, RestartCause::Spot);
+                self.reconcile_service(s, now, queue);
+            }
         }
-        queue.schedule(
-            now + self.config.failures.spot_notice,
-            Event::TaskSpotReclaim(r),
-        );
+        queue.schedule(now + stop_after, Event::TaskSpotReclaim(r));
     }
 
-    /// A replacement of `service` is RUNNING: its oldest task under notice stops.
+    /// A replacement of `service` is RUNNING: its oldest task on a draining Spot instance
+    /// stops. (A FARGATE_SPOT task has had its SIGTERM and stops on its own schedule.)
     pub(super) fn drain_done(
         &mut self,
         service: ServiceId,
         now: SimTime,
         queue: &mut EventQueue<Event>,
     ) {
-        if let Some(&slot) = self.origins[service.index()].draining.front() {
+        let tasks = &self.tasks;
+        let first_on_ec2 = self.origins[service.index()]
+            .draining
+            .iter()
+            .copied()
+            .find(|&slot| tasks.get(slot).instance.is_some());
+        if let Some(slot) = first_on_ec2 {
             self.stop_task(slot, now, StopReason::SpotInterruption, queue);
         }
     }

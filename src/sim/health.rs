@@ -3,11 +3,11 @@
 //! A task of a service with `hung_after` stops answering that long after RUNNING. From
 //! then on it is RUNNING to ECS but no longer serving: it leaves the service's running
 //! count (availability, load, timeseries) and is not healthy for deployments. Only a
-//! health check finds it: see [`crate::model::HealthCheck::detection`] — the first check
-//! at or after the hang and after the grace period (`healthCheckGracePeriodSeconds`, or
-//! the check's `startPeriod` if longer), `retries − 1` further intervals, and that last
-//! check's timeout. Checks run every `interval` from RUNNING, the first one interval in.
-//! The task then stops with `HealthCheckFailed` and is replaced (restart cause `hung`,
+//! health check finds it: see [`crate::model::HealthCheck::detection`] — the container is
+//! UNHEALTHY at the first check at or after the hang and its `startPeriod`, `retries − 1`
+//! further intervals, and that last check's timeout (checks every `interval` from
+//! RUNNING, the first one interval in); the scheduler acts then, or when the service's
+//! `healthCheckGracePeriodSeconds` ends if that is later. The task then stops with `HealthCheckFailed` and is replaced (restart cause `hung`,
 //! measured from that stop). Without a health check a hung task is never found.
 //!
 //! Behind a load balancer (`loadBalancer`), a RUNNING task the scheduler stops (scale-in,

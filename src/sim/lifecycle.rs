@@ -393,6 +393,8 @@ impl<R: Recorder> Simulation<'_, R> {
             }
             if state.deployment.is_some() {
                 queue.schedule(now, Event::DeploymentStep(service));
+                let def = self.tasks.get(slot).task_def;
+                self.rollout_task_healthy(o, def);
             }
             if let Some(dist) = &self.config.services[o].crash_after {
                 let ttf = dist.sample(&mut self.crash_rngs[o]);

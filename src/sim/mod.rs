@@ -196,6 +196,8 @@ pub(crate) struct Simulation<'a, R: Recorder> {
     provider_samples: Vec<ProviderSample>,
     /// Per service: its deployments so far, for the summary.
     deployment_log: Vec<Vec<crate::metrics::DeploymentSummary>>,
+    /// Instances present at time zero take the first ids; they are past their warm-up.
+    initial_instances: u32,
 }
 
 impl<'a, R: Recorder> Simulation<'a, R> {
@@ -293,6 +295,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             scaling_counts: scaling::ScalingCounts::default(),
             scaling_samples: vec![ScalingSample::default(); config.services.len()],
             deployment_log: vec![Vec::new(); config.services.len()],
+            initial_instances: config.pools.iter().map(|p| p.count).sum(),
             provider_samples: vec![
                 ProviderSample::default();
                 config

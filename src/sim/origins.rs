@@ -38,6 +38,9 @@ pub(super) struct OriginState {
     pub retry_pending: bool,
     /// The rolling deployment in progress, if any (services only).
     pub deployment: Option<super::deploy::Rollout>,
+    /// The revision of the service's last deployment that completed (its revision at time
+    /// zero until one does): where a circuit-breaker rollback goes.
+    pub last_completed: TaskDefId,
     /// A failed deployment without rollback: the service launches nothing until the next.
     pub halted: bool,
     /// Tasks STOPPING through a load balancer's deregistration delay.
@@ -130,6 +133,7 @@ fn origin(
         start_failures: 0,
         retry_pending: false,
         deployment: None,
+        last_completed: task_def,
         halted: false,
         daemon_on: Vec::new(),
         deregistering: 0,

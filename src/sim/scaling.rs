@@ -302,6 +302,7 @@ impl<R: Recorder> Simulation<'_, R> {
             let view = ServiceView {
                 now,
                 desired,
+                running: self.origins[s].running,
                 min: st.min,
                 max: st.max,
                 datapoints: &dp,
@@ -315,6 +316,7 @@ impl<R: Recorder> Simulation<'_, R> {
             let view = ServiceView {
                 now,
                 desired,
+                running: self.origins[s].running,
                 min: st.min,
                 max: st.max,
                 datapoints: &dp,
@@ -384,6 +386,7 @@ impl<R: Recorder> Simulation<'_, R> {
                     launched_at: inst.launched_at,
                     registered: inst.state == InstanceState::Active,
                     non_daemon_tasks: inst.non_daemon_tasks,
+                    launched_in_run: inst.id.0 >= self.initial_instances,
                 });
             }
         }
@@ -411,6 +414,7 @@ impl<R: Recorder> Simulation<'_, R> {
             max_size: ms.max_size,
             instance_types: std::slice::from_ref(&pool.instance_type),
             multiple_azs: pool.azs.len() > 1,
+            reserved_ports: &pool.reserved_ports,
             provisioning: &provisioning,
             history: &self.pool_scaling[p].history,
         };

@@ -44,6 +44,14 @@ fn checked(text: &str) -> Summary {
     ecsim::sim::run_checked(&config(text), &mut NullRecorder).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// (task definition, outcome, rollback) of each of `web`'s deployments, in order.
+fn outcomes(s: &Summary) -> Vec<(&str, &str, bool)> {
+    s.deployments["web"]
+        .iter()
+        .map(|d| (d.task_definition.as_str(), d.outcome.as_str(), d.rollback))
+        .collect()
+}
+
 fn only_deployment(s: &Summary) -> &DeploymentSummary {
     let list = &s.deployments["web"];
     assert_eq!(list.len(), 1, "{list:?}");
@@ -478,13 +486,36 @@ fn detection_waits_for_the_next_check_and_the_grace_period() {
     // Hang at 610 s: the next check is at 630, so found at 630 + 60 + 5.
     let (_, stops) = stops_of(&hung("610s", CHECK));
     assert_eq!(stops[0].0, 695.0);
-    // A 900 s grace period: failures before 900 s do not count.
+    // A 900 s grace period: the container is UNHEALTHY at 665 s, but the scheduler
+    // ignores health status until 900 s and then acts on it (issue 9; before: 965 s, as
+    // if the grace period were a startPeriod).
     let text = hung(
         "600s",
         &format!("{CHECK}\nhealthCheckGracePeriodSeconds = 900"),
     );
     let (_, stops) = stops_of(&text);
-    assert_eq!(stops[0].0, 965.0);
+    assert_eq!(stops[0].0, 900.0);
+}
+
+/// Issue 9's case: a task hangs at 1 s; checks at 30, 60, 90 s fail and the last times
+/// out at 95 s, so it is UNHEALTHY at 95 s. With a 120 s grace period the scheduler
+/// replaces it at 120 s (before: 185 s, the first check after 120 s plus two intervals
+/// and the timeout). A container `startPeriod` does delay the status itself: with
+/// `startPeriod = 120` the checks that count are at 120, 150, 180 s: stopped at 185 s.
+#[test]
+fn the_grace_period_delays_the_reaction_not_the_health_status() {
+    let text = hung(
+        "1s",
+        &format!("{CHECK}\nhealthCheckGracePeriodSeconds = 120"),
+    );
+    let (_, stops) = stops_of(&text);
+    assert_eq!(stops[0], (120.0, "HealthCheckFailed".to_string()));
+    let text = hung(
+        "1s",
+        "healthCheck = { interval = 30, timeout = 5, retries = 3, startPeriod = 120 }",
+    );
+    let (_, stops) = stops_of(&text);
+    assert_eq!(stops[0], (185.0, "HealthCheckFailed".to_string()));
 }
 
 #[test]
@@ -548,10 +579,7 @@ fn the_example_scenario_rolls_fails_and_rolls_back_within_bounds() {
     let scenario = ecsim::scenario::load(&path, &[]).unwrap_or_else(|e| panic!("{e}"));
     let s = ecsim::sim::run_checked(&scenario.config, &mut NullRecorder)
         .unwrap_or_else(|e| panic!("{e}"));
-    let outcomes: Vec<(&str, &str, bool)> = s.deployments["web"]
-        .iter()
-        .map(|d| (d.task_definition.as_str(), d.outcome.as_str(), d.rollback))
-        .collect();
+    let outcomes = outcomes(&s);
     assert_eq!(
         outcomes,
         [
@@ -561,4 +589,97 @@ fn the_example_scenario_rolls_fails_and_rolls_back_within_bounds() {
         ]
     );
     assert!(s.deployments["web"].iter().all(|d| d.max_total <= 9));
+}
+
+/// Issue 9: the circuit breaker rolls back to the last deployment that COMPLETED. `web-v2`
+/// is deployed at 1 h; its tasks need 9 s (pull 3 + 200 MB / 50 MB/s + start 2), so at
+/// 1 h 5 s, when `web-v3` (every start fails) supersedes it, it has not completed. After
+/// clamp(ceil(0.5 × 4), 3, 200) = 3 failures the breaker rolls back to `web`, the revision
+/// the service ran when it was last steady, not to the superseded `web-v2` (before: `web-v2`).
+#[test]
+fn circuit_breaker_rolls_back_past_a_superseded_deployment_to_the_last_completed() {
+    let text = scenario(
+        4,
+        100,
+        200,
+        "",
+        r#"[[taskDefinitions]]
+family = "web-v3"
+cpu = 256
+memory = 512
+networkMode = "bridge"
+image_size_mb = 200
+start_failure_probability = 1.0"#,
+    )
+    .replace(
+        r#"deploymentConfiguration = { minimumHealthyPercent = 100, maximumPercent = 200 }
+deployments = [{ at = "1h", taskDefinition = "web-v2" }]"#,
+        r#"deploymentConfiguration = { minimumHealthyPercent = 100, maximumPercent = 200, deploymentCircuitBreaker = { enable = true, rollback = true } }
+deployments = [{ at = "1h", taskDefinition = "web-v2" }, { at = "3605s", taskDefinition = "web-v3" }]"#,
+    );
+    let s = checked(&text);
+    let outcomes = outcomes(&s);
+    assert_eq!(
+        outcomes,
+        [
+            ("web-v2", "superseded", false),
+            ("web-v3", "failed", false),
+            ("web", "completed", true)
+        ]
+    );
+    assert_eq!(s.deployments["web"][0].end_s, Some(3605.0));
+    assert_eq!(s.tasks.running_at_end, 4);
+
+    // Once `web-v2` has completed (bad revision at 2 h instead), it is the rollback target.
+    let later = text.replace("at = \"3605s\"", "at = \"2h\"");
+    let s = checked(&later);
+    let outcomes: Vec<(&str, &str)> = s.deployments["web"]
+        .iter()
+        .map(|d| (d.task_definition.as_str(), d.outcome.as_str()))
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            ("web-v2", "completed"),
+            ("web-v3", "failed"),
+            ("web-v2", "completed")
+        ]
+    );
+}
+
+/// Issue 9: `resetOnHealthyTask` (ECS default true): a new task that becomes healthy sets
+/// the breaker's failure count back to 0. Desired 40, threshold clamp(ceil(0.5 × 40), 3,
+/// 200) = 20; each `web-v2` start fails with probability 0.5. Without the reset the breaker
+/// trips at the 20th failure, which comes before the 40th success unless fewer than 20 of
+/// the first 59 starts fail (P ≈ 0.1% for a fair coin, negative binomial). With it, the
+/// breaker trips only on 20 failures in a row (P ≈ 80 × 2^-20 over the ~80 starts), so the
+/// deployment completes.
+#[test]
+fn circuit_breaker_failure_count_resets_on_a_healthy_task_by_default() {
+    let text = |reset: &str| {
+        scenario(40, 100, 200, "", "")
+            .replace("count = 10", "count = 20")
+            .replace(
+                "image_size_mb = 200",
+                "image_size_mb = 200\nstart_failure_probability = 0.5",
+            )
+            .replace(
+                "maximumPercent = 200 }",
+                &format!(
+                    "maximumPercent = 200, deploymentCircuitBreaker = {{ enable = true{reset} }} }}"
+                ),
+            )
+    };
+    let d = only_deployment(&checked(&text(""))).clone();
+    assert_eq!(d.outcome, "completed", "{d:?}");
+    assert!(d.failed_tasks >= 20, "failures were counted: {d:?}");
+    let explicit = only_deployment(&checked(&text(", resetOnHealthyTask = true"))).clone();
+    assert_eq!(explicit.outcome, "completed");
+    let off = checked(&text(", resetOnHealthyTask = false"));
+    let d = only_deployment(&off);
+    assert_eq!(
+        (d.outcome.as_str(), d.failed_tasks),
+        ("failed", 20),
+        "{d:?}"
+    );
 }

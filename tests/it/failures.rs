@@ -239,31 +239,42 @@ fn crashes_after_running_are_replaced_without_throttling() {
     assert_eq!(s.restart_latency_s.by_cause["crash"].max, STARTUP_S);
 }
 
-#[test]
-fn spot_replacements_start_during_the_notice() {
-    // One Spot instance in us-east-1a beside two on-demand ones; its notice comes at 1 h.
-    let text = base(2, 3, 512, "").replace(
+/// Two on-demand instances in us-east-1b/c and one Spot instance in us-east-1a whose
+/// notice comes at 1 h; `spot_extra` goes on the Spot pool.
+fn spot_pool(spot_extra: &str) -> String {
+    base(2, 3, 512, "").replace(
         "[[taskDefinitions]]",
-        r#"availability_zones = ["us-east-1b", "us-east-1c"]
+        &format!(
+            r#"availability_zones = ["us-east-1b", "us-east-1c"]
 [[cluster.pools]]
 name = "spot"
 instance_type = "m5.large"
 count = 1
 availability_zones = ["us-east-1a"]
 spot = true
-spot_interruption = { type = "constant", value = "1h" }
-[[taskDefinitions]]"#,
-    );
+spot_interruption = {{ type = "constant", value = "1h" }}
+{spot_extra}
+[[taskDefinitions]]"#
+        ),
+    )
+}
+
+fn spot_interrupted(keep: &Keep) -> Vec<&Row> {
+    keep.tasks
+        .iter()
+        .filter(|t| t.reason == "SpotInterruption")
+        .collect()
+}
+
+#[test]
+fn spot_replacements_start_during_the_notice() {
+    let text = spot_pool("spot_instance_draining = true");
     let (s, keep) = run(&text, &[]);
     let spot = &s.restart_latency_s.by_cause["spot"];
     // The replacement ran 7 s after the notice, while the noticed task still served.
     assert_eq!(spot.count, 1);
     assert_eq!(spot.max, STARTUP_S);
-    let interrupted: Vec<&Row> = keep
-        .tasks
-        .iter()
-        .filter(|t| t.reason == "SpotInterruption")
-        .collect();
+    let interrupted = spot_interrupted(&keep);
     assert_eq!(interrupted.len(), 1);
     // It stopped when its replacement reached RUNNING, inside the two-minute notice.
     assert_eq!(interrupted[0].stopped, Some(3_600_000 + 7_000));
@@ -271,4 +282,220 @@ spot_interruption = { type = "constant", value = "1h" }
         // Short only during the initial 7 s start.
         1.0 - 7.0 / 10_800.0
     });
+}
+
+/// A Fargate service of two tasks on FARGATE_SPOT, with `extra` appended to its task
+/// definition.
+fn fargate_spot_service(taskdef_extra: &str, service_extra: &str) -> String {
+    format!(
+        r#"
+horizon = "1h"
+sample_interval = "1s"
+[[taskDefinitions]]
+family = "api"
+cpu = 512
+memory = 1024
+networkMode = "awsvpc"
+requiresCompatibilities = ["FARGATE"]
+image_size_mb = 150
+{taskdef_extra}
+[[services]]
+name = "api"
+taskDefinition = "api"
+desiredCount = 2
+capacityProviderStrategy = [{{ capacityProvider = "FARGATE_SPOT", weight = 1 }}]
+{service_extra}
+"#
+    )
+}
+
+/// Issue 9: Fargate Spot runs Linux X86_64 tasks only. Windows and ARM64 task definitions
+/// on FARGATE_SPOT are rejected at the service's `taskDefinition` line, with what is
+/// allowed; before, both ran (and were billed at the Spot rate).
+#[test]
+fn fargate_spot_rejects_windows_and_arm64_tasks_with_a_located_error() {
+    for (platform, said) in [
+        (
+            r#"runtimePlatform = { operatingSystemFamily = "WINDOWS_SERVER_2022_CORE" }"#,
+            "is Windows",
+        ),
+        (
+            r#"runtimePlatform = { cpuArchitecture = "ARM64" }"#,
+            "is Linux ARM64",
+        ),
+    ] {
+        let text = fargate_spot_service(platform, "");
+        let e = load_str(&text, Path::new("t.toml"), &[])
+            .expect_err("FARGATE_SPOT with a non-x86 Linux task")
+            .to_string();
+        assert!(
+            e.contains("t.toml:14:")
+                && e.contains("services[0].taskDefinition")
+                && e.contains(said)
+                && e.contains("only Linux X86_64")
+                && e.contains("FARGATE in place of FARGATE_SPOT"),
+            "{e}"
+        );
+    }
+    // Linux X86_64 (explicit or by default) is accepted.
+    let x86 = r#"runtimePlatform = { cpuArchitecture = "X86_64" }"#;
+    assert!(load_str(&fargate_spot_service(x86, ""), Path::new("t.toml"), &[]).is_ok());
+    // On-demand FARGATE takes ARM64.
+    let arm = fargate_spot_service(r#"runtimePlatform = { cpuArchitecture = "ARM64" }"#, "")
+        .replace("\"FARGATE_SPOT\"", "\"FARGATE\"");
+    assert!(load_str(&arm, Path::new("t.toml"), &[]).is_ok());
+}
+
+/// A RunTask job of one bridge task binding `host_port`, on one m5.large, at 1 min.
+fn one_port_job(host_port: u16, pool_extra: &str) -> String {
+    format!(
+        r#"
+horizon = "10m"
+[[cluster.pools]]
+name = "general"
+instance_type = "m5.large"
+count = 1
+{pool_extra}
+[[taskDefinitions]]
+family = "tool"
+cpu = 256
+memory = 256
+networkMode = "bridge"
+portMappings = [{{ containerPort = {host_port}, hostPort = {host_port} }}]
+[[jobs]]
+name = "tool"
+taskDefinition = "tool"
+launchType = "EC2"
+arrival = {{ type = "scheduled", times = ["1m"] }}
+duration = {{ type = "constant", value = "1m" }}
+"#
+    )
+}
+
+/// Issue 9: the ECS agent reserves host ports 22, 2375, 2376, 51678 and 51679
+/// (`ECS_RESERVED_PORTS`), so a task binding one fits no instance: RunTask fails with
+/// RESOURCE:PORTS. Before, every one of them started. Port 8022 is free; a pool that
+/// reserves nothing (`reserved_ports = []`) lets port 22 through.
+#[test]
+fn the_agents_reserved_ports_are_not_available_to_tasks() {
+    for port in [22, 2375, 2376, 51678, 51679] {
+        let (s, keep) = run(&one_port_job(port, ""), &[]);
+        assert_eq!((s.tasks.started, s.tasks.rejected), (0, 1), "port {port}");
+        assert_eq!(keep.tasks[0].reason, "RESOURCE:PORTS", "port {port}");
+    }
+    let (s, _) = run(&one_port_job(8022, ""), &[]);
+    assert_eq!((s.tasks.started, s.tasks.rejected), (1, 0));
+    let (s, _) = run(&one_port_job(22, "reserved_ports = []"), &[]);
+    assert_eq!((s.tasks.started, s.tasks.rejected), (1, 0));
+}
+
+/// Issue 9: without `ECS_ENABLE_SPOT_INSTANCE_DRAINING` (the agent's default, false) ECS
+/// does not drain a noticed Spot instance: its task runs until the reclaim at 1 h + 2 min
+/// and is replaced only then, RUNNING 7 s later. Before, the instance always drained and
+/// the replacement ran at 1 h 7 s with no loss. Task-seconds short: the initial start
+/// (3 tasks × 7 s) plus 7 s after the reclaim.
+#[test]
+fn ec2_spot_without_draining_runs_until_the_reclaim() {
+    let (s, keep) = run(&spot_pool(""), &[]);
+    let interrupted = spot_interrupted(&keep);
+    assert_eq!(interrupted.len(), 1);
+    assert_eq!(interrupted[0].stopped, Some(3_600_000 + 120_000));
+    let spot = &s.restart_latency_s.by_cause["spot"];
+    assert_eq!((spot.count, spot.max), (1, STARTUP_S));
+    assert!(
+        (s.task_seconds_short["web"] - (3.0 * STARTUP_S + STARTUP_S)).abs() < 1e-6,
+        "{}",
+        s.task_seconds_short["web"]
+    );
+}
+
+/// Issue 9: a FARGATE_SPOT interruption sends SIGTERM with the two-minute notice, and the
+/// task stops once its container exits, at most `stopTimeout` (default 30 s) later. Two
+/// tasks RUNNING at 35 s (Fargate provisioning 20 s + pull 3 s + 150 MB / 15 MB/s + start
+/// 2 s) get their notices at 3635 s.
+/// - `maximumPercent` 200 (upper 4): replacements start at the notice and run at 3670 s;
+///   the old tasks stop at 3665 s: 5 s short each. Before: the old tasks served until
+///   their replacements ran, no loss.
+/// - `maximumPercent` 100 (upper 2): no room beside the stopping tasks, so replacements
+///   start at 3665 s and run at 3700 s: 35 s short each.
+/// - `stopTimeout = 120`, container exiting when killed: stops at 3755 s, after the
+///   replacements run: no loss beyond the initial start.
+///
+/// Task-seconds short always include the initial start, 2 × 35 s.
+#[test]
+fn fargate_spot_tasks_stop_within_stop_timeout_of_the_notice() {
+    let spot = "[fargate]\nspot_interruption = { type = \"constant\", value = \"1h\" }";
+    let case = |taskdef: &str, max: u32| {
+        let text = fargate_spot_service(
+            taskdef,
+            &format!("deploymentConfiguration = {{ maximumPercent = {max} }}\n{spot}"),
+        )
+        .replace("horizon = \"1h\"", "horizon = \"2h\"");
+        let (s, keep) = run(&text, &[]);
+        let stops: Vec<Option<u64>> = keep
+            .tasks
+            .iter()
+            .filter(|t| t.reason == "SpotInterruption")
+            .map(|t| t.stopped)
+            .collect();
+        (s.task_seconds_short["api"], stops)
+    };
+    let (short, stops) = case("", 200);
+    assert_eq!(stops, [Some(3_665_000), Some(3_665_000)]);
+    assert!((short - (70.0 + 2.0 * 5.0)).abs() < 1e-6, "{short}");
+    let (short, stops) = case("", 100);
+    assert_eq!(stops, [Some(3_665_000), Some(3_665_000)]);
+    assert!((short - (70.0 + 2.0 * 35.0)).abs() < 1e-6, "{short}");
+    let (short, stops) = case("stopTimeout = 120", 200);
+    assert_eq!(stops, [Some(3_755_000), Some(3_755_000)]);
+    assert!((short - 70.0).abs() < 1e-6, "{short}");
+    // A container that exits 10 s after SIGTERM: stops at 3645 s, 25 s short each.
+    let (short, _) = case("shutdown_time = \"10s\"", 200);
+    assert!((short - (70.0 + 2.0 * 25.0)).abs() < 1e-6, "{short}");
+    // Fargate allows at most 120 s.
+    let e = load_str(
+        &fargate_spot_service("stopTimeout = 121", ""),
+        Path::new("t.toml"),
+        &[],
+    )
+    .expect_err("stopTimeout above 120 on Fargate")
+    .to_string();
+    assert!(
+        e.contains("taskDefinitions[0].stopTimeout") && e.contains("0 to 120"),
+        "{e}"
+    );
+}
+
+/// Issue 9: scale-in behind a load balancer keeps AZs balanced. Nine tasks on four
+/// m5.large in two AZs (two instances each) under ECS's default spread (AZ, then
+/// instance): 5 and 4 per AZ. At 1 h the desired count drops to 3; the six victims
+/// deregister for 300 s, still holding their place. Counting only the tasks that stay,
+/// spread leaves 2 and 1 (or 1 and 2) per AZ. Before, victims still deregistering were
+/// counted, so the same AZ kept looking fullest and all three survivors sat in one AZ.
+#[test]
+fn scale_in_behind_a_load_balancer_does_not_empty_an_az() {
+    let text = base(
+        4,
+        9,
+        256,
+        "loadBalancer = { deregistration_delay = \"300s\" }",
+    )
+    .replace(
+        r#"availability_zones = ["us-east-1a", "us-east-1b", "us-east-1c"]"#,
+        r#"availability_zones = ["us-east-1a", "us-east-1b"]"#,
+    ) + "[failures]\nevents = [{ action = \"set_desired_count\", at = \"1h\", service = \"web\", count = 3 }]\n";
+    let (s, keep) = run(&text, &[]);
+    assert_eq!(s.tasks.running_at_end, 3);
+    let survivors: Vec<&str> = keep
+        .tasks
+        .iter()
+        .filter(|t| {
+            t.reason != "ServiceSchedulerInitiated"
+                && t.stopped.is_none_or(|at| at >= 3 * 3_600_000)
+        })
+        .map(|t| t.az.as_str())
+        .collect();
+    let in_a = survivors.iter().filter(|az| **az == "us-east-1a").count();
+    assert_eq!(survivors.len(), 3, "{survivors:?}");
+    assert!(in_a == 1 || in_a == 2, "survivors by AZ: {survivors:?}");
 }
