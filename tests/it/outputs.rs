@@ -185,7 +185,14 @@ fn check_reconciles(name: &str, w: &Written) {
 fn every_shipped_scenario_reconciles() {
     let files = shipped_scenarios();
     assert!(files.len() >= 7, "{files:?}");
+    let shared_traces = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/traces");
     for file in files {
+        // The Alibaba replay reads the real trace from ../shared, which a checkout outside
+        // the workplace does not have; everything else must load.
+        if !shared_traces.is_dir() && file.ends_with("alibaba-gpu-2023.toml") {
+            eprintln!("skipping {}: ../shared/traces is absent", file.display());
+            continue;
+        }
         let scenario = ecsim::scenario::load(&file, &[]).unwrap_or_else(|e| panic!("{e}"));
         let w = write_run(&scenario);
         check_reconciles(&file.display().to_string(), &w);
