@@ -1,10 +1,10 @@
 //! `ecsim compare`: one workload under several capacity options, or `--recommend` to size
 //! the scenario's first pool over the catalog.
 
-use super::CliError;
 use super::run_cmd::{default_out_dir, load};
+use super::{CliError, signals};
 use crate::catalog::PriceCatalog;
-use crate::compare::{self, Leg, Target, table};
+use crate::compare::{self, CompareError, Leg, Target, table};
 use crate::report::OutputDir;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -81,19 +81,22 @@ pub fn run(args: &CompareArgs) -> Result<(), CliError> {
     }
     let scenario = load(&args.scenario, args.seed)?;
     let config = &scenario.config;
+    if !args.scenario.allow_large {
+        refuse_large_legs(args, &scenario.path, config, &legs)?;
+    }
     let dir = args
         .out
         .clone()
         .unwrap_or_else(|| default_out_dir(&format!("{}-compare", config.name)));
+    signals::install();
     let text = if args.recommend {
         recommend(args, &scenario.prices, config, &dir)?
     } else {
         let (results, recs) = if args.recommend_commitment {
             compare::commitment_legs::run_and_recommend(config, &legs)
-                .map_err(|e| CliError::Usage(e.to_string()))?
+                .map_err(|e| failed(e, "leg", &dir))?
         } else {
-            let results =
-                compare::run_legs(config, &legs).map_err(|e| CliError::Usage(e.to_string()))?;
+            let results = compare::run_legs(config, &legs).map_err(|e| failed(e, "leg", &dir))?;
             (results, Vec::new())
         };
         let be = compare::break_even(config);
@@ -153,7 +156,7 @@ fn recommend(
     let types = compare::recommend::candidates(catalog, args.types.as_deref(), arch)
         .map_err(|e| CliError::Usage(format!("--types: {e}")))?;
     let rec = compare::recommend(config, catalog, &types, target, args.max_count)
-        .map_err(CliError::Usage)?;
+        .map_err(|e| failed(e, "candidate", dir))?;
     let mut out = OutputDir::create(dir).map_err(CliError::output(dir))?;
     out.write("recommend.json", table::recommend_json(&rec).as_bytes())
         .map_err(CliError::output(dir))?;
@@ -169,4 +172,65 @@ fn recommend(
         )));
     }
     Ok(text)
+}
+
+/// The result files of a comparison, for saying which earlier ones an interrupt kept.
+const RESULT_FILES: [&str; 5] = [
+    "compare.csv",
+    "compare.json",
+    "commitment-curve.csv",
+    "commitment-recommendation.json",
+    "recommend.json",
+];
+
+/// A comparison that could not finish: a bad leg is the user's input (exit 2), a runaway
+/// instant exits 3 and an interrupt 130/143, as `ecsim run` does. Nothing is written before
+/// every run has finished, so there is nothing partial to clean up.
+fn failed(e: CompareError, what: &str, dir: &Path) -> CliError {
+    match e {
+        CompareError::Usage(m) => CliError::Usage(m),
+        CompareError::Halted { leg, halt } => {
+            match super::run_cmd::halted(halt, &super::run_cmd::kept_in(dir, &RESULT_FILES)) {
+                CliError::Runaway(m) => CliError::Runaway(format!("{what} {leg}: {m}")),
+                other => other,
+            }
+        }
+    }
+}
+
+/// The size guard for every run the comparison makes, not only the scenario as written:
+/// a leg (or `--recommend`'s largest pool) can ask for more than the base scenario.
+fn refuse_large_legs(
+    args: &CompareArgs,
+    path: &Path,
+    config: &crate::model::SimConfig,
+    legs: &[Leg],
+) -> Result<(), CliError> {
+    let limits = crate::scenario::SizeLimits::default();
+    let refuse = |what: String, c: &crate::model::SimConfig| match crate::scenario::estimate(c)
+        .exceeds(&limits)
+    {
+        Some(why) => Err(CliError::Usage(format!(
+            "{}: {what}: {why}; pass --allow-large to run it anyway",
+            path.display()
+        ))),
+        None => Ok(()),
+    };
+    if args.recommend {
+        let mut largest = config.clone();
+        if let Some(pool) = largest.pools.first_mut() {
+            pool.count = pool.count.max(args.max_count);
+        }
+        return refuse(
+            format!("--recommend with {} instances", args.max_count),
+            &largest,
+        );
+    }
+    for &leg in legs {
+        // A leg that cannot be built is reported, with its reason, when the legs run.
+        if let Ok(planned) = compare::apply_leg(config, leg) {
+            refuse(format!("leg {}", leg.name()), &planned.config)?;
+        }
+    }
+    Ok(())
 }

@@ -84,6 +84,17 @@ pub struct RunArgs {
     /// (teaching-size runs: at most 60 instances and 20 000 narrated events).
     #[arg(long)]
     pub replay: bool,
+    /// Per-task output: `csv` writes tasks.csv (one row per task); `none` writes no
+    /// tasks.csv, for large runs where only the summary and timeseries matter.
+    #[arg(long, value_enum, value_name = "none|csv", default_value = "csv")]
+    pub tasks: TasksOutput,
+}
+
+/// What `ecsim run` writes per task.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum TasksOutput {
+    None,
+    Csv,
 }
 
 /// How much the narrated trace says.

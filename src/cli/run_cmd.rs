@@ -1,6 +1,6 @@
 //! `ecsim run` and `ecsim validate`.
 
-use super::{CliError, RunArgs, ValidateArgs, signals};
+use super::{CliError, RunArgs, TasksOutput, ValidateArgs, signals};
 use crate::metrics::Summary;
 use crate::report::replay::ReplayRecorder;
 use crate::report::{self, FileRecorder, OutputDir};
@@ -37,6 +37,11 @@ pub fn default_out_dir(name: &str) -> PathBuf {
 }
 
 pub fn run(args: &RunArgs) -> Result<(), CliError> {
+    if args.report && args.tasks == TasksOutput::None {
+        return Err(CliError::Usage(
+            "--report draws its charts from tasks.csv; drop --tasks none, or run `ecsim report` on a run with --tasks csv".into(),
+        ));
+    }
     let scenario = load(&args.scenario, args.seed)?;
     let dir = args
         .out
@@ -47,7 +52,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         detail: level == super::TraceLevel::Detail,
     });
     let progress = !args.quiet && args.trace.is_none() && std::io::stderr().is_terminal();
-    let summary = run_to_dir(&scenario, &dir, trace, progress, args.replay)?;
+    let summary = run_to_dir(&scenario, &dir, args.tasks, trace, progress, args.replay)?;
     if !args.quiet {
         // A closed pipe (`ecsim run ... | head`) is not an error worth failing the run for.
         let mut stdout = std::io::stdout().lock();
@@ -69,12 +74,13 @@ pub struct Trace {
     pub detail: bool,
 }
 
-/// Runs a scenario and writes its files into `dir`, all or nothing. `progress` draws
-/// simulated time reached, events per second and an ETA on stderr; `replay` adds
-/// `replay.html`.
+/// Runs a scenario and writes its files into `dir`, all or nothing (no `tasks.csv` with
+/// `TasksOutput::None`). `progress` draws simulated time reached, events per second and an
+/// ETA on stderr; `replay` adds `replay.html`.
 pub fn run_to_dir(
     scenario: &Scenario,
     dir: &Path,
+    tasks: TasksOutput,
     trace: Option<Trace>,
     progress: bool,
     replay: bool,
@@ -93,12 +99,15 @@ pub fn run_to_dir(
         )));
     }
     let mut out = OutputDir::create(dir).map_err(unusable)?;
-    let tasks = out.writer("tasks.csv").map_err(unusable)?;
+    let tasks_file = match tasks {
+        TasksOutput::Csv => Some(out.writer("tasks.csv").map_err(unusable)?),
+        TasksOutput::None => None,
+    };
     let series = out
         .writer("timeseries.csv")
         .map_err(CliError::output(dir))?;
     let detail = trace.as_ref().is_some_and(|t| t.detail);
-    let mut recorder = FileRecorder::new(tasks, series, config, trace.map(|t| t.out))
+    let mut recorder = FileRecorder::new(tasks_file, series, config, trace.map(|t| t.out))
         .map_err(CliError::output(dir))?
         .with_trace_detail(detail);
     let bar = progress.then(|| Progress::new(config.horizon));
@@ -154,6 +163,13 @@ pub fn run_to_dir(
     out.write("summary.json", report::summary_json(&summary).as_bytes())
         .map_err(CliError::output(dir))?;
     out.commit().map_err(CliError::output(dir))?;
+    if tasks == TasksOutput::None {
+        // A tasks.csv left by an earlier run would not describe this one.
+        let stale = dir.join("tasks.csv");
+        if stale.is_file() {
+            std::fs::remove_file(&stale).map_err(CliError::output(dir))?;
+        }
+    }
     Ok(summary)
 }
 

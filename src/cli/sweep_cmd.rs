@@ -87,7 +87,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
                 .into(),
         ));
     }
-    // The size guard, on the base scenario (the variants are checked as they are planned).
+    // The size guard on the base scenario; `run_sweep` checks each variant.
     super::run_cmd::load(&args.scenario, None)?;
     super::signals::install();
     let vary = args
@@ -112,6 +112,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         out: args.out.clone(),
         shard,
         progress: !args.quiet,
+        allow_large: args.scenario.allow_large,
     };
     let outcome = sweep::run_sweep(&options)?;
     if !args.quiet {

@@ -275,7 +275,7 @@ pub fn recommend_commitment(
 pub fn run_and_recommend(
     config: &SimConfig,
     legs: &[super::Leg],
-) -> Result<(Vec<super::LegResult>, Vec<CommitmentRecommendation>), super::LegError> {
+) -> Result<(Vec<super::LegResult>, Vec<CommitmentRecommendation>), super::CompareError> {
     use rayon::prelude::*;
     let configs = legs
         .iter()
@@ -290,10 +290,12 @@ pub fn run_and_recommend(
         .into_par_iter()
         .map(|(leg, planned)| {
             let (result, usage) =
-                super::run::measure(&planned.config, leg.name(), planned.notes, planned.left_out);
-            (leg, planned.config, result, usage)
+                super::run::measure(&planned.config, leg.name(), planned.notes, planned.left_out)?;
+            Ok((leg, planned.config, result, usage))
         })
-        .collect();
+        .collect::<Vec<Result<_, super::CompareError>>>()
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?;
     let mut results = Vec::with_capacity(runs.len());
     let mut recs = Vec::with_capacity(runs.len());
     for (leg, c, result, usage) in runs {

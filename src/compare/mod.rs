@@ -20,4 +20,4 @@ pub mod table;
 pub use breakeven::{BreakEven, BreakEvenRow, break_even};
 pub use legs::{FARGATE_SPOT_STRATEGY, Leg, LegConfig, LegError, apply_leg};
 pub use recommend::{Recommendation, Target, TypeResult, recommend};
-pub use run::{LegResult, run_config, run_legs};
+pub use run::{CompareError, LegResult, run_config, run_legs};

@@ -7,7 +7,7 @@
 //! sequential, each probe depending on the last.
 
 use super::legs::uses_ec2;
-use super::run::{LegResult, run_config};
+use super::run::{CompareError, LegResult, run_config};
 use crate::catalog::{Arch, Ec2Os, InstanceType, PriceCatalog};
 use crate::model::{InstanceTypeSpec, SimConfig};
 use rayon::prelude::*;
@@ -99,15 +99,18 @@ pub fn recommend(
     types: &[&InstanceType],
     target: Target,
     max_count: u32,
-) -> Result<Recommendation, String> {
+) -> Result<Recommendation, CompareError> {
     let Some(pool) = config.pools.first() else {
-        return Err("--recommend sizes the scenario's first EC2 pool, and it has none".into());
+        return Err(CompareError::Usage(
+            "--recommend sizes the scenario's first EC2 pool, and it has none".into(),
+        ));
     };
     let pool_name = pool.name.clone();
-    let results: Vec<TypeResult> = types
+    let searched: Vec<_> = types
         .par_iter()
         .map(|t| search(config, catalog, t, target, max_count.max(1)))
         .collect();
+    let results = searched.into_iter().collect::<Result<Vec<_>, _>>()?;
     let best = results
         .iter()
         .enumerate()
@@ -150,7 +153,7 @@ fn search(
     t: &InstanceType,
     target: Target,
     max: u32,
-) -> TypeResult {
+) -> Result<TypeResult, CompareError> {
     let spec = spec(catalog, t, config.pools[0].os_type);
     let mut out = TypeResult {
         instance_type: t.name.clone(),
@@ -161,22 +164,22 @@ fn search(
     };
     if let Some(family) = too_small(config, &spec) {
         out.reason = Some(format!("task definition `{family}` does not fit"));
-        return out;
+        return Ok(out);
     }
-    let probe = |n: u32, runs: &mut u32| {
+    let probe = |n: u32, runs: &mut u32| -> Result<Option<LegResult>, CompareError> {
         *runs += 1;
-        let r = run_config(&with_pool(config, &spec, n), &t.name, Vec::new());
-        target.met(&r).then_some(r)
+        let r = run_config(&with_pool(config, &spec, n), &t.name, Vec::new())?;
+        Ok(target.met(&r).then_some(r))
     };
-    let Some(mut best) = probe(max, &mut out.runs) else {
+    let Some(mut best) = probe(max, &mut out.runs)? else {
         out.reason = Some(format!("target not met even with {max} instances"));
-        return out;
+        return Ok(out);
     };
     // Invariant: `hi` meets the target, every count below `lo` does not.
     let (mut lo, mut hi) = (1, max);
     while lo < hi {
         let mid = lo + (hi - lo) / 2;
-        match probe(mid, &mut out.runs) {
+        match probe(mid, &mut out.runs)? {
             Some(r) => {
                 hi = mid;
                 best = r;
@@ -186,7 +189,7 @@ fn search(
     }
     out.count = Some(hi);
     out.result = Some(best);
-    out
+    Ok(out)
 }
 
 /// The family of a task definition launched on EC2 capacity that fits on no instance of

@@ -3,6 +3,7 @@
 use super::legs::{Leg, LegError, apply_leg};
 use crate::metrics::{Recorder, Summary, TaskRow};
 use crate::model::SimConfig;
+use crate::sim::RunHalted;
 use crate::time::SimTime;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -74,9 +75,36 @@ impl Recorder for LegRecorder {
     }
 }
 
+/// Why a comparison has no results: a leg or the search cannot be built from the
+/// scenario, or one of its runs stopped early (a runaway instant, Ctrl-C).
+#[derive(Debug)]
+pub enum CompareError {
+    Usage(String),
+    Halted { leg: String, halt: RunHalted },
+}
+
+impl std::fmt::Display for CompareError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CompareError::Usage(m) => write!(f, "{m}"),
+            CompareError::Halted { leg, halt } => write!(f, "{leg}: {halt}"),
+        }
+    }
+}
+
+impl From<LegError> for CompareError {
+    fn from(e: LegError) -> CompareError {
+        CompareError::Usage(e.to_string())
+    }
+}
+
 /// Runs one config (any leg, or a recommendation candidate) and reads off its figures.
-pub fn run_config(config: &SimConfig, leg: &str, notes: Vec<String>) -> LegResult {
-    run_config_with_usage(config, leg, notes).0
+pub fn run_config(
+    config: &SimConfig,
+    leg: &str,
+    notes: Vec<String>,
+) -> Result<LegResult, CompareError> {
+    Ok(run_config_with_usage(config, leg, notes)?.0)
 }
 
 /// Like [`run_config`], with the hourly usage when the config meters it.
@@ -84,7 +112,7 @@ pub fn run_config_with_usage(
     config: &SimConfig,
     leg: &str,
     notes: Vec<String>,
-) -> (LegResult, Option<crate::sim::HourlyUsage>) {
+) -> Result<(LegResult, Option<crate::sim::HourlyUsage>), CompareError> {
     measure(config, leg, notes, Vec::new())
 }
 
@@ -95,7 +123,7 @@ pub(super) fn measure(
     leg: &str,
     notes: Vec<String>,
     left_out: Vec<String>,
-) -> (LegResult, Option<crate::sim::HourlyUsage>) {
+) -> Result<(LegResult, Option<crate::sim::HourlyUsage>), CompareError> {
     let mut rec = LegRecorder {
         warmup: config.warmup,
         horizon: config.horizon,
@@ -103,7 +131,11 @@ pub(super) fn measure(
         unstarted: 0,
         longest_unstarted_ms: 0,
     };
-    let (summary, usage) = crate::sim::run_with_usage(config, &mut rec);
+    let (summary, usage) = crate::sim::run_guarded_with_usage(config, &mut rec, &mut |_, _| true)
+        .map_err(|halt| CompareError::Halted {
+        leg: leg.to_string(),
+        halt,
+    })?;
     let hours = summary.sim_time_s / 3600.0;
     let task_hours = rec.task_ms as f64 / 3_600_000.0;
     // With commitments, the bill is the effective cost (fees plus uncovered usage).
@@ -149,18 +181,20 @@ pub(super) fn measure(
         left_out,
         summary,
     };
-    (result, usage)
+    Ok((result, usage))
 }
 
 /// Runs `legs` of `config` in parallel; results come back in the order of `legs`.
-pub fn run_legs(config: &SimConfig, legs: &[Leg]) -> Result<Vec<LegResult>, LegError> {
+pub fn run_legs(config: &SimConfig, legs: &[Leg]) -> Result<Vec<LegResult>, CompareError> {
     let configs = legs
         .iter()
         .map(|&leg| apply_leg(config, leg).map(|c| (leg, c)))
         .collect::<Result<Vec<_>, _>>()?;
-    // An indexed parallel iterator collects in input order, so the output is deterministic.
-    Ok(configs
+    // An indexed parallel iterator collects in input order, so the output (and which
+    // leg's failure is reported, the first in leg order) is deterministic.
+    let runs: Vec<_> = configs
         .into_par_iter()
-        .map(|(leg, c)| measure(&c.config, leg.name(), c.notes, c.left_out).0)
-        .collect())
+        .map(|(leg, c)| measure(&c.config, leg.name(), c.notes, c.left_out).map(|r| r.0))
+        .collect();
+    runs.into_iter().collect()
 }

@@ -385,3 +385,43 @@ fn placeholder_service(def: &scenario::file::TaskDefinitionFile) -> ServiceFile 
     let obj = Obj::new(src, "", &json).expect("an object");
     service::import(obj, &mut Vec::new()).expect("a valid service shape")
 }
+
+/// One task definition read for a scenario's `[[taskDefinitions]] import = "..."` entry:
+/// the entry, the health check and placement constraints ECS keeps on the task definition
+/// (ecsim keeps them on the services using it), and the fields not carried over.
+pub struct TaskDefinitionImport {
+    pub def: scenario::file::TaskDefinitionFile,
+    pub health_check: Option<scenario::file::HealthCheckFile>,
+    pub constraints: Vec<scenario::file::PlacementConstraintFile>,
+    pub notes: Vec<Note>,
+}
+
+const TASK_DEFINITION_SHAPES: &str = "describe-task-definition output ({\"taskDefinition\": ...}) or register-task-definition input ({\"family\", \"containerDefinitions\"})";
+
+/// Reads one task definition from `text` (the JSON file at `path`), as `ecsim import` does.
+pub fn task_definition(path: &Path, text: &str) -> Result<TaskDefinitionImport, ScenarioError> {
+    let src = Source { file: path, text };
+    let doc = json::parse(text, path)?;
+    let is_task_definition = doc.as_object().is_some_and(|o| {
+        o.contains_key("containerDefinitions")
+            || o.contains_key("taskDefinition") && !o.contains_key("serviceName")
+    });
+    if !is_task_definition {
+        return Err(ScenarioError {
+            allowed: Some(TASK_DEFINITION_SHAPES.into()),
+            ..src.error("", "not a task definition")
+        });
+    }
+    let mut found = Found::default();
+    read_document(src, &doc, &mut found)?;
+    let (td, _) = found
+        .task_defs
+        .pop()
+        .expect("a task definition shape reads one");
+    Ok(TaskDefinitionImport {
+        def: td.def,
+        health_check: td.health_check,
+        constraints: td.constraints,
+        notes: found.notes,
+    })
+}

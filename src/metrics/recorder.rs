@@ -107,6 +107,11 @@ pub struct InstanceRow<'a> {
 /// Receives what the simulation reports while it runs. Every method defaults to doing
 /// nothing, so a recorder implements only what it keeps.
 pub trait Recorder {
+    /// Whether to report tasks at all: a recorder that keeps no task rows says no, and
+    /// the simulation then skips gathering them (names, instance ids, times) per task.
+    fn wants_tasks(&self) -> bool {
+        true
+    }
     fn task(&mut self, _row: &TaskRow<'_>) {}
     fn sample(&mut self, _row: &SampleRow<'_>) {}
     /// Every instance ever launched, once, when the run ends.
@@ -125,4 +130,8 @@ pub trait Recorder {
 /// Keeps nothing: for benchmarks and sweeps that only want the summary.
 pub struct NullRecorder;
 
-impl Recorder for NullRecorder {}
+impl Recorder for NullRecorder {
+    fn wants_tasks(&self) -> bool {
+        false
+    }
+}

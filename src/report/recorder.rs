@@ -26,7 +26,8 @@ fn ratio(a: f64, b: f64) -> f64 {
 }
 
 pub struct FileRecorder {
-    tasks: CsvOut,
+    /// `None` with `--tasks none`: no tasks.csv, and no task rows built.
+    tasks: Option<CsvOut>,
     timeseries: CsvOut,
     trace: Option<Box<dyn Write>>,
     trace_detail: bool,
@@ -43,7 +44,7 @@ impl FileRecorder {
     /// running; per service with a demand curve or queue, `demand`, `cpu_utilization` (and
     /// `queue_depth`); per pool with managed scaling, `reservation` and instance counts.
     pub fn new(
-        tasks: BufWriter<File>,
+        tasks: Option<BufWriter<File>>,
         timeseries: BufWriter<File>,
         config: &SimConfig,
         trace: Option<Box<dyn Write>>,
@@ -54,28 +55,10 @@ impl FileRecorder {
             .iter()
             .map(|s| (s.scaling.is_active(), s.scaling.queue.is_some()))
             .collect();
-        let mut tasks = csv::Writer::from_writer(tasks);
-        tasks.write_record([
-            "task_id",
-            "origin_kind",
-            "origin",
-            "task_definition",
-            "launch_type",
-            "capacity_provider",
-            "instance",
-            "availability_zone",
-            "cpu",
-            "memory",
-            "created_s",
-            "placed_s",
-            "pull_started_s",
-            "running_s",
-            "stopped_s",
-            "pending_s",
-            "last_status",
-            "stop_reason",
-            "cost_usd",
-        ])?;
+        let mut tasks = tasks.map(csv::Writer::from_writer);
+        if let Some(tasks) = &mut tasks {
+            write_task_header(tasks)?;
+        }
         let mut timeseries = csv::Writer::from_writer(timeseries);
         let mut header: Vec<String> = [
             "time_s",
@@ -142,7 +125,9 @@ impl FileRecorder {
         if let Some(e) = self.error.take() {
             return Err(e);
         }
-        self.tasks.flush()?;
+        if let Some(tasks) = &mut self.tasks {
+            tasks.flush()?;
+        }
         self.timeseries.flush()?;
         if let Some(t) = &mut self.trace {
             t.flush()?;
@@ -157,6 +142,30 @@ impl FileRecorder {
             }
         }
     }
+}
+
+fn write_task_header(out: &mut CsvOut) -> Result<(), csv::Error> {
+    out.write_record([
+        "task_id",
+        "origin_kind",
+        "origin",
+        "task_definition",
+        "launch_type",
+        "capacity_provider",
+        "instance",
+        "availability_zone",
+        "cpu",
+        "memory",
+        "created_s",
+        "placed_s",
+        "pull_started_s",
+        "running_s",
+        "stopped_s",
+        "pending_s",
+        "last_status",
+        "stop_reason",
+        "cost_usd",
+    ])
 }
 
 fn write_field(
@@ -175,8 +184,12 @@ fn opt_time(t: Option<SimTime>) -> String {
 }
 
 impl Recorder for FileRecorder {
+    fn wants_tasks(&self) -> bool {
+        self.tasks.is_some()
+    }
+
     fn task(&mut self, row: &TaskRow<'_>) {
-        let out = &mut self.tasks;
+        let Some(out) = &mut self.tasks else { return };
         let buf = &mut self.field;
         let pending = match row.running {
             Some(r) => seconds(r.since(row.created).0),

@@ -11,6 +11,7 @@ pub mod file;
 pub mod locate;
 pub mod overrides;
 mod scaling;
+mod td_import;
 pub mod trace;
 mod wording;
 
@@ -84,6 +85,22 @@ pub fn load_str(text: &str, path: &Path, overrides: &[String]) -> Result<Scenari
             allowed: None,
         }
     })?;
+    // Before `--set`, so an override can change an imported task definition.
+    let imported = td_import::expand(&mut doc, path.parent().unwrap_or(Path::new("."))).map_err(
+        |e| match e {
+            td_import::ImportError::Field(e) => at(&e.field, e.message, e.allowed, false),
+            td_import::ImportError::Json(mut e, field) => {
+                let line = locate::locate(text, &field).map(|(l, _)| format!(":{l}"));
+                e.message = format!(
+                    "{} (imported by {}{}, field `{field}`)",
+                    e.message,
+                    path.display(),
+                    line.unwrap_or_default()
+                );
+                e
+            }
+        },
+    )?;
     for assignment in overrides {
         overrides::apply(&mut doc, assignment).map_err(|e| {
             at(
@@ -106,13 +123,17 @@ pub fn load_str(text: &str, path: &Path, overrides: &[String]) -> Result<Scenari
     })?;
     let mut inputs = scaling::read_csvs(&mut file, path.parent().unwrap_or(Path::new(".")))
         .map_err(|e| at(&e.field, e.message, e.allowed, false))?;
+    inputs.extend(imported.inputs);
     let base = path.parent().unwrap_or(Path::new("."));
     for t in &file.traces {
         inputs.push(base.join(&t.path));
         inputs.extend(t.nodes.as_ref().map(|n| base.join(n)));
     }
-    let notes = trace::expand(&mut file, path.parent().unwrap_or(Path::new(".")))
-        .map_err(|e| at(&e.field, e.message, e.allowed, false))?;
+    let mut notes = imported.notes;
+    notes.extend(
+        trace::expand(&mut file, path.parent().unwrap_or(Path::new(".")))
+            .map_err(|e| at(&e.field, e.message, e.allowed, false))?,
+    );
     let prices = match &file.prices {
         None => PriceCatalog::builtin(),
         Some(rel) => {

@@ -635,6 +635,9 @@ impl<R: Recorder> Simulation<'_, R> {
 
     /// Reports the task as it stands at `at` (its stop, or the horizon).
     fn report_task(&mut self, slot: u32, cost: f64, at: SimTime) {
+        if !self.recorder.wants_tasks() {
+            return;
+        }
         let task = self.tasks.get(slot);
         // Placed, but its ENI is still attaching (Fargate provisioning, awsvpc on EC2):
         // the pull has not begun, and ECS shows such a task as PROVISIONING.

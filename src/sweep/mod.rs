@@ -76,6 +76,8 @@ pub struct SweepOptions {
     pub shard: Option<Shard>,
     /// Draw a progress bar on stderr, if stderr is a terminal.
     pub progress: bool,
+    /// Run variants beyond the size limits ([`crate::scenario::SizeLimits`]).
+    pub allow_large: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -89,10 +91,36 @@ pub struct SweepOutcome {
     pub written: Vec<PathBuf>,
 }
 
+/// Refuses, before any run starts, a variant whose runs are beyond the size limits: a
+/// `--vary horizon=...` value can ask for far more than the base scenario.
+fn refuse_large(spec: &SweepSpec, plan: &Plan) -> Result<(), SweepError> {
+    let limits = crate::scenario::SizeLimits::default();
+    for variant in &plan.variants {
+        if let Some(why) = crate::scenario::estimate(&variant.config).exceeds(&limits) {
+            let values: Vec<String> = plan
+                .meta
+                .keys
+                .iter()
+                .zip(&variant.values)
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            return Err(SweepError::Usage(format!(
+                "{}: the variant {}: {why}; pass --allow-large to run it anyway",
+                spec.scenario.display(),
+                values.join(" ")
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Runs a sweep (or one shard of it) into its output directory, skipping runs a previous
 /// attempt at the same sweep already finished.
 pub fn run_sweep(options: &SweepOptions) -> Result<SweepOutcome, SweepError> {
     let plan = plan(&options.spec)?;
+    if !options.allow_large {
+        refuse_large(&options.spec, &plan)?;
+    }
     let out = options
         .out
         .clone()

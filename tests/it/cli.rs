@@ -55,6 +55,47 @@ fn same_seed_gives_byte_identical_outputs() {
 }
 
 #[test]
+fn tasks_none_writes_no_tasks_csv_and_the_same_summary() {
+    let tmp = tempfile::tempdir().unwrap();
+    let full = tmp.path().join("full");
+    let bare = tmp.path().join("bare");
+    for (out, tasks) in [(&full, "csv"), (&bare, "none")] {
+        let o = ecsim(&[
+            "run",
+            "scenarios/quickstart.toml",
+            "--quiet",
+            "--tasks",
+            tasks,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    assert!(full.join("tasks.csv").is_file());
+    assert!(!bare.join("tasks.csv").exists());
+    for file in ["summary.json", "timeseries.csv"] {
+        let x = std::fs::read(full.join(file)).unwrap();
+        let y = std::fs::read(bare.join(file)).unwrap();
+        assert!(x == y, "{file} differs with --tasks none");
+    }
+    // A rerun into a directory that holds an earlier tasks.csv must not leave it behind.
+    let o = ecsim(&[
+        "run",
+        "scenarios/quickstart.toml",
+        "--quiet",
+        "--tasks",
+        "none",
+        "--out",
+        full.to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    assert!(!full.join("tasks.csv").exists());
+    let o = ecsim(&["run", "scenarios/quickstart.toml", "--tasks", "some"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("none"));
+}
+
+#[test]
 fn summary_has_the_documented_keys() {
     let tmp = tempfile::tempdir().unwrap();
     let o = ecsim(&[

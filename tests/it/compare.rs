@@ -158,7 +158,15 @@ fn run_and_scenario_leg_cost_the_same_to_the_bit() {
         prices: ecsim::catalog::PriceCatalog::builtin(),
         notes: Vec::new(),
     };
-    let run = ecsim::cli::run_cmd::run_to_dir(&scenario, dir.path(), None, false, false).unwrap();
+    let run = ecsim::cli::run_cmd::run_to_dir(
+        &scenario,
+        dir.path(),
+        ecsim::cli::TasksOutput::Csv,
+        None,
+        false,
+        false,
+    )
+    .unwrap();
     let legs = compare::run_legs(&c, &[Leg::Scenario, Leg::Fargate]).unwrap();
     assert_eq!(
         legs[0].cost_total_usd.to_bits(),
@@ -242,7 +250,7 @@ fn recommend_finds_the_smallest_count_meeting_the_target() {
         if t.instance_type == "m5.large" && n > 1 {
             let mut smaller = c.clone();
             smaller.pools[0].count = n - 1;
-            let r = compare::run_config(&smaller, "smaller", Vec::new());
+            let r = compare::run_config(&smaller, "smaller", Vec::new()).unwrap();
             assert!(!target.met(&r), "{} × m5.large also meets it", n - 1);
         }
     }

@@ -81,6 +81,10 @@ fn cases() -> Vec<Case> {
             "\n[[jobs]]\nname = \"j\"\ntaskDefinition = \"web\"\narrival = {arrival}\nduration = {{ type = \"constant\", value = 60 }}\n"
         )
     };
+    let runaway = format!(
+        "[failures]\nevents = [{}]\n[limits]\nevents_per_instant = 100\n",
+        vec!["{ action = \"kill_tasks\", at = 0, service = \"web\" }"; 150].join(", ")
+    );
     vec![
         // Never hang: the four zero-time loops, refused at validation.
         case("crash at once, instant timing", s(&[], "crash_after = { type = \"constant\", value = 0 }\n[timing]\ninstant = true\n"), VALIDATE, 2,
@@ -94,6 +98,13 @@ fn cases() -> Vec<Case> {
         // ... and the engine's own guard, for what validation cannot see.
         case("more events at one instant than the limit", s(&[], &format!("[failures]\nevents = [{}]\n[limits]\nevents_per_instant = 100\n", vec!["{ action = \"kill_tasks\", at = 0, service = \"web\" }"; 150].join(", "))), RUN, 3,
             &["more than 100 events at that one instant", "the last failures.events[100]", "limits.events_per_instant", "nothing was written"]),
+        // ... in every command that runs the simulation: compare's legs and searches too.
+        case("a compare leg repeats one instant", s(&[], &runaway), &["compare", "S", "--quiet", "--with", "scenario", "--with", "fargate", "--out", "D/cmp"], 3,
+            &["leg scenario: the run stopped at simulated time", "more than 100 events at that one instant", "nothing was written"]),
+        case("a commitment leg repeats one instant", s(&[], &runaway), &["compare", "S", "--quiet", "--recommend-commitment", "--with", "scenario", "--out", "D/cmp"], 3,
+            &["leg scenario:", "more than 100 events at that one instant", "nothing was written"]),
+        case("a recommend candidate repeats one instant", s(&[], &runaway), &["compare", "S", "--quiet", "--recommend", "--types", "m5.large", "--max-count", "4", "--target-availability", "0.5", "--out", "D/cmp"], 3,
+            &["candidate m5.large:", "more than 100 events at that one instant", "nothing was written"]),
         case("zero events per instant", s(&[], "[limits]\nevents_per_instant = 0\n"), VALIDATE, 2, &["limits.events_per_instant"]),
         // Size guards: the estimate and the flag that goes past it.
         case("a trillion jobs an hour", s(&[], &job("{ type = \"poisson\", rate_per_hour = 1e12 }")), RUN, 2,
@@ -102,6 +113,12 @@ fn cases() -> Vec<Case> {
             &["52.6 M timeseries samples", "--allow-large"]),
         case("millisecond samples for a day", s(&[("horizon = \"1h\"", "horizon = \"1d\"\nsample_interval = \"1ms\"")], ""), RUN, 2,
             &["86.4 M timeseries samples", "sample_interval", "--allow-large"]),
+        // ... for every run a command makes, not only the scenario as written.
+        case("a sweep variant of a hundred years", BASE.to_string(), &["sweep", "S", "-r", "1", "--vary", "horizon=1h,36500d", "--out", "D/sw"], 2,
+            &["the variant horizon=36500d", "52.6 M timeseries samples", "--allow-large"]),
+        case("a recommend search of a hundred million instances", s(&[("horizon = \"1h\"", "horizon = \"1d\""), ("count = 2\n", "count = 2\ninstance_failure = { type = \"exponential\", mean = 3600 }\n")], ""),
+            &["compare", "S", "--quiet", "--recommend", "--max-count", "100000000", "--target-availability", "0.5", "--out", "D/cmp"], 2,
+            &["--recommend with 100000000 instances", "events", "--allow-large"]),
         case("horizon 1e308", s(&[("horizon = \"1h\"", "horizon = 1e308")], ""), VALIDATE, 2,
             &["horizon", "1.0e308 s is longer than", "365000d"]),
         // Nothing written outside output/.

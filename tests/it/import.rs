@@ -241,3 +241,74 @@ fn the_shipped_example_is_what_import_makes_of_its_json() {
         (512, 1024)
     );
 }
+
+#[test]
+fn a_scenario_importing_the_json_runs_as_the_inline_one() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/imported-service");
+    let load =
+        |name: &str| ecsim::scenario::load(&dir.join(name), &[]).unwrap_or_else(|e| panic!("{e}"));
+    let (json, inline) = (load("scenario-json.toml"), load("scenario.toml"));
+    // The size ECS derives (384 + 128 cpu; memoryReservation 768 + 256) and the essential
+    // container's health check, which ECS keeps on the task definition.
+    let def = &json.config.task_defs[0];
+    assert_eq!((def.cpu, def.memory), (512, 1024));
+    assert!(json.inputs.contains(&dir.join("task-definition.json")));
+    assert_eq!(
+        summary_json(&common::run(&json.config)),
+        summary_json(&common::run(&inline.config))
+    );
+}
+
+/// Writes `scenario` and `td.json` into a temporary directory and validates the scenario.
+fn validate_with_json(scenario: &str, td: &str) -> (i32, String) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("s.toml"), scenario).unwrap();
+    std::fs::write(dir.path().join("td.json"), td).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_ecsim"))
+        .arg("validate")
+        .arg(dir.path().join("s.toml"))
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn an_imported_task_definition_takes_overrides_and_locates_errors() {
+    let scenario = |import: &str| {
+        format!(
+            "horizon = \"1m\"\n[[cluster.pools]]\nname = \"p\"\ninstance_type = \"m5.large\"\ncount = 1\n\n[[taskDefinitions]]\n{import}\n\n[[services]]\nname = \"api\"\ntaskDefinition = \"api\"\ndesiredCount = 1\n"
+        )
+    };
+    // Keys beside `import` win over the imported ones.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("td.json"), TASK_DEF).unwrap();
+    let path = dir.path().join("s.toml");
+    std::fs::write(&path, scenario("import = \"td.json\"\nimage_size_mb = 300")).unwrap();
+    let loaded = ecsim::scenario::load(&path, &[]).unwrap_or_else(|e| panic!("{e}"));
+    let def = &loaded.config.task_defs[0];
+    assert_eq!((def.cpu, def.memory), (384, 640));
+    assert_eq!(def.image_size_mb, 300.0);
+
+    let (code, err) = validate_with_json(&scenario("import = \"other.json\""), TASK_DEF);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("s.toml:8:") && err.contains("taskDefinitions[0].import"),
+        "{err}"
+    );
+    // The JSON's own line and column, and the scenario line that imported it.
+    let (code, err) = validate_with_json(
+        &scenario("import = \"td.json\""),
+        "{\n  \"family\": \"a\",\n  \"cpu\" 256\n}",
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("td.json:3:9") && err.contains("s.toml:8"),
+        "{err}"
+    );
+    let (code, err) = validate_with_json(&scenario("import = \"td.json\""), SERVICE);
+    assert_eq!(code, 2);
+    assert!(err.contains("not a task definition"), "{err}");
+}

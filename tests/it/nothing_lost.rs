@@ -155,6 +155,55 @@ fn an_interrupted_sweep_keeps_whole_runs_only_and_resumes() {
 }
 
 #[test]
+fn an_interrupted_compare_stops_every_leg_and_keeps_the_earlier_results() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(dir.join("short.toml"), LONG.replace("\"30d\"", "\"1m\"")).unwrap();
+    std::fs::write(dir.join("long.toml"), LONG).unwrap();
+    let legs = ["--with", "scenario", "--with", "fargate"];
+    let o = spawn(
+        dir,
+        &[
+            &["compare", "short.toml", "--quiet", "--out", "cmp"][..],
+            &legs,
+        ]
+        .concat(),
+    )
+    .wait_with_output()
+    .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let earlier = std::fs::read(dir.join("cmp").join("compare.json")).unwrap();
+
+    // Thirty days of 20 jobs a second per leg: far longer than the wait before the signal.
+    let child = spawn(
+        dir,
+        &[
+            &[
+                "compare",
+                "long.toml",
+                "--quiet",
+                "--allow-large",
+                "--out",
+                "cmp",
+            ][..],
+            &legs,
+        ]
+        .concat(),
+    );
+    std::thread::sleep(Duration::from_millis(1500));
+    interrupt(&child);
+    let (code, stderr) = finish(child);
+    assert_eq!(code, Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    assert!(stderr.contains("compare.csv, compare.json"), "{stderr}");
+    assert_eq!(debris(dir), Vec::<String>::new());
+    assert_eq!(
+        std::fs::read(dir.join("cmp").join("compare.json")).unwrap(),
+        earlier
+    );
+}
+
+#[test]
 fn a_closed_stdout_neither_fails_a_traced_run_nor_panics_validate() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();

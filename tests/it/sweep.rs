@@ -38,6 +38,7 @@ fn options(spec: SweepSpec, out: &Path, jobs: usize, shard: Option<Shard>) -> Sw
         out: Some(out.to_path_buf()),
         shard,
         progress: false,
+        allow_large: false,
     }
 }
 
