@@ -126,3 +126,53 @@ fn bad_commitments_are_located_errors() {
         "unknown instance type `m5.huge`",
     );
 }
+
+/// Savings Plans and Reserved Instances do not apply to Spot usage (AWS Savings Plans
+/// User Guide: plans cover On-Demand usage; Spot is billed at the Spot price). Regression:
+/// `--recommend-commitment` once covered the ec2-spot leg's instances with a Compute
+/// Savings Plan at On-Demand-equivalent value, taking its bill from $2.07 to $0.07.
+#[test]
+fn spot_instances_are_billed_at_spot_rates_whatever_the_commitments() {
+    let cfg = config(&scenario("scenarios/ec2-vs-fargate.toml"));
+    let legs = [Leg::Ec2Spot];
+    let (results, recs) =
+        ecsim::compare::commitment_legs::run_and_recommend(&cfg, &legs).unwrap();
+    // 3 m5.large all day at 70% off: 3 × 0.096 × 0.3 × 24 = $2.0736. No usage a plan can
+    // cover, so the cheapest commitment is none and the bill stays the Spot bill.
+    assert!(close(results[0].cost_total_usd, 2.0736, 1e-9));
+    let r = &recs[0];
+    assert!(close(r.cost_without_usd, 2.0736, 1e-9), "{}", r.cost_without_usd);
+    assert_eq!(r.best.commitment_per_hour, 0.0);
+    assert!(close(r.best.effective_cost_usd, 2.0736, 1e-9));
+    assert!(r.break_even_utilization.is_none());
+    // The busiest hour has nothing a plan can cover, so no level above 0 is evaluated.
+    assert_eq!(r.curve.len(), 1);
+}
+
+#[test]
+fn the_scenarios_own_commitments_do_not_cover_its_pools_made_spot() {
+    let cfg = config(&scenario("scenarios/commitments.toml"));
+    let results = run_legs(&cfg, &[Leg::Ec2Spot]).unwrap();
+    let s = &results[0].summary;
+    let c = s.commitments.as_ref().expect("commitments in the summary");
+    // 4 m5.large at 70% off: 4 × 0.096 × 0.3 × 24 = $2.7648, and the RI and the ISP,
+    // which cover only EC2, cover nothing while still paid every hour.
+    assert!(close(s.cost_usd.ec2, 2.7648, 1e-9));
+    assert!(close(c.committed_usd, 9.84, 1e-9));
+    for plan in ["m5-ri", "m5-isp"] {
+        assert_eq!(c.plans[plan].used_usd, 0.0, "{plan}");
+        assert_eq!(c.plans[plan].on_demand_equivalent_usd, 0.0, "{plan}");
+    }
+    // The Compute SP covers Fargate only, all of it 20% off, so each hour it covers
+    // min(usage, 0.20 / 0.8) at On-Demand rates. Night (4 tasks: 4 × 0.04048 +
+    // 8 × 0.004445 = 0.19748 On-Demand, 0.157984 at plan rates): all covered. Day
+    // (8 tasks): 0.25. 12 × 0.19748 + 12 × 0.25 = 5.36976.
+    assert!(
+        close(c.covered_on_demand_usd, 5.36976, 0.003),
+        "{}",
+        c.covered_on_demand_usd
+    );
+    // Effective: Spot EC2 + Fargate On-Demand − covered + fees.
+    let expected = s.cost_usd.total - c.covered_on_demand_usd + 9.84;
+    assert!(close(results[0].cost_total_usd, expected, 1e-9));
+}
