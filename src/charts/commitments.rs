@@ -49,11 +49,21 @@ fn cumulative_at(times: &[f64], cost: &[f64], t: f64) -> f64 {
     cost[i - 1] + (cost[i] - cost[i - 1]) * (t - t0) / (t1 - t0)
 }
 
-/// Every clock hour `timeseries.csv` reports for a run with commitments, in order. Each
-/// row carries the last closed hour's bill; the On-Demand part is the run's own spend in
-/// that hour (from `cost_usd`, so Spot and Windows usage, which no commitment covers, are
-/// in it) less the covered usage. `None` without commitment columns.
+/// Every clock hour of the measured window, in order, for a run with commitments. Each
+/// `timeseries.csv` row carries the last closed hour's bill; the On-Demand part is the
+/// run's own spend in that hour (from `cost_usd`, so Spot and Windows usage, which no
+/// commitment covers, are in it) less the covered usage. `None` without commitment
+/// columns, or when samples more than an hour apart skipped some hours.
 pub fn hourly_spend(run: &RunOutputs) -> Option<Vec<HourSpend>> {
+    reported_hours(run).filter(|h| h.len() == expected_hours(run))
+}
+
+/// Whether the run has commitments but samples too sparse to chart every hour.
+pub fn hours_missing(run: &RunOutputs) -> bool {
+    reported_hours(run).is_some_and(|h| h.len() < expected_hours(run))
+}
+
+fn reported_hours(run: &RunOutputs) -> Option<Vec<HourSpend>> {
     let col = |name: &str| run.series.column(&format!("commitments.{name}"));
     let (start, od, eff, fee, used) = (
         col("hour_start_s")?,
@@ -72,7 +82,13 @@ pub fn hourly_spend(run: &RunOutputs) -> Option<Vec<HourSpend>> {
         }
         let (from, to) = (start[i].max(warmup), (start[i] + HOUR_S).min(horizon));
         let covered = od[i] - (eff[i] - fee[i]);
-        let spent = cumulative_at(times, cost, to) - cumulative_at(times, cost, from);
+        // Nothing accrues before the window: no interpolation across its start.
+        let before = if from <= warmup {
+            0.0
+        } else {
+            cumulative_at(times, cost, from)
+        };
+        let spent = cumulative_at(times, cost, to) - before;
         hours.push(HourSpend {
             start_s: from,
             end_s: to,
@@ -86,8 +102,7 @@ pub fn hourly_spend(run: &RunOutputs) -> Option<Vec<HourSpend>> {
     (!hours.is_empty()).then_some(hours)
 }
 
-/// Clock hours in the measured window, and whether `hours` holds them all (a sample
-/// interval over an hour skips some).
+/// Clock hours in the measured window (the first and last may be partial).
 fn expected_hours(run: &RunOutputs) -> usize {
     let first = (run.warmup_s() / HOUR_S).floor();
     let last = (run.horizon_s() / HOUR_S).ceil();
@@ -157,15 +172,8 @@ pub fn spend_panel(hours: &[HourSpend], unit: f64) -> Panel {
 }
 
 /// What a reader needs to know about the hours drawn, for the cost chart's caption.
-pub fn spend_caption(run: &RunOutputs, hours: &[HourSpend]) -> String {
+pub fn spend_caption(hours: &[HourSpend]) -> String {
     let mut text = "Below, each clock hour's spend with the commitments: the fee, split into the part covered usage used and the part paid unused, then the usage billed On-Demand; the dashed line is the same hour without commitments, so the gap between it and the bands is what the commitments saved (or, below it, lost).".to_string();
-    let expected = expected_hours(run);
-    if hours.len() < expected {
-        text.push_str(&format!(
-            " Only {} of the window's {expected} hours are drawn: timeseries.csv reports the last closed hour at each sample, and the samples are more than an hour apart.",
-            hours.len()
-        ));
-    }
     if hours.len().div_ceil(MAX_SPANS) > 1 {
         text.push_str(&format!(
             " Each step averages {} consecutive hours.",
@@ -216,10 +224,17 @@ pub fn curve(scenario: &str, recs: &[CommitmentCurveView]) -> Option<Figure> {
         lines.push(Line::new(r.leg.clone(), line_look, pts));
         let b = &r.best;
         let mut best = Line::new(
-            format!(
-                "{}: best ${:.4}/h, bill ${:.2} (${:.2} without)",
-                r.leg, b.commitment_per_hour, b.effective_cost_usd, r.cost_without_usd
-            ),
+            if b.commitment_per_hour > 0.0 {
+                format!(
+                    "{}: best ${:.4}/h, bill ${:.2} (${:.2} without)",
+                    r.leg, b.commitment_per_hour, b.effective_cost_usd, r.cost_without_usd
+                )
+            } else {
+                format!(
+                    "{}: no commitment pays, bill ${:.2}",
+                    r.leg, r.cost_without_usd
+                )
+            },
             Look {
                 color,
                 dash: Dash::Solid,
@@ -354,6 +369,38 @@ mod tests {
         let without = panel.lines.iter().find(|l| !l.stacked).unwrap();
         assert!(close(without.points[2].1, 1.2));
         assert!(panel.y_max >= 1.2);
+    }
+
+    #[test]
+    fn a_skipped_hour_leaves_the_hourly_bill_out() {
+        // Samples two hours apart: only the second hour is reported.
+        let mut run = two_hours();
+        for column in &mut run.series.values {
+            column.drain(1..4);
+        }
+        assert!(hourly_spend(&run).is_none());
+        assert!(hours_missing(&run));
+        assert!(!hours_missing(&two_hours()));
+    }
+
+    #[test]
+    fn nothing_is_interpolated_across_the_warm_up() {
+        // Warm-up 1 h, samples every 45 min: the window's first hour starts between
+        // samples, but nothing accrued before it, so the hour spent the whole $1.
+        let mut run = two_hours();
+        run.summary = serde_json::json!({ "warmup_s": 3600.0, "sim_time_s": 3600.0 });
+        run.series.values = vec![
+            vec![0.0, 2700.0, 5400.0, 7200.0],
+            vec![0.0, 0.0, 0.5, 1.0],
+            vec![f64::NAN, f64::NAN, f64::NAN, 3600.0],
+            vec![f64::NAN, f64::NAN, f64::NAN, 1.0],
+            vec![f64::NAN, f64::NAN, f64::NAN, 0.7],
+            vec![f64::NAN, f64::NAN, f64::NAN, 0.4],
+            vec![f64::NAN, f64::NAN, f64::NAN, 0.4],
+        ];
+        let hours = hourly_spend(&run).unwrap();
+        assert_eq!(hours.len(), 1);
+        assert!(close(hours[0].without, 1.0) && close(hours[0].on_demand, 0.3));
     }
 
     #[test]

@@ -473,11 +473,14 @@ pub fn cost(run: &RunOutputs) -> Option<Figure> {
                 ),
             );
             caption.push_str(", with and without the commitments. ");
-            caption.push_str(&commitments::spend_caption(run, &hours));
+            caption.push_str(&commitments::spend_caption(&hours));
             commitments::spend_panel(&hours, f.unit)
         }
         None => {
             caption.push_str(", and the rate of spend in dollars per hour.");
+            if commitments::hours_missing(run) {
+                caption.push_str(" The hourly bill with commitments is not charted: timeseries.csv reports the last closed hour at each sample, and these samples are more than an hour apart (set sample_interval to 1h or less).");
+            }
             let rate_line = vec![Line::new(
                 "cost rate, all",
                 look(0, Dash::Solid, Marker::None),
