@@ -10,7 +10,7 @@ mod estimate;
 pub mod file;
 pub mod locate;
 pub mod overrides;
-mod scaling;
+
 mod td_import;
 pub mod trace;
 mod wording;
@@ -121,7 +121,7 @@ pub fn load_str(text: &str, path: &Path, overrides: &[String]) -> Result<Scenari
         let message = wording::plain(&e.inner().to_string());
         at(&field, message, None, false)
     })?;
-    let mut inputs = scaling::read_csvs(&mut file, path.parent().unwrap_or(Path::new(".")))
+    let mut inputs = build::scaling::read_csvs(&mut file, path.parent().unwrap_or(Path::new(".")))
         .map_err(|e| at(&e.field, e.message, e.allowed, false))?;
     inputs.extend(imported.inputs);
     let base = path.parent().unwrap_or(Path::new("."));

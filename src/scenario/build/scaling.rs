@@ -2,8 +2,9 @@
 //! scaling, queue-backed workers and managed scaling of pools, each checked with the
 //! field path of the offending value.
 
-use super::error::FieldError;
-use super::file::*;
+use super::super::error::FieldError;
+use super::super::file::*;
+use super::check::{fraction, non_negative};
 use crate::model::{AutoScalingSpec, ManagedScalingSpec, QueueSpec, ServiceScalingSpec};
 use crate::scaling::demand::{DemandCurve, Spike};
 use crate::scaling::managed_scaling::ManagedScalingConfig;
@@ -14,14 +15,6 @@ use crate::scaling::target_tracking::{
     ScaleInRule, ScaleOutRule, TargetTrackingPolicy, TrackedMetric,
 };
 use crate::time::{SimDuration, SimTime};
-
-fn non_negative(field: String, value: f64) -> Result<f64, FieldError> {
-    if value.is_finite() && value >= 0.0 {
-        Ok(value)
-    } else {
-        Err(FieldError::new(field, format!("{value} is not allowed")).allowed("a number ≥ 0"))
-    }
-}
 
 /// A demand (or rate) curve; `what` names the unit in messages.
 pub(super) fn demand(at: &str, d: &DemandFile) -> Result<DemandCurve, FieldError> {
@@ -97,14 +90,6 @@ fn percent_target(field: String, target: f64) -> Result<f64, FieldError> {
         Ok(target)
     } else {
         Err(FieldError::new(field, format!("{target} is out of range")).allowed("1 to 100"))
-    }
-}
-
-fn fraction(field: String, v: f64) -> Result<f64, FieldError> {
-    if v.is_finite() && v > 0.0 && v <= 1.0 {
-        Ok(v)
-    } else {
-        Err(FieldError::new(field, format!("{v} is out of range")).allowed("above 0, at most 1"))
     }
 }
 
@@ -204,7 +189,7 @@ pub(super) fn service(at: &str, s: &ServiceFile) -> Result<ServiceScalingSpec, F
 }
 
 fn auto_scaling(at: &str, a: &AutoScalingFile) -> Result<AutoScalingSpec, FieldError> {
-    super::build::bounded(format!("{at}.max"), a.max)?;
+    super::check::bounded(format!("{at}.max"), a.max)?;
     if a.min > a.max {
         return Err(FieldError::new(
             format!("{at}.min"),
@@ -409,7 +394,7 @@ pub(super) fn managed(
         config.managed_termination_protection = p;
     }
     let min_size = m.min_size.unwrap_or(0);
-    super::build::bounded(format!("{at}.max_size"), m.max_size)?;
+    super::check::bounded(format!("{at}.max_size"), m.max_size)?;
     if min_size > m.max_size {
         return Err(FieldError::new(
             format!("{at}.min_size"),
@@ -436,7 +421,7 @@ pub(super) fn managed(
 /// Reads every CSV demand file of the scenario, paths relative to `base`; the error is the
 /// field of the path that could not be read.
 /// Reads every demand CSV into the file's description; returns the paths read.
-pub(super) fn read_csvs(
+pub(in crate::scenario) fn read_csvs(
     file: &mut ScenarioFile,
     base: &std::path::Path,
 ) -> Result<Vec<std::path::PathBuf>, FieldError> {

@@ -1,0 +1,207 @@
+//! Turns the file's description into the runtime config: names resolved against the
+//! catalog and each other, sizes rounded, units converted, every rule checked.
+
+mod check;
+mod cluster;
+mod failures;
+mod jobs;
+mod placement;
+pub(super) mod scaling;
+mod services;
+mod task_defs;
+mod workload;
+
+use super::error::FieldError;
+use super::file::*;
+use crate::catalog::{self, PriceCatalog};
+use crate::model::{BillingSpec, FargateSpec, GroupId, InstanceTypeSpec, SimConfig};
+use crate::time::{SimDuration, SimTime};
+use cluster::{DEFAULT_AZS, custom_type, pool, timing};
+use placement::AZ_ATTRIBUTE;
+use task_defs::task_def;
+use workload::duration;
+
+/// Ten million events at one millisecond is far beyond any real burst (a million tasks
+/// placed at time 0 take about three events each) yet reached within seconds by a loop.
+pub const DEFAULT_EVENTS_PER_INSTANT: u64 = 10_000_000;
+
+pub fn build(
+    file: ScenarioFile,
+    default_name: &str,
+    prices: &PriceCatalog,
+) -> Result<SimConfig, FieldError> {
+    let horizon = SimTime::ZERO + file.horizon.0;
+    if horizon == SimTime::ZERO {
+        return Err(FieldError::new("horizon", "must be longer than zero"));
+    }
+    let warmup = SimTime::ZERO + file.warmup.map_or(SimDuration::ZERO, |d| d.0);
+    if warmup >= horizon {
+        return Err(FieldError::new("warmup", "must end before the horizon")
+            .allowed(format!("less than {} s", horizon.as_secs_f64())));
+    }
+    let sample_interval = file
+        .sample_interval
+        .map_or(SimDuration::from_secs(60), |d| d.0);
+    if sample_interval == SimDuration::ZERO {
+        return Err(FieldError::new(
+            "sample_interval",
+            "must be longer than zero",
+        ));
+    }
+    let azs: Vec<String> = file
+        .cluster
+        .availability_zones
+        .clone()
+        .unwrap_or_else(|| DEFAULT_AZS.iter().map(|s| s.to_string()).collect());
+    if azs.is_empty() {
+        return Err(FieldError::new(
+            "cluster.availability_zones",
+            "needs at least one AZ",
+        ));
+    }
+    for (k, az) in azs.iter().enumerate() {
+        if azs[..k].contains(az) {
+            return Err(FieldError::new(
+                format!("cluster.availability_zones[{k}]"),
+                format!("`{az}` is listed twice"),
+            )
+            .allowed("each AZ name once"));
+        }
+    }
+    if let Some(name) = &file.name {
+        plain_file_name(name)?;
+    }
+    let custom: Vec<InstanceTypeSpec> = file
+        .instance_types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| custom_type(i, t, prices))
+        .collect::<Result<_, _>>()?;
+    let pools = file
+        .cluster
+        .pools
+        .iter()
+        .enumerate()
+        .map(|(i, p)| pool(i, p, &azs, &custom, prices))
+        .collect::<Result<Vec<_>, _>>()?;
+    for (i, p) in file.cluster.pools.iter().enumerate() {
+        if file.cluster.pools[..i].iter().any(|o| o.name == p.name) {
+            return Err(FieldError::new(
+                format!("cluster.pools[{i}].name"),
+                format!("pool `{}` is defined twice", p.name),
+            ));
+        }
+    }
+    for (i, t) in file.task_definitions.iter().enumerate() {
+        if file.task_definitions[..i]
+            .iter()
+            .any(|o| o.family == t.family)
+        {
+            return Err(FieldError::new(
+                format!("taskDefinitions[{i}].family"),
+                format!("task definition family `{}` is defined twice", t.family),
+            ));
+        }
+    }
+    let task_defs = file
+        .task_definitions
+        .iter()
+        .enumerate()
+        .map(|(i, t)| task_def(i, t))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut names = Names {
+        groups: Vec::new(),
+        spread_keys: vec![AZ_ATTRIBUTE.to_string()],
+    };
+    let mut services = Vec::new();
+    for i in 0..file.services.len() {
+        let service =
+            services::service(i, &file.services, &task_defs, &pools, &mut names, horizon)?;
+        services.push(service);
+    }
+    let mut jobs = Vec::new();
+    for i in 0..file.jobs.len() {
+        jobs.push(jobs::job(i, &file.jobs, &task_defs, &pools, &mut names)?);
+    }
+    let failures = failures::failures(&file.failures, &azs, &pools, &services, horizon)?;
+    let commitments = super::commitments::build(&file.commitments, &pools, prices, horizon)?;
+    Ok(SimConfig {
+        failures,
+        name: file.name.unwrap_or_else(|| default_name.to_string()),
+        seed: file.seed.unwrap_or(1),
+        horizon,
+        warmup,
+        sample_interval,
+        availability_zones: azs,
+        subnet_ips_per_az: file.cluster.subnet_ips_per_az,
+        pools,
+        fargate: FargateSpec {
+            max_concurrent_tasks: file.fargate.max_concurrent_tasks,
+            rates: prices.fargate.clone(),
+            spot_interruption: file
+                .fargate
+                .spot_interruption
+                .as_ref()
+                .map(|d| duration("fargate.spot_interruption", d))
+                .transpose()?,
+        },
+        task_defs,
+        services,
+        jobs,
+        timing: timing(&file.timing)?,
+        groups: names.groups,
+        spread_keys: names.spread_keys,
+        events_per_instant: match file.limits.events_per_instant {
+            Some(0) => {
+                return Err(FieldError::new(
+                    "limits.events_per_instant",
+                    "0 would stop every run at its first event",
+                )
+                .allowed(format!("at least 1; default {DEFAULT_EVENTS_PER_INSTANT}")));
+            }
+            Some(n) => n,
+            None => DEFAULT_EVENTS_PER_INSTANT,
+        },
+        billing: BillingSpec {
+            ec2_minimum: SimDuration(prices.ec2.minimum_ms(catalog::Ec2Os::Linux)),
+            ec2_spot_discount: prices.ec2.spot_discount,
+            commitments,
+        },
+    })
+}
+
+/// The scenario name becomes a directory under `output/`: it must stay there.
+fn plain_file_name(name: &str) -> Result<(), FieldError> {
+    let plain = !name.is_empty()
+        && name != "."
+        && name != ".."
+        && !name.contains(['/', '\\', '\0'])
+        && !std::path::Path::new(name).is_absolute();
+    if plain {
+        Ok(())
+    } else {
+        Err(FieldError::new(
+            "name",
+            format!("\"{name}\" is not a plain file name; the name becomes the output directory output/<name>/"),
+        )
+        .allowed("a name without / or \\, not . or .., such as \"web-peak\""))
+    }
+}
+
+pub(super) struct Names {
+    groups: Vec<String>,
+    spread_keys: Vec<String>,
+}
+
+impl Names {
+    fn group(&mut self, name: &str) -> GroupId {
+        GroupId(intern(&mut self.groups, name) as u32)
+    }
+}
+
+pub(super) fn intern(list: &mut Vec<String>, name: &str) -> usize {
+    list.iter().position(|n| n == name).unwrap_or_else(|| {
+        list.push(name.to_string());
+        list.len() - 1
+    })
+}
