@@ -504,3 +504,6 @@ impl Demand {
         out
     }
 }
+
+#[cfg(test)]
+mod tests;
