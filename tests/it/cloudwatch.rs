@@ -15,23 +15,7 @@ fn ecsim(args: &[&str], dir: &Path) -> Output {
 }
 
 /// get-metric-data output as the CLI prints it (newest first); 10:02 has no datapoint.
-const CPU_EXPORT: &str = r#"{
-    "MetricDataResults": [
-        {
-            "Id": "m1",
-            "Label": "CPUUtilization",
-            "Timestamps": [
-                "2024-05-06T10:04:00+00:00",
-                "2024-05-06T10:03:00+00:00",
-                "2024-05-06T10:01:00+00:00",
-                "2024-05-06T10:00:00+00:00"
-            ],
-            "Values": [30.0, 25.0, 50.0, 12.5],
-            "StatusCode": "Complete"
-        }
-    ],
-    "Messages": []
-}"#;
+const CPU_EXPORT: &str = include_str!("../fixtures/cloudwatch-cpu-newest-first.json");
 
 /// The configuration the export was measured on: 4 tasks of 512 CPU units.
 const MEASURED: &str = r#"
@@ -161,12 +145,12 @@ fn bad_exports_fail_located_with_exit_2() {
     let cpu = ["x.json", "--tasks", "4", "--task-cpu", "512"];
     let err = failed_import(&cpu, &[("x.json", &CPU_EXPORT.replace("25.0,", "25.0"))]);
     assert!(
-        err.contains("x.json:12:") && err.contains("not valid JSON"),
+        err.contains("x.json:15:") && err.contains("not valid JSON"),
         "{err}"
     );
     let err = failed_import(&cpu, &[("x.json", &CPU_EXPORT.replace("25.0", "-25.0"))]);
     assert!(
-        err.contains("x.json:12:") && err.contains("Values[1]") && err.contains("negative"),
+        err.contains("x.json:14:") && err.contains("Values[1]") && err.contains("negative"),
         "{err}"
     );
     let err = failed_import(

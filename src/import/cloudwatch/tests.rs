@@ -17,29 +17,9 @@ fn steps_s(d: &Demand) -> Vec<(f64, f64)> {
         .collect()
 }
 
-/// get-metric-data's default order, TimestampDescending; 10:02 has no datapoint.
-const NEWEST_FIRST: &str = r#"{
-    "MetricDataResults": [
-        {
-            "Id": "m1",
-            "Label": "CPUUtilization",
-            "Timestamps": [
-                "2024-05-06T10:04:00+00:00",
-                "2024-05-06T10:03:00+00:00",
-                "2024-05-06T10:01:00+00:00",
-                "2024-05-06T10:00:00+00:00"
-            ],
-            "Values": [
-                30.0,
-                25.0,
-                50.0,
-                12.5
-            ],
-            "StatusCode": "Complete"
-        }
-    ],
-    "Messages": []
-}"#;
+/// get-metric-data output as the CLI prints it: the default order, TimestampDescending;
+/// 10:02 has no datapoint.
+const NEWEST_FIRST: &str = include_str!("../../../tests/fixtures/cloudwatch-cpu-newest-first.json");
 
 fn cpu(tasks: u32, task_cpu: u32) -> Options {
     Options {

@@ -5,6 +5,8 @@
 //! fractional seconds) or a number of seconds since the epoch. A time without an offset
 //! (`2024-09-29 22:10:00`, as a spreadsheet may rewrite it) is taken as UTC.
 
+use crate::calendar::{civil_from_days, days_from_civil, days_in_month};
+
 /// What a timestamp may look like, for error messages.
 pub const ALLOWED: &str = "ISO 8601 such as 2024-09-29T22:10:00Z or 2024-09-29T22:10:00+00:00 (no offset: UTC), or seconds since 1970-01-01";
 
@@ -89,47 +91,12 @@ fn iso(t: &str) -> Option<i64> {
     Some(secs * 1000 + millis)
 }
 
-fn is_leap(year: i64) -> bool {
-    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-}
-
-fn days_in_month(year: i64, month: i64) -> i64 {
-    match month {
-        2 if is_leap(year) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (the era arithmetic of Howard
-/// Hinnant's `days_from_civil`: whole 400-year eras, then the day within the era counted
-/// from March so the leap day comes last).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 /// `2024-09-29T22:10:00Z` for comments (whole seconds; milliseconds when there are any).
 pub fn format(ms: i64) -> String {
     let secs = ms.div_euclid(1000);
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
-    // civil_from_days, the inverse of the above.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    let (year, month, day) = civil_from_days(days);
     let frac = ms.rem_euclid(1000);
     let base = format!(
         "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
