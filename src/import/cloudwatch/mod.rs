@@ -18,7 +18,8 @@
 //!   datapoint more than one period later) either drops to zero at the end of the
 //!   datapoint's period (`Gaps::Zero`, the default for RequestCount: a load balancer
 //!   publishes no datapoint without requests) or keeps the last value (`Gaps::Hold`, the
-//!   default for CPUUtilization: a missing datapoint says nothing about the load).
+//!   default for CPUUtilization: ECS reports nothing while no task runs, which says
+//!   nothing about the load that arrived).
 
 mod console_csv;
 mod metric_data;
