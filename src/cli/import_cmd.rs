@@ -47,6 +47,10 @@ pub struct CloudWatchArgs {
     /// CPUUtilization: tasks running when it was measured [default: the --service's desiredCount].
     #[arg(long, value_name = "N")]
     pub tasks: Option<u32>,
+    /// CPUUtilization: a series of the export holding the running task count over time
+    /// (Container Insights' RunningTaskCount), by `Id` or label, instead of --tasks.
+    #[arg(long, value_name = "ID", conflicts_with = "tasks")]
+    pub tasks_series: Option<String>,
     /// CPUUtilization: the task's CPU units (1024 per vCPU) [default: the --service's task definition].
     #[arg(long, value_name = "UNITS")]
     pub task_cpu: Option<u32>,
@@ -144,6 +148,7 @@ fn cloudwatch(args: &CloudWatchArgs) -> Result<(), CliError> {
     let mut options = cloudwatch::Options {
         series: args.series.clone(),
         tasks: args.tasks,
+        tasks_series: args.tasks_series.clone(),
         task_cpu: args.task_cpu,
         cpu_ms_per_request: args.cpu_ms_per_request,
         period_s: args.period,

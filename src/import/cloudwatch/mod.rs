@@ -133,6 +133,9 @@ pub struct Options {
     pub metric: Option<Metric>,
     /// CPUUtilization: tasks running and their CPU units when it was measured.
     pub tasks: Option<u32>,
+    /// CPUUtilization: a series in the export giving the running task count over time
+    /// (Container Insights' `RunningTaskCount`), instead of one `tasks` for all of it.
+    pub tasks_series: Option<String>,
     pub task_cpu: Option<u32>,
     /// RequestCount: CPU milliseconds one request costs; without it the curve is requests/s.
     pub cpu_ms_per_request: Option<f64>,
@@ -189,8 +192,12 @@ pub fn import(inputs: &[(PathBuf, String)], options: &Options) -> Result<Demand,
             console_csv::read(input, path, text, &mut all)?;
         }
     }
-    let series = choose(all, options, inputs)?;
-    convert(series, options, inputs, notes)
+    let tasks = match &options.tasks_series {
+        Some(want) => Some(take(&mut all, Some(want), "--tasks-series", inputs)?),
+        None => None,
+    };
+    let series = take(&mut all, options.series.as_deref(), "--series", inputs)?;
+    convert(series, tasks, options, inputs, notes)
 }
 
 fn input_error(
@@ -208,9 +215,12 @@ fn input_error(
     }
 }
 
-fn choose(
-    mut all: Vec<Series>,
-    options: &Options,
+/// Takes the series `want` names (by `Id` or label) out of `all`, or the only one when
+/// `want` is absent; `flag` is the option that names it.
+fn take(
+    all: &mut Vec<Series>,
+    want: Option<&str>,
+    flag: &str,
     inputs: &[(PathBuf, String)],
 ) -> Result<Series, ScenarioError> {
     let names = |all: &[Series]| {
@@ -225,13 +235,13 @@ fn choose(
             .collect::<Vec<_>>()
             .join(", ")
     };
-    match &options.series {
-        Some(want) => match all.iter().position(|s| &s.id == want || &s.label == want) {
-            Some(at) => Ok(all.swap_remove(at)),
+    match want {
+        Some(want) => match all.iter().position(|s| s.id == want || s.label == want) {
+            Some(at) => Ok(all.remove(at)),
             None => Err(input_error(
                 inputs,
-                format!("no series `{want}` in the export"),
-                Some(names(&all)),
+                format!("{flag}: no series `{want}` in the export"),
+                Some(names(all)),
             )),
         },
         None if all.len() == 1 => Ok(all.remove(0)),
@@ -246,7 +256,7 @@ fn choose(
                 "the export holds {} metrics; pick one with --series",
                 all.len()
             ),
-            Some(names(&all)),
+            Some(names(all)),
         )),
     }
 }
@@ -280,8 +290,23 @@ fn locate(origin: Origin, inputs: &[(PathBuf, String)]) -> ScenarioError {
     }
 }
 
+/// The running task count at each instant: the datapoint at or before it (the first one
+/// before the series starts).
+struct TaskCounts {
+    name: String,
+    points: Vec<(i64, f64)>,
+}
+
+impl TaskCounts {
+    fn at(&self, t_ms: i64) -> f64 {
+        let after = self.points.partition_point(|(at, _)| *at <= t_ms);
+        self.points[after.saturating_sub(1)].1
+    }
+}
+
 fn convert(
     series: Series,
+    tasks: Option<Series>,
     options: &Options,
     inputs: &[(PathBuf, String)],
     notes: Vec<String>,
@@ -360,14 +385,37 @@ fn convert(
             ));
         }
     };
-    let (factor, unit, mapping) = scale(metric, options, period_ms, inputs)?;
+    let counts = match tasks {
+        None => None,
+        Some(_) if metric != Metric::CpuUtilization => {
+            return Err(input_error(
+                inputs,
+                "--tasks-series applies to CPUUtilization only".into(),
+                None,
+            ));
+        }
+        Some(t) if t.points.is_empty() => {
+            return Err(input_error(
+                inputs,
+                format!("--tasks-series `{}` has no datapoints", t.id),
+                None,
+            ));
+        }
+        Some(t) => {
+            let mut points: Vec<(i64, f64)> = t.points.iter().map(|p| (p.at_ms, p.value)).collect();
+            points.sort_by(|a, b| a.0.cmp(&b.0));
+            Some(TaskCounts { name: t.id, points })
+        }
+    };
+    let (factor, unit, mapping) = scale(metric, options, counts.as_ref(), period_ms, inputs)?;
+    let count_at = |t: i64| counts.as_ref().map_or(1.0, |c| c.at(t));
     let gap_rule = options.gaps.unwrap_or(metric.default_gaps());
     let start_ms = unique[0].at_ms;
     let mut steps = Vec::with_capacity(unique.len());
     let mut gaps = 0;
     for (i, p) in unique.iter().enumerate() {
         let at = (p.at_ms - start_ms) as u64;
-        steps.push((at, rounded(p.value * factor)));
+        steps.push((at, rounded(p.value * count_at(p.at_ms) * factor)));
         if let Some(next) = unique.get(i + 1) {
             if (next.at_ms - p.at_ms) as u64 > period_ms {
                 gaps += 1;
@@ -399,17 +447,28 @@ fn convert(
 fn scale(
     metric: Metric,
     options: &Options,
+    counts: Option<&TaskCounts>,
     period_ms: u64,
     inputs: &[(PathBuf, String)],
 ) -> Result<(f64, Unit, String), ScenarioError> {
     let period_s = period_ms as f64 / 1000.0;
     match metric {
         Metric::CpuUtilization => {
+            if let (Some(counts), Some(cpu)) = (counts, options.task_cpu.filter(|c| *c > 0)) {
+                return Ok((
+                    f64::from(cpu) / 100.0,
+                    Unit::CpuUnits,
+                    format!(
+                        "CPU units = CPUUtilization % / 100 × tasks (series `{}` at or before each datapoint) × {cpu} CPU units",
+                        counts.name
+                    ),
+                ));
+            }
             let (Some(tasks), Some(cpu)) = (options.tasks, options.task_cpu) else {
                 return Err(input_error(
                     inputs,
                     "CPUUtilization is a percentage of the tasks' reserved CPU: say how many tasks ran and their CPU units when it was measured".into(),
-                    Some("--tasks N --task-cpu UNITS, or --scenario FILE --service NAME to take them from a scenario".into()),
+                    Some("--tasks N --task-cpu UNITS, or --scenario FILE --service NAME to take them from a scenario, or --tasks-series ID --task-cpu UNITS for a task count that changed".into()),
                 ));
             };
             if tasks == 0 || cpu == 0 {

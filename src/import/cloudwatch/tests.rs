@@ -329,3 +329,46 @@ fn the_csv_written_is_the_curve_ecsim_reads() {
             .collect();
     assert_eq!(curve, crate::scaling::demand::DemandCurve::Steps(expected));
 }
+
+/// CPUUtilization and Container Insights' RunningTaskCount in one get-metric-data call,
+/// newest first; the service went from 2 to 4 tasks at 10:02.
+const WITH_TASK_COUNT: &str = r#"{"MetricDataResults": [
+  {"Id": "cpu", "Label": "CPUUtilization",
+   "Timestamps": ["2024-05-06T10:03:00Z", "2024-05-06T10:02:00Z", "2024-05-06T10:01:00Z", "2024-05-06T10:00:00Z"],
+   "Values": [80, 40, 50, 50], "StatusCode": "Complete"},
+  {"Id": "tasks", "Label": "RunningTaskCount",
+   "Timestamps": ["2024-05-06T10:02:00Z", "2024-05-06T10:00:00Z"],
+   "Values": [4, 2], "StatusCode": "Complete"}
+], "Messages": []}"#;
+
+#[test]
+fn a_task_count_series_scales_each_datapoint_by_the_tasks_then_running() {
+    // 256 CPU units per task: 50% of 2 tasks = 256 at 10:00 and 10:01 (10:01 has no count:
+    // 10:00's 2 holds), 40% of 4 = 409.6 at 10:02, 80% of 4 = 819.2 at 10:03.
+    let options = Options {
+        tasks_series: Some("RunningTaskCount".into()),
+        task_cpu: Some(256),
+        ..Default::default()
+    };
+    let d = import(&inputs(&[("both.json", WITH_TASK_COUNT)]), &options).unwrap();
+    assert_eq!(d.series, "cpu");
+    assert_eq!(
+        steps_s(&d),
+        [(0.0, 256.0), (60.0, 256.0), (120.0, 409.6), (180.0, 819.2)]
+    );
+    // Without it the export is ambiguous, and a fixed count is one number for all.
+    let e = import(&inputs(&[("both.json", WITH_TASK_COUNT)]), &cpu(2, 256)).unwrap_err();
+    assert!(e.message.contains("--series"), "{e}");
+    let e = import(
+        &inputs(&[("both.json", WITH_TASK_COUNT)]),
+        &Options {
+            tasks_series: Some("running".into()),
+            ..options
+        },
+    )
+    .unwrap_err();
+    assert!(
+        e.message.contains("--tasks-series: no series `running`"),
+        "{e}"
+    );
+}
