@@ -403,7 +403,7 @@ fn convert(
         }
         Some(t) => {
             let mut points: Vec<(i64, f64)> = t.points.iter().map(|p| (p.at_ms, p.value)).collect();
-            points.sort_by(|a, b| a.0.cmp(&b.0));
+            points.sort_by_key(|p| p.0);
             Some(TaskCounts { name: t.id, points })
         }
     };
