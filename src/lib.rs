@@ -35,6 +35,7 @@
 // once per run, so its size is irrelevant.
 #![allow(clippy::collapsible_if, clippy::result_large_err)]
 
+pub mod calendar;
 pub mod catalog;
 pub mod charts;
 // The command-line front end: used by the `ecsim` binary, not part of the library API.

@@ -38,7 +38,8 @@ pub enum Command {
     Sweep(sweep_cmd::SweepArgs),
     /// Combine `ecsim sweep --shard` outputs into what the unsharded sweep writes.
     Merge(sweep_cmd::MergeArgs),
-    /// Turn ECS JSON (describe-task-definition, describe-services, ...) into a scenario.
+    /// Turn ECS JSON (describe-task-definition, describe-services, ...) into a scenario;
+    /// `import cloudwatch`: CloudWatch metrics into a demand CSV.
     Import(import_cmd::ImportArgs),
     /// Write charts (SVG, PNG) and one self-contained report.html for an output directory.
     Report(report_cmd::ReportArgs),

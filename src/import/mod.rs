@@ -7,6 +7,7 @@
 //! hand-written one before it is returned.
 
 mod capacity;
+pub mod cloudwatch;
 mod fields;
 pub mod json;
 mod service;

@@ -143,7 +143,7 @@ fn parse_date_ms(text: &str) -> Option<f64> {
     if !sep(4, b'-') || !sep(7, b'-') || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
         return None;
     }
-    let mut seconds = days_from_civil(year, month, day) * 86_400;
+    let mut seconds = crate::calendar::days_from_civil(year, month, day) * 86_400;
     if b.len() == 10 {
         return Some(seconds as f64 * 1000.0);
     }
@@ -164,18 +164,6 @@ fn parse_date_ms(text: &str) -> Option<f64> {
         _ => return None,
     }
     Some(seconds as f64 * 1000.0)
-}
-
-/// Days since 1970-01-01 in the proleptic Gregorian calendar
-/// (Howard Hinnant's `days_from_civil`).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]

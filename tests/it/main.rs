@@ -2,6 +2,7 @@
 
 mod autoscaling;
 mod cli;
+mod cloudwatch;
 mod commitments;
 mod common;
 mod compare;
