@@ -119,7 +119,10 @@ pub fn load_str(text: &str, path: &Path, overrides: &[String]) -> Result<Scenari
         let field = e.path().to_string();
         let field = if field == "." { String::new() } else { field };
         let message = wording::plain(&e.inner().to_string());
-        at(&field, message, None, false)
+        match overrides.iter().find(|a| overrides::wrote(a, &field)) {
+            Some(assignment) => at(&field, format!("--set {assignment}: {message}"), None, true),
+            None => at(&field, message, None, false),
+        }
     })?;
     let mut inputs = scaling::read_csvs(&mut file, path.parent().unwrap_or(Path::new(".")))
         .map_err(|e| at(&e.field, e.message, e.allowed, false))?;
