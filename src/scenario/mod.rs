@@ -16,7 +16,7 @@ pub mod trace;
 mod wording;
 
 pub use error::{FieldError, ScenarioError};
-pub use estimate::{SizeLimits, WorkEstimate, amount, estimate};
+pub use estimate::{RunFiles, SizeLimits, WorkEstimate, amount, estimate};
 
 use crate::catalog::PriceCatalog;
 use crate::model::SimConfig;
