@@ -264,3 +264,31 @@ pub fn debris(dir: &Path) -> Vec<String> {
     }
     found
 }
+
+#[test]
+fn a_warning_is_printed_with_the_summary_and_kept_in_summary_json() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = format!(
+        "{BASE}placementConstraints = [{{ type = \"memberOf\", expression = \"attribute:ecs.instance-type == c5.24xlarge\" }}]\n"
+    );
+    std::fs::write(tmp.path().join("s.toml"), text).unwrap();
+    let out = ecsim(tmp.path(), &["run", "s.toml", "--out", "out"]);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("warning: services[0].placementConstraints[0]"),
+        "{stdout}"
+    );
+    // stderr is not a terminal here: no progress bar, and nothing else to say.
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(tmp.path().join("out/summary.json")).unwrap())
+            .unwrap();
+    let warnings = summary["warnings"].as_array().expect("a warnings array");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    let warning = warnings[0].as_str().unwrap();
+    assert!(
+        warning.starts_with("services[0].placementConstraints[0]") && warning.contains("memberOf"),
+        "{warning}"
+    );
+}
