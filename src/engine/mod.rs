@@ -230,6 +230,25 @@ mod tests {
     }
 
     #[test]
+    #[cfg(debug_assertions)]
+    #[should_panic(expected = "before the current time")]
+    fn scheduling_into_the_past_is_rejected() {
+        let mut q = EventQueue::with_capacity(8);
+        q.schedule(SimTime(10), Ev::Arrival(0));
+        q.pop();
+        q.schedule(SimTime(9), Ev::Arrival(1));
+    }
+
+    #[test]
+    fn the_current_instant_may_still_be_scheduled() {
+        let mut q = EventQueue::with_capacity(8);
+        q.schedule(SimTime(10), Ev::Arrival(0));
+        q.pop();
+        q.schedule(SimTime(10), Ev::Arrival(1));
+        assert_eq!(q.pop(), Some((SimTime(10), Ev::Arrival(1))));
+    }
+
+    #[test]
     fn run_until_stops_after_the_horizon_inclusive() {
         let mut q = EventQueue::with_capacity(8);
         q.schedule(SimTime(0), Ev::Arrival(0));

@@ -34,9 +34,14 @@ impl<E> Ord for Entry<E> {
 }
 
 /// Pending events, earliest first. Ties resolve by event class, then by scheduling order.
+///
+/// A binary heap: `schedule` and `pop` are O(log n) in the events pending, `peek_time`
+/// O(1); nothing allocates once the heap has grown to the run's peak.
 pub struct EventQueue<E> {
     heap: BinaryHeap<Entry<E>>,
     next_seq: u64,
+    /// The time of the last event popped: nothing may be scheduled before it.
+    now: SimTime,
 }
 
 impl<E: Event> EventQueue<E> {
@@ -44,10 +49,18 @@ impl<E: Event> EventQueue<E> {
         EventQueue {
             heap: BinaryHeap::with_capacity(capacity),
             next_seq: 0,
+            now: SimTime::ZERO,
         }
     }
 
+    /// Queues `event` at `at`, which must not be before the last event popped: an event
+    /// in the past would run out of order, so debug builds reject it.
     pub fn schedule(&mut self, at: SimTime, event: E) {
+        debug_assert!(
+            at >= self.now,
+            "an event scheduled at {at}, before the current time {}",
+            self.now
+        );
         let key = (u128::from(at.0) << 64)
             | (u128::from(event.class()) << SEQ_BITS)
             | u128::from(self.next_seq & ((1u64 << SEQ_BITS) - 1));
@@ -56,9 +69,9 @@ impl<E: Event> EventQueue<E> {
     }
 
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
-        self.heap
-            .pop()
-            .map(|entry| (SimTime((entry.key >> 64) as u64), entry.event))
+        let entry = self.heap.pop()?;
+        self.now = SimTime((entry.key >> 64) as u64);
+        Some((self.now, entry.event))
     }
 
     pub fn peek_time(&self) -> Option<SimTime> {

@@ -2,6 +2,7 @@
 //! restricted to [warm-up, horizon].
 
 use super::billing::CostTotals;
+use super::service_counts::AvailabilityIntegrals;
 use crate::metrics::{
     AvailabilitySummary, CostSummary, InstanceSummary, LatencySummary, PendingSummary,
     RestartLatencySummary, Summary, TaskCounts, Utilization,
@@ -29,19 +30,6 @@ pub(super) struct Collector {
     restart_by_cause: Vec<LatencyHistogram>,
     /// EC2, FARGATE.
     restart_by_launch: [LatencyHistogram; 2],
-    availability: Vec<ServiceAvailability>,
-}
-
-/// One service's availability integrals, advanced lazily whenever its running or desired
-/// count is about to change.
-#[derive(Clone, Copy, Default)]
-struct ServiceAvailability {
-    last: SimTime,
-    /// Time with running ≥ desired.
-    ok_ms: u64,
-    /// ∫ min(running, desired) ÷ desired dt (dt while desired is 0).
-    served_ms: f64,
-    short_task_ms: u64,
 }
 
 fn latency_summary(h: &LatencyHistogram) -> LatencySummary {
@@ -60,7 +48,7 @@ fn latency_summary(h: &LatencyHistogram) -> LatencySummary {
 }
 
 impl Collector {
-    pub fn new(warmup: SimTime, services: usize) -> Collector {
+    pub fn new(warmup: SimTime) -> Collector {
         Collector {
             window_start: warmup,
             in_window: warmup == SimTime::ZERO,
@@ -80,7 +68,6 @@ impl Collector {
                 .map(|_| LatencyHistogram::new())
                 .collect(),
             restart_by_launch: [LatencyHistogram::new(), LatencyHistogram::new()],
-            availability: vec![ServiceAvailability::default(); services],
         }
     }
 
@@ -98,24 +85,6 @@ impl Collector {
         self.restart_by_cause[c].record(ms);
         let l = usize::from(launch_type != "EC2");
         self.restart_by_launch[l].record(ms);
-    }
-
-    /// Advances service `s`'s availability integrals to `now` with the counts that held
-    /// since the last call; call before either count changes.
-    pub fn availability(&mut self, s: usize, now: SimTime, desired: u32, running: u32) {
-        let a = &mut self.availability[s];
-        let from = a.last.max(self.window_start);
-        if now > from {
-            let dt = now.since(from).as_millis();
-            if running >= desired {
-                a.ok_ms += dt;
-                a.served_ms += dt as f64;
-            } else {
-                a.short_task_ms += u64::from(desired - running) * dt;
-                a.served_ms += dt as f64 * f64::from(running) / f64::from(desired);
-            }
-        }
-        a.last = now;
     }
 
     /// The warm-up ends: tasks alive now are carried over, counted apart from the window's.
@@ -208,18 +177,24 @@ impl Collector {
         }
     }
 
-    pub fn summary(&self, config: &SimConfig, events: u64, cost: CostTotals) -> Summary {
+    pub fn summary(
+        &self,
+        config: &SimConfig,
+        events: u64,
+        cost: CostTotals,
+        availability_integrals: &[AvailabilityIntegrals],
+    ) -> Summary {
         let window_ms = config.horizon.since(self.window_start).as_millis() as f64;
         let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
         let pending_time_s = PendingSummary {
             started: latency_summary(&self.pending),
             waiting_at_end: latency_summary(&self.waiting_at_end),
         };
-        let availability = |f: &dyn Fn(&ServiceAvailability) -> f64| {
+        let availability = |f: &dyn Fn(&AvailabilityIntegrals) -> f64| {
             let services: std::collections::BTreeMap<String, f64> = config
                 .services
                 .iter()
-                .zip(&self.availability)
+                .zip(availability_integrals)
                 .map(|(s, a)| (s.name.clone(), ratio(f(a), window_ms)))
                 .collect();
             let min = services.values().copied().fold(1.0, f64::min);
@@ -270,7 +245,7 @@ impl Collector {
             task_seconds_short: config
                 .services
                 .iter()
-                .zip(&self.availability)
+                .zip(availability_integrals)
                 .map(|(s, a)| (s.name.clone(), a.short_task_ms as f64 / 1000.0))
                 .collect(),
             scaling: Default::default(),

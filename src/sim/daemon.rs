@@ -40,10 +40,8 @@ impl<R: Recorder> Simulation<'_, R> {
             if !self.config.services[s].daemon || !self.daemon_eligible(s, id) {
                 continue;
             }
-            let state = &self.origins[s];
-            self.collector
-                .availability(s, now, state.desired, state.running);
-            self.origins[s].desired += 1;
+            let counts = &mut self.origins[s].counts;
+            counts.set_desired(counts.desired() + 1, now);
             let state = &self.origins[s];
             if state.retry_pending || state.halted {
                 continue;
@@ -79,14 +77,11 @@ impl<R: Recorder> Simulation<'_, R> {
         let eligible = (0..self.cluster.active().len())
             .filter(|&k| self.daemon_eligible(s, self.cluster.active()[k]))
             .count() as u32;
-        let state = &self.origins[s];
-        if eligible != state.desired {
-            self.collector
-                .availability(s, now, state.desired, state.running);
-            self.origins[s].desired = eligible;
+        if eligible != self.origins[s].counts.desired() {
+            self.origins[s].counts.set_desired(eligible, now);
         }
         let state = &self.origins[s];
-        if state.alive >= state.desired {
+        if state.alive >= state.counts.desired() {
             self.origins[s].owed.clear();
         }
         let state = &self.origins[s];

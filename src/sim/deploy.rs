@@ -137,7 +137,7 @@ impl<R: Recorder> Simulation<'_, R> {
         if let Some(prev) = self.origins[s].deployment.take() {
             self.end_record(s, prev.record, now, "superseded");
         }
-        let desired = self.origins[s].desired;
+        let desired = self.origins[s].counts.desired();
         let lower = self.config.services[s].deployment.lower(desired);
         let counts = self.rollout_counts(s, to, None);
         let record = self.deployment_log[s].len();
@@ -189,7 +189,7 @@ impl<R: Recorder> Simulation<'_, R> {
         let Some(rollout) = self.origins[s].deployment else {
             return;
         };
-        let desired = self.origins[s].desired;
+        let desired = self.origins[s].counts.desired();
         let spec = &self.config.services[s].deployment;
         let (lower, upper) = (spec.lower(desired), spec.upper(desired));
         let mut old = std::mem::take(&mut self.scratch);
@@ -267,7 +267,7 @@ impl<R: Recorder> Simulation<'_, R> {
         let Some(breaker) = &self.config.services[s].deployment.circuit_breaker else {
             return;
         };
-        let threshold = breaker.threshold(self.origins[s].desired);
+        let threshold = breaker.threshold(self.origins[s].counts.desired());
         if rollout.failures < threshold {
             return;
         }
@@ -321,7 +321,7 @@ impl<R: Recorder> Simulation<'_, R> {
             let Some(r) = self.origins[s].deployment else {
                 continue;
             };
-            let desired = self.origins[s].desired;
+            let desired = self.origins[s].counts.desired();
             let spec = &self.config.services[s].deployment;
             let c = self.rollout_counts(s, r.to, None);
             let name = &self.config.services[s].name;

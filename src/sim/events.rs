@@ -1,11 +1,5 @@
-//! The simulation's events and their same-time order.
-//!
-//! At one instant: the measurement window opens first, then failures (crashes, instance
-//! failures, Spot notices and reclaims, AZ outages, scheduled actions), then task exits
-//! (capacity frees), then instance registrations (capacity appears), then tasks reaching
-//! RUNNING, then arrivals (which see all the capacity freed at that instant), then
-//! placement retries, then scaling decisions, and samples last, so a sample shows the
-//! state after everything that happened at its instant.
+//! The simulation's events and their same-time order, [`EventClass`]: the one place an
+//! event kind is given its place among the others at one instant.
 
 use crate::engine::Event as EngineEvent;
 use crate::model::{InstanceId, JobId, ServiceId};
@@ -64,22 +58,39 @@ pub enum Event {
     Sample,
 }
 
-pub mod class {
-    pub const WINDOW: u8 = 0;
-    pub const FAILURE: u8 = 1;
-    pub const EXIT: u8 = 2;
-    pub const REGISTRATION: u8 = 3;
-    pub const LIFECYCLE: u8 = 4;
-    pub const ARRIVAL: u8 = 5;
-    pub const RETRY: u8 = 6;
-    pub const SCALING: u8 = 7;
-    pub const SAMPLE: u8 = 8;
+/// The same-time rule. Events due at one millisecond run in this order (then in the order
+/// they were scheduled), so each class sees everything the earlier ones did:
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum EventClass {
+    /// The measurement window opens before anything else at its instant, so the instant's
+    /// events count.
+    Window = 0,
+    /// Losses and outside actions (crashes, hangs and failed health checks, instance
+    /// failures, Spot notices and reclaims, AZ outages, scheduled actions, deployments
+    /// starting): the state they leave is what everything after them reacts to.
+    Failure = 1,
+    /// Capacity frees: tasks exit, deregistrations end.
+    Exit = 2,
+    /// Capacity appears: instances register.
+    Registration = 3,
+    /// Tasks reach RUNNING; a rollout or a Spot drain moves on because one did.
+    Lifecycle = 4,
+    /// New work: job arrivals and demand changes, which see all the capacity freed and
+    /// added at their instant.
+    Arrival = 5,
+    /// Throttled service launches try again.
+    Retry = 6,
+    /// Scaling ticks decide on the instant's final state.
+    Scaling = 7,
+    /// Samples last, so a row shows the state after everything at its instant.
+    Sample = 8,
 }
 
-impl EngineEvent for Event {
-    fn class(&self) -> u8 {
+impl Event {
+    pub fn event_class(&self) -> EventClass {
         match self {
-            Event::WindowStart => class::WINDOW,
+            Event::WindowStart => EventClass::Window,
             Event::TaskCrash(_)
             | Event::InstanceFailure(_)
             | Event::SpotNotice(_)
@@ -91,16 +102,22 @@ impl EngineEvent for Event {
             | Event::Scheduled(_)
             | Event::TaskHung(_)
             | Event::HealthCheckFailed(_)
-            | Event::DeploymentStart(..) => class::FAILURE,
-            Event::DeregistrationDone(_) => class::EXIT,
-            Event::DrainDone(_) | Event::DeploymentStep(_) => class::LIFECYCLE,
-            Event::ServiceRetry(_) => class::RETRY,
-            Event::TaskExit(_) => class::EXIT,
-            Event::InstanceRegistered(_) => class::REGISTRATION,
-            Event::TaskRunning(_) => class::LIFECYCLE,
-            Event::JobArrival(_) | Event::DemandChange(_) => class::ARRIVAL,
-            Event::ScalingTick => class::SCALING,
-            Event::Sample => class::SAMPLE,
+            | Event::DeploymentStart(..) => EventClass::Failure,
+            Event::TaskExit(_) | Event::DeregistrationDone(_) => EventClass::Exit,
+            Event::InstanceRegistered(_) => EventClass::Registration,
+            Event::TaskRunning(_) | Event::DrainDone(_) | Event::DeploymentStep(_) => {
+                EventClass::Lifecycle
+            }
+            Event::JobArrival(_) | Event::DemandChange(_) => EventClass::Arrival,
+            Event::ServiceRetry(_) => EventClass::Retry,
+            Event::ScalingTick => EventClass::Scaling,
+            Event::Sample => EventClass::Sample,
         }
+    }
+}
+
+impl EngineEvent for Event {
+    fn class(&self) -> u8 {
+        self.event_class() as u8
     }
 }

@@ -52,7 +52,7 @@ impl<R: Recorder> Simulation<'_, R> {
         }
         let state = &self.origins[s];
         let active = state.alive - state.doomed - state.deregistering;
-        let desired = state.desired;
+        let desired = state.counts.desired();
         let throttled = state.retry_pending || state.halted;
         if active >= desired {
             self.origins[s].owed.clear();
@@ -371,7 +371,9 @@ impl<R: Recorder> Simulation<'_, R> {
         if let Origin::Service(s) = task.origin {
             let s = s.index();
             let state = &self.origins[s];
-            let upper = self.config.services[s].deployment.upper(state.desired);
+            let upper = self.config.services[s]
+                .deployment
+                .upper(state.counts.desired());
             // Without room it stays RUNNING (and serving) until it stops; that stop is an
             // ordinary loss the scheduler replaces.
             if state.alive < upper {
@@ -513,14 +515,12 @@ impl<R: Recorder> Simulation<'_, R> {
                 if self.recorder.tracing() {
                     let line = format!(
                         "service {} desiredCount set to {count} (UpdateService; it was {}): the scheduler starts or stops tasks to match",
-                        self.config.services[service].name, self.origins[service].desired
+                        self.config.services[service].name,
+                        self.origins[service].counts.desired()
                     );
                     self.recorder.trace(now, &line);
                 }
-                let state = &self.origins[service];
-                self.collector
-                    .availability(service, now, state.desired, state.running);
-                self.origins[service].desired = count;
+                self.origins[service].counts.set_desired(count, now);
                 self.reconcile_service(service, now, queue);
             }
         }

@@ -35,14 +35,8 @@ impl<R: Recorder> Simulation<'_, R> {
         };
         let running_at = task.running_at.unwrap_or(now);
         let s = service.index();
-        let state = &self.origins[s];
-        self.collector
-            .availability(s, now, state.desired, state.running);
         self.tasks.get_mut(r.slot).hung = true;
-        self.origins[s].running -= 1;
-        if s < self.scaling.len() {
-            self.load_update(s, now);
-        }
+        self.task_stops_serving(s, now);
         self.rollout_lost_task(s);
         let spec = &self.config.services[s];
         if self.recorder.tracing() {
@@ -77,19 +71,12 @@ impl<R: Recorder> Simulation<'_, R> {
             return self.stop_task(slot, now, StopReason::ServiceScheduler, queue);
         }
         let serving = task.serving();
-        let state = &self.origins[s];
-        self.collector
-            .availability(s, now, state.desired, state.running);
         let task = self.tasks.get_mut(slot);
         task.state = TaskState::Stopping;
         task.deregistering = true;
-        let state = &mut self.origins[s];
-        state.deregistering += 1;
+        self.origins[s].deregistering += 1;
         if serving {
-            state.running -= 1;
-            if s < self.scaling.len() {
-                self.load_update(s, now);
-            }
+            self.task_stops_serving(s, now);
         }
         let r = self.tasks.reference(slot);
         queue.schedule(now + delay, Event::DeregistrationDone(r));

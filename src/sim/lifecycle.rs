@@ -377,9 +377,6 @@ impl<R: Recorder> Simulation<'_, R> {
             self.billing.fargate_started(rate, pull_start, metered, now);
         }
         if let Origin::Service(service) = origin {
-            let state = &self.origins[o];
-            self.collector
-                .availability(o, now, state.desired, state.running);
             if let Some(tag) = self.tasks.get_mut(slot).restart.take() {
                 self.collector
                     .restarted(now.since(tag.since), tag.cause, tag.launch_type);
@@ -418,10 +415,7 @@ impl<R: Recorder> Simulation<'_, R> {
             let r = self.tasks.reference(slot);
             queue.schedule(now + ttn, Event::TaskSpotNotice(r));
         }
-        self.origins[o].running += 1;
-        if o < self.scaling.len() {
-            self.load_update(o, now);
-        }
+        self.task_starts_serving(o, now);
         self.collector.task_started(created, now);
         if let Some(run_time) = run_time {
             let r = self.tasks.reference(slot);
@@ -492,11 +486,6 @@ impl<R: Recorder> Simulation<'_, R> {
             }
         }
         let service = o < self.config.services.len();
-        if service && matches!(was, TaskState::Running | TaskState::Stopping) {
-            let state = &self.origins[o];
-            self.collector
-                .availability(o, now, state.desired, state.running);
-        }
         if was == TaskState::Stopping {
             let state = &mut self.origins[o];
             if let Some(pos) = state.draining.iter().position(|s| *s == slot) {
@@ -511,10 +500,7 @@ impl<R: Recorder> Simulation<'_, R> {
             TaskState::Running | TaskState::Stopping => {
                 self.running_tasks -= 1;
                 if serving {
-                    self.origins[o].running -= 1;
-                    if o < self.scaling.len() {
-                        self.load_update(o, now);
-                    }
+                    self.task_stops_serving(o, now);
                 }
             }
             TaskState::Provisioning | TaskState::Pending => self.pending_tasks -= 1,

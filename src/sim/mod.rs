@@ -14,6 +14,8 @@ mod lifecycle;
 mod narrate;
 mod origins;
 mod scaling;
+mod service;
+mod service_counts;
 mod tasks;
 mod usage;
 
@@ -264,7 +266,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
                 .map(|j| stream(config.seed, StreamKind::JobDurations, j))
                 .collect(),
             job_cursors: vec![(None, ArrivalCursor::default()); config.jobs.len()],
-            collector: Collector::new(config.warmup, config.services.len()),
+            collector: Collector::new(config.warmup),
             billing: Billing::new(config),
             service_samples: vec![ServiceSample::default(); config.services.len()],
             waiting_total: 0,
@@ -415,8 +417,8 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         for (s, out) in self.service_samples.iter_mut().enumerate() {
             let o = &self.origins[s];
             *out = ServiceSample {
-                desired: o.desired,
-                running: o.running,
+                desired: o.counts.desired(),
+                running: o.counts.running(),
             };
         }
         self.scaling_sample(now);
@@ -461,14 +463,12 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         }
         self.collector
             .integrate(end, &self.cluster, self.billing.live_instances);
-        for (s, o) in self
+        let availability: Vec<_> = self
             .origins
-            .iter()
+            .iter_mut()
             .take(self.config.services.len())
-            .enumerate()
-        {
-            self.collector.availability(s, end, o.desired, o.running);
-        }
+            .map(|o| o.counts.integrals_at(end))
+            .collect();
         let live: Vec<u32> = self.tasks.live_slots().collect();
         // Losses whose replacement has not reached RUNNING: the latency histogram cannot
         // hold them, so they are counted beside it rather than silently dropped.
@@ -490,7 +490,9 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         self.report_instances();
         let (over, served, queues) = self.scaling_finish(end);
         let config = self.config;
-        let mut summary = self.collector.summary(config, handled, totals);
+        let mut summary = self
+            .collector
+            .summary(config, handled, totals, &availability);
         let c = &self.scaling_counts;
         summary.scaling = crate::metrics::ScalingSummary {
             service_scale_out_events: c.service_scale_out_events,

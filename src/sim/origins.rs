@@ -2,6 +2,7 @@
 //! scheduler tracks for each: counts, the provider split, and the queues of tasks waiting
 //! for capacity.
 
+use super::service_counts::ServiceCounts;
 use crate::model::{LaunchSpec, Placement, Provider, RestartTag, SimConfig, Target, TaskDefId};
 use std::collections::VecDeque;
 
@@ -20,8 +21,9 @@ pub(super) struct OriginState {
     pub fails_fast: bool,
     /// Waiting tasks (task slots) per target, in arrival order.
     pub queues: Vec<VecDeque<u32>>,
-    pub desired: u32,
-    pub running: u32,
+    /// Desired and serving counts; the only writer of both, and of the availability they
+    /// measure.
+    pub counts: ServiceCounts,
     /// Tasks of this origin not yet stopped.
     pub alive: u32,
     /// Tasks the next job arrival brings.
@@ -123,8 +125,7 @@ fn origin(
         targets,
         provider_names,
         fails_fast: standalone && !matches!(launch, LaunchSpec::Providers(_)),
-        desired,
-        running: 0,
+        counts: ServiceCounts::new(desired, config.warmup),
         alive: 0,
         batch: 1,
         doomed: 0,

@@ -177,7 +177,7 @@ impl<R: Recorder> Simulation<'_, R> {
         let def = &self.config.task_defs[spec.task_def.index()];
         let task_cpu = def.cpu;
         let task_mem = def.memory;
-        let running_now = self.origins[s].running;
+        let running_now = self.origins[s].counts.running();
         let warmup = self.config.warmup;
         let st = &mut self.scaling[s];
         let from = st.since.max(warmup);
@@ -209,10 +209,7 @@ impl<R: Recorder> Simulation<'_, R> {
     /// Sets a service's desired count and lets the scheduler act on it (as the
     /// `SetDesiredCount` scheduled action does).
     fn set_desired(&mut self, s: usize, count: u32, now: SimTime, queue: &mut EventQueue<Event>) {
-        let state = &self.origins[s];
-        self.collector
-            .availability(s, now, state.desired, state.running);
-        self.origins[s].desired = count;
+        self.origins[s].counts.set_desired(count, now);
         self.reconcile_service(s, now, queue);
     }
 
@@ -227,7 +224,7 @@ impl<R: Recorder> Simulation<'_, R> {
             }
             self.load_update(s, now);
             let in_window = now >= self.config.warmup;
-            let running = self.origins[s].running;
+            let running = self.origins[s].counts.running();
             let st = &mut self.scaling[s];
             st.cpu.close_through(now);
             st.mem.close_through(now);
@@ -266,17 +263,17 @@ impl<R: Recorder> Simulation<'_, R> {
                     Capacity {
                         min: st.min,
                         max: st.max,
-                        desired: self.origins[s].desired,
+                        desired: self.origins[s].counts.desired(),
                     },
                     &action,
                 );
                 st.min = cap.min;
                 st.max = cap.max;
-                if cap.desired != self.origins[s].desired {
+                if cap.desired != self.origins[s].counts.desired() {
                     self.trace_scaling(
                         s,
                         now,
-                        self.origins[s].desired,
+                        self.origins[s].counts.desired(),
                         cap.desired,
                         "scheduled action",
                     );
@@ -285,7 +282,7 @@ impl<R: Recorder> Simulation<'_, R> {
             }
         }
         let st = &self.scaling[s];
-        let desired = self.origins[s].desired;
+        let desired = self.origins[s].counts.desired();
         // Application Auto Scaling suspends scale-in while a deployment rolls (§3.2).
         let scale_in_allowed = self.origins[s].deployment.is_none();
         let series = |m: TrackedMetric| -> Vec<Option<f64>> {
@@ -302,7 +299,7 @@ impl<R: Recorder> Simulation<'_, R> {
             let view = ServiceView {
                 now,
                 desired,
-                running: self.origins[s].running,
+                running: self.origins[s].counts.running(),
                 min: st.min,
                 max: st.max,
                 datapoints: &dp,
@@ -316,7 +313,7 @@ impl<R: Recorder> Simulation<'_, R> {
             let view = ServiceView {
                 now,
                 desired,
-                running: self.origins[s].running,
+                running: self.origins[s].counts.running(),
                 min: st.min,
                 max: st.max,
                 datapoints: &dp,
@@ -357,7 +354,7 @@ impl<R: Recorder> Simulation<'_, R> {
                 format!("service {} {why}: desired {from} -> {to}", service.name),
                 format!(
                     "  metric: CPU {cpu}, memory {mem} (latest one-minute datapoints, as a share of what the {} running task(s) reserve)",
-                    self.origins[s].running
+                    self.origins[s].counts.running()
                 ),
                 format!("  rule: {}", super::narrate::scaling_rule(service, why)),
                 format!("  decision: desired count {from} -> {to}"),
@@ -508,7 +505,7 @@ impl<R: Recorder> Simulation<'_, R> {
             let demand = spec.scaling.demand.as_ref().map_or(0.0, |d| d.at(now));
             *out = ScalingSample {
                 demand,
-                cpu_utilization: cpu_utilization(demand, self.origins[s].running, cpu),
+                cpu_utilization: cpu_utilization(demand, self.origins[s].counts.running(), cpu),
                 queue_depth: st.queue.as_ref().map(|q| q.depth()),
             };
         }

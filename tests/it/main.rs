@@ -8,6 +8,7 @@ mod compare;
 mod core;
 mod deploy;
 mod failures;
+mod golden;
 mod hostile;
 mod import;
 mod invariants;
