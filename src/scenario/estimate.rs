@@ -281,39 +281,23 @@ duration = { type = "constant", value = 60 }
     /// 50 days at 1-second samples (4,320,001 samples, under 5 M), 4 pools (23 columns:
     /// 207 B a sample, 894,240,207 B), 16,500 jobs an hour (19.8 M tasks, under 20 M;
     /// 3,168,000,000 B of rows): 4.06 GB in all, over 4 GB only with tasks.csv.
-    const OVER_ONLY_WITH_TASK_ROWS: &str = r#"
-horizon = "50d"
-sample_interval = "1s"
-[[taskDefinitions]]
-family = "j"
-cpu = 256
-memory = 512
-[[cluster.pools]]
-name = "a"
-instance_type = "m5.large"
-count = 1
-[[cluster.pools]]
-name = "b"
-instance_type = "m5.large"
-count = 1
-[[cluster.pools]]
-name = "c"
-instance_type = "m5.large"
-count = 1
-[[cluster.pools]]
-name = "d"
-instance_type = "m5.large"
-count = 1
-[[jobs]]
-name = "j"
-taskDefinition = "j"
-duration = { type = "constant", value = 60 }
-arrival = { type = "poisson", rate_per_hour = 16500 }
-"#;
+    fn over_only_with_task_rows() -> String {
+        let pools: String = ["b", "c", "d"]
+            .iter()
+            .map(|n| {
+                format!(
+                    "[[cluster.pools]]\nname = \"{n}\"\ninstance_type = \"m5.large\"\ncount = 1\n"
+                )
+            })
+            .collect();
+        format!(
+            "horizon = \"50d\"\nsample_interval = \"1s\"\n{JOB}arrival = {{ type = \"poisson\", rate_per_hour = 16500 }}\n{pools}"
+        )
+    }
 
     #[test]
     fn tasks_none_is_not_refused_for_the_rows_it_does_not_write() {
-        let c = config(OVER_ONLY_WITH_TASK_ROWS);
+        let c = config(&over_only_with_task_rows());
         let limits = SizeLimits::default();
         let why = estimate(&c, RunFiles::ALL).exceeds(&limits).unwrap();
         assert_eq!(

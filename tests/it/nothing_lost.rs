@@ -31,6 +31,16 @@ arrival = { type = "poisson", rate_per_s = 20 }
 duration = { type = "exponential", mean = 1 }
 "#;
 
+/// `long.toml` run into `out/`, for interrupting.
+const LONG_RUN: &[&str] = &[
+    "run",
+    "long.toml",
+    "--quiet",
+    "--allow-large",
+    "--out",
+    "out",
+];
+
 fn spawn(dir: &Path, args: &[&str]) -> Child {
     Command::new(env!("CARGO_BIN_EXE_ecsim"))
         .args(args)
@@ -90,17 +100,7 @@ fn an_interrupted_run_leaves_no_partials_and_keeps_the_earlier_results() {
     let stale = out.join(".tasks.csv.partial-4294967290");
     std::fs::write(&stale, b"half a row").unwrap();
 
-    let child = spawn(
-        dir,
-        &[
-            "run",
-            "long.toml",
-            "--quiet",
-            "--allow-large",
-            "--out",
-            "out",
-        ],
-    );
+    let child = spawn(dir, LONG_RUN);
     let mine = out.join(format!(".tasks.csv.partial-{}", child.id()));
     wait_for(|| mine.exists());
     assert!(
@@ -125,17 +125,7 @@ fn a_terminated_run_exits_143_and_leaves_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     std::fs::write(dir.join("long.toml"), LONG).unwrap();
-    let child = spawn(
-        dir,
-        &[
-            "run",
-            "long.toml",
-            "--quiet",
-            "--allow-large",
-            "--out",
-            "out",
-        ],
-    );
+    let child = spawn(dir, LONG_RUN);
     let mine = dir
         .join("out")
         .join(format!(".tasks.csv.partial-{}", child.id()));
