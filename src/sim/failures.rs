@@ -1,11 +1,5 @@
-//! Failures and the service scheduler's answer to them.
-//!
-//! A service is kept at its desired count by [`Simulation::reconcile_service`], called
-//! whenever one of its tasks stops unexpectedly, a throttled launch comes due, a Spot notice
-//! arrives or the desired count changes. Each unexpected loss leaves a [`RestartTag`] that
-//! the next launched task carries; when that task reaches RUNNING the restart latency is
-//! recorded (a replacement that itself fails before RUNNING passes the tag on, so the
-//! latency covers every attempt).
+//! Failure injection: what goes wrong, and when. The service scheduler's answer (a
+//! replacement, throttling, reconciling to the desired count) lives in `service.rs`.
 //!
 //! Failure sources, each off unless the scenario sets it: task crashes after RUNNING
 //! (`services[].crash_after`), failures before RUNNING (`start_failure_probability`,
@@ -14,7 +8,11 @@
 //! source draws from its own random stream, so turning one on never changes another's draws
 //! or the workload's.
 //!
-//! Hung tasks, health checks and load balancer deregistration live in `health.rs`; rolling
+//! Each unexpected loss leaves a [`RestartTag`] that the next launched task carries; when
+//! that task reaches RUNNING the restart latency is recorded (a replacement that itself
+//! fails before RUNNING passes the tag on, so the latency covers every attempt).
+//!
+//! Hung tasks and health checks live in `health.rs`; rolling
 //! deployments and the circuit breaker in `deploy.rs` (a service under deployment is
 //! reconciled by `rollout_step`); DAEMON services in `daemon.rs` (reconciled per instance).
 //!
@@ -32,114 +30,9 @@ use crate::model::{
     Action, AzId, InstanceId, InstanceState, Origin, PoolId, RestartCause, RestartTag, ServiceId,
     StopReason, TaskState,
 };
-use crate::placement::scale_in;
 use crate::time::SimTime;
 
 impl<R: Recorder> Simulation<'_, R> {
-    /// Launches or stops service tasks until the tasks not under a notice match the
-    /// desired count. Launches wait while the service is throttled.
-    pub(super) fn reconcile_service(
-        &mut self,
-        s: usize,
-        now: SimTime,
-        queue: &mut EventQueue<Event>,
-    ) {
-        if self.origins[s].deployment.is_some() {
-            return self.rollout_step(s, now, queue);
-        }
-        if self.config.services[s].daemon {
-            return self.daemon_reconcile(s, now, queue);
-        }
-        let state = &self.origins[s];
-        let active = state.alive - state.doomed - state.deregistering;
-        let desired = state.counts.desired();
-        let throttled = state.retry_pending || state.halted;
-        if active >= desired {
-            self.origins[s].owed.clear();
-        }
-        if active < desired {
-            if throttled {
-                return;
-            }
-            for _ in active..desired {
-                self.launch_service_task(s, now, queue);
-            }
-        } else if active > desired {
-            self.scale_in(s, (active - desired) as usize, now, queue);
-        }
-    }
-
-    /// Stops `count` tasks of service `s`: tasks not yet placed first, then those not yet
-    /// RUNNING (newest first), then RUNNING ones in the order ECS documents for the
-    /// service's placement strategy (`placement::scale_in`), re-ranked after each stop.
-    fn scale_in(&mut self, s: usize, count: usize, now: SimTime, queue: &mut EventQueue<Event>) {
-        let mut scratch = std::mem::take(&mut self.scratch);
-        scratch.clear();
-        let origin = Origin::Service(ServiceId(s as u32));
-        scratch.extend(self.tasks.live_slots().filter(|slot| {
-            let t = self.tasks.get(*slot);
-            t.origin == origin && t.state != TaskState::Stopping
-        }));
-        let tasks = &self.tasks;
-        let not_started = |slot: &u32| {
-            let t = tasks.get(*slot);
-            match (t.state, t.placed_at) {
-                (TaskState::Provisioning, None) => Some(0),
-                (TaskState::Provisioning | TaskState::Pending, _) => Some(1),
-                _ => None,
-            }
-        };
-        scratch.sort_by_key(|slot| {
-            (
-                not_started(slot).unwrap_or(2),
-                std::cmp::Reverse(tasks.get(*slot).id),
-            )
-        });
-        let early = scratch
-            .iter()
-            .take_while(|slot| not_started(slot).is_some())
-            .count()
-            .min(count);
-        for &slot in &scratch[..early] {
-            self.scheduler_stop(slot, now, queue);
-        }
-        let mut running: Vec<u32> = scratch[early..].to_vec();
-        self.scratch = scratch;
-        let placement = &self.config.services[s].placement;
-        let as_candidate = |t: &crate::model::Task| scale_in::Candidate {
-            task_id: t.id,
-            instance: t.instance,
-            az: t.az,
-        };
-        // Tasks already stopping still hold their place (a deregistration delay, a notice)
-        // but are leaving: the ranking must not count them, or every stop comes from the
-        // same AZ.
-        let mut departing: Vec<scale_in::Candidate> = self
-            .tasks
-            .live_slots()
-            .map(|slot| self.tasks.get(slot))
-            .filter(|t| t.origin == origin && t.state == TaskState::Stopping)
-            .map(as_candidate)
-            .collect();
-        for _ in early..count {
-            let candidates: Vec<scale_in::Candidate> = running
-                .iter()
-                .map(|slot| as_candidate(self.tasks.get(*slot)))
-                .collect();
-            let Some(i) = scale_in::victim(&self.cluster, placement, &candidates, &departing)
-            else {
-                break;
-            };
-            let slot = running.swap_remove(i);
-            self.scheduler_stop(slot, now, queue);
-            // Stopped at once, it has already left the counts; deregistering, it has not.
-            let t = self.tasks.get(slot);
-            if t.id == candidates[i].task_id && t.state == TaskState::Stopping {
-                departing.push(candidates[i]);
-            }
-        }
-    }
-
     /// Draws the failure and Spot notice times of an instance that just registered.
     pub(super) fn arm_instance(&mut self, id: InstanceId, now: SimTime, q: &mut EventQueue<Event>) {
         let p = self.cluster.instance(id).pool.index();
@@ -382,36 +275,6 @@ impl<R: Recorder> Simulation<'_, R> {
             }
         }
         queue.schedule(now + stop_after, Event::TaskSpotReclaim(r));
-    }
-
-    /// A replacement of `service` is RUNNING: its oldest task on a draining Spot instance
-    /// stops. (A FARGATE_SPOT task has had its SIGTERM and stops on its own schedule.)
-    pub(super) fn drain_done(
-        &mut self,
-        service: ServiceId,
-        now: SimTime,
-        queue: &mut EventQueue<Event>,
-    ) {
-        let tasks = &self.tasks;
-        let first_on_ec2 = self.origins[service.index()]
-            .draining
-            .iter()
-            .copied()
-            .find(|&slot| tasks.get(slot).instance.is_some());
-        if let Some(slot) = first_on_ec2 {
-            self.stop_task(slot, now, StopReason::SpotInterruption, queue);
-        }
-    }
-
-    /// A throttled service may launch again.
-    pub(super) fn service_retry(
-        &mut self,
-        service: ServiceId,
-        now: SimTime,
-        queue: &mut EventQueue<Event>,
-    ) {
-        self.origins[service.index()].retry_pending = false;
-        self.reconcile_service(service.index(), now, queue);
     }
 
     pub(super) fn az_outage_start(&mut self, i: u32, now: SimTime, queue: &mut EventQueue<Event>) {

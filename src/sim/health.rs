@@ -1,4 +1,4 @@
-//! Hung tasks, health checks and load balancer deregistration.
+//! Hung tasks and health checks.
 //!
 //! A task of a service with `hung_after` stops answering that long after RUNNING. From
 //! then on it is RUNNING to ECS but no longer serving: it leaves the service's running
@@ -10,16 +10,12 @@
 //! `healthCheckGracePeriodSeconds` ends if that is later. The task then stops with `HealthCheckFailed` and is replaced (restart cause `hung`,
 //! measured from that stop). Without a health check a hung task is never found.
 //!
-//! Behind a load balancer (`loadBalancer`), a RUNNING task the scheduler stops (scale-in,
-//! deployment) is first deregistered: it stays STOPPING for the deregistration delay,
-//! holding its resources and counting towards `maximumPercent`, but not running. Tasks
-//! lost to failures stop at once.
 
 use super::Simulation;
 use super::events::{Event, TaskRef};
 use crate::engine::EventQueue;
 use crate::metrics::Recorder;
-use crate::model::{Origin, StopReason, TaskState};
+use crate::model::{Origin, TaskState};
 use crate::time::SimTime;
 
 impl<R: Recorder> Simulation<'_, R> {
@@ -51,34 +47,5 @@ impl<R: Recorder> Simulation<'_, R> {
             let at = check.detection(running_at, now, spec.health_check_grace);
             queue.schedule(at, Event::HealthCheckFailed(r));
         }
-    }
-
-    /// The scheduler stops a task it no longer wants: behind a load balancer a RUNNING
-    /// task deregisters first; anything else stops now.
-    pub(super) fn scheduler_stop(
-        &mut self,
-        slot: u32,
-        now: SimTime,
-        queue: &mut EventQueue<Event>,
-    ) {
-        let task = self.tasks.get(slot);
-        let Origin::Service(service) = task.origin else {
-            return self.stop_task(slot, now, StopReason::ServiceScheduler, queue);
-        };
-        let s = service.index();
-        let delay = self.config.services[s].deregistration_delay;
-        if task.state != TaskState::Running || delay.as_millis() == 0 {
-            return self.stop_task(slot, now, StopReason::ServiceScheduler, queue);
-        }
-        let serving = task.serving();
-        let task = self.tasks.get_mut(slot);
-        task.state = TaskState::Stopping;
-        task.deregistering = true;
-        self.origins[s].deregistering += 1;
-        if serving {
-            self.task_stops_serving(s, now);
-        }
-        let r = self.tasks.reference(slot);
-        queue.schedule(now + delay, Event::DeregistrationDone(r));
     }
 }

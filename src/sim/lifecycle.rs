@@ -4,11 +4,12 @@
 use super::Simulation;
 use super::events::Event;
 use super::narrate;
+use super::service::StoppedTask;
 use crate::engine::EventQueue;
 use crate::metrics::{Recorder, TaskRow};
 use crate::model::task::RejectReason;
 use crate::model::{
-    AzId, JobId, Origin, RestartCause, RestartTag, ServiceId, StopReason, Target, Task, TaskState,
+    AzId, JobId, Origin, RestartTag, ServiceId, StopReason, Target, Task, TaskState,
     cluster::Reservation,
 };
 use crate::placement::{self, PlacementRequest, providers};
@@ -377,37 +378,9 @@ impl<R: Recorder> Simulation<'_, R> {
             self.billing.fargate_started(rate, pull_start, metered, now);
         }
         if let Origin::Service(service) = origin {
-            if let Some(tag) = self.tasks.get_mut(slot).restart.take() {
-                self.collector
-                    .restarted(now.since(tag.since), tag.cause, tag.launch_type);
-            }
-            let target = self.tasks.get(slot).target;
-            let r = self.tasks.reference(slot);
-            let state = &mut self.origins[o];
-            state.start_failures = 0;
-            if state.doomed > 0 {
-                queue.schedule(now, Event::DrainDone(service));
-            }
-            if state.deployment.is_some() {
-                queue.schedule(now, Event::DeploymentStep(service));
-                let def = self.tasks.get(slot).task_def;
-                self.rollout_task_healthy(o, def);
-            }
-            if let Some(dist) = &self.config.services[o].crash_after {
-                let ttf = dist.sample(&mut self.crash_rngs[o]);
-                queue.schedule(now + ttf, Event::TaskCrash(r));
-            }
-            if let Some(dist) = &self.config.services[o].hung_after {
-                let tth = dist.sample(&mut self.hung_rngs[o]);
-                queue.schedule(now + tth, Event::TaskHung(r));
-            }
-            if let (Target::Fargate { spot: true }, Some(dist)) =
-                (target, &self.config.fargate.spot_interruption)
-            {
-                let ttn = dist.sample(&mut self.fargate_spot_rng);
-                queue.schedule(now + ttn, Event::TaskSpotNotice(r));
-            }
-        } else if let (Target::Fargate { spot: true }, Some(dist)) = (
+            self.service_task_running(service, slot, now, queue);
+        }
+        if let (Target::Fargate { spot: true }, Some(dist)) = (
             self.tasks.get(slot).target,
             &self.config.fargate.spot_interruption,
         ) {
@@ -524,51 +497,14 @@ impl<R: Recorder> Simulation<'_, R> {
             self.retry_waiting(now, queue);
         }
         if service && reason != StopReason::ServiceScheduler {
-            // A task already replaced under a notice owes nothing; a replacement that never
-            // ran passes its loss on; any other unexpected stop is a new loss.
-            let tag = if was == TaskState::Stopping {
-                None
-            } else {
-                restart.or_else(|| {
-                    RestartCause::of(reason).map(|cause| RestartTag {
-                        since: now,
-                        cause,
-                        launch_type,
-                    })
-                })
-            };
-            if let Some(tag) = tag {
-                self.origins[o].owed.push_back(tag);
-            }
-            if was == TaskState::Running {
-                self.rollout_lost_task(o);
-            }
-
-            if reason == StopReason::StartFailed {
-                let state = &mut self.origins[o];
-                state.start_failures += 1;
-                let delay = self.config.failures.backoff.delay(state.start_failures);
-                if !state.retry_pending {
-                    state.retry_pending = true;
-                    queue.schedule(now + delay, Event::ServiceRetry(ServiceId(o as u32)));
-                    if self.recorder.tracing() {
-                        let line = format!(
-                            "service {} throttled: {} consecutive failures to start, next launch in {} s",
-                            self.config.services[o].name,
-                            self.origins[o].start_failures,
-                            delay.as_secs_f64()
-                        );
-                        self.recorder.trace(now, &line);
-                    }
-                }
-            }
-            if matches!(
+            let stopped = StoppedTask {
+                was,
                 reason,
-                StopReason::StartFailed | StopReason::HealthCheckFailed
-            ) {
-                self.rollout_task_failed(o, def, now, queue);
-            }
-            self.reconcile_service(o, now, queue);
+                restart,
+                launch_type,
+                task_def: def,
+            };
+            self.service_task_lost(o, stopped, now, queue);
         }
     }
 

@@ -2,10 +2,29 @@
 //! on scale-in, throttles restarts after repeated start failures, and reacts when one of
 //! its tasks reaches RUNNING or stops. `lifecycle` moves tasks through their states and
 //! hands each change here when a service owns the task.
+//!
+//! Behind a load balancer (`loadBalancer`), a RUNNING task the scheduler stops (scale-in,
+//! deployment) is first deregistered: it stays STOPPING for the deregistration delay,
+//! holding its resources and counting towards `maximumPercent`, but not running. Tasks
+//! lost to failures stop at once.
 
 use super::Simulation;
+use super::events::Event;
+use crate::engine::EventQueue;
 use crate::metrics::Recorder;
+use crate::model::{Origin, RestartCause, RestartTag, ServiceId, StopReason, TaskDefId, TaskState};
+use crate::placement::scale_in;
 use crate::time::SimTime;
+
+/// What the scheduler needs to know of a service task that stopped without being asked to.
+pub(super) struct StoppedTask {
+    pub was: TaskState,
+    pub reason: StopReason,
+    /// The loss this task was replacing, if it was a replacement.
+    pub restart: Option<RestartTag>,
+    pub launch_type: &'static str,
+    pub task_def: TaskDefId,
+}
 
 impl<R: Recorder> Simulation<'_, R> {
     /// Origin `o`'s task began serving: counts (and with them availability), then load.
@@ -22,5 +41,266 @@ impl<R: Recorder> Simulation<'_, R> {
         if o < self.scaling.len() {
             self.load_update(o, now);
         }
+    }
+
+    /// Launches or stops service tasks until the tasks not under a notice match the
+    /// desired count. Launches wait while the service is throttled.
+    pub(super) fn reconcile_service(
+        &mut self,
+        s: usize,
+        now: SimTime,
+        queue: &mut EventQueue<Event>,
+    ) {
+        if self.origins[s].deployment.is_some() {
+            return self.rollout_step(s, now, queue);
+        }
+        if self.config.services[s].daemon {
+            return self.daemon_reconcile(s, now, queue);
+        }
+        let state = &self.origins[s];
+        let active = state.alive - state.doomed - state.deregistering;
+        let desired = state.counts.desired();
+        let throttled = state.retry_pending || state.halted;
+        if active >= desired {
+            self.origins[s].owed.clear();
+        }
+        if active < desired {
+            if throttled {
+                return;
+            }
+            for _ in active..desired {
+                self.launch_service_task(s, now, queue);
+            }
+        } else if active > desired {
+            self.scale_in(s, (active - desired) as usize, now, queue);
+        }
+    }
+
+    /// Stops `count` tasks of service `s`: tasks not yet placed first, then those not yet
+    /// RUNNING (newest first), then RUNNING ones in the order ECS documents for the
+    /// service's placement strategy (`placement::scale_in`), re-ranked after each stop.
+    fn scale_in(&mut self, s: usize, count: usize, now: SimTime, queue: &mut EventQueue<Event>) {
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.clear();
+        let origin = Origin::Service(ServiceId(s as u32));
+        scratch.extend(self.tasks.live_slots().filter(|slot| {
+            let t = self.tasks.get(*slot);
+            t.origin == origin && t.state != TaskState::Stopping
+        }));
+        let tasks = &self.tasks;
+        let not_started = |slot: &u32| {
+            let t = tasks.get(*slot);
+            match (t.state, t.placed_at) {
+                (TaskState::Provisioning, None) => Some(0),
+                (TaskState::Provisioning | TaskState::Pending, _) => Some(1),
+                _ => None,
+            }
+        };
+        scratch.sort_by_key(|slot| {
+            (
+                not_started(slot).unwrap_or(2),
+                std::cmp::Reverse(tasks.get(*slot).id),
+            )
+        });
+        let early = scratch
+            .iter()
+            .take_while(|slot| not_started(slot).is_some())
+            .count()
+            .min(count);
+        for &slot in &scratch[..early] {
+            self.scheduler_stop(slot, now, queue);
+        }
+        let mut running: Vec<u32> = scratch[early..].to_vec();
+        self.scratch = scratch;
+        let placement = &self.config.services[s].placement;
+        let as_candidate = |t: &crate::model::Task| scale_in::Candidate {
+            task_id: t.id,
+            instance: t.instance,
+            az: t.az,
+        };
+        // Tasks already stopping still hold their place (a deregistration delay, a notice)
+        // but are leaving: the ranking must not count them, or every stop comes from the
+        // same AZ.
+        let mut departing: Vec<scale_in::Candidate> = self
+            .tasks
+            .live_slots()
+            .map(|slot| self.tasks.get(slot))
+            .filter(|t| t.origin == origin && t.state == TaskState::Stopping)
+            .map(as_candidate)
+            .collect();
+        for _ in early..count {
+            let candidates: Vec<scale_in::Candidate> = running
+                .iter()
+                .map(|slot| as_candidate(self.tasks.get(*slot)))
+                .collect();
+            let Some(i) = scale_in::victim(&self.cluster, placement, &candidates, &departing)
+            else {
+                break;
+            };
+            let slot = running.swap_remove(i);
+            self.scheduler_stop(slot, now, queue);
+            // Stopped at once, it has already left the counts; deregistering, it has not.
+            let t = self.tasks.get(slot);
+            if t.id == candidates[i].task_id && t.state == TaskState::Stopping {
+                departing.push(candidates[i]);
+            }
+        }
+    }
+
+    /// A replacement of `service` is RUNNING: its oldest task on a draining Spot instance
+    /// stops. (A FARGATE_SPOT task has had its SIGTERM and stops on its own schedule.)
+    pub(super) fn drain_done(
+        &mut self,
+        service: ServiceId,
+        now: SimTime,
+        queue: &mut EventQueue<Event>,
+    ) {
+        let tasks = &self.tasks;
+        let first_on_ec2 = self.origins[service.index()]
+            .draining
+            .iter()
+            .copied()
+            .find(|&slot| tasks.get(slot).instance.is_some());
+        if let Some(slot) = first_on_ec2 {
+            self.stop_task(slot, now, StopReason::SpotInterruption, queue);
+        }
+    }
+
+    /// A throttled service may launch again.
+    pub(super) fn service_retry(
+        &mut self,
+        service: ServiceId,
+        now: SimTime,
+        queue: &mut EventQueue<Event>,
+    ) {
+        self.origins[service.index()].retry_pending = false;
+        self.reconcile_service(service.index(), now, queue);
+    }
+
+    /// The scheduler stops a task it no longer wants: behind a load balancer a RUNNING
+    /// task deregisters first; anything else stops now.
+    pub(super) fn scheduler_stop(
+        &mut self,
+        slot: u32,
+        now: SimTime,
+        queue: &mut EventQueue<Event>,
+    ) {
+        let task = self.tasks.get(slot);
+        let Origin::Service(service) = task.origin else {
+            return self.stop_task(slot, now, StopReason::ServiceScheduler, queue);
+        };
+        let s = service.index();
+        let delay = self.config.services[s].deregistration_delay;
+        if task.state != TaskState::Running || delay.as_millis() == 0 {
+            return self.stop_task(slot, now, StopReason::ServiceScheduler, queue);
+        }
+        let serving = task.serving();
+        let task = self.tasks.get_mut(slot);
+        task.state = TaskState::Stopping;
+        task.deregistering = true;
+        self.origins[s].deregistering += 1;
+        if serving {
+            self.task_stops_serving(s, now);
+        }
+        let r = self.tasks.reference(slot);
+        queue.schedule(now + delay, Event::DeregistrationDone(r));
+    }
+
+    /// A task of `service` reached RUNNING: a loss it replaces is made good, throttling
+    /// resets, a drain or rollout waiting for it moves on, and its own failures are drawn.
+    pub(super) fn service_task_running(
+        &mut self,
+        service: ServiceId,
+        slot: u32,
+        now: SimTime,
+        queue: &mut EventQueue<Event>,
+    ) {
+        let s = service.index();
+        if let Some(tag) = self.tasks.get_mut(slot).restart.take() {
+            self.collector
+                .restarted(now.since(tag.since), tag.cause, tag.launch_type);
+        }
+        let r = self.tasks.reference(slot);
+        let state = &mut self.origins[s];
+        state.start_failures = 0;
+        if state.doomed > 0 {
+            queue.schedule(now, Event::DrainDone(service));
+        }
+        if state.deployment.is_some() {
+            queue.schedule(now, Event::DeploymentStep(service));
+            let def = self.tasks.get(slot).task_def;
+            self.rollout_task_healthy(s, def);
+        }
+        if let Some(dist) = &self.config.services[s].crash_after {
+            let ttf = dist.sample(&mut self.crash_rngs[s]);
+            queue.schedule(now + ttf, Event::TaskCrash(r));
+        }
+        if let Some(dist) = &self.config.services[s].hung_after {
+            let tth = dist.sample(&mut self.hung_rngs[s]);
+            queue.schedule(now + tth, Event::TaskHung(r));
+        }
+    }
+
+    /// A task of service `o` stopped for a reason other than the scheduler's own: the loss
+    /// is owed a replacement, a failure to start throttles further launches, a rollout
+    /// counts the failure, and the service is brought back to its desired count.
+    pub(super) fn service_task_lost(
+        &mut self,
+        o: usize,
+        stopped: StoppedTask,
+        now: SimTime,
+        queue: &mut EventQueue<Event>,
+    ) {
+        let StoppedTask {
+            was,
+            reason,
+            restart,
+            launch_type,
+            task_def: def,
+        } = stopped;
+        // A task already replaced under a notice owes nothing; a replacement that never
+        // ran passes its loss on; any other unexpected stop is a new loss.
+        let tag = if was == TaskState::Stopping {
+            None
+        } else {
+            restart.or_else(|| {
+                RestartCause::of(reason).map(|cause| RestartTag {
+                    since: now,
+                    cause,
+                    launch_type,
+                })
+            })
+        };
+        if let Some(tag) = tag {
+            self.origins[o].owed.push_back(tag);
+        }
+        if was == TaskState::Running {
+            self.rollout_lost_task(o);
+        }
+        if reason == StopReason::StartFailed {
+            let state = &mut self.origins[o];
+            state.start_failures += 1;
+            let delay = self.config.failures.backoff.delay(state.start_failures);
+            if !state.retry_pending {
+                state.retry_pending = true;
+                queue.schedule(now + delay, Event::ServiceRetry(ServiceId(o as u32)));
+                if self.recorder.tracing() {
+                    let line = format!(
+                        "service {} throttled: {} consecutive failures to start, next launch in {} s",
+                        self.config.services[o].name,
+                        self.origins[o].start_failures,
+                        delay.as_secs_f64()
+                    );
+                    self.recorder.trace(now, &line);
+                }
+            }
+        }
+        if matches!(
+            reason,
+            StopReason::StartFailed | StopReason::HealthCheckFailed
+        ) {
+            self.rollout_task_failed(o, def, now, queue);
+        }
+        self.reconcile_service(o, now, queue);
     }
 }
