@@ -15,21 +15,34 @@ use rand_pcg::Pcg64Mcg;
 pub type StreamRng = Pcg64Mcg;
 
 /// What a stream feeds. The discriminant and the index together name a stream; the numbers
-/// are part of the reproducibility contract, so new kinds are only ever appended.
+/// are part of the reproducibility contract, so a kind keeps its number for ever and new
+/// kinds are only appended. Retired numbers (8, 10, 11: kinds that were declared but never
+/// drawn from) are not reused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u64)]
 pub enum StreamKind {
+    /// Per job stream: arrival times.
     JobArrivals = 1,
+    /// Per job stream: task run times.
     JobDurations = 2,
+    /// Tie-breaks and random placement.
     Placement = 3,
+    /// Per service: time from RUNNING to a crash.
     ServiceCrashes = 4,
+    /// Per pool: instance time to failure.
     InstanceFailures = 5,
+    /// Per EC2 Spot pool: time to an interruption notice.
     SpotInterruptions = 6,
+    /// The salt that orders instances for spread ties.
     InstanceRanks = 7,
-    CapacityFailures = 8,
+    /// Per service: time from RUNNING to a hang.
     HungTasks = 9,
-    Demand = 10,
-    QueueArrivals = 11,
+    /// Per service: whether a start fails.
+    StartFailures = 12,
+    /// FARGATE_SPOT tasks: time to an interruption notice.
+    FargateSpotInterruptions = 13,
+    /// Which rows of a trace a sampled replay keeps.
+    TraceSampling = 14,
 }
 
 /// Derives the stream for (`kind`, `index`) from `master_seed`.

@@ -5,6 +5,7 @@
 //! per series), and [`svg()`] and [`png()`] draw any figure on either backend. Families leave a chart
 //! out when the run lacks the feature it shows, rather than draw an empty one.
 
+mod commitments;
 mod compare;
 mod distributions;
 mod placement;
@@ -13,6 +14,7 @@ mod run_series;
 pub mod style;
 mod sweep;
 
+pub use commitments::{HourSpend, curve as commitment_curve, hourly_spend};
 pub use render::{png, svg};
 
 use crate::outputs::{CompareOutputs, Outputs, RunOutputs, SweepOutputs};
@@ -89,6 +91,9 @@ pub struct Line {
     pub whiskers: Vec<(f64, f64, f64)>,
     /// Draw only markers (a single highlighted point), no joining line.
     pub points_only: bool,
+    /// A filled band stacked on the panel's earlier stacked lines (all of them share the
+    /// same x values): the band's height is this line's y.
+    pub stacked: bool,
 }
 
 impl Line {
@@ -99,6 +104,15 @@ impl Line {
             points,
             whiskers: Vec::new(),
             points_only: false,
+            stacked: false,
+        }
+    }
+
+    /// A band of a stacked area, see [`Line::stacked`].
+    pub fn band(label: impl Into<String>, look: Look, points: Vec<(f64, f64)>) -> Line {
+        Line {
+            stacked: true,
+            ..Line::new(label, look, points)
         }
     }
 }
@@ -180,6 +194,7 @@ pub fn run_figures(run: &RunOutputs) -> Vec<Figure> {
 pub fn compare_figures(c: &CompareOutputs) -> Vec<Figure> {
     let mut out = vec![compare::cost(c), compare::service(c)];
     out.extend(compare::break_even(c));
+    out.extend(commitments::curve(&c.scenario, &c.commitments));
     out
 }
 

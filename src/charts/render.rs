@@ -71,7 +71,7 @@ fn legend_entries(fig: &Figure) -> Vec<(String, Look, bool)> {
     match &fig.body {
         Body::Panels(p) => {
             for line in p.panels.iter().flat_map(|p| &p.lines) {
-                push(&line.label, line.look, false);
+                push(&line.label, line.look, line.stacked);
             }
         }
         Body::Bars(b) => {
@@ -368,7 +368,8 @@ fn panels<DB: DrawingBackend>(p: &PanelChart, area: &DrawingArea<DB, Shift>) -> 
         if categories && last {
             category_labels(&top, &chart, &p.x, y_range.start)?;
         }
-        for line in &panel.lines {
+        stacked_bands(&mut chart, &panel.lines)?;
+        for line in panel.lines.iter().filter(|l| !l.stacked) {
             draw_line(&mut chart, &top, line)?;
         }
     }
@@ -428,6 +429,34 @@ fn category_labels<DB: DrawingBackend>(
             anchored(LABEL_SIZE, HPos::Center, VPos::Top),
         ))
         .map_err(err)?;
+    }
+    Ok(())
+}
+
+/// The stacked lines as filled bands, each on top of the ones before it. A line whose
+/// x values differ from the first band's cannot stack and is left out.
+fn stacked_bands<DB: DrawingBackend>(chart: &mut Chart<'_, DB>, lines: &[Line]) -> Res {
+    let mut base: Option<Vec<(f64, f64)>> = None;
+    for line in lines.iter().filter(|l| l.stacked) {
+        let floor = base.get_or_insert_with(|| line.points.iter().map(|p| (p.0, 0.0)).collect());
+        if floor.len() != line.points.len()
+            || floor.iter().zip(&line.points).any(|(a, b)| a.0 != b.0)
+        {
+            continue;
+        }
+        let top: Vec<(f64, f64)> = floor
+            .iter()
+            .zip(&line.points)
+            .map(|(f, p)| (p.0, f.1 + p.1))
+            .collect();
+        let outline: Vec<(f64, f64)> = top.iter().chain(floor.iter().rev()).copied().collect();
+        chart
+            .draw_series(std::iter::once(Polygon::new(
+                outline,
+                line.look.rgb().filled(),
+            )))
+            .map_err(err)?;
+        *floor = top;
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! A run over time: tasks, capacity, autoscaling and cost, from `timeseries.csv` (with
 //! events and Fargate costs from `tasks.csv` and `summary.json`).
 
+use super::commitments;
 use super::style::{Dash, Look, Marker};
 use super::{Body, Figure, Format, Line, Panel, PanelChart, Scale, XAxis, downsample, time_axis};
 use crate::outputs::RunOutputs;
@@ -457,21 +458,42 @@ pub fn cost(run: &RunOutputs) -> Option<Figure> {
             )
         })
         .collect();
-    let rate_line = vec![Line::new(
-        "cost rate, all",
-        look(0, Dash::Solid, Marker::None),
-        rate,
-    )];
+    let mut caption = "Cumulative cost from the end of the warm-up, by launch type (EC2 is the total less Fargate; a Fargate task's cost is spread evenly over its run)".to_string();
+    // With commitments the hourly bill replaces the rate: the same spend, split by what
+    // paid for it.
+    let second = match commitments::hourly_spend(run) {
+        Some(hours) => {
+            lines[0].label = "total without commitments".into();
+            lines.insert(
+                1,
+                Line::new(
+                    "total with commitments",
+                    look(2, Dash::Solid, Marker::Square),
+                    commitments::cumulative_effective(&hours, f.unit),
+                ),
+            );
+            caption.push_str(", with and without the commitments. ");
+            caption.push_str(&commitments::spend_caption(&hours));
+            commitments::spend_panel(&hours, f.unit)
+        }
+        None => {
+            caption.push_str(", and the rate of spend in dollars per hour.");
+            if commitments::hours_missing(run) {
+                caption.push_str(" The hourly bill with commitments is not charted: timeseries.csv reports the last closed hour at each sample, and these samples are more than an hour apart (set sample_interval to 1h or less).");
+            }
+            let rate_line = vec![Line::new(
+                "cost rate, all",
+                look(0, Dash::Solid, Marker::None),
+                rate,
+            )];
+            panel("cost rate ($/h)", Format::Dollars, rate_line, 150)
+        }
+    };
+    let first = panel("cumulative cost", Format::Dollars, lines, 220);
     Some(Figure {
         name: "cost".into(),
         title: format!("{}: cost", run.scenario),
-        caption: "Cumulative cost from the end of the warm-up, by launch type (EC2 is the total less Fargate; a Fargate task's cost is spread evenly over its run), and the rate of spend in dollars per hour.".into(),
-        body: f.chart(
-            vec![
-                panel("cumulative cost", Format::Dollars, lines, 220),
-                panel("cost rate ($/h)", Format::Dollars, rate_line, 150),
-            ],
-            Vec::new(),
-        ),
+        caption,
+        body: f.chart(vec![first, second], Vec::new()),
     })
 }

@@ -103,13 +103,19 @@ pub fn run(args: &CompareArgs) -> Result<(), CliError> {
         };
         let be = compare::break_even(config);
         let mut out = OutputDir::create(&dir).map_err(CliError::output(&dir))?;
+        let mut curve_png = false;
         if args.recommend_commitment {
             use compare::commitment_legs::curve_csv;
             out.write("commitment-curve.csv", curve_csv(&recs).as_bytes())
                 .map_err(CliError::output(&dir))?;
             let json = serde_json::to_string_pretty(&recs).unwrap_or_default() + "\n";
-            out.write("commitment-recommendation.json", json.as_bytes())
+            out.write(crate::outputs::COMMITMENT_RECOMMENDATION, json.as_bytes())
                 .map_err(CliError::output(&dir))?;
+            if let Some(png) = curve_chart(&config.name, &json) {
+                out.write(COMMITMENT_CURVE_PNG, &png)
+                    .map_err(CliError::output(&dir))?;
+                curve_png = true;
+            }
         }
         out.write("compare.csv", table::csv(&results).as_bytes())
             .map_err(CliError::output(&dir))?;
@@ -119,9 +125,16 @@ pub fn run(args: &CompareArgs) -> Result<(), CliError> {
         )
         .map_err(CliError::output(&dir))?;
         out.commit().map_err(CliError::output(&dir))?;
+        remove_stale_commitment_files(&dir, args.recommend_commitment, curve_png)?;
         let mut text = table::text(&config.name, config.seed, &results, &be);
         if args.recommend_commitment {
             text.push_str(&compare::commitment_legs::recommendation_text(&recs));
+            if curve_png {
+                text.push_str(&format!(
+                    "  curve of bill against commitment: {}\n",
+                    dir.join(COMMITMENT_CURVE_PNG).display()
+                ));
+            }
         }
         text
     };
@@ -177,13 +190,45 @@ fn recommend(
 }
 
 /// The result files of a comparison, for saying which earlier ones an interrupt kept.
-const RESULT_FILES: [&str; 5] = [
+const RESULT_FILES: [&str; 6] = [
     "compare.csv",
     "compare.json",
     "commitment-curve.csv",
     "commitment-recommendation.json",
+    COMMITMENT_CURVE_PNG,
     "recommend.json",
 ];
+
+const COMMITMENT_CURVE_PNG: &str = "commitment-curve.png";
+
+/// The cost-vs-commitment chart, drawn from the recommendation file's own bytes (what
+/// `ecsim report` will read back); `None` when no leg has usage a plan could cover.
+fn curve_chart(scenario: &str, json: &str) -> Option<Vec<u8>> {
+    let views: Vec<crate::outputs::CommitmentCurveView> = serde_json::from_str(json).ok()?;
+    let figure = crate::charts::commitment_curve(scenario, &views)?;
+    crate::charts::png(&figure).ok()
+}
+
+/// Commitment files an earlier comparison left in `dir` would not describe this one (and
+/// `ecsim report` would chart them).
+fn remove_stale_commitment_files(dir: &Path, recommended: bool, png: bool) -> Result<(), CliError> {
+    let stale: &[&str] = match (recommended, png) {
+        (true, true) => &[],
+        (true, false) => &[COMMITMENT_CURVE_PNG],
+        (false, _) => &[
+            "commitment-curve.csv",
+            crate::outputs::COMMITMENT_RECOMMENDATION,
+            COMMITMENT_CURVE_PNG,
+        ],
+    };
+    for name in stale {
+        let path = dir.join(name);
+        if path.is_file() {
+            std::fs::remove_file(&path).map_err(CliError::output(dir))?;
+        }
+    }
+    Ok(())
+}
 
 /// A comparison that could not finish: a bad leg is the user's input (exit 2), a runaway
 /// instant exits 3 and an interrupt 130/143, as `ecsim run` does. Nothing is written before

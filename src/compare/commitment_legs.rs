@@ -188,6 +188,10 @@ pub struct CommitmentRecommendation {
     /// hours: the plan rate over the On-Demand rate of the usage it covers at the optimum
     /// (1 − the discount obtained).
     pub break_even_utilization: Option<f64>,
+    /// The largest hourly commitment that costs no more than none at all: committing
+    /// more loses money on this usage. `None` when no commitment saves anything.
+    pub break_even_commitment_per_hour: Option<f64>,
+    /// Levels in increasing order, past the break-even commitment when there is one.
     pub curve: Vec<CurvePoint>,
 }
 
@@ -231,9 +235,7 @@ pub fn recommend_commitment(
     levels.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
     let base = bill(&own);
     let cost_without_usd = effective(&base);
-    let mut curve = Vec::with_capacity(levels.len());
-    let mut best: Option<(CurvePoint, HourBill)> = None;
-    for level in levels {
+    let at = |level: f64| -> (CurvePoint, HourBill) {
         let mut plans = own.clone();
         plans.push(Plan {
             budget_per_hour: level,
@@ -248,6 +250,12 @@ pub fn recommend_commitment(
             utilization: ratio(line.used, line.fee),
             coverage: ratio(b.covered_on_demand, b.eligible_on_demand),
         };
+        (point, b)
+    };
+    let mut curve = Vec::with_capacity(levels.len() + 2);
+    let mut best: Option<(CurvePoint, HourBill)> = None;
+    for level in levels {
+        let (point, b) = at(level);
         if best
             .as_ref()
             .is_none_or(|(p, _)| point.effective_cost_usd < p.effective_cost_usd - 1e-9)
@@ -258,6 +266,19 @@ pub fn recommend_commitment(
     }
     let (best, b) = best.ok_or("no commitment level to evaluate")?;
     let line = b.plans.last().copied().unwrap_or_default();
+    let saves = best.effective_cost_usd < cost_without_usd - 1e-9;
+    let break_even = saves.then(|| {
+        let last = curve.last().cloned().unwrap_or_else(|| best.clone());
+        break_even_level(&best, &last, cost_without_usd, usage.hours as f64, |l| {
+            at(l).0.effective_cost_usd
+        })
+    });
+    if let Some(level) = break_even.filter(|l| *l > top + 1e-9) {
+        // Past the busiest hour every extra dollar is pure fee: two points draw the rise.
+        for l in [level, level + (level - best.commitment_per_hour) * 0.15] {
+            curve.push(at(l).0);
+        }
+    }
     Ok(CommitmentRecommendation {
         leg: leg.to_string(),
         term: LEG_TERM,
@@ -265,9 +286,37 @@ pub fn recommend_commitment(
         cost_without_usd,
         break_even_utilization: (line.covered_on_demand > 0.0)
             .then(|| line.used / line.covered_on_demand),
+        break_even_commitment_per_hour: break_even,
         best,
         curve,
     })
+}
+
+/// Where the bill, convex in the level (each further dollar covers usage with a smaller
+/// saving, or none), climbs back to `cost_without` beyond the optimum. `last` is the
+/// highest level evaluated, the busiest hour's full cover: past it nothing more is
+/// covered and the bill rises by the fee alone, `hours` dollars per $/h.
+fn break_even_level(
+    best: &CurvePoint,
+    last: &CurvePoint,
+    cost_without: f64,
+    hours: f64,
+    cost_at: impl Fn(f64) -> f64,
+) -> f64 {
+    if last.effective_cost_usd <= cost_without {
+        let rise = if hours > 0.0 { hours } else { 1.0 };
+        return last.commitment_per_hour + (cost_without - last.effective_cost_usd) / rise;
+    }
+    let (mut lo, mut hi) = (best.commitment_per_hour, last.commitment_per_hour);
+    for _ in 0..60 {
+        let mid = (lo + hi) / 2.0;
+        if cost_at(mid) <= cost_without {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
 }
 
 /// Runs `legs` with usage metered and recommends a Compute Savings Plan level for each, on
@@ -333,13 +382,20 @@ pub fn recommendation_text(recs: &[CommitmentRecommendation]) -> String {
         "\nCompute Savings Plan that minimizes each leg's bill ({LEG_TERM}, {LEG_PAYMENT}), evaluated hour by hour:\n"
     );
     out.push_str(&format!(
-        "  {:<14} {:>12} {:>12} {:>12} {:>11} {:>9} {:>11}\n",
-        "leg", "commit $/h", "bill $", "without $", "saves $", "utiliz.", "break-even"
+        "  {:<14} {:>11} {:>11} {:>11} {:>10} {:>8} {:>10} {:>12}\n",
+        "leg",
+        "commit $/h",
+        "bill $",
+        "without $",
+        "saves $",
+        "utiliz.",
+        "break-even",
+        "pays up to",
     ));
     for r in recs {
         let b = &r.best;
         out.push_str(&format!(
-            "  {:<14} {:>12.4} {:>12.4} {:>12.4} {:>11.4} {:>8.1}% {:>11}\n",
+            "  {:<14} {:>11.4} {:>11.4} {:>11.4} {:>10.4} {:>7.1}% {:>10} {:>12}\n",
             r.leg,
             b.commitment_per_hour,
             b.effective_cost_usd,
@@ -348,10 +404,44 @@ pub fn recommendation_text(recs: &[CommitmentRecommendation]) -> String {
             b.utilization * 100.0,
             r.break_even_utilization
                 .map_or("n/a".to_string(), |u| format!("{:.1}%", u * 100.0)),
+            r.break_even_commitment_per_hour
+                .map_or("n/a".to_string(), |l| format!("${l:.4}/h")),
         ));
     }
     out.push_str(
-        "  break-even: a dollar of commitment pays off only if used at least that share of the hours\n",
+        "  break-even: a dollar of commitment pays off only if used at least that share of the hours\n  pays up to: a larger commitment costs more than none at all\n",
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn point(level: f64, cost: f64) -> CurvePoint {
+        CurvePoint {
+            commitment_per_hour: level,
+            effective_cost_usd: cost,
+            utilization: 0.0,
+            coverage: 0.0,
+        }
+    }
+
+    #[test]
+    fn break_even_inside_the_evaluated_levels_is_where_the_convex_bill_recrosses() {
+        // Bill 1 + |L − 1|: $2 with no plan, cheapest at L = 1, back at $2 at L = 2.
+        let cost = |l: f64| 1.0 + (l - 1.0).abs();
+        let level = break_even_level(&point(1.0, 1.0), &point(3.0, 3.0), 2.0, 24.0, cost);
+        assert!((level - 2.0).abs() < 1e-9, "{level}");
+    }
+
+    #[test]
+    fn break_even_past_the_busiest_hour_rises_by_the_fee_alone() {
+        // At the busiest hour's level ($0.5/h) the 10-hour bill is $6 against $8 with no
+        // plan: $2 more of fees, $0.2/h more over 10 hours, reaches it at $0.7/h.
+        let level = break_even_level(&point(0.5, 6.0), &point(0.5, 6.0), 8.0, 10.0, |_| {
+            unreachable!("no search needed")
+        });
+        assert!((level - 0.7).abs() < 1e-12, "{level}");
+    }
 }

@@ -117,8 +117,14 @@ pub fn apply_leg(config: &SimConfig, leg: Leg) -> Result<LegConfig, LegError> {
             spot_strategy(&mut c, &mut notes);
         }
         Leg::Ec2Spot => {
-            for pool in &mut c.pools {
+            // Reserved Instances and Savings Plans never cover Spot usage: a Spot pool is
+            // billed at the Spot rate and its instances are not metered for commitments.
+            let keys = &mut c.billing.commitments.pool_keys;
+            for (i, pool) in c.pools.iter_mut().enumerate() {
                 pool.spot = true;
+                if let Some(key) = keys.get_mut(i) {
+                    *key = None;
+                }
             }
             if !c.pools.is_empty() {
                 notes.push(format!(

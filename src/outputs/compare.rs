@@ -5,6 +5,9 @@ use serde::Deserialize;
 use serde_json::Value;
 use std::path::Path;
 
+/// Written by `ecsim compare --recommend-commitment`.
+pub const COMMITMENT_RECOMMENDATION: &str = "commitment-recommendation.json";
+
 #[derive(Debug, Deserialize)]
 pub struct CompareOutputs {
     pub scenario: String,
@@ -13,6 +16,28 @@ pub struct CompareOutputs {
     pub legs: Vec<LegFigures>,
     #[serde(default)]
     pub break_even: BreakEvenView,
+    /// `commitment-recommendation.json`, when the comparison ran `--recommend-commitment`.
+    #[serde(skip)]
+    pub commitments: Vec<CommitmentCurveView>,
+}
+
+/// One leg's cost against its hourly Compute Savings Plan commitment.
+#[derive(Debug, Deserialize)]
+pub struct CommitmentCurveView {
+    pub leg: String,
+    pub cost_without_usd: f64,
+    pub best: CurvePointView,
+    #[serde(default)]
+    pub break_even_utilization: Option<f64>,
+    #[serde(default)]
+    pub break_even_commitment_per_hour: Option<f64>,
+    pub curve: Vec<CurvePointView>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct CurvePointView {
+    pub commitment_per_hour: f64,
+    pub effective_cost_usd: f64,
 }
 
 #[derive(Debug, Deserialize)]
@@ -65,7 +90,15 @@ impl CompareOutputs {
     pub fn load(dir: &Path) -> Result<CompareOutputs, LoadError> {
         let path = dir.join("compare.json");
         let value = read_json(&path)?;
-        serde_path_to_error::deserialize(value)
-            .map_err(|e| LoadError::bad(&path, format!("field `{}`: {}", e.path(), e.inner())))
+        let mut out: CompareOutputs = serde_path_to_error::deserialize(value)
+            .map_err(|e| LoadError::bad(&path, format!("field `{}`: {}", e.path(), e.inner())))?;
+        let curve = dir.join(COMMITMENT_RECOMMENDATION);
+        if curve.is_file() {
+            out.commitments =
+                serde_path_to_error::deserialize(read_json(&curve)?).map_err(|e| {
+                    LoadError::bad(&curve, format!("field `{}`: {}", e.path(), e.inner()))
+                })?;
+        }
+        Ok(out)
     }
 }

@@ -6,7 +6,10 @@ mod compare;
 mod run;
 mod sweep;
 
-pub use compare::{BreakEvenLine, CompareOutputs, LegFigures};
+pub use compare::{
+    BreakEvenLine, COMMITMENT_RECOMMENDATION, CommitmentCurveView, CompareOutputs, CurvePointView,
+    LegFigures,
+};
 pub use run::{RunOutputs, TaskRecord, TimeSeries};
 pub use sweep::{Interval, SweepMetric, SweepOutputs, SweepVariant};
 

@@ -83,10 +83,31 @@ pub fn write(dir: &Path, description: Option<&str>) -> Result<PathBuf, ReportErr
             .map_err(io(&chart_dir))?;
     }
     files.commit().map_err(io(&chart_dir))?;
+    remove_stale_charts(&chart_dir, &charts).map_err(io(&chart_dir))?;
     let mut out = OutputDir::create(dir).map_err(io(dir))?;
     out.write("report.html", page.as_bytes()).map_err(io(dir))?;
     out.commit().map_err(io(dir))?;
     Ok(dir.join("report.html"))
+}
+
+/// Charts an earlier report of this directory drew that this one does not (a comparison
+/// rerun without `--recommend-commitment`): left there, they would describe another run.
+fn remove_stale_charts(chart_dir: &Path, charts: &[RenderedChart]) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(chart_dir)? {
+        let path = entry?.path();
+        let drawn = matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("svg" | "png")
+        );
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
+        if drawn && path.is_file() && !charts.iter().any(|c| c.figure.name == stem) {
+            std::fs::remove_file(&path)?;
+        }
+    }
+    Ok(())
 }
 
 /// The scenario file's `description`, if it has one (the outputs do not record it).

@@ -329,6 +329,40 @@ fn compare_table(c: &CompareOutputs) -> String {
         }
         h.push_str("</tbody>\n</table>\n<p>The slot utilization above which an instance full of one task size costs less per task-hour than Fargate at the task's rounded size.</p>\n");
     }
+    h.push_str(&commitment_table(c));
+    h
+}
+
+/// `--recommend-commitment`: the Compute Savings Plan level that minimizes each leg's
+/// bill, as `commitment-recommendation.json` has it.
+fn commitment_table(c: &CompareOutputs) -> String {
+    let mut h = String::new();
+    if c.commitments.is_empty() {
+        return h;
+    }
+    h.push_str("<h3 id=\"commitment\">Commitment that minimizes each bill</h3>\n<table>\n<thead><tr><th>leg</th><th class=\"num\">commitment $/h</th><th class=\"num\">bill</th><th class=\"num\">without</th><th class=\"num\">saves</th><th class=\"num\">break-even use</th><th class=\"num\">pays up to</th></tr></thead>\n<tbody>\n");
+    for r in &c.commitments {
+        let b = &r.best;
+        let or_na = |x: Option<String>| x.unwrap_or_else(|| "n/a".into());
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td class=\"num\">${:.4}</td><td class=\"num\">${:.4}</td><td class=\"num\">${:.4}</td><td class=\"num\">${:.4}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            esc(&r.leg),
+            b.commitment_per_hour,
+            b.effective_cost_usd,
+            r.cost_without_usd,
+            r.cost_without_usd - b.effective_cost_usd,
+            or_na(
+                r.break_even_utilization
+                    .map(|u| format!("{:.1}%", u * 100.0))
+            ),
+            or_na(
+                r.break_even_commitment_per_hour
+                    .map(|l| format!("${l:.4}/h"))
+            ),
+        );
+    }
+    h.push_str("</tbody>\n</table>\n<p>A Compute Savings Plan (1 year, no upfront) evaluated hour by hour on each leg's simulated usage (<code>commitment-curve.csv</code>, charted in <code>commitment-curve.png</code>). Break-even use: a dollar of commitment pays off only if used at least that share of the hours. Pays up to: a larger commitment costs more than none at all. Spot usage is never covered.</p>\n");
     h
 }
 

@@ -129,7 +129,7 @@ fn window_scale_sample(
                 .allowed("0 to 1"),
         );
     }
-    let mut coin = stream(t.sample_seed.unwrap_or(1), StreamKind::JobArrivals, 0);
+    let mut coin = stream(t.sample_seed.unwrap_or(1), StreamKind::TraceSampling, 0);
     let mut kept = Vec::with_capacity(read.rows.len());
     for mut row in std::mem::take(&mut read.rows) {
         // Draw for every row, kept or not, so the sample does not depend on the window.

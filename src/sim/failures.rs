@@ -38,11 +38,11 @@ impl<R: Recorder> Simulation<'_, R> {
         let p = self.cluster.instance(id).pool.index();
         let spec = &self.config.pools[p];
         if let Some(dist) = &spec.instance_failure {
-            let ttf = dist.sample(&mut self.instance_failure_rngs[p]);
+            let ttf = dist.sample(&mut self.streams.instance_failures[p]);
             q.schedule(now + ttf, Event::InstanceFailure(id));
         }
         if let Some(dist) = &spec.spot_interruption {
-            let ttn = dist.sample(&mut self.spot_rngs[p]);
+            let ttn = dist.sample(&mut self.streams.ec2_spot_notices[p]);
             q.schedule(now + ttn, Event::SpotNotice(id));
         }
     }
@@ -399,6 +399,6 @@ impl<R: Recorder> Simulation<'_, R> {
         let p = self.config.task_defs[task.task_def.index()]
             .start_failure_probability
             .unwrap_or(self.config.services[s.index()].start_failure_probability);
-        p > 0.0 && self.start_failure_rngs[s.index()].random::<f64>() < p
+        p > 0.0 && self.streams.start_failures[s.index()].random::<f64>() < p
     }
 }

@@ -53,7 +53,7 @@ impl<R: Recorder> Simulation<'_, R> {
         let run_time = recorded.unwrap_or_else(|| {
             self.config.jobs[job.index()]
                 .duration
-                .sample(&mut self.job_duration_rngs[job.index()])
+                .sample(&mut self.streams.job_durations[job.index()])
         });
         let origin_index = self.config.services.len() + job.index();
         self.create_and_submit(origin_index, Some(run_time), None, None, now, queue);
@@ -199,9 +199,11 @@ impl<R: Recorder> Simulation<'_, R> {
                 let chosen = match task.instance {
                     // A DAEMON task comes with its instance.
                     Some(on) => Some(on),
-                    None => {
-                        placement::choose_instance(&self.cluster, &request, &mut self.placement_rng)
-                    }
+                    None => placement::choose_instance(
+                        &self.cluster,
+                        &request,
+                        &mut self.streams.placement,
+                    ),
                 };
                 let Some(chosen) = chosen else {
                     // The reason costs a scan; only a RunTask failure or the trace shows it.
@@ -384,7 +386,7 @@ impl<R: Recorder> Simulation<'_, R> {
             self.tasks.get(slot).target,
             &self.config.fargate.spot_interruption,
         ) {
-            let ttn = dist.sample(&mut self.fargate_spot_rng);
+            let ttn = dist.sample(&mut self.streams.fargate_spot_notices);
             let r = self.tasks.reference(slot);
             queue.schedule(now + ttn, Event::TaskSpotNotice(r));
         }

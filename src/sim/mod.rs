@@ -16,6 +16,7 @@ mod origins;
 mod scaling;
 mod service;
 mod service_counts;
+mod streams;
 mod tasks;
 mod usage;
 
@@ -24,7 +25,7 @@ use crate::metrics::{ProviderSample, Recorder, ScalingSample, ServiceSample, Sum
 use crate::model::{
     AzId, Cluster, JobId, PlacementStrategy, PoolId, Resource, SimConfig, StopReason, TaskState,
 };
-use crate::rng::{StreamKind, StreamRng, stream};
+use crate::rng::{StreamKind, stream};
 use crate::time::SimTime;
 use crate::workload::arrivals::ArrivalCursor;
 use billing::Billing;
@@ -32,6 +33,7 @@ use collector::Collector;
 use events::Event;
 use origins::OriginState;
 use rand::Rng;
+use streams::RandomStreams;
 use tasks::TaskTable;
 
 /// Runs the scenario to its horizon, reporting to `recorder`, and returns the summary.
@@ -164,9 +166,7 @@ pub(crate) struct Simulation<'a, R: Recorder> {
     fargate_tasks: u32,
     running_tasks: u32,
     pending_tasks: u32,
-    placement_rng: StreamRng,
-    job_arrival_rngs: Vec<StreamRng>,
-    job_duration_rngs: Vec<StreamRng>,
+    streams: RandomStreams,
     job_cursors: Vec<(Option<SimTime>, ArrivalCursor)>,
     collector: Collector,
     billing: Billing,
@@ -175,14 +175,6 @@ pub(crate) struct Simulation<'a, R: Recorder> {
     /// Reused by each pass over the waiting queues.
     queue_blocked: Vec<bool>,
     waiting_total: usize,
-    /// Per service: crash times and start failures, each its own stream.
-    crash_rngs: Vec<StreamRng>,
-    start_failure_rngs: Vec<StreamRng>,
-    hung_rngs: Vec<StreamRng>,
-    /// Per pool: instance failures and Spot notices.
-    instance_failure_rngs: Vec<StreamRng>,
-    spot_rngs: Vec<StreamRng>,
-    fargate_spot_rng: StreamRng,
     /// AZs inside an outage window.
     az_down: Vec<bool>,
     /// Replacement instances per pool waiting for one of its AZs to come back.
@@ -246,7 +238,6 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             .any(crate::placement::draws_at_random);
         cluster.keep_indexes(binpacks(Resource::Cpu), binpacks(Resource::Memory), draws);
         let origins = origins::build(config);
-        let jobs = config.jobs.len() as u64;
         Simulation {
             config,
             recorder,
@@ -258,37 +249,12 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             fargate_tasks: 0,
             running_tasks: 0,
             pending_tasks: 0,
-            placement_rng: stream(config.seed, StreamKind::Placement, 0),
-            job_arrival_rngs: (0..jobs)
-                .map(|j| stream(config.seed, StreamKind::JobArrivals, j))
-                .collect(),
-            job_duration_rngs: (0..jobs)
-                .map(|j| stream(config.seed, StreamKind::JobDurations, j))
-                .collect(),
+            streams: RandomStreams::new(config),
             job_cursors: vec![(None, ArrivalCursor::default()); config.jobs.len()],
             collector: Collector::new(config.warmup),
             billing: Billing::new(config),
             service_samples: vec![ServiceSample::default(); config.services.len()],
             waiting_total: 0,
-            // Start failures use the crash kind with indexes above 2^32, so the stream list
-            // in `rng` needs no new kind.
-            crash_rngs: (0..config.services.len() as u64)
-                .map(|s| stream(config.seed, StreamKind::ServiceCrashes, s))
-                .collect(),
-            start_failure_rngs: (0..config.services.len() as u64)
-                .map(|s| stream(config.seed, StreamKind::ServiceCrashes, (1 << 32) + s))
-                .collect(),
-            hung_rngs: (0..config.services.len() as u64)
-                .map(|s| stream(config.seed, StreamKind::ServiceCrashes, (2 << 32) + s))
-                .collect(),
-            instance_failure_rngs: (0..config.pools.len() as u64)
-                .map(|p| stream(config.seed, StreamKind::InstanceFailures, p))
-                .collect(),
-            spot_rngs: (0..config.pools.len() as u64)
-                .map(|p| stream(config.seed, StreamKind::SpotInterruptions, p))
-                .collect(),
-            // An index no pool can have, so adding a pool leaves Fargate Spot's draws alone.
-            fargate_spot_rng: stream(config.seed, StreamKind::SpotInterruptions, u64::MAX),
             az_down: vec![false; config.availability_zones.len()],
             owed_instances: vec![0; config.pools.len()],
             scratch: Vec::new(),
@@ -398,7 +364,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         if let Some(arrival) =
             self.config.jobs[j]
                 .arrival
-                .next(*last, cursor, &mut self.job_arrival_rngs[j])
+                .next(*last, cursor, &mut self.streams.job_arrivals[j])
         {
             *last = Some(arrival.at);
             if arrival.at <= self.config.horizon {

@@ -232,11 +232,11 @@ impl<R: Recorder> Simulation<'_, R> {
             self.rollout_task_healthy(s, def);
         }
         if let Some(dist) = &self.config.services[s].crash_after {
-            let ttf = dist.sample(&mut self.crash_rngs[s]);
+            let ttf = dist.sample(&mut self.streams.crashes[s]);
             queue.schedule(now + ttf, Event::TaskCrash(r));
         }
         if let Some(dist) = &self.config.services[s].hung_after {
-            let tth = dist.sample(&mut self.hung_rngs[s]);
+            let tth = dist.sample(&mut self.streams.hangs[s]);
             queue.schedule(now + tth, Event::TaskHung(r));
         }
     }

@@ -123,7 +123,7 @@ fn every_scenario_writes_the_pinned_outputs() {
         std::fs::write(repo().join(DIGESTS), text).unwrap();
         return;
     }
-    let moved: Vec<&String> = now
+    let moved: std::collections::BTreeSet<&String> = now
         .keys()
         .chain(recorded.keys())
         .filter(|k| now.get(*k) != recorded.get(*k))

@@ -10,7 +10,8 @@
 //!
 //! - Markdown: a line `<!-- pinned: ARGS -->` right before a fenced block; the block is the
 //!   command's printed output (without the "results in" line). Filters after `|`:
-//!   `head N` keeps the first N lines, `without 'PREFIX'` drops lines starting with PREFIX.
+//!   `head N` keeps the first N lines, `without 'PREFIX'` drops lines starting with PREFIX,
+//!   `from 'PREFIX'` drops the lines before the first one starting with PREFIX.
 //! - TOML comments: a line `# pinned: run ARGS => TEMPLATE`; the next line is `# ` and the
 //!   template with `{dotted.summary.key:.N}` filled from the run's summary.json.
 
@@ -89,6 +90,10 @@ fn block_output(spec: &str) -> String {
         match words.first().map(String::as_str) {
             Some("head") => lines.truncate(words[1].parse().unwrap()),
             Some("without") => lines.retain(|l| !l.starts_with(words[1].as_str())),
+            Some("from") => {
+                let start = lines.iter().position(|l| l.starts_with(words[1].as_str()));
+                lines.drain(..start.unwrap_or(lines.len()));
+            }
             other => panic!("unknown pin filter {other:?} in `{spec}`"),
         }
     }

@@ -280,6 +280,53 @@ fn compare_and_sweep_reports() {
 }
 
 #[test]
+fn commitment_reports_chart_the_hourly_bill_and_the_commitment_curve() {
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path().join("r");
+    let path = scenario("commitments.toml");
+    ok(&["run", "-q", &path, "--out", r.to_str().unwrap(), "--report"]);
+    let names = charts(&r);
+    assert!(names.contains("cost"), "{names:?}");
+    let html = check_self_contained(&r, &names);
+    for legend in [
+        "total with commitments",
+        "commitment fee, used by covered usage",
+        "commitment fee, unused (paid anyway)",
+        "On-Demand (usage not covered)",
+    ] {
+        assert!(html.contains(legend), "{legend}");
+    }
+
+    let c = root.path().join("c");
+    let compare = |extra: &[&str]| {
+        let mut args = vec!["compare", "-q", &path, "--out", c.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        ok(&args);
+    };
+    compare(&["--recommend-commitment", "--report"]);
+    let names = charts(&c);
+    assert!(names.contains("commitment-curve"), "{names:?}");
+    let html = check_self_contained(&c, &names);
+    assert!(html.contains("Commitment that minimizes each bill"));
+    // The curve also sits beside the comparison's files, as a PNG the page need not open.
+    let png = fs::read(c.join("commitment-curve.png")).unwrap();
+    assert_eq!(
+        png,
+        fs::read(c.join("charts/commitment-curve.png")).unwrap()
+    );
+    // A comparison without the recommendation leaves no curve of an earlier one behind.
+    compare(&["--report"]);
+    for stale in [
+        "commitment-curve.png",
+        "commitment-curve.csv",
+        "commitment-recommendation.json",
+    ] {
+        assert!(!c.join(stale).exists(), "{stale}");
+    }
+    assert!(!charts(&c).contains("commitment-curve"));
+}
+
+#[test]
 fn report_on_a_directory_without_results_is_a_usage_error() {
     let root = tempfile::tempdir().unwrap();
     let out = ecsim(&["report", root.path().to_str().unwrap()]);
