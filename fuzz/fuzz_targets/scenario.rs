@@ -22,7 +22,7 @@ fuzz_target!(|data: &[u8]| {
     config.horizon = config.horizon.min(two_hours);
     config.warmup = config.warmup.min(SimTime::ZERO);
     config.events_per_instant = config.events_per_instant.min(100_000);
-    if ecsim::scenario::estimate(&config)
+    if ecsim::scenario::estimate(&config, ecsim::scenario::RunFiles::ALL)
         .exceeds(&ecsim::scenario::SizeLimits {
             tasks: 2e4,
             events: 1e6,

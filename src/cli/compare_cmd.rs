@@ -6,6 +6,7 @@ use super::{CliError, signals};
 use crate::catalog::PriceCatalog;
 use crate::compare::{self, CompareError, Leg, Target, table};
 use crate::report::OutputDir;
+use crate::scenario::RunFiles;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -79,7 +80,8 @@ pub fn run(args: &CompareArgs) -> Result<(), CliError> {
             "--types and --target-* only apply with --recommend".into(),
         ));
     }
-    let scenario = load(&args.scenario, args.seed)?;
+    // Legs keep their summaries and figures, never a per-run file.
+    let scenario = load(&args.scenario, args.seed, RunFiles::SUMMARY_ONLY)?;
     let config = &scenario.config;
     if !args.scenario.allow_large {
         refuse_large_legs(args, &scenario.path, config, &legs)?;
@@ -252,8 +254,11 @@ fn refuse_large_legs(
     legs: &[Leg],
 ) -> Result<(), CliError> {
     let limits = crate::scenario::SizeLimits::default();
-    let refuse = |what: String, c: &crate::model::SimConfig| match crate::scenario::estimate(c)
-        .exceeds(&limits)
+    let refuse = |what: String, c: &crate::model::SimConfig| match crate::scenario::estimate(
+        c,
+        RunFiles::SUMMARY_ONLY,
+    )
+    .exceeds(&limits)
     {
         Some(why) => Err(CliError::Usage(format!(
             "{}: {what}: {why}; pass --allow-large to run it anyway",

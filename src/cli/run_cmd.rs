@@ -10,9 +10,13 @@ use crate::time::SimTime;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-/// Loads the scenario, applies `--seed`, and refuses work beyond the size limits unless
-/// `--allow-large` was given.
-pub fn load(args: &super::ScenarioArgs, seed: Option<u64>) -> Result<Scenario, CliError> {
+/// Loads the scenario, applies `--seed`, and refuses work beyond the size limits for a
+/// run that writes `files`, unless `--allow-large` was given.
+pub fn load(
+    args: &super::ScenarioArgs,
+    seed: Option<u64>,
+    files: scenario::RunFiles,
+) -> Result<Scenario, CliError> {
     let mut scenario = scenario::load(&args.scenario, &args.set)?;
     if let Some(seed) = seed {
         scenario.config.seed = seed;
@@ -21,7 +25,7 @@ pub fn load(args: &super::ScenarioArgs, seed: Option<u64>) -> Result<Scenario, C
         eprintln!("{}: {note}", args.scenario.display());
     }
     if !args.allow_large {
-        let estimate = scenario::estimate(&scenario.config);
+        let estimate = scenario::estimate(&scenario.config, files);
         if let Some(why) = estimate.exceeds(&scenario::SizeLimits::default()) {
             return Err(CliError::Usage(format!(
                 "{}: {why}; pass --allow-large to run it anyway",
@@ -42,7 +46,11 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
             "--report draws its charts from tasks.csv; drop --tasks none, or run `ecsim report` on a run with --tasks csv".into(),
         ));
     }
-    let scenario = load(&args.scenario, args.seed)?;
+    let files = scenario::RunFiles {
+        tasks_csv: args.tasks == TasksOutput::Csv,
+        timeseries_csv: true,
+    };
+    let scenario = load(&args.scenario, args.seed, files)?;
     let dir = args
         .out
         .clone()
@@ -203,10 +211,10 @@ pub fn kept_in(dir: &Path, names: &[&str]) -> String {
 }
 
 pub fn validate(args: &ValidateArgs) -> Result<(), CliError> {
-    let scenario = load(&args.scenario, None)?;
+    let scenario = load(&args.scenario, None, scenario::RunFiles::ALL)?;
     let c = &scenario.config;
     let instances: u32 = c.pools.iter().map(|p| p.count).sum();
-    let estimate = scenario::estimate(c);
+    let estimate = scenario::estimate(c, scenario::RunFiles::ALL);
     // `ecsim validate ... | head -0` closes the pipe: nothing more to say, not a failure.
     let mut stdout = std::io::stdout().lock();
     let _ = writeln!(

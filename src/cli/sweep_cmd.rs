@@ -87,8 +87,13 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
                 .into(),
         ));
     }
-    // The size guard on the base scenario; `run_sweep` checks each variant.
-    super::run_cmd::load(&args.scenario, None)?;
+    // The size guard on the base scenario; `run_sweep` checks each variant. A sweep keeps
+    // each run's summary, never its tasks.csv or timeseries.csv.
+    super::run_cmd::load(
+        &args.scenario,
+        None,
+        crate::scenario::RunFiles::SUMMARY_ONLY,
+    )?;
     super::signals::install();
     let vary = args
         .vary

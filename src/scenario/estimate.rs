@@ -39,12 +39,33 @@ pub struct WorkEstimate {
     pub output_bytes: f64,
 }
 
+/// The per-run files a command writes: only theirs count toward the output limit.
+/// `ecsim run` writes both (no `tasks.csv` with `--tasks none`); sweeps and comparisons
+/// keep only each run's summary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RunFiles {
+    pub tasks_csv: bool,
+    pub timeseries_csv: bool,
+}
+
+impl RunFiles {
+    pub const ALL: RunFiles = RunFiles {
+        tasks_csv: true,
+        timeseries_csv: true,
+    };
+    pub const SUMMARY_ONLY: RunFiles = RunFiles {
+        tasks_csv: false,
+        timeseries_csv: false,
+    };
+}
+
 /// Bytes of one `tasks.csv` row with typical ids, names and times.
 const TASK_ROW_BYTES: f64 = 160.0;
 /// Events a task costs on average: placement or arrival, RUNNING, exit, a retry or two.
 const EVENTS_PER_TASK: f64 = 4.0;
 
-pub fn estimate(c: &SimConfig) -> WorkEstimate {
+/// The expected work of one run of `c` that writes `files`.
+pub fn estimate(c: &SimConfig, files: RunFiles) -> WorkEstimate {
     let horizon_s = c.horizon.as_secs_f64();
     let samples = (c.horizon.0 / c.sample_interval.0.max(1)) as f64 + 1.0;
     let mut tasks = 0.0;
@@ -108,11 +129,13 @@ pub fn estimate(c: &SimConfig) -> WorkEstimate {
         0.0
     };
     let columns = 7.0 + 4.0 * c.services.len() as f64 + 4.0 * c.pools.len() as f64;
+    let written = |wanted: bool, bytes: f64| if wanted { bytes } else { 0.0 };
     WorkEstimate {
         tasks,
         events: tasks * EVENTS_PER_TASK + samples + scaling_ticks + instance_events,
         samples,
-        output_bytes: tasks * TASK_ROW_BYTES + samples * columns * 9.0,
+        output_bytes: written(files.tasks_csv, tasks * TASK_ROW_BYTES)
+            + written(files.timeseries_csv, samples * columns * 9.0),
     }
 }
 
@@ -213,7 +236,7 @@ duration = { type = "constant", value = 60 }
         let c = config(&format!(
             "horizon = \"2h\"\n{JOB}arrival = {{ type = \"poisson\", rate_per_hour = 3600 }}\n"
         ));
-        let e = estimate(&c);
+        let e = estimate(&c, RunFiles::ALL);
         assert_eq!(e.tasks, 7200.0);
         assert_eq!(e.samples, 121.0);
         assert!(e.exceeds(&SizeLimits::default()).is_none());
@@ -224,13 +247,68 @@ duration = { type = "constant", value = 60 }
         let c = config(&format!(
             "horizon = \"1h\"\n{JOB}arrival = {{ type = \"poisson\", rate_per_hour = 1e12 }}\n"
         ));
-        let why = estimate(&c).exceeds(&SizeLimits::default()).unwrap();
+        let why = estimate(&c, RunFiles::ALL)
+            .exceeds(&SizeLimits::default())
+            .unwrap();
         assert!(why.contains("about 1.0e12 tasks"), "{why}");
         // One day at 1 ms: 86.4 M samples, beyond the 5 M limit.
         let c = config(&format!(
             "horizon = \"1d\"\nsample_interval = \"1ms\"\n{JOB}arrival = {{ type = \"fixed_interval\", interval = 3600 }}\n"
         ));
-        let why = estimate(&c).exceeds(&SizeLimits::default()).unwrap();
+        let why = estimate(&c, RunFiles::ALL)
+            .exceeds(&SizeLimits::default())
+            .unwrap();
         assert!(why.contains("86.4 M timeseries samples"), "{why}");
+    }
+
+    #[test]
+    fn output_bytes_count_only_the_files_written() {
+        // 7200 tasks × 160 B = 1,152,000 B of tasks.csv; 121 samples × (7 + 4 × 1 pool)
+        // columns × 9 B = 11,979 B of timeseries.csv.
+        let c = config(&format!(
+            "horizon = \"2h\"\n{JOB}arrival = {{ type = \"poisson\", rate_per_hour = 3600 }}\n"
+        ));
+        let bytes = |files| estimate(&c, files).output_bytes;
+        assert_eq!(bytes(RunFiles::ALL), 1_163_979.0);
+        let no_tasks = RunFiles {
+            tasks_csv: false,
+            timeseries_csv: true,
+        };
+        assert_eq!(bytes(no_tasks), 11_979.0);
+        assert_eq!(bytes(RunFiles::SUMMARY_ONLY), 0.0);
+    }
+
+    /// 50 days at 1-second samples (4,320,001 samples, under 5 M), 4 pools (23 columns:
+    /// 207 B a sample, 894,240,207 B), 16,500 jobs an hour (19.8 M tasks, under 20 M;
+    /// 3,168,000,000 B of rows): 4.06 GB in all, over 4 GB only with tasks.csv.
+    fn over_only_with_task_rows() -> String {
+        let pools: String = ["b", "c", "d"]
+            .iter()
+            .map(|n| {
+                format!(
+                    "[[cluster.pools]]\nname = \"{n}\"\ninstance_type = \"m5.large\"\ncount = 1\n"
+                )
+            })
+            .collect();
+        format!(
+            "horizon = \"50d\"\nsample_interval = \"1s\"\n{JOB}arrival = {{ type = \"poisson\", rate_per_hour = 16500 }}\n{pools}"
+        )
+    }
+
+    #[test]
+    fn tasks_none_is_not_refused_for_the_rows_it_does_not_write() {
+        let c = config(&over_only_with_task_rows());
+        let limits = SizeLimits::default();
+        let why = estimate(&c, RunFiles::ALL).exceeds(&limits).unwrap();
+        assert_eq!(
+            why,
+            "it would create about 4.1 G bytes of output (limit 4.0 G; shorten the horizon or lengthen sample_interval)"
+        );
+        let no_tasks = RunFiles {
+            tasks_csv: false,
+            timeseries_csv: true,
+        };
+        assert_eq!(estimate(&c, no_tasks).exceeds(&limits), None);
+        assert_eq!(estimate(&c, RunFiles::SUMMARY_ONLY).exceeds(&limits), None);
     }
 }

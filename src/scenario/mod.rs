@@ -16,7 +16,7 @@ pub mod trace;
 mod wording;
 
 pub use error::{FieldError, ScenarioError};
-pub use estimate::{SizeLimits, WorkEstimate, amount, estimate};
+pub use estimate::{RunFiles, SizeLimits, WorkEstimate, amount, estimate};
 
 use crate::catalog::PriceCatalog;
 use crate::model::SimConfig;
@@ -119,7 +119,10 @@ pub fn load_str(text: &str, path: &Path, overrides: &[String]) -> Result<Scenari
         let field = e.path().to_string();
         let field = if field == "." { String::new() } else { field };
         let message = wording::plain(&e.inner().to_string());
-        at(&field, message, None, false)
+        match overrides.iter().find(|a| overrides::wrote(a, &field)) {
+            Some(assignment) => at(&field, format!("--set {assignment}: {message}"), None, true),
+            None => at(&field, message, None, false),
+        }
     })?;
     let mut inputs = build::scaling::read_csvs(&mut file, path.parent().unwrap_or(Path::new(".")))
         .map_err(|e| at(&e.field, e.message, e.allowed, false))?;

@@ -58,6 +58,8 @@ pub fn plain(message: &str) -> String {
                 r"expected a sequence",
                 "expected an array, such as [ ... ]".to_string(),
             ),
+            // The TOML reader appends the key path, which the error names already.
+            (r"\s*\nin `[^`\n]*`\s*$", String::new()),
             (r"got a map;", "got a table;".to_string()),
             (r"got a sequence;", "got an array;".to_string()),
         ]
@@ -108,6 +110,10 @@ mod tests {
         assert_eq!(
             plain("invalid type: map, expected a sequence"),
             "got a table; expected an array, such as [ ... ]"
+        );
+        assert_eq!(
+            plain("invalid type: integer `3`, expected a boolean\nin `timing.instant`\n"),
+            "got 3; expected a boolean"
         );
         let long = format!("got {}", "1".to_string() + &"0".repeat(308));
         assert_eq!(plain(&long), "got 1e308");

@@ -92,11 +92,14 @@ pub struct SweepOutcome {
 }
 
 /// Refuses, before any run starts, a variant whose runs are beyond the size limits: a
-/// `--vary horizon=...` value can ask for far more than the base scenario.
+/// `--vary horizon=...` value can ask for far more than the base scenario. Its runs write
+/// no tasks.csv or timeseries.csv (`execute` keeps only their summaries), so those bytes
+/// do not count.
 fn refuse_large(spec: &SweepSpec, plan: &Plan) -> Result<(), SweepError> {
-    let limits = crate::scenario::SizeLimits::default();
+    use crate::scenario::{RunFiles, SizeLimits, estimate};
+    let limits = SizeLimits::default();
     for variant in &plan.variants {
-        if let Some(why) = crate::scenario::estimate(&variant.config).exceeds(&limits) {
+        if let Some(why) = estimate(&variant.config, RunFiles::SUMMARY_ONLY).exceeds(&limits) {
             let values: Vec<String> = plan
                 .meta
                 .keys
@@ -287,5 +290,48 @@ fn list(items: impl Iterator<Item = String>) -> String {
         format!("{shown}, and {} more", items.len() - 10)
     } else {
         shown
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_variant_is_refused_only_for_what_its_runs_make() {
+        // At 50 days: 19.8 M tasks (16,500 an hour) and 4,320,001 one-second samples, both
+        // under their limits; with tasks.csv (3.17 GB) and timeseries.csv (0.89 GB, 23
+        // columns at 9 B) `ecsim run` would write 4.06 GB, over its 4 GB, but a sweep
+        // writes neither. At 100 years the 3.15 G samples are over their 5 M limit anyway.
+        let pools: String = ["a", "b", "c", "d"]
+            .iter()
+            .map(|n| {
+                format!(
+                    "[[cluster.pools]]\nname = \"{n}\"\ninstance_type = \"m5.large\"\ncount = 1\n"
+                )
+            })
+            .collect();
+        let text = format!(
+            "horizon = \"1h\"\nsample_interval = \"1s\"\n{pools}[[taskDefinitions]]\nfamily = \"j\"\ncpu = 256\nmemory = 512\n[[jobs]]\nname = \"j\"\ntaskDefinition = \"j\"\nduration = {{ type = \"constant\", value = 60 }}\narrival = {{ type = \"poisson\", rate_per_hour = 16500 }}\n"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.toml");
+        std::fs::write(&path, text).unwrap();
+        let spec = |horizons: &str| SweepSpec {
+            scenario: path.clone(),
+            set: Vec::new(),
+            vary: vec![Vary::parse(&format!("horizon={horizons}")).unwrap()],
+            replications: 1,
+        };
+        let fifty_days = spec("1h,50d");
+        refuse_large(&fifty_days, &plan(&fifty_days).unwrap()).unwrap();
+        let century = spec("50d,36500d");
+        let why = refuse_large(&century, &plan(&century).unwrap()).unwrap_err();
+        let why = why.to_string();
+        assert!(why.contains("the variant horizon=36500d"), "{why}");
+        assert!(
+            why.contains("timeseries samples") && !why.contains("bytes of output"),
+            "{why}"
+        );
     }
 }

@@ -154,6 +154,12 @@ fn cases() -> Vec<Case> {
             &["cluster.pools[0].count", "got 10000000000000.0; expected a whole number"]),
         case("--set a table to a number", BASE.to_string(), &["validate", "S", "--set", "cluster=5"], 2,
             &["cluster", "got 5; expected a table"]),
+        case("--set in a section the file leaves out", BASE.to_string(), &["validate", "S", "--set", "fargate.spot_interruption={ type = \"exponential\", mean = 3600 }"], 0,
+            &["ok"]),
+        case("--set a key that section does not take", BASE.to_string(), &["validate", "S", "--set", "fargate.spot_interuption=60"], 2,
+            &["--set fargate.spot_interuption=60", "field `fargate.spot_interuption`", "`max_concurrent_tasks` or `spot_interruption`"]),
+        case("--set an element the file lacks", BASE.to_string(), &["validate", "S", "--set", "commitments[0].count=2"], 2,
+            &["field `commitments`", "no element 0", "add `commitments` to the file"]),
         case("binpack on disk", s(&[], "placementStrategy = [{ type = \"binpack\", field = \"disk\" }]\n"), VALIDATE, 2,
             &["placementStrategy[0].field", "not \"disk\"", "cpu, memory"]),
         case("memory 1e308", s(&[("memory = 512", "memory = 1e308")], ""), VALIDATE, 2,
@@ -257,4 +263,32 @@ pub fn debris(dir: &Path) -> Vec<String> {
         }
     }
     found
+}
+
+#[test]
+fn a_warning_is_printed_with_the_summary_and_kept_in_summary_json() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = format!(
+        "{BASE}placementConstraints = [{{ type = \"memberOf\", expression = \"attribute:ecs.instance-type == c5.24xlarge\" }}]\n"
+    );
+    std::fs::write(tmp.path().join("s.toml"), text).unwrap();
+    let out = ecsim(tmp.path(), &["run", "s.toml", "--out", "out"]);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("warning: services[0].placementConstraints[0]"),
+        "{stdout}"
+    );
+    // stderr is not a terminal here: no progress bar, and nothing else to say.
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(tmp.path().join("out/summary.json")).unwrap())
+            .unwrap();
+    let warnings = summary["warnings"].as_array().expect("a warnings array");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    let warning = warnings[0].as_str().unwrap();
+    assert!(
+        warning.starts_with("services[0].placementConstraints[0]") && warning.contains("memberOf"),
+        "{warning}"
+    );
 }

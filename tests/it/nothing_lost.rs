@@ -31,6 +31,16 @@ arrival = { type = "poisson", rate_per_s = 20 }
 duration = { type = "exponential", mean = 1 }
 "#;
 
+/// `long.toml` run into `out/`, for interrupting.
+const LONG_RUN: &[&str] = &[
+    "run",
+    "long.toml",
+    "--quiet",
+    "--allow-large",
+    "--out",
+    "out",
+];
+
 fn spawn(dir: &Path, args: &[&str]) -> Child {
     Command::new(env!("CARGO_BIN_EXE_ecsim"))
         .args(args)
@@ -43,8 +53,12 @@ fn spawn(dir: &Path, args: &[&str]) -> Child {
 }
 
 fn interrupt(child: &Child) {
+    signal(child, "-INT");
+}
+
+fn signal(child: &Child, which: &str) {
     let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args([which, &child.id().to_string()])
         .status()
         .expect("kill runs");
     assert!(status.success());
@@ -86,17 +100,7 @@ fn an_interrupted_run_leaves_no_partials_and_keeps_the_earlier_results() {
     let stale = out.join(".tasks.csv.partial-4294967290");
     std::fs::write(&stale, b"half a row").unwrap();
 
-    let child = spawn(
-        dir,
-        &[
-            "run",
-            "long.toml",
-            "--quiet",
-            "--allow-large",
-            "--out",
-            "out",
-        ],
-    );
+    let child = spawn(dir, LONG_RUN);
     let mine = out.join(format!(".tasks.csv.partial-{}", child.id()));
     wait_for(|| mine.exists());
     assert!(
@@ -114,6 +118,27 @@ fn an_interrupted_run_leaves_no_partials_and_keeps_the_earlier_results() {
     );
     assert_eq!(debris(dir), Vec::<String>::new());
     assert_eq!(std::fs::read(out.join("summary.json")).unwrap(), earlier);
+}
+
+#[test]
+fn a_terminated_run_exits_143_and_leaves_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(dir.join("long.toml"), LONG).unwrap();
+    let child = spawn(dir, LONG_RUN);
+    let mine = dir
+        .join("out")
+        .join(format!(".tasks.csv.partial-{}", child.id()));
+    wait_for(|| mine.exists());
+    signal(&child, "-TERM");
+    let (code, stderr) = finish(child);
+    // 128 + SIGTERM (15), as a shell reports a process the signal ended.
+    assert_eq!(code, Some(143), "{stderr}");
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+    assert_eq!(debris(dir), Vec::<String>::new());
+    for file in ["summary.json", "tasks.csv", "timeseries.csv"] {
+        assert!(!dir.join("out").join(file).exists(), "{file} written");
+    }
 }
 
 #[test]
@@ -254,4 +279,36 @@ fn a_sweep_does_not_reuse_runs_after_a_referenced_file_changed() {
         sweep().contains("2 run now, 0 already done"),
         "stale runs reused"
     );
+}
+
+#[test]
+fn a_sweep_does_not_reuse_runs_a_different_build_computed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(dir.join("s.toml"), BASE).unwrap();
+    // The same program with one byte more: a rebuilt binary, same version number.
+    let rebuilt = dir.join("ecsim-rebuilt");
+    let mut bytes = std::fs::read(env!("CARGO_BIN_EXE_ecsim")).unwrap();
+    bytes.push(0);
+    std::fs::write(&rebuilt, bytes).unwrap();
+    std::fs::set_permissions(
+        &rebuilt,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    let sweep = |exe: &Path| {
+        let o = Command::new(exe)
+            .args(["sweep", "s.toml", "-r", "2", "--out", "sw"])
+            .current_dir(dir)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    let original = Path::new(env!("CARGO_BIN_EXE_ecsim"));
+    assert!(sweep(original).contains("2 run now, 0 already done"));
+    assert!(sweep(original).contains("0 run now, 2 already done"));
+    let rerun = sweep(&rebuilt);
+    assert!(rerun.contains("2 run now, 0 already done"), "{rerun}");
 }
