@@ -132,6 +132,7 @@ fn workloads() -> Vec<Workload> {
 
 fn empty_cluster(n: u32) -> Cluster {
     let itype = InstanceTypeSpec {
+        gpus: 0,
         name: "four.fifteen".into(),
         arch: "x86_64",
         cpu_units: 4096,
@@ -187,6 +188,7 @@ impl Saturated {
 
     fn reservation(shape: (u32, u32)) -> Reservation<'static> {
         Reservation {
+            gpu: 0,
             cpu: shape.0,
             memory: shape.1,
             host_ports: &[],
@@ -199,6 +201,7 @@ impl Saturated {
     fn step(&mut self, workload: &Workload, rules: &Placement) -> bool {
         let shape = workload.shapes[self.head];
         let request = PlacementRequest {
+            gpu: 0,
             cpu: shape.0,
             memory: shape.1,
             host_ports: &[],

@@ -35,6 +35,8 @@ pub struct InstanceType {
     /// Measured OS-visible memory (MiB, before `ECS_RESERVED_MEMORY`); when known it beats the
     /// fraction heuristic.
     pub registered_memory_override_mib: Option<u64>,
+    /// Whole GPUs the agent registers; 0 for types without GPUs.
+    pub gpus: u32,
 }
 
 impl InstanceType {
@@ -87,6 +89,7 @@ mod tests {
             trunk_branch_enis: Some(10),
             price_per_hour: 0.096,
             registered_memory_override_mib: None,
+            gpus: 0,
         }
     }
 

@@ -231,6 +231,13 @@ struct InstanceRow {
     trunk_task_limit: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     registered_memory_mib: Option<u64>,
+    /// Whole GPUs the agent registers (ECS assigns each to one task).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    gpus: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 fn check(ok: bool, what: impl FnOnce() -> String) -> Result<(), CatalogError> {
@@ -311,6 +318,7 @@ impl CatalogFile {
                 trunk_branch_enis: row.trunk_task_limit,
                 price_per_hour: row.price_per_hour,
                 registered_memory_override_mib: row.registered_memory_mib,
+                gpus: row.gpus,
             });
         }
 
@@ -360,6 +368,7 @@ impl CatalogFile {
                         ipv4_per_eni: t.ipv4_per_eni,
                         trunk_task_limit: t.trunk_branch_enis,
                         registered_memory_mib: t.registered_memory_override_mib,
+                        gpus: t.gpus,
                     })
                     .collect(),
             },

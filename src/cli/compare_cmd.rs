@@ -168,7 +168,8 @@ fn recommend(
         .pools
         .first()
         .map_or("x86_64", |p| p.instance_type.arch);
-    let types = compare::recommend::candidates(catalog, args.types.as_deref(), arch)
+    let gpus = config.task_defs.iter().any(|d| d.gpu > 0);
+    let types = compare::recommend::candidates(catalog, args.types.as_deref(), arch, gpus)
         .map_err(|e| CliError::Usage(format!("--types: {e}")))?;
     let rec = compare::recommend(config, catalog, &types, target, args.max_count)
         .map_err(|e| failed(e, "candidate", dir))?;

@@ -168,7 +168,9 @@ pub(super) fn uses_ec2(launch: &LaunchSpec) -> bool {
 /// Moves every service and job that used EC2 capacity to `launchType = FARGATE`, makes their task
 /// definitions (every revision a service deploys, too) Fargate-ready, and empties the pools
 /// (nothing is left to run there). DAEMON services stay behind: ECS runs daemon tasks only
-/// on EC2 container instances, so they have nowhere to run in this leg.
+/// on EC2 container instances, so they have nowhere to run in this leg. Services and jobs
+/// whose task definitions need GPUs stay on EC2 with the pools that have GPUs, since
+/// Fargate has none.
 fn move_to_fargate(
     c: &mut SimConfig,
     leg: Leg,
@@ -192,6 +194,8 @@ fn move_to_fargate(
             s.name
         ));
     }
+    let needs_gpu: Vec<bool> = c.task_defs.iter().map(|d| d.gpu > 0).collect();
+    let mut kept_on_ec2 = Vec::new();
     let launches = c
         .services
         .iter_mut()
@@ -200,11 +204,18 @@ fn move_to_fargate(
             let revisions = std::iter::once(s.task_def)
                 .chain(s.deployments.iter().map(|d| d.task_def))
                 .collect();
-            (revisions, &mut s.launch)
+            (&s.name, revisions, &mut s.launch)
         })
-        .chain(c.jobs.iter_mut().map(|j| (vec![j.task_def], &mut j.launch)));
-    for (revisions, launch) in launches {
-        if uses_ec2(launch) {
+        .chain(
+            c.jobs
+                .iter_mut()
+                .map(|j| (&j.name, vec![j.task_def], &mut j.launch)),
+        );
+    for (name, revisions, launch) in launches {
+        let revisions: Vec<TaskDefId> = revisions;
+        if uses_ec2(launch) && revisions.iter().any(|d| needs_gpu[d.index()]) {
+            kept_on_ec2.push(name.clone());
+        } else if uses_ec2(launch) {
             let windows = on_windows(launch);
             moved.extend(revisions.into_iter().map(|d: TaskDefId| (d, windows)));
             *launch = LaunchSpec::Fargate;
@@ -242,12 +253,22 @@ fn move_to_fargate(
         def.network_mode = NetworkMode::Awsvpc;
         def.host_ports.clear();
     }
+    if !kept_on_ec2.is_empty() {
+        notes.push(format!(
+            "GPU tasks stay on EC2 (Fargate has no GPUs), with the pools that have GPUs: {}",
+            kept_on_ec2.join(", ")
+        ));
+    }
     let had_instances: u32 = c.pools.iter().map(|p| p.count).sum();
     for pool in &mut c.pools {
+        if !kept_on_ec2.is_empty() && pool.instance_type.gpus > 0 {
+            continue;
+        }
         pool.count = 0;
         // A group minimum would launch instances nothing uses.
         pool.managed_scaling = None;
     }
+    let had_instances = had_instances - c.pools.iter().map(|p| p.count).sum::<u32>();
     if had_instances > 0 {
         notes.push(format!(
             "{had_instances} EC2 instance(s) removed: no task is left to run on them"
@@ -284,6 +305,10 @@ fn spot_strategy(c: &mut SimConfig, notes: &mut Vec<String>) {
                 .map(|j| (&j.name, j.task_def, &mut j.launch)),
         );
     for (name, def, launch) in launches {
+        if uses_ec2(launch) {
+            // A GPU task kept on EC2 by `move_to_fargate`.
+            continue;
+        }
         if spot_capable(def) {
             *launch = strategy.clone();
         } else {
@@ -370,6 +395,70 @@ launchType = "EC2"
         let size = f.task_defs[0].fargate_size.unwrap();
         assert_eq!((size.cpu_units, size.memory_mib), (512, 1024));
         assert_eq!(f.services[0].launch, LaunchSpec::Fargate);
+    }
+
+    /// Issue 15: Fargate has no GPUs, so the GPU service keeps its EC2 launch and the pool
+    /// with GPUs keeps its instances; the CPU-only service and pool move as before.
+    #[test]
+    fn gpu_services_stay_on_ec2_in_the_fargate_legs() {
+        let text = r#"
+name = "t"
+horizon = "1h"
+[[cluster.pools]]
+name = "cpu"
+instance_type = "m5.large"
+count = 2
+[[cluster.pools]]
+name = "gpu"
+instance_type = "g4dn.xlarge"
+count = 3
+[[taskDefinitions]]
+family = "web"
+cpu = 256
+memory = 512
+[[taskDefinitions]]
+family = "infer"
+cpu = 1024
+memory = 2048
+resourceRequirements = [{ type = "GPU", value = "1" }]
+[[services]]
+name = "web"
+taskDefinition = "web"
+desiredCount = 2
+launchType = "EC2"
+[[services]]
+name = "infer"
+taskDefinition = "infer"
+desiredCount = 3
+launchType = "EC2"
+"#;
+        let c = crate::scenario::load_str(text, Path::new("t.toml"), &[])
+            .unwrap_or_else(|e| panic!("{e}"))
+            .config;
+        for leg in [Leg::Fargate, Leg::FargateSpot] {
+            let LegConfig {
+                config: f,
+                notes,
+                left_out,
+            } = apply_leg(&c, leg).unwrap();
+            assert_eq!(f.services[1].launch, LaunchSpec::Ec2, "{leg}");
+            assert_ne!(f.services[0].launch, LaunchSpec::Ec2, "{leg}");
+            let counts: Vec<u32> = f.pools.iter().map(|p| p.count).collect();
+            assert_eq!(counts, vec![0, 3], "{leg}");
+            assert!(left_out.is_empty());
+            assert!(
+                notes
+                    .iter()
+                    .any(|n| n.contains("GPU tasks stay on EC2") && n.contains("infer")),
+                "{notes:?}"
+            );
+            assert!(
+                notes
+                    .iter()
+                    .any(|n| n.contains("2 EC2 instance(s) removed")),
+                "{notes:?}"
+            );
+        }
     }
 
     #[test]

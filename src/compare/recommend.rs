@@ -67,11 +67,13 @@ pub struct Recommendation {
 
 /// Candidate types: `names` from the catalog (unknown names are an error listing the
 /// allowed ones), or every catalog type with the pool's architecture, since an image built
-/// for one architecture does not run on the other.
+/// for one architecture does not run on the other; types with GPUs only when `gpus` (some
+/// task needs them), and then only those, since a GPU task fits no other type.
 pub fn candidates<'a>(
     catalog: &'a PriceCatalog,
     names: Option<&[String]>,
     arch: &str,
+    gpus: bool,
 ) -> Result<Vec<&'a InstanceType>, String> {
     match names {
         Some(list) => list
@@ -86,7 +88,7 @@ pub fn candidates<'a>(
                     Arch::X86_64 => "x86_64",
                     Arch::Arm64 => "arm64",
                 };
-                a == arch
+                a == arch && (t.gpus > 0) == gpus
             })
             .collect()),
     }

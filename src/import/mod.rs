@@ -54,6 +54,38 @@ pub struct Imported {
 
 /// The instance type written for pools whose Auto Scaling group is not in the input.
 pub const PLACEHOLDER_INSTANCE_TYPE: &str = "m5.large";
+
+/// The placeholder for pools when some task needs GPUs: the cheapest catalog type with
+/// enough GPUs, vCPUs and memory for the largest task, so the scenario validates and runs.
+fn gpu_placeholder(task_defs: &[(task_def::ImportedTaskDef, PathBuf)]) -> Option<String> {
+    let gpus = task_defs.iter().map(|(t, _)| t.gpus).max()?;
+    if gpus == 0 {
+        return None;
+    }
+    let units = |a: &scenario::file::Amount| match a {
+        scenario::file::Amount::Number(n) => *n,
+        scenario::file::Amount::Text(t) => t.parse().unwrap_or(0.0),
+    };
+    let cpu = task_defs
+        .iter()
+        .map(|(t, _)| units(&t.def.cpu))
+        .fold(0.0, f64::max);
+    let memory = task_defs
+        .iter()
+        .map(|(t, _)| units(&t.def.memory))
+        .fold(0.0, f64::max);
+    let catalog = crate::catalog::PriceCatalog::builtin();
+    catalog
+        .instances()
+        .iter()
+        .filter(|t| {
+            t.gpus >= gpus
+                && f64::from(t.registered_cpu_units()) >= cpu
+                && t.registered_memory_mib(0, catalog.ec2.os_memory_fraction) as f64 >= memory
+        })
+        .min_by(|a, b| a.price_per_hour.total_cmp(&b.price_per_hour))
+        .map(|t| t.name.clone())
+}
 const PLACEHOLDER_POOL_COUNT: u32 = 2;
 
 /// Imports `inputs` (path, text) into one scenario; `out` names it in validation errors
@@ -284,6 +316,8 @@ fn assemble(parts: Found) -> Result<(ScenarioFile, Comments, Vec<Note>), Scenari
         }
         comments.insert(format!("services[{i}]"), lines);
     }
+    let placeholder =
+        gpu_placeholder(&task_defs).unwrap_or_else(|| PLACEHOLDER_INSTANCE_TYPE.to_string());
     if any_ec2_launch && pool_names.is_empty() {
         pool_names.push("ec2".into());
         notes.push(Note {
@@ -291,7 +325,7 @@ fn assemble(parts: Found) -> Result<(ScenarioFile, Comments, Vec<Note>), Scenari
             line: None,
             field: "cluster.pools".into(),
             reason: format!(
-                "EC2 services but no capacity provider or instances in the input: a pool `ec2` of {PLACEHOLDER_POOL_COUNT} × {PLACEHOLDER_INSTANCE_TYPE} was added (edit it)"
+                "EC2 services but no capacity provider or instances in the input: a pool `ec2` of {PLACEHOLDER_POOL_COUNT} × {placeholder} was added (edit it)"
             ),
         });
     }
@@ -314,11 +348,7 @@ fn assemble(parts: Found) -> Result<(ScenarioFile, Comments, Vec<Note>), Scenari
             comments.insert(format!("cluster.pools[{i}]"), lines);
             PoolFile {
                 managed_scaling,
-                ..PoolFile::plain(
-                    name.clone(),
-                    PLACEHOLDER_INSTANCE_TYPE.into(),
-                    PLACEHOLDER_POOL_COUNT,
-                )
+                ..PoolFile::plain(name.clone(), placeholder.clone(), PLACEHOLDER_POOL_COUNT)
             }
         })
         .collect();

@@ -13,7 +13,7 @@ use crate::scenario::ScenarioError;
 use crate::scenario::duration::DurationText;
 use crate::scenario::file::{
     Amount, EphemeralStorage, HealthCheckFile, PlacementConstraintFile, PortMapping,
-    RuntimePlatform, TaskDefinitionFile,
+    ResourceRequirement, RuntimePlatform, TaskDefinitionFile,
 };
 use crate::time::SimDuration;
 use serde_json::Value;
@@ -26,6 +26,8 @@ pub struct ImportedTaskDef {
     pub constraints: Vec<PlacementConstraintFile>,
     /// How the size was found, for the scenario's comment.
     pub size_comment: String,
+    /// GPUs the task reserves (the containers' sum), for the placeholder pool's type.
+    pub gpus: u32,
 }
 
 const TASK_RUNTIME_STATE: &[&str] = &[
@@ -92,6 +94,14 @@ pub fn import(obj: Obj<'_>, notes: &mut Vec<Note>) -> Result<ImportedTaskDef, Sc
         .as_ref()
         .is_some_and(|c| c.iter().any(|x| x == "FARGATE"));
     let containers = containers(obj, notes)?;
+    // ECS pins each GPU to one container; the task needs the sum on one instance.
+    let gpus: u32 = containers.iter().map(|c| c.gpus).sum();
+    if fargate && gpus > 0 {
+        return Err(src.error(
+            &obj.field("requiresCompatibilities"),
+            format!("the containers ask for {gpus} GPU(s), but Fargate has no GPUs; use requiresCompatibilities [\"EC2\"]"),
+        ));
+    }
     let task_cpu = task_amount(obj, "cpu", 1024.0, &["vcpu"])?;
     let task_memory = task_amount(obj, "memory", 1024.0, &["gb", "gib"])?;
     let mut comment = Vec::new();
@@ -187,6 +197,11 @@ pub fn import(obj: Obj<'_>, notes: &mut Vec<Note>) -> Result<ImportedTaskDef, Sc
                 .map(|size_in_gi_b| EphemeralStorage { size_in_gi_b })
         }
     };
+    if gpus > 0 {
+        comment.push(format!(
+            "{gpus} GPU(s) = sum of container resourceRequirements"
+        ));
+    }
     let mut constraints = Vec::new();
     for (path, v) in obj.array("placementConstraints")? {
         let c = Obj::new(src, &path, v)?;
@@ -211,6 +226,14 @@ pub fn import(obj: Obj<'_>, notes: &mut Vec<Note>) -> Result<ImportedTaskDef, Sc
             port_mappings: containers.into_iter().flat_map(|c| c.ports).collect(),
             runtime_platform,
             ephemeral_storage,
+            resource_requirements: if gpus > 0 {
+                vec![ResourceRequirement {
+                    kind: "GPU".into(),
+                    value: Amount::Text(gpus.to_string()),
+                }]
+            } else {
+                Vec::new()
+            },
             image_size_mb: None,
             start_failure_probability: None,
             stop_timeout: None,
@@ -219,6 +242,7 @@ pub fn import(obj: Obj<'_>, notes: &mut Vec<Note>) -> Result<ImportedTaskDef, Sc
         health_check,
         constraints,
         size_comment: comment.join("; "),
+        gpus,
     })
 }
 
@@ -261,6 +285,8 @@ struct Container {
     path: String,
     cpu: u32,
     memory_reserved: Option<u32>,
+    /// `resourceRequirements` of type GPU.
+    gpus: u32,
     essential: bool,
     ports: Vec<PortMapping>,
     health_check: Option<HealthCheckFile>,
@@ -344,17 +370,29 @@ fn containers(obj: Obj<'_>, notes: &mut Vec<Note>) -> Result<Vec<Container>, Sce
                 format!("stopTimeout {stop} s: ecsim stops a task at once (no SIGTERM grace period is modelled)"),
             ));
         }
+        let mut gpus = 0u32;
         for (rpath, r) in c.array("resourceRequirements")? {
             let req = Obj::new(src, &rpath, r)?;
             req.check(&["type", "value"], &[], notes)?;
-            notes.push(src.note(
-                &rpath,
-                format!(
-                    "resourceRequirements {} = {}: GPUs and accelerators are not modelled yet; the task is placed by CPU and memory only",
-                    req.str("type")?.unwrap_or("?"),
-                    req.str("value")?.unwrap_or("?")
-                ),
-            ));
+            let value = req.str("value")?.unwrap_or("?");
+            match req.str("type")? {
+                Some("GPU") => {
+                    let count = value.trim().parse::<u32>().ok().filter(|n| *n >= 1);
+                    gpus += count.ok_or_else(|| {
+                        src.error(
+                            &req.field("value"),
+                            format!("`{value}` is not a GPU count; ECS takes a whole number as text, e.g. \"1\""),
+                        )
+                    })?;
+                }
+                kind => notes.push(src.note(
+                    &rpath,
+                    format!(
+                        "resourceRequirements {} = {value}: only GPUs are modelled; the task is placed without it",
+                        kind.unwrap_or("?")
+                    ),
+                )),
+            }
         }
         let memory = c.u32("memory")?;
         let reservation = c.u32("memoryReservation")?;
@@ -422,6 +460,7 @@ fn containers(obj: Obj<'_>, notes: &mut Vec<Note>) -> Result<Vec<Container>, Sce
         out.push(Container {
             cpu: c.u32("cpu")?.unwrap_or(0),
             memory_reserved: reservation.or(memory),
+            gpus,
             essential: c.bool("essential")?.unwrap_or(true),
             ports,
             health_check,

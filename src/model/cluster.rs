@@ -78,6 +78,8 @@ pub struct GroupCounts {
 pub struct Reservation<'a> {
     pub cpu: u32,
     pub memory: u32,
+    /// Whole GPUs, each held by this task alone.
+    pub gpu: u32,
     pub host_ports: &'a [u16],
     pub eni: bool,
     pub group: GroupId,
@@ -205,6 +207,8 @@ impl Cluster {
             memory_free: spec.memory_mib,
             eni_total: spec.awsvpc_task_limit,
             eni_free: spec.awsvpc_task_limit,
+            gpu_total: spec.gpus,
+            gpu_free: spec.gpus,
             ports_used: self.pools[pool.index()].reserved_ports.clone(),
             task_count: 0,
             non_daemon_tasks: 0,
@@ -291,6 +295,7 @@ impl Cluster {
             cpu: inst.cpu_free,
             memory: inst.memory_free,
             eni: inst.eni_free,
+            gpu: inst.gpu_free,
             tags: Fit::tags_of(inst.az.0, inst.pool.0),
         }
     }
@@ -345,9 +350,12 @@ impl Cluster {
 
     pub fn reserve(&mut self, id: InstanceId, r: Reservation<'_>) {
         let inst = &mut self.instances[id.index()];
-        debug_assert!(inst.cpu_free >= r.cpu && inst.memory_free >= r.memory);
+        debug_assert!(
+            inst.cpu_free >= r.cpu && inst.memory_free >= r.memory && inst.gpu_free >= r.gpu
+        );
         inst.cpu_free -= r.cpu;
         inst.memory_free -= r.memory;
+        inst.gpu_free -= r.gpu;
         if r.eni {
             inst.eni_free -= 1;
         }
@@ -373,6 +381,7 @@ impl Cluster {
         let inst = &mut self.instances[id.index()];
         inst.cpu_free += r.cpu;
         inst.memory_free += r.memory;
+        inst.gpu_free += r.gpu;
         if r.eni {
             inst.eni_free += 1;
         }
@@ -509,6 +518,12 @@ impl Cluster {
         for inst in &self.instances {
             if inst.cpu_free > inst.cpu_total || inst.memory_free > inst.memory_total {
                 return Err(format!("{} frees more than it has", inst.ec2_instance_id));
+            }
+            if inst.gpu_free > inst.gpu_total {
+                return Err(format!(
+                    "{} frees more GPUs than it has",
+                    inst.ec2_instance_id
+                ));
             }
             if inst.eni_free > inst.eni_total {
                 return Err(format!(

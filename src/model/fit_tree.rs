@@ -16,10 +16,15 @@ pub struct Fit {
     pub cpu: u32,
     pub memory: u32,
     pub eni: u32,
+    /// Free whole GPUs: fills what was padding beside `eni`, so a node stays 24 bytes.
+    pub gpu: u32,
     /// One bit for the AZ (low half) and one for the pool (high half), each index mod 32:
     /// an over-approximation that only costs pruning when there are more than 32.
     pub tags: u64,
 }
+
+// GPUs took the padding after `eni`: a node's two `Fit`s cost no more memory than before.
+const _: () = assert!(std::mem::size_of::<Fit>() == 24);
 
 impl Fit {
     pub fn tags_of(az: u32, pool: u32) -> u64 {
@@ -31,6 +36,7 @@ impl Fit {
             cpu: self.cpu.max(other.cpu),
             memory: self.memory.max(other.memory),
             eni: self.eni.max(other.eni),
+            gpu: self.gpu.max(other.gpu),
             tags: self.tags | other.tags,
         }
     }
@@ -42,6 +48,7 @@ pub struct Need {
     pub cpu: u32,
     pub memory: u32,
     pub eni: u32,
+    pub gpu: u32,
     /// Acceptable AZ bits (low half) and pool bits (high half).
     pub tags: u64,
 }
@@ -55,6 +62,7 @@ impl Need {
         f.cpu >= self.cpu
             && f.memory >= self.memory
             && f.eni >= self.eni
+            && f.gpu >= self.gpu
             && (f.tags & self.tags) as u32 != 0
             && (f.tags & self.tags) >> 32 != 0
     }
@@ -81,12 +89,14 @@ const EMPTY: Node = Node {
         cpu: 0,
         memory: 0,
         eni: 0,
+        gpu: 0,
         tags: 0,
     },
     subtree: Fit {
         cpu: 0,
         memory: 0,
         eni: 0,
+        gpu: 0,
         tags: 0,
     },
 };
@@ -422,6 +432,7 @@ mod tests {
             cpu,
             memory,
             eni: 1,
+            gpu: 0,
             tags: Fit::tags_of(az, 0),
         }
     }
@@ -431,16 +442,16 @@ mod tests {
         /// visiting order, after any mix of inserts, moves and removals.
         #[test]
         fn walks_like_a_filtered_scan(
-            ops in proptest::collection::vec((0u32..40, 0u64..30, 0u32..8, 0u32..8, 0u32..3, 0u8..3), 0..400),
-            need_cpu in 0u32..8, need_mem in 0u32..8, azs in 1u64..8, from in 0u64..32,
+            ops in proptest::collection::vec((0u32..40, 0u64..30, 0u32..8, 0u32..8, 0u32..3, 0u8..3, 0u32..4), 0..400),
+            need_cpu in 0u32..8, need_mem in 0u32..8, need_gpu in 0u32..4, azs in 1u64..8, from in 0u64..32,
         ) {
             let mut tree = FitTree::new();
             let mut model: BTreeMap<u64, (u32, Fit)> = BTreeMap::new();
             let mut key_of: BTreeMap<u32, u64> = BTreeMap::new();
-            for (id, amount, cpu, mem, az, op) in ops {
+            for (id, amount, cpu, mem, az, op, gpu) in ops {
                 // Keys end in the id, as cluster keys end in the rank: unique per instance.
                 let key = amount << 32 | u64::from(id);
-                let f = fit(cpu, mem, az);
+                let f = Fit { gpu, ..fit(cpu, mem, az) };
                 match (op, key_of.get(&id).copied()) {
                     (0, None) | (1, None) => {
                         tree.insert(id, key, f);
@@ -462,7 +473,7 @@ mod tests {
                 }
                 tree.check().map_err(TestCaseError::fail)?;
             }
-            let need = Need { cpu: need_cpu, memory: need_mem, eni: 1, tags: azs | 1 << 32 };
+            let need = Need { cpu: need_cpu, memory: need_mem, eni: 1, gpu: need_gpu, tags: azs | 1 << 32 };
             let from = from << 32;
             let expect: Vec<(u64, u32)> = model
                 .range(from..)
@@ -491,6 +502,7 @@ mod tests {
             cpu: 2,
             memory: 2,
             eni: 0,
+            gpu: 0,
             tags: Need::ANY_TAG,
         };
         let mut seen = 0;
@@ -504,6 +516,7 @@ mod tests {
             cpu: 1,
             memory: 1,
             eni: 0,
+            gpu: 0,
             tags: (1 << 1) | (1 << 32),
         };
         let mut ids = Vec::new();

@@ -14,6 +14,8 @@ pub struct InstanceTypeSpec {
     pub memory_mib: u32,
     /// awsvpc tasks it can hold: ENIs − 1, or the trunk's branch ENIs when trunking.
     pub awsvpc_task_limit: u32,
+    /// Whole GPUs; ECS gives each to one task.
+    pub gpus: u32,
     pub price_per_hour: f64,
 }
 
@@ -36,6 +38,7 @@ impl InstanceTypeSpec {
             cpu_units: t.registered_cpu_units(),
             memory_mib: t.registered_memory_mib(reserved_memory_mib, os_memory_fraction) as u32,
             awsvpc_task_limit: t.awsvpc_task_limit(trunking),
+            gpus: t.gpus,
             price_per_hour: t.price_per_hour,
         }
     }
@@ -78,6 +81,8 @@ pub struct Instance {
     pub memory_free: u32,
     pub eni_total: u32,
     pub eni_free: u32,
+    pub gpu_total: u32,
+    pub gpu_free: u32,
     /// Static host ports in use; small, so a Vec beats a set.
     pub ports_used: Vec<u16>,
     /// Tasks holding resources here (any state before STOPPED).

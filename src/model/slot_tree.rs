@@ -83,17 +83,17 @@ mod tests {
     proptest! {
         #[test]
         fn walks_like_a_filtered_scan(
-            sets in proptest::collection::vec((0usize..70, 0u32..6, 0u32..6), 0..300),
-            cpu in 0u32..6, memory in 0u32..6,
+            sets in proptest::collection::vec((0usize..70, 0u32..6, 0u32..6, 0u32..3), 0..300),
+            cpu in 0u32..6, memory in 0u32..6, gpu in 0u32..3,
         ) {
             let mut tree = SlotTree::new();
             let mut model = vec![Fit::default(); 70];
-            for (pos, c, m) in sets {
-                let fit = Fit { cpu: c, memory: m, eni: 0, tags: Fit::tags_of(0, 0) };
+            for (pos, c, m, g) in sets {
+                let fit = Fit { cpu: c, memory: m, eni: 0, gpu: g, tags: Fit::tags_of(0, 0) };
                 tree.set(pos, fit);
                 model[pos] = fit;
             }
-            let need = Need { cpu, memory, eni: 0, tags: Need::ANY_TAG };
+            let need = Need { cpu, memory, eni: 0, gpu, tags: Need::ANY_TAG };
             let expect: Vec<usize> = (0..70).filter(|p| model[*p].tags != 0 && need.admits(&model[*p])).collect();
             let mut got = Vec::new();
             tree.walk(&need, &mut |p| { got.push(p); true });

@@ -93,6 +93,8 @@ pub enum StopReason {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RejectReason {
     Cpu,
+    /// Fewer free whole GPUs than the task asks for.
+    Gpu,
     Memory,
     Ports,
     Eni,
@@ -110,6 +112,7 @@ impl RejectReason {
     pub fn as_str(self) -> &'static str {
         match self {
             RejectReason::Cpu => "RESOURCE:CPU",
+            RejectReason::Gpu => "RESOURCE:GPU",
             RejectReason::Memory => "RESOURCE:MEMORY",
             RejectReason::Ports => "RESOURCE:PORTS",
             RejectReason::Eni => "RESOURCE:ENI",

@@ -31,6 +31,8 @@ pub struct TaskDef {
     pub cpu: u32,
     /// Memory reserved, MiB.
     pub memory: u32,
+    /// Whole GPUs reserved (`resourceRequirements` of type GPU); ECS pins each to this task.
+    pub gpu: u32,
     pub network_mode: NetworkMode,
     /// Static host ports the task binds on its instance (bridge/host modes only).
     pub host_ports: Vec<u16>,

@@ -16,6 +16,9 @@ pub(super) fn first_shortfall(ctx: &Ctx<'_>, inst: &Instance) -> Option<RejectRe
     if inst.cpu_free < r.cpu {
         return Some(RejectReason::Cpu);
     }
+    if inst.gpu_free < r.gpu {
+        return Some(RejectReason::Gpu);
+    }
     if inst.memory_free < r.memory {
         return Some(RejectReason::Memory);
     }
@@ -56,11 +59,12 @@ pub(super) fn reject_reason(ctx: &Ctx<'_>) -> RejectReason {
     let stage = |r: RejectReason| match r {
         RejectReason::NoInstances => 0,
         RejectReason::Cpu => 1,
-        RejectReason::Memory => 2,
-        RejectReason::Ports => 3,
-        RejectReason::Eni => 4,
-        RejectReason::SubnetIps => 5,
-        _ => 6,
+        RejectReason::Gpu => 2,
+        RejectReason::Memory => 3,
+        RejectReason::Ports => 4,
+        RejectReason::Eni => 5,
+        RejectReason::SubnetIps => 6,
+        _ => 7,
     };
     let mut furthest = RejectReason::NoInstances;
     for &id in ctx.cluster.active() {

@@ -143,6 +143,13 @@ fn funnel(ctx: &Ctx<'_>) -> String {
         &|id| c.instance(id).cpu_free >= r.cpu,
         &mut left,
     );
+    if r.gpu > 0 {
+        step(
+            "with the GPUs",
+            &|id| c.instance(id).gpu_free >= r.gpu,
+            &mut left,
+        );
+    }
     step(
         "with the memory",
         &|id| c.instance(id).memory_free >= r.memory,
@@ -181,12 +188,12 @@ fn funnel(ctx: &Ctx<'_>) -> String {
 /// "of 4 ACTIVE: 3 short of CPU, 1 of host ports".
 pub fn narrate_refusal(cluster: &Cluster, request: &PlacementRequest<'_>) -> String {
     let ctx = ctx(cluster, request);
-    let mut counts = [0u32; 7];
+    let mut counts = [0u32; 8];
     for &id in cluster.active() {
         let slot = match first_shortfall(&ctx, cluster.instance(id)) {
             Some(r) => refusal_slot(r),
-            None if !constraints::allowed(&ctx, id) => 5,
-            None => 6,
+            None if !constraints::allowed(&ctx, id) => 6,
+            None => 7,
         };
         counts[slot] += 1;
     }
@@ -196,6 +203,7 @@ pub fn narrate_refusal(cluster: &Cluster, request: &PlacementRequest<'_>) -> Str
     let words = [
         "outside the provider's group",
         "short of CPU",
+        "short of GPUs",
         "short of memory",
         "with the host port taken",
         "out of ENIs",
@@ -219,11 +227,12 @@ fn refusal_slot(r: RejectReason) -> usize {
     match r {
         RejectReason::NoInstances => 0,
         RejectReason::Cpu => 1,
-        RejectReason::Memory => 2,
-        RejectReason::Ports => 3,
+        RejectReason::Gpu => 2,
+        RejectReason::Memory => 3,
+        RejectReason::Ports => 4,
         // An awsvpc task needs an ENI and a subnet address; both are "out of ENIs" to a learner.
-        RejectReason::Eni | RejectReason::SubnetIps => 4,
-        _ => 5,
+        RejectReason::Eni | RejectReason::SubnetIps => 5,
+        _ => 6,
     }
 }
 

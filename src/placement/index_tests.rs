@@ -1,6 +1,6 @@
 //! The placement indexes against a brute-force linear scan: on clusters built by random
-//! churn (reserves, releases, drains, awsvpc tasks, host ports, two pools, three AZs, a
-//! subnet that runs out), every decision of an indexed cluster must equal both the
+//! churn (reserves, releases, drains, awsvpc tasks, host ports, GPU tasks, two pools (one
+//! with GPUs), three AZs, a subnet that runs out), every decision of an indexed cluster must equal both the
 //! decision of an identical cluster that keeps no index (the scan and full-pass paths)
 //! and, for chains without a random step, the lexicographic minimum worked out here from
 //! the instances' fields alone.
@@ -18,7 +18,7 @@ use rand::Rng;
 const GROUPS: usize = 2;
 
 fn build(indexed: bool) -> Cluster {
-    let pool = |name: &str, cpu, mem| PoolInfo {
+    let pool = |name: &str, cpu, mem, gpus| PoolInfo {
         name: name.into(),
         instance_type: InstanceTypeSpec {
             name: format!("{name}.type"),
@@ -26,6 +26,7 @@ fn build(indexed: bool) -> Cluster {
             cpu_units: cpu,
             memory_mib: mem,
             awsvpc_task_limit: 2,
+            gpus,
             price_per_hour: 0.1,
         },
         os_type: "linux",
@@ -34,7 +35,7 @@ fn build(indexed: bool) -> Cluster {
     };
     let mut c = Cluster::new(
         vec!["a".into(), "b".into(), "c".into()],
-        vec![pool("small", 2048, 4096), pool("large", 4096, 16384)],
+        vec![pool("small", 2048, 4096, 0), pool("large", 4096, 16384, 2)],
         vec!["web".into(), "batch".into()],
         &[indexed; GROUPS],
         vec!["ecs.availability-zone".into()],
@@ -66,13 +67,22 @@ enum Op {
     },
 }
 
-const SHAPES: [(u32, u32); 5] = [(256, 512), (512, 4096), (1024, 1024), (128, 2048), (0, 256)];
+/// (CPU, memory, GPUs).
+const SHAPES: [(u32, u32, u32); 7] = [
+    (256, 512, 0),
+    (512, 4096, 0),
+    (1024, 1024, 0),
+    (128, 2048, 0),
+    (0, 256, 0),
+    (256, 512, 1),
+    (512, 1024, 2),
+];
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         1 => (0u32..2, 0u32..3, prop::bool::weighted(0.9))
             .prop_map(|(pool, az, active)| Op::Add { pool, az, active }),
-        6 => (any::<usize>(), 0usize..5, 0usize..GROUPS, prop::bool::weighted(0.2), prop::bool::weighted(0.1))
+        6 => (any::<usize>(), 0usize..SHAPES.len(), 0usize..GROUPS, prop::bool::weighted(0.2), prop::bool::weighted(0.1))
             .prop_map(|(at, shape, group, eni, port)| Op::Reserve { at, shape, group, eni, port }),
         2 => any::<usize>().prop_map(|which| Op::Release { which }),
         1 => any::<usize>().prop_map(|at| Op::Drain { at }),
@@ -115,17 +125,19 @@ impl Twins {
                 port,
             } if !ids.is_empty() => {
                 let id = ids[at % ids.len()];
-                let (cpu, memory) = SHAPES[shape];
+                let (cpu, memory, gpu) = SHAPES[shape];
                 let inst = self.plain.instance(id);
                 let ports: &'static [u16] = if port { &[8080] } else { &[] };
                 let fits = inst.cpu_free >= cpu
                     && inst.memory_free >= memory
+                    && inst.gpu_free >= gpu
                     && (!eni || (inst.eni_free > 0 && self.plain.subnet_has_ip(inst.az)))
                     && inst.ports_free(ports);
                 if fits {
                     let r = Reservation {
                         cpu,
                         memory,
+                        gpu,
                         host_ports: ports,
                         eni,
                         group: GroupId(group as u32),
@@ -210,6 +222,7 @@ fn feasible_set(c: &Cluster, r: &PlacementRequest<'_>) -> Vec<InstanceId> {
             r.pool.is_none_or(|p| p == i.pool)
                 && i.cpu_free >= r.cpu
                 && i.memory_free >= r.memory
+                && i.gpu_free >= r.gpu
                 && i.ports_free(r.host_ports)
                 && (!r.awsvpc || (i.eni_free > 0 && c.subnet_has_ip(i.az)))
                 && r.placement.constraints.iter().all(|k| match k {
@@ -229,7 +242,7 @@ proptest! {
     fn indexed_decisions_match_a_linear_scan(
         ops in prop::collection::vec(op(), 1..160),
         decisions in prop::collection::vec(
-            (prop::collection::vec(strategy(), 0..3), 0usize..5, 0u32..GROUPS as u32,
+            (prop::collection::vec(strategy(), 0..3), 0usize..SHAPES.len(), 0u32..GROUPS as u32,
              prop::bool::weighted(0.25), prop::option::weighted(0.3, 0u32..2),
              prop::bool::weighted(0.2), prop::bool::weighted(0.1), any::<u64>()),
             1..12),
@@ -245,9 +258,9 @@ proptest! {
                 constraints: if distinct { vec![PlacementConstraint::DistinctInstance] } else { vec![] },
                 group: GroupId(group),
             };
-            let (cpu, memory) = SHAPES[shape];
+            let (cpu, memory, gpu) = SHAPES[shape];
             let request = PlacementRequest {
-                cpu, memory,
+                cpu, memory, gpu,
                 host_ports: if port { &[8080] } else { &[] },
                 awsvpc, pool: pool.map(PoolId), placement: &placement,
             };

@@ -35,11 +35,32 @@ use std::cmp::Ordering;
 pub struct PlacementRequest<'a> {
     pub cpu: u32,
     pub memory: u32,
+    /// Whole GPUs the task needs free on one instance.
+    pub gpu: u32,
     pub host_ports: &'a [u16],
     pub awsvpc: bool,
     /// Only instances of this pool (a capacity provider's Auto Scaling group).
     pub pool: Option<PoolId>,
     pub placement: &'a Placement,
+}
+
+impl<'a> PlacementRequest<'a> {
+    /// What a task of `def` asks of an instance, placed by `placement`.
+    pub fn for_task(
+        def: &'a crate::model::TaskDef,
+        pool: Option<PoolId>,
+        placement: &'a Placement,
+    ) -> PlacementRequest<'a> {
+        PlacementRequest {
+            cpu: def.cpu,
+            memory: def.memory,
+            gpu: def.gpu,
+            host_ports: &def.host_ports,
+            awsvpc: def.uses_eni(),
+            pool,
+            placement,
+        }
+    }
 }
 
 /// Chooses an instance for the task, or says why none will do.
@@ -141,6 +162,7 @@ impl Ctx<'_> {
             cpu: r.cpu,
             memory: r.memory,
             eni: u32::from(r.awsvpc),
+            gpu: r.gpu,
             tags: u64::from(azs) | (u64::from(pools) << 32),
         }
     }

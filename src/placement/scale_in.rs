@@ -99,6 +99,7 @@ mod tests {
         let pool = PoolInfo {
             name: "p".into(),
             instance_type: InstanceTypeSpec {
+                gpus: 0,
                 name: "m5.large".into(),
                 arch: "x86_64",
                 cpu_units: 2048,
@@ -125,6 +126,7 @@ mod tests {
                 c.reserve(
                     id,
                     Reservation {
+                        gpu: 0,
                         cpu: cpu_each,
                         memory: 256,
                         host_ports: &[],

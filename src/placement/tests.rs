@@ -11,6 +11,7 @@ const AZ: usize = 0;
 
 fn itype(name: &str, cpu: u32, mem: u32) -> InstanceTypeSpec {
     InstanceTypeSpec {
+        gpus: 0,
         name: name.into(),
         arch: "x86_64",
         cpu_units: cpu,
@@ -54,6 +55,7 @@ fn cluster(instances: &[(u32, u32, u32, u32)]) -> Cluster {
         c.reserve(
             id,
             Reservation {
+                gpu: 0,
                 cpu: 4096 - cpu,
                 memory: 8192 - mem,
                 host_ports: &[],
@@ -71,6 +73,7 @@ fn add_web_tasks(c: &mut Cluster, instance: u32, n: u32) {
         c.reserve(
             InstanceId(instance),
             Reservation {
+                gpu: 0,
                 cpu: 0,
                 memory: 0,
                 host_ports: &[],
@@ -95,6 +98,7 @@ fn decide(
         group: GroupId(0),
     };
     let request = PlacementRequest {
+        gpu: 0,
         cpu,
         memory: mem,
         host_ports: &[],
@@ -223,6 +227,7 @@ fn random_is_uniform_over_feasible_instances() {
         group: GroupId(0),
     };
     let request = PlacementRequest {
+        gpu: 0,
         cpu: 512,
         memory: 512,
         host_ports: &[],
@@ -277,6 +282,7 @@ fn indexed_choice_equals_the_exhaustive_lexicographic_best() {
                 group: GroupId(0),
             };
             let request = PlacementRequest {
+                gpu: 0,
                 cpu: 1024,
                 memory: 2048,
                 host_ports: &[],
@@ -310,6 +316,7 @@ fn indexed_choice_equals_the_exhaustive_lexicographic_best() {
 fn indexes_stay_in_step_through_reserve_release_drain_terminate() {
     let mut c = cluster(&[(0, 4096, 8192, 0), (1, 2048, 4096, 0), (2, 1024, 2048, 0)]);
     let r = Reservation {
+        gpu: 0,
         cpu: 512,
         memory: 512,
         host_ports: &[80],
@@ -326,6 +333,7 @@ fn indexes_stay_in_step_through_reserve_release_drain_terminate() {
     c.release(
         InstanceId(2),
         Reservation {
+            gpu: 0,
             cpu: 3072,
             memory: 6144,
             host_ports: &[],

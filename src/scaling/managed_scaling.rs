@@ -13,7 +13,7 @@
 //!   we use the ratio).
 //!
 //! The scale-out estimate: group the PROVISIONING tasks by identical shape, binpack them
-//! first-fit-decreasing onto empty instances of the largest type (vCPU, memory, ENIs,
+//! first-fit-decreasing onto empty instances of the largest type (vCPU, memory, GPUs, ENIs,
 //! host ports) for the instance count; tasks that fit no instance even of the largest type
 //! are left out (no instance would help) and counted. The smallest type is the fit check:
 //! tasks too big for it are reported, since a mixed group may launch the smallest. Then the
@@ -86,6 +86,8 @@ impl Default for ManagedScalingConfig {
 pub struct TaskShape {
     pub cpu: u32,
     pub memory: u32,
+    /// Whole GPUs, each the task's alone.
+    pub gpu: u32,
     /// awsvpc: takes one of the instance's task ENIs.
     pub awsvpc: bool,
     /// Static host ports: a second copy cannot share the instance.
@@ -164,6 +166,7 @@ pub enum AsgDecision {
 struct Bin {
     cpu: u32,
     memory: u32,
+    gpus: u32,
     enis: u32,
     ports: Vec<u16>,
 }
@@ -173,6 +176,7 @@ impl Bin {
         Bin {
             cpu: t.cpu_units,
             memory: t.memory_mib,
+            gpus: t.gpus,
             enis: t.awsvpc_task_limit,
             ports: reserved_ports.to_vec(),
         }
@@ -187,6 +191,7 @@ impl Bin {
         let mut n = u32::MAX;
         n = n.min(self.cpu.checked_div(shape.cpu).unwrap_or(u32::MAX));
         n = n.min(self.memory.checked_div(shape.memory).unwrap_or(u32::MAX));
+        n = n.min(self.gpus.checked_div(shape.gpu).unwrap_or(u32::MAX));
         if shape.awsvpc {
             n = n.min(self.enis);
         }
@@ -199,6 +204,7 @@ impl Bin {
     fn take(&mut self, shape: &TaskShape, k: u32) {
         self.cpu -= shape.cpu * k;
         self.memory -= shape.memory * k;
+        self.gpus -= shape.gpu * k;
         if shape.awsvpc {
             self.enis -= k;
         }
@@ -208,9 +214,9 @@ impl Bin {
     }
 }
 
-/// The largest and smallest instance types, by (CPU, memory, ENIs).
+/// The largest and smallest instance types, by (CPU, memory, ENIs, GPUs).
 fn extremes(types: &[InstanceTypeSpec]) -> Option<(&InstanceTypeSpec, &InstanceTypeSpec)> {
-    let key = |t: &&InstanceTypeSpec| (t.cpu_units, t.memory_mib, t.awsvpc_task_limit);
+    let key = |t: &&InstanceTypeSpec| (t.cpu_units, t.memory_mib, t.awsvpc_task_limit, t.gpus);
     Some((types.iter().max_by_key(key)?, types.iter().min_by_key(key)?))
 }
 
@@ -404,6 +410,7 @@ mod tests {
             cpu_units: 4096,
             memory_mib: 7680,
             awsvpc_task_limit: 3,
+            gpus: 0,
             price_per_hour: 0.17,
         }
     }
@@ -415,6 +422,7 @@ mod tests {
             cpu_units: 2048,
             memory_mib: 3584,
             awsvpc_task_limit: 2,
+            gpus: 0,
             price_per_hour: 0.085,
         }
     }
@@ -423,6 +431,7 @@ mod tests {
         TaskShape {
             cpu,
             memory,
+            gpu: 0,
             awsvpc,
             host_ports: ports.to_vec(),
         }
@@ -492,6 +501,43 @@ mod tests {
         let mut gaps = vec![shape(1024, 512, false, &[]); 3];
         gaps.extend(vec![shape(3072, 512, false, &[]); 3]);
         assert_eq!(estimate_instances(&gaps, &types, &[]).instances, 3);
+    }
+
+    /// Issue 15: GPUs bind like CPU and memory. A g4dn.12xlarge-like type (48 vCPU, 4
+    /// GPUs): 1-vCPU / 1-GiB one-GPU tasks fit 4 per instance by GPUs (CPU would allow 48),
+    /// so 10 tasks need ceil(10 / 4) = 3 instances; two-GPU tasks fit 2, so 5 need 3; a
+    /// 5-GPU task fits none; on a type without GPUs every GPU task is unplaceable.
+    #[test]
+    fn estimate_counts_gpus() {
+        let g4dn_12xlarge = InstanceTypeSpec {
+            name: "g4dn.12xlarge".into(),
+            cpu_units: 48 * 1024,
+            memory_mib: 190_000,
+            awsvpc_task_limit: 7,
+            gpus: 4,
+            ..xlarge()
+        };
+        let types = [g4dn_12xlarge];
+        let gpu = |n: u32| TaskShape {
+            gpu: n,
+            ..shape(1024, 1024, false, &[])
+        };
+        assert_eq!(
+            estimate_instances(&vec![gpu(1); 10], &types, &[]).instances,
+            3
+        );
+        assert_eq!(
+            estimate_instances(&vec![gpu(2); 5], &types, &[]).instances,
+            3
+        );
+        // 4 one-GPU tasks fill the first instance's GPUs; 2 two-GPU tasks need a second.
+        let mut mixed = vec![gpu(1); 4];
+        mixed.extend(vec![gpu(2); 2]);
+        assert_eq!(estimate_instances(&mixed, &types, &[]).instances, 2);
+        let too_big = estimate_instances(&[gpu(5)], &types, &[]);
+        assert_eq!((too_big.instances, too_big.unplaceable_tasks), (0, 1));
+        let no_gpus = estimate_instances(&vec![gpu(1); 3], &[xlarge()], &[]);
+        assert_eq!((no_gpus.instances, no_gpus.unplaceable_tasks), (0, 3));
     }
 
     /// Issue 9: a task binding host port 22 (reserved by the agent) fits no instance, so

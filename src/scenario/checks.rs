@@ -160,9 +160,30 @@ fn capacity(
         .copied()
         .filter(|&p| {
             let t = &c.pools[p].instance_type;
-            t.cpu_units >= d.cpu && t.memory_mib >= d.memory
+            t.cpu_units >= d.cpu && t.memory_mib >= d.memory && t.gpus >= d.gpu
         })
         .collect();
+    if fits.is_empty() && d.gpu > 0 {
+        let most = pools
+            .iter()
+            .map(|&p| &c.pools[p])
+            .max_by_key(|p| p.instance_type.gpus)
+            .expect("pools is not empty");
+        return Err(FieldError::new(
+            format!("{at}.taskDefinition"),
+            format!(
+                "task definition `{}` needs {} CPU units, {} MiB and {} GPU(s) on one instance, and no instance it may use has them (the most GPUs: pool `{}` of {}, with {})",
+                d.family,
+                d.cpu,
+                d.memory,
+                d.gpu,
+                most.name,
+                most.instance_type.name,
+                most.instance_type.gpus
+            ),
+        )
+        .allowed("an instance type with GPUs (g4dn, g5, g6, p4d, p5), or fewer GPUs"));
+    }
     if fits.is_empty() {
         let largest = pools
             .iter()

@@ -345,6 +345,9 @@ pub struct CustomInstanceType {
     pub price_per_hour: f64,
     #[serde(default = "default_arch")]
     pub arch: String,
+    /// Whole GPUs the type carries.
+    #[serde(default)]
+    pub gpus: u32,
 }
 
 fn default_enis() -> u32 {
@@ -375,6 +378,10 @@ pub struct TaskDefinitionFile {
     pub port_mappings: Vec<PortMapping>,
     pub runtime_platform: Option<RuntimePlatform>,
     pub ephemeral_storage: Option<EphemeralStorage>,
+    /// ECS `resourceRequirements` (a container-level list in ECS JSON; summed here): `GPU`
+    /// with a whole count as its value.
+    #[serde(default)]
+    pub resource_requirements: Vec<ResourceRequirement>,
     /// Simulator-only: compressed image size, MB.
     #[serde(rename = "image_size_mb")]
     pub image_size_mb: Option<f64>,
@@ -396,6 +403,15 @@ pub struct TaskDefinitionFile {
 pub struct PortMapping {
     pub container_port: u16,
     pub host_port: Option<u16>,
+}
+
+/// `{ type = "GPU", value = "1" }`: ECS writes the count as text; a number is accepted too.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResourceRequirement {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub value: Amount,
 }
 
 #[derive(Debug, Serialize, Deserialize)]

@@ -8,8 +8,8 @@
 use super::duration::DurationText;
 use super::error::FieldError;
 use super::file::{
-    Amount, ArrivalFile, CustomInstanceType, DurationFile, JobFile, PoolFile, ScenarioFile,
-    TaskDefinitionFile, TraceFile,
+    Amount, ArrivalFile, CustomInstanceType, DurationFile, JobFile, PoolFile, ResourceRequirement,
+    ScenarioFile, TaskDefinitionFile, TraceFile,
 };
 use crate::rng::{StreamKind, stream};
 use crate::time::SimDuration;
@@ -25,6 +25,8 @@ pub struct TraceRow {
     pub run_ms: u64,
     pub cpu: u32,
     pub memory: u32,
+    /// Whole GPUs.
+    pub gpu: u32,
     pub group: Option<String>,
 }
 
@@ -41,6 +43,7 @@ pub struct TraceRead {
 pub struct NodeShape {
     pub cpu_milli: u64,
     pub memory_mib: u64,
+    pub gpus: u32,
     pub count: u32,
 }
 
@@ -154,19 +157,23 @@ fn window_scale_sample(
 
 /// One task definition per distinct size, one job stream per (size, group).
 fn add_jobs(file: &mut ScenarioFile, t: &TraceFile, rows: &[TraceRow]) {
-    let mut streams: BTreeMap<(u32, u32, Option<String>), Vec<TracedTask>> = BTreeMap::new();
+    type Size = (u32, u32, u32);
+    let mut streams: BTreeMap<(Size, Option<String>), Vec<TracedTask>> = BTreeMap::new();
     for r in rows {
         streams
-            .entry((r.cpu, r.memory, r.group.clone()))
+            .entry(((r.cpu, r.memory, r.gpu), r.group.clone()))
             .or_default()
             .push(TracedTask {
                 at: SimDuration(r.arrival_ms),
                 run_time: SimDuration(r.run_ms),
             });
     }
-    for ((cpu, memory, group), mut tasks) in streams {
+    for (((cpu, memory, gpu), group), mut tasks) in streams {
         tasks.sort_by_key(|r| r.at);
-        let family = format!("{}-{cpu}cpu-{memory}mib", t.name);
+        let mut family = format!("{}-{cpu}cpu-{memory}mib", t.name);
+        if gpu > 0 {
+            family.push_str(&format!("-{gpu}gpu"));
+        }
         if !file.task_definitions.iter().any(|d| d.family == family) {
             file.task_definitions.push(TaskDefinitionFile {
                 family: family.clone(),
@@ -181,6 +188,7 @@ fn add_jobs(file: &mut ScenarioFile, t: &TraceFile, rows: &[TraceRow]) {
                 port_mappings: Vec::new(),
                 runtime_platform: None,
                 ephemeral_storage: None,
+                resource_requirements: gpu_requirement(gpu),
                 image_size_mb: None,
                 start_failure_probability: None,
                 stop_timeout: None,
@@ -204,6 +212,16 @@ fn add_jobs(file: &mut ScenarioFile, t: &TraceFile, rows: &[TraceRow]) {
             },
         });
     }
+}
+
+fn gpu_requirement(gpu: u32) -> Vec<ResourceRequirement> {
+    if gpu == 0 {
+        return Vec::new();
+    }
+    vec![ResourceRequirement {
+        kind: "GPU".into(),
+        value: Amount::Text(gpu.to_string()),
+    }]
 }
 
 /// A problem in a trace file, by its own line.
@@ -335,12 +353,22 @@ impl Row<'_> {
     }
 }
 
+/// An optional whole GPU count (empty or absent = 0).
+fn whole_gpus(row: &Row<'_>, column: &str) -> Result<u32, RowError> {
+    let allowed = "a whole number of GPUs, 0 or more";
+    match row.optional(column, allowed)? {
+        None => Ok(0),
+        Some(n) if n.fract() == 0.0 && n <= 64.0 => Ok(n as u32),
+        Some(n) => Err(row.error(column, format!("{n} is not a whole GPU count"), allowed)),
+    }
+}
+
 fn ms(seconds: f64) -> u64 {
     (seconds * 1000.0).round() as u64
 }
 
-/// ecsim's own format: `arrival,duration,cpu,memory[,group]` with a header; arrival and
-/// duration in seconds, cpu in CPU units (1024 = 1 vCPU), memory in MiB.
+/// ecsim's own format: `arrival,duration,cpu,memory[,group][,gpu]` with a header; arrival
+/// and duration in seconds, cpu in CPU units (1024 = 1 vCPU), memory in MiB, gpu whole GPUs.
 pub fn read_ecsim_csv(text: &str, file: &str) -> Result<TraceRead, RowError> {
     let mut table = Table::new(text, file, &["arrival", "duration", "cpu", "memory"])?;
     let has_group = table.header.iter().any(|h| h == "group");
@@ -359,6 +387,7 @@ pub fn read_ecsim_csv(text: &str, file: &str) -> Result<TraceRead, RowError> {
             run_ms: ms(row.number("duration", "seconds, 0 or more")?),
             cpu: size("cpu", "CPU units, 1 or more (1024 = 1 vCPU)")?,
             memory: size("memory", "MiB, 1 or more")?,
+            gpu: whole_gpus(&row, "gpu")?,
             group: Some(row.text("group"))
                 .filter(|g| has_group && !g.is_empty())
                 .map(str::to_string),
@@ -374,7 +403,8 @@ const MIN_MEMORY_MIB: u32 = 6;
 /// Alibaba cluster-trace-gpu-v2023 `openb_pod_list_*.csv`. A pod runs from `scheduled_time`
 /// to `deletion_time`, arriving at `creation_time`; pods never scheduled are rejections;
 /// lifetimes censored at the trace end run to that end; CPU milli-cores become CPU units at
-/// 1000 milli = 1024 units (rounded up); GPU requests are counted, not placed.
+/// 1000 milli = 1024 units (rounded up); `num_gpu` whole GPUs, and a GPU share
+/// (`gpu_milli` < 1000) takes a whole GPU, since ECS gives each GPU to one task.
 pub fn read_alibaba_pods(text: &str, file: &str) -> Result<TraceRead, RowError> {
     let mut table = Table::new(
         text,
@@ -390,7 +420,7 @@ pub fn read_alibaba_pods(text: &str, file: &str) -> Result<TraceRead, RowError> 
         ],
     )?;
     let mut out = TraceRead::default();
-    let (mut gpu_pods, mut zero_memory) = (0u64, 0u64);
+    let (mut shared_gpu_pods, mut zero_memory) = (0u64, 0u64);
     for row in table.rows() {
         let row = row?;
         let secs = "seconds from the trace start, 0 or more";
@@ -428,8 +458,12 @@ pub fn read_alibaba_pods(text: &str, file: &str) -> Result<TraceRead, RowError> 
         if memory < MIN_MEMORY_MIB {
             zero_memory += 1;
         }
-        if row.optional("num_gpu", "a GPU count")?.unwrap_or(0.0) > 0.0 {
-            gpu_pods += 1;
+        let gpu = whole_gpus(&row, "num_gpu")?;
+        let share = row
+            .optional("gpu_milli", "a share of one GPU, 0 to 1000")?
+            .unwrap_or(1000.0);
+        if gpu > 0 && share < 1000.0 {
+            shared_gpu_pods += 1;
         }
         out.rows.push(TraceRow {
             arrival_ms: ms(created),
@@ -437,12 +471,13 @@ pub fn read_alibaba_pods(text: &str, file: &str) -> Result<TraceRead, RowError> 
             run_ms: ms(deleted - scheduled),
             cpu: (cpu_milli * 1024.0 / 1000.0).ceil() as u32,
             memory: memory.max(MIN_MEMORY_MIB),
+            gpu,
             group: None,
         });
     }
-    if gpu_pods > 0 {
+    if shared_gpu_pods > 0 {
         out.remarks.push(format!(
-            "{gpu_pods} pods request GPUs; GPUs are not modelled yet, so they are placed by CPU and memory only"
+            "{shared_gpu_pods} pods ask for part of a GPU (gpu_milli < 1000); ECS gives whole GPUs, so each takes one"
         ));
     }
     if zero_memory > 0 {
@@ -455,7 +490,7 @@ pub fn read_alibaba_pods(text: &str, file: &str) -> Result<TraceRead, RowError> 
 
 /// `openb_node_list_*.csv`: nodes grouped by (cpu, memory) shape, in first-seen order.
 pub fn read_alibaba_nodes(text: &str, file: &str) -> Result<Vec<NodeShape>, RowError> {
-    let mut table = Table::new(text, file, &["sn", "cpu_milli", "memory_mib"])?;
+    let mut table = Table::new(text, file, &["sn", "cpu_milli", "memory_mib", "gpu"])?;
     let mut shapes: Vec<NodeShape> = Vec::new();
     for row in table.rows() {
         let row = row?;
@@ -470,14 +505,16 @@ pub fn read_alibaba_nodes(text: &str, file: &str) -> Result<Vec<NodeShape>, RowE
                 "cpu_milli ≥ 1000, memory_mib ≥ 1",
             ));
         }
+        let gpus = whole_gpus(&row, "gpu")?;
         match shapes
             .iter_mut()
-            .find(|s| s.cpu_milli == cpu_milli && s.memory_mib == memory_mib)
+            .find(|s| (s.cpu_milli, s.memory_mib, s.gpus) == (cpu_milli, memory_mib, gpus))
         {
             Some(s) => s.count += 1,
             None => shapes.push(NodeShape {
                 cpu_milli,
                 memory_mib,
+                gpus,
                 count: 1,
             }),
         }
@@ -490,7 +527,10 @@ pub fn read_alibaba_nodes(text: &str, file: &str) -> Result<Vec<NodeShape>, RowE
 fn add_node_pools(file: &mut ScenarioFile, trace: &str, shapes: &[NodeShape]) {
     for s in shapes {
         let vcpu = (s.cpu_milli / 1000) as u32;
-        let name = format!("{trace}-{vcpu}vcpu-{}mib", s.memory_mib);
+        let mut name = format!("{trace}-{vcpu}vcpu-{}mib", s.memory_mib);
+        if s.gpus > 0 {
+            name.push_str(&format!("-{}gpu", s.gpus));
+        }
         file.instance_types.push(CustomInstanceType {
             name: name.clone(),
             vcpu,
@@ -499,6 +539,7 @@ fn add_node_pools(file: &mut ScenarioFile, trace: &str, shapes: &[NodeShape]) {
             max_enis: 3,
             price_per_hour: 0.0,
             arch: "x86_64".into(),
+            gpus: s.gpus,
         });
         file.cluster
             .pools
@@ -522,6 +563,7 @@ mod tests {
                     run_ms: 60_000,
                     cpu: 512,
                     memory: 1024,
+                    gpu: 0,
                     group: Some("web".into())
                 },
                 TraceRow {
@@ -529,6 +571,7 @@ mod tests {
                     run_ms: 250,
                     cpu: 256,
                     memory: 512,
+                    gpu: 0,
                     group: None
                 },
             ]
@@ -563,6 +606,7 @@ mod tests {
                     run_ms: 98_000,
                     cpu: 1024,
                     memory: 2048,
+                    gpu: 1,
                     group: None
                 },
                 TraceRow {
@@ -570,6 +614,7 @@ mod tests {
                     run_ms: 10_000,
                     cpu: 12_800,
                     memory: 6,
+                    gpu: 0,
                     group: None
                 },
             ]
@@ -587,11 +632,13 @@ mod tests {
                 NodeShape {
                     cpu_milli: 32000,
                     memory_mib: 262_144,
+                    gpus: 0,
                     count: 2
                 },
                 NodeShape {
                     cpu_milli: 96000,
                     memory_mib: 393_216,
+                    gpus: 8,
                     count: 1
                 },
             ]

@@ -47,14 +47,7 @@ impl<R: Recorder> Simulation<'_, R> {
                 continue;
             }
             let def = &self.config.task_defs[self.config.services[s].task_def.index()];
-            let request = PlacementRequest {
-                cpu: def.cpu,
-                memory: def.memory,
-                host_ports: &def.host_ports,
-                awsvpc: def.uses_eni(),
-                pool: None,
-                placement: &self.config.services[s].placement,
-            };
+            let request = PlacementRequest::for_task(def, None, &self.config.services[s].placement);
             if placement::fits_on(&self.cluster, &request, id) {
                 self.launch_daemon_task(s, id, now, queue);
             }
@@ -90,14 +83,7 @@ impl<R: Recorder> Simulation<'_, R> {
         }
         let def = &self.config.task_defs[self.config.services[s].task_def.index()];
         let placement = &self.config.services[s].placement;
-        let request = PlacementRequest {
-            cpu: def.cpu,
-            memory: def.memory,
-            host_ports: &def.host_ports,
-            awsvpc: def.uses_eni(),
-            pool: None,
-            placement,
-        };
+        let request = PlacementRequest::for_task(def, None, placement);
         let mut k = 0;
         while k < self.cluster.active().len() {
             let id = self.cluster.active()[k];

@@ -185,17 +185,15 @@ impl<R: Recorder> Simulation<'_, R> {
         let o = self.origin_index(task.origin);
         let delay = match task.target {
             Target::Ec2 | Target::Pool(_) => {
-                let request = PlacementRequest {
-                    cpu: def.cpu,
-                    memory: def.memory,
-                    host_ports: &def.host_ports,
-                    awsvpc: def.uses_eni(),
-                    pool: match task.target {
-                        Target::Pool(p) => Some(p),
-                        _ => None,
-                    },
-                    placement: self.origins[o].placement(self.config, o),
+                let pool = match task.target {
+                    Target::Pool(p) => Some(p),
+                    _ => None,
                 };
+                let request = PlacementRequest::for_task(
+                    def,
+                    pool,
+                    self.origins[o].placement(self.config, o),
+                );
                 let chosen = match task.instance {
                     // A DAEMON task comes with its instance.
                     Some(on) => Some(on),
@@ -229,6 +227,7 @@ impl<R: Recorder> Simulation<'_, R> {
                     Reservation {
                         cpu: def.cpu,
                         memory: def.memory,
+                        gpu: def.gpu,
                         host_ports: &def.host_ports,
                         eni: def.uses_eni(),
                         group,
@@ -423,6 +422,7 @@ impl<R: Recorder> Simulation<'_, R> {
                 Reservation {
                     cpu: def.cpu,
                     memory: def.memory,
+                    gpu: def.gpu,
                     host_ports: &def.host_ports,
                     eni: def.uses_eni(),
                     group,

@@ -135,14 +135,8 @@ impl<R: Recorder> Simulation<'_, R> {
             crate::model::Origin::Service(s) => s.index(),
             crate::model::Origin::Job(j) => self.config.services.len() + j.index(),
         };
-        let request = PlacementRequest {
-            cpu: def.cpu,
-            memory: def.memory,
-            host_ports: &def.host_ports,
-            awsvpc: def.uses_eni(),
-            pool,
-            placement: self.origins[o].placement(self.config, o),
-        };
+        let request =
+            PlacementRequest::for_task(def, pool, self.origins[o].placement(self.config, o));
         format!(" — {}", placement::narrate_refusal(&self.cluster, &request))
     }
 }

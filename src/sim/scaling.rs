@@ -395,6 +395,7 @@ impl<R: Recorder> Simulation<'_, R> {
                     let shape = TaskShape {
                         cpu: def.cpu,
                         memory: def.memory,
+                        gpu: def.gpu,
                         awsvpc: def.uses_eni(),
                         host_ports: def.host_ports.clone(),
                     };

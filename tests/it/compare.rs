@@ -240,7 +240,7 @@ fn recommend_finds_the_smallest_count_meeting_the_target() {
     let c = web_and_jobs();
     let catalog = ecsim::catalog::PriceCatalog::builtin();
     let names = ["m5.large".to_string(), "c5.xlarge".to_string()];
-    let types = compare::recommend::candidates(&catalog, Some(&names), "x86_64").unwrap();
+    let types = compare::recommend::candidates(&catalog, Some(&names), "x86_64", false).unwrap();
     let target = Target::PendingP95(60.0);
     let rec = compare::recommend(&c, &catalog, &types, target, 8).unwrap();
     for t in &rec.types {
@@ -262,8 +262,8 @@ fn recommend_finds_the_smallest_count_meeting_the_target() {
             .filter_map(|t| t.result.as_ref())
             .all(|r| r.cost_total_usd >= cheapest)
     );
-    let err =
-        compare::recommend::candidates(&catalog, Some(&["m9.huge".into()]), "x86_64").unwrap_err();
+    let err = compare::recommend::candidates(&catalog, Some(&["m9.huge".into()]), "x86_64", false)
+        .unwrap_err();
     assert!(err.contains("m5.large"), "{err}");
 }
 

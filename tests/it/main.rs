@@ -10,6 +10,7 @@ mod core;
 mod deploy;
 mod failures;
 mod golden;
+mod gpu;
 mod hostile;
 mod import;
 mod invariants;

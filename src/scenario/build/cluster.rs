@@ -52,6 +52,7 @@ pub(super) fn custom_type(
             .registered_memory_mib
             .unwrap_or((nominal * prices.ec2.os_memory_fraction).floor() as u32),
         awsvpc_task_limit: t.max_enis.saturating_sub(1),
+        gpus: t.gpus,
         price_per_hour: t.price_per_hour,
     })
 }

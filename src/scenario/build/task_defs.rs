@@ -130,6 +130,14 @@ pub(super) fn task_def(i: usize, t: &TaskDefinitionFile) -> Result<TaskDef, Fiel
             }
         }
     };
+    let gpu = gpu_count(&at, &t.resource_requirements)?;
+    if fargate && gpu > 0 {
+        return Err(FieldError::new(
+            format!("{at}.resourceRequirements"),
+            format!("asks for {gpu} GPU(s), but Fargate has no GPUs"),
+        )
+        .allowed("requiresCompatibilities = [\"EC2\"] for a task definition that needs GPUs"));
+    }
     let fargate_size = if fargate {
         Some(round_fargate(cpu, memory, platform.os()).map_err(|e| {
             FieldError::new(format!("{at}.cpu"), format!("no Fargate size fits: {e}"))
@@ -171,6 +179,7 @@ pub(super) fn task_def(i: usize, t: &TaskDefinitionFile) -> Result<TaskDef, Fiel
         family: t.family.clone(),
         cpu,
         memory,
+        gpu,
         network_mode,
         host_ports,
         ec2_compatible: ec2,
@@ -191,6 +200,35 @@ pub(super) fn task_def(i: usize, t: &TaskDefinitionFile) -> Result<TaskDef, Fiel
             p => p,
         },
     })
+}
+
+/// The GPUs a task definition reserves: the sum of its `GPU` requirements, whole numbers
+/// only, since ECS gives each GPU to one task.
+fn gpu_count(at: &str, requirements: &[ResourceRequirement]) -> Result<u32, FieldError> {
+    let mut total: u32 = 0;
+    for (k, r) in requirements.iter().enumerate() {
+        let field = format!("{at}.resourceRequirements[{k}]");
+        if r.kind != "GPU" {
+            return Err(FieldError::new(
+                format!("{field}.type"),
+                format!("`{}` is not modelled", r.kind),
+            )
+            .allowed("GPU"));
+        }
+        let count = match &r.value {
+            Amount::Number(n) => Some(*n),
+            Amount::Text(t) => t.trim().parse::<f64>().ok(),
+        }
+        .filter(|n| n.fract() == 0.0 && *n >= 1.0 && *n <= 64.0);
+        let Some(count) = count else {
+            return Err(
+                FieldError::new(format!("{field}.value"), "is not a whole number of GPUs")
+                    .allowed("a whole number from 1 to 64, e.g. value = \"1\""),
+            );
+        };
+        total = total.saturating_add(count as u32);
+    }
+    Ok(total)
 }
 
 pub(super) fn find_def(
