@@ -25,7 +25,8 @@
 //! strategy or the cluster never changes the sampled workload.
 //!
 //! ## Deliberately left out
-//! GPU resources, container-level (as opposed to task-level) reservations, and the ECS
+//! Container-level (as opposed to task-level) reservations (GPUs are reserved per task,
+//! the containers' sum), accelerators other than GPUs, and the ECS
 //! API's rate limits other than Fargate's concurrent-task quota. Of the failure model
 //! ([`sim`]'s `failures`): hung tasks and health checks, load-balancer deregistration delay,
 //! DAEMON services, rolling deployments and the circuit breaker, and ASG AZ rebalancing

@@ -1,4 +1,4 @@
-//! Task placement as ECS does it: filter the instances that fit (CPU, memory, host ports,
+//! Task placement as ECS does it: filter the instances that fit (CPU, GPUs, memory, host ports,
 //! ENIs, subnet addresses), keep those the constraints allow, then rank the survivors by
 //! the strategies in order, each later strategy breaking the earlier ones' ties. Ties that
 //! survive every strategy go to the instance with the lowest random rank (fixed per
@@ -144,7 +144,7 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    /// What an index may skip: instances short of the task's CPU, memory or ENI, outside
+    /// What an index may skip: instances short of the task's CPU, GPUs, memory or ENI, outside
     /// its pool, or outside the AZs `azs` allows (and, for awsvpc tasks, those whose
     /// subnet has no address left).
     fn need(&self, azs: u32) -> Need {
