@@ -90,17 +90,20 @@ fn whole_run(c: &mut Criterion) {
     group.finish();
 }
 
-/// The placement workloads of issue 12: instances of 4 vCPU / 15,000 MiB over three AZs,
-/// four task shapes, and a strategy whose field is not the resource that binds.
+/// The placement workloads of issue 12: instances of 4 vCPU / 15,000 MiB / 4 GPUs over
+/// three AZs, four task shapes, and a strategy whose field is not the resource that binds.
 struct Workload {
     name: &'static str,
     strategies: Vec<PlacementStrategy>,
     /// (cpu, memory) of the four task shapes.
     shapes: [(u32, u32); 4],
+    /// GPUs every task asks for (issue 15: 1 makes GPUs bind, at 4 tasks per instance).
+    gpu: u32,
 }
 
 const CPU_BINDS: [(u32, u32); 4] = [(256, 512), (512, 1024), (1024, 2048), (2048, 4096)];
 const MEMORY_BINDS: [(u32, u32); 4] = [(128, 1024), (256, 2048), (512, 4096), (1024, 8192)];
+const GPU_BINDS: [(u32, u32); 4] = [(256, 512), (512, 1024), (256, 1024), (512, 512)];
 
 fn workloads() -> Vec<Workload> {
     vec![
@@ -108,11 +111,13 @@ fn workloads() -> Vec<Workload> {
             name: "binpack_memory_cpu_binds",
             strategies: vec![PlacementStrategy::Binpack(Resource::Memory)],
             shapes: CPU_BINDS,
+            gpu: 0,
         },
         Workload {
             name: "binpack_cpu_memory_binds",
             strategies: vec![PlacementStrategy::Binpack(Resource::Cpu)],
             shapes: MEMORY_BINDS,
+            gpu: 0,
         },
         Workload {
             name: "spread_az_then_instance",
@@ -121,23 +126,31 @@ fn workloads() -> Vec<Workload> {
                 PlacementStrategy::Spread(SpreadField::InstanceId),
             ],
             shapes: CPU_BINDS,
+            gpu: 0,
         },
         Workload {
             name: "random",
             strategies: vec![PlacementStrategy::Random],
             shapes: CPU_BINDS,
+            gpu: 0,
+        },
+        Workload {
+            name: "binpack_memory_gpu_binds",
+            strategies: vec![PlacementStrategy::Binpack(Resource::Memory)],
+            shapes: GPU_BINDS,
+            gpu: 1,
         },
     ]
 }
 
 fn empty_cluster(n: u32) -> Cluster {
     let itype = InstanceTypeSpec {
-        gpus: 0,
         name: "four.fifteen".into(),
         arch: "x86_64",
         cpu_units: 4096,
         memory_mib: 15_000,
         awsvpc_task_limit: 3,
+        gpus: 4,
         price_per_hour: 0.2,
     };
     let pool = PoolInfo {
@@ -186,11 +199,11 @@ impl Saturated {
         }
     }
 
-    fn reservation(shape: (u32, u32)) -> Reservation<'static> {
+    fn reservation(shape: (u32, u32), gpu: u32) -> Reservation<'static> {
         Reservation {
-            gpu: 0,
             cpu: shape.0,
             memory: shape.1,
+            gpu,
             host_ports: &[],
             eni: false,
             group: GroupId(0),
@@ -201,9 +214,9 @@ impl Saturated {
     fn step(&mut self, workload: &Workload, rules: &Placement) -> bool {
         let shape = workload.shapes[self.head];
         let request = PlacementRequest {
-            gpu: 0,
             cpu: shape.0,
             memory: shape.1,
+            gpu: workload.gpu,
             host_ports: &[],
             awsvpc: false,
             pool: None,
@@ -211,7 +224,8 @@ impl Saturated {
         };
         match choose_instance(&self.cluster, &request, &mut self.placement_rng) {
             Some(id) => {
-                self.cluster.reserve(id, Self::reservation(shape));
+                self.cluster
+                    .reserve(id, Self::reservation(shape, workload.gpu));
                 self.running.push((id, self.head));
                 self.head = self.rng.random_range(0..4);
                 true
@@ -220,7 +234,7 @@ impl Saturated {
                 let victim = self.rng.random_range(0..self.running.len());
                 let (id, s) = self.running.swap_remove(victim);
                 self.cluster
-                    .release(id, Self::reservation(workload.shapes[s]));
+                    .release(id, Self::reservation(workload.shapes[s], workload.gpu));
                 false
             }
         }
