@@ -22,7 +22,7 @@ pub(super) struct StoppedTask {
     pub reason: StopReason,
     /// The loss this task was replacing, if it was a replacement.
     pub restart: Option<RestartTag>,
-    pub launch_type: &'static str,
+    pub launch_type: crate::model::LaunchType,
     pub task_def: TaskDefId,
 }
 
