@@ -55,7 +55,7 @@ impl<R: Recorder> Simulation<'_, R> {
                 .duration
                 .sample(&mut self.streams.job_durations[job.index()])
         });
-        let origin_index = self.config.services.len() + job.index();
+        let origin_index = self.origin_index(Origin::Job(job));
         self.create_and_submit(origin_index, Some(run_time), None, None, now, queue);
     }
 
@@ -63,7 +63,9 @@ impl<R: Recorder> Simulation<'_, R> {
         self.config.services.get(o).is_some_and(|s| s.daemon)
     }
 
-    fn origin_index(&self, origin: Origin) -> usize {
+    /// Where an origin sits in `origins`: services first, then job streams. The one place
+    /// that layout is spelled out.
+    pub(super) fn origin_index(&self, origin: Origin) -> usize {
         match origin {
             Origin::Service(s) => s.index(),
             Origin::Job(j) => self.config.services.len() + j.index(),

@@ -372,7 +372,8 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         {
             *last = Some(arrival.at);
             if arrival.at <= self.config.horizon {
-                self.origins[self.config.services.len() + j].batch = arrival.tasks;
+                let o = self.origin_index(crate::model::Origin::Job(job));
+                self.origins[o].batch = arrival.tasks;
                 queue.schedule(arrival.at, Event::JobArrival(job));
             }
         }
@@ -617,7 +618,7 @@ impl<R: Recorder> Model for Simulation<'_, R> {
             Event::DeploymentStep(service) => self.reconcile_service(service.index(), now, queue),
             Event::ServiceRetry(service) => self.service_retry(service, now, queue),
             Event::JobArrival(job) => {
-                let origin = self.config.services.len() + job.index();
+                let origin = self.origin_index(crate::model::Origin::Job(job));
                 let batch = self.origins[origin].batch;
                 // Read before the next arrival moves the cursor on.
                 let run_time = self.config.jobs[job.index()]
