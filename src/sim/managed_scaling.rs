@@ -35,6 +35,7 @@ impl<R: Recorder> Simulation<'_, R> {
     pub(super) fn scale_pool(&mut self, p: usize, now: SimTime, queue: &mut EventQueue<Event>) {
         let config = self.config;
         let pool = &config.pools[p];
+        let instance_shape = pool.instance_type.shape();
         let Some(ms) = &pool.managed_scaling else {
             return;
         };
@@ -76,7 +77,7 @@ impl<R: Recorder> Simulation<'_, R> {
             instances: &instances,
             min_size: ms.min_size,
             max_size: ms.max_size,
-            instance_types: std::slice::from_ref(&pool.instance_type),
+            instance_types: std::slice::from_ref(&instance_shape),
             multiple_azs: pool.azs.len() > 1,
             reserved_ports: &pool.reserved_ports,
             provisioning: &provisioning,
