@@ -125,6 +125,13 @@ pub trait Recorder {
     fn trace_detail(&self) -> bool {
         false
     }
+    /// Why this recorder cannot go on, once it cannot (a write failed, or it has seen
+    /// enough): the run stops right after the event in progress instead of running to
+    /// the horizon for results that would be lost. Asked after every event, so keep it
+    /// cheap.
+    fn failure(&self) -> Option<String> {
+        None
+    }
 }
 
 /// Keeps nothing: for benchmarks and sweeps that only want the summary.

@@ -120,6 +120,13 @@ impl FileRecorder {
         self
     }
 
+    /// Why writing stopped, if it did.
+    fn failure_text(&self) -> Option<String> {
+        self.error
+            .as_ref()
+            .map(|e| format!("writing results failed: {e}"))
+    }
+
     /// Flushes everything; reports the first write error of the run.
     pub fn finish(mut self) -> io::Result<()> {
         if let Some(e) = self.error.take() {
@@ -186,6 +193,10 @@ fn opt_time(t: Option<SimTime>) -> String {
 impl Recorder for FileRecorder {
     fn wants_tasks(&self) -> bool {
         self.tasks.is_some()
+    }
+
+    fn failure(&self) -> Option<String> {
+        self.failure_text()
     }
 
     fn task(&mut self, row: &TaskRow<'_>) {

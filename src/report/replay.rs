@@ -93,6 +93,10 @@ fn ms(t: Option<SimTime>) -> Option<u64> {
 }
 
 impl<R: Recorder> Recorder for ReplayRecorder<'_, R> {
+    fn failure(&self) -> Option<String> {
+        self.inner.failure()
+    }
+
     fn task(&mut self, row: &TaskRow<'_>) {
         self.inner.task(row);
         if self.events_seen > MAX_EVENTS {

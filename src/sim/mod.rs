@@ -80,6 +80,8 @@ pub enum RunHalted {
     },
     /// [`crate::interrupt::request`] was called (Ctrl-C, SIGTERM), or the checkpoint said stop.
     Interrupted { at: SimTime },
+    /// The recorder could not go on ([`Recorder::failure`]).
+    RecorderFailed { at: SimTime, reason: String },
 }
 
 impl std::fmt::Display for RunHalted {
@@ -92,6 +94,9 @@ impl std::fmt::Display for RunHalted {
                  If that many events at one instant are real, raise limits.events_per_instant"
             ),
             RunHalted::Interrupted { at } => write!(f, "interrupted at simulated time {at}"),
+            RunHalted::RecorderFailed { at, reason } => {
+                write!(f, "the run stopped at simulated time {at}: {reason}")
+            }
         }
     }
 }
@@ -133,6 +138,9 @@ pub fn run_guarded_with_usage<R: Recorder>(
             Err(RunHalted::Runaway { at, limit, event })
         }
         Err(engine::Halt::Stopped { at }) => Err(RunHalted::Interrupted { at }),
+        Err(engine::Halt::ModelStopped { at, reason }) => {
+            Err(RunHalted::RecorderFailed { at, reason })
+        }
     }
 }
 
@@ -644,5 +652,9 @@ impl<R: Recorder> Model for Simulation<'_, R> {
 
     fn describe(&self, event: &Event) -> String {
         self.describe_event(event)
+    }
+
+    fn stop_reason(&self) -> Option<String> {
+        self.recorder.failure()
     }
 }

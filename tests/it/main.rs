@@ -13,6 +13,7 @@ mod golden;
 mod hostile;
 mod import;
 mod invariants;
+mod layers;
 mod nothing_lost;
 mod outputs;
 mod pinned;
