@@ -103,15 +103,13 @@ fn no_module_imports_a_higher_layer() {
         };
         let text = std::fs::read_to_string(file).unwrap();
         for (line, name) in crate_references(&text) {
-            if let Some(used) = layer_of(&name) {
-                if used > own {
-                    climbs.push(format!(
-                        "src/{}:{line}: {module} ({}) uses crate::{name} ({})",
-                        rel.display(),
-                        LAYERS[own].0,
-                        LAYERS[used].0
-                    ));
-                }
+            if let Some(used) = layer_of(&name).filter(|used| *used > own) {
+                climbs.push(format!(
+                    "src/{}:{line}: {module} ({}) uses crate::{name} ({})",
+                    rel.display(),
+                    LAYERS[own].0,
+                    LAYERS[used].0
+                ));
             }
         }
     }
