@@ -87,7 +87,7 @@ impl<'de> Deserialize<'de> for CountOrNone {
             fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<CountOrNone, E> {
                 u32::try_from(n).map(CountOrNone::Count).map_err(|_| {
                     E::custom(format!(
-                        "{n} is not a whole number of tasks from 0 to {}, or \"none\"",
+                        "{n} is not a whole number of tasks from 1 to {}, or \"none\"",
                         u32::MAX
                     ))
                 })

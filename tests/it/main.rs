@@ -16,6 +16,7 @@ mod invariants;
 mod nothing_lost;
 mod outputs;
 mod pinned;
+mod provisioning;
 mod queueing;
 mod replay;
 mod report;
