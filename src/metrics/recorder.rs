@@ -11,7 +11,7 @@ pub struct TaskRow<'a> {
     pub origin_kind: &'static str,
     pub origin: &'a str,
     pub task_definition: &'a str,
-    pub launch_type: &'static str,
+    pub launch_type: crate::model::LaunchType,
     /// Capacity provider name, empty for a plain launch type.
     pub capacity_provider: &'a str,
     pub instance: &'a str,

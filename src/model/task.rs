@@ -48,11 +48,30 @@ pub enum Target {
     },
 }
 
-impl Target {
-    pub fn launch_type(self) -> &'static str {
+/// Where a task runs, as ECS's `launchType` names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LaunchType {
+    Ec2,
+    Fargate,
+}
+
+impl LaunchType {
+    pub const ALL: [LaunchType; 2] = [LaunchType::Ec2, LaunchType::Fargate];
+
+    /// ECS's spelling, as outputs show it.
+    pub fn as_str(self) -> &'static str {
         match self {
-            Target::Ec2 | Target::Pool(_) => "EC2",
-            Target::Fargate { .. } => "FARGATE",
+            LaunchType::Ec2 => "EC2",
+            LaunchType::Fargate => "FARGATE",
+        }
+    }
+}
+
+impl Target {
+    pub fn launch_type(self) -> LaunchType {
+        match self {
+            Target::Ec2 | Target::Pool(_) => LaunchType::Ec2,
+            Target::Fargate { .. } => LaunchType::Fargate,
         }
     }
     pub fn is_fargate(self) -> bool {
@@ -244,5 +263,5 @@ impl RestartCause {
 pub struct RestartTag {
     pub since: SimTime,
     pub cause: RestartCause,
-    pub launch_type: &'static str,
+    pub launch_type: LaunchType,
 }

@@ -200,7 +200,7 @@ impl Recorder for FileRecorder {
             out.write_field(row.origin_kind)?;
             out.write_field(row.origin)?;
             out.write_field(row.task_definition)?;
-            out.write_field(row.launch_type)?;
+            out.write_field(row.launch_type.as_str())?;
             out.write_field(row.capacity_provider)?;
             out.write_field(row.instance)?;
             out.write_field(row.availability_zone)?;

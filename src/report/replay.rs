@@ -103,7 +103,7 @@ impl<R: Recorder> Recorder for ReplayRecorder<'_, R> {
             origin: row.origin.to_string(),
             kind: row.origin_kind,
             task_definition: row.task_definition.to_string(),
-            launch_type: row.launch_type,
+            launch_type: row.launch_type.as_str(),
             instance: row.instance.to_string(),
             az: row.availability_zone.to_string(),
             cpu: row.cpu,

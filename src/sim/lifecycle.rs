@@ -57,7 +57,7 @@ impl<R: Recorder> Simulation<'_, R> {
                 .duration
                 .sample(&mut self.streams.job_durations[job.index()])
         });
-        let origin_index = self.config.services.len() + job.index();
+        let origin_index = self.origin_index(Origin::Job(job));
         self.create_and_submit(origin_index, Some(run_time), None, None, now, queue);
     }
 
@@ -65,6 +65,8 @@ impl<R: Recorder> Simulation<'_, R> {
         self.config.services.get(o).is_some_and(|s| s.daemon)
     }
 
+    /// Where an origin sits in `origins`: services first, then job streams. The one place
+    /// that layout is spelled out.
     pub(super) fn origin_index(&self, origin: Origin) -> usize {
         match origin {
             Origin::Service(s) => s.index(),
@@ -132,7 +134,7 @@ impl<R: Recorder> Simulation<'_, R> {
             deregistering: false,
         };
         let r = self.tasks.insert(task);
-        self.pending_tasks += 1;
+        self.totals.pending += 1;
         self.collector.task_created();
         if over_limit {
             if self.recorder.tracing() {
@@ -194,7 +196,7 @@ impl<R: Recorder> Simulation<'_, R> {
 
     fn enqueue(&mut self, o: usize, target_index: usize, slot: u32, queue: &mut EventQueue<Event>) {
         self.origins[o].queues[target_index].push_back(slot);
-        self.waiting_total += 1;
+        self.waiting.total += 1;
         self.provisioning_wait_starts(slot, queue);
     }
 
@@ -303,7 +305,7 @@ impl<R: Recorder> Simulation<'_, R> {
                     .config
                     .fargate
                     .max_concurrent_tasks
-                    .is_some_and(|max| self.fargate_tasks >= max)
+                    .is_some_and(|max| self.totals.fargate >= max)
                 {
                     return Err(RejectReason::FargateQuota);
                 }
@@ -311,7 +313,7 @@ impl<R: Recorder> Simulation<'_, R> {
                 let az = self.fargate_az(group).ok_or(RejectReason::SubnetIps)?;
                 self.cluster.take_ip(az);
                 self.cluster.count_fargate_task(group, az, 1);
-                self.fargate_tasks += 1;
+                self.totals.fargate += 1;
                 let timing = &self.config.timing;
                 let pull = timing.pull_time(def.image_size_mb, timing.fargate_pull_mb_per_s);
                 let size = def.fargate_size;
@@ -367,7 +369,7 @@ impl<R: Recorder> Simulation<'_, R> {
         let counts = &self.cluster.group(group).per_attribute[0];
         (0..self.cluster.azs.len())
             .map(|a| AzId(a as u32))
-            .filter(|az| self.cluster.subnet_has_ip(*az) && !self.az_down[az.index()])
+            .filter(|az| self.cluster.subnet_has_ip(*az) && !self.outages.az_down[az.index()])
             .min_by_key(|az| (counts[az.index()], az.0))
     }
 
@@ -376,8 +378,8 @@ impl<R: Recorder> Simulation<'_, R> {
         task.state = TaskState::Running;
         task.running_at = Some(now);
         let (created, run_time, origin) = (task.created_at, task.run_time, task.origin);
-        self.pending_tasks -= 1;
-        self.running_tasks += 1;
+        self.totals.pending -= 1;
+        self.totals.running += 1;
         let o = self.origin_index(origin);
         if self.recorder.tracing() {
             self.trace_task(
@@ -468,7 +470,7 @@ impl<R: Recorder> Simulation<'_, R> {
         {
             self.cluster.return_ip(az);
             self.cluster.count_fargate_task(group, az, -1);
-            self.fargate_tasks -= 1;
+            self.totals.fargate -= 1;
             let platform = def.platform;
             let size = task.fargate_size;
             let storage = def.ephemeral_storage_gib;
@@ -482,7 +484,7 @@ impl<R: Recorder> Simulation<'_, R> {
             let queue_of = &mut self.origins[o].queues[task.target_index as usize];
             if let Some(pos) = queue_of.iter().position(|s| *s == slot) {
                 queue_of.remove(pos);
-                self.waiting_total -= 1;
+                self.waiting.total -= 1;
                 self.provisioning_wait_ends(task.target, now, queue);
             }
         }
@@ -499,12 +501,12 @@ impl<R: Recorder> Simulation<'_, R> {
         }
         match was {
             TaskState::Running | TaskState::Stopping => {
-                self.running_tasks -= 1;
+                self.totals.running -= 1;
                 if serving {
                     self.task_stops_serving(o, now);
                 }
             }
-            TaskState::Provisioning | TaskState::Pending => self.pending_tasks -= 1,
+            TaskState::Provisioning | TaskState::Pending => self.totals.pending -= 1,
             TaskState::Stopped => {}
         }
         let t = self.tasks.get(slot).target_index as usize;
@@ -540,16 +542,16 @@ impl<R: Recorder> Simulation<'_, R> {
     /// head does not fit is skipped for the rest of the pass: capacity only shrinks within
     /// a pass, and every task of a queue has the same shape and rules.
     pub(super) fn retry_waiting(&mut self, now: SimTime, queue: &mut EventQueue<Event>) {
-        if self.waiting_total == 0 {
+        if self.waiting.total == 0 {
             return;
         }
-        self.queue_blocked.fill(false);
+        self.waiting.blocked.fill(false);
         loop {
             let mut best: Option<(u64, usize, usize, usize)> = None;
             let mut flat = 0;
             for (o, origin) in self.origins.iter().enumerate() {
                 for (t, q) in origin.queues.iter().enumerate() {
-                    if !self.queue_blocked[flat] {
+                    if !self.waiting.blocked[flat] {
                         if let Some(&slot) = q.front() {
                             let id = self.tasks.get(slot).id;
                             if best.is_none_or(|b| id < b.0) {
@@ -565,10 +567,10 @@ impl<R: Recorder> Simulation<'_, R> {
             match self.try_start(slot, now, queue) {
                 Ok(()) => {
                     self.origins[o].queues[t].pop_front();
-                    self.waiting_total -= 1;
+                    self.waiting.total -= 1;
                     self.provisioning_wait_ends(self.origins[o].targets[t], now, queue);
                 }
-                Err(_) => self.queue_blocked[flat] = true,
+                Err(_) => self.waiting.blocked[flat] = true,
             }
         }
     }

@@ -33,7 +33,7 @@ impl Recorder for Rows {
             instance: r.instance.into(),
             az: r.availability_zone.into(),
             provider: r.capacity_provider.into(),
-            launch_type: r.launch_type.into(),
+            launch_type: r.launch_type.as_str().into(),
             created: r.created.0,
             running: r.running.map(|t| t.0),
             pull_started: r.pull_started.map(|t| t.0),

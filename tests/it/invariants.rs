@@ -295,7 +295,7 @@ impl Recorder for Keep {
     fn task(&mut self, r: &TaskRow<'_>) {
         let row = RowCopy {
             id: r.task_id,
-            launch_type: r.launch_type.to_string(),
+            launch_type: r.launch_type.as_str().to_string(),
             provider: r.capacity_provider.to_string(),
             cpu: r.cpu,
             memory: r.memory,
