@@ -106,6 +106,8 @@ pub enum StopReason {
     AzOutage,
     /// A scheduled action in the scenario stopped it.
     UserInitiated,
+    /// Waited in PROVISIONING for capacity longer than `cluster.provisioning_timeout`.
+    ProvisioningTimeout,
 }
 
 /// Why RunTask or the scheduler could not place a task, with ECS's failure reasons.
@@ -123,6 +125,10 @@ pub enum RejectReason {
     NoInstances,
     /// Fargate's concurrent-task quota is used up.
     FargateQuota,
+    /// The cluster already has its maximum of tasks waiting in PROVISIONING for capacity
+    /// (`cluster.max_provisioning_tasks`); RunTask fails with ECS's ClientException "Tasks
+    /// provisioning capacity limit exceeded."
+    ProvisioningLimit,
 }
 
 impl RejectReason {
@@ -136,6 +142,7 @@ impl RejectReason {
             RejectReason::Constraint => "CONSTRAINT",
             RejectReason::NoInstances => "MISSING",
             RejectReason::FargateQuota => "LIMIT:FARGATE",
+            RejectReason::ProvisioningLimit => "TasksProvisioningCapacityLimitExceeded",
         }
     }
 }
@@ -155,6 +162,7 @@ impl StopReason {
             StopReason::SpotInterruption => "SpotInterruption",
             StopReason::AzOutage => "AvailabilityZoneOutage",
             StopReason::UserInitiated => "UserInitiated",
+            StopReason::ProvisioningTimeout => "TimedOutWaitingForCapacity",
         }
     }
 }

@@ -216,9 +216,11 @@ impl<R: Recorder> Simulation<'_, R> {
         let mut launched = 0;
         if !state.retry_pending && !state.halted && state.deployment.is_some() {
             let wanted = desired.saturating_sub(new_alive);
-            launched = wanted.min(upper.saturating_sub(c.total));
-            for _ in 0..launched {
-                self.launch_service_task(s, now, queue);
+            for _ in 0..wanted.min(upper.saturating_sub(c.total)) {
+                if !self.launch_service_task(s, now, queue) {
+                    break;
+                }
+                launched += 1;
             }
         }
         let Some(rollout) = self.origins[s].deployment else {

@@ -16,14 +16,16 @@ use crate::placement::{self, PlacementRequest, providers};
 use crate::time::{SimDuration, SimTime};
 
 impl<R: Recorder> Simulation<'_, R> {
+    /// Launches a task of `service`; false when the PROVISIONING limit refused it (no task
+    /// was created, and further launches now would be refused too).
     pub(super) fn launch_service_task(
         &mut self,
         service: usize,
         now: SimTime,
         queue: &mut EventQueue<Event>,
-    ) {
+    ) -> bool {
         let restart = self.origins[service].owed.pop_front();
-        self.create_and_submit(service, None, restart, None, now, queue);
+        self.create_and_submit(service, None, restart, None, now, queue)
     }
 
     /// Launches a DAEMON service's task on `instance` (which has room for it).
@@ -73,7 +75,8 @@ impl<R: Recorder> Simulation<'_, R> {
     }
 
     /// Creates a task of origin `o` (a service, or a job stream after the services) and
-    /// places it, on `on` for a DAEMON task, or queues it.
+    /// places it, on `on` for a DAEMON task, or queues it. False when the PROVISIONING
+    /// limit held a service launch back (no task created).
     fn create_and_submit(
         &mut self,
         o: usize,
@@ -82,7 +85,7 @@ impl<R: Recorder> Simulation<'_, R> {
         on: Option<crate::model::InstanceId>,
         now: SimTime,
         queue: &mut EventQueue<Event>,
-    ) {
+    ) -> bool {
         let services = self.config.services.len();
         let origin = if o < services {
             Origin::Service(ServiceId(o as u32))
@@ -95,6 +98,12 @@ impl<R: Recorder> Simulation<'_, R> {
             }
             None => 0,
         };
+        let over_limit =
+            on.is_none() && self.provisioning_full(self.origins[o].targets[target_index]);
+        if over_limit && o < services {
+            self.hold_back_service(o, restart, now);
+            return false;
+        }
         let state = &mut self.origins[o];
         state.target_counts[target_index] += 1;
         state.alive += 1;
@@ -127,6 +136,20 @@ impl<R: Recorder> Simulation<'_, R> {
         let r = self.tasks.insert(task);
         self.totals.pending += 1;
         self.collector.task_created();
+        if over_limit {
+            if self.recorder.tracing() {
+                let line = format!(
+                    "task {id} ({} {}) refused by RunTask: Tasks provisioning capacity limit exceeded ({} tasks already wait in PROVISIONING for capacity, cluster.max_provisioning_tasks)",
+                    self.origins[o].kind,
+                    self.origins[o].name(self.config, o),
+                    self.provisioning.waiting
+                );
+                self.recorder.trace(now, &line);
+            }
+            let reason = StopReason::PlacementFailed(RejectReason::ProvisioningLimit);
+            self.stop_task(r.slot, now, reason, queue);
+            return true;
+        }
         let waiting_ahead = on.is_none() && !self.origins[o].queues[target_index].is_empty();
         if waiting_ahead {
             if self.recorder.tracing() {
@@ -139,8 +162,8 @@ impl<R: Recorder> Simulation<'_, R> {
                 );
                 self.recorder.trace(now, &line);
             }
-            self.enqueue(o, target_index, r.slot);
-            return;
+            self.enqueue(o, target_index, r.slot, queue);
+            return true;
         }
         match self.try_start(r.slot, now, queue) {
             Ok(()) => {}
@@ -158,9 +181,10 @@ impl<R: Recorder> Simulation<'_, R> {
                     );
                     self.recorder.trace(now, &line);
                 }
-                self.enqueue(o, target_index, r.slot);
+                self.enqueue(o, target_index, r.slot, queue);
             }
         }
+        true
     }
 
     fn config_launch_shares(&self, o: usize) -> Option<&[crate::model::ProviderShare]> {
@@ -170,9 +194,10 @@ impl<R: Recorder> Simulation<'_, R> {
         }
     }
 
-    fn enqueue(&mut self, o: usize, target_index: usize, slot: u32) {
+    fn enqueue(&mut self, o: usize, target_index: usize, slot: u32, queue: &mut EventQueue<Event>) {
         self.origins[o].queues[target_index].push_back(slot);
         self.waiting.total += 1;
+        self.provisioning_wait_starts(slot, queue);
     }
 
     /// Places the task (EC2) or admits it (Fargate) and starts its startup path.
@@ -460,6 +485,7 @@ impl<R: Recorder> Simulation<'_, R> {
             if let Some(pos) = queue_of.iter().position(|s| *s == slot) {
                 queue_of.remove(pos);
                 self.waiting.total -= 1;
+                self.provisioning_wait_ends(task.target, now, queue);
             }
         }
         let service = o < self.config.services.len();
@@ -542,6 +568,7 @@ impl<R: Recorder> Simulation<'_, R> {
                 Ok(()) => {
                     self.origins[o].queues[t].pop_front();
                     self.waiting.total -= 1;
+                    self.provisioning_wait_ends(self.origins[o].targets[t], now, queue);
                 }
                 Err(_) => self.waiting.blocked[flat] = true,
             }

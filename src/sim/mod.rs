@@ -14,6 +14,7 @@ mod lifecycle;
 mod managed_scaling;
 mod narrate;
 mod origins;
+mod provisioning;
 mod scaling;
 mod service;
 mod service_counts;
@@ -188,6 +189,8 @@ pub(crate) struct Simulation<'a, R: Recorder> {
     deployment_log: Vec<Vec<crate::metrics::DeploymentSummary>>,
     /// Instances present at time zero take the first ids; they are past their warm-up.
     initial_instances: u32,
+    /// Tasks waiting in PROVISIONING under ECS's limits.
+    provisioning: provisioning::Provisioning,
 }
 
 /// Tasks by where they are in their life, cluster-wide.
@@ -260,6 +263,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         cluster.keep_indexes(binpacks(Resource::Cpu), binpacks(Resource::Memory), draws);
         let origins = origins::build(config);
         Simulation {
+            provisioning: provisioning::Provisioning::new(origins.len()),
             config,
             recorder,
             cluster,
@@ -323,7 +327,9 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         for s in 0..self.config.services.len() {
             let desired = self.config.services[s].desired_count;
             for _ in 0..desired {
-                self.launch_service_task(s, now, queue);
+                if !self.launch_service_task(s, now, queue) {
+                    break;
+                }
             }
         }
         self.start_scaling(queue);
@@ -469,9 +475,12 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         self.report_instances();
         let (over, served, queues) = self.scaling_finish(end);
         let config = self.config;
-        let mut summary = self
-            .collector
-            .summary(config, handled, totals, &availability);
+        let mut summary = self.collector.summary(
+            config,
+            handled - self.provisioning.stale_timeouts,
+            totals,
+            &availability,
+        );
         let c = &self.autoscaling.counts;
         summary.scaling = crate::metrics::ScalingSummary {
             service_scale_out_events: c.service_scale_out_events,
@@ -625,6 +634,8 @@ impl<R: Recorder> Model for Simulation<'_, R> {
             Event::DeploymentStart(service, i) => self.deployment_start(service, i, now, queue),
             Event::DeploymentStep(service) => self.reconcile_service(service.index(), now, queue),
             Event::ServiceRetry(service) => self.service_retry(service, now, queue),
+            Event::ProvisioningTimeout(task) => self.provisioning_timeout(task, now, queue),
+            Event::ProvisioningSlotFree => self.provisioning_slot_free(now, queue),
             Event::JobArrival(job) => {
                 let origin = self.origin_index(crate::model::Origin::Job(job));
                 let batch = self.origins[origin].batch;

@@ -69,7 +69,9 @@ impl<R: Recorder> Simulation<'_, R> {
                 return;
             }
             for _ in active..desired {
-                self.launch_service_task(s, now, queue);
+                if !self.launch_service_task(s, now, queue) {
+                    break;
+                }
             }
         } else if active > desired {
             self.scale_in(s, (active - desired) as usize, now, queue);

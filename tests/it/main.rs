@@ -17,6 +17,7 @@ mod layers;
 mod nothing_lost;
 mod outputs;
 mod pinned;
+mod provisioning;
 mod queueing;
 mod replay;
 mod report;
