@@ -12,7 +12,7 @@ const ENTRIES: &[(&str, &str)] = &[
     ),
     (
         "events_processed",
-        "Simulation events handled over the whole run (a measure of work, not of the cluster; PROVISIONING timeouts that found their task already placed are left out).",
+        "Simulation events handled over the whole run, every one counted, including timers that found nothing left to do (a measure of the simulator's work, not of the cluster).",
     ),
     (
         "tasks.created",

@@ -475,12 +475,9 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         self.report_instances();
         let (over, served, queues) = self.scaling_finish(end);
         let config = self.config;
-        let mut summary = self.collector.summary(
-            config,
-            handled - self.provisioning.stale_timeouts,
-            totals,
-            &availability,
-        );
+        let mut summary = self
+            .collector
+            .summary(config, handled, totals, &availability);
         let c = &self.autoscaling.counts;
         summary.scaling = crate::metrics::ScalingSummary {
             service_scale_out_events: c.service_scale_out_events,

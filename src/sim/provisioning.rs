@@ -22,10 +22,6 @@ pub(super) struct Provisioning {
     held_back: Vec<bool>,
     /// A `ProvisioningSlotFree` event is queued.
     slot_event_queued: bool,
-    /// Timeouts that found their task already gone from the wait: they changed nothing
-    /// and are left out of `events_processed`, so a run where no task waits that long
-    /// reports what it did before the timeout existed.
-    pub stale_timeouts: u64,
 }
 
 impl Provisioning {
@@ -126,7 +122,6 @@ impl<R: Recorder> Simulation<'_, R> {
             .live(task)
             .is_some_and(|t| t.state == TaskState::Provisioning && t.placed_at.is_none());
         if !waiting {
-            self.provisioning.stale_timeouts += 1;
             return;
         }
         if self.recorder.tracing() {
