@@ -52,6 +52,9 @@ pub struct XAxis {
 #[derive(Clone, PartialEq)]
 pub enum Scale {
     Linear,
+    /// Linear, for a quantity that only takes whole values (a task count, a number of
+    /// instances): ticks fall on whole numbers only.
+    Integers,
     /// Values are log10 of the quantity; ticks print the quantity.
     Log10,
     /// Values are category indexes 0..n.

@@ -281,6 +281,8 @@ fn format_y(format: Format, v: f64) -> String {
 fn format_x(x: &XAxis, v: f64) -> String {
     match &x.scale {
         Scale::Linear => tick(v),
+        Scale::Integers if (v - v.round()).abs() < 1e-9 => tick(v.round()),
+        Scale::Integers => String::new(),
         Scale::Log10 => tick(10f64.powf(v)),
         Scale::Categories(names) => {
             let i = v.round();
@@ -303,6 +305,9 @@ fn x_range(x: &XAxis) -> std::ops::Range<f64> {
 fn x_tick_count(x: &XAxis) -> usize {
     match &x.scale {
         Scale::Log10 => ((x.max - x.min).round() as usize + 1).max(2),
+        // One tick per whole number while there are few, else plotters' round steps
+        // (which are whole for spans over ten); fractional ones print blank.
+        Scale::Integers => ((x.max - x.min).floor() as usize + 1).clamp(2, 11),
         _ => 10,
     }
 }
@@ -870,4 +875,23 @@ fn intervals<DB: DrawingBackend>(c: &IntervalChart, area: &DrawingArea<DB, Shift
         row_labels(cell, &chart, x.min, &c.rows, 11.0)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_integer_axis_labels_whole_numbers_only() {
+        let x = XAxis {
+            label: "count".into(),
+            min: 2.5,
+            max: 6.5,
+            scale: Scale::Integers,
+        };
+        assert_eq!(format_x(&x, 3.0), "3");
+        assert_eq!(format_x(&x, 3.5), "");
+        // 2.5..6.5 holds 3, 4, 5, 6: at most one tick per whole number.
+        assert_eq!(x_tick_count(&x), 5);
+    }
 }

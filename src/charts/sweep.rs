@@ -96,11 +96,16 @@ pub fn metrics(s: &SweepOutputs) -> Option<Figure> {
             let lo = nums.iter().copied().fold(f64::INFINITY, f64::min);
             let hi = nums.iter().copied().fold(f64::NEG_INFINITY, f64::max);
             let pad = ((hi - lo) * 0.08).max(0.5);
+            let whole = nums.iter().all(|v| v.fract() == 0.0);
             XAxis {
                 label: short_key(&s.vary[key]),
                 min: lo - pad,
                 max: hi + pad,
-                scale: Scale::Linear,
+                scale: if whole {
+                    Scale::Integers
+                } else {
+                    Scale::Linear
+                },
             }
         }
         None => XAxis {

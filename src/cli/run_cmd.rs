@@ -149,6 +149,18 @@ pub fn run_to_dir(
     }
     let mut summary = match result {
         Ok(summary) => summary,
+        Err(RunHalted::RecorderFailed { .. }) => {
+            // The write error itself, not its description, so the message names the file.
+            let source = recorder
+                .finish()
+                .err()
+                .unwrap_or_else(|| std::io::Error::other("the recorder stopped the run"));
+            drop(out);
+            return Err(CliError::Output {
+                path: dir.to_path_buf(),
+                source,
+            });
+        }
         Err(halt) => {
             // Dropping `out` removes this run's partial files before we report.
             drop(recorder);
@@ -185,6 +197,7 @@ pub fn run_to_dir(
 pub fn halted(halt: RunHalted, kept: &str) -> CliError {
     match halt {
         RunHalted::Runaway { .. } => CliError::Runaway(format!("{halt}; {kept}")),
+        RunHalted::RecorderFailed { .. } => CliError::Usage(format!("{halt}; {kept}")),
         RunHalted::Interrupted { at } => CliError::Interrupted {
             signal: signals::received().unwrap_or(2),
             kept: format!("stopped at simulated time {at}; {kept}"),

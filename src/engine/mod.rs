@@ -25,6 +25,11 @@ pub trait Model {
     /// Names an event and the object it concerns, in the model's words, for the error a
     /// runaway instant raises (the kernel itself cannot know what a task or a host is).
     fn describe(&self, event: &Self::Event) -> String;
+    /// Why the run must stop now, asked after every event (a recorder that can no longer
+    /// write, say). Default: never.
+    fn stop_reason(&self) -> Option<String> {
+        None
+    }
 }
 
 /// Why a guarded run stopped before its horizon.
@@ -39,6 +44,8 @@ pub enum Halt {
     },
     /// The checkpoint asked to stop (the user interrupted the run).
     Stopped { at: SimTime },
+    /// The model asked to stop ([`Model::stop_reason`]).
+    ModelStopped { at: SimTime, reason: String },
 }
 
 /// How often, in events, a guarded run calls its checkpoint: rare enough to cost nothing
@@ -97,6 +104,9 @@ pub fn run_guarded<M: Model>(
         }
         model.handle(now, event, queue);
         handled += 1;
+        if let Some(reason) = model.stop_reason() {
+            return Err(Halt::ModelStopped { at: now, reason });
+        }
         if handled.is_multiple_of(CHECKPOINT_EVERY) && !(guard.checkpoint)(now, handled) {
             return Err(Halt::Stopped { at: now });
         }

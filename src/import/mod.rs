@@ -375,6 +375,8 @@ fn assemble(parts: Found) -> Result<(ScenarioFile, Comments, Vec<Note>), Scenari
             cluster: ClusterFile {
                 availability_zones: None,
                 subnet_ips_per_az: None,
+                max_provisioning_tasks: None,
+                provisioning_timeout: None,
                 pools,
             },
             fargate: Default::default(),

@@ -11,7 +11,7 @@ pub struct TaskRow<'a> {
     pub origin_kind: &'static str,
     pub origin: &'a str,
     pub task_definition: &'a str,
-    pub launch_type: &'static str,
+    pub launch_type: crate::model::LaunchType,
     /// Capacity provider name, empty for a plain launch type.
     pub capacity_provider: &'a str,
     pub instance: &'a str,
@@ -124,6 +124,13 @@ pub trait Recorder {
     /// Whether traced placements list every candidate instance (`--trace=detail`).
     fn trace_detail(&self) -> bool {
         false
+    }
+    /// Why this recorder cannot go on, once it cannot (a write failed, or it has seen
+    /// enough): the run stops right after the event in progress instead of running to
+    /// the horizon for results that would be lost. Asked after every event, so keep it
+    /// cheap.
+    fn failure(&self) -> Option<String> {
+        None
     }
 }
 

@@ -48,6 +48,31 @@ pub struct Summary {
     pub commitments: Option<super::CommitmentsSummary>,
 }
 
+/// How a deployment ended, as `summary.json` spells it.
+#[derive(Clone, Copy, Debug, Default, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum DeploymentOutcome {
+    Completed,
+    /// The circuit breaker stopped it.
+    Failed,
+    /// A newer deployment started.
+    Superseded,
+    /// Still rolling at the horizon (e.g. stalled at 100/100).
+    #[default]
+    InProgress,
+}
+
+impl DeploymentOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeploymentOutcome::Completed => "completed",
+            DeploymentOutcome::Failed => "failed",
+            DeploymentOutcome::Superseded => "superseded",
+            DeploymentOutcome::InProgress => "in_progress",
+        }
+    }
+}
+
 /// One rolling deployment of a service.
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]
 pub struct DeploymentSummary {
@@ -59,9 +84,7 @@ pub struct DeploymentSummary {
     /// `None` while still in progress at the horizon.
     pub end_s: Option<f64>,
     pub duration_s: Option<f64>,
-    /// "completed", "failed" (circuit breaker), "superseded" (a newer deployment started)
-    /// or "in_progress" (still rolling at the horizon, e.g. stalled at 100/100).
-    pub outcome: String,
+    pub outcome: DeploymentOutcome,
     /// Tasks of this deployment that failed to reach RUNNING (or failed health checks).
     pub failed_tasks: u32,
     /// Fewest healthy (RUNNING) tasks seen after each scheduler step of the deployment.

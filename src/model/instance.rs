@@ -20,6 +20,16 @@ pub struct InstanceTypeSpec {
 }
 
 impl InstanceTypeSpec {
+    /// The capacity managed scaling sizes with.
+    pub fn shape(&self) -> crate::scaling::managed_scaling::InstanceShape {
+        crate::scaling::managed_scaling::InstanceShape {
+            cpu_units: self.cpu_units,
+            memory_mib: self.memory_mib,
+            awsvpc_task_limit: self.awsvpc_task_limit,
+            gpus: self.gpus,
+        }
+    }
+
     /// How ECS registers a catalog type: vCPU × 1024 CPU units, the OS's share of nominal
     /// memory less `ECS_RESERVED_MEMORY`, and the awsvpc task limit with or without
     /// trunking. The price is the catalog's Linux list price.

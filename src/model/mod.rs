@@ -17,5 +17,5 @@ pub use cluster::Cluster;
 pub use ids::*;
 pub use instance::{Instance, InstanceState, InstanceTypeSpec};
 pub use spec::*;
-pub use task::{Origin, RestartCause, RestartTag, StopReason, Target, Task, TaskState};
+pub use task::{LaunchType, Origin, RestartCause, RestartTag, StopReason, Target, Task, TaskState};
 pub use taskdef::{NetworkMode, TaskDef};

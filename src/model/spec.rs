@@ -22,6 +22,7 @@ pub struct SimConfig {
     pub subnet_ips_per_az: Option<u32>,
     pub pools: Vec<PoolSpec>,
     pub fargate: FargateSpec,
+    pub provisioning: ProvisioningLimits,
     pub task_defs: Vec<TaskDef>,
     pub services: Vec<ServiceSpec>,
     pub jobs: Vec<JobSpec>,
@@ -133,6 +134,17 @@ pub struct AutoScalingSpec {
 pub struct QueueSpec {
     pub arrival: crate::scaling::demand::DemandCurve,
     pub per_task_rate_per_s: f64,
+}
+
+/// ECS's limits on tasks waiting in PROVISIONING for an Auto Scaling group capacity
+/// provider's capacity (`cluster.max_provisioning_tasks`, `cluster.provisioning_timeout`);
+/// `None` switches one off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ProvisioningLimits {
+    /// Tasks the cluster may have waiting at once; a task over it is refused.
+    pub max_tasks: Option<u32>,
+    /// How long a task waits before ECS stops it.
+    pub timeout: Option<SimDuration>,
 }
 
 #[derive(Clone, Debug)]

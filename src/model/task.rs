@@ -48,11 +48,30 @@ pub enum Target {
     },
 }
 
-impl Target {
-    pub fn launch_type(self) -> &'static str {
+/// Where a task runs, as ECS's `launchType` names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LaunchType {
+    Ec2,
+    Fargate,
+}
+
+impl LaunchType {
+    pub const ALL: [LaunchType; 2] = [LaunchType::Ec2, LaunchType::Fargate];
+
+    /// ECS's spelling, as outputs show it.
+    pub fn as_str(self) -> &'static str {
         match self {
-            Target::Ec2 | Target::Pool(_) => "EC2",
-            Target::Fargate { .. } => "FARGATE",
+            LaunchType::Ec2 => "EC2",
+            LaunchType::Fargate => "FARGATE",
+        }
+    }
+}
+
+impl Target {
+    pub fn launch_type(self) -> LaunchType {
+        match self {
+            Target::Ec2 | Target::Pool(_) => LaunchType::Ec2,
+            Target::Fargate { .. } => LaunchType::Fargate,
         }
     }
     pub fn is_fargate(self) -> bool {
@@ -87,6 +106,8 @@ pub enum StopReason {
     AzOutage,
     /// A scheduled action in the scenario stopped it.
     UserInitiated,
+    /// Waited in PROVISIONING for capacity longer than `cluster.provisioning_timeout`.
+    ProvisioningTimeout,
 }
 
 /// Why RunTask or the scheduler could not place a task, with ECS's failure reasons.
@@ -106,6 +127,10 @@ pub enum RejectReason {
     NoInstances,
     /// Fargate's concurrent-task quota is used up.
     FargateQuota,
+    /// The cluster already has its maximum of tasks waiting in PROVISIONING for capacity
+    /// (`cluster.max_provisioning_tasks`); RunTask fails with ECS's ClientException "Tasks
+    /// provisioning capacity limit exceeded."
+    ProvisioningLimit,
 }
 
 impl RejectReason {
@@ -120,6 +145,7 @@ impl RejectReason {
             RejectReason::Constraint => "CONSTRAINT",
             RejectReason::NoInstances => "MISSING",
             RejectReason::FargateQuota => "LIMIT:FARGATE",
+            RejectReason::ProvisioningLimit => "TasksProvisioningCapacityLimitExceeded",
         }
     }
 }
@@ -139,6 +165,7 @@ impl StopReason {
             StopReason::SpotInterruption => "SpotInterruption",
             StopReason::AzOutage => "AvailabilityZoneOutage",
             StopReason::UserInitiated => "UserInitiated",
+            StopReason::ProvisioningTimeout => "TimedOutWaitingForCapacity",
         }
     }
 }
@@ -239,5 +266,5 @@ impl RestartCause {
 pub struct RestartTag {
     pub since: SimTime,
     pub cause: RestartCause,
-    pub launch_type: &'static str,
+    pub launch_type: LaunchType,
 }

@@ -120,6 +120,13 @@ impl FileRecorder {
         self
     }
 
+    /// Why writing stopped, if it did.
+    fn failure_text(&self) -> Option<String> {
+        self.error
+            .as_ref()
+            .map(|e| format!("writing results failed: {e}"))
+    }
+
     /// Flushes everything; reports the first write error of the run.
     pub fn finish(mut self) -> io::Result<()> {
         if let Some(e) = self.error.take() {
@@ -188,6 +195,10 @@ impl Recorder for FileRecorder {
         self.tasks.is_some()
     }
 
+    fn failure(&self) -> Option<String> {
+        self.failure_text()
+    }
+
     fn task(&mut self, row: &TaskRow<'_>) {
         let Some(out) = &mut self.tasks else { return };
         let buf = &mut self.field;
@@ -200,7 +211,7 @@ impl Recorder for FileRecorder {
             out.write_field(row.origin_kind)?;
             out.write_field(row.origin)?;
             out.write_field(row.task_definition)?;
-            out.write_field(row.launch_type)?;
+            out.write_field(row.launch_type.as_str())?;
             out.write_field(row.capacity_provider)?;
             out.write_field(row.instance)?;
             out.write_field(row.availability_zone)?;

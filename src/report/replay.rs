@@ -93,6 +93,10 @@ fn ms(t: Option<SimTime>) -> Option<u64> {
 }
 
 impl<R: Recorder> Recorder for ReplayRecorder<'_, R> {
+    fn failure(&self) -> Option<String> {
+        self.inner.failure()
+    }
+
     fn task(&mut self, row: &TaskRow<'_>) {
         self.inner.task(row);
         if self.events_seen > MAX_EVENTS {
@@ -103,7 +107,7 @@ impl<R: Recorder> Recorder for ReplayRecorder<'_, R> {
             origin: row.origin.to_string(),
             kind: row.origin_kind,
             task_definition: row.task_definition.to_string(),
-            launch_type: row.launch_type,
+            launch_type: row.launch_type.as_str(),
             instance: row.instance.to_string(),
             az: row.availability_zone.to_string(),
             cpu: row.cpu,

@@ -12,7 +12,7 @@ const ENTRIES: &[(&str, &str)] = &[
     ),
     (
         "events_processed",
-        "Simulation events handled over the whole run (a measure of work, not of the cluster).",
+        "Simulation events handled over the whole run, every one counted, including timers that found nothing left to do (a measure of the simulator's work, not of the cluster).",
     ),
     (
         "tasks.created",
@@ -25,7 +25,7 @@ const ENTRIES: &[(&str, &str)] = &[
     ),
     (
         "tasks.rejected",
-        "Standalone RunTask calls that could not be placed at all (RESOURCE:* and similar) in the window.",
+        "Standalone RunTask calls that could not be placed at all (RESOURCE:* and similar) or met the cluster's PROVISIONING cap, in the window.",
     ),
     (
         "tasks.pending_at_end",
@@ -37,7 +37,7 @@ const ENTRIES: &[(&str, &str)] = &[
     ),
     (
         "tasks.stopped_before_running",
-        "Tasks of the window stopped before RUNNING other than by rejection: a failed start, or the scheduler stopping a task not yet running.",
+        "Tasks of the window stopped before RUNNING other than by rejection: a failed start, a wait for capacity longer than the PROVISIONING timeout, or the scheduler stopping a task not yet running.",
     ),
     (
         "tasks.stopped_by_scheduler",

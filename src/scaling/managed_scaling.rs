@@ -34,8 +34,20 @@
 //!   instance, so a one-instance group can still empty out.
 
 use super::metrics::{Alarm, AlarmState, Comparison};
-use crate::model::InstanceTypeSpec;
 use crate::time::{SimDuration, SimTime};
+
+/// What the sizing rule needs of an instance type: the capacity it registers. The model's
+/// instance types hand this over (`InstanceShape::shape`), so policies stay below the
+/// model and import nothing from it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InstanceShape {
+    pub cpu_units: u32,
+    pub memory_mib: u32,
+    /// awsvpc tasks it can hold.
+    pub awsvpc_task_limit: u32,
+    /// Whole GPUs.
+    pub gpus: u32,
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ManagedScalingConfig {
@@ -114,7 +126,7 @@ pub struct AsgView<'a> {
     pub instances: &'a [AsgInstance],
     pub min_size: u32,
     pub max_size: u32,
-    pub instance_types: &'a [InstanceTypeSpec],
+    pub instance_types: &'a [InstanceShape],
     /// More than one AZ in the group (for the mixed-group rule).
     pub multiple_azs: bool,
     /// Host ports the ECS agent holds on every instance (`ECS_RESERVED_PORTS`).
@@ -172,7 +184,7 @@ struct Bin {
 }
 
 impl Bin {
-    fn empty(t: &InstanceTypeSpec, reserved_ports: &[u16]) -> Bin {
+    fn empty(t: &InstanceShape, reserved_ports: &[u16]) -> Bin {
         Bin {
             cpu: t.cpu_units,
             memory: t.memory_mib,
@@ -215,8 +227,8 @@ impl Bin {
 }
 
 /// The largest and smallest instance types, by (CPU, memory, ENIs, GPUs).
-fn extremes(types: &[InstanceTypeSpec]) -> Option<(&InstanceTypeSpec, &InstanceTypeSpec)> {
-    let key = |t: &&InstanceTypeSpec| (t.cpu_units, t.memory_mib, t.awsvpc_task_limit, t.gpus);
+fn extremes(types: &[InstanceShape]) -> Option<(&InstanceShape, &InstanceShape)> {
+    let key = |t: &&InstanceShape| (t.cpu_units, t.memory_mib, t.awsvpc_task_limit, t.gpus);
     Some((types.iter().max_by_key(key)?, types.iter().min_by_key(key)?))
 }
 
@@ -225,7 +237,7 @@ fn extremes(types: &[InstanceTypeSpec]) -> Option<(&InstanceTypeSpec, &InstanceT
 /// already holds the agent's `reserved_ports`.
 pub fn estimate_instances(
     provisioning: &[TaskShape],
-    types: &[InstanceTypeSpec],
+    types: &[InstanceShape],
     reserved_ports: &[u16],
 ) -> ScaleOutEstimate {
     let Some((largest, smallest)) = extremes(types) else {
@@ -403,27 +415,22 @@ mod tests {
     use super::*;
 
     /// 4 vCPU, 7680 MiB registered, 3 awsvpc tasks (4 ENIs, no trunking): c5.xlarge-like.
-    fn xlarge() -> InstanceTypeSpec {
-        InstanceTypeSpec {
-            name: "c5.xlarge".into(),
-            arch: "x86_64",
+    fn xlarge() -> InstanceShape {
+        InstanceShape {
             cpu_units: 4096,
             memory_mib: 7680,
             awsvpc_task_limit: 3,
             gpus: 0,
-            price_per_hour: 0.17,
         }
     }
 
-    fn large() -> InstanceTypeSpec {
-        InstanceTypeSpec {
-            name: "c5.large".into(),
-            arch: "x86_64",
+    /// 2 vCPU, 3584 MiB, 2 awsvpc tasks: c5.large-like.
+    fn large() -> InstanceShape {
+        InstanceShape {
             cpu_units: 2048,
             memory_mib: 3584,
             awsvpc_task_limit: 2,
             gpus: 0,
-            price_per_hour: 0.085,
         }
     }
 
@@ -461,7 +468,7 @@ mod tests {
     fn view<'a>(
         now_s: u64,
         instances: &'a [AsgInstance],
-        types: &'a [InstanceTypeSpec],
+        types: &'a [InstanceShape],
         provisioning: &'a [TaskShape],
         history: &'a [Option<f64>],
     ) -> AsgView<'a> {
@@ -509,13 +516,12 @@ mod tests {
     /// 5-GPU task fits none; on a type without GPUs every GPU task is unplaceable.
     #[test]
     fn estimate_counts_gpus() {
-        let g4dn_12xlarge = InstanceTypeSpec {
-            name: "g4dn.12xlarge".into(),
+        // g4dn.12xlarge-like.
+        let g4dn_12xlarge = InstanceShape {
             cpu_units: 48 * 1024,
             memory_mib: 190_000,
             awsvpc_task_limit: 7,
             gpus: 4,
-            ..xlarge()
         };
         let types = [g4dn_12xlarge];
         let gpu = |n: u32| TaskShape {

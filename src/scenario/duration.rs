@@ -77,6 +77,60 @@ impl serde::de::Visitor<'_> for DurationVisitor {
     }
 }
 
+/// A duration, or "none" for a wait without end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DurationOrNone {
+    None,
+    After(DurationText),
+}
+
+impl Serialize for DurationOrNone {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            DurationOrNone::None => serializer.serialize_str("none"),
+            DurationOrNone::After(d) => d.serialize(serializer),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DurationOrNone {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(OrNoneVisitor)
+    }
+}
+
+struct OrNoneVisitor;
+
+impl serde::de::Visitor<'_> for OrNoneVisitor {
+    type Value = DurationOrNone;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{EXPECTED}, or \"none\"")
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, s: f64) -> Result<DurationOrNone, E> {
+        DurationVisitor.visit_f64(s).map(DurationOrNone::After)
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, s: i64) -> Result<DurationOrNone, E> {
+        DurationVisitor.visit_i64(s).map(DurationOrNone::After)
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, s: u64) -> Result<DurationOrNone, E> {
+        DurationVisitor.visit_u64(s).map(DurationOrNone::After)
+    }
+
+    fn visit_str<E: serde::de::Error>(self, t: &str) -> Result<DurationOrNone, E> {
+        if t.trim() == "none" {
+            return Ok(DurationOrNone::None);
+        }
+        if parse(t).is_none() {
+            return Err(E::custom(format!("\"{t}\" is not {EXPECTED}, or \"none\"")));
+        }
+        DurationVisitor.visit_str(t).map(DurationOrNone::After)
+    }
+}
+
 fn seconds(s: f64) -> Result<DurationText, String> {
     if !(s.is_finite() && s >= 0.0) {
         return Err(format!(

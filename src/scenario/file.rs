@@ -3,7 +3,7 @@
 //! over; simulator-only settings are snake_case. Field-by-field reference:
 //! `scenarios/README.md`.
 
-use super::duration::DurationText;
+use super::duration::{DurationOrNone, DurationText};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -60,6 +60,55 @@ impl LimitsFile {
     }
 }
 
+/// A count, or "none" for no limit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CountOrNone {
+    None,
+    Count(u32),
+}
+
+impl Serialize for CountOrNone {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            CountOrNone::None => serializer.serialize_str("none"),
+            CountOrNone::Count(n) => serializer.serialize_u32(*n),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CountOrNone {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = CountOrNone;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a whole number of tasks, or \"none\"")
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<CountOrNone, E> {
+                u32::try_from(n).map(CountOrNone::Count).map_err(|_| {
+                    E::custom(format!(
+                        "{n} is not a whole number of tasks from 1 to {}, or \"none\"",
+                        u32::MAX
+                    ))
+                })
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<CountOrNone, E> {
+                self.visit_i64(i64::try_from(n).unwrap_or(-1))
+            }
+            fn visit_str<E: serde::de::Error>(self, t: &str) -> Result<CountOrNone, E> {
+                if t == "none" {
+                    Ok(CountOrNone::None)
+                } else {
+                    Err(E::custom(format!(
+                        "\"{t}\" is not a whole number of tasks, or \"none\""
+                    )))
+                }
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
 /// `[[commitments]]`: a Reserved Instance purchase or a Savings Plan.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -112,6 +161,13 @@ pub struct TraceFile {
 pub struct ClusterFile {
     pub availability_zones: Option<Vec<String>>,
     pub subnet_ips_per_az: Option<u32>,
+    /// ECS's "Tasks in the PROVISIONING state per cluster": tasks that may wait at once for
+    /// an Auto Scaling group capacity provider's capacity; "none" for no limit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_provisioning_tasks: Option<CountOrNone>,
+    /// How long such a task waits before ECS stops it; "none" to wait for ever.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provisioning_timeout: Option<DurationOrNone>,
     #[serde(default)]
     pub pools: Vec<PoolFile>,
 }

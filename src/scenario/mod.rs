@@ -115,7 +115,7 @@ pub fn load_str(text: &str, path: &Path, overrides: &[String]) -> Result<Scenari
         .iter()
         .filter_map(|a| a.split_once('=').map(|(k, _)| k.trim().to_string()))
         .collect();
-    let mut file: file::ScenarioFile = serde_path_to_error::deserialize(doc).map_err(|e| {
+    let file: file::ScenarioFile = serde_path_to_error::deserialize(doc).map_err(|e| {
         let field = e.path().to_string();
         let field = if field == "." { String::new() } else { field };
         let message = wording::plain(&e.inner().to_string());
@@ -124,15 +124,52 @@ pub fn load_str(text: &str, path: &Path, overrides: &[String]) -> Result<Scenari
             None => at(&field, message, None, false),
         }
     })?;
+    validate(
+        file,
+        path,
+        imported.inputs,
+        imported.notes,
+        &set_fields,
+        &at,
+    )
+}
+
+/// A scenario built in code (no TOML text), validated by the same rules as a file:
+/// `path` names it in errors (which carry no line numbers) and anchors relative paths.
+pub fn from_file(file: file::ScenarioFile, path: &Path) -> Result<Scenario, ScenarioError> {
+    let at =
+        |field: &str, message: String, allowed: Option<String>, _from_set: bool| ScenarioError {
+            file: path.to_path_buf(),
+            line: None,
+            column: None,
+            field: field.to_string(),
+            message,
+            allowed,
+        };
+    validate(file, path, Vec::new(), Vec::new(), &[], &at)
+}
+
+type Locator<'a> = dyn Fn(&str, String, Option<String>, bool) -> ScenarioError + 'a;
+
+/// Everything after parsing: inputs read, traces expanded, prices resolved, the config
+/// built and checked.
+fn validate(
+    mut file: file::ScenarioFile,
+    path: &Path,
+    imported_inputs: Vec<PathBuf>,
+    imported_notes: Vec<String>,
+    set_fields: &[String],
+    at: &Locator<'_>,
+) -> Result<Scenario, ScenarioError> {
     let mut inputs = build::scaling::read_csvs(&mut file, path.parent().unwrap_or(Path::new(".")))
         .map_err(|e| at(&e.field, e.message, e.allowed, false))?;
-    inputs.extend(imported.inputs);
+    inputs.extend(imported_inputs);
     let base = path.parent().unwrap_or(Path::new("."));
     for t in &file.traces {
         inputs.push(base.join(&t.path));
         inputs.extend(t.nodes.as_ref().map(|n| base.join(n)));
     }
-    let mut notes = imported.notes;
+    let mut notes = imported_notes;
     notes.extend(
         trace::expand(&mut file, path.parent().unwrap_or(Path::new(".")))
             .map_err(|e| at(&e.field, e.message, e.allowed, false))?,

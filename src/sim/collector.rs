@@ -7,7 +7,7 @@ use crate::metrics::{
     AvailabilitySummary, CostSummary, InstanceSummary, LatencySummary, PendingSummary,
     RestartLatencySummary, Summary, TaskCounts, Utilization,
 };
-use crate::model::{Cluster, RestartCause, SimConfig, StopReason, TaskState};
+use crate::model::{Cluster, LaunchType, RestartCause, SimConfig, StopReason, TaskState};
 use crate::stats::LatencyHistogram;
 use crate::time::{SimDuration, SimTime};
 
@@ -28,7 +28,7 @@ pub(super) struct Collector {
     restart: LatencyHistogram,
     /// Indexed like `RestartCause::ALL`.
     restart_by_cause: Vec<LatencyHistogram>,
-    /// EC2, FARGATE.
+    /// Indexed by `LaunchType`.
     restart_by_launch: [LatencyHistogram; 2],
 }
 
@@ -72,7 +72,12 @@ impl Collector {
     }
 
     /// A replacement reached RUNNING `latency` after the loss it makes good.
-    pub fn restarted(&mut self, latency: SimDuration, cause: RestartCause, launch_type: &str) {
+    pub fn restarted(
+        &mut self,
+        latency: SimDuration,
+        cause: RestartCause,
+        launch_type: LaunchType,
+    ) {
         if !self.in_window {
             return;
         }
@@ -83,8 +88,7 @@ impl Collector {
             .position(|x| *x == cause)
             .unwrap_or(0);
         self.restart_by_cause[c].record(ms);
-        let l = usize::from(launch_type != "EC2");
-        self.restart_by_launch[l].record(ms);
+        self.restart_by_launch[launch_type as usize].record(ms);
     }
 
     /// The warm-up ends: tasks alive now are carried over, counted apart from the window's.
@@ -229,11 +233,11 @@ impl Collector {
                     .filter(|(_, h)| !h.is_empty())
                     .map(|(c, h)| (c.as_str().to_string(), latency_summary(h)))
                     .collect(),
-                by_launch_type: ["EC2", "FARGATE"]
+                by_launch_type: LaunchType::ALL
                     .iter()
                     .zip(&self.restart_by_launch)
                     .filter(|(_, h)| !h.is_empty())
-                    .map(|(l, h)| (l.to_string(), latency_summary(h)))
+                    .map(|(l, h)| (l.as_str().to_string(), latency_summary(h)))
                     .collect(),
                 // Filled in by the simulation, which knows what is still owed.
                 unrestored_at_end: 0,

@@ -35,7 +35,7 @@
 use super::Simulation;
 use super::events::Event;
 use crate::engine::EventQueue;
-use crate::metrics::{DeploymentSummary, Recorder};
+use crate::metrics::{DeploymentOutcome, DeploymentSummary, Recorder};
 use crate::model::{Origin, ServiceId, TaskDefId, TaskState};
 use crate::time::SimTime;
 
@@ -135,7 +135,7 @@ impl<R: Recorder> Simulation<'_, R> {
         queue: &mut EventQueue<Event>,
     ) {
         if let Some(prev) = self.origins[s].deployment.take() {
-            self.end_record(s, prev.record, now, "superseded");
+            self.end_record(s, prev.record, now, DeploymentOutcome::Superseded);
         }
         let desired = self.origins[s].counts.desired();
         let lower = self.config.services[s].deployment.lower(desired);
@@ -147,7 +147,7 @@ impl<R: Recorder> Simulation<'_, R> {
             start_s: now.as_secs_f64(),
             end_s: None,
             duration_s: None,
-            outcome: "in_progress".to_string(),
+            outcome: DeploymentOutcome::InProgress,
             failed_tasks: 0,
             min_healthy: counts.healthy,
             max_total: counts.total,
@@ -177,11 +177,11 @@ impl<R: Recorder> Simulation<'_, R> {
         self.reconcile_service(s, now, queue);
     }
 
-    fn end_record(&mut self, s: usize, record: usize, now: SimTime, outcome: &str) {
+    fn end_record(&mut self, s: usize, record: usize, now: SimTime, outcome: DeploymentOutcome) {
         let r = &mut self.deployment_log[s][record];
         r.end_s = Some(now.as_secs_f64());
         r.duration_s = Some(now.as_secs_f64() - r.start_s);
-        r.outcome = outcome.to_string();
+        r.outcome = outcome;
     }
 
     /// One scheduler pass over a service under deployment (see the module doc).
@@ -216,9 +216,11 @@ impl<R: Recorder> Simulation<'_, R> {
         let mut launched = 0;
         if !state.retry_pending && !state.halted && state.deployment.is_some() {
             let wanted = desired.saturating_sub(new_alive);
-            launched = wanted.min(upper.saturating_sub(c.total));
-            for _ in 0..launched {
-                self.launch_service_task(s, now, queue);
+            for _ in 0..wanted.min(upper.saturating_sub(c.total)) {
+                if !self.launch_service_task(s, now, queue) {
+                    break;
+                }
+                launched += 1;
             }
         }
         let Some(rollout) = self.origins[s].deployment else {
@@ -231,7 +233,7 @@ impl<R: Recorder> Simulation<'_, R> {
         if old_left == 0 && c.new_running >= desired {
             self.origins[s].deployment = None;
             self.origins[s].last_completed = rollout.to;
-            self.end_record(s, rollout.record, now, "completed");
+            self.end_record(s, rollout.record, now, DeploymentOutcome::Completed);
             self.origins[s].owed.clear();
             // A desired count lowered during the rollout is honoured now.
             self.reconcile_service(s, now, queue);
@@ -273,7 +275,7 @@ impl<R: Recorder> Simulation<'_, R> {
         }
         let rollback = breaker.rollback;
         self.origins[s].deployment = None;
-        self.end_record(s, rollout.record, now, "failed");
+        self.end_record(s, rollout.record, now, DeploymentOutcome::Failed);
         if self.recorder.tracing() {
             let line = format!(
                 "service {} deployment of {} FAILED: {} tasks failed (threshold {threshold}){}",

@@ -47,6 +47,12 @@ impl<R: Recorder> Simulation<'_, R> {
                 "a restart retry of service `{}` (failures.restart_backoff)",
                 self.config.services[s.index()].name
             ),
+            Event::ProvisioningTimeout(t) => {
+                self.task_event("a PROVISIONING timeout (cluster.provisioning_timeout)", t)
+            }
+            Event::ProvisioningSlotFree => {
+                "a place freeing under cluster.max_provisioning_tasks".into()
+            }
             Event::DemandChange(s) => format!(
                 "a demand change of service `{}`",
                 self.config.services[s.index()].name

@@ -48,9 +48,14 @@ pub enum Event {
     TaskRunning(TaskRef),
     /// A replacement of this service reached RUNNING: one of its draining tasks may stop.
     DrainDone(ServiceId),
+    /// A task has waited `cluster.provisioning_timeout` since it was created: ECS stops it
+    /// if it is still waiting for capacity.
+    ProvisioningTimeout(TaskRef),
     JobArrival(JobId),
     /// A throttled service may launch again.
     ServiceRetry(ServiceId),
+    /// A task left the PROVISIONING wait: services the limit held back launch again.
+    ProvisioningSlotFree,
     /// A service's demand (or queue arrival) curve changes value.
     DemandChange(ServiceId),
     /// Once a minute: close metric minutes, evaluate scaling policies.
@@ -76,15 +81,20 @@ pub enum EventClass {
     Registration = 3,
     /// Tasks reach RUNNING; a rollout or a Spot drain moves on because one did.
     Lifecycle = 4,
+    /// A task's PROVISIONING wait runs out, after the instant's capacity was offered (a
+    /// task whose capacity appears at its last instant is placed) and before new work (an
+    /// arrival at that instant finds the place it leaves under the limit).
+    Expiry = 5,
     /// New work: job arrivals and demand changes, which see all the capacity freed and
     /// added at their instant.
-    Arrival = 5,
-    /// Throttled service launches try again.
-    Retry = 6,
+    Arrival = 6,
+    /// Throttled service launches try again, and services the PROVISIONING limit held
+    /// back, after the instant's arrivals have had their turn.
+    Retry = 7,
     /// Scaling ticks decide on the instant's final state.
-    Scaling = 7,
+    Scaling = 8,
     /// Samples last, so a row shows the state after everything at its instant.
-    Sample = 8,
+    Sample = 9,
 }
 
 impl Event {
@@ -108,8 +118,9 @@ impl Event {
             Event::TaskRunning(_) | Event::DrainDone(_) | Event::DeploymentStep(_) => {
                 EventClass::Lifecycle
             }
+            Event::ProvisioningTimeout(_) => EventClass::Expiry,
             Event::JobArrival(_) | Event::DemandChange(_) => EventClass::Arrival,
-            Event::ServiceRetry(_) => EventClass::Retry,
+            Event::ServiceRetry(_) | Event::ProvisioningSlotFree => EventClass::Retry,
             Event::ScalingTick => EventClass::Scaling,
             Event::Sample => EventClass::Sample,
         }

@@ -121,14 +121,14 @@ impl<R: Recorder> Simulation<'_, R> {
         queue: &mut EventQueue<Event>,
     ) {
         let spec = &self.config.pools[pool.index()];
-        let az = if !self.az_down[prefer.index()] && spec.azs.contains(&prefer) {
+        let az = if !self.outages.az_down[prefer.index()] && spec.azs.contains(&prefer) {
             Some(prefer)
         } else {
             let cluster = &self.cluster;
             spec.azs
                 .iter()
                 .copied()
-                .filter(|az| !self.az_down[az.index()])
+                .filter(|az| !self.outages.az_down[az.index()])
                 .min_by_key(|az| {
                     let n = cluster
                         .instances
@@ -143,14 +143,14 @@ impl<R: Recorder> Simulation<'_, R> {
         match az {
             Some(az) => {
                 // Every launch after time zero goes through here: scale-out and replacements.
-                self.scaling_counts.instance_launches += 1;
+                self.autoscaling.counts.instance_launches += 1;
                 let id = self.launch_instance(pool, az, now);
                 queue.schedule(
                     now + self.config.timing.instance_launch,
                     Event::InstanceRegistered(id),
                 );
             }
-            None => self.owed_instances[pool.index()] += 1,
+            None => self.outages.owed_instances[pool.index()] += 1,
         }
     }
 
@@ -279,7 +279,7 @@ impl<R: Recorder> Simulation<'_, R> {
 
     pub(super) fn az_outage_start(&mut self, i: u32, now: SimTime, queue: &mut EventQueue<Event>) {
         let az = self.config.failures.az_outages[i as usize].az;
-        self.az_down[az.index()] = true;
+        self.outages.az_down[az.index()] = true;
         if self.recorder.tracing() {
             let line = format!("AZ {} goes down", self.cluster.azs[az.index()]);
             self.recorder.trace(now, &line);
@@ -317,13 +317,13 @@ impl<R: Recorder> Simulation<'_, R> {
 
     pub(super) fn az_outage_end(&mut self, i: u32, now: SimTime, queue: &mut EventQueue<Event>) {
         let az = self.config.failures.az_outages[i as usize].az;
-        self.az_down[az.index()] = false;
+        self.outages.az_down[az.index()] = false;
         if self.recorder.tracing() {
             let line = format!("AZ {} is back", self.cluster.azs[az.index()]);
             self.recorder.trace(now, &line);
         }
-        for p in 0..self.owed_instances.len() {
-            let owed = std::mem::take(&mut self.owed_instances[p]);
+        for p in 0..self.outages.owed_instances.len() {
+            let owed = std::mem::take(&mut self.outages.owed_instances[p]);
             for _ in 0..owed {
                 self.replace_instance(PoolId(p as u32), az, now, queue);
             }

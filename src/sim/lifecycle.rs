@@ -16,14 +16,16 @@ use crate::placement::{self, PlacementRequest, providers};
 use crate::time::{SimDuration, SimTime};
 
 impl<R: Recorder> Simulation<'_, R> {
+    /// Launches a task of `service`; false when the PROVISIONING limit refused it (no task
+    /// was created, and further launches now would be refused too).
     pub(super) fn launch_service_task(
         &mut self,
         service: usize,
         now: SimTime,
         queue: &mut EventQueue<Event>,
-    ) {
+    ) -> bool {
         let restart = self.origins[service].owed.pop_front();
-        self.create_and_submit(service, None, restart, None, now, queue);
+        self.create_and_submit(service, None, restart, None, now, queue)
     }
 
     /// Launches a DAEMON service's task on `instance` (which has room for it).
@@ -55,7 +57,7 @@ impl<R: Recorder> Simulation<'_, R> {
                 .duration
                 .sample(&mut self.streams.job_durations[job.index()])
         });
-        let origin_index = self.config.services.len() + job.index();
+        let origin_index = self.origin_index(Origin::Job(job));
         self.create_and_submit(origin_index, Some(run_time), None, None, now, queue);
     }
 
@@ -63,7 +65,9 @@ impl<R: Recorder> Simulation<'_, R> {
         self.config.services.get(o).is_some_and(|s| s.daemon)
     }
 
-    fn origin_index(&self, origin: Origin) -> usize {
+    /// Where an origin sits in `origins`: services first, then job streams. The one place
+    /// that layout is spelled out.
+    pub(super) fn origin_index(&self, origin: Origin) -> usize {
         match origin {
             Origin::Service(s) => s.index(),
             Origin::Job(j) => self.config.services.len() + j.index(),
@@ -71,7 +75,8 @@ impl<R: Recorder> Simulation<'_, R> {
     }
 
     /// Creates a task of origin `o` (a service, or a job stream after the services) and
-    /// places it, on `on` for a DAEMON task, or queues it.
+    /// places it, on `on` for a DAEMON task, or queues it. False when the PROVISIONING
+    /// limit held a service launch back (no task created).
     fn create_and_submit(
         &mut self,
         o: usize,
@@ -80,7 +85,7 @@ impl<R: Recorder> Simulation<'_, R> {
         on: Option<crate::model::InstanceId>,
         now: SimTime,
         queue: &mut EventQueue<Event>,
-    ) {
+    ) -> bool {
         let services = self.config.services.len();
         let origin = if o < services {
             Origin::Service(ServiceId(o as u32))
@@ -93,6 +98,12 @@ impl<R: Recorder> Simulation<'_, R> {
             }
             None => 0,
         };
+        let over_limit =
+            on.is_none() && self.provisioning_full(self.origins[o].targets[target_index]);
+        if over_limit && o < services {
+            self.hold_back_service(o, restart, now);
+            return false;
+        }
         let state = &mut self.origins[o];
         state.target_counts[target_index] += 1;
         state.alive += 1;
@@ -123,8 +134,22 @@ impl<R: Recorder> Simulation<'_, R> {
             deregistering: false,
         };
         let r = self.tasks.insert(task);
-        self.pending_tasks += 1;
+        self.totals.pending += 1;
         self.collector.task_created();
+        if over_limit {
+            if self.recorder.tracing() {
+                let line = format!(
+                    "task {id} ({} {}) refused by RunTask: Tasks provisioning capacity limit exceeded ({} tasks already wait in PROVISIONING for capacity, cluster.max_provisioning_tasks)",
+                    self.origins[o].kind,
+                    self.origins[o].name(self.config, o),
+                    self.provisioning.waiting
+                );
+                self.recorder.trace(now, &line);
+            }
+            let reason = StopReason::PlacementFailed(RejectReason::ProvisioningLimit);
+            self.stop_task(r.slot, now, reason, queue);
+            return true;
+        }
         let waiting_ahead = on.is_none() && !self.origins[o].queues[target_index].is_empty();
         if waiting_ahead {
             if self.recorder.tracing() {
@@ -137,8 +162,8 @@ impl<R: Recorder> Simulation<'_, R> {
                 );
                 self.recorder.trace(now, &line);
             }
-            self.enqueue(o, target_index, r.slot);
-            return;
+            self.enqueue(o, target_index, r.slot, queue);
+            return true;
         }
         match self.try_start(r.slot, now, queue) {
             Ok(()) => {}
@@ -156,9 +181,10 @@ impl<R: Recorder> Simulation<'_, R> {
                     );
                     self.recorder.trace(now, &line);
                 }
-                self.enqueue(o, target_index, r.slot);
+                self.enqueue(o, target_index, r.slot, queue);
             }
         }
+        true
     }
 
     fn config_launch_shares(&self, o: usize) -> Option<&[crate::model::ProviderShare]> {
@@ -168,9 +194,10 @@ impl<R: Recorder> Simulation<'_, R> {
         }
     }
 
-    fn enqueue(&mut self, o: usize, target_index: usize, slot: u32) {
+    fn enqueue(&mut self, o: usize, target_index: usize, slot: u32, queue: &mut EventQueue<Event>) {
         self.origins[o].queues[target_index].push_back(slot);
-        self.waiting_total += 1;
+        self.waiting.total += 1;
+        self.provisioning_wait_starts(slot, queue);
     }
 
     /// Places the task (EC2) or admits it (Fargate) and starts its startup path.
@@ -277,7 +304,7 @@ impl<R: Recorder> Simulation<'_, R> {
                     .config
                     .fargate
                     .max_concurrent_tasks
-                    .is_some_and(|max| self.fargate_tasks >= max)
+                    .is_some_and(|max| self.totals.fargate >= max)
                 {
                     return Err(RejectReason::FargateQuota);
                 }
@@ -285,7 +312,7 @@ impl<R: Recorder> Simulation<'_, R> {
                 let az = self.fargate_az(group).ok_or(RejectReason::SubnetIps)?;
                 self.cluster.take_ip(az);
                 self.cluster.count_fargate_task(group, az, 1);
-                self.fargate_tasks += 1;
+                self.totals.fargate += 1;
                 let timing = &self.config.timing;
                 let pull = timing.pull_time(def.image_size_mb, timing.fargate_pull_mb_per_s);
                 let size = def.fargate_size;
@@ -341,7 +368,7 @@ impl<R: Recorder> Simulation<'_, R> {
         let counts = &self.cluster.group(group).per_attribute[0];
         (0..self.cluster.azs.len())
             .map(|a| AzId(a as u32))
-            .filter(|az| self.cluster.subnet_has_ip(*az) && !self.az_down[az.index()])
+            .filter(|az| self.cluster.subnet_has_ip(*az) && !self.outages.az_down[az.index()])
             .min_by_key(|az| (counts[az.index()], az.0))
     }
 
@@ -350,8 +377,8 @@ impl<R: Recorder> Simulation<'_, R> {
         task.state = TaskState::Running;
         task.running_at = Some(now);
         let (created, run_time, origin) = (task.created_at, task.run_time, task.origin);
-        self.pending_tasks -= 1;
-        self.running_tasks += 1;
+        self.totals.pending -= 1;
+        self.totals.running += 1;
         let o = self.origin_index(origin);
         if self.recorder.tracing() {
             self.trace_task(
@@ -443,7 +470,7 @@ impl<R: Recorder> Simulation<'_, R> {
         {
             self.cluster.return_ip(az);
             self.cluster.count_fargate_task(group, az, -1);
-            self.fargate_tasks -= 1;
+            self.totals.fargate -= 1;
             let platform = def.platform;
             let size = task.fargate_size;
             let storage = def.ephemeral_storage_gib;
@@ -457,7 +484,8 @@ impl<R: Recorder> Simulation<'_, R> {
             let queue_of = &mut self.origins[o].queues[task.target_index as usize];
             if let Some(pos) = queue_of.iter().position(|s| *s == slot) {
                 queue_of.remove(pos);
-                self.waiting_total -= 1;
+                self.waiting.total -= 1;
+                self.provisioning_wait_ends(task.target, now, queue);
             }
         }
         let service = o < self.config.services.len();
@@ -473,12 +501,12 @@ impl<R: Recorder> Simulation<'_, R> {
         }
         match was {
             TaskState::Running | TaskState::Stopping => {
-                self.running_tasks -= 1;
+                self.totals.running -= 1;
                 if serving {
                     self.task_stops_serving(o, now);
                 }
             }
-            TaskState::Provisioning | TaskState::Pending => self.pending_tasks -= 1,
+            TaskState::Provisioning | TaskState::Pending => self.totals.pending -= 1,
             TaskState::Stopped => {}
         }
         let t = self.tasks.get(slot).target_index as usize;
@@ -514,16 +542,16 @@ impl<R: Recorder> Simulation<'_, R> {
     /// head does not fit is skipped for the rest of the pass: capacity only shrinks within
     /// a pass, and every task of a queue has the same shape and rules.
     pub(super) fn retry_waiting(&mut self, now: SimTime, queue: &mut EventQueue<Event>) {
-        if self.waiting_total == 0 {
+        if self.waiting.total == 0 {
             return;
         }
-        self.queue_blocked.fill(false);
+        self.waiting.blocked.fill(false);
         loop {
             let mut best: Option<(u64, usize, usize, usize)> = None;
             let mut flat = 0;
             for (o, origin) in self.origins.iter().enumerate() {
                 for (t, q) in origin.queues.iter().enumerate() {
-                    if !self.queue_blocked[flat] {
+                    if !self.waiting.blocked[flat] {
                         if let Some(&slot) = q.front() {
                             let id = self.tasks.get(slot).id;
                             if best.is_none_or(|b| id < b.0) {
@@ -539,9 +567,10 @@ impl<R: Recorder> Simulation<'_, R> {
             match self.try_start(slot, now, queue) {
                 Ok(()) => {
                     self.origins[o].queues[t].pop_front();
-                    self.waiting_total -= 1;
+                    self.waiting.total -= 1;
+                    self.provisioning_wait_ends(self.origins[o].targets[t], now, queue);
                 }
-                Err(_) => self.queue_blocked[flat] = true,
+                Err(_) => self.waiting.blocked[flat] = true,
             }
         }
     }

@@ -11,8 +11,10 @@ pub mod events;
 mod failures;
 mod health;
 mod lifecycle;
+mod managed_scaling;
 mod narrate;
 mod origins;
+mod provisioning;
 mod scaling;
 mod service;
 mod service_counts;
@@ -21,7 +23,7 @@ mod tasks;
 mod usage;
 
 use crate::engine::{self, EventQueue, Model};
-use crate::metrics::{ProviderSample, Recorder, ScalingSample, ServiceSample, Summary};
+use crate::metrics::{Recorder, ServiceSample, Summary};
 use crate::model::{
     AzId, Cluster, JobId, PlacementStrategy, PoolId, Resource, SimConfig, StopReason, TaskState,
 };
@@ -79,6 +81,8 @@ pub enum RunHalted {
     },
     /// [`crate::interrupt::request`] was called (Ctrl-C, SIGTERM), or the checkpoint said stop.
     Interrupted { at: SimTime },
+    /// The recorder could not go on ([`Recorder::failure`]).
+    RecorderFailed { at: SimTime, reason: String },
 }
 
 impl std::fmt::Display for RunHalted {
@@ -91,6 +95,9 @@ impl std::fmt::Display for RunHalted {
                  If that many events at one instant are real, raise limits.events_per_instant"
             ),
             RunHalted::Interrupted { at } => write!(f, "interrupted at simulated time {at}"),
+            RunHalted::RecorderFailed { at, reason } => {
+                write!(f, "the run stopped at simulated time {at}: {reason}")
+            }
         }
     }
 }
@@ -132,6 +139,9 @@ pub fn run_guarded_with_usage<R: Recorder>(
             Err(RunHalted::Runaway { at, limit, event })
         }
         Err(engine::Halt::Stopped { at }) => Err(RunHalted::Interrupted { at }),
+        Err(engine::Halt::ModelStopped { at, reason }) => {
+            Err(RunHalted::RecorderFailed { at, reason })
+        }
     }
 }
 
@@ -163,35 +173,49 @@ pub(crate) struct Simulation<'a, R: Recorder> {
     tasks: TaskTable,
     origins: Vec<OriginState>,
     next_task_id: u64,
-    fargate_tasks: u32,
-    running_tasks: u32,
-    pending_tasks: u32,
+    totals: TaskTotals,
     streams: RandomStreams,
     job_cursors: Vec<(Option<SimTime>, ArrivalCursor)>,
     collector: Collector,
     billing: Billing,
     /// Reused per sample, so sampling allocates nothing.
     service_samples: Vec<ServiceSample>,
-    /// Reused by each pass over the waiting queues.
-    queue_blocked: Vec<bool>,
-    waiting_total: usize,
-    /// AZs inside an outage window.
-    az_down: Vec<bool>,
-    /// Replacement instances per pool waiting for one of its AZs to come back.
-    owed_instances: Vec<u32>,
+    waiting: WaitingQueues,
+    outages: Outages,
     /// Reused task-slot list for failure handling.
     scratch: Vec<u32>,
-    /// Per service: load, metric series and auto scaling state (issue 4).
-    scaling: Vec<scaling::ServiceScaling>,
-    /// Per pool: managed scaling state.
-    pool_scaling: Vec<scaling::PoolScaling>,
-    scaling_counts: scaling::ScalingCounts,
-    scaling_samples: Vec<ScalingSample>,
-    provider_samples: Vec<ProviderSample>,
+    autoscaling: scaling::Autoscaling,
     /// Per service: its deployments so far, for the summary.
     deployment_log: Vec<Vec<crate::metrics::DeploymentSummary>>,
     /// Instances present at time zero take the first ids; they are past their warm-up.
     initial_instances: u32,
+    /// Tasks waiting in PROVISIONING under ECS's limits.
+    provisioning: provisioning::Provisioning,
+}
+
+/// Tasks by where they are in their life, cluster-wide.
+#[derive(Default)]
+struct TaskTotals {
+    running: u32,
+    /// Created and not yet RUNNING (PROVISIONING or PENDING).
+    pending: u32,
+    /// On Fargate, for the concurrency quota.
+    fargate: u32,
+}
+
+/// Tasks waiting for capacity, across every origin's queues.
+struct WaitingQueues {
+    /// Per queue, reused by each pass: whether its head failed to fit in this pass.
+    blocked: Vec<bool>,
+    total: usize,
+}
+
+/// What AZ outages have taken away.
+struct Outages {
+    /// AZs inside an outage window.
+    az_down: Vec<bool>,
+    /// Replacement instances per pool waiting for one of its AZs to come back.
+    owed_instances: Vec<u32>,
 }
 
 impl<'a, R: Recorder> Simulation<'a, R> {
@@ -239,39 +263,31 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         cluster.keep_indexes(binpacks(Resource::Cpu), binpacks(Resource::Memory), draws);
         let origins = origins::build(config);
         Simulation {
+            provisioning: provisioning::Provisioning::new(origins.len()),
             config,
             recorder,
             cluster,
             tasks: TaskTable::default(),
-            queue_blocked: vec![false; origins.iter().map(|o| o.queues.len()).sum()],
+            waiting: WaitingQueues {
+                blocked: vec![false; origins.iter().map(|o| o.queues.len()).sum()],
+                total: 0,
+            },
             origins,
             next_task_id: 1,
-            fargate_tasks: 0,
-            running_tasks: 0,
-            pending_tasks: 0,
+            totals: TaskTotals::default(),
             streams: RandomStreams::new(config),
             job_cursors: vec![(None, ArrivalCursor::default()); config.jobs.len()],
             collector: Collector::new(config.warmup),
             billing: Billing::new(config),
             service_samples: vec![ServiceSample::default(); config.services.len()],
-            waiting_total: 0,
-            az_down: vec![false; config.availability_zones.len()],
-            owed_instances: vec![0; config.pools.len()],
+            outages: Outages {
+                az_down: vec![false; config.availability_zones.len()],
+                owed_instances: vec![0; config.pools.len()],
+            },
             scratch: Vec::new(),
-            scaling: scaling::service_states(config),
-            pool_scaling: scaling::pool_states(config),
-            scaling_counts: scaling::ScalingCounts::default(),
-            scaling_samples: vec![ScalingSample::default(); config.services.len()],
+            autoscaling: scaling::Autoscaling::new(config),
             deployment_log: vec![Vec::new(); config.services.len()],
             initial_instances: config.pools.iter().map(|p| p.count).sum(),
-            provider_samples: vec![
-                ProviderSample::default();
-                config
-                    .pools
-                    .iter()
-                    .filter(|p| p.managed_scaling.is_some())
-                    .count()
-            ],
         }
     }
 
@@ -311,7 +327,9 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         for s in 0..self.config.services.len() {
             let desired = self.config.services[s].desired_count;
             for _ in 0..desired {
-                self.launch_service_task(s, now, queue);
+                if !self.launch_service_task(s, now, queue) {
+                    break;
+                }
             }
         }
         self.start_scaling(queue);
@@ -368,7 +386,8 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         {
             *last = Some(arrival.at);
             if arrival.at <= self.config.horizon {
-                self.origins[self.config.services.len() + j].batch = arrival.tasks;
+                let o = self.origin_index(crate::model::Origin::Job(job));
+                self.origins[o].batch = arrival.tasks;
                 queue.schedule(arrival.at, Event::JobArrival(job));
             }
         }
@@ -392,15 +411,15 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         let frac = |a: u64, b: u64| if b == 0 { 0.0 } else { a as f64 / b as f64 };
         let row = crate::metrics::SampleRow {
             time: now,
-            running_tasks: self.running_tasks,
-            pending_tasks: self.pending_tasks,
+            running_tasks: self.totals.running,
+            pending_tasks: self.totals.pending,
             instances: self.billing.live_instances,
             cpu_reserved_fraction: frac(c.reserved_cpu, c.registered_cpu),
             memory_reserved_fraction: frac(c.reserved_memory, c.registered_memory),
             cost_usd: cost.unwrap_or_else(|| self.billing.cost_so_far(now, self.config.warmup)),
             services: &self.service_samples,
-            scaling: &self.scaling_samples,
-            providers: &self.provider_samples,
+            scaling: &self.autoscaling.samples,
+            providers: &self.autoscaling.provider_samples,
             commitments: self
                 .billing
                 .usage
@@ -423,7 +442,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         if self.recorder.tracing() {
             let line = format!(
                 "── horizon: the run ends with {} task(s) RUNNING and {} not yet RUNNING ──",
-                self.running_tasks, self.pending_tasks
+                self.totals.running, self.totals.pending
             );
             self.recorder.trace(end, &line);
         }
@@ -459,7 +478,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         let mut summary = self
             .collector
             .summary(config, handled, totals, &availability);
-        let c = &self.scaling_counts;
+        let c = &self.autoscaling.counts;
         summary.scaling = crate::metrics::ScalingSummary {
             service_scale_out_events: c.service_scale_out_events,
             service_scale_in_events: c.service_scale_in_events,
@@ -533,7 +552,7 @@ impl<R: Recorder> Model for Simulation<'_, R> {
         match event {
             Event::WindowStart => {
                 self.collector
-                    .open_window(now, self.pending_tasks, self.running_tasks);
+                    .open_window(now, self.totals.pending, self.totals.running);
                 if self.recorder.tracing() {
                     self.recorder.trace(
                         now,
@@ -612,8 +631,10 @@ impl<R: Recorder> Model for Simulation<'_, R> {
             Event::DeploymentStart(service, i) => self.deployment_start(service, i, now, queue),
             Event::DeploymentStep(service) => self.reconcile_service(service.index(), now, queue),
             Event::ServiceRetry(service) => self.service_retry(service, now, queue),
+            Event::ProvisioningTimeout(task) => self.provisioning_timeout(task, now, queue),
+            Event::ProvisioningSlotFree => self.provisioning_slot_free(now, queue),
             Event::JobArrival(job) => {
-                let origin = self.config.services.len() + job.index();
+                let origin = self.origin_index(crate::model::Origin::Job(job));
                 let batch = self.origins[origin].batch;
                 // Read before the next arrival moves the cursor on.
                 let run_time = self.config.jobs[job.index()]
@@ -639,5 +660,9 @@ impl<R: Recorder> Model for Simulation<'_, R> {
 
     fn describe(&self, event: &Event) -> String {
         self.describe_event(event)
+    }
+
+    fn stop_reason(&self) -> Option<String> {
+        self.recorder.failure()
     }
 }

@@ -131,10 +131,7 @@ impl<R: Recorder> Simulation<'_, R> {
             Target::Fargate { .. } => return String::new(),
         };
         let def = &self.config.task_defs[task.task_def.index()];
-        let o = match task.origin {
-            crate::model::Origin::Service(s) => s.index(),
-            crate::model::Origin::Job(j) => self.config.services.len() + j.index(),
-        };
+        let o = self.origin_index(task.origin);
         let request =
             PlacementRequest::for_task(def, pool, self.origins[o].placement(self.config, o));
         format!(" — {}", placement::narrate_refusal(&self.cluster, &request))

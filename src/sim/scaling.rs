@@ -1,4 +1,4 @@
-//! Service auto scaling and managed scaling driven by the simulation (issue 4).
+//! Service auto scaling driven by the simulation, and the scaling tick.
 //!
 //! Load: each service with a demand curve (or queue) keeps its level and running count as
 //! of its last update; an update happens when a task of it reaches RUNNING or stops, when a
@@ -14,16 +14,16 @@
 //! through the service scheduler (`reconcile_service`), which launches tasks or stops the
 //! surplus — unplaced tasks first, then not yet RUNNING, then RUNNING ones in ECS's
 //! scale-in order for the service's strategy (`placement::scale_in`);
-//! then, per pool with managed scaling, computes CapacityProviderReservation and launches
-//! instances (ACTIVE after `timing.instance_launch`) or terminates empty ones.
+//! then, per pool with managed scaling, hands over to `managed_scaling.rs`, which computes
+//! CapacityProviderReservation and launches instances (ACTIVE after
+//! `timing.instance_launch`) or terminates empty ones.
 
 use super::Simulation;
 use super::events::Event;
 use crate::engine::EventQueue;
 use crate::metrics::{ProviderSample, QueueSummary, Recorder, ScalingSample};
-use crate::model::{InstanceId, InstanceState, PoolId, ServiceId, StopReason, Target};
+use crate::model::{InstanceState, PoolId, ServiceId};
 use crate::scaling::demand::{cpu_utilization, overload_task_seconds};
-use crate::scaling::managed_scaling::{AsgDecision, AsgInstance, AsgView, TaskShape};
 use crate::scaling::metrics::{Aggregation, MINUTE, MinuteSeries};
 use crate::scaling::queue_worker::{FluidQueue, backlog_per_task};
 use crate::scaling::scheduled::{Capacity, apply};
@@ -58,10 +58,36 @@ pub(super) struct ServiceScaling {
     last_tick: SimTime,
 }
 
-pub(super) struct PoolScaling {
-    pub desired: u32,
-    history: Vec<Option<f64>>,
-    metric: Option<f64>,
+/// Service auto scaling and managed cluster scaling: per-service and per-pool state, the
+/// counts the summary reports, and the rows each sample writes.
+pub(super) struct Autoscaling {
+    /// Per service: load, metric series and policy state.
+    pub services: Vec<ServiceScaling>,
+    /// Per pool: managed scaling state.
+    pub pools: Vec<super::managed_scaling::PoolScaling>,
+    pub counts: ScalingCounts,
+    pub samples: Vec<ScalingSample>,
+    /// One per pool with managed scaling.
+    pub provider_samples: Vec<ProviderSample>,
+}
+
+impl Autoscaling {
+    pub fn new(config: &crate::model::SimConfig) -> Autoscaling {
+        Autoscaling {
+            services: service_states(config),
+            pools: super::managed_scaling::pool_states(config),
+            counts: ScalingCounts::default(),
+            samples: vec![ScalingSample::default(); config.services.len()],
+            provider_samples: vec![
+                ProviderSample::default();
+                config
+                    .pools
+                    .iter()
+                    .filter(|p| p.managed_scaling.is_some())
+                    .count()
+            ],
+        }
+    }
 }
 
 #[derive(Default)]
@@ -72,7 +98,7 @@ pub(super) struct ScalingCounts {
     pub instance_terminations: u64,
 }
 
-pub(super) fn service_states(config: &crate::model::SimConfig) -> Vec<ServiceScaling> {
+fn service_states(config: &crate::model::SimConfig) -> Vec<ServiceScaling> {
     config
         .services
         .iter()
@@ -106,25 +132,13 @@ pub(super) fn service_states(config: &crate::model::SimConfig) -> Vec<ServiceSca
         .collect()
 }
 
-pub(super) fn pool_states(config: &crate::model::SimConfig) -> Vec<PoolScaling> {
-    config
-        .pools
-        .iter()
-        .map(|p| PoolScaling {
-            desired: p.count,
-            history: Vec::new(),
-            metric: None,
-        })
-        .collect()
-}
-
 /// Whether the run needs scaling ticks at all.
 pub(super) fn needs_ticks(config: &crate::model::SimConfig) -> bool {
     config.services.iter().any(|s| s.scaling.is_active())
         || config.pools.iter().any(|p| p.managed_scaling.is_some())
 }
 
-fn push_bounded(history: &mut Vec<Option<f64>>, value: Option<f64>) {
+pub(super) fn push_bounded(history: &mut Vec<Option<f64>>, value: Option<f64>) {
     if history.len() == HISTORY {
         history.remove(0);
     }
@@ -139,7 +153,7 @@ impl<R: Recorder> Simulation<'_, R> {
         }
         queue.schedule(SimTime::ZERO + MINUTE, Event::ScalingTick);
         for s in 0..self.config.services.len() {
-            if self.scaling[s].active {
+            if self.autoscaling.services[s].active {
                 self.load_update(s, SimTime::ZERO);
                 self.schedule_demand_change(s, SimTime::ZERO, queue);
             }
@@ -170,7 +184,7 @@ impl<R: Recorder> Simulation<'_, R> {
     /// Brings service `s`'s load accounting to `now` and reads the new levels. Called after
     /// its running count changed; allocation-free.
     pub(super) fn load_update(&mut self, s: usize, now: SimTime) {
-        if !self.scaling[s].active {
+        if !self.autoscaling.services[s].active {
             return;
         }
         let spec = &self.config.services[s];
@@ -179,7 +193,7 @@ impl<R: Recorder> Simulation<'_, R> {
         let task_mem = def.memory;
         let running_now = self.origins[s].counts.running();
         let warmup = self.config.warmup;
-        let st = &mut self.scaling[s];
+        let st = &mut self.autoscaling.services[s];
         let from = st.since.max(warmup);
         if now > from {
             let dt = now.since(from);
@@ -219,13 +233,13 @@ impl<R: Recorder> Simulation<'_, R> {
             queue.schedule(next, Event::ScalingTick);
         }
         for s in 0..self.config.services.len() {
-            if !self.scaling[s].active {
+            if !self.autoscaling.services[s].active {
                 continue;
             }
             self.load_update(s, now);
             let in_window = now >= self.config.warmup;
             let running = self.origins[s].counts.running();
-            let st = &mut self.scaling[s];
+            let st = &mut self.autoscaling.services[s];
             st.cpu.close_through(now);
             st.mem.close_through(now);
             if let Some(q) = &st.queue {
@@ -241,7 +255,7 @@ impl<R: Recorder> Simulation<'_, R> {
             if self.config.services[s].scaling.auto_scaling.is_some() {
                 self.scale_service(s, now, queue);
             }
-            self.scaling[s].last_tick = now;
+            self.autoscaling.services[s].last_tick = now;
         }
         for p in 0..self.config.pools.len() {
             if self.config.pools[p].managed_scaling.is_some() {
@@ -256,9 +270,9 @@ impl<R: Recorder> Simulation<'_, R> {
             return;
         };
         if let Some(schedule) = &spec.scheduled {
-            let last = self.scaling[s].last_tick;
+            let last = self.autoscaling.services[s].last_tick;
             for (_, action) in schedule.due(last, now) {
-                let st = &mut self.scaling[s];
+                let st = &mut self.autoscaling.services[s];
                 let cap = apply(
                     Capacity {
                         min: st.min,
@@ -281,7 +295,7 @@ impl<R: Recorder> Simulation<'_, R> {
                 }
             }
         }
-        let st = &self.scaling[s];
+        let st = &self.autoscaling.services[s];
         let desired = self.origins[s].counts.desired();
         // Application Auto Scaling suspends scale-in while a deployment rolls (§3.2).
         let scale_in_allowed = self.origins[s].deployment.is_none();
@@ -332,11 +346,11 @@ impl<R: Recorder> Simulation<'_, R> {
             return;
         }
         if wanted > desired {
-            self.scaling_counts.service_scale_out_events += 1;
+            self.autoscaling.counts.service_scale_out_events += 1;
         } else {
-            self.scaling_counts.service_scale_in_events += 1;
+            self.autoscaling.counts.service_scale_in_events += 1;
         }
-        self.scaling[s]
+        self.autoscaling.services[s]
             .cooldown
             .record(now, desired, wanted, out_cooldown);
         self.trace_scaling(s, now, desired, wanted, "auto scaling");
@@ -345,7 +359,7 @@ impl<R: Recorder> Simulation<'_, R> {
 
     fn trace_scaling(&mut self, s: usize, now: SimTime, from: u32, to: u32, why: &str) {
         if self.recorder.tracing() {
-            let st = &self.scaling[s];
+            let st = &self.autoscaling.services[s];
             let pct = |d: Option<f64>| d.map_or("no data".to_string(), |v| format!("{v:.1}%"));
             let cpu = pct(st.cpu.latest().and_then(|d| d.value));
             let mem = pct(st.mem.latest().and_then(|d| d.value));
@@ -365,139 +379,10 @@ impl<R: Recorder> Simulation<'_, R> {
         }
     }
 
-    fn scale_pool(&mut self, p: usize, now: SimTime, queue: &mut EventQueue<Event>) {
-        let config = self.config;
-        let pool = &config.pools[p];
-        let Some(ms) = &pool.managed_scaling else {
-            return;
-        };
-        let pid = PoolId(p as u32);
-        let mut ids: Vec<InstanceId> = Vec::new();
-        let mut instances: Vec<AsgInstance> = Vec::new();
-        for inst in &self.cluster.instances {
-            if inst.pool == pid
-                && matches!(inst.state, InstanceState::Launching | InstanceState::Active)
-            {
-                ids.push(inst.id);
-                instances.push(AsgInstance {
-                    launched_at: inst.launched_at,
-                    registered: inst.state == InstanceState::Active,
-                    non_daemon_tasks: inst.non_daemon_tasks,
-                    launched_in_run: inst.id.0 >= self.initial_instances,
-                });
-            }
-        }
-        let mut provisioning: Vec<TaskShape> = Vec::new();
-        for origin in &self.origins {
-            for (t, target) in origin.targets.iter().enumerate() {
-                if *target == Target::Pool(pid) && !origin.queues[t].is_empty() {
-                    let def = &config.task_defs[origin.task_def.index()];
-                    let shape = TaskShape {
-                        cpu: def.cpu,
-                        memory: def.memory,
-                        gpu: def.gpu,
-                        awsvpc: def.uses_eni(),
-                        host_ports: def.host_ports.clone(),
-                    };
-                    for _ in 0..origin.queues[t].len() {
-                        provisioning.push(shape.clone());
-                    }
-                }
-            }
-        }
-        let view = AsgView {
-            now,
-            instances: &instances,
-            min_size: ms.min_size,
-            max_size: ms.max_size,
-            instance_types: std::slice::from_ref(&pool.instance_type),
-            multiple_azs: pool.azs.len() > 1,
-            reserved_ports: &pool.reserved_ports,
-            provisioning: &provisioning,
-            history: &self.pool_scaling[p].history,
-        };
-        let (reservation, decision) = ms.config.decide(&view);
-        let ps = &mut self.pool_scaling[p];
-        ps.metric = Some(reservation.metric);
-        push_bounded(&mut ps.history, Some(reservation.metric));
-        match decision {
-            AsgDecision::Hold => {}
-            AsgDecision::Launch { count, desired } => {
-                ps.desired = desired;
-                if self.recorder.tracing() {
-                    let line = format!(
-                        "capacity provider {} managed scaling: CapacityProviderReservation {:.0}% above its target {}% → launching {count} instance(s), group desired {desired}",
-                        pool.name, reservation.metric, ms.config.target_capacity
-                    );
-                    self.recorder.trace(now, &line);
-                }
-                for _ in 0..count {
-                    let az = self.least_loaded_az(pid);
-                    self.replace_instance(pid, az, now, queue);
-                }
-            }
-            AsgDecision::Terminate {
-                instances: victims,
-                desired,
-            } => {
-                ps.desired = desired;
-                self.scaling_counts.instance_terminations += victims.len() as u64;
-                if self.recorder.tracing() {
-                    let line = format!(
-                        "capacity provider {} managed scaling: CapacityProviderReservation {:.0}% below its target {}% → terminating {} empty instance(s), group desired {desired}",
-                        pool.name,
-                        reservation.metric,
-                        ms.config.target_capacity,
-                        victims.len()
-                    );
-                    self.recorder.trace(now, &line);
-                }
-                for i in victims {
-                    self.terminate_instance(ids[i], now, queue);
-                }
-            }
-        }
-    }
-
-    /// The pool's AZ (up if any is) with the fewest of its live instances.
-    fn least_loaded_az(&self, pool: PoolId) -> crate::model::AzId {
-        let spec = &self.config.pools[pool.index()];
-        let count = |az: crate::model::AzId| {
-            self.cluster
-                .instances
-                .iter()
-                .filter(|i| i.pool == pool && i.az == az && i.state != InstanceState::Terminated)
-                .count()
-        };
-        spec.azs
-            .iter()
-            .copied()
-            .min_by_key(|az| (self.az_down[az.index()], count(*az), az.0))
-            .unwrap_or(spec.azs[0])
-    }
-
-    /// Scale-in of one instance: it drains, its tasks (none under managed termination
-    /// protection) stop, and it is terminated.
-    fn terminate_instance(&mut self, id: InstanceId, now: SimTime, queue: &mut EventQueue<Event>) {
-        let inst = self.cluster.instance(id);
-        if inst.state == InstanceState::Terminated {
-            return;
-        }
-        let (price, launched) = (inst.price_per_hour, inst.launched_at);
-        self.terminate_with_tasks(
-            id,
-            price,
-            launched,
-            now,
-            StopReason::InstanceTerminated,
-            queue,
-        );
-    }
-
     /// Fills the per-service and per-provider parts of a sample.
     pub(super) fn scaling_sample(&mut self, now: SimTime) {
-        for (s, out) in self.scaling_samples.iter_mut().enumerate() {
-            let st = &self.scaling[s];
+        for (s, out) in self.autoscaling.samples.iter_mut().enumerate() {
+            let st = &self.autoscaling.services[s];
             if !st.active {
                 continue;
             }
@@ -517,7 +402,7 @@ impl<R: Recorder> Simulation<'_, R> {
             .enumerate()
             .filter(|(_, p)| p.managed_scaling.is_some())
             .map(|(p, _)| p);
-        for (p, out) in managed.zip(self.provider_samples.iter_mut()) {
+        for (p, out) in managed.zip(self.autoscaling.provider_samples.iter_mut()) {
             let pid = PoolId(p as u32);
             let (mut pending, mut in_service) = (0, 0);
             for i in &self.cluster.instances {
@@ -530,8 +415,8 @@ impl<R: Recorder> Simulation<'_, R> {
                 }
             }
             *out = ProviderSample {
-                reservation: self.pool_scaling[p].metric,
-                desired: self.pool_scaling[p].desired,
+                reservation: self.autoscaling.pools[p].metric,
+                desired: self.autoscaling.pools[p].desired,
                 pending,
                 in_service,
             };
@@ -546,11 +431,11 @@ impl<R: Recorder> Simulation<'_, R> {
         let mut queues = std::collections::BTreeMap::new();
         let (mut over, mut served) = (0.0, 0.0);
         for s in 0..self.config.services.len() {
-            if !self.scaling[s].active {
+            if !self.autoscaling.services[s].active {
                 continue;
             }
             self.load_update(s, end);
-            let st = &mut self.scaling[s];
+            let st = &mut self.autoscaling.services[s];
             if self.config.services[s].scaling.demand.is_some() {
                 over += st.overload_task_s;
                 served += st.served_task_s;

@@ -22,7 +22,7 @@ pub(super) struct StoppedTask {
     pub reason: StopReason,
     /// The loss this task was replacing, if it was a replacement.
     pub restart: Option<RestartTag>,
-    pub launch_type: &'static str,
+    pub launch_type: crate::model::LaunchType,
     pub task_def: TaskDefId,
 }
 
@@ -30,7 +30,7 @@ impl<R: Recorder> Simulation<'_, R> {
     /// Origin `o`'s task began serving: counts (and with them availability), then load.
     pub(super) fn task_starts_serving(&mut self, o: usize, now: SimTime) {
         self.origins[o].counts.task_up(now);
-        if o < self.scaling.len() {
+        if o < self.autoscaling.services.len() {
             self.load_update(o, now);
         }
     }
@@ -38,7 +38,7 @@ impl<R: Recorder> Simulation<'_, R> {
     /// Origin `o`'s task stopped serving (stopped, hung or deregistering).
     pub(super) fn task_stops_serving(&mut self, o: usize, now: SimTime) {
         self.origins[o].counts.task_down(now);
-        if o < self.scaling.len() {
+        if o < self.autoscaling.services.len() {
             self.load_update(o, now);
         }
     }
@@ -69,7 +69,9 @@ impl<R: Recorder> Simulation<'_, R> {
                 return;
             }
             for _ in active..desired {
-                self.launch_service_task(s, now, queue);
+                if !self.launch_service_task(s, now, queue) {
+                    break;
+                }
             }
         } else if active > desired {
             self.scale_in(s, (active - desired) as usize, now, queue);

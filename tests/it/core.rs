@@ -33,7 +33,7 @@ impl Recorder for Rows {
             instance: r.instance.into(),
             az: r.availability_zone.into(),
             provider: r.capacity_provider.into(),
-            launch_type: r.launch_type.into(),
+            launch_type: r.launch_type.as_str().into(),
             created: r.created.0,
             running: r.running.map(|t| t.0),
             pull_started: r.pull_started.map(|t| t.0),
@@ -477,4 +477,54 @@ events = [{ at = "59m", action = "kill_instance", pool = "a" }]
     let s = run(&config(text));
     assert_eq!(s.restart_latency_s.overall.count, 0);
     assert_eq!(s.restart_latency_s.unrestored_at_end, 3);
+}
+
+/// A recorder whose output fails at its third sample (a full disk, say).
+struct FailsAtThirdSample {
+    samples: u32,
+}
+
+impl Recorder for FailsAtThirdSample {
+    fn wants_tasks(&self) -> bool {
+        false
+    }
+    fn sample(&mut self, _row: &ecsim::metrics::SampleRow<'_>) {
+        self.samples += 1;
+    }
+    fn failure(&self) -> Option<String> {
+        (self.samples >= 3).then(|| "disk full".to_string())
+    }
+}
+
+#[test]
+fn a_failing_recorder_stops_the_run_at_once() {
+    // Samples every minute from t = 0: the third is at 2 min, hours before the horizon.
+    let c = config(
+        r#"
+horizon = "10h"
+sample_interval = "1m"
+[[cluster.pools]]
+name = "p"
+instance_type = "m5.large"
+count = 1
+[[taskDefinitions]]
+family = "t"
+cpu = 256
+memory = 512
+[[services]]
+name = "s"
+taskDefinition = "t"
+desiredCount = 1
+"#,
+    );
+    let mut recorder = FailsAtThirdSample { samples: 0 };
+    let halt = ecsim::sim::run_guarded(&c, &mut recorder, &mut |_, _| true).unwrap_err();
+    assert_eq!(
+        halt,
+        ecsim::sim::RunHalted::RecorderFailed {
+            at: ecsim::time::SimTime(120_000),
+            reason: "disk full".into()
+        }
+    );
+    assert_eq!(recorder.samples, 3);
 }

@@ -62,7 +62,7 @@ fn only_deployment(s: &Summary) -> &DeploymentSummary {
 fn desired_4_min_50_stops_two_old_before_new_ones_run() {
     let s = checked(&scenario(4, 50, 200, "", ""));
     let d = only_deployment(&s);
-    assert_eq!(d.outcome, "completed");
+    assert_eq!(d.outcome.as_str(), "completed");
     assert_eq!(d.min_healthy, 2, "ceil(4 × 0.5) = 2 kept");
     assert!(d.max_total <= 8);
     assert_eq!(d.start_s, 3600.0);
@@ -75,7 +75,7 @@ fn desired_4_min_50_stops_two_old_before_new_ones_run() {
 fn desired_2_min_75_stops_no_old_task_first() {
     let s = checked(&scenario(2, 75, 200, "", ""));
     let d = only_deployment(&s);
-    assert_eq!(d.outcome, "completed");
+    assert_eq!(d.outcome.as_str(), "completed");
     assert_eq!(
         d.min_healthy, 2,
         "ceil(1.5) = 2: nothing stops before a new task runs"
@@ -87,7 +87,7 @@ fn desired_2_min_75_stops_no_old_task_first() {
 fn desired_4_max_200_starts_four_new_before_stopping_old() {
     let s = checked(&scenario(4, 100, 200, "", ""));
     let d = only_deployment(&s);
-    assert_eq!(d.outcome, "completed");
+    assert_eq!(d.outcome.as_str(), "completed");
     assert_eq!(d.min_healthy, 4);
     assert_eq!(d.max_total, 8);
 }
@@ -96,7 +96,7 @@ fn desired_4_max_200_starts_four_new_before_stopping_old() {
 fn desired_3_max_125_starts_no_extra_task() {
     let s = checked(&scenario(3, 50, 125, "", ""));
     let d = only_deployment(&s);
-    assert_eq!(d.outcome, "completed");
+    assert_eq!(d.outcome.as_str(), "completed");
     assert_eq!(d.max_total, 3, "floor(3.75) = 3: never more than desired");
     assert_eq!(d.min_healthy, 2, "ceil(1.5) = 2");
     // One old task stops, one new starts (9 s), then the next pair, then the last.
@@ -107,7 +107,7 @@ fn desired_3_max_125_starts_no_extra_task() {
 fn min_100_max_100_stalls() {
     let s = checked(&scenario(3, 100, 100, "", ""));
     let d = only_deployment(&s);
-    assert_eq!(d.outcome, "in_progress");
+    assert_eq!(d.outcome.as_str(), "in_progress");
     assert_eq!(d.end_s, None);
     assert_eq!((d.min_healthy, d.max_total), (3, 3));
 }
@@ -117,7 +117,11 @@ fn bounds_hold_for_larger_services_at_every_instant() {
     for (desired, min, max) in [(10, 50, 150), (7, 75, 125), (12, 0, 100), (5, 100, 120)] {
         let s = checked(&scenario(desired, min, max, "", ""));
         let d = only_deployment(&s);
-        assert_eq!(d.outcome, "completed", "{desired} {min} {max}: {d:?}");
+        assert_eq!(
+            d.outcome.as_str(),
+            "completed",
+            "{desired} {min} {max}: {d:?}"
+        );
         assert!(d.min_healthy >= (desired * min).div_ceil(100));
         assert!(d.max_total <= desired * max / 100);
     }
@@ -152,7 +156,7 @@ fn circuit_breaker_trips_and_rolls_back() {
     let s = checked(&text);
     let list = &s.deployments["web"];
     assert_eq!(list.len(), 2, "{list:?}");
-    assert_eq!(list[0].outcome, "failed");
+    assert_eq!(list[0].outcome.as_str(), "failed");
     assert_eq!(
         list[0].failed_tasks, 3,
         "threshold clamp(ceil(0.5 × 4), 3, 200) = 3"
@@ -163,7 +167,7 @@ fn circuit_breaker_trips_and_rolls_back() {
     );
     assert!(list[1].rollback);
     assert_eq!(list[1].task_definition, "web");
-    assert_eq!(list[1].outcome, "completed");
+    assert_eq!(list[1].outcome.as_str(), "completed");
     assert_eq!(s.tasks.running_at_end, 4);
     // Short only during the initial 7 s start: the old tasks served throughout.
     assert!((s.task_seconds_short["web"] - 28.0).abs() < 1e-9, "{s:?}");
@@ -182,7 +186,7 @@ fn circuit_breaker_without_rollback_halts_the_service() {
         );
     let s = checked(&text);
     let d = only_deployment(&s);
-    assert_eq!(d.outcome, "failed");
+    assert_eq!(d.outcome.as_str(), "failed");
     assert_eq!(d.failed_tasks, 10);
     // The old tasks keep serving; nothing new launches after the failure.
     assert_eq!(s.tasks.running_at_end, 4);
@@ -197,7 +201,7 @@ fn without_breaker_a_bad_revision_keeps_retrying_throttled() {
     );
     let s = checked(&text);
     let d = only_deployment(&s);
-    assert_eq!(d.outcome, "in_progress");
+    assert_eq!(d.outcome.as_str(), "in_progress");
     assert_eq!(d.min_healthy, 4);
     assert!(d.failed_tasks > 10);
 }
@@ -259,7 +263,10 @@ fn auto_scaling_does_not_scale_in_during_a_deployment() {
     let free = crate::common::run(&config(&overprovisioned(false)));
     assert!(free.scaling.service_scale_in_events > 0);
     let deploying = crate::common::run(&config(&overprovisioned(true)));
-    assert_eq!(deploying.deployments["api"][0].outcome, "in_progress");
+    assert_eq!(
+        deploying.deployments["api"][0].outcome.as_str(),
+        "in_progress"
+    );
     assert_eq!(deploying.scaling.service_scale_in_events, 0);
     assert_eq!(deploying.tasks.running_at_end, 8);
 }
@@ -566,7 +573,7 @@ fn a_deployment_behind_a_load_balancer_waits_for_deregistration() {
     );
     let s = checked(&text);
     let d = only_deployment(&s);
-    assert_eq!(d.outcome, "completed");
+    assert_eq!(d.outcome.as_str(), "completed");
     // New tasks run after 9 s; the old ones deregister for 300 s before the end.
     assert!((d.duration_s.unwrap() - 309.0).abs() < 1e-9, "{d:?}");
     assert_eq!(d.max_total, 4);
@@ -671,10 +678,10 @@ fn circuit_breaker_failure_count_resets_on_a_healthy_task_by_default() {
             )
     };
     let d = only_deployment(&checked(&text(""))).clone();
-    assert_eq!(d.outcome, "completed", "{d:?}");
+    assert_eq!(d.outcome.as_str(), "completed", "{d:?}");
     assert!(d.failed_tasks >= 20, "failures were counted: {d:?}");
     let explicit = only_deployment(&checked(&text(", resetOnHealthyTask = true"))).clone();
-    assert_eq!(explicit.outcome, "completed");
+    assert_eq!(explicit.outcome.as_str(), "completed");
     let off = checked(&text(", resetOnHealthyTask = false"));
     let d = only_deployment(&off);
     assert_eq!(

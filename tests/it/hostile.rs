@@ -106,6 +106,15 @@ fn cases() -> Vec<Case> {
         case("a recommend candidate repeats one instant", s(&[], &runaway), &["compare", "S", "--quiet", "--recommend", "--types", "m5.large", "--max-count", "4", "--target-availability", "0.5", "--out", "D/cmp"], 3,
             &["candidate m5.large:", "more than 100 events at that one instant", "nothing was written"]),
         case("zero events per instant", s(&[], "[limits]\nevents_per_instant = 0\n"), VALIDATE, 2, &["limits.events_per_instant"]),
+        // The PROVISIONING limits: a place for a waiting task, a wait that can end.
+        case("no room to wait in PROVISIONING", s(&[("[[cluster.pools]]", "[cluster]\nmax_provisioning_tasks = 0\n\n[[cluster.pools]]")], ""), VALIDATE, 2,
+            &["cluster.max_provisioning_tasks", "refuse every task", "\"none\" for no limit", "default 500"]),
+        case("a PROVISIONING limit in words", s(&[("[[cluster.pools]]", "[cluster]\nmax_provisioning_tasks = \"lots\"\n\n[[cluster.pools]]")], ""), VALIDATE, 2,
+            &["cluster.max_provisioning_tasks", "\"lots\" is not a whole number of tasks, or \"none\""]),
+        case("a zero PROVISIONING timeout", s(&[("[[cluster.pools]]", "[cluster]\nprovisioning_timeout = 0\n\n[[cluster.pools]]")], ""), VALIDATE, 2,
+            &["cluster.provisioning_timeout", "the moment it waits", "\"none\" to wait for ever"]),
+        case("a PROVISIONING timeout that is no duration", s(&[("[[cluster.pools]]", "[cluster]\nprovisioning_timeout = \"soon\"\n\n[[cluster.pools]]")], ""), VALIDATE, 2,
+            &["cluster.provisioning_timeout", "\"soon\" is not a duration", "or \"none\""]),
         // Size guards: the estimate and the flag that goes past it.
         case("a trillion jobs an hour", s(&[], &job("{ type = \"poisson\", rate_per_hour = 1e12 }")), RUN, 2,
             &["about 1.0e12 tasks", "--allow-large"]),

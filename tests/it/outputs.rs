@@ -148,7 +148,11 @@ fn check_reconciles(name: &str, w: &Written) {
         "{name}: completed"
     );
     assert_eq!(
-        count(&|r| r[reason].starts_with("RESOURCE:")) as u64,
+        count(&|r| {
+            r[reason].starts_with("RESOURCE:")
+                || r[reason].starts_with("LIMIT:")
+                || &r[reason] == "TasksProvisioningCapacityLimitExceeded"
+        }) as u64,
         t.rejected,
         "{name}: rejected"
     );

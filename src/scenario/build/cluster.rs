@@ -1,12 +1,13 @@
 //! The `cluster` section: AZs, instance pools and custom instance types, and instance
 //! `timing`.
 
+use super::super::duration::DurationOrNone;
 use super::super::error::FieldError;
 use super::super::file::*;
 use super::check::{bounded, positive};
 use super::workload::duration;
 use crate::catalog::PriceCatalog;
-use crate::model::{AzId, InstanceTypeSpec, PoolSpec, Timing};
+use crate::model::{AzId, InstanceTypeSpec, PoolSpec, ProvisioningLimits, Timing};
 use crate::time::SimDuration;
 
 pub(super) const DEFAULT_AZS: [&str; 3] = ["us-east-1a", "us-east-1b", "us-east-1c"];
@@ -204,4 +205,51 @@ pub(super) fn timing(t: &TimingFile) -> Result<Timing, FieldError> {
         ec2_image_cache: t.ec2_image_cache.unwrap_or(base.ec2_image_cache),
         instance_launch: d(&t.instance_launch, base.instance_launch),
     })
+}
+
+/// ECS's quota on tasks in PROVISIONING per cluster: 100 in 2020 (Deep Dive on Amazon ECS
+/// Cluster Auto Scaling), 300 on the quota page in 2022 (containers-roadmap #1780), 500 on
+/// later quota pages. The current figure, so a scenario of today's ECS is refused where
+/// today's ECS would refuse it.
+pub(super) const DEFAULT_MAX_PROVISIONING_TASKS: u32 = 500;
+
+/// "between 10 and 30 minutes" (the same 2020 post): the upper end, so a task is never
+/// stopped before ECS could have stopped it.
+pub(super) const DEFAULT_PROVISIONING_TIMEOUT: SimDuration = SimDuration(30 * 60 * 1000);
+
+/// The PROVISIONING limits. Textbook-queue scenarios (`timing.instant`) have a queue of
+/// unlimited room and patience unless they set a limit themselves.
+pub(super) fn provisioning(
+    c: &ClusterFile,
+    t: &TimingFile,
+) -> Result<ProvisioningLimits, FieldError> {
+    let max_tasks = match c.max_provisioning_tasks {
+        Some(CountOrNone::Count(0)) => {
+            return Err(FieldError::new(
+                "cluster.max_provisioning_tasks",
+                "0 would refuse every task sent to a capacity provider",
+            )
+            .allowed(format!(
+                "at least 1, or \"none\" for no limit; default {DEFAULT_MAX_PROVISIONING_TASKS}"
+            )));
+        }
+        Some(CountOrNone::Count(n)) => Some(n),
+        Some(CountOrNone::None) => None,
+        None if t.instant => None,
+        None => Some(DEFAULT_MAX_PROVISIONING_TASKS),
+    };
+    let timeout = match c.provisioning_timeout {
+        Some(DurationOrNone::After(d)) if d.0 == SimDuration::ZERO => {
+            return Err(FieldError::new(
+                "cluster.provisioning_timeout",
+                "0s would stop a task the moment it waits for capacity",
+            )
+            .allowed("a positive duration such as \"10m\", or \"none\" to wait for ever; default \"30m\""));
+        }
+        Some(DurationOrNone::After(d)) => Some(d.0),
+        Some(DurationOrNone::None) => None,
+        None if t.instant => None,
+        None => Some(DEFAULT_PROVISIONING_TIMEOUT),
+    };
+    Ok(ProvisioningLimits { max_tasks, timeout })
 }

@@ -135,6 +135,7 @@ pub fn build(
         availability_zones: azs,
         subnet_ips_per_az: file.cluster.subnet_ips_per_az,
         pools,
+        provisioning: cluster::provisioning(&file.cluster, &file.timing)?,
         fargate: FargateSpec {
             max_concurrent_tasks: file.fargate.max_concurrent_tasks,
             rates: prices.fargate.clone(),

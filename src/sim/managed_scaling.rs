@@ -1,0 +1,169 @@
+//! ECS managed scaling of Auto Scaling group capacity providers, driven from the scaling
+//! tick: the decision is `scaling::managed_scaling`'s (a pure rule over a view of the
+//! group); this file builds the view and carries the decision out: launch instances, or
+//! drain and terminate empty ones.
+
+use super::Simulation;
+use super::events::Event;
+use super::scaling::push_bounded;
+use crate::engine::EventQueue;
+use crate::metrics::Recorder;
+use crate::model::{InstanceId, InstanceState, PoolId, StopReason, Target};
+use crate::scaling::managed_scaling::{AsgDecision, AsgInstance, AsgView, TaskShape};
+use crate::time::SimTime;
+
+/// One pool's managed scaling state.
+pub(super) struct PoolScaling {
+    pub desired: u32,
+    pub history: Vec<Option<f64>>,
+    pub metric: Option<f64>,
+}
+
+pub(super) fn pool_states(config: &crate::model::SimConfig) -> Vec<PoolScaling> {
+    config
+        .pools
+        .iter()
+        .map(|p| PoolScaling {
+            desired: p.count,
+            history: Vec::new(),
+            metric: None,
+        })
+        .collect()
+}
+
+impl<R: Recorder> Simulation<'_, R> {
+    pub(super) fn scale_pool(&mut self, p: usize, now: SimTime, queue: &mut EventQueue<Event>) {
+        let config = self.config;
+        let pool = &config.pools[p];
+        let instance_shape = pool.instance_type.shape();
+        let Some(ms) = &pool.managed_scaling else {
+            return;
+        };
+        let pid = PoolId(p as u32);
+        let mut ids: Vec<InstanceId> = Vec::new();
+        let mut instances: Vec<AsgInstance> = Vec::new();
+        for inst in &self.cluster.instances {
+            if inst.pool == pid
+                && matches!(inst.state, InstanceState::Launching | InstanceState::Active)
+            {
+                ids.push(inst.id);
+                instances.push(AsgInstance {
+                    launched_at: inst.launched_at,
+                    registered: inst.state == InstanceState::Active,
+                    non_daemon_tasks: inst.non_daemon_tasks,
+                    launched_in_run: inst.id.0 >= self.initial_instances,
+                });
+            }
+        }
+        let mut provisioning: Vec<TaskShape> = Vec::new();
+        for origin in &self.origins {
+            for (t, target) in origin.targets.iter().enumerate() {
+                if *target == Target::Pool(pid) && !origin.queues[t].is_empty() {
+                    let def = &config.task_defs[origin.task_def.index()];
+                    let shape = TaskShape {
+                        cpu: def.cpu,
+                        memory: def.memory,
+                        gpu: def.gpu,
+                        awsvpc: def.uses_eni(),
+                        host_ports: def.host_ports.clone(),
+                    };
+                    for _ in 0..origin.queues[t].len() {
+                        provisioning.push(shape.clone());
+                    }
+                }
+            }
+        }
+        let view = AsgView {
+            now,
+            instances: &instances,
+            min_size: ms.min_size,
+            max_size: ms.max_size,
+            instance_types: std::slice::from_ref(&instance_shape),
+            multiple_azs: pool.azs.len() > 1,
+            reserved_ports: &pool.reserved_ports,
+            provisioning: &provisioning,
+            history: &self.autoscaling.pools[p].history,
+        };
+        let (reservation, decision) = ms.config.decide(&view);
+        let ps = &mut self.autoscaling.pools[p];
+        ps.metric = Some(reservation.metric);
+        push_bounded(&mut ps.history, Some(reservation.metric));
+        match decision {
+            AsgDecision::Hold => {}
+            AsgDecision::Launch { count, desired } => {
+                ps.desired = desired;
+                if self.recorder.tracing() {
+                    let line = format!(
+                        "capacity provider {} managed scaling: CapacityProviderReservation {:.0}% above its target {}% → launching {count} instance(s), group desired {desired}",
+                        pool.name, reservation.metric, ms.config.target_capacity
+                    );
+                    self.recorder.trace(now, &line);
+                }
+                for _ in 0..count {
+                    let az = self.least_loaded_az(pid);
+                    self.replace_instance(pid, az, now, queue);
+                }
+            }
+            AsgDecision::Terminate {
+                instances: victims,
+                desired,
+            } => {
+                ps.desired = desired;
+                self.autoscaling.counts.instance_terminations += victims.len() as u64;
+                if self.recorder.tracing() {
+                    let line = format!(
+                        "capacity provider {} managed scaling: CapacityProviderReservation {:.0}% below its target {}% → terminating {} empty instance(s), group desired {desired}",
+                        pool.name,
+                        reservation.metric,
+                        ms.config.target_capacity,
+                        victims.len()
+                    );
+                    self.recorder.trace(now, &line);
+                }
+                for i in victims {
+                    self.terminate_instance(ids[i], now, queue);
+                }
+            }
+        }
+    }
+
+    /// The pool's AZ (up if any is) with the fewest of its live instances.
+    fn least_loaded_az(&self, pool: PoolId) -> crate::model::AzId {
+        let spec = &self.config.pools[pool.index()];
+        let count = |az: crate::model::AzId| {
+            self.cluster
+                .instances
+                .iter()
+                .filter(|i| i.pool == pool && i.az == az && i.state != InstanceState::Terminated)
+                .count()
+        };
+        spec.azs
+            .iter()
+            .copied()
+            .min_by_key(|az| (self.outages.az_down[az.index()], count(*az), az.0))
+            .unwrap_or(spec.azs[0])
+    }
+
+    /// Scale-in of one instance: it drains, its tasks (none under managed termination
+    /// protection) stop, and it is terminated.
+    pub(super) fn terminate_instance(
+        &mut self,
+        id: InstanceId,
+        now: SimTime,
+        queue: &mut EventQueue<Event>,
+    ) {
+        let inst = self.cluster.instance(id);
+        if inst.state == InstanceState::Terminated {
+            return;
+        }
+        let (price, launched) = (inst.price_per_hour, inst.launched_at);
+        self.terminate_with_tasks(
+            id,
+            price,
+            launched,
+            now,
+            StopReason::InstanceTerminated,
+            queue,
+        );
+    }
+}

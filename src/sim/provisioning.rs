@@ -1,0 +1,152 @@
+//! ECS's limits on tasks waiting in PROVISIONING for an Auto Scaling group capacity
+//! provider's capacity (`cluster.max_provisioning_tasks`, `cluster.provisioning_timeout`):
+//! how many may wait at once in the cluster, and how long each may wait before ECS stops
+//! it. Tasks waiting for Fargate or under a plain launch type are outside both.
+//!
+//! Over the limit, RunTask fails ("Tasks provisioning capacity limit exceeded."): the job
+//! task is rejected. A service launch over the limit creates no task; the service is held
+//! back and launches again when a waiting task leaves (placed, stopped or timed out).
+
+use super::Simulation;
+use super::events::{Event, TaskRef};
+use crate::engine::EventQueue;
+use crate::metrics::Recorder;
+use crate::model::{RestartTag, StopReason, Target, TaskState};
+use crate::time::SimTime;
+
+#[derive(Default)]
+pub(super) struct Provisioning {
+    /// Tasks waiting for an Auto Scaling group capacity provider's capacity.
+    pub waiting: u32,
+    /// Per origin: a service launch was refused by the limit and waits for a place.
+    held_back: Vec<bool>,
+    /// A `ProvisioningSlotFree` event is queued.
+    slot_event_queued: bool,
+}
+
+impl Provisioning {
+    pub fn new(origins: usize) -> Self {
+        Provisioning {
+            held_back: vec![false; origins],
+            ..Default::default()
+        }
+    }
+}
+
+/// Only tasks sent to an Auto Scaling group capacity provider wait under the limits.
+fn limited(target: Target) -> bool {
+    matches!(target, Target::Pool(_))
+}
+
+impl<R: Recorder> Simulation<'_, R> {
+    /// Whether a new task bound for `target` is refused because the cluster already has its
+    /// maximum of tasks waiting. ECS refuses at the call, before placement, so a task that
+    /// would have fit at once is refused too.
+    pub(super) fn provisioning_full(&self, target: Target) -> bool {
+        limited(target)
+            && self
+                .config
+                .provisioning
+                .max_tasks
+                .is_some_and(|max| self.provisioning.waiting >= max)
+    }
+
+    /// A service launch the limit refused: the loss it was to make good stays owed, and
+    /// the service launches again when a place frees.
+    pub(super) fn hold_back_service(
+        &mut self,
+        o: usize,
+        restart: Option<RestartTag>,
+        now: SimTime,
+    ) {
+        if let Some(tag) = restart {
+            self.origins[o].owed.push_front(tag);
+        }
+        if std::mem::replace(&mut self.provisioning.held_back[o], true) {
+            return;
+        }
+        if self.recorder.tracing() {
+            let line = format!(
+                "service {}: launch refused, Tasks provisioning capacity limit exceeded ({} tasks already wait in PROVISIONING for capacity, cluster.max_provisioning_tasks); the scheduler launches again when one leaves",
+                self.origins[o].name(self.config, o),
+                self.provisioning.waiting
+            );
+            self.recorder.trace(now, &line);
+        }
+    }
+
+    /// Task `slot` starts waiting for capacity: it counts against the limit and its
+    /// timeout starts (from its creation, when it entered PROVISIONING).
+    pub(super) fn provisioning_wait_starts(&mut self, slot: u32, queue: &mut EventQueue<Event>) {
+        let task = self.tasks.get(slot);
+        if !limited(task.target) {
+            return;
+        }
+        self.provisioning.waiting += 1;
+        if let Some(timeout) = self.config.provisioning.timeout {
+            let at = task.created_at + timeout;
+            let r = self.tasks.reference(slot);
+            queue.schedule(at, Event::ProvisioningTimeout(r));
+        }
+    }
+
+    /// A task bound for `target` stopped waiting (placed or stopped): a place frees for
+    /// services held back.
+    pub(super) fn provisioning_wait_ends(
+        &mut self,
+        target: Target,
+        now: SimTime,
+        queue: &mut EventQueue<Event>,
+    ) {
+        if !limited(target) {
+            return;
+        }
+        self.provisioning.waiting -= 1;
+        let p = &mut self.provisioning;
+        if !p.slot_event_queued && p.held_back.iter().any(|h| *h) {
+            p.slot_event_queued = true;
+            queue.schedule(now, Event::ProvisioningSlotFree);
+        }
+    }
+
+    /// The task's wait ran out: ECS stops it if it is still waiting for capacity. A service
+    /// replaces it like any other loss.
+    pub(super) fn provisioning_timeout(
+        &mut self,
+        task: TaskRef,
+        now: SimTime,
+        queue: &mut EventQueue<Event>,
+    ) {
+        let waiting = self
+            .tasks
+            .live(task)
+            .is_some_and(|t| t.state == TaskState::Provisioning && t.placed_at.is_none());
+        if !waiting {
+            return;
+        }
+        if self.recorder.tracing() {
+            let t = self.tasks.get(task.slot);
+            let o = self.origin_index(t.origin);
+            let line = format!(
+                "task {} ({} {}) found no capacity in {} s in PROVISIONING (cluster.provisioning_timeout): ECS stops it",
+                t.id,
+                self.origins[o].kind,
+                self.origins[o].name(self.config, o),
+                now.since(t.created_at).as_secs_f64()
+            );
+            self.recorder.trace(now, &line);
+        }
+        self.stop_task(task.slot, now, StopReason::ProvisioningTimeout, queue);
+    }
+
+    /// A place under the limit freed: every service held back tries its launches again, in
+    /// service order.
+    pub(super) fn provisioning_slot_free(&mut self, now: SimTime, queue: &mut EventQueue<Event>) {
+        self.provisioning.slot_event_queued = false;
+        for s in 0..self.config.services.len() {
+            if std::mem::replace(&mut self.provisioning.held_back[s], false) {
+                self.reconcile_service(s, now, queue);
+            }
+        }
+    }
+}
