@@ -83,7 +83,8 @@ pub fn break_even(config: &SimConfig) -> BreakEven {
     }
 }
 
-/// One break-even row; `None` if the task has no valid Fargate size.
+/// One break-even row; `None` if the task has no valid Fargate size, or needs GPUs (Fargate
+/// has none, so there is nothing to break even with).
 pub fn row(
     def: &TaskDef,
     instance_type: &str,
@@ -93,6 +94,9 @@ pub fn row(
     price_per_hour: f64,
     rates: &FargateRates,
 ) -> Option<BreakEvenRow> {
+    if def.gpu > 0 {
+        return None;
+    }
     let size = catalog::round_fargate(def.cpu, def.memory, def.platform.os()).ok()?;
     // One hour, no minimum reached: the Fargate hourly price at the rounded size.
     let fargate = catalog::fargate_task_cost(size, def.platform, 3_600_000, rates, false, 0);

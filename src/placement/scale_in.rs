@@ -99,11 +99,11 @@ mod tests {
         let pool = PoolInfo {
             name: "p".into(),
             instance_type: InstanceTypeSpec {
-                gpus: 0,
                 name: "m5.large".into(),
                 arch: "x86_64",
                 cpu_units: 2048,
                 memory_mib: 7987,
+                gpus: 0,
                 awsvpc_task_limit: 2,
                 price_per_hour: 0.096,
             },
@@ -126,9 +126,9 @@ mod tests {
                 c.reserve(
                     id,
                     Reservation {
-                        gpu: 0,
                         cpu: cpu_each,
                         memory: 256,
+                        gpu: 0,
                         host_ports: &[],
                         eni: false,
                         group: GroupId(0),

@@ -11,11 +11,11 @@ const AZ: usize = 0;
 
 fn itype(name: &str, cpu: u32, mem: u32) -> InstanceTypeSpec {
     InstanceTypeSpec {
-        gpus: 0,
         name: name.into(),
         arch: "x86_64",
         cpu_units: cpu,
         memory_mib: mem,
+        gpus: 0,
         awsvpc_task_limit: 2,
         price_per_hour: 0.1,
     }
@@ -55,9 +55,9 @@ fn cluster(instances: &[(u32, u32, u32, u32)]) -> Cluster {
         c.reserve(
             id,
             Reservation {
-                gpu: 0,
                 cpu: 4096 - cpu,
                 memory: 8192 - mem,
+                gpu: 0,
                 host_ports: &[],
                 eni: false,
                 group: GroupId(1),
@@ -73,9 +73,9 @@ fn add_web_tasks(c: &mut Cluster, instance: u32, n: u32) {
         c.reserve(
             InstanceId(instance),
             Reservation {
-                gpu: 0,
                 cpu: 0,
                 memory: 0,
+                gpu: 0,
                 host_ports: &[],
                 eni: false,
                 group: GroupId(0),
@@ -98,9 +98,9 @@ fn decide(
         group: GroupId(0),
     };
     let request = PlacementRequest {
-        gpu: 0,
         cpu,
         memory: mem,
+        gpu: 0,
         host_ports: &[],
         awsvpc: false,
         pool: None,
@@ -227,9 +227,9 @@ fn random_is_uniform_over_feasible_instances() {
         group: GroupId(0),
     };
     let request = PlacementRequest {
-        gpu: 0,
         cpu: 512,
         memory: 512,
+        gpu: 0,
         host_ports: &[],
         awsvpc: false,
         pool: None,
@@ -282,9 +282,9 @@ fn indexed_choice_equals_the_exhaustive_lexicographic_best() {
                 group: GroupId(0),
             };
             let request = PlacementRequest {
-                gpu: 0,
                 cpu: 1024,
                 memory: 2048,
+                gpu: 0,
                 host_ports: &[],
                 awsvpc: false,
                 pool: None,
@@ -316,9 +316,9 @@ fn indexed_choice_equals_the_exhaustive_lexicographic_best() {
 fn indexes_stay_in_step_through_reserve_release_drain_terminate() {
     let mut c = cluster(&[(0, 4096, 8192, 0), (1, 2048, 4096, 0), (2, 1024, 2048, 0)]);
     let r = Reservation {
-        gpu: 0,
         cpu: 512,
         memory: 512,
+        gpu: 0,
         host_ports: &[80],
         eni: true,
         group: GroupId(0),
@@ -333,9 +333,9 @@ fn indexes_stay_in_step_through_reserve_release_drain_terminate() {
     c.release(
         InstanceId(2),
         Reservation {
-            gpu: 0,
             cpu: 3072,
             memory: 6144,
+            gpu: 0,
             host_ports: &[],
             eni: false,
             group: GroupId(1),

@@ -245,3 +245,47 @@ fn imported_container_gpus_add_up_on_the_task() {
         "{err}"
     );
 }
+
+/// Fargate has no GPUs, so a GPU task has no Fargate price to break even with: the table
+/// lists only the CPU task, on both instance types.
+#[test]
+fn break_even_leaves_out_gpu_tasks() {
+    let c = config(
+        r#"
+name = "be"
+horizon = "1h"
+[[cluster.pools]]
+name = "gpu"
+instance_type = "g4dn.xlarge"
+count = 1
+[[cluster.pools]]
+name = "cpu"
+instance_type = "m5.large"
+count = 1
+[[taskDefinitions]]
+family = "infer"
+cpu = 1024
+memory = 2048
+resourceRequirements = [{ type = "GPU", value = "1" }]
+[[taskDefinitions]]
+family = "web"
+cpu = 256
+memory = 512
+[[services]]
+name = "infer"
+taskDefinition = "infer"
+desiredCount = 1
+[[services]]
+name = "web"
+taskDefinition = "web"
+desiredCount = 1
+"#,
+    );
+    let be = ecsim::compare::break_even(&c);
+    let rows: Vec<(&str, &str)> = be
+        .rows
+        .iter()
+        .map(|r| (r.task_definition.as_str(), r.instance_type.as_str()))
+        .collect();
+    assert_eq!(rows, vec![("web", "g4dn.xlarge"), ("web", "m5.large")]);
+}
