@@ -251,8 +251,14 @@ fn candidate_lines(ctx: &Ctx<'_>, chosen: InstanceId) -> Vec<String> {
                 None if id == chosen => "fits — CHOSEN".to_string(),
                 None => "fits".to_string(),
             };
+            // GPUs only for a task that asks for them, so other traces read as before.
+            let gpus = if ctx.request.gpu > 0 {
+                format!(", {} GPU", inst.gpu_free)
+            } else {
+                String::new()
+            };
             format!(
-                "    {} ({}): {} CPU units, {} MiB, {} ENI free, rank {}: {verdict}",
+                "    {} ({}): {} CPU units, {} MiB{gpus}, {} ENI free, rank {}: {verdict}",
                 inst.ec2_instance_id,
                 c.azs[inst.az.index()],
                 inst.cpu_free,
