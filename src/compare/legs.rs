@@ -140,6 +140,14 @@ pub fn apply_leg(config: &SimConfig, leg: Leg) -> Result<LegConfig, LegError> {
             notes.extend(commitments(leg, add_compute_savings_plan(&mut c))?);
         }
     }
+    let kept = config.billing.commitments.plans.len();
+    if kept > 0 && leg != Leg::Scenario {
+        // Commitments already bought are owed whatever the leg runs: a leg that no
+        // longer uses what they cover still pays their fees, and says so.
+        notes.push(format!(
+            "keeps the scenario's {kept} commitment(s): their fees are owed every hour whether or not this leg's usage is covered"
+        ));
+    }
     Ok(LegConfig {
         config: c,
         notes,

@@ -81,6 +81,20 @@ pub fn summary_table(s: &Summary) -> String {
         ),
         ("cost total", format!("${:.2}", s.cost_usd.total)),
     ]);
+    if let Some(c) = &s.commitments {
+        // The On-Demand total above is what the usage would cost without commitments;
+        // this is the bill with them, as `compare` reports it.
+        rows.push((
+            "cost with commitments",
+            format!(
+                "${:.2} (saves ${:.2}; commitments used {:.1} %, cover {:.1} %)",
+                c.effective_cost_usd,
+                c.savings_usd,
+                100.0 * c.utilization,
+                100.0 * c.coverage
+            ),
+        ));
+    }
     for (label, value) in rows {
         let _ = writeln!(out, "  {label:<34} {value}");
     }
