@@ -210,137 +210,10 @@ impl<R: Recorder> Simulation<'_, R> {
         let task = self.tasks.get(slot);
         let def = &self.config.task_defs[task.task_def.index()];
         let o = self.origin_index(task.origin);
-        let delay = match task.target {
-            Target::Ec2 | Target::Pool(_) => {
-                let pool = match task.target {
-                    Target::Pool(p) => Some(p),
-                    _ => None,
-                };
-                let request = PlacementRequest::for_task(
-                    def,
-                    pool,
-                    self.origins[o].placement(self.config, o),
-                );
-                let chosen = match task.instance {
-                    // A DAEMON task comes with its instance.
-                    Some(on) => Some(on),
-                    None => placement::choose_instance(
-                        &self.cluster,
-                        &request,
-                        &mut self.streams.placement,
-                    ),
-                };
-                let Some(chosen) = chosen else {
-                    // The reason costs a scan; only a RunTask failure or the trace shows it.
-                    return Err(if self.origins[o].fails_fast || self.recorder.tracing() {
-                        placement::reject_reason(&self.cluster, &request)
-                    } else {
-                        RejectReason::NoInstances
-                    });
-                };
-                if self.recorder.tracing() {
-                    let who = narrate::who(task.id, &self.origins[o], self.config, o);
-                    let daemon = task.instance.is_some();
-                    let detail = self.recorder.trace_detail();
-                    for line in
-                        narrate::placement(&self.cluster, &request, chosen, &who, daemon, detail)
-                    {
-                        self.recorder.trace(now, &line);
-                    }
-                }
-                let group = request.placement.group;
-                self.cluster.reserve(
-                    chosen,
-                    Reservation {
-                        cpu: def.cpu,
-                        memory: def.memory,
-                        gpu: def.gpu,
-                        host_ports: &def.host_ports,
-                        eni: def.uses_eni(),
-                        group,
-                        daemon: self.is_daemon(o),
-                    },
-                );
-                let inst = self.cluster.instance_mut(chosen);
-                let az = inst.az;
-                let timing = &self.config.timing;
-                let cached = timing.ec2_image_cache && inst.has_image(task.task_def.index());
-                inst.cache_image(task.task_def.index());
-                if def.uses_eni() {
-                    self.cluster.take_ip(az);
-                }
-                let provisioning = if def.uses_eni() {
-                    timing.eni_attach
-                } else {
-                    SimDuration::ZERO
-                };
-                let pull = if cached {
-                    SimDuration::ZERO
-                } else {
-                    timing.pull_time(def.image_size_mb, timing.ec2_pull_mb_per_s)
-                };
-                if self.recorder.tracing() {
-                    let line = narrate::startup(
-                        provisioning,
-                        "ENI attach",
-                        pull,
-                        def.image_size_mb,
-                        if cached {
-                            Some("cached on this instance")
-                        } else {
-                            None
-                        },
-                        timing.container_start,
-                    );
-                    self.recorder.trace(now, &line);
-                }
-                let task = self.tasks.get_mut(slot);
-                task.instance = Some(chosen);
-                task.az = Some(az);
-                (provisioning, pull + timing.container_start)
-            }
-            Target::Fargate { .. } => {
-                if self
-                    .config
-                    .fargate
-                    .max_concurrent_tasks
-                    .is_some_and(|max| self.totals.fargate >= max)
-                {
-                    return Err(RejectReason::FargateQuota);
-                }
-                let group = self.origins[o].placement(self.config, o).group;
-                let az = self.fargate_az(group).ok_or(RejectReason::SubnetIps)?;
-                self.cluster.take_ip(az);
-                self.cluster.count_fargate_task(group, az, 1);
-                self.totals.fargate += 1;
-                let timing = &self.config.timing;
-                let pull = timing.pull_time(def.image_size_mb, timing.fargate_pull_mb_per_s);
-                let size = def.fargate_size;
-                if self.recorder.tracing() {
-                    let task = self.tasks.get(slot);
-                    let who = narrate::who(task.id, &self.origins[o], self.config, o);
-                    let line = format!(
-                        "{who} admitted to Fargate in {} (the AZ with the fewest of its group's tasks); Fargate places it, no instance to choose",
-                        self.cluster.azs[az.index()]
-                    );
-                    self.recorder.trace(now, &line);
-                    let line = narrate::startup(
-                        timing.fargate_provisioning,
-                        "Fargate provisioning",
-                        pull,
-                        def.image_size_mb,
-                        None,
-                        timing.container_start,
-                    );
-                    self.recorder.trace(now, &line);
-                }
-                let task = self.tasks.get_mut(slot);
-                task.az = Some(az);
-                task.fargate_size = size;
-                (timing.fargate_provisioning, pull + timing.container_start)
-            }
+        let (provisioning, pull_and_start) = match task.target {
+            Target::Ec2 | Target::Pool(_) => self.place_on_ec2(slot, o, now)?,
+            Target::Fargate { .. } => self.admit_to_fargate(slot, o, now)?,
         };
-        let (provisioning, pull_and_start) = delay;
         let task = self.tasks.get_mut(slot);
         task.placed_at = Some(now);
         task.state = TaskState::Pending;
@@ -360,6 +233,147 @@ impl<R: Recorder> Simulation<'_, R> {
             queue.schedule(running_at, Event::TaskRunning(r));
         }
         Ok(())
+    }
+
+    /// Chooses an instance for task `slot` of origin `o` (or takes the one a DAEMON task
+    /// comes with), reserves it and returns the startup delays: (provisioning, pull and
+    /// container start).
+    fn place_on_ec2(
+        &mut self,
+        slot: u32,
+        o: usize,
+        now: SimTime,
+    ) -> Result<(SimDuration, SimDuration), RejectReason> {
+        let task = self.tasks.get(slot);
+        let def = &self.config.task_defs[task.task_def.index()];
+        let pool = match task.target {
+            Target::Pool(p) => Some(p),
+            _ => None,
+        };
+        let request =
+            PlacementRequest::for_task(def, pool, self.origins[o].placement(self.config, o));
+        let chosen = match task.instance {
+            // A DAEMON task comes with its instance.
+            Some(on) => Some(on),
+            None => {
+                placement::choose_instance(&self.cluster, &request, &mut self.streams.placement)
+            }
+        };
+        let Some(chosen) = chosen else {
+            // The reason costs a scan; only a RunTask failure or the trace shows it.
+            return Err(if self.origins[o].fails_fast || self.recorder.tracing() {
+                placement::reject_reason(&self.cluster, &request)
+            } else {
+                RejectReason::NoInstances
+            });
+        };
+        if self.recorder.tracing() {
+            let who = narrate::who(task.id, &self.origins[o], self.config, o);
+            let daemon = task.instance.is_some();
+            let detail = self.recorder.trace_detail();
+            for line in narrate::placement(&self.cluster, &request, chosen, &who, daemon, detail) {
+                self.recorder.trace(now, &line);
+            }
+        }
+        let group = request.placement.group;
+        self.cluster.reserve(
+            chosen,
+            Reservation {
+                cpu: def.cpu,
+                memory: def.memory,
+                gpu: def.gpu,
+                host_ports: &def.host_ports,
+                eni: def.uses_eni(),
+                group,
+                daemon: self.is_daemon(o),
+            },
+        );
+        let inst = self.cluster.instance_mut(chosen);
+        let az = inst.az;
+        let timing = &self.config.timing;
+        let cached = timing.ec2_image_cache && inst.has_image(task.task_def.index());
+        inst.cache_image(task.task_def.index());
+        if def.uses_eni() {
+            self.cluster.take_ip(az);
+        }
+        let provisioning = if def.uses_eni() {
+            timing.eni_attach
+        } else {
+            SimDuration::ZERO
+        };
+        let pull = if cached {
+            SimDuration::ZERO
+        } else {
+            timing.pull_time(def.image_size_mb, timing.ec2_pull_mb_per_s)
+        };
+        if self.recorder.tracing() {
+            let line = narrate::startup(
+                provisioning,
+                "ENI attach",
+                pull,
+                def.image_size_mb,
+                if cached {
+                    Some("cached on this instance")
+                } else {
+                    None
+                },
+                timing.container_start,
+            );
+            self.recorder.trace(now, &line);
+        }
+        let task = self.tasks.get_mut(slot);
+        task.instance = Some(chosen);
+        task.az = Some(az);
+        Ok((provisioning, pull + timing.container_start))
+    }
+
+    /// Admits task `slot` of origin `o` to Fargate (quota, then an AZ with a free subnet
+    /// address) and returns its startup delays, as [`Self::place_on_ec2`] does.
+    fn admit_to_fargate(
+        &mut self,
+        slot: u32,
+        o: usize,
+        now: SimTime,
+    ) -> Result<(SimDuration, SimDuration), RejectReason> {
+        let def = &self.config.task_defs[self.tasks.get(slot).task_def.index()];
+        if self
+            .config
+            .fargate
+            .max_concurrent_tasks
+            .is_some_and(|max| self.totals.fargate >= max)
+        {
+            return Err(RejectReason::FargateQuota);
+        }
+        let group = self.origins[o].placement(self.config, o).group;
+        let az = self.fargate_az(group).ok_or(RejectReason::SubnetIps)?;
+        self.cluster.take_ip(az);
+        self.cluster.count_fargate_task(group, az, 1);
+        self.totals.fargate += 1;
+        let timing = &self.config.timing;
+        let pull = timing.pull_time(def.image_size_mb, timing.fargate_pull_mb_per_s);
+        let size = def.fargate_size;
+        if self.recorder.tracing() {
+            let task = self.tasks.get(slot);
+            let who = narrate::who(task.id, &self.origins[o], self.config, o);
+            let line = format!(
+                "{who} admitted to Fargate in {} (the AZ with the fewest of its group's tasks); Fargate places it, no instance to choose",
+                self.cluster.azs[az.index()]
+            );
+            self.recorder.trace(now, &line);
+            let line = narrate::startup(
+                timing.fargate_provisioning,
+                "Fargate provisioning",
+                pull,
+                def.image_size_mb,
+                None,
+                timing.container_start,
+            );
+            self.recorder.trace(now, &line);
+        }
+        let task = self.tasks.get_mut(slot);
+        task.az = Some(az);
+        task.fargate_size = size;
+        Ok((timing.fargate_provisioning, pull + timing.container_start))
     }
 
     /// Fargate spreads a group's tasks over AZs by itself: the AZ with the fewest of the
