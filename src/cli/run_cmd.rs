@@ -293,6 +293,28 @@ impl<W: Write> Write for PipeTolerant<W> {
 }
 
 /// Simulated time reached, events per second and an ETA, on stderr.
+/// The progress line's words: simulated time reached of the horizon, in the units a
+/// scenario uses, and the event rate so far.
+fn progress_message(now: SimTime, horizon: SimTime, handled: u64, elapsed_s: f64) -> String {
+    format!(
+        "simulated {} of {}, {:.2} M events/s",
+        clock(now.0),
+        clock(horizon.0),
+        handled as f64 / elapsed_s.max(1e-3) / 1e6
+    )
+}
+
+/// Milliseconds as `2d 03:04:05`, `03:04:05` or `04:05` (whole seconds).
+fn clock(ms: u64) -> String {
+    let s = ms / 1000;
+    let (d, h, m, sec) = (s / 86_400, s / 3600 % 24, s / 60 % 60, s % 60);
+    match (d, h) {
+        (0, 0) => format!("{m:02}:{sec:02}"),
+        (0, _) => format!("{h:02}:{m:02}:{sec:02}"),
+        _ => format!("{d}d {h:02}:{m:02}:{sec:02}"),
+    }
+}
+
 struct Progress {
     bar: indicatif::ProgressBar,
     started: std::time::Instant,
@@ -312,17 +334,29 @@ impl Progress {
     }
 
     fn update(&self, now: SimTime, handled: u64) {
-        let elapsed = self.started.elapsed().as_secs_f64().max(1e-3);
+        let elapsed = self.started.elapsed().as_secs_f64();
         self.bar.set_position(now.0);
-        self.bar.set_message(format!(
-            "simulated {} of {} s, {:.1} M events/s",
-            report::seconds(now.0),
-            report::seconds(self.bar.length().unwrap_or(0)),
-            handled as f64 / elapsed / 1e6
-        ));
+        let horizon = SimTime(self.bar.length().unwrap_or(0));
+        self.bar
+            .set_message(progress_message(now, horizon, handled, elapsed));
     }
 
     fn clear(self) {
         self.bar.finish_and_clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_reads_in_clock_time_with_the_event_rate() {
+        // 2 h 14 min 5 s of a 6 h horizon, 3 M events in 2 s.
+        let now = SimTime((2 * 3600 + 14 * 60 + 5) * 1000);
+        let line = progress_message(now, SimTime(6 * 3_600_000), 3_000_000, 2.0);
+        assert_eq!(line, "simulated 02:14:05 of 06:00:00, 1.50 M events/s");
+        assert_eq!(clock(59_999), "00:59");
+        assert_eq!(clock(200 * 86_400_000 + 1000), "200d 00:00:01");
     }
 }
