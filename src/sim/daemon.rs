@@ -40,8 +40,8 @@ impl<R: Recorder> Simulation<'_, R> {
             if !self.config.services[s].daemon || !self.daemon_eligible(s, id) {
                 continue;
             }
-            let counts = &mut self.origins[s].counts;
-            counts.set_desired(counts.desired() + 1, now);
+            let desired = self.origins[s].counts.desired() + 1;
+            self.set_service_desired(s, desired, now);
             let state = &self.origins[s];
             if state.retry_pending || state.halted {
                 continue;
@@ -71,7 +71,7 @@ impl<R: Recorder> Simulation<'_, R> {
             .filter(|&k| self.daemon_eligible(s, self.cluster.active()[k]))
             .count() as u32;
         if eligible != self.origins[s].counts.desired() {
-            self.origins[s].counts.set_desired(eligible, now);
+            self.set_service_desired(s, eligible, now);
         }
         let state = &self.origins[s];
         if state.alive >= state.counts.desired() {

@@ -309,6 +309,22 @@ impl<R: Recorder> Simulation<'_, R> {
         }
     }
 
+    /// The desired count of service `s` changed: raised during a rollout, it lifts the
+    /// healthy floor above the tasks there are without any task stopping, so the floor can
+    /// no longer be promised for this deployment (ECS launches toward it; it does not
+    /// appear at once).
+    pub(super) fn rollout_desired_changed(&mut self, s: usize) {
+        let Some(r) = self.origins[s].deployment else {
+            return;
+        };
+        let lower = self.config.services[s]
+            .deployment
+            .lower(self.origins[s].counts.desired());
+        if self.rollout_counts(s, r.to, None).healthy < lower {
+            self.rollout_lost_task(s);
+        }
+    }
+
     /// A RUNNING task of a service under deployment was lost unexpectedly: the healthy
     /// floor can no longer be promised.
     pub(super) fn rollout_lost_task(&mut self, s: usize) {

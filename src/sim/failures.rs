@@ -383,7 +383,7 @@ impl<R: Recorder> Simulation<'_, R> {
                     );
                     self.recorder.trace(now, &line);
                 }
-                self.origins[service].counts.set_desired(count, now);
+                self.set_service_desired(service, count, now);
                 self.reconcile_service(service, now, queue);
             }
         }

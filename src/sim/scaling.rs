@@ -223,7 +223,7 @@ impl<R: Recorder> Simulation<'_, R> {
     /// Sets a service's desired count and lets the scheduler act on it (as the
     /// `SetDesiredCount` scheduled action does).
     fn set_desired(&mut self, s: usize, count: u32, now: SimTime, queue: &mut EventQueue<Event>) {
-        self.origins[s].counts.set_desired(count, now);
+        self.set_service_desired(s, count, now);
         self.reconcile_service(s, now, queue);
     }
 

@@ -27,6 +27,13 @@ pub(super) struct StoppedTask {
 }
 
 impl<R: Recorder> Simulation<'_, R> {
+    /// Service `s`'s desired count becomes `desired` (auto scaling, a scheduled action, a
+    /// DAEMON service's eligible instances). The scheduler acts on it when reconciled.
+    pub(super) fn set_service_desired(&mut self, s: usize, desired: u32, now: SimTime) {
+        self.origins[s].counts.set_desired(desired, now);
+        self.rollout_desired_changed(s);
+    }
+
     /// Origin `o`'s task began serving: counts (and with them availability), then load.
     pub(super) fn task_starts_serving(&mut self, o: usize, now: SimTime) {
         self.origins[o].counts.task_up(now);

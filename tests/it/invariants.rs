@@ -1,6 +1,6 @@
 //! Invariants over random valid scenarios (issue 11): pools (Spot, managed scaling,
 //! failures), Fargate and Fargate Spot, services (strategies, constraints, crashes,
-//! rolling deployments), job streams. After every instant `run_checked` recounts the
+//! rolling deployments, target-tracking auto scaling on a CPU demand), job streams. After every instant `run_checked` recounts the
 //! cluster (no instance over its CPU, memory, ENIs or ports; deployments within their
 //! bounds); afterwards every task is accounted for once and by the summary's identities,
 //! times never go back, EC2 and Fargate costs are billed seconds × rates, and the same
@@ -42,6 +42,8 @@ struct ServiceGen {
     deploy_at_min: Option<u32>,
     max_percent: u32,
     min_healthy: u32,
+    /// Service auto scaling on a constant CPU demand: (demand in CPU units, max tasks).
+    autoscale: Option<(u32, u32)>,
 }
 
 #[derive(Clone, Debug)]
@@ -91,11 +93,13 @@ fn service() -> impl Strategy<Value = ServiceGen> {
             100u32..=200,
             0u32..=100,
         ),
+        proptest::option::weighted(0.3, (128u32..8192, 1u32..10)),
     )
         .prop_map(
             |(
                 (family, desired, launch, strategy, distinct),
                 (crash_min, deploy_at_min, max_percent, min_healthy),
+                autoscale,
             )| {
                 ServiceGen {
                     family,
@@ -107,6 +111,7 @@ fn service() -> impl Strategy<Value = ServiceGen> {
                     deploy_at_min,
                     max_percent,
                     min_healthy,
+                    autoscale,
                 }
             },
         )
@@ -255,6 +260,14 @@ fn text(g: &ScenarioGen) -> String {
             let _ = writeln!(
                 t,
                 "deployments = [{{ at = \"{at}m\", taskDefinition = \"f{other}\" }}]"
+            );
+        }
+        // Last in the service: the tables below take every key that follows them.
+        if let Some((demand, extra)) = s.autoscale {
+            let _ = write!(
+                t,
+                "demand = {{ type = \"constant\", value = {demand} }}\n[services.auto_scaling]\nmin = 1\nmax = {}\ntarget_tracking = [{{ metric = \"cpu\", target = 50, scale_out_cooldown = \"60s\", scale_in_cooldown = \"60s\" }}]\n",
+                s.desired.max(1) + extra
             );
         }
     }
@@ -535,6 +548,7 @@ fn a_generated_scenario_is_valid_and_runs() {
             deploy_at_min: Some(20),
             max_percent: 150,
             min_healthy: 50,
+            autoscale: Some((3000, 4)),
         }],
         jobs: vec![JobGen {
             family: 2,
