@@ -56,6 +56,24 @@ pub struct TaskDef {
 }
 
 impl TaskDef {
+    /// What one task of this definition holds on an instance, for `group` (and as a DAEMON
+    /// task or not): the same value reserves it and releases it.
+    pub fn reservation(
+        &self,
+        group: super::GroupId,
+        daemon: bool,
+    ) -> super::cluster::Reservation<'_> {
+        super::cluster::Reservation {
+            cpu: self.cpu,
+            memory: self.memory,
+            gpu: self.gpu,
+            host_ports: &self.host_ports,
+            eni: self.uses_eni(),
+            group,
+            daemon,
+        }
+    }
+
     pub fn uses_eni(&self) -> bool {
         self.network_mode == NetworkMode::Awsvpc
     }

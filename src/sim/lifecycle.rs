@@ -10,7 +10,6 @@ use crate::metrics::{Recorder, TaskRow};
 use crate::model::task::RejectReason;
 use crate::model::{
     AzId, JobId, Origin, RestartTag, ServiceId, StopReason, Target, Task, TaskState,
-    cluster::Reservation,
 };
 use crate::placement::{self, PlacementRequest, providers};
 use crate::time::{SimDuration, SimTime};
@@ -276,18 +275,8 @@ impl<R: Recorder> Simulation<'_, R> {
             }
         }
         let group = request.placement.group;
-        self.cluster.reserve(
-            chosen,
-            Reservation {
-                cpu: def.cpu,
-                memory: def.memory,
-                gpu: def.gpu,
-                host_ports: &def.host_ports,
-                eni: def.uses_eni(),
-                group,
-                daemon: self.is_daemon(o),
-            },
-        );
+        self.cluster
+            .reserve(chosen, def.reservation(group, self.is_daemon(o)));
         let inst = self.cluster.instance_mut(chosen);
         let az = inst.az;
         let timing = &self.config.timing;
@@ -458,18 +447,8 @@ impl<R: Recorder> Simulation<'_, R> {
         let group = self.origins[o].placement(self.config, o).group;
         let mut freed = false;
         if let Some(inst) = task.instance {
-            self.cluster.release(
-                inst,
-                Reservation {
-                    cpu: def.cpu,
-                    memory: def.memory,
-                    gpu: def.gpu,
-                    host_ports: &def.host_ports,
-                    eni: def.uses_eni(),
-                    group,
-                    daemon: self.is_daemon(o),
-                },
-            );
+            self.cluster
+                .release(inst, def.reservation(group, self.is_daemon(o)));
             if def.uses_eni() {
                 self.cluster.return_ip(self.cluster.instance(inst).az);
             }

@@ -64,3 +64,28 @@ duration = {{ type = "exponential", mean = {mean_service_s} }}
 "#
     )
 }
+
+/// Every scenario shipped with the project (subdirectories included), then the test
+/// fixtures, in a fixed order.
+pub fn shipped_scenarios() -> Vec<std::path::PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        let mut entries: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|e| e == "toml") {
+                out.push(p);
+            }
+        }
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    for dir in ["scenarios", "tests/fixtures"] {
+        walk(&root.join(dir), &mut files);
+    }
+    files
+}

@@ -14,7 +14,7 @@
 
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 const DIGESTS: &str = "tests/fixtures/output-digests.txt";
@@ -24,27 +24,6 @@ const PINNED_FILES: [&str; 3] = ["summary.json", "timeseries.csv", "tasks.csv"];
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn scenarios() -> Vec<PathBuf> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        entries.sort();
-        for p in entries {
-            if p.is_dir() {
-                walk(&p, out);
-            } else if p.extension().is_some_and(|e| e == "toml") {
-                out.push(p);
-            }
-        }
-    }
-    let mut files = Vec::new();
-    walk(&repo().join("scenarios"), &mut files);
-    walk(&repo().join("tests/fixtures"), &mut files);
-    files
 }
 
 fn needs_shared_traces(scenario: &Path) -> bool {
@@ -98,7 +77,7 @@ fn every_scenario_writes_the_pinned_outputs() {
     let recorded = read_recorded();
     let mut now = BTreeMap::new();
     let mut skipped = Vec::new();
-    for scenario in scenarios() {
+    for scenario in super::common::shipped_scenarios() {
         if needs_shared_traces(&scenario) && !repo().join("../shared/traces").exists() {
             skipped.push(scenario);
             continue;

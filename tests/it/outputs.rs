@@ -1,7 +1,7 @@
 //! The headline outputs reconcile: counts, cost, availability and the compare legs, each
 //! checked against figures worked out by hand or recounted from the files a run writes.
 
-use super::common::config;
+use super::common::{config, shipped_scenarios};
 use ecsim::compare::{self, Leg};
 use ecsim::metrics::Summary;
 use std::path::{Path, PathBuf};
@@ -56,30 +56,6 @@ fn from_text(text: &str) -> ecsim::scenario::Scenario {
 
 fn repo(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
-}
-
-/// Every scenario shipped with the project (subdirectories included), and the test
-/// fixtures.
-fn shipped_scenarios() -> Vec<PathBuf> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        entries.sort();
-        for p in entries {
-            if p.is_dir() {
-                walk(&p, out);
-            } else if p.extension().is_some_and(|e| e == "toml") {
-                out.push(p);
-            }
-        }
-    }
-    let mut files = Vec::new();
-    for dir in ["scenarios", "tests/fixtures"] {
-        walk(&repo(dir), &mut files);
-    }
-    files
 }
 
 /// The identities `TaskCounts` documents, recounted from tasks.csv, plus cost and
