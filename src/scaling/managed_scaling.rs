@@ -530,14 +530,8 @@ mod tests {
             gpu: n,
             ..shape(1024, 1024, false, &[])
         };
-        assert_eq!(
-            estimate_instances(&[gpu(1); 10], &types, &[]).instances,
-            3
-        );
-        assert_eq!(
-            estimate_instances(&[gpu(2); 5], &types, &[]).instances,
-            3
-        );
+        assert_eq!(estimate_instances(&[gpu(1); 10], &types, &[]).instances, 3);
+        assert_eq!(estimate_instances(&[gpu(2); 5], &types, &[]).instances, 3);
         // 4 one-GPU tasks fill the first instance's GPUs; 2 two-GPU tasks need a second.
         let mut mixed = vec![gpu(1); 4];
         mixed.extend(vec![gpu(2); 2]);
