@@ -1,6 +1,7 @@
 //! The edge that turns results into files and text: CSV and JSON writers, the atomic
 //! output directory, and the human summary table.
 
+mod csv_rows;
 mod output_dir;
 mod recorder;
 pub mod replay;
