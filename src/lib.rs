@@ -90,10 +90,6 @@
 pub mod calendar;
 pub mod catalog;
 pub mod charts;
-// The command-line front end: used by the `ecsim` binary and its tests, not part of the
-// library API.
-#[doc(hidden)]
-pub mod cli;
 pub mod compare;
 pub mod engine;
 pub mod import;

@@ -2,6 +2,7 @@
 //! narrated trace.
 
 use super::csv_rows::CsvRows;
+use super::task_sample::{TaskSample, TaskSampler};
 use crate::metrics::{Recorder, SampleRow, TaskRow};
 use crate::model::SimConfig;
 use crate::time::SimTime;
@@ -28,6 +29,9 @@ fn ratio(a: f64, b: f64) -> f64 {
 pub struct FileRecorder {
     /// `None` with `--tasks none`: no tasks.csv, and no task rows built.
     tasks: Option<CsvOut>,
+    /// With a sampled tasks.csv: which tasks get a row.
+    sample: Option<TaskSampler>,
+    seed: u64,
     timeseries: CsvOut,
     trace: Option<Box<dyn Write>>,
     trace_detail: bool,
@@ -107,6 +111,8 @@ impl FileRecorder {
         Ok(FileRecorder {
             commitment_plans: plans.len(),
             tasks,
+            sample: None,
+            seed: config.seed,
             timeseries,
             trace,
             trace_detail: false,
@@ -118,6 +124,12 @@ impl FileRecorder {
     /// Traced placements also list every candidate instance.
     pub fn with_trace_detail(mut self, detail: bool) -> FileRecorder {
         self.trace_detail = detail;
+        self
+    }
+
+    /// tasks.csv keeps only the tasks `sample` picks for this run's seed.
+    pub fn with_task_sample(mut self, sample: Option<TaskSample>) -> FileRecorder {
+        self.sample = sample.map(|s| s.for_seed(self.seed));
         self
     }
 
@@ -190,6 +202,9 @@ impl Recorder for FileRecorder {
 
     fn task(&mut self, row: &TaskRow<'_>) {
         let Some(out) = &mut self.tasks else { return };
+        if self.sample.is_some_and(|s| !s.keeps(row.task_id)) {
+            return;
+        }
         let ms = |t: Option<SimTime>| t.map(|t| t.0);
         out.int(row.task_id);
         out.word(row.origin_kind);
