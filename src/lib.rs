@@ -40,7 +40,8 @@
 //!
 //! ## Using the library
 //! Load a scenario, run it with your own recorder, read the summary. A recorder keeps only
-//! what it wants, and can stop the run ([`metrics::Recorder::failure`]):
+//! what it wants, and can stop the run ([`metrics::Recorder::failure`]). To write the files
+//! `ecsim run` writes, atomically, call [`report::run_to_dir`] instead.
 //!
 //! ```
 //! use ecsim::metrics::{Recorder, SampleRow};
