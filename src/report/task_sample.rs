@@ -87,13 +87,10 @@ impl TaskSampler {
     }
 }
 
-/// SplitMix64's finalizer: every input bit moves every output bit, so consecutive task
-/// ids give unrelated hashes.
+/// SplitMix64: every input bit moves every output bit, so consecutive task ids give
+/// unrelated hashes.
 fn mix(x: u64) -> u64 {
-    let mut z = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
+    crate::rng::splitmix64(&mut { x })
 }
 
 #[cfg(test)]
