@@ -20,10 +20,12 @@ use crate::model::{Cluster, InstanceId, Placement, PlacementStrategy, Resource, 
 use std::collections::{BTreeMap, BTreeSet};
 
 type Rank = [u64; MAX_RULES];
+/// The leading rules' attribute values (unused places zero).
+type Values = [u32; MAX_RULES];
 
 /// Tasks sharing the leading rules' attribute values, ordered by (tail rank, task id).
 struct Bucket {
-    values: Vec<u32>,
+    values: Values,
     tasks: BTreeSet<(Rank, u64, usize)>,
 }
 
@@ -91,12 +93,12 @@ impl<'p> ScaleInRanking<'p> {
         for d in departing {
             ranking.count_leaving(cluster, d.instance.expect("checked above"));
         }
-        let mut bucket_index: BTreeMap<Vec<u32>, usize> = BTreeMap::new();
+        let mut bucket_index: BTreeMap<Values, usize> = BTreeMap::new();
         for (idx, c) in candidates.iter().enumerate() {
             let instance = c.instance.expect("checked above");
             let values = ranking.values(cluster, instance);
             let next = bucket_index.len();
-            let b = *bucket_index.entry(values.clone()).or_insert(next);
+            let b = *bucket_index.entry(values).or_insert(next);
             if b == ranking.buckets.len() {
                 ranking.buckets.push(Bucket {
                     values,
@@ -164,15 +166,19 @@ impl<'p> ScaleInRanking<'p> {
 
     fn count_leaving(&mut self, cluster: &Cluster, instance: InstanceId) {
         let values = self.values(cluster, instance);
-        for (j, value) in values.into_iter().enumerate() {
+        for (j, &value) in values.iter().take(self.leading.len()).enumerate() {
             *self.leaving_value[j].entry(value).or_insert(0) += 1;
         }
         *self.leaving_instance.entry(instance).or_insert(0) += 1;
     }
 
-    fn values(&self, cluster: &Cluster, instance: InstanceId) -> Vec<u32> {
+    fn values(&self, cluster: &Cluster, instance: InstanceId) -> Values {
         let attributes = &cluster.instance(instance).attribute_values;
-        self.leading.iter().map(|&k| attributes[k]).collect()
+        let mut values = [0; MAX_RULES];
+        for (value, &k) in values.iter_mut().zip(&self.leading) {
+            *value = attributes[k];
+        }
+        values
     }
 
     /// The rank's parts that depend on the instance alone (the leading parts left zero).

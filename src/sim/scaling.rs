@@ -423,16 +423,14 @@ impl<R: Recorder> Simulation<'_, R> {
             .map(|(p, _)| p);
         for (p, out) in managed.zip(self.autoscaling.provider_samples.iter_mut()) {
             let pid = PoolId(p as u32);
-            let (mut pending, mut in_service) = (0, 0);
-            for i in &self.cluster.instances {
-                if i.pool == pid {
-                    match i.state {
-                        InstanceState::Launching => pending += 1,
-                        InstanceState::Active => in_service += 1,
-                        _ => {}
-                    }
-                }
-            }
+            // The pool's live instances are LAUNCHING (pending) or ACTIVE (in service).
+            let live = self.cluster.pool_live(pid);
+            let cluster = &self.cluster;
+            let pending = live
+                .iter()
+                .filter(|id| cluster.instance(**id).state == InstanceState::Launching)
+                .count() as u32;
+            let in_service = live.len() as u32 - pending;
             *out = ProviderSample {
                 reservation: self.autoscaling.pools[p].metric,
                 desired: self.autoscaling.pools[p].desired,
