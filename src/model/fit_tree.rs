@@ -70,41 +70,38 @@ impl Need {
 
 const NIL: u32 = u32::MAX;
 
+/// A node's place in the tree: what a descent or a rotation reads, kept apart from the
+/// free amounts so that 32-byte links pack two to a cache line.
 #[derive(Clone, Copy, Debug)]
-struct Node {
+struct Link {
     key: u64,
+    priority: u64,
     left: u32,
     right: u32,
     parent: u32,
+    present: bool,
+}
+
+const EMPTY: Link = Link {
+    key: 0,
+    priority: 0,
+    left: NIL,
+    right: NIL,
+    parent: NIL,
+    present: false,
+};
+
+/// What a node's instance has free, and the maxima over its subtree.
+#[derive(Clone, Copy, Debug, Default)]
+struct Fits {
     own: Fit,
     subtree: Fit,
 }
 
-const EMPTY: Node = Node {
-    key: 0,
-    left: NIL,
-    right: NIL,
-    parent: NIL,
-    own: Fit {
-        cpu: 0,
-        memory: 0,
-        eni: 0,
-        gpu: 0,
-        tags: 0,
-    },
-    subtree: Fit {
-        cpu: 0,
-        memory: 0,
-        eni: 0,
-        gpu: 0,
-        tags: 0,
-    },
-};
-
 #[derive(Clone, Debug)]
 pub struct FitTree {
-    nodes: Vec<Node>,
-    present: Vec<bool>,
+    links: Vec<Link>,
+    fits: Vec<Fits>,
     root: u32,
     len: usize,
 }
@@ -112,8 +109,8 @@ pub struct FitTree {
 impl Default for FitTree {
     fn default() -> Self {
         FitTree {
-            nodes: Vec::new(),
-            present: Vec::new(),
+            links: Vec::new(),
+            fits: Vec::new(),
             root: NIL,
             len: 0,
         }
@@ -121,6 +118,8 @@ impl Default for FitTree {
 }
 
 /// A heap priority from the id (splitmix64's finalizer): independent of the key order.
+/// Distinct ids get distinct priorities, so the tree's shape is a function of its keys
+/// alone, whatever order the updates came in.
 #[inline]
 fn priority(id: u32) -> u64 {
     let mut z = u64::from(id).wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -143,7 +142,7 @@ impl FitTree {
     }
 
     pub fn contains(&self, id: u32) -> bool {
-        self.present.get(id as usize).copied().unwrap_or(false)
+        self.links.get(id as usize).is_some_and(|l| l.present)
     }
 
     /// The largest free amounts over every instance in the set (zeros when empty).
@@ -156,114 +155,116 @@ impl FitTree {
         if t == NIL {
             Fit::default()
         } else {
-            self.nodes[t as usize].subtree
+            self.fits[t as usize].subtree
         }
     }
 
-    /// Recomputes a node's maxima from its children, and makes it their parent: every
-    /// link change is followed by a pull of the node whose children changed.
+    /// Recomputes a node's maxima from its own amounts and its children's maxima.
     #[inline]
     fn pull(&mut self, t: u32) {
-        let n = self.nodes[t as usize];
-        let mut s = n.own;
-        for child in [n.left, n.right] {
-            if child != NIL {
-                let c = &mut self.nodes[child as usize];
-                c.parent = t;
-                s = s.join(c.subtree);
-            }
-        }
-        self.nodes[t as usize].subtree = s;
+        let l = self.links[t as usize];
+        let s = self.fits[t as usize]
+            .own
+            .join(self.subtree(l.left))
+            .join(self.subtree(l.right));
+        self.fits[t as usize].subtree = s;
     }
 
-    fn set_root(&mut self, root: u32) {
-        self.root = root;
-        if root != NIL {
-            self.nodes[root as usize].parent = NIL;
+    /// Points `parent`'s link that held `old` (or the root) at `new`, and `new` back up.
+    #[inline]
+    fn replace_child(&mut self, parent: u32, old: u32, new: u32) {
+        if parent == NIL {
+            self.root = new;
+        } else {
+            let p = &mut self.links[parent as usize];
+            if p.left == old {
+                p.left = new;
+            } else {
+                p.right = new;
+            }
         }
+        if new != NIL {
+            self.links[new as usize].parent = parent;
+        }
+    }
+
+    /// Lifts child `c` above its parent `p`, keeping key order. `c` covers what `p`
+    /// covered, so it takes `p`'s maxima; `p`'s are recomputed.
+    fn rotate_up(&mut self, c: u32) {
+        let p = self.links[c as usize].parent;
+        let g = self.links[p as usize].parent;
+        if self.links[p as usize].left == c {
+            let moved = self.links[c as usize].right;
+            self.links[p as usize].left = moved;
+            if moved != NIL {
+                self.links[moved as usize].parent = p;
+            }
+            self.links[c as usize].right = p;
+        } else {
+            let moved = self.links[c as usize].left;
+            self.links[p as usize].right = moved;
+            if moved != NIL {
+                self.links[moved as usize].parent = p;
+            }
+            self.links[c as usize].left = p;
+        }
+        self.links[p as usize].parent = c;
+        self.replace_child(g, p, c);
+        self.fits[c as usize].subtree = self.fits[p as usize].subtree;
+        self.pull(p);
     }
 
     /// Adds instance `id` under `key` (keys are unique: they end in the instance's rank).
     pub fn insert(&mut self, id: u32, key: u64, fit: Fit) {
         let i = id as usize;
-        if i >= self.nodes.len() {
-            self.nodes.resize(i + 1, EMPTY);
-            self.present.resize(i + 1, false);
+        if i >= self.links.len() {
+            self.links.resize(i + 1, EMPTY);
+            self.fits.resize(i + 1, Fits::default());
         }
-        debug_assert!(!self.present[i]);
-        self.nodes[i] = Node {
+        debug_assert!(!self.links[i].present);
+        self.links[i] = Link {
             key,
-            left: NIL,
-            right: NIL,
-            parent: NIL,
+            priority: priority(id),
+            present: true,
+            ..EMPTY
+        };
+        self.fits[i] = Fits {
             own: fit,
             subtree: fit,
         };
-        self.present[i] = true;
         self.len += 1;
-        let root = self.insert_at(self.root, id);
-        self.set_root(root);
-    }
-
-    fn insert_at(&mut self, t: u32, x: u32) -> u32 {
-        if t == NIL {
-            return x;
+        // Down to a leaf position, then up by rotations while the heap order asks for it.
+        let mut parent = NIL;
+        let mut t = self.root;
+        while t != NIL {
+            parent = t;
+            let l = &self.links[t as usize];
+            t = if key < l.key { l.left } else { l.right };
         }
-        let key = self.nodes[x as usize].key;
-        if priority(x) > priority(t) {
-            let (l, r) = self.split(t, key);
-            let node = &mut self.nodes[x as usize];
-            node.left = l;
-            node.right = r;
-            self.pull(x);
-            return x;
-        }
-        if key < self.nodes[t as usize].key {
-            let l = self.insert_at(self.nodes[t as usize].left, x);
-            self.nodes[t as usize].left = l;
+        if parent == NIL {
+            self.root = id;
+        } else if key < self.links[parent as usize].key {
+            self.links[parent as usize].left = id;
         } else {
-            let r = self.insert_at(self.nodes[t as usize].right, x);
-            self.nodes[t as usize].right = r;
+            self.links[parent as usize].right = id;
         }
-        self.pull(t);
-        t
-    }
-
-    /// Splits into (keys < key, keys ≥ key).
-    fn split(&mut self, t: u32, key: u64) -> (u32, u32) {
-        if t == NIL {
-            return (NIL, NIL);
+        self.links[i].parent = parent;
+        // A leaf only adds to its ancestors' maxima: stop where it adds nothing.
+        let mut a = parent;
+        while a != NIL {
+            let s = &mut self.fits[a as usize].subtree;
+            let joined = s.join(fit);
+            if joined == *s {
+                break;
+            }
+            *s = joined;
+            a = self.links[a as usize].parent;
         }
-        if self.nodes[t as usize].key < key {
-            let (l, r) = self.split(self.nodes[t as usize].right, key);
-            self.nodes[t as usize].right = l;
-            self.pull(t);
-            (t, r)
-        } else {
-            let (l, r) = self.split(self.nodes[t as usize].left, key);
-            self.nodes[t as usize].left = r;
-            self.pull(t);
-            (l, t)
-        }
-    }
-
-    fn merge(&mut self, a: u32, b: u32) -> u32 {
-        if a == NIL {
-            return b;
-        }
-        if b == NIL {
-            return a;
-        }
-        if priority(a) > priority(b) {
-            let r = self.merge(self.nodes[a as usize].right, b);
-            self.nodes[a as usize].right = r;
-            self.pull(a);
-            a
-        } else {
-            let l = self.merge(a, self.nodes[b as usize].left);
-            self.nodes[b as usize].left = l;
-            self.pull(b);
-            b
+        let mine = self.links[i].priority;
+        while self.links[i].parent != NIL
+            && self.links[self.links[i].parent as usize].priority < mine
+        {
+            self.rotate_up(id);
         }
     }
 
@@ -272,28 +273,46 @@ impl FitTree {
         if !self.contains(id) {
             return false;
         }
-        let key = self.nodes[id as usize].key;
-        let root = self.remove_at(self.root, key);
-        self.set_root(root);
-        self.present[id as usize] = false;
+        let i = id as usize;
+        // Rotate the node down (its higher-priority child up) until one side is empty;
+        // each lifted child covers the same set as before, so its maxima carry over.
+        loop {
+            let Link { left, right, .. } = self.links[i];
+            if left == NIL || right == NIL {
+                break;
+            }
+            let up = if self.links[left as usize].priority > self.links[right as usize].priority {
+                left
+            } else {
+                right
+            };
+            self.rotate_up(up);
+        }
+        let Link {
+            left,
+            right,
+            parent,
+            ..
+        } = self.links[i];
+        let child = if left == NIL { right } else { left };
+        self.replace_child(parent, id, child);
+        self.links[i] = EMPTY;
         self.len -= 1;
+        self.refresh_from(parent);
         true
     }
 
-    fn remove_at(&mut self, t: u32, key: u64) -> u32 {
-        let node = self.nodes[t as usize];
-        if node.key == key {
-            return self.merge(node.left, node.right);
+    /// Recomputes maxima from `t` up to the root, stopping at the first node whose
+    /// maxima did not change: every node above it was computed from the same values.
+    fn refresh_from(&mut self, mut t: u32) {
+        while t != NIL {
+            let before = self.fits[t as usize].subtree;
+            self.pull(t);
+            if self.fits[t as usize].subtree == before {
+                break;
+            }
+            t = self.links[t as usize].parent;
         }
-        if key < node.key {
-            let l = self.remove_at(node.left, key);
-            self.nodes[t as usize].left = l;
-        } else {
-            let r = self.remove_at(node.right, key);
-            self.nodes[t as usize].right = r;
-        }
-        self.pull(t);
-        t
     }
 
     /// Moves instance `id` to `key` with `fit` free. A fit change alone refreshes the
@@ -302,27 +321,15 @@ impl FitTree {
         if !self.contains(id) {
             return;
         }
-        let node = &mut self.nodes[id as usize];
-        if node.key == key {
-            if node.own != fit {
-                node.own = fit;
-                self.refresh_upward(id);
+        let i = id as usize;
+        if self.links[i].key == key {
+            if self.fits[i].own != fit {
+                self.fits[i].own = fit;
+                self.refresh_from(id);
             }
         } else {
             self.remove(id);
             self.insert(id, key, fit);
-        }
-    }
-
-    fn refresh_upward(&mut self, from: u32) {
-        let mut t = from;
-        while t != NIL {
-            let before = self.nodes[t as usize].subtree;
-            self.pull(t);
-            if t != from && self.nodes[t as usize].subtree == before {
-                break;
-            }
-            t = self.nodes[t as usize].parent;
         }
     }
 
@@ -343,15 +350,16 @@ impl FitTree {
         if t == NIL {
             return true;
         }
-        let node = &self.nodes[t as usize];
-        if !need.admits(&node.subtree) {
+        let fits = &self.fits[t as usize];
+        if !need.admits(&fits.subtree) {
             return true;
         }
+        let node = &self.links[t as usize];
         if node.key >= from {
             if !self.walk_at(node.left, from, need, visit) {
                 return false;
             }
-            if need.admits(&node.own) && !visit(node.key, t) {
+            if need.admits(&fits.own) && !visit(node.key, t) {
                 return false;
             }
         }
@@ -369,16 +377,16 @@ impl FitTree {
         if t == NIL {
             return;
         }
-        let n = &self.nodes[t as usize];
+        let n = &self.links[t as usize];
         self.collect(n.left, out);
-        out.push((n.key, t, n.own));
+        out.push((n.key, t, self.fits[t as usize].own));
         self.collect(n.right, out);
     }
 
     /// Checks order, heap priorities and every subtree's maxima. For tests.
     pub fn check(&self) -> Result<(), String> {
         let mut count = 0;
-        if self.root != NIL && self.nodes[self.root as usize].parent != NIL {
+        if self.root != NIL && self.links[self.root as usize].parent != NIL {
             return Err("root has a parent".into());
         }
         self.check_at(self.root, None, None, &mut count)?;
@@ -399,7 +407,11 @@ impl FitTree {
             return Ok(Fit::default());
         }
         *count += 1;
-        let n = &self.nodes[t as usize];
+        let n = &self.links[t as usize];
+        let f = &self.fits[t as usize];
+        if !n.present || n.priority != priority(t) {
+            return Err("a reachable node is not marked present".into());
+        }
         if lo.is_some_and(|lo| n.key <= lo) || hi.is_some_and(|hi| n.key >= hi) {
             return Err("keys out of order".into());
         }
@@ -407,14 +419,14 @@ impl FitTree {
             if child != NIL && priority(child) > priority(t) {
                 return Err("heap order broken".into());
             }
-            if child != NIL && self.nodes[child as usize].parent != t {
+            if child != NIL && self.links[child as usize].parent != t {
                 return Err("parent link broken".into());
             }
         }
         let l = self.check_at(n.left, lo, Some(n.key), count)?;
         let r = self.check_at(n.right, Some(n.key), hi, count)?;
-        let expect = n.own.join(l).join(r);
-        if expect != n.subtree {
+        let expect = f.own.join(l).join(r);
+        if expect != f.subtree {
             return Err("subtree maxima out of step".into());
         }
         Ok(expect)

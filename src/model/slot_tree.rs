@@ -27,10 +27,18 @@ impl SlotTree {
             self.grow(pos + 1);
         }
         let mut i = self.width + pos;
+        if self.fits[i] == fit {
+            return;
+        }
         self.fits[i] = fit;
+        // Above the first run whose maxima stay the same, nothing changes either.
         while i > 1 {
             i /= 2;
-            self.fits[i] = self.fits[2 * i].join(self.fits[2 * i + 1]);
+            let joined = self.fits[2 * i].join(self.fits[2 * i + 1]);
+            if self.fits[i] == joined {
+                break;
+            }
+            self.fits[i] = joined;
         }
     }
 
