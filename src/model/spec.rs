@@ -1,7 +1,7 @@
 //! The resolved configuration of one run: what the scenario file described, with names
 //! looked up and units converted. Built by `scenario`, read by `sim`.
 
-use super::ids::{AzId, GroupId, PoolId, TaskDefId};
+use super::ids::{AzId, GroupId, PoolId, ServiceId, TaskDefId};
 use super::instance::InstanceTypeSpec;
 use super::taskdef::TaskDef;
 use crate::catalog::FargateRates;
@@ -444,11 +444,11 @@ pub enum Action {
     },
     /// `count` running tasks of the service are stopped (newest first).
     KillTasks {
-        service: usize,
+        service: ServiceId,
         count: u32,
     },
     SetDesiredCount {
-        service: usize,
+        service: ServiceId,
         count: u32,
     },
 }

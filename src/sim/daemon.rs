@@ -21,8 +21,8 @@ use crate::time::SimTime;
 impl<R: Recorder> Simulation<'_, R> {
     /// Every DAEMON service catches up with the cluster's instances.
     pub(super) fn daemons_reconcile(&mut self, now: SimTime, queue: &mut EventQueue<Event>) {
-        for s in 0..self.config.services.len() {
-            if self.config.services[s].daemon {
+        for s in self.origins.service_ids() {
+            if self.config.services[s.index()].daemon {
                 self.daemon_reconcile(s, now, queue);
             }
         }
@@ -36,8 +36,8 @@ impl<R: Recorder> Simulation<'_, R> {
         now: SimTime,
         queue: &mut EventQueue<Event>,
     ) {
-        for s in 0..self.config.services.len() {
-            if !self.config.services[s].daemon || !self.daemon_eligible(s, id) {
+        for s in self.origins.service_ids() {
+            if !self.config.services[s.index()].daemon || !self.daemon_eligible(s, id) {
                 continue;
             }
             let desired = self.origins[s].counts.desired() + 1;
@@ -46,24 +46,29 @@ impl<R: Recorder> Simulation<'_, R> {
             if state.retry_pending || state.halted {
                 continue;
             }
-            let def = &self.config.task_defs[self.config.services[s].task_def.index()];
-            let request = PlacementRequest::for_task(def, None, &self.config.services[s].placement);
+            let def = &self.config.task_defs[self.config.services[s.index()].task_def.index()];
+            let request =
+                PlacementRequest::for_task(def, None, &self.config.services[s.index()].placement);
             if placement::fits_on(&self.cluster, &request, id) {
                 self.launch_daemon_task(s, id, now, queue);
             }
         }
     }
 
-    fn daemon_eligible(&self, s: usize, id: InstanceId) -> bool {
+    fn daemon_eligible(&self, s: ServiceId, id: InstanceId) -> bool {
         self.cluster.instance(id).state == InstanceState::Active
-            && placement::member_of_all(&self.cluster, &self.config.services[s].placement, id)
+            && placement::member_of_all(
+                &self.cluster,
+                &self.config.services[s.index()].placement,
+                id,
+            )
     }
 
     /// Recounts the service's eligible instances and launches its task on each that lacks
     /// one and has room.
     pub(super) fn daemon_reconcile(
         &mut self,
-        s: usize,
+        s: ServiceId,
         now: SimTime,
         queue: &mut EventQueue<Event>,
     ) {
@@ -81,8 +86,8 @@ impl<R: Recorder> Simulation<'_, R> {
         if state.retry_pending || state.halted {
             return;
         }
-        let def = &self.config.task_defs[self.config.services[s].task_def.index()];
-        let placement = &self.config.services[s].placement;
+        let def = &self.config.task_defs[self.config.services[s.index()].task_def.index()];
+        let placement = &self.config.services[s.index()].placement;
         let request = PlacementRequest::for_task(def, None, placement);
         let mut k = 0;
         while k < self.cluster.active().len() {
@@ -116,11 +121,11 @@ impl<R: Recorder> Simulation<'_, R> {
     /// For checked runs: every ACTIVE eligible instance holds exactly one live task of each
     /// DAEMON service that is not throttled, and none holds two.
     pub(super) fn check_daemons(&self) -> Result<(), String> {
-        for s in 0..self.config.services.len() {
-            if !self.config.services[s].daemon {
+        for s in self.origins.service_ids() {
+            if !self.config.services[s.index()].daemon {
                 continue;
             }
-            let origin = Origin::Service(ServiceId(s as u32));
+            let origin = Origin::Service(s);
             let mut per_instance = vec![0u32; self.cluster.instances.len()];
             for slot in self.tasks.live_slots() {
                 let t = self.tasks.get(slot);
@@ -130,7 +135,7 @@ impl<R: Recorder> Simulation<'_, R> {
                     }
                 }
             }
-            let name = &self.config.services[s].name;
+            let name = &self.config.services[s.index()].name;
             for (i, n) in per_instance.iter().enumerate() {
                 let id = InstanceId(i as u32);
                 let want_one = self.daemon_eligible(s, id) && !self.origins[s].retry_pending;

@@ -68,11 +68,11 @@ impl<R: Recorder> Simulation<'_, R> {
     /// tasks not yet STOPPING (pending first, then running, newest first).
     pub(super) fn rollout_counts(
         &self,
-        s: usize,
+        s: ServiceId,
         to: TaskDefId,
         old: Option<&mut Vec<u32>>,
     ) -> RolloutCounts {
-        let origin = Origin::Service(ServiceId(s as u32));
+        let origin = Origin::Service(s);
         let mut c = RolloutCounts::default();
         let mut old = old;
         for slot in self.tasks.live_slots() {
@@ -123,12 +123,12 @@ impl<R: Recorder> Simulation<'_, R> {
         queue: &mut EventQueue<Event>,
     ) {
         let to = self.config.services[s.index()].deployments[i as usize].task_def;
-        self.begin_rollout(s.index(), to, false, now, queue);
+        self.begin_rollout(s, to, false, now, queue);
     }
 
     fn begin_rollout(
         &mut self,
-        s: usize,
+        s: ServiceId,
         to: TaskDefId,
         rollback: bool,
         now: SimTime,
@@ -138,10 +138,10 @@ impl<R: Recorder> Simulation<'_, R> {
             self.end_record(s, prev.record, now, DeploymentOutcome::Superseded);
         }
         let desired = self.origins[s].counts.desired();
-        let lower = self.config.services[s].deployment.lower(desired);
+        let lower = self.config.services[s.index()].deployment.lower(desired);
         let counts = self.rollout_counts(s, to, None);
-        let record = self.deployment_log[s].len();
-        self.deployment_log[s].push(DeploymentSummary {
+        let record = self.deployment_log[s.index()].len();
+        self.deployment_log[s.index()].push(DeploymentSummary {
             task_definition: self.config.task_defs[to.index()].family.clone(),
             rollback,
             start_s: now.as_secs_f64(),
@@ -155,10 +155,10 @@ impl<R: Recorder> Simulation<'_, R> {
         if self.recorder.tracing() {
             let line = format!(
                 "service {} {} to {} (desired {desired}, keep ≥ {lower} healthy, ≤ {} in all)",
-                self.config.services[s].name,
+                self.config.services[s.index()].name,
                 if rollback { "rolls back" } else { "deploys" },
                 self.config.task_defs[to.index()].family,
-                self.config.services[s].deployment.upper(desired),
+                self.config.services[s.index()].deployment.upper(desired),
             );
             self.recorder.trace(now, &line);
         }
@@ -177,20 +177,31 @@ impl<R: Recorder> Simulation<'_, R> {
         self.reconcile_service(s, now, queue);
     }
 
-    fn end_record(&mut self, s: usize, record: usize, now: SimTime, outcome: DeploymentOutcome) {
-        let r = &mut self.deployment_log[s][record];
+    fn end_record(
+        &mut self,
+        s: ServiceId,
+        record: usize,
+        now: SimTime,
+        outcome: DeploymentOutcome,
+    ) {
+        let r = &mut self.deployment_log[s.index()][record];
         r.end_s = Some(now.as_secs_f64());
         r.duration_s = Some(now.as_secs_f64() - r.start_s);
         r.outcome = outcome;
     }
 
     /// One scheduler pass over a service under deployment (see the module doc).
-    pub(super) fn rollout_step(&mut self, s: usize, now: SimTime, queue: &mut EventQueue<Event>) {
+    pub(super) fn rollout_step(
+        &mut self,
+        s: ServiceId,
+        now: SimTime,
+        queue: &mut EventQueue<Event>,
+    ) {
         let Some(rollout) = self.origins[s].deployment else {
             return;
         };
         let desired = self.origins[s].counts.desired();
-        let spec = &self.config.services[s].deployment;
+        let spec = &self.config.services[s.index()].deployment;
         let (lower, upper) = (spec.lower(desired), spec.upper(desired));
         let mut old = std::mem::take(&mut self.scratch);
         old.clear();
@@ -226,7 +237,7 @@ impl<R: Recorder> Simulation<'_, R> {
         let Some(rollout) = self.origins[s].deployment else {
             return;
         };
-        let record = &mut self.deployment_log[s][rollout.record];
+        let record = &mut self.deployment_log[s.index()][rollout.record];
         record.min_healthy = record.min_healthy.min(c.healthy);
         record.max_total = record.max_total.max(c.total + launched);
         let old_left = c.old_running + c.old_pending + c.old_stopping;
@@ -240,7 +251,7 @@ impl<R: Recorder> Simulation<'_, R> {
             if self.recorder.tracing() {
                 let line = format!(
                     "service {} deployment of {} completed",
-                    self.config.services[s].name,
+                    self.config.services[s.index()].name,
                     self.config.task_defs[rollout.to.index()].family
                 );
                 self.recorder.trace(now, &line);
@@ -252,7 +263,7 @@ impl<R: Recorder> Simulation<'_, R> {
     /// the deployment's circuit breaker counts it.
     pub(super) fn rollout_task_failed(
         &mut self,
-        s: usize,
+        s: ServiceId,
         def: TaskDefId,
         now: SimTime,
         queue: &mut EventQueue<Event>,
@@ -265,8 +276,8 @@ impl<R: Recorder> Simulation<'_, R> {
         }
         rollout.failures += 1;
         let rollout = *rollout;
-        self.deployment_log[s][rollout.record].failed_tasks += 1;
-        let Some(breaker) = &self.config.services[s].deployment.circuit_breaker else {
+        self.deployment_log[s.index()][rollout.record].failed_tasks += 1;
+        let Some(breaker) = &self.config.services[s.index()].deployment.circuit_breaker else {
             return;
         };
         let threshold = breaker.threshold(self.origins[s].counts.desired());
@@ -279,7 +290,7 @@ impl<R: Recorder> Simulation<'_, R> {
         if self.recorder.tracing() {
             let line = format!(
                 "service {} deployment of {} FAILED: {} tasks failed (threshold {threshold}){}",
-                self.config.services[s].name,
+                self.config.services[s.index()].name,
                 self.config.task_defs[rollout.to.index()].family,
                 rollout.failures,
                 if rollback { "; rolling back" } else { "" }
@@ -296,8 +307,8 @@ impl<R: Recorder> Simulation<'_, R> {
 
     /// A task of service `s` and revision `def` became healthy (RUNNING): with
     /// `resetOnHealthyTask`, the deployment's circuit breaker starts counting afresh.
-    pub(super) fn rollout_task_healthy(&mut self, s: usize, def: TaskDefId) {
-        let resets = self.config.services[s]
+    pub(super) fn rollout_task_healthy(&mut self, s: ServiceId, def: TaskDefId) {
+        let resets = self.config.services[s.index()]
             .deployment
             .circuit_breaker
             .as_ref()
@@ -313,11 +324,11 @@ impl<R: Recorder> Simulation<'_, R> {
     /// healthy floor above the tasks there are without any task stopping, so the floor can
     /// no longer be promised for this deployment (ECS launches toward it; it does not
     /// appear at once).
-    pub(super) fn rollout_desired_changed(&mut self, s: usize) {
+    pub(super) fn rollout_desired_changed(&mut self, s: ServiceId) {
         let Some(r) = self.origins[s].deployment else {
             return;
         };
-        let lower = self.config.services[s]
+        let lower = self.config.services[s.index()]
             .deployment
             .lower(self.origins[s].counts.desired());
         if self.rollout_counts(s, r.to, None).healthy < lower {
@@ -327,7 +338,7 @@ impl<R: Recorder> Simulation<'_, R> {
 
     /// A RUNNING task of a service under deployment was lost unexpectedly: the healthy
     /// floor can no longer be promised.
-    pub(super) fn rollout_lost_task(&mut self, s: usize) {
+    pub(super) fn rollout_lost_task(&mut self, s: ServiceId) {
         if let Some(r) = self.origins[s].deployment.as_mut() {
             r.bound_holds = false;
         }
@@ -335,14 +346,14 @@ impl<R: Recorder> Simulation<'_, R> {
 
     /// For checked runs: every deployment within its bounds right now.
     pub(super) fn check_rollouts(&self) -> Result<(), String> {
-        for s in 0..self.config.services.len() {
+        for s in self.origins.service_ids() {
             let Some(r) = self.origins[s].deployment else {
                 continue;
             };
             let desired = self.origins[s].counts.desired();
-            let spec = &self.config.services[s].deployment;
+            let spec = &self.config.services[s.index()].deployment;
             let c = self.rollout_counts(s, r.to, None);
-            let name = &self.config.services[s].name;
+            let name = &self.config.services[s.index()].name;
             if c.total > spec.upper(desired).max(desired) {
                 return Err(format!(
                     "service {name}: {} tasks exceed maximumPercent's {}",

@@ -27,8 +27,8 @@ use super::events::{Event, TaskRef};
 use crate::engine::EventQueue;
 use crate::metrics::Recorder;
 use crate::model::{
-    Action, AzId, InstanceId, InstanceState, Origin, PoolId, RestartCause, RestartTag, ServiceId,
-    StopReason, TaskState,
+    Action, AzId, InstanceId, InstanceState, Origin, PoolId, RestartCause, RestartTag, StopReason,
+    TaskState,
 };
 use crate::time::SimTime;
 
@@ -162,8 +162,8 @@ impl<R: Recorder> Simulation<'_, R> {
         let Origin::Service(s) = task.origin else {
             return;
         };
-        self.rollout_lost_task(s.index());
-        let state = &mut self.origins[s.index()];
+        self.rollout_lost_task(s);
+        let state = &mut self.origins[s];
         state.doomed += 1;
         state.draining.push_back(slot);
         state.owed.push_back(RestartTag {
@@ -220,7 +220,7 @@ impl<R: Recorder> Simulation<'_, R> {
             }
             match t.state {
                 // A daemon task runs on until the instance goes (stopped last).
-                TaskState::Running if matches!(t.origin, Origin::Service(s) if self.is_daemon(s.index())) =>
+                TaskState::Running if matches!(t.origin, Origin::Service(s) if self.is_daemon(s.into())) =>
                     {}
                 TaskState::Running => self.doom_task(slot, now, RestartCause::Spot),
                 TaskState::Provisioning | TaskState::Pending => {
@@ -230,7 +230,7 @@ impl<R: Recorder> Simulation<'_, R> {
             }
         }
         self.scratch = scratch;
-        for s in 0..self.config.services.len() {
+        for s in self.origins.service_ids() {
             self.reconcile_service(s, now, queue);
         }
         queue.schedule(reclaim, Event::SpotReclaim(id));
@@ -262,9 +262,8 @@ impl<R: Recorder> Simulation<'_, R> {
             self.recorder.trace(now, &line);
         }
         if let Origin::Service(s) = task.origin {
-            let s = s.index();
             let state = &self.origins[s];
-            let upper = self.config.services[s]
+            let upper = self.config.services[s.index()]
                 .deployment
                 .upper(state.counts.desired());
             // Without room it stays RUNNING (and serving) until it stops; that stop is an
@@ -353,11 +352,11 @@ impl<R: Recorder> Simulation<'_, R> {
                 if self.recorder.tracing() {
                     let line = format!(
                         "scenario event: {count} RUNNING task(s) of service {} are stopped (StopTask); the service scheduler will replace them",
-                        self.config.services[service].name
+                        self.config.services[service.index()].name
                     );
                     self.recorder.trace(now, &line);
                 }
-                let origin = Origin::Service(ServiceId(service as u32));
+                let origin = Origin::Service(service);
                 let mut victims: Vec<(u64, u32)> = self
                     .tasks
                     .live_slots()
@@ -378,7 +377,7 @@ impl<R: Recorder> Simulation<'_, R> {
                 if self.recorder.tracing() {
                     let line = format!(
                         "service {} desiredCount set to {count} (UpdateService; it was {}): the scheduler starts or stops tasks to match",
-                        self.config.services[service].name,
+                        self.config.services[service.index()].name,
                         self.origins[service].counts.desired()
                     );
                     self.recorder.trace(now, &line);

@@ -30,11 +30,11 @@ impl<R: Recorder> Simulation<'_, R> {
             return;
         };
         let running_at = task.running_at.unwrap_or(now);
-        let s = service.index();
+        let s = service;
         self.tasks.get_mut(r.slot).hung = true;
-        self.task_stops_serving(s, now);
+        self.task_stops_serving(s.into(), now);
         self.rollout_lost_task(s);
-        let spec = &self.config.services[s];
+        let spec = &self.config.services[s.index()];
         if self.recorder.tracing() {
             let line = format!(
                 "task {} (service {}) hangs",

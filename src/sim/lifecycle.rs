@@ -4,6 +4,7 @@
 use super::Simulation;
 use super::events::Event;
 use super::narrate;
+use super::origins::OriginId;
 use super::service::StoppedTask;
 use crate::engine::EventQueue;
 use crate::metrics::{Recorder, TaskRow};
@@ -19,18 +20,18 @@ impl<R: Recorder> Simulation<'_, R> {
     /// was created, and further launches now would be refused too).
     pub(super) fn launch_service_task(
         &mut self,
-        service: usize,
+        service: ServiceId,
         now: SimTime,
         queue: &mut EventQueue<Event>,
     ) -> bool {
         let restart = self.origins[service].owed.pop_front();
-        self.create_and_submit(service, None, restart, None, now, queue)
+        self.create_and_submit(service.into(), None, restart, None, now, queue)
     }
 
     /// Launches a DAEMON service's task on `instance` (which has room for it).
     pub(super) fn launch_daemon_task(
         &mut self,
-        service: usize,
+        service: ServiceId,
         instance: crate::model::InstanceId,
         now: SimTime,
         queue: &mut EventQueue<Event>,
@@ -41,7 +42,7 @@ impl<R: Recorder> Simulation<'_, R> {
             on.resize(self.cluster.instances.len(), false);
         }
         on[instance.index()] = true;
-        self.create_and_submit(service, None, restart, Some(instance), now, queue);
+        self.create_and_submit(service.into(), None, restart, Some(instance), now, queue);
     }
 
     pub(super) fn launch_job_task(
@@ -56,21 +57,14 @@ impl<R: Recorder> Simulation<'_, R> {
                 .duration
                 .sample(&mut self.streams.job_durations[job.index()])
         });
-        let origin_index = self.origin_index(Origin::Job(job));
-        self.create_and_submit(origin_index, Some(run_time), None, None, now, queue);
+        let origin = self.origins.id(Origin::Job(job));
+        self.create_and_submit(origin, Some(run_time), None, None, now, queue);
     }
 
-    pub(super) fn is_daemon(&self, o: usize) -> bool {
-        self.config.services.get(o).is_some_and(|s| s.daemon)
-    }
-
-    /// Where an origin sits in `origins`: services first, then job streams. The one place
-    /// that layout is spelled out.
-    pub(super) fn origin_index(&self, origin: Origin) -> usize {
-        match origin {
-            Origin::Service(s) => s.index(),
-            Origin::Job(j) => self.config.services.len() + j.index(),
-        }
+    pub(super) fn is_daemon(&self, o: OriginId) -> bool {
+        self.origins
+            .service(o)
+            .is_some_and(|s| self.config.services[s.index()].daemon)
     }
 
     /// Creates a task of origin `o` (a service, or a job stream after the services) and
@@ -78,19 +72,14 @@ impl<R: Recorder> Simulation<'_, R> {
     /// limit held a service launch back (no task created).
     fn create_and_submit(
         &mut self,
-        o: usize,
+        o: OriginId,
         run_time: Option<SimDuration>,
         restart: Option<RestartTag>,
         on: Option<crate::model::InstanceId>,
         now: SimTime,
         queue: &mut EventQueue<Event>,
     ) -> bool {
-        let services = self.config.services.len();
-        let origin = if o < services {
-            Origin::Service(ServiceId(o as u32))
-        } else {
-            Origin::Job(JobId((o - services) as u32))
-        };
+        let origin = self.origins[o].origin;
         let target_index = match self.config_launch_shares(o) {
             Some(shares) => {
                 providers::next_provider(shares, &self.origins[o].target_counts).unwrap_or(0)
@@ -99,8 +88,8 @@ impl<R: Recorder> Simulation<'_, R> {
         };
         let over_limit =
             on.is_none() && self.provisioning_full(self.origins[o].targets[target_index]);
-        if over_limit && o < services {
-            self.hold_back_service(o, restart, now);
+        if let (true, Origin::Service(service)) = (over_limit, origin) {
+            self.hold_back_service(service, restart, now);
             return false;
         }
         let state = &mut self.origins[o];
@@ -140,7 +129,7 @@ impl<R: Recorder> Simulation<'_, R> {
                 let line = format!(
                     "task {id} ({} {}) refused by RunTask: Tasks provisioning capacity limit exceeded ({} tasks already wait in PROVISIONING for capacity, cluster.max_provisioning_tasks)",
                     self.origins[o].kind,
-                    self.origins[o].name(self.config, o),
+                    self.origins[o].name(self.config),
                     self.provisioning.waiting
                 );
                 self.recorder.trace(now, &line);
@@ -156,7 +145,7 @@ impl<R: Recorder> Simulation<'_, R> {
                 let line = format!(
                     "task {id} ({} {}) waits in PROVISIONING behind {ahead} earlier task(s) of the same {}: they are placed first",
                     self.origins[o].kind,
-                    self.origins[o].name(self.config, o),
+                    self.origins[o].name(self.config),
                     self.origins[o].kind
                 );
                 self.recorder.trace(now, &line);
@@ -175,7 +164,7 @@ impl<R: Recorder> Simulation<'_, R> {
                     let line = format!(
                         "task {id} ({} {}) waits in PROVISIONING: {}{why}",
                         self.origins[o].kind,
-                        self.origins[o].name(self.config, o),
+                        self.origins[o].name(self.config),
                         reason.as_str()
                     );
                     self.recorder.trace(now, &line);
@@ -186,14 +175,20 @@ impl<R: Recorder> Simulation<'_, R> {
         true
     }
 
-    fn config_launch_shares(&self, o: usize) -> Option<&[crate::model::ProviderShare]> {
-        match self.origins[o].launch(self.config, o) {
+    fn config_launch_shares(&self, o: OriginId) -> Option<&[crate::model::ProviderShare]> {
+        match self.origins[o].launch(self.config) {
             crate::model::LaunchSpec::Providers(shares) => Some(shares),
             _ => None,
         }
     }
 
-    fn enqueue(&mut self, o: usize, target_index: usize, slot: u32, queue: &mut EventQueue<Event>) {
+    fn enqueue(
+        &mut self,
+        o: OriginId,
+        target_index: usize,
+        slot: u32,
+        queue: &mut EventQueue<Event>,
+    ) {
         self.origins[o].queues[target_index].push_back(slot);
         self.waiting.total += 1;
         self.provisioning_wait_starts(slot, queue);
@@ -208,7 +203,7 @@ impl<R: Recorder> Simulation<'_, R> {
     ) -> Result<(), RejectReason> {
         let task = self.tasks.get(slot);
         let def = &self.config.task_defs[task.task_def.index()];
-        let o = self.origin_index(task.origin);
+        let o = self.origins.id(task.origin);
         let (provisioning, pull_and_start) = match task.target {
             Target::Ec2 | Target::Pool(_) => self.place_on_ec2(slot, o, now)?,
             Target::Fargate { .. } => self.admit_to_fargate(slot, o, now)?,
@@ -220,11 +215,11 @@ impl<R: Recorder> Simulation<'_, R> {
         task.pull_started_at = Some(pull_start);
         let running_at = pull_start + pull_and_start;
         // A start that may fail is decided by the TaskRunning event, never inline.
-        let may_fail = o < self.config.services.len()
-            && def
-                .start_failure_probability
-                .unwrap_or(self.config.services[o].start_failure_probability)
-                > 0.0;
+        let may_fail = self.origins.service(o).is_some_and(|s| {
+            def.start_failure_probability
+                .unwrap_or(self.config.services[s.index()].start_failure_probability)
+                > 0.0
+        });
         if running_at == now && !may_fail {
             self.task_running(slot, now, queue);
         } else {
@@ -240,7 +235,7 @@ impl<R: Recorder> Simulation<'_, R> {
     fn place_on_ec2(
         &mut self,
         slot: u32,
-        o: usize,
+        o: OriginId,
         now: SimTime,
     ) -> Result<(SimDuration, SimDuration), RejectReason> {
         let task = self.tasks.get(slot);
@@ -249,8 +244,7 @@ impl<R: Recorder> Simulation<'_, R> {
             Target::Pool(p) => Some(p),
             _ => None,
         };
-        let request =
-            PlacementRequest::for_task(def, pool, self.origins[o].placement(self.config, o));
+        let request = PlacementRequest::for_task(def, pool, self.origins[o].placement(self.config));
         let chosen = match task.instance {
             // A DAEMON task comes with its instance.
             Some(on) => Some(on),
@@ -267,7 +261,7 @@ impl<R: Recorder> Simulation<'_, R> {
             });
         };
         if self.recorder.tracing() {
-            let who = narrate::who(task.id, &self.origins[o], self.config, o);
+            let who = narrate::who(task.id, &self.origins[o], self.config);
             let daemon = task.instance.is_some();
             let detail = self.recorder.trace_detail();
             for line in narrate::placement(&self.cluster, &request, chosen, &who, daemon, detail) {
@@ -321,7 +315,7 @@ impl<R: Recorder> Simulation<'_, R> {
     fn admit_to_fargate(
         &mut self,
         slot: u32,
-        o: usize,
+        o: OriginId,
         now: SimTime,
     ) -> Result<(SimDuration, SimDuration), RejectReason> {
         let def = &self.config.task_defs[self.tasks.get(slot).task_def.index()];
@@ -333,7 +327,7 @@ impl<R: Recorder> Simulation<'_, R> {
         {
             return Err(RejectReason::FargateQuota);
         }
-        let group = self.origins[o].placement(self.config, o).group;
+        let group = self.origins[o].placement(self.config).group;
         let az = self.fargate_az(group).ok_or(RejectReason::SubnetIps)?;
         self.cluster.take_ip(az);
         self.cluster.count_fargate_task(group, az, 1);
@@ -343,7 +337,7 @@ impl<R: Recorder> Simulation<'_, R> {
         let size = def.fargate_size;
         if self.recorder.tracing() {
             let task = self.tasks.get(slot);
-            let who = narrate::who(task.id, &self.origins[o], self.config, o);
+            let who = narrate::who(task.id, &self.origins[o], self.config);
             let line = format!(
                 "{who} admitted to Fargate in {} (the AZ with the fewest of its group's tasks); Fargate places it, no instance to choose",
                 self.cluster.azs[az.index()]
@@ -382,7 +376,7 @@ impl<R: Recorder> Simulation<'_, R> {
         let (created, run_time, origin) = (task.created_at, task.run_time, task.origin);
         self.totals.pending -= 1;
         self.totals.running += 1;
-        let o = self.origin_index(origin);
+        let o = self.origins.id(origin);
         if self.recorder.tracing() {
             self.trace_task(
                 slot,
@@ -442,9 +436,9 @@ impl<R: Recorder> Simulation<'_, R> {
         let task = self.tasks.get(slot);
         let was = task.state;
         let (serving, deregistering) = (task.serving(), task.deregistering);
-        let o = self.origin_index(task.origin);
+        let o = self.origins.id(task.origin);
         let def = &self.config.task_defs[task.task_def.index()];
-        let group = self.origins[o].placement(self.config, o).group;
+        let group = self.origins[o].placement(self.config).group;
         let mut freed = false;
         if let Some(inst) = task.instance {
             self.cluster
@@ -481,7 +475,7 @@ impl<R: Recorder> Simulation<'_, R> {
                 self.provisioning_wait_ends(task.target, now, queue);
             }
         }
-        let service = o < self.config.services.len();
+        let service = self.origins.service(o);
         if was == TaskState::Stopping {
             let state = &mut self.origins[o];
             if let Some(pos) = state.draining.iter().position(|s| *s == slot) {
@@ -519,7 +513,7 @@ impl<R: Recorder> Simulation<'_, R> {
         if freed {
             self.retry_waiting(now, queue);
         }
-        if service && reason != StopReason::ServiceScheduler {
+        if let (Some(service), true) = (service, reason != StopReason::ServiceScheduler) {
             let stopped = StoppedTask {
                 was,
                 reason,
@@ -527,7 +521,7 @@ impl<R: Recorder> Simulation<'_, R> {
                 launch_type,
                 task_def: def,
             };
-            self.service_task_lost(o, stopped, now, queue);
+            self.service_task_lost(service, stopped, now, queue);
         }
     }
 
@@ -540,9 +534,9 @@ impl<R: Recorder> Simulation<'_, R> {
         }
         self.waiting.blocked.fill(false);
         loop {
-            let mut best: Option<(u64, usize, usize, usize)> = None;
+            let mut best: Option<(u64, OriginId, usize, usize)> = None;
             let mut flat = 0;
-            for (o, origin) in self.origins.iter().enumerate() {
+            for (o, origin) in self.origins.ids().zip(self.origins.iter()) {
                 for (t, q) in origin.queues.iter().enumerate() {
                     if !self.waiting.blocked[flat] {
                         if let Some(&slot) = q.front() {
@@ -571,12 +565,12 @@ impl<R: Recorder> Simulation<'_, R> {
     /// One narrated line about a task, prefixed with who it is.
     fn trace_task(&mut self, slot: u32, now: SimTime, what: std::fmt::Arguments<'_>) {
         let task = self.tasks.get(slot);
-        let o = self.origin_index(task.origin);
+        let o = self.origins.id(task.origin);
         let line = format!(
             "task {} ({} {}) {what}",
             task.id,
             self.origins[o].kind,
-            self.origins[o].name(self.config, o)
+            self.origins[o].name(self.config)
         );
         self.recorder.trace(now, &line);
     }
@@ -594,7 +588,7 @@ impl<R: Recorder> Simulation<'_, R> {
             TaskState::Pending if pull_started.is_none() => TaskState::Provisioning.as_str(),
             state => state.as_str(),
         };
-        let o = self.origin_index(task.origin);
+        let o = self.origins.id(task.origin);
         let origin = &self.origins[o];
         let def = &self.config.task_defs[task.task_def.index()];
         let (cpu, memory) = match task.fargate_size {
@@ -604,7 +598,7 @@ impl<R: Recorder> Simulation<'_, R> {
         let row = TaskRow {
             task_id: task.id,
             origin_kind: origin.kind,
-            origin: origin.name(self.config, o),
+            origin: origin.name(self.config),
             task_definition: &def.family,
             launch_type: task.target.launch_type(),
             capacity_provider: &origin.provider_names[task.target_index as usize],

@@ -56,7 +56,7 @@ impl<R: Recorder> Simulation<'_, R> {
             }
         }
         let mut provisioning: Vec<TaskShape> = Vec::new();
-        for origin in &self.origins {
+        for origin in self.origins.iter() {
             for (t, target) in origin.targets.iter().enumerate() {
                 if *target == Target::Pool(pid) && !origin.queues[t].is_empty() {
                     let def = &config.task_defs[origin.task_def.index()];

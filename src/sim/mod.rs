@@ -33,7 +33,7 @@ use crate::workload::arrivals::ArrivalCursor;
 use billing::Billing;
 use collector::Collector;
 use events::Event;
-use origins::OriginState;
+use origins::Origins;
 use rand::Rng;
 use streams::RandomStreams;
 use tasks::TaskTable;
@@ -171,7 +171,7 @@ pub(crate) struct Simulation<'a, R: Recorder> {
     recorder: &'a mut R,
     cluster: Cluster,
     tasks: TaskTable,
-    origins: Vec<OriginState>,
+    origins: Origins,
     next_task_id: u64,
     totals: TaskTotals,
     streams: RandomStreams,
@@ -261,9 +261,9 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             .chain(config.jobs.iter().map(|j| &j.placement))
             .any(crate::placement::draws_at_random);
         cluster.keep_indexes(binpacks(Resource::Cpu), binpacks(Resource::Memory), draws);
-        let origins = origins::build(config);
+        let origins = Origins::new(config);
         Simulation {
-            provisioning: provisioning::Provisioning::new(origins.len()),
+            provisioning: provisioning::Provisioning::new(config.services.len()),
             config,
             recorder,
             cluster,
@@ -307,12 +307,9 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         for (i, action) in self.config.failures.events.iter().enumerate() {
             queue.schedule(action.at, Event::Scheduled(i as u32));
         }
-        for (s, service) in self.config.services.iter().enumerate() {
+        for (s, service) in self.origins.service_ids().zip(&self.config.services) {
             for (i, d) in service.deployments.iter().enumerate() {
-                queue.schedule(
-                    d.at,
-                    Event::DeploymentStart(crate::model::ServiceId(s as u32), i as u32),
-                );
+                queue.schedule(d.at, Event::DeploymentStart(s, i as u32));
             }
         }
         if self.config.warmup > SimTime::ZERO {
@@ -324,8 +321,8 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         for j in 0..self.config.jobs.len() {
             self.schedule_next_arrival(JobId(j as u32), queue);
         }
-        for s in 0..self.config.services.len() {
-            let desired = self.config.services[s].desired_count;
+        for s in self.origins.service_ids() {
+            let desired = self.config.services[s.index()].desired_count;
             for _ in 0..desired {
                 if !self.launch_service_task(s, now, queue) {
                     break;
@@ -386,7 +383,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         {
             *last = Some(arrival.at);
             if arrival.at <= self.config.horizon {
-                let o = self.origin_index(crate::model::Origin::Job(job));
+                let o = self.origins.id(crate::model::Origin::Job(job));
                 self.origins[o].batch = arrival.tasks;
                 queue.schedule(arrival.at, Event::JobArrival(job));
             }
@@ -399,7 +396,11 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         if let Some(meter) = &mut self.billing.usage {
             meter.close_hours(now);
         }
-        for (s, out) in self.service_samples.iter_mut().enumerate() {
+        for (s, out) in self
+            .origins
+            .service_ids()
+            .zip(self.service_samples.iter_mut())
+        {
             let o = &self.origins[s];
             *out = ServiceSample {
                 desired: o.counts.desired(),
@@ -450,9 +451,8 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             .integrate(end, &self.cluster, self.billing.live_instances);
         let availability: Vec<_> = self
             .origins
-            .iter_mut()
-            .take(self.config.services.len())
-            .map(|o| o.counts.integrals_at(end))
+            .service_ids()
+            .map(|s| self.origins[s].counts.integrals_at(end))
             .collect();
         let live: Vec<u32> = self.tasks.live_slots().collect();
         // Losses whose replacement has not reached RUNNING: the latency histogram cannot
@@ -625,16 +625,16 @@ impl<R: Recorder> Model for Simulation<'_, R> {
                     };
                     self.stop_task(task.slot, now, StopReason::ServiceScheduler, queue);
                     // A deployment may be waiting for this task to go.
-                    self.reconcile_service(s.index(), now, queue);
+                    self.reconcile_service(s, now, queue);
                 }
             }
             Event::DeploymentStart(service, i) => self.deployment_start(service, i, now, queue),
-            Event::DeploymentStep(service) => self.reconcile_service(service.index(), now, queue),
+            Event::DeploymentStep(service) => self.reconcile_service(service, now, queue),
             Event::ServiceRetry(service) => self.service_retry(service, now, queue),
             Event::ProvisioningTimeout(task) => self.provisioning_timeout(task, now, queue),
             Event::ProvisioningSlotFree => self.provisioning_slot_free(now, queue),
             Event::JobArrival(job) => {
-                let origin = self.origin_index(crate::model::Origin::Job(job));
+                let origin = self.origins.id(crate::model::Origin::Job(job));
                 let batch = self.origins[origin].batch;
                 // Read before the next arrival moves the cursor on.
                 let run_time = self.config.jobs[job.index()]

@@ -10,8 +10,8 @@ use crate::placement::{self, PlacementRequest};
 use crate::time::SimDuration;
 
 /// "task 12 (service web)".
-pub(super) fn who(id: u64, origin: &OriginState, config: &SimConfig, o: usize) -> String {
-    format!("task {id} ({} {})", origin.kind, origin.name(config, o))
+pub(super) fn who(id: u64, origin: &OriginState, config: &SimConfig) -> String {
+    format!("task {id} ({} {})", origin.kind, origin.name(config))
 }
 
 /// The placement of an EC2 task: a headline, then the funnel and the ranking (see
@@ -131,9 +131,8 @@ impl<R: Recorder> Simulation<'_, R> {
             Target::Fargate { .. } => return String::new(),
         };
         let def = &self.config.task_defs[task.task_def.index()];
-        let o = self.origin_index(task.origin);
-        let request =
-            PlacementRequest::for_task(def, pool, self.origins[o].placement(self.config, o));
+        let o = self.origins.id(task.origin);
+        let request = PlacementRequest::for_task(def, pool, self.origins[o].placement(self.config));
         format!(" — {}", placement::narrate_refusal(&self.cluster, &request))
     }
 }

@@ -3,10 +3,100 @@
 //! for capacity.
 
 use super::service_counts::ServiceCounts;
-use crate::model::{LaunchSpec, Placement, Provider, RestartTag, SimConfig, Target, TaskDefId};
+use crate::model::{
+    JobId, LaunchSpec, Origin, Placement, Provider, RestartTag, ServiceId, SimConfig, Target,
+    TaskDefId,
+};
 use std::collections::VecDeque;
+use std::ops::{Index, IndexMut};
+
+/// A service or a job stream: its row in the origin table. Only [`Origins`] makes one, so
+/// the table's layout (services first, then job streams) is spelled out in one place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(super) struct OriginId(u32);
+
+impl OriginId {
+    /// The row, for per-origin tables kept outside [`Origins`].
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl From<ServiceId> for OriginId {
+    fn from(s: ServiceId) -> OriginId {
+        OriginId(s.0)
+    }
+}
+
+/// What the scheduler tracks for every service and job stream, addressed by [`OriginId`]
+/// (or directly by [`ServiceId`], since services come first).
+pub(super) struct Origins {
+    table: Vec<OriginState>,
+    services: u32,
+}
+
+impl Origins {
+    pub fn new(config: &SimConfig) -> Origins {
+        Origins {
+            table: build(config),
+            services: config.services.len() as u32,
+        }
+    }
+
+    pub fn id(&self, origin: Origin) -> OriginId {
+        match origin {
+            Origin::Service(s) => OriginId(s.0),
+            Origin::Job(j) => OriginId(self.services + j.0),
+        }
+    }
+
+    /// The service an origin is, if it is one.
+    pub fn service(&self, id: OriginId) -> Option<ServiceId> {
+        (id.0 < self.services).then_some(ServiceId(id.0))
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &OriginState> {
+        self.table.iter()
+    }
+
+    pub fn ids(&self) -> impl Iterator<Item = OriginId> + use<> {
+        (0..self.table.len() as u32).map(OriginId)
+    }
+
+    pub fn service_ids(&self) -> impl Iterator<Item = ServiceId> + use<> {
+        (0..self.services).map(ServiceId)
+    }
+}
+
+impl Index<OriginId> for Origins {
+    type Output = OriginState;
+    fn index(&self, id: OriginId) -> &OriginState {
+        &self.table[id.index()]
+    }
+}
+
+impl IndexMut<OriginId> for Origins {
+    fn index_mut(&mut self, id: OriginId) -> &mut OriginState {
+        &mut self.table[id.index()]
+    }
+}
+
+impl Index<ServiceId> for Origins {
+    type Output = OriginState;
+    fn index(&self, s: ServiceId) -> &OriginState {
+        &self.table[s.index()]
+    }
+}
+
+impl IndexMut<ServiceId> for Origins {
+    fn index_mut(&mut self, s: ServiceId) -> &mut OriginState {
+        &mut self.table[s.index()]
+    }
+}
 
 pub(super) struct OriginState {
+    /// Which service or job stream this is.
+    pub origin: Origin,
     pub kind: &'static str,
     pub task_def: TaskDefId,
     /// Targets a new task can get: one per capacity provider, or the launch type alone.
@@ -52,34 +142,37 @@ pub(super) struct OriginState {
 }
 
 impl OriginState {
-    pub fn placement<'c>(&self, config: &'c SimConfig, origin: usize) -> &'c Placement {
-        described(config, origin).1
+    pub fn placement<'c>(&self, config: &'c SimConfig) -> &'c Placement {
+        described(config, self.origin).1
     }
 
-    pub fn name<'c>(&self, config: &'c SimConfig, origin: usize) -> &'c str {
-        described(config, origin).0
+    pub fn name<'c>(&self, config: &'c SimConfig) -> &'c str {
+        described(config, self.origin).0
     }
 
-    pub fn launch<'c>(&self, config: &'c SimConfig, origin: usize) -> &'c LaunchSpec {
-        described(config, origin).2
-    }
-}
-
-/// The scenario's description of an origin (services first, then job streams).
-fn described(config: &SimConfig, origin: usize) -> (&str, &Placement, &LaunchSpec) {
-    let services = config.services.len();
-    if origin < services {
-        let s = &config.services[origin];
-        (&s.name, &s.placement, &s.launch)
-    } else {
-        let j = &config.jobs[origin - services];
-        (&j.name, &j.placement, &j.launch)
+    pub fn launch<'c>(&self, config: &'c SimConfig) -> &'c LaunchSpec {
+        described(config, self.origin).2
     }
 }
 
-pub(super) fn build(config: &SimConfig) -> Vec<OriginState> {
-    let service_origins = config.services.iter().map(|s| {
+/// The scenario's description of an origin.
+fn described(config: &SimConfig, origin: Origin) -> (&str, &Placement, &LaunchSpec) {
+    match origin {
+        Origin::Service(s) => {
+            let s = &config.services[s.index()];
+            (&s.name, &s.placement, &s.launch)
+        }
+        Origin::Job(j) => {
+            let j = &config.jobs[j.index()];
+            (&j.name, &j.placement, &j.launch)
+        }
+    }
+}
+
+fn build(config: &SimConfig) -> Vec<OriginState> {
+    let service_origins = config.services.iter().enumerate().map(|(i, s)| {
         origin(
+            Origin::Service(ServiceId(i as u32)),
             "service",
             s.task_def,
             &s.launch,
@@ -88,14 +181,15 @@ pub(super) fn build(config: &SimConfig) -> Vec<OriginState> {
             s.desired_count,
         )
     });
-    let job_origins = config
-        .jobs
-        .iter()
-        .map(|j| origin("job", j.task_def, &j.launch, config, true, 0));
+    let job_origins = config.jobs.iter().enumerate().map(|(i, j)| {
+        let id = Origin::Job(JobId(i as u32));
+        origin(id, "job", j.task_def, &j.launch, config, true, 0)
+    });
     service_origins.chain(job_origins).collect()
 }
 
 fn origin(
+    id: Origin,
     kind: &'static str,
     task_def: TaskDefId,
     launch: &LaunchSpec,
@@ -118,6 +212,7 @@ fn origin(
             .unzip(),
     };
     OriginState {
+        origin: id,
         kind,
         task_def,
         target_counts: vec![0; targets.len()],

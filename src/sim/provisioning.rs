@@ -11,23 +11,23 @@ use super::Simulation;
 use super::events::{Event, TaskRef};
 use crate::engine::EventQueue;
 use crate::metrics::Recorder;
-use crate::model::{RestartTag, StopReason, Target, TaskState};
+use crate::model::{RestartTag, ServiceId, StopReason, Target, TaskState};
 use crate::time::SimTime;
 
 #[derive(Default)]
 pub(super) struct Provisioning {
     /// Tasks waiting for an Auto Scaling group capacity provider's capacity.
     pub waiting: u32,
-    /// Per origin: a service launch was refused by the limit and waits for a place.
+    /// Per service: a launch was refused by the limit and waits for a place.
     held_back: Vec<bool>,
     /// A `ProvisioningSlotFree` event is queued.
     slot_event_queued: bool,
 }
 
 impl Provisioning {
-    pub fn new(origins: usize) -> Self {
+    pub fn new(services: usize) -> Self {
         Provisioning {
-            held_back: vec![false; origins],
+            held_back: vec![false; services],
             ..Default::default()
         }
     }
@@ -55,20 +55,20 @@ impl<R: Recorder> Simulation<'_, R> {
     /// the service launches again when a place frees.
     pub(super) fn hold_back_service(
         &mut self,
-        o: usize,
+        s: ServiceId,
         restart: Option<RestartTag>,
         now: SimTime,
     ) {
         if let Some(tag) = restart {
-            self.origins[o].owed.push_front(tag);
+            self.origins[s].owed.push_front(tag);
         }
-        if std::mem::replace(&mut self.provisioning.held_back[o], true) {
+        if std::mem::replace(&mut self.provisioning.held_back[s.index()], true) {
             return;
         }
         if self.recorder.tracing() {
             let line = format!(
                 "service {}: launch refused, Tasks provisioning capacity limit exceeded ({} tasks already wait in PROVISIONING for capacity, cluster.max_provisioning_tasks); the scheduler launches again when one leaves",
-                self.origins[o].name(self.config, o),
+                self.origins[s].name(self.config),
                 self.provisioning.waiting
             );
             self.recorder.trace(now, &line);
@@ -126,12 +126,12 @@ impl<R: Recorder> Simulation<'_, R> {
         }
         if self.recorder.tracing() {
             let t = self.tasks.get(task.slot);
-            let o = self.origin_index(t.origin);
+            let o = self.origins.id(t.origin);
             let line = format!(
                 "task {} ({} {}) found no capacity in {} s in PROVISIONING (cluster.provisioning_timeout): ECS stops it",
                 t.id,
                 self.origins[o].kind,
-                self.origins[o].name(self.config, o),
+                self.origins[o].name(self.config),
                 now.since(t.created_at).as_secs_f64()
             );
             self.recorder.trace(now, &line);
@@ -143,8 +143,8 @@ impl<R: Recorder> Simulation<'_, R> {
     /// service order.
     pub(super) fn provisioning_slot_free(&mut self, now: SimTime, queue: &mut EventQueue<Event>) {
         self.provisioning.slot_event_queued = false;
-        for s in 0..self.config.services.len() {
-            if std::mem::replace(&mut self.provisioning.held_back[s], false) {
+        for s in self.origins.service_ids() {
+            if std::mem::replace(&mut self.provisioning.held_back[s.index()], false) {
                 self.reconcile_service(s, now, queue);
             }
         }

@@ -152,16 +152,21 @@ impl<R: Recorder> Simulation<'_, R> {
             return;
         }
         queue.schedule(SimTime::ZERO + MINUTE, Event::ScalingTick);
-        for s in 0..self.config.services.len() {
-            if self.autoscaling.services[s].active {
+        for s in self.origins.service_ids() {
+            if self.autoscaling.services[s.index()].active {
                 self.load_update(s, SimTime::ZERO);
                 self.schedule_demand_change(s, SimTime::ZERO, queue);
             }
         }
     }
 
-    fn schedule_demand_change(&mut self, s: usize, now: SimTime, queue: &mut EventQueue<Event>) {
-        let spec = &self.config.services[s].scaling;
+    fn schedule_demand_change(
+        &mut self,
+        s: ServiceId,
+        now: SimTime,
+        queue: &mut EventQueue<Event>,
+    ) {
+        let spec = &self.config.services[s.index()].scaling;
         let next = [
             spec.demand.as_ref(),
             spec.memory_demand.as_ref(),
@@ -172,28 +177,28 @@ impl<R: Recorder> Simulation<'_, R> {
         .filter_map(|c| c.next_change_after(now))
         .min();
         if let Some(t) = next.filter(|t| *t <= self.config.horizon) {
-            queue.schedule(t, Event::DemandChange(ServiceId(s as u32)));
+            queue.schedule(t, Event::DemandChange(s));
         }
     }
 
     pub(super) fn demand_change(&mut self, s: ServiceId, now: SimTime, q: &mut EventQueue<Event>) {
-        self.load_update(s.index(), now);
-        self.schedule_demand_change(s.index(), now, q);
+        self.load_update(s, now);
+        self.schedule_demand_change(s, now, q);
     }
 
     /// Brings service `s`'s load accounting to `now` and reads the new levels. Called after
     /// its running count changed; allocation-free.
-    pub(super) fn load_update(&mut self, s: usize, now: SimTime) {
-        if !self.autoscaling.services[s].active {
+    pub(super) fn load_update(&mut self, s: ServiceId, now: SimTime) {
+        if !self.autoscaling.services[s.index()].active {
             return;
         }
-        let spec = &self.config.services[s];
+        let spec = &self.config.services[s.index()];
         let def = &self.config.task_defs[spec.task_def.index()];
         let task_cpu = def.cpu;
         let task_mem = def.memory;
         let running_now = self.origins[s].counts.running();
         let warmup = self.config.warmup;
-        let st = &mut self.autoscaling.services[s];
+        let st = &mut self.autoscaling.services[s.index()];
         let from = st.since.max(warmup);
         if now > from {
             let dt = now.since(from);
@@ -222,7 +227,13 @@ impl<R: Recorder> Simulation<'_, R> {
 
     /// Sets a service's desired count and lets the scheduler act on it (as the
     /// `SetDesiredCount` scheduled action does).
-    fn set_desired(&mut self, s: usize, count: u32, now: SimTime, queue: &mut EventQueue<Event>) {
+    fn set_desired(
+        &mut self,
+        s: ServiceId,
+        count: u32,
+        now: SimTime,
+        queue: &mut EventQueue<Event>,
+    ) {
         self.set_service_desired(s, count, now);
         self.reconcile_service(s, now, queue);
     }
@@ -232,14 +243,14 @@ impl<R: Recorder> Simulation<'_, R> {
         if next <= self.config.horizon {
             queue.schedule(next, Event::ScalingTick);
         }
-        for s in 0..self.config.services.len() {
-            if !self.autoscaling.services[s].active {
+        for s in self.origins.service_ids() {
+            if !self.autoscaling.services[s.index()].active {
                 continue;
             }
             self.load_update(s, now);
             let in_window = now >= self.config.warmup;
             let running = self.origins[s].counts.running();
-            let st = &mut self.autoscaling.services[s];
+            let st = &mut self.autoscaling.services[s.index()];
             st.cpu.close_through(now);
             st.mem.close_through(now);
             if let Some(q) = &st.queue {
@@ -252,10 +263,14 @@ impl<R: Recorder> Simulation<'_, R> {
                     st.depth_max = st.depth_max.max(depth);
                 }
             }
-            if self.config.services[s].scaling.auto_scaling.is_some() {
+            if self.config.services[s.index()]
+                .scaling
+                .auto_scaling
+                .is_some()
+            {
                 self.scale_service(s, now, queue);
             }
-            self.autoscaling.services[s].last_tick = now;
+            self.autoscaling.services[s.index()].last_tick = now;
         }
         for p in 0..self.config.pools.len() {
             if self.config.pools[p].managed_scaling.is_some() {
@@ -264,15 +279,15 @@ impl<R: Recorder> Simulation<'_, R> {
         }
     }
 
-    fn scale_service(&mut self, s: usize, now: SimTime, queue: &mut EventQueue<Event>) {
+    fn scale_service(&mut self, s: ServiceId, now: SimTime, queue: &mut EventQueue<Event>) {
         let config = self.config;
-        let Some(spec) = config.services[s].scaling.auto_scaling.as_ref() else {
+        let Some(spec) = config.services[s.index()].scaling.auto_scaling.as_ref() else {
             return;
         };
         if let Some(schedule) = &spec.scheduled {
-            let last = self.autoscaling.services[s].last_tick;
+            let last = self.autoscaling.services[s.index()].last_tick;
             for (_, action) in schedule.due(last, now) {
-                let st = &mut self.autoscaling.services[s];
+                let st = &mut self.autoscaling.services[s.index()];
                 let cap = apply(
                     Capacity {
                         min: st.min,
@@ -295,7 +310,7 @@ impl<R: Recorder> Simulation<'_, R> {
                 }
             }
         }
-        let st = &self.autoscaling.services[s];
+        let st = &self.autoscaling.services[s.index()];
         let desired = self.origins[s].counts.desired();
         // Application Auto Scaling suspends scale-in while a deployment rolls (§3.2).
         let scale_in_allowed = self.origins[s].deployment.is_none();
@@ -350,20 +365,20 @@ impl<R: Recorder> Simulation<'_, R> {
         } else {
             self.autoscaling.counts.service_scale_in_events += 1;
         }
-        self.autoscaling.services[s]
+        self.autoscaling.services[s.index()]
             .cooldown
             .record(now, desired, wanted, out_cooldown);
         self.trace_scaling(s, now, desired, wanted, "auto scaling");
         self.set_desired(s, wanted, now, queue);
     }
 
-    fn trace_scaling(&mut self, s: usize, now: SimTime, from: u32, to: u32, why: &str) {
+    fn trace_scaling(&mut self, s: ServiceId, now: SimTime, from: u32, to: u32, why: &str) {
         if self.recorder.tracing() {
-            let st = &self.autoscaling.services[s];
+            let st = &self.autoscaling.services[s.index()];
             let pct = |d: Option<f64>| d.map_or("no data".to_string(), |v| format!("{v:.1}%"));
             let cpu = pct(st.cpu.latest().and_then(|d| d.value));
             let mem = pct(st.mem.latest().and_then(|d| d.value));
-            let service = &self.config.services[s];
+            let service = &self.config.services[s.index()];
             let lines = [
                 format!("service {} {why}: desired {from} -> {to}", service.name),
                 format!(
@@ -381,12 +396,16 @@ impl<R: Recorder> Simulation<'_, R> {
 
     /// Fills the per-service and per-provider parts of a sample.
     pub(super) fn scaling_sample(&mut self, now: SimTime) {
-        for (s, out) in self.autoscaling.samples.iter_mut().enumerate() {
-            let st = &self.autoscaling.services[s];
+        for (s, out) in self
+            .origins
+            .service_ids()
+            .zip(self.autoscaling.samples.iter_mut())
+        {
+            let st = &self.autoscaling.services[s.index()];
             if !st.active {
                 continue;
             }
-            let spec = &self.config.services[s];
+            let spec = &self.config.services[s.index()];
             let cpu = self.config.task_defs[spec.task_def.index()].cpu;
             let demand = spec.scaling.demand.as_ref().map_or(0.0, |d| d.at(now));
             *out = ScalingSample {
@@ -430,13 +449,13 @@ impl<R: Recorder> Simulation<'_, R> {
     ) -> (f64, f64, std::collections::BTreeMap<String, QueueSummary>) {
         let mut queues = std::collections::BTreeMap::new();
         let (mut over, mut served) = (0.0, 0.0);
-        for s in 0..self.config.services.len() {
-            if !self.autoscaling.services[s].active {
+        for s in self.origins.service_ids() {
+            if !self.autoscaling.services[s.index()].active {
                 continue;
             }
             self.load_update(s, end);
-            let st = &mut self.autoscaling.services[s];
-            if self.config.services[s].scaling.demand.is_some() {
+            let st = &mut self.autoscaling.services[s.index()];
+            if self.config.services[s.index()].scaling.demand.is_some() {
                 over += st.overload_task_s;
                 served += st.served_task_s;
             }
@@ -450,7 +469,7 @@ impl<R: Recorder> Simulation<'_, R> {
                     ages[((0.95 * n as f64).ceil() as usize).clamp(1, n) - 1]
                 };
                 queues.insert(
-                    self.config.services[s].name.clone(),
+                    self.config.services[s.index()].name.clone(),
                     QueueSummary {
                         oldest_message_age_s_mean: if n == 0 {
                             0.0

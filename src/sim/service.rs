@@ -10,6 +10,7 @@
 
 use super::Simulation;
 use super::events::Event;
+use super::origins::OriginId;
 use crate::engine::EventQueue;
 use crate::metrics::Recorder;
 use crate::model::{Origin, RestartCause, RestartTag, ServiceId, StopReason, TaskDefId, TaskState};
@@ -29,24 +30,24 @@ pub(super) struct StoppedTask {
 impl<R: Recorder> Simulation<'_, R> {
     /// Service `s`'s desired count becomes `desired` (auto scaling, a scheduled action, a
     /// DAEMON service's eligible instances). The scheduler acts on it when reconciled.
-    pub(super) fn set_service_desired(&mut self, s: usize, desired: u32, now: SimTime) {
+    pub(super) fn set_service_desired(&mut self, s: ServiceId, desired: u32, now: SimTime) {
         self.origins[s].counts.set_desired(desired, now);
         self.rollout_desired_changed(s);
     }
 
     /// Origin `o`'s task began serving: counts (and with them availability), then load.
-    pub(super) fn task_starts_serving(&mut self, o: usize, now: SimTime) {
+    pub(super) fn task_starts_serving(&mut self, o: OriginId, now: SimTime) {
         self.origins[o].counts.task_up(now);
-        if o < self.autoscaling.services.len() {
-            self.load_update(o, now);
+        if let Some(s) = self.origins.service(o) {
+            self.load_update(s, now);
         }
     }
 
     /// Origin `o`'s task stopped serving (stopped, hung or deregistering).
-    pub(super) fn task_stops_serving(&mut self, o: usize, now: SimTime) {
+    pub(super) fn task_stops_serving(&mut self, o: OriginId, now: SimTime) {
         self.origins[o].counts.task_down(now);
-        if o < self.autoscaling.services.len() {
-            self.load_update(o, now);
+        if let Some(s) = self.origins.service(o) {
+            self.load_update(s, now);
         }
     }
 
@@ -54,14 +55,14 @@ impl<R: Recorder> Simulation<'_, R> {
     /// desired count. Launches wait while the service is throttled.
     pub(super) fn reconcile_service(
         &mut self,
-        s: usize,
+        s: ServiceId,
         now: SimTime,
         queue: &mut EventQueue<Event>,
     ) {
         if self.origins[s].deployment.is_some() {
             return self.rollout_step(s, now, queue);
         }
-        if self.config.services[s].daemon {
+        if self.config.services[s.index()].daemon {
             return self.daemon_reconcile(s, now, queue);
         }
         let state = &self.origins[s];
@@ -88,10 +89,16 @@ impl<R: Recorder> Simulation<'_, R> {
     /// Stops `count` tasks of service `s`: tasks not yet placed first, then those not yet
     /// RUNNING (newest first), then RUNNING ones in the order ECS documents for the
     /// service's placement strategy (`placement::scale_in`), re-ranked after each stop.
-    fn scale_in(&mut self, s: usize, count: usize, now: SimTime, queue: &mut EventQueue<Event>) {
+    fn scale_in(
+        &mut self,
+        s: ServiceId,
+        count: usize,
+        now: SimTime,
+        queue: &mut EventQueue<Event>,
+    ) {
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
-        let origin = Origin::Service(ServiceId(s as u32));
+        let origin = Origin::Service(s);
         scratch.extend(self.tasks.live_slots().filter(|slot| {
             let t = self.tasks.get(*slot);
             t.origin == origin && t.state != TaskState::Stopping
@@ -121,7 +128,7 @@ impl<R: Recorder> Simulation<'_, R> {
         }
         let mut running: Vec<u32> = scratch[early..].to_vec();
         self.scratch = scratch;
-        let placement = &self.config.services[s].placement;
+        let placement = &self.config.services[s.index()].placement;
         let as_candidate = |t: &crate::model::Task| scale_in::Candidate {
             task_id: t.id,
             instance: t.instance,
@@ -165,7 +172,7 @@ impl<R: Recorder> Simulation<'_, R> {
         queue: &mut EventQueue<Event>,
     ) {
         let tasks = &self.tasks;
-        let first_on_ec2 = self.origins[service.index()]
+        let first_on_ec2 = self.origins[service]
             .draining
             .iter()
             .copied()
@@ -182,8 +189,8 @@ impl<R: Recorder> Simulation<'_, R> {
         now: SimTime,
         queue: &mut EventQueue<Event>,
     ) {
-        self.origins[service.index()].retry_pending = false;
-        self.reconcile_service(service.index(), now, queue);
+        self.origins[service].retry_pending = false;
+        self.reconcile_service(service, now, queue);
     }
 
     /// The scheduler stops a task it no longer wants: behind a load balancer a RUNNING
@@ -198,8 +205,8 @@ impl<R: Recorder> Simulation<'_, R> {
         let Origin::Service(service) = task.origin else {
             return self.stop_task(slot, now, StopReason::ServiceScheduler, queue);
         };
-        let s = service.index();
-        let delay = self.config.services[s].deregistration_delay;
+        let s = service;
+        let delay = self.config.services[s.index()].deregistration_delay;
         if task.state != TaskState::Running || delay.as_millis() == 0 {
             return self.stop_task(slot, now, StopReason::ServiceScheduler, queue);
         }
@@ -209,7 +216,7 @@ impl<R: Recorder> Simulation<'_, R> {
         task.deregistering = true;
         self.origins[s].deregistering += 1;
         if serving {
-            self.task_stops_serving(s, now);
+            self.task_stops_serving(s.into(), now);
         }
         let r = self.tasks.reference(slot);
         queue.schedule(now + delay, Event::DeregistrationDone(r));
@@ -224,7 +231,7 @@ impl<R: Recorder> Simulation<'_, R> {
         now: SimTime,
         queue: &mut EventQueue<Event>,
     ) {
-        let s = service.index();
+        let s = service;
         if let Some(tag) = self.tasks.get_mut(slot).restart.take() {
             self.collector
                 .restarted(now.since(tag.since), tag.cause, tag.launch_type);
@@ -240,12 +247,12 @@ impl<R: Recorder> Simulation<'_, R> {
             let def = self.tasks.get(slot).task_def;
             self.rollout_task_healthy(s, def);
         }
-        if let Some(dist) = &self.config.services[s].crash_after {
-            let ttf = dist.sample(&mut self.streams.crashes[s]);
+        if let Some(dist) = &self.config.services[s.index()].crash_after {
+            let ttf = dist.sample(&mut self.streams.crashes[s.index()]);
             queue.schedule(now + ttf, Event::TaskCrash(r));
         }
-        if let Some(dist) = &self.config.services[s].hung_after {
-            let tth = dist.sample(&mut self.streams.hangs[s]);
+        if let Some(dist) = &self.config.services[s.index()].hung_after {
+            let tth = dist.sample(&mut self.streams.hangs[s.index()]);
             queue.schedule(now + tth, Event::TaskHung(r));
         }
     }
@@ -255,7 +262,7 @@ impl<R: Recorder> Simulation<'_, R> {
     /// counts the failure, and the service is brought back to its desired count.
     pub(super) fn service_task_lost(
         &mut self,
-        o: usize,
+        s: ServiceId,
         stopped: StoppedTask,
         now: SimTime,
         queue: &mut EventQueue<Event>,
@@ -281,23 +288,23 @@ impl<R: Recorder> Simulation<'_, R> {
             })
         };
         if let Some(tag) = tag {
-            self.origins[o].owed.push_back(tag);
+            self.origins[s].owed.push_back(tag);
         }
         if was == TaskState::Running {
-            self.rollout_lost_task(o);
+            self.rollout_lost_task(s);
         }
         if reason == StopReason::StartFailed {
-            let state = &mut self.origins[o];
+            let state = &mut self.origins[s];
             state.start_failures += 1;
             let delay = self.config.failures.backoff.delay(state.start_failures);
             if !state.retry_pending {
                 state.retry_pending = true;
-                queue.schedule(now + delay, Event::ServiceRetry(ServiceId(o as u32)));
+                queue.schedule(now + delay, Event::ServiceRetry(s));
                 if self.recorder.tracing() {
                     let line = format!(
                         "service {} throttled: {} consecutive failures to start, next launch in {} s",
-                        self.config.services[o].name,
-                        self.origins[o].start_failures,
+                        self.config.services[s.index()].name,
+                        self.origins[s].start_failures,
                         delay.as_secs_f64()
                     );
                     self.recorder.trace(now, &line);
@@ -308,8 +315,8 @@ impl<R: Recorder> Simulation<'_, R> {
             reason,
             StopReason::StartFailed | StopReason::HealthCheckFailed
         ) {
-            self.rollout_task_failed(o, def, now, queue);
+            self.rollout_task_failed(s, def, now, queue);
         }
-        self.reconcile_service(o, now, queue);
+        self.reconcile_service(s, now, queue);
     }
 }

@@ -6,7 +6,7 @@ use super::super::file::*;
 use super::check::bounded;
 use crate::model::{
     Action, AzId, AzOutage, FailureSpec, PoolId, PoolSpec, RestartBackoff, ScheduledAction,
-    ServiceSpec,
+    ServiceId, ServiceSpec,
 };
 use crate::time::{SimDuration, SimTime};
 
@@ -51,7 +51,8 @@ pub(super) fn failures(
         az_outages.push(outage);
     }
     let service = |name: &str, field: String| {
-        services.iter().position(|s| s.name == name).ok_or_else(|| {
+        let found = services.iter().position(|s| s.name == name);
+        found.map(|i| ServiceId(i as u32)).ok_or_else(|| {
             let all: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
             FieldError::new(field, format!("no service named `{name}`")).allowed(all.join(", "))
         })
