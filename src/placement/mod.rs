@@ -24,7 +24,8 @@ pub use explain::{explain, narrate_placement, narrate_refusal};
 
 use crate::model::fit_tree::{FitTree, Need};
 use crate::model::{
-    Cluster, InstanceId, Placement, PlacementStrategy, PoolId, SpreadField, task::RejectReason,
+    Cluster, InstanceId, Placement, PlacementStrategy, PoolId, Resource, SpreadField,
+    task::RejectReason,
 };
 use crate::rng::StreamRng;
 use rand::Rng;
@@ -134,6 +135,22 @@ pub fn draws_at_random(placement: &Placement) -> bool {
         None | Some(PlacementStrategy::Spread(SpreadField::Attribute(_))) => true,
         Some(_) => placement.strategies.contains(&PlacementStrategy::Random),
     }
+}
+
+/// Keeps only the indexes `placements` read: free CPU or free memory for a binpack on it,
+/// the slot index for a random draw (each kept index costs an update per placement and
+/// per stop). Call before adding instances.
+pub fn keep_indexes_for<'p>(
+    cluster: &mut Cluster,
+    placements: impl Iterator<Item = &'p Placement> + Clone,
+) {
+    let binpacks = |resource| {
+        placements
+            .clone()
+            .any(|p| p.strategies.contains(&PlacementStrategy::Binpack(resource)))
+    };
+    let draws = placements.clone().any(draws_at_random);
+    cluster.keep_indexes(binpacks(Resource::Cpu), binpacks(Resource::Memory), draws);
 }
 
 struct Ctx<'a> {
