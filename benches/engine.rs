@@ -166,7 +166,9 @@ fn empty_cluster(n: u32, rules: &Placement) -> Cluster {
         vec!["a".into(), "b".into(), "c".into()],
         vec![pool],
         vec!["work".into()],
-        &[true],
+        &[rules
+            .strategies
+            .contains(&PlacementStrategy::Spread(SpreadField::InstanceId))],
         vec!["ecs.availability-zone".into()],
         None,
     );

@@ -188,6 +188,16 @@ impl Ctx<'_> {
         constraints::fits(self, id) && constraints::allowed(self, id)
     }
 
+    /// `feasible` for an instance an index has already admitted under `need`: when the
+    /// index's test is the whole resource check (no host ports, no awsvpc, pools told
+    /// apart by their tag bits), the instance record is not read again, which was the
+    /// largest cost of a walk past many candidates.
+    fn feasible_once_admitted(&self, id: InstanceId) -> bool {
+        let r = self.request;
+        let exact = r.host_ports.is_empty() && !r.awsvpc && self.cluster.pools.len() <= 32;
+        (exact || constraints::fits(self, id)) && constraints::allowed(self, id)
+    }
+
     /// The strategy's ranking key for an instance: lower ranks first.
     fn key(&self, strategy: PlacementStrategy, id: InstanceId) -> u64 {
         match strategy {
@@ -276,7 +286,7 @@ fn best_of_first_run(
         if best.is_some_and(|(best_primary, _)| primary != best_primary) {
             return false;
         }
-        if !filter.allows(id) || !ctx.feasible(id) {
+        if !filter.allows(id) || !ctx.feasible_once_admitted(id) {
             return true;
         }
         match best {
