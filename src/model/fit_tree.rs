@@ -136,6 +136,32 @@ impl Node {
         lo <= key && key <= hi
     }
 
+    /// Gives entry `at` a new key and fit, shifting only the entries between its old and
+    /// new places (in one pass: a remove then an insert reread what they had just moved).
+    fn move_entry(&mut self, at: usize, key: u64, fit: Fit) {
+        let len = self.len as usize;
+        let item = self.items[at];
+        let below = self.keys[..len].partition_point(|k| *k < key);
+        let to = if below > at {
+            for j in at..below - 1 {
+                self.keys[j] = self.keys[j + 1];
+                self.items[j] = self.items[j + 1];
+                self.fits[j] = self.fits[j + 1];
+            }
+            below - 1
+        } else {
+            for j in (below..at).rev() {
+                self.keys[j + 1] = self.keys[j];
+                self.items[j + 1] = self.items[j];
+                self.fits[j + 1] = self.fits[j];
+            }
+            below
+        };
+        self.keys[to] = key;
+        self.items[to] = item;
+        self.fits[to] = fit;
+    }
+
     // Element loops rather than `copy_within`: the runs are short, and a call into the
     // C library's memmove per update was 9% of an M/M/10 run.
     fn insert_at(&mut self, at: usize, key: u64, item: u32, fit: Fit) {
@@ -382,9 +408,7 @@ impl FitTree {
             }
         } else if node.parent == NIL || node.spans(at, key) {
             // The new key stays inside this leaf's range: move the entry within it.
-            node.remove_at(at);
-            let to = node.keys[..node.len as usize].partition_point(|k| *k < key);
-            node.insert_at(to, key, id, fit);
+            node.move_entry(at, key, fit);
             self.refresh_from(leaf);
         } else {
             self.remove(id);
