@@ -11,6 +11,7 @@ use super::fit_tree::{Fit, FitTree};
 use super::ids::{AzId, GroupId, InstanceId, PoolId};
 use super::instance::{Instance, InstanceState, InstanceTypeSpec};
 use super::slot_tree::SlotTree;
+use crate::scaling::managed_scaling::TaskShape;
 use crate::time::SimTime;
 use std::collections::BTreeSet;
 
@@ -84,6 +85,21 @@ pub struct Reservation<'a> {
     pub eni: bool,
     pub group: GroupId,
     pub daemon: bool,
+}
+
+impl<'a> Reservation<'a> {
+    /// A task of `shape` in `group` (a DAEMON task or not).
+    pub fn of(shape: TaskShape<'a>, group: GroupId, daemon: bool) -> Reservation<'a> {
+        Reservation {
+            cpu: shape.cpu,
+            memory: shape.memory,
+            gpu: shape.gpu,
+            host_ports: shape.host_ports,
+            eni: shape.awsvpc,
+            group,
+            daemon,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]

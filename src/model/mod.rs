@@ -13,6 +13,7 @@ pub mod spec;
 pub mod task;
 pub mod taskdef;
 
+pub use crate::scaling::managed_scaling::TaskShape;
 pub use cluster::Cluster;
 pub use ids::*;
 pub use instance::{Instance, InstanceState, InstanceTypeSpec};

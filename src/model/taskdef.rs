@@ -1,6 +1,7 @@
 //! Task definitions: what a task reserves and how it is networked.
 
 use crate::catalog::{FargatePlatform, FargateSize};
+use crate::scaling::managed_scaling::TaskShape;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NetworkMode {
@@ -56,6 +57,18 @@ pub struct TaskDef {
 }
 
 impl TaskDef {
+    /// The resources one task of this definition takes from an instance. Placement
+    /// requests, reservations and managed scaling's estimate are all built from it.
+    pub fn shape(&self) -> TaskShape<'_> {
+        TaskShape {
+            cpu: self.cpu,
+            memory: self.memory,
+            gpu: self.gpu,
+            awsvpc: self.uses_eni(),
+            host_ports: &self.host_ports,
+        }
+    }
+
     /// What one task of this definition holds on an instance, for `group` (and as a DAEMON
     /// task or not): the same value reserves it and releases it.
     pub fn reservation(
@@ -63,15 +76,7 @@ impl TaskDef {
         group: super::GroupId,
         daemon: bool,
     ) -> super::cluster::Reservation<'_> {
-        super::cluster::Reservation {
-            cpu: self.cpu,
-            memory: self.memory,
-            gpu: self.gpu,
-            host_ports: &self.host_ports,
-            eni: self.uses_eni(),
-            group,
-            daemon,
-        }
+        super::cluster::Reservation::of(self.shape(), group, daemon)
     }
 
     pub fn uses_eni(&self) -> bool {

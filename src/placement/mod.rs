@@ -52,12 +52,13 @@ impl<'a> PlacementRequest<'a> {
         pool: Option<PoolId>,
         placement: &'a Placement,
     ) -> PlacementRequest<'a> {
+        let shape = def.shape();
         PlacementRequest {
-            cpu: def.cpu,
-            memory: def.memory,
-            gpu: def.gpu,
-            host_ports: &def.host_ports,
-            awsvpc: def.uses_eni(),
+            cpu: shape.cpu,
+            memory: shape.memory,
+            gpu: shape.gpu,
+            host_ports: shape.host_ports,
+            awsvpc: shape.awsvpc,
             pool,
             placement,
         }

@@ -30,11 +30,70 @@ pub fn victim(
     candidates: &[Candidate],
     departing: &[Candidate],
 ) -> Option<usize> {
+    // The departing tasks are tallied once, so ranking n candidates costs O(n log d), not
+    // O(n d): a large service scaling in behind a load balancer has thousands of each.
+    let leaving = Leaving::tally(cluster, placement, departing);
     candidates
         .iter()
         .enumerate()
-        .max_by_key(|(_, c)| (key(cluster, placement, c, departing), c.task_id))
+        .max_by_key(|(_, c)| (key(cluster, placement, c, &leaving), c.task_id))
         .map(|(i, _)| i)
+}
+
+/// How many departing tasks hold each spread attribute's values, and each instance.
+struct Leaving {
+    /// Per spread rule's attribute key: counts by value.
+    per_value: Vec<Vec<u32>>,
+    /// Instances holding departing tasks, sorted, with their counts.
+    per_instance: Vec<(InstanceId, u32)>,
+}
+
+impl Leaving {
+    fn tally(cluster: &Cluster, placement: &Placement, departing: &[Candidate]) -> Leaving {
+        let mut per_value: Vec<Vec<u32>> = vec![Vec::new(); cluster.spread_keys.len()];
+        for rule in &placement.strategies {
+            if let PlacementStrategy::Spread(SpreadField::Attribute(k)) = *rule {
+                let counts = &mut per_value[k];
+                if !counts.is_empty() {
+                    continue;
+                }
+                counts.resize(cluster.attribute_values[k].len().max(cluster.azs.len()), 0);
+                for d in departing {
+                    let value = match (d.instance, k) {
+                        (Some(i), _) => Some(cluster.instance(i).attribute_values[k]),
+                        (None, 0) => d.az.map(|az| az.0),
+                        (None, _) => None,
+                    };
+                    if let Some(v) = value {
+                        counts[v as usize] += 1;
+                    }
+                }
+            }
+        }
+        let mut instances: Vec<InstanceId> = departing.iter().filter_map(|d| d.instance).collect();
+        instances.sort_unstable();
+        let mut per_instance: Vec<(InstanceId, u32)> = Vec::new();
+        for i in instances {
+            match per_instance.last_mut() {
+                Some((last, n)) if *last == i => *n += 1,
+                _ => per_instance.push((i, 1)),
+            }
+        }
+        Leaving {
+            per_value,
+            per_instance,
+        }
+    }
+
+    fn with_value(&self, k: usize, value: u32) -> u32 {
+        self.per_value[k].get(value as usize).copied().unwrap_or(0)
+    }
+
+    fn on_instance(&self, i: InstanceId) -> u32 {
+        self.per_instance
+            .binary_search_by_key(&i, |(id, _)| *id)
+            .map_or(0, |at| self.per_instance[at].1)
+    }
 }
 
 /// Higher sorts first: per rule, how strongly this task should go.
@@ -42,39 +101,29 @@ fn key(
     cluster: &Cluster,
     placement: &Placement,
     c: &Candidate,
-    departing: &[Candidate],
+    leaving: &Leaving,
 ) -> [u64; MAX_RULES] {
     let group = cluster.group(placement.group);
-    let value_of = |d: &Candidate, k: usize| -> Option<u32> {
-        match (d.instance, k) {
-            (Some(i), _) => Some(cluster.instance(i).attribute_values[k]),
-            (None, 0) => d.az.map(|az| az.0),
-            (None, _) => None,
-        }
-    };
-    let staying = |count: u32, leaving: usize| u64::from(count).saturating_sub(leaving as u64);
+    let staying = |count: u32, leaving: u32| u64::from(count.saturating_sub(leaving));
     let mut out = [0u64; MAX_RULES];
     for (slot, rule) in out.iter_mut().zip(&placement.strategies) {
         *slot = match (*rule, c.instance) {
             (PlacementStrategy::Spread(SpreadField::Attribute(k)), Some(i)) => {
                 let value = cluster.instance(i).attribute_values[k];
-                let leaving = departing
-                    .iter()
-                    .filter(|d| value_of(d, k) == Some(value))
-                    .count();
-                staying(group.per_attribute[k][value as usize], leaving)
+                staying(
+                    group.per_attribute[k][value as usize],
+                    leaving.with_value(k, value),
+                )
             }
             // A Fargate task has an AZ but no instance: it counts toward AZ balance only.
             (PlacementStrategy::Spread(SpreadField::Attribute(0)), None) => c.az.map_or(0, |az| {
-                let leaving = departing
-                    .iter()
-                    .filter(|d| value_of(d, 0) == Some(az.0))
-                    .count();
-                staying(group.per_attribute[0][az.index()], leaving)
+                staying(
+                    group.per_attribute[0][az.index()],
+                    leaving.with_value(0, az.0),
+                )
             }),
             (PlacementStrategy::Spread(SpreadField::InstanceId), Some(i)) => {
-                let leaving = departing.iter().filter(|d| d.instance == Some(i)).count();
-                staying(group.per_instance[i.index()], leaving)
+                staying(group.per_instance[i.index()], leaving.on_instance(i))
             }
             (PlacementStrategy::Binpack(Resource::Cpu), Some(i)) => {
                 u64::from(cluster.instance(i).cpu_free)

@@ -93,9 +93,11 @@ impl Default for ManagedScalingConfig {
     }
 }
 
-/// What one task reserves on an instance.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct TaskShape {
+/// What one task reserves on an instance: the task definition's resource shape, the one
+/// value placement requests, reservations and this policy's estimate are all built from
+/// (`TaskDef::shape`). It sits here, below the model, because policies know no model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct TaskShape<'a> {
     pub cpu: u32,
     pub memory: u32,
     /// Whole GPUs, each the task's alone.
@@ -103,7 +105,7 @@ pub struct TaskShape {
     /// awsvpc: takes one of the instance's task ENIs.
     pub awsvpc: bool,
     /// Static host ports: a second copy cannot share the instance.
-    pub host_ports: Vec<u16>,
+    pub host_ports: &'a [u16],
 }
 
 /// One instance of the group as the policy sees it.
@@ -132,7 +134,7 @@ pub struct AsgView<'a> {
     /// Host ports the ECS agent holds on every instance (`ECS_RESERVED_PORTS`).
     pub reserved_ports: &'a [u16],
     /// Tasks of this provider in PROVISIONING, one entry per task.
-    pub provisioning: &'a [TaskShape],
+    pub provisioning: &'a [TaskShape<'a>],
     /// Earlier minutes' reservation datapoints, oldest first (this tick's is computed).
     pub history: &'a [Option<f64>],
 }
@@ -195,7 +197,7 @@ impl Bin {
     }
 
     /// How many more tasks of `shape` fit.
-    fn room_for(&self, shape: &TaskShape) -> u32 {
+    fn room_for(&self, shape: &TaskShape<'_>) -> u32 {
         if shape.host_ports.iter().any(|p| self.ports.contains(p)) {
             return 0;
         }
@@ -213,7 +215,7 @@ impl Bin {
         n
     }
 
-    fn take(&mut self, shape: &TaskShape, k: u32) {
+    fn take(&mut self, shape: &TaskShape<'_>, k: u32) {
         self.cpu -= shape.cpu * k;
         self.memory -= shape.memory * k;
         self.gpus -= shape.gpu * k;
@@ -221,7 +223,7 @@ impl Bin {
             self.enis -= k;
         }
         if k > 0 {
-            self.ports.extend_from_slice(&shape.host_ports);
+            self.ports.extend_from_slice(shape.host_ports);
         }
     }
 }
@@ -236,7 +238,7 @@ fn extremes(types: &[InstanceShape]) -> Option<(&InstanceShape, &InstanceShape)>
 /// biggest shapes first; identical tasks are placed a group at a time). A fresh instance
 /// already holds the agent's `reserved_ports`.
 pub fn estimate_instances(
-    provisioning: &[TaskShape],
+    provisioning: &[TaskShape<'_>],
     types: &[InstanceShape],
     reserved_ports: &[u16],
 ) -> ScaleOutEstimate {
@@ -246,9 +248,9 @@ pub fn estimate_instances(
             ..ScaleOutEstimate::default()
         };
     };
-    let mut shapes: Vec<&TaskShape> = provisioning.iter().collect();
+    let mut shapes: Vec<&TaskShape<'_>> = provisioning.iter().collect();
     shapes.sort_by(|a, b| b.cmp(a));
-    let mut groups: Vec<(&TaskShape, u32)> = Vec::new();
+    let mut groups: Vec<(&TaskShape<'_>, u32)> = Vec::new();
     for s in shapes {
         match groups.last_mut() {
             Some((g, n)) if *g == s => *n += 1,
@@ -434,13 +436,13 @@ mod tests {
         }
     }
 
-    fn shape(cpu: u32, memory: u32, awsvpc: bool, ports: &[u16]) -> TaskShape {
+    fn shape(cpu: u32, memory: u32, awsvpc: bool, ports: &[u16]) -> TaskShape<'_> {
         TaskShape {
             cpu,
             memory,
             gpu: 0,
             awsvpc,
-            host_ports: ports.to_vec(),
+            host_ports: ports,
         }
     }
 
@@ -528,21 +530,15 @@ mod tests {
             gpu: n,
             ..shape(1024, 1024, false, &[])
         };
-        assert_eq!(
-            estimate_instances(&vec![gpu(1); 10], &types, &[]).instances,
-            3
-        );
-        assert_eq!(
-            estimate_instances(&vec![gpu(2); 5], &types, &[]).instances,
-            3
-        );
+        assert_eq!(estimate_instances(&[gpu(1); 10], &types, &[]).instances, 3);
+        assert_eq!(estimate_instances(&[gpu(2); 5], &types, &[]).instances, 3);
         // 4 one-GPU tasks fill the first instance's GPUs; 2 two-GPU tasks need a second.
         let mut mixed = vec![gpu(1); 4];
         mixed.extend(vec![gpu(2); 2]);
         assert_eq!(estimate_instances(&mixed, &types, &[]).instances, 2);
         let too_big = estimate_instances(&[gpu(5)], &types, &[]);
         assert_eq!((too_big.instances, too_big.unplaceable_tasks), (0, 1));
-        let no_gpus = estimate_instances(&vec![gpu(1); 3], &[xlarge()], &[]);
+        let no_gpus = estimate_instances(&[gpu(1); 3], &[xlarge()], &[]);
         assert_eq!((no_gpus.instances, no_gpus.unplaceable_tasks), (0, 3));
     }
 

@@ -36,7 +36,7 @@ use super::Simulation;
 use super::events::Event;
 use crate::engine::EventQueue;
 use crate::metrics::{DeploymentOutcome, DeploymentSummary, Recorder};
-use crate::model::{Origin, ServiceId, TaskDefId, TaskState};
+use crate::model::{ServiceId, TaskDefId, TaskState};
 use crate::time::SimTime;
 
 /// A deployment in progress.
@@ -72,14 +72,10 @@ impl<R: Recorder> Simulation<'_, R> {
         to: TaskDefId,
         old: Option<&mut Vec<u32>>,
     ) -> RolloutCounts {
-        let origin = Origin::Service(s);
         let mut c = RolloutCounts::default();
         let mut old = old;
-        for slot in self.tasks.live_slots() {
+        for &slot in self.tasks.of_origin(s.into()) {
             let t = self.tasks.get(slot);
-            if t.origin != origin {
-                continue;
-            }
             c.total += 1;
             let new = t.task_def == to;
             // A hung task is alive but not healthy: counted like one not yet running.

@@ -90,11 +90,8 @@ impl<R: Recorder> Simulation<'_, R> {
         self.cluster.drain(id);
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
-        scratch.extend(
-            self.tasks
-                .live_slots()
-                .filter(|s| self.tasks.get(*s).instance == Some(id)),
-        );
+        scratch.extend_from_slice(self.tasks.on_instance(id));
+        scratch.sort_unstable();
         self.daemons_last(&mut scratch);
         for &slot in &scratch {
             // A slot freed above may already hold a replacement; it is never on this
@@ -209,10 +206,13 @@ impl<R: Recorder> Simulation<'_, R> {
         self.cluster.drain(id);
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
-        scratch.extend(self.tasks.live_slots().filter(|s| {
-            let t = self.tasks.get(*s);
-            t.instance == Some(id) && matches!(t.origin, Origin::Service(_))
-        }));
+        scratch.extend(
+            self.tasks
+                .on_instance(id)
+                .iter()
+                .filter(|s| matches!(self.tasks.get(**s).origin, Origin::Service(_))),
+        );
+        scratch.sort_unstable();
         for &slot in &scratch {
             let t = self.tasks.get(slot);
             if t.instance != Some(id) {
@@ -356,13 +356,13 @@ impl<R: Recorder> Simulation<'_, R> {
                     );
                     self.recorder.trace(now, &line);
                 }
-                let origin = Origin::Service(service);
                 let mut victims: Vec<(u64, u32)> = self
                     .tasks
-                    .live_slots()
-                    .filter_map(|s| {
+                    .of_origin(service.into())
+                    .iter()
+                    .filter_map(|&s| {
                         let t = self.tasks.get(s);
-                        (t.origin == origin && t.state == TaskState::Running).then_some((t.id, s))
+                        (t.state == TaskState::Running).then_some((t.id, s))
                     })
                     .collect();
                 victims.sort_unstable_by(|a, b| b.cmp(a));

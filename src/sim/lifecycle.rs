@@ -121,7 +121,7 @@ impl<R: Recorder> Simulation<'_, R> {
             hung: false,
             deregistering: false,
         };
-        let r = self.tasks.insert(task);
+        let r = self.tasks.insert(task, o);
         self.totals.pending += 1;
         self.collector.task_created();
         if over_limit {
@@ -304,9 +304,8 @@ impl<R: Recorder> Simulation<'_, R> {
             );
             self.recorder.trace(now, &line);
         }
-        let task = self.tasks.get_mut(slot);
-        task.instance = Some(chosen);
-        task.az = Some(az);
+        self.tasks.set_instance(slot, chosen);
+        self.tasks.get_mut(slot).az = Some(az);
         Ok((provisioning, pull + timing.container_start))
     }
 

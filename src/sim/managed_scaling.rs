@@ -59,17 +59,8 @@ impl<R: Recorder> Simulation<'_, R> {
         for origin in self.origins.iter() {
             for (t, target) in origin.targets.iter().enumerate() {
                 if *target == Target::Pool(pid) && !origin.queues[t].is_empty() {
-                    let def = &config.task_defs[origin.task_def.index()];
-                    let shape = TaskShape {
-                        cpu: def.cpu,
-                        memory: def.memory,
-                        gpu: def.gpu,
-                        awsvpc: def.uses_eni(),
-                        host_ports: def.host_ports.clone(),
-                    };
-                    for _ in 0..origin.queues[t].len() {
-                        provisioning.push(shape.clone());
-                    }
+                    let shape = config.task_defs[origin.task_def.index()].shape();
+                    provisioning.extend(std::iter::repeat_n(shape, origin.queues[t].len()));
                 }
             }
         }

@@ -98,11 +98,12 @@ impl<R: Recorder> Simulation<'_, R> {
     ) {
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
-        let origin = Origin::Service(s);
-        scratch.extend(self.tasks.live_slots().filter(|slot| {
-            let t = self.tasks.get(*slot);
-            t.origin == origin && t.state != TaskState::Stopping
-        }));
+        let of_service = self.tasks.of_origin(s.into());
+        scratch.extend(
+            of_service
+                .iter()
+                .filter(|slot| self.tasks.get(**slot).state != TaskState::Stopping),
+        );
         let tasks = &self.tasks;
         let not_started = |slot: &u32| {
             let t = tasks.get(*slot);
@@ -139,26 +140,28 @@ impl<R: Recorder> Simulation<'_, R> {
         // same AZ.
         let mut departing: Vec<scale_in::Candidate> = self
             .tasks
-            .live_slots()
-            .map(|slot| self.tasks.get(slot))
-            .filter(|t| t.origin == origin && t.state == TaskState::Stopping)
+            .of_origin(s.into())
+            .iter()
+            .map(|slot| self.tasks.get(*slot))
+            .filter(|t| t.state == TaskState::Stopping)
             .map(as_candidate)
             .collect();
+        let mut candidates: Vec<scale_in::Candidate> = running
+            .iter()
+            .map(|slot| as_candidate(self.tasks.get(*slot)))
+            .collect();
         for _ in early..count {
-            let candidates: Vec<scale_in::Candidate> = running
-                .iter()
-                .map(|slot| as_candidate(self.tasks.get(*slot)))
-                .collect();
             let Some(i) = scale_in::victim(&self.cluster, placement, &candidates, &departing)
             else {
                 break;
             };
             let slot = running.swap_remove(i);
+            let chosen = candidates.swap_remove(i);
             self.scheduler_stop(slot, now, queue);
             // Stopped at once, it has already left the counts; deregistering, it has not.
             let t = self.tasks.get(slot);
-            if t.id == candidates[i].task_id && t.state == TaskState::Stopping {
-                departing.push(candidates[i]);
+            if t.id == chosen.task_id && t.state == TaskState::Stopping {
+                departing.push(chosen);
             }
         }
     }
