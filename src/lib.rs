@@ -40,7 +40,8 @@
 //!
 //! ## Using the library
 //! Load a scenario, run it with your own recorder, read the summary. A recorder keeps only
-//! what it wants, and can stop the run ([`metrics::Recorder::failure`]):
+//! what it wants, and can stop the run ([`metrics::Recorder::failure`]). To write the files
+//! `ecsim run` writes, atomically, call [`report::run_to_dir`] instead.
 //!
 //! ```
 //! use ecsim::metrics::{Recorder, SampleRow};
@@ -90,10 +91,6 @@
 pub mod calendar;
 pub mod catalog;
 pub mod charts;
-// The command-line front end: used by the `ecsim` binary and its tests, not part of the
-// library API.
-#[doc(hidden)]
-pub mod cli;
 pub mod compare;
 pub mod engine;
 pub mod import;

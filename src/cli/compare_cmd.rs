@@ -3,10 +3,10 @@
 
 use super::run_cmd::{default_out_dir, load};
 use super::{CliError, signals};
-use crate::catalog::PriceCatalog;
-use crate::compare::{self, CompareError, Leg, Target, table};
-use crate::report::OutputDir;
-use crate::scenario::RunFiles;
+use ecsim::catalog::PriceCatalog;
+use ecsim::compare::{self, CompareError, Leg, Target, table};
+use ecsim::report::OutputDir;
+use ecsim::scenario::RunFiles;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -109,7 +109,7 @@ pub fn run(args: &CompareArgs) -> Result<(), CliError> {
             out.write("commitment-curve.csv", curve_csv(&recs).as_bytes())
                 .map_err(CliError::output(&dir))?;
             let json = serde_json::to_string_pretty(&recs).unwrap_or_default() + "\n";
-            out.write(crate::outputs::COMMITMENT_RECOMMENDATION, json.as_bytes())
+            out.write(ecsim::outputs::COMMITMENT_RECOMMENDATION, json.as_bytes())
                 .map_err(CliError::output(&dir))?;
             if let Some(png) = curve_chart(&config.name, &json) {
                 out.write(COMMITMENT_CURVE_PNG, &png)
@@ -152,7 +152,7 @@ pub fn run(args: &CompareArgs) -> Result<(), CliError> {
 fn recommend(
     args: &CompareArgs,
     catalog: &PriceCatalog,
-    config: &crate::model::SimConfig,
+    config: &ecsim::model::SimConfig,
     dir: &Path,
 ) -> Result<String, CliError> {
     let target = match (args.target_pending_p95, args.target_availability) {
@@ -205,9 +205,9 @@ const COMMITMENT_CURVE_PNG: &str = "commitment-curve.png";
 /// The cost-vs-commitment chart, drawn from the recommendation file's own bytes (what
 /// `ecsim report` will read back); `None` when no leg has usage a plan could cover.
 fn curve_chart(scenario: &str, json: &str) -> Option<Vec<u8>> {
-    let views: Vec<crate::outputs::CommitmentCurveView> = serde_json::from_str(json).ok()?;
-    let figure = crate::charts::commitment_curve(scenario, &views)?;
-    crate::charts::png(&figure).ok()
+    let views: Vec<ecsim::outputs::CommitmentCurveView> = serde_json::from_str(json).ok()?;
+    let figure = ecsim::charts::commitment_curve(scenario, &views)?;
+    ecsim::charts::png(&figure).ok()
 }
 
 /// Commitment files an earlier comparison left in `dir` would not describe this one (and
@@ -218,7 +218,7 @@ fn remove_stale_commitment_files(dir: &Path, recommended: bool, png: bool) -> Re
         (true, false) => &[COMMITMENT_CURVE_PNG],
         (false, _) => &[
             "commitment-curve.csv",
-            crate::outputs::COMMITMENT_RECOMMENDATION,
+            ecsim::outputs::COMMITMENT_RECOMMENDATION,
             COMMITMENT_CURVE_PNG,
         ],
     };
@@ -238,7 +238,7 @@ fn failed(e: CompareError, what: &str, dir: &Path) -> CliError {
     match e {
         CompareError::Usage(m) => CliError::Usage(m),
         CompareError::Halted { leg, halt } => {
-            match super::run_cmd::halted(halt, &super::run_cmd::kept_in(dir, &RESULT_FILES)) {
+            match super::run_cmd::halted(halt, &ecsim::report::kept_in(dir, &RESULT_FILES)) {
                 CliError::Runaway(m) => CliError::Runaway(format!("{what} {leg}: {m}")),
                 other => other,
             }
@@ -251,11 +251,11 @@ fn failed(e: CompareError, what: &str, dir: &Path) -> CliError {
 fn refuse_large_legs(
     args: &CompareArgs,
     path: &Path,
-    config: &crate::model::SimConfig,
+    config: &ecsim::model::SimConfig,
     legs: &[Leg],
 ) -> Result<(), CliError> {
-    let limits = crate::scenario::SizeLimits::default();
-    let refuse = |what: String, c: &crate::model::SimConfig| match crate::scenario::estimate(
+    let limits = ecsim::scenario::SizeLimits::default();
+    let refuse = |what: String, c: &ecsim::model::SimConfig| match ecsim::scenario::estimate(
         c,
         RunFiles::SUMMARY_ONLY,
     )

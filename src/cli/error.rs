@@ -1,6 +1,6 @@
 //! Errors at the command line, and the exit status each maps to.
 
-use crate::scenario::ScenarioError;
+use ecsim::scenario::ScenarioError;
 use std::path::PathBuf;
 use thiserror::Error;
 

@@ -2,9 +2,9 @@
 //! `ecsim import cloudwatch`: a CloudWatch export to a demand CSV.
 
 use super::CliError;
-use crate::import::{self, cloudwatch};
-use crate::report::OutputDir;
-use crate::scenario::ScenarioError;
+use ecsim::import::{self, cloudwatch};
+use ecsim::report::OutputDir;
+use ecsim::scenario::ScenarioError;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -217,7 +217,7 @@ fn cloudwatch(args: &CloudWatchArgs) -> Result<(), CliError> {
 
 /// The desired count and task CPU units of `service` in the scenario at `path`.
 fn service_size(path: &Path, service: &str) -> Result<(u32, u32), CliError> {
-    let scenario = crate::scenario::load(path, &[])?;
+    let scenario = ecsim::scenario::load(path, &[])?;
     let config = &scenario.config;
     let Some(spec) = config.services.iter().find(|s| s.name == service) else {
         let names: Vec<&str> = config.services.iter().map(|s| s.name.as_str()).collect();

@@ -88,12 +88,17 @@ pub struct RunArgs {
     /// Per-task output: `csv` writes tasks.csv (one row per task); `none` writes no
     /// tasks.csv, for large runs where only the summary and timeseries matter.
     #[arg(long, value_enum, value_name = "none|csv", default_value = "csv")]
-    pub tasks: TasksOutput,
+    pub tasks: TasksChoice,
+    /// Write tasks.csv rows for only this share of the tasks, e.g. 0.01 or 1%. Each task
+    /// is kept or not by a hash of the seed and its task id, so the same scenario and
+    /// seed keep the same tasks, and every other output is exactly that of a full run.
+    #[arg(long, value_name = "FRACTION")]
+    pub tasks_sample: Option<ecsim::report::TaskSample>,
 }
 
 /// What `ecsim run` writes per task.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum TasksOutput {
+pub enum TasksChoice {
     None,
     Csv,
 }

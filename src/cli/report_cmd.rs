@@ -1,7 +1,7 @@
 //! `ecsim report DIR`, and the `--report` flag the other subcommands share.
 
 use super::CliError;
-use crate::report_html::{self, ReportError};
+use ecsim::report_html::{self, ReportError};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]

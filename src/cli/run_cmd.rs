@@ -1,12 +1,10 @@
 //! `ecsim run` and `ecsim validate`.
 
-use super::{CliError, RunArgs, TasksOutput, ValidateArgs, signals};
-use crate::metrics::Summary;
-use crate::report::replay::ReplayRecorder;
-use crate::report::{self, FileRecorder, OutputDir};
-use crate::scenario::{self, Scenario};
-use crate::sim::RunHalted;
-use crate::time::SimTime;
+use super::{CliError, RunArgs, TasksChoice, ValidateArgs, signals};
+use ecsim::report::{self, RunError, RunOptions, TasksOutput, Trace};
+use ecsim::scenario::{self, Scenario};
+use ecsim::sim::RunHalted;
+use ecsim::time::SimTime;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -41,13 +39,10 @@ pub fn default_out_dir(name: &str) -> PathBuf {
 }
 
 pub fn run(args: &RunArgs) -> Result<(), CliError> {
-    if args.report && args.tasks == TasksOutput::None {
-        return Err(CliError::Usage(
-            "--report draws its charts from tasks.csv; drop --tasks none, or run `ecsim report` on a run with --tasks csv".into(),
-        ));
-    }
+    let tasks = tasks_output(args)?;
     let files = scenario::RunFiles {
-        tasks_csv: args.tasks == TasksOutput::Csv,
+        // A sampled tasks.csv is counted whole: the limits stay conservative.
+        tasks_csv: tasks != TasksOutput::None,
         timeseries_csv: true,
     };
     let scenario = load(&args.scenario, args.seed, files)?;
@@ -60,7 +55,22 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         detail: level == super::TraceLevel::Detail,
     });
     let progress = !args.quiet && args.trace.is_none() && std::io::stderr().is_terminal();
-    let summary = run_to_dir(&scenario, &dir, args.tasks, trace, progress, args.replay)?;
+    let bar = progress.then(|| Progress::new(scenario.config.horizon));
+    signals::install();
+    let options = RunOptions {
+        tasks,
+        trace,
+        replay: args.replay,
+    };
+    let result = report::run_to_dir(&scenario, &dir, options, |now, handled| {
+        if let Some(bar) = &bar {
+            bar.update(now, handled);
+        }
+    });
+    if let Some(bar) = bar {
+        bar.clear();
+    }
+    let summary = result.map_err(|e| from_run_error(e, &dir))?;
     if !args.quiet {
         // A closed pipe (`ecsim run ... | head`) is not an error worth failing the run for.
         let mut stdout = std::io::stdout().lock();
@@ -76,121 +86,33 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Where the narrated trace goes and how much it says.
-pub struct Trace {
-    pub out: Box<dyn Write>,
-    pub detail: bool,
+/// `--tasks` and `--tasks-sample` together, refusing what cannot be meant.
+fn tasks_output(args: &RunArgs) -> Result<TasksOutput, CliError> {
+    match (args.tasks, args.tasks_sample) {
+        (TasksChoice::None, Some(_)) => Err(CliError::Usage(
+            "--tasks none writes no tasks.csv, so there is nothing to sample; drop one of --tasks none and --tasks-sample".into(),
+        )),
+        (TasksChoice::None, None) if args.report => Err(CliError::Usage(
+            "--report draws its charts from tasks.csv; drop --tasks none, or run `ecsim report` on a run with --tasks csv".into(),
+        )),
+        (TasksChoice::Csv, Some(_)) if args.report => Err(CliError::Usage(
+            "--report draws its charts (costs, pending times) from every task in tasks.csv; drop --tasks-sample, or run without --report".into(),
+        )),
+        (TasksChoice::None, None) => Ok(TasksOutput::None),
+        (TasksChoice::Csv, None) => Ok(TasksOutput::Csv),
+        (TasksChoice::Csv, Some(sample)) => Ok(TasksOutput::Sampled(sample)),
+    }
 }
 
-/// Runs a scenario and writes its files into `dir`, all or nothing (no `tasks.csv` with
-/// `TasksOutput::None`). `progress` draws simulated time reached, events per second and an
-/// ETA on stderr; `replay` adds `replay.html`.
-pub fn run_to_dir(
-    scenario: &Scenario,
-    dir: &Path,
-    tasks: TasksOutput,
-    trace: Option<Trace>,
-    progress: bool,
-    replay: bool,
-) -> Result<Summary, CliError> {
-    let config = &scenario.config;
-    let unusable = |e: std::io::Error| {
-        CliError::Usage(format!(
-            "cannot write results into {}: {e} (--out needs a directory that exists or can be created, and is writable)",
-            dir.display()
-        ))
-    };
-    if dir.exists() && !dir.is_dir() {
-        return Err(CliError::Usage(format!(
-            "{} is a file, not a directory; give --out a directory",
-            dir.display()
-        )));
+fn from_run_error(e: RunError, dir: &Path) -> CliError {
+    match e {
+        RunError::Unusable(why) | RunError::TooLargeForReplay(why) => CliError::Usage(why),
+        RunError::Halted { halt, kept } => halted(halt, &kept),
+        RunError::Output { source, .. } => CliError::Output {
+            path: dir.to_path_buf(),
+            source,
+        },
     }
-    let mut out = OutputDir::create(dir).map_err(unusable)?;
-    let tasks_file = match tasks {
-        TasksOutput::Csv => Some(out.writer("tasks.csv").map_err(unusable)?),
-        TasksOutput::None => None,
-    };
-    let series = out
-        .writer("timeseries.csv")
-        .map_err(CliError::output(dir))?;
-    let detail = trace.as_ref().is_some_and(|t| t.detail);
-    let mut recorder = FileRecorder::new(tasks_file, series, config, trace.map(|t| t.out))
-        .map_err(CliError::output(dir))?
-        .with_trace_detail(detail);
-    let bar = progress.then(|| Progress::new(config.horizon));
-    signals::install();
-    let mut checkpoint = |now: SimTime, handled: u64| {
-        if let Some(bar) = &bar {
-            bar.update(now, handled);
-        }
-        true
-    };
-    let mut replay_data = None;
-    let result = if replay {
-        let mut replay = ReplayRecorder::new(&mut recorder, config);
-        let result = crate::sim::run_guarded(config, &mut replay, &mut checkpoint);
-        if result.is_ok() && !replay.fits() {
-            return Err(CliError::Usage(format!(
-                "--replay is for teaching-size runs: this one has {} instance(s) and {} narrated event(s), the page holds at most {} and {}; shorten `horizon`, shrink the pools, or drop --replay",
-                replay.data.instances.len(),
-                replay.events_seen,
-                report::replay::MAX_INSTANCES,
-                report::replay::MAX_EVENTS
-            )));
-        }
-        replay_data = Some(replay.data);
-        result
-    } else {
-        crate::sim::run_guarded(config, &mut recorder, &mut checkpoint)
-    };
-    if let Some(bar) = bar {
-        bar.clear();
-    }
-    let mut summary = match result {
-        Ok(summary) => summary,
-        Err(RunHalted::RecorderFailed { .. }) => {
-            // The write error itself, not its description, so the message names the file.
-            let source = recorder
-                .finish()
-                .err()
-                .unwrap_or_else(|| std::io::Error::other("the recorder stopped the run"));
-            drop(out);
-            return Err(CliError::Output {
-                path: dir.to_path_buf(),
-                source,
-            });
-        }
-        Err(halt) => {
-            // Dropping `out` removes this run's partial files before we report.
-            drop(recorder);
-            drop(out);
-            return Err(halted(
-                halt,
-                &kept_in(dir, &["summary.json", "tasks.csv", "timeseries.csv"]),
-            ));
-        }
-    };
-    summary.warnings = scenario.warnings.clone();
-    if let Some(data) = &replay_data {
-        out.write(
-            "replay.html",
-            crate::report_html::replay::page(data).as_bytes(),
-        )
-        .map_err(CliError::output(dir))?;
-    }
-    recorder.finish().map_err(CliError::output(dir))?;
-    out.write("summary.json", report::summary_json(&summary).as_bytes())
-        .map_err(CliError::output(dir))?;
-    out.commit().map_err(CliError::output(dir))?;
-    if tasks == TasksOutput::None {
-        // A tasks.csv left by an earlier run would not describe this one.
-        let stale = dir.join("tasks.csv");
-        if stale.is_file() {
-            std::fs::remove_file(&stale).map_err(CliError::output(dir))?;
-        }
-    }
-    Ok(summary)
 }
 
 /// The error for a run that stopped before its horizon; `kept` says what is on disk.
@@ -202,24 +124,6 @@ pub fn halted(halt: RunHalted, kept: &str) -> CliError {
             signal: signals::received().unwrap_or(2),
             kept: format!("stopped at simulated time {at}; {kept}"),
         },
-    }
-}
-
-/// "no partial files left; ... kept" for the result files of an earlier run in `dir`.
-pub fn kept_in(dir: &Path, names: &[&str]) -> String {
-    let earlier: Vec<&str> = names
-        .iter()
-        .copied()
-        .filter(|n| dir.join(n).is_file())
-        .collect();
-    if earlier.is_empty() {
-        format!("nothing was written to {}", dir.display())
-    } else {
-        format!(
-            "no partial files left; the earlier {} in {} kept",
-            earlier.join(", "),
-            dir.display()
-        )
     }
 }
 

@@ -20,7 +20,7 @@ pub fn install() {
                 if RECEIVED.swap(signal, Ordering::SeqCst) != 0 {
                     std::process::exit(128 + signal);
                 }
-                crate::interrupt::request();
+                ecsim::interrupt::request();
             }
         });
     }

@@ -1,7 +1,7 @@
-//! `ecsim sweep` and `ecsim merge`: argument types and their mapping onto [`crate::sweep`].
+//! `ecsim sweep` and `ecsim merge`: argument types and their mapping onto [`ecsim::sweep`].
 
 use super::{CliError, ScenarioArgs};
-use crate::sweep::{self, Shard, SweepError, SweepOptions, SweepSpec, Vary};
+use ecsim::sweep::{self, Shard, SweepError, SweepOptions, SweepSpec, Vary};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -92,7 +92,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     super::run_cmd::load(
         &args.scenario,
         None,
-        crate::scenario::RunFiles::SUMMARY_ONLY,
+        ecsim::scenario::RunFiles::SUMMARY_ONLY,
     )?;
     super::signals::install();
     let vary = args

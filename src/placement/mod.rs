@@ -18,6 +18,7 @@ mod explain;
 pub mod providers;
 mod random;
 pub mod scale_in;
+pub mod scale_in_ranking;
 mod spread;
 
 pub use explain::{explain, narrate_placement, narrate_refusal};

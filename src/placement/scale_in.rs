@@ -20,7 +20,7 @@ pub struct Candidate {
     pub az: Option<AzId>,
 }
 
-const MAX_RULES: usize = 5;
+pub(super) const MAX_RULES: usize = 5;
 
 /// The candidate ECS would stop first, or `None` if there are none. `departing`: the
 /// service's tasks still holding their place but already stopping.

@@ -1,14 +1,20 @@
 //! The edge that turns results into files and text: CSV and JSON writers, the atomic
-//! output directory, and the human summary table.
+//! output directory, one run into such a directory ([`run_to_dir`]), and the human
+//! summary table.
 
+mod csv_rows;
 mod output_dir;
 mod recorder;
 pub mod replay;
+mod run_dir;
 mod table;
+mod task_sample;
 
 pub use output_dir::OutputDir;
 pub use recorder::FileRecorder;
+pub use run_dir::{RunError, RunOptions, TasksOutput, Trace, kept_in, run_to_dir};
 pub use table::summary_table;
+pub use task_sample::{TaskSample, TaskSampler};
 
 use crate::metrics::Summary;
 

@@ -1,14 +1,15 @@
 //! A recorder that streams `tasks.csv` and `timeseries.csv` and, when asked, prints the
 //! narrated trace.
 
-use super::seconds;
+use super::csv_rows::CsvRows;
+use super::task_sample::{TaskSample, TaskSampler};
 use crate::metrics::{Recorder, SampleRow, TaskRow};
 use crate::model::SimConfig;
 use crate::time::SimTime;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 
-type CsvOut = csv::Writer<BufWriter<File>>;
+type CsvOut = CsvRows<BufWriter<File>>;
 
 /// The last closed clock hour's bill over the metered usage (see README, Outputs).
 const COMMITMENT_COLUMNS: [&str; 7] = [
@@ -28,10 +29,12 @@ fn ratio(a: f64, b: f64) -> f64 {
 pub struct FileRecorder {
     /// `None` with `--tasks none`: no tasks.csv, and no task rows built.
     tasks: Option<CsvOut>,
+    /// With a sampled tasks.csv: which tasks get a row.
+    sample: Option<TaskSampler>,
+    seed: u64,
     timeseries: CsvOut,
     trace: Option<Box<dyn Write>>,
     trace_detail: bool,
-    field: String,
     error: Option<io::Error>,
     /// Per service: (has load columns, has a queue column).
     scaling_columns: Vec<(bool, bool)>,
@@ -55,11 +58,11 @@ impl FileRecorder {
             .iter()
             .map(|s| (s.scaling.is_active(), s.scaling.queue.is_some()))
             .collect();
-        let mut tasks = tasks.map(csv::Writer::from_writer);
+        let mut tasks = tasks.map(CsvRows::new);
         if let Some(tasks) = &mut tasks {
             write_task_header(tasks)?;
         }
-        let mut timeseries = csv::Writer::from_writer(timeseries);
+        let mut timeseries = CsvRows::new(timeseries);
         let mut header: Vec<String> = [
             "time_s",
             "running_tasks",
@@ -101,14 +104,18 @@ impl FileRecorder {
                 header.push(format!("{}.coverage", p.name));
             }
         }
-        timeseries.write_record(&header)?;
+        for name in &header {
+            timeseries.text(name);
+        }
+        timeseries.end_row()?;
         Ok(FileRecorder {
             commitment_plans: plans.len(),
             tasks,
+            sample: None,
+            seed: config.seed,
             timeseries,
             trace,
             trace_detail: false,
-            field: String::new(),
             error: None,
             scaling_columns,
         })
@@ -117,6 +124,12 @@ impl FileRecorder {
     /// Traced placements also list every candidate instance.
     pub fn with_trace_detail(mut self, detail: bool) -> FileRecorder {
         self.trace_detail = detail;
+        self
+    }
+
+    /// tasks.csv keeps only the tasks `sample` picks for this run's seed.
+    pub fn with_task_sample(mut self, sample: Option<TaskSample>) -> FileRecorder {
+        self.sample = sample.map(|s| s.for_seed(self.seed));
         self
     }
 
@@ -142,17 +155,17 @@ impl FileRecorder {
         Ok(())
     }
 
-    fn keep(&mut self, result: Result<(), csv::Error>) {
+    fn keep(&mut self, result: io::Result<()>) {
         if let Err(e) = result {
             if self.error.is_none() {
-                self.error = Some(e.into());
+                self.error = Some(e);
             }
         }
     }
 }
 
-fn write_task_header(out: &mut CsvOut) -> Result<(), csv::Error> {
-    out.write_record([
+fn write_task_header(out: &mut CsvOut) -> io::Result<()> {
+    for name in [
         "task_id",
         "origin_kind",
         "origin",
@@ -172,22 +185,10 @@ fn write_task_header(out: &mut CsvOut) -> Result<(), csv::Error> {
         "last_status",
         "stop_reason",
         "cost_usd",
-    ])
-}
-
-fn write_field(
-    out: &mut CsvOut,
-    buf: &mut String,
-    value: std::fmt::Arguments<'_>,
-) -> Result<(), csv::Error> {
-    use std::fmt::Write as _;
-    buf.clear();
-    let _ = buf.write_fmt(value);
-    out.write_field(buf.as_bytes())
-}
-
-fn opt_time(t: Option<SimTime>) -> String {
-    t.map_or_else(String::new, |t| seconds(t.0))
+    ] {
+        out.text(name);
+    }
+    out.end_row()
 }
 
 impl Recorder for FileRecorder {
@@ -201,33 +202,30 @@ impl Recorder for FileRecorder {
 
     fn task(&mut self, row: &TaskRow<'_>) {
         let Some(out) = &mut self.tasks else { return };
-        let buf = &mut self.field;
-        let pending = match row.running {
-            Some(r) => seconds(r.since(row.created).0),
-            None => String::new(),
-        };
-        let result = (|| {
-            write_field(out, buf, format_args!("{}", row.task_id))?;
-            out.write_field(row.origin_kind)?;
-            out.write_field(row.origin)?;
-            out.write_field(row.task_definition)?;
-            out.write_field(row.launch_type.as_str())?;
-            out.write_field(row.capacity_provider)?;
-            out.write_field(row.instance)?;
-            out.write_field(row.availability_zone)?;
-            write_field(out, buf, format_args!("{}", row.cpu))?;
-            write_field(out, buf, format_args!("{}", row.memory))?;
-            out.write_field(seconds(row.created.0))?;
-            out.write_field(opt_time(row.placed))?;
-            out.write_field(opt_time(row.pull_started))?;
-            out.write_field(opt_time(row.running))?;
-            out.write_field(opt_time(row.stopped))?;
-            out.write_field(&pending)?;
-            out.write_field(row.last_status)?;
-            out.write_field(row.stop_reason)?;
-            write_field(out, buf, format_args!("{:.6}", row.cost_usd))?;
-            out.write_record(None::<&[u8]>)
-        })();
+        if self.sample.is_some_and(|s| !s.keeps(row.task_id)) {
+            return;
+        }
+        let ms = |t: Option<SimTime>| t.map(|t| t.0);
+        out.int(row.task_id);
+        out.word(row.origin_kind);
+        out.text(row.origin);
+        out.text(row.task_definition);
+        out.word(row.launch_type.as_str());
+        out.text(row.capacity_provider);
+        out.text(row.instance);
+        out.text(row.availability_zone);
+        out.int(row.cpu.into());
+        out.int(row.memory.into());
+        out.seconds(row.created.0);
+        out.opt_seconds(ms(row.placed));
+        out.opt_seconds(ms(row.pull_started));
+        out.opt_seconds(ms(row.running));
+        out.opt_seconds(ms(row.stopped));
+        out.opt_seconds(row.running.map(|r| r.since(row.created).0));
+        out.word(row.last_status);
+        out.word(row.stop_reason);
+        out.fixed(row.cost_usd, 6);
+        let result = out.end_row();
         self.keep(result);
     }
 
@@ -235,76 +233,61 @@ impl Recorder for FileRecorder {
         let columns = &self.scaling_columns;
         let plans = self.commitment_plans;
         let out = &mut self.timeseries;
-        let buf = &mut self.field;
-        let result = (|| {
-            out.write_field(seconds(row.time.0))?;
-            write_field(out, buf, format_args!("{}", row.running_tasks))?;
-            write_field(out, buf, format_args!("{}", row.pending_tasks))?;
-            write_field(out, buf, format_args!("{}", row.instances))?;
-            write_field(out, buf, format_args!("{:.6}", row.cpu_reserved_fraction))?;
-            write_field(
-                out,
-                buf,
-                format_args!("{:.6}", row.memory_reserved_fraction),
-            )?;
-            write_field(out, buf, format_args!("{:.6}", row.cost_usd))?;
-            for s in row.services {
-                write_field(out, buf, format_args!("{}", s.desired))?;
-                write_field(out, buf, format_args!("{}", s.running))?;
+        out.seconds(row.time.0);
+        out.int(row.running_tasks.into());
+        out.int(row.pending_tasks.into());
+        out.int(row.instances.into());
+        out.fixed(row.cpu_reserved_fraction, 6);
+        out.fixed(row.memory_reserved_fraction, 6);
+        out.fixed(row.cost_usd, 6);
+        for s in row.services {
+            out.int(s.desired.into());
+            out.int(s.running.into());
+        }
+        for (s, (load, queue)) in row.scaling.iter().zip(columns) {
+            if *load {
+                out.fixed(s.demand, 1);
+                match s.cpu_utilization {
+                    Some(u) => out.fixed(u, 2),
+                    None => out.empty(),
+                }
             }
-            for (s, (load, queue)) in row.scaling.iter().zip(columns) {
-                if *load {
-                    write_field(out, buf, format_args!("{:.1}", s.demand))?;
-                    match s.cpu_utilization {
-                        Some(u) => write_field(out, buf, format_args!("{u:.2}"))?,
-                        None => out.write_field("")?,
+            if *queue {
+                out.fixed(s.queue_depth.unwrap_or(0.0), 1);
+            }
+        }
+        for p in row.providers {
+            match p.reservation {
+                Some(r) => out.fixed(r, 1),
+                None => out.empty(),
+            }
+            out.int(p.desired.into());
+            out.int(p.pending.into());
+            out.int(p.in_service.into());
+        }
+        if plans > 0 {
+            match row.commitments {
+                Some(c) => {
+                    let b = c.bill;
+                    out.seconds(c.hour_start.0);
+                    for v in [b.on_demand, b.effective(), b.fees, b.used] {
+                        out.fixed(v, 6);
+                    }
+                    out.fixed(ratio(b.used, b.fees), 4);
+                    out.fixed(ratio(b.covered_on_demand, b.eligible_on_demand), 4);
+                    for p in &b.plans {
+                        out.fixed(ratio(p.used, p.fee), 4);
+                        out.fixed(ratio(p.covered_on_demand, p.eligible_on_demand), 4);
                     }
                 }
-                if *queue {
-                    write_field(
-                        out,
-                        buf,
-                        format_args!("{:.1}", s.queue_depth.unwrap_or(0.0)),
-                    )?;
-                }
-            }
-            for p in row.providers {
-                match p.reservation {
-                    Some(r) => write_field(out, buf, format_args!("{r:.1}"))?,
-                    None => out.write_field("")?,
-                }
-                write_field(out, buf, format_args!("{}", p.desired))?;
-                write_field(out, buf, format_args!("{}", p.pending))?;
-                write_field(out, buf, format_args!("{}", p.in_service))?;
-            }
-            if plans > 0 {
-                match row.commitments {
-                    Some(c) => {
-                        let b = c.bill;
-                        out.write_field(seconds(c.hour_start.0))?;
-                        for v in [b.on_demand, b.effective(), b.fees, b.used] {
-                            write_field(out, buf, format_args!("{v:.6}"))?;
-                        }
-                        let utilization = ratio(b.used, b.fees);
-                        let coverage = ratio(b.covered_on_demand, b.eligible_on_demand);
-                        write_field(out, buf, format_args!("{utilization:.4}"))?;
-                        write_field(out, buf, format_args!("{coverage:.4}"))?;
-                        for p in &b.plans {
-                            let u = ratio(p.used, p.fee);
-                            let c = ratio(p.covered_on_demand, p.eligible_on_demand);
-                            write_field(out, buf, format_args!("{u:.4}"))?;
-                            write_field(out, buf, format_args!("{c:.4}"))?;
-                        }
-                    }
-                    None => {
-                        for _ in 0..COMMITMENT_COLUMNS.len() + 2 * plans {
-                            out.write_field("")?;
-                        }
+                None => {
+                    for _ in 0..COMMITMENT_COLUMNS.len() + 2 * plans {
+                        out.empty();
                     }
                 }
             }
-            out.write_record(None::<&[u8]>)
-        })();
+        }
+        let result = out.end_row();
         self.keep(result);
     }
 

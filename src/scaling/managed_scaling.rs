@@ -387,6 +387,9 @@ impl ManagedScalingConfig {
             let goal = self.size_for(r.m).max(view.min_size);
             let cap = ((f64::from(r.n) * self.scale_in_max_fraction).floor() as u32).max(1);
             let remove = r.n.saturating_sub(goal).min(cap) as usize;
+            if remove == 0 {
+                return (r, AsgDecision::Hold);
+            }
             let mut candidates: Vec<usize> = (0..view.instances.len())
                 .filter(|&i| {
                     let inst = &view.instances[i];

@@ -15,6 +15,7 @@ use crate::engine::EventQueue;
 use crate::metrics::Recorder;
 use crate::model::{Origin, RestartCause, RestartTag, ServiceId, StopReason, TaskDefId, TaskState};
 use crate::placement::scale_in;
+use crate::placement::scale_in_ranking::ScaleInRanking;
 use crate::time::SimTime;
 
 /// What the scheduler needs to know of a service task that stopped without being asked to.
@@ -150,6 +151,24 @@ impl<R: Recorder> Simulation<'_, R> {
             .iter()
             .map(|slot| as_candidate(self.tasks.get(*slot)))
             .collect();
+        // With tasks waiting, a stop can place others and change the cluster beyond the
+        // victim's instance, which the ranking index does not follow: rank afresh each time.
+        let ranking = (self.waiting.total == 0)
+            .then(|| ScaleInRanking::new(&self.cluster, placement, &candidates, &departing))
+            .flatten();
+        if let Some(mut ranking) = ranking {
+            for _ in early..count {
+                let Some(i) = ranking.victim(&self.cluster) else {
+                    break;
+                };
+                let slot = running[i];
+                self.scheduler_stop(slot, now, queue);
+                let t = self.tasks.get(slot);
+                let departing = t.id == candidates[i].task_id && t.state == TaskState::Stopping;
+                ranking.remove(&self.cluster, i, departing);
+            }
+            return;
+        }
         for _ in early..count {
             let Some(i) = scale_in::victim(&self.cluster, placement, &candidates, &departing)
             else {

@@ -158,13 +158,11 @@ fn run_and_scenario_leg_cost_the_same_to_the_bit() {
         prices: ecsim::catalog::PriceCatalog::builtin(),
         notes: Vec::new(),
     };
-    let run = ecsim::cli::run_cmd::run_to_dir(
+    let run = ecsim::report::run_to_dir(
         &scenario,
         dir.path(),
-        ecsim::cli::TasksOutput::Csv,
-        None,
-        false,
-        false,
+        ecsim::report::RunOptions::default(),
+        |_, _| (),
     )
     .unwrap();
     let legs = compare::run_legs(&c, &[Leg::Scenario, Leg::Fargate]).unwrap();

@@ -23,5 +23,6 @@ mod queueing;
 mod replay;
 mod report;
 mod sweep;
+mod task_sample;
 mod teaching;
 mod trace;

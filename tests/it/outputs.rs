@@ -30,13 +30,11 @@ fn read_csv(path: &Path) -> (csv::StringRecord, Vec<csv::StringRecord>) {
 
 fn write_run(scenario: &ecsim::scenario::Scenario) -> Written {
     let dir = tempfile::tempdir().unwrap();
-    let summary = ecsim::cli::run_cmd::run_to_dir(
+    let summary = ecsim::report::run_to_dir(
         scenario,
         dir.path(),
-        ecsim::cli::TasksOutput::Csv,
-        None,
-        false,
-        false,
+        ecsim::report::RunOptions::default(),
+        |_, _| (),
     )
     .unwrap();
     let (task_header, tasks) = read_csv(&dir.path().join("tasks.csv"));

@@ -1,0 +1,200 @@
+//! One run into an output directory: `summary.json`, `timeseries.csv`, `tasks.csv` (all,
+//! sampled or none) and, when asked, `replay.html`, all or nothing.
+
+use super::replay::ReplayRecorder;
+use super::task_sample::TaskSample;
+use super::{FileRecorder, OutputDir};
+use crate::metrics::Summary;
+use crate::scenario::Scenario;
+use crate::sim::RunHalted;
+use crate::time::SimTime;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+/// What a run writes per task.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum TasksOutput {
+    /// No `tasks.csv`, and no task rows built: for large runs where the summary and the
+    /// timeseries are enough.
+    None,
+    /// `tasks.csv` with one row per task.
+    Csv,
+    /// `tasks.csv` with the rows of a fixed, seed-determined subset of the tasks.
+    Sampled(TaskSample),
+}
+
+/// Where the narrated trace goes and how much it says.
+pub struct Trace {
+    pub out: Box<dyn Write>,
+    /// Every candidate instance of each placement too.
+    pub detail: bool,
+}
+
+/// What [`run_to_dir`] writes besides the summary and the timeseries.
+pub struct RunOptions {
+    pub tasks: TasksOutput,
+    pub trace: Option<Trace>,
+    /// Also `replay.html` (teaching-size runs only).
+    pub replay: bool,
+}
+
+impl Default for RunOptions {
+    /// Every task's row; no trace, no replay page.
+    fn default() -> RunOptions {
+        RunOptions {
+            tasks: TasksOutput::Csv,
+            trace: None,
+            replay: false,
+        }
+    }
+}
+
+/// Why a run wrote nothing. In each case the directory holds what it held before.
+#[derive(Debug, Error)]
+pub enum RunError {
+    /// The directory is a file, or cannot be created or written.
+    #[error("{0}")]
+    Unusable(String),
+    /// The run is too large for the replay page.
+    #[error("{0}")]
+    TooLargeForReplay(String),
+    /// The run stopped before its horizon; `kept` says what an earlier run left there.
+    #[error("{halt}; {kept}")]
+    Halted { halt: RunHalted, kept: String },
+    /// Writing a result file failed.
+    #[error("writing {path}: {source}")]
+    Output {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+const RESULT_FILES: [&str; 3] = ["summary.json", "tasks.csv", "timeseries.csv"];
+
+/// Runs a scenario and writes its files into `dir`, all or nothing. `checkpoint` is
+/// called now and then with the simulated time reached and the events handled so far
+/// (for a progress display). A run stopped by [`crate::interrupt::request`] ends in
+/// [`RunError::Halted`], leaving nothing half-written.
+pub fn run_to_dir(
+    scenario: &Scenario,
+    dir: &Path,
+    options: RunOptions,
+    mut checkpoint: impl FnMut(SimTime, u64),
+) -> Result<Summary, RunError> {
+    let config = &scenario.config;
+    let output = |source: std::io::Error| RunError::Output {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let unusable = |e: std::io::Error| {
+        RunError::Unusable(format!(
+            "cannot write results into {}: {e} (--out needs a directory that exists or can be created, and is writable)",
+            dir.display()
+        ))
+    };
+    if dir.exists() && !dir.is_dir() {
+        return Err(RunError::Unusable(format!(
+            "{} is a file, not a directory; give --out a directory",
+            dir.display()
+        )));
+    }
+    let mut out = OutputDir::create(dir).map_err(unusable)?;
+    let tasks_file = match options.tasks {
+        TasksOutput::None => None,
+        TasksOutput::Csv | TasksOutput::Sampled(_) => {
+            Some(out.writer("tasks.csv").map_err(unusable)?)
+        }
+    };
+    let series = out.writer("timeseries.csv").map_err(output)?;
+    let detail = options.trace.as_ref().is_some_and(|t| t.detail);
+    let sample = match options.tasks {
+        TasksOutput::Sampled(sample) => Some(sample),
+        TasksOutput::None | TasksOutput::Csv => None,
+    };
+    let mut recorder = FileRecorder::new(tasks_file, series, config, options.trace.map(|t| t.out))
+        .map_err(output)?
+        .with_trace_detail(detail)
+        .with_task_sample(sample);
+    let mut watch = |now: SimTime, handled: u64| {
+        checkpoint(now, handled);
+        true
+    };
+    let mut replay_data = None;
+    let result = if options.replay {
+        let mut replay = ReplayRecorder::new(&mut recorder, config);
+        let result = crate::sim::run_guarded(config, &mut replay, &mut watch);
+        if result.is_ok() && !replay.fits() {
+            return Err(RunError::TooLargeForReplay(format!(
+                "--replay is for teaching-size runs: this one has {} instance(s) and {} narrated event(s), the page holds at most {} and {}; shorten `horizon`, shrink the pools, or drop --replay",
+                replay.data.instances.len(),
+                replay.events_seen,
+                super::replay::MAX_INSTANCES,
+                super::replay::MAX_EVENTS
+            )));
+        }
+        replay_data = Some(replay.data);
+        result
+    } else {
+        crate::sim::run_guarded(config, &mut recorder, &mut watch)
+    };
+    let mut summary = match result {
+        Ok(summary) => summary,
+        Err(RunHalted::RecorderFailed { .. }) => {
+            // The write error itself, not its description, so the message names the file.
+            let source = recorder
+                .finish()
+                .err()
+                .unwrap_or_else(|| std::io::Error::other("the recorder stopped the run"));
+            drop(out);
+            return Err(output(source));
+        }
+        Err(halt) => {
+            // Dropping `out` removes this run's partial files before we report.
+            drop(recorder);
+            drop(out);
+            return Err(RunError::Halted {
+                halt,
+                kept: kept_in(dir, &RESULT_FILES),
+            });
+        }
+    };
+    summary.warnings = scenario.warnings.clone();
+    if let Some(data) = &replay_data {
+        out.write(
+            "replay.html",
+            crate::report_html::replay::page(data).as_bytes(),
+        )
+        .map_err(output)?;
+    }
+    recorder.finish().map_err(output)?;
+    out.write("summary.json", super::summary_json(&summary).as_bytes())
+        .map_err(output)?;
+    out.commit().map_err(output)?;
+    if options.tasks == TasksOutput::None {
+        // A tasks.csv left by an earlier run would not describe this one.
+        let stale = dir.join("tasks.csv");
+        if stale.is_file() {
+            std::fs::remove_file(&stale).map_err(output)?;
+        }
+    }
+    Ok(summary)
+}
+
+/// "no partial files left; ... kept" for the result files of an earlier run in `dir`.
+pub fn kept_in(dir: &Path, names: &[&str]) -> String {
+    let earlier: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| dir.join(n).is_file())
+        .collect();
+    if earlier.is_empty() {
+        format!("nothing was written to {}", dir.display())
+    } else {
+        format!(
+            "no partial files left; the earlier {} in {} kept",
+            earlier.join(", "),
+            dir.display()
+        )
+    }
+}
