@@ -124,6 +124,11 @@ pub struct Cluster {
     by_free_memory: Option<FitTree>,
     /// `active` with free-resource maxima; `None` when no strategy draws at random.
     slots: Option<SlotTree>,
+    /// Per pool: its LAUNCHING and ACTIVE instances (what its Auto Scaling group counts),
+    /// and how many of them run a task that is not a daemon's. Kept as instances change, so
+    /// managed scaling's minute tick reads counts instead of walking every instance.
+    pool_live: Vec<BTreeSet<InstanceId>>,
+    pool_busy: Vec<u32>,
     /// Totals over ACTIVE and DRAINING instances, for utilization.
     pub registered_cpu: u64,
     pub registered_memory: u64,
@@ -158,6 +163,8 @@ impl Cluster {
             })
             .collect();
         Cluster {
+            pool_live: vec![BTreeSet::new(); pools.len()],
+            pool_busy: vec![0; pools.len()],
             subnet_ips_free: subnet_ips_per_az.map(|n| vec![n; azs.len()]),
             azs,
             pools,
@@ -240,7 +247,40 @@ impl Cluster {
         for group in &mut self.groups {
             group.per_instance.push(0);
         }
+        self.pool_live[pool.index()].insert(id);
         id
+    }
+
+    /// The pool's LAUNCHING and ACTIVE instances, by id (launch order).
+    pub fn pool_live(&self, pool: PoolId) -> &BTreeSet<InstanceId> {
+        &self.pool_live[pool.index()]
+    }
+
+    /// How many of the pool's LAUNCHING and ACTIVE instances run a non-daemon task.
+    pub fn pool_busy(&self, pool: PoolId) -> u32 {
+        self.pool_busy[pool.index()]
+    }
+
+    /// The instance leaves its pool's live set (draining or terminated).
+    fn leave_pool(&mut self, id: InstanceId) {
+        let inst = &self.instances[id.index()];
+        if self.pool_live[inst.pool.index()].remove(&id) && inst.non_daemon_tasks > 0 {
+            self.pool_busy[inst.pool.index()] -= 1;
+        }
+    }
+
+    /// A non-daemon task count went from `before` to its current value.
+    fn busy_changed(&mut self, id: InstanceId, before: u32) {
+        let inst = &self.instances[id.index()];
+        let pool = inst.pool.index();
+        let (was, is) = (before > 0, inst.non_daemon_tasks > 0);
+        if was != is && self.pool_live[pool].contains(&id) {
+            if is {
+                self.pool_busy[pool] += 1;
+            } else {
+                self.pool_busy[pool] -= 1;
+            }
+        }
     }
 
     fn intern(&mut self, key: usize, value: String) -> u32 {
@@ -344,6 +384,7 @@ impl Cluster {
     pub fn drain(&mut self, id: InstanceId) {
         if self.instances[id.index()].state == InstanceState::Active {
             self.index_remove(id);
+            self.leave_pool(id);
             self.instances[id.index()].state = InstanceState::Draining;
         }
     }
@@ -354,6 +395,7 @@ impl Cluster {
         if state == InstanceState::Active {
             self.index_remove(id);
         }
+        self.leave_pool(id);
         if matches!(state, InstanceState::Active | InstanceState::Draining) {
             let inst = &self.instances[id.index()];
             self.registered_cpu -= u64::from(inst.cpu_total);
@@ -379,6 +421,7 @@ impl Cluster {
         inst.task_count += 1;
         if !r.daemon {
             inst.non_daemon_tasks += 1;
+            self.busy_changed(id, self.instances[id.index()].non_daemon_tasks - 1);
         }
         self.reserved_cpu += u64::from(r.cpu);
         self.reserved_memory += u64::from(r.memory);
@@ -409,6 +452,7 @@ impl Cluster {
         inst.task_count -= 1;
         if !r.daemon {
             inst.non_daemon_tasks -= 1;
+            self.busy_changed(id, self.instances[id.index()].non_daemon_tasks + 1);
         }
         self.reserved_cpu -= u64::from(r.cpu);
         self.reserved_memory -= u64::from(r.memory);
@@ -529,6 +573,32 @@ impl Cluster {
 
     /// Checks every index against a recount from the instances. For tests and debug runs.
     pub fn check_invariants(&self) -> Result<(), String> {
+        for (p, live) in self.pool_live.iter().enumerate() {
+            let in_group = |i: &&Instance| {
+                i.pool.index() == p
+                    && matches!(i.state, InstanceState::Launching | InstanceState::Active)
+            };
+            let expected: BTreeSet<InstanceId> = self
+                .instances
+                .iter()
+                .filter(in_group)
+                .map(|i| i.id)
+                .collect();
+            let busy = self
+                .instances
+                .iter()
+                .filter(in_group)
+                .filter(|i| i.non_daemon_tasks > 0)
+                .count() as u32;
+            if *live != expected || self.pool_busy[p] != busy {
+                return Err(format!(
+                    "pool {p}: {} live and {} busy instances kept, {} and {busy} counted",
+                    live.len(),
+                    self.pool_busy[p],
+                    expected.len()
+                ));
+            }
+        }
         let mut expect_cpu = BTreeSet::new();
         let mut expect_mem = BTreeSet::new();
         for inst in &self.instances {

@@ -120,12 +120,50 @@ pub struct AsgInstance {
     pub launched_in_run: bool,
 }
 
+/// What the policy needs to know of the group's instances: a few counts every minute, the
+/// instances one by one only when it chooses which to terminate. A 40,000-instance group
+/// can keep the counts as its instances change instead of listing them at every tick.
+pub trait AsgInstances {
+    fn counts(&self) -> AsgCounts;
+    /// Every instance, in a fixed order: `AsgDecision::Terminate` names positions in it.
+    fn list(&self) -> Vec<AsgInstance>;
+}
+
+/// The group at a glance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct AsgCounts {
+    /// Instances in the group (launching included).
+    pub instances: u32,
+    /// Those running at least one task other than a daemon's.
+    pub busy: u32,
+    /// When the newest instance launched during the run was launched, if one is there.
+    pub newest_launch_in_run: Option<SimTime>,
+}
+
+impl AsgInstances for [AsgInstance] {
+    fn counts(&self) -> AsgCounts {
+        AsgCounts {
+            instances: self.len() as u32,
+            busy: self.iter().filter(|i| i.non_daemon_tasks > 0).count() as u32,
+            newest_launch_in_run: self
+                .iter()
+                .filter(|i| i.launched_in_run)
+                .map(|i| i.launched_at)
+                .max(),
+        }
+    }
+
+    fn list(&self) -> Vec<AsgInstance> {
+        self.to_vec()
+    }
+}
+
 /// What the policy reads at a tick. `instances` are those in the group now, launching
 /// included, draining and terminating excluded.
 #[derive(Clone, Copy, Debug)]
-pub struct AsgView<'a> {
+pub struct AsgView<'a, G: AsgInstances + ?Sized = [AsgInstance]> {
     pub now: SimTime,
-    pub instances: &'a [AsgInstance],
+    pub instances: &'a G,
     pub min_size: u32,
     pub max_size: u32,
     pub instance_types: &'a [InstanceShape],
@@ -309,13 +347,18 @@ impl ManagedScalingConfig {
     }
 
     /// The reservation metric for the view.
-    pub fn reservation(&self, view: &AsgView) -> Reservation {
-        let n = view.instances.len() as u32;
+    pub fn reservation<G: AsgInstances + ?Sized>(&self, view: &AsgView<G>) -> Reservation {
+        self.reservation_of(view, &view.instances.counts())
+    }
+
+    fn reservation_of<G: AsgInstances + ?Sized>(
+        &self,
+        view: &AsgView<G>,
+        counts: &AsgCounts,
+    ) -> Reservation {
+        let n = counts.instances;
         let m = if view.provisioning.is_empty() {
-            view.instances
-                .iter()
-                .filter(|i| i.non_daemon_tasks > 0)
-                .count() as u32
+            counts.busy
         } else {
             let mixed = view.instance_types.len() > 1 || view.multiple_azs;
             // Tasks no instance type can hold never count as demand, whatever the group's
@@ -332,12 +375,7 @@ impl ManagedScalingConfig {
                     self.maximum_scaling_step_size,
                 )
             };
-            let busy = view
-                .instances
-                .iter()
-                .filter(|i| i.non_daemon_tasks > 0)
-                .count() as u32;
-            if step == 0 { busy } else { n + step }
+            if step == 0 { counts.busy } else { n + step }
         };
         let metric = if n == 0 {
             if m > 0 {
@@ -360,16 +398,19 @@ impl ManagedScalingConfig {
 
     /// This tick's reservation and decision. Pure: the caller launches or terminates and
     /// appends `reservation.metric` to the history.
-    pub fn decide(&self, view: &AsgView) -> (Reservation, AsgDecision) {
-        let r = self.reservation(view);
+    pub fn decide<G: AsgInstances + ?Sized>(
+        &self,
+        view: &AsgView<G>,
+    ) -> (Reservation, AsgDecision) {
+        let counts = view.instances.counts();
+        let r = self.reservation_of(view, &counts);
         let mut datapoints: Vec<Option<f64>> = view.history.to_vec();
         datapoints.push(Some(r.metric));
 
         if self.scale_out_alarm().evaluate(&datapoints) == AlarmState::Alarm {
-            let warming = view
-                .instances
-                .iter()
-                .any(|i| i.launched_in_run && view.now < i.launched_at + self.instance_warmup);
+            let warming = counts
+                .newest_launch_in_run
+                .is_some_and(|at| view.now < at + self.instance_warmup);
             let desired = self.size_for(r.m).min(view.max_size);
             if warming || desired <= r.n {
                 return (r, AsgDecision::Hold);
@@ -390,14 +431,15 @@ impl ManagedScalingConfig {
             if remove == 0 {
                 return (r, AsgDecision::Hold);
             }
-            let mut candidates: Vec<usize> = (0..view.instances.len())
+            let instances = view.instances.list();
+            let mut candidates: Vec<usize> = (0..instances.len())
                 .filter(|&i| {
-                    let inst = &view.instances[i];
+                    let inst = &instances[i];
                     inst.registered
                         && (!self.managed_termination_protection || inst.non_daemon_tasks == 0)
                 })
                 .collect();
-            candidates.sort_by_key(|&i| (view.instances[i].launched_at, i));
+            candidates.sort_by_key(|&i| (instances[i].launched_at, i));
             candidates.truncate(remove);
             if candidates.is_empty() {
                 return (r, AsgDecision::Hold);

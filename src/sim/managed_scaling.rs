@@ -8,8 +8,10 @@ use super::events::Event;
 use super::scaling::push_bounded;
 use crate::engine::EventQueue;
 use crate::metrics::Recorder;
-use crate::model::{InstanceId, InstanceState, PoolId, StopReason, Target};
-use crate::scaling::managed_scaling::{AsgDecision, AsgInstance, AsgView, TaskShape};
+use crate::model::{Cluster, InstanceId, InstanceState, PoolId, StopReason, Target};
+use crate::scaling::managed_scaling::{
+    AsgCounts, AsgDecision, AsgInstance, AsgInstances, AsgView, TaskShape,
+};
 use crate::time::SimTime;
 
 /// One pool's managed scaling state.
@@ -31,6 +33,42 @@ pub(super) fn pool_states(config: &crate::model::SimConfig) -> Vec<PoolScaling> 
         .collect()
 }
 
+/// A pool's instances as its managed scaling policy sees them: counts the cluster keeps
+/// up to date, and the list built only when the policy asks for it.
+struct PoolMembers<'c> {
+    cluster: &'c Cluster,
+    pool: PoolId,
+    initial_instances: u32,
+}
+
+impl AsgInstances for PoolMembers<'_> {
+    fn counts(&self) -> AsgCounts {
+        let live = self.cluster.pool_live(self.pool);
+        // Launch times rise with ids, so the newest instance is the last one.
+        let newest = live.last().filter(|id| id.0 >= self.initial_instances);
+        AsgCounts {
+            instances: live.len() as u32,
+            busy: self.cluster.pool_busy(self.pool),
+            newest_launch_in_run: newest.map(|id| self.cluster.instance(*id).launched_at),
+        }
+    }
+
+    fn list(&self) -> Vec<AsgInstance> {
+        let live = self.cluster.pool_live(self.pool);
+        live.iter()
+            .map(|id| {
+                let inst = self.cluster.instance(*id);
+                AsgInstance {
+                    launched_at: inst.launched_at,
+                    registered: inst.state == InstanceState::Active,
+                    non_daemon_tasks: inst.non_daemon_tasks,
+                    launched_in_run: inst.id.0 >= self.initial_instances,
+                }
+            })
+            .collect()
+    }
+}
+
 impl<R: Recorder> Simulation<'_, R> {
     pub(super) fn scale_pool(&mut self, p: usize, now: SimTime, queue: &mut EventQueue<Event>) {
         let config = self.config;
@@ -40,21 +78,11 @@ impl<R: Recorder> Simulation<'_, R> {
             return;
         };
         let pid = PoolId(p as u32);
-        let mut ids: Vec<InstanceId> = Vec::new();
-        let mut instances: Vec<AsgInstance> = Vec::new();
-        for inst in &self.cluster.instances {
-            if inst.pool == pid
-                && matches!(inst.state, InstanceState::Launching | InstanceState::Active)
-            {
-                ids.push(inst.id);
-                instances.push(AsgInstance {
-                    launched_at: inst.launched_at,
-                    registered: inst.state == InstanceState::Active,
-                    non_daemon_tasks: inst.non_daemon_tasks,
-                    launched_in_run: inst.id.0 >= self.initial_instances,
-                });
-            }
-        }
+        let members = PoolMembers {
+            cluster: &self.cluster,
+            pool: pid,
+            initial_instances: self.initial_instances,
+        };
         let mut provisioning: Vec<TaskShape> = Vec::new();
         for origin in self.origins.iter() {
             for (t, target) in origin.targets.iter().enumerate() {
@@ -66,7 +94,7 @@ impl<R: Recorder> Simulation<'_, R> {
         }
         let view = AsgView {
             now,
-            instances: &instances,
+            instances: &members,
             min_size: ms.min_size,
             max_size: ms.max_size,
             instance_types: std::slice::from_ref(&instance_shape),
@@ -111,6 +139,8 @@ impl<R: Recorder> Simulation<'_, R> {
                     );
                     self.recorder.trace(now, &line);
                 }
+                // Positions in the list the policy saw: the live instances in id order.
+                let ids: Vec<InstanceId> = self.cluster.pool_live(pid).iter().copied().collect();
                 for i in victims {
                     self.terminate_instance(ids[i], now, queue);
                 }
