@@ -143,7 +143,9 @@ fn workloads() -> Vec<Workload> {
     ]
 }
 
-fn empty_cluster(n: u32) -> Cluster {
+/// A cluster keeping the indexes the simulator keeps for `rules` (so a reservation updates
+/// what a run would update, no more).
+fn empty_cluster(n: u32, rules: &Placement) -> Cluster {
     let itype = InstanceTypeSpec {
         name: "four.fifteen".into(),
         arch: "x86_64",
@@ -164,10 +166,13 @@ fn empty_cluster(n: u32) -> Cluster {
         vec!["a".into(), "b".into(), "c".into()],
         vec![pool],
         vec!["work".into()],
-        &[true],
+        &[rules
+            .strategies
+            .contains(&PlacementStrategy::Spread(SpreadField::InstanceId))],
         vec!["ecs.availability-zone".into()],
         None,
     );
+    ecsim::placement::keep_indexes_for(&mut cluster, std::iter::once(rules));
     for i in 0..n {
         let id = cluster.add_instance(PoolId(0), AzId(i % 3), false, 0.2, SimTime::ZERO);
         cluster.activate(id, SimTime::ZERO);
@@ -189,9 +194,9 @@ struct Saturated {
 }
 
 impl Saturated {
-    fn new(n: u32) -> Saturated {
+    fn new(n: u32, rules: &Placement) -> Saturated {
         Saturated {
-            cluster: empty_cluster(n),
+            cluster: empty_cluster(n, rules),
             running: Vec::new(),
             head: 0,
             rng: stream(4, StreamKind::JobArrivals, 0),
@@ -266,7 +271,7 @@ fn placement(c: &mut Criterion) {
             group: GroupId(0),
         };
         for &n in &sizes {
-            let mut state = Saturated::new(n);
+            let mut state = Saturated::new(n, &rules);
             state.fill(&workload, &rules, n);
             group.bench_function(BenchmarkId::new(workload.name, n), |b| {
                 b.iter(|| black_box(state.step(&workload, &rules)))

@@ -1,14 +1,12 @@
 //! An ordered set of instances that can skip every instance a task cannot fit on.
 //!
-//! A treap keyed by `u64` (a strategy's field in the high half, the instance's rank in the
-//! low half), one node per instance, stored by instance id so nodes are never allocated
-//! after the instance table has grown. Each node also carries what the instance has free
-//! and, for its whole subtree, the largest free amount of each resource and the union of
-//! its AZ and pool tags. A walk in key order descends into a subtree only if something in
-//! it could hold the task, so finding the first instance that fits costs O(log n) however
+//! A B+-tree keyed by `u64` (a strategy's field in the high half, the instance's rank in
+//! the low half) holding each member's free resources in its leaf; every inner entry also
+//! carries, for its whole subtree, the largest free amount of each resource and the union
+//! of the AZ and pool tags. A walk in key order enters a subtree only if something in it
+//! could hold the task, so finding the first instance that fits costs O(log n) however
 //! full the cluster is and whichever resource binds, and "nothing fits" is answered at the
-//! root. Priorities are a hash of the id, so the shape of the tree (and so every result)
-//! is reproducible.
+//! root. Results depend on the keys alone, never on the tree's shape.
 
 /// Free resources of one instance, or the maxima (and tag union) over a subtree.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -70,42 +68,138 @@ impl Need {
 
 const NIL: u32 = u32::MAX;
 
-#[derive(Clone, Copy, Debug)]
+/// Entries per node. Wide nodes keep a descent to three or four levels at 50,000
+/// instances, each level a few adjacent cache lines, where a binary tree pays a cache miss
+/// per level (about 22 at that size, which was most of a placement's time). Unit tests use
+/// narrow nodes so that splits and the removal of emptied nodes happen with a few dozen
+/// members.
+#[cfg(not(test))]
+const CAP: usize = 32;
+#[cfg(test)]
+const CAP: usize = 4;
+
+#[derive(Clone, Debug)]
 struct Node {
-    key: u64,
-    left: u32,
-    right: u32,
+    /// Leaves: the members' keys in ascending order. Inner nodes: from entry 1 on, the
+    /// lower bound of each child's keys, ascending; entry 0 bounds nothing (the first
+    /// child takes every key under entry 1).
+    keys: [u64; CAP],
+    /// Leaves: member ids. Inner nodes: child nodes.
+    items: [u32; CAP],
+    /// Leaves: what each member has free. Inner nodes: the maxima over each child.
+    fits: [Fit; CAP],
+    len: u32,
     parent: u32,
-    own: Fit,
-    subtree: Fit,
+    leaf: bool,
 }
 
-const EMPTY: Node = Node {
-    key: 0,
-    left: NIL,
-    right: NIL,
-    parent: NIL,
-    own: Fit {
-        cpu: 0,
-        memory: 0,
-        eni: 0,
-        gpu: 0,
-        tags: 0,
-    },
-    subtree: Fit {
-        cpu: 0,
-        memory: 0,
-        eni: 0,
-        gpu: 0,
-        tags: 0,
-    },
-};
+impl Node {
+    fn new(leaf: bool, parent: u32) -> Node {
+        Node {
+            keys: [0; CAP],
+            items: [NIL; CAP],
+            fits: [Fit::default(); CAP],
+            len: 0,
+            parent,
+            leaf,
+        }
+    }
 
+    /// The maxima over everything under this node.
+    fn total(&self) -> Fit {
+        self.fits[..self.len as usize]
+            .iter()
+            .fold(Fit::default(), |acc, f| acc.join(*f))
+    }
+
+    /// Where `item` sits among the entries.
+    fn slot_of(&self, item: u32) -> usize {
+        self.items[..self.len as usize]
+            .iter()
+            .position(|i| *i == item)
+            .expect("an entry's node lists it")
+    }
+
+    /// Whether `key` lies between the keys of this leaf's other entries (entry `at`
+    /// aside), so that the leaf's range holds it.
+    fn spans(&self, at: usize, key: u64) -> bool {
+        let len = self.len as usize;
+        if len < 3 {
+            return false;
+        }
+        let lo = if at == 0 { self.keys[1] } else { self.keys[0] };
+        let hi = if at == len - 1 {
+            self.keys[len - 2]
+        } else {
+            self.keys[len - 1]
+        };
+        lo <= key && key <= hi
+    }
+
+    /// Gives entry `at` a new key and fit, shifting only the entries between its old and
+    /// new places (in one pass: a remove then an insert reread what they had just moved).
+    fn move_entry(&mut self, at: usize, key: u64, fit: Fit) {
+        let len = self.len as usize;
+        let item = self.items[at];
+        let below = self.keys[..len].partition_point(|k| *k < key);
+        let to = if below > at {
+            for j in at..below - 1 {
+                self.keys[j] = self.keys[j + 1];
+                self.items[j] = self.items[j + 1];
+                self.fits[j] = self.fits[j + 1];
+            }
+            below - 1
+        } else {
+            for j in (below..at).rev() {
+                self.keys[j + 1] = self.keys[j];
+                self.items[j + 1] = self.items[j];
+                self.fits[j + 1] = self.fits[j];
+            }
+            below
+        };
+        self.keys[to] = key;
+        self.items[to] = item;
+        self.fits[to] = fit;
+    }
+
+    // Element loops rather than `copy_within`: the runs are short, and a call into the
+    // C library's memmove per update was 9% of an M/M/10 run.
+    fn insert_at(&mut self, at: usize, key: u64, item: u32, fit: Fit) {
+        let len = self.len as usize;
+        debug_assert!(len < CAP && at <= len);
+        for j in (at..len).rev() {
+            self.keys[j + 1] = self.keys[j];
+            self.items[j + 1] = self.items[j];
+            self.fits[j + 1] = self.fits[j];
+        }
+        self.keys[at] = key;
+        self.items[at] = item;
+        self.fits[at] = fit;
+        self.len += 1;
+    }
+
+    fn remove_at(&mut self, at: usize) {
+        let len = self.len as usize;
+        for j in at..len - 1 {
+            self.keys[j] = self.keys[j + 1];
+            self.items[j] = self.items[j + 1];
+            self.fits[j] = self.fits[j + 1];
+        }
+        self.len -= 1;
+    }
+}
+
+/// A B+-tree of instances: members sit in leaves in key order, and every inner entry holds
+/// the maxima over its child. Nodes split when full and are dropped when empty; no
+/// rebalancing otherwise, since walks only need the bounds and maxima to be exact.
 #[derive(Clone, Debug)]
 pub struct FitTree {
     nodes: Vec<Node>,
-    present: Vec<bool>,
+    /// Nodes dropped when they emptied, for reuse.
+    spare: Vec<u32>,
     root: u32,
+    /// By instance id: the leaf that holds it, or `NIL`.
+    leaf_of: Vec<u32>,
     len: usize,
 }
 
@@ -113,20 +207,12 @@ impl Default for FitTree {
     fn default() -> Self {
         FitTree {
             nodes: Vec::new(),
-            present: Vec::new(),
+            spare: Vec::new(),
             root: NIL,
+            leaf_of: Vec::new(),
             len: 0,
         }
     }
-}
-
-/// A heap priority from the id (splitmix64's finalizer): independent of the key order.
-#[inline]
-fn priority(id: u32) -> u64 {
-    let mut z = u64::from(id).wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
 }
 
 impl FitTree {
@@ -143,128 +229,108 @@ impl FitTree {
     }
 
     pub fn contains(&self, id: u32) -> bool {
-        self.present.get(id as usize).copied().unwrap_or(false)
+        self.leaf_of.get(id as usize).is_some_and(|l| *l != NIL)
     }
 
     /// The largest free amounts over every instance in the set (zeros when empty).
     pub fn maxima(&self) -> Fit {
-        self.subtree(self.root)
-    }
-
-    #[inline]
-    fn subtree(&self, t: u32) -> Fit {
-        if t == NIL {
+        if self.root == NIL {
             Fit::default()
         } else {
-            self.nodes[t as usize].subtree
+            self.nodes[self.root as usize].total()
         }
     }
 
-    /// Recomputes a node's maxima from its children, and makes it their parent: every
-    /// link change is followed by a pull of the node whose children changed.
-    #[inline]
-    fn pull(&mut self, t: u32) {
-        let n = self.nodes[t as usize];
-        let mut s = n.own;
-        for child in [n.left, n.right] {
-            if child != NIL {
-                let c = &mut self.nodes[child as usize];
-                c.parent = t;
-                s = s.join(c.subtree);
+    fn alloc(&mut self, leaf: bool, parent: u32) -> u32 {
+        match self.spare.pop() {
+            Some(n) => {
+                self.nodes[n as usize] = Node::new(leaf, parent);
+                n
+            }
+            None => {
+                self.nodes.push(Node::new(leaf, parent));
+                (self.nodes.len() - 1) as u32
             }
         }
-        self.nodes[t as usize].subtree = s;
     }
 
-    fn set_root(&mut self, root: u32) {
-        self.root = root;
-        if root != NIL {
-            self.nodes[root as usize].parent = NIL;
+    /// Moves the upper half of `p`'s full child at `slot` into a new node just after it.
+    fn split_child(&mut self, p: u32, slot: usize) {
+        let c = self.nodes[p as usize].items[slot];
+        let leaf = self.nodes[c as usize].leaf;
+        let s = self.alloc(leaf, p);
+        let half = CAP / 2;
+        let (lo, hi) = if c < s {
+            let (a, b) = self.nodes.split_at_mut(s as usize);
+            (&mut a[c as usize], &mut b[0])
+        } else {
+            let (a, b) = self.nodes.split_at_mut(c as usize);
+            (&mut b[0], &mut a[s as usize])
+        };
+        let moved = CAP - half;
+        hi.keys[..moved].copy_from_slice(&lo.keys[half..]);
+        hi.items[..moved].copy_from_slice(&lo.items[half..]);
+        hi.fits[..moved].copy_from_slice(&lo.fits[half..]);
+        hi.len = moved as u32;
+        lo.len = half as u32;
+        let (separator, lo_total, hi_total) = (hi.keys[0], lo.total(), hi.total());
+        let moved_items = hi.items;
+        for &item in &moved_items[..moved] {
+            if leaf {
+                self.leaf_of[item as usize] = s;
+            } else {
+                self.nodes[item as usize].parent = s;
+            }
         }
+        let parent = &mut self.nodes[p as usize];
+        parent.fits[slot] = lo_total;
+        parent.insert_at(slot + 1, separator, s, hi_total);
     }
 
     /// Adds instance `id` under `key` (keys are unique: they end in the instance's rank).
     pub fn insert(&mut self, id: u32, key: u64, fit: Fit) {
         let i = id as usize;
-        if i >= self.nodes.len() {
-            self.nodes.resize(i + 1, EMPTY);
-            self.present.resize(i + 1, false);
+        if i >= self.leaf_of.len() {
+            self.leaf_of.resize(i + 1, NIL);
         }
-        debug_assert!(!self.present[i]);
-        self.nodes[i] = Node {
-            key,
-            left: NIL,
-            right: NIL,
-            parent: NIL,
-            own: fit,
-            subtree: fit,
-        };
-        self.present[i] = true;
+        debug_assert_eq!(self.leaf_of[i], NIL);
+        if self.root == NIL {
+            self.root = self.alloc(true, NIL);
+        }
+        if self.nodes[self.root as usize].len as usize == CAP {
+            let old = self.root;
+            let root = self.alloc(false, NIL);
+            let total = self.nodes[old as usize].total();
+            self.nodes[root as usize].insert_at(0, 0, old, total);
+            self.nodes[old as usize].parent = root;
+            self.root = root;
+            self.split_child(root, 0);
+        }
+        // Down from the root, splitting full nodes before entering them so that a split
+        // never climbs back up; the member only adds to the maxima it passes.
+        let mut t = self.root;
+        loop {
+            let node = &self.nodes[t as usize];
+            let len = node.len as usize;
+            if node.leaf {
+                let at = node.keys[..len].partition_point(|k| *k < key);
+                self.nodes[t as usize].insert_at(at, key, id, fit);
+                self.leaf_of[i] = t;
+                break;
+            }
+            let mut slot = node.keys[1..len].partition_point(|k| *k <= key);
+            let child = node.items[slot];
+            if self.nodes[child as usize].len as usize == CAP {
+                self.split_child(t, slot);
+                if key >= self.nodes[t as usize].keys[slot + 1] {
+                    slot += 1;
+                }
+            }
+            let node = &mut self.nodes[t as usize];
+            node.fits[slot] = node.fits[slot].join(fit);
+            t = node.items[slot];
+        }
         self.len += 1;
-        let root = self.insert_at(self.root, id);
-        self.set_root(root);
-    }
-
-    fn insert_at(&mut self, t: u32, x: u32) -> u32 {
-        if t == NIL {
-            return x;
-        }
-        let key = self.nodes[x as usize].key;
-        if priority(x) > priority(t) {
-            let (l, r) = self.split(t, key);
-            let node = &mut self.nodes[x as usize];
-            node.left = l;
-            node.right = r;
-            self.pull(x);
-            return x;
-        }
-        if key < self.nodes[t as usize].key {
-            let l = self.insert_at(self.nodes[t as usize].left, x);
-            self.nodes[t as usize].left = l;
-        } else {
-            let r = self.insert_at(self.nodes[t as usize].right, x);
-            self.nodes[t as usize].right = r;
-        }
-        self.pull(t);
-        t
-    }
-
-    /// Splits into (keys < key, keys ≥ key).
-    fn split(&mut self, t: u32, key: u64) -> (u32, u32) {
-        if t == NIL {
-            return (NIL, NIL);
-        }
-        if self.nodes[t as usize].key < key {
-            let (l, r) = self.split(self.nodes[t as usize].right, key);
-            self.nodes[t as usize].right = l;
-            self.pull(t);
-            (t, r)
-        } else {
-            let (l, r) = self.split(self.nodes[t as usize].left, key);
-            self.nodes[t as usize].left = r;
-            self.pull(t);
-            (l, t)
-        }
-    }
-
-    fn merge(&mut self, a: u32, b: u32) -> u32 {
-        if a == NIL {
-            return b;
-        }
-        if b == NIL {
-            return a;
-        }
-        if priority(a) > priority(b) {
-            let r = self.merge(self.nodes[a as usize].right, b);
-            self.nodes[a as usize].right = r;
-            self.pull(a);
-            a
-        } else {
-            let l = self.merge(a, self.nodes[b as usize].left);
-            self.nodes[b as usize].left = l;
-            self.pull(b);
-            b
-        }
     }
 
     /// Removes instance `id`; false if it was not in the set.
@@ -272,65 +338,91 @@ impl FitTree {
         if !self.contains(id) {
             return false;
         }
-        let key = self.nodes[id as usize].key;
-        let root = self.remove_at(self.root, key);
-        self.set_root(root);
-        self.present[id as usize] = false;
+        let leaf = self.leaf_of[id as usize];
+        let node = &mut self.nodes[leaf as usize];
+        let at = node.slot_of(id);
+        node.remove_at(at);
+        self.leaf_of[id as usize] = NIL;
         self.len -= 1;
+        self.refresh_from(leaf);
+        // A root left with one child hands over to it.
+        while self.root != NIL {
+            let root = &self.nodes[self.root as usize];
+            if root.leaf || root.len != 1 {
+                break;
+            }
+            let child = root.items[0];
+            self.spare.push(self.root);
+            self.root = child;
+            self.nodes[child as usize].parent = NIL;
+        }
         true
     }
 
-    fn remove_at(&mut self, t: u32, key: u64) -> u32 {
-        let node = self.nodes[t as usize];
-        if node.key == key {
-            return self.merge(node.left, node.right);
+    /// Brings the maxima above node `t` up to date after its entries changed, dropping
+    /// nodes left empty, and stops at the first parent entry that stays the same: every
+    /// entry above it was computed from the same values.
+    fn refresh_from(&mut self, mut t: u32) {
+        loop {
+            let node = &self.nodes[t as usize];
+            let parent = node.parent;
+            if node.len == 0 {
+                self.spare.push(t);
+                if parent == NIL {
+                    self.root = NIL;
+                    return;
+                }
+                let p = &mut self.nodes[parent as usize];
+                let at = p.slot_of(t);
+                p.remove_at(at);
+                t = parent;
+                continue;
+            }
+            if parent == NIL {
+                return;
+            }
+            let total = node.total();
+            let p = &mut self.nodes[parent as usize];
+            let at = p.slot_of(t);
+            if p.fits[at] == total {
+                return;
+            }
+            p.fits[at] = total;
+            t = parent;
         }
-        if key < node.key {
-            let l = self.remove_at(node.left, key);
-            self.nodes[t as usize].left = l;
-        } else {
-            let r = self.remove_at(node.right, key);
-            self.nodes[t as usize].right = r;
-        }
-        self.pull(t);
-        t
     }
 
     /// Moves instance `id` to `key` with `fit` free. A fit change alone refreshes the
-    /// maxima upward from the node and stops at the first ancestor they leave unchanged.
+    /// maxima upward from its leaf and stops at the first entry it leaves unchanged.
     pub fn update(&mut self, id: u32, key: u64, fit: Fit) {
         if !self.contains(id) {
             return;
         }
-        let node = &mut self.nodes[id as usize];
-        if node.key == key {
-            if node.own != fit {
-                node.own = fit;
-                self.refresh_upward(id);
+        let leaf = self.leaf_of[id as usize];
+        let node = &mut self.nodes[leaf as usize];
+        let at = node.slot_of(id);
+        if node.keys[at] == key {
+            if node.fits[at] != fit {
+                node.fits[at] = fit;
+                self.refresh_from(leaf);
             }
+        } else if node.parent == NIL || node.spans(at, key) {
+            // The new key stays inside this leaf's range: move the entry within it.
+            node.move_entry(at, key, fit);
+            self.refresh_from(leaf);
         } else {
             self.remove(id);
             self.insert(id, key, fit);
         }
     }
 
-    fn refresh_upward(&mut self, from: u32) {
-        let mut t = from;
-        while t != NIL {
-            let before = self.nodes[t as usize].subtree;
-            self.pull(t);
-            if t != from && self.nodes[t as usize].subtree == before {
-                break;
-            }
-            t = self.nodes[t as usize].parent;
-        }
-    }
-
     /// Visits, in ascending key order from `from`, every instance whose own free amounts
-    /// `need` admits, until `visit` returns false. Subtrees whose maxima fall short are
-    /// never entered.
+    /// `need` admits, until `visit` returns false. Children whose maxima fall short, or
+    /// whose keys all lie below `from`, are never entered.
     pub fn walk(&self, from: u64, need: &Need, visit: &mut impl FnMut(u64, u32) -> bool) {
-        self.walk_at(self.root, from, need, visit);
+        if self.root != NIL {
+            self.walk_at(self.root, from, need, visit);
+        }
     }
 
     fn walk_at(
@@ -340,54 +432,72 @@ impl FitTree {
         need: &Need,
         visit: &mut impl FnMut(u64, u32) -> bool,
     ) -> bool {
-        if t == NIL {
-            return true;
-        }
         let node = &self.nodes[t as usize];
-        if !need.admits(&node.subtree) {
+        let len = node.len as usize;
+        if node.leaf {
+            let start = node.keys[..len].partition_point(|k| *k < from);
+            for j in start..len {
+                if need.admits(&node.fits[j]) && !visit(node.keys[j], node.items[j]) {
+                    return false;
+                }
+            }
             return true;
         }
-        if node.key >= from {
-            if !self.walk_at(node.left, from, need, visit) {
-                return false;
-            }
-            if need.admits(&node.own) && !visit(node.key, t) {
+        // Children before `first` hold only keys below `from`.
+        let first = node.keys[1..len].partition_point(|k| *k <= from);
+        for j in first..len {
+            if need.admits(&node.fits[j]) && !self.walk_at(node.items[j], from, need, visit) {
                 return false;
             }
         }
-        self.walk_at(node.right, from, need, visit)
+        true
     }
 
     /// (key, id, free) of every member in key order.
     pub fn entries(&self) -> Vec<(u64, u32, Fit)> {
         let mut out = Vec::with_capacity(self.len);
-        self.collect(self.root, &mut out);
+        if self.root != NIL {
+            self.collect(self.root, &mut out);
+        }
         out
     }
 
     fn collect(&self, t: u32, out: &mut Vec<(u64, u32, Fit)>) {
-        if t == NIL {
-            return;
-        }
         let n = &self.nodes[t as usize];
-        self.collect(n.left, out);
-        out.push((n.key, t, n.own));
-        self.collect(n.right, out);
+        for j in 0..n.len as usize {
+            if n.leaf {
+                out.push((n.keys[j], n.items[j], n.fits[j]));
+            } else {
+                self.collect(n.items[j], out);
+            }
+        }
     }
 
-    /// Checks order, heap priorities and every subtree's maxima. For tests.
+    /// Checks key order and bounds, links, the leaf of every member and every entry's
+    /// maxima. For tests.
     pub fn check(&self) -> Result<(), String> {
-        let mut count = 0;
-        if self.root != NIL && self.nodes[self.root as usize].parent != NIL {
+        if self.root == NIL {
+            return if self.len == 0 {
+                Ok(())
+            } else {
+                Err("members counted in an empty tree".into())
+            };
+        }
+        if self.nodes[self.root as usize].parent != NIL {
             return Err("root has a parent".into());
         }
+        let mut count = 0;
         self.check_at(self.root, None, None, &mut count)?;
         if count != self.len {
-            return Err(format!("{count} nodes reachable, {} counted", self.len));
+            return Err(format!("{count} members reachable, {} counted", self.len));
+        }
+        if self.leaf_of.iter().filter(|l| **l != NIL).count() != self.len {
+            return Err("leaf table out of step".into());
         }
         Ok(())
     }
 
+    /// Checks node `t`, whose keys must lie in [lo, hi), and returns its maxima.
     fn check_at(
         &self,
         t: u32,
@@ -395,29 +505,50 @@ impl FitTree {
         hi: Option<u64>,
         count: &mut usize,
     ) -> Result<Fit, String> {
-        if t == NIL {
-            return Ok(Fit::default());
-        }
-        *count += 1;
         let n = &self.nodes[t as usize];
-        if lo.is_some_and(|lo| n.key <= lo) || hi.is_some_and(|hi| n.key >= hi) {
+        let len = n.len as usize;
+        if len == 0 {
+            return Err("an empty node is still linked".into());
+        }
+        // An inner node's entry 0 bounds nothing (its first child takes every key below
+        // entry 1, including keys under entry 0), so only the rest must ascend.
+        let ordered = if n.leaf {
+            &n.keys[..len]
+        } else {
+            &n.keys[1..len]
+        };
+        if ordered.windows(2).any(|w| w[0] >= w[1]) {
             return Err("keys out of order".into());
         }
-        for child in [n.left, n.right] {
-            if child != NIL && priority(child) > priority(t) {
-                return Err("heap order broken".into());
+        let out_of_range = |k: u64| lo.is_some_and(|lo| k < lo) || hi.is_some_and(|hi| k >= hi);
+        if n.leaf {
+            for j in 0..len {
+                if out_of_range(n.keys[j]) {
+                    return Err("a key outside its node's bounds".into());
+                }
+                if self.leaf_of.get(n.items[j] as usize) != Some(&t) {
+                    return Err("a member's leaf is not recorded".into());
+                }
             }
-            if child != NIL && self.nodes[child as usize].parent != t {
+            *count += len;
+            return Ok(n.total());
+        }
+        for j in 0..len {
+            let child = n.items[j];
+            if self.nodes[child as usize].parent != t {
                 return Err("parent link broken".into());
             }
+            let child_lo = if j == 0 { lo } else { Some(n.keys[j]) };
+            if j > 0 && out_of_range(n.keys[j]) {
+                return Err("a bound outside its node's bounds".into());
+            }
+            let child_hi = if j + 1 < len { Some(n.keys[j + 1]) } else { hi };
+            let got = self.check_at(child, child_lo, child_hi, count)?;
+            if got != n.fits[j] {
+                return Err("subtree maxima out of step".into());
+            }
         }
-        let l = self.check_at(n.left, lo, Some(n.key), count)?;
-        let r = self.check_at(n.right, Some(n.key), hi, count)?;
-        let expect = n.own.join(l).join(r);
-        if expect != n.subtree {
-            return Err("subtree maxima out of step".into());
-        }
-        Ok(expect)
+        Ok(n.total())
     }
 }
 
@@ -442,7 +573,7 @@ mod tests {
         /// visiting order, after any mix of inserts, moves and removals.
         #[test]
         fn walks_like_a_filtered_scan(
-            ops in proptest::collection::vec((0u32..40, 0u64..30, 0u32..8, 0u32..8, 0u32..3, 0u8..3, 0u32..4), 0..400),
+            ops in proptest::collection::vec((0u32..150, 0u64..30, 0u32..8, 0u32..8, 0u32..3, 0u8..3, 0u32..4), 0..1200),
             need_cpu in 0u32..8, need_mem in 0u32..8, need_gpu in 0u32..4, azs in 1u64..8, from in 0u64..32,
         ) {
             let mut tree = FitTree::new();

@@ -5,10 +5,18 @@
 
 use super::fit_tree::{Fit, Need};
 
+/// Positions per leaf of the tree: a walk scans a leaf's eight entries in three adjacent
+/// cache lines instead of descending three more levels of scattered nodes, and the tree
+/// above the leaves is an eighth of the size, small enough to stay in cache.
+const BUCKET: usize = 8;
+
 #[derive(Clone, Debug, Default)]
 pub struct SlotTree {
-    /// Node 1 is the root; the leaves for positions 0.. start at `width`.
+    /// What each position has free, by position.
+    own: Vec<Fit>,
+    /// Maxima per run of buckets: node 1 is the root; the node of bucket b is `width + b`.
     fits: Vec<Fit>,
+    /// Buckets the tree spans (a power of two).
     width: usize,
 }
 
@@ -23,22 +31,39 @@ impl SlotTree {
 
     /// Sets what position `pos` has free (`Fit::default()` for an empty position).
     pub fn set(&mut self, pos: usize, fit: Fit) {
-        if pos >= self.width {
+        if pos >= self.own.len() {
             self.grow(pos + 1);
         }
-        let mut i = self.width + pos;
-        self.fits[i] = fit;
+        if self.own[pos] == fit {
+            return;
+        }
+        self.own[pos] = fit;
+        let bucket = pos / BUCKET;
+        let joined = self.own[bucket * BUCKET..(bucket + 1) * BUCKET]
+            .iter()
+            .fold(Fit::default(), |acc, f| acc.join(*f));
+        let mut i = self.width + bucket;
+        if self.fits[i] == joined {
+            return;
+        }
+        self.fits[i] = joined;
+        // Above the first run whose maxima stay the same, nothing changes either.
         while i > 1 {
             i /= 2;
-            self.fits[i] = self.fits[2 * i].join(self.fits[2 * i + 1]);
+            let joined = self.fits[2 * i].join(self.fits[2 * i + 1]);
+            if self.fits[i] == joined {
+                break;
+            }
+            self.fits[i] = joined;
         }
     }
 
     fn grow(&mut self, at_least: usize) {
-        let width = at_least.next_power_of_two().max(8);
+        let width = at_least.div_ceil(BUCKET).next_power_of_two().max(2);
+        self.own.resize(width * BUCKET, Fit::default());
         let mut fits = vec![Fit::default(); 2 * width];
-        if self.width > 0 {
-            fits[width..width + self.width].copy_from_slice(&self.fits[self.width..]);
+        for (b, chunk) in self.own.chunks(BUCKET).enumerate() {
+            fits[width + b] = chunk.iter().fold(Fit::default(), |acc, f| acc.join(*f));
         }
         for i in (1..width).rev() {
             fits[i] = fits[2 * i].join(fits[2 * i + 1]);
@@ -60,18 +85,20 @@ impl SlotTree {
             return true;
         }
         if node >= self.width {
-            return visit(node - self.width);
+            let first = (node - self.width) * BUCKET;
+            for (pos, fit) in self.own[first..first + BUCKET].iter().enumerate() {
+                if need.admits(fit) && !visit(first + pos) {
+                    return false;
+                }
+            }
+            return true;
         }
         self.walk_at(2 * node, need, visit) && self.walk_at(2 * node + 1, need, visit)
     }
 
     /// What position `pos` has free as recorded.
     pub fn get(&self, pos: usize) -> Fit {
-        if pos < self.width {
-            self.fits[self.width + pos]
-        } else {
-            Fit::default()
-        }
+        self.own.get(pos).copied().unwrap_or_default()
     }
 }
 

@@ -25,7 +25,8 @@ pub use explain::{explain, narrate_placement, narrate_refusal};
 
 use crate::model::fit_tree::{FitTree, Need};
 use crate::model::{
-    Cluster, InstanceId, Placement, PlacementStrategy, PoolId, SpreadField, task::RejectReason,
+    Cluster, InstanceId, Placement, PlacementStrategy, PoolId, Resource, SpreadField,
+    task::RejectReason,
 };
 use crate::rng::StreamRng;
 use rand::Rng;
@@ -138,6 +139,22 @@ pub fn draws_at_random(placement: &Placement) -> bool {
     }
 }
 
+/// Keeps only the indexes `placements` read: free CPU or free memory for a binpack on it,
+/// the slot index for a random draw (each kept index costs an update per placement and
+/// per stop). Call before adding instances.
+pub fn keep_indexes_for<'p>(
+    cluster: &mut Cluster,
+    placements: impl Iterator<Item = &'p Placement> + Clone,
+) {
+    let binpacks = |resource| {
+        placements
+            .clone()
+            .any(|p| p.strategies.contains(&PlacementStrategy::Binpack(resource)))
+    };
+    let draws = placements.clone().any(draws_at_random);
+    cluster.keep_indexes(binpacks(Resource::Cpu), binpacks(Resource::Memory), draws);
+}
+
 struct Ctx<'a> {
     cluster: &'a Cluster,
     request: &'a PlacementRequest<'a>,
@@ -171,6 +188,16 @@ impl Ctx<'_> {
 
     fn feasible(&self, id: InstanceId) -> bool {
         constraints::fits(self, id) && constraints::allowed(self, id)
+    }
+
+    /// `feasible` for an instance an index has already admitted under `need`: when the
+    /// index's test is the whole resource check (no host ports, no awsvpc, pools told
+    /// apart by their tag bits), the instance record is not read again, which was the
+    /// largest cost of a walk past many candidates.
+    fn feasible_once_admitted(&self, id: InstanceId) -> bool {
+        let r = self.request;
+        let exact = r.host_ports.is_empty() && !r.awsvpc && self.cluster.pools.len() <= 32;
+        (exact || constraints::fits(self, id)) && constraints::allowed(self, id)
     }
 
     /// The strategy's ranking key for an instance: lower ranks first.
@@ -261,7 +288,7 @@ fn best_of_first_run(
         if best.is_some_and(|(best_primary, _)| primary != best_primary) {
             return false;
         }
-        if !filter.allows(id) || !ctx.feasible(id) {
+        if !filter.allows(id) || !ctx.feasible_once_admitted(id) {
             return true;
         }
         match best {

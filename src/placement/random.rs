@@ -24,7 +24,12 @@ pub(super) fn pick(ctx: &Ctx<'_>, filter: Filter<'_>, rng: &mut StreamRng) -> Op
             continue;
         }
         let id = active[pos];
-        if filter.allows(id) && ctx.feasible(id) {
+        let feasible = if slots.is_some() {
+            ctx.feasible_once_admitted(id)
+        } else {
+            ctx.feasible(id)
+        };
+        if filter.allows(id) && feasible {
             return Some(id);
         }
     }
@@ -35,8 +40,13 @@ pub(super) fn pick(ctx: &Ctx<'_>, filter: Filter<'_>, rng: &mut StreamRng) -> Op
     // slot index visits only the instances that may fit, in the same list order.
     let mut chosen = None;
     let mut seen = 0u32;
-    let mut consider = |id: InstanceId| {
-        if filter.allows(id) && ctx.feasible(id) {
+    let mut consider = |id: InstanceId, admitted: bool| {
+        let feasible = if admitted {
+            ctx.feasible_once_admitted(id)
+        } else {
+            ctx.feasible(id)
+        };
+        if filter.allows(id) && feasible {
             seen += 1;
             if rng.random_range(0..seen) == 0 {
                 chosen = Some(id);
@@ -45,10 +55,10 @@ pub(super) fn pick(ctx: &Ctx<'_>, filter: Filter<'_>, rng: &mut StreamRng) -> Op
         true
     };
     match slots {
-        Some(slots) => slots.walk(&need, &mut |pos| consider(active[pos])),
+        Some(slots) => slots.walk(&need, &mut |pos| consider(active[pos], true)),
         None => {
             for &id in active {
-                consider(id);
+                consider(id, false);
             }
         }
     }

@@ -24,9 +24,7 @@ mod usage;
 
 use crate::engine::{self, EventQueue, Model};
 use crate::metrics::{Recorder, ServiceSample, Summary};
-use crate::model::{
-    AzId, Cluster, JobId, PlacementStrategy, PoolId, Resource, SimConfig, StopReason, TaskState,
-};
+use crate::model::{AzId, Cluster, JobId, PoolId, SimConfig, StopReason, TaskState};
 use crate::rng::{StreamKind, stream};
 use crate::time::SimTime;
 use crate::workload::arrivals::ArrivalCursor;
@@ -245,22 +243,15 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             config.spread_keys.clone(),
             config.subnet_ips_per_az,
         );
-        let binpacks = |resource| {
+        cluster.set_rank_salt(stream(config.seed, StreamKind::InstanceRanks, 0).random());
+        crate::placement::keep_indexes_for(
+            &mut cluster,
             config
                 .services
                 .iter()
                 .map(|s| &s.placement)
-                .chain(config.jobs.iter().map(|j| &j.placement))
-                .any(|p| p.strategies.contains(&PlacementStrategy::Binpack(resource)))
-        };
-        cluster.set_rank_salt(stream(config.seed, StreamKind::InstanceRanks, 0).random());
-        let draws = config
-            .services
-            .iter()
-            .map(|s| &s.placement)
-            .chain(config.jobs.iter().map(|j| &j.placement))
-            .any(crate::placement::draws_at_random);
-        cluster.keep_indexes(binpacks(Resource::Cpu), binpacks(Resource::Memory), draws);
+                .chain(config.jobs.iter().map(|j| &j.placement)),
+        );
         let origins = Origins::new(config);
         Simulation {
             provisioning: provisioning::Provisioning::new(config.services.len()),
