@@ -274,7 +274,9 @@ impl Cluster {
         let inst = &self.instances[id.index()];
         let pool = inst.pool.index();
         let (was, is) = (before > 0, inst.non_daemon_tasks > 0);
-        if was != is && self.pool_live[pool].contains(&id) {
+        // In the pool's live set exactly while LAUNCHING or ACTIVE.
+        let live = matches!(inst.state, InstanceState::Launching | InstanceState::Active);
+        if was != is && live {
             if is {
                 self.pool_busy[pool] += 1;
             } else {

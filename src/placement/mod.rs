@@ -121,11 +121,42 @@ pub fn choose_instance(
     let ctx = Ctx {
         cluster,
         request,
+        nonce: 0,
+    };
+    // A decision that cannot succeed draws nothing: a waiting task retried after a release
+    // that cannot help it costs one look at the maxima and leaves the random stream as it
+    // was, so later choices do not depend on how often hopeless retries happened.
+    if draws_at_random(request.placement) && !room_anywhere(cluster, &ctx.need(Filter::ALL.azs)) {
+        return None;
+    }
+    let ctx = Ctx {
         nonce: if uses_random { rng.random() } else { 0 },
+        ..ctx
     };
     match request.placement.strategies.split_first() {
         None => random::pick(&ctx, Filter::ALL, rng),
         Some((first, rest)) => choose(&ctx, *first, rest, Filter::ALL, rng),
+    }
+}
+
+/// Whether some ACTIVE instance has, by itself, the room `need` asks (free amounts, AZ,
+/// pool). The slot index answers from its maxima and stops at the first such instance
+/// (every run whose placements draw at random keeps it); without it a scan gives the same
+/// answer, so whether a draw follows never depends on which indexes are kept.
+fn room_anywhere(cluster: &Cluster, need: &Need) -> bool {
+    match cluster.slot_index() {
+        Some(slots) => {
+            let mut found = false;
+            slots.walk(need, &mut |_| {
+                found = true;
+                false
+            });
+            found
+        }
+        None => cluster
+            .active()
+            .iter()
+            .any(|&id| need.admits(&cluster.fit_of(id))),
     }
 }
 

@@ -15,12 +15,14 @@ pub(super) fn pick(ctx: &Ctx<'_>, filter: Filter<'_>, rng: &mut StreamRng) -> Op
     }
     let need = ctx.need(filter.azs);
     let slots = ctx.cluster.slot_index();
-    // Nothing anywhere has the room: the draws are still made, so the stream (and every
-    // later choice) is the same whether or not the maxima answered first.
-    let hopeless = slots.is_some_and(|s| !need.admits(&s.maxima()));
+    // Nothing the filter leaves has the room: no draw, as for a hopeless decision as a
+    // whole (`choose_instance`).
+    if !super::room_anywhere(ctx.cluster, &need) {
+        return None;
+    }
     for _ in 0..REJECTION_TRIES {
         let pos = rng.random_range(0..active.len());
-        if hopeless || slots.is_some_and(|s| !need.admits(&s.get(pos))) {
+        if slots.is_some_and(|s| !need.admits(&s.get(pos))) {
             continue;
         }
         let id = active[pos];
@@ -32,9 +34,6 @@ pub(super) fn pick(ctx: &Ctx<'_>, filter: Filter<'_>, rng: &mut StreamRng) -> Op
         if filter.allows(id) && feasible {
             return Some(id);
         }
-    }
-    if hopeless {
-        return None;
     }
     // Few feasible instances: one pass of reservoir sampling keeps the choice uniform. The
     // slot index visits only the instances that may fit, in the same list order.

@@ -213,6 +213,42 @@ fn failures_name_the_resource_as_run_task_does() {
     );
 }
 
+/// A waiting task retried when nothing can hold it must not move the random stream, or
+/// every later choice would depend on how many hopeless retries happened before it.
+#[test]
+fn a_decision_nothing_can_satisfy_draws_nothing() {
+    let c = cluster(&[(0, 1024, 8192, 0), (1, 4096, 1024, 1)]);
+    for strategies in [
+        vec![PlacementStrategy::Random],
+        vec![],
+        vec![PlacementStrategy::Spread(SpreadField::Attribute(AZ))],
+        vec![
+            PlacementStrategy::Binpack(Resource::Cpu),
+            PlacementStrategy::Random,
+        ],
+    ] {
+        let placement = Placement {
+            strategies,
+            constraints: vec![],
+            group: GroupId(0),
+        };
+        // Each instance has one of the two amounts; none has both.
+        let request = PlacementRequest {
+            cpu: 2048,
+            memory: 2048,
+            gpu: 0,
+            host_ports: &[],
+            awsvpc: false,
+            pool: None,
+            placement: &placement,
+        };
+        let mut rng = stream(3, StreamKind::Placement, 0);
+        assert_eq!(choose_instance(&c, &request, &mut rng), None);
+        let untouched: u64 = stream(3, StreamKind::Placement, 0).random();
+        assert_eq!(rng.random::<u64>(), untouched, "{:?}", placement.strategies);
+    }
+}
+
 #[test]
 fn random_is_uniform_over_feasible_instances() {
     let c = cluster(&[
