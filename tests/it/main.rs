@@ -1,6 +1,7 @@
 //! Integration tests: one binary, one module per area.
 
 mod autoscaling;
+mod bench_inputs;
 mod cli;
 mod cloudwatch;
 mod commitments;
