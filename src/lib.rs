@@ -16,7 +16,8 @@
 //! minimums, Spot discounts, Savings Plans and Reserved Instances hour by hour.
 //!
 //! ## Layers, lowest first
-//! Foundations (`time`, `calendar`, `rng`, `stats`, `query`, `catalog`, `workload`) →
+//! Foundations (`time`, `calendar`, `rng`, `stats`, `query`, `catalog`, `workload`,
+//! `interrupt`) →
 //! [`engine`] → [`scaling`] (policy rules and their settings, plain values) → [`model`] →
 //! [`placement`] → [`metrics`] → [`sim`] → the edges (`scenario`, `import`, `report`,
 //! `compare`, `sweep`, `outputs`, `charts`, `report_html`, and the binary's `cli`). A layer
@@ -25,8 +26,9 @@
 //!
 //! ## Same-time rule
 //! Events due at the same millisecond run by class ([`sim::events::EventClass`]): window
-//! start, failures, task exits, instance registrations, tasks reaching RUNNING, arrivals,
-//! placement retries, scaling, samples; within a class, in scheduling order.
+//! start, failures, task exits, instance registrations, tasks reaching RUNNING,
+//! PROVISIONING timeouts, arrivals, placement retries, scaling, samples; within a class, in
+//! scheduling order.
 //!
 //! ## Randomness
 //! One master seed per run, split into a stream per random source ([`rng::StreamKind`]), so

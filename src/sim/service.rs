@@ -130,6 +130,9 @@ impl<R: Recorder> Simulation<'_, R> {
         }
         let mut running: Vec<u32> = scratch[early..].to_vec();
         self.scratch = scratch;
+        if early == count {
+            return;
+        }
         let placement = &self.config.services[s.index()].placement;
         let as_candidate = |t: &crate::model::Task| scale_in::Candidate {
             task_id: t.id,

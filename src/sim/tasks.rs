@@ -126,6 +126,38 @@ impl TaskTable {
         self.free.push(slot);
     }
 
+    /// For checked runs: every live task is listed once under its origin and, if it has
+    /// one, once under its instance, at the position its record says, and nothing else is.
+    pub fn check_lists(&self) -> Result<(), String> {
+        let mut listed = 0;
+        for slot in self.live_slots() {
+            let at = self.place[slot as usize];
+            let task = &self.slots[slot as usize];
+            let in_origin = self.of_origin[at.origin as usize].get(at.in_origin as usize);
+            let on_instance = task.instance.map(|id| {
+                self.on_instance[id.index()]
+                    .get(at.on_instance as usize)
+                    .copied()
+            });
+            if in_origin != Some(&slot) || on_instance.is_some_and(|s| s != Some(slot)) {
+                return Err(format!("task {} is not where its lists say", task.id));
+            }
+            listed += 1 + usize::from(task.instance.is_some());
+        }
+        let total: usize = self
+            .of_origin
+            .iter()
+            .chain(&self.on_instance)
+            .map(Vec::len)
+            .sum();
+        if total != listed {
+            return Err(format!(
+                "{total} task list entries for {listed} live placements"
+            ));
+        }
+        Ok(())
+    }
+
     /// Slots of tasks that have not stopped, in slot order.
     pub fn live_slots(&self) -> impl Iterator<Item = u32> + '_ {
         self.slots

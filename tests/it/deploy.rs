@@ -690,3 +690,65 @@ fn circuit_breaker_failure_count_resets_on_a_healthy_task_by_default() {
         "{d:?}"
     );
 }
+
+/// Daemon tasks are created on their instance; with start failures and instance failures
+/// they come and go often. Seeds 5 and 6 crashed the task table's per-instance lists (a
+/// daemon task listed twice on its instance) before the fix; the checked run recounts the
+/// lists after every instant.
+#[test]
+fn daemon_tasks_that_fail_to_start_keep_the_task_lists_whole() {
+    let text = r#"
+name = "daemon-stress"
+horizon = "3d"
+sample_interval = "10m"
+
+[cluster]
+availability_zones = ["us-east-1a", "us-east-1b"]
+
+[[cluster.pools]]
+name = "general"
+instance_type = "m5.xlarge"
+count = 6
+instance_failure = { type = "exponential", mean = "3h" }
+
+[[taskDefinitions]]
+family = "web"
+cpu = 512
+memory = 1024
+networkMode = "bridge"
+
+[[taskDefinitions]]
+family = "agent"
+cpu = 128
+memory = 256
+networkMode = "bridge"
+start_failure_probability = 0.3
+
+[[services]]
+name = "web"
+taskDefinition = "web"
+desiredCount = 20
+launchType = "EC2"
+crash_after = { type = "exponential", mean = "20m" }
+
+[[services]]
+name = "agent"
+taskDefinition = "agent"
+schedulingStrategy = "DAEMON"
+launchType = "EC2"
+crash_after = { type = "exponential", mean = "30m" }
+"#;
+    for seed in [5, 6] {
+        let mut config = config(text);
+        config.seed = seed;
+        let summary = ecsim::sim::run_checked(&config, &mut NullRecorder)
+            .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+        // Six instances for three days, each failing every 3 h on average: replacements
+        // and restarted daemons happen many times over.
+        assert!(
+            summary.tasks.started > 100,
+            "seed {seed}: {:?}",
+            summary.tasks
+        );
+    }
+}

@@ -56,25 +56,73 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Every `crate::NAME` in code (comments skipped), with its line number.
+/// Every `crate::NAME` in code (comments skipped), with its line number; a grouped
+/// `crate::{a::b, c}` (on one line or several) names each of its top-level modules.
 fn crate_references(text: &str) -> Vec<(usize, String)> {
+    let code: Vec<&str> = text
+        .lines()
+        .map(|line| line.split("//").next().unwrap_or(""))
+        .collect();
+    let joined = code.join("\n");
+    let line_at = |offset: usize| joined[..offset].matches('\n').count() + 1;
+    let leading_name = |s: &str| -> String {
+        s.trim_start()
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect()
+    };
     let mut out = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        let code = line.split("//").next().unwrap_or("");
-        let mut rest = code;
-        while let Some(at) = rest.find("crate::") {
-            let after = &rest[at + "crate::".len()..];
-            let name: String = after
-                .chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '_')
-                .collect();
-            if !name.is_empty() {
-                out.push((n + 1, name));
+    let mut from = 0;
+    while let Some(found) = joined[from..].find("crate::") {
+        let at = from + found;
+        let after = &joined[at + "crate::".len()..];
+        if let Some(group) = after.strip_prefix('{') {
+            let mut depth = 1;
+            let mut item_start = 0;
+            for (i, c) in group.char_indices() {
+                match c {
+                    '{' => depth += 1,
+                    '}' | ',' if depth == 1 => {
+                        let name = leading_name(&group[item_start..i]);
+                        if !name.is_empty() {
+                            out.push((line_at(at), name));
+                        }
+                        item_start = i + 1;
+                        if c == '}' {
+                            break;
+                        }
+                    }
+                    '}' => depth -= 1,
+                    _ => {}
+                }
             }
-            rest = after;
+        } else {
+            let name = leading_name(after);
+            if !name.is_empty() {
+                out.push((line_at(at), name));
+            }
         }
+        from = at + "crate::".len();
     }
     out
+}
+
+#[test]
+fn grouped_imports_name_every_module() {
+    let text = "use crate::model::Cluster;\nuse crate::{sim, report::OutputDir}; // crate::cli\nuse crate::{\n    engine::{self, EventQueue},\n    metrics,\n};\n";
+    let names: Vec<(usize, String)> = crate_references(text);
+    let expected = [
+        (1, "model"),
+        (2, "sim"),
+        (2, "report"),
+        (3, "engine"),
+        (3, "metrics"),
+    ];
+    assert_eq!(
+        names,
+        expected.map(|(l, n)| (l, n.to_string())).to_vec(),
+        "comments are skipped, groups split at their top level"
+    );
 }
 
 #[test]
