@@ -229,32 +229,36 @@ mod tests {
     /// `instances` instances over three AZs, each holding 0–3 tasks of the service with
     /// one of two shapes, so AZ, instance and free-resource ranks all tie and differ.
     fn cluster(instances: u32, rng: &mut crate::rng::StreamRng) -> (Cluster, Vec<Candidate>) {
-        let pool = PoolInfo {
-            name: "p".into(),
-            instance_type: InstanceTypeSpec {
-                name: "m5.xlarge".into(),
-                arch: "x86_64",
-                cpu_units: 4096,
-                memory_mib: 15_000,
-                gpus: 0,
-                awsvpc_task_limit: 3,
-                price_per_hour: 0.192,
-            },
+        let itype = InstanceTypeSpec {
+            name: "m5.xlarge".into(),
+            arch: "x86_64",
+            cpu_units: 4096,
+            memory_mib: 15_000,
+            gpus: 0,
+            awsvpc_task_limit: 3,
+            price_per_hour: 0.192,
+        };
+        // Two pools with their own `stack` attribute: a second spread key whose values
+        // cut across the AZs.
+        let pool = |name: &str, stack: &str| PoolInfo {
+            name: name.into(),
+            instance_type: itype.clone(),
             os_type: "linux",
-            attributes: vec![],
+            attributes: vec![("stack".into(), stack.into())],
             reserved_ports: vec![],
         };
         let mut c = Cluster::new(
             vec!["a".into(), "b".into(), "c".into()],
-            vec![pool],
-            vec!["web".into()],
-            &[true],
-            vec!["ecs.availability-zone".into()],
+            vec![pool("p", "blue"), pool("q", "green")],
+            vec!["web".into(), "other".into()],
+            &[true, false],
+            vec!["ecs.availability-zone".into(), "stack".into()],
             None,
         );
         let mut tasks = Vec::new();
         for n in 0..instances {
-            let id = c.add_instance(PoolId(0), AzId(n % 3), false, 0.1, SimTime::ZERO);
+            let pool = PoolId(rng.random_range(0..2));
+            let id = c.add_instance(pool, AzId(n % 3), false, 0.1, SimTime::ZERO);
             c.activate(id, SimTime::ZERO);
             for _ in 0..rng.random_range(0..4) {
                 let (cpu, memory) = [(512, 1024), (1024, 512)][rng.random_range(0..2)];
@@ -265,57 +269,76 @@ mod tests {
                     az: Some(AzId(n % 3)),
                 });
             }
+            // Another service's load changes free resources without counting for this one.
+            if rng.random_range(0..3) == 0 {
+                c.reserve(
+                    id,
+                    Reservation {
+                        group: GroupId(1),
+                        ..reservation(256, 256)
+                    },
+                );
+            }
         }
         (c, tasks)
     }
 
     /// Stops every task one at a time, each at once or deregistering (still holding its
-    /// place), and checks the index picks the task the full ranking picks, every time.
+    /// place), and checks the index picks the task the full ranking picks, every time. Some
+    /// tasks are already departing when the ranking is built, some on instances where no
+    /// candidate is left.
     #[test]
     fn the_index_stops_the_tasks_the_full_ranking_stops() {
+        let az = PlacementStrategy::Spread(SpreadField::Attribute(0));
+        let stack = PlacementStrategy::Spread(SpreadField::Attribute(1));
+        let by_instance = PlacementStrategy::Spread(SpreadField::InstanceId);
+        let cpu = PlacementStrategy::Binpack(Resource::Cpu);
+        let memory = PlacementStrategy::Binpack(Resource::Memory);
         let chains = [
-            vec![
-                PlacementStrategy::Spread(SpreadField::Attribute(0)),
-                PlacementStrategy::Spread(SpreadField::InstanceId),
-            ],
-            vec![
-                PlacementStrategy::Spread(SpreadField::Attribute(0)),
-                PlacementStrategy::Binpack(Resource::Memory),
-            ],
-            vec![PlacementStrategy::Binpack(Resource::Cpu)],
-            vec![PlacementStrategy::Spread(SpreadField::InstanceId)],
+            vec![az, by_instance],
+            vec![az, memory],
+            vec![cpu],
+            vec![by_instance],
             vec![PlacementStrategy::Random],
             vec![],
+            vec![az, stack, by_instance],
+            vec![stack, az, az, memory, cpu],
         ];
         for (case, strategies) in chains.into_iter().enumerate() {
-            let placement = Placement {
-                strategies,
-                constraints: vec![],
-                group: GroupId(0),
-            };
-            let mut rng = stream(case as u64, StreamKind::Placement, 0);
-            let (mut cluster, tasks) = cluster(40, &mut rng);
-            let mut ranking = ScaleInRanking::new(&cluster, &placement, &tasks, &[])
-                .expect("every chain here is indexed");
-            let mut left = tasks.clone();
-            let mut departing: Vec<Candidate> = Vec::new();
-            while !left.is_empty() {
-                let expected = victim(&cluster, &placement, &left, &departing).unwrap();
-                let got = ranking.victim(&cluster).expect("tasks are left");
-                assert_eq!(tasks[got].task_id, left[expected].task_id, "chain {case}");
-                let chosen = left.swap_remove(expected);
-                // A third of the stops deregister first (they keep their place); the rest
-                // free it at once. What is freed only has to change the instance's free
-                // resources and counts, as a real stop does.
-                let stays = rng.random_range(0..3) == 0;
-                if stays {
-                    departing.push(chosen);
-                } else {
-                    cluster.release(chosen.instance.unwrap(), reservation(512, 512));
+            for seed in 0..20u64 {
+                let placement = Placement {
+                    strategies: strategies.clone(),
+                    constraints: vec![],
+                    group: GroupId(0),
+                };
+                let mut rng = stream(seed, StreamKind::Placement, case as u64);
+                let (mut cluster, all) = cluster(30, &mut rng);
+                let (mut departing, tasks): (Vec<Candidate>, Vec<Candidate>) =
+                    all.into_iter().partition(|_| rng.random_range(0..5) == 0);
+                let mut ranking = ScaleInRanking::new(&cluster, &placement, &tasks, &departing)
+                    .expect("every chain here is indexed");
+                let mut left = tasks.clone();
+                while !left.is_empty() {
+                    let expected = victim(&cluster, &placement, &left, &departing).unwrap();
+                    let got = ranking.victim(&cluster).expect("tasks are left");
+                    assert_eq!(
+                        tasks[got].task_id, left[expected].task_id,
+                        "chain {case}, seed {seed}"
+                    );
+                    let chosen = left.swap_remove(expected);
+                    // A third of the stops deregister first (they keep their place); the
+                    // rest free it at once. What is freed only has to change the
+                    // instance's free resources and counts, as a real stop does.
+                    let stays = rng.random_range(0..3) == 0;
+                    if stays {
+                        departing.push(chosen);
+                    } else {
+                        cluster.release(chosen.instance.unwrap(), reservation(512, 512));
+                    }
+                    ranking.remove(&cluster, got, stays);
                 }
-                ranking.remove(&cluster, got, stays);
+                assert_eq!(ranking.victim(&cluster), None);
             }
-            assert_eq!(ranking.victim(&cluster), None);
         }
     }
 
