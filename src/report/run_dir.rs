@@ -171,11 +171,15 @@ pub fn run_to_dir(
     out.write("summary.json", super::summary_json(&summary).as_bytes())
         .map_err(output)?;
     out.commit().map_err(output)?;
-    if options.tasks == TasksOutput::None {
-        // A tasks.csv left by an earlier run would not describe this one.
-        let stale = dir.join("tasks.csv");
-        if stale.is_file() {
-            std::fs::remove_file(&stale).map_err(output)?;
+    // A tasks.csv or replay.html left by an earlier run would not describe this one.
+    let not_written = [
+        (options.tasks == TasksOutput::None, "tasks.csv"),
+        (replay_data.is_none(), "replay.html"),
+    ];
+    for (stale, name) in not_written {
+        let path = dir.join(name);
+        if stale && path.is_file() {
+            std::fs::remove_file(&path).map_err(output)?;
         }
     }
     Ok(summary)

@@ -491,3 +491,28 @@ fn recommend_prices_candidates_from_the_resolved_catalog() {
         .unwrap();
     assert!((cost - 0.96).abs() < 1e-9, "{cost}");
 }
+
+/// Rerunning into the same directory without `--replay` or with `--tasks none` leaves no
+/// replay.html or tasks.csv of the earlier run to be mistaken for this one's.
+#[test]
+fn a_rerun_leaves_no_file_of_the_earlier_run_it_did_not_write() {
+    let scenario =
+        ecsim::scenario::load(Path::new("scenarios/teaching/02-taskdef-vs-task.toml"), &[])
+            .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let first = ecsim::report::RunOptions {
+        replay: true,
+        ..ecsim::report::RunOptions::default()
+    };
+    ecsim::report::run_to_dir(&scenario, dir.path(), first, |_, _| ()).unwrap();
+    assert!(dir.path().join("replay.html").is_file());
+    assert!(dir.path().join("tasks.csv").is_file());
+    let second = ecsim::report::RunOptions {
+        tasks: ecsim::report::TasksOutput::None,
+        ..ecsim::report::RunOptions::default()
+    };
+    ecsim::report::run_to_dir(&scenario, dir.path(), second, |_, _| ()).unwrap();
+    assert!(!dir.path().join("replay.html").exists());
+    assert!(!dir.path().join("tasks.csv").exists());
+    assert!(dir.path().join("summary.json").is_file());
+}
