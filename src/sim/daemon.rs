@@ -79,7 +79,7 @@ impl<R: Recorder> Simulation<'_, R> {
             self.set_service_desired(s, eligible, now);
         }
         let state = &self.origins[s];
-        if state.alive >= state.counts.desired() {
+        if state.alive() >= state.counts.desired() {
             self.origins[s].owed.clear();
         }
         let state = &self.origins[s];

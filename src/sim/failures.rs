@@ -161,8 +161,7 @@ impl<R: Recorder> Simulation<'_, R> {
         };
         self.rollout_lost_task(s);
         let state = &mut self.origins[s];
-        state.doomed += 1;
-        state.draining.push_back(slot);
+        state.task_doomed(slot);
         state.owed.push_back(RestartTag {
             since: now,
             cause,
@@ -268,7 +267,7 @@ impl<R: Recorder> Simulation<'_, R> {
                 .upper(state.counts.desired());
             // Without room it stays RUNNING (and serving) until it stops; that stop is an
             // ordinary loss the scheduler replaces.
-            if state.alive < upper {
+            if state.alive() < upper {
                 self.doom_task(r.slot, now, RestartCause::Spot);
                 self.reconcile_service(s, now, queue);
             }

@@ -82,7 +82,7 @@ impl<R: Recorder> Simulation<'_, R> {
         let origin = self.origins[o].origin;
         let target_index = match self.config_launch_shares(o) {
             Some(shares) => {
-                providers::next_provider(shares, &self.origins[o].target_counts).unwrap_or(0)
+                providers::next_provider(shares, self.origins[o].target_counts()).unwrap_or(0)
             }
             None => 0,
         };
@@ -93,8 +93,7 @@ impl<R: Recorder> Simulation<'_, R> {
             return false;
         }
         let state = &mut self.origins[o];
-        state.target_counts[target_index] += 1;
-        state.alive += 1;
+        state.task_created(target_index);
         let task_def = state.task_def;
         let target = state.targets[target_index];
         let id = self.next_task_id;
@@ -478,16 +477,7 @@ impl<R: Recorder> Simulation<'_, R> {
             }
         }
         let service = self.origins.service(o);
-        if was == TaskState::Stopping {
-            let state = &mut self.origins[o];
-            if let Some(pos) = state.draining.iter().position(|s| *s == slot) {
-                state.draining.remove(pos);
-                state.doomed -= 1;
-            }
-        }
-        if deregistering {
-            self.origins[o].deregistering -= 1;
-        }
+        self.origins[o].task_leaves(slot, deregistering);
         match was {
             TaskState::Running | TaskState::Stopping => {
                 self.totals.running -= 1;
@@ -499,9 +489,7 @@ impl<R: Recorder> Simulation<'_, R> {
             TaskState::Stopped => {}
         }
         let t = self.tasks.get(slot).target_index as usize;
-        let state = &mut self.origins[o];
-        state.alive -= 1;
-        state.target_counts[t] -= 1;
+        self.origins[o].task_stopped(t);
         let task = self.tasks.get_mut(slot);
         task.state = TaskState::Stopped;
         task.stopped_at = Some(now);

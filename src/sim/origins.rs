@@ -105,7 +105,7 @@ pub(super) struct OriginState {
     pub provider_names: Vec<String>,
     /// Live tasks per target: the provider split (base, then weight) is over the tasks a
     /// service or job stream has now, so a base is kept and shares recover as tasks end.
-    pub target_counts: Vec<u32>,
+    target_counts: Vec<u32>,
     /// Standalone tasks on a plain launch type fail at once when nothing fits; everything
     /// else waits.
     pub fails_fast: bool,
@@ -114,14 +114,14 @@ pub(super) struct OriginState {
     /// Desired and serving counts; the only writer of both, and of the availability they
     /// measure.
     pub counts: ServiceCounts,
-    /// Tasks of this origin not yet stopped.
-    pub alive: u32,
+    /// Tasks of this origin not yet stopped (written only by the methods below).
+    alive: u32,
     /// Tasks the next job arrival brings.
     pub batch: u32,
     /// Service tasks under a Spot notice (STOPPING): still serving, already replaced.
-    pub doomed: u32,
+    doomed: u32,
     /// Slots of those tasks, oldest notice first.
-    pub draining: VecDeque<u32>,
+    draining: VecDeque<u32>,
     /// Losses not yet made good by a launched replacement, oldest first.
     pub owed: VecDeque<RestartTag>,
     /// Consecutive failures to reach RUNNING, for restart throttling.
@@ -136,12 +136,71 @@ pub(super) struct OriginState {
     /// A failed deployment without rollback: the service launches nothing until the next.
     pub halted: bool,
     /// Tasks STOPPING through a load balancer's deregistration delay.
-    pub deregistering: u32,
+    deregistering: u32,
     /// DAEMON services: whether a live task of the service sits on each instance (by id).
     pub daemon_on: Vec<bool>,
 }
 
 impl OriginState {
+    pub fn alive(&self) -> u32 {
+        self.alive
+    }
+
+    /// Live tasks per target, for the capacity provider split.
+    pub fn target_counts(&self) -> &[u32] {
+        &self.target_counts
+    }
+
+    /// Live tasks neither under a notice nor deregistering: what the scheduler counts
+    /// against the desired count.
+    pub fn active(&self) -> u32 {
+        self.alive - self.doomed - self.deregistering
+    }
+
+    /// Tasks under a Spot notice, oldest first.
+    pub fn draining(&self) -> &VecDeque<u32> {
+        &self.draining
+    }
+
+    pub fn has_doomed(&self) -> bool {
+        self.doomed > 0
+    }
+
+    /// A task was created for `target`.
+    pub fn task_created(&mut self, target: usize) {
+        self.target_counts[target] += 1;
+        self.alive += 1;
+    }
+
+    /// Task `slot` got a Spot notice: it serves on until it stops, already replaced.
+    pub fn task_doomed(&mut self, slot: u32) {
+        self.doomed += 1;
+        self.draining.push_back(slot);
+    }
+
+    /// A task started its deregistration delay.
+    pub fn task_deregisters(&mut self) {
+        self.deregistering += 1;
+    }
+
+    /// Task `slot` is stopping for good: it leaves the notice list if it was under a
+    /// notice, and the deregistering count if it was in its delay.
+    pub fn task_leaves(&mut self, slot: u32, deregistering: bool) {
+        if let Some(pos) = self.draining.iter().position(|s| *s == slot) {
+            self.draining.remove(pos);
+            self.doomed -= 1;
+        }
+        if deregistering {
+            self.deregistering -= 1;
+        }
+    }
+
+    /// A task of `target` is STOPPED.
+    pub fn task_stopped(&mut self, target: usize) {
+        self.alive -= 1;
+        self.target_counts[target] -= 1;
+    }
+
     pub fn placement<'c>(&self, config: &'c SimConfig) -> &'c Placement {
         described(config, self.origin).1
     }

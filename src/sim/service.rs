@@ -67,7 +67,7 @@ impl<R: Recorder> Simulation<'_, R> {
             return self.daemon_reconcile(s, now, queue);
         }
         let state = &self.origins[s];
-        let active = state.alive - state.doomed - state.deregistering;
+        let active = state.active();
         let desired = state.counts.desired();
         let throttled = state.retry_pending || state.halted;
         if active >= desired {
@@ -198,7 +198,7 @@ impl<R: Recorder> Simulation<'_, R> {
     ) {
         let tasks = &self.tasks;
         let first_on_ec2 = self.origins[service]
-            .draining
+            .draining()
             .iter()
             .copied()
             .find(|&slot| tasks.get(slot).instance.is_some());
@@ -239,7 +239,7 @@ impl<R: Recorder> Simulation<'_, R> {
         let task = self.tasks.get_mut(slot);
         task.state = TaskState::Stopping;
         task.deregistering = true;
-        self.origins[s].deregistering += 1;
+        self.origins[s].task_deregisters();
         if serving {
             self.task_stops_serving(s.into(), now);
         }
@@ -264,7 +264,7 @@ impl<R: Recorder> Simulation<'_, R> {
         let r = self.tasks.reference(slot);
         let state = &mut self.origins[s];
         state.start_failures = 0;
-        if state.doomed > 0 {
+        if state.has_doomed() {
             queue.schedule(now, Event::DrainDone(service));
         }
         if state.deployment.is_some() {
