@@ -15,24 +15,27 @@ pub(super) fn pick(ctx: &Ctx<'_>, filter: Filter<'_>, rng: &mut StreamRng) -> Op
     }
     let need = ctx.need(filter.azs);
     let slots = ctx.cluster.slot_index();
-    // Nothing the filter leaves has the room: no draw, as for a hopeless decision as a
-    // whole (`choose_instance`).
-    if !super::room_anywhere(ctx.cluster, &need) {
+    // Nothing the filter's AZs leave has the room: no draw, as for a hopeless decision as
+    // a whole, which `choose_instance` has already ruled out when the filter keeps every AZ.
+    if filter.azs != Filter::ALL.azs && !super::room_anywhere(ctx.cluster, &need) {
         return None;
     }
+    // `admitted`: the slot index has already checked the instance's free amounts.
+    let feasible = |id: InstanceId, admitted: bool| {
+        filter.allows(id)
+            && if admitted {
+                ctx.feasible_once_admitted(id)
+            } else {
+                ctx.feasible(id)
+            }
+    };
     for _ in 0..REJECTION_TRIES {
         let pos = rng.random_range(0..active.len());
         if slots.is_some_and(|s| !need.admits(&s.get(pos))) {
             continue;
         }
-        let id = active[pos];
-        let feasible = if slots.is_some() {
-            ctx.feasible_once_admitted(id)
-        } else {
-            ctx.feasible(id)
-        };
-        if filter.allows(id) && feasible {
-            return Some(id);
+        if feasible(active[pos], slots.is_some()) {
+            return Some(active[pos]);
         }
     }
     // Few feasible instances: one pass of reservoir sampling keeps the choice uniform. The
@@ -40,12 +43,7 @@ pub(super) fn pick(ctx: &Ctx<'_>, filter: Filter<'_>, rng: &mut StreamRng) -> Op
     let mut chosen = None;
     let mut seen = 0u32;
     let mut consider = |id: InstanceId, admitted: bool| {
-        let feasible = if admitted {
-            ctx.feasible_once_admitted(id)
-        } else {
-            ctx.feasible(id)
-        };
-        if filter.allows(id) && feasible {
+        if feasible(id, admitted) {
             seen += 1;
             if rng.random_range(0..seen) == 0 {
                 chosen = Some(id);

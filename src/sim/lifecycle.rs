@@ -303,10 +303,7 @@ impl<R: Recorder> Simulation<'_, R> {
             );
             self.recorder.trace(now, &line);
         }
-        // A DAEMON task is created on its instance (and listed there already).
-        if self.tasks.get(slot).instance.is_none() {
-            self.tasks.set_instance(slot, chosen);
-        }
+        self.tasks.set_instance(slot, chosen);
         self.tasks.get_mut(slot).az = Some(az);
         Ok((provisioning, pull + timing.container_start))
     }

@@ -100,11 +100,8 @@ impl<R: Recorder> Simulation<'_, R> {
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
         let of_service = self.tasks.of_origin(s.into());
-        scratch.extend(
-            of_service
-                .iter()
-                .filter(|slot| self.tasks.get(**slot).state != TaskState::Stopping),
-        );
+        let stopping = |slot: &&u32| self.tasks.get(**slot).state == TaskState::Stopping;
+        scratch.extend(of_service.iter().filter(|slot| !stopping(slot)));
         let tasks = &self.tasks;
         let not_started = |slot: &u32| {
             let t = tasks.get(*slot);
@@ -146,9 +143,8 @@ impl<R: Recorder> Simulation<'_, R> {
             .tasks
             .of_origin(s.into())
             .iter()
-            .map(|slot| self.tasks.get(*slot))
-            .filter(|t| t.state == TaskState::Stopping)
-            .map(as_candidate)
+            .filter(|slot| self.tasks.get(**slot).state == TaskState::Stopping)
+            .map(|slot| as_candidate(self.tasks.get(*slot)))
             .collect();
         let mut candidates: Vec<scale_in::Candidate> = running
             .iter()

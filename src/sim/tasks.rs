@@ -57,9 +57,13 @@ impl TaskTable {
         r
     }
 
-    /// The task in `slot` now sits on instance `id`.
+    /// The task in `slot` now sits on instance `id`. A DAEMON task was created on its
+    /// instance and is listed there already.
     pub fn set_instance(&mut self, slot: u32, id: InstanceId) {
-        debug_assert!(self.slots[slot as usize].instance.is_none());
+        if let Some(on) = self.slots[slot as usize].instance {
+            debug_assert_eq!(on, id, "a task placed on an instance other than its own");
+            return;
+        }
         self.slots[slot as usize].instance = Some(id);
         self.list_on(slot, id);
     }
