@@ -409,6 +409,32 @@ impl Cluster {
     }
 
     pub fn reserve(&mut self, id: InstanceId, r: Reservation<'_>) {
+        self.take_resources(id, &r);
+        self.count_task(id, &r, true);
+        self.reindex_if_active(id);
+    }
+
+    pub fn release(&mut self, id: InstanceId, r: Reservation<'_>) {
+        self.give_back_resources(id, &r);
+        self.count_task(id, &r, false);
+        self.reindex_if_active(id);
+    }
+
+    /// The task of reservation `r` leaves the instance but its resources stay reserved, held
+    /// for the task that will take its place (a DAEMON task's, which ECS keeps reserved on
+    /// every instance its service runs on). The held amounts count as reserved; no task is
+    /// counted, for memberOf expressions, spread counts or scale-in.
+    pub fn hold_for_successor(&mut self, id: InstanceId, r: Reservation<'_>) {
+        self.count_task(id, &r, false);
+    }
+
+    /// Frees what [`Self::hold_for_successor`] kept.
+    pub fn release_hold(&mut self, id: InstanceId, r: Reservation<'_>) {
+        self.give_back_resources(id, &r);
+        self.reindex_if_active(id);
+    }
+
+    fn take_resources(&mut self, id: InstanceId, r: &Reservation<'_>) {
         let inst = &mut self.instances[id.index()];
         debug_assert!(
             inst.cpu_free >= r.cpu && inst.memory_free >= r.memory && inst.gpu_free >= r.gpu
@@ -420,25 +446,11 @@ impl Cluster {
             inst.eni_free -= 1;
         }
         inst.ports_used.extend_from_slice(r.host_ports);
-        inst.task_count += 1;
-        if !r.daemon {
-            inst.non_daemon_tasks += 1;
-            self.busy_changed(id, self.instances[id.index()].non_daemon_tasks - 1);
-        }
         self.reserved_cpu += u64::from(r.cpu);
         self.reserved_memory += u64::from(r.memory);
-        let group = &mut self.groups[r.group.index()];
-        group.per_instance[id.index()] += 1;
-        let inst = &self.instances[id.index()];
-        for (k, v) in inst.attribute_values.iter().enumerate() {
-            group.per_attribute[k][*v as usize] += 1;
-        }
-        if self.instances[id.index()].state == InstanceState::Active {
-            self.reindex(id);
-        }
     }
 
-    pub fn release(&mut self, id: InstanceId, r: Reservation<'_>) {
+    fn give_back_resources(&mut self, id: InstanceId, r: &Reservation<'_>) {
         let inst = &mut self.instances[id.index()];
         inst.cpu_free += r.cpu;
         inst.memory_free += r.memory;
@@ -451,19 +463,36 @@ impl Cluster {
                 inst.ports_used.swap_remove(pos);
             }
         }
-        inst.task_count -= 1;
-        if !r.daemon {
-            inst.non_daemon_tasks -= 1;
-            self.busy_changed(id, self.instances[id.index()].non_daemon_tasks + 1);
-        }
         self.reserved_cpu -= u64::from(r.cpu);
         self.reserved_memory -= u64::from(r.memory);
+    }
+
+    /// Counts a task of reservation `r` onto (`arrives`) or off the instance: its task
+    /// counts, busy mark and placement group counts.
+    fn count_task(&mut self, id: InstanceId, r: &Reservation<'_>, arrives: bool) {
+        let step = |n: &mut u32| {
+            if arrives {
+                *n += 1;
+            } else {
+                *n -= 1;
+            }
+        };
+        let inst = &mut self.instances[id.index()];
+        step(&mut inst.task_count);
+        if !r.daemon {
+            let was = inst.non_daemon_tasks;
+            step(&mut inst.non_daemon_tasks);
+            self.busy_changed(id, was);
+        }
         let group = &mut self.groups[r.group.index()];
-        group.per_instance[id.index()] -= 1;
+        step(&mut group.per_instance[id.index()]);
         let inst = &self.instances[id.index()];
         for (k, v) in inst.attribute_values.iter().enumerate() {
-            group.per_attribute[k][*v as usize] -= 1;
+            step(&mut group.per_attribute[k][*v as usize]);
         }
+    }
+
+    fn reindex_if_active(&mut self, id: InstanceId) {
         if self.instances[id.index()].state == InstanceState::Active {
             self.reindex(id);
         }

@@ -88,6 +88,7 @@ impl<R: Recorder> Simulation<'_, R> {
         queue: &mut EventQueue<Event>,
     ) {
         self.cluster.drain(id);
+        self.release_daemon_holds_on(id);
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
         scratch.extend_from_slice(self.tasks.on_instance(id));
@@ -203,6 +204,7 @@ impl<R: Recorder> Simulation<'_, R> {
             return;
         }
         self.cluster.drain(id);
+        self.release_daemon_holds_on(id);
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
         scratch.extend(
@@ -293,6 +295,7 @@ impl<R: Recorder> Simulation<'_, R> {
         // Drain them all first, so no task lost here is replaced onto a doomed neighbour.
         for id in &lost {
             self.cluster.drain(*id);
+            self.release_daemon_holds_on(*id);
         }
         for id in lost {
             self.fail_instance(id, now, StopReason::AzOutage, queue);

@@ -159,6 +159,7 @@ pub fn run_checked<R: Recorder>(config: &SimConfig, recorder: &mut R) -> Result<
             .check_invariants()
             .and_then(|()| sim.check_rollouts())
             .and_then(|()| sim.check_daemons())
+            .and_then(|()| sim.check_reservations())
             .and_then(|()| sim.tasks.check_lists())
             .map_err(|e| format!("after the events at {next}: {e}"))?;
     }
