@@ -838,3 +838,137 @@ mod rank_tests {
         }
     }
 }
+
+#[cfg(test)]
+mod slot_tests {
+    use super::*;
+
+    fn cluster(keep_retired: bool) -> Cluster {
+        let spec = InstanceTypeSpec {
+            name: "m5.large".into(),
+            arch: "x86_64",
+            cpu_units: 2048,
+            memory_mib: 7680,
+            awsvpc_task_limit: 2,
+            gpus: 0,
+            price_per_hour: 0.096,
+        };
+        let pool = PoolInfo {
+            name: "a".into(),
+            instance_type: spec,
+            os_type: "linux",
+            attributes: vec![],
+            reserved_ports: vec![],
+        };
+        let mut c = Cluster::new(
+            vec!["az-a".into(), "az-b".into()],
+            vec![pool],
+            vec!["web".into()],
+            &[true],
+            vec!["ecs.availability-zone".into()],
+            None,
+        );
+        c.set_rank_salt(0x5eed);
+        if keep_retired {
+            c.keep_retired();
+        }
+        c
+    }
+
+    fn web(cpu: u32) -> Reservation<'static> {
+        Reservation {
+            cpu,
+            memory: 256,
+            gpu: 0,
+            host_ports: &[],
+            eni: false,
+            group: GroupId(0),
+            daemon: false,
+        }
+    }
+
+    /// Three launches, the first terminated before the third: the third takes slot 0 with
+    /// generation 1 and the launch number 2, so its EC2 id and rank are those of the third
+    /// launch (as in a cluster that never reuses a slot), and a reference to the first
+    /// instance no longer resolves.
+    #[test]
+    fn a_terminated_slot_takes_the_next_launch_under_a_new_generation() {
+        let mut c = cluster(true);
+        let t = SimTime(1000);
+        let first = c.add_instance(PoolId(0), AzId(0), false, 0.1, SimTime::ZERO);
+        let second = c.add_instance(PoolId(0), AzId(1), false, 0.1, SimTime::ZERO);
+        c.activate(first, SimTime::ZERO);
+        c.activate(second, SimTime::ZERO);
+        c.reserve(first, web(512));
+        let old = c.reference(first);
+        c.release(first, web(512));
+        c.terminate(first, t);
+        c.check_invariants().unwrap();
+
+        let third = c.add_instance(PoolId(0), AzId(1), false, 0.1, t);
+        assert_eq!(
+            (first, second, third),
+            (InstanceId(0), InstanceId(1), InstanceId(0))
+        );
+        let inst = c.instance(third);
+        assert_eq!((inst.generation, inst.launch), (1, 2));
+        assert_eq!(inst.ec2_instance_id, "i-00000003");
+        assert_eq!(inst.rank, scramble(2 ^ 0x5eed));
+        assert_eq!(inst.state, InstanceState::Launching);
+        assert_eq!(inst.terminated_at, None);
+        assert_eq!(c.group(GroupId(0)).per_instance[third.index()], 0);
+        assert_eq!(c.resolve(old), None);
+        assert_eq!(c.resolve(c.reference(third)), Some(third));
+        // The pool lists its live instances in launch order, not slot order.
+        assert_eq!(c.pool_live(PoolId(0)).collect::<Vec<_>>(), [second, third]);
+        c.activate(third, t);
+        c.reserve(third, web(1024));
+        c.check_invariants().unwrap();
+        assert_eq!(c.group_index(GroupId(0)).unwrap().len(), 2);
+        assert_eq!(c.instance(third).cpu_free, 2048 - 1024);
+
+        // Every instance of the run, the retired first one included, in launch order.
+        let lives: Vec<(&str, Option<SimTime>)> = c
+            .every_instance()
+            .iter()
+            .map(|i| (i.ec2_instance_id.as_str(), i.terminated_at))
+            .collect();
+        assert_eq!(
+            lives,
+            [
+                ("i-00000001", Some(t)),
+                ("i-00000002", None),
+                ("i-00000003", None)
+            ]
+        );
+    }
+
+    /// Without `keep_retired` a reused slot forgets its earlier instance: the table stays
+    /// the size of the most instances alive at once however many launch.
+    #[test]
+    fn launches_after_terminations_do_not_grow_the_table() {
+        let mut c = cluster(false);
+        for k in 0..100u64 {
+            let id = c.add_instance(PoolId(0), AzId(0), false, 0.1, SimTime(k));
+            c.activate(id, SimTime(k));
+            c.terminate(id, SimTime(k + 1));
+        }
+        assert_eq!(c.instances.len(), 1);
+        assert_eq!(c.instance(InstanceId(0)).ec2_instance_id, "i-00000100");
+        assert_eq!(c.every_instance().len(), 1);
+        c.check_invariants().unwrap();
+    }
+
+    #[test]
+    fn the_invariants_catch_a_terminated_slot_left_off_the_free_list() {
+        let mut c = cluster(false);
+        let id = c.add_instance(PoolId(0), AzId(0), false, 0.1, SimTime::ZERO);
+        c.terminate(id, SimTime(5));
+        c.free_slots.clear();
+        assert!(
+            c.check_invariants()
+                .unwrap_err()
+                .contains("not on the free list")
+        );
+    }
+}
