@@ -840,34 +840,42 @@ mod rank_tests {
 }
 
 #[cfg(test)]
-mod slot_tests {
-    use super::*;
-
-    fn cluster(keep_retired: bool) -> Cluster {
-        let spec = InstanceTypeSpec {
-            name: "m5.large".into(),
-            arch: "x86_64",
-            cpu_units: 2048,
-            memory_mib: 7680,
-            awsvpc_task_limit: 2,
-            gpus: 0,
-            price_per_hour: 0.096,
-        };
+impl Cluster {
+    /// For tests: one pool of m5.large (2048 CPU units, `memory_mib`) over AZs `a` and `b`,
+    /// one task group `web` that spreads by instance, AZ the only spread key.
+    pub(crate) fn one_pool_for_tests(memory_mib: u32) -> Cluster {
         let pool = PoolInfo {
-            name: "a".into(),
-            instance_type: spec,
+            name: "p".into(),
+            instance_type: InstanceTypeSpec {
+                name: "m5.large".into(),
+                arch: "x86_64",
+                cpu_units: 2048,
+                memory_mib,
+                gpus: 0,
+                awsvpc_task_limit: 2,
+                price_per_hour: 0.096,
+            },
             os_type: "linux",
             attributes: vec![],
             reserved_ports: vec![],
         };
-        let mut c = Cluster::new(
-            vec!["az-a".into(), "az-b".into()],
+        Cluster::new(
+            vec!["a".into(), "b".into()],
             vec![pool],
             vec!["web".into()],
             &[true],
             vec!["ecs.availability-zone".into()],
             None,
-        );
+        )
+    }
+}
+
+#[cfg(test)]
+mod slot_tests {
+    use super::*;
+
+    fn cluster(keep_retired: bool) -> Cluster {
+        let mut c = Cluster::one_pool_for_tests(7680);
         c.set_rank_salt(0x5eed);
         if keep_retired {
             c.keep_retired();

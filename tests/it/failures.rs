@@ -540,37 +540,21 @@ fn a_reused_instance_slot_drops_the_old_instances_events() {
             ));
         }
     }
-    let text = r#"
-horizon = "3h"
-sample_interval = "10m"
-[timing]
-ec2_image_cache = false
-[cluster]
-availability_zones = ["us-east-1a"]
-[[cluster.pools]]
-name = "spot"
-instance_type = "m5.large"
-count = 1
-spot = true
-spot_interruption = { type = "constant", value = "1h" }
-instance_failure = { type = "constant", value = "100m" }
-[[taskDefinitions]]
-family = "web"
-cpu = 512
-memory = 512
-networkMode = "bridge"
-image_size_mb = 100
-[[services]]
-name = "web"
-taskDefinition = "web"
-desiredCount = 1
-launchType = "EC2"
+    let kill = r#"
 [[failures.events]]
 action = "kill_instance"
 at = "61m"
-pool = "spot"
+pool = "general"
 "#;
-    let scenario = load_str(text, Path::new("test.toml"), &[]).expect("scenario is valid");
+    let text = base(1, 1, 512, kill).replace(
+        "count = 1\n",
+        r#"count = 1
+spot = true
+spot_interruption = { type = "constant", value = "1h" }
+instance_failure = { type = "constant", value = "100m" }
+"#,
+    );
+    let scenario = load_str(&text, Path::new("test.toml"), &[]).expect("scenario is valid");
     let mut lives = Lives::default();
     // Checked: after every instant the free list holds exactly the TERMINATED slots and
     // their per-slot tables read empty.
