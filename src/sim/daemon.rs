@@ -202,6 +202,14 @@ impl<R: Recorder> Simulation<'_, R> {
                         self.cluster.instance(id).ec2_instance_id
                     ));
                 }
+                // A reused slot must not inherit its earlier instance's mark.
+                let marked = self.origins[s].daemon_on.get(i).copied().unwrap_or(false);
+                if marked != (*n == 1) {
+                    return Err(format!(
+                        "DAEMON service {name}: {} marked {marked} with {n} tasks",
+                        self.cluster.instance(id).ec2_instance_id
+                    ));
+                }
             }
         }
         Ok(())

@@ -137,7 +137,9 @@ pub(super) struct OriginState {
     pub halted: bool,
     /// Tasks STOPPING through a load balancer's deregistration delay.
     deregistering: u32,
-    /// DAEMON services: whether a live task of the service sits on each instance (by id).
+    /// DAEMON services: whether a live task of the service sits on each instance (by slot;
+    /// false again before a slot is reused, since every task stops before its instance
+    /// goes: `check_daemons` holds it to the tasks).
     pub daemon_on: Vec<bool>,
     /// DAEMON services: by instance, the task definition whose resources stay reserved for
     /// the task that replaces one that stopped there (ECS reserves a daemon's resources).
