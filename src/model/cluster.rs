@@ -16,8 +16,8 @@ use crate::time::SimTime;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// `amount << 32 | rank`: ascending order is placement order. Ranks are unique in a run
-/// (a bijection of the launch number), so the key also names the instance; one `u64` compares faster than a tuple,
-/// and index updates are the largest share of a run's time.
+/// (a bijection of the launch number), so the key also names the instance; one `u64`
+/// compares faster than a tuple, and index updates are the largest share of a run's time.
 pub type IndexKey = u64;
 
 /// The murmur3 finalizer: a bijection on u32 that scatters consecutive ids, so ranks are
