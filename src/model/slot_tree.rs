@@ -2,6 +2,10 @@
 //! power-of-two run of positions (a segment tree). The random strategy draws positions in
 //! this list; when its draws miss, this lets it visit only the instances that may fit, in
 //! list order, instead of every instance, and tells at the root when none can.
+//!
+//! For a few registered task shapes the tree also counts, in every run, the positions
+//! whose free amounts hold that shape, so the r-th such position is found by one descent:
+//! a uniform draw among them costs O(log n) however few instances have the room.
 
 use super::fit_tree::{Fit, Need};
 
@@ -9,6 +13,34 @@ use super::fit_tree::{Fit, Need};
 /// cache lines instead of descending three more levels of scattered nodes, and the tree
 /// above the leaves is an eighth of the size, small enough to stay in cache.
 const BUCKET: usize = 8;
+
+/// Shapes counted at most: each costs a count per run of positions (about one byte per
+/// position) and a look on every update of a position, and a run rarely has more.
+pub const MAX_SHAPE_CLASSES: usize = 16;
+
+/// The free amounts a task shape asks of one instance (CPU, memory, ENIs, GPUs), whatever
+/// its AZ and pool.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ShapeClass {
+    pub cpu: u32,
+    pub memory: u32,
+    pub eni: u32,
+    pub gpu: u32,
+}
+
+impl ShapeClass {
+    /// The need of any AZ and pool: it admits an occupied position (whose tags always
+    /// carry an AZ bit and a pool bit) with the room, never an empty one.
+    pub fn as_need(&self) -> Need {
+        Need {
+            cpu: self.cpu,
+            memory: self.memory,
+            eni: self.eni,
+            gpu: self.gpu,
+            tags: Need::ANY_TAG,
+        }
+    }
+}
 
 #[derive(Clone, Debug, Default)]
 pub struct SlotTree {
@@ -18,11 +50,75 @@ pub struct SlotTree {
     fits: Vec<Fit>,
     /// Buckets the tree spans (a power of two).
     width: usize,
+    /// The shapes counted, as the needs that admit a position.
+    classes: Vec<Need>,
+    /// Per node, then per class: how many positions under the node admit the class.
+    counts: Vec<u32>,
 }
 
 impl SlotTree {
     pub fn new() -> SlotTree {
         SlotTree::default()
+    }
+
+    /// A tree that also counts, for each of `classes` (duplicates dropped, the first
+    /// `MAX_SHAPE_CLASSES` kept), the positions with the room for it.
+    pub fn counting(classes: impl IntoIterator<Item = ShapeClass>) -> SlotTree {
+        let mut kept: Vec<ShapeClass> = Vec::new();
+        for class in classes {
+            if kept.len() < MAX_SHAPE_CLASSES && !kept.contains(&class) {
+                kept.push(class);
+            }
+        }
+        SlotTree {
+            classes: kept.iter().map(ShapeClass::as_need).collect(),
+            ..SlotTree::default()
+        }
+    }
+
+    /// Which counted class is exactly `class`, if any.
+    pub fn class_index(&self, class: &ShapeClass) -> Option<usize> {
+        self.classes.iter().position(|c| {
+            c.cpu == class.cpu
+                && c.memory == class.memory
+                && c.eni == class.eni
+                && c.gpu == class.gpu
+        })
+    }
+
+    /// How many positions have the room for counted class `class`.
+    pub fn count(&self, class: usize) -> usize {
+        self.counts
+            .get(self.classes.len() + class)
+            .map_or(0, |n| *n as usize)
+    }
+
+    /// The `r`-th position (from 0, in position order) with the room for counted class
+    /// `class`; `r` must be below `count(class)`. One descent, left or right by the left
+    /// child's count, then a scan of one bucket.
+    pub fn nth_admitting(&self, class: usize, r: usize) -> usize {
+        debug_assert!(r < self.count(class));
+        let k = self.classes.len();
+        let mut r = r as u32;
+        let mut node = 1;
+        while node < self.width {
+            let left = self.counts[2 * node * k + class];
+            node = if r < left {
+                2 * node
+            } else {
+                r -= left;
+                2 * node + 1
+            };
+        }
+        let first = (node - self.width) * BUCKET;
+        let need = &self.classes[class];
+        self.own[first..first + BUCKET]
+            .iter()
+            .enumerate()
+            .filter(|(_, fit)| need.admits(fit))
+            .nth(r as usize)
+            .map(|(p, _)| first + p)
+            .expect("a node's count matches its positions")
     }
 
     pub fn maxima(&self) -> Fit {
@@ -34,11 +130,13 @@ impl SlotTree {
         if pos >= self.own.len() {
             self.grow(pos + 1);
         }
-        if self.own[pos] == fit {
+        let was = self.own[pos];
+        if was == fit {
             return;
         }
         self.own[pos] = fit;
         let bucket = pos / BUCKET;
+        self.recount(bucket, &was, &fit);
         let joined = self.own[bucket * BUCKET..(bucket + 1) * BUCKET]
             .iter()
             .fold(Fit::default(), |acc, f| acc.join(*f));
@@ -58,6 +156,24 @@ impl SlotTree {
         }
     }
 
+    /// Moves the counts along the bucket's path to the root, for the classes whose
+    /// admission of a position changed from `was` to `now` (usually none or one).
+    fn recount(&mut self, bucket: usize, was: &Fit, now: &Fit) {
+        let k = self.classes.len();
+        for (class, need) in self.classes.iter().enumerate() {
+            let (before, after) = (need.admits(was), need.admits(now));
+            if before == after {
+                continue;
+            }
+            let mut node = self.width + bucket;
+            while node >= 1 {
+                let n = &mut self.counts[node * k + class];
+                *n = if after { *n + 1 } else { *n - 1 };
+                node /= 2;
+            }
+        }
+    }
+
     fn grow(&mut self, at_least: usize) {
         let width = at_least.div_ceil(BUCKET).next_power_of_two().max(2);
         self.own.resize(width * BUCKET, Fit::default());
@@ -70,6 +186,48 @@ impl SlotTree {
         }
         self.fits = fits;
         self.width = width;
+        let k = self.classes.len();
+        let mut counts = vec![0u32; 2 * width * k];
+        for (b, chunk) in self.own.chunks(BUCKET).enumerate() {
+            for (class, need) in self.classes.iter().enumerate() {
+                counts[(width + b) * k + class] =
+                    chunk.iter().filter(|f| need.admits(f)).count() as u32;
+            }
+        }
+        for i in (1..width).rev() {
+            for class in 0..k {
+                counts[i * k + class] = counts[2 * i * k + class] + counts[(2 * i + 1) * k + class];
+            }
+        }
+        self.counts = counts;
+    }
+
+    /// Checks every count against a recount of the positions. For tests and debug runs.
+    pub fn check_counts(&self) -> Result<(), String> {
+        let k = self.classes.len();
+        for node in 1..2 * self.width {
+            let (mut lo, mut hi) = (node, node + 1);
+            while lo < self.width {
+                (lo, hi) = (2 * lo, 2 * hi);
+            }
+            let (first, end) = ((lo - self.width) * BUCKET, (hi - self.width) * BUCKET);
+            for (class, need) in self.classes.iter().enumerate() {
+                let expect = self.own[first..end]
+                    .iter()
+                    .filter(|f| need.admits(f))
+                    .count();
+                if self.counts[node * k + class] as usize != expect {
+                    return Err(format!(
+                        "slot index counts {} positions with the room for {} CPU units and {} MiB \
+                         under node {node}; {expect} have it",
+                        self.counts[node * k + class],
+                        need.cpu,
+                        need.memory
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Visits, in position order, every position whose own free amounts `need` admits,
@@ -126,5 +284,85 @@ mod tests {
             tree.walk(&need, &mut |p| { got.push(p); true });
             prop_assert_eq!(got, expect);
         }
+
+        /// For each counted shape, position r of the count-select is the r-th position a
+        /// filtered scan of the recorded amounts admits, after any sequence of updates
+        /// (growing the tree, filling, emptying positions), and nothing past the count.
+        #[test]
+        fn selects_the_rth_position_of_a_filtered_scan(
+            sets in proptest::collection::vec(
+                (0usize..150, 0u32..6, 0u32..6, 0u32..2, 0u32..3, prop::bool::weighted(0.15)),
+                0..400),
+            shapes in proptest::collection::vec((0u32..6, 0u32..6, 0u32..2, 0u32..3), 1..5),
+        ) {
+            let classes: Vec<ShapeClass> = shapes
+                .iter()
+                .map(|&(cpu, memory, eni, gpu)| ShapeClass { cpu, memory, eni, gpu })
+                .collect();
+            let mut tree = SlotTree::counting(classes.iter().copied());
+            let mut model = vec![Fit::default(); 150];
+            for (pos, c, m, e, g, empty) in sets {
+                let fit = if empty {
+                    Fit::default()
+                } else {
+                    Fit { cpu: c, memory: m, eni: e, gpu: g, tags: Fit::tags_of(pos as u32 % 3, 0) }
+                };
+                tree.set(pos, fit);
+                model[pos] = fit;
+            }
+            tree.check_counts().map_err(TestCaseError::fail)?;
+            for class in &classes {
+                let k = tree.class_index(class).expect("registered");
+                let expect: Vec<usize> = (0..150)
+                    .filter(|p| {
+                        let f = model[*p];
+                        f.tags != 0 && f.cpu >= class.cpu && f.memory >= class.memory
+                            && f.eni >= class.eni && f.gpu >= class.gpu
+                    })
+                    .collect();
+                prop_assert_eq!(tree.count(k), expect.len());
+                let got: Vec<usize> = (0..expect.len()).map(|r| tree.nth_admitting(k, r)).collect();
+                prop_assert_eq!(got, expect);
+            }
+        }
+    }
+
+    #[test]
+    fn keeps_sixteen_distinct_shapes_in_order() {
+        let class = |cpu| ShapeClass {
+            cpu,
+            memory: 1,
+            eni: 0,
+            gpu: 0,
+        };
+        let tree = SlotTree::counting((0..20).chain(0..20).map(class));
+        assert_eq!(tree.class_index(&class(15)), Some(15));
+        assert_eq!(tree.class_index(&class(16)), None);
+        assert_eq!(tree.class_index(&class(3)), Some(3));
+    }
+
+    #[test]
+    fn an_unregistered_tree_counts_nothing() {
+        let mut tree = SlotTree::new();
+        tree.set(
+            5,
+            Fit {
+                cpu: 4,
+                memory: 4,
+                eni: 1,
+                gpu: 0,
+                tags: Fit::tags_of(0, 0),
+            },
+        );
+        assert_eq!(
+            tree.class_index(&ShapeClass {
+                cpu: 1,
+                memory: 1,
+                eni: 0,
+                gpu: 0
+            }),
+            None
+        );
+        assert!(tree.check_counts().is_ok());
     }
 }
