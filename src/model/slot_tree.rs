@@ -42,6 +42,62 @@ impl ShapeClass {
     }
 }
 
+/// The counted shapes lane by lane, so that which of them a position has the room for is
+/// one pass of side-by-side comparisons (`set` asks it twice per update).
+#[derive(Clone, Debug, Default)]
+struct Classes {
+    len: usize,
+    cpu: [u32; MAX_SHAPE_CLASSES],
+    memory: [u32; MAX_SHAPE_CLASSES],
+    eni: [u32; MAX_SHAPE_CLASSES],
+    gpu: [u32; MAX_SHAPE_CLASSES],
+}
+
+impl Classes {
+    fn new(kept: &[ShapeClass]) -> Classes {
+        let mut lanes = Classes {
+            len: kept.len(),
+            ..Classes::default()
+        };
+        for (c, class) in kept.iter().enumerate() {
+            lanes.cpu[c] = class.cpu;
+            lanes.memory[c] = class.memory;
+            lanes.eni[c] = class.eni;
+            lanes.gpu[c] = class.gpu;
+        }
+        lanes
+    }
+
+    fn get(&self, c: usize) -> ShapeClass {
+        ShapeClass {
+            cpu: self.cpu[c],
+            memory: self.memory[c],
+            eni: self.eni[c],
+            gpu: self.gpu[c],
+        }
+    }
+
+    /// Bit c: whether class c has the room in `fit`, as `ShapeClass::as_need` admits it
+    /// (never in an empty position).
+    #[inline]
+    fn admitted(&self, fit: &Fit) -> u16 {
+        if fit.tags as u32 == 0 || fit.tags >> 32 == 0 {
+            return 0;
+        }
+        let mut bits = 0u16;
+        for c in 0..self.len {
+            if fit.cpu >= self.cpu[c]
+                && fit.memory >= self.memory[c]
+                && fit.eni >= self.eni[c]
+                && fit.gpu >= self.gpu[c]
+            {
+                bits |= 1 << c;
+            }
+        }
+        bits
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct SlotTree {
     /// What each position has free, by position.
@@ -50,11 +106,15 @@ pub struct SlotTree {
     fits: Vec<Fit>,
     /// Buckets the tree spans (a power of two).
     width: usize,
-    /// The shapes counted, as the needs that admit a position.
-    classes: Vec<Need>,
-    /// Per node, then per class: how many positions under the node admit the class.
+    /// The shapes counted.
+    classes: Classes,
+    /// Per position, one bit per class: whether it has the room for the class.
+    room: Vec<u16>,
+    /// Per class, then per node: how many positions under the node have the room.
     counts: Vec<u32>,
 }
+
+const _: () = assert!(MAX_SHAPE_CLASSES <= u16::BITS as usize);
 
 impl SlotTree {
     pub fn new() -> SlotTree {
@@ -71,25 +131,20 @@ impl SlotTree {
             }
         }
         SlotTree {
-            classes: kept.iter().map(ShapeClass::as_need).collect(),
+            classes: Classes::new(&kept),
             ..SlotTree::default()
         }
     }
 
     /// Which counted class is exactly `class`, if any.
     pub fn class_index(&self, class: &ShapeClass) -> Option<usize> {
-        self.classes.iter().position(|c| {
-            c.cpu == class.cpu
-                && c.memory == class.memory
-                && c.eni == class.eni
-                && c.gpu == class.gpu
-        })
+        (0..self.classes.len).find(|c| self.classes.get(*c) == *class)
     }
 
     /// How many positions have the room for counted class `class`.
     pub fn count(&self, class: usize) -> usize {
         self.counts
-            .get(self.classes.len() + class)
+            .get(2 * self.width * class + 1)
             .map_or(0, |n| *n as usize)
     }
 
@@ -98,11 +153,11 @@ impl SlotTree {
     /// child's count, then a scan of one bucket.
     pub fn nth_admitting(&self, class: usize, r: usize) -> usize {
         debug_assert!(r < self.count(class));
-        let k = self.classes.len();
+        let counts = &self.counts[2 * self.width * class..2 * self.width * (class + 1)];
         let mut r = r as u32;
         let mut node = 1;
         while node < self.width {
-            let left = self.counts[2 * node * k + class];
+            let left = counts[2 * node];
             node = if r < left {
                 2 * node
             } else {
@@ -111,11 +166,10 @@ impl SlotTree {
             };
         }
         let first = (node - self.width) * BUCKET;
-        let need = &self.classes[class];
-        self.own[first..first + BUCKET]
+        self.room[first..first + BUCKET]
             .iter()
             .enumerate()
-            .filter(|(_, fit)| need.admits(fit))
+            .filter(|(_, bits)| *bits >> class & 1 == 1)
             .nth(r as usize)
             .map(|(p, _)| first + p)
             .expect("a node's count matches its positions")
@@ -136,7 +190,9 @@ impl SlotTree {
         }
         self.own[pos] = fit;
         let bucket = pos / BUCKET;
-        self.recount(bucket, &was, &fit);
+        if self.classes.len > 0 {
+            self.recount(pos, &fit);
+        }
         let joined = self.own[bucket * BUCKET..(bucket + 1) * BUCKET]
             .iter()
             .fold(Fit::default(), |acc, f| acc.join(*f));
@@ -156,20 +212,26 @@ impl SlotTree {
         }
     }
 
-    /// Moves the counts along the bucket's path to the root, for the classes whose
-    /// admission of a position changed from `was` to `now` (usually none or one).
-    fn recount(&mut self, bucket: usize, was: &Fit, now: &Fit) {
-        let k = self.classes.len();
-        for (class, need) in self.classes.iter().enumerate() {
-            let (before, after) = (need.admits(was), need.admits(now));
-            if before == after {
-                continue;
-            }
-            let mut node = self.width + bucket;
-            while node >= 1 {
-                let n = &mut self.counts[node * k + class];
-                *n = if after { *n + 1 } else { *n - 1 };
-                node /= 2;
+    /// Moves the counts along the position's path to the root for the classes whose
+    /// room there changed with its new free amounts `now` (usually none or one).
+    fn recount(&mut self, pos: usize, now: &Fit) {
+        let (before, after) = (self.room[pos], self.classes.admitted(now));
+        if before == after {
+            return;
+        }
+        self.room[pos] = after;
+        let leaf = self.width + pos / BUCKET;
+        for (mut bits, step) in [(after & !before, 1), (before & !after, u32::MAX)] {
+            while bits != 0 {
+                let class = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                let counts = &mut self.counts[2 * self.width * class..2 * self.width * (class + 1)];
+                let mut node = leaf;
+                while node >= 1 {
+                    // `step` is +1, or -1 as its two's complement.
+                    counts[node] = counts[node].wrapping_add(step);
+                    node /= 2;
+                }
             }
         }
     }
@@ -186,43 +248,55 @@ impl SlotTree {
         }
         self.fits = fits;
         self.width = width;
-        let k = self.classes.len();
-        let mut counts = vec![0u32; 2 * width * k];
-        for (b, chunk) in self.own.chunks(BUCKET).enumerate() {
-            for (class, need) in self.classes.iter().enumerate() {
-                counts[(width + b) * k + class] =
-                    chunk.iter().filter(|f| need.admits(f)).count() as u32;
+        self.room = self
+            .own
+            .iter()
+            .map(|f| self.classes.admitted(f) as u16)
+            .collect();
+        let mut counts = vec![0u32; 2 * width * self.classes.len];
+        for (class, counts) in counts.chunks_mut(2 * width).enumerate() {
+            for (b, chunk) in self.room.chunks(BUCKET).enumerate() {
+                counts[width + b] = chunk.iter().map(|bits| u32::from(bits >> class & 1)).sum();
             }
-        }
-        for i in (1..width).rev() {
-            for class in 0..k {
-                counts[i * k + class] = counts[2 * i * k + class] + counts[(2 * i + 1) * k + class];
+            for i in (1..width).rev() {
+                counts[i] = counts[2 * i] + counts[2 * i + 1];
             }
         }
         self.counts = counts;
     }
 
     /// Checks every count against a recount of the positions. For tests and debug runs.
+    /// The recount tests each class as a `Need`, not through the lanes `set` uses.
     pub fn check_counts(&self) -> Result<(), String> {
-        let k = self.classes.len();
+        let k = self.classes.len;
+        for (pos, fit) in self.own.iter().enumerate() {
+            let expect = (0..k)
+                .filter(|c| self.classes.get(*c).as_need().admits(fit))
+                .fold(0u16, |bits, c| bits | 1 << c);
+            if self.room[pos] != expect {
+                return Err(format!(
+                    "slot index: position {pos}'s room for the shapes is stale"
+                ));
+            }
+        }
         for node in 1..2 * self.width {
             let (mut lo, mut hi) = (node, node + 1);
             while lo < self.width {
                 (lo, hi) = (2 * lo, 2 * hi);
             }
             let (first, end) = ((lo - self.width) * BUCKET, (hi - self.width) * BUCKET);
-            for (class, need) in self.classes.iter().enumerate() {
+            for class in 0..k {
+                let need = self.classes.get(class).as_need();
                 let expect = self.own[first..end]
                     .iter()
                     .filter(|f| need.admits(f))
                     .count();
-                if self.counts[node * k + class] as usize != expect {
+                let counted = self.counts[2 * self.width * class + node];
+                if counted as usize != expect {
                     return Err(format!(
-                        "slot index counts {} positions with the room for {} CPU units and {} MiB \
+                        "slot index counts {counted} positions with the room for {} CPU units and {} MiB \
                          under node {node}; {expect} have it",
-                        self.counts[node * k + class],
-                        need.cpu,
-                        need.memory
+                        need.cpu, need.memory
                     ));
                 }
             }

@@ -103,9 +103,9 @@ pub(super) fn pick(ctx: &Ctx<'_>, filter: Filter<'_>, rng: &mut StreamRng) -> Op
                 ctx.feasible(id)
             }
     };
-    let accepts = |pos: usize| match slots {
-        Some(s) => need.admits(&s.get(pos)) && feasible(active[pos], true),
-        None => feasible(active[pos], false),
+    // Whether the instance at `pos` is feasible: the slot index's record first, when kept.
+    let accepts = |pos: usize| {
+        slots.is_none_or(|s| need.admits(&s.get(pos))) && feasible(active[pos], slots.is_some())
     };
     for _ in 0..REJECTION_TRIES {
         let pos = rng.random_range(0..active.len());
@@ -115,12 +115,10 @@ pub(super) fn pick(ctx: &Ctx<'_>, filter: Filter<'_>, rng: &mut StreamRng) -> Op
     }
     let with_room = with_room(ctx);
     let count = with_room.len();
-    if count > 0 {
-        for _ in 0..SHAPE_TRIES {
-            let pos = with_room.nth(rng.random_range(0..count));
-            if accepts(pos) {
-                return Some(active[pos]);
-            }
+    for _ in 0..if count > 0 { SHAPE_TRIES } else { 0 } {
+        let pos = with_room.nth(rng.random_range(0..count));
+        if accepts(pos) {
+            return Some(active[pos]);
         }
     }
     // Few feasible instances: one pass of reservoir sampling keeps the choice uniform. The
