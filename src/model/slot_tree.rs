@@ -42,8 +42,7 @@ impl ShapeClass {
     }
 }
 
-/// The counted shapes lane by lane, so that which of them a position has the room for is
-/// one pass of side-by-side comparisons (`set` asks it twice per update).
+/// The counted shapes, one array per resource; `admitted` reads them for every update.
 #[derive(Clone, Debug, Default)]
 struct Classes {
     len: usize,
@@ -213,7 +212,8 @@ impl SlotTree {
     }
 
     /// Moves the counts along the position's path to the root for the classes whose
-    /// room there changed with its new free amounts `now` (usually none or one).
+    /// room there changed with its new free amounts `now` (none, or the few shapes between
+    /// what it had free and what it has).
     fn recount(&mut self, pos: usize, now: &Fit) {
         let (before, after) = (self.room[pos], self.classes.admitted(now));
         if before == after {
@@ -248,11 +248,7 @@ impl SlotTree {
         }
         self.fits = fits;
         self.width = width;
-        self.room = self
-            .own
-            .iter()
-            .map(|f| self.classes.admitted(f) as u16)
-            .collect();
+        self.room = self.own.iter().map(|f| self.classes.admitted(f)).collect();
         let mut counts = vec![0u32; 2 * width * self.classes.len];
         for (class, counts) in counts.chunks_mut(2 * width).enumerate() {
             for (b, chunk) in self.room.chunks(BUCKET).enumerate() {
@@ -266,7 +262,8 @@ impl SlotTree {
     }
 
     /// Checks every count against a recount of the positions. For tests and debug runs.
-    /// The recount tests each class as a `Need`, not through the lanes `set` uses.
+    /// The recount tests each class as a `Need`, not through `Classes::admitted` as `set`
+    /// does.
     pub fn check_counts(&self) -> Result<(), String> {
         let k = self.classes.len;
         for (pos, fit) in self.own.iter().enumerate() {
@@ -279,26 +276,23 @@ impl SlotTree {
                 ));
             }
         }
-        for node in 1..2 * self.width {
-            let (mut lo, mut hi) = (node, node + 1);
-            while lo < self.width {
-                (lo, hi) = (2 * lo, 2 * hi);
+        for class in 0..k {
+            let need = self.classes.get(class).as_need();
+            // Recounted bottom-up: buckets from their positions, runs from their two halves.
+            let mut expect = vec![0usize; 2 * self.width];
+            for (b, chunk) in self.own.chunks(BUCKET).enumerate() {
+                expect[self.width + b] = chunk.iter().filter(|f| need.admits(f)).count();
             }
-            let (first, end) = ((lo - self.width) * BUCKET, (hi - self.width) * BUCKET);
-            for class in 0..k {
-                let need = self.classes.get(class).as_need();
-                let expect = self.own[first..end]
-                    .iter()
-                    .filter(|f| need.admits(f))
-                    .count();
-                let counted = self.counts[2 * self.width * class + node];
-                if counted as usize != expect {
-                    return Err(format!(
-                        "slot index counts {counted} positions with the room for {} CPU units and {} MiB \
-                         under node {node}; {expect} have it",
-                        need.cpu, need.memory
-                    ));
-                }
+            for node in (1..self.width).rev() {
+                expect[node] = expect[2 * node] + expect[2 * node + 1];
+            }
+            let counted = &self.counts[2 * self.width * class..2 * self.width * (class + 1)];
+            if let Some(node) = (1..2 * self.width).find(|n| counted[*n] as usize != expect[*n]) {
+                return Err(format!(
+                    "slot index counts {} positions with the room for {} CPU units and {} MiB \
+                     under node {node}; {} have it",
+                    counted[node], need.cpu, need.memory, expect[node]
+                ));
             }
         }
         Ok(())

@@ -1,6 +1,7 @@
 //! random: any feasible instance, uniformly.
 //!
-//! Three passes, each exactly uniform over the feasible instances F, so their sequence is:
+//! Three passes; whichever of them chooses, the choice is uniform over the feasible
+//! instances F:
 //! 1. up to `REJECTION_TRIES` draws over every ACTIVE position;
 //! 2. up to `SHAPE_TRIES` draws over the positions S whose own free amounts hold the
 //!    task's shape (CPU, memory, ENI, GPUs; any AZ and pool), counted by the slot index;
@@ -115,7 +116,8 @@ pub(super) fn pick(ctx: &Ctx<'_>, filter: Filter<'_>, rng: &mut StreamRng) -> Op
     }
     let with_room = with_room(ctx);
     let count = with_room.len();
-    for _ in 0..if count > 0 { SHAPE_TRIES } else { 0 } {
+    let tries = if count > 0 { SHAPE_TRIES } else { 0 };
+    for _ in 0..tries {
         let pos = with_room.nth(rng.random_range(0..count));
         if accepts(pos) {
             return Some(active[pos]);
