@@ -255,6 +255,19 @@ fn a_decision_nothing_can_satisfy_draws_nothing() {
     }
 }
 
+/// A task of 512 CPU units and 512 MiB, no ports, no awsvpc.
+fn half_cpu_request(placement: &Placement, pool: Option<PoolId>) -> PlacementRequest<'_> {
+    PlacementRequest {
+        cpu: 512,
+        memory: 512,
+        gpu: 0,
+        host_ports: &[],
+        awsvpc: false,
+        pool,
+        placement,
+    }
+}
+
 #[test]
 fn random_is_uniform_over_feasible_instances() {
     let c = cluster(&[
@@ -268,15 +281,7 @@ fn random_is_uniform_over_feasible_instances() {
         constraints: vec![],
         group: GroupId(0),
     };
-    let request = PlacementRequest {
-        cpu: 512,
-        memory: 512,
-        gpu: 0,
-        host_ports: &[],
-        awsvpc: false,
-        pool: None,
-        placement: &placement,
-    };
+    let request = half_cpu_request(&placement, None);
     let mut rng = stream(9, StreamKind::Placement, 0);
     let mut counts = [0u32; 4];
     let n = 30_000;
@@ -314,15 +319,7 @@ fn random_stays_uniform_when_only_a_few_instances_fit() {
         constraints: vec![PlacementConstraint::DistinctInstance],
         group: GroupId(0),
     };
-    let request = PlacementRequest {
-        cpu: 512,
-        memory: 512,
-        gpu: 0,
-        host_ports: &[],
-        awsvpc: false,
-        pool: Some(PoolId(0)),
-        placement: &placement,
-    };
+    let request = half_cpu_request(&placement, Some(PoolId(0)));
     let mut c = cluster_keeping(&specs, |c| {
         c.keep_indexes(false, false, Some([request.shape_class()]));
     });
