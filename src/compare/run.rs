@@ -57,6 +57,10 @@ struct LegRecorder {
 }
 
 impl Recorder for LegRecorder {
+    fn wants_instances(&self) -> bool {
+        false
+    }
+
     fn task(&mut self, row: &TaskRow<'_>) {
         if row.running.is_none() && row.created >= self.warmup {
             self.unstarted += 1;

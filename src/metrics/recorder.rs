@@ -114,7 +114,13 @@ pub trait Recorder {
     }
     fn task(&mut self, _row: &TaskRow<'_>) {}
     fn sample(&mut self, _row: &SampleRow<'_>) {}
-    /// Every instance ever launched, once, when the run ends.
+    /// Whether to report instances at all: a recorder that keeps no instance rows says no,
+    /// and the simulation then forgets an instance once a later launch takes its slot, so
+    /// a long run's memory follows the instances alive, not those ever launched.
+    fn wants_instances(&self) -> bool {
+        true
+    }
+    /// Every instance ever launched, once, in launch order, when the run ends.
     fn instance(&mut self, _row: &InstanceRow<'_>) {}
     /// Whether to build narrated trace lines at all (they cost formatting).
     fn tracing(&self) -> bool {
@@ -139,6 +145,9 @@ pub struct NullRecorder;
 
 impl Recorder for NullRecorder {
     fn wants_tasks(&self) -> bool {
+        false
+    }
+    fn wants_instances(&self) -> bool {
         false
     }
 }

@@ -8,15 +8,15 @@
 //! goes through `reserve`, `release` and the state changes below, which keep them in step.
 
 use super::fit_tree::{Fit, FitTree};
-use super::ids::{AzId, GroupId, InstanceId, PoolId};
+use super::ids::{AzId, GroupId, InstanceId, InstanceRef, PoolId};
 use super::instance::{Instance, InstanceState, InstanceTypeSpec};
 use super::slot_tree::{ShapeClass, SlotTree};
 use crate::scaling::managed_scaling::TaskShape;
 use crate::time::SimTime;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-/// `amount << 32 | rank`: ascending order is placement order. Ranks are unique per
-/// instance, so the key also names the instance; one `u64` compares faster than a tuple,
+/// `amount << 32 | rank`: ascending order is placement order. Ranks are unique in a run
+/// (a bijection of the launch number), so the key also names the instance; one `u64` compares faster than a tuple,
 /// and index updates are the largest share of a run's time.
 pub type IndexKey = u64;
 
@@ -66,7 +66,7 @@ pub struct PoolInfo {
 /// How many tasks of one task group sit where.
 #[derive(Clone, Debug, Default)]
 pub struct GroupCounts {
-    /// By instance id.
+    /// By instance slot; 0 for a TERMINATED slot.
     pub per_instance: Vec<u32>,
     /// By spread key, then interned attribute value (key 0: by AZ, Fargate tasks included).
     pub per_attribute: Vec<Vec<u32>>,
@@ -106,7 +106,18 @@ impl<'a> Reservation<'a> {
 pub struct Cluster {
     pub azs: Vec<String>,
     pub pools: Vec<PoolInfo>,
+    /// By slot (`InstanceId`). A TERMINATED instance keeps its slot until a later launch
+    /// takes it, so the table, and every table kept per slot, is as large as the most
+    /// instances alive at once, not as the instances ever launched. `Instance::launch`
+    /// gives the launch order; slot order means nothing.
     pub instances: Vec<Instance>,
+    /// Slots of TERMINATED instances, the last freed taken first.
+    free_slots: Vec<InstanceId>,
+    /// Launches so far: the next launch's number.
+    launches: u32,
+    /// Instances whose slot a later launch took, when kept (`keep_retired`): for recorders
+    /// that report every instance's life. Otherwise nothing here grows with the horizon.
+    retired: Option<Vec<Instance>>,
     pub group_names: Vec<String>,
     pub groups: Vec<GroupCounts>,
     pub spread_keys: Vec<String>,
@@ -124,10 +135,11 @@ pub struct Cluster {
     by_free_memory: Option<FitTree>,
     /// `active` with free-resource maxima; `None` when no strategy draws at random.
     slots: Option<SlotTree>,
-    /// Per pool: its LAUNCHING and ACTIVE instances (what its Auto Scaling group counts),
-    /// and how many of them run a task that is not a daemon's. Kept as instances change, so
-    /// managed scaling's minute tick reads counts instead of walking every instance.
-    pool_live: Vec<BTreeSet<InstanceId>>,
+    /// Per pool: its LAUNCHING and ACTIVE instances (what its Auto Scaling group counts)
+    /// by launch number, and how many of them run a task that is not a daemon's. Kept as
+    /// instances change, so managed scaling's minute tick reads counts instead of walking
+    /// every instance.
+    pool_live: Vec<BTreeMap<u32, InstanceId>>,
     pool_busy: Vec<u32>,
     /// Totals over ACTIVE and DRAINING instances, for utilization.
     pub registered_cpu: u64,
@@ -163,12 +175,15 @@ impl Cluster {
             })
             .collect();
         Cluster {
-            pool_live: vec![BTreeSet::new(); pools.len()],
+            pool_live: vec![BTreeMap::new(); pools.len()],
             pool_busy: vec![0; pools.len()],
             subnet_ips_free: subnet_ips_per_az.map(|n| vec![n; azs.len()]),
             azs,
             pools,
             instances: Vec::new(),
+            free_slots: Vec::new(),
+            launches: 0,
+            retired: None,
             group_names,
             groups,
             spread_keys,
@@ -192,7 +207,13 @@ impl Cluster {
         self.rank_salt = salt;
     }
 
-    /// Adds a LAUNCHING instance; it takes no tasks until `activate`.
+    /// Keeps the instances whose slot a later launch takes, for `every_instance`.
+    pub fn keep_retired(&mut self) {
+        self.retired.get_or_insert_with(Vec::new);
+    }
+
+    /// Adds a LAUNCHING instance; it takes no tasks until `activate`. It takes the slot
+    /// of a TERMINATED instance if there is one.
     pub fn add_instance(
         &mut self,
         pool: PoolId,
@@ -201,8 +222,9 @@ impl Cluster {
         price_per_hour: f64,
         now: SimTime,
     ) -> InstanceId {
-        let id = InstanceId(self.instances.len() as u32);
-        let rank = scramble(id.0 ^ self.rank_salt);
+        let launch = self.launches;
+        self.launches += 1;
+        let rank = scramble(launch ^ self.rank_salt);
         let spec = self.pools[pool.index()].instance_type.clone();
         let attribute_values = (0..self.spread_keys.len())
             .map(|k| {
@@ -217,9 +239,14 @@ impl Cluster {
                 }
             })
             .collect();
-        self.instances.push(Instance {
+        let reused = self.free_slots.pop();
+        let id = reused.unwrap_or(InstanceId(self.instances.len() as u32));
+        let generation = reused.map_or(0, |id| self.instances[id.index()].generation + 1);
+        let instance = Instance {
             id,
-            ec2_instance_id: format!("i-{:08}", id.0 + 1),
+            generation,
+            launch,
+            ec2_instance_id: format!("i-{:08}", u64::from(launch) + 1),
             pool,
             az,
             state: InstanceState::Launching,
@@ -242,18 +269,72 @@ impl Cluster {
             price_per_hour,
             attribute_values,
             cached_images: Vec::new(),
-        });
-        self.active_pos.push(NOT_ACTIVE);
-        for group in &mut self.groups {
-            group.per_instance.push(0);
+        };
+        match reused {
+            Some(slot) => {
+                let mut old = std::mem::replace(&mut self.instances[slot.index()], instance);
+                if let Some(retired) = &mut self.retired {
+                    // What a report of its life reads; the rest goes now.
+                    old.ports_used = Vec::new();
+                    old.attribute_values = Vec::new();
+                    old.cached_images = Vec::new();
+                    retired.push(old);
+                }
+                // The TERMINATED instance left every index and held no task; `check_invariants`
+                // holds a free slot to that, so resetting these is all a new life needs.
+                self.active_pos[slot.index()] = NOT_ACTIVE;
+                for group in &mut self.groups {
+                    group.per_instance[slot.index()] = 0;
+                }
+            }
+            None => {
+                self.instances.push(instance);
+                self.active_pos.push(NOT_ACTIVE);
+                for group in &mut self.groups {
+                    group.per_instance.push(0);
+                }
+            }
         }
-        self.pool_live[pool.index()].insert(id);
+        self.pool_live[pool.index()].insert(launch, id);
         id
     }
 
-    /// The pool's LAUNCHING and ACTIVE instances, by id (launch order).
-    pub fn pool_live(&self, pool: PoolId) -> &BTreeSet<InstanceId> {
-        &self.pool_live[pool.index()]
+    /// The reference to the instance now in slot `id`, for an event that may outlive it.
+    pub fn reference(&self, id: InstanceId) -> InstanceRef {
+        InstanceRef {
+            id,
+            generation: self.instances[id.index()].generation,
+        }
+    }
+
+    /// The slot if `r` still names the instance in it (TERMINATED or not); `None` once a
+    /// later launch has taken the slot.
+    pub fn resolve(&self, r: InstanceRef) -> Option<InstanceId> {
+        self.instances
+            .get(r.id.index())
+            .is_some_and(|i| i.generation == r.generation)
+            .then_some(r.id)
+    }
+
+    /// Every instance of the run in launch order: those in the table and, when kept
+    /// (`keep_retired`), those whose slot a later launch took.
+    pub fn every_instance(&self) -> Vec<&Instance> {
+        let mut all: Vec<&Instance> = self
+            .retired
+            .iter()
+            .flatten()
+            .chain(&self.instances)
+            .collect();
+        all.sort_unstable_by_key(|i| i.launch);
+        all
+    }
+
+    /// The pool's LAUNCHING and ACTIVE instances in launch order.
+    pub fn pool_live(
+        &self,
+        pool: PoolId,
+    ) -> impl DoubleEndedIterator<Item = InstanceId> + ExactSizeIterator + '_ {
+        self.pool_live[pool.index()].values().copied()
     }
 
     /// How many of the pool's LAUNCHING and ACTIVE instances run a non-daemon task.
@@ -264,7 +345,11 @@ impl Cluster {
     /// The instance leaves its pool's live set (draining or terminated).
     fn leave_pool(&mut self, id: InstanceId) {
         let inst = &self.instances[id.index()];
-        if self.pool_live[inst.pool.index()].remove(&id) && inst.non_daemon_tasks > 0 {
+        if self.pool_live[inst.pool.index()]
+            .remove(&inst.launch)
+            .is_some()
+            && inst.non_daemon_tasks > 0
+        {
             self.pool_busy[inst.pool.index()] -= 1;
         }
     }
@@ -397,9 +482,14 @@ impl Cluster {
         }
     }
 
-    /// Removes the instance. Its tasks must have been released first.
+    /// Removes the instance and frees its slot for a later launch. Its tasks must have been
+    /// released first.
     pub fn terminate(&mut self, id: InstanceId, now: SimTime) {
         let state = self.instances[id.index()].state;
+        debug_assert_eq!(self.instances[id.index()].task_count, 0);
+        if state == InstanceState::Terminated {
+            return;
+        }
         if state == InstanceState::Active {
             self.index_remove(id);
         }
@@ -412,9 +502,36 @@ impl Cluster {
         let inst = &mut self.instances[id.index()];
         inst.state = InstanceState::Terminated;
         inst.terminated_at = Some(now);
+        self.free_slots.push(id);
     }
 
     pub fn reserve(&mut self, id: InstanceId, r: Reservation<'_>) {
+        self.take_resources(id, &r);
+        self.count_task(id, &r, true);
+        self.reindex_if_active(id);
+    }
+
+    pub fn release(&mut self, id: InstanceId, r: Reservation<'_>) {
+        self.give_back_resources(id, &r);
+        self.count_task(id, &r, false);
+        self.reindex_if_active(id);
+    }
+
+    /// The task of reservation `r` leaves the instance but its resources stay reserved, held
+    /// for the task that will take its place (a DAEMON task's, which ECS keeps reserved on
+    /// every instance its service runs on). The held amounts count as reserved; no task is
+    /// counted, for memberOf expressions, spread counts or scale-in.
+    pub fn hold_for_successor(&mut self, id: InstanceId, r: Reservation<'_>) {
+        self.count_task(id, &r, false);
+    }
+
+    /// Frees what [`Self::hold_for_successor`] kept.
+    pub fn release_hold(&mut self, id: InstanceId, r: Reservation<'_>) {
+        self.give_back_resources(id, &r);
+        self.reindex_if_active(id);
+    }
+
+    fn take_resources(&mut self, id: InstanceId, r: &Reservation<'_>) {
         let inst = &mut self.instances[id.index()];
         debug_assert!(
             inst.cpu_free >= r.cpu && inst.memory_free >= r.memory && inst.gpu_free >= r.gpu
@@ -426,25 +543,11 @@ impl Cluster {
             inst.eni_free -= 1;
         }
         inst.ports_used.extend_from_slice(r.host_ports);
-        inst.task_count += 1;
-        if !r.daemon {
-            inst.non_daemon_tasks += 1;
-            self.busy_changed(id, self.instances[id.index()].non_daemon_tasks - 1);
-        }
         self.reserved_cpu += u64::from(r.cpu);
         self.reserved_memory += u64::from(r.memory);
-        let group = &mut self.groups[r.group.index()];
-        group.per_instance[id.index()] += 1;
-        let inst = &self.instances[id.index()];
-        for (k, v) in inst.attribute_values.iter().enumerate() {
-            group.per_attribute[k][*v as usize] += 1;
-        }
-        if self.instances[id.index()].state == InstanceState::Active {
-            self.reindex(id);
-        }
     }
 
-    pub fn release(&mut self, id: InstanceId, r: Reservation<'_>) {
+    fn give_back_resources(&mut self, id: InstanceId, r: &Reservation<'_>) {
         let inst = &mut self.instances[id.index()];
         inst.cpu_free += r.cpu;
         inst.memory_free += r.memory;
@@ -457,19 +560,36 @@ impl Cluster {
                 inst.ports_used.swap_remove(pos);
             }
         }
-        inst.task_count -= 1;
-        if !r.daemon {
-            inst.non_daemon_tasks -= 1;
-            self.busy_changed(id, self.instances[id.index()].non_daemon_tasks + 1);
-        }
         self.reserved_cpu -= u64::from(r.cpu);
         self.reserved_memory -= u64::from(r.memory);
+    }
+
+    /// Counts a task of reservation `r` onto (`arrives`) or off the instance: its task
+    /// counts, busy mark and placement group counts.
+    fn count_task(&mut self, id: InstanceId, r: &Reservation<'_>, arrives: bool) {
+        let step = |n: &mut u32| {
+            if arrives {
+                *n += 1;
+            } else {
+                *n -= 1;
+            }
+        };
+        let inst = &mut self.instances[id.index()];
+        step(&mut inst.task_count);
+        if !r.daemon {
+            let was = inst.non_daemon_tasks;
+            step(&mut inst.non_daemon_tasks);
+            self.busy_changed(id, was);
+        }
         let group = &mut self.groups[r.group.index()];
-        group.per_instance[id.index()] -= 1;
+        step(&mut group.per_instance[id.index()]);
         let inst = &self.instances[id.index()];
         for (k, v) in inst.attribute_values.iter().enumerate() {
-            group.per_attribute[k][*v as usize] -= 1;
+            step(&mut group.per_attribute[k][*v as usize]);
         }
+    }
+
+    fn reindex_if_active(&mut self, id: InstanceId) {
         if self.instances[id.index()].state == InstanceState::Active {
             self.reindex(id);
         }
@@ -586,11 +706,11 @@ impl Cluster {
                 i.pool.index() == p
                     && matches!(i.state, InstanceState::Launching | InstanceState::Active)
             };
-            let expected: BTreeSet<InstanceId> = self
+            let expected: BTreeMap<u32, InstanceId> = self
                 .instances
                 .iter()
                 .filter(in_group)
-                .map(|i| i.id)
+                .map(|i| (i.launch, i.id))
                 .collect();
             let busy = self
                 .instances
@@ -607,6 +727,7 @@ impl Cluster {
                 ));
             }
         }
+        self.check_free_slots()?;
         let mut expect_cpu = BTreeSet::new();
         let mut expect_mem = BTreeSet::new();
         for inst in &self.instances {
@@ -689,6 +810,57 @@ impl Cluster {
         }
         Ok(())
     }
+
+    /// The free list holds exactly the TERMINATED slots, once each, and every table kept
+    /// per slot reads as empty there, so the next launch into one starts clean.
+    fn check_free_slots(&self) -> Result<(), String> {
+        let mut free = vec![false; self.instances.len()];
+        for id in &self.free_slots {
+            if std::mem::replace(&mut free[id.index()], true) {
+                return Err(format!("slot {} is free twice", id.0));
+            }
+        }
+        let in_index = |id: u32| {
+            [&self.by_free_cpu, &self.by_free_memory]
+                .into_iter()
+                .chain(self.groups.iter().map(|g| &g.instance_index))
+                .flatten()
+                .any(|index| index.contains(id))
+        };
+        for (slot, inst) in self.instances.iter().enumerate() {
+            let terminated = inst.state == InstanceState::Terminated;
+            if inst.id.index() != slot {
+                return Err(format!("{} sits in slot {slot}", inst.ec2_instance_id));
+            }
+            if terminated != free[slot] {
+                return Err(format!(
+                    "{} is {} but its slot is {}on the free list",
+                    inst.ec2_instance_id,
+                    inst.state.as_str(),
+                    if free[slot] { "" } else { "not " }
+                ));
+            }
+            let held = self.groups.iter().any(|g| g.per_instance[slot] != 0);
+            if terminated
+                && (inst.task_count != 0
+                    || held
+                    || self.active_pos[slot] != NOT_ACTIVE
+                    || in_index(inst.id.0))
+            {
+                return Err(format!(
+                    "{} is TERMINATED but its slot still holds tasks or index entries",
+                    inst.ec2_instance_id
+                ));
+            }
+        }
+        let mut launches: Vec<u32> = self.instances.iter().map(|i| i.launch).collect();
+        launches.extend(self.retired.iter().flatten().map(|i| i.launch));
+        launches.sort_unstable();
+        if launches.windows(2).any(|w| w[0] == w[1]) || launches.last() >= Some(&self.launches) {
+            return Err("two instances share a launch number".into());
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -700,5 +872,147 @@ mod rank_tests {
         for x in (0..200_000u32).chain([u32::MAX, u32::MAX - 7, 0x8000_0000]) {
             assert_eq!(unscramble(scramble(x)), x);
         }
+    }
+}
+
+#[cfg(test)]
+impl Cluster {
+    /// For tests: one pool of m5.large (2048 CPU units, `memory_mib`) over AZs `a` and `b`,
+    /// one task group `web` that spreads by instance, AZ the only spread key.
+    pub(crate) fn one_pool_for_tests(memory_mib: u32) -> Cluster {
+        let pool = PoolInfo {
+            name: "p".into(),
+            instance_type: InstanceTypeSpec {
+                name: "m5.large".into(),
+                arch: "x86_64",
+                cpu_units: 2048,
+                memory_mib,
+                gpus: 0,
+                awsvpc_task_limit: 2,
+                price_per_hour: 0.096,
+            },
+            os_type: "linux",
+            attributes: vec![],
+            reserved_ports: vec![],
+        };
+        Cluster::new(
+            vec!["a".into(), "b".into()],
+            vec![pool],
+            vec!["web".into()],
+            &[true],
+            vec!["ecs.availability-zone".into()],
+            None,
+        )
+    }
+}
+
+#[cfg(test)]
+mod slot_tests {
+    use super::*;
+
+    fn cluster(keep_retired: bool) -> Cluster {
+        let mut c = Cluster::one_pool_for_tests(7680);
+        c.set_rank_salt(0x5eed);
+        if keep_retired {
+            c.keep_retired();
+        }
+        c
+    }
+
+    fn web(cpu: u32) -> Reservation<'static> {
+        Reservation {
+            cpu,
+            memory: 256,
+            gpu: 0,
+            host_ports: &[],
+            eni: false,
+            group: GroupId(0),
+            daemon: false,
+        }
+    }
+
+    /// Three launches, the first terminated before the third: the third takes slot 0 with
+    /// generation 1 and the launch number 2, so its EC2 id and rank are those of the third
+    /// launch (as in a cluster that never reuses a slot), and a reference to the first
+    /// instance no longer resolves.
+    #[test]
+    fn a_terminated_slot_takes_the_next_launch_under_a_new_generation() {
+        let mut c = cluster(true);
+        let t = SimTime(1000);
+        let first = c.add_instance(PoolId(0), AzId(0), false, 0.1, SimTime::ZERO);
+        let second = c.add_instance(PoolId(0), AzId(1), false, 0.1, SimTime::ZERO);
+        c.activate(first, SimTime::ZERO);
+        c.activate(second, SimTime::ZERO);
+        c.reserve(first, web(512));
+        let old = c.reference(first);
+        c.release(first, web(512));
+        c.terminate(first, t);
+        c.check_invariants().unwrap();
+
+        let third = c.add_instance(PoolId(0), AzId(1), false, 0.1, t);
+        assert_eq!(
+            (first, second, third),
+            (InstanceId(0), InstanceId(1), InstanceId(0))
+        );
+        let inst = c.instance(third);
+        assert_eq!((inst.generation, inst.launch), (1, 2));
+        assert_eq!(inst.ec2_instance_id, "i-00000003");
+        assert_eq!(inst.rank, scramble(2 ^ 0x5eed));
+        assert_eq!(inst.state, InstanceState::Launching);
+        assert_eq!(inst.terminated_at, None);
+        assert_eq!(c.group(GroupId(0)).per_instance[third.index()], 0);
+        assert_eq!(c.resolve(old), None);
+        assert_eq!(c.resolve(c.reference(third)), Some(third));
+        // The pool lists its live instances in launch order, not slot order.
+        assert_eq!(c.pool_live(PoolId(0)).collect::<Vec<_>>(), [second, third]);
+        c.activate(third, t);
+        c.reserve(third, web(1024));
+        c.check_invariants().unwrap();
+        assert_eq!(c.group_index(GroupId(0)).unwrap().len(), 2);
+        assert_eq!(c.instance(third).cpu_free, 2048 - 1024);
+
+        // Every instance of the run, the retired first one included, in launch order.
+        let lives: Vec<(&str, Option<SimTime>)> = c
+            .every_instance()
+            .iter()
+            .map(|i| (i.ec2_instance_id.as_str(), i.terminated_at))
+            .collect();
+        assert_eq!(
+            lives,
+            [
+                ("i-00000001", Some(t)),
+                ("i-00000002", None),
+                ("i-00000003", None)
+            ]
+        );
+    }
+
+    /// Without `keep_retired` a reused slot forgets its earlier instance: the table stays
+    /// the size of the most instances alive at once however many launch.
+    #[test]
+    fn launches_after_terminations_do_not_grow_the_table() {
+        let mut c = cluster(false);
+        for k in 0..100u64 {
+            let id = c.add_instance(PoolId(0), AzId(0), false, 0.1, SimTime(k));
+            c.activate(id, SimTime(k));
+            c.terminate(id, SimTime(k + 1));
+        }
+        assert_eq!(c.instances.len(), 1);
+        assert_eq!(c.instance(InstanceId(0)).ec2_instance_id, "i-00000100");
+        assert_eq!(c.every_instance().len(), 1);
+        c.check_invariants().unwrap();
+    }
+
+    #[test]
+    fn the_invariants_catch_a_terminated_slot_left_off_the_free_list() {
+        let mut c = cluster(false);
+        let id = c.add_instance(PoolId(0), AzId(0), false, 0.1, SimTime::ZERO);
+        c.terminate(id, SimTime(5));
+        c.free_slots.clear();
+        assert!(
+            c.check_invariants()
+                .unwrap_err()
+                .contains("not on the free list")
+        );
     }
 }

@@ -14,9 +14,20 @@ macro_rules! id_type {
 }
 
 id_type!(
-    /// A container instance (EC2 host) slot; never reused within a run.
+    /// A container instance's slot in the cluster's table. A TERMINATED instance's slot is
+    /// taken by a later launch, so anything that outlives the instance (a scheduled event)
+    /// holds an [`InstanceRef`] instead.
     InstanceId
 );
+
+/// An instance slot plus the generation it held when the reference was taken: a launch
+/// into a reused slot bumps the generation, so a reference to the slot's earlier instance
+/// is recognised as stale.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InstanceRef {
+    pub id: InstanceId,
+    pub generation: u32,
+}
 id_type!(
     /// An EC2 instance pool (an Auto Scaling group, usable as a capacity provider).
     PoolId

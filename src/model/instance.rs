@@ -78,8 +78,14 @@ impl InstanceState {
 
 #[derive(Clone, Debug)]
 pub struct Instance {
+    /// Its slot, shared over the run with the instances launched into it before and after.
     pub id: InstanceId,
-    /// `i-` followed by a zero-padded sequence number, for traces and tasks.csv.
+    /// How many launches used this slot before this one (see `InstanceRef`).
+    pub generation: u32,
+    /// Launches in the run before this one: the launch order, which the slot is not. What
+    /// users see comes from it (the EC2 id, the rank), never from the slot.
+    pub launch: u32,
+    /// `i-` followed by a zero-padded launch number, for traces and tasks.csv.
     pub ec2_instance_id: String,
     pub pool: PoolId,
     pub az: AzId,
@@ -100,7 +106,8 @@ pub struct Instance {
     /// Tasks that are not daemon tasks: an instance is empty for scale-in when this is 0.
     pub non_daemon_tasks: u32,
     /// A random rank fixed at launch: the final tie-break between otherwise equal
-    /// candidates, so ties resolve randomly yet reproducibly and in O(log n).
+    /// candidates, so ties resolve randomly yet reproducibly and in O(log n). A bijection
+    /// of the launch number, so no two instances of a run share one.
     pub rank: u32,
     pub launched_at: SimTime,
     pub registered_at: SimTime,

@@ -255,7 +255,11 @@ impl Ctx<'_> {
                 u64::from(binpack::free(self.cluster, id, resource))
             }
             PlacementStrategy::Spread(field) => u64::from(spread::count(self, field, id)),
-            PlacementStrategy::Random => random::key(self.nonce, id),
+            // Keyed by launch number, not slot: slots are reused, and what an instance is
+            // drawn against must not depend on which slot it took.
+            PlacementStrategy::Random => {
+                random::key(self.nonce, InstanceId(self.cluster.instance(id).launch))
+            }
         }
     }
 
@@ -363,9 +367,11 @@ fn scan_best(
     rest: &[PlacementStrategy],
     filter: Filter<'_>,
 ) -> Option<InstanceId> {
+    // Ranks are unique in a run, so the launch number never decides; it keeps the order
+    // total without reading the slot.
     let rank = |id: InstanceId| {
         let inst = ctx.cluster.instance(id);
-        (inst.rank, id.0)
+        (inst.rank, inst.launch)
     };
     ctx.cluster
         .active()

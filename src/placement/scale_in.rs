@@ -140,34 +140,12 @@ fn key(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::cluster::{PoolInfo, Reservation};
-    use crate::model::{GroupId, InstanceTypeSpec, PoolId};
+    use crate::model::cluster::Reservation;
+    use crate::model::{GroupId, PoolId};
     use crate::time::SimTime;
 
     fn cluster(tasks_per_instance: &[(u32, u32, u32)]) -> Cluster {
-        let pool = PoolInfo {
-            name: "p".into(),
-            instance_type: InstanceTypeSpec {
-                name: "m5.large".into(),
-                arch: "x86_64",
-                cpu_units: 2048,
-                memory_mib: 7987,
-                gpus: 0,
-                awsvpc_task_limit: 2,
-                price_per_hour: 0.096,
-            },
-            os_type: "linux",
-            attributes: vec![],
-            reserved_ports: vec![],
-        };
-        let mut c = Cluster::new(
-            vec!["a".into(), "b".into()],
-            vec![pool],
-            vec!["web".into()],
-            &[true],
-            vec!["ecs.availability-zone".into()],
-            None,
-        );
+        let mut c = Cluster::one_pool_for_tests(7987);
         for &(az, tasks, cpu_each) in tasks_per_instance {
             let id = c.add_instance(PoolId(0), AzId(az), false, 0.1, SimTime::ZERO);
             c.activate(id, SimTime::ZERO);

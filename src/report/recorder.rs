@@ -196,6 +196,11 @@ impl Recorder for FileRecorder {
         self.tasks.is_some()
     }
 
+    /// No file lists instances; the replay, which draws them, wraps this recorder.
+    fn wants_instances(&self) -> bool {
+        false
+    }
+
     fn failure(&self) -> Option<String> {
         self.failure_text()
     }

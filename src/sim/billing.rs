@@ -8,7 +8,7 @@
 
 use super::usage::UsageMeter;
 use crate::catalog::{self, FargatePlatform, FargateRates, FargateSize};
-use crate::model::{Cluster, InstanceState, SimConfig};
+use crate::model::{Cluster, Instance, InstanceState, SimConfig};
 use crate::time::SimTime;
 
 pub(super) struct Billing {
@@ -116,16 +116,22 @@ impl Billing {
         cost
     }
 
+    /// Closes every live instance's bill, in launch order: the costs are summed in
+    /// floating point, so the order is part of the result, and slot order is not stable.
     pub fn close_instances(&mut self, cluster: &Cluster, end: SimTime) {
-        for inst in &cluster.instances {
-            if inst.state != InstanceState::Terminated {
-                self.instance_closed(
-                    inst.price_per_hour,
-                    inst.pool.index(),
-                    inst.launched_at,
-                    end,
-                );
-            }
+        let mut live: Vec<&Instance> = cluster
+            .instances
+            .iter()
+            .filter(|inst| inst.state != InstanceState::Terminated)
+            .collect();
+        live.sort_unstable_by_key(|inst| inst.launch);
+        for inst in live {
+            self.instance_closed(
+                inst.price_per_hour,
+                inst.pool.index(),
+                inst.launched_at,
+                end,
+            );
         }
     }
 

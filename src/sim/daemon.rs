@@ -6,15 +6,18 @@
 //! drains (it keeps running through a Spot notice), and is stopped after the instance's
 //! other tasks when the instance goes. Its reservation is marked as a daemon's, so it does
 //! not keep an instance from being "empty" for managed scale-in. A daemon task that stops
-//! on an instance still ACTIVE is relaunched there (throttled like any start failure).
-//! An instance without room for the daemon task (a task bigger than the instance) goes
-//! without it, and the service counts short.
+//! on an instance still ACTIVE is relaunched there (throttled like any start failure), and
+//! its resources stay reserved there until then: ECS reserves a daemon's CPU, memory and
+//! ENI, so replica tasks waiting meanwhile cannot take them. The held amounts count as
+//! reserved in the utilization figures; no task is counted for them. An instance without
+//! room for the daemon task (a task bigger than the instance) goes without it, and the
+//! service counts short.
 
 use super::Simulation;
 use super::events::Event;
 use crate::engine::EventQueue;
 use crate::metrics::Recorder;
-use crate::model::{InstanceId, InstanceState, Origin, ServiceId};
+use crate::model::{InstanceId, InstanceState, Origin, ServiceId, StopReason};
 use crate::placement::{self, PlacementRequest};
 use crate::time::SimTime;
 
@@ -89,6 +92,7 @@ impl<R: Recorder> Simulation<'_, R> {
         let def = &self.config.task_defs[self.config.services[s.index()].task_def.index()];
         let placement = &self.config.services[s.index()].placement;
         let request = PlacementRequest::for_task(def, None, placement);
+        let mut freed = false;
         let mut k = 0;
         while k < self.cluster.active().len() {
             let id = self.cluster.active()[k];
@@ -98,14 +102,57 @@ impl<R: Recorder> Simulation<'_, R> {
                 .get(id.index())
                 .copied()
                 .unwrap_or(false);
-            if !has
-                && self.daemon_eligible(s, id)
-                && placement::fits_on(&self.cluster, &request, id)
-            {
-                self.launch_daemon_task(s, id, now, queue);
-                if self.origins[s].retry_pending {
-                    return;
+            if !has && self.daemon_eligible(s, id) {
+                let released = self.release_daemon_hold(s, id);
+                if placement::fits_on(&self.cluster, &request, id) {
+                    self.launch_daemon_task(s, id, now, queue);
+                    if self.origins[s].retry_pending {
+                        break;
+                    }
+                } else {
+                    freed |= released;
                 }
+            }
+        }
+        // A hold the new task could not use (its revision is larger): others may.
+        if freed {
+            self.retry_waiting(now, queue);
+        }
+    }
+
+    /// Whether a DAEMON task of origin `o` stopping on `id` for `reason` keeps its resources
+    /// reserved there for its replacement: the instance stays ACTIVE and the scheduler did
+    /// not stop the task itself, so the service will launch another there, and ECS keeps
+    /// a daemon's resources reserved (reference §3.1), so that waiting replica tasks cannot
+    /// take them while, say, its launches are throttled after failures to start.
+    pub(super) fn daemon_keeps_place(
+        &self,
+        o: super::origins::OriginId,
+        id: InstanceId,
+        reason: StopReason,
+    ) -> bool {
+        self.is_daemon(o)
+            && reason != StopReason::ServiceScheduler
+            && self.cluster.instance(id).state == InstanceState::Active
+    }
+
+    /// Frees what service `s` holds on `id` for a task that stopped there; true if it held
+    /// anything.
+    fn release_daemon_hold(&mut self, s: ServiceId, id: InstanceId) -> bool {
+        let Some(def) = self.origins[s].take_daemon_hold(id) else {
+            return false;
+        };
+        let def = &self.config.task_defs[def.index()];
+        let group = self.origins[s].placement(self.config).group;
+        self.cluster.release_hold(id, def.reservation(group, true));
+        true
+    }
+
+    /// The instance drains or goes: nothing is held on it any more.
+    pub(super) fn release_daemon_holds_on(&mut self, id: InstanceId) {
+        for s in self.origins.service_ids() {
+            if self.config.services[s.index()].daemon {
+                self.release_daemon_hold(s, id);
             }
         }
     }
@@ -138,6 +185,16 @@ impl<R: Recorder> Simulation<'_, R> {
             let name = &self.config.services[s.index()].name;
             for (i, n) in per_instance.iter().enumerate() {
                 let id = InstanceId(i as u32);
+                let held = self.origins[s].daemon_held.get(i).copied().flatten();
+                if held.is_some()
+                    && (*n > 0 || self.cluster.instance(id).state != InstanceState::Active)
+                {
+                    return Err(format!(
+                        "DAEMON service {name}: resources held on {} beside {n} tasks, in state {:?}",
+                        self.cluster.instance(id).ec2_instance_id,
+                        self.cluster.instance(id).state
+                    ));
+                }
                 let want_one = self.daemon_eligible(s, id) && !self.origins[s].retry_pending;
                 if *n > 1 || (want_one && *n != 1) {
                     return Err(format!(
@@ -145,6 +202,55 @@ impl<R: Recorder> Simulation<'_, R> {
                         self.cluster.instance(id).ec2_instance_id
                     ));
                 }
+                // A reused slot must not inherit its earlier instance's mark.
+                let marked = self.origins[s].daemon_on.get(i).copied().unwrap_or(false);
+                if marked != (*n == 1) {
+                    return Err(format!(
+                        "DAEMON service {name}: {} marked {marked} with {n} tasks",
+                        self.cluster.instance(id).ec2_instance_id
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+    /// For checked runs: what each live instance has free is its total less the
+    /// reservations of its live tasks and of the DAEMON holds on it (CPU, memory, GPUs).
+    pub(super) fn check_reservations(&self) -> Result<(), String> {
+        let n = self.cluster.instances.len();
+        let mut used = vec![(0u32, 0u32, 0u32); n];
+        let mut add = |id: InstanceId, def: crate::model::TaskDefId| {
+            let shape = self.config.task_defs[def.index()].shape();
+            let u = &mut used[id.index()];
+            *u = (u.0 + shape.cpu, u.1 + shape.memory, u.2 + shape.gpu);
+        };
+        for slot in self.tasks.live_slots() {
+            let t = self.tasks.get(slot);
+            if let (Some(id), false) = (t.instance, t.target.is_fargate()) {
+                add(id, t.task_def);
+            }
+        }
+        for s in self.origins.service_ids() {
+            for (i, held) in self.origins[s].daemon_held.iter().enumerate() {
+                if let Some(def) = held {
+                    add(InstanceId(i as u32), *def);
+                }
+            }
+        }
+        for (inst, u) in self.cluster.instances.iter().zip(used) {
+            if inst.state == InstanceState::Terminated {
+                continue;
+            }
+            let reserved = (
+                inst.cpu_total - inst.cpu_free,
+                inst.memory_total - inst.memory_free,
+                inst.gpu_total - inst.gpu_free,
+            );
+            if reserved != u {
+                return Err(format!(
+                    "{} has (CPU, memory, GPUs) {reserved:?} reserved, its tasks and holds {u:?}",
+                    inst.ec2_instance_id
+                ));
             }
         }
         Ok(())

@@ -4,7 +4,7 @@
 use super::Simulation;
 use super::events::{Event, TaskRef};
 use crate::metrics::Recorder;
-use crate::model::{InstanceId, Origin};
+use crate::model::{InstanceRef, Origin};
 
 impl<R: Recorder> Simulation<'_, R> {
     pub(super) fn describe_event(&self, event: &Event) -> String {
@@ -71,7 +71,10 @@ impl<R: Recorder> Simulation<'_, R> {
         format!("{what} of a task of {owner}")
     }
 
-    fn instance_event(&self, what: &str, id: InstanceId) -> String {
+    fn instance_event(&self, what: &str, r: InstanceRef) -> String {
+        let Some(id) = self.cluster.resolve(r) else {
+            return format!("{what} of an instance already replaced");
+        };
         let inst = self.cluster.instance(id);
         format!(
             "{what} of instance {} in pool `{}`",

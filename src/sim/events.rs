@@ -2,7 +2,7 @@
 //! event kind is given its place among the others at one instant.
 
 use crate::engine::Event as EngineEvent;
-use crate::model::{InstanceId, JobId, ServiceId};
+use crate::model::{InstanceRef, JobId, ServiceId};
 
 /// A task slot plus the generation it held when the event was scheduled, so an event for
 /// a task that has since stopped (and whose slot was reused) is recognised and dropped.
@@ -17,12 +17,14 @@ pub enum Event {
     WindowStart,
     /// A RUNNING service task crashes.
     TaskCrash(TaskRef),
-    /// An instance fails (its time to failure ran out); dropped if already gone.
-    InstanceFailure(InstanceId),
+    /// An instance fails (its time to failure ran out); dropped if already gone. Events
+    /// name an instance by [`InstanceRef`]: once a later launch takes its slot, they are
+    /// recognised as stale and dropped.
+    InstanceFailure(InstanceRef),
     /// An EC2 Spot instance gets its two-minute notice and starts draining.
-    SpotNotice(InstanceId),
+    SpotNotice(InstanceRef),
     /// The notice ran out: the Spot instance is reclaimed.
-    SpotReclaim(InstanceId),
+    SpotReclaim(InstanceRef),
     /// A FARGATE_SPOT task gets its notice.
     TaskSpotNotice(TaskRef),
     /// A FARGATE_SPOT task's notice ran out.
@@ -44,7 +46,7 @@ pub enum Event {
     /// A task of a service under deployment changed state: the rollout may move on.
     DeploymentStep(ServiceId),
     TaskExit(TaskRef),
-    InstanceRegistered(InstanceId),
+    InstanceRegistered(InstanceRef),
     TaskRunning(TaskRef),
     /// A replacement of this service reached RUNNING: one of its draining tasks may stop.
     DrainDone(ServiceId),

@@ -36,14 +36,15 @@ impl<R: Recorder> Simulation<'_, R> {
     /// Draws the failure and Spot notice times of an instance that just registered.
     pub(super) fn arm_instance(&mut self, id: InstanceId, now: SimTime, q: &mut EventQueue<Event>) {
         let p = self.cluster.instance(id).pool.index();
+        let r = self.cluster.reference(id);
         let spec = &self.config.pools[p];
         if let Some(dist) = &spec.instance_failure {
             let ttf = dist.sample(&mut self.streams.instance_failures[p]);
-            q.schedule(now + ttf, Event::InstanceFailure(id));
+            q.schedule(now + ttf, Event::InstanceFailure(r));
         }
         if let Some(dist) = &spec.spot_interruption {
             let ttn = dist.sample(&mut self.streams.ec2_spot_notices[p]);
-            q.schedule(now + ttn, Event::SpotNotice(id));
+            q.schedule(now + ttn, Event::SpotNotice(r));
         }
     }
 
@@ -88,6 +89,7 @@ impl<R: Recorder> Simulation<'_, R> {
         queue: &mut EventQueue<Event>,
     ) {
         self.cluster.drain(id);
+        self.release_daemon_holds_on(id);
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
         scratch.extend_from_slice(self.tasks.on_instance(id));
@@ -144,7 +146,7 @@ impl<R: Recorder> Simulation<'_, R> {
                 let id = self.launch_instance(pool, az, now);
                 queue.schedule(
                     now + self.config.timing.instance_launch,
-                    Event::InstanceRegistered(id),
+                    Event::InstanceRegistered(self.cluster.reference(id)),
                 );
             }
             None => self.outages.owed_instances[pool.index()] += 1,
@@ -198,11 +200,13 @@ impl<R: Recorder> Simulation<'_, R> {
             self.recorder.trace(now, &line);
         }
         let reclaim = now + self.config.failures.spot_notice;
+        let r = self.cluster.reference(id);
         if !draining {
-            queue.schedule(reclaim, Event::SpotReclaim(id));
+            queue.schedule(reclaim, Event::SpotReclaim(r));
             return;
         }
         self.cluster.drain(id);
+        self.release_daemon_holds_on(id);
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
         scratch.extend(
@@ -232,7 +236,7 @@ impl<R: Recorder> Simulation<'_, R> {
         for s in self.origins.service_ids() {
             self.reconcile_service(s, now, queue);
         }
-        queue.schedule(reclaim, Event::SpotReclaim(id));
+        queue.schedule(reclaim, Event::SpotReclaim(r));
     }
 
     /// FARGATE_SPOT notice for one task: ECS sends SIGTERM with the notice, so the task
@@ -282,17 +286,20 @@ impl<R: Recorder> Simulation<'_, R> {
             let line = format!("AZ {} goes down", self.cluster.azs[az.index()]);
             self.recorder.trace(now, &line);
         }
-        // Rare, so a fresh list is fine here.
-        let lost: Vec<InstanceId> = self
+        // Rare, so a fresh list is fine here. Lost in launch order (slots are reused).
+        let mut lost: Vec<(u32, InstanceId)> = self
             .cluster
             .instances
             .iter()
             .filter(|i| i.az == az && i.state != InstanceState::Terminated)
-            .map(|i| i.id)
+            .map(|i| (i.launch, i.id))
             .collect();
+        lost.sort_unstable();
+        let lost: Vec<InstanceId> = lost.into_iter().map(|(_, id)| id).collect();
         // Drain them all first, so no task lost here is replaced onto a doomed neighbour.
         for id in &lost {
             self.cluster.drain(*id);
+            self.release_daemon_holds_on(*id);
         }
         for id in lost {
             self.fail_instance(id, now, StopReason::AzOutage, queue);
@@ -333,7 +340,8 @@ impl<R: Recorder> Simulation<'_, R> {
         let action = self.config.failures.events[i as usize].action.clone();
         match action {
             Action::KillInstance { pool, index } => {
-                let target = self
+                // The index counts the pool's registered instances in launch order.
+                let mut registered: Vec<(u32, InstanceId)> = self
                     .cluster
                     .instances
                     .iter()
@@ -341,8 +349,10 @@ impl<R: Recorder> Simulation<'_, R> {
                         inst.pool == pool
                             && matches!(inst.state, InstanceState::Active | InstanceState::Draining)
                     })
-                    .nth(index as usize)
-                    .map(|inst| inst.id);
+                    .map(|inst| (inst.launch, inst.id))
+                    .collect();
+                registered.sort_unstable();
+                let target = registered.get(index as usize).map(|(_, id)| *id);
                 if let Some(id) = target {
                     self.fail_instance(id, now, StopReason::InstanceFailed, queue);
                 }

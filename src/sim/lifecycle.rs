@@ -439,15 +439,20 @@ impl<R: Recorder> Simulation<'_, R> {
         let group = self.origins[o].placement(self.config).group;
         let mut freed = false;
         if let Some(inst) = task.instance {
-            self.cluster
-                .release(inst, def.reservation(group, self.is_daemon(o)));
+            let reservation = def.reservation(group, self.is_daemon(o));
+            if self.daemon_keeps_place(o, inst, reason) {
+                self.cluster.hold_for_successor(inst, reservation);
+                self.origins[o].hold_daemon_place(inst, task.task_def);
+            } else {
+                self.cluster.release(inst, reservation);
+                freed = true;
+            }
             if def.uses_eni() {
                 self.cluster.return_ip(self.cluster.instance(inst).az);
             }
             if let Some(on) = self.origins[o].daemon_on.get_mut(inst.index()) {
                 *on = false;
             }
-            freed = true;
         }
         let mut cost = 0.0;
         if let (Target::Fargate { spot }, Some(az), Some(pull)) =

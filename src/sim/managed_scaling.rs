@@ -43,26 +43,30 @@ struct PoolMembers<'c> {
 
 impl AsgInstances for PoolMembers<'_> {
     fn counts(&self) -> AsgCounts {
-        let live = self.cluster.pool_live(self.pool);
-        // Launch times rise with ids, so the newest instance is the last one.
-        let newest = live.last().filter(|id| id.0 >= self.initial_instances);
+        let mut live = self.cluster.pool_live(self.pool);
+        let instances = live.len() as u32;
+        // Launch times rise with launch numbers, so the newest instance is the last one.
+        let newest = live
+            .next_back()
+            .map(|id| self.cluster.instance(id))
+            .filter(|inst| inst.launch >= self.initial_instances);
         AsgCounts {
-            instances: live.len() as u32,
+            instances,
             busy: self.cluster.pool_busy(self.pool),
-            newest_launch_in_run: newest.map(|id| self.cluster.instance(*id).launched_at),
+            newest_launch_in_run: newest.map(|inst| inst.launched_at),
         }
     }
 
     fn list(&self) -> Vec<AsgInstance> {
-        let live = self.cluster.pool_live(self.pool);
-        live.iter()
+        self.cluster
+            .pool_live(self.pool)
             .map(|id| {
-                let inst = self.cluster.instance(*id);
+                let inst = self.cluster.instance(id);
                 AsgInstance {
                     launched_at: inst.launched_at,
                     registered: inst.state == InstanceState::Active,
                     non_daemon_tasks: inst.non_daemon_tasks,
-                    launched_in_run: inst.id.0 >= self.initial_instances,
+                    launched_in_run: inst.launch >= self.initial_instances,
                 }
             })
             .collect()
@@ -139,8 +143,8 @@ impl<R: Recorder> Simulation<'_, R> {
                     );
                     self.recorder.trace(now, &line);
                 }
-                // Positions in the list the policy saw: the live instances in id order.
-                let ids: Vec<InstanceId> = self.cluster.pool_live(pid).iter().copied().collect();
+                // Positions in the list the policy saw: the live instances in launch order.
+                let ids: Vec<InstanceId> = self.cluster.pool_live(pid).collect();
                 for i in victims {
                     self.terminate_instance(ids[i], now, queue);
                 }

@@ -159,6 +159,7 @@ pub fn run_checked<R: Recorder>(config: &SimConfig, recorder: &mut R) -> Result<
             .check_invariants()
             .and_then(|()| sim.check_rollouts())
             .and_then(|()| sim.check_daemons())
+            .and_then(|()| sim.check_reservations())
             .and_then(|()| sim.tasks.check_lists())
             .map_err(|e| format!("after the events at {next}: {e}"))?;
     }
@@ -186,7 +187,8 @@ pub(crate) struct Simulation<'a, R: Recorder> {
     autoscaling: scaling::Autoscaling,
     /// Per service: its deployments so far, for the summary.
     deployment_log: Vec<Vec<crate::metrics::DeploymentSummary>>,
-    /// Instances present at time zero take the first ids; they are past their warm-up.
+    /// Instances present at time zero take the first launch numbers; they are past their
+    /// warm-up.
     initial_instances: u32,
     /// Tasks waiting in PROVISIONING under ECS's limits.
     provisioning: provisioning::Provisioning,
@@ -245,6 +247,9 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             config.subnet_ips_per_az,
         );
         cluster.set_rank_salt(stream(config.seed, StreamKind::InstanceRanks, 0).random());
+        if recorder.wants_instances() {
+            cluster.keep_retired();
+        }
         let request = |def: crate::model::TaskDefId, placement| {
             let def = &config.task_defs[def.index()];
             crate::placement::PlacementRequest::for_task(def, None, placement)
@@ -524,7 +529,10 @@ impl<'a, R: Recorder> Simulation<'a, R> {
 impl<R: Recorder> Simulation<'_, R> {
     /// Every instance's life, for recorders that draw the cluster (the replay).
     fn report_instances(&mut self) {
-        for inst in &self.cluster.instances {
+        if !self.recorder.wants_instances() {
+            return;
+        }
+        for inst in self.cluster.every_instance() {
             // An instance registers when it leaves LAUNCHING; one still booting, or lost
             // while booting (after a launch delay), never did.
             let never = inst.state == crate::model::InstanceState::Launching
@@ -575,9 +583,13 @@ impl<R: Recorder> Model for Simulation<'_, R> {
                     );
                 }
             }
-            Event::InstanceRegistered(id) => {
-                // An instance lost while booting (an AZ outage) never registers.
-                if self.cluster.instance(id).state == crate::model::InstanceState::Launching {
+            Event::InstanceRegistered(r) => {
+                // An instance lost while booting (an AZ outage) never registers, nor does
+                // the slot's next instance on its behalf.
+                let booting = self.cluster.resolve(r).filter(|id| {
+                    self.cluster.instance(*id).state == crate::model::InstanceState::Launching
+                });
+                if let Some(id) = booting {
                     self.register_instance(id, now, queue);
                     self.retry_waiting(now, queue);
                 }
@@ -600,12 +612,21 @@ impl<R: Recorder> Model for Simulation<'_, R> {
                     self.stop_task(task.slot, now, StopReason::TaskFailed, queue);
                 }
             }
-            Event::InstanceFailure(id) => {
-                self.fail_instance(id, now, StopReason::InstanceFailed, queue)
+            // An instance event whose instance's slot a later launch took is dropped.
+            Event::InstanceFailure(r) => {
+                if let Some(id) = self.cluster.resolve(r) {
+                    self.fail_instance(id, now, StopReason::InstanceFailed, queue);
+                }
             }
-            Event::SpotNotice(id) => self.spot_notice(id, now, queue),
-            Event::SpotReclaim(id) => {
-                self.fail_instance(id, now, StopReason::SpotInterruption, queue)
+            Event::SpotNotice(r) => {
+                if let Some(id) = self.cluster.resolve(r) {
+                    self.spot_notice(id, now, queue);
+                }
+            }
+            Event::SpotReclaim(r) => {
+                if let Some(id) = self.cluster.resolve(r) {
+                    self.fail_instance(id, now, StopReason::SpotInterruption, queue);
+                }
             }
             Event::TaskSpotNotice(task) => self.task_spot_notice(task, now, queue),
             Event::TaskSpotReclaim(task) => {

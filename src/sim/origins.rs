@@ -4,8 +4,8 @@
 
 use super::service_counts::ServiceCounts;
 use crate::model::{
-    JobId, LaunchSpec, Origin, Placement, Provider, RestartTag, ServiceId, SimConfig, Target,
-    TaskDefId,
+    InstanceId, JobId, LaunchSpec, Origin, Placement, Provider, RestartTag, ServiceId, SimConfig,
+    Target, TaskDefId,
 };
 use std::collections::VecDeque;
 use std::ops::{Index, IndexMut};
@@ -137,11 +137,31 @@ pub(super) struct OriginState {
     pub halted: bool,
     /// Tasks STOPPING through a load balancer's deregistration delay.
     deregistering: u32,
-    /// DAEMON services: whether a live task of the service sits on each instance (by id).
+    /// DAEMON services: whether a live task of the service sits on each instance (by slot;
+    /// false again before a slot is reused, since every task stops before its instance
+    /// goes: `check_daemons` holds it to the tasks).
     pub daemon_on: Vec<bool>,
+    /// DAEMON services: by instance, the task definition whose resources stay reserved for
+    /// the task that replaces one that stopped there (ECS reserves a daemon's resources).
+    pub daemon_held: Vec<Option<TaskDefId>>,
 }
 
 impl OriginState {
+    /// DAEMON services: `def`'s resources stay reserved on instance `id` for the task that
+    /// replaces the one that just stopped there.
+    pub fn hold_daemon_place(&mut self, id: InstanceId, def: TaskDefId) {
+        if self.daemon_held.len() <= id.index() {
+            self.daemon_held.resize(id.index() + 1, None);
+        }
+        self.daemon_held[id.index()] = Some(def);
+    }
+
+    /// DAEMON services: the task definition whose resources are held on `id`, no longer
+    /// held once taken.
+    pub fn take_daemon_hold(&mut self, id: InstanceId) -> Option<TaskDefId> {
+        self.daemon_held.get_mut(id.index()).and_then(Option::take)
+    }
+
     pub fn alive(&self) -> u32 {
         self.alive
     }
@@ -291,6 +311,7 @@ fn origin(
         last_completed: task_def,
         halted: false,
         daemon_on: Vec::new(),
+        daemon_held: Vec::new(),
         deregistering: 0,
     }
 }

@@ -424,13 +424,13 @@ impl<R: Recorder> Simulation<'_, R> {
         for (p, out) in managed.zip(self.autoscaling.provider_samples.iter_mut()) {
             let pid = PoolId(p as u32);
             // The pool's live instances are LAUNCHING (pending) or ACTIVE (in service).
-            let live = self.cluster.pool_live(pid);
             let cluster = &self.cluster;
+            let live = cluster.pool_live(pid);
+            let total = live.len() as u32;
             let pending = live
-                .iter()
-                .filter(|id| cluster.instance(**id).state == InstanceState::Launching)
+                .filter(|id| cluster.instance(*id).state == InstanceState::Launching)
                 .count() as u32;
-            let in_service = live.len() as u32 - pending;
+            let in_service = total - pending;
             *out = ProviderSample {
                 reservation: self.autoscaling.pools[p].metric,
                 desired: self.autoscaling.pools[p].desired,
