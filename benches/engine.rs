@@ -143,9 +143,9 @@ fn workloads() -> Vec<Workload> {
     ]
 }
 
-/// A cluster keeping the indexes the simulator keeps for `rules` (so a reservation updates
-/// what a run would update, no more).
-fn empty_cluster(n: u32, rules: &Placement) -> Cluster {
+/// A cluster keeping the indexes the simulator keeps for `rules` and the workload's task
+/// shapes (so a reservation updates what a run would update, no more).
+fn empty_cluster(n: u32, rules: &Placement, workload: &Workload) -> Cluster {
     let itype = InstanceTypeSpec {
         name: "four.fifteen".into(),
         arch: "x86_64",
@@ -172,7 +172,19 @@ fn empty_cluster(n: u32, rules: &Placement) -> Cluster {
         vec!["ecs.availability-zone".into()],
         None,
     );
-    ecsim::placement::keep_indexes_for(&mut cluster, std::iter::once(rules));
+    let requests = workload
+        .shapes
+        .iter()
+        .map(|&(cpu, memory)| PlacementRequest {
+            cpu,
+            memory,
+            gpu: workload.gpu,
+            host_ports: &[],
+            awsvpc: false,
+            pool: None,
+            placement: rules,
+        });
+    ecsim::placement::keep_indexes_for(&mut cluster, requests);
     for i in 0..n {
         let id = cluster.add_instance(PoolId(0), AzId(i % 3), false, 0.2, SimTime::ZERO);
         cluster.activate(id, SimTime::ZERO);
@@ -194,9 +206,9 @@ struct Saturated {
 }
 
 impl Saturated {
-    fn new(n: u32, rules: &Placement) -> Saturated {
+    fn new(n: u32, rules: &Placement, workload: &Workload) -> Saturated {
         Saturated {
-            cluster: empty_cluster(n, rules),
+            cluster: empty_cluster(n, rules, workload),
             running: Vec::new(),
             head: 0,
             rng: stream(4, StreamKind::JobArrivals, 0),
@@ -271,7 +283,7 @@ fn placement(c: &mut Criterion) {
             group: GroupId(0),
         };
         for &n in &sizes {
-            let mut state = Saturated::new(n, &rules);
+            let mut state = Saturated::new(n, &rules, &workload);
             state.fill(&workload, &rules, n);
             group.bench_function(BenchmarkId::new(workload.name, n), |b| {
                 b.iter(|| black_box(state.step(&workload, &rules)))

@@ -10,7 +10,7 @@
 use super::fit_tree::{Fit, FitTree};
 use super::ids::{AzId, GroupId, InstanceId, InstanceRef, PoolId};
 use super::instance::{Instance, InstanceState, InstanceTypeSpec};
-use super::slot_tree::SlotTree;
+use super::slot_tree::{ShapeClass, SlotTree};
 use crate::scaling::managed_scaling::TaskShape;
 use crate::time::SimTime;
 use std::collections::{BTreeMap, BTreeSet};
@@ -443,14 +443,20 @@ impl Cluster {
         }
     }
 
-    /// Chooses which indexes to keep; call before adding instances. Placement falls back
-    /// to a scan for a binpack whose index is not kept, and to a full pass for a random
-    /// draw without the slot index.
-    pub fn keep_indexes(&mut self, cpu: bool, memory: bool, slots: bool) {
+    /// Chooses which indexes to keep; call before adding instances. `slots`: keep the slot
+    /// index, counting the instances with the room for each of these task shapes. Placement
+    /// falls back to a scan for a binpack whose index is not kept, and to a full pass for a
+    /// random draw without the slot index or the count of its shape.
+    pub fn keep_indexes(
+        &mut self,
+        cpu: bool,
+        memory: bool,
+        slots: Option<impl IntoIterator<Item = ShapeClass>>,
+    ) {
         debug_assert!(self.instances.is_empty());
         self.by_free_cpu = cpu.then(FitTree::new);
         self.by_free_memory = memory.then(FitTree::new);
-        self.slots = slots.then(SlotTree::new);
+        self.slots = slots.map(SlotTree::counting);
     }
 
     pub fn group(&self, group: GroupId) -> &GroupCounts {
@@ -797,6 +803,7 @@ impl Cluster {
             if stale {
                 return Err("slot index out of step with the active list".into());
             }
+            slots.check_counts()?;
         }
         if self.active.len() != expect_cpu.len() {
             return Err("active list out of step with instance states".into());

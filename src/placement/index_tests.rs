@@ -41,7 +41,18 @@ fn build(indexed: bool) -> Cluster {
         vec!["ecs.availability-zone".into()],
         Some(6),
     );
-    c.keep_indexes(indexed, indexed, indexed);
+    // Every shape but the last is counted: the last draws through the slot index's walk.
+    let counted = SHAPES[..SHAPES.len() - 1]
+        .iter()
+        .flat_map(|&(cpu, memory, gpu)| {
+            [0, 1].map(|eni| crate::model::slot_tree::ShapeClass {
+                cpu,
+                memory,
+                eni,
+                gpu,
+            })
+        });
+    c.keep_indexes(indexed, indexed, indexed.then_some(counted));
     c
 }
 

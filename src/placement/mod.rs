@@ -24,6 +24,7 @@ mod spread;
 pub use explain::{explain, narrate_placement, narrate_refusal};
 
 use crate::model::fit_tree::{FitTree, Need};
+use crate::model::slot_tree::ShapeClass;
 use crate::model::{
     Cluster, InstanceId, Placement, PlacementStrategy, PoolId, Resource, SpreadField,
     task::RejectReason,
@@ -62,6 +63,16 @@ impl<'a> PlacementRequest<'a> {
             awsvpc: shape.awsvpc,
             pool,
             placement,
+        }
+    }
+
+    /// The free amounts the task asks of one instance, as the slot index counts them.
+    pub fn shape_class(&self) -> ShapeClass {
+        ShapeClass {
+            cpu: self.cpu,
+            memory: self.memory,
+            eni: u32::from(self.awsvpc),
+            gpu: self.gpu,
         }
     }
 }
@@ -170,20 +181,29 @@ pub fn draws_at_random(placement: &Placement) -> bool {
     }
 }
 
-/// Keeps only the indexes `placements` read: free CPU or free memory for a binpack on it,
-/// the slot index for a random draw (each kept index costs an update per placement and
-/// per stop). Call before adding instances.
+/// Keeps only the indexes the placements of `requests` read: free CPU or free memory for a
+/// binpack on it, the slot index for a random draw, counting the instances with the room
+/// for each shape that draws (each kept index costs an update per placement and per stop).
+/// `requests`: one per task definition an origin may place, with the origin's rules. Call
+/// before adding instances.
 pub fn keep_indexes_for<'p>(
     cluster: &mut Cluster,
-    placements: impl Iterator<Item = &'p Placement> + Clone,
+    requests: impl Iterator<Item = PlacementRequest<'p>> + Clone,
 ) {
     let binpacks = |resource| {
-        placements
-            .clone()
-            .any(|p| p.strategies.contains(&PlacementStrategy::Binpack(resource)))
+        requests.clone().any(|r| {
+            r.placement
+                .strategies
+                .contains(&PlacementStrategy::Binpack(resource))
+        })
     };
-    let draws = placements.clone().any(draws_at_random);
-    cluster.keep_indexes(binpacks(Resource::Cpu), binpacks(Resource::Memory), draws);
+    let drawing = requests.clone().filter(|r| draws_at_random(r.placement));
+    let classes = drawing
+        .clone()
+        .next()
+        .is_some()
+        .then(|| drawing.map(|r| r.shape_class()));
+    cluster.keep_indexes(binpacks(Resource::Cpu), binpacks(Resource::Memory), classes);
 }
 
 struct Ctx<'a> {
@@ -209,11 +229,8 @@ impl Ctx<'_> {
         }
         let pools = r.pool.map_or(u32::MAX, |p| 1 << (p.0 % 32));
         Need {
-            cpu: r.cpu,
-            memory: r.memory,
-            eni: u32::from(r.awsvpc),
-            gpu: r.gpu,
             tags: u64::from(azs) | (u64::from(pools) << 32),
+            ..r.shape_class().as_need()
         }
     }
 

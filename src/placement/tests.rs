@@ -23,6 +23,11 @@ fn itype(name: &str, cpu: u32, mem: u32) -> InstanceTypeSpec {
 
 /// Instances of (az, free cpu, free memory, pool); groups: 0 = "web", 1 = "other".
 fn cluster(instances: &[(u32, u32, u32, u32)]) -> Cluster {
+    cluster_keeping(instances, |_| {})
+}
+
+/// `cluster`, with `keep` choosing its indexes before any instance is added.
+fn cluster_keeping(instances: &[(u32, u32, u32, u32)], keep: impl FnOnce(&mut Cluster)) -> Cluster {
     let pools = vec![
         PoolInfo {
             name: "a".into(),
@@ -47,6 +52,7 @@ fn cluster(instances: &[(u32, u32, u32, u32)]) -> Cluster {
         vec!["ecs.availability-zone".into()],
         None,
     );
+    keep(&mut c);
     for (i, &(az, cpu, mem, pool)) in instances.iter().enumerate() {
         let _ = i;
         let id = c.add_instance(PoolId(pool), AzId(az), false, 0.1, SimTime::ZERO);
@@ -249,6 +255,19 @@ fn a_decision_nothing_can_satisfy_draws_nothing() {
     }
 }
 
+/// A task of 512 CPU units and 512 MiB, no ports, no awsvpc.
+fn half_cpu_request(placement: &Placement, pool: Option<PoolId>) -> PlacementRequest<'_> {
+    PlacementRequest {
+        cpu: 512,
+        memory: 512,
+        gpu: 0,
+        host_ports: &[],
+        awsvpc: false,
+        pool,
+        placement,
+    }
+}
+
 #[test]
 fn random_is_uniform_over_feasible_instances() {
     let c = cluster(&[
@@ -262,15 +281,7 @@ fn random_is_uniform_over_feasible_instances() {
         constraints: vec![],
         group: GroupId(0),
     };
-    let request = PlacementRequest {
-        cpu: 512,
-        memory: 512,
-        gpu: 0,
-        host_ports: &[],
-        awsvpc: false,
-        pool: None,
-        placement: &placement,
-    };
+    let request = half_cpu_request(&placement, None);
     let mut rng = stream(9, StreamKind::Placement, 0);
     let mut counts = [0u32; 4];
     let n = 30_000;
@@ -282,6 +293,61 @@ fn random_is_uniform_over_feasible_instances() {
     for &k in &[counts[0], counts[2], counts[3]] {
         assert!((f64::from(k) - 10_000.0).abs() < 5.0 * 81.7, "{counts:?}");
     }
+}
+
+/// A saturated cluster where the first 32 draws over all 20,000 instances almost always
+/// miss (4 feasible: each decision misses with probability (1 - 4/20000)^32 ≈ 0.994), so
+/// the draws over the 40 instances with the room for the shape choose, and when their 16
+/// tries miss too ((36/40)^16 ≈ 0.185 of decisions) the reservoir pass does. Of the 36
+/// with the room that are not feasible, 18 are in the other pool (the index's tag test
+/// rejects them) and 18 already run a task of the group (`distinctInstance` rejects them).
+#[test]
+fn random_stays_uniform_when_only_a_few_instances_fit() {
+    const N: usize = 20_000;
+    let feasible = [0usize, 8, 12_345, N - 1];
+    let other_pool: Vec<usize> = (0..18).map(|i| 100 + 1_000 * i).collect();
+    let taken: Vec<usize> = (0..18).map(|i| 600 + 1_000 * i).collect();
+    let specs: Vec<(u32, u32, u32, u32)> = (0..N)
+        .map(|i| {
+            let room = feasible.contains(&i) || other_pool.contains(&i) || taken.contains(&i);
+            let pool = u32::from(other_pool.contains(&i));
+            ((i % 3) as u32, if room { 1024 } else { 0 }, 8192, pool)
+        })
+        .collect();
+    let placement = Placement {
+        strategies: vec![PlacementStrategy::Random],
+        constraints: vec![PlacementConstraint::DistinctInstance],
+        group: GroupId(0),
+    };
+    let request = half_cpu_request(&placement, Some(PoolId(0)));
+    let mut c = cluster_keeping(&specs, |c| {
+        c.keep_indexes(false, false, Some([request.shape_class()]));
+    });
+    for &i in &taken {
+        add_web_tasks(&mut c, i as u32, 1);
+    }
+    c.check_invariants().unwrap();
+    let mut rng = stream(12, StreamKind::Placement, 0);
+    let trials = 40_000;
+    let mut counts = std::collections::BTreeMap::new();
+    for _ in 0..trials {
+        *counts
+            .entry(place(&c, &request, &mut rng).unwrap().index())
+            .or_insert(0u32) += 1;
+    }
+    assert_eq!(
+        counts.keys().copied().collect::<Vec<_>>(),
+        feasible,
+        "{counts:?}"
+    );
+    // Uniform: 10,000 each. Chi-square with 3 degrees of freedom stays under 16.27 with
+    // probability 0.999.
+    let expected = trials as f64 / 4.0;
+    let chi2: f64 = counts
+        .values()
+        .map(|&k| (f64::from(k) - expected).powi(2) / expected)
+        .sum();
+    assert!(chi2 < 16.27, "chi-square {chi2:.2}: {counts:?}");
 }
 
 #[test]

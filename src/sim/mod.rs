@@ -250,13 +250,26 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         if recorder.wants_instances() {
             cluster.keep_retired();
         }
+        let request = |def: crate::model::TaskDefId, placement| {
+            let def = &config.task_defs[def.index()];
+            crate::placement::PlacementRequest::for_task(def, None, placement)
+        };
         crate::placement::keep_indexes_for(
             &mut cluster,
             config
                 .services
                 .iter()
-                .map(|s| &s.placement)
-                .chain(config.jobs.iter().map(|j| &j.placement)),
+                .flat_map(|s| {
+                    let defs =
+                        std::iter::once(s.task_def).chain(s.deployments.iter().map(|d| d.task_def));
+                    defs.map(move |def| request(def, &s.placement))
+                })
+                .chain(
+                    config
+                        .jobs
+                        .iter()
+                        .map(|j| request(j.task_def, &j.placement)),
+                ),
         );
         let origins = Origins::new(config);
         Simulation {
