@@ -377,6 +377,7 @@ fn assemble(parts: Found) -> Result<(ScenarioFile, Comments, Vec<Note>), Scenari
                 subnet_ips_per_az: None,
                 max_provisioning_tasks: None,
                 provisioning_timeout: None,
+                daemon_room_held: None,
                 pools,
             },
             fargate: Default::default(),

@@ -523,6 +523,8 @@ impl Cluster {
     /// counted, for memberOf expressions, spread counts or scale-in.
     pub fn hold_for_successor(&mut self, id: InstanceId, r: Reservation<'_>) {
         self.count_task(id, &r, false);
+        // A group's spread-by-instance index is keyed by its task count there.
+        self.reindex_if_active(id);
     }
 
     /// Frees what [`Self::hold_for_successor`] kept.

@@ -20,6 +20,9 @@ pub struct SimConfig {
     pub availability_zones: Vec<String>,
     /// Free IPv4 addresses per AZ subnet for awsvpc tasks; `None` = unlimited.
     pub subnet_ips_per_az: Option<u32>,
+    /// A DAEMON task that stops on an ACTIVE instance leaves its resources (subnet address
+    /// included) reserved there for its replacement (`cluster.daemon_room_held`).
+    pub daemon_room_held: bool,
     pub pools: Vec<PoolSpec>,
     pub fargate: FargateSpec,
     pub provisioning: ProvisioningLimits,

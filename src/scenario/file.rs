@@ -168,6 +168,10 @@ pub struct ClusterFile {
     /// How long such a task waits before ECS stops it; "none" to wait for ever.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provisioning_timeout: Option<DurationOrNone>,
+    /// Whether a DAEMON task that stops on an ACTIVE instance leaves its resources reserved
+    /// there for its replacement (default true).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub daemon_room_held: Option<bool>,
     #[serde(default)]
     pub pools: Vec<PoolFile>,
 }

@@ -75,9 +75,21 @@ impl<R: Recorder> Simulation<'_, R> {
         now: SimTime,
         queue: &mut EventQueue<Event>,
     ) {
-        let eligible = (0..self.cluster.active().len())
-            .filter(|&k| self.daemon_eligible(s, self.cluster.active()[k]))
-            .count() as u32;
+        let mut eligible = 0;
+        // Room held on instances that no longer qualify (memberOf can read task counts, so
+        // an ACTIVE instance may stop qualifying) is given back, throttled or not.
+        let mut freed = false;
+        for k in 0..self.cluster.active().len() {
+            let id = self.cluster.active()[k];
+            if self.daemon_eligible(s, id) {
+                eligible += 1;
+            } else {
+                freed |= self.release_daemon_hold(s, id);
+            }
+        }
+        if freed {
+            self.retry_waiting(now, queue);
+        }
         if eligible != self.origins[s].counts.desired() {
             self.set_service_desired(s, eligible, now);
         }
@@ -92,7 +104,6 @@ impl<R: Recorder> Simulation<'_, R> {
         let def = &self.config.task_defs[self.config.services[s.index()].task_def.index()];
         let placement = &self.config.services[s.index()].placement;
         let request = PlacementRequest::for_task(def, None, placement);
-        let mut freed = false;
         let mut k = 0;
         while k < self.cluster.active().len() {
             let id = self.cluster.active()[k];
@@ -102,21 +113,14 @@ impl<R: Recorder> Simulation<'_, R> {
                 .get(id.index())
                 .copied()
                 .unwrap_or(false);
-            if !has && self.daemon_eligible(s, id) {
-                let released = self.release_daemon_hold(s, id);
-                if placement::fits_on(&self.cluster, &request, id) {
-                    self.launch_daemon_task(s, id, now, queue);
-                    if self.origins[s].retry_pending {
-                        break;
-                    }
-                } else {
-                    freed |= released;
-                }
+            if has || !self.daemon_eligible(s, id) {
+                continue;
             }
-        }
-        // A hold the new task could not use (its revision is larger): others may.
-        if freed {
-            self.retry_waiting(now, queue);
+            // The replacement takes over what was held for it.
+            self.release_daemon_hold(s, id);
+            if placement::fits_on(&self.cluster, &request, id) {
+                self.launch_daemon_task(s, id, now, queue);
+            }
         }
     }
 
@@ -131,7 +135,8 @@ impl<R: Recorder> Simulation<'_, R> {
         id: InstanceId,
         reason: StopReason,
     ) -> bool {
-        self.is_daemon(o)
+        self.config.daemon_room_held
+            && self.is_daemon(o)
             && reason != StopReason::ServiceScheduler
             && self.cluster.instance(id).state == InstanceState::Active
     }
@@ -145,6 +150,9 @@ impl<R: Recorder> Simulation<'_, R> {
         let def = &self.config.task_defs[def.index()];
         let group = self.origins[s].placement(self.config).group;
         self.cluster.release_hold(id, def.reservation(group, true));
+        if def.uses_eni() {
+            self.cluster.return_ip(self.cluster.instance(id).az);
+        }
         true
     }
 
@@ -215,14 +223,20 @@ impl<R: Recorder> Simulation<'_, R> {
         Ok(())
     }
     /// For checked runs: what each live instance has free is its total less the
-    /// reservations of its live tasks and of the DAEMON holds on it (CPU, memory, GPUs).
+    /// reservations of its live tasks and of the DAEMON holds on it (CPU, memory, GPUs,
+    /// ENIs).
     pub(super) fn check_reservations(&self) -> Result<(), String> {
         let n = self.cluster.instances.len();
-        let mut used = vec![(0u32, 0u32, 0u32); n];
+        let mut used = vec![(0u32, 0u32, 0u32, 0u32); n];
         let mut add = |id: InstanceId, def: crate::model::TaskDefId| {
             let shape = self.config.task_defs[def.index()].shape();
             let u = &mut used[id.index()];
-            *u = (u.0 + shape.cpu, u.1 + shape.memory, u.2 + shape.gpu);
+            *u = (
+                u.0 + shape.cpu,
+                u.1 + shape.memory,
+                u.2 + shape.gpu,
+                u.3 + u32::from(shape.awsvpc),
+            );
         };
         for slot in self.tasks.live_slots() {
             let t = self.tasks.get(slot);
@@ -245,10 +259,11 @@ impl<R: Recorder> Simulation<'_, R> {
                 inst.cpu_total - inst.cpu_free,
                 inst.memory_total - inst.memory_free,
                 inst.gpu_total - inst.gpu_free,
+                inst.eni_total - inst.eni_free,
             );
             if reserved != u {
                 return Err(format!(
-                    "{} has (CPU, memory, GPUs) {reserved:?} reserved, its tasks and holds {u:?}",
+                    "{} has (CPU, memory, GPUs, ENIs) {reserved:?} reserved, its tasks and holds {u:?}",
                     inst.ec2_instance_id
                 ));
             }

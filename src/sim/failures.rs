@@ -27,8 +27,8 @@ use super::events::{Event, TaskRef};
 use crate::engine::EventQueue;
 use crate::metrics::Recorder;
 use crate::model::{
-    Action, AzId, InstanceId, InstanceState, Origin, PoolId, RestartCause, RestartTag, StopReason,
-    TaskState,
+    Action, AzId, InstanceId, InstanceRef, InstanceState, Origin, PoolId, RestartCause, RestartTag,
+    StopReason, TaskState,
 };
 use crate::time::SimTime;
 
@@ -295,14 +295,21 @@ impl<R: Recorder> Simulation<'_, R> {
             .map(|i| (i.launch, i.id))
             .collect();
         lost.sort_unstable();
-        let lost: Vec<InstanceId> = lost.into_iter().map(|(_, id)| id).collect();
+        // References, not slots: a replacement launched while this list is worked through
+        // may take a slot freed earlier in it.
+        let lost: Vec<InstanceRef> = lost
+            .into_iter()
+            .map(|(_, id)| self.cluster.reference(id))
+            .collect();
         // Drain them all first, so no task lost here is replaced onto a doomed neighbour.
-        for id in &lost {
-            self.cluster.drain(*id);
-            self.release_daemon_holds_on(*id);
+        for r in &lost {
+            self.cluster.drain(r.id);
+            self.release_daemon_holds_on(r.id);
         }
-        for id in lost {
-            self.fail_instance(id, now, StopReason::AzOutage, queue);
+        for r in lost {
+            if let Some(id) = self.cluster.resolve(r) {
+                self.fail_instance(id, now, StopReason::AzOutage, queue);
+            }
         }
         let fargate: Vec<u32> = self
             .tasks

@@ -441,14 +441,15 @@ impl<R: Recorder> Simulation<'_, R> {
         if let Some(inst) = task.instance {
             let reservation = def.reservation(group, self.is_daemon(o));
             if self.daemon_keeps_place(o, inst, reason) {
+                // Its subnet address too: the replacement's ENI must find one.
                 self.cluster.hold_for_successor(inst, reservation);
                 self.origins[o].hold_daemon_place(inst, task.task_def);
             } else {
                 self.cluster.release(inst, reservation);
+                if def.uses_eni() {
+                    self.cluster.return_ip(self.cluster.instance(inst).az);
+                }
                 freed = true;
-            }
-            if def.uses_eni() {
-                self.cluster.return_ip(self.cluster.instance(inst).az);
             }
             if let Some(on) = self.origins[o].daemon_on.get_mut(inst.index()) {
                 *on = false;

@@ -24,7 +24,7 @@ mod usage;
 
 use crate::engine::{self, EventQueue, Model};
 use crate::metrics::{Recorder, ServiceSample, Summary};
-use crate::model::{AzId, Cluster, JobId, PoolId, SimConfig, StopReason, TaskState};
+use crate::model::{AzId, Cluster, JobId, LaunchSpec, PoolId, SimConfig, StopReason, TaskState};
 use crate::rng::{StreamKind, stream};
 use crate::time::SimTime;
 use crate::workload::arrivals::ArrivalCursor;
@@ -254,11 +254,15 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             let def = &config.task_defs[def.index()];
             crate::placement::PlacementRequest::for_task(def, None, placement)
         };
+        // DAEMON tasks come with their instance and Fargate tasks have none: neither is
+        // placed, so neither asks for an index or a counted shape.
+        let placed = |launch: &LaunchSpec| !matches!(launch, LaunchSpec::Fargate);
         crate::placement::keep_indexes_for(
             &mut cluster,
             config
                 .services
                 .iter()
+                .filter(|s| !s.daemon && placed(&s.launch))
                 .flat_map(|s| {
                     let defs =
                         std::iter::once(s.task_def).chain(s.deployments.iter().map(|d| d.task_def));
@@ -268,6 +272,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
                     config
                         .jobs
                         .iter()
+                        .filter(|j| placed(&j.launch))
                         .map(|j| request(j.task_def, &j.placement)),
                 ),
         );

@@ -412,11 +412,14 @@ launchType = "EC2"
 /// the room it left. One m5.large (2,048 CPU units): the agent (1,024, never starts) is
 /// placed first, two of the four web tasks (512 each) fit beside it and two wait. When the
 /// agent fails to start its 1,024 units stay held, so the two web tasks wait for the
-/// whole run; were they freed, all four would run and the agent would find no room again.
+/// whole run. With `cluster.daemon_room_held = false` they are freed: all four web tasks
+/// run from the agent's first failure (at 2 s) on, and the agent finds no room again.
 #[test]
 fn a_daemon_that_fails_to_start_keeps_its_room_on_the_instance() {
     let text = r#"
 horizon = "1h"
+[cluster]
+daemon_room_held = HELD
 [[cluster.pools]]
 name = "app"
 instance_type = "m5.large"
@@ -443,13 +446,71 @@ taskDefinition = "web"
 desiredCount = 4
 launchType = "EC2"
 "#;
-    let s =
-        ecsim::sim::run_checked(&config(text), &mut NullRecorder).unwrap_or_else(|e| panic!("{e}"));
+    let held = config(&text.replace("HELD", "true"));
+    let s = ecsim::sim::run_checked(&held, &mut NullRecorder).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(s.tasks.running_at_end, 2, "{:?}", s.tasks);
     // The agent keeps trying (throttled), and each try fails to start.
     assert!(s.tasks.stopped_before_running >= 5, "{:?}", s.tasks);
     let web = s.availability.services["web"];
     assert!((web - 0.5).abs() < 0.01, "web availability {web}");
+    // Not held: the unchecked run (the daemon invariant is what breaks).
+    let freed = config(&text.replace("HELD", "false"));
+    let s = ecsim::sim::run(&freed, &mut NullRecorder);
+    assert_eq!(s.tasks.running_at_end, 4, "{:?}", s.tasks);
+    let web = s.availability.services["web"];
+    assert!(web > 0.99, "web availability {web}");
+}
+
+/// The room held for a throttled daemon goes with its instance. The scenario above, with
+/// its one AZ down from 30 to 40 min: the instance is lost at 30 min holding the agent's
+/// room, its replacement boots when the AZ returns (1 min), the agent is placed first again
+/// and fails again, and two web tasks run beside its held room until the end. A hold left
+/// behind on the lost instance would break the checked run's recount of reserved capacity.
+#[test]
+fn a_daemons_held_room_goes_with_its_instance() {
+    let text = r#"
+horizon = "1h"
+[cluster]
+availability_zones = ["us-east-1a"]
+[timing]
+instance_launch = "1m"
+[[cluster.pools]]
+name = "app"
+instance_type = "m5.large"
+count = 1
+[[taskDefinitions]]
+family = "agent"
+cpu = 1024
+memory = 256
+networkMode = "bridge"
+start_failure_probability = 1.0
+[[taskDefinitions]]
+family = "web"
+cpu = 512
+memory = 256
+networkMode = "bridge"
+[[services]]
+name = "agent"
+taskDefinition = "agent"
+schedulingStrategy = "DAEMON"
+launchType = "EC2"
+[[services]]
+name = "web"
+taskDefinition = "web"
+desiredCount = 4
+launchType = "EC2"
+[[failures.az_outages]]
+az = "us-east-1a"
+start = "30m"
+duration = "10m"
+"#;
+    let s =
+        ecsim::sim::run_checked(&config(text), &mut NullRecorder).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(s.tasks.running_at_end, 2, "{:?}", s.tasks);
+    // Two web tasks serve for 30 min, none for the 11 min without an instance (the outage
+    // and the boot), two again for the last 19 min: (2 x 30 + 2 x 19) / (4 x 60) = 0.408.
+    let web = s.availability.services["web"];
+    assert!((web - 98.0 / 240.0).abs() < 0.005, "web availability {web}");
 }
 
 #[test]

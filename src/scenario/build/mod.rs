@@ -134,6 +134,7 @@ pub fn build(
         sample_interval,
         availability_zones: azs,
         subnet_ips_per_az: file.cluster.subnet_ips_per_az,
+        daemon_room_held: file.cluster.daemon_room_held.unwrap_or(true),
         pools,
         provisioning: cluster::provisioning(&file.cluster, &file.timing)?,
         fargate: FargateSpec {
