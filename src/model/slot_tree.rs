@@ -409,28 +409,37 @@ mod tests {
         assert_eq!(tree.class_index(&class(3)), Some(3));
     }
 
+    /// Worked by hand: the shape (2 CPU, 2 memory) fits positions 0 and 9, not 3 (short of
+    /// CPU) nor 12 (empty); filling position 0 leaves position 9 alone. A shape that was
+    /// not registered has no count.
     #[test]
-    fn an_unregistered_tree_counts_nothing() {
-        let mut tree = SlotTree::new();
-        tree.set(
-            5,
-            Fit {
-                cpu: 4,
-                memory: 4,
-                eni: 1,
-                gpu: 0,
-                tags: Fit::tags_of(0, 0),
-            },
-        );
-        assert_eq!(
-            tree.class_index(&ShapeClass {
-                cpu: 1,
-                memory: 1,
-                eni: 0,
-                gpu: 0
-            }),
-            None
-        );
+    fn counts_follow_the_positions_with_room() {
+        let shape = ShapeClass {
+            cpu: 2,
+            memory: 2,
+            eni: 0,
+            gpu: 0,
+        };
+        let fit = |cpu, memory| Fit {
+            cpu,
+            memory,
+            eni: 1,
+            gpu: 0,
+            tags: Fit::tags_of(0, 0),
+        };
+        let mut tree = SlotTree::counting([shape]);
+        let k = tree.class_index(&shape).expect("registered");
+        tree.set(0, fit(4, 4));
+        tree.set(3, fit(1, 8));
+        tree.set(9, fit(2, 2));
+        tree.set(12, Fit::default());
+        assert_eq!(tree.count(k), 2);
+        assert_eq!((tree.nth_admitting(k, 0), tree.nth_admitting(k, 1)), (0, 9));
+        tree.set(0, fit(1, 1));
+        assert_eq!(tree.count(k), 1);
+        assert_eq!(tree.nth_admitting(k, 0), 9);
         assert!(tree.check_counts().is_ok());
+        let other = ShapeClass { cpu: 1, ..shape };
+        assert_eq!(tree.class_index(&other), None);
     }
 }
