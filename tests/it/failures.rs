@@ -500,6 +500,33 @@ fn scale_in_behind_a_load_balancer_does_not_empty_an_az() {
     assert!(in_a == 1 || in_a == 2, "survivors by AZ: {survivors:?}");
 }
 
+/// Every task's (created, instance, stopped, reason) and every instance's (EC2 id,
+/// launched, registered, terminated), in milliseconds.
+#[derive(Default)]
+struct Lives {
+    tasks: Vec<(u64, String, Option<u64>, String)>,
+    instances: Vec<(String, u64, Option<u64>, Option<u64>)>,
+}
+
+impl Recorder for Lives {
+    fn task(&mut self, r: &TaskRow<'_>) {
+        self.tasks.push((
+            r.created.0,
+            r.instance.to_string(),
+            r.stopped.map(|t| t.0),
+            r.stop_reason.to_string(),
+        ));
+    }
+    fn instance(&mut self, r: &ecsim::metrics::InstanceRow<'_>) {
+        self.instances.push((
+            r.instance.to_string(),
+            r.launched.0,
+            r.registered.map(|t| t.0),
+            r.terminated.map(|t| t.0),
+        ));
+    }
+}
+
 /// Issue 12: a TERMINATED instance's slot is taken by the next launch, and the events
 /// drawn for the old instance must not reach the new one. One Spot instance (its notice
 /// 1 h after registering, reclaim 2 min later; it fails 100 min after registering) runs
@@ -517,29 +544,6 @@ fn scale_in_behind_a_load_balancer_does_not_empty_an_az() {
 ///   (227 min) fall after the 3 h horizon.
 #[test]
 fn a_reused_instance_slot_drops_the_old_instances_events() {
-    #[derive(Default)]
-    struct Lives {
-        tasks: Vec<(u64, String, Option<u64>, String)>,
-        instances: Vec<(String, u64, Option<u64>, Option<u64>)>,
-    }
-    impl Recorder for Lives {
-        fn task(&mut self, r: &TaskRow<'_>) {
-            self.tasks.push((
-                r.created.0,
-                r.instance.to_string(),
-                r.stopped.map(|t| t.0),
-                r.stop_reason.to_string(),
-            ));
-        }
-        fn instance(&mut self, r: &ecsim::metrics::InstanceRow<'_>) {
-            self.instances.push((
-                r.instance.to_string(),
-                r.launched.0,
-                r.registered.map(|t| t.0),
-                r.terminated.map(|t| t.0),
-            ));
-        }
-    }
     let kill = r#"
 [[failures.events]]
 action = "kill_instance"
@@ -584,4 +588,55 @@ instance_failure = { type = "constant", value = "100m" }
         ]
     );
     assert_eq!(summary.scaling.instance_launches, 2);
+}
+
+/// An AZ outage while an instance boots: the booting instance is lost, its replacement
+/// takes its slot at once, and the lost one's registration, still due, must not register
+/// the replacement early. By hand, with `instance_launch` 120 s and a 7 s startup:
+/// - 61 min: `kill_instance` fails i-00000001 (us-east-1a; task 1 stops, InstanceFailed);
+///   i-00000002 launches in us-east-1a, due to register at 63 min.
+/// - 62 min: us-east-1a goes down: i-00000002, booting, is lost; i-00000003 launches into
+///   its slot in us-east-1b (the least loaded AZ that is up) and registers at 64 min.
+/// - 63 min: i-00000002's registration is stale: nothing happens (else i-00000003 would
+///   register a minute early).
+/// - 64 min: task 2, waiting since 61 min, is placed on i-00000003.
+#[test]
+fn an_instance_lost_while_booting_does_not_register_its_replacement() {
+    let events = r#"
+[[failures.events]]
+action = "kill_instance"
+at = "61m"
+pool = "general"
+
+[[failures.az_outages]]
+az = "us-east-1a"
+start = "62m"
+duration = "30m"
+"#;
+    let text = base(1, 1, 512, events);
+    let scenario = load_str(&text, Path::new("test.toml"), &[]).expect("scenario is valid");
+    let mut lives = Lives::default();
+    ecsim::sim::run_checked(&scenario.config, &mut lives).expect("invariants hold");
+    lives.tasks.sort();
+    let min = |m: u64| m * 60_000;
+    assert_eq!(
+        lives.instances,
+        [
+            ("i-00000001".to_string(), 0, Some(0), Some(min(61))),
+            ("i-00000002".to_string(), min(61), None, Some(min(62))),
+            ("i-00000003".to_string(), min(62), Some(min(64)), None),
+        ]
+    );
+    assert_eq!(
+        lives.tasks,
+        [
+            (
+                0,
+                "i-00000001".to_string(),
+                Some(min(61)),
+                "InstanceFailed".to_string()
+            ),
+            (min(61), "i-00000003".to_string(), None, String::new()),
+        ]
+    );
 }
