@@ -12,8 +12,9 @@ pub use queue::EventQueue;
 use crate::time::SimTime;
 
 /// An event the model can schedule. `class` breaks ties between events due at the same time:
-/// lower classes run first.
-pub trait Event {
+/// lower classes run first. Events are small plain values (`Copy`), so the queue moves
+/// them by copying, never through a swap.
+pub trait Event: Copy {
     fn class(&self) -> u8;
 }
 

@@ -8,6 +8,7 @@ use crate::time::SimTime;
 /// horizon we simulate (it would take years at 10 M events/s).
 const SEQ_BITS: u32 = 56;
 
+#[derive(Clone, Copy)]
 struct Entry<E> {
     key: u128,
     event: E,
@@ -51,52 +52,59 @@ impl<E: Event> EventQueue<E> {
             | (u128::from(event.class()) << SEQ_BITS)
             | u128::from(self.next_seq & ((1u64 << SEQ_BITS) - 1));
         self.next_seq += 1;
-        self.heap.push(Entry { key, event });
-        let mut i = self.heap.len() - 1;
+        let entry = Entry { key, event };
+        // Sift up through a hole: each parent that must move down is copied once, and the
+        // new entry is written once where it belongs (a swap per level copied both).
+        let mut i = self.heap.len();
+        self.heap.push(entry);
         while i > 0 {
             let parent = (i - 1) / ARITY;
             if self.heap[parent].key <= key {
                 break;
             }
-            self.heap.swap(i, parent);
+            self.heap[i] = self.heap[parent];
             i = parent;
         }
+        self.heap[i] = entry;
     }
 
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
         let last = self.heap.pop()?;
-        let top = if self.heap.is_empty() {
-            last
-        } else {
-            let top = std::mem::replace(&mut self.heap[0], last);
-            self.sift_down();
-            top
+        let top = match self.heap.first() {
+            None => last,
+            Some(&top) => {
+                self.sift_down_from_root(last);
+                top
+            }
         };
         self.now = SimTime((top.key >> 64) as u64);
         Some((self.now, top.event))
     }
 
-    /// Restores the heap order after the root was replaced.
-    fn sift_down(&mut self) {
-        let len = self.heap.len();
-        let mut i = 0;
+    /// Puts `entry` where the root was, moving the least child up into the hole until
+    /// `entry` is no greater than its children.
+    fn sift_down_from_root(&mut self, entry: Entry<E>) {
+        let heap = &mut self.heap[..];
+        let len = heap.len();
+        let mut hole = 0;
         loop {
-            let first = ARITY * i + 1;
+            let first = ARITY * hole + 1;
             if first >= len {
                 break;
             }
             let mut least = first;
             for c in first + 1..(first + ARITY).min(len) {
-                if self.heap[c].key < self.heap[least].key {
+                if heap[c].key < heap[least].key {
                     least = c;
                 }
             }
-            if self.heap[least].key >= self.heap[i].key {
+            if heap[least].key >= entry.key {
                 break;
             }
-            self.heap.swap(i, least);
-            i = least;
+            heap[hole] = heap[least];
+            hole = least;
         }
+        heap[hole] = entry;
     }
 
     pub fn peek_time(&self) -> Option<SimTime> {

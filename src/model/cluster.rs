@@ -507,13 +507,13 @@ impl Cluster {
 
     pub fn reserve(&mut self, id: InstanceId, r: Reservation<'_>) {
         self.take_resources(id, &r);
-        self.count_task(id, &r, true);
+        self.count_task::<true>(id, &r);
         self.reindex_if_active(id);
     }
 
     pub fn release(&mut self, id: InstanceId, r: Reservation<'_>) {
         self.give_back_resources(id, &r);
-        self.count_task(id, &r, false);
+        self.count_task::<false>(id, &r);
         self.reindex_if_active(id);
     }
 
@@ -522,7 +522,7 @@ impl Cluster {
     /// every instance its service runs on). The held amounts count as reserved; no task is
     /// counted, for memberOf expressions, spread counts or scale-in.
     pub fn hold_for_successor(&mut self, id: InstanceId, r: Reservation<'_>) {
-        self.count_task(id, &r, false);
+        self.count_task::<false>(id, &r);
         // A group's spread-by-instance index is keyed by its task count there.
         self.reindex_if_active(id);
     }
@@ -533,6 +533,7 @@ impl Cluster {
         self.reindex_if_active(id);
     }
 
+    #[inline]
     fn take_resources(&mut self, id: InstanceId, r: &Reservation<'_>) {
         let inst = &mut self.instances[id.index()];
         debug_assert!(
@@ -549,6 +550,7 @@ impl Cluster {
         self.reserved_memory += u64::from(r.memory);
     }
 
+    #[inline]
     fn give_back_resources(&mut self, id: InstanceId, r: &Reservation<'_>) {
         let inst = &mut self.instances[id.index()];
         inst.cpu_free += r.cpu;
@@ -566,11 +568,13 @@ impl Cluster {
         self.reserved_memory -= u64::from(r.memory);
     }
 
-    /// Counts a task of reservation `r` onto (`arrives`) or off the instance: its task
-    /// counts, busy mark and placement group counts.
-    fn count_task(&mut self, id: InstanceId, r: &Reservation<'_>, arrives: bool) {
+    /// Counts a task of reservation `r` onto (`ARRIVES`) or off the instance: its task
+    /// counts, busy mark and placement group counts. A constant, so each caller gets its
+    /// own straight-line copy: this runs twice per task.
+    #[inline]
+    fn count_task<const ARRIVES: bool>(&mut self, id: InstanceId, r: &Reservation<'_>) {
         let step = |n: &mut u32| {
-            if arrives {
+            if ARRIVES {
                 *n += 1;
             } else {
                 *n -= 1;
@@ -591,6 +595,7 @@ impl Cluster {
         }
     }
 
+    #[inline]
     fn reindex_if_active(&mut self, id: InstanceId) {
         if self.instances[id.index()].state == InstanceState::Active {
             self.reindex(id);

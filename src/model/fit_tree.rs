@@ -78,6 +78,18 @@ const CAP: usize = 32;
 #[cfg(test)]
 const CAP: usize = 4;
 
+/// Where `key` goes in a node's ascending keys: how many are below it.
+#[inline]
+fn count_below(sorted: &[u64], key: u64) -> usize {
+    sorted.iter().map(|k| usize::from(*k < key)).sum()
+}
+
+/// How many of a node's ascending keys are at most `key`.
+#[inline]
+fn count_at_most(sorted: &[u64], key: u64) -> usize {
+    sorted.iter().map(|k| usize::from(*k <= key)).sum()
+}
+
 #[derive(Clone, Debug)]
 struct Node {
     /// Leaves: the members' keys in ascending order. Inner nodes: from entry 1 on, the
@@ -141,7 +153,7 @@ impl Node {
     fn move_entry(&mut self, at: usize, key: u64, fit: Fit) {
         let len = self.len as usize;
         let item = self.items[at];
-        let below = self.keys[..len].partition_point(|k| *k < key);
+        let below = count_below(&self.keys[..len], key);
         let to = if below > at {
             for j in at..below - 1 {
                 self.keys[j] = self.keys[j + 1];
@@ -313,12 +325,12 @@ impl FitTree {
             let node = &self.nodes[t as usize];
             let len = node.len as usize;
             if node.leaf {
-                let at = node.keys[..len].partition_point(|k| *k < key);
+                let at = count_below(&node.keys[..len], key);
                 self.nodes[t as usize].insert_at(at, key, id, fit);
                 self.leaf_of[i] = t;
                 break;
             }
-            let mut slot = node.keys[1..len].partition_point(|k| *k <= key);
+            let mut slot = count_at_most(&node.keys[1..len], key);
             let child = node.items[slot];
             if self.nodes[child as usize].len as usize == CAP {
                 self.split_child(t, slot);
@@ -435,7 +447,7 @@ impl FitTree {
         let node = &self.nodes[t as usize];
         let len = node.len as usize;
         if node.leaf {
-            let start = node.keys[..len].partition_point(|k| *k < from);
+            let start = count_below(&node.keys[..len], from);
             for j in start..len {
                 if need.admits(&node.fits[j]) && !visit(node.keys[j], node.items[j]) {
                     return false;
@@ -444,7 +456,7 @@ impl FitTree {
             return true;
         }
         // Children before `first` hold only keys below `from`.
-        let first = node.keys[1..len].partition_point(|k| *k <= from);
+        let first = count_at_most(&node.keys[1..len], from);
         for j in first..len {
             if need.admits(&node.fits[j]) && !self.walk_at(node.items[j], from, need, visit) {
                 return false;

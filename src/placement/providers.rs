@@ -11,6 +11,10 @@ use crate::model::ProviderShare;
 /// provider already holds (same order as `shares`). `None` if every weight is zero and the
 /// base is met (ECS rejects such a strategy; validation should have caught it).
 pub fn next_provider(shares: &[ProviderShare], counts: &[u32]) -> Option<usize> {
+    // One provider (the usual strategy) takes every task its rule allows.
+    if let ([only], [count]) = (shares, counts) {
+        return (*count < only.base || only.weight > 0).then_some(0);
+    }
     if let Some(i) = shares.iter().zip(counts).position(|(s, c)| *c < s.base) {
         return Some(i);
     }
