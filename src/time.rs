@@ -128,6 +128,27 @@ mod tests {
         assert_eq!(SimDuration::from_secs_f64(1e300), SimDuration(u64::MAX));
     }
 
+    /// The values where rounding is easiest to get wrong: the largest double below a half,
+    /// halves where doubles are half-integers at most, and the top of the range.
+    #[test]
+    fn rounds_the_hard_cases_like_the_standard_library() {
+        let two52 = 4_503_599_627_370_496.0_f64;
+        for x in [
+            0.0,
+            0.499_999_999_999_999_94,
+            0.5,
+            1.5,
+            2.5,
+            two52 + 0.5,
+            two52 * 2.0 - 0.5,
+            two52 * 2.0,
+            9_223_372_036_854_775_808.0,
+            18_446_744_073_709_549_568.0,
+        ] {
+            assert_eq!(round_half_up(x), x.round() as u64, "x = {x}");
+        }
+    }
+
     proptest::proptest! {
         /// Against the standard library's rounding, over the whole range a duration takes,
         /// with halves and values next to them drawn often.

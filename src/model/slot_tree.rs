@@ -410,7 +410,7 @@ mod tests {
     }
 
     /// Worked by hand: the shape (2 CPU, 2 memory) fits positions 0 and 9, not 3 (short of
-    /// CPU) nor 12 (empty); filling position 0 leaves position 9 alone. A shape that was
+    /// CPU) nor 12 (emptied after it had room); filling position 0 leaves position 9 alone. A shape that was
     /// not registered has no count.
     #[test]
     fn counts_follow_the_positions_with_room() {
@@ -432,6 +432,7 @@ mod tests {
         tree.set(0, fit(4, 4));
         tree.set(3, fit(1, 8));
         tree.set(9, fit(2, 2));
+        tree.set(12, fit(3, 3));
         tree.set(12, Fit::default());
         assert_eq!(tree.count(k), 2);
         assert_eq!((tree.nth_admitting(k, 0), tree.nth_admitting(k, 1)), (0, 9));

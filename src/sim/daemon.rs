@@ -116,7 +116,8 @@ impl<R: Recorder> Simulation<'_, R> {
             if has || !self.daemon_eligible(s, id) {
                 continue;
             }
-            // The replacement takes over what was held for it.
+            // The replacement takes over what was held for it: the same task definition
+            // (DAEMON services take no deployments), so it always fits what was released.
             self.release_daemon_hold(s, id);
             if placement::fits_on(&self.cluster, &request, id) {
                 self.launch_daemon_task(s, id, now, queue);
@@ -181,6 +182,9 @@ impl<R: Recorder> Simulation<'_, R> {
                 continue;
             }
             let origin = Origin::Service(s);
+            let def = &self.config.task_defs[self.config.services[s.index()].task_def.index()];
+            let placement = &self.config.services[s.index()].placement;
+            let request = PlacementRequest::for_task(def, None, placement);
             let mut per_instance = vec![0u32; self.cluster.instances.len()];
             for slot in self.tasks.live_slots() {
                 let t = self.tasks.get(slot);
@@ -203,7 +207,12 @@ impl<R: Recorder> Simulation<'_, R> {
                         self.cluster.instance(id).state
                     ));
                 }
-                let want_one = self.daemon_eligible(s, id) && !self.origins[s].retry_pending;
+                // Without a task, only for want of room (others took it while the service was
+                // throttled, with `daemon_room_held` off; or the task is larger than the
+                // instance).
+                let want_one = self.daemon_eligible(s, id)
+                    && !self.origins[s].retry_pending
+                    && (*n > 0 || placement::fits_on(&self.cluster, &request, id));
                 if *n > 1 || (want_one && *n != 1) {
                     return Err(format!(
                         "DAEMON service {name}: {n} tasks on {}",
@@ -251,6 +260,7 @@ impl<R: Recorder> Simulation<'_, R> {
                 }
             }
         }
+        self.check_subnet_addresses()?;
         for (inst, u) in self.cluster.instances.iter().zip(used) {
             if inst.state == InstanceState::Terminated {
                 continue;
@@ -265,6 +275,42 @@ impl<R: Recorder> Simulation<'_, R> {
                 return Err(format!(
                     "{} has (CPU, memory, GPUs, ENIs) {reserved:?} reserved, its tasks and holds {u:?}",
                     inst.ec2_instance_id
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// For checked runs, with subnets sized: each AZ's free addresses are its subnet's size
+    /// less one per live awsvpc task placed there (on EC2 or Fargate) and per DAEMON hold
+    /// of an awsvpc task there.
+    fn check_subnet_addresses(&self) -> Result<(), String> {
+        let (Some(size), Some(free)) =
+            (self.config.subnet_ips_per_az, &self.cluster.subnet_ips_free)
+        else {
+            return Ok(());
+        };
+        let mut taken = vec![0u32; free.len()];
+        for slot in self.tasks.live_slots() {
+            let t = self.tasks.get(slot);
+            let def = &self.config.task_defs[t.task_def.index()];
+            let placed = t.placed_at.is_some() || t.target.is_fargate();
+            if let (Some(az), true) = (t.az, placed && (def.uses_eni() || t.target.is_fargate())) {
+                taken[az.index()] += 1;
+            }
+        }
+        for s in self.origins.service_ids() {
+            for (i, held) in self.origins[s].daemon_held.iter().enumerate() {
+                if held.is_some_and(|def| self.config.task_defs[def.index()].uses_eni()) {
+                    taken[self.cluster.instance(InstanceId(i as u32)).az.index()] += 1;
+                }
+            }
+        }
+        for (a, (free, taken)) in free.iter().zip(taken).enumerate() {
+            if free + taken != size {
+                return Err(format!(
+                    "AZ {}: {free} subnet addresses free and {taken} taken, of {size}",
+                    self.cluster.azs[a]
                 ));
             }
         }
