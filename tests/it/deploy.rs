@@ -407,22 +407,15 @@ launchType = "EC2"
     assert_eq!(s.availability.services["logs"], s.availability.min);
 }
 
-/// ECS reserves a daemon's resources on its instance (reference §3.1): while the DAEMON
-/// service is throttled after its task failed to start, waiting replica tasks may not take
-/// the room it left. One m5.large (2,048 CPU units): the agent (1,024, never starts) is
-/// placed first, two of the four web tasks (512 each) fit beside it and two wait. When the
-/// agent fails to start its 1,024 units stay held, so the two web tasks wait for the
-/// whole run. With `cluster.daemon_room_held = false` they are freed: all four web tasks
-/// run from the agent's first failure on, and the agent finds no room again. The agent
-/// uses the AZ's only subnet address (awsvpc), which its hold keeps too: the checked runs
-/// recount addresses.
-#[test]
-fn a_daemon_that_fails_to_start_keeps_its_room_on_the_instance() {
-    let text = r#"
+/// One m5.large (2,048 CPU units) with a DAEMON agent of 1,024 units that never starts, its
+/// network mode `network`, and a web service of four 512-unit tasks; `cluster` goes under
+/// `[cluster]`, `extra` after the services.
+fn never_starting_agent(cluster: &str, network: &str, extra: &str) -> String {
+    format!(
+        r#"
 horizon = "1h"
 [cluster]
-daemon_room_held = HELD
-subnet_ips_per_az = 1
+{cluster}
 [[cluster.pools]]
 name = "app"
 instance_type = "m5.large"
@@ -431,7 +424,7 @@ count = 1
 family = "agent"
 cpu = 1024
 memory = 256
-networkMode = "awsvpc"
+networkMode = "{network}"
 start_failure_probability = 1.0
 [[taskDefinitions]]
 family = "web"
@@ -448,7 +441,26 @@ name = "web"
 taskDefinition = "web"
 desiredCount = 4
 launchType = "EC2"
-"#;
+{extra}"#
+    )
+}
+
+/// ECS reserves a daemon's resources on its instance (reference §3.1): while the DAEMON
+/// service is throttled after its task failed to start, waiting replica tasks may not take
+/// the room it left. One m5.large (2,048 CPU units): the agent (1,024, never starts) is
+/// placed first, two of the four web tasks (512 each) fit beside it and two wait. When the
+/// agent fails to start its 1,024 units stay held, so the two web tasks wait for the
+/// whole run. With `cluster.daemon_room_held = false` they are freed: all four web tasks
+/// run from the agent's first failure on, and the agent finds no room again. The agent
+/// uses the AZ's only subnet address (awsvpc), which its hold keeps too: the checked runs
+/// recount addresses.
+#[test]
+fn a_daemon_that_fails_to_start_keeps_its_room_on_the_instance() {
+    let text = never_starting_agent(
+        "daemon_room_held = HELD\nsubnet_ips_per_az = 1",
+        "awsvpc",
+        "",
+    );
     let held = config(&text.replace("HELD", "true"));
     let s = ecsim::sim::run_checked(&held, &mut NullRecorder).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(s.tasks.running_at_end, 2, "{:?}", s.tasks);
@@ -472,46 +484,22 @@ launchType = "EC2"
 /// behind on the lost instance would break the checked run's recount of reserved capacity.
 #[test]
 fn a_daemons_held_room_goes_with_its_instance() {
-    let text = r#"
-horizon = "1h"
-[cluster]
-availability_zones = ["us-east-1a"]
+    let text = never_starting_agent(
+        "availability_zones = [\"us-east-1a\"]",
+        "bridge",
+        r#"
 [timing]
 instance_launch = "1m"
-[[cluster.pools]]
-name = "app"
-instance_type = "m5.large"
-count = 1
-[[taskDefinitions]]
-family = "agent"
-cpu = 1024
-memory = 256
-networkMode = "bridge"
-start_failure_probability = 1.0
-[[taskDefinitions]]
-family = "web"
-cpu = 512
-memory = 256
-networkMode = "bridge"
-[[services]]
-name = "agent"
-taskDefinition = "agent"
-schedulingStrategy = "DAEMON"
-launchType = "EC2"
-[[services]]
-name = "web"
-taskDefinition = "web"
-desiredCount = 4
-launchType = "EC2"
 [failures]
 restart_backoff = { initial = "1m", factor = 1, cap = "1m" }
 [[failures.az_outages]]
 az = "us-east-1a"
 start = "30m"
 duration = "10m"
-"#;
-    let s =
-        ecsim::sim::run_checked(&config(text), &mut NullRecorder).unwrap_or_else(|e| panic!("{e}"));
+"#,
+    );
+    let s = ecsim::sim::run_checked(&config(&text), &mut NullRecorder)
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(s.tasks.running_at_end, 2, "{:?}", s.tasks);
     // Two web tasks serve for 30 min, none for the 11 min without an instance (the outage
     // and the boot), two again for the last 19 min: (2 x 30 + 2 x 19) / (4 x 60) = 0.408.

@@ -527,6 +527,16 @@ impl Recorder for Lives {
     }
 }
 
+/// Runs `text` checked (after every instant the free list holds exactly the TERMINATED
+/// slots and their per-slot tables read empty) and returns its lives, tasks sorted.
+fn checked_lives(text: &str) -> (ecsim::metrics::Summary, Lives) {
+    let scenario = load_str(text, Path::new("test.toml"), &[]).expect("scenario is valid");
+    let mut lives = Lives::default();
+    let summary = ecsim::sim::run_checked(&scenario.config, &mut lives).expect("invariants hold");
+    lives.tasks.sort();
+    (summary, lives)
+}
+
 /// Issue 12: a TERMINATED instance's slot is taken by the next launch, and the events
 /// drawn for the old instance must not reach the new one. One Spot instance (its notice
 /// 1 h after registering, reclaim 2 min later; it fails 100 min after registering) runs
@@ -558,12 +568,7 @@ spot_interruption = { type = "constant", value = "1h" }
 instance_failure = { type = "constant", value = "100m" }
 "#,
     );
-    let scenario = load_str(&text, Path::new("test.toml"), &[]).expect("scenario is valid");
-    let mut lives = Lives::default();
-    // Checked: after every instant the free list holds exactly the TERMINATED slots and
-    // their per-slot tables read empty.
-    let summary = ecsim::sim::run_checked(&scenario.config, &mut lives).expect("invariants hold");
-    lives.tasks.sort();
+    let (summary, lives) = checked_lives(&text);
     let min = |m: u64| m * 60_000;
     let task = |created, instance: &str, stopped, reason: &str| {
         (created, instance.to_string(), stopped, reason.to_string())
@@ -614,10 +619,7 @@ start = "62m"
 duration = "30m"
 "#;
     let text = base(1, 1, 512, events);
-    let scenario = load_str(&text, Path::new("test.toml"), &[]).expect("scenario is valid");
-    let mut lives = Lives::default();
-    ecsim::sim::run_checked(&scenario.config, &mut lives).expect("invariants hold");
-    lives.tasks.sort();
+    let (_, lives) = checked_lives(&text);
     let min = |m: u64| m * 60_000;
     assert_eq!(
         lives.instances,
