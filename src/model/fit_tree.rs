@@ -7,6 +7,12 @@
 //! could hold the task, so finding the first instance that fits costs O(log n) however
 //! full the cluster is and whichever resource binds, and "nothing fits" is answered at the
 //! root. Results depend on the keys alone, never on the tree's shape.
+//!
+//! A small set (a cluster of a few dozen instances) is kept flat instead: its members
+//! unsorted in one array, so a placement or a stop rewrites one entry where the sorted leaf
+//! shifted up to half of it, and a walk is one pass over at most [`FLAT_MAX`] entries. The
+//! set turns into a tree when it outgrows that and back when it shrinks to a quarter of
+//! it; walks visit the same members in the same order either way.
 
 /// Free resources of one instance, or the maxima (and tag union) over a subtree.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -77,6 +83,14 @@ const NIL: u32 = u32::MAX;
 const CAP: usize = 32;
 #[cfg(test)]
 const CAP: usize = 4;
+
+/// The most members a set keeps flat. At 32 a flat walk's pass costs about what a root
+/// leaf's did, and every update is a write in place. Unit tests use a small one, so that
+/// their sets cross between the two forms many times.
+#[cfg(not(test))]
+pub const FLAT_MAX: usize = 32;
+#[cfg(test)]
+pub const FLAT_MAX: usize = 4;
 
 /// Where `key` goes in a node's ascending keys: how many are below it.
 #[inline]
@@ -210,9 +224,20 @@ pub struct FitTree {
     /// Nodes dropped when they emptied, for reuse.
     spare: Vec<u32>,
     root: u32,
-    /// By instance id: the leaf that holds it, or `NIL`.
+    /// By instance id: the leaf that holds it (tree form) or its position in `flat` (flat
+    /// form), or `NIL`.
     leaf_of: Vec<u32>,
     len: usize,
+    /// The members while the set is flat (`nodes` is then empty); `None` in tree form.
+    flat: Option<Flat>,
+}
+
+/// A small set's members in no order: entry `j` of each array is one member.
+#[derive(Clone, Debug, Default)]
+struct Flat {
+    keys: Vec<u64>,
+    items: Vec<u32>,
+    fits: Vec<Fit>,
 }
 
 impl Default for FitTree {
@@ -223,6 +248,7 @@ impl Default for FitTree {
             root: NIL,
             leaf_of: Vec::new(),
             len: 0,
+            flat: Some(Flat::default()),
         }
     }
 }
@@ -246,6 +272,9 @@ impl FitTree {
 
     /// The largest free amounts over every instance in the set (zeros when empty).
     pub fn maxima(&self) -> Fit {
+        if let Some(flat) = &self.flat {
+            return flat.fits.iter().fold(Fit::default(), |acc, f| acc.join(*f));
+        }
         if self.root == NIL {
             Fit::default()
         } else {
@@ -306,6 +335,17 @@ impl FitTree {
             self.leaf_of.resize(i + 1, NIL);
         }
         debug_assert_eq!(self.leaf_of[i], NIL);
+        if let Some(flat) = &mut self.flat {
+            if flat.keys.len() < FLAT_MAX {
+                self.leaf_of[i] = flat.keys.len() as u32;
+                flat.keys.push(key);
+                flat.items.push(id);
+                flat.fits.push(fit);
+                self.len += 1;
+                return;
+            }
+            self.grow_into_tree();
+        }
         if self.root == NIL {
             self.root = self.alloc(true, NIL);
         }
@@ -351,11 +391,21 @@ impl FitTree {
             return false;
         }
         let leaf = self.leaf_of[id as usize];
+        self.leaf_of[id as usize] = NIL;
+        self.len -= 1;
+        if let Some(flat) = &mut self.flat {
+            let at = leaf as usize;
+            flat.keys.swap_remove(at);
+            flat.items.swap_remove(at);
+            flat.fits.swap_remove(at);
+            if let Some(&moved) = flat.items.get(at) {
+                self.leaf_of[moved as usize] = at as u32;
+            }
+            return true;
+        }
         let node = &mut self.nodes[leaf as usize];
         let at = node.slot_of(id);
         node.remove_at(at);
-        self.leaf_of[id as usize] = NIL;
-        self.len -= 1;
         self.refresh_from(leaf);
         // A root left with one child hands over to it.
         while self.root != NIL {
@@ -368,7 +418,38 @@ impl FitTree {
             self.root = child;
             self.nodes[child as usize].parent = NIL;
         }
+        if self.len <= FLAT_MAX / 4 {
+            self.shrink_into_flat();
+        }
         true
+    }
+
+    /// Moves a full flat set's members into tree form.
+    fn grow_into_tree(&mut self) {
+        let Some(flat) = self.flat.take() else { return };
+        for &item in &flat.items {
+            self.leaf_of[item as usize] = NIL;
+        }
+        self.len = 0;
+        for j in 0..flat.keys.len() {
+            self.insert(flat.items[j], flat.keys[j], flat.fits[j]);
+        }
+    }
+
+    /// Moves a shrunken tree's members into flat form. It comes back only after the set
+    /// grows by three quarters of [`FLAT_MAX`], so the two moves never alternate quickly.
+    fn shrink_into_flat(&mut self) {
+        let mut flat = Flat::default();
+        for (j, (key, item, fit)) in self.entries().into_iter().enumerate() {
+            self.leaf_of[item as usize] = j as u32;
+            flat.keys.push(key);
+            flat.items.push(item);
+            flat.fits.push(fit);
+        }
+        self.nodes.clear();
+        self.spare.clear();
+        self.root = NIL;
+        self.flat = Some(flat);
     }
 
     /// Brings the maxima above node `t` up to date after its entries changed, dropping
@@ -411,6 +492,11 @@ impl FitTree {
             return;
         }
         let leaf = self.leaf_of[id as usize];
+        if let Some(flat) = &mut self.flat {
+            flat.keys[leaf as usize] = key;
+            flat.fits[leaf as usize] = fit;
+            return;
+        }
         let node = &mut self.nodes[leaf as usize];
         let at = node.slot_of(id);
         if node.keys[at] == key {
@@ -432,7 +518,9 @@ impl FitTree {
     /// `need` admits, until `visit` returns false. Children whose maxima fall short, or
     /// whose keys all lie below `from`, are never entered.
     pub fn walk(&self, from: u64, need: &Need, visit: &mut impl FnMut(u64, u32) -> bool) {
-        if self.root != NIL {
+        if let Some(flat) = &self.flat {
+            flat.walk(from, need, visit);
+        } else if self.root != NIL {
             self.walk_at(self.root, from, need, visit);
         }
     }
@@ -468,6 +556,13 @@ impl FitTree {
     /// (key, id, free) of every member in key order.
     pub fn entries(&self) -> Vec<(u64, u32, Fit)> {
         let mut out = Vec::with_capacity(self.len);
+        if let Some(flat) = &self.flat {
+            for j in 0..flat.keys.len() {
+                out.push((flat.keys[j], flat.items[j], flat.fits[j]));
+            }
+            out.sort_unstable_by_key(|(key, _, _)| *key);
+            return out;
+        }
         if self.root != NIL {
             self.collect(self.root, &mut out);
         }
@@ -488,6 +583,15 @@ impl FitTree {
     /// Checks key order and bounds, links, the leaf of every member and every entry's
     /// maxima. For tests.
     pub fn check(&self) -> Result<(), String> {
+        if let Some(flat) = &self.flat {
+            return self.check_flat(flat);
+        }
+        if self.len <= FLAT_MAX / 4 {
+            return Err(format!(
+                "a tree of {} members, small enough to be flat",
+                self.len
+            ));
+        }
         if self.root == NIL {
             return if self.len == 0 {
                 Ok(())
@@ -505,6 +609,30 @@ impl FitTree {
         }
         if self.leaf_of.iter().filter(|l| **l != NIL).count() != self.len {
             return Err("leaf table out of step".into());
+        }
+        Ok(())
+    }
+
+    fn check_flat(&self, flat: &Flat) -> Result<(), String> {
+        let n = flat.keys.len();
+        if flat.items.len() != n || flat.fits.len() != n || n != self.len || n > FLAT_MAX {
+            return Err(format!("a flat set of {n} members, {} counted", self.len));
+        }
+        if !self.nodes.is_empty() || self.root != NIL {
+            return Err("a flat set still holds tree nodes".into());
+        }
+        for (j, item) in flat.items.iter().enumerate() {
+            if self.leaf_of.get(*item as usize) != Some(&(j as u32)) {
+                return Err("a member's position is not recorded".into());
+            }
+        }
+        if self.leaf_of.iter().filter(|l| **l != NIL).count() != n {
+            return Err("position table out of step".into());
+        }
+        let mut keys = flat.keys.clone();
+        keys.sort_unstable();
+        if keys.windows(2).any(|w| w[0] == w[1]) {
+            return Err("two members share a key".into());
         }
         Ok(())
     }
@@ -561,6 +689,43 @@ impl FitTree {
             }
         }
         Ok(n.total())
+    }
+}
+
+impl Flat {
+    /// The tree's walk over an unsorted array. Most walks stop at their first visit (a
+    /// binpack with nothing after it), so one pass finds the least admitted key; only a
+    /// walk that goes on sorts what is left.
+    fn walk(&self, from: u64, need: &Need, visit: &mut impl FnMut(u64, u32) -> bool) {
+        let n = self.keys.len();
+        let mut first: Option<usize> = None;
+        for j in 0..n {
+            let key = self.keys[j];
+            if key >= from && first.is_none_or(|f| key < self.keys[f]) && need.admits(&self.fits[j])
+            {
+                first = Some(j);
+            }
+        }
+        let Some(first) = first else { return };
+        let after = self.keys[first];
+        if !visit(after, self.items[first]) {
+            return;
+        }
+        let mut rest = [(0u64, 0u32); FLAT_MAX];
+        let mut len = 0;
+        for j in 0..n {
+            if self.keys[j] > after && need.admits(&self.fits[j]) {
+                rest[len] = (self.keys[j], self.items[j]);
+                len += 1;
+            }
+        }
+        let rest = &mut rest[..len];
+        rest.sort_unstable_by_key(|(key, _)| *key);
+        for &(key, item) in rest.iter() {
+            if !visit(key, item) {
+                return;
+            }
+        }
     }
 }
 
@@ -631,6 +796,70 @@ mod tests {
             prop_assert_eq!(first, expect.first().copied());
             prop_assert_eq!(tree.len(), model.len());
         }
+    }
+
+    /// Grows a set well past the flat limit and empties it again, moving members as it
+    /// goes: after every step the walk visits what a sorted scan of the members would.
+    #[test]
+    fn grows_into_a_tree_and_shrinks_back_to_flat() {
+        let mut tree = FitTree::new();
+        let mut model: BTreeMap<u64, (u32, Fit)> = BTreeMap::new();
+        let key = |id: u32, amount: u64| amount << 32 | u64::from(id);
+        let need = Need {
+            cpu: 2,
+            memory: 0,
+            eni: 0,
+            gpu: 0,
+            tags: Need::ANY_TAG,
+        };
+        let mut forms = Vec::new();
+        let mut agree = |tree: &FitTree, model: &BTreeMap<u64, (u32, Fit)>| {
+            tree.check().unwrap();
+            let expect: Vec<(u64, u32)> = model
+                .iter()
+                .filter(|(_, (_, f))| need.admits(f))
+                .map(|(k, (id, _))| (*k, *id))
+                .collect();
+            let mut got = Vec::new();
+            tree.walk(0, &need, &mut |k, id| {
+                got.push((k, id));
+                true
+            });
+            assert_eq!(got, expect);
+            assert_eq!(
+                tree.maxima().cpu,
+                model.values().map(|(_, f)| f.cpu).max().unwrap_or(0)
+            );
+            forms.push(tree.flat.is_some());
+        };
+        for id in 0..6 * FLAT_MAX as u32 {
+            let f = fit(id % 5, 1, 0);
+            tree.insert(id, key(id, u64::from(id % 7)), f);
+            model.insert(key(id, u64::from(id % 7)), (id, f));
+            agree(&tree, &model);
+        }
+        // Every member moves to a new key once, then they leave from both ends.
+        for id in 0..6 * FLAT_MAX as u32 {
+            let old = key(id, u64::from(id % 7));
+            let (new, f) = (key(id, u64::from(id % 3)), fit(4 - id % 5, 1, 0));
+            tree.update(id, new, f);
+            model.remove(&old);
+            model.insert(new, (id, f));
+            agree(&tree, &model);
+        }
+        let mut order: Vec<u32> = (0..6 * FLAT_MAX as u32).collect();
+        order.sort_by_key(|id| (id % 2, *id));
+        for id in order {
+            assert!(tree.remove(id));
+            model.retain(|_, (member, _)| *member != id);
+            agree(&tree, &model);
+        }
+        assert!(tree.is_empty());
+        // Both forms were seen, and the set went back to flat on the way down.
+        let first_tree = forms.iter().position(|flat| !flat).unwrap();
+        assert_eq!(first_tree, FLAT_MAX);
+        assert!(forms[first_tree..].iter().any(|flat| *flat));
+        assert_eq!(forms.last(), Some(&true));
     }
 
     #[test]
