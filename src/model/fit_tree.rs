@@ -232,12 +232,17 @@ pub struct FitTree {
     flat: Option<Flat>,
 }
 
-/// A small set's members in no order: entry `j` of each array is one member.
+/// A small set's members in no order.
 #[derive(Clone, Debug, Default)]
 struct Flat {
-    keys: Vec<u64>,
-    items: Vec<u32>,
-    fits: Vec<Fit>,
+    members: Vec<Member>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Member {
+    key: u64,
+    fit: Fit,
+    id: u32,
 }
 
 impl Default for FitTree {
@@ -273,7 +278,10 @@ impl FitTree {
     /// The largest free amounts over every instance in the set (zeros when empty).
     pub fn maxima(&self) -> Fit {
         if let Some(flat) = &self.flat {
-            return flat.fits.iter().fold(Fit::default(), |acc, f| acc.join(*f));
+            return flat
+                .members
+                .iter()
+                .fold(Fit::default(), |acc, m| acc.join(m.fit));
         }
         if self.root == NIL {
             Fit::default()
@@ -336,11 +344,9 @@ impl FitTree {
         }
         debug_assert_eq!(self.leaf_of[i], NIL);
         if let Some(flat) = &mut self.flat {
-            if flat.keys.len() < FLAT_MAX {
-                self.leaf_of[i] = flat.keys.len() as u32;
-                flat.keys.push(key);
-                flat.items.push(id);
-                flat.fits.push(fit);
+            if flat.members.len() < FLAT_MAX {
+                self.leaf_of[i] = flat.members.len() as u32;
+                flat.members.push(Member { key, fit, id });
                 self.len += 1;
                 return;
             }
@@ -395,11 +401,9 @@ impl FitTree {
         self.len -= 1;
         if let Some(flat) = &mut self.flat {
             let at = leaf as usize;
-            flat.keys.swap_remove(at);
-            flat.items.swap_remove(at);
-            flat.fits.swap_remove(at);
-            if let Some(&moved) = flat.items.get(at) {
-                self.leaf_of[moved as usize] = at as u32;
+            flat.members.swap_remove(at);
+            if let Some(moved) = flat.members.get(at) {
+                self.leaf_of[moved.id as usize] = at as u32;
             }
             return true;
         }
@@ -427,12 +431,12 @@ impl FitTree {
     /// Moves a full flat set's members into tree form.
     fn grow_into_tree(&mut self) {
         let Some(flat) = self.flat.take() else { return };
-        for &item in &flat.items {
-            self.leaf_of[item as usize] = NIL;
+        for m in &flat.members {
+            self.leaf_of[m.id as usize] = NIL;
         }
         self.len = 0;
-        for j in 0..flat.keys.len() {
-            self.insert(flat.items[j], flat.keys[j], flat.fits[j]);
+        for m in flat.members {
+            self.insert(m.id, m.key, m.fit);
         }
     }
 
@@ -440,11 +444,9 @@ impl FitTree {
     /// grows by three quarters of [`FLAT_MAX`], so the two moves never alternate quickly.
     fn shrink_into_flat(&mut self) {
         let mut flat = Flat::default();
-        for (j, (key, item, fit)) in self.entries().into_iter().enumerate() {
-            self.leaf_of[item as usize] = j as u32;
-            flat.keys.push(key);
-            flat.items.push(item);
-            flat.fits.push(fit);
+        for (j, (key, id, fit)) in self.entries().into_iter().enumerate() {
+            self.leaf_of[id as usize] = j as u32;
+            flat.members.push(Member { key, fit, id });
         }
         self.nodes.clear();
         self.spare.clear();
@@ -493,8 +495,9 @@ impl FitTree {
         }
         let leaf = self.leaf_of[id as usize];
         if let Some(flat) = &mut self.flat {
-            flat.keys[leaf as usize] = key;
-            flat.fits[leaf as usize] = fit;
+            let m = &mut flat.members[leaf as usize];
+            m.key = key;
+            m.fit = fit;
             return;
         }
         let node = &mut self.nodes[leaf as usize];
@@ -557,9 +560,7 @@ impl FitTree {
     pub fn entries(&self) -> Vec<(u64, u32, Fit)> {
         let mut out = Vec::with_capacity(self.len);
         if let Some(flat) = &self.flat {
-            for j in 0..flat.keys.len() {
-                out.push((flat.keys[j], flat.items[j], flat.fits[j]));
-            }
+            out.extend(flat.members.iter().map(|m| (m.key, m.id, m.fit)));
             out.sort_unstable_by_key(|(key, _, _)| *key);
             return out;
         }
@@ -614,22 +615,22 @@ impl FitTree {
     }
 
     fn check_flat(&self, flat: &Flat) -> Result<(), String> {
-        let n = flat.keys.len();
-        if flat.items.len() != n || flat.fits.len() != n || n != self.len || n > FLAT_MAX {
+        let n = flat.members.len();
+        if n != self.len || n > FLAT_MAX {
             return Err(format!("a flat set of {n} members, {} counted", self.len));
         }
         if !self.nodes.is_empty() || self.root != NIL {
             return Err("a flat set still holds tree nodes".into());
         }
-        for (j, item) in flat.items.iter().enumerate() {
-            if self.leaf_of.get(*item as usize) != Some(&(j as u32)) {
+        for (j, m) in flat.members.iter().enumerate() {
+            if self.leaf_of.get(m.id as usize) != Some(&(j as u32)) {
                 return Err("a member's position is not recorded".into());
             }
         }
         if self.leaf_of.iter().filter(|l| **l != NIL).count() != n {
             return Err("position table out of step".into());
         }
-        let mut keys = flat.keys.clone();
+        let mut keys: Vec<u64> = flat.members.iter().map(|m| m.key).collect();
         keys.sort_unstable();
         if keys.windows(2).any(|w| w[0] == w[1]) {
             return Err("two members share a key".into());
@@ -697,32 +698,28 @@ impl Flat {
     /// binpack with nothing after it), so one pass finds the least admitted key; only a
     /// walk that goes on sorts what is left.
     fn walk(&self, from: u64, need: &Need, visit: &mut impl FnMut(u64, u32) -> bool) {
-        let n = self.keys.len();
-        let mut first: Option<usize> = None;
-        for j in 0..n {
-            let key = self.keys[j];
-            if key >= from && first.is_none_or(|f| key < self.keys[f]) && need.admits(&self.fits[j])
-            {
-                first = Some(j);
+        let mut first: Option<&Member> = None;
+        for m in &self.members {
+            if m.key >= from && first.is_none_or(|f| m.key < f.key) && need.admits(&m.fit) {
+                first = Some(m);
             }
         }
         let Some(first) = first else { return };
-        let after = self.keys[first];
-        if !visit(after, self.items[first]) {
+        if !visit(first.key, first.id) {
             return;
         }
         let mut rest = [(0u64, 0u32); FLAT_MAX];
         let mut len = 0;
-        for j in 0..n {
-            if self.keys[j] > after && need.admits(&self.fits[j]) {
-                rest[len] = (self.keys[j], self.items[j]);
+        for m in &self.members {
+            if m.key > first.key && need.admits(&m.fit) {
+                rest[len] = (m.key, m.id);
                 len += 1;
             }
         }
         let rest = &mut rest[..len];
         rest.sort_unstable_by_key(|(key, _)| *key);
-        for &(key, item) in rest.iter() {
-            if !visit(key, item) {
+        for &(key, id) in rest.iter() {
+            if !visit(key, id) {
                 return;
             }
         }

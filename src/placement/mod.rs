@@ -125,10 +125,7 @@ pub fn choose_instance(
     request: &PlacementRequest<'_>,
     rng: &mut StreamRng,
 ) -> Option<InstanceId> {
-    let uses_random = request
-        .placement
-        .strategies
-        .contains(&PlacementStrategy::Random);
+    let uses_random = uses_random(request.placement);
     let ctx = Ctx {
         cluster,
         request,
@@ -177,8 +174,17 @@ fn room_anywhere(cluster: &Cluster, need: &Need) -> bool {
 pub fn draws_at_random(placement: &Placement) -> bool {
     match placement.strategies.last() {
         None | Some(PlacementStrategy::Spread(SpreadField::Attribute(_))) => true,
-        Some(_) => placement.strategies.contains(&PlacementStrategy::Random),
+        Some(_) => uses_random(placement),
     }
+}
+
+// A match on the variant: `contains` compared whole strategies, attribute names included,
+// on every decision.
+fn uses_random(placement: &Placement) -> bool {
+    placement
+        .strategies
+        .iter()
+        .any(|s| matches!(s, PlacementStrategy::Random))
 }
 
 /// Keeps only the indexes the placements of `requests` read: free CPU or free memory for a
