@@ -48,8 +48,12 @@ duration = {{ type = "exponential", mean = 60 }}
         .config
 }
 
-/// The floor to compare against: a bare binary-heap event loop with exponential gaps and
-/// no model at all.
+/// The floors to compare against, in the same run as `mmc_run`:
+/// - `m_m_10`: the M/M/10 model of `mmc_run` written as a bare `BinaryHeap` loop (the floor
+///   issue 12 names): arrivals, departures, ten servers and a FIFO queue, in integer
+///   milliseconds, one exponential draw per event;
+/// - `pop_push_1M`: a million pops and pushes with an exponential draw each and no model
+///   at all, the lowest any event loop can go.
 fn bare_heap_loop(c: &mut Criterion) {
     use rand_distr::{Distribution, Exp1};
     use std::cmp::Reverse;
@@ -57,8 +61,16 @@ fn bare_heap_loop(c: &mut Criterion) {
     const EVENTS: u64 = 1_000_000;
     let mut group = c.benchmark_group("bare_heap_loop");
     group.sample_size(10);
+    let (events, wait_ms) = bare_mmc(10, 926);
+    // Erlang C for c = 10, λ = 9, μ = 1 per minute: P(wait) = 0.6687, Wq = 0.6687 min.
+    eprintln!(
+        "bare M/M/10: {events} events, mean wait in queue {:.3} min (Erlang C 0.669)",
+        wait_ms / 60_000.0
+    );
+    group.throughput(Throughput::Elements(events));
+    group.bench_function("m_m_10", |b| b.iter(|| black_box(bare_mmc(10, 926))));
     group.throughput(Throughput::Elements(EVENTS));
-    group.bench_function("1M", |b| {
+    group.bench_function("pop_push_1M", |b| {
         b.iter(|| {
             let mut rng = stream(3, StreamKind::JobArrivals, 0);
             let mut heap = BinaryHeap::with_capacity(1024);
@@ -74,6 +86,63 @@ fn bare_heap_loop(c: &mut Criterion) {
         })
     });
     group.finish();
+}
+
+/// M/M/c with λ = 0.9·c and μ = 1 per minute as a bare event loop: returns the events
+/// handled and the mean wait in queue in milliseconds (Erlang C gives 0.67 min at c = 10).
+fn bare_mmc(servers: u32, hours: u64) -> (u64, f64) {
+    use rand_distr::{Distribution, Exp1};
+    use std::cmp::Reverse;
+    use std::collections::{BinaryHeap, VecDeque};
+    const ARRIVAL: u8 = 0;
+    const DEPARTURE: u8 = 1;
+    let horizon = hours * 3_600_000;
+    let mean_gap_ms = 60_000.0 / (0.9 * f64::from(servers));
+    let mut arrivals = stream(3, StreamKind::JobArrivals, 0);
+    let mut services = stream(3, StreamKind::JobDurations, 0);
+    let mut draw = |rng: &mut ecsim::rng::StreamRng, mean: f64| {
+        let gap: f64 = Exp1.sample(rng);
+        (gap * mean).round() as u64
+    };
+    let mut heap = BinaryHeap::with_capacity(64);
+    let mut seq = 0u64;
+    heap.push(Reverse((draw(&mut arrivals, mean_gap_ms), seq, ARRIVAL)));
+    let (mut busy, mut waiting) = (0u32, VecDeque::<u64>::new());
+    let (mut events, mut waited_ms, mut served) = (0u64, 0u64, 0u64);
+    while let Some(Reverse((now, _, kind))) = heap.pop() {
+        if now > horizon {
+            break;
+        }
+        events += 1;
+        seq += 1;
+        let start_service = if kind == ARRIVAL {
+            let next = now + draw(&mut arrivals, mean_gap_ms);
+            heap.push(Reverse((next, seq, ARRIVAL)));
+            if busy < servers {
+                busy += 1;
+                Some(now)
+            } else {
+                waiting.push_back(now);
+                None
+            }
+        } else {
+            let head = waiting.pop_front();
+            if head.is_none() {
+                busy -= 1;
+            }
+            head
+        };
+        if let Some(arrived) = start_service {
+            waited_ms += now - arrived;
+            served += 1;
+            heap.push(Reverse((
+                now + draw(&mut services, 60_000.0),
+                seq,
+                DEPARTURE,
+            )));
+        }
+    }
+    (events, waited_ms as f64 / served.max(1) as f64)
 }
 
 /// M/M/10 with λ = 9 and μ = 1 per minute over 926 h: about 500,000 arrivals and 1 M

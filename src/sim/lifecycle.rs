@@ -528,11 +528,13 @@ impl<R: Recorder> Simulation<'_, R> {
         self.waiting.blocked.fill(false);
         loop {
             let mut best: Option<(u64, OriginId, usize, usize)> = None;
+            let mut candidates = 0;
             let mut flat = 0;
             for (o, origin) in self.origins.ids().zip(self.origins.iter()) {
                 for (t, q) in origin.queues.iter().enumerate() {
                     if !self.waiting.blocked[flat] {
                         if let Some(&slot) = q.front() {
+                            candidates += 1;
                             let id = self.tasks.get(slot).id;
                             if best.is_none_or(|b| id < b.0) {
                                 best = Some((id, o, t, flat));
@@ -544,12 +546,20 @@ impl<R: Recorder> Simulation<'_, R> {
             }
             let Some((_, o, t, flat)) = best else { break };
             let slot = *self.origins[o].queues[t].front().expect("head exists");
+            // The scan above need not run again when nothing waits any more, or when the
+            // only queue it could pick refused (a refusal changes nothing, so no other
+            // queue can have filled meanwhile). One queue is the common case.
+            let only = candidates == 1;
             match self.try_start(slot, now, queue) {
                 Ok(()) => {
                     self.origins[o].queues[t].pop_front();
                     self.waiting.total -= 1;
                     self.provisioning_wait_ends(self.origins[o].targets[t], now, queue);
+                    if self.waiting.total == 0 {
+                        break;
+                    }
                 }
+                Err(_) if only => break,
                 Err(_) => self.waiting.blocked[flat] = true,
             }
         }
