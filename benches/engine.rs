@@ -100,7 +100,7 @@ fn bare_mmc(servers: u32, hours: u64) -> (u64, f64) {
     let mean_gap_ms = 60_000.0 / (0.9 * f64::from(servers));
     let mut arrivals = stream(3, StreamKind::JobArrivals, 0);
     let mut services = stream(3, StreamKind::JobDurations, 0);
-    let mut draw = |rng: &mut ecsim::rng::StreamRng, mean: f64| {
+    let draw = |rng: &mut ecsim::rng::StreamRng, mean: f64| {
         let gap: f64 = Exp1.sample(rng);
         (gap * mean).round() as u64
     };
