@@ -7,7 +7,7 @@
 //! strategy reads the ACTIVE list with the same maxima (`slot_tree.rs`). Every mutation
 //! goes through `reserve`, `release` and the state changes below, which keep them in step.
 
-use super::fit_tree::{Fit, FitTree};
+use super::fit_tree::{Fit, FitTree, Need};
 use super::ids::{AzId, GroupId, InstanceId, InstanceRef, PoolId};
 use super::instance::{Instance, InstanceState, InstanceTypeSpec};
 use super::slot_tree::{ShapeClass, SlotTree};
@@ -418,6 +418,18 @@ impl Cluster {
         } else {
             self.by_free_memory.as_ref()
         }
+    }
+
+    /// False only when no ACTIVE instance has the room `need` asks, as an index the
+    /// cluster keeps can tell at a glance (each holds exactly the ACTIVE instances); true
+    /// when it cannot tell or keeps none.
+    pub fn may_admit(&self, need: &Need) -> bool {
+        if let Some(slots) = &self.slots {
+            return need.admits(&slots.maxima());
+        }
+        let kept = self.by_free_cpu.as_ref().or(self.by_free_memory.as_ref());
+        kept.or_else(|| self.groups.iter().find_map(|g| g.instance_index.as_ref()))
+            .is_none_or(|index| index.may_admit(need))
     }
 
     /// ACTIVE instances by (tasks of the group, rank), fewest first, when the group keeps

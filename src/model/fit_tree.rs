@@ -290,6 +290,21 @@ impl FitTree {
         }
     }
 
+    /// False only when no member has the room `need` asks: a flat set looks at each member,
+    /// a tree at its root's entries (their maxima). True may still mean nothing fits.
+    pub fn may_admit(&self, need: &Need) -> bool {
+        match &self.flat {
+            Some(flat) => flat.members.iter().any(|m| need.admits(&m.fit)),
+            None if self.root == NIL => false,
+            None => {
+                let root = &self.nodes[self.root as usize];
+                root.fits[..root.len as usize]
+                    .iter()
+                    .any(|f| need.admits(f))
+            }
+        }
+    }
+
     fn alloc(&mut self, leaf: bool, parent: u32) -> u32 {
         match self.spare.pop() {
             Some(n) => {
@@ -792,6 +807,16 @@ mod tests {
             tree.walk(from, &need, &mut |k, id| { first = Some((k, id)); false });
             prop_assert_eq!(first, expect.first().copied());
             prop_assert_eq!(tree.len(), model.len());
+            // A "no" from may_admit is always right; a flat set's answer is exact.
+            let any = model.values().any(|(_, f)| need.admits(f));
+            prop_assert!(!any || tree.may_admit(&need));
+            for (_, f) in model.values() {
+                let exactly = Need { cpu: f.cpu, memory: f.memory, eni: f.eni, gpu: f.gpu, tags: Need::ANY_TAG };
+                prop_assert!(tree.may_admit(&exactly), "refused what a member has: {:?}", f);
+            }
+            if tree.flat.is_some() {
+                prop_assert_eq!(tree.may_admit(&need), any);
+            }
         }
     }
 
@@ -827,6 +852,16 @@ mod tests {
                 tree.maxima().cpu,
                 model.values().map(|(_, f)| f.cpu).max().unwrap_or(0)
             );
+            // A "no" from may_admit is always right; a flat set's answer is exact.
+            for cpu in 0..6 {
+                let need = Need { cpu, ..need };
+                let any = model.values().any(|(_, f)| need.admits(f));
+                let may = tree.may_admit(&need);
+                assert!(!any || may, "may_admit refused {cpu} CPU that a member has");
+                if tree.flat.is_some() {
+                    assert_eq!(may, any, "a flat set's may_admit for {cpu} CPU");
+                }
+            }
             forms.push(tree.flat.is_some());
         };
         for id in 0..6 * FLAT_MAX as u32 {

@@ -282,6 +282,8 @@ proptest! {
             prop_assert_eq!(got, scanned, "{:?}", placement.strategies);
             let feasible = feasible_set(&twins.plain, &request);
             prop_assert_eq!(got.is_some(), !feasible.is_empty());
+            // The glance retry_waiting takes before a decision never refuses a placeable task.
+            prop_assert!(feasible.is_empty() || may_have_room(&twins.indexed, &request));
             if let Some(id) = got {
                 prop_assert!(feasible.contains(&id));
             }

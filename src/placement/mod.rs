@@ -147,6 +147,18 @@ pub fn choose_instance(
     }
 }
 
+/// False only when no ACTIVE instance can have the room the task asks (free amounts, an AZ
+/// and a pool it may use), as an index the cluster keeps tells at a glance: any decision
+/// would refuse the task, and would draw nothing at random first. True when unsure.
+pub fn may_have_room(cluster: &Cluster, request: &PlacementRequest<'_>) -> bool {
+    let ctx = Ctx {
+        cluster,
+        request,
+        nonce: 0,
+    };
+    cluster.may_admit(&ctx.need(Filter::ALL.azs))
+}
+
 /// Whether some ACTIVE instance has, by itself, the room `need` asks (free amounts, AZ,
 /// pool). The slot index answers from its maxima and stops at the first such instance
 /// (every run whose placements draw at random keeps it); without it a scan gives the same

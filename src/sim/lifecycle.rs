@@ -526,6 +526,7 @@ impl<R: Recorder> Simulation<'_, R> {
             return;
         }
         self.waiting.blocked.fill(false);
+        let mut placed = false;
         loop {
             let mut best: Option<(u64, OriginId, usize, usize)> = None;
             let mut candidates = 0;
@@ -550,8 +551,16 @@ impl<R: Recorder> Simulation<'_, R> {
             // only queue it could pick refused (a refusal changes nothing, so no other
             // queue can have filled meanwhile). One queue is the common case.
             let only = candidates == 1;
-            match self.try_start(slot, now, queue) {
+            // Once this pass has placed a task, the next head often finds the room gone:
+            // the indexes' maxima say so before a whole decision is made.
+            let outcome = if placed && self.surely_refused(slot) {
+                Err(RejectReason::NoInstances)
+            } else {
+                self.try_start(slot, now, queue)
+            };
+            match outcome {
                 Ok(()) => {
+                    placed = true;
                     self.origins[o].queues[t].pop_front();
                     self.waiting.total -= 1;
                     self.provisioning_wait_ends(self.origins[o].targets[t], now, queue);
@@ -563,6 +572,33 @@ impl<R: Recorder> Simulation<'_, R> {
                 Err(_) => self.waiting.blocked[flat] = true,
             }
         }
+    }
+
+    /// Whether placing task `slot` on EC2 must fail for want of room on every ACTIVE
+    /// instance (a necessary condition read from the indexes' maxima; false when unsure).
+    /// A DAEMON task comes with its instance and a Fargate task asks no instance: never.
+    fn surely_refused(&self, slot: u32) -> bool {
+        let task = self.tasks.get(slot);
+        let pool = match (task.target, task.instance) {
+            (Target::Pool(p), None) => Some(p),
+            (Target::Ec2, None) => None,
+            _ => return false,
+        };
+        let def = &self.config.task_defs[task.task_def.index()];
+        let o = self.origins.id(task.origin);
+        let request = PlacementRequest::for_task(def, pool, self.origins[o].placement(self.config));
+        let refused = !placement::may_have_room(&self.cluster, &request);
+        debug_assert!(
+            !refused
+                || placement::choose_instance(
+                    &self.cluster,
+                    &request,
+                    &mut self.streams.placement.clone()
+                )
+                .is_none(),
+            "the maxima refused a task a decision would place"
+        );
+        refused
     }
 
     /// One narrated line about a task, prefixed with who it is.
