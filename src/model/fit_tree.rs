@@ -806,6 +806,12 @@ mod tests {
             let mut first = None;
             tree.walk(from, &need, &mut |k, id| { first = Some((k, id)); false });
             prop_assert_eq!(first, expect.first().copied());
+            // A walk stopped after a few visits has seen exactly the first few.
+            for stop_after in 2..5 {
+                let mut seen = Vec::new();
+                tree.walk(from, &need, &mut |k, id| { seen.push((k, id)); seen.len() < stop_after });
+                prop_assert_eq!(&seen[..], &expect[..stop_after.min(expect.len())]);
+            }
             prop_assert_eq!(tree.len(), model.len());
             // A "no" from may_admit is always right; a flat set's answer is exact.
             let any = model.values().any(|(_, f)| need.admits(f));
@@ -852,6 +858,16 @@ mod tests {
                 tree.maxima().cpu,
                 model.values().map(|(_, f)| f.cpu).max().unwrap_or(0)
             );
+            // Every member admitted, so a flat walk's second pass has several to visit.
+            let all: Vec<(u64, u32)> = model.iter().map(|(k, (id, _))| (*k, *id)).collect();
+            for stop_after in 1..4 {
+                let mut seen = Vec::new();
+                tree.walk(0, &Need { cpu: 0, ..need }, &mut |k, id| {
+                    seen.push((k, id));
+                    seen.len() < stop_after
+                });
+                assert_eq!(seen[..], all[..stop_after.min(all.len())]);
+            }
             // A "no" from may_admit is always right; a flat set's answer is exact.
             for cpu in 0..6 {
                 let need = Need { cpu, ..need };

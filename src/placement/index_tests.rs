@@ -113,15 +113,36 @@ fn strategy() -> impl Strategy<Value = PlacementStrategy> {
 struct Twins {
     indexed: Cluster,
     plain: Cluster,
+    /// Only the free-CPU index, as a run whose every placement binpacks on CPU keeps it.
+    cpu_only: Cluster,
     held: Vec<(InstanceId, Reservation<'static>)>,
 }
 
 impl Twins {
+    fn new() -> Twins {
+        let mut cpu_only = build(false);
+        cpu_only.keep_indexes(
+            true,
+            false,
+            None::<Vec<crate::model::slot_tree::ShapeClass>>,
+        );
+        Twins {
+            indexed: build(true),
+            plain: build(false),
+            cpu_only,
+            held: Vec::new(),
+        }
+    }
+
+    fn all(&mut self) -> [&mut Cluster; 3] {
+        [&mut self.indexed, &mut self.plain, &mut self.cpu_only]
+    }
+
     fn apply(&mut self, op: &Op) {
         let ids: Vec<InstanceId> = self.plain.active().to_vec();
         match *op {
             Op::Add { pool, az, active } => {
-                for c in [&mut self.indexed, &mut self.plain] {
+                for c in self.all() {
                     let id = c.add_instance(PoolId(pool), AzId(az), false, 0.1, SimTime::ZERO);
                     if active {
                         c.activate(id, SimTime::ZERO);
@@ -155,7 +176,7 @@ impl Twins {
                         daemon: false,
                     };
                     let az = inst.az;
-                    for c in [&mut self.indexed, &mut self.plain] {
+                    for c in self.all() {
                         c.reserve(id, r);
                         if eni {
                             c.take_ip(az);
@@ -167,7 +188,7 @@ impl Twins {
             Op::Release { which } if !self.held.is_empty() => {
                 let (id, r) = self.held.swap_remove(which % self.held.len());
                 let az = self.plain.instance(id).az;
-                for c in [&mut self.indexed, &mut self.plain] {
+                for c in self.all() {
                     c.release(id, r);
                     if r.eni {
                         c.return_ip(az);
@@ -176,7 +197,7 @@ impl Twins {
             }
             Op::Drain { at } if !ids.is_empty() => {
                 let id = ids[at % ids.len()];
-                for c in [&mut self.indexed, &mut self.plain] {
+                for c in self.all() {
                     c.drain(id);
                 }
             }
@@ -258,7 +279,7 @@ proptest! {
              prop::bool::weighted(0.2), prop::bool::weighted(0.1), any::<u64>()),
             1..12),
     ) {
-        let mut twins = Twins { indexed: build(true), plain: build(false), held: Vec::new() };
+        let mut twins = Twins::new();
         for op in &ops {
             twins.apply(op);
         }
@@ -282,8 +303,12 @@ proptest! {
             prop_assert_eq!(got, scanned, "{:?}", placement.strategies);
             let feasible = feasible_set(&twins.plain, &request);
             prop_assert_eq!(got.is_some(), !feasible.is_empty());
-            // The glance retry_waiting takes before a decision never refuses a placeable task.
+            // The glance retry_waiting takes before a decision never refuses a placeable task,
+            // whichever index it reads (the slot index, or a free-CPU index alone).
             prop_assert!(feasible.is_empty() || may_have_room(&twins.indexed, &request));
+            prop_assert!(feasible.is_empty() || may_have_room(&twins.cpu_only, &request));
+            let mut rng_c = stream(seed, StreamKind::Placement, 0);
+            prop_assert_eq!(choose_instance(&twins.cpu_only, &request, &mut rng_c), got);
             if let Some(id) = got {
                 prop_assert!(feasible.contains(&id));
             }
