@@ -16,34 +16,10 @@ use rand::Rng;
 use std::hint::black_box;
 use std::path::Path;
 
-fn mmc_config(servers: u32, hours: u32) -> ecsim::model::SimConfig {
-    let lambda = 0.9 * f64::from(servers) / 60.0;
-    let text = format!(
-        r#"
-horizon = "{hours}h"
-timing = {{ instant = true }}
-[[instance_types]]
-name = "one-slot"
-vcpu = 1
-memory_gib = 2
-[[cluster.pools]]
-name = "servers"
-instance_type = "one-slot"
-count = {servers}
-[[taskDefinitions]]
-family = "work"
-cpu = 1024
-memory = 512
-[[jobs]]
-name = "arrivals"
-taskDefinition = "work"
-capacityProviderStrategy = [{{ capacityProvider = "servers", weight = 1 }}]
-placementStrategy = [{{ type = "binpack", field = "cpu" }}]
-arrival = {{ type = "poisson", rate_per_s = {lambda} }}
-duration = {{ type = "exponential", mean = 60 }}
-"#
-    );
-    ecsim::scenario::load_str(&text, Path::new("bench.toml"), &[])
+/// The M/M/10 of `benches/mm10.toml`.
+fn mmc_config() -> ecsim::model::SimConfig {
+    let path = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/benches/mm10.toml"));
+    ecsim::scenario::load_str(include_str!("mm10.toml"), path, &[])
         .expect("bench scenario is valid")
         .config
 }
@@ -157,7 +133,7 @@ fn bare_mmc(servers: u32, hours: u64) -> (u64, f64) {
 fn whole_run(c: &mut Criterion) {
     let mut group = c.benchmark_group("mmc_run");
     group.sample_size(10);
-    let config = mmc_config(10, 926);
+    let config = mmc_config();
     let events = ecsim::sim::run(&config, &mut NullRecorder).events_processed;
     group.throughput(Throughput::Elements(events));
     group.bench_function("m_m_10_500k_arrivals", |b| {
