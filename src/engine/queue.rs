@@ -26,6 +26,11 @@ const ARITY: usize = 4;
 /// priority queue's.
 pub struct EventQueue<E> {
     heap: Vec<Entry<E>>,
+    /// The root was popped and its place not yet refilled (`heap[0]` is stale). Most
+    /// events schedule one more: that entry then goes straight into the root's place with
+    /// one sift down, where refilling the root at the pop and adding at the bottom cost a
+    /// sift down and a sift up.
+    hole: bool,
     next_seq: u64,
     /// The time of the last event popped: nothing may be scheduled before it.
     now: SimTime,
@@ -35,6 +40,7 @@ impl<E: Event> EventQueue<E> {
     pub fn with_capacity(capacity: usize) -> Self {
         EventQueue {
             heap: Vec::with_capacity(capacity),
+            hole: false,
             next_seq: 0,
             now: SimTime::ZERO,
         }
@@ -53,6 +59,11 @@ impl<E: Event> EventQueue<E> {
             | u128::from(self.next_seq & ((1u64 << SEQ_BITS) - 1));
         self.next_seq += 1;
         let entry = Entry { key, event };
+        if self.hole {
+            self.hole = false;
+            self.sift_down_from_root(entry);
+            return;
+        }
         // Sift up through a hole: each parent that must move down is copied once, and the
         // new entry is written once where it belongs (a swap per level copied both).
         let mut i = self.heap.len();
@@ -69,16 +80,23 @@ impl<E: Event> EventQueue<E> {
     }
 
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
-        let last = self.heap.pop()?;
-        let top = match self.heap.first() {
-            None => last,
-            Some(&top) => {
-                self.sift_down_from_root(last);
-                top
-            }
-        };
+        self.fill_hole();
+        let top = *self.heap.first()?;
+        self.hole = true;
         self.now = SimTime((top.key >> 64) as u64);
         Some((self.now, top.event))
+    }
+
+    /// Puts the last entry in the popped root's place.
+    fn fill_hole(&mut self) {
+        if !self.hole {
+            return;
+        }
+        self.hole = false;
+        let last = self.heap.pop().expect("a hole is a place in the heap");
+        if !self.heap.is_empty() {
+            self.sift_down_from_root(last);
+        }
     }
 
     /// Puts `entry` where the root was, moving the least child up into the hole until
@@ -108,17 +126,22 @@ impl<E: Event> EventQueue<E> {
     }
 
     pub fn peek_time(&self) -> Option<SimTime> {
-        self.heap
-            .first()
-            .map(|entry| SimTime((entry.key >> 64) as u64))
+        // Under a hole the earliest entry is the least of the root's children.
+        let earliest = if self.hole {
+            let children = &self.heap[1..self.heap.len().min(1 + ARITY)];
+            children.iter().map(|entry| entry.key).min()
+        } else {
+            self.heap.first().map(|entry| entry.key)
+        };
+        earliest.map(|key| SimTime((key >> 64) as u64))
     }
 
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.heap.len() - usize::from(self.hole)
     }
 
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.len() == 0
     }
 }
 
@@ -145,8 +168,10 @@ mod tests {
             let mut model: Vec<(u64, u8, u32)> = Vec::new();
             let mut now = 0u64;
             for (n, (dt, class, pop)) in ops.into_iter().enumerate() {
+                model.sort();
+                prop_assert_eq!(q.peek_time().map(|t| t.0), model.first().map(|m| m.0));
+                prop_assert_eq!(q.len(), model.len());
                 if pop {
-                    model.sort();
                     let expect = if model.is_empty() { None } else { Some(model.remove(0)) };
                     let got = q.pop().map(|(t, e)| (t.0, e.0, e.1));
                     prop_assert_eq!(got, expect);
