@@ -15,7 +15,7 @@ use crate::model::{
 use crate::placement::{self, PlacementRequest, providers};
 use crate::time::{SimDuration, SimTime};
 
-impl<R: Recorder> Simulation<'_, R> {
+impl<'a, R: Recorder> Simulation<'a, R> {
     /// Launches a task of `service`; false when the PROVISIONING limit refused it (no task
     /// was created, and further launches now would be refused too).
     pub(super) fn launch_service_task(
@@ -239,11 +239,7 @@ impl<R: Recorder> Simulation<'_, R> {
     ) -> Result<(SimDuration, SimDuration), RejectReason> {
         let task = self.tasks.get(slot);
         let def = &self.config.task_defs[task.task_def.index()];
-        let pool = match task.target {
-            Target::Pool(p) => Some(p),
-            _ => None,
-        };
-        let request = PlacementRequest::for_task(def, pool, self.origins[o].placement(self.config));
+        let request = self.placement_request(slot, o);
         let chosen = match task.instance {
             // A DAEMON task comes with its instance.
             Some(on) => Some(on),
@@ -306,6 +302,22 @@ impl<R: Recorder> Simulation<'_, R> {
         self.tasks.set_instance(slot, chosen);
         self.tasks.get_mut(slot).az = Some(az);
         Ok((provisioning, pull + timing.container_start))
+    }
+
+    /// What task `slot` of origin `o` asks of an EC2 instance, under its origin's rules
+    /// (only its capacity provider's pool, when it has one).
+    fn placement_request(&self, slot: u32, o: OriginId) -> PlacementRequest<'a> {
+        let config: &'a crate::model::SimConfig = self.config;
+        let task = self.tasks.get(slot);
+        let pool = match task.target {
+            Target::Pool(p) => Some(p),
+            _ => None,
+        };
+        PlacementRequest::for_task(
+            &config.task_defs[task.task_def.index()],
+            pool,
+            self.origins[o].placement(config),
+        )
     }
 
     /// Admits task `slot` of origin `o` to Fargate (quota, then an AZ with a free subnet
@@ -579,14 +591,10 @@ impl<R: Recorder> Simulation<'_, R> {
     /// A DAEMON task comes with its instance and a Fargate task asks no instance: never.
     fn surely_refused(&self, slot: u32) -> bool {
         let task = self.tasks.get(slot);
-        let pool = match (task.target, task.instance) {
-            (Target::Pool(p), None) => Some(p),
-            (Target::Ec2, None) => None,
-            _ => return false,
-        };
-        let def = &self.config.task_defs[task.task_def.index()];
-        let o = self.origins.id(task.origin);
-        let request = PlacementRequest::for_task(def, pool, self.origins[o].placement(self.config));
+        if task.instance.is_some() || !matches!(task.target, Target::Ec2 | Target::Pool(_)) {
+            return false;
+        }
+        let request = self.placement_request(slot, self.origins.id(task.origin));
         let refused = !placement::may_have_room(&self.cluster, &request);
         debug_assert!(
             !refused
