@@ -533,34 +533,24 @@ impl<'a, R: Recorder> Simulation<'a, R> {
     /// Offers freed capacity to waiting tasks, oldest first across queues. A queue whose
     /// head does not fit is skipped for the rest of the pass: capacity only shrinks within
     /// a pass, and every task of a queue has the same shape and rules.
+    #[inline]
     pub(super) fn retry_waiting(&mut self, now: SimTime, queue: &mut EventQueue<Event>) {
-        if self.waiting.total == 0 {
-            return;
+        // Inlined so that a release with nothing waiting costs a comparison, not a call.
+        if self.waiting.total > 0 {
+            self.offer_to_waiting(now, queue);
         }
+    }
+
+    fn offer_to_waiting(&mut self, now: SimTime, queue: &mut EventQueue<Event>) {
         self.waiting.blocked.fill(false);
         let mut placed = false;
         loop {
-            let mut best: Option<(u64, OriginId, usize, usize)> = None;
-            let mut candidates = 0;
-            let mut flat = 0;
-            for (o, origin) in self.origins.ids().zip(self.origins.iter()) {
-                for (t, q) in origin.queues.iter().enumerate() {
-                    if !self.waiting.blocked[flat] {
-                        if let Some(&slot) = q.front() {
-                            candidates += 1;
-                            let id = self.tasks.get(slot).id;
-                            if best.is_none_or(|b| id < b.0) {
-                                best = Some((id, o, t, flat));
-                            }
-                        }
-                    }
-                    flat += 1;
-                }
-            }
-            let Some((_, o, t, flat)) = best else { break };
+            let Some((o, t, flat, candidates)) = self.oldest_waiting_head() else {
+                break;
+            };
             let slot = *self.origins[o].queues[t].front().expect("head exists");
-            // The scan above need not run again when nothing waits any more, or when the
-            // only queue it could pick refused (a refusal changes nothing, so no other
+            // No other head need be looked for when nothing waits any more, or when the
+            // only queue that offered one refused (a refusal changes nothing, so no other
             // queue can have filled meanwhile). One queue is the common case.
             let only = candidates == 1;
             // Once this pass has placed a task, the next head often finds the room gone:
@@ -584,6 +574,35 @@ impl<'a, R: Recorder> Simulation<'a, R> {
                 Err(_) => self.waiting.blocked[flat] = true,
             }
         }
+    }
+
+    /// The queue whose head was created first among those not blocked in this pass, as
+    /// (origin, target, flat queue number, how many queues had a head to offer).
+    fn oldest_waiting_head(&self) -> Option<(OriginId, usize, usize, usize)> {
+        // One queue in the whole scenario (one origin, one target) is the common case:
+        // its head is the answer without a look at every origin.
+        if let Some(o) = self.waiting.only_queue {
+            let has_head = !self.waiting.blocked[0] && !self.origins[o].queues[0].is_empty();
+            return has_head.then_some((o, 0, 0, 1));
+        }
+        let mut best: Option<(u64, OriginId, usize, usize)> = None;
+        let mut candidates = 0;
+        let mut flat = 0;
+        for (o, origin) in self.origins.ids().zip(self.origins.iter()) {
+            for (t, q) in origin.queues.iter().enumerate() {
+                if !self.waiting.blocked[flat] {
+                    if let Some(&slot) = q.front() {
+                        candidates += 1;
+                        let id = self.tasks.get(slot).id;
+                        if best.is_none_or(|b| id < b.0) {
+                            best = Some((id, o, t, flat));
+                        }
+                    }
+                }
+                flat += 1;
+            }
+        }
+        best.map(|(_, o, t, flat)| (o, t, flat, candidates))
     }
 
     /// Whether placing task `slot` on EC2 must fail for want of room on every ACTIVE
@@ -623,10 +642,15 @@ impl<'a, R: Recorder> Simulation<'a, R> {
     }
 
     /// Reports the task as it stands at `at` (its stop, or the horizon).
+    #[inline]
     fn report_task(&mut self, slot: u32, cost: f64, at: SimTime) {
-        if !self.recorder.wants_tasks() {
-            return;
+        // Inlined so that a run without per-task output pays a test, not a call.
+        if self.recorder.wants_tasks() {
+            self.write_task_row(slot, cost, at);
         }
+    }
+
+    fn write_task_row(&mut self, slot: u32, cost: f64, at: SimTime) {
         let task = self.tasks.get(slot);
         // Placed, but its ENI is still attaching (Fargate provisioning, awsvpc on EC2):
         // the pull has not begun, and ECS shows such a task as PROVISIONING.

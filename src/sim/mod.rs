@@ -209,6 +209,8 @@ struct WaitingQueues {
     /// Per queue, reused by each pass: whether its head failed to fit in this pass.
     blocked: Vec<bool>,
     total: usize,
+    /// The origin whose first target's queue is the scenario's only queue, if it has one.
+    only_queue: Option<origins::OriginId>,
 }
 
 /// What AZ outages have taken away.
@@ -286,6 +288,13 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             waiting: WaitingQueues {
                 blocked: vec![false; origins.iter().map(|o| o.queues.len()).sum()],
                 total: 0,
+                only_queue: match (
+                    origins.ids().next(),
+                    origins.iter().map(|o| o.queues.len()).sum(),
+                ) {
+                    (Some(o), 1) => Some(o),
+                    _ => None,
+                },
             },
             origins,
             next_task_id: 1,
