@@ -143,7 +143,12 @@ fn parse_date_ms(text: &str) -> Option<f64> {
     if !sep(4, b'-') || !sep(7, b'-') || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
         return None;
     }
-    let mut seconds = crate::calendar::days_from_civil(year, month, day) * 86_400;
+    let days = crate::calendar::days_from_civil(year, month, day);
+    // A day the month does not have (2018-02-30) would otherwise run on into the next.
+    if crate::calendar::civil_from_days(days) != (year, month, day) {
+        return None;
+    }
+    let mut seconds = days * 86_400;
     if b.len() == 10 {
         return Some(seconds as f64 * 1000.0);
     }
@@ -187,6 +192,10 @@ mod tests {
             Some(1_529_360_908_000.0)
         );
         assert_eq!(parse_date_ms("2018-13-01"), None);
+        // Days past the month's end: February has 28 days in 2018 and 29 in 2020.
+        assert_eq!(parse_date_ms("2018-02-29"), None);
+        assert_eq!(parse_date_ms("2018-04-31"), None);
+        assert_eq!(parse_date_ms("2020-02-29"), Some(1_582_934_400_000.0));
         assert_eq!(parse_date_ms("2018-06-18T22:28"), None);
         assert_eq!(parse_date_ms("2018-06-18T22:28:28+0100"), None);
         assert_eq!(parse_date_ms("é"), None);

@@ -326,6 +326,17 @@ impl Parser<'_> {
         match self.peek_tok(0) {
             Some(Tok::Word(text) | Tok::Quoted(text)) => {
                 let literal = Literal::new(text.clone(), as_date);
+                // A registeredAt argument that is no date would compare as text and
+                // silently match nothing.
+                if as_date && literal.number().is_none() {
+                    let start = self.peek().map_or(self.input.len(), |t| t.start);
+                    return Err(self.error_at(
+                        start,
+                        format!(
+                            "registeredAt compares with a date such as 2018-06-18 or 2018-06-18T22:28:28Z, or with epoch milliseconds; `{text}` is neither (is the day in its month?)"
+                        ),
+                    ));
+                }
                 self.advance();
                 Ok(literal)
             }
