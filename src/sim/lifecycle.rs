@@ -544,10 +544,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
     fn offer_to_waiting(&mut self, now: SimTime, queue: &mut EventQueue<Event>) {
         self.waiting.blocked.fill(false);
         let mut placed = false;
-        loop {
-            let Some((o, t, flat, candidates)) = self.oldest_waiting_head() else {
-                break;
-            };
+        while let Some((o, t, flat, candidates)) = self.oldest_waiting_head() {
             let slot = *self.origins[o].queues[t].front().expect("head exists");
             // No other head need be looked for when nothing waits any more, or when the
             // only queue that offered one refused (a refusal changes nothing, so no other
