@@ -83,13 +83,7 @@ pub fn run_guarded<M: Model>(
     let mut handled = 0u64;
     let mut instant = SimTime::ZERO;
     let mut at_instant = 0u64;
-    while let Some(next) = queue.peek_time() {
-        if next > until {
-            break;
-        }
-        let Some((now, event)) = queue.pop() else {
-            break;
-        };
+    while let Some((now, event)) = queue.pop_until(until) {
         if now == instant {
             at_instant += 1;
             if at_instant > guard.max_events_per_instant {

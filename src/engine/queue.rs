@@ -87,6 +87,17 @@ impl<E: Event> EventQueue<E> {
         Some((self.now, top.event))
     }
 
+    /// Pops the earliest event if it is due by `until` (inclusive). One look at the root,
+    /// where a `peek_time` then a `pop` would search the open root's children first.
+    pub fn pop_until(&mut self, until: SimTime) -> Option<(SimTime, E)> {
+        self.fill_hole();
+        let top = self.heap.first()?;
+        if (top.key >> 64) as u64 > until.0 {
+            return None;
+        }
+        self.pop()
+    }
+
     /// Puts the last entry in the popped root's place.
     fn fill_hole(&mut self) {
         if !self.hole {
@@ -173,8 +184,15 @@ mod tests {
                 prop_assert_eq!(q.peek_time().map(|t| t.0), model.first().map(|m| m.0));
                 prop_assert_eq!(q.len(), model.len());
                 if pop {
-                    let expect = if model.is_empty() { None } else { Some(model.remove(0)) };
-                    let got = q.pop().map(|(t, e)| (t.0, e.0, e.1));
+                    // Half the pops are bounded: at `now + dt`, the earliest is due or not.
+                    let bound = (dt % 2 == 1).then_some(now + dt / 2);
+                    let due = model.first().is_some_and(|m| bound.is_none_or(|b| m.0 <= b));
+                    let expect = if due { Some(model.remove(0)) } else { None };
+                    let got = match bound {
+                        Some(b) => q.pop_until(SimTime(b)),
+                        None => q.pop(),
+                    }
+                    .map(|(t, e)| (t.0, e.0, e.1));
                     prop_assert_eq!(got, expect);
                     if let Some((t, _, _)) = got {
                         now = t;
