@@ -326,14 +326,22 @@ impl Parser<'_> {
         match self.peek_tok(0) {
             Some(Tok::Word(text) | Tok::Quoted(text)) => {
                 let literal = Literal::new(text.clone(), as_date);
-                // A registeredAt argument that is no date would compare as text and
-                // silently match nothing.
+                // A registeredAt argument that is neither a date nor a number would compare
+                // as text with the instance's registration time, which means nothing.
                 if as_date && literal.number().is_none() {
                     let start = self.peek().map_or(self.input.len(), |t| t.start);
+                    let looks_like_a_date = text.len() >= 10
+                        && text.as_bytes()[4] == b'-'
+                        && text.as_bytes()[7] == b'-';
+                    let hint = if looks_like_a_date {
+                        " (is that day in its month?)"
+                    } else {
+                        ""
+                    };
                     return Err(self.error_at(
                         start,
                         format!(
-                            "registeredAt compares with a date such as 2018-06-18 or 2018-06-18T22:28:28Z, or with epoch milliseconds; `{text}` is neither (is the day in its month?)"
+                            "registeredAt compares with a date, simulated time zero being 1970-01-01T00:00:00Z (so 1970-01-01T02:00:00Z is two hours in), or with milliseconds since time zero; `{text}` is neither{hint}"
                         ),
                     ));
                 }

@@ -213,6 +213,19 @@ struct WaitingQueues {
     only_queue: Option<origins::OriginId>,
 }
 
+/// The origin holding the scenario's only waiting queue (its first target's), if the
+/// scenario has exactly one.
+fn only_queue(origins: &Origins) -> Option<origins::OriginId> {
+    let mut with_queues = origins
+        .ids()
+        .zip(origins.iter())
+        .filter(|(_, o)| !o.queues.is_empty());
+    match (with_queues.next(), with_queues.next()) {
+        (Some((id, o)), None) if o.queues.len() == 1 => Some(id),
+        _ => None,
+    }
+}
+
 /// What AZ outages have taken away.
 struct Outages {
     /// AZs inside an outage window.
@@ -288,13 +301,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             waiting: WaitingQueues {
                 blocked: vec![false; origins.iter().map(|o| o.queues.len()).sum()],
                 total: 0,
-                only_queue: match (
-                    origins.ids().next(),
-                    origins.iter().map(|o| o.queues.len()).sum(),
-                ) {
-                    (Some(o), 1) => Some(o),
-                    _ => None,
-                },
+                only_queue: only_queue(&origins),
             },
             origins,
             next_task_id: 1,
