@@ -583,7 +583,7 @@ impl Cluster {
     /// Counts a task of reservation `r` onto (`ARRIVES`) or off the instance: its task
     /// counts, busy mark and placement group counts. A constant, so each caller gets its
     /// own straight-line copy: this runs twice per task.
-    #[inline]
+    #[inline(always)]
     fn count_task<const ARRIVES: bool>(&mut self, id: InstanceId, r: &Reservation<'_>) {
         let step = |n: &mut u32| {
             if ARRIVES {
@@ -696,6 +696,8 @@ impl Cluster {
     }
 
     /// Brings every index up to date with an ACTIVE instance's free resources and counts.
+    // Every placement and every stop runs it; LTO left it a call at `#[inline]`.
+    #[inline(always)]
     fn reindex(&mut self, id: InstanceId) {
         let fit = self.fit_of(id);
         let inst = &self.instances[id.index()];

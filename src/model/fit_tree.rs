@@ -504,17 +504,23 @@ impl FitTree {
 
     /// Moves instance `id` to `key` with `fit` free. A fit change alone refreshes the
     /// maxima upward from its leaf and stops at the first entry it leaves unchanged.
+    #[inline]
     pub fn update(&mut self, id: u32, key: u64, fit: Fit) {
         if !self.contains(id) {
             return;
         }
         let leaf = self.leaf_of[id as usize];
+        // The flat form's update is two stores: inlined at each caller, the tree's is not.
         if let Some(flat) = &mut self.flat {
             let m = &mut flat.members[leaf as usize];
             m.key = key;
             m.fit = fit;
             return;
         }
+        self.update_in_tree(id, leaf, key, fit);
+    }
+
+    fn update_in_tree(&mut self, id: u32, leaf: u32, key: u64, fit: Fit) {
         let node = &mut self.nodes[leaf as usize];
         let at = node.slot_of(id);
         if node.keys[at] == key {

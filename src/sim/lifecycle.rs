@@ -306,6 +306,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
 
     /// What task `slot` of origin `o` asks of an EC2 instance, under its origin's rules
     /// (only its capacity provider's pool, when it has one).
+    #[inline]
     fn placement_request(&self, slot: u32, o: OriginId) -> PlacementRequest<'a> {
         let config: &'a crate::model::SimConfig = self.config;
         let task = self.tasks.get(slot);
@@ -542,7 +543,10 @@ impl<'a, R: Recorder> Simulation<'a, R> {
     }
 
     fn offer_to_waiting(&mut self, now: SimTime, queue: &mut EventQueue<Event>) {
-        self.waiting.blocked.fill(false);
+        // With one queue a refusal ends the pass, so no flag is ever set: nothing to clear.
+        if self.waiting.only_queue.is_none() {
+            self.waiting.blocked.fill(false);
+        }
         let mut placed = false;
         while let Some((o, t, flat, candidates)) = self.oldest_waiting_head() {
             let slot = *self.origins[o].queues[t].front().expect("head exists");
@@ -579,8 +583,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         // One queue in the whole scenario (one origin, one target) is the common case:
         // its head is the answer without a look at every origin.
         if let Some(o) = self.waiting.only_queue {
-            let has_head = !self.waiting.blocked[0] && !self.origins[o].queues[0].is_empty();
-            return has_head.then_some((o, 0, 0, 1));
+            return (!self.origins[o].queues[0].is_empty()).then_some((o, 0, 0, 1));
         }
         let mut best: Option<(u64, OriginId, usize, usize)> = None;
         let mut candidates = 0;

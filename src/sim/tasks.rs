@@ -25,6 +25,7 @@ struct Listed {
 }
 
 impl TaskTable {
+    #[inline]
     pub fn insert(&mut self, mut task: Task, origin: OriginId) -> TaskRef {
         let instance = task.instance;
         let r = if let Some(slot) = self.free.pop() {
@@ -68,6 +69,8 @@ impl TaskTable {
         self.list_on(slot, id);
     }
 
+    // Once per placement; LTO left it a call at `#[inline]`.
+    #[inline(always)]
     fn list_on(&mut self, slot: u32, id: InstanceId) {
         if self.on_instance.len() <= id.index() {
             self.on_instance.resize_with(id.index() + 1, Vec::new);
@@ -112,6 +115,7 @@ impl TaskTable {
     }
 
     /// Marks the slot reusable; the task must already be STOPPED.
+    #[inline]
     pub fn release(&mut self, slot: u32) {
         debug_assert_eq!(self.slots[slot as usize].state, TaskState::Stopped);
         let listed = self.place[slot as usize];
