@@ -581,7 +581,8 @@ impl<'a, R: Recorder> Simulation<'a, R> {
     /// (origin, target, flat queue number, how many queues had a head to offer).
     fn oldest_waiting_head(&self) -> Option<(OriginId, usize, usize, usize)> {
         // One queue in the whole scenario (one origin, one target) is the common case:
-        // its head is the answer without a look at every origin.
+        // its head is the answer without a look at every origin. Its blocked flag is never
+        // set (a refusal there ends the pass), so it is not read.
         if let Some(o) = self.waiting.only_queue {
             return (!self.origins[o].queues[0].is_empty()).then_some((o, 0, 0, 1));
         }
