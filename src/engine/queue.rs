@@ -118,15 +118,28 @@ impl<E: Event> EventQueue<E> {
         let mut hole = 0;
         loop {
             let first = ARITY * hole + 1;
-            if first >= len {
-                break;
-            }
-            let mut least = first;
-            for c in first + 1..(first + ARITY).min(len) {
-                if heap[c].key < heap[least].key {
-                    least = c;
+            let least = if first + ARITY <= len {
+                // A full node, the usual case: the least of four as a tournament of index
+                // arithmetic, so the comparisons become conditional moves rather than
+                // branches that random keys would mispredict half the time.
+                let pair = |a: usize| a + usize::from(heap[a + 1].key < heap[a].key);
+                let (left, right) = (pair(first), pair(first + 2));
+                if heap[right].key < heap[left].key {
+                    right
+                } else {
+                    left
                 }
-            }
+            } else if first < len {
+                let mut least = first;
+                for c in first + 1..len {
+                    if heap[c].key < heap[least].key {
+                        least = c;
+                    }
+                }
+                least
+            } else {
+                break;
+            };
             if heap[least].key >= entry.key {
                 break;
             }
