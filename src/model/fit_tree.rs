@@ -502,8 +502,7 @@ impl FitTree {
         }
     }
 
-    /// Moves instance `id` to `key` with `fit` free. A fit change alone refreshes the
-    /// maxima upward from its leaf and stops at the first entry it leaves unchanged.
+    /// Moves instance `id` to `key` with `fit` free (nothing if it is not a member).
     #[inline]
     pub fn update(&mut self, id: u32, key: u64, fit: Fit) {
         if !self.contains(id) {
@@ -520,6 +519,8 @@ impl FitTree {
         self.update_in_tree(id, leaf, key, fit);
     }
 
+    /// The tree form of [`Self::update`]: a fit change alone refreshes the maxima upward
+    /// from the leaf and stops at the first entry it leaves unchanged.
     fn update_in_tree(&mut self, id: u32, leaf: u32, key: u64, fit: Fit) {
         let node = &mut self.nodes[leaf as usize];
         let at = node.slot_of(id);

@@ -306,6 +306,8 @@ impl<'a, R: Recorder> Simulation<'a, R> {
 
     /// What task `slot` of origin `o` asks of an EC2 instance, under its origin's rules
     /// (only its capacity provider's pool, when it has one).
+    // Built for every decision and every glance at the maxima: inlined, the request's
+    // fields are read where they are used instead of being copied out of a call.
     #[inline]
     fn placement_request(&self, slot: u32, o: OriginId) -> PlacementRequest<'a> {
         let config: &'a crate::model::SimConfig = self.config;
@@ -584,6 +586,10 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         // its head is the answer without a look at every origin. Its blocked flag is never
         // set (a refusal there ends the pass), so it is not read.
         if let Some(o) = self.waiting.only_queue {
+            debug_assert!(
+                !self.waiting.blocked[0],
+                "the only queue was marked blocked"
+            );
             return (!self.origins[o].queues[0].is_empty()).then_some((o, 0, 0, 1));
         }
         let mut best: Option<(u64, OriginId, usize, usize)> = None;

@@ -206,7 +206,8 @@ struct TaskTotals {
 
 /// Tasks waiting for capacity, across every origin's queues.
 struct WaitingQueues {
-    /// Per queue, reused by each pass: whether its head failed to fit in this pass.
+    /// Per queue, reused by each pass: whether its head failed to fit in this pass. Never
+    /// set, nor cleared, when `only_queue` names the one queue (a refusal ends its pass).
     blocked: Vec<bool>,
     total: usize,
     /// The origin whose first target's queue is the scenario's only queue, if it has one.

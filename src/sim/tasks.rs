@@ -69,7 +69,7 @@ impl TaskTable {
         self.list_on(slot, id);
     }
 
-    // Once per placement; LTO left it a call at `#[inline]`.
+    // Once per placement; callgrind's call counts showed LTO kept it a call under `#[inline]`.
     #[inline(always)]
     fn list_on(&mut self, slot: u32, id: InstanceId) {
         if self.on_instance.len() <= id.index() {
