@@ -123,21 +123,11 @@ impl<R: Recorder> Simulation<'_, R> {
         let az = if !self.outages.az_down[prefer.index()] && spec.azs.contains(&prefer) {
             Some(prefer)
         } else {
-            let cluster = &self.cluster;
             spec.azs
                 .iter()
                 .copied()
                 .filter(|az| !self.outages.az_down[az.index()])
-                .min_by_key(|az| {
-                    let n = cluster
-                        .instances
-                        .iter()
-                        .filter(|i| {
-                            i.pool == pool && i.az == *az && i.state != InstanceState::Terminated
-                        })
-                        .count();
-                    (n, az.0)
-                })
+                .min_by_key(|az| (self.cluster.pool_az_instances(pool, *az), az.0))
         };
         match az {
             Some(az) => {

@@ -155,17 +155,13 @@ impl<R: Recorder> Simulation<'_, R> {
     /// The pool's AZ (up if any is) with the fewest of its live instances.
     fn least_loaded_az(&self, pool: PoolId) -> crate::model::AzId {
         let spec = &self.config.pools[pool.index()];
-        let count = |az: crate::model::AzId| {
-            self.cluster
-                .instances
-                .iter()
-                .filter(|i| i.pool == pool && i.az == az && i.state != InstanceState::Terminated)
-                .count()
-        };
         spec.azs
             .iter()
             .copied()
-            .min_by_key(|az| (self.outages.az_down[az.index()], count(*az), az.0))
+            .min_by_key(|az| {
+                let down = self.outages.az_down[az.index()];
+                (down, self.cluster.pool_az_instances(pool, *az), az.0)
+            })
             .unwrap_or(spec.azs[0])
     }
 

@@ -22,7 +22,7 @@ use super::Simulation;
 use super::events::Event;
 use crate::engine::EventQueue;
 use crate::metrics::{ProviderSample, QueueSummary, Recorder, ScalingSample};
-use crate::model::{InstanceState, PoolId, ServiceId};
+use crate::model::{PoolId, ServiceId};
 use crate::scaling::demand::{cpu_utilization, overload_task_seconds};
 use crate::scaling::metrics::{Aggregation, MINUTE, MinuteSeries};
 use crate::scaling::queue_worker::{FluidQueue, backlog_per_task};
@@ -424,12 +424,8 @@ impl<R: Recorder> Simulation<'_, R> {
         for (p, out) in managed.zip(self.autoscaling.provider_samples.iter_mut()) {
             let pid = PoolId(p as u32);
             // The pool's live instances are LAUNCHING (pending) or ACTIVE (in service).
-            let cluster = &self.cluster;
-            let live = cluster.pool_live(pid);
-            let total = live.len() as u32;
-            let pending = live
-                .filter(|id| cluster.instance(*id).state == InstanceState::Launching)
-                .count() as u32;
+            let total = self.cluster.pool_live(pid).len() as u32;
+            let pending = self.cluster.pool_launching(pid);
             let in_service = total - pending;
             *out = ProviderSample {
                 reservation: self.autoscaling.pools[p].metric,
