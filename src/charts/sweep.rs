@@ -5,6 +5,18 @@ use super::style::{Dash, Look, Marker};
 use super::{Body, Figure, Format, IntervalChart, Line, Panel, PanelChart, Scale, XAxis};
 use crate::outputs::SweepOutputs;
 
+/// Every metric charted can be neither negative nor, as a share (`Format::Percent`), above
+/// one. A normal-theory interval knows neither bound: with three replications of a pending
+/// time that is mostly zero, its lower end falls below zero, and drawn as it is it stretches
+/// the axis into values the metric cannot take. The chart cuts each whisker at the bounds
+/// (the caption says so); `sweep.csv` and `sweep.json` keep the interval as computed.
+fn bounds(format: Format) -> (f64, f64) {
+    match format {
+        Format::Percent => (0.0, 1.0),
+        _ => (0.0, f64::INFINITY),
+    }
+}
+
 /// The metrics charted, in order, with their axis labels and formats.
 const METRICS: [(&str, &str, Format); 7] = [
     ("pending_time_s.mean", "pending mean (s)", Format::Plain),
@@ -151,9 +163,11 @@ pub fn metrics(s: &SweepOutputs) -> Option<Figure> {
                     lo = lo.min(mean);
                     hi = hi.max(mean);
                     if let Some(ci) = m.ci {
-                        whiskers.push((px, ci.lower, ci.upper));
-                        lo = lo.min(ci.lower);
-                        hi = hi.max(ci.upper);
+                        let (floor, ceiling) = bounds(*format);
+                        let (lower, upper) = (ci.lower.max(floor), ci.upper.min(ceiling));
+                        whiskers.push((px, lower, upper));
+                        lo = lo.min(lower);
+                        hi = hi.max(upper);
                     }
                 }
                 points.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -207,7 +221,7 @@ pub fn metrics(s: &SweepOutputs) -> Option<Figure> {
             short_key(&s.vary[key]),
             s.replications
         ),
-        caption: "Each metric's mean over the replications with its 95% confidence interval (error bars); lines join variants that share the other parameters. Metrics equal in every variant are left out.".into(),
+        caption: "Each metric's mean over the replications with its 95% confidence interval (error bars, cut at zero and at 100% where the metric cannot go further; sweep.csv has them uncut); lines join variants that share the other parameters. Metrics equal in every variant are left out.".into(),
         body: Body::Panels(PanelChart {
             x,
             panels,
@@ -256,4 +270,56 @@ pub fn paired(s: &SweepOutputs) -> Option<Figure> {
         caption: "Paired difference from the first variant (replication i against replication i, same seed) with its 95% interval; an interval clear of the zero line is a real effect.".into(),
         body: Body::Intervals(IntervalChart { rows, panels }),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outputs::{Interval, SweepMetric, SweepVariant};
+
+    fn metric(name: &str, mean: f64, lower: f64, upper: f64) -> SweepMetric {
+        SweepMetric {
+            name: name.into(),
+            mean: Some(mean),
+            ci: Some(Interval { mean, lower, upper }),
+            vs_first: None,
+        }
+    }
+
+    /// Two variants whose pending mean's interval reaches below zero and whose availability's
+    /// reaches above 100%: the whiskers stop at 0 and 1, and the axis starts at zero.
+    #[test]
+    fn whiskers_stop_where_the_metric_cannot_go() {
+        let variant =
+            |count: &str, pending: (f64, f64, f64), avail: (f64, f64, f64)| SweepVariant {
+                values: vec![count.into()],
+                metrics: vec![
+                    metric("pending_time_s.mean", pending.0, pending.1, pending.2),
+                    metric("availability.min", avail.0, avail.1, avail.2),
+                ],
+            };
+        let s = SweepOutputs {
+            scenario: "s".into(),
+            replications: 3,
+            vary: vec!["cluster.pools.workers.count".into()],
+            variants: vec![
+                variant("8", (2.0, -1.5, 5.5), (0.99, 0.97, 1.01)),
+                variant("10", (0.5, -0.2, 1.2), (0.995, 0.99, 1.0)),
+            ],
+        };
+        let figure = metrics(&s).expect("two variants that differ");
+        let Body::Panels(chart) = figure.body else {
+            panic!("a sweep's metrics are panels")
+        };
+        let pending = &chart.panels[0];
+        assert_eq!(pending.y_label, "pending mean (s)");
+        assert_eq!(
+            pending.lines[0].whiskers,
+            [(8.0, 0.0, 5.5), (10.0, 0.0, 1.2)]
+        );
+        assert_eq!(pending.y_min, 0.0);
+        let availability = &chart.panels[1];
+        assert_eq!(availability.lines[0].whiskers[0], (8.0, 0.97, 1.0));
+        assert!(availability.y_min > 0.9, "{}", availability.y_min);
+    }
 }
