@@ -152,7 +152,8 @@ impl<R: Recorder> Simulation<'_, R> {
         }
     }
 
-    /// The pool's AZ (up if any is) with the fewest of its live instances.
+    /// The pool's AZ (up if any is) with the fewest of its instances not yet TERMINATED
+    /// (DRAINING ones included).
     fn least_loaded_az(&self, pool: PoolId) -> crate::model::AzId {
         let spec = &self.config.pools[pool.index()];
         spec.azs
