@@ -102,6 +102,22 @@ impl<'a> Reservation<'a> {
     }
 }
 
+#[cfg(test)]
+impl Reservation<'static> {
+    /// The tests' usual task: CPU and memory in group 0, no GPU, ports or ENI.
+    pub fn plain(cpu: u32, memory: u32) -> Reservation<'static> {
+        Reservation {
+            cpu,
+            memory,
+            gpu: 0,
+            host_ports: &[],
+            eni: false,
+            group: GroupId(0),
+            daemon: false,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Cluster {
     pub azs: Vec<String>,
@@ -992,15 +1008,7 @@ mod slot_tests {
     }
 
     fn web(cpu: u32) -> Reservation<'static> {
-        Reservation {
-            cpu,
-            memory: 256,
-            gpu: 0,
-            host_ports: &[],
-            eni: false,
-            group: GroupId(0),
-            daemon: false,
-        }
+        Reservation::plain(cpu, 256)
     }
 
     /// Three launches, the first terminated before the third: the third takes slot 0 with

@@ -150,18 +150,7 @@ mod tests {
             let id = c.add_instance(PoolId(0), AzId(az), false, 0.1, SimTime::ZERO);
             c.activate(id, SimTime::ZERO);
             for _ in 0..tasks {
-                c.reserve(
-                    id,
-                    Reservation {
-                        cpu: cpu_each,
-                        memory: 256,
-                        gpu: 0,
-                        host_ports: &[],
-                        eni: false,
-                        group: GroupId(0),
-                        daemon: false,
-                    },
-                );
+                c.reserve(id, Reservation::plain(cpu_each, 256));
             }
         }
         c

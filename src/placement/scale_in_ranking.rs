@@ -214,18 +214,6 @@ mod tests {
     use crate::time::SimTime;
     use rand::Rng;
 
-    fn reservation(cpu: u32, memory: u32) -> Reservation<'static> {
-        Reservation {
-            cpu,
-            memory,
-            gpu: 0,
-            host_ports: &[],
-            eni: false,
-            group: GroupId(0),
-            daemon: false,
-        }
-    }
-
     /// `instances` instances over three AZs, each holding 0–3 tasks of the service with
     /// one of two shapes, so AZ, instance and free-resource ranks all tie and differ.
     fn cluster(instances: u32, rng: &mut crate::rng::StreamRng) -> (Cluster, Vec<Candidate>) {
@@ -262,7 +250,7 @@ mod tests {
             c.activate(id, SimTime::ZERO);
             for _ in 0..rng.random_range(0..4) {
                 let (cpu, memory) = [(512, 1024), (1024, 512)][rng.random_range(0..2)];
-                c.reserve(id, reservation(cpu, memory));
+                c.reserve(id, Reservation::plain(cpu, memory));
                 tasks.push(Candidate {
                     task_id: tasks.len() as u64,
                     instance: Some(id),
@@ -275,7 +263,7 @@ mod tests {
                     id,
                     Reservation {
                         group: GroupId(1),
-                        ..reservation(256, 256)
+                        ..Reservation::plain(256, 256)
                     },
                 );
             }
@@ -333,7 +321,7 @@ mod tests {
                     if stays {
                         departing.push(chosen);
                     } else {
-                        cluster.release(chosen.instance.unwrap(), reservation(512, 512));
+                        cluster.release(chosen.instance.unwrap(), Reservation::plain(512, 512));
                     }
                     ranking.remove(&cluster, got, stays);
                 }
