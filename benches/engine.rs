@@ -128,6 +128,114 @@ fn bare_mmc(servers: u32, hours: u64) -> (u64, f64) {
     (events, waited_ms as f64 / served.max(1) as f64)
 }
 
+/// The same M/M/10 in `simcore`, the engine under DSLab, written as its user would: one
+/// component whose handler takes typed, boxed events, with delays in f64 minutes and
+/// simcore's own random stream. A general engine with no ECS model in it: the ratio of
+/// `bare_heap_loop/m_m_10` to this is what a general event loop costs by itself.
+fn peer_engine(c: &mut Criterion) {
+    let mut group = c.benchmark_group("peer_engine");
+    group.sample_size(10);
+    let (events, wait_min) = simcore_mmc::run(10, 926);
+    eprintln!(
+        "simcore M/M/10: {events} events, mean wait in queue {wait_min:.3} min (Erlang C 0.669)"
+    );
+    // The same tolerance as the bare loop's: another stream, the same model.
+    assert!(
+        (wait_min - 0.669).abs() < 0.05,
+        "the simcore model is not an M/M/10"
+    );
+    group.throughput(Throughput::Elements(events));
+    group.bench_function("simcore_m_m_10", |b| {
+        b.iter(|| black_box(simcore_mmc::run(10, 926)))
+    });
+    group.finish();
+}
+
+mod simcore_mmc {
+    use serde::Serialize;
+    use simcore::{Event, EventHandler, Simulation, SimulationContext, cast};
+    use std::cell::RefCell;
+    use std::collections::VecDeque;
+    use std::rc::Rc;
+
+    #[derive(Clone, Serialize)]
+    struct Arrival {}
+
+    #[derive(Clone, Serialize)]
+    struct Departure {}
+
+    struct Station {
+        ctx: SimulationContext,
+        servers: u32,
+        busy: u32,
+        waiting: VecDeque<f64>,
+        mean_gap: f64,
+        handled: u64,
+        waited: f64,
+        served: u64,
+    }
+
+    impl Station {
+        fn exponential(&self, mean: f64) -> f64 {
+            -(1.0 - self.ctx.rand()).ln() * mean
+        }
+
+        fn start_service(&mut self, arrived: f64) {
+            self.waited += self.ctx.time() - arrived;
+            self.served += 1;
+            self.ctx.emit_self(Departure {}, self.exponential(1.0));
+        }
+    }
+
+    impl EventHandler for Station {
+        fn on(&mut self, event: Event) {
+            self.handled += 1;
+            cast!(match event.data {
+                Arrival {} => {
+                    self.ctx
+                        .emit_self(Arrival {}, self.exponential(self.mean_gap));
+                    if self.busy < self.servers {
+                        self.busy += 1;
+                        self.start_service(self.ctx.time());
+                    } else {
+                        self.waiting.push_back(self.ctx.time());
+                    }
+                }
+                Departure {} => {
+                    match self.waiting.pop_front() {
+                        Some(arrived) => self.start_service(arrived),
+                        None => self.busy -= 1,
+                    }
+                }
+            })
+        }
+    }
+
+    /// M/M/c with λ = 0.9·c and μ = 1 per minute: the events handled and the mean wait in
+    /// queue in minutes.
+    pub fn run(servers: u32, hours: u64) -> (u64, f64) {
+        let mut sim = Simulation::new(3);
+        let station = Rc::new(RefCell::new(Station {
+            ctx: sim.create_context("station"),
+            servers,
+            busy: 0,
+            waiting: VecDeque::new(),
+            mean_gap: 1.0 / (0.9 * f64::from(servers)),
+            handled: 0,
+            waited: 0.0,
+            served: 0,
+        }));
+        sim.add_handler("station", station.clone());
+        {
+            let s = station.borrow();
+            s.ctx.emit_self(Arrival {}, s.exponential(s.mean_gap));
+        }
+        sim.step_until_time(hours as f64 * 60.0);
+        let s = station.borrow();
+        (s.handled, s.waited / s.served.max(1) as f64)
+    }
+}
+
 /// M/M/10 with λ = 9 and μ = 1 per minute over 926 h: about 500,000 arrivals and 1 M
 /// events, measured in the same run as the bare heap loop above.
 fn whole_run(c: &mut Criterion) {
@@ -345,5 +453,5 @@ fn placement(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bare_heap_loop, whole_run, placement);
+criterion_group!(benches, bare_heap_loop, peer_engine, whole_run, placement);
 criterion_main!(benches);
