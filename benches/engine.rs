@@ -134,7 +134,7 @@ fn bare_mmc(servers: u32, hours: u64) -> (u64, f64) {
 /// The same M/M/10 in `simcore`, the engine under DSLab, written as its user would: one
 /// component whose handler takes typed, boxed events, with delays in f64 minutes and
 /// simcore's own random stream. A general engine with no ECS model in it: the ratio of
-/// `bare_heap_loop/m_m_10` to this is what a general event loop costs by itself.
+/// this to `bare_heap_loop/m_m_10` is what a general event loop costs by itself.
 fn peer_engine(c: &mut Criterion) {
     let mut group = c.benchmark_group("peer_engine");
     group.sample_size(10);
