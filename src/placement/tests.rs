@@ -53,21 +53,15 @@ fn cluster_keeping(instances: &[(u32, u32, u32, u32)], keep: impl FnOnce(&mut Cl
         None,
     );
     keep(&mut c);
-    for (i, &(az, cpu, mem, pool)) in instances.iter().enumerate() {
-        let _ = i;
+    for &(az, cpu, mem, pool) in instances {
         let id = c.add_instance(PoolId(pool), AzId(az), false, 0.1, SimTime::ZERO);
         c.activate(id, SimTime::ZERO);
         // Burn capacity with tasks of group "other" to leave the asked-for free amounts.
         c.reserve(
             id,
             Reservation {
-                cpu: 4096 - cpu,
-                memory: 8192 - mem,
-                gpu: 0,
-                host_ports: &[],
-                eni: false,
                 group: GroupId(1),
-                daemon: false,
+                ..Reservation::plain(4096 - cpu, 8192 - mem)
             },
         );
     }
@@ -76,18 +70,7 @@ fn cluster_keeping(instances: &[(u32, u32, u32, u32)], keep: impl FnOnce(&mut Cl
 
 fn add_web_tasks(c: &mut Cluster, instance: u32, n: u32) {
     for _ in 0..n {
-        c.reserve(
-            InstanceId(instance),
-            Reservation {
-                cpu: 0,
-                memory: 0,
-                gpu: 0,
-                host_ports: &[],
-                eni: false,
-                group: GroupId(0),
-                daemon: false,
-            },
-        );
+        c.reserve(InstanceId(instance), Reservation::plain(0, 0));
     }
 }
 
