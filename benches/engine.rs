@@ -144,7 +144,115 @@ fn peer_engine(c: &mut Criterion) {
     group.bench_function("simcore_m_m_10", |b| {
         b.iter(|| black_box(simcore_mmc::run(10, 926)))
     });
+    let (events, wait_ms) = kernel_mmc::run(10, 926);
+    check_m_m_10("ecsim's kernel", events, wait_ms / 60_000.0);
+    group.throughput(Throughput::Elements(events));
+    group.bench_function("ecsim_kernel_m_m_10", |b| {
+        b.iter(|| black_box(kernel_mmc::run(10, 926)))
+    });
     group.finish();
+}
+
+/// The bare loop's M/M/10, event for event and draw for draw, on ecsim's own kernel
+/// (`engine::EventQueue` and `engine::run_until`) with no ECS model above it. Its ratio to
+/// `bare_heap_loop/m_m_10` is what ecsim's kernel costs by itself; the rest of
+/// `mmc_run`'s ratio is the ECS model.
+mod kernel_mmc {
+    use ecsim::engine::{self, EventQueue, Model};
+    use ecsim::rng::{StreamKind, StreamRng, stream};
+    use ecsim::time::SimTime;
+    use rand_distr::{Distribution, Exp1};
+    use std::collections::VecDeque;
+
+    #[derive(Clone, Copy)]
+    enum Ev {
+        Arrival,
+        Departure,
+    }
+
+    impl engine::Event for Ev {
+        fn class(&self) -> u8 {
+            match self {
+                Ev::Arrival => 0,
+                Ev::Departure => 1,
+            }
+        }
+    }
+
+    struct Station {
+        servers: u32,
+        busy: u32,
+        waiting: VecDeque<u64>,
+        mean_gap_ms: f64,
+        arrivals: StreamRng,
+        services: StreamRng,
+        waited_ms: u64,
+        served: u64,
+    }
+
+    fn draw(rng: &mut StreamRng, mean: f64) -> u64 {
+        let gap: f64 = Exp1.sample(rng);
+        (gap * mean).round() as u64
+    }
+
+    impl Station {
+        fn start_service(&mut self, now: u64, arrived: u64, queue: &mut EventQueue<Ev>) {
+            self.waited_ms += now - arrived;
+            self.served += 1;
+            let service = draw(&mut self.services, 60_000.0);
+            queue.schedule(SimTime(now + service), Ev::Departure);
+        }
+    }
+
+    impl Model for Station {
+        type Event = Ev;
+
+        fn handle(&mut self, now: SimTime, event: Ev, queue: &mut EventQueue<Ev>) {
+            let now = now.0;
+            match event {
+                Ev::Arrival => {
+                    let gap = draw(&mut self.arrivals, self.mean_gap_ms);
+                    queue.schedule(SimTime(now + gap), Ev::Arrival);
+                    if self.busy < self.servers {
+                        self.busy += 1;
+                        self.start_service(now, now, queue);
+                    } else {
+                        self.waiting.push_back(now);
+                    }
+                }
+                Ev::Departure => match self.waiting.pop_front() {
+                    Some(arrived) => self.start_service(now, arrived, queue),
+                    None => self.busy -= 1,
+                },
+            }
+        }
+
+        fn describe(&self, _: &Ev) -> String {
+            String::from("an M/M/c event")
+        }
+    }
+
+    /// The events handled and the mean wait in queue in milliseconds.
+    pub fn run(servers: u32, hours: u64) -> (u64, f64) {
+        let mut station = Station {
+            servers,
+            busy: 0,
+            waiting: VecDeque::new(),
+            mean_gap_ms: 60_000.0 / (0.9 * f64::from(servers)),
+            arrivals: stream(3, StreamKind::JobArrivals, 0),
+            services: stream(3, StreamKind::JobDurations, 0),
+            waited_ms: 0,
+            served: 0,
+        };
+        let mut queue = EventQueue::with_capacity(64);
+        let first = draw(&mut station.arrivals, station.mean_gap_ms);
+        queue.schedule(SimTime(first), Ev::Arrival);
+        let events = engine::run_until(&mut station, &mut queue, SimTime(hours * 3_600_000));
+        (
+            events,
+            station.waited_ms as f64 / station.served.max(1) as f64,
+        )
+    }
 }
 
 mod simcore_mmc {
