@@ -97,36 +97,37 @@ impl<R: Recorder> Simulation<'_, R> {
         now: SimTime,
         queue: &mut EventQueue<Event>,
     ) {
-        let mut scratch = std::mem::take(&mut self.scratch);
-        scratch.clear();
-        let of_service = self.tasks.of_origin(s.into());
-        let stopping = |slot: &&u32| self.tasks.get(**slot).state == TaskState::Stopping;
-        scratch.extend(of_service.iter().filter(|slot| !stopping(slot)));
+        // Tasks not yet RUNNING go first: unplaced ones, then placed ones, newest first.
+        // Only they need sorting. The running ones are ranked below with ties broken by
+        // task id, so the order they are listed in changes nothing; sorting thousands of
+        // them on every scale-in was 8% of the scale run.
+        let mut not_started = std::mem::take(&mut self.scratch);
+        not_started.clear();
+        let mut running: Vec<u32> = Vec::new();
         let tasks = &self.tasks;
-        let not_started = |slot: &u32| {
-            let t = tasks.get(*slot);
+        let placed_rank = |slot: u32| {
+            let t = tasks.get(slot);
             match (t.state, t.placed_at) {
-                (TaskState::Provisioning, None) => Some(0),
-                (TaskState::Provisioning | TaskState::Pending, _) => Some(1),
-                _ => None,
+                (TaskState::Provisioning, None) => 0,
+                _ => 1,
             }
         };
-        scratch.sort_by_key(|slot| {
-            (
-                not_started(slot).unwrap_or(2),
-                std::cmp::Reverse(tasks.get(*slot).id),
-            )
+        for &slot in tasks.of_origin(s.into()) {
+            match tasks.get(slot).state {
+                TaskState::Stopping => {}
+                TaskState::Provisioning | TaskState::Pending => not_started.push(slot),
+                TaskState::Running | TaskState::Stopped => running.push(slot),
+            }
+        }
+        // Task ids are unique, so an unstable sort orders them as a stable one would.
+        not_started.sort_unstable_by_key(|&slot| {
+            (placed_rank(slot), std::cmp::Reverse(tasks.get(slot).id))
         });
-        let early = scratch
-            .iter()
-            .take_while(|slot| not_started(slot).is_some())
-            .count()
-            .min(count);
-        for &slot in &scratch[..early] {
+        let early = not_started.len().min(count);
+        for &slot in &not_started[..early] {
             self.scheduler_stop(slot, now, queue);
         }
-        let mut running: Vec<u32> = scratch[early..].to_vec();
-        self.scratch = scratch;
+        self.scratch = not_started;
         if early == count {
             return;
         }
