@@ -24,7 +24,7 @@
 
 use super::scale_in::{Candidate, MAX_RULES};
 use crate::model::{Cluster, InstanceId, Placement, PlacementStrategy, Resource, SpreadField};
-use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::collections::{BTreeMap, BinaryHeap};
 
 type Rank = [u64; MAX_RULES];
 /// The leading rules' attribute values (unused places zero).
@@ -48,15 +48,18 @@ pub struct ScaleInRanking<'p> {
     present: Vec<bool>,
     /// Per bucket: the leading rules' attribute values, and its tasks by (tail, task id).
     buckets: Vec<Bucket>,
-    /// An instance's candidates as a chain: its first here, each one's next in
-    /// `next_on_instance` (`usize::MAX` ends it). Only looked up, never iterated, so the
-    /// map's order cannot leak into a choice.
-    first_on_instance: HashMap<InstanceId, usize>,
-    next_on_instance: Vec<usize>,
+    /// An instance's candidates as a chain: by instance slot, its first candidate, and by
+    /// candidate, the next on the same instance (`NONE` ends it). Zeroed memory is free
+    /// until touched, so a table per slot costs only the pages the candidates touch.
+    first_on_instance: Vec<u32>,
+    next_on_instance: Vec<u32>,
     /// Departing tasks: per leading rule, by value; and per instance.
     leaving_value: Vec<BTreeMap<u32, u32>>,
     leaving_instance: BTreeMap<InstanceId, u32>,
 }
+
+/// The end of an instance's chain of candidates; a link is a candidate's position plus one.
+const NONE: u32 = 0;
 
 fn staying(count: u32, leaving: u32) -> u64 {
     u64::from(count.saturating_sub(leaving))
@@ -98,7 +101,7 @@ impl<'p> ScaleInRanking<'p> {
             tail_of: Vec::with_capacity(candidates.len()),
             present: vec![true; candidates.len()],
             buckets: Vec::new(),
-            first_on_instance: HashMap::with_capacity(candidates.len()),
+            first_on_instance: vec![NONE; cluster.instances.len()],
             next_on_instance: Vec::with_capacity(candidates.len()),
             leaving_value: vec![BTreeMap::new(); leading_rules],
             leaving_instance: BTreeMap::new(),
@@ -125,11 +128,10 @@ impl<'p> ScaleInRanking<'p> {
             ranking.bucket_of.push(b);
             ranking.tail_of.push(tail);
             filed[b].push((tail, c.task_id, idx));
-            let first = ranking
-                .first_on_instance
-                .entry(instance)
-                .or_insert(usize::MAX);
-            ranking.next_on_instance.push(std::mem::replace(first, idx));
+            let first = &mut ranking.first_on_instance[instance.index()];
+            ranking
+                .next_on_instance
+                .push(std::mem::replace(first, idx as u32 + 1));
         }
         for (bucket, tasks) in ranking.buckets.iter_mut().zip(filed) {
             bucket.tasks = BinaryHeap::from(tasks);
@@ -178,8 +180,9 @@ impl<'p> ScaleInRanking<'p> {
         // The victim's instance changed (a task fewer, or one more leaving): its other
         // tasks are ranked afresh.
         let tail = self.tail(cluster, instance);
-        let mut other = self.first_on_instance[&instance];
-        while other != usize::MAX {
+        let mut next = self.first_on_instance[instance.index()];
+        while next != NONE {
+            let other = next as usize - 1;
             if self.present[other] && self.tail_of[other] != tail {
                 let task_id = self.candidates[other].task_id;
                 self.buckets[self.bucket_of[other]]
@@ -187,7 +190,7 @@ impl<'p> ScaleInRanking<'p> {
                     .push((tail, task_id, other));
                 self.tail_of[other] = tail;
             }
-            other = self.next_on_instance[other];
+            next = self.next_on_instance[other];
         }
     }
 
