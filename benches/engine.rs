@@ -74,10 +74,17 @@ fn check_m_m_10(who: &str, events: u64, wait_min: f64) {
     );
 }
 
+/// One exponential draw of mean `mean` milliseconds, rounded to the millisecond: the M/M/10
+/// floors' only randomness, shared so they draw alike.
+fn exponential_ms(rng: &mut ecsim::rng::StreamRng, mean: f64) -> u64 {
+    use rand_distr::{Distribution, Exp1};
+    let gap: f64 = Exp1.sample(rng);
+    (gap * mean).round() as u64
+}
+
 /// M/M/c with λ = 0.9·c and μ = 1 per minute as a bare event loop: returns the events
 /// handled and the mean wait in queue in milliseconds (Erlang C gives 0.67 min at c = 10).
 fn bare_mmc(servers: u32, hours: u64) -> (u64, f64) {
-    use rand_distr::{Distribution, Exp1};
     use std::cmp::Reverse;
     use std::collections::{BinaryHeap, VecDeque};
     const ARRIVAL: u8 = 0;
@@ -86,10 +93,7 @@ fn bare_mmc(servers: u32, hours: u64) -> (u64, f64) {
     let mean_gap_ms = 60_000.0 / (0.9 * f64::from(servers));
     let mut arrivals = stream(3, StreamKind::JobArrivals, 0);
     let mut services = stream(3, StreamKind::JobDurations, 0);
-    let draw = |rng: &mut ecsim::rng::StreamRng, mean: f64| {
-        let gap: f64 = Exp1.sample(rng);
-        (gap * mean).round() as u64
-    };
+    let draw = exponential_ms;
     let mut heap = BinaryHeap::with_capacity(64);
     let mut seq = 0u64;
     heap.push(Reverse((draw(&mut arrivals, mean_gap_ms), seq, ARRIVAL)));
@@ -165,10 +169,10 @@ fn peer_engine(c: &mut Criterion) {
 /// `bare_heap_loop/m_m_10` is what ecsim's kernel costs by itself; the rest of
 /// `mmc_run`'s ratio is the ECS model.
 mod kernel_mmc {
+    use super::exponential_ms as draw;
     use ecsim::engine::{self, EventQueue, Model};
     use ecsim::rng::{StreamKind, StreamRng, stream};
     use ecsim::time::SimTime;
-    use rand_distr::{Distribution, Exp1};
     use std::collections::VecDeque;
 
     #[derive(Clone, Copy)]
@@ -195,11 +199,6 @@ mod kernel_mmc {
         services: StreamRng,
         waited_ms: u64,
         served: u64,
-    }
-
-    fn draw(rng: &mut StreamRng, mean: f64) -> u64 {
-        let gap: f64 = Exp1.sample(rng);
-        (gap * mean).round() as u64
     }
 
     impl Station {

@@ -29,12 +29,14 @@ use std::collections::{BTreeMap, BinaryHeap};
 type Rank = [u64; MAX_RULES];
 /// The leading rules' attribute values (unused places zero).
 type Values = [u32; MAX_RULES];
+/// A heap entry: (tail rank, task id, candidate).
+type Entry = (Rank, u64, usize);
 
 /// Tasks sharing the leading rules' attribute values, in a max-heap of (tail rank, task
 /// id, candidate) that may hold stale entries (see the module's notes).
 struct Bucket {
     values: Values,
-    tasks: BinaryHeap<(Rank, u64, usize)>,
+    tasks: BinaryHeap<Entry>,
 }
 
 pub struct ScaleInRanking<'p> {
@@ -111,31 +113,31 @@ impl<'p> ScaleInRanking<'p> {
         }
         let mut bucket_index: BTreeMap<Values, usize> = BTreeMap::new();
         // Each bucket's tasks are gathered, then its heap is built from them in one go.
-        let mut filed: Vec<Vec<(Rank, u64, usize)>> = Vec::new();
+        let mut filed: Vec<(Values, Vec<Entry>)> = Vec::new();
         for (idx, c) in candidates.iter().enumerate() {
             let instance = c.instance.expect("checked above");
             let values = ranking.values(cluster, instance);
             let next = bucket_index.len();
             let b = *bucket_index.entry(values).or_insert(next);
             if b == filed.len() {
-                filed.push(Vec::new());
-                ranking.buckets.push(Bucket {
-                    values,
-                    tasks: BinaryHeap::new(),
-                });
+                filed.push((values, Vec::new()));
             }
             let tail = ranking.tail(cluster, instance);
             ranking.bucket_of.push(b);
             ranking.tail_of.push(tail);
-            filed[b].push((tail, c.task_id, idx));
+            filed[b].1.push((tail, c.task_id, idx));
             let first = &mut ranking.first_on_instance[instance.index()];
             ranking
                 .next_on_instance
                 .push(std::mem::replace(first, idx as u32 + 1));
         }
-        for (bucket, tasks) in ranking.buckets.iter_mut().zip(filed) {
-            bucket.tasks = BinaryHeap::from(tasks);
-        }
+        ranking.buckets = filed
+            .into_iter()
+            .map(|(values, tasks)| Bucket {
+                values,
+                tasks: BinaryHeap::from(tasks),
+            })
+            .collect();
         Some(ranking)
     }
 

@@ -116,6 +116,7 @@ impl<R: Recorder> Simulation<'_, R> {
             match tasks.get(slot).state {
                 TaskState::Stopping => {}
                 TaskState::Provisioning | TaskState::Pending => not_started.push(slot),
+                // A stopped task has left the list; it would rank as a running one.
                 TaskState::Running | TaskState::Stopped => running.push(slot),
             }
         }
