@@ -125,8 +125,10 @@ pub struct Cluster {
     /// By slot (`InstanceId`). A TERMINATED instance keeps its slot until a later launch
     /// takes it, so the table, and every table kept per slot, is as large as the most
     /// instances alive at once, not as the instances ever launched. `Instance::launch`
-    /// gives the launch order; slot order means nothing.
-    pub instances: Vec<Instance>,
+    /// gives the launch order; slot order means nothing. Private: an instance's free
+    /// amounts change only through `reserve`, `release` and their kin, which keep the
+    /// placement indexes and the maxima true.
+    instances: Vec<Instance>,
     /// Slots of TERMINATED instances, the last freed taken first.
     free_slots: Vec<InstanceId>,
     /// Launches so far: the next launch's number.
@@ -438,8 +440,19 @@ impl Cluster {
         &self.instances[id.index()]
     }
 
-    pub fn instance_mut(&mut self, id: InstanceId) -> &mut Instance {
-        &mut self.instances[id.index()]
+    /// Every slot, TERMINATED instances whose slot no launch has taken yet included: a
+    /// table kept per slot is this long.
+    pub fn instance_slots(&self) -> &[Instance] {
+        &self.instances
+    }
+
+    /// Records that `id` now holds task definition `taskdef`'s image; true when it held it
+    /// already.
+    pub fn cache_image(&mut self, id: InstanceId, taskdef: usize) -> bool {
+        let inst = &mut self.instances[id.index()];
+        let cached = inst.has_image(taskdef);
+        inst.cache_image(taskdef);
+        cached
     }
 
     /// ACTIVE instances, in an order that changes as instances come and go.

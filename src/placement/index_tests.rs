@@ -247,7 +247,7 @@ fn brute_force(c: &Cluster, request: &PlacementRequest<'_>) -> Option<Option<Ins
 /// Every ACTIVE instance with the room, the pool, the ports, the ENI and address, and the
 /// constraints the request asks for, checked field by field.
 fn feasible_set(c: &Cluster, r: &PlacementRequest<'_>) -> Vec<InstanceId> {
-    c.instances
+    c.instance_slots()
         .iter()
         .filter(|i| i.state == InstanceState::Active)
         .filter(|i| {

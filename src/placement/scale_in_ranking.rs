@@ -103,7 +103,7 @@ impl<'p> ScaleInRanking<'p> {
             tail_of: Vec::with_capacity(candidates.len()),
             present: vec![true; candidates.len()],
             buckets: Vec::new(),
-            first_on_instance: vec![NONE; cluster.instances.len()],
+            first_on_instance: vec![NONE; cluster.instance_slots().len()],
             next_on_instance: Vec::with_capacity(candidates.len()),
             leaving_value: vec![BTreeMap::new(); leading_rules],
             leaving_instance: BTreeMap::new(),

@@ -120,7 +120,7 @@ impl Billing {
     /// floating point, so the order is part of the result, and slot order is not stable.
     pub fn close_instances(&mut self, cluster: &Cluster, end: SimTime) {
         let mut live: Vec<&Instance> = cluster
-            .instances
+            .instance_slots()
             .iter()
             .filter(|inst| inst.state != InstanceState::Terminated)
             .collect();

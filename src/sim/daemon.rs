@@ -185,7 +185,7 @@ impl<R: Recorder> Simulation<'_, R> {
             let def = &self.config.task_defs[self.config.services[s.index()].task_def.index()];
             let placement = &self.config.services[s.index()].placement;
             let request = PlacementRequest::for_task(def, None, placement);
-            let mut per_instance = vec![0u32; self.cluster.instances.len()];
+            let mut per_instance = vec![0u32; self.cluster.instance_slots().len()];
             for slot in self.tasks.live_slots() {
                 let t = self.tasks.get(slot);
                 if t.origin == origin {
@@ -235,7 +235,7 @@ impl<R: Recorder> Simulation<'_, R> {
     /// reservations of its live tasks and of the DAEMON holds on it (CPU, memory, GPUs,
     /// ENIs).
     pub(super) fn check_reservations(&self) -> Result<(), String> {
-        let n = self.cluster.instances.len();
+        let n = self.cluster.instance_slots().len();
         let mut used = vec![(0u32, 0u32, 0u32, 0u32); n];
         let mut add = |id: InstanceId, def: crate::model::TaskDefId| {
             let shape = self.config.task_defs[def.index()].shape();
@@ -261,7 +261,7 @@ impl<R: Recorder> Simulation<'_, R> {
             }
         }
         self.check_subnet_addresses()?;
-        for (inst, u) in self.cluster.instances.iter().zip(used) {
+        for (inst, u) in self.cluster.instance_slots().iter().zip(used) {
             if inst.state == InstanceState::Terminated {
                 continue;
             }

@@ -279,7 +279,7 @@ impl<R: Recorder> Simulation<'_, R> {
         // Rare, so a fresh list is fine here. Lost in launch order (slots are reused).
         let mut lost: Vec<(u32, InstanceId)> = self
             .cluster
-            .instances
+            .instance_slots()
             .iter()
             .filter(|i| i.az == az && i.state != InstanceState::Terminated)
             .map(|i| (i.launch, i.id))
@@ -340,7 +340,7 @@ impl<R: Recorder> Simulation<'_, R> {
                 // The index counts the pool's registered instances in launch order.
                 let mut registered: Vec<(u32, InstanceId)> = self
                     .cluster
-                    .instances
+                    .instance_slots()
                     .iter()
                     .filter(|inst| {
                         inst.pool == pool

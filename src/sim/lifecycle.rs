@@ -39,7 +39,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         let restart = self.origins[service].owed.pop_front();
         let on = &mut self.origins[service].daemon_on;
         if on.len() <= instance.index() {
-            on.resize(self.cluster.instances.len(), false);
+            on.resize(self.cluster.instance_slots().len(), false);
         }
         on[instance.index()] = true;
         self.create_and_submit(service.into(), None, restart, Some(instance), now, queue);
@@ -266,11 +266,10 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         let group = request.placement.group;
         self.cluster
             .reserve(chosen, def.reservation(group, self.is_daemon(o)));
-        let inst = self.cluster.instance_mut(chosen);
-        let az = inst.az;
+        let az = self.cluster.instance(chosen).az;
         let timing = &self.config.timing;
-        let cached = timing.ec2_image_cache && inst.has_image(task.task_def.index());
-        inst.cache_image(task.task_def.index());
+        let held = self.cluster.cache_image(chosen, task.task_def.index());
+        let cached = timing.ec2_image_cache && held;
         if def.uses_eni() {
             self.cluster.take_ip(az);
         }
