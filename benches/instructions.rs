@@ -1,0 +1,61 @@
+//! Runs one of the M/M/10 models once, for an instruction count that a noisy machine does
+//! not move: `benches/scripts/instructions_per_event.sh` runs this under callgrind once per
+//! model and once with `none`, and divides each difference by the model's events.
+//!
+//!   instructions MODEL    (MODEL: none, bare, kernel, simcore, ecsim)
+//!
+//! Every model is checked against Erlang C before its events are printed, so a count is
+//! never of a model that does not run an M/M/10.
+
+use ecsim::metrics::NullRecorder;
+use std::hint::black_box;
+use std::process::ExitCode;
+
+mod m_m_10;
+
+const MODELS: &str = "none, bare, kernel, simcore, ecsim";
+
+fn main() -> ExitCode {
+    // The config is loaded whatever the model, so `none` takes its cost out of every count
+    // along with the process's start and exit.
+    let config = black_box(m_m_10::mmc_config());
+    let Some(model) = std::env::args().nth(1) else {
+        eprintln!("usage: instructions MODEL   (MODEL: {MODELS})");
+        return ExitCode::from(2);
+    };
+    let events = match model.as_str() {
+        "none" => 0,
+        "bare" => {
+            let (events, wait_ms) = black_box(m_m_10::bare_mmc(10, 926));
+            m_m_10::check_m_m_10("the bare loop", events, wait_ms / 60_000.0);
+            events
+        }
+        "kernel" => {
+            let (events, wait_ms) = black_box(m_m_10::kernel_mmc::run(10, 926));
+            m_m_10::check_m_m_10("ecsim's kernel", events, wait_ms / 60_000.0);
+            events
+        }
+        "simcore" => {
+            let (events, wait_min) = black_box(m_m_10::simcore_mmc::run(10, 926));
+            m_m_10::check_m_m_10("simcore", events, wait_min);
+            events
+        }
+        "ecsim" => {
+            let summary = black_box(ecsim::sim::run(&config, &mut NullRecorder));
+            let wait_min = summary.pending_time_s.started.mean / 60.0;
+            m_m_10::check_m_m_10("ecsim", summary.events_processed, wait_min);
+            summary.events_processed
+        }
+        // `cargo bench` runs every bench target with `--bench`: this one is not timed.
+        "--bench" => {
+            println!("instructions: run benches/scripts/instructions_per_event.sh instead");
+            return ExitCode::SUCCESS;
+        }
+        other => {
+            eprintln!("instructions: no model '{other}'; the models are {MODELS}");
+            return ExitCode::from(2);
+        }
+    };
+    println!("{events}");
+    ExitCode::SUCCESS
+}
