@@ -6,9 +6,28 @@
 # machine cannot fail or pass by luck. Each model runs once in `benches/instructions.rs`;
 # its count is that process's minus one that only loads the scenario (`none`).
 #
-#   benches/scripts/instructions_per_event.sh      (needs valgrind: apt-get install valgrind)
+#   benches/scripts/instructions_per_event.sh [--budget N]
+#
+# Needs valgrind (Debian: apt-get install valgrind). With --budget, it also checks two
+# limits and exits 1 if either is broken: ecsim's whole run at most N instructions per
+# event, and ecsim's kernel within issue 12's 1.5x of the bare loop.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+budget=
+case "${1:-}" in
+    "") ;;
+    --budget)
+        budget=${2:-}
+        if ! [[ "$budget" =~ ^[0-9]+$ ]]; then
+            echo "instructions_per_event.sh: --budget needs a whole number of instructions per event" >&2
+            exit 2
+        fi
+        ;;
+    *)
+        echo "instructions_per_event.sh: unknown argument '$1' (allowed: --budget N)" >&2
+        exit 2
+        ;;
+esac
 if ! command -v valgrind >/dev/null; then
     echo "instructions_per_event.sh: needs valgrind (Debian: apt-get install valgrind)" >&2
     exit 2
@@ -48,7 +67,28 @@ ratio = per_event / bare if bare else 1.0
 print(f"{names[model]:<26} {events:>10,} {instructions:>15,} {per_event:>16.1f} {ratio:>13.2f}x")
 open(per_event_file, "w").write(f"{per_event}\n")
 PY
-    if [ "$model" = bare ]; then
-        bare_per_event=$(cat "$tmp/per_event")
-    fi
+    case "$model" in
+        bare) bare_per_event=$(cat "$tmp/per_event") ;;
+        kernel) kernel_per_event=$(cat "$tmp/per_event") ;;
+        ecsim) ecsim_per_event=$(cat "$tmp/per_event") ;;
+    esac
 done
+
+if [ -n "$budget" ]; then
+    python3 - "$bare_per_event" "$kernel_per_event" "$ecsim_per_event" "$budget" <<'PY'
+import sys
+bare, kernel, ecsim, budget = map(float, sys.argv[1:5])
+broken = []
+if kernel > 1.5 * bare:
+    broken.append(f"ecsim's kernel takes {kernel:.1f} instructions per event, "
+                  f"over 1.5x the bare loop's {bare:.1f}")
+if ecsim > budget:
+    broken.append(f"ecsim's run takes {ecsim:.1f} instructions per event, "
+                  f"over the budget of {budget:.0f}")
+for line in broken:
+    print(f"over budget: {line}")
+if broken:
+    sys.exit(1)
+print(f"within budget: ecsim {ecsim:.1f} <= {budget:.0f}, kernel {kernel / bare:.2f}x <= 1.5x the bare loop")
+PY
+fi
