@@ -8,7 +8,7 @@
 //! goes through `reserve`, `release` and the state changes below, which keep them in step.
 
 use super::fit_tree::{Fit, FitTree, Need};
-use super::ids::{AzId, GroupId, InstanceId, InstanceRef, PoolId};
+use super::ids::{AzId, GroupId, InstanceId, InstanceRef, PoolId, TaskDefId};
 use super::instance::{Instance, InstanceState, InstanceTypeSpec};
 use super::slot_tree::{ShapeClass, SlotTree};
 use crate::scaling::managed_scaling::TaskShape;
@@ -446,13 +446,14 @@ impl Cluster {
         &self.instances
     }
 
-    /// Records that `id` now holds task definition `taskdef`'s image; true when it held it
-    /// already.
-    pub fn cache_image(&mut self, id: InstanceId, taskdef: usize) -> bool {
+    /// Records that `id` has pulled `task_def`'s image for a task placed there, and says
+    /// whether it held that image already (a cache hit, so the pull can be skipped). It is
+    /// here, not on `Instance`, because the instance table is private to the cluster.
+    pub fn record_image_pull(&mut self, id: InstanceId, task_def: TaskDefId) -> bool {
         let inst = &mut self.instances[id.index()];
-        let cached = inst.has_image(taskdef);
-        inst.cache_image(taskdef);
-        cached
+        let already_held = inst.has_image(task_def.index());
+        inst.cache_image(task_def.index());
+        already_held
     }
 
     /// ACTIVE instances, in an order that changes as instances come and go.

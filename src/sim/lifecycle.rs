@@ -268,8 +268,8 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             .reserve(chosen, def.reservation(group, self.is_daemon(o)));
         let az = self.cluster.instance(chosen).az;
         let timing = &self.config.timing;
-        let held = self.cluster.cache_image(chosen, task.task_def.index());
-        let cached = timing.ec2_image_cache && held;
+        let already_held = self.cluster.record_image_pull(chosen, task.task_def);
+        let cached = timing.ec2_image_cache && already_held;
         if def.uses_eni() {
             self.cluster.take_ip(az);
         }
