@@ -1,8 +1,8 @@
 //! Billing arithmetic over integer milliseconds. Callers pass durations from the simulation
 //! clock; rounding happens here once so every cost report agrees.
 
+use super::fargate::FargateRates;
 use super::fargate::{FargateOs, FargateSize};
-use super::prices::FargateRates;
 
 /// Linux EC2: per-second billing with a 60 s minimum (AWS, 2017-10-02).
 pub const EC2_LINUX_MINIMUM_MS: u64 = 60_000;

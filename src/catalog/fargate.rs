@@ -7,6 +7,7 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 /// Which size table applies; Windows allows only 1, 2 and 4 vCPU.
@@ -129,6 +130,34 @@ pub fn round_fargate(
             max_cpu_units: sizes.iter().map(|s| s.cpu_units).max().unwrap_or(0),
             max_memory_mib: sizes.iter().map(|s| s.memory_mib).max().unwrap_or(0),
         })
+}
+
+/// Fargate rate card, $ per hour; memory and storage per GB (1024³ bytes).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FargateRates {
+    pub x86_vcpu_hour: f64,
+    pub x86_gb_hour: f64,
+    pub arm_vcpu_hour: f64,
+    pub arm_gb_hour: f64,
+    pub windows_vcpu_hour: f64,
+    /// Charged on top of `windows_vcpu_hour` for every Windows vCPU.
+    pub windows_license_vcpu_hour: f64,
+    pub windows_gb_hour: f64,
+    pub ephemeral_gb_hour: f64,
+    #[serde(default = "default_included_ephemeral_gb")]
+    pub included_ephemeral_gb: u32,
+    /// Fraction taken off On-Demand compute for Fargate Spot. AWS says "up to 70%", which is
+    /// the default; real Spot prices move slowly and are set by AWS.
+    #[serde(default = "default_spot_discount")]
+    pub spot_discount: f64,
+}
+
+fn default_included_ephemeral_gb() -> u32 {
+    20
+}
+fn default_spot_discount() -> f64 {
+    0.70
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@
 
 mod billing;
 pub mod commitments;
+mod error;
 mod fargate;
 mod instances;
 pub mod plan_rates;
@@ -21,7 +22,10 @@ pub use billing::{
     ec2_instance_cost, fargate_task_cost,
 };
 pub use commitments::{CommitmentKind, HourBill, Plan, PlanHour};
-pub use fargate::{FargateOs, FargateSize, FargateSizeError, round_fargate, valid_fargate_sizes};
+pub use error::CatalogError;
+pub use fargate::{
+    FargateOs, FargateRates, FargateSize, FargateSizeError, round_fargate, valid_fargate_sizes,
+};
 pub use instances::{Arch, DEFAULT_OS_MEMORY_FRACTION, InstanceType};
 pub use plan_rates::PlanRates;
-pub use prices::{CatalogError, Ec2Os, Ec2Settings, FargateRates, PriceCatalog};
+pub use prices::{Ec2Os, Ec2Settings, PriceCatalog};

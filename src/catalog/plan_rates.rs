@@ -7,7 +7,8 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 
 use super::commitments::CommitmentKind;
-use super::prices::{CatalogError, FargateRates};
+use super::error::CatalogError;
+use super::fargate::FargateRates;
 
 const BUILTIN_TOML: &str = include_str!("commitment_rates.toml");
 

@@ -5,51 +5,19 @@ use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
-use thiserror::Error;
 
+use super::error::CatalogError;
+use super::fargate::FargateRates;
 use super::instances::{Arch, DEFAULT_OS_MEMORY_FRACTION, InstanceType};
 use super::plan_rates::{PlanRates, PlanRatesFile};
 
 const BUILTIN_TOML: &str = include_str!("instances.toml");
-
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub enum CatalogError {
-    #[error("cannot parse price catalog: {0}")]
-    Parse(String),
-    #[error("invalid price catalog: {0}")]
-    Invalid(String),
-    #[error("unknown instance type `{name}`; allowed: {}", allowed.join(", "))]
-    UnknownInstance { name: String, allowed: Vec<String> },
-    #[error("cannot write price catalog: {0}")]
-    Serialize(String),
-}
 
 /// Operating system of an EC2 container instance, for pricing and billing minimum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Ec2Os {
     Linux,
     Windows,
-}
-
-/// Fargate rate card, $ per hour; memory and storage per GB (1024³ bytes).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FargateRates {
-    pub x86_vcpu_hour: f64,
-    pub x86_gb_hour: f64,
-    pub arm_vcpu_hour: f64,
-    pub arm_gb_hour: f64,
-    pub windows_vcpu_hour: f64,
-    /// Charged on top of `windows_vcpu_hour` for every Windows vCPU.
-    pub windows_license_vcpu_hour: f64,
-    pub windows_gb_hour: f64,
-    pub ephemeral_gb_hour: f64,
-    #[serde(default = "default_included_ephemeral_gb")]
-    pub included_ephemeral_gb: u32,
-    /// Fraction taken off On-Demand compute for Fargate Spot. AWS says "up to 70%", which is
-    /// the default; real Spot prices move slowly and are set by AWS.
-    #[serde(default = "default_spot_discount")]
-    pub spot_discount: f64,
 }
 
 /// EC2 settings not tied to one instance type.
@@ -165,9 +133,6 @@ impl PriceCatalog {
 
 // ---- file format -------------------------------------------------------------------------
 
-fn default_included_ephemeral_gb() -> u32 {
-    20
-}
 fn default_spot_discount() -> f64 {
     0.70
 }

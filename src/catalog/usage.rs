@@ -2,8 +2,8 @@
 //! into [`Plan`]s the hourly arithmetic applies.
 
 use super::commitments::{CommitmentKind, Plan};
+use super::fargate::FargateRates;
 use super::plan_rates::{FARGATE_DIMENSIONS, PlanRates, fargate_on_demand};
-use super::prices::FargateRates;
 
 /// One metered kind of usage with its On-Demand rate per unit-hour.
 #[derive(Clone, Debug, PartialEq)]

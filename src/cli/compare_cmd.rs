@@ -95,8 +95,7 @@ pub fn run(args: &CompareArgs) -> Result<(), CliError> {
         recommend(args, &scenario.prices, config, &dir)?
     } else {
         let (results, recs) = if args.recommend_commitment {
-            compare::commitment_legs::run_and_recommend(config, &legs)
-                .map_err(|e| failed(e, "leg", &dir))?
+            compare::run::run_and_recommend(config, &legs).map_err(|e| failed(e, "leg", &dir))?
         } else {
             let results = compare::run_legs(config, &legs).map_err(|e| failed(e, "leg", &dir))?;
             (results, Vec::new())

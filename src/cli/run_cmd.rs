@@ -1,7 +1,7 @@
 //! `ecsim run` and `ecsim validate`.
 
 use super::{CliError, RunArgs, TasksChoice, ValidateArgs, signals};
-use ecsim::report::{self, RunError, RunOptions, TasksOutput, Trace};
+use ecsim::report::{self, OutputOptions, RunError, TasksOutput, Trace};
 use ecsim::scenario::{self, Scenario};
 use ecsim::sim::RunHalted;
 use ecsim::time::SimTime;
@@ -57,7 +57,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     let progress = !args.quiet && args.trace.is_none() && std::io::stderr().is_terminal();
     let bar = progress.then(|| Progress::new(scenario.config.horizon));
     signals::install();
-    let options = RunOptions {
+    let options = OutputOptions {
         tasks,
         trace,
         replay: args.replay,
@@ -120,6 +120,10 @@ pub fn halted(halt: RunHalted, kept: &str) -> CliError {
     match halt {
         RunHalted::Runaway { .. } => CliError::Runaway(format!("{halt}; {kept}")),
         RunHalted::RecorderFailed { .. } => CliError::Usage(format!("{halt}; {kept}")),
+        // The command line never asks for the checks; a run that does is a test's.
+        RunHalted::InvariantBroken { .. } => CliError::Runaway(format!(
+            "the simulator's own consistency check failed ({halt}); this is a bug in ecsim; {kept}"
+        )),
         RunHalted::Interrupted { at } => CliError::Interrupted {
             signal: signals::received().unwrap_or(2),
             kept: format!("stopped at simulated time {at}; {kept}"),
@@ -146,7 +150,7 @@ pub fn validate(args: &ValidateArgs) -> Result<(), CliError> {
         c.horizon.as_secs_f64()
     );
     let _ = writeln!(stdout, "  expected work: {estimate}");
-    for w in &scenario.warnings {
+    for w in &scenario.config.warnings {
         let _ = writeln!(stdout, "  warning: {w}");
     }
     Ok(())

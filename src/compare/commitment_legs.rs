@@ -319,49 +319,6 @@ fn break_even_level(
     lo
 }
 
-/// Runs `legs` with usage metered and recommends a Compute Savings Plan level for each, on
-/// the same sampled workload. Results come back in leg order.
-pub fn run_and_recommend(
-    config: &SimConfig,
-    legs: &[super::Leg],
-) -> Result<(Vec<super::LegResult>, Vec<CommitmentRecommendation>), super::CompareError> {
-    use rayon::prelude::*;
-    let configs = legs
-        .iter()
-        .map(|&leg| {
-            super::apply_leg(config, leg).map(|mut planned| {
-                planned.config.billing.commitments.meter = true;
-                (leg, planned)
-            })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let runs: Vec<_> = configs
-        .into_par_iter()
-        .map(|(leg, planned)| {
-            let (result, usage) =
-                super::run::measure(&planned.config, leg.name(), planned.notes, planned.left_out)?;
-            Ok((leg, planned.config, result, usage))
-        })
-        .collect::<Vec<Result<_, super::CompareError>>>()
-        .into_iter()
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut results = Vec::with_capacity(runs.len());
-    let mut recs = Vec::with_capacity(runs.len());
-    for (leg, c, result, usage) in runs {
-        if let Some(usage) = usage {
-            let rec = recommend_commitment(leg.name(), &c, &usage, result.summary.cost_usd.total)
-                .map_err(|message| super::LegError {
-                leg: leg.name(),
-                family: "(commitments)".into(),
-                message,
-            })?;
-            recs.push(rec);
-        }
-        results.push(result);
-    }
-    Ok((results, recs))
-}
-
 /// `commitment-curve.csv`: every leg's bill at every level evaluated.
 pub fn curve_csv(recs: &[CommitmentRecommendation]) -> String {
     let mut out = String::from("leg,commitment_per_hour,effective_cost_usd,utilization,coverage\n");

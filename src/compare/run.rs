@@ -1,5 +1,6 @@
 //! Running legs and reading off the figures the comparison prints.
 
+use super::commitment_legs::{CommitmentRecommendation, recommend_commitment};
 use super::legs::{Leg, LegError, apply_leg};
 use crate::metrics::{Recorder, Summary, TaskRow};
 use crate::model::SimConfig;
@@ -135,11 +136,13 @@ pub(super) fn measure(
         unstarted: 0,
         longest_unstarted_ms: 0,
     };
-    let (summary, usage) = crate::sim::run_guarded_with_usage(config, &mut rec, &mut |_, _| true)
-        .map_err(|halt| CompareError::Halted {
-        leg: leg.to_string(),
-        halt,
-    })?;
+    let crate::sim::RunOutcome { summary, usage } =
+        crate::sim::run_with(config, &mut rec, Default::default()).map_err(|halt| {
+            CompareError::Halted {
+                leg: leg.to_string(),
+                halt,
+            }
+        })?;
     let hours = summary.sim_time_s / 3600.0;
     let task_hours = rec.task_ms as f64 / 3_600_000.0;
     // With commitments, the bill is the effective cost (fees plus uncovered usage).
@@ -201,4 +204,45 @@ pub fn run_legs(config: &SimConfig, legs: &[Leg]) -> Result<Vec<LegResult>, Comp
         .map(|(leg, c)| measure(&c.config, leg.name(), c.notes, c.left_out).map(|r| r.0))
         .collect();
     runs.into_iter().collect()
+}
+/// Runs `legs` with usage metered and recommends a Compute Savings Plan level for each, on
+/// the same sampled workload. Results come back in leg order.
+pub fn run_and_recommend(
+    config: &SimConfig,
+    legs: &[Leg],
+) -> Result<(Vec<LegResult>, Vec<CommitmentRecommendation>), CompareError> {
+    let configs = legs
+        .iter()
+        .map(|&leg| {
+            apply_leg(config, leg).map(|mut planned| {
+                planned.config.billing.commitments.meter = true;
+                (leg, planned)
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let runs: Vec<_> = configs
+        .into_par_iter()
+        .map(|(leg, planned)| {
+            let (result, usage) =
+                measure(&planned.config, leg.name(), planned.notes, planned.left_out)?;
+            Ok((leg, planned.config, result, usage))
+        })
+        .collect::<Vec<Result<_, CompareError>>>()
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut results = Vec::with_capacity(runs.len());
+    let mut recs = Vec::with_capacity(runs.len());
+    for (leg, c, result, usage) in runs {
+        if let Some(usage) = usage {
+            let rec = recommend_commitment(leg.name(), &c, &usage, result.summary.cost_usd.total)
+                .map_err(|message| LegError {
+                leg: leg.name(),
+                family: "(commitments)".into(),
+                message,
+            })?;
+            recs.push(rec);
+        }
+        results.push(result);
+    }
+    Ok((results, recs))
 }

@@ -41,6 +41,9 @@ pub struct SimConfig {
     /// Events allowed at one simulated instant before a run is stopped as a runaway
     /// (`limits.events_per_instant`).
     pub events_per_instant: u64,
+    /// Settings that are legal but probably not meant, found when the scenario was
+    /// checked; the run still goes ahead, and its summary carries them.
+    pub warnings: Vec<String>,
 }
 
 impl SimConfig {

@@ -12,7 +12,7 @@ mod task_sample;
 
 pub use output_dir::OutputDir;
 pub use recorder::FileRecorder;
-pub use run_dir::{RunError, RunOptions, TasksOutput, Trace, kept_in, run_to_dir};
+pub use run_dir::{OutputOptions, RunError, TasksOutput, Trace, kept_in, run_to_dir};
 pub use table::summary_table;
 pub use task_sample::{TaskSample, TaskSampler};
 

@@ -6,7 +6,7 @@ use super::task_sample::TaskSample;
 use super::{FileRecorder, OutputDir};
 use crate::metrics::Summary;
 use crate::scenario::Scenario;
-use crate::sim::RunHalted;
+use crate::sim::{RunHalted, RunOptions};
 use crate::time::SimTime;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -32,17 +32,17 @@ pub struct Trace {
 }
 
 /// What [`run_to_dir`] writes besides the summary and the timeseries.
-pub struct RunOptions {
+pub struct OutputOptions {
     pub tasks: TasksOutput,
     pub trace: Option<Trace>,
     /// Also `replay.html` (teaching-size runs only).
     pub replay: bool,
 }
 
-impl Default for RunOptions {
+impl Default for OutputOptions {
     /// Every task's row; no trace, no replay page.
-    fn default() -> RunOptions {
-        RunOptions {
+    fn default() -> OutputOptions {
+        OutputOptions {
             tasks: TasksOutput::Csv,
             trace: None,
             replay: false,
@@ -79,7 +79,7 @@ const RESULT_FILES: [&str; 3] = ["summary.json", "tasks.csv", "timeseries.csv"];
 pub fn run_to_dir(
     scenario: &Scenario,
     dir: &Path,
-    options: RunOptions,
+    options: OutputOptions,
     mut checkpoint: impl FnMut(SimTime, u64),
 ) -> Result<Summary, RunError> {
     let config = &scenario.config;
@@ -123,7 +123,11 @@ pub fn run_to_dir(
     let mut replay_data = None;
     let result = if options.replay {
         let mut replay = ReplayRecorder::new(&mut recorder, config);
-        let result = crate::sim::run_guarded(config, &mut replay, &mut watch);
+        let options = RunOptions {
+            checkpoint: Some(&mut watch),
+            ..Default::default()
+        };
+        let result = crate::sim::run_with(config, &mut replay, options).map(|o| o.summary);
         if result.is_ok() && !replay.fits() {
             return Err(RunError::TooLargeForReplay(format!(
                 "--replay is for teaching-size runs: this one has {} instance(s) and {} narrated event(s), the page holds at most {} and {}; shorten `horizon`, shrink the pools, or drop --replay",
@@ -136,9 +140,13 @@ pub fn run_to_dir(
         replay_data = Some(replay.data);
         result
     } else {
-        crate::sim::run_guarded(config, &mut recorder, &mut watch)
+        let options = RunOptions {
+            checkpoint: Some(&mut watch),
+            ..Default::default()
+        };
+        crate::sim::run_with(config, &mut recorder, options).map(|o| o.summary)
     };
-    let mut summary = match result {
+    let summary = match result {
         Ok(summary) => summary,
         Err(RunHalted::RecorderFailed { .. }) => {
             // The write error itself, not its description, so the message names the file.
@@ -159,7 +167,6 @@ pub fn run_to_dir(
             });
         }
     };
-    summary.warnings = scenario.warnings.clone();
     if let Some(data) = &replay_data {
         out.write(
             "replay.html",

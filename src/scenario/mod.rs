@@ -27,9 +27,6 @@ use std::path::{Path, PathBuf};
 pub struct Scenario {
     pub path: PathBuf,
     pub config: SimConfig,
-    /// Settings that are legal but probably not meant; shown with the summary and kept in
-    /// `summary.json`.
-    pub warnings: Vec<String>,
     /// Every file the scenario made us read besides itself (price file, demand CSVs), so a
     /// sweep's resume can tell when one of them changed.
     pub inputs: Vec<PathBuf>,
@@ -205,12 +202,11 @@ fn validate(
         let from_set = set_fields.iter().any(|f| e.field.starts_with(f.as_str()));
         at(&e.field, e.message, e.allowed, from_set)
     };
-    let config = build::build(file, &default_name, &prices).map_err(located)?;
-    let warnings = checks::check(&config).map_err(located)?;
+    let mut config = build::build(file, &default_name, &prices).map_err(located)?;
+    config.warnings = checks::check(&config).map_err(located)?;
     Ok(Scenario {
         path: path.to_path_buf(),
         config,
-        warnings,
         inputs,
         prices,
         notes,

@@ -5,7 +5,7 @@
 
 use super::Simulation;
 use super::events::Event;
-use super::scaling::push_bounded;
+use super::metric_history::push_bounded;
 use crate::engine::EventQueue;
 use crate::metrics::Recorder;
 use crate::model::{Cluster, InstanceId, InstanceState, PoolId, StopReason, Target};

@@ -12,6 +12,7 @@ mod failures;
 mod health;
 mod lifecycle;
 mod managed_scaling;
+mod metric_history;
 mod narrate;
 mod origins;
 mod provisioning;
@@ -38,9 +39,45 @@ use tasks::TaskTable;
 
 /// Runs the scenario to its horizon, reporting to `recorder`, and returns the summary.
 /// For scenarios known to end (tests, benches): a runaway instant or an interrupt panics
-/// with the reason. The command line uses [`run_guarded`].
+/// with the reason. Everything else runs through [`run_with`].
 pub fn run<R: Recorder>(config: &SimConfig, recorder: &mut R) -> Summary {
-    run_with_usage(config, recorder).0
+    run_with(config, recorder, RunOptions::default())
+        .unwrap_or_else(|halt| panic!("{halt}"))
+        .summary
+}
+
+/// How a run is carried out, beyond the scenario it runs: what may stop it early and
+/// what it re-checks on the way. The guard against a runaway instant is always on, with
+/// the scenario's `limits.events_per_instant`.
+#[derive(Default)]
+pub struct RunOptions<'a> {
+    /// Called every [`engine::CHECKPOINT_EVERY`] events with the simulated time reached
+    /// and the events handled so far (to draw progress, say); returning false stops the
+    /// run as [`RunHalted::Interrupted`]. A process-wide interrupt
+    /// ([`crate::interrupt::request`]) stops it the same way.
+    pub checkpoint: Option<&'a mut dyn FnMut(SimTime, u64) -> bool>,
+    /// Re-check every cluster index and capacity bound after each instant and stop at
+    /// the first violation ([`RunHalted::InvariantBroken`]). O(instances) per instant:
+    /// for tests, not for speed.
+    pub check_invariants: bool,
+}
+
+impl RunOptions<'_> {
+    /// Every invariant re-checked after each instant, nothing else.
+    pub fn checked() -> RunOptions<'static> {
+        RunOptions {
+            checkpoint: None,
+            check_invariants: true,
+        }
+    }
+}
+
+/// What a finished run gives back besides what it told its recorder.
+#[derive(Clone, Debug)]
+pub struct RunOutcome {
+    pub summary: Summary,
+    /// Usage per clock hour, when the config meters it (`billing.commitments.metered()`).
+    pub usage: Option<HourlyUsage>,
 }
 
 /// Usage per clock hour of the measured window, per metered key (`config.billing.
@@ -58,16 +95,6 @@ impl HourlyUsage {
     }
 }
 
-/// Like [`run`], and the hourly usage when the config meters it
-/// (`billing.commitments.metered()`).
-pub fn run_with_usage<R: Recorder>(
-    config: &SimConfig,
-    recorder: &mut R,
-) -> (Summary, Option<HourlyUsage>) {
-    run_guarded_with_usage(config, recorder, &mut |_, _| true)
-        .unwrap_or_else(|halt| panic!("{halt}"))
-}
-
 /// Why a run stopped before its horizon.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RunHalted {
@@ -81,6 +108,8 @@ pub enum RunHalted {
     Interrupted { at: SimTime },
     /// The recorder could not go on ([`Recorder::failure`]).
     RecorderFailed { at: SimTime, reason: String },
+    /// With [`RunOptions::check_invariants`]: an index or bound no longer held.
+    InvariantBroken { at: SimTime, reason: String },
 }
 
 impl std::fmt::Display for RunHalted {
@@ -96,73 +125,56 @@ impl std::fmt::Display for RunHalted {
             RunHalted::RecorderFailed { at, reason } => {
                 write!(f, "the run stopped at simulated time {at}: {reason}")
             }
+            RunHalted::InvariantBroken { at, reason } => {
+                write!(f, "after the events at {at}: {reason}")
+            }
         }
     }
 }
 
 impl std::error::Error for RunHalted {}
 
-/// Runs the scenario to its horizon, failing on a runaway instant (more than
-/// `config.events_per_instant` events at one time), and stopping early when the process
-/// was interrupted or `checkpoint` (called with (now, events so far) every
-/// [`engine::CHECKPOINT_EVERY`] events, e.g. to draw progress) returns false.
-pub fn run_guarded<R: Recorder>(
+/// Runs the scenario to its horizon, reporting to `recorder`: the one way every caller
+/// (the command line, compare, sweep, tests, benches) runs a simulation.
+pub fn run_with<R: Recorder>(
     config: &SimConfig,
     recorder: &mut R,
-    checkpoint: &mut dyn FnMut(SimTime, u64) -> bool,
-) -> Result<Summary, RunHalted> {
-    run_guarded_with_usage(config, recorder, checkpoint).map(|(summary, _)| summary)
-}
-
-/// [`run_guarded`] with the hourly usage of [`run_with_usage`].
-pub fn run_guarded_with_usage<R: Recorder>(
-    config: &SimConfig,
-    recorder: &mut R,
-    checkpoint: &mut dyn FnMut(SimTime, u64) -> bool,
-) -> Result<(Summary, Option<HourlyUsage>), RunHalted> {
+    options: RunOptions,
+) -> Result<RunOutcome, RunHalted> {
     if crate::interrupt::requested() {
         return Err(RunHalted::Interrupted { at: SimTime::ZERO });
     }
+    let RunOptions {
+        mut checkpoint,
+        check_invariants,
+    } = options;
     let mut sim = Simulation::new(config, recorder);
     let mut queue = EventQueue::with_capacity(1024);
     sim.start(&mut queue);
-    let mut keep_going = |now, handled| !crate::interrupt::requested() && checkpoint(now, handled);
+    let mut keep_going = |now, handled| {
+        !crate::interrupt::requested() && checkpoint.as_mut().is_none_or(|c| c(now, handled))
+    };
     let mut guard = engine::Guard {
         max_events_per_instant: config.events_per_instant,
         checkpoint: &mut keep_going,
     };
-    match engine::run_guarded(&mut sim, &mut queue, config.horizon, &mut guard) {
-        Ok(handled) => Ok(sim.finish_with_usage(handled)),
-        Err(engine::Halt::Runaway { at, limit, event }) => {
-            Err(RunHalted::Runaway { at, limit, event })
+    let halted = |halt| match halt {
+        engine::Halt::Runaway { at, limit, event } => RunHalted::Runaway { at, limit, event },
+        engine::Halt::Stopped { at } => RunHalted::Interrupted { at },
+        engine::Halt::ModelStopped { at, reason } => RunHalted::RecorderFailed { at, reason },
+    };
+    let handled = if check_invariants {
+        let mut handled = 0;
+        while let Some(next) = queue.peek_time().filter(|t| *t <= config.horizon) {
+            handled +=
+                engine::run_guarded(&mut sim, &mut queue, next, &mut guard).map_err(halted)?;
+            sim.check_invariants()
+                .map_err(|reason| RunHalted::InvariantBroken { at: next, reason })?;
         }
-        Err(engine::Halt::Stopped { at }) => Err(RunHalted::Interrupted { at }),
-        Err(engine::Halt::ModelStopped { at, reason }) => {
-            Err(RunHalted::RecorderFailed { at, reason })
-        }
-    }
-}
-
-/// Like [`run`], but re-checks every cluster index and capacity bound after each event and
-/// stops at the first violation. O(instances) per event: for tests, not for speed.
-pub fn run_checked<R: Recorder>(config: &SimConfig, recorder: &mut R) -> Result<Summary, String> {
-    let mut sim = Simulation::new(config, recorder);
-    let mut queue = EventQueue::with_capacity(1024);
-    sim.start(&mut queue);
-    let mut handled = 0;
-    while let Some(next) = queue.peek_time() {
-        if next > config.horizon {
-            break;
-        }
-        handled += engine::run_until(&mut sim, &mut queue, next);
-        sim.cluster
-            .check_invariants()
-            .and_then(|()| sim.check_rollouts())
-            .and_then(|()| sim.check_daemons())
-            .and_then(|()| sim.check_reservations())
-            .and_then(|()| sim.tasks.check_lists())
-            .map_err(|e| format!("after the events at {next}: {e}"))?;
-    }
+        handled
+    } else {
+        engine::run_guarded(&mut sim, &mut queue, config.horizon, &mut guard).map_err(halted)?
+    };
     Ok(sim.finish(handled))
 }
 
@@ -466,11 +478,17 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         self.recorder.sample(&row);
     }
 
-    fn finish(self, handled: u64) -> Summary {
-        self.finish_with_usage(handled).0
+    /// Every cluster index, capacity bound and task list as it must be between instants.
+    fn check_invariants(&self) -> Result<(), String> {
+        self.cluster
+            .check_invariants()
+            .and_then(|()| self.check_rollouts())
+            .and_then(|()| self.check_daemons())
+            .and_then(|()| self.check_reservations())
+            .and_then(|()| self.tasks.check_lists())
     }
 
-    fn finish_with_usage(mut self, handled: u64) -> (Summary, Option<HourlyUsage>) {
+    fn finish(mut self, handled: u64) -> RunOutcome {
         let end = self.config.horizon;
         if self.recorder.tracing() {
             let line = format!(
@@ -544,7 +562,8 @@ impl<'a, R: Recorder> Simulation<'a, R> {
                 units: meter.hourly_units(),
             }
         });
-        (summary, usage)
+        summary.warnings = config.warnings.clone();
+        RunOutcome { summary, usage }
     }
 }
 

@@ -20,6 +20,7 @@
 
 use super::Simulation;
 use super::events::Event;
+use super::metric_history::{HISTORY, push_bounded};
 use crate::engine::EventQueue;
 use crate::metrics::{ProviderSample, QueueSummary, Recorder, ScalingSample};
 use crate::model::{PoolId, ServiceId};
@@ -30,9 +31,6 @@ use crate::scaling::scheduled::{Capacity, apply};
 use crate::scaling::target_tracking::{CooldownState, ServiceView, TrackedMetric};
 use crate::scaling::{Proposal, combine};
 use crate::time::{SimDuration, SimTime};
-
-/// Datapoints kept for policies (the longest default alarm is 15 of 15).
-const HISTORY: usize = 60;
 
 pub(super) struct ServiceScaling {
     pub active: bool,
@@ -136,13 +134,6 @@ fn service_states(config: &crate::model::SimConfig) -> Vec<ServiceScaling> {
 pub(super) fn needs_ticks(config: &crate::model::SimConfig) -> bool {
     config.services.iter().any(|s| s.scaling.is_active())
         || config.pools.iter().any(|p| p.managed_scaling.is_some())
-}
-
-pub(super) fn push_bounded(history: &mut Vec<Option<f64>>, value: Option<f64>) {
-    if history.len() == HISTORY {
-        history.remove(0);
-    }
-    history.push(value);
 }
 
 impl<R: Recorder> Simulation<'_, R> {

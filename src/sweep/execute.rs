@@ -39,15 +39,14 @@ pub fn execute(
 pub fn run_one(plan: &Plan, run: &RunSpec) -> Result<RunRecord, SweepError> {
     let mut config = plan.variants[run.variant].config.clone();
     config.seed = run.seed;
-    let summary =
-        crate::sim::run_guarded(&config, &mut NullRecorder, &mut |_, _| true).map_err(|halt| {
-            SweepError::Halted {
-                halt,
-                run: run.index,
-                out: None,
-                saved: 0,
-            }
-        })?;
+    let summary = crate::sim::run_with(&config, &mut NullRecorder, Default::default())
+        .map_err(|halt| SweepError::Halted {
+            halt,
+            run: run.index,
+            out: None,
+            saved: 0,
+        })?
+        .summary;
     Ok(RunRecord {
         index: run.index,
         variant: run.variant,

@@ -10,6 +10,7 @@
 //! touches files (`store`), always atomically.
 
 mod execute;
+mod fingerprint;
 mod flatten;
 mod plan;
 mod render;

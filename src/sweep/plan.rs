@@ -1,7 +1,8 @@
 //! A sweep's flat run list: the grid of `--vary` variants × R replications, in a fixed
 //! order, each variant validated as a scenario before anything runs.
 
-use super::{SweepError, store};
+use super::SweepError;
+use super::fingerprint::{Fnv, build_identity};
 use crate::model::SimConfig;
 use crate::rng::replication_seed;
 use crate::scenario::{self, ScenarioError};
@@ -207,8 +208,8 @@ fn grid(vary: &[Vary]) -> Vec<Vec<String>> {
 /// simulator itself (its build identity). FNV rather than `DefaultHasher`, whose output
 /// may change between Rust releases.
 fn fingerprint(text: &str, spec: &SweepSpec, inputs: &[PathBuf]) -> String {
-    let mut h = store::Fnv::new();
-    h.feed(store::build_identity().as_bytes());
+    let mut h = Fnv::new();
+    h.feed(build_identity().as_bytes());
     h.feed(text.as_bytes());
     for path in inputs {
         // A file that cannot be read now was read moments ago by the loader; its absence

@@ -135,7 +135,7 @@ fn bad_commitments_are_located_errors() {
 fn spot_instances_are_billed_at_spot_rates_whatever_the_commitments() {
     let cfg = config(&scenario("scenarios/ec2-vs-fargate.toml"));
     let legs = [Leg::Ec2Spot];
-    let (results, recs) = ecsim::compare::commitment_legs::run_and_recommend(&cfg, &legs).unwrap();
+    let (results, recs) = ecsim::compare::run::run_and_recommend(&cfg, &legs).unwrap();
     // 3 m5.large all day at 70% off: 3 × 0.096 × 0.3 × 24 = $2.0736. No usage a plan can
     // cover, so the cheapest commitment is none and the bill stays the Spot bill.
     assert!(close(results[0].cost_total_usd, 2.0736, 1e-9));
@@ -258,8 +258,7 @@ fn the_hourly_cost_chart_bills_spot_pools_at_spot_rates() {
 #[test]
 fn the_break_even_commitment_of_a_constant_workload_is_its_on_demand_rate() {
     let cfg = config(&scenario("scenarios/ec2-vs-fargate.toml"));
-    let (_, recs) =
-        ecsim::compare::commitment_legs::run_and_recommend(&cfg, &[Leg::Scenario]).unwrap();
+    let (_, recs) = ecsim::compare::run::run_and_recommend(&cfg, &[Leg::Scenario]).unwrap();
     let r = &recs[0];
     // 3 m5.large every hour: $0.288/h On-Demand, $0.20448/h at the 1-year no-upfront
     // Compute SP rate (0.096 × 0.71 each). Committing exactly that covers everything:

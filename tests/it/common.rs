@@ -89,3 +89,12 @@ pub fn shipped_scenarios() -> Vec<std::path::PathBuf> {
     }
     files
 }
+
+/// A run that re-checks every index and bound after each instant, failing at the first
+/// violation with the instant and what broke.
+pub fn run_checked<R: ecsim::metrics::Recorder>(
+    config: &SimConfig,
+    recorder: &mut R,
+) -> Result<Summary, ecsim::sim::RunHalted> {
+    ecsim::sim::run_with(config, recorder, ecsim::sim::RunOptions::checked()).map(|o| o.summary)
+}

@@ -153,7 +153,6 @@ fn run_and_scenario_leg_cost_the_same_to_the_bit() {
     let scenario = scenario::Scenario {
         path: "x.toml".into(),
         config: c.clone(),
-        warnings: Vec::new(),
         inputs: Vec::new(),
         prices: ecsim::catalog::PriceCatalog::builtin(),
         notes: Vec::new(),
@@ -161,7 +160,7 @@ fn run_and_scenario_leg_cost_the_same_to_the_bit() {
     let run = ecsim::report::run_to_dir(
         &scenario,
         dir.path(),
-        ecsim::report::RunOptions::default(),
+        ecsim::report::OutputOptions::default(),
         |_, _| (),
     )
     .unwrap();

@@ -49,7 +49,7 @@ impl Recorder for Rows {
 fn rows(text: &str) -> (ecsim::metrics::Summary, Vec<Row>) {
     let c = config(text);
     let mut rec = Rows::default();
-    let s = ecsim::sim::run_checked(&c, &mut rec).unwrap_or_else(|e| panic!("{e}"));
+    let s = crate::common::run_checked(&c, &mut rec).unwrap_or_else(|e| panic!("{e}"));
     (s, rec.0)
 }
 
@@ -518,7 +518,7 @@ desiredCount = 1
 "#,
     );
     let mut recorder = FailsAtThirdSample { samples: 0 };
-    let halt = ecsim::sim::run_guarded(&c, &mut recorder, &mut |_, _| true).unwrap_err();
+    let halt = ecsim::sim::run_with(&c, &mut recorder, Default::default()).unwrap_err();
     assert_eq!(
         halt,
         ecsim::sim::RunHalted::RecorderFailed {

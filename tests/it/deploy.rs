@@ -41,7 +41,7 @@ deployments = [{{ at = "1h", taskDefinition = "web-v2" }}]
 }
 
 fn checked(text: &str) -> Summary {
-    ecsim::sim::run_checked(&config(text), &mut NullRecorder).unwrap_or_else(|e| panic!("{e}"))
+    crate::common::run_checked(&config(text), &mut NullRecorder).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// (task definition, outcome, rollback) of each of `web`'s deployments, in order.
@@ -344,8 +344,8 @@ impl ecsim::metrics::Recorder for Rows {
 #[test]
 fn every_instance_runs_one_daemon_task_including_later_ones() {
     let mut rows = Rows::default();
-    let s =
-        ecsim::sim::run_checked(&config(&daemons()), &mut rows).unwrap_or_else(|e| panic!("{e}"));
+    let s = crate::common::run_checked(&config(&daemons()), &mut rows)
+        .unwrap_or_else(|e| panic!("{e}"));
     let on = |service: &str| {
         let mut v: Vec<&str> = rows
             .0
@@ -400,8 +400,8 @@ taskDefinition = "logs"
 schedulingStrategy = "DAEMON"
 launchType = "EC2"
 "#;
-    let s =
-        ecsim::sim::run_checked(&config(text), &mut NullRecorder).unwrap_or_else(|e| panic!("{e}"));
+    let s = crate::common::run_checked(&config(text), &mut NullRecorder)
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(s.scaling.instance_terminations, 2);
     assert_eq!(s.tasks.running_at_end, 1);
     assert_eq!(s.availability.services["logs"], s.availability.min);
@@ -462,14 +462,14 @@ fn a_daemon_that_fails_to_start_keeps_its_room_on_the_instance() {
         "",
     );
     let held = config(&text.replace("HELD", "true"));
-    let s = ecsim::sim::run_checked(&held, &mut NullRecorder).unwrap_or_else(|e| panic!("{e}"));
+    let s = crate::common::run_checked(&held, &mut NullRecorder).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(s.tasks.running_at_end, 2, "{:?}", s.tasks);
     // The agent keeps trying (throttled), and each try fails to start.
     assert!(s.tasks.stopped_before_running >= 5, "{:?}", s.tasks);
     let web = s.availability.services["web"];
     assert!((web - 0.5).abs() < 0.01, "web availability {web}");
     let freed = config(&text.replace("HELD", "false"));
-    let s = ecsim::sim::run_checked(&freed, &mut NullRecorder).unwrap_or_else(|e| panic!("{e}"));
+    let s = crate::common::run_checked(&freed, &mut NullRecorder).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(s.tasks.running_at_end, 4, "{:?}", s.tasks);
     let web = s.availability.services["web"];
     assert!(web > 0.99, "web availability {web}");
@@ -498,7 +498,7 @@ start = "30m"
 duration = "10m"
 "#,
     );
-    let s = ecsim::sim::run_checked(&config(&text), &mut NullRecorder)
+    let s = crate::common::run_checked(&config(&text), &mut NullRecorder)
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(s.tasks.running_at_end, 2, "{:?}", s.tasks);
     // Two web tasks serve for 30 min, none for the 11 min without an instance (the outage
@@ -569,7 +569,7 @@ hung_after = {{ type = "constant", value = "{hung_after}" }}
 
 fn stops_of(text: &str) -> (Summary, Vec<(f64, String)>) {
     let mut rec = Stops::default();
-    let s = ecsim::sim::run_checked(&config(text), &mut rec).unwrap_or_else(|e| panic!("{e}"));
+    let s = crate::common::run_checked(&config(text), &mut rec).unwrap_or_else(|e| panic!("{e}"));
     rec.0.sort_by(|a, b| a.0.total_cmp(&b.0));
     (s, rec.0)
 }
@@ -684,7 +684,7 @@ fn a_deployment_behind_a_load_balancer_waits_for_deregistration() {
 fn the_example_scenario_rolls_fails_and_rolls_back_within_bounds() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/deployments.toml");
     let scenario = ecsim::scenario::load(&path, &[]).unwrap_or_else(|e| panic!("{e}"));
-    let s = ecsim::sim::run_checked(&scenario.config, &mut NullRecorder)
+    let s = crate::common::run_checked(&scenario.config, &mut NullRecorder)
         .unwrap_or_else(|e| panic!("{e}"));
     let outcomes = outcomes(&s);
     assert_eq!(
@@ -842,7 +842,7 @@ crash_after = { type = "exponential", mean = "30m" }
     for seed in [5, 6, 18] {
         let mut config = config(text);
         config.seed = seed;
-        let summary = ecsim::sim::run_checked(&config, &mut NullRecorder)
+        let summary = crate::common::run_checked(&config, &mut NullRecorder)
             .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
         // Six instances for three days, each failing every 3 h on average: replacements
         // and restarted daemons happen many times over.

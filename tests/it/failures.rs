@@ -532,7 +532,8 @@ impl Recorder for Lives {
 fn checked_lives(text: &str) -> (ecsim::metrics::Summary, Lives) {
     let scenario = load_str(text, Path::new("test.toml"), &[]).expect("scenario is valid");
     let mut lives = Lives::default();
-    let summary = ecsim::sim::run_checked(&scenario.config, &mut lives).expect("invariants hold");
+    let summary =
+        crate::common::run_checked(&scenario.config, &mut lives).expect("invariants hold");
     lives.tasks.sort();
     (summary, lives)
 }

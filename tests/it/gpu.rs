@@ -21,7 +21,7 @@ impl Recorder for Rows {
 fn rows(text: &str) -> (Summary, Vec<(String, String, String)>) {
     let c = config(text);
     let mut rec = Rows::default();
-    let s = ecsim::sim::run_checked(&c, &mut rec).unwrap_or_else(|e| panic!("{e}"));
+    let s = crate::common::run_checked(&c, &mut rec).unwrap_or_else(|e| panic!("{e}"));
     (s, rec.0)
 }
 

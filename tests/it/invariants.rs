@@ -8,7 +8,7 @@
 //!
 //! CI runs `INVARIANT_CASES` (default 3000) cases from the fixed seed `INVARIANT_SEED`
 //! (default 1), so CI explores the same scenarios every time; a longer or different run:
-//! `INVARIANT_CASES=50000 INVARIANT_SEED=7 cargo test --release --test it invariants`.
+//! `INVARIANT_CASES=50000 INVARIANT_SEED=7 cargo test --profile ci --test it invariants`.
 //! Last longer run: 2026-11-30, 50,000 cases in 111 s (release, two shared cores), no
 //! failure. A failure prints the shrunk scenario and the seed; keep it as a test beside
 //! this one.
@@ -355,7 +355,8 @@ impl Recorder for Keep {
 
 fn check(config: &SimConfig) -> Result<(), String> {
     let mut keep = Keep::default();
-    let summary: Summary = ecsim::sim::run_checked(config, &mut keep)?;
+    let summary: Summary =
+        crate::common::run_checked(config, &mut keep).map_err(|halt| halt.to_string())?;
     let horizon = config.horizon.0;
     // Every task created is reported exactly once.
     let mut ids: Vec<u64> = keep.rows.iter().map(|r| r.id).collect();

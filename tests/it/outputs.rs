@@ -33,7 +33,7 @@ fn write_run(scenario: &ecsim::scenario::Scenario) -> Written {
     let summary = ecsim::report::run_to_dir(
         scenario,
         dir.path(),
-        ecsim::report::RunOptions::default(),
+        ecsim::report::OutputOptions::default(),
         |_, _| (),
     )
     .unwrap();
@@ -500,16 +500,16 @@ fn a_rerun_leaves_no_file_of_the_earlier_run_it_did_not_write() {
         ecsim::scenario::load(Path::new("scenarios/teaching/02-taskdef-vs-task.toml"), &[])
             .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let first = ecsim::report::RunOptions {
+    let first = ecsim::report::OutputOptions {
         replay: true,
-        ..ecsim::report::RunOptions::default()
+        ..ecsim::report::OutputOptions::default()
     };
     ecsim::report::run_to_dir(&scenario, dir.path(), first, |_, _| ()).unwrap();
     assert!(dir.path().join("replay.html").is_file());
     assert!(dir.path().join("tasks.csv").is_file());
-    let second = ecsim::report::RunOptions {
+    let second = ecsim::report::OutputOptions {
         tasks: ecsim::report::TasksOutput::None,
-        ..ecsim::report::RunOptions::default()
+        ..ecsim::report::OutputOptions::default()
     };
     ecsim::report::run_to_dir(&scenario, dir.path(), second, |_, _| ()).unwrap();
     assert!(!dir.path().join("replay.html").exists());

@@ -3,7 +3,7 @@
 //! compares the text exactly. When behaviour changes on purpose, regenerate them all with
 //!
 //! ```sh
-//! ECSIM_BLESS=1 cargo test --release --test it pinned
+//! ECSIM_BLESS=1 cargo test --profile ci --test it pinned
 //! ```
 //!
 //! and review the diff. Two marker forms:
@@ -208,7 +208,7 @@ fn pinned_figures_match_what_the_commands_print() {
     assert!(pins >= 4, "the pinned figures went missing ({pins} pins)");
     assert!(
         stale.is_empty(),
-        "pinned figures are stale; regenerate with `ECSIM_BLESS=1 cargo test --release --test it pinned` and review the diff:\n{}",
+        "pinned figures are stale; regenerate with `ECSIM_BLESS=1 cargo test --profile ci --test it pinned` and review the diff:\n{}",
         stale.join("\n")
     );
 }

@@ -24,7 +24,7 @@ fn narrate(file: &str, set: &[String]) -> (String, Summary) {
     let path = Path::new("scenarios/teaching").join(file);
     let scenario = ecsim::scenario::load(&path, set).unwrap_or_else(|e| panic!("{e}"));
     let mut n = Narration::default();
-    let summary = ecsim::sim::run_checked(&scenario.config, &mut n).expect("invariants hold");
+    let summary = crate::common::run_checked(&scenario.config, &mut n).expect("invariants hold");
     (n.lines.join("\n"), summary)
 }
 

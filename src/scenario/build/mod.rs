@@ -153,6 +153,8 @@ pub fn build(
         timing: timing(&file.timing)?,
         groups: names.groups,
         spread_keys: names.spread_keys,
+        // Filled by the checks that run on the built config.
+        warnings: Vec::new(),
         events_per_instant: match file.limits.events_per_instant {
             Some(0) => {
                 return Err(FieldError::new(
