@@ -23,6 +23,7 @@ mod provisioning;
 mod queueing;
 mod replay;
 mod report;
+mod same_time;
 mod sweep;
 mod task_sample;
 mod teaching;
