@@ -23,7 +23,7 @@
 //! The simulation owns all state that changes with events; these modules own only rules,
 //! and import nothing of the model (they sit below it; see ARCHITECTURE.md).
 //!
-//! - **Load** (`sim/scaling.rs`): each service with a demand curve or queue keeps its
+//! - **Load** (`sim/autoscaling.rs`): each service with a demand curve or queue keeps its
 //!   level and running count as of its last update, made when one of its tasks reaches
 //!   RUNNING or stops, when a piecewise-constant curve changes (`Event::DemandChange`) and
 //!   at every tick; each update feeds a time-weighted [`metrics::MinuteSeries`], so a
@@ -34,7 +34,7 @@
 //!   scheduled actions due ([`scheduled`]), evaluate each service's target-tracking and
 //!   step policies, [`combine`] them, clamp to [min, max] (no scale-in while deploying),
 //!   and set the desired count through the service scheduler (`sim/service.rs`).
-//! - **Managed scaling** (`sim/managed_scaling.rs`): per capacity provider, an
+//! - **Managed scaling** (`sim/capacity.rs`): per capacity provider, an
 //!   [`managed_scaling::AsgView`] (instances, PROVISIONING task shapes, instance
 //!   [`managed_scaling::InstanceShape`]) goes in and an [`managed_scaling::AsgDecision`]
 //!   comes out: launch N instances (ACTIVE after `timing.instance_launch`) or drain and

@@ -2,7 +2,9 @@
 //! kept at their desired count, billing and metrics. This is where ECS semantics live; the
 //! engine below knows none of it, and the files above (`scenario`, `report`) feed and read it.
 
+mod autoscaling;
 mod billing;
+mod capacity;
 mod collector;
 mod daemon;
 mod deploy;
@@ -11,12 +13,10 @@ pub mod events;
 mod failures;
 mod health;
 mod lifecycle;
-mod managed_scaling;
 mod metric_history;
 mod narrate;
 mod origins;
 mod provisioning;
-mod scaling;
 mod service;
 mod service_counts;
 mod streams;
@@ -196,7 +196,7 @@ pub(crate) struct Simulation<'a, R: Recorder> {
     outages: Outages,
     /// Reused task-slot list for failure handling.
     scratch: Vec<u32>,
-    autoscaling: scaling::Autoscaling,
+    autoscaling: autoscaling::Autoscaling,
     /// Per service: its deployments so far, for the summary.
     deployment_log: Vec<Vec<crate::metrics::DeploymentSummary>>,
     /// Instances present at time zero take the first launch numbers; they are past their
@@ -329,7 +329,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
                 owed_instances: vec![0; config.pools.len()],
             },
             scratch: Vec::new(),
-            autoscaling: scaling::Autoscaling::new(config),
+            autoscaling: autoscaling::Autoscaling::new(config),
             deployment_log: vec![Vec::new(); config.services.len()],
             initial_instances: config.pools.iter().map(|p| p.count).sum(),
         }

@@ -62,7 +62,7 @@ pub(super) struct Autoscaling {
     /// Per service: load, metric series and policy state.
     pub services: Vec<ServiceScaling>,
     /// Per pool: managed scaling state.
-    pub pools: Vec<super::managed_scaling::PoolScaling>,
+    pub pools: Vec<super::capacity::PoolScaling>,
     pub counts: ScalingCounts,
     pub samples: Vec<ScalingSample>,
     /// One per pool with managed scaling.
@@ -73,7 +73,7 @@ impl Autoscaling {
     pub fn new(config: &crate::model::SimConfig) -> Autoscaling {
         Autoscaling {
             services: service_states(config),
-            pools: super::managed_scaling::pool_states(config),
+            pools: super::capacity::pool_states(config),
             counts: ScalingCounts::default(),
             samples: vec![ScalingSample::default(); config.services.len()],
             provider_samples: vec![
