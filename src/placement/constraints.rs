@@ -4,7 +4,7 @@
 use super::Ctx;
 use crate::model::cluster::Cluster;
 use crate::model::task::RejectReason;
-use crate::model::{Instance, InstanceId, PlacementConstraint};
+use crate::model::{AzId, Instance, InstanceId, Placement, PlacementConstraint, PoolId};
 use crate::query::QuerySubject;
 
 /// The resource checks in ECS's order; the first that fails names the reason.
@@ -112,4 +112,54 @@ impl QuerySubject for InstanceSubject<'_> {
     fn registered_at_ms(&self) -> u64 {
         self.cluster.instance(self.id).registered_at.0
     }
+}
+
+/// An instance of a pool in an AZ as it registers, before anything runs on it: what a
+/// launch would add, for the questions asked before any launch.
+pub struct FreshInstance<'a> {
+    pub cluster: &'a Cluster,
+    pub pool: PoolId,
+    pub az: AzId,
+}
+
+impl QuerySubject for FreshInstance<'_> {
+    fn attribute(&self, name: &str) -> Option<&str> {
+        self.cluster.attribute_of(self.pool, self.az, name)
+    }
+    fn ec2_instance_id(&self) -> &str {
+        ""
+    }
+    fn running_tasks_count(&self) -> u32 {
+        0
+    }
+    fn has_task_group(&self, _group: &str) -> bool {
+        false
+    }
+    fn agent_connected(&self) -> bool {
+        true
+    }
+    fn agent_version(&self) -> &str {
+        "1.88.0"
+    }
+    fn registered_at_ms(&self) -> u64 {
+        0
+    }
+}
+
+/// The first memberOf constraint of `placement` that no fresh instance of `pool` in any
+/// of `azs` satisfies (its index in `placement.constraints`): a task under it can never be
+/// placed on an instance the pool launches, so launching for it is futile.
+pub fn unsatisfiable_on_launch(
+    cluster: &Cluster,
+    pool: PoolId,
+    azs: &[AzId],
+    placement: &Placement,
+) -> Option<usize> {
+    placement.constraints.iter().position(|constraint| {
+        let PlacementConstraint::MemberOf(expr) = constraint else {
+            return false;
+        };
+        !azs.iter()
+            .any(|&az| expr.evaluate(&FreshInstance { cluster, pool, az }))
+    })
 }

@@ -21,6 +21,7 @@ pub mod scale_in;
 pub mod scale_in_ranking;
 mod spread;
 
+pub use constraints::{FreshInstance, unsatisfiable_on_launch};
 pub use explain::{explain, narrate_placement, narrate_refusal};
 
 use crate::model::fit_tree::{FitTree, Need};

@@ -4,9 +4,9 @@
 
 use super::error::FieldError;
 use crate::model::{
-    AzId, Cluster, LaunchSpec, Placement, PlacementConstraint, PoolId, Provider, SimConfig,
+    Cluster, LaunchSpec, Placement, PlacementConstraint, PoolId, Provider, SimConfig,
 };
-use crate::query::QuerySubject;
+use crate::placement::FreshInstance;
 use crate::time::SimDuration;
 use crate::workload::DurationDist;
 
@@ -256,7 +256,7 @@ fn member_of(
         };
         let satisfied = pools.iter().any(|&p| {
             c.pools[p].azs.iter().any(|&az| {
-                expr.evaluate(&Unplaced {
+                expr.evaluate(&FreshInstance {
                     cluster: &cluster,
                     pool: PoolId(p as u32),
                     az,
@@ -268,36 +268,5 @@ fn member_of(
                 "{at}.placementConstraints[{k}]: no instance of the pools it may use satisfies this memberOf expression, so its tasks may never be placed"
             ));
         }
-    }
-}
-
-/// An instance of a pool in an AZ before anything runs on it.
-struct Unplaced<'a> {
-    cluster: &'a Cluster,
-    pool: PoolId,
-    az: AzId,
-}
-
-impl QuerySubject for Unplaced<'_> {
-    fn attribute(&self, name: &str) -> Option<&str> {
-        self.cluster.attribute_of(self.pool, self.az, name)
-    }
-    fn ec2_instance_id(&self) -> &str {
-        ""
-    }
-    fn running_tasks_count(&self) -> u32 {
-        0
-    }
-    fn has_task_group(&self, _group: &str) -> bool {
-        false
-    }
-    fn agent_connected(&self) -> bool {
-        true
-    }
-    fn agent_version(&self) -> &str {
-        "1.88.0"
-    }
-    fn registered_at_ms(&self) -> u64 {
-        0
     }
 }

@@ -17,6 +17,9 @@ use crate::time::SimTime;
 /// One pool's managed scaling state.
 pub(super) struct PoolScaling {
     pub desired: u32,
+    /// (origin index, target) pairs already narrated as not counted toward scale-out, so
+    /// the trace says it once, not at every tick.
+    pub futile_noted: Vec<(usize, usize)>,
     pub history: Vec<Option<f64>>,
     pub metric: Option<f64>,
 }
@@ -27,6 +30,7 @@ pub(super) fn pool_states(config: &crate::model::SimConfig) -> Vec<PoolScaling> 
         .iter()
         .map(|p| PoolScaling {
             desired: p.count,
+            futile_noted: Vec::new(),
             history: Vec::new(),
             metric: None,
         })
@@ -88,12 +92,42 @@ impl<R: Recorder> Simulation<'_, R> {
             initial_instances: self.initial_instances,
         };
         let mut provisioning: Vec<TaskShape> = Vec::new();
-        for origin in self.origins.iter() {
+        let mut futile: Vec<String> = Vec::new();
+        for (index, origin) in self.origins.iter().enumerate() {
             for (t, target) in origin.targets.iter().enumerate() {
-                if *target == Target::Pool(pid) && !origin.queues[t].is_empty() {
-                    let shape = config.task_defs[origin.task_def.index()].shape();
-                    provisioning.extend(std::iter::repeat_n(shape, origin.queues[t].len()));
+                if *target != Target::Pool(pid) || origin.queues[t].is_empty() {
+                    continue;
                 }
+                // A task whose memberOf no instance of this group satisfies is not
+                // counted: launching for it could never place it (issue 32, item 1).
+                let placement = origin.placement(config);
+                if let Some(k) = crate::placement::unsatisfiable_on_launch(
+                    &self.cluster,
+                    pid,
+                    &pool.azs,
+                    placement,
+                ) {
+                    let noted = &mut self.autoscaling.pools[p].futile_noted;
+                    if !noted.contains(&(index, t)) {
+                        noted.push((index, t));
+                        futile.push(format!(
+                            "capacity provider {} managed scaling: {} {}'s {} waiting task(s) not counted toward scale-out: no {} instance it launches satisfies placementConstraints[{k}] (memberOf), so added instances could never place them",
+                            pool.name,
+                            origin.kind,
+                            origin.name(config),
+                            origin.queues[t].len(),
+                            pool.instance_type.name,
+                        ));
+                    }
+                    continue;
+                }
+                let shape = config.task_defs[origin.task_def.index()].shape();
+                provisioning.extend(std::iter::repeat_n(shape, origin.queues[t].len()));
+            }
+        }
+        if self.recorder.tracing() {
+            for line in &futile {
+                self.recorder.trace(now, line);
             }
         }
         let view = AsgView {

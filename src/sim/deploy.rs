@@ -20,7 +20,8 @@
 //! may start: the deployment stalls, as in ECS, and is reported `in_progress`.
 //!
 //! Circuit breaker: each task of the deployment that fails to reach RUNNING
-//! (`start_failure_probability`) or is stopped by a failed health check counts one failure;
+//! (`start_failure_probability`, or stopped by the PROVISIONING timeout, ECS's
+//! TimedOutWaitingForCapacity) or is stopped by a failed health check counts one failure;
 //! at `clamp(ceil(0.5 × desired), min_threshold, 200)` the deployment is FAILED. With
 //! `resetOnHealthyTask` (on by default, as in ECS) a task of the deployment reaching
 //! RUNNING, the model's healthy, sets the count back to 0; the summary's `failed_tasks`

@@ -334,9 +334,14 @@ impl<R: Recorder> Simulation<'_, R> {
                 }
             }
         }
+        // A task the PROVISIONING timeout stopped never reached RUNNING: ECS's stage 1
+        // counts every task of the deployment that fails to reach RUNNING, and without it
+        // a deployment short of capacity would stay IN_PROGRESS for ever (issue 32, item 5).
         if matches!(
             reason,
-            StopReason::StartFailed | StopReason::HealthCheckFailed
+            StopReason::StartFailed
+                | StopReason::HealthCheckFailed
+                | StopReason::ProvisioningTimeout
         ) {
             self.rollout_task_failed(s, def, now, queue);
         }

@@ -365,3 +365,51 @@ pools = [{ name = "asg", instance_type = "m5.large", count = 1, managed_scaling 
     // The only instance is empty: M = 0 of N = 1.
     assert_eq!(at(&keep, 15 * 60).pool.unwrap().0, 0.0);
 }
+
+/// Issue 32, item 1: a job whose memberOf asks for m5.4xlarge waits on a provider whose
+/// group launches only m5.large. No instance the group can add would ever place it, so it
+/// must not count toward CapacityProviderReservation: the group keeps its one instance
+/// (before the fix it added one every 300 s warm-up, 1 → 10 = max_size in an hour with
+/// the PROVISIONING timeout off), and the trace says why once.
+#[test]
+fn managed_scaling_ignores_tasks_no_launchable_instance_satisfies_by_constraint() {
+    let text = r#"
+name = "futile"
+horizon = "1h"
+taskDefinitions = [{ family = "small", cpu = 256, memory = 512 }]
+jobs = [{ name = "pinned", taskDefinition = "small", capacityProviderStrategy = [{ capacityProvider = "asg", weight = 1 }], placementConstraints = [{ type = "memberOf", expression = "attribute:ecs.instance-type == m5.4xlarge" }], arrival = { type = "scheduled", times = ["1m"] }, duration = { type = "constant", value = "10m" } }]
+[cluster]
+provisioning_timeout = "none"
+pools = [{ name = "asg", instance_type = "m5.large", count = 1, managed_scaling = { max_size = 10 } }]
+"#;
+    let (summary, _) = run(text);
+    assert_eq!(summary.scaling.instance_launches, 0);
+    assert_eq!(summary.instances.peak, 1);
+    assert_eq!(summary.tasks.pending_at_end, 1);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("futile.toml");
+    std::fs::write(&path, text).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ecsim"))
+        .args([
+            "run",
+            path.to_str().unwrap(),
+            "--trace",
+            "--tasks",
+            "none",
+            "--out",
+        ])
+        .arg(dir.path().join("out"))
+        .output()
+        .unwrap();
+    let trace = String::from_utf8_lossy(&out.stdout);
+    let said = trace
+        .lines()
+        .filter(|l| l.contains("not counted toward scale-out"))
+        .collect::<Vec<_>>();
+    assert_eq!(said.len(), 1, "{trace}");
+    assert!(
+        said[0].contains("job pinned") && said[0].contains("placementConstraints[0]"),
+        "{}",
+        said[0]
+    );
+}

@@ -853,3 +853,41 @@ crash_after = { type = "exponential", mean = "30m" }
         );
     }
 }
+
+/// Issue 32, item 5: a new revision with no room. One m5.large (2 vCPU) holds exactly the
+/// four 512-unit tasks of `web`; the deployment at 1 h starts four `web-v2` tasks through
+/// the pool's capacity provider (maximumPercent 200), which wait in PROVISIONING and are
+/// stopped by the 10-minute timeout at 1 h 10 min. Each failed to reach RUNNING, so each
+/// counts toward the breaker (threshold clamp(ceil(0.5 × 4), 3, 200) = 3): the deployment
+/// is FAILED at 4,200 s after three failures. Before, it stayed in progress to the end.
+#[test]
+fn tasks_stopped_by_the_provisioning_timeout_count_toward_the_circuit_breaker() {
+    let text = r#"
+horizon = "3h"
+[cluster]
+provisioning_timeout = "10m"
+pools = [{ name = "asg", instance_type = "m5.large", count = 1 }]
+[[taskDefinitions]]
+family = "web"
+cpu = 512
+memory = 512
+[[taskDefinitions]]
+family = "web-v2"
+cpu = 512
+memory = 512
+[[services]]
+name = "web"
+taskDefinition = "web"
+desiredCount = 4
+capacityProviderStrategy = [{ capacityProvider = "asg", weight = 1 }]
+deploymentConfiguration = { minimumHealthyPercent = 100, maximumPercent = 200, deploymentCircuitBreaker = { enable = true } }
+deployments = [{ at = "1h", taskDefinition = "web-v2" }]
+"#;
+    let s = checked(text);
+    let d = only_deployment(&s);
+    assert_eq!(d.outcome.as_str(), "failed", "{d:?}");
+    assert_eq!(d.failed_tasks, 3);
+    assert_eq!(d.end_s, Some(4200.0));
+    // The old revision kept serving throughout.
+    assert_eq!(s.tasks.running_at_end, 4);
+}
