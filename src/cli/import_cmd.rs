@@ -79,17 +79,54 @@ pub struct CloudWatchArgs {
 fn read_inputs(files: &[PathBuf]) -> Result<Vec<(PathBuf, String)>, CliError> {
     let mut inputs = Vec::new();
     for path in files {
-        let text = std::fs::read_to_string(path).map_err(|e| ScenarioError {
+        let text = import::read::text(path).map_err(|message| ScenarioError {
             file: path.clone(),
             line: None,
             column: None,
             field: String::new(),
-            message: format!("cannot read the file: {e}"),
+            message,
             allowed: None,
         })?;
         inputs.push((path.clone(), text));
     }
     Ok(inputs)
+}
+
+/// Refuses an `--out` that is one of the inputs, by name, symbolic link or hard link:
+/// writing it would replace the file the import reads (issue 32, item 13).
+fn refuse_overwriting(out: &Path, inputs: &[&Path]) -> Result<(), CliError> {
+    match inputs.iter().find(|input| same_file(out, input)) {
+        Some(input) => Err(CliError::Usage(format!(
+            "--out {} is the input {}: writing it would replace what is imported; name another file",
+            out.display(),
+            input.display()
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Whether `a` and `b` are one existing file, under any names.
+fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (std::fs::metadata(a), std::fs::metadata(b)) {
+            (Ok(x), Ok(y)) => (x.dev(), x.ino()) == (y.dev(), y.ino()),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
+    }
+}
+
+/// A failed write, said without the operating system's error number.
+fn write_error(path: &Path) -> impl FnOnce(std::io::Error) -> CliError + '_ {
+    move |e| CliError::Output {
+        path: path.to_path_buf(),
+        source: std::io::Error::new(e.kind(), import::read::in_words(&e)),
+    }
 }
 
 /// Writes `text` to `path` atomically.
@@ -102,17 +139,21 @@ fn write_file(path: &Path, default_name: &str, text: &str) -> Result<(), CliErro
         || default_name.to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    let mut files = OutputDir::create(dir).map_err(CliError::output(dir))?;
+    let mut files = OutputDir::create(dir).map_err(write_error(dir))?;
     files
         .write(&name, text.as_bytes())
-        .map_err(CliError::output(path))?;
-    files.commit().map_err(CliError::output(path))?;
+        .map_err(write_error(path))?;
+    files.commit().map_err(write_error(path))?;
     Ok(())
 }
 
 pub fn run(args: &ImportArgs) -> Result<(), CliError> {
     if let Some(ImportSource::Cloudwatch(cw)) = &args.source {
         return cloudwatch(cw);
+    }
+    if let Some(out) = &args.out {
+        let inputs: Vec<&Path> = args.files.iter().map(PathBuf::as_path).collect();
+        refuse_overwriting(out, &inputs)?;
     }
     let inputs = read_inputs(&args.files)?;
     let out = args
@@ -145,6 +186,15 @@ pub fn run(args: &ImportArgs) -> Result<(), CliError> {
 }
 
 fn cloudwatch(args: &CloudWatchArgs) -> Result<(), CliError> {
+    if let Some(out) = &args.out {
+        let inputs: Vec<&Path> = args
+            .files
+            .iter()
+            .chain(&args.scenario)
+            .map(PathBuf::as_path)
+            .collect();
+        refuse_overwriting(out, &inputs)?;
+    }
     let mut options = cloudwatch::Options {
         series: args.series.clone(),
         tasks: args.tasks,
@@ -187,12 +237,12 @@ fn cloudwatch(args: &CloudWatchArgs) -> Result<(), CliError> {
     let text = demand.to_csv(&sources);
     let mut stderr = std::io::stderr().lock();
     for note in &demand.notes {
-        let _ = writeln!(stderr, "note: {note}");
+        let _ = writeln!(stderr, "note: {}", import::one_line(note));
     }
     let summary = format!(
         "{} `{}`: {} datapoints every {} s from {}, {} gap(s) (--gaps {}): {} steps in {}; the data ends at {} s",
         demand.metric.name(),
-        demand.series,
+        import::one_line(&demand.series),
         demand.datapoints,
         demand.period_ms as f64 / 1000.0,
         cloudwatch::timestamp::format(demand.start_ms),

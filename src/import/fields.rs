@@ -3,7 +3,7 @@
 //! why), or unknown (an error listing the fields that object takes).
 
 use super::Note;
-use super::json::error_at;
+use super::json::Spans;
 use crate::scenario::ScenarioError;
 use serde_json::{Map, Value};
 use std::path::Path;
@@ -13,17 +13,20 @@ use std::path::Path;
 pub struct Source<'a> {
     pub file: &'a Path,
     pub text: &'a str,
+    /// Where `text`'s fields sit, found once for every error and note about it.
+    pub spans: &'a Spans,
 }
 
 impl Source<'_> {
     pub fn error(&self, field: &str, message: impl Into<String>) -> ScenarioError {
-        error_at(self.text, self.file, field, message, None)
+        self.spans
+            .error_at(self.text, self.file, field, message, None)
     }
 
     pub fn note(&self, field: &str, reason: impl Into<String>) -> Note {
         Note {
             file: self.file.to_path_buf(),
-            line: super::json::locate(self.text, field).map(|(l, _)| l),
+            line: self.spans.locate(self.text, field).map(|(l, _)| l),
             field: field.to_string(),
             reason: reason.into(),
         }
@@ -74,13 +77,13 @@ impl<'a> Obj<'a> {
                 let mut allowed: Vec<&str> = used.to_vec();
                 allowed.extend(left_out.iter().flat_map(|l| l.keys.iter().copied()));
                 allowed.sort_unstable();
-                return Err(error_at(
-                    self.src.text,
-                    self.src.file,
-                    &self.field(key),
-                    format!("`{key}` is not a field of this AWS object (a typo?)"),
-                    Some(allowed.join(", ")),
-                ));
+                return Err(ScenarioError {
+                    allowed: Some(allowed.join(", ")),
+                    ..self.src.error(
+                        &self.field(key),
+                        format!("`{key}` is not a field of this AWS object (a typo?)"),
+                    )
+                });
             }
         }
         for group in left_out {

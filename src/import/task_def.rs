@@ -5,6 +5,12 @@
 //! containers, where a container's memory reservation is its `memoryReservation` if set,
 //! else its hard `memory` limit (reference §7.2, §9.3). A Fargate-compatible task is written
 //! at the Fargate size it would run and bill as (`catalog::round_fargate`).
+//!
+//! ECS's rules on memory are checked here, where the JSON's own fields are at hand
+//! (reference §9.3, [DG-tdp]): a container's hard `memory` may not be below its
+//! `memoryReservation`, and a task-level `memory` may not be below what its containers
+//! reserve. The task stops when its last container has, so its `stopTimeout` is the
+//! longest of its containers' (30 s, ECS's default, where one sets none).
 
 use super::Note;
 use super::fields::{LeftOut, Obj};
@@ -28,6 +34,14 @@ pub struct ImportedTaskDef {
     pub size_comment: String,
     /// GPUs the task reserves (the containers' sum), for the placeholder pool's type.
     pub gpus: u32,
+    /// Where the parts of the entry that do not sit under its own name in the JSON came
+    /// from: (field of the scenario entry, JSON path), e.g. (`portMappings[1]`,
+    /// `containerDefinitions[0].portMappings[1]`).
+    pub origins: Vec<(String, String)>,
+    /// JSON paths of the health check and of each placement constraint, which go to the
+    /// services using the task definition.
+    pub health_check_at: Option<String>,
+    pub constraints_at: Vec<String>,
 }
 
 const TASK_RUNTIME_STATE: &[&str] = &[
@@ -93,9 +107,11 @@ pub fn import(obj: Obj<'_>, notes: &mut Vec<Note>) -> Result<ImportedTaskDef, Sc
     let fargate = compat
         .as_ref()
         .is_some_and(|c| c.iter().any(|x| x == "FARGATE"));
-    let containers = containers(obj, notes)?;
+    let mut containers = containers(obj, notes)?;
     // ECS pins each GPU to one container; the task needs the sum on one instance.
-    let gpus: u32 = containers.iter().map(|c| c.gpus).sum();
+    let gpus = containers
+        .iter()
+        .fold(0u32, |sum, c| sum.saturating_add(c.gpus));
     if fargate && gpus > 0 {
         return Err(src.error(
             &obj.field("requiresCompatibilities"),
@@ -104,6 +120,28 @@ pub fn import(obj: Obj<'_>, notes: &mut Vec<Note>) -> Result<ImportedTaskDef, Sc
     }
     let task_cpu = task_amount(obj, "cpu", 1024.0, &["vcpu"])?;
     let task_memory = task_amount(obj, "memory", 1024.0, &["gb", "gib"])?;
+    if let Some(task_memory) = task_memory {
+        let reserved: u64 = containers
+            .iter()
+            .filter_map(|c| c.memory_reserved)
+            .map(u64::from)
+            .sum();
+        if reserved > u64::from(task_memory) {
+            return Err(ScenarioError {
+                allowed: Some(
+                    "a task memory at least the sum of its containers' memoryReservation (else memory)"
+                        .into(),
+                ),
+                ..src.error(
+                    &obj.field("memory"),
+                    format!(
+                        "the task's memory {task_memory} MiB is below the {reserved} MiB its containers reserve; ECS refuses this task definition"
+                    ),
+                )
+            });
+        }
+    }
+    let mut origins = Vec::new();
     let mut comment = Vec::new();
     let cpu = match task_cpu {
         Some(c) => {
@@ -111,7 +149,10 @@ pub fn import(obj: Obj<'_>, notes: &mut Vec<Note>) -> Result<ImportedTaskDef, Sc
             c
         }
         None => {
-            let sum: u32 = containers.iter().map(|c| c.cpu).sum();
+            let sum = containers
+                .iter()
+                .fold(0u32, |sum, c| sum.saturating_add(c.cpu));
+            origins.push(("cpu".to_string(), obj.field("containerDefinitions")));
             comment.push(format!(
                 "cpu {sum} = sum of {} container cpu values",
                 containers.len()
@@ -133,15 +174,17 @@ pub fn import(obj: Obj<'_>, notes: &mut Vec<Note>) -> Result<ImportedTaskDef, Sc
             m
         }
         None => {
-            let mut sum = 0;
+            let mut sum = 0u32;
             for c in &containers {
-                sum += c.memory_reserved.ok_or_else(|| {
+                let reserved = c.memory_reserved.ok_or_else(|| {
                     src.error(
                         &format!("{}.memory", c.path),
                         "with no task-level memory, every container needs `memory` or `memoryReservation` (ECS rejects the task definition otherwise)",
                     )
                 })?;
+                sum = sum.saturating_add(reserved);
             }
+            origins.push(("memory".to_string(), obj.field("containerDefinitions")));
             comment.push(format!(
                 "memory {sum} MiB = sum of container memoryReservation (else memory)"
             ));
@@ -201,8 +244,37 @@ pub fn import(obj: Obj<'_>, notes: &mut Vec<Note>) -> Result<ImportedTaskDef, Sc
         comment.push(format!(
             "{gpus} GPU(s) = sum of container resourceRequirements"
         ));
+        // The one requirement written stands for the containers' sum: an error about it
+        // points at the largest of them.
+        if let Some((_, at)) = containers
+            .iter()
+            .filter_map(|c| c.gpu_at.clone().map(|at| (c.gpus, at)))
+            .max_by_key(|(n, _)| *n)
+        {
+            origins.push(("resourceRequirements[0]".to_string(), at));
+        }
     }
+    let any_unset = containers.iter().any(|c| c.stop_timeout.is_none());
+    let stop_timeout = containers
+        .iter()
+        .filter_map(|c| c.stop_timeout.as_ref())
+        .max_by_key(|(secs, _)| *secs)
+        .map(|(secs, at)| {
+            origins.push(("stopTimeout".to_string(), at.clone()));
+            let longest = if any_unset {
+                (*secs).max(DEFAULT_STOP_TIMEOUT_S)
+            } else {
+                *secs
+            };
+            if containers.len() > 1 {
+                comment.push(format!(
+                    "stopTimeout {longest} s = the longest container stopTimeout ({DEFAULT_STOP_TIMEOUT_S} where unset)"
+                ));
+            }
+            longest
+        });
     let mut constraints = Vec::new();
+    let mut constraints_at = Vec::new();
     for (path, v) in obj.array("placementConstraints")? {
         let c = Obj::new(src, &path, v)?;
         c.check(&["type", "expression"], &[], notes)?;
@@ -210,12 +282,24 @@ pub fn import(obj: Obj<'_>, notes: &mut Vec<Note>) -> Result<ImportedTaskDef, Sc
             kind: c.str("type")?.unwrap_or("memberOf").to_string(),
             expression: c.str("expression")?.map(str::to_string),
         });
+        constraints_at.push(path);
     }
-    let mut containers = containers;
-    let health_check = containers
+    let mut port_mappings = Vec::new();
+    for c in &mut containers {
+        for (at, mapping) in std::mem::take(&mut c.ports) {
+            origins.push((format!("portMappings[{}]", port_mappings.len()), at));
+            port_mappings.push(mapping);
+        }
+    }
+    let (health_check, health_check_at) = containers
         .iter_mut()
         .find(|c| c.essential && c.health_check.is_some())
-        .and_then(|c| c.health_check.take());
+        .map_or((None, None), |c| {
+            (
+                c.health_check.take(),
+                Some(format!("{}.healthCheck", c.path)),
+            )
+        });
     Ok(ImportedTaskDef {
         def: TaskDefinitionFile {
             family,
@@ -223,7 +307,7 @@ pub fn import(obj: Obj<'_>, notes: &mut Vec<Note>) -> Result<ImportedTaskDef, Sc
             memory: Amount::Number(f64::from(memory)),
             network_mode: obj.str("networkMode")?.map(str::to_string),
             requires_compatibilities: compat,
-            port_mappings: containers.into_iter().flat_map(|c| c.ports).collect(),
+            port_mappings,
             runtime_platform,
             ephemeral_storage,
             resource_requirements: if gpus > 0 {
@@ -236,13 +320,16 @@ pub fn import(obj: Obj<'_>, notes: &mut Vec<Note>) -> Result<ImportedTaskDef, Sc
             },
             image_size_mb: None,
             start_failure_probability: None,
-            stop_timeout: None,
+            stop_timeout,
             shutdown_time: None,
         },
         health_check,
         constraints,
         size_comment: comment.join("; "),
         gpus,
+        origins,
+        health_check_at,
+        constraints_at,
     })
 }
 
@@ -281,15 +368,22 @@ fn task_amount(
     Ok(Some(number.round() as u32))
 }
 
+/// ECS's `stopTimeout` for a container that sets none (reference §2.2).
+const DEFAULT_STOP_TIMEOUT_S: u32 = 30;
+
 struct Container {
     path: String,
     cpu: u32,
     memory_reserved: Option<u32>,
-    /// `resourceRequirements` of type GPU.
+    /// `resourceRequirements` of type GPU, and where the largest one is.
     gpus: u32,
+    gpu_at: Option<String>,
     essential: bool,
-    ports: Vec<PortMapping>,
+    /// Each mapping with its JSON path.
+    ports: Vec<(String, PortMapping)>,
     health_check: Option<HealthCheckFile>,
+    /// `stopTimeout`, seconds, and its JSON path.
+    stop_timeout: Option<(u32, String)>,
 }
 
 const CONTAINER_NOT_SCHEDULING: &[&str] = &[
@@ -364,13 +458,11 @@ fn containers(obj: Obj<'_>, notes: &mut Vec<Note>) -> Result<Vec<Container>, Sce
                 "the image's size is not in the task definition; ecsim assumes 100 MB (set image_size_mb)",
             ));
         }
-        if let Some(stop) = c.u32("stopTimeout")? {
-            notes.push(src.note(
-                &c.field("stopTimeout"),
-                format!("stopTimeout {stop} s: ecsim stops a task at once (no SIGTERM grace period is modelled)"),
-            ));
-        }
+        let stop_timeout = c
+            .u32("stopTimeout")?
+            .map(|secs| (secs, c.field("stopTimeout")));
         let mut gpus = 0u32;
+        let mut gpu_at: Option<(u32, String)> = None;
         for (rpath, r) in c.array("resourceRequirements")? {
             let req = Obj::new(src, &rpath, r)?;
             req.check(&["type", "value"], &[], notes)?;
@@ -378,12 +470,16 @@ fn containers(obj: Obj<'_>, notes: &mut Vec<Note>) -> Result<Vec<Container>, Sce
             match req.str("type")? {
                 Some("GPU") => {
                     let count = value.trim().parse::<u32>().ok().filter(|n| *n >= 1);
-                    gpus += count.ok_or_else(|| {
+                    let count = count.ok_or_else(|| {
                         src.error(
                             &req.field("value"),
                             format!("`{value}` is not a GPU count; ECS takes a whole number as text, e.g. \"1\""),
                         )
                     })?;
+                    gpus = gpus.saturating_add(count);
+                    if gpu_at.as_ref().is_none_or(|(most, _)| count > *most) {
+                        gpu_at = Some((count, rpath.clone()));
+                    }
                 }
                 kind => notes.push(src.note(
                     &rpath,
@@ -396,6 +492,21 @@ fn containers(obj: Obj<'_>, notes: &mut Vec<Note>) -> Result<Vec<Container>, Sce
         }
         let memory = c.u32("memory")?;
         let reservation = c.u32("memoryReservation")?;
+        if let (Some(hard), Some(soft)) = (memory, reservation) {
+            if hard < soft {
+                return Err(ScenarioError {
+                    allowed: Some(
+                        "memory (the hard limit) at least memoryReservation (the soft one)".into(),
+                    ),
+                    ..src.error(
+                        &c.field("memory"),
+                        format!(
+                            "the hard limit {hard} MiB is below the container's memoryReservation {soft} MiB; ECS refuses this task definition"
+                        ),
+                    )
+                });
+            }
+        }
         let mut ports = Vec::new();
         for (ppath, p) in c.array("portMappings")? {
             let pm = Obj::new(src, &ppath, p)?;
@@ -420,13 +531,16 @@ fn containers(obj: Obj<'_>, notes: &mut Vec<Note>) -> Result<Vec<Container>, Sce
             let port = |n: u32, key: &str| {
                 u16::try_from(n).map_err(|_| src.error(&pm.field(key), "a port is 0..=65535"))
             };
-            ports.push(PortMapping {
-                container_port: port(container_port, "containerPort")?,
-                host_port: pm
-                    .u32("hostPort")?
-                    .map(|h| port(h, "hostPort"))
-                    .transpose()?,
-            });
+            ports.push((
+                ppath.clone(),
+                PortMapping {
+                    container_port: port(container_port, "containerPort")?,
+                    host_port: pm
+                        .u32("hostPort")?
+                        .map(|h| port(h, "hostPort"))
+                        .transpose()?,
+                },
+            ));
         }
         let health_check = match c.get("healthCheck") {
             None => None,
@@ -461,9 +575,11 @@ fn containers(obj: Obj<'_>, notes: &mut Vec<Note>) -> Result<Vec<Container>, Sce
             cpu: c.u32("cpu")?.unwrap_or(0),
             memory_reserved: reservation.or(memory),
             gpus,
+            gpu_at: gpu_at.map(|(_, at)| at),
             essential: c.bool("essential")?.unwrap_or(true),
             ports,
             health_check,
+            stop_timeout,
             path,
         });
     }

@@ -1,8 +1,10 @@
 //! The imported scenario as TOML a person edits: serialized from the scenario file types,
 //! then tidied (nothing empty, small nested tables inline, whole numbers without `.0`) and
-//! commented with where each part came from and what was assumed.
+//! commented with where each part came from and what was assumed. Values are escaped by the
+//! serializer; every comment line goes through `one_line`, so text from the input (a name
+//! with a newline in it) cannot end a comment and start a live line.
 
-use super::{Comments, Note};
+use super::{Comments, Note, one_line};
 use crate::scenario::file::ScenarioFile;
 use toml_edit::{DocumentMut, Item, Table, Value};
 
@@ -18,13 +20,16 @@ pub fn write(
     tidy_table(doc.as_table_mut(), false);
     for (path, lines) in comments {
         if let Some(table) = table_at(&mut doc, path) {
-            let text: String = lines.iter().map(|l| format!("# {l}\n")).collect();
+            let text: String = lines
+                .iter()
+                .map(|l| format!("# {}\n", one_line(l)))
+                .collect();
             table.decor_mut().set_prefix(format!("\n{text}"));
         }
     }
     let mut out = String::from("# Imported by `ecsim import` from:\n");
     for s in sources {
-        out.push_str(&format!("#   {s}\n"));
+        out.push_str(&format!("#   {}\n", one_line(s)));
     }
     out.push_str(
         "# horizon and seed are ecsim's own; PLACEHOLDERS below need values from your account.\n",
@@ -32,7 +37,11 @@ pub fn write(
     if !notes.is_empty() {
         out.push_str("# Not carried over (see `ecsim import` output for file and line):\n");
         for n in notes {
-            out.push_str(&format!("#   {}: {}\n", n.field, n.reason));
+            out.push_str(&format!(
+                "#   {}: {}\n",
+                one_line(&n.field),
+                one_line(&n.reason)
+            ));
         }
     }
     out.push('\n');
@@ -94,6 +103,13 @@ fn tidy_table(table: &mut Table, inside_entry: bool) {
 /// Returns true when the value says nothing (an empty array or table, a default-false switch).
 fn tidy_value(v: &mut Value) -> bool {
     match v {
+        Value::String(s) if s.value().chars().any(char::is_control) => {
+            // Parsed back from its own escaped text, the value keeps that text as its repr.
+            if let Ok(single) = basic_string(s.value()).parse::<Value>() {
+                *v = single;
+            }
+            false
+        }
         Value::Float(f) => {
             let x = *f.value();
             if x.fract() == 0.0 && x.abs() < 1e15 {
@@ -130,5 +146,43 @@ fn is_default_noise(key: &str, v: &Value) -> bool {
         "spot" | "awsvpc_trunking" | "instant" => v.as_bool() == Some(false),
         "reserved_memory_mib" => v.as_integer() == Some(0),
         _ => false,
+    }
+}
+
+/// `text` as a TOML basic string on one line. The serializer writes a string holding a
+/// newline as a multi-line string, whose lines a person or a line-based tool reads as keys
+/// (issue 32, item 19: a family `"web\nwarmup = \"50m\"\n#"`).
+fn basic_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped_on_one_line() {
+        // Each escape by hand from TOML 1.0's table of basic-string escapes.
+        assert_eq!(
+            basic_string("a\nb = \"1\"\r\t\\\u{1b}\u{7f}"),
+            r#""a\nb = \"1\"\r\t\\\u001B\u007F""#
+        );
+        let value: Value = basic_string("web\nwarmup = \"50m\"\n#").parse().unwrap();
+        assert_eq!(value.as_str(), Some("web\nwarmup = \"50m\"\n#"));
+        assert!(!value.to_string().contains('\n'));
     }
 }

@@ -1,7 +1,8 @@
 //! Hostile inputs as a user might write them (issue 11), one line of data each: the
 //! scenario (a small valid base with one thing changed), the command, the exit status
 //! expected and words the message must contain. Every error must also be free of Rust
-//! internals and of panics.
+//! internals and of panics. `ecsim import`'s cases, whose inputs are several JSON files,
+//! are the seeds of the fuzz target `import`, in the table of `import.rs`.
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -178,7 +179,7 @@ fn cases() -> Vec<Case> {
 }
 
 /// Words that mean the program, not the scenario, is talking.
-const INTERNALS: &[&str] = &[
+pub const INTERNALS: &[&str] = &[
     "untagged",
     "u32",
     "u64",

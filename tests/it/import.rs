@@ -121,10 +121,11 @@ fn imported_json_runs_as_the_hand_written_scenario() {
 #[test]
 fn task_level_size_wins_and_fargate_rounds_up() {
     // Task level 300 units / 700 MiB on Fargate: the cheapest size holding both is
-    // 512 / 1024 (256 units is too little CPU). The containers' own values are ignored.
+    // 512 / 1024 (256 units is too little CPU). The container's own 128 units / 600 MiB
+    // (within the task's, as ECS requires) would round to 256 / 1024: they are not used.
     let td = r#"{"taskDefinition": {"family": "f", "cpu": "300", "memory": "700",
       "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"],
-      "containerDefinitions": [{"name": "a", "cpu": 4096, "memory": 9000}]}}"#;
+      "containerDefinitions": [{"name": "a", "cpu": 128, "memory": 600}]}}"#;
     let svc = r#"{"services": [{"serviceName": "f", "taskDefinition": "f", "desiredCount": 1,
       "launchType": "FARGATE"}]}"#;
     let imported = ecsim::import::import(
@@ -311,4 +312,417 @@ fn an_imported_task_definition_takes_overrides_and_locates_errors() {
     let (code, err) = validate_with_json(&scenario("import = \"td.json\""), SERVICE);
     assert_eq!(code, 2);
     assert!(err.contains("not a task definition"), "{err}");
+}
+
+/// The seeds of the fuzz target `import` (fuzz/seeds/import/), one hostile input each: a
+/// line `--- NAME` starts each file (`ecsim::import::bundle`).
+fn seeds() -> Vec<(String, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/import");
+    let mut seeds: Vec<(String, String)> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| {
+            let path = e.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read_to_string(&path).unwrap())
+        })
+        .collect();
+    seeds.sort();
+    seeds
+}
+
+/// Every seed through the fuzz target's entry point: no panic; an error names one of the
+/// seed's files and says nothing of the program's internals; a scenario made validates; a
+/// demand CSV has its header and numbers.
+#[test]
+fn every_import_seed_imports_or_fails_in_the_users_words() {
+    let seeds = seeds();
+    assert!(seeds.len() >= 25, "{} seeds", seeds.len());
+    let mut wrong = Vec::new();
+    for (name, text) in &seeds {
+        let files = ecsim::import::bundle::split(text);
+        for result in ecsim::import::bundle::import_all(text) {
+            match result {
+                Err(e) => {
+                    let said = e.to_string();
+                    let named = files
+                        .iter()
+                        .any(|(p, _)| said.starts_with(&p.display().to_string()))
+                        || said.starts_with("imported.toml");
+                    let internal = super::hostile::INTERNALS
+                        .iter()
+                        .chain(&["os error", "serde", "CSV error"])
+                        .find(|w| said.contains(*w));
+                    if !named || internal.is_some() || said.len() > 1000 {
+                        wrong.push(format!("{name}: {said}"));
+                    }
+                }
+                Ok(out) if out.contains("seconds,") => {
+                    let data = out
+                        .lines()
+                        .skip_while(|l| !l.starts_with("seconds,"))
+                        .skip(1);
+                    for line in data {
+                        let numbers: Vec<Result<f64, _>> =
+                            line.split(',').map(str::parse::<f64>).collect();
+                        if numbers.len() != 2 || numbers.iter().any(Result::is_err) {
+                            wrong.push(format!("{name}: demand line {line:?}"));
+                        }
+                    }
+                }
+                Ok(scenario) => {
+                    if let Err(e) =
+                        ecsim::scenario::load_str(&scenario, Path::new("imported.toml"), &[])
+                    {
+                        wrong.push(format!("{name}: the scenario made fails: {e}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+struct ImportCase {
+    seed: &'static str,
+    /// `F`: the seed's files; `F1`: its first file; `D`: a fresh directory.
+    args: &'static [&'static str],
+    code: i32,
+    says: &'static [&'static str],
+    never: &'static [&'static str],
+}
+
+const IMPORT: &[&str] = &["import", "F"];
+const IMPORT_TO_FILE: &[&str] = &["import", "F", "--out", "D/out.toml"];
+const CLOUDWATCH: &[&str] = &[
+    "import",
+    "cloudwatch",
+    "F",
+    "--tasks",
+    "2",
+    "--task-cpu",
+    "512",
+    "--out",
+    "D/demand.csv",
+];
+
+/// Issue 32's import cases, one line each. Lines are counted by hand in the seed files
+/// (a file's line 1 is the line after its `--- NAME`).
+#[rustfmt::skip]
+fn import_cases() -> Vec<ImportCase> {
+    let c = |seed, args, code, says, never| ImportCase {
+        seed,
+        args,
+        code,
+        says,
+        never,
+    };
+    vec![
+        // Item 3: stopTimeout carried over, not dropped with a false reason.
+        c("stop-timeout-90-fargate-spot", IMPORT, 0, &["stopTimeout = 90"], &["stops a task at once"]),
+        c("stop-timeout-200-fargate", IMPORT_TO_FILE, 2, &["td.json:14:", "taskDefinition.containerDefinitions[0].stopTimeout", "200 s is more than Fargate allows"], &["out.toml"]),
+        // Item 4: task definitions ECS refuses.
+        c("container-memory-below-reservation", IMPORT_TO_FILE, 2, &["td.json:12:", "field `taskDefinition.containerDefinitions[0].memory`", "256 MiB is below the container's memoryReservation 512 MiB"], &[]),
+        c("task-memory-below-reservations", IMPORT_TO_FILE, 2, &["td.json:22:", "field `taskDefinition.memory`", "512 MiB is below the 640 MiB its containers reserve"], &[]),
+        // Item 14: errors at the JSON line and field the value came from.
+        c("health-check-interval-0", IMPORT_TO_FILE, 2, &["td.json:19:", "taskDefinition.containerDefinitions[0].healthCheck.interval"], &["out.toml"]),
+        c("target-capacity-0", IMPORT_TO_FILE, 2, &["cp.json:10:", "capacityProviders[0].autoScalingGroupProvider.managedScaling.targetCapacity"], &["out.toml"]),
+        c("target-capacity-101", IMPORT_TO_FILE, 2, &["cp.json:10:", "managedScaling.targetCapacity"], &["out.toml"]),
+        c("gpu-1000", IMPORT_TO_FILE, 2, &["td.json:17:", "taskDefinition.containerDefinitions[0].resourceRequirements[0].value"], &["out.toml"]),
+        c("fargate-with-bridge", IMPORT_TO_FILE, 2, &["td.json:4:", "field `taskDefinition.networkMode`", "awsvpc"], &["out.toml"]),
+        c("network-mode-overlay", IMPORT_TO_FILE, 2, &["td.json:4:", "field `taskDefinition.networkMode`"], &["out.toml"]),
+        c("bad-member-of", IMPORT_TO_FILE, 2, &["svc.json:11:", "services[0].placementConstraints[0].expression"], &["out.toml"]),
+        c("bad-member-of-in-task-definition", IMPORT_TO_FILE, 2, &["td.json:19:", "taskDefinition.placementConstraints[0].expression"], &["out.toml"]),
+        c("binpak", IMPORT_TO_FILE, 2, &["svc.json:10:", "services[0].placementStrategy[0].type", "binpak"], &["out.toml"]),
+        c("unknown-scheduling-strategy", IMPORT_TO_FILE, 2, &["svc.json:8:", "services[0].schedulingStrategy", "SOMETIMES"], &["out.toml"]),
+        // Item 15: nothing to import is an error that says what was missing.
+        c("describe-services-missing", IMPORT_TO_FILE, 2, &["svc.json:4:", "nothing could be imported", "service/prod/web", "MISSING"], &[]),
+        c("capacity-providers-empty", IMPORT_TO_FILE, 2, &["cp.json:2:", "nothing could be imported", "found no capacity provider"], &[]),
+        c("clusters-empty", IMPORT_TO_FILE, 2, &["cluster.json:2:", "nothing could be imported", "found no cluster"], &[]),
+        c("cluster-alone", IMPORT_TO_FILE, 2, &["nothing could be imported", "a cluster alone"], &[]),
+        // Item 13: --out naming an input.
+        c("valid-ec2-service", &["import", "F", "--out", "F1"], 2, &["is the input", "td.json", "name another file"], &[]),
+        c("cloudwatch-newline-in-id", &["import", "cloudwatch", "F", "--tasks", "2", "--task-cpu", "512", "--out", "F1"], 2, &["is the input", "cpu.json"], &[]),
+        // Item 16: the user's words.
+        c("json-missing-colon", IMPORT_TO_FILE, 2, &["td.json:3:9", "not valid JSON: expected `:` after a field name"], &[]),
+        c("json-cut-short", IMPORT_TO_FILE, 2, &["td.json:", "the text ends before the JSON does"], &["EOF"]),
+        c("json-nested-deep", IMPORT_TO_FILE, 2, &["x.json:", "nested more than 128 levels deep"], &["recursion"]),
+        c("valid-ec2-service", &["import", "F", "D/nope.json"], 2, &["nope.json: cannot read the file: there is no such file"], &[]),
+        // Item 17: timestamps outside 1970..9999.
+        c("cloudwatch-timestamp-1e300", CLOUDWATCH, 2, &["cpu.json:8:", "Timestamps[1]", "outside the times ecsim reads", "9999-12-31T23:59:59Z"], &["-292"]),
+        c("cloudwatch-timestamp-minus-1e300", CLOUDWATCH, 2, &["cpu.json:7:", "Timestamps[0]", "outside the times ecsim reads"], &[]),
+        c("cloudwatch-csv-timestamp-1e300", CLOUDWATCH, 2, &["cpu.csv:3", "outside the times ecsim reads"], &[]),
+        // Item 19: names on one line in comments; values escaped.
+        c("newline-in-names", IMPORT, 0, &["# from ", "web\\nwarmup"], &["\nwarmup", "\nseed = 7"]),
+        c("cloudwatch-newline-in-id", &["import", "cloudwatch", "F", "--tasks", "2", "--task-cpu", "512"], 0, &["# series `cpu\\n99999,1e9\\n#`"], &["\n99999,1e9"]),
+        // A task bigger than the m5.large placeholder: 4096 units need 4 vCPU, 16384 MiB more
+        // than 16 GiB (15,974 MiB registered at 97.5%); the cheapest x86 types with 4 vCPU and
+        // 32 GiB are r5.xlarge and r6i.xlarge at $0.252/h, r5.xlarge listed first.
+        c("task-larger-than-m5-large", IMPORT, 0, &["instance_type = \"r5.xlarge\"", "2 × r5.xlarge"], &[]),
+        // Item 20: the placeholder pool's note names the file it came from.
+        c("ec2-service-without-pools", IMPORT, 0, &["not carried over: svc.json:7: services[0].launchType: runs on EC2"], &[": : "]),
+    ]
+}
+
+#[test]
+fn hostile_imports_get_the_documented_exit_status_and_words() {
+    let mut failures = Vec::new();
+    let seeds = seeds();
+    let cases = import_cases();
+    for c in &cases {
+        let (_, text) = seeds
+            .iter()
+            .find(|(name, _)| name == c.seed)
+            .unwrap_or_else(|| panic!("no seed {}", c.seed));
+        let dir = tempfile::tempdir().unwrap();
+        let mut paths = Vec::new();
+        for (name, content) in ecsim::import::bundle::split(text) {
+            let name = name.file_name().unwrap().to_owned();
+            std::fs::write(dir.path().join(&name), &content).unwrap();
+            paths.push((name, content));
+        }
+        let mut args: Vec<String> = Vec::new();
+        for a in c.args {
+            match *a {
+                "F" => args.extend(paths.iter().map(|(n, _)| n.to_string_lossy().into_owned())),
+                "F1" => args.push(paths[0].0.to_string_lossy().into_owned()),
+                other => args.push(other.replacen("D/", "", 1)),
+            }
+        }
+        let out = Command::new(env!("CARGO_BIN_EXE_ecsim"))
+            .args(&args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut wrong = Vec::new();
+        if out.status.code() != Some(c.code) {
+            wrong.push(format!("exit {:?}, expected {}", out.status.code(), c.code));
+        }
+        wrong.extend(
+            c.says
+                .iter()
+                .filter(|w| !said.contains(*w))
+                .map(|w| format!("lacks {w:?}")),
+        );
+        wrong.extend(
+            c.never
+                .iter()
+                .filter(|w| said.contains(*w))
+                .map(|w| format!("says {w:?}")),
+        );
+        wrong.extend(
+            super::hostile::INTERNALS
+                .iter()
+                .chain(&["os error"])
+                .filter(|w| said.contains(*w))
+                .map(|w| format!("mentions {w:?}")),
+        );
+        // Nothing the user had is lost, and a failure writes nothing.
+        for (name, content) in &paths {
+            if std::fs::read_to_string(dir.path().join(name)).ok().as_ref() != Some(content) {
+                wrong.push(format!("{} changed", name.to_string_lossy()));
+            }
+        }
+        if c.code != 0 {
+            for written in ["out.toml", "demand.csv"] {
+                if dir.path().join(written).exists() {
+                    wrong.push(format!("wrote {written}"));
+                }
+            }
+        }
+        let partials = super::hostile::debris(dir.path());
+        if !partials.is_empty() {
+            wrong.push(format!("left {partials:?}"));
+        }
+        if !wrong.is_empty() {
+            failures.push(format!(
+                "{}: {}\n    {}",
+                c.seed,
+                wrong.join("; "),
+                said.trim()
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
+
+fn import_seed(name: &str) -> ecsim::import::Imported {
+    let (_, text) = seeds()
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("no seed {name}"));
+    ecsim::import::import(&ecsim::import::bundle::split(&text), Path::new("x.toml"))
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Issue 32, item 3: an imported Fargate Spot service keeps its container's `stopTimeout`
+/// (90 s). With the interruption notice 1 h after RUNNING and a container that exits only
+/// when killed (ecsim's default shutdown), each task stops 90 s after its notice: 3,690 s
+/// after RUNNING. Before, the import dropped the field and the tasks stopped at ECS's
+/// default 30 s, 3,630 s after RUNNING. Their replacements run about 3,660 s in, so
+/// their notices (about 7,260 s) fall after the 2 h horizon: two interruptions.
+#[test]
+fn an_imported_fargate_spot_service_stops_its_stop_timeout_after_the_notice() {
+    use ecsim::metrics::{Recorder, TaskRow};
+    #[derive(Default)]
+    struct Stops(Vec<(u64, u64)>);
+    impl Recorder for Stops {
+        fn task(&mut self, r: &TaskRow<'_>) {
+            if r.stop_reason == "SpotInterruption" {
+                self.0.push((r.running.unwrap().0, r.stopped.unwrap().0));
+            }
+        }
+    }
+    let imported = import_seed("stop-timeout-90-fargate-spot");
+    assert!(
+        !imported
+            .notes
+            .iter()
+            .any(|n| n.field.contains("stopTimeout")),
+        "{:?}",
+        imported.notes
+    );
+    let text = format!(
+        "{}\n[fargate]\nspot_interruption = {{ type = \"constant\", value = \"1h\" }}\n",
+        imported
+            .text
+            .replace("horizon = \"1h\"", "horizon = \"2h\"")
+    );
+    let mut stops = Stops::default();
+    ecsim::sim::run(&common::config(&text), &mut stops);
+    assert_eq!(stops.0.len(), 2, "{:?}", stops.0);
+    for (running, stopped) in stops.0 {
+        assert_eq!(stopped - running, 3_690_000);
+    }
+}
+
+/// Issue 32, item 3: a task stops when its last container has, so its `stopTimeout` is the
+/// longest of its containers': 45 s and an unset one (ECS's 30 s) give 45 s; 10 s and an
+/// unset one give 30 s.
+#[test]
+fn the_task_stop_timeout_is_the_longest_of_its_containers() {
+    let td = |a: &str| {
+        format!(
+            r#"{{"family": "t", "containerDefinitions": [
+              {{"name": "a", "cpu": 128, "memory": 128{a}}},
+              {{"name": "b", "cpu": 128, "memory": 128}}]}}"#
+        )
+    };
+    for (a, expected) in [(", \"stopTimeout\": 45", 45), (", \"stopTimeout\": 10", 30)] {
+        let imported = ecsim::import::import(&inputs(&[("td.json", &td(a))]), Path::new("x.toml"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let line = format!("stopTimeout = {expected}\n");
+        assert!(imported.text.contains(&line), "{a}: {}", imported.text);
+    }
+}
+
+/// Issue 32, item 19: a family and a service name holding newlines and TOML stay inside
+/// their strings and comments: the scenario keeps the names whole, ecsim's seed 1 and no
+/// warm-up.
+#[test]
+fn newlines_in_imported_names_add_no_line_to_the_scenario() {
+    let imported = import_seed("newline-in-names");
+    let config = common::config(&imported.text);
+    assert_eq!(config.task_defs[0].family, "web\nwarmup = \"50m\"\n#");
+    assert_eq!(config.services[0].name, "web\nseed = 7\n#");
+    assert_eq!((config.seed, config.warmup.0), (1, 0));
+    // Every comment line is one line: a note naming the family says it with `\n`.
+    assert!(
+        imported
+            .text
+            .lines()
+            .all(|l| !l.starts_with("warmup") && !l.starts_with("seed = 7")),
+        "{}",
+        imported.text
+    );
+}
+
+/// Issue 32, item 11: import was quadratic in the number of services (1,000 in 5 s, 4,000
+/// in 82 s, so 10,000 would take about 8.5 min). Linear, 10,000 services of
+/// describe-services output (13 MB) take about a second; 60 s leaves room for a slow,
+/// shared machine and still fails the quadratic import.
+#[test]
+fn ten_thousand_services_import_in_linear_time() {
+    let mut services = Vec::new();
+    for i in 0..10_000 {
+        services.push(format!(
+            r#"    {{
+      "serviceArn": "arn:aws:ecs:us-east-1:123456789012:service/prod/web-{i}",
+      "serviceName": "web-{i}",
+      "clusterArn": "arn:aws:ecs:us-east-1:123456789012:cluster/prod",
+      "loadBalancers": [{{"targetGroupArn": "arn:tg", "containerName": "app", "containerPort": 8080}}],
+      "status": "ACTIVE", "desiredCount": 1, "runningCount": 1, "pendingCount": 0,
+      "launchType": "EC2",
+      "taskDefinition": "arn:aws:ecs:us-east-1:123456789012:task-definition/api:7",
+      "placementStrategy": [{{"type": "spread", "field": "attribute:ecs.availability-zone"}}],
+      "createdAt": "2026-11-02T10:14:07.511000+00:00",
+      "schedulingStrategy": "REPLICA", "enableECSManagedTags": true, "propagateTags": "NONE"
+    }}"#
+        ));
+    }
+    let json = format!(
+        "{{\"services\": [\n{}\n], \"failures\": []}}",
+        services.join(",\n")
+    );
+    let started = std::time::Instant::now();
+    let imported = ecsim::import::import(
+        &inputs(&[("td.json", TASK_DEF), ("svc.json", &json)]),
+        Path::new("x.toml"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let took = started.elapsed();
+    assert_eq!(imported.services, 10_000);
+    // The last service's note on AWS's state still points at its own `serviceArn`: after
+    // the opening line, 12 lines per service, the key on a service's second line.
+    let last = imported
+        .notes
+        .iter()
+        .find(|n| n.field.starts_with("services[9999] (serviceArn"))
+        .expect("a note about the last service");
+    assert_eq!(last.line, Some(1 + 9_999 * 12 + 2));
+    assert!(took.as_secs() < 60, "{took:?}");
+}
+
+/// Issue 32, item 13: an `--out` that is an input under another name (another spelling of
+/// its path, a symbolic link, a hard link) is refused as the input itself is, exit 2, and
+/// the input is left as it was.
+#[cfg(unix)]
+#[test]
+fn an_out_that_is_an_input_by_another_name_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let td = dir.path().join("td.json");
+    std::fs::write(&td, TASK_DEF).unwrap();
+    std::os::unix::fs::symlink(&td, dir.path().join("soft.toml")).unwrap();
+    std::fs::hard_link(&td, dir.path().join("hard.toml")).unwrap();
+    let other_spelling = format!(
+        "../{}/td.json",
+        dir.path().file_name().unwrap().to_string_lossy()
+    );
+    for out in ["soft.toml", "hard.toml", "./td.json", &other_spelling] {
+        let run = Command::new(env!("CARGO_BIN_EXE_ecsim"))
+            .args(["import", "td.json", "--out", out])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(2), "{out}: {err}");
+        assert!(err.contains("is the input td.json"), "{out}: {err}");
+        assert_eq!(std::fs::read_to_string(&td).unwrap(), TASK_DEF, "{out}");
+    }
+    assert!(
+        std::fs::symlink_metadata(dir.path().join("soft.toml"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
 }

@@ -7,7 +7,7 @@
 
 use super::{Origin, Point, Series, timestamp};
 use crate::import::fields::{LeftOut, Obj, Source};
-use crate::import::json::parse;
+use crate::import::json::{Spans, parse};
 use crate::scenario::ScenarioError;
 use crate::scenario::locate::line_col;
 use serde_json::Value;
@@ -39,9 +39,11 @@ pub fn read(
             }
         };
         let end = stream.byte_offset();
+        let spans = Spans::default();
         let src = Source {
             file: path,
             text: &text[start..end],
+            spans: &spans,
         };
         let at = At {
             input,

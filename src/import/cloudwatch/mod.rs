@@ -25,6 +25,7 @@ mod console_csv;
 mod metric_data;
 pub mod timestamp;
 
+use crate::import::one_line;
 use crate::scenario::ScenarioError;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -514,19 +515,20 @@ fn rounded(v: f64) -> f64 {
 }
 
 impl Demand {
-    /// ecsim's demand CSV, with comments saying where it came from and how it was mapped.
+    /// ecsim's demand CSV, with comments saying where it came from and how it was mapped
+    /// (names from the input on one line each, so none can start a row of data).
     pub fn to_csv(&self, sources: &[String]) -> String {
         let mut out = String::new();
         let secs = |ms: u64| ms as f64 / 1000.0;
         let _ = writeln!(
             out,
             "# demand curve made by `ecsim import cloudwatch` from {}",
-            sources.join(", ")
+            one_line(&sources.join(", "))
         );
         let _ = writeln!(
             out,
             "# series `{}`, {}: {} datapoints, period {} s{}",
-            self.series,
+            one_line(&self.series),
             self.metric.name(),
             self.datapoints,
             secs(self.period_ms),
@@ -536,7 +538,7 @@ impl Demand {
                 ""
             }
         );
-        let _ = writeln!(out, "# {}", self.mapping);
+        let _ = writeln!(out, "# {}", one_line(&self.mapping));
         let _ = writeln!(
             out,
             "# time 0 = {} (the first datapoint)",

@@ -8,19 +8,36 @@
 use crate::calendar::{civil_from_days, days_from_civil, days_in_month};
 
 /// What a timestamp may look like, for error messages.
-pub const ALLOWED: &str = "ISO 8601 such as 2024-09-29T22:10:00Z or 2024-09-29T22:10:00+00:00 (no offset: UTC), or seconds since 1970-01-01";
+pub const ALLOWED: &str = "ISO 8601 such as 2024-09-29T22:10:00Z or 2024-09-29T22:10:00+00:00 (no offset: UTC), or seconds since 1970-01-01; from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z";
+
+/// The times read, in milliseconds: 1970 up to the last instant a four-digit year writes.
+/// CloudWatch keeps 15 months of data, so nothing outside is a CloudWatch time, and within
+/// them every difference of two timestamps fits 64 bits many times over (issue 32, item 17:
+/// ±1e300 seconds were read as the year −292 million).
+const EARLIEST_MS: i64 = 0;
+const LATEST_MS: i64 = 253_402_300_799_999;
 
 /// Milliseconds since 1970-01-01T00:00:00Z, or why the text is not a timestamp.
 pub fn parse(text: &str) -> Result<i64, String> {
     let t = text.trim();
-    if let Ok(secs) = t.parse::<f64>() {
-        return if secs.is_finite() {
-            Ok((secs * 1000.0).round() as i64)
-        } else {
-            Err(format!("`{t}` is not a time"))
-        };
+    let ms = match t.parse::<f64>() {
+        Ok(secs) if !secs.is_finite() => return Err(format!("`{t}` is not a time")),
+        // Compared as a float first: `as i64` would saturate 1e300 into a valid-looking time.
+        Ok(secs) if !(EARLIEST_MS as f64..=LATEST_MS as f64).contains(&(secs * 1000.0).round()) => {
+            return Err(out_of_range(t));
+        }
+        Ok(secs) => (secs * 1000.0).round() as i64,
+        Err(_) => iso(t).ok_or_else(|| format!("`{t}` is not a timestamp"))?,
+    };
+    if (EARLIEST_MS..=LATEST_MS).contains(&ms) {
+        Ok(ms)
+    } else {
+        Err(out_of_range(t))
     }
-    iso(t).ok_or_else(|| format!("`{t}` is not a timestamp"))
+}
+
+fn out_of_range(t: &str) -> String {
+    format!("`{t}` is outside the times ecsim reads (1970 to 9999)")
 }
 
 fn iso(t: &str) -> Option<i64> {
@@ -152,9 +169,31 @@ mod tests {
             "1970-01-01T00:00:00Z",
             "2000-02-29T12:34:56Z",
             "2024-09-29T22:10:00.250Z",
-            "1969-12-31T23:59:59Z",
+            "9999-12-31T23:59:59.999Z",
         ] {
             assert_eq!(format(parse(text).unwrap()), text);
+        }
+        assert_eq!(format(-1000), "1969-12-31T23:59:59Z");
+    }
+
+    #[test]
+    fn times_outside_1970_to_9999_are_refused() {
+        // 9999-12-31T23:59:59Z is 253,402,300,799 s: 2,932,897 days from 1970 to 10000-01-01
+        // (8030 years of 365 days = 2,930,950, plus 1,947 leap days: 2,007 multiples of 4
+        // from 1972 to 9996, less the 60 of the 79 centuries 2100..9900 not divisible by
+        // 400), times 86,400 s, less 1 s.
+        assert_eq!(parse("253402300799"), Ok(253_402_300_799_000));
+        assert_eq!(parse("0"), Ok(0));
+        for bad in [
+            "1e300",
+            "-1e300",
+            "253402300800",
+            "-0.5",
+            "1969-12-31T23:59:59Z",
+            "1970-01-01T00:30:00+01:00",
+        ] {
+            let e = parse(bad).unwrap_err();
+            assert!(e.contains("outside the times ecsim reads"), "{bad}: {e}");
         }
     }
 }

@@ -19,7 +19,7 @@ pub(super) fn job(
 ) -> Result<JobSpec, FieldError> {
     let j = &all[i];
     let at = format!("jobs[{i}]");
-    if all[..i].iter().any(|o| o.name == j.name) {
+    if !names.jobs.insert(j.name.clone()) {
         return Err(FieldError::new(
             format!("{at}.name"),
             format!("job stream `{}` is defined twice", j.name),

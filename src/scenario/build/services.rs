@@ -288,7 +288,7 @@ pub(super) fn service(
 ) -> Result<ServiceSpec, FieldError> {
     let s = &all[i];
     let at = format!("services[{i}]");
-    if all[..i].iter().any(|o| o.name == s.name) {
+    if !names.services.insert(s.name.clone()) {
         return Err(FieldError::new(
             format!("{at}.name"),
             format!("service `{}` is defined twice", s.name),
