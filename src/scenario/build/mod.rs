@@ -18,7 +18,8 @@ use crate::model::{BillingSpec, FargateSpec, GroupId, InstanceTypeSpec, SimConfi
 use crate::time::{SimDuration, SimTime};
 use cluster::{DEFAULT_AZS, custom_type, pool, timing};
 use placement::AZ_ATTRIBUTE;
-use task_defs::task_def;
+use std::collections::{HashMap, HashSet};
+use task_defs::{Families, task_def};
 use workload::duration;
 
 /// Ten million events at one millisecond is far beyond any real burst (a million tasks
@@ -84,19 +85,20 @@ pub fn build(
         .enumerate()
         .map(|(i, p)| pool(i, p, &azs, &custom, prices))
         .collect::<Result<Vec<_>, _>>()?;
+    // Names are checked through sets: a trace makes a task definition per distinct size
+    // and a job stream per size and group, tens of thousands of them (issue 32).
+    let mut seen = HashSet::new();
     for (i, p) in file.cluster.pools.iter().enumerate() {
-        if file.cluster.pools[..i].iter().any(|o| o.name == p.name) {
+        if !seen.insert(p.name.as_str()) {
             return Err(FieldError::new(
                 format!("cluster.pools[{i}].name"),
                 format!("pool `{}` is defined twice", p.name),
             ));
         }
     }
+    let mut seen = HashSet::new();
     for (i, t) in file.task_definitions.iter().enumerate() {
-        if file.task_definitions[..i]
-            .iter()
-            .any(|o| o.family == t.family)
-        {
+        if !seen.insert(t.family.as_str()) {
             return Err(FieldError::new(
                 format!("taskDefinitions[{i}].family"),
                 format!("task definition family `{}` is defined twice", t.family),
@@ -111,6 +113,7 @@ pub fn build(
         .collect::<Result<Vec<_>, _>>()?;
     let mut names = Names {
         groups: Vec::new(),
+        group_ids: HashMap::new(),
         spread_keys: vec![AZ_ATTRIBUTE.to_string()],
     };
     let mut services = Vec::new();
@@ -119,9 +122,17 @@ pub fn build(
             services::service(i, &file.services, &task_defs, &pools, &mut names, horizon)?;
         services.push(service);
     }
+    let families = Families::new(&task_defs);
     let mut jobs = Vec::new();
-    for i in 0..file.jobs.len() {
-        jobs.push(jobs::job(i, &file.jobs, &task_defs, &pools, &mut names)?);
+    let mut seen = HashSet::new();
+    for (i, j) in file.jobs.iter().enumerate() {
+        if !seen.insert(j.name.as_str()) {
+            return Err(FieldError::new(
+                format!("jobs[{i}].name"),
+                format!("job stream `{}` is defined twice", j.name),
+            ));
+        }
+        jobs.push(jobs::job(i, j, &families, &pools, &mut names)?);
     }
     let failures = failures::failures(&file.failures, &azs, &pools, &services, horizon)?;
     let commitments = super::commitments::build(&file.commitments, &pools, prices, horizon)?;
@@ -194,12 +205,20 @@ fn plain_file_name(name: &str) -> Result<(), FieldError> {
 
 pub(super) struct Names {
     groups: Vec<String>,
+    /// Position of each name in `groups`, so a trace's thousands of groups are found at once.
+    group_ids: HashMap<String, u32>,
     spread_keys: Vec<String>,
 }
 
 impl Names {
     fn group(&mut self, name: &str) -> GroupId {
-        GroupId(intern(&mut self.groups, name) as u32)
+        if let Some(&id) = self.group_ids.get(name) {
+            return GroupId(id);
+        }
+        let id = self.groups.len() as u32;
+        self.groups.push(name.to_string());
+        self.group_ids.insert(name.to_string(), id);
+        GroupId(id)
     }
 }
 
