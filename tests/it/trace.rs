@@ -1,11 +1,14 @@
 //! Trace replay: every row becomes one task or a counted rejection; the real Alibaba GPU
 //! 2023 pod list runs to completion on its node list; a row no instance can hold is
 //! RunTask's to reject; every problem is told at its CSV line; a trace past the task limit
-//! is refused as it is read.
+//! is refused as it is read; the `trace` fuzz target's seeds replay without a panic.
 
 use super::common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+#[path = "../../fuzz/fuzz_targets/trace_replay.rs"]
+mod trace_replay;
 
 fn load(path: &Path) -> ecsim::scenario::Scenario {
     ecsim::scenario::load(path, &[]).unwrap_or_else(|e| panic!("{e}"))
@@ -154,8 +157,9 @@ fn a_row_too_big_for_fargate_names_its_csv_line() {
     // `path = "t.csv"` is line 9 of the scenario.
     assert_eq!(e.line, Some(9));
     assert!(
-        e.message
-            .starts_with("t.csv:3: the row's task (99999 CPU units, 512 MiB): no Fargate size fits"),
+        e.message.starts_with(
+            "t.csv:3: the row's task (99999 CPU units, 512 MiB): no Fargate size fits"
+        ),
         "{}",
         e.message
     );
@@ -185,7 +189,10 @@ fn a_trace_past_the_task_limit_is_refused_at_the_row_that_passes_it() {
     );
     // Without a limit the row that is not CSV is found.
     let e = ecsim::scenario::load(&dir.path().join("s.toml"), &[]).unwrap_err();
-    assert!(e.message.starts_with("t.csv:6: the row has 3 value(s)"), "{e}");
+    assert!(
+        e.message.starts_with("t.csv:6: the row has 3 value(s)"),
+        "{e}"
+    );
 }
 
 /// Issue 32 item 9: validation was quadratic in a trace's distinct sizes (16k: 2.1 s of
@@ -197,7 +204,12 @@ fn validating_sixty_four_thousand_distinct_sizes_takes_seconds() {
     for i in 0..64_000u32 {
         // CPU 128-2047 units and memory from 256 MiB: 64,000 distinct sizes, each fitting
         // an m5.large (2048 units, 7680 MiB).
-        csv.push_str(&format!("{},60,{},{}\n", i % 3600, 128 + i % 1920, 256 + i / 1920));
+        csv.push_str(&format!(
+            "{},60,{},{}\n",
+            i % 3600,
+            128 + i % 1920,
+            256 + i / 1920
+        ));
     }
     let dir = with_trace(ONE_M5_LARGE, &csv);
     let started = std::time::Instant::now();
@@ -208,4 +220,122 @@ fn validating_sixty_four_thousand_distinct_sizes_takes_seconds() {
         (64_000, 64_000)
     );
     assert!(took.as_secs() < 20, "{took:?}");
+}
+
+/// Every seed of the `trace` fuzz target, through the target's own steps: it replays, or
+/// fails with the error worked out here, at its CSV line, in words a user reads. A new
+/// seed needs its line here.
+#[test]
+fn trace_fuzz_seeds_replay_or_fail_at_a_csv_line() {
+    let expected: &[(&str, Option<&str>)] = &[
+        ("byte-order-mark.csv", None),
+        // 7300 s is after the 2 h horizon: turned away, counted.
+        ("columns-reordered-arrival-after-horizon.csv", None),
+        (
+            "cpu-beyond-u32.csv",
+            Some("t.csv:2: column `cpu`: 5000000000 is out of range"),
+        ),
+        (
+            "duration-beyond-f64.csv",
+            Some("t.csv:2: column `duration`: `1e400` is not a finite number"),
+        ),
+        (
+            "duration-longer-than-a-thousand-years.csv",
+            Some("t.csv:2: column `duration`: 1.0e300 s is longer than a thousand years"),
+        ),
+        (
+            "empty-memory-cell.csv",
+            Some("t.csv:2: column `memory`: is empty"),
+        ),
+        ("empty.csv", Some("t.csv:1: the file is empty")),
+        (
+            "fractional-gpu.csv",
+            Some("t.csv:2: column `gpu`: 1.5 is not a whole GPU count"),
+        ),
+        ("groups-and-zero-duration.csv", None),
+        ("header-only.csv", None),
+        (
+            "inf-arrival.csv",
+            Some("t.csv:2: column `arrival`: `inf` is not a finite number"),
+        ),
+        (
+            "missing-duration-column.csv",
+            Some("t.csv:1: column `duration`: missing from the header"),
+        ),
+        (
+            "nan-duration.csv",
+            Some("t.csv:2: column `duration`: `nan` is not a number"),
+        ),
+        (
+            "negative-duration.csv",
+            Some("t.csv:2: column `duration`: `-1` is negative"),
+        ),
+        (
+            "negative-memory.csv",
+            Some("t.csv:2: column `memory`: `-512` is negative"),
+        ),
+        (
+            "not-utf8-cell.csv",
+            Some("t.csv:2: column `memory`: is not UTF-8 text"),
+        ),
+        (
+            "not-utf8-header.csv",
+            Some("t.csv:1: the header is not UTF-8 text"),
+        ),
+        // The quote opened on line 5 never closes: the rest of the file is one value.
+        (
+            "quoted-and-unterminated.csv",
+            Some("t.csv:5: the row has 1 value(s), but the header names 4 column(s)"),
+        ),
+        // g4dn.xlarge has one GPU: the 8-GPU row is rejected by RunTask, the others run.
+        ("row-asks-more-gpus-than-any-type.csv", None),
+        ("row-bigger-than-every-instance.csv", None),
+        (
+            "row-with-too-few-values.csv",
+            Some("t.csv:3: the row has 3 value(s), but the header names 4 column(s)"),
+        ),
+        (
+            "row-with-too-many-values.csv",
+            Some("t.csv:2: the row has 5 value(s), but the header names 4 column(s)"),
+        ),
+        ("shipped-trace-replay.csv", None),
+        (
+            "sixty-five-gpus.csv",
+            Some("t.csv:2: column `gpu`: 65 is not a whole GPU count"),
+        ),
+        ("spaces-around-values.csv", None),
+        ("three-hundred-distinct-sizes.csv", None),
+        (
+            "zero-cpu.csv",
+            Some("t.csv:2: column `cpu`: 0 is out of range"),
+        ),
+    ];
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/trace");
+    let mut names: Vec<String> = std::fs::read_dir(&seeds)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let listed: Vec<&str> = expected.iter().map(|(n, _)| *n).collect();
+    assert_eq!(names, listed, "every seed, and only seeds, listed here");
+    let mut wrong = Vec::new();
+    for (name, says) in expected {
+        let dir = tempfile::tempdir().unwrap();
+        let bytes = std::fs::read(seeds.join(name)).unwrap();
+        let got = trace_replay::replay(dir.path(), &bytes);
+        let fine = match (&got, says) {
+            (Ok(()), None) => true,
+            (Err(e), Some(says)) => {
+                e.contains(&format!("field `traces[0].path`: {says}"))
+                    && !["CSV error", "os error", "byte:", "NaN", "(allowed: )"]
+                        .iter()
+                        .any(|w| e.contains(w))
+            }
+            _ => false,
+        };
+        if !fine {
+            wrong.push(format!("{name}: {got:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
