@@ -33,5 +33,9 @@ fuzz_target!(|data: &[u8]| {
     {
         return;
     }
-    let _ = ecsim::sim::run_guarded(&config, &mut NullRecorder, &mut |_, _| true);
+    let _ = ecsim::sim::run_with(
+        &config,
+        &mut NullRecorder,
+        ecsim::sim::RunOptions::default(),
+    );
 });
