@@ -15,7 +15,11 @@ pub fn load(
     seed: Option<u64>,
     files: scenario::RunFiles,
 ) -> Result<Scenario, CliError> {
-    let mut scenario = scenario::load(&args.scenario, &args.set)?;
+    // A trace past the task limit is refused as it is read, not after (issue 32).
+    let options = scenario::LoadOptions {
+        trace_task_limit: (!args.allow_large).then(|| scenario::SizeLimits::default().tasks as u64),
+    };
+    let mut scenario = scenario::load_with(&args.scenario, &args.set, options)?;
     if let Some(seed) = seed {
         scenario.config.seed = seed;
     }

@@ -4,11 +4,12 @@
 
 use super::error::FieldError;
 use crate::model::{
-    Cluster, LaunchSpec, Placement, PlacementConstraint, PoolId, Provider, SimConfig,
+    Cluster, InstanceTypeSpec, LaunchSpec, Placement, PlacementConstraint, PoolId, Provider,
+    SimConfig, TaskDef,
 };
 use crate::placement::FreshInstance;
 use crate::time::SimDuration;
-use crate::workload::DurationDist;
+use crate::workload::{ArrivalProcess, DurationDist};
 
 /// Errors for what cannot run as meant; the warnings for what can.
 pub fn check(c: &SimConfig) -> Result<Vec<String>, FieldError> {
@@ -19,7 +20,7 @@ pub fn check(c: &SimConfig) -> Result<Vec<String>, FieldError> {
             || s.desired_count > 0
             || s.scaling.auto_scaling.as_ref().is_some_and(|a| a.max > 0);
         if needs_capacity {
-            capacity(c, &format!("services[{i}]"), s.task_def, &s.launch)?;
+            capacity(c, &format!("services[{i}]"), s.task_def, &s.launch, false)?;
         }
         member_of(
             c,
@@ -30,7 +31,11 @@ pub fn check(c: &SimConfig) -> Result<Vec<String>, FieldError> {
         );
     }
     for (i, j) in c.jobs.iter().enumerate() {
-        capacity(c, &format!("jobs[{i}]"), j.task_def, &j.launch)?;
+        // A trace's row is one RunTask call: one too big for every instance is rejected
+        // when it arrives, as ECS would, and counted (issue 32), not a reason to refuse
+        // the whole replay; `trace::TraceOrigins::unplaceable` warns of such rows.
+        let replayed = matches!(j.arrival, ArrivalProcess::Trace(_));
+        capacity(c, &format!("jobs[{i}]"), j.task_def, &j.launch, replayed)?;
         member_of(
             c,
             &format!("jobs[{i}]"),
@@ -136,13 +141,27 @@ fn pools_of(c: &SimConfig, launch: &LaunchSpec) -> Option<Vec<usize>> {
     }
 }
 
+/// Whether an instance of type `t`, empty, has room for a task of `d`.
+fn holds(t: &InstanceTypeSpec, d: &TaskDef) -> bool {
+    t.cpu_units >= d.cpu && t.memory_mib >= d.memory && t.gpus >= d.gpu
+}
+
+/// Whether `launch` places on pools and none of their instance types could hold a task of
+/// `d` even empty.
+pub(super) fn fits_no_pool(c: &SimConfig, d: &TaskDef, launch: &LaunchSpec) -> bool {
+    pools_of(c, launch)
+        .is_some_and(|pools| !pools.iter().any(|&p| holds(&c.pools[p].instance_type, d)))
+}
+
 /// An EC2 task with no pool that could ever hold it: none listed, none big enough, or
-/// none with an instance now or later.
+/// none with an instance now or later. For a replayed trace (`per_task`), only the
+/// first: the others are decided task by task as RunTask calls.
 fn capacity(
     c: &SimConfig,
     at: &str,
     def: crate::model::TaskDefId,
     launch: &LaunchSpec,
+    per_task: bool,
 ) -> Result<(), FieldError> {
     let Some(pools) = pools_of(c, launch) else {
         return Ok(());
@@ -155,13 +174,13 @@ fn capacity(
         )
         .allowed("add a [[cluster.pools]], or launch on Fargate (launchType = \"FARGATE\")"));
     }
+    if per_task {
+        return Ok(());
+    }
     let fits: Vec<usize> = pools
         .iter()
         .copied()
-        .filter(|&p| {
-            let t = &c.pools[p].instance_type;
-            t.cpu_units >= d.cpu && t.memory_mib >= d.memory && t.gpus >= d.gpu
-        })
+        .filter(|&p| holds(&c.pools[p].instance_type, d))
         .collect();
     if fits.is_empty() && d.gpu > 0 {
         let most = pools
@@ -242,22 +261,26 @@ fn member_of(
     if pools.is_empty() {
         return;
     }
-    let cluster = Cluster::new(
-        c.availability_zones.clone(),
-        c.pool_infos(),
-        Vec::new(),
-        &[],
-        vec!["ecs.availability-zone".into()],
-        None,
-    );
+    // Built only for a memberOf, once: a trace's thousands of job streams have none.
+    let mut cluster = None;
     for (k, constraint) in placement.constraints.iter().enumerate() {
         let PlacementConstraint::MemberOf(expr) = constraint else {
             continue;
         };
+        let cluster = cluster.get_or_insert_with(|| {
+            Cluster::new(
+                c.availability_zones.clone(),
+                c.pool_infos(),
+                Vec::new(),
+                &[],
+                vec!["ecs.availability-zone".into()],
+                None,
+            )
+        });
         let satisfied = pools.iter().any(|&p| {
             c.pools[p].azs.iter().any(|&az| {
                 expr.evaluate(&FreshInstance {
-                    cluster: &cluster,
+                    cluster,
                     pool: PoolId(p as u32),
                     az,
                 })

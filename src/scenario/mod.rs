@@ -37,8 +37,26 @@ pub struct Scenario {
     pub notes: Vec<String>,
 }
 
+/// What a load may refuse before it has read everything.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LoadOptions {
+    /// The most tasks the scenario's traces may replay together: a trace past it is
+    /// refused at the row that passes it, before the rest is read (`ecsim` passes
+    /// [`SizeLimits::tasks`] unless `--allow-large`). None reads traces of any length.
+    pub trace_task_limit: Option<u64>,
+}
+
 /// Reads and validates a scenario file, applying `--set` overrides first.
 pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError> {
+    load_with(path, overrides, LoadOptions::default())
+}
+
+/// [`load`], refusing early what `options` says.
+pub fn load_with(
+    path: &Path,
+    overrides: &[String],
+    options: LoadOptions,
+) -> Result<Scenario, ScenarioError> {
     let text = std::fs::read_to_string(path).map_err(|e| ScenarioError {
         file: path.to_path_buf(),
         line: None,
@@ -47,12 +65,21 @@ pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError
         message: format!("cannot read the scenario: {e}"),
         allowed: None,
     })?;
-    load_str(&text, path, overrides)
+    load_text(&text, path, overrides, options)
 }
 
 /// Like [`load`], from text already read; `path` names it in errors and anchors relative
 /// paths (the price file).
 pub fn load_str(text: &str, path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError> {
+    load_text(text, path, overrides, LoadOptions::default())
+}
+
+fn load_text(
+    text: &str,
+    path: &Path,
+    overrides: &[String],
+    options: LoadOptions,
+) -> Result<Scenario, ScenarioError> {
     let at = |field: &str, message: String, allowed: Option<String>, from_set: bool| {
         let (line, column) = if from_set {
             (None, None)
@@ -127,6 +154,7 @@ pub fn load_str(text: &str, path: &Path, overrides: &[String]) -> Result<Scenari
         imported.inputs,
         imported.notes,
         &set_fields,
+        options,
         &at,
     )
 }
@@ -143,7 +171,15 @@ pub fn from_file(file: file::ScenarioFile, path: &Path) -> Result<Scenario, Scen
             message,
             allowed,
         };
-    validate(file, path, Vec::new(), Vec::new(), &[], &at)
+    validate(
+        file,
+        path,
+        Vec::new(),
+        Vec::new(),
+        &[],
+        LoadOptions::default(),
+        &at,
+    )
 }
 
 type Locator<'a> = dyn Fn(&str, String, Option<String>, bool) -> ScenarioError + 'a;
@@ -156,6 +192,7 @@ fn validate(
     imported_inputs: Vec<PathBuf>,
     imported_notes: Vec<String>,
     set_fields: &[String],
+    options: LoadOptions,
     at: &Locator<'_>,
 ) -> Result<Scenario, ScenarioError> {
     let mut inputs = build::scaling::read_csvs(&mut file, path.parent().unwrap_or(Path::new(".")))
@@ -167,10 +204,9 @@ fn validate(
         inputs.extend(t.nodes.as_ref().map(|n| base.join(n)));
     }
     let mut notes = imported_notes;
-    notes.extend(
-        trace::expand(&mut file, path.parent().unwrap_or(Path::new(".")))
-            .map_err(|e| at(&e.field, e.message, e.allowed, false))?,
-    );
+    let traces = trace::expand(&mut file, base, options.trace_task_limit)
+        .map_err(|e| at(&e.field, e.message, e.allowed, false))?;
+    notes.extend(traces.notes);
     let prices = match &file.prices {
         None => PriceCatalog::builtin(),
         Some(rel) => {
@@ -199,11 +235,14 @@ fn validate(
         |s| s.to_string_lossy().into_owned(),
     );
     let located = |e: FieldError| {
+        let e = traces.origins.relocate(e);
         let from_set = set_fields.iter().any(|f| e.field.starts_with(f.as_str()));
         at(&e.field, e.message, e.allowed, from_set)
     };
     let mut config = build::build(file, &default_name, &prices).map_err(located)?;
     config.warnings = checks::check(&config).map_err(located)?;
+    let unplaceable = traces.origins.unplaceable(&config);
+    config.warnings.extend(unplaceable);
     Ok(Scenario {
         path: path.to_path_buf(),
         config,

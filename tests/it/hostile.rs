@@ -180,6 +180,7 @@ fn cases() -> Vec<Case> {
 
 /// Words that mean the program, not the scenario, is talking.
 pub const INTERNALS: &[&str] = &[
+    "CSV error",
     "untagged",
     "u32",
     "u64",
@@ -191,12 +192,90 @@ pub const INTERNALS: &[&str] = &[
 
 #[test]
 fn hostile_inputs_get_the_documented_exit_status_and_words() {
+    check(cases().into_iter().map(|c| (c, Vec::new())).collect(), &[]);
+}
+
+/// Trace replay (issue 32): `BASE` with a `[[traces]]` entry (and `extra` after it) whose
+/// `t.csv` holds `csv`.
+fn trace_case(
+    name: &'static str,
+    extra: &str,
+    csv: &'static [u8],
+    args: &'static [&'static str],
+    code: i32,
+    says: &'static [&'static str],
+) -> (Case, Files) {
+    let text = scenario(
+        &[],
+        &format!("\n[[traces]]\nname = \"t\"\npath = \"t.csv\"\n{extra}"),
+    );
+    (case(name, text, args, code, says), vec![("t.csv", csv)])
+}
+
+#[test]
+fn hostile_traces_get_the_documented_exit_status_and_words() {
+    check(trace_cases(), &["os error"]);
+}
+
+/// `case` with another file beside the scenario.
+fn and_file(mut case: (Case, Files), name: &'static str, bytes: &'static [u8]) -> (Case, Files) {
+    case.1.push((name, bytes));
+    case
+}
+
+/// Issue 32's trace cases, one line of data each.
+#[rustfmt::skip]
+fn trace_cases() -> Vec<(Case, Files)> {
+    let t = trace_case;
+    vec![
+        // A row no instance can hold is RunTask's to reject, not a reason to refuse the rest.
+        t("a row bigger than every instance", "", b"arrival,duration,cpu,memory\n0,60,256,512\n5,60,99999,512\n", VALIDATE, 0,
+            &["warning: traces[0].path: 1 row(s) of t.csv ask for more than any instance", "line 3: 99999 CPU units, 512 MiB", "RESOURCE:CPU"]),
+        t("a row asking more GPUs than any type has", "", b"arrival,duration,cpu,memory,gpu\n0,60,256,512,4\n", VALIDATE, 0,
+            &["warning: traces[0].path: 1 row(s) of t.csv", "(the first, line 2: 256 CPU units, 512 MiB, 4 GPU(s))"]),
+        // What remains an error is told at the CSV line, not at a generated field.
+        t("a row too big for Fargate", "launchType = \"FARGATE\"\n", b"arrival,duration,cpu,memory\n0,60,256,512\n5,60,99999,512\n", VALIDATE, 2,
+            &["field `traces[0].path`: t.csv:3: the row's task (99999 CPU units, 512 MiB): no Fargate size fits"]),
+        t("a GPU row on Fargate", "launchType = \"FARGATE\"\n", b"arrival,duration,cpu,memory,gpu\n0,60,256,512,1\n", VALIDATE, 2,
+            &["t.csv:2: the row's task (256 CPU units, 512 MiB, 1 GPU(s))", "Fargate has no GPUs"]),
+        t("a trace's unknown capacity provider", "capacityProviderStrategy = [{ capacityProvider = \"nope\", weight = 1 }]\n", b"arrival,duration,cpu,memory\n0,60,256,512\n", VALIDATE, 2,
+            &["field `traces[0].capacityProviderStrategy[0].capacityProvider`", "unknown capacity provider `nope`"]),
+        t("a trace on Fargate providers", "capacityProviderStrategy = [{ capacityProvider = \"FARGATE\", weight = 1 }]\n", b"arrival,duration,cpu,memory\n0,60,256,512\n", VALIDATE, 0, &["ok"]),
+        // The CSV's problems in the user's words.
+        t("a row with too few values", "", b"arrival,duration,cpu,memory\n0,60,256,512\n5,60,256\n", VALIDATE, 2,
+            &["t.csv:3: the row has 3 value(s), but the header names 4 column(s)", "(allowed: one value for each column of the header (arrival,duration,cpu,memory))"]),
+        t("nan in a cell", "", b"arrival,duration,cpu,memory\n0,nan,256,512\n", VALIDATE, 2, &["t.csv:2: column `duration`: `nan` is not a number"]),
+        t("inf in a cell", "", b"arrival,duration,cpu,memory\ninf,60,256,512\n", VALIDATE, 2, &["t.csv:2: column `arrival`: `inf` is not a finite number"]),
+        t("a duration of 1e300 s", "", b"arrival,duration,cpu,memory\n0,1e300,256,512\n", VALIDATE, 2, &["t.csv:2: column `duration`: 1.0e300 s is longer than a thousand years"]),
+        t("a cell that is not UTF-8", "", b"arrival,duration,cpu,memory\n0,60,256,\xff\n", VALIDATE, 2, &["t.csv:2: column `memory`: is not UTF-8 text"]),
+        t("an empty trace file", "", b"", VALIDATE, 2, &["t.csv:1: the file is empty", "a header line naming arrival, duration, cpu, memory"]),
+        (t("no trace file", "", b"", VALIDATE, 2, &["field `traces[0].path`", "t.csv: no such file"]).0, Vec::new()),
+        // Nonsense refused, not passed over.
+        t("a window that ends before it starts", "start = \"2h\"\nend = \"1h\"\n", b"arrival,duration,cpu,memory\n0,60,256,512\n", VALIDATE, 2,
+            &["field `traces[0].end`", "3600 s is not after start (7200 s)"]),
+        t("a time scale of nan", "time_scale = nan\n", b"arrival,duration,cpu,memory\n0,60,256,512\n", VALIDATE, 2,
+            &["field `traces[0].time_scale`", "nan (not a number) is not a positive number"]),
+        and_file(t("an Alibaba pod deleted before it was created", "format = \"alibaba_gpu_2023\"\nnodes = \"n.csv\"\n",
+            b"name,cpu_milli,memory_mib,num_gpu,creation_time,deletion_time,scheduled_time\np0,1000,2048,0,40,25,\n", VALIDATE, 2,
+            &["field `traces[0].path`", "t.csv:2: column `deletion_time`: 25 is before creation_time 40"]),
+            "n.csv", b"sn,cpu_milli,memory_mib,gpu\nn0,32000,262144,0\n"),
+    ]
+}
+
+/// Files written beside the scenario: name, bytes.
+type Files = Vec<(&'static str, &'static [u8])>;
+
+/// Runs each case with its files beside the scenario; fails listing every case that did
+/// not get its exit status and words, mentions `INTERNALS` or `internal`, or left debris.
+fn check(cases: Vec<(Case, Files)>, internal: &[&str]) {
     let mut failures = Vec::new();
-    let cases = cases();
-    for c in &cases {
+    for (c, files) in &cases {
         let tmp = tempfile::tempdir().unwrap();
         let file = tmp.path().join("s.toml");
         std::fs::write(&file, &c.text).unwrap();
+        for (name, bytes) in files {
+            std::fs::write(tmp.path().join(name), bytes).unwrap();
+        }
         let args: Vec<String> = c
             .args
             .iter()
@@ -225,7 +304,7 @@ fn hostile_inputs_get_the_documented_exit_status_and_words() {
                 wrong.push(format!("lacks {says:?}"));
             }
         }
-        for internal in INTERNALS {
+        for internal in INTERNALS.iter().chain(internal) {
             if text.contains(internal) {
                 wrong.push(format!("mentions {internal:?}"));
             }

@@ -5,31 +5,21 @@ use super::super::file::*;
 use super::Names;
 use super::placement::{constraints, strategies};
 use super::services::{check_compatible, launch};
-use super::task_defs::find_def;
+use super::task_defs::Families;
 use super::workload::{arrival, duration};
-use crate::model::{JobSpec, Placement, PoolSpec, TaskDef};
+use crate::model::{JobSpec, Placement, PoolSpec};
 
-/// `jobs[i]` of the file, checked against the ones before it.
+/// `jobs[i]` of the file (its name already checked against the ones before it).
 pub(super) fn job(
     i: usize,
-    all: &[JobFile],
-    task_defs: &[TaskDef],
+    j: &JobFile,
+    task_defs: &Families<'_>,
     pools: &[PoolSpec],
     names: &mut Names,
 ) -> Result<JobSpec, FieldError> {
-    let j = &all[i];
     let at = format!("jobs[{i}]");
-    if !names.jobs.insert(j.name.clone()) {
-        return Err(FieldError::new(
-            format!("{at}.name"),
-            format!("job stream `{}` is defined twice", j.name),
-        ));
-    }
-    let def = find_def(
-        task_defs,
-        &j.task_definition,
-        &format!("{at}.taskDefinition"),
-    )?;
+    let def = task_defs.find(&j.task_definition, &format!("{at}.taskDefinition"))?;
+    let task_defs = task_defs.all();
     let launch = launch(
         &at,
         j.launch_type.as_deref(),

@@ -18,8 +18,8 @@ use crate::model::{BillingSpec, FargateSpec, GroupId, InstanceTypeSpec, SimConfi
 use crate::time::{SimDuration, SimTime};
 use cluster::{DEFAULT_AZS, custom_type, pool, timing};
 use placement::AZ_ATTRIBUTE;
-use std::collections::{BTreeMap, BTreeSet};
-use task_defs::task_def;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use task_defs::{Families, task_def};
 use workload::duration;
 
 /// Ten million events at one millisecond is far beyond any real burst (a million tasks
@@ -85,19 +85,20 @@ pub fn build(
         .enumerate()
         .map(|(i, p)| pool(i, p, &azs, &custom, prices))
         .collect::<Result<Vec<_>, _>>()?;
+    // Names are checked through sets: a trace makes a task definition per distinct size
+    // and a job stream per size and group, tens of thousands of them (issue 32).
+    let mut seen = HashSet::new();
     for (i, p) in file.cluster.pools.iter().enumerate() {
-        if file.cluster.pools[..i].iter().any(|o| o.name == p.name) {
+        if !seen.insert(p.name.as_str()) {
             return Err(FieldError::new(
                 format!("cluster.pools[{i}].name"),
                 format!("pool `{}` is defined twice", p.name),
             ));
         }
     }
+    let mut seen = HashSet::new();
     for (i, t) in file.task_definitions.iter().enumerate() {
-        if file.task_definitions[..i]
-            .iter()
-            .any(|o| o.family == t.family)
-        {
+        if !seen.insert(t.family.as_str()) {
             return Err(FieldError::new(
                 format!("taskDefinitions[{i}].family"),
                 format!("task definition family `{}` is defined twice", t.family),
@@ -120,9 +121,17 @@ pub fn build(
             services::service(i, &file.services, &task_defs, &pools, &mut names, horizon)?;
         services.push(service);
     }
+    let families = Families::new(&task_defs);
     let mut jobs = Vec::new();
-    for i in 0..file.jobs.len() {
-        jobs.push(jobs::job(i, &file.jobs, &task_defs, &pools, &mut names)?);
+    let mut seen = HashSet::new();
+    for (i, j) in file.jobs.iter().enumerate() {
+        if !seen.insert(j.name.as_str()) {
+            return Err(FieldError::new(
+                format!("jobs[{i}].name"),
+                format!("job stream `{}` is defined twice", j.name),
+            ));
+        }
+        jobs.push(jobs::job(i, j, &families, &pools, &mut names)?);
     }
     let failures = failures::failures(&file.failures, &azs, &pools, &services, horizon)?;
     let commitments = super::commitments::build(&file.commitments, &pools, prices, horizon)?;
@@ -198,11 +207,12 @@ fn plain_file_name(name: &str) -> Result<(), FieldError> {
 #[derive(Default)]
 pub(super) struct Names {
     groups: Vec<String>,
-    group_ids: BTreeMap<String, u32>,
+    /// Position of each name in `groups`, so a trace's thousands of groups are found at once.
+    group_ids: HashMap<String, u32>,
     spread_keys: Vec<String>,
-    /// The services and job streams built so far, for "defined twice".
+    /// The services built so far, for "defined twice" (job streams are checked as they
+    /// are read, in `build`).
     pub(super) services: BTreeSet<String>,
-    pub(super) jobs: BTreeSet<String>,
 }
 
 impl Names {

@@ -5,6 +5,7 @@ use super::super::file::*;
 use crate::catalog::{FargatePlatform, round_fargate};
 use crate::model::{HealthCheck, NetworkMode, TaskDef, TaskDefId};
 use crate::time::SimDuration;
+use std::collections::HashMap;
 
 /// "512", 512, "0.5 vCPU", "1 vcpu" → CPU units; "1024", "2 GB", "2GB" → MiB.
 pub(super) fn amount(
@@ -240,11 +241,43 @@ pub(super) fn find_def(
     defs.iter()
         .position(|d| d.family == family)
         .map(|i| TaskDefId(i as u32))
-        .ok_or_else(|| {
-            let all: Vec<&str> = defs.iter().map(|d| d.family.as_str()).collect();
-            FieldError::new(field, format!("no task definition with family `{family}`"))
-                .allowed(all.join(", "))
-        })
+        .ok_or_else(|| unknown_family(defs, family, field))
+}
+
+fn unknown_family(defs: &[TaskDef], family: &str, field: &str) -> FieldError {
+    let all: Vec<&str> = defs.iter().map(|d| d.family.as_str()).collect();
+    FieldError::new(field, format!("no task definition with family `{family}`"))
+        .allowed(all.join(", "))
+}
+
+/// The task definitions with an index by family: [`find_def`] for many lookups (a
+/// trace's job streams, one per size and group).
+pub(super) struct Families<'d> {
+    defs: &'d [TaskDef],
+    by_family: HashMap<&'d str, TaskDefId>,
+}
+
+impl<'d> Families<'d> {
+    pub(super) fn new(defs: &'d [TaskDef]) -> Families<'d> {
+        let by_family = defs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.family.as_str(), TaskDefId(i as u32)))
+            .collect();
+        Families { defs, by_family }
+    }
+
+    pub(super) fn all(&self) -> &'d [TaskDef] {
+        self.defs
+    }
+
+    pub(super) fn find(&self, family: &str, field: &str) -> Result<TaskDefId, FieldError> {
+        let family = family.split(':').next().unwrap_or(family);
+        self.by_family
+            .get(family)
+            .copied()
+            .ok_or_else(|| unknown_family(self.defs, family, field))
+    }
 }
 
 /// A container health check within ECS's ranges (reference §2.2).
