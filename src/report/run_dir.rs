@@ -63,7 +63,7 @@ pub enum RunError {
     #[error("{halt}; {kept}")]
     Halted { halt: RunHalted, kept: String },
     /// Writing a result file failed.
-    #[error("writing {path}: {source}")]
+    #[error("writing {path}: {}", crate::scenario::io_words(source))]
     Output {
         path: PathBuf,
         source: std::io::Error,
@@ -89,8 +89,9 @@ pub fn run_to_dir(
     };
     let unusable = |e: std::io::Error| {
         RunError::Unusable(format!(
-            "cannot write results into {}: {e} (--out needs a directory that exists or can be created, and is writable)",
-            dir.display()
+            "cannot write results into {}: {} (--out needs a directory that exists or can be created, and is writable)",
+            dir.display(),
+            crate::scenario::io_words(&e)
         ))
     };
     if dir.exists() && !dir.is_dir() {

@@ -60,7 +60,7 @@ pub fn expand(file: &mut ScenarioFile, base: &Path) -> Result<Vec<String>, Field
             std::fs::read_to_string(&full).map_err(|e| {
                 FieldError::new(
                     format!("{at}.{field}"),
-                    format!("cannot read {}: {e}", full.display()),
+                    format!("cannot read {}: {}", full.display(), super::io_words(&e)),
                 )
             })
         };

@@ -50,7 +50,7 @@ pub enum SweepError {
     /// Shard outputs that do not add up to one whole sweep.
     #[error("merge: {0}")]
     Merge(String),
-    #[error("writing {path}: {source}")]
+    #[error("writing {path}: {}", crate::scenario::io_words(source))]
     Io {
         path: PathBuf,
         source: std::io::Error,
