@@ -203,6 +203,12 @@ fn cases() -> Vec<Case> {
         // and is paid in full: $5.00, so it costs 5.00 − 0.192 = $4.81 more.
         case("a commitment that costs more than it saves", s(&[], &commitment("commitment_per_hour = 5")), &["run", "S", "--out", "D/out"], 0,
             &["cost with commitments", "$5.00 (costs $4.81 more;"]),
+        // Issue 32 item 8: a run too large to replay is refused before it is simulated (this
+        // one would otherwise run into the runaway guard, exit 3).
+        case("--replay with 100 instances", s(&[("count = 2\n", "count = 100\n")], &runaway), &["run", "S", "--quiet", "--replay", "--out", "D/out"], 2,
+            &["--replay", "100 instances at the start", "at most 60", "cluster.pools[0].count", "nothing was simulated"]),
+        case("--replay with 61 instances over two pools", s(&[], "[[cluster.pools]]\nname = \"q\"\ninstance_type = \"m5.large\"\ncount = 59\n"), &["run", "S", "--quiet", "--replay", "--out", "D/out"], 2,
+            &["61 instances at the start", "at most 60"]),
     ]
 }
 
