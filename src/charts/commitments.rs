@@ -323,8 +323,7 @@ mod tests {
                 columns: columns.iter().map(|c| c.to_string()).collect(),
                 values,
             },
-            tasks: Vec::new(),
-            names: Vec::new(),
+            tasks: Box::default(),
         }
     }
 

@@ -59,25 +59,14 @@ fn axis(max: f64, min_positive: f64) -> XAxis {
 }
 
 fn pending(run: &RunOutputs) -> Option<Figure> {
-    let warmup = run.warmup_s();
-    let measured: Vec<&crate::outputs::TaskRecord> = run
-        .tasks
-        .iter()
-        .filter(|t| t.created_s >= warmup && t.pending_s.is_some())
-        .collect();
-    if measured.len() < 2 {
+    let waits = &run.tasks.waits;
+    if waits.seen() < 2 {
         return None;
     }
-    let all: Vec<f64> = measured.iter().filter_map(|t| t.pending_s).collect();
-    let max = all.iter().copied().fold(0.0, f64::max);
-    let min_pos = all
-        .iter()
-        .copied()
-        .filter(|x| *x > 0.0)
-        .fold(f64::INFINITY, f64::min);
-    let x = axis(max, min_pos);
+    let all: Vec<f64> = waits.iter().map(|w| w.pending_s).collect();
+    let x = axis(run.tasks.wait_max, run.tasks.wait_min_positive);
     let log = x.scale == Scale::Log10;
-    let mut origins: Vec<u32> = measured.iter().map(|t| t.origin).collect();
+    let mut origins: Vec<u32> = waits.iter().map(|w| w.origin).collect();
     origins.sort_by(|a, b| run.name(*a).cmp(run.name(*b)));
     origins.dedup();
     let mut lines = Vec::new();
@@ -94,10 +83,10 @@ fn pending(run: &RunOutputs) -> Option<Figure> {
     }
     if origins.len() <= MAX_ORIGINS {
         for (i, o) in origins.iter().enumerate() {
-            let xs: Vec<f64> = measured
+            let xs: Vec<f64> = waits
                 .iter()
-                .filter(|t| t.origin == *o)
-                .filter_map(|t| t.pending_s)
+                .filter(|w| w.origin == *o)
+                .map(|w| w.pending_s)
                 .collect();
             if xs.is_empty() {
                 continue;
@@ -111,11 +100,18 @@ fn pending(run: &RunOutputs) -> Option<Figure> {
             lines.push(Line::new(run.name(*o).to_string(), look, cdf(xs, log)));
         }
     }
-    let note = if log {
-        " Waits under 0.1 s are drawn at 0.1 s."
+    let mut note = if log {
+        " Waits under 0.1 s are drawn at 0.1 s.".to_string()
     } else {
-        ""
+        String::new()
     };
+    if waits.thinned() {
+        note.push_str(&format!(
+            " Drawn from an even sample of {} of the {} tasks.",
+            waits.len(),
+            waits.seen()
+        ));
+    }
     Some(Figure {
         name: "pending-time".into(),
         title: format!("{}: pending time (created to RUNNING)", run.scenario),

@@ -2,27 +2,21 @@
 //! heat map of reserved CPU per instance over time (large ones).
 
 use super::{Body, Figure, HeatmapChart, PlacementChart, Scale, XAxis, time_axis};
-use crate::outputs::RunOutputs;
+use crate::outputs::{HEAT_COLUMNS, RunOutputs};
 
 /// Above this many instances a row per instance is unreadable: draw the heat map.
 pub const MAX_ROWS: usize = 60;
 /// Above this many task bars the SVG grows large: draw the heat map.
 const MAX_BARS: usize = 6000;
 const HEAT_ROWS: usize = 60;
-const HEAT_COLUMNS: usize = 120;
 
 pub fn placement(run: &RunOutputs) -> Option<Figure> {
-    let placed: Vec<&crate::outputs::TaskRecord> = run
-        .tasks
-        .iter()
-        .filter(|t| !t.fargate && !run.name(t.instance).is_empty() && t.placed_s.is_some())
-        .collect();
+    let placed = &run.tasks.placed;
     if placed.is_empty() {
         return None;
     }
-    let mut instances: Vec<u32> = placed.iter().map(|t| t.instance).collect();
+    let mut instances: Vec<u32> = run.tasks.placed_instances.list().to_vec();
     instances.sort_by(|a, b| run.name(*a).cmp(run.name(*b)));
-    instances.dedup();
     let horizon = run.horizon_s();
     let (unit, label) = time_axis(horizon);
     let x = XAxis {
@@ -32,11 +26,11 @@ pub fn placement(run: &RunOutputs) -> Option<Figure> {
         scale: Scale::Linear,
     };
     let row_of = |i: u32| instances.binary_search_by(|p| run.name(*p).cmp(run.name(i)));
-    let span = |t: &crate::outputs::TaskRecord| {
-        let start = t.placed_s.unwrap_or(t.created_s);
+    let span = |t: &crate::outputs::Placed| {
+        let start = t.placed_s;
         (start, t.stopped_s.unwrap_or(horizon).max(start))
     };
-    if instances.len() <= MAX_ROWS && placed.len() <= MAX_BARS {
+    if instances.len() <= MAX_ROWS && placed.seen() <= MAX_BARS as u64 {
         let mut groups: Vec<u32> = placed.iter().map(|t| t.origin).collect();
         groups.sort_by(|a, b| run.name(*a).cmp(run.name(*b)));
         groups.dedup();
@@ -90,22 +84,18 @@ pub fn placement(run: &RunOutputs) -> Option<Figure> {
             }),
         });
     }
+    // Past `MAX_HEAT_INSTANCES` the reader kept no per-instance columns: no chart.
+    let heat = run.tasks.heat.as_ref()?;
     let per_row = instances.len().div_ceil(HEAT_ROWS);
     let rows = instances.len().div_ceil(per_row);
     let width = horizon / HEAT_COLUMNS as f64;
     let mut cells = vec![vec![0.0; HEAT_COLUMNS]; rows];
-    for t in &placed {
-        let r = row_of(t.instance).unwrap_or(0) / per_row;
-        let (s, e) = span(t);
-        let vcpu = f64::from(t.cpu) / 1024.0;
-        let first = ((s / width) as usize).min(HEAT_COLUMNS - 1);
-        let last = ((e / width) as usize).min(HEAT_COLUMNS - 1);
-        for (c, cell) in cells[r].iter_mut().enumerate().take(last + 1).skip(first) {
-            let lo = (c as f64 * width).max(s);
-            let hi = ((c + 1) as f64 * width).min(e);
-            if hi > lo {
-                *cell += vcpu * (hi - lo) / width;
-            }
+    for (rank, id) in instances.iter().enumerate() {
+        let Some(at) = run.tasks.placed_instances.position(*id) else {
+            continue;
+        };
+        for (cell, v) in cells[rank / per_row].iter_mut().zip(&heat[at]) {
+            *cell += v;
         }
     }
     for (r, row) in cells.iter_mut().enumerate() {

@@ -295,6 +295,25 @@ fn format_x(x: &XAxis, v: f64) -> String {
     }
 }
 
+/// The largest axis bound drawn, either way. Plotters looks for round tick steps in a loop
+/// that never ends on an infinite span; outputs hold figures of at most 1e15
+/// (`outputs::figure::LARGEST`), and a chart pads its axis by a fifth at most.
+const AXIS_LIMIT: f64 = 1e17;
+
+/// `range`, if an axis over it can be drawn: every chart's axes pass here before plotters
+/// sees them, so no figure, however its data came about, can keep the drawing from ending.
+fn drawable(range: std::ops::Range<f64>) -> Result<std::ops::Range<f64>, String> {
+    let ok = |v: f64| v.is_finite() && v.abs() <= AXIS_LIMIT;
+    if ok(range.start) && ok(range.end) {
+        Ok(range)
+    } else {
+        Err(format!(
+            "its axis runs from {:e} to {:e}, which cannot be drawn (at most {AXIS_LIMIT:e} either way)",
+            range.start, range.end
+        ))
+    }
+}
+
 fn x_range(x: &XAxis) -> std::ops::Range<f64> {
     match &x.scale {
         Scale::Categories(names) => -0.5..(names.len() as f64 - 0.5),
@@ -333,7 +352,7 @@ fn panels<DB: DrawingBackend>(p: &PanelChart, area: &DrawingArea<DB, Shift>) -> 
             .margin_right(RIGHT)
             .x_label_area_size(if last { X_AXIS } else { 0 })
             .y_label_area_size(Y_AXIS)
-            .build_cartesian_2d(x_range(&p.x), y_range.clone())
+            .build_cartesian_2d(drawable(x_range(&p.x))?, drawable(y_range.clone())?)
             .map_err(err)?;
         if let Some((from, to, label)) = &p.shade {
             chart
@@ -533,7 +552,7 @@ fn event_rows<DB: DrawingBackend>(p: &PanelChart, area: &DrawingArea<DB, Shift>)
         .margin_right(RIGHT)
         .x_label_area_size(X_AXIS)
         .y_label_area_size(Y_AXIS)
-        .build_cartesian_2d(x_range(&p.x), -0.5..(rows as f64 - 0.5))
+        .build_cartesian_2d(drawable(x_range(&p.x))?, -0.5..(rows as f64 - 0.5))
         .map_err(err)?;
     let xf = |v: &f64| format_x(&p.x, *v);
     mesh(&mut chart)
@@ -592,7 +611,7 @@ fn bars<DB: DrawingBackend>(b: &BarChart, area: &DrawingArea<DB, Shift>) -> Res 
             .margin_right(RIGHT)
             .x_label_area_size(if last { X_AXIS } else { 8 })
             .y_label_area_size(Y_AXIS)
-            .build_cartesian_2d(x_range(&x), panel.y_floor..top_y)
+            .build_cartesian_2d(x_range(&x), drawable(panel.y_floor..top_y)?)
             .map_err(err)?;
         let yf = |v: &f64| format_y(panel.format, *v);
         mesh(&mut chart)
@@ -669,7 +688,7 @@ fn row_chart<'a, DB: DrawingBackend>(
         .margin_right(RIGHT)
         .x_label_area_size(X_AXIS)
         .y_label_area_size(label_area)
-        .build_cartesian_2d(x_range(x), -0.5..(rows as f64 - 0.5))
+        .build_cartesian_2d(drawable(x_range(x))?, -0.5..(rows as f64 - 0.5))
         .map_err(err)?;
     let xf = |v: &f64| format_x(x, *v);
     mesh(&mut chart)
@@ -880,6 +899,51 @@ fn intervals<DB: DrawingBackend>(c: &IntervalChart, area: &DrawingArea<DB, Shift
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn panel_chart(x_max: f64, y_max: f64) -> Figure {
+        Figure {
+            name: "t".into(),
+            title: "t".into(),
+            caption: String::new(),
+            body: Body::Panels(PanelChart {
+                x: XAxis {
+                    label: "time".into(),
+                    min: 0.0,
+                    max: x_max,
+                    scale: Scale::Linear,
+                },
+                panels: vec![super::super::Panel {
+                    y_label: "y".into(),
+                    y_min: 0.0,
+                    y_max,
+                    format: Format::Plain,
+                    lines: vec![Line::new("a", Look::nth(0), vec![(0.0, 0.0), (1.0, 1.0)])],
+                    height: 200,
+                }],
+                shade: None,
+                events: Vec::new(),
+            }),
+        }
+    }
+
+    /// Issue 32 item 7: plotters looks for round tick steps in a loop that never ends on an
+    /// infinite span, so an axis that is not finite is refused before plotters sees it.
+    #[test]
+    fn an_axis_that_is_not_finite_is_refused_not_drawn_for_ever() {
+        for (x_max, y_max) in [
+            (f64::INFINITY, 1.0),
+            (1.0, f64::INFINITY),
+            (1.0, 1e300),
+            (f64::MAX, 1.0),
+        ] {
+            let fig = panel_chart(x_max, y_max);
+            let e = svg(&fig).unwrap_err();
+            assert!(e.contains("cannot be drawn"), "{e}");
+            assert!(png(&fig).is_err());
+        }
+        // A span of 1e15, the largest figure an output may hold, still draws.
+        assert!(svg(&panel_chart(1e15, 1e15)).is_ok());
+    }
 
     #[test]
     fn an_integer_axis_labels_whole_numbers_only() {

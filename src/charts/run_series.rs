@@ -120,17 +120,18 @@ fn events(run: &RunOutputs, f: &Frame) -> Vec<(String, Look, Vec<f64>)> {
                 .collect()
         })
         .unwrap_or_default();
-    let reason_is = |t: &crate::outputs::TaskRecord, names: &[&str]| {
-        t.stopped_s.is_some() && names.contains(&run.name(t.stop_reason))
+    let stopped = |wanted: &dyn Fn(&str, bool) -> bool| -> Vec<f64> {
+        run.tasks
+            .stops
+            .iter()
+            .filter(|s| wanted(run.name(s.reason), s.service))
+            .flat_map(|s| s.at.times())
+            .collect()
     };
-    let failures = run.tasks.iter().filter(|t| {
-        reason_is(t, &FAILURE_REASONS)
-            || (t.is_service && reason_is(t, &["EssentialContainerExited"]))
+    let failures = stopped(&|reason, service| {
+        FAILURE_REASONS.contains(&reason) || (service && reason == "EssentialContainerExited")
     });
-    let spot = run
-        .tasks
-        .iter()
-        .filter(|t| reason_is(t, &["SpotInterruption"]));
+    let spot = stopped(&|reason, _| reason == "SpotInterruption");
     let mut scaling = Vec::new();
     let times = run.series.time_s();
     let desired: Vec<String> = run
@@ -156,16 +157,8 @@ fn events(run: &RunOutputs, f: &Frame) -> Vec<(String, Look, Vec<f64>)> {
     }
     let candidates = [
         ("deployment", 6, deployments),
-        (
-            "task failure",
-            1,
-            failures.filter_map(|t| t.stopped_s).collect(),
-        ),
-        (
-            "Spot interruption",
-            3,
-            spot.filter_map(|t| t.stopped_s).collect(),
-        ),
+        ("task failure", 1, failures),
+        ("Spot interruption", 3, spot),
         ("scaling action", 2, scaling),
     ];
     for (label, color, ts) in candidates {
@@ -189,7 +182,7 @@ pub fn tasks(run: &RunOutputs) -> Option<Figure> {
     let f = frame(run);
     let services = run.series.prefixes("running");
     let mut lines = Vec::new();
-    let has_jobs = run.tasks.iter().any(|t| !t.is_service);
+    let has_jobs = run.tasks.any_job;
     if has_jobs || services.is_empty() {
         lines.push(Line::new(
             "all running tasks",
@@ -353,52 +346,9 @@ pub fn cost(run: &RunOutputs) -> Option<Figure> {
     if total.iter().all(|c| *c == 0.0) {
         return None;
     }
-    // Fargate cost accrues over each task's billed span, here spread evenly from placement
-    // (or warm-up) to stop (or the end): tasks.csv holds each task's total only.
-    let warmup = run.warmup_s();
-    let horizon = run.horizon_s();
-    // Per provider: (time, slope change in $/s, jump in $), swept once over the samples.
-    type Changes = Vec<(f64, f64, f64)>;
-    let mut changes: Vec<(u32, Changes)> = Vec::new();
-    for t in run.tasks.iter().filter(|t| t.fargate && t.cost_usd > 0.0) {
-        let start = t.placed_s.unwrap_or(t.created_s).max(warmup);
-        let end = t.stopped_s.unwrap_or(horizon).max(start);
-        let slot = match changes.iter().position(|p| p.0 == t.capacity_provider) {
-            Some(i) => i,
-            None => {
-                changes.push((t.capacity_provider, Vec::new()));
-                changes.len() - 1
-            }
-        };
-        let list = &mut changes[slot].1;
-        if end > start {
-            let rate = t.cost_usd / (end - start);
-            list.push((start, rate, 0.0));
-            list.push((end, -rate, 0.0));
-        } else {
-            list.push((start, 0.0, t.cost_usd));
-        }
-    }
-    let mut providers: Vec<(u32, Vec<f64>)> = changes
-        .into_iter()
-        .map(|(p, mut list)| {
-            list.sort_by(|a, b| a.0.total_cmp(&b.0));
-            let (mut acc, mut slope, mut at, mut next) = (0.0, 0.0, 0.0, 0);
-            let series = times
-                .iter()
-                .map(|&x| {
-                    while next < list.len() && list[next].0 <= x {
-                        acc += slope * (list[next].0 - at) + list[next].2;
-                        at = list[next].0;
-                        slope += list[next].1;
-                        next += 1;
-                    }
-                    acc + slope * (x - at)
-                })
-                .collect();
-            (p, series)
-        })
-        .collect();
+    // Fargate cost accrues over each task's billed span, spread evenly from placement (or
+    // warm-up) to stop (or the end) as the outputs reader sums it per provider.
+    let providers = &run.tasks.fargate_spend;
     let pts = |ys: &[f64]| -> Vec<(f64, f64)> {
         downsample(
             &times
@@ -429,8 +379,9 @@ pub fn cost(run: &RunOutputs) -> Option<Figure> {
             pts(&ec2),
         ));
     }
-    providers.sort_by(|a, b| run.name(a.0).cmp(run.name(b.0)));
-    for (i, (p, acc)) in providers.iter().enumerate() {
+    let mut by_name: Vec<&(u32, Vec<f64>)> = providers.iter().collect();
+    by_name.sort_by(|a, b| run.name(a.0).cmp(run.name(b.0)));
+    for (i, (p, acc)) in by_name.into_iter().enumerate() {
         let name = match run.name(*p) {
             "" => "Fargate".to_string(),
             n => format!("Fargate via {n}"),

@@ -81,7 +81,12 @@ pub fn run(args: &CompareArgs) -> Result<(), CliError> {
         ));
     }
     // Legs keep their summaries and figures, never a per-run file.
-    let scenario = load(&args.scenario, args.seed, RunFiles::SUMMARY_ONLY)?;
+    let scenario = load(
+        &args.scenario,
+        args.seed,
+        RunFiles::SUMMARY_ONLY,
+        args.quiet,
+    )?;
     let config = &scenario.config;
     if !args.scenario.allow_large {
         refuse_large_legs(args, &scenario.path, config, &legs)?;

@@ -1,6 +1,6 @@
 //! Errors at the command line, and the exit status each maps to.
 
-use ecsim::scenario::ScenarioError;
+use ecsim::scenario::{ScenarioError, io_words};
 use std::path::PathBuf;
 use thiserror::Error;
 
@@ -18,7 +18,7 @@ pub enum CliError {
     #[error("interrupted; {kept}")]
     Interrupted { signal: i32, kept: String },
     /// Writing results failed: exit status 1; nothing half-written is left behind.
-    #[error("writing {path}: {source}")]
+    #[error("writing {path}: {}", io_words(source))]
     Output {
         path: PathBuf,
         source: std::io::Error,

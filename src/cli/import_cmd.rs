@@ -125,7 +125,7 @@ fn same_file(a: &Path, b: &Path) -> bool {
 fn write_error(path: &Path) -> impl FnOnce(std::io::Error) -> CliError + '_ {
     move |e| CliError::Output {
         path: path.to_path_buf(),
-        source: std::io::Error::new(e.kind(), import::read::in_words(&e)),
+        source: std::io::Error::new(e.kind(), ecsim::scenario::io_words(&e)),
     }
 }
 

@@ -9,11 +9,13 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 /// Loads the scenario, applies `--seed`, and refuses work beyond the size limits for a
-/// run that writes `files`, unless `--allow-large` was given.
+/// run that writes `files`, unless `--allow-large` was given. Notes on what loading read
+/// (imported task definitions, trace rows) go to stderr unless `quiet`.
 pub fn load(
     args: &super::ScenarioArgs,
     seed: Option<u64>,
     files: scenario::RunFiles,
+    quiet: bool,
 ) -> Result<Scenario, CliError> {
     // A trace past the task limit is refused as it is read, not after (issue 32).
     let options = scenario::LoadOptions {
@@ -23,8 +25,10 @@ pub fn load(
     if let Some(seed) = seed {
         scenario.config.seed = seed;
     }
-    for note in &scenario.notes {
-        eprintln!("{}: {note}", args.scenario.display());
+    if !quiet {
+        for note in &scenario.notes {
+            eprintln!("{}: {note}", args.scenario.display());
+        }
     }
     if !args.allow_large {
         let estimate = scenario::estimate(&scenario.config, files);
@@ -49,7 +53,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         tasks_csv: tasks != TasksOutput::None,
         timeseries_csv: true,
     };
-    let scenario = load(&args.scenario, args.seed, files)?;
+    let scenario = load(&args.scenario, args.seed, files, args.quiet)?;
     let dir = args
         .out
         .clone()
@@ -136,7 +140,7 @@ pub fn halted(halt: RunHalted, kept: &str) -> CliError {
 }
 
 pub fn validate(args: &ValidateArgs) -> Result<(), CliError> {
-    let scenario = load(&args.scenario, None, scenario::RunFiles::ALL)?;
+    let scenario = load(&args.scenario, None, scenario::RunFiles::ALL, false)?;
     let c = &scenario.config;
     let instances: u32 = c.pools.iter().map(|p| p.count).sum();
     let estimate = scenario::estimate(c, scenario::RunFiles::ALL);

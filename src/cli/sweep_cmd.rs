@@ -1,7 +1,9 @@
 //! `ecsim sweep` and `ecsim merge`: argument types and their mapping onto [`ecsim::sweep`].
 
 use super::{CliError, ScenarioArgs};
+use ecsim::outputs::SweepOutputs;
 use ecsim::sweep::{self, Shard, SweepError, SweepOptions, SweepSpec, Vary};
+use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -48,6 +50,9 @@ pub struct MergeArgs {
     /// Where to write runs.csv, sweep.csv and sweep.json [default: the first DIR].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 impl From<SweepError> for CliError {
@@ -93,6 +98,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         &args.scenario,
         None,
         ecsim::scenario::RunFiles::SUMMARY_ONLY,
+        args.quiet,
     )?;
     super::signals::install();
     let vary = args
@@ -132,6 +138,9 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
             outcome.reused,
             outcome.out.display()
         );
+        if shard.is_none() {
+            print_table(&outcome.out)?;
+        }
     }
     if args.report {
         super::report_cmd::after(&outcome.out, &args.scenario.scenario, args.quiet)?;
@@ -147,6 +156,28 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
         )));
     }
     let out = args.out.clone().unwrap_or_else(|| args.dirs[0].clone());
-    sweep::merge(&args.dirs, &out)?;
+    let merged = sweep::merge(&args.dirs, &out)?;
+    if !args.quiet {
+        let results = SweepOutputs::load(&out).map_err(|e| CliError::Usage(e.to_string()))?;
+        let mut stdout = std::io::stdout().lock();
+        let _ = writeln!(
+            stdout,
+            "merged {} runs ({} variants × {} replications) from {} shards into {}",
+            merged.runs,
+            results.variants.len(),
+            results.replications,
+            merged.shards,
+            out.display()
+        );
+        let _ = write!(stdout, "{}", sweep::table(&results));
+    }
+    Ok(())
+}
+
+/// The variants' headline figures, read back from the sweep.json just written.
+fn print_table(out: &std::path::Path) -> Result<(), CliError> {
+    let results = SweepOutputs::load(out).map_err(|e| CliError::Usage(e.to_string()))?;
+    // `| head` closing stdout is not a failure of the sweep, whose files are written.
+    let _ = write!(std::io::stdout().lock(), "{}", sweep::table(&results));
     Ok(())
 }

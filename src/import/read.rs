@@ -1,28 +1,13 @@
 //! Reading an input file, with what went wrong in the user's words: std's messages end in
 //! "(os error 2)" and say "stream did not contain valid UTF-8" (issue 32, item 16).
 
-use std::io;
 use std::path::Path;
 
-/// The whole file at `path` as text, or why it cannot be read.
+/// The whole file at `path` as text, or why it cannot be read (in the words every file
+/// error uses, `scenario::io_words`).
 pub fn text(path: &Path) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read the file: {}", in_words(&e)))
-}
-
-/// What `e` means to someone who named a file.
-pub fn in_words(e: &io::Error) -> String {
-    use io::ErrorKind as K;
-    match e.kind() {
-        K::NotFound => "there is no such file".into(),
-        K::PermissionDenied => "permission denied".into(),
-        K::IsADirectory => "it is a directory, not a file".into(),
-        K::NotADirectory => "a part of the path is a file, not a directory".into(),
-        K::InvalidData => "it is not text (UTF-8)".into(),
-        K::StorageFull => "the disk is full".into(),
-        K::ReadOnlyFilesystem => "the file system is read-only".into(),
-        // std's description of the kind, without the operating system's number.
-        kind => kind.to_string(),
-    }
+    std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read the file: {}", crate::scenario::io_words(&e)))
 }
 
 #[cfg(test)]

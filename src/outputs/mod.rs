@@ -3,15 +3,20 @@
 //! older `summary.json` may lack: a missing figure is `None`, never an error.
 
 mod compare;
+pub mod figure;
 mod run;
 mod sweep;
+mod tasks;
 
 pub use compare::{
     BreakEvenLine, COMMITMENT_RECOMMENDATION, CommitmentCurveView, CompareOutputs, CurvePointView,
     LegFigures,
 };
-pub use run::{RunOutputs, TaskRecord, TimeSeries};
+pub use run::{RunOutputs, TimeSeries};
 pub use sweep::{Interval, SweepMetric, SweepOutputs, SweepVariant};
+pub use tasks::{
+    FirstSeen, HEAT_COLUMNS, MAX_HEAT_INSTANCES, Marks, Placed, Sample, Stops, Tasks, Wait,
+};
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -58,9 +63,20 @@ pub fn load(dir: &Path) -> Result<Outputs, LoadError> {
 }
 
 pub(crate) fn read_json(path: &Path) -> Result<Value, LoadError> {
-    let text = std::fs::read_to_string(path).map_err(|e| LoadError::bad(path, e.to_string()))?;
+    let text = std::fs::read_to_string(path).map_err(|e| io_error(path, &e))?;
+    if let Some((line, column, why)) = figure::first_bad_json_number(&text) {
+        return Err(LoadError::bad(
+            path,
+            format!("line {line}, column {column}: {why}"),
+        ));
+    }
     serde_json::from_str(&text)
         .map_err(|e| LoadError::bad(path, format!("line {}: not valid JSON ({e})", e.line())))
+}
+
+/// A file that could not be read, in words.
+pub(crate) fn io_error(path: &Path, e: &std::io::Error) -> LoadError {
+    LoadError::bad(path, crate::scenario::io_words(e))
 }
 
 /// A number at a `/`-separated JSON pointer, if present and numeric.

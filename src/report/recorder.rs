@@ -137,7 +137,7 @@ impl FileRecorder {
     fn failure_text(&self) -> Option<String> {
         self.error
             .as_ref()
-            .map(|e| format!("writing results failed: {e}"))
+            .map(|e| format!("writing results failed: {}", crate::scenario::io_words(e)))
     }
 
     /// Flushes everything; reports the first write error of the run.

@@ -88,6 +88,28 @@ impl<'r, R: Recorder> ReplayRecorder<'r, R> {
     }
 }
 
+/// Refuses, before anything is simulated, a run that starts with more instances than the
+/// page draws: simulating a 5,000-instance run took a minute of CPU only to be refused at
+/// its end. Instances launched later (managed scaling, replacements) show only while the
+/// run goes, so [`ReplayRecorder::fits`] still decides after it.
+pub fn refuse_before_running(config: &crate::model::SimConfig) -> Result<(), String> {
+    let at_start: u64 = config.pools.iter().map(|p| u64::from(p.count)).sum();
+    if at_start as usize <= MAX_INSTANCES {
+        return Ok(());
+    }
+    let counts: Vec<String> = config
+        .pools
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.count > 0)
+        .map(|(i, p)| format!("cluster.pools[{i}].count = {}", p.count))
+        .collect();
+    Err(format!(
+        "--replay is for teaching-size runs: this one has {at_start} instances at the start ({}), and the page draws at most {MAX_INSTANCES}; lower the pools' counts (e.g. with --set) or drop --replay; nothing was simulated",
+        counts.join(", ")
+    ))
+}
+
 fn ms(t: Option<SimTime>) -> Option<u64> {
     t.map(|t| t.0)
 }

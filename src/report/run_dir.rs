@@ -50,20 +50,22 @@ impl Default for OutputOptions {
     }
 }
 
-/// Why a run wrote nothing. In each case the directory holds what it held before.
+/// Why a run wrote nothing. In each case the directory holds what it held before, except
+/// a run found too large for its replay only once it ran: that one writes every other file.
 #[derive(Debug, Error)]
 pub enum RunError {
     /// The directory is a file, or cannot be created or written.
     #[error("{0}")]
     Unusable(String),
-    /// The run is too large for the replay page.
+    /// The run is too large for the replay page: refused before it was simulated when its
+    /// pools start too large, else found at its end, with the other files written.
     #[error("{0}")]
     TooLargeForReplay(String),
     /// The run stopped before its horizon; `kept` says what an earlier run left there.
     #[error("{halt}; {kept}")]
     Halted { halt: RunHalted, kept: String },
     /// Writing a result file failed.
-    #[error("writing {path}: {source}")]
+    #[error("writing {path}: {}", crate::scenario::io_words(source))]
     Output {
         path: PathBuf,
         source: std::io::Error,
@@ -89,10 +91,14 @@ pub fn run_to_dir(
     };
     let unusable = |e: std::io::Error| {
         RunError::Unusable(format!(
-            "cannot write results into {}: {e} (--out needs a directory that exists or can be created, and is writable)",
-            dir.display()
+            "cannot write results into {}: {} (--out needs a directory that exists or can be created, and is writable)",
+            dir.display(),
+            crate::scenario::io_words(&e)
         ))
     };
+    if options.replay {
+        super::replay::refuse_before_running(config).map_err(RunError::TooLargeForReplay)?;
+    }
     if dir.exists() && !dir.is_dir() {
         return Err(RunError::Unusable(format!(
             "{} is a file, not a directory; give --out a directory",
@@ -121,6 +127,8 @@ pub fn run_to_dir(
         true
     };
     let mut replay_data = None;
+    // Too large to replay, found only by running: the other files are still written.
+    let mut replay_refused = None;
     let result = if options.replay {
         let mut replay = ReplayRecorder::new(&mut recorder, config);
         let options = RunOptions {
@@ -129,15 +137,16 @@ pub fn run_to_dir(
         };
         let result = crate::sim::run_with(config, &mut replay, options).map(|o| o.summary);
         if result.is_ok() && !replay.fits() {
-            return Err(RunError::TooLargeForReplay(format!(
-                "--replay is for teaching-size runs: this one has {} instance(s) and {} narrated event(s), the page holds at most {} and {}; shorten `horizon`, shrink the pools, or drop --replay",
+            replay_refused = Some(format!(
+                "--replay is for teaching-size runs: this one had {} instance(s) and {} narrated event(s), and the page holds at most {} instances and {} narrated events; shorten `horizon` or shrink the pools for a replay",
                 replay.data.instances.len(),
                 replay.events_seen,
                 super::replay::MAX_INSTANCES,
                 super::replay::MAX_EVENTS
-            )));
+            ));
+        } else {
+            replay_data = Some(replay.data);
         }
-        replay_data = Some(replay.data);
         result
     } else {
         let options = RunOptions {
@@ -188,6 +197,17 @@ pub fn run_to_dir(
         if stale && path.is_file() {
             std::fs::remove_file(&path).map_err(output)?;
         }
+    }
+    if let Some(why) = replay_refused {
+        let written: Vec<&str> = ["summary.json", "timeseries.csv", "tasks.csv"]
+            .into_iter()
+            .filter(|name| *name != "tasks.csv" || options.tasks != TasksOutput::None)
+            .collect();
+        return Err(RunError::TooLargeForReplay(format!(
+            "{why}. replay.html was not written; {} are in {}",
+            written.join(", "),
+            dir.display()
+        )));
     }
     Ok(summary)
 }

@@ -87,9 +87,9 @@ pub fn summary_table(s: &Summary) -> String {
         rows.push((
             "cost with commitments",
             format!(
-                "${:.2} (saves ${:.2}; commitments used {:.1} %, cover {:.1} %)",
+                "${:.2} ({}; commitments used {:.1} %, cover {:.1} %)",
                 c.effective_cost_usd,
-                c.savings_usd,
+                savings(c.savings_usd),
                 100.0 * c.utilization,
                 100.0 * c.coverage
             ),
@@ -145,4 +145,32 @@ pub fn summary_table(s: &Summary) -> String {
         let _ = writeln!(out, "  {:<34} {value}", "availability tasks / all up (min)");
     }
     out
+}
+
+/// What commitments did to the bill, in cents as printed: "saves $1.20", "costs $0.01
+/// more" (never "saves $-0.01"), or "saves nothing" when it rounds to zero either way.
+fn savings(usd: f64) -> String {
+    let cents = (usd * 100.0).round();
+    if cents > 0.0 {
+        format!("saves ${:.2}", cents / 100.0)
+    } else if cents < 0.0 {
+        format!("costs ${:.2} more", -cents / 100.0)
+    } else {
+        "saves nothing".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::savings;
+
+    #[test]
+    fn savings_read_as_money_saved_or_spent() {
+        assert_eq!(savings(1.204), "saves $1.20");
+        assert_eq!(savings(-0.006), "costs $0.01 more");
+        assert_eq!(savings(-4.808), "costs $4.81 more");
+        // Half a cent either way rounds to nothing: no "$-0.00".
+        assert_eq!(savings(-0.004), "saves nothing");
+        assert_eq!(savings(0.0), "saves nothing");
+    }
 }

@@ -26,7 +26,7 @@ pub enum ReportError {
     Load(#[from] LoadError),
     #[error("drawing chart `{name}`: {message}")]
     Draw { name: String, message: String },
-    #[error("writing {path}: {source}")]
+    #[error("writing {path}: {}", crate::scenario::io_words(source))]
     Io {
         path: PathBuf,
         source: std::io::Error,

@@ -41,16 +41,18 @@ pub fn run(run: &RunOutputs) -> Notes {
     if f("/pending_time_s/count") > 0.0 {
         warnings.push("Percentiles come from a log-linear histogram: exact below 128 ms, within 0.8% above; means, counts and maxima are exact.".into());
     }
-    if run.tasks.iter().any(|t| t.fargate && t.cost_usd > 0.0) {
+    if run.tasks.heat.is_none() {
+        warnings.push(format!(
+            "The placement chart is left out: tasks ran on more than {} instances, more than it can show.",
+            crate::outputs::MAX_HEAT_INSTANCES
+        ));
+    }
+    if run.tasks.any_fargate_cost {
         warnings.push("On the cost chart a Fargate task's cost is spread evenly over its run; EC2 cost is shown in total, not per pool.".into());
     }
     let has_ec2 = run.figure("/instances/peak").unwrap_or(0.0) > 0.0;
-    let has_fargate = run.tasks.iter().any(|t| t.fargate);
-    let reason = |name: &str| {
-        run.tasks
-            .iter()
-            .any(|t| t.stopped_s.is_some() && run.name(t.stop_reason) == name)
-    };
+    let has_fargate = run.tasks.any_fargate;
+    let reason = |name: &str| run.tasks.stopped_with(name);
     let mut choices = Vec::new();
     if has_ec2 || has_fargate {
         choices.push("Startup latency (`[timing]`): ENI attach, Fargate provisioning, image pull and container start are settings with inferred defaults; ECS publishes no figures.".into());
@@ -73,8 +75,10 @@ pub fn run(run: &RunOutputs) -> Notes {
     }
     let spot_provider = run
         .tasks
+        .providers
+        .list()
         .iter()
-        .any(|t| run.name(t.capacity_provider).contains("SPOT"));
+        .any(|p| run.name(*p).contains("SPOT"));
     if reason("SpotInterruption") || spot_provider {
         choices.push("Spot prices are a flat discount off list (0.70 by default) for EC2 Spot and FARGATE_SPOT alike; real Spot prices float.".into());
     }

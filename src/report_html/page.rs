@@ -191,7 +191,7 @@ fn run_meta(r: &RunOutputs) -> String {
         }
         parts.push(m);
     }
-    parts.push(format!("{} tasks recorded", r.tasks.len()));
+    parts.push(format!("{} tasks recorded", r.tasks.count));
     parts.join(" · ")
 }
 

@@ -1,6 +1,7 @@
 //! `[[commitments]]`: Reserved Instances and Savings Plans, validated and resolved against
 //! the run's usage keys and the price file's commitment rates.
 
+use super::build::check::{MAX_COUNT, bounded};
 use super::error::FieldError;
 use super::file::CommitmentFile;
 use crate::catalog::plan_rates::{PAYMENTS, TERMS};
@@ -9,6 +10,13 @@ use crate::catalog::{CommitmentKind, PriceCatalog};
 use crate::model::{CommitmentPlanSpec, CommitmentSpec, PoolSpec};
 use crate::time::SimTime;
 use std::sync::Arc;
+
+/// The largest Savings Plan commitment, in $ per hour: a million, about $8.8 billion a year,
+/// beyond any account's. It keeps every bill finite: over the longest run a scenario may
+/// state (a thousand years) it comes to 8.8e12 $, well inside the 1e15 `ecsim report`
+/// reads; at 1e308 $ an hour the bill was infinite, summary.json wrote `null` and the cost
+/// chart never finished.
+pub const MAX_COMMITMENT_PER_HOUR: f64 = 1_000_000.0;
 
 /// Usage keys for `pools` (On-Demand Linux ones, one key per instance type) and Fargate.
 fn keys(pools: &[PoolSpec], prices: &PriceCatalog) -> (Vec<UsageKey>, Vec<Option<usize>>, usize) {
@@ -85,13 +93,21 @@ pub fn build(
                     format!("a {} needs its commitment in $ per hour", kind.name()),
                 )
             })?;
-            if v.is_finite() && v > 0.0 {
+            let allowed = format!("more than 0, at most {MAX_COMMITMENT_PER_HOUR} $ per hour");
+            if v > MAX_COMMITMENT_PER_HOUR {
+                Err(FieldError::new(
+                    at("commitment_per_hour"),
+                    format!("{v:?} $ per hour is more than ecsim takes"),
+                )
+                .allowed(allowed))
+            } else if v > 0.0 {
                 Ok(v)
             } else {
                 Err(FieldError::new(
                     at("commitment_per_hour"),
-                    format!("must be more than 0 $ per hour (got {v})"),
-                ))
+                    format!("must be more than 0 $ per hour (got {v:?})"),
+                )
+                .allowed(allowed))
             }
         };
         let target = match kind {
@@ -113,8 +129,10 @@ pub fn build(
                 })?;
                 let count = f.count.unwrap_or(1);
                 if count == 0 {
-                    return Err(FieldError::new(at("count"), "must be at least 1"));
+                    return Err(FieldError::new(at("count"), "must be at least 1")
+                        .allowed(format!("from 1 to {MAX_COUNT}")));
                 }
+                let count = bounded(at("count"), count)?;
                 CommitmentTarget::Instances {
                     instance_type: name.clone(),
                     on_demand: t.price_per_hour,

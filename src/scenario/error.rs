@@ -62,22 +62,3 @@ impl FieldError {
         self
     }
 }
-
-/// Why a file could not be read, in words: the standard message without its
-/// "(os error N)".
-pub fn io_words(e: &std::io::Error) -> String {
-    use std::io::ErrorKind;
-    match e.kind() {
-        ErrorKind::NotFound => "no such file".into(),
-        ErrorKind::PermissionDenied => "permission denied".into(),
-        ErrorKind::IsADirectory => "it is a directory, not a file".into(),
-        ErrorKind::InvalidData => "it is not UTF-8 text".into(),
-        _ => {
-            let text = e.to_string();
-            match text.rfind(" (os error ") {
-                Some(cut) => text[..cut].to_string(),
-                None => text,
-            }
-        }
-    }
-}

@@ -8,6 +8,7 @@ pub mod duration;
 mod error;
 mod estimate;
 pub mod file;
+mod io_words;
 pub mod locate;
 pub mod overrides;
 
@@ -17,6 +18,7 @@ mod wording;
 
 pub use error::{FieldError, ScenarioError};
 pub use estimate::{RunFiles, SizeLimits, WorkEstimate, amount, estimate};
+pub use io_words::io_words;
 
 use crate::catalog::PriceCatalog;
 use crate::model::SimConfig;
@@ -62,7 +64,7 @@ pub fn load_with(
         line: None,
         column: None,
         field: String::new(),
-        message: format!("cannot read the scenario: {e}"),
+        message: format!("cannot read the scenario: {}", io_words(&e)),
         allowed: None,
     })?;
     load_text(&text, path, overrides, options)
@@ -215,7 +217,11 @@ fn validate(
             let price_text = std::fs::read_to_string(&price_path).map_err(|e| {
                 at(
                     "prices",
-                    format!("cannot read price file {}: {e}", price_path.display()),
+                    format!(
+                        "cannot read price file {}: {}",
+                        price_path.display(),
+                        io_words(&e)
+                    ),
                     None,
                     false,
                 )

@@ -54,11 +54,7 @@ pub fn expand(doc: &mut Value, base: &Path) -> Result<Expanded, ImportError> {
         let text = std::fs::read_to_string(&path).map_err(|e| {
             ImportError::Field(FieldError::new(
                 &field,
-                format!(
-                    "cannot read {}: {}",
-                    path.display(),
-                    import::read::in_words(&e)
-                ),
+                format!("cannot read {}: {}", path.display(), super::io_words(&e)),
             ))
         })?;
         let imported = import::task_definition(&path, &text)

@@ -16,12 +16,14 @@ mod plan;
 mod render;
 mod shard;
 mod store;
+mod table;
 
 pub use execute::{execute, run_one};
 pub use flatten::flatten;
 pub use plan::{Plan, RunSpec, SweepMeta, SweepSpec, Variant, Vary, plan};
 pub use render::{MetricStats, aggregate, runs_csv, sweep_csv, sweep_json};
 pub use shard::Shard;
+pub use table::table;
 
 use crate::report::OutputDir;
 use crate::scenario::ScenarioError;
@@ -50,7 +52,7 @@ pub enum SweepError {
     /// Shard outputs that do not add up to one whole sweep.
     #[error("merge: {0}")]
     Merge(String),
-    #[error("writing {path}: {source}")]
+    #[error("writing {path}: {}", crate::scenario::io_words(source))]
     Io {
         path: PathBuf,
         source: std::io::Error,
@@ -218,9 +220,18 @@ pub fn write_results(
     dir.commit().map_err(err)
 }
 
+/// What a merge combined.
+#[derive(Clone, Debug)]
+pub struct Merged {
+    /// Runs and shards combined.
+    pub runs: usize,
+    pub shards: usize,
+    pub written: Vec<PathBuf>,
+}
+
 /// Combines the shard outputs in `dirs` into the files the unsharded sweep writes, in
 /// `out`. Fails, naming what is missing, unless every run of one sweep is present.
-pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Vec<PathBuf>, SweepError> {
+pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Merged, SweepError> {
     let mut meta: Option<(SweepMeta, PathBuf)> = None;
     let mut shards_seen = BTreeSet::new();
     for dir in dirs {
@@ -275,7 +286,11 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Vec<PathBuf>, SweepError> {
         )));
     }
     let records: Vec<RunRecord> = records.into_values().filter(|r| r.index < total).collect();
-    write_results(out, &meta, &records)
+    Ok(Merged {
+        runs: records.len(),
+        shards: shards_seen.len(),
+        written: write_results(out, &meta, &records)?,
+    })
 }
 
 /// The first few items, then how many more.

@@ -136,7 +136,10 @@ pub fn plan(spec: &SweepSpec) -> Result<Plan, SweepError> {
             line: None,
             column: None,
             field: String::new(),
-            message: format!("cannot read the scenario: {e}"),
+            message: format!(
+                "cannot read the scenario: {}",
+                crate::scenario::io_words(&e)
+            ),
             allowed: None,
         }))
     })?;

@@ -244,3 +244,146 @@ fn trace_narrates_placements() {
     assert!(text.contains("placed on i-"), "{text}");
     assert!(text.contains("spread:"), "{text}");
 }
+
+/// Issue 32 item 18: `-q` means nothing but errors, notes about imported files included;
+/// without it the note is there.
+#[test]
+fn quiet_prints_no_notes() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("td.json"),
+        r#"{"family": "web", "cpu": "256", "memory": "512",
+            "containerDefinitions": [{"name": "app", "image": "web:1", "essential": true}]}"#,
+    )
+    .unwrap();
+    let s = scenario(
+        tmp.path(),
+        "s.toml",
+        "horizon = \"10m\"\n[[cluster.pools]]\nname = \"p\"\ninstance_type = \"m5.large\"\ncount = 1\n\n[[taskDefinitions]]\nimport = \"td.json\"\n\n[[services]]\nname = \"web\"\ntaskDefinition = \"web\"\ndesiredCount = 1\n",
+    );
+    let out_dir = tmp.path().join("out");
+    let out = ecsim(&["run", &s, "--out", out_dir.to_str().unwrap()]);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("`web` imported from"), "{err}");
+    for command in ["run", "compare", "sweep"] {
+        let mut args = vec![
+            command,
+            s.as_str(),
+            "-q",
+            "--out",
+            out_dir.to_str().unwrap(),
+        ];
+        if command == "sweep" {
+            args.extend(["-r", "2", "--vary", "services.web.desiredCount=1,2"]);
+        }
+        let out = ecsim(&args);
+        assert!(
+            out.status.success(),
+            "{command}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{command} -q");
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "", "{command} -q");
+        std::fs::remove_dir_all(&out_dir).unwrap();
+    }
+}
+
+/// The 95% interval of `xs` as the sweep table prints it: mean [lower, upper], each to two
+/// decimals. Student's t for 2 degrees of freedom at 0.975 is 4.302653.
+fn interval_text(xs: &[f64]) -> String {
+    assert_eq!(xs.len(), 3);
+    let n = xs.len() as f64;
+    let mean = xs.iter().sum::<f64>() / n;
+    let sd = (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+    let half = 4.302653 * sd / n.sqrt();
+    format!("{mean:.2} [{:.2}, {:.2}]", mean - half, mean + half)
+}
+
+/// Each variant's `cost_usd.total` over its replications, from runs.csv.
+fn costs_by_variant(dir: &Path) -> Vec<Vec<f64>> {
+    let mut reader = csv::Reader::from_path(dir.join("runs.csv")).unwrap();
+    let header = reader.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (variant, cost) = (col("variant"), col("cost_usd.total"));
+    let mut out: Vec<Vec<f64>> = Vec::new();
+    for row in reader.records() {
+        let row = row.unwrap();
+        let v: usize = row[variant].parse().unwrap();
+        if out.len() <= v {
+            out.resize(v + 1, Vec::new());
+        }
+        out[v].push(row[cost].parse().unwrap());
+    }
+    out
+}
+
+/// Issue 32 item 18: a sweep ends with its variants' headline figures and their intervals,
+/// and a merge says what it merged and where, with the same table.
+#[test]
+fn sweep_and_merge_say_what_they_found() {
+    let tmp = tempfile::tempdir().unwrap();
+    let whole = tmp.path().join("whole");
+    let args = [
+        "sweep",
+        "scenarios/quickstart.toml",
+        "-r",
+        "3",
+        "--vary",
+        "cluster.pools.general.count=3,4",
+    ];
+    let out = ecsim(&[&args[..], &["--out", whole.to_str().unwrap()]].concat());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let table = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(table.contains("cost total ($)"), "{table}");
+    let costs = costs_by_variant(&whole);
+    for (v, count) in ["count=3", "count=4"].iter().enumerate() {
+        let line = table
+            .lines()
+            .find(|l| l.trim_start().starts_with(count))
+            .unwrap_or_else(|| panic!("no row for {count}: {table}"));
+        assert!(line.contains(&interval_text(&costs[v])), "{line}");
+    }
+
+    let shards = tmp.path().join("shards");
+    for i in 0..2 {
+        let shard = format!("{i}/2");
+        let out = ecsim(
+            &[
+                &args[..],
+                &["-q", "--shard", &shard, "--out", shards.to_str().unwrap()],
+            ]
+            .concat(),
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let merged = tmp.path().join("merged");
+    let out = ecsim(&[
+        "merge",
+        shards.to_str().unwrap(),
+        "--out",
+        merged.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains(&format!(
+            "merged 6 runs (2 variants × 3 replications) from 2 shards into {}",
+            merged.display()
+        )),
+        "{said}"
+    );
+    assert!(said.contains(&interval_text(&costs[1])), "{said}");
+}

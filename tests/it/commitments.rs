@@ -119,6 +119,13 @@ fn bad_commitments_are_located_errors() {
         "commitments[2].commitment_per_hour",
         "must be more than 0",
     );
+    // Issue 32 item 17: a commitment no account makes, refused at its documented bound.
+    check(
+        "commitment_per_hour = 0.20",
+        "commitment_per_hour = 1e300",
+        "commitments[2].commitment_per_hour",
+        "allowed: more than 0, at most 1000000 $ per hour",
+    );
     check(
         "instance_type = \"m5.large\"\ncount = 3",
         "instance_type = \"m5.huge\"\ncount = 3",

@@ -82,6 +82,8 @@ fn cases() -> Vec<Case> {
             "\n[[jobs]]\nname = \"j\"\ntaskDefinition = \"web\"\narrival = {arrival}\nduration = {{ type = \"constant\", value = 60 }}\n"
         )
     };
+    let commitment =
+        |line: &str| format!("[[commitments]]\nkind = \"compute_savings_plan\"\n{line}\n");
     let runaway = format!(
         "[failures]\nevents = [{}]\n[limits]\nevents_per_instant = 100\n",
         vec!["{ action = \"kill_tasks\", at = 0, service = \"web\" }"; 150].join(", ")
@@ -175,6 +177,38 @@ fn cases() -> Vec<Case> {
         case("memory 1e308", s(&[("memory = 512", "memory = 1e308")], ""), VALIDATE, 2,
             &["taskDefinitions[0].memory", "1.0e308 is out of range"]),
         case("a valid scenario", BASE.to_string(), VALIDATE, 0, &["ok", "expected work: about 2 tasks, 69 events, 61 samples"]),
+        // Issue 32 items 7 and 17: money beyond any bill is refused, not carried to `null`
+        // figures and an infinite chart axis.
+        case("a Savings Plan of 1e308 $/h", s(&[], &commitment("commitment_per_hour = 1e308")), VALIDATE, 2,
+            &["commitments[0].commitment_per_hour", "1e308 $ per hour is more than ecsim takes", "more than 0, at most 1000000 $ per hour"]),
+        case("a Savings Plan of 1e300 $/h", s(&[], &commitment("commitment_per_hour = 1e300")), VALIDATE, 2,
+            &["commitments[0].commitment_per_hour", "at most 1000000 $ per hour"]),
+        case("a Savings Plan of inf $/h", s(&[], &commitment("commitment_per_hour = inf")), VALIDATE, 2,
+            &["commitments[0].commitment_per_hour", "at most 1000000 $ per hour"]),
+        case("four billion Reserved Instances", s(&[], "[[commitments]]\nkind = \"reserved_instance\"\ninstance_type = \"m5.large\"\ncount = 4000000000\n"), VALIDATE, 2,
+            &["commitments[0].count", "4000000000 is too large", "at most 1000000"]),
+        case("a custom instance type at inf $/h", s(&[], "[[instance_types]]\nname = \"x1\"\nvcpu = 2\nmemory_gib = 8\nprice_per_hour = inf\n"), VALIDATE, 2,
+            &["instance_types[0].price_per_hour", "at most 10000 $ per hour"]),
+        // Issue 32 item 20: the GPU rule in its own words.
+        case("zero GPUs", s(&[("memory = 512", "memory = 512\nresourceRequirements = [{ type = \"GPU\", value = \"0\" }]")], ""), VALIDATE, 2,
+            &["taskDefinitions[0].resourceRequirements[0].value", "0 GPUs is not allowed", "a whole number from 1 to 64"]),
+        case("65 GPUs", s(&[("memory = 512", "memory = 512\nresourceRequirements = [{ type = \"GPU\", value = 65 }]")], ""), VALIDATE, 2,
+            &["resourceRequirements[0].value", "65 GPUs is not allowed", "a whole number from 1 to 64"]),
+        case("half a GPU", s(&[("memory = 512", "memory = 512\nresourceRequirements = [{ type = \"GPU\", value = \"0.5\" }]")], ""), VALIDATE, 2,
+            &["resourceRequirements[0].value", "0.5 is not a whole number of GPUs"]),
+        case("GPUs in words", s(&[("memory = 512", "memory = 512\nresourceRequirements = [{ type = \"GPU\", value = \"two\" }]")], ""), VALIDATE, 2,
+            &["resourceRequirements[0].value", "\"two\" is not a number of GPUs"]),
+        // Issue 32 item 20: a commitment bigger than the usage costs more than it saves. Two
+        // m5.large for the hour On-Demand: 2 × $0.096 = $0.192; a $5/h plan covers all of it
+        // and is paid in full: $5.00, so it costs 5.00 − 0.192 = $4.81 more.
+        case("a commitment that costs more than it saves", s(&[], &commitment("commitment_per_hour = 5")), &["run", "S", "--out", "D/out"], 0,
+            &["cost with commitments", "$5.00 (costs $4.81 more;"]),
+        // Issue 32 item 8: a run too large to replay is refused before it is simulated (this
+        // one would otherwise run into the runaway guard, exit 3).
+        case("--replay with 100 instances", s(&[("count = 2\n", "count = 100\n")], &runaway), &["run", "S", "--quiet", "--replay", "--out", "D/out"], 2,
+            &["--replay", "100 instances at the start", "at most 60", "cluster.pools[0].count", "nothing was simulated"]),
+        case("--replay with 61 instances over two pools", s(&[], "[[cluster.pools]]\nname = \"q\"\ninstance_type = \"m5.large\"\ncount = 59\n"), &["run", "S", "--quiet", "--replay", "--out", "D/out"], 2,
+            &["61 instances at the start", "at most 60"]),
     ]
 }
 
@@ -249,7 +283,7 @@ fn trace_cases() -> Vec<(Case, Files)> {
         t("a duration of 1e300 s", "", b"arrival,duration,cpu,memory\n0,1e300,256,512\n", VALIDATE, 2, &["t.csv:2: column `duration`: 1.0e300 s is longer than a thousand years"]),
         t("a cell that is not UTF-8", "", b"arrival,duration,cpu,memory\n0,60,256,\xff\n", VALIDATE, 2, &["t.csv:2: column `memory`: is not UTF-8 text"]),
         t("an empty trace file", "", b"", VALIDATE, 2, &["t.csv:1: the file is empty", "a header line naming arrival, duration, cpu, memory"]),
-        (t("no trace file", "", b"", VALIDATE, 2, &["field `traces[0].path`", "t.csv: no such file"]).0, Vec::new()),
+        (t("no trace file", "", b"", VALIDATE, 2, &["field `traces[0].path`", "t.csv: there is no such file"]).0, Vec::new()),
         // Nonsense refused, not passed over.
         t("a window that ends before it starts", "start = \"2h\"\nend = \"1h\"\n", b"arrival,duration,cpu,memory\n0,60,256,512\n", VALIDATE, 2,
             &["field `traces[0].end`", "3600 s is not after start (7200 s)"]),

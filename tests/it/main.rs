@@ -24,6 +24,7 @@ mod queueing;
 mod replay;
 mod report;
 mod same_time;
+mod scenario_seeds;
 mod sweep;
 mod task_sample;
 mod teaching;

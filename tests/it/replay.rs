@@ -85,3 +85,36 @@ fn replay_counts_match_the_simulators_samples() {
     check("scenarios/teaching/09-instance-failure.toml");
     check("scenarios/teaching/10-spot-interruption.toml");
 }
+
+/// Issue 32 item 8: a run whose size only shows while it runs (here the narration: thirty
+/// days of the quickstart narrate about 49,000 events, the page holds 20,000) still writes
+/// its summary and CSV files, and says replay.html was not written.
+#[test]
+fn a_replay_too_long_to_show_keeps_the_other_outputs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_ecsim"))
+        .args([
+            "run",
+            "scenarios/quickstart.toml",
+            "-q",
+            "--replay",
+            "--set",
+            "horizon=30d",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("replay.html was not written")
+            && err.contains("at most 60 instances and 20000 narrated events"),
+        "{err}"
+    );
+    for kept in ["summary.json", "timeseries.csv", "tasks.csv"] {
+        assert!(out.join(kept).is_file(), "{kept} was lost");
+    }
+    assert!(!out.join("replay.html").exists());
+}

@@ -335,3 +335,244 @@ fn report_on_a_directory_without_results_is_a_usage_error() {
     assert!(err.contains("not an ecsim output directory"), "{err}");
     assert!(!root.path().join("report.html").exists());
 }
+
+/// `ecsim report DIR`, failing the test instead of hanging if it has not ended in a minute.
+fn report_within_a_minute(dir: &Path) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ecsim"))
+        .args(["report", dir.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > std::time::Duration::from_secs(60) {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("ecsim report {} did not end within a minute", dir.display());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// (line, column), 1-based, of byte `offset` in `text`.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = offset - before.rfind('\n').map_or(0, |n| n + 1) + 1;
+    (line, column)
+}
+
+/// Issue 32 items 7 and 16: a figure no run writes (infinite, NaN, or beyond 1e15) in any
+/// file `ecsim report` reads is refused with its file, line and column, and the report ends
+/// instead of charting an infinite axis for ever.
+#[test]
+fn report_refuses_a_figure_no_run_writes_with_its_place() {
+    let root = tempfile::tempdir().unwrap();
+    let run = root.path().join("run");
+    ok(&[
+        "run",
+        "-q",
+        &scenario("quickstart.toml"),
+        "--out",
+        run.to_str().unwrap(),
+    ]);
+    // One CSV cell replaced: (file, column, data row, new text, what the error says).
+    let cells = [
+        (
+            "timeseries.csv",
+            "cost_usd",
+            3,
+            "inf",
+            "`inf` is not a finite number",
+        ),
+        (
+            "timeseries.csv",
+            "cost_usd",
+            5,
+            "1e308",
+            "`1e308` is more than any figure ecsim writes (at most 1e15)",
+        ),
+        ("tasks.csv", "cost_usd", 2, "NaN", "`NaN` is not a number"),
+        (
+            "tasks.csv",
+            "pending_s",
+            4,
+            "-inf",
+            "`-inf` is not a finite number",
+        ),
+    ];
+    for (file, column, row, text, says) in cells {
+        let dir = root.path().join(format!("{file}-{row}"));
+        fs::create_dir(&dir).unwrap();
+        for f in ["summary.json", "timeseries.csv", "tasks.csv"] {
+            fs::copy(run.join(f), dir.join(f)).unwrap();
+        }
+        let original = fs::read_to_string(run.join(file)).unwrap();
+        let mut lines: Vec<String> = original.lines().map(str::to_string).collect();
+        let header: Vec<&str> = lines[0].split(',').collect();
+        let c = header.iter().position(|h| *h == column).unwrap();
+        // Data row `row` is line row + 1 (the header is line 1); no cell here is quoted.
+        let mut cells: Vec<String> = lines[row].split(',').map(str::to_string).collect();
+        cells[c] = text.to_string();
+        lines[row] = cells.join(",");
+        fs::write(dir.join(file), lines.join("\n") + "\n").unwrap();
+        let out = report_within_a_minute(&dir);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{file} {text}: {err}");
+        let place = format!(
+            "{file}: line {}, column {} (`{column}`): {says}",
+            row + 1,
+            c + 1
+        );
+        assert!(err.contains(&place), "{place:?} in {err}");
+        assert!(!dir.join("report.html").exists());
+    }
+
+    // summary.json: a figure is located by line and column in the JSON text.
+    let dir = root.path().join("summary");
+    fs::create_dir(&dir).unwrap();
+    for f in ["timeseries.csv", "tasks.csv"] {
+        fs::copy(run.join(f), dir.join(f)).unwrap();
+    }
+    let text = fs::read_to_string(run.join("summary.json")).unwrap();
+    let key = "\"sim_time_s\": ";
+    let at = text.find(key).unwrap() + key.len();
+    let end = at + text[at..].find([',', '\n']).unwrap();
+    let edited = format!("{}1e308{}", &text[..at], &text[end..]);
+    fs::write(dir.join("summary.json"), &edited).unwrap();
+    let (line, column) = line_col(&edited, at);
+    let out = report_within_a_minute(&dir);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    let place = format!(
+        "summary.json: line {line}, column {column}: `1e308` is more than any figure ecsim writes"
+    );
+    assert!(err.contains(&place), "{place:?} in {err}");
+}
+
+/// Issue 32 item 16: a missing input is named with the file and in words, not "(os error 2)".
+#[test]
+fn report_names_a_missing_file_in_words() {
+    let root = tempfile::tempdir().unwrap();
+    let run = root.path().join("run");
+    ok(&[
+        "run",
+        "-q",
+        &scenario("quickstart.toml"),
+        "--out",
+        run.to_str().unwrap(),
+        "--tasks",
+        "none",
+    ]);
+    let out = report_within_a_minute(&run);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("tasks.csv: there is no such file"), "{err}");
+    assert!(!err.contains("os error"), "{err}");
+    // A file where the report's charts/ directory goes.
+    fs::remove_dir_all(&run).unwrap();
+    ok(&[
+        "run",
+        "-q",
+        &scenario("quickstart.toml"),
+        "--out",
+        run.to_str().unwrap(),
+    ]);
+    fs::write(run.join("charts"), "in the way").unwrap();
+    let out = report_within_a_minute(&run);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("charts: a file of that name is in the way"),
+        "{err}"
+    );
+    assert!(!err.contains("os error"), "{err}");
+}
+
+/// Issue 32 item 12: tasks.csv is read in one pass into bounded summaries. Past 200,000
+/// waits the pending-time chart is drawn from an even sample and says so; the heat map
+/// stays exact: its colour scale's top is the largest reserved vCPU of any instance and
+/// column, recomputed here from the rows.
+#[test]
+fn a_report_of_many_tasks_samples_its_waits_and_keeps_the_heat_map_exact() {
+    let root = tempfile::tempdir().unwrap();
+    let file = root.path().join("many.toml");
+    fs::write(
+        &file,
+        "name = \"many\"\nseed = 3\nhorizon = \"5h\"\nsample_interval = \"5m\"\n\n[[cluster.pools]]\nname = \"p\"\ninstance_type = \"m5.4xlarge\"\ncount = 40\n\n[[taskDefinitions]]\nfamily = \"job\"\ncpu = 256\nmemory = 512\n\n[[jobs]]\nname = \"j\"\ntaskDefinition = \"job\"\narrival = { type = \"poisson\", rate_per_hour = 50000 }\nduration = { type = \"exponential\", mean = 20 }\n",
+    )
+    .unwrap();
+    let out = root.path().join("out");
+    ok(&[
+        "run",
+        "-q",
+        file.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--report",
+    ]);
+
+    let mut reader = csv::Reader::from_path(out.join("tasks.csv")).unwrap();
+    let header = reader.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (instance, cpu, placed, stopped, pending) = (
+        col("instance"),
+        col("cpu"),
+        col("placed_s"),
+        col("stopped_s"),
+        col("pending_s"),
+    );
+    // No warm-up: every task with a pending time counts. 120 columns of 5 h / 120 = 150 s.
+    let (horizon, width) = (5.0 * 3600.0, 150.0);
+    let mut waits = 0u64;
+    let mut cells: std::collections::BTreeMap<String, Vec<f64>> = Default::default();
+    for row in reader.records() {
+        let row = row.unwrap();
+        if !row[pending].is_empty() {
+            waits += 1;
+        }
+        if row[placed].is_empty() || row[instance].is_empty() {
+            continue;
+        }
+        let s: f64 = row[placed].parse().unwrap();
+        let e: f64 = if row[stopped].is_empty() {
+            horizon
+        } else {
+            row[stopped].parse().unwrap()
+        };
+        let vcpu = row[cpu].parse::<f64>().unwrap() / 1024.0;
+        let cell = cells
+            .entry(row[instance].to_string())
+            .or_insert_with(|| vec![0.0; 120]);
+        for (c, v) in cell.iter_mut().enumerate() {
+            let (lo, hi) = ((c as f64 * width).max(s), ((c + 1) as f64 * width).min(e));
+            if hi > lo {
+                *v += vcpu * (hi - lo) / width;
+            }
+        }
+    }
+    assert!(waits > 200_000, "{waits} waits: too few to sample");
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    let said = format!("Drawn from an even sample of 200000 of the {waits} tasks.");
+    assert!(html.contains(&said), "{said}");
+    let max = cells.values().flatten().copied().fold(0.0, f64::max);
+    // The colour bar's top label, as the chart's ticks print it: two decimals, no trailing
+    // zeros.
+    let top = format!("{max:.2}");
+    let top = top.trim_end_matches('0').trim_end_matches('.');
+    let svg = fs::read_to_string(out.join("charts/placement.svg")).unwrap();
+    assert!(svg.contains("reserved vCPU per instance"), "a heat map");
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let labels: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.tag_name().name() == "text")
+        .filter_map(|n| n.text())
+        .map(str::trim)
+        .collect();
+    assert!(
+        labels.contains(&top),
+        "colour scale up to {top}: {labels:?}"
+    );
+}

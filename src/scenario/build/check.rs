@@ -5,9 +5,14 @@ use super::super::error::FieldError;
 
 /// The largest count of tasks or instances one field may ask for. ECS's own quotas are far
 /// lower (5,000 tasks per service); the cap keeps a typo from exhausting memory.
-pub(super) const MAX_COUNT: u32 = 1_000_000;
+pub(in crate::scenario) const MAX_COUNT: u32 = 1_000_000;
 
-pub(super) fn bounded(field: String, value: u32) -> Result<u32, FieldError> {
+/// The most a custom instance type may cost an hour. AWS's dearest instances list at a few
+/// hundred dollars; the bound keeps a typo (or `inf`) from making every bill infinite,
+/// which summary.json can only write as `null` and a chart cannot draw.
+pub(super) const MAX_INSTANCE_PRICE_PER_HOUR: f64 = 10_000.0;
+
+pub(in crate::scenario) fn bounded(field: String, value: u32) -> Result<u32, FieldError> {
     if value > MAX_COUNT {
         Err(FieldError::new(field, format!("{value} is too large"))
             .allowed(format!("at most {MAX_COUNT}")))

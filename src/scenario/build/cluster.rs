@@ -4,7 +4,7 @@
 use super::super::duration::DurationOrNone;
 use super::super::error::FieldError;
 use super::super::file::*;
-use super::check::{bounded, positive};
+use super::check::{MAX_INSTANCE_PRICE_PER_HOUR, bounded, positive};
 use super::workload::duration;
 use crate::catalog::PriceCatalog;
 use crate::model::{AzId, InstanceTypeSpec, PoolSpec, ProvisioningLimits, Timing};
@@ -27,11 +27,14 @@ pub(super) fn custom_type(
             "must be positive",
         ));
     }
-    if t.price_per_hour.is_nan() || t.price_per_hour < 0.0 {
+    if !(0.0..=MAX_INSTANCE_PRICE_PER_HOUR).contains(&t.price_per_hour) {
         return Err(FieldError::new(
             format!("{at}.price_per_hour"),
-            "cannot be negative",
-        ));
+            format!("{:?} $ per hour is not allowed", t.price_per_hour),
+        )
+        .allowed(format!(
+            "at least 0, at most {MAX_INSTANCE_PRICE_PER_HOUR} $ per hour"
+        )));
     }
     let arch = match t.arch.as_str() {
         "x86_64" => "x86_64",

@@ -1,7 +1,7 @@
 //! Turns the file's description into the runtime config: names resolved against the
 //! catalog and each other, sizes rounded, units converted, every rule checked.
 
-mod check;
+pub(super) mod check;
 mod cluster;
 mod failures;
 mod jobs;

@@ -444,7 +444,11 @@ pub(in crate::scenario) fn read_csvs(
                 *text = Some(std::fs::read_to_string(&full).map_err(|e| {
                     FieldError::new(
                         format!("{at}.path"),
-                        format!("cannot read {}: {e}", full.display()),
+                        format!(
+                            "cannot read {}: {}",
+                            full.display(),
+                            crate::scenario::io_words(&e)
+                        ),
                     )
                 })?);
                 read.push(full);

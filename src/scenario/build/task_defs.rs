@@ -216,17 +216,23 @@ fn gpu_count(at: &str, requirements: &[ResourceRequirement]) -> Result<u32, Fiel
             )
             .allowed("GPU"));
         }
-        let count = match &r.value {
-            Amount::Number(n) => Some(*n),
-            Amount::Text(t) => t.trim().parse::<f64>().ok(),
-        }
-        .filter(|n| n.fract() == 0.0 && *n >= 1.0 && *n <= 64.0);
-        let Some(count) = count else {
-            return Err(
-                FieldError::new(format!("{field}.value"), "is not a whole number of GPUs")
-                    .allowed("a whole number from 1 to 64, e.g. value = \"1\""),
-            );
+        let refuse = |message: String| {
+            Err(FieldError::new(format!("{field}.value"), message)
+                .allowed("a whole number from 1 to 64, e.g. value = \"1\""))
         };
+        let count = match &r.value {
+            Amount::Number(n) => *n,
+            Amount::Text(t) => match t.trim().parse::<f64>() {
+                Ok(n) if n.is_finite() => n,
+                _ => return refuse(format!("\"{t}\" is not a number of GPUs")),
+            },
+        };
+        if count.fract() != 0.0 {
+            return refuse(format!("{count} is not a whole number of GPUs"));
+        }
+        if !(1.0..=64.0).contains(&count) {
+            return refuse(format!("{count} GPUs is not allowed"));
+        }
         total = total.saturating_add(count as u32);
     }
     Ok(total)

@@ -18,11 +18,12 @@ pub use origins::TraceOrigins;
 pub use table::RowError;
 
 use super::duration::DurationText;
-use super::error::{FieldError, io_words};
+use super::error::FieldError;
 use super::file::{
     Amount, ArrivalFile, CapacityProviderItem, CustomInstanceType, DurationFile, JobFile, PoolFile,
     ResourceRequirement, ScenarioFile, TaskDefinitionFile, TraceFile,
 };
+use super::io_words;
 use crate::time::SimDuration;
 use replay::{Replay, Size, Stream, Window};
 use std::collections::HashSet;

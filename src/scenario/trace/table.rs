@@ -3,7 +3,8 @@
 //! allowed), never in the CSV library's.
 
 use super::super::duration::LONGEST_MS;
-use super::super::error::{FieldError, io_words};
+use super::super::error::FieldError;
+use super::super::io_words;
 use std::fmt;
 use std::io::Read;
 
