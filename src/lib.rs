@@ -43,7 +43,7 @@
 //! ## Using the library
 //! Load a scenario, run it with your own recorder, read the summary. A recorder keeps only
 //! what it wants, and can stop the run ([`metrics::Recorder::failure`]). To write the files
-//! `ecsim run` writes, atomically, call [`report::run_to_dir`] instead.
+//! `ecsim run` writes, atomically, call [`run_dir::run_to_dir`] instead.
 //!
 //! ```
 //! use ecsim::metrics::{Recorder, SampleRow};
@@ -105,6 +105,7 @@ pub mod query;
 pub mod report;
 pub mod report_html;
 pub mod rng;
+pub mod run_dir;
 pub mod scaling;
 pub mod scenario;
 pub mod sim;

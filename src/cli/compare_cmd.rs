@@ -242,7 +242,7 @@ fn failed(e: CompareError, what: &str, dir: &Path) -> CliError {
     match e {
         CompareError::Usage(m) => CliError::Usage(m),
         CompareError::Halted { leg, halt } => {
-            match super::run_cmd::halted(halt, &ecsim::report::kept_in(dir, &RESULT_FILES)) {
+            match super::run_cmd::halted(halt, &ecsim::run_dir::kept_in(dir, &RESULT_FILES)) {
                 CliError::Runaway(m) => CliError::Runaway(format!("{what} {leg}: {m}")),
                 other => other,
             }

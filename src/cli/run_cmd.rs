@@ -1,7 +1,8 @@
 //! `ecsim run` and `ecsim validate`.
 
 use super::{CliError, RunArgs, TasksChoice, ValidateArgs, signals};
-use ecsim::report::{self, OutputOptions, RunError, TasksOutput, Trace};
+use ecsim::report;
+use ecsim::run_dir::{OutputOptions, RunError, TasksOutput, Trace};
 use ecsim::scenario::{self, Scenario};
 use ecsim::sim::RunHalted;
 use ecsim::time::SimTime;
@@ -70,7 +71,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         trace,
         replay: args.replay,
     };
-    let result = report::run_to_dir(&scenario, &dir, options, |now, handled| {
+    let result = ecsim::run_dir::run_to_dir(&scenario, &dir, options, |now, handled| {
         if let Some(bar) = &bar {
             bar.update(now, handled);
         }

@@ -9,60 +9,24 @@
 pub mod bundle;
 mod capacity;
 pub mod cloudwatch;
-mod fields;
-pub mod json;
 mod origin;
 pub mod read;
 mod service;
-mod task_def;
 mod toml_out;
 
 use crate::catalog::Arch;
 use crate::scenario::duration::DurationText;
+use crate::scenario::ecs_json::fields::{self, Obj, Source};
+use crate::scenario::ecs_json::json::{self, Spans};
+use crate::scenario::ecs_json::task_def;
+pub use crate::scenario::ecs_json::{Note, TaskDefinitionImport, one_line, task_definition};
 use crate::scenario::file::{ClusterFile, PoolFile, ScenarioFile, ServiceFile};
 use crate::scenario::{self, ScenarioError};
 use crate::time::SimDuration;
-use fields::{Obj, Source};
-use json::Spans;
 use origin::{At, Origins};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
 use std::path::{Path, PathBuf};
-
-/// A field the scenario does not carry over, or a value it had to assume.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Note {
-    pub file: PathBuf,
-    pub line: Option<usize>,
-    pub field: String,
-    pub reason: String,
-}
-
-impl fmt::Display for Note {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", one_line(&self.file.display().to_string()))?;
-        if let Some(line) = self.line {
-            write!(f, ":{line}")?;
-        }
-        write!(f, ": {}: {}", one_line(&self.field), one_line(&self.reason))
-    }
-}
-
-/// `text` on one line: control characters (a newline in a name) written as escapes, so
-/// text from the input cannot end a comment and start a live line of a generated file
-/// (issue 32, item 19), nor break a note in two.
-pub fn one_line(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_control() && c != '\t' {
-            out.extend(c.escape_debug());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
 
 pub struct Imported {
     /// The scenario, TOML with comments.
@@ -676,49 +640,4 @@ fn placeholder_service(def: &scenario::file::TaskDefinitionFile) -> ServiceFile 
     };
     let obj = Obj::new(src, "", &json).expect("an object");
     service::import(obj, &mut Vec::new()).expect("a valid service shape")
-}
-
-/// One task definition read for a scenario's `[[taskDefinitions]] import = "..."` entry:
-/// the entry, the health check and placement constraints ECS keeps on the task definition
-/// (ecsim keeps them on the services using it), and the fields not carried over.
-pub struct TaskDefinitionImport {
-    pub def: scenario::file::TaskDefinitionFile,
-    pub health_check: Option<scenario::file::HealthCheckFile>,
-    pub constraints: Vec<scenario::file::PlacementConstraintFile>,
-    pub notes: Vec<Note>,
-}
-
-const TASK_DEFINITION_SHAPES: &str = "describe-task-definition output ({\"taskDefinition\": ...}) or register-task-definition input ({\"family\", \"containerDefinitions\"})";
-
-/// Reads one task definition from `text` (the JSON file at `path`), as `ecsim import` does.
-pub fn task_definition(path: &Path, text: &str) -> Result<TaskDefinitionImport, ScenarioError> {
-    let spans = Spans::default();
-    let src = Source {
-        file: path,
-        text,
-        spans: &spans,
-    };
-    let doc = json::parse(text, path)?;
-    let is_task_definition = doc.as_object().is_some_and(|o| {
-        o.contains_key("containerDefinitions")
-            || o.contains_key("taskDefinition") && !o.contains_key("serviceName")
-    });
-    if !is_task_definition {
-        return Err(ScenarioError {
-            allowed: Some(TASK_DEFINITION_SHAPES.into()),
-            ..src.error("", "not a task definition")
-        });
-    }
-    let mut found = Found::default();
-    read_document(src, 0, &doc, &mut found)?;
-    let (td, _) = found
-        .task_defs
-        .pop()
-        .expect("a task definition shape reads one");
-    Ok(TaskDefinitionImport {
-        def: td.def,
-        health_check: td.health_check,
-        constraints: td.constraints,
-        notes: found.notes,
-    })
 }

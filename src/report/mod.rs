@@ -1,18 +1,16 @@
 //! The edge that turns results into files and text: CSV and JSON writers, the atomic
-//! output directory, one run into such a directory ([`run_to_dir`]), and the human
-//! summary table.
+//! output directory, the replay's recorder and the human summary table. Running a
+//! scenario into a directory is [`crate::run_dir`]'s, one layer up.
 
 mod csv_rows;
 mod output_dir;
 mod recorder;
 pub mod replay;
-mod run_dir;
 mod table;
 mod task_sample;
 
 pub use output_dir::OutputDir;
 pub use recorder::FileRecorder;
-pub use run_dir::{OutputOptions, RunError, TasksOutput, Trace, kept_in, run_to_dir};
 pub use table::summary_table;
 pub use task_sample::{TaskSample, TaskSampler};
 

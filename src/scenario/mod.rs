@@ -3,8 +3,8 @@
 
 mod build;
 mod checks;
-mod commitments;
 pub mod duration;
+pub mod ecs_json;
 mod error;
 mod estimate;
 pub mod file;

@@ -9,8 +9,8 @@
 //! service's own `healthCheck` wins; constraints are merged, as ECS merges them.
 
 use super::ScenarioError;
+use super::ecs_json;
 use super::error::FieldError;
-use crate::import;
 use std::path::{Path, PathBuf};
 use toml::Value;
 
@@ -57,7 +57,7 @@ pub fn expand(doc: &mut Value, base: &Path) -> Result<Expanded, ImportError> {
                 format!("cannot read {}: {}", path.display(), super::io_words(&e)),
             ))
         })?;
-        let imported = import::task_definition(&path, &text)
+        let imported = ecs_json::task_definition(&path, &text)
             .map_err(|e| ImportError::Json(e, field.clone()))?;
         let family = imported.def.family.clone();
         let Value::Table(mut merged) = serialized(&imported.def) else {

@@ -157,10 +157,10 @@ fn run_and_scenario_leg_cost_the_same_to_the_bit() {
         prices: ecsim::catalog::PriceCatalog::builtin(),
         notes: Vec::new(),
     };
-    let run = ecsim::report::run_to_dir(
+    let run = ecsim::run_dir::run_to_dir(
         &scenario,
         dir.path(),
-        ecsim::report::OutputOptions::default(),
+        ecsim::run_dir::OutputOptions::default(),
         |_, _| (),
     )
     .unwrap();

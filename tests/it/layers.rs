@@ -4,8 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-/// Lowest first, as in ARCHITECTURE.md.
-const LAYERS: [(&str, &[&str]); 8] = [
+/// Lowest first, as in ARCHITECTURE.md. Within a layer modules may use each other, but
+/// never in a cycle (`no_modules_depend_on_each_other_in_a_cycle`).
+const LAYERS: [(&str, &[&str]); 14] = [
     (
         "foundations",
         &[
@@ -25,20 +26,13 @@ const LAYERS: [(&str, &[&str]); 8] = [
     ("placement", &["placement"]),
     ("metrics", &["metrics"]),
     ("simulation", &["sim"]),
-    (
-        "edges",
-        &[
-            "scenario",
-            "import",
-            "report",
-            "compare",
-            "sweep",
-            "outputs",
-            "charts",
-            "report_html",
-            "cli",
-        ],
-    ),
+    ("scenario input", &["scenario"]),
+    ("ECS import", &["import"]),
+    ("result files", &["report", "outputs"]),
+    ("charts", &["charts"]),
+    ("pages", &["report_html"]),
+    ("runs", &["run_dir", "compare", "sweep"]),
+    ("command line", &["cli"]),
 ];
 
 fn layer_of(module: &str) -> Option<usize> {
@@ -178,4 +172,301 @@ fn the_scanner_sees_an_import_and_skips_comments() {
     let text = "use crate::sim::run;\n// crate::cli is only mentioned\nlet x = crate::model::Cluster::new();";
     let found: Vec<String> = crate_references(text).into_iter().map(|(_, n)| n).collect();
     assert_eq!(found, vec!["sim".to_string(), "model".to_string()]);
+}
+
+/// A module path under `src/`: `["sim", "lifecycle"]` for `src/sim/lifecycle.rs`, `["sim"]`
+/// for `src/sim/mod.rs`, `[]` for `lib.rs`.
+type ModPath = Vec<String>;
+
+fn module_of(rel: &Path) -> ModPath {
+    let mut parts: ModPath = rel
+        .with_extension("")
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if parts.last().is_some_and(|l| l == "mod" || l == "lib") {
+        parts.pop();
+    }
+    parts
+}
+
+/// Every `crate::a::b` and `super::a` path in `text`'s code (comments and a trailing
+/// `#[cfg(test)] mod` skipped: a test module's `super` is the file itself), each as the
+/// names after its root, with the root resolved against `module`; grouped paths
+/// (`crate::a::{b, c::d}`) give one path per item.
+fn module_paths(module: &[String], text: &str) -> Vec<(usize, ModPath)> {
+    let code: Vec<&str> = text
+        .lines()
+        .map(|line| line.split("//").next().unwrap_or(""))
+        .collect();
+    let mut joined = code.join("\n");
+    if let Some(tests) = joined.find("#[cfg(test)]\nmod ") {
+        joined.truncate(tests);
+    }
+    let line_at = |offset: usize| joined[..offset].matches('\n').count() + 1;
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(found) = joined[from..].find(['c', 's']) {
+        let at = from + found;
+        from = at + 1;
+        if at > 0 && joined[..at].ends_with(|c: char| ident(c) || c == ':') {
+            continue;
+        }
+        let mut rest = &joined[at..];
+        let mut base: ModPath = if let Some(r) = rest.strip_prefix("crate::") {
+            rest = r;
+            Vec::new()
+        } else if rest.starts_with("super::") {
+            let mut base = module.to_vec();
+            while let Some(r) = rest.strip_prefix("super::") {
+                base.pop();
+                rest = r;
+            }
+            base
+        } else {
+            continue;
+        };
+        // The plain path, then an optional group of paths.
+        loop {
+            let name: String = rest.chars().take_while(|c| ident(*c)).collect();
+            if name.is_empty() {
+                break;
+            }
+            base.push(name.clone());
+            rest = &rest[name.len()..];
+            match rest.strip_prefix("::") {
+                Some(r) => rest = r,
+                None => break,
+            }
+        }
+        if let Some(group) = rest.strip_prefix('{') {
+            let mut depth = 1;
+            let mut item_start = 0;
+            for (i, c) in group.char_indices() {
+                match c {
+                    '{' => depth += 1,
+                    '}' | ',' if depth == 1 => {
+                        let item: ModPath = group[item_start..i]
+                            .split("::")
+                            .map(|s| s.trim().chars().take_while(|c| ident(*c)).collect())
+                            .take_while(|s: &String| !s.is_empty())
+                            .collect();
+                        let mut path = base.clone();
+                        path.extend(item);
+                        out.push((line_at(at), path));
+                        item_start = i + 1;
+                        if c == '}' {
+                            break;
+                        }
+                    }
+                    '}' => depth -= 1,
+                    _ => {}
+                }
+            }
+        } else {
+            out.push((line_at(at), base));
+        }
+    }
+    out
+}
+
+/// One use of a module by another: `from` names `to` at `file:line`.
+struct Use {
+    from: ModPath,
+    to: ModPath,
+    at: String,
+}
+
+/// Every module-to-module use in `files` (module path, display name, text), each path
+/// cut to the longest module it names.
+fn module_uses(files: &[(ModPath, String, String)]) -> Vec<Use> {
+    let known: std::collections::BTreeSet<&ModPath> = files.iter().map(|f| &f.0).collect();
+    let mut uses = Vec::new();
+    for (module, name, text) in files {
+        for (line, path) in module_paths(module, text) {
+            let Some(to) = (0..=path.len())
+                .rev()
+                .map(|k| path[..k].to_vec())
+                .find(|p| known.contains(p))
+            else {
+                continue;
+            };
+            if &to != module {
+                uses.push(Use {
+                    from: module.clone(),
+                    to,
+                    at: format!("{name}:{line}"),
+                });
+            }
+        }
+    }
+    uses
+}
+
+/// The cycles among the children of each module (siblings in one folder, or the crate's
+/// top-level modules), as strongly connected components of more than one child, each
+/// described with one use per edge inside it.
+fn cycles(uses: &[Use]) -> Vec<String> {
+    use std::collections::{BTreeMap, BTreeSet};
+    let mut parents: BTreeSet<ModPath> = BTreeSet::new();
+    for u in uses {
+        for m in [&u.from, &u.to] {
+            for k in 0..m.len() {
+                parents.insert(m[..k].to_vec());
+            }
+        }
+    }
+    let mut found = Vec::new();
+    for parent in parents {
+        let child = |m: &ModPath| -> Option<ModPath> {
+            (m.len() > parent.len() && m.starts_with(&parent)).then(|| m[..=parent.len()].to_vec())
+        };
+        // Edges between distinct children of `parent`, with the first use that made each.
+        let mut graph: BTreeMap<ModPath, BTreeMap<ModPath, &str>> = BTreeMap::new();
+        for u in uses {
+            if let (Some(a), Some(b)) = (child(&u.from), child(&u.to))
+                && a != b
+            {
+                graph.entry(a).or_default().entry(b).or_insert(&u.at);
+            }
+        }
+        for component in strongly_connected(&graph) {
+            let name = |m: &ModPath| m.join("::");
+            let mut edges = Vec::new();
+            for a in &component {
+                for (b, at) in &graph[a] {
+                    if component.contains(b) {
+                        edges.push(format!("{} -> {} ({at})", name(a), name(b)));
+                    }
+                }
+            }
+            found.push(format!(
+                "cycle among {}: {}",
+                component.iter().map(name).collect::<Vec<_>>().join(", "),
+                edges.join("; ")
+            ));
+        }
+    }
+    found
+}
+
+/// Tarjan's algorithm; components of one node are left out.
+fn strongly_connected<V: Ord + Clone, E>(
+    graph: &std::collections::BTreeMap<V, std::collections::BTreeMap<V, E>>,
+) -> Vec<Vec<V>> {
+    use std::collections::BTreeMap;
+    struct State<V> {
+        index: BTreeMap<V, usize>,
+        low: BTreeMap<V, usize>,
+        stack: Vec<V>,
+        out: Vec<Vec<V>>,
+    }
+    fn visit<V: Ord + Clone, E>(v: &V, g: &BTreeMap<V, BTreeMap<V, E>>, s: &mut State<V>) {
+        let i = s.index.len();
+        s.index.insert(v.clone(), i);
+        s.low.insert(v.clone(), i);
+        s.stack.push(v.clone());
+        for w in g.get(v).into_iter().flat_map(|e| e.keys()) {
+            if !s.index.contains_key(w) {
+                visit(w, g, s);
+                let lw = s.low[w];
+                let lv = s.low.get_mut(v).unwrap();
+                *lv = (*lv).min(lw);
+            } else if s.stack.contains(w) {
+                let iw = s.index[w];
+                let lv = s.low.get_mut(v).unwrap();
+                *lv = (*lv).min(iw);
+            }
+        }
+        if s.low[v] == s.index[v] {
+            let mut component = Vec::new();
+            loop {
+                let w = s.stack.pop().unwrap();
+                let done = &w == v;
+                component.push(w);
+                if done {
+                    break;
+                }
+            }
+            if component.len() > 1 {
+                component.sort();
+                s.out.push(component);
+            }
+        }
+    }
+    let mut s = State {
+        index: BTreeMap::new(),
+        low: BTreeMap::new(),
+        stack: Vec::new(),
+        out: Vec::new(),
+    };
+    for v in graph.keys() {
+        if !s.index.contains_key(v) {
+            visit(v, graph, &mut s);
+        }
+    }
+    s.out
+}
+
+fn source_modules() -> Vec<(ModPath, String, String)> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    files.sort();
+    files
+        .iter()
+        .map(|f| {
+            let rel = f.strip_prefix(&src).unwrap();
+            (
+                module_of(rel),
+                format!("src/{}", rel.display()),
+                std::fs::read_to_string(f).unwrap(),
+            )
+        })
+        .filter(|(m, _, _)| m.first().is_none_or(|top| top != "main" && top != "cli"))
+        .collect()
+}
+
+#[test]
+fn no_modules_depend_on_each_other_in_a_cycle() {
+    let found = cycles(&module_uses(&source_modules()));
+    assert!(
+        found.is_empty(),
+        "modules that depend on each other (break each cycle: move the shared piece down, or \
+         pass what the lower module needs as a value):\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_cycle_check_names_a_cycle_inside_a_folder_and_between_top_level_modules() {
+    let file = |m: &str, text: &str| {
+        (
+            m.split("::").map(String::from).collect::<ModPath>(),
+            format!("{m}.rs"),
+            text.to_string(),
+        )
+    };
+    let files = vec![
+        file("a", ""),
+        file("a::x", "use super::y::Thing;\n"),
+        file("a::y", "fn f() { crate::a::x::g(); }\n"),
+        file(
+            "a::z",
+            "use super::x;\n#[cfg(test)]\nmod tests { use super::super::y; }\n",
+        ),
+        file("b", "use crate::{c::Deep, a};\n"),
+        file("c", "use crate::b::{self};\n"),
+        file("d", "use crate::c; // crate::d is only mentioned\n"),
+    ];
+    let found = cycles(&module_uses(&files));
+    assert_eq!(
+        found,
+        vec![
+            "cycle among b, c: b -> c (b.rs:1); c -> b (c.rs:1)".to_string(),
+            "cycle among a::x, a::y: a::x -> a::y (a::x.rs:1); a::y -> a::x (a::y.rs:1)"
+                .to_string(),
+        ]
+    );
 }

@@ -30,10 +30,10 @@ fn read_csv(path: &Path) -> (csv::StringRecord, Vec<csv::StringRecord>) {
 
 fn write_run(scenario: &ecsim::scenario::Scenario) -> Written {
     let dir = tempfile::tempdir().unwrap();
-    let summary = ecsim::report::run_to_dir(
+    let summary = ecsim::run_dir::run_to_dir(
         scenario,
         dir.path(),
-        ecsim::report::OutputOptions::default(),
+        ecsim::run_dir::OutputOptions::default(),
         |_, _| (),
     )
     .unwrap();
@@ -500,18 +500,18 @@ fn a_rerun_leaves_no_file_of_the_earlier_run_it_did_not_write() {
         ecsim::scenario::load(Path::new("scenarios/teaching/02-taskdef-vs-task.toml"), &[])
             .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let first = ecsim::report::OutputOptions {
+    let first = ecsim::run_dir::OutputOptions {
         replay: true,
-        ..ecsim::report::OutputOptions::default()
+        ..ecsim::run_dir::OutputOptions::default()
     };
-    ecsim::report::run_to_dir(&scenario, dir.path(), first, |_, _| ()).unwrap();
+    ecsim::run_dir::run_to_dir(&scenario, dir.path(), first, |_, _| ()).unwrap();
     assert!(dir.path().join("replay.html").is_file());
     assert!(dir.path().join("tasks.csv").is_file());
-    let second = ecsim::report::OutputOptions {
-        tasks: ecsim::report::TasksOutput::None,
-        ..ecsim::report::OutputOptions::default()
+    let second = ecsim::run_dir::OutputOptions {
+        tasks: ecsim::run_dir::TasksOutput::None,
+        ..ecsim::run_dir::OutputOptions::default()
     };
-    ecsim::report::run_to_dir(&scenario, dir.path(), second, |_, _| ()).unwrap();
+    ecsim::run_dir::run_to_dir(&scenario, dir.path(), second, |_, _| ()).unwrap();
     assert!(!dir.path().join("replay.html").exists());
     assert!(!dir.path().join("tasks.csv").exists());
     assert!(dir.path().join("summary.json").is_file());

@@ -3,6 +3,7 @@
 
 pub(super) mod check;
 mod cluster;
+mod commitments;
 mod failures;
 mod jobs;
 mod placement;
@@ -134,7 +135,7 @@ pub fn build(
         jobs.push(jobs::job(i, j, &families, &pools, &mut names)?);
     }
     let failures = failures::failures(&file.failures, &azs, &pools, &services, horizon)?;
-    let commitments = super::commitments::build(&file.commitments, &pools, prices, horizon)?;
+    let commitments = commitments::build(&file.commitments, &pools, prices, horizon)?;
     Ok(SimConfig {
         failures,
         name: file.name.unwrap_or_else(|| default_name.to_string()),

@@ -1,9 +1,9 @@
 //! `[[commitments]]`: Reserved Instances and Savings Plans, validated and resolved against
 //! the run's usage keys and the price file's commitment rates.
 
-use super::build::check::{MAX_COUNT, bounded};
-use super::error::FieldError;
-use super::file::CommitmentFile;
+use super::super::error::FieldError;
+use super::super::file::CommitmentFile;
+use super::check::{MAX_COUNT, bounded};
 use crate::catalog::plan_rates::{PAYMENTS, TERMS};
 use crate::catalog::usage::{CommitmentTarget, UsageKey, fargate_keys, resolve_plan};
 use crate::catalog::{CommitmentKind, PriceCatalog};

@@ -1,10 +1,10 @@
 //! One run into an output directory: `summary.json`, `timeseries.csv`, `tasks.csv` (all,
 //! sampled or none) and, when asked, `replay.html`, all or nothing.
 
-use super::replay::ReplayRecorder;
-use super::task_sample::TaskSample;
-use super::{FileRecorder, OutputDir};
 use crate::metrics::Summary;
+use crate::report::TaskSample;
+use crate::report::replay::ReplayRecorder;
+use crate::report::{FileRecorder, OutputDir};
 use crate::scenario::Scenario;
 use crate::sim::{RunHalted, RunOptions};
 use crate::time::SimTime;
@@ -97,7 +97,8 @@ pub fn run_to_dir(
         ))
     };
     if options.replay {
-        super::replay::refuse_before_running(config).map_err(RunError::TooLargeForReplay)?;
+        crate::report::replay::refuse_before_running(config)
+            .map_err(RunError::TooLargeForReplay)?;
     }
     if dir.exists() && !dir.is_dir() {
         return Err(RunError::Unusable(format!(
@@ -141,8 +142,8 @@ pub fn run_to_dir(
                 "--replay is for teaching-size runs: this one had {} instance(s) and {} narrated event(s), and the page holds at most {} instances and {} narrated events; shorten `horizon` or shrink the pools for a replay",
                 replay.data.instances.len(),
                 replay.events_seen,
-                super::replay::MAX_INSTANCES,
-                super::replay::MAX_EVENTS
+                crate::report::replay::MAX_INSTANCES,
+                crate::report::replay::MAX_EVENTS
             ));
         } else {
             replay_data = Some(replay.data);
@@ -184,8 +185,11 @@ pub fn run_to_dir(
         .map_err(output)?;
     }
     recorder.finish().map_err(output)?;
-    out.write("summary.json", super::summary_json(&summary).as_bytes())
-        .map_err(output)?;
+    out.write(
+        "summary.json",
+        crate::report::summary_json(&summary).as_bytes(),
+    )
+    .map_err(output)?;
     out.commit().map_err(output)?;
     // A tasks.csv or replay.html left by an earlier run would not describe this one.
     let not_written = [
