@@ -92,14 +92,6 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
                 .into(),
         ));
     }
-    // The size guard on the base scenario; `run_sweep` checks each variant. A sweep keeps
-    // each run's summary, never its tasks.csv or timeseries.csv.
-    super::run_cmd::load(
-        &args.scenario,
-        None,
-        ecsim::scenario::RunFiles::SUMMARY_ONLY,
-        args.quiet,
-    )?;
     super::signals::install();
     let vary = args
         .vary
@@ -125,7 +117,15 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         progress: !args.quiet,
         allow_large: args.scenario.allow_large,
     };
-    let outcome = sweep::run_sweep(&options)?;
+    // Every variant is loaded once, here; the size guard then checks each (a sweep keeps
+    // each run's summary, never its tasks.csv or timeseries.csv).
+    let plan = sweep::plan_sweep(&options)?;
+    if !args.quiet {
+        for note in &plan.notes {
+            eprintln!("{}: {note}", args.scenario.scenario.display());
+        }
+    }
+    let outcome = sweep::run_planned(plan, &options)?;
     if !args.quiet {
         let what = match shard {
             Some(s) => format!("shard {}/{}: ", s.index, s.count),

@@ -76,6 +76,16 @@ pub fn load_str(text: &str, path: &Path, overrides: &[String]) -> Result<Scenari
     load_text(text, path, overrides, LoadOptions::default())
 }
 
+/// [`load_str`], refusing early what `options` says.
+pub fn load_str_with(
+    text: &str,
+    path: &Path,
+    overrides: &[String],
+    options: LoadOptions,
+) -> Result<Scenario, ScenarioError> {
+    load_text(text, path, overrides, options)
+}
+
 fn load_text(
     text: &str,
     path: &Path,

@@ -120,10 +120,24 @@ fn refuse_large(spec: &SweepSpec, plan: &Plan) -> Result<(), SweepError> {
     Ok(())
 }
 
+/// The sweep's plan, every variant loaded once: [`run_planned`] runs it. `allow_large`
+/// lifts the trace task limit as it does the size limits.
+pub fn plan_sweep(options: &SweepOptions) -> Result<Plan, SweepError> {
+    let load = crate::scenario::LoadOptions {
+        trace_task_limit: (!options.allow_large)
+            .then(|| crate::scenario::SizeLimits::default().tasks as u64),
+    };
+    plan(&options.spec, load)
+}
+
 /// Runs a sweep (or one shard of it) into its output directory, skipping runs a previous
 /// attempt at the same sweep already finished.
 pub fn run_sweep(options: &SweepOptions) -> Result<SweepOutcome, SweepError> {
-    let plan = plan(&options.spec)?;
+    run_planned(plan_sweep(options)?, options)
+}
+
+/// [`run_sweep`] on a plan already made (by [`plan_sweep`]).
+pub fn run_planned(plan: Plan, options: &SweepOptions) -> Result<SweepOutcome, SweepError> {
     if !options.allow_large {
         refuse_large(&options.spec, &plan)?;
     }
@@ -340,9 +354,9 @@ mod tests {
             replications: 1,
         };
         let fifty_days = spec("1h,50d");
-        refuse_large(&fifty_days, &plan(&fifty_days).unwrap()).unwrap();
+        refuse_large(&fifty_days, &plan(&fifty_days, Default::default()).unwrap()).unwrap();
         let century = spec("50d,36500d");
-        let why = refuse_large(&century, &plan(&century).unwrap()).unwrap_err();
+        let why = refuse_large(&century, &plan(&century, Default::default()).unwrap()).unwrap_err();
         let why = why.to_string();
         assert!(why.contains("the variant horizon=36500d"), "{why}");
         assert!(

@@ -109,14 +109,18 @@ impl SweepMeta {
 }
 
 pub struct Plan {
+    /// What loading decided for the user to know (trace rows turned away, imported task
+    /// definitions), from the first variant.
+    pub notes: Vec<String>,
     pub meta: SweepMeta,
     pub variants: Vec<Variant>,
     pub runs: Vec<RunSpec>,
 }
 
-/// Expands the grid (the first `--vary` varies slowest) and loads every variant, so a bad
-/// key or value fails with the same located error as `--set` before any run starts.
-pub fn plan(spec: &SweepSpec) -> Result<Plan, SweepError> {
+/// Expands the grid (the first `--vary` varies slowest) and loads every variant once, so a
+/// bad key or value fails with the same located error as `--set` before any run starts;
+/// `load` refuses a trace past the task limit as it is read.
+pub fn plan(spec: &SweepSpec, load: scenario::LoadOptions) -> Result<Plan, SweepError> {
     if spec.replications == 0 {
         return Err(SweepError::Usage(
             "--replications must be at least 1 (2 or more for confidence intervals)".into(),
@@ -145,6 +149,7 @@ pub fn plan(spec: &SweepSpec) -> Result<Plan, SweepError> {
     })?;
     let mut variants = Vec::new();
     let mut inputs = Vec::new();
+    let mut notes = Vec::new();
     for values in grid(&spec.vary) {
         let mut set = spec.set.clone();
         set.extend(
@@ -153,9 +158,12 @@ pub fn plan(spec: &SweepSpec) -> Result<Plan, SweepError> {
                 .zip(&values)
                 .map(|(v, value)| format!("{}={value}", v.key)),
         );
-        let loaded = scenario::load_str(&text, &spec.scenario, &set)
+        let loaded = scenario::load_str_with(&text, &spec.scenario, &set, load)
             .map_err(|e| SweepError::Scenario(Box::new(e)))?;
         inputs.extend(loaded.inputs);
+        if notes.is_empty() {
+            notes = loaded.notes;
+        }
         variants.push(Variant {
             values,
             config: loaded.config,
@@ -181,6 +189,7 @@ pub fn plan(spec: &SweepSpec) -> Result<Plan, SweepError> {
         replications: r,
     };
     Ok(Plan {
+        notes,
         meta,
         variants,
         runs,

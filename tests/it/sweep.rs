@@ -114,7 +114,7 @@ fn a_bad_vary_fails_like_set_before_any_run() {
     let mut spec = quickstart_spec(2);
     spec.vary
         .push(Vary::parse("cluster.pools.nope.count=1,2").unwrap());
-    let Err(sweep::SweepError::Scenario(e)) = plan(&spec) else {
+    let Err(sweep::SweepError::Scenario(e)) = plan(&spec, Default::default()) else {
         panic!("a bad --vary key must be a scenario error");
     };
     assert_eq!(e.field, "cluster.pools.nope");
@@ -129,7 +129,7 @@ fn paired_interval_is_narrower_than_welch_for_binpack_vs_spread() {
     let mut spec = quickstart_spec(10);
     spec.vary.truncate(1);
     spec.set.push("cluster.pools.general.count=3".into());
-    let plan = plan(&spec).unwrap();
+    let plan = plan(&spec, Default::default()).unwrap();
     let records = execute(&plan, &plan.runs, None, &|_| Ok(())).unwrap();
     let stats = aggregate(&plan.meta, &records);
     for metric in ["pending_time_s.mean", "utilization.memory_reserved_mean"] {
@@ -181,7 +181,7 @@ fn mmc_mean_wait_is_inside_the_95_percent_interval_about_95_percent_of_the_time(
             vary: Vec::new(),
             replications: 10,
         };
-        let plan = plan(&spec).unwrap();
+        let plan = plan(&spec, Default::default()).unwrap();
         let records = execute(&plan, &plan.runs, None, &|_| Ok(())).unwrap();
         let stats = aggregate(&plan.meta, &records);
         let wait = stats[0]
