@@ -289,6 +289,7 @@ fn placement(c: &mut Criterion) {
             strategies: workload.strategies.clone(),
             constraints: vec![],
             group: GroupId(0),
+            policies: Vec::new(),
         };
         for &n in &sizes {
             let mut state = Saturated::new(n, &rules, &workload);

@@ -11,10 +11,16 @@
 //! each resource free in each part of it and skips the parts that cannot hold the task,
 //! so a decision, successful or not, costs O(log n) plus the run of tied entries, not a
 //! scan of the cluster, whichever resource binds.
+//!
+//! A placement policy (`policies/`) ranks where a strategy would, by its own score; no
+//! index knows that order, so a policy rule first in the chain scores every candidate
+//! (`policy_rule.rs`), and after another rule it scores the run of instances tied there.
 
 mod binpack;
 mod constraints;
 mod explain;
+pub mod policies;
+mod policy_rule;
 pub mod providers;
 mod random;
 pub mod scale_in;
@@ -126,7 +132,7 @@ pub fn choose_instance(
     request: &PlacementRequest<'_>,
     rng: &mut StreamRng,
 ) -> Option<InstanceId> {
-    let uses_random = uses_random(request.placement);
+    let (uses_random, scores) = rule_kinds(request.placement);
     let ctx = Ctx {
         cluster,
         request,
@@ -134,12 +140,19 @@ pub fn choose_instance(
     };
     // A decision that cannot succeed draws nothing: a waiting task retried after a release
     // that cannot help it costs one look at the maxima and leaves the random stream as it
-    // was, so later choices do not depend on how often hopeless retries happened.
-    if draws_at_random(request.placement) && !room_anywhere(cluster, &ctx.need(Filter::ALL.azs)) {
+    // was, so later choices do not depend on how often hopeless retries happened. A policy
+    // is handed a draw per decision, for the randomness it may want.
+    if (scores || draws_at_random(request.placement))
+        && !room_anywhere(cluster, &ctx.need(Filter::ALL.azs))
+    {
         return None;
     }
     let ctx = Ctx {
-        nonce: if uses_random { rng.random() } else { 0 },
+        nonce: if uses_random || scores {
+            rng.random()
+        } else {
+            0
+        },
         ..ctx
     };
     match request.placement.strategies.split_first() {
@@ -194,15 +207,25 @@ pub fn draws_at_random(placement: &Placement) -> bool {
 // A match on the variant: `contains` compared whole strategies, attribute names included,
 // on every decision.
 fn uses_random(placement: &Placement) -> bool {
+    rule_kinds(placement).0
+}
+
+/// Whether the chain has a `random` rule, and whether it has a policy rule: one pass.
+fn rule_kinds(placement: &Placement) -> (bool, bool) {
     placement
         .strategies
         .iter()
-        .any(|s| matches!(s, PlacementStrategy::Random))
+        .fold((false, false), |(random, policy), s| match s {
+            PlacementStrategy::Random => (true, policy),
+            PlacementStrategy::Policy(_) => (random, true),
+            _ => (random, policy),
+        })
 }
 
 /// Keeps only the indexes the placements of `requests` read: free CPU or free memory for a
-/// binpack on it, the slot index for a random draw, counting the instances with the room
-/// for each shape that draws (each kept index costs an update per placement and per stop).
+/// binpack on it, the slot index for a random draw or a policy's scan, counting the
+/// instances with the room for each shape that draws or is scored (each kept index costs
+/// an update per placement and per stop).
 /// `requests`: one per task definition an origin may place, with the origin's rules. Call
 /// before adding instances.
 pub fn keep_indexes_for<'p>(
@@ -216,7 +239,9 @@ pub fn keep_indexes_for<'p>(
                 .contains(&PlacementStrategy::Binpack(resource))
         })
     };
-    let drawing = requests.clone().filter(|r| draws_at_random(r.placement));
+    let drawing = requests
+        .clone()
+        .filter(|r| draws_at_random(r.placement) || rule_kinds(r.placement).1);
     let classes = drawing
         .clone()
         .next()
@@ -279,6 +304,7 @@ impl Ctx<'_> {
             PlacementStrategy::Random => {
                 random::key(self.nonce, InstanceId(self.cluster.instance(id).launch))
             }
+            PlacementStrategy::Policy(rule) => policy_rule::key(self.policy_score(rule, id).0),
         }
     }
 
@@ -319,6 +345,7 @@ fn choose(
 ) -> Option<InstanceId> {
     match first {
         PlacementStrategy::Random => random::pick(ctx, filter, rng),
+        PlacementStrategy::Policy(rule) => policy_rule::best(ctx, rule, rest, filter),
         PlacementStrategy::Binpack(resource) => {
             match binpack::candidates(ctx.cluster, resource, ctx.request) {
                 Some((index, from)) => best_of_first_run(ctx, index, from, rest, filter),
