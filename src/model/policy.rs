@@ -76,7 +76,10 @@ pub struct Candidate<'a> {
 }
 
 impl<'a> Candidate<'a> {
-    pub(crate) fn new(cluster: &'a Cluster, id: InstanceId, group: GroupId) -> Candidate<'a> {
+    /// Instance `id` of `cluster` as a candidate for a task of `group`: what the
+    /// simulator hands a policy, and what a test of a policy on a hand-built cluster may
+    /// build itself.
+    pub fn new(cluster: &'a Cluster, id: InstanceId, group: GroupId) -> Candidate<'a> {
         Candidate { cluster, id, group }
     }
 
@@ -177,7 +180,9 @@ pub struct PolicyRng {
 }
 
 impl PolicyRng {
-    pub(crate) fn new(decision: u64, rule: usize, launch: u32) -> PolicyRng {
+    /// The stream for the `rule`-th policy of a placement scoring the instance of launch
+    /// number `launch`, in the decision that drew `decision`.
+    pub fn new(decision: u64, rule: usize, launch: u32) -> PolicyRng {
         let mut z = decision ^ (rule as u64).wrapping_mul(0xD1B5_4A32_D192_ED03);
         z ^= u64::from(launch).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         PolicyRng {
