@@ -22,7 +22,9 @@ use std::sync::Arc;
 /// scores go to the later rules of the chain, then to each instance's fixed random rank.
 ///
 /// `Send + Sync`: a sweep runs variants on several threads, each reading the same policy.
-/// A policy holds no state that changes during a run (there is no `&mut self`).
+/// It is asked through `&self`, and must keep no state that its decisions change (a
+/// counter behind a lock would make a run depend on the runs beside it): a run stays a
+/// pure function of its scenario and seed.
 pub trait PlacementPolicy: Send + Sync {
     /// How much the policy likes placing the task `ask` describes on `candidate`: higher
     /// is better. A NaN score counts as the worst possible score.

@@ -132,7 +132,10 @@ pub fn choose_instance(
     request: &PlacementRequest<'_>,
     rng: &mut StreamRng,
 ) -> Option<InstanceId> {
-    let (uses_random, scores) = rule_kinds(request.placement);
+    if scores(request.placement) {
+        return policy_rule::choose_instance(cluster, request, rng);
+    }
+    let uses_random = uses_random(request.placement);
     let ctx = Ctx {
         cluster,
         request,
@@ -140,24 +143,22 @@ pub fn choose_instance(
     };
     // A decision that cannot succeed draws nothing: a waiting task retried after a release
     // that cannot help it costs one look at the maxima and leaves the random stream as it
-    // was, so later choices do not depend on how often hopeless retries happened. A policy
-    // is handed a draw per decision, for the randomness it may want.
-    if (scores || draws_at_random(request.placement))
-        && !room_anywhere(cluster, &ctx.need(Filter::ALL.azs))
-    {
+    // was, so later choices do not depend on how often hopeless retries happened.
+    if draws_at_random(request.placement) && !room_anywhere(cluster, &ctx.need(Filter::ALL.azs)) {
         return None;
     }
     let ctx = Ctx {
-        nonce: if uses_random || scores {
-            rng.random()
-        } else {
-            0
-        },
+        nonce: if uses_random { rng.random() } else { 0 },
         ..ctx
     };
-    match request.placement.strategies.split_first() {
-        None => random::pick(&ctx, Filter::ALL, rng),
-        Some((first, rest)) => choose(&ctx, *first, rest, Filter::ALL, rng),
+    decide(&ctx, rng)
+}
+
+/// The decision once the context is set: the first rule picks the index to walk.
+fn decide(ctx: &Ctx<'_>, rng: &mut StreamRng) -> Option<InstanceId> {
+    match ctx.request.placement.strategies.split_first() {
+        None => random::pick(ctx, Filter::ALL, rng),
+        Some((first, rest)) => choose(ctx, *first, rest, Filter::ALL, rng),
     }
 }
 
@@ -207,19 +208,17 @@ pub fn draws_at_random(placement: &Placement) -> bool {
 // A match on the variant: `contains` compared whole strategies, attribute names included,
 // on every decision.
 fn uses_random(placement: &Placement) -> bool {
-    rule_kinds(placement).0
-}
-
-/// Whether the chain has a `random` rule, and whether it has a policy rule: one pass.
-fn rule_kinds(placement: &Placement) -> (bool, bool) {
     placement
         .strategies
         .iter()
-        .fold((false, false), |(random, policy), s| match s {
-            PlacementStrategy::Random => (true, policy),
-            PlacementStrategy::Policy(_) => (random, true),
-            _ => (random, policy),
-        })
+        .any(|s| matches!(s, PlacementStrategy::Random))
+}
+
+/// Whether a policy ranks in the chain: the placement lists the policies its rules name,
+/// so one length, not a pass over the rules, tells (ECS's strategies pay nothing more per
+/// decision for policies existing).
+fn scores(placement: &Placement) -> bool {
+    !placement.policies.is_empty()
 }
 
 /// Keeps only the indexes the placements of `requests` read: free CPU or free memory for a
@@ -241,7 +240,7 @@ pub fn keep_indexes_for<'p>(
     };
     let drawing = requests
         .clone()
-        .filter(|r| draws_at_random(r.placement) || rule_kinds(r.placement).1);
+        .filter(|r| draws_at_random(r.placement) || scores(r.placement));
     let classes = drawing
         .clone()
         .next()

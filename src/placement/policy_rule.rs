@@ -5,14 +5,18 @@
 //! instance. Both visit candidates in ACTIVE order, so a perfect score stops both at the
 //! same instance.
 
-use super::{Ctx, Filter};
-use crate::model::InstanceId;
+use super::{Ctx, Filter, PlacementRequest};
 use crate::model::policy::{Ask, Candidate, PolicyRng, Resources};
+use crate::model::{Cluster, InstanceId};
+use crate::rng::StreamRng;
+use rand::Rng;
 use std::cmp::Ordering;
 
 impl Ctx<'_> {
     /// The score the placement's `rule`-th policy gives `id`, and whether the policy drew
-    /// at random for it.
+    /// at random for it. Not inlined: `Ctx::key`, which ECS's strategies call on every
+    /// tie, stays as small as before.
+    #[inline(never)]
     pub(super) fn policy_score(&self, rule: usize, id: InstanceId) -> (f64, bool) {
         let r = self.request;
         let ask = Ask {
@@ -32,6 +36,30 @@ impl Ctx<'_> {
             .score(&ask, &candidate, &mut rng);
         (score, rng.drawn())
     }
+}
+
+/// `placement::choose_instance` for a chain with a policy in it, apart so that ECS's
+/// strategies alone keep their own path. A hopeless decision draws nothing, as for a
+/// random draw; any other is handed a draw, the seed of the policies' `PolicyRng`s.
+#[inline(never)]
+pub(super) fn choose_instance(
+    cluster: &Cluster,
+    request: &PlacementRequest<'_>,
+    rng: &mut StreamRng,
+) -> Option<InstanceId> {
+    let ctx = Ctx {
+        cluster,
+        request,
+        nonce: 0,
+    };
+    if !super::room_anywhere(cluster, &ctx.need(Filter::ALL.azs)) {
+        return None;
+    }
+    let ctx = Ctx {
+        nonce: rng.random(),
+        ..ctx
+    };
+    super::decide(&ctx, rng)
 }
 
 /// A score as a ranking key, lower first like every strategy's key: the order of the
@@ -55,7 +83,9 @@ pub(super) fn key(score: f64) -> u64 {
 }
 
 /// The best candidate under policy `rule` first, then `rest`, then the random rank; or,
-/// when the policy is the whole chain, the first candidate with a perfect score.
+/// when the policy is the whole chain, the first candidate with a perfect score. Not
+/// inlined, so `choose` stays as small as before for ECS's strategies.
+#[inline(never)]
 pub(super) fn best(
     ctx: &Ctx<'_>,
     rule: usize,

@@ -238,7 +238,9 @@ fn text(g: &ScenarioGen) -> String {
                 3 => "[{ type = \"random\" }]",
                 // Placement policies (issue 40), alone and after an ECS strategy.
                 4 => "[{ type = \"policy\", name = \"tetris\" }]",
-                _ => "[{ type = \"spread\", field = \"attribute:ecs.availability-zone\" }, { type = \"policy\", name = \"best-fit\" }]",
+                _ => {
+                    "[{ type = \"spread\", field = \"attribute:ecs.availability-zone\" }, { type = \"policy\", name = \"best-fit\" }]"
+                }
             };
             let _ = writeln!(t, "placementStrategy = {strategy}");
             if s.distinct {
