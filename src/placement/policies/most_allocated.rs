@@ -41,11 +41,10 @@ pub(super) fn requested(ask: &Ask<'_>, c: &Candidate<'_>) -> [(u64, u64); 2] {
 impl PlacementPolicy for MostAllocated {
     fn score(&self, ask: &Ask<'_>, c: &Candidate<'_>, _: &mut PolicyRng) -> f64 {
         let each = requested(ask, c).map(|(requested, capacity)| {
-            if capacity == 0 {
-                0
-            } else {
-                requested.min(capacity) * MAX_NODE_SCORE / capacity
-            }
+            // Nothing registered scores 0.
+            (requested.min(capacity) * MAX_NODE_SCORE)
+                .checked_div(capacity)
+                .unwrap_or(0)
         });
         ((each[0] + each[1]) / 2) as f64
     }
