@@ -9,6 +9,7 @@
 
 use ecsim::metrics::{NullRecorder, Summary};
 use ecsim::placement::policies::{Ask, Candidate, PlacementPolicy, PolicyRegistry, PolicyRng};
+use ecsim::scenario::LoadOptions;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -34,7 +35,11 @@ fn main() -> ExitCode {
         "batch by", "CPU res.", "instances", "cost", "pending p95"
     );
     for (label, overrides) in [("tetris", vec![]), ("most-tasks", vec![mine.to_string()])] {
-        let loaded = match ecsim::scenario::load_with(&scenario, &overrides, &registry) {
+        let options = LoadOptions {
+            policies: Some(&registry),
+            ..LoadOptions::default()
+        };
+        let loaded = match ecsim::scenario::load_with(&scenario, &overrides, options) {
             Ok(loaded) => loaded,
             Err(e) => {
                 eprintln!("error: {e}");

@@ -122,7 +122,11 @@ fn a_policy_registered_outside_the_crate_places_tasks() {
     );
     let mut registry = PolicyRegistry::builtin();
     registry.register("newest", Newest).unwrap();
-    let scenario = ecsim::scenario::load_str_with(&text, Path::new("s.toml"), &[], &registry)
+    let options = ecsim::scenario::LoadOptions {
+        policies: Some(&registry),
+        ..Default::default()
+    };
+    let scenario = ecsim::scenario::load_str_with(&text, Path::new("s.toml"), &[], options)
         .unwrap_or_else(|e| panic!("{e}"));
     let mut where_ = Instances::default();
     ecsim::sim::run(&scenario.config, &mut where_);

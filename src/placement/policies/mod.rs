@@ -17,7 +17,7 @@
 //! | `dominant-best-fit` | the largest dominant share after placing |
 //!
 //! Your own policy goes into a [`PolicyRegistry`] (`registry.register("mine", Mine)`), and
-//! a scenario loaded with it (`scenario::load_str_with`) may name it; see
+//! a scenario loaded with it (`scenario::LoadOptions::policies`) may name it; see
 //! `examples/custom_policy.rs`.
 
 mod balanced_allocation;
