@@ -4,20 +4,15 @@
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use ecsim::metrics::NullRecorder;
-use ecsim::model::cluster::{PoolInfo, Reservation};
-use ecsim::model::{
-    AzId, Cluster, GroupId, InstanceId, InstanceTypeSpec, Placement, PlacementStrategy, PoolId,
-    Resource, SpreadField,
-};
-use ecsim::placement::{PlacementRequest, choose_instance};
+use ecsim::model::{GroupId, Placement, PlacementStrategy, Resource, SpreadField};
 use ecsim::rng::{StreamKind, stream};
-use ecsim::time::SimTime;
-use rand::Rng;
 use std::hint::black_box;
 
 mod m_m_10;
+mod saturated;
 
 use m_m_10::{bare_mmc, check_m_m_10, kernel_mmc, mmc_config, simcore_mmc};
+use saturated::{Saturated, Workload};
 
 /// The floors to compare against, in the same run as `mmc_run`:
 /// - `m_m_10`: the M/M/10 model of `mmc_run` written as a bare `BinaryHeap` loop (the floor
@@ -98,17 +93,6 @@ fn whole_run(c: &mut Criterion) {
     group.finish();
 }
 
-/// The placement workloads of issue 12: instances of 4 vCPU / 15,000 MiB / 4 GPUs over
-/// three AZs, four task shapes, and a strategy whose field is not the resource that binds.
-struct Workload {
-    name: &'static str,
-    strategies: Vec<PlacementStrategy>,
-    /// (cpu, memory) of the four task shapes.
-    shapes: [(u32, u32); 4],
-    /// GPUs every task asks for (issue 15: 1 makes GPUs bind, at 4 tasks per instance).
-    gpu: u32,
-}
-
 const CPU_BINDS: [(u32, u32); 4] = [(256, 512), (512, 1024), (1024, 2048), (2048, 4096)];
 const MEMORY_BINDS: [(u32, u32); 4] = [(128, 1024), (256, 2048), (512, 4096), (1024, 8192)];
 const GPU_BINDS: [(u32, u32); 4] = [(256, 512), (512, 1024), (256, 1024), (512, 512)];
@@ -151,129 +135,6 @@ fn workloads() -> Vec<Workload> {
     ]
 }
 
-/// A cluster keeping the indexes the simulator keeps for `rules` and the workload's task
-/// shapes (so a reservation updates what a run would update, no more).
-fn empty_cluster(n: u32, rules: &Placement, workload: &Workload) -> Cluster {
-    let itype = InstanceTypeSpec {
-        name: "four.fifteen".into(),
-        arch: "x86_64",
-        cpu_units: 4096,
-        memory_mib: 15_000,
-        awsvpc_task_limit: 3,
-        gpus: 4,
-        price_per_hour: 0.2,
-    };
-    let pool = PoolInfo {
-        name: "p".into(),
-        instance_type: itype,
-        os_type: "linux",
-        attributes: vec![],
-        reserved_ports: vec![],
-    };
-    let mut cluster = Cluster::new(
-        vec!["a".into(), "b".into(), "c".into()],
-        vec![pool],
-        vec!["work".into()],
-        &[rules
-            .strategies
-            .contains(&PlacementStrategy::Spread(SpreadField::InstanceId))],
-        vec!["ecs.availability-zone".into()],
-        None,
-    );
-    let requests = workload
-        .shapes
-        .iter()
-        .map(|&(cpu, memory)| PlacementRequest {
-            cpu,
-            memory,
-            gpu: workload.gpu,
-            host_ports: &[],
-            awsvpc: false,
-            pool: None,
-            placement: rules,
-        });
-    ecsim::placement::keep_indexes_for(&mut cluster, requests);
-    for i in 0..n {
-        let id = cluster.add_instance(PoolId(0), AzId(i % 3), false, 0.2, SimTime::ZERO);
-        cluster.activate(id, SimTime::ZERO);
-    }
-    cluster
-}
-
-/// A saturated cluster and the head of its waiting queue. Each step is one placement
-/// decision: the head is placed if anything fits, otherwise a random running task stops
-/// (a release) and the head waits for the next step, as a queued task is retried only
-/// when capacity frees. About half the decisions fail, the cluster stays 95–100% full in
-/// the binding resource, and the strategy's field never binds.
-struct Saturated {
-    cluster: Cluster,
-    running: Vec<(InstanceId, usize)>,
-    head: usize,
-    rng: ecsim::rng::StreamRng,
-    placement_rng: ecsim::rng::StreamRng,
-}
-
-impl Saturated {
-    fn new(n: u32, rules: &Placement, workload: &Workload) -> Saturated {
-        Saturated {
-            cluster: empty_cluster(n, rules, workload),
-            running: Vec::new(),
-            head: 0,
-            rng: stream(4, StreamKind::JobArrivals, 0),
-            placement_rng: stream(4, StreamKind::Placement, 0),
-        }
-    }
-
-    fn reservation(shape: (u32, u32), gpu: u32) -> Reservation<'static> {
-        Reservation {
-            cpu: shape.0,
-            memory: shape.1,
-            gpu,
-            host_ports: &[],
-            eni: false,
-            group: GroupId(0),
-            daemon: false,
-        }
-    }
-
-    fn step(&mut self, workload: &Workload, rules: &Placement) -> bool {
-        let shape = workload.shapes[self.head];
-        let request = PlacementRequest {
-            cpu: shape.0,
-            memory: shape.1,
-            gpu: workload.gpu,
-            host_ports: &[],
-            awsvpc: false,
-            pool: None,
-            placement: rules,
-        };
-        match choose_instance(&self.cluster, &request, &mut self.placement_rng) {
-            Some(id) => {
-                self.cluster
-                    .reserve(id, Self::reservation(shape, workload.gpu));
-                self.running.push((id, self.head));
-                self.head = self.rng.random_range(0..4);
-                true
-            }
-            None => {
-                let victim = self.rng.random_range(0..self.running.len());
-                let (id, s) = self.running.swap_remove(victim);
-                self.cluster
-                    .release(id, Self::reservation(workload.shapes[s], workload.gpu));
-                false
-            }
-        }
-    }
-
-    /// Fills the cluster until placements fail, then churns until the mix settles.
-    fn fill(&mut self, workload: &Workload, rules: &Placement, n: u32) {
-        while self.step(workload, rules) {}
-        for _ in 0..2 * n {
-            self.step(workload, rules);
-        }
-    }
-}
-
 fn placement(c: &mut Criterion) {
     let mut group = c.benchmark_group("placement_saturated");
     group.throughput(Throughput::Elements(1));
@@ -289,6 +150,7 @@ fn placement(c: &mut Criterion) {
             strategies: workload.strategies.clone(),
             constraints: vec![],
             group: GroupId(0),
+            policies: Vec::new(),
         };
         for &n in &sizes {
             let mut state = Saturated::new(n, &rules, &workload);

@@ -21,6 +21,7 @@ pub fn load(
     // A trace past the task limit is refused as it is read, not after (issue 32).
     let options = scenario::LoadOptions {
         trace_task_limit: (!args.allow_large).then(|| scenario::SizeLimits::default().tasks as u64),
+        ..Default::default()
     };
     let mut scenario = scenario::load_with(&args.scenario, &args.set, options)?;
     if let Some(seed) = seed {

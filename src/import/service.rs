@@ -125,6 +125,7 @@ pub fn import(obj: Obj<'_>, notes: &mut Vec<Note>) -> Result<ServiceFile, Scenar
         placement_strategy.push(PlacementStrategyFile {
             kind: s.str("type")?.unwrap_or_default().to_string(),
             field: s.str("field")?.map(str::to_string),
+            name: None,
         });
     }
     let mut placement_constraints = Vec::new();

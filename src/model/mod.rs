@@ -8,6 +8,7 @@ pub mod cluster;
 pub mod fit_tree;
 pub mod ids;
 pub mod instance;
+pub mod policy;
 pub mod slot_tree;
 pub mod spec;
 pub mod task;

@@ -3,6 +3,7 @@
 
 use super::ids::{AzId, GroupId, PoolId, ServiceId, TaskDefId};
 use super::instance::InstanceTypeSpec;
+use super::policy::PolicyHandle;
 use super::taskdef::TaskDef;
 use crate::catalog::FargateRates;
 use crate::query::Expr;
@@ -217,6 +218,9 @@ pub enum PlacementStrategy {
     Binpack(Resource),
     Spread(SpreadField),
     Random,
+    /// A placement policy (`{ type = "policy", name }`): index into the placement's
+    /// `policies`. Ranks by score, highest first, like a strategy in the chain.
+    Policy(usize),
 }
 
 #[derive(Clone, Debug)]
@@ -230,6 +234,8 @@ pub struct Placement {
     pub strategies: Vec<PlacementStrategy>,
     pub constraints: Vec<PlacementConstraint>,
     pub group: GroupId,
+    /// The policies `strategies` name, each once, in order of first mention.
+    pub policies: Vec<PolicyHandle>,
 }
 
 #[derive(Clone, Debug)]

@@ -39,7 +39,7 @@ pub struct Placed {
     pub stopped_s: Option<f64>,
 }
 
-/// Every item offered, or an even subset of [`SAMPLE`] of them chosen by a hash of the
+/// Every item offered, or an even subset of `SAMPLE` (200,000) of them chosen by a hash of the
 /// order they came in; in that order either way.
 pub struct Sample<T> {
     seen: u64,
@@ -114,7 +114,7 @@ impl<T> Sample<T> {
     }
 }
 
-/// Distinct times, exact up to [`EXACT_MARKS`], then on a grid of 1/65,536 of the run.
+/// Distinct times, exact up to `EXACT_MARKS` (65,536), then on a grid of 1/65,536 of the run.
 #[derive(Default)]
 pub struct Marks {
     exact: Vec<f64>,

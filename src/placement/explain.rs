@@ -76,7 +76,7 @@ pub fn narrate_placement(
                 .collect(),
         };
         let chosen_key = short_key(&ctx, *strategy, chosen);
-        let name = strategy_name(cluster, *strategy);
+        let name = rule_name(&ctx, *strategy);
         let line = match (strategy, keep.len()) {
             (PlacementStrategy::Random, n) => {
                 format!("  random: {n} candidates, one drawn uniformly")
@@ -98,7 +98,7 @@ pub fn narrate_placement(
     } else if tied.len() > 1 {
         lines.push(format!(
             "  tie-break: {} → {}",
-            tie_break(request),
+            tie_break(&ctx, chosen),
             cluster.instance(chosen).ec2_instance_id
         ));
     }
@@ -109,10 +109,20 @@ pub fn narrate_placement(
 }
 
 /// How ties that survive every strategy are broken, in the words of what the code does.
-fn tie_break(request: &PlacementRequest<'_>) -> &'static str {
-    match request.placement.strategies.last() {
+fn tie_break(ctx: &Ctx<'_>, chosen: InstanceId) -> &'static str {
+    let placement = ctx.request.placement;
+    match placement.strategies.last() {
         Some(PlacementStrategy::Spread(SpreadField::Attribute(_)))
         | Some(PlacementStrategy::Random) => "drawn uniformly at random among the tied",
+        Some(PlacementStrategy::Policy(rule))
+            if placement.strategies.len() == 1
+                && placement.policies[*rule]
+                    .policy
+                    .perfect()
+                    .is_some_and(|p| ctx.policy_score(*rule, chosen).0 >= p) =>
+        {
+            "a perfect score, taken at the first such instance in the cluster's ACTIVE order"
+        }
         _ => {
             "the tied instance with the lowest random rank (each instance draws one at launch, so ties fall randomly yet reproducibly)"
         }
@@ -248,8 +258,8 @@ fn candidate_lines(ctx: &Ctx<'_>, chosen: InstanceId) -> Vec<String> {
             let verdict = match first_shortfall(ctx, inst) {
                 Some(r) => format!("refused: {}", r.as_str()),
                 None if !constraints::allowed(ctx, id) => "refused: constraints".to_string(),
-                None if id == chosen => "fits — CHOSEN".to_string(),
-                None => "fits".to_string(),
+                None if id == chosen => format!("fits{} — CHOSEN", policy_scores(ctx, id)),
+                None => format!("fits{}", policy_scores(ctx, id)),
             };
             // GPUs only for a task that asks for them, so other traces read as before.
             let gpus = if ctx.request.gpu > 0 {
@@ -277,6 +287,23 @@ fn candidate_lines(ctx: &Ctx<'_>, chosen: InstanceId) -> Vec<String> {
     out
 }
 
+/// What each policy of the chain scores a candidate, e.g. ", policy(tetris) score 0.41";
+/// empty for a chain of ECS strategies alone, so their traces read as before.
+fn policy_scores(ctx: &Ctx<'_>, id: InstanceId) -> String {
+    let mut out = String::new();
+    for s in &ctx.request.placement.strategies {
+        if let PlacementStrategy::Policy(rule) = *s {
+            let _ = write!(
+                out,
+                ", {} {}",
+                rule_name(ctx, *s),
+                policy_score_words(ctx, rule, id)
+            );
+        }
+    }
+    out
+}
+
 fn strategy_name(cluster: &Cluster, s: PlacementStrategy) -> String {
     match s {
         PlacementStrategy::Binpack(Resource::Cpu) => "binpack(cpu)".to_string(),
@@ -286,7 +313,45 @@ fn strategy_name(cluster: &Cluster, s: PlacementStrategy) -> String {
             format!("spread({})", cluster.spread_keys[k])
         }
         PlacementStrategy::Random => "random".to_string(),
+        PlacementStrategy::Policy(_) => "policy".to_string(),
     }
+}
+
+/// `policy(<name>)`, or the plain strategy name.
+fn rule_name(ctx: &Ctx<'_>, s: PlacementStrategy) -> String {
+    match s {
+        PlacementStrategy::Policy(rule) => {
+            format!("policy({})", ctx.request.placement.policies[rule].name)
+        }
+        _ => strategy_name(ctx.cluster, s),
+    }
+}
+
+/// A score as the trace prints it: at most four decimals, no trailing zeros, so integer
+/// scores (Kubernetes') read as integers.
+fn score_words(score: f64) -> String {
+    if score.is_nan() {
+        return "NaN (the worst)".to_string();
+    }
+    let text = format!("{score:.4}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" {
+        "0".to_string()
+    } else {
+        text.to_string()
+    }
+}
+
+/// A policy's score for an instance, marked when the policy drew at random for it (the
+/// trace draws again, so such a score need not be the one the decision saw).
+fn policy_score_words(ctx: &Ctx<'_>, rule: usize, id: InstanceId) -> String {
+    let (score, drawn) = ctx.policy_score(rule, id);
+    let drawn = if drawn {
+        " (drawn at random again for the trace)"
+    } else {
+        ""
+    };
+    format!("score {}{drawn}", score_words(score))
 }
 
 /// The strategy's key for an instance, briefly: "4915 MiB left after placing".
@@ -317,6 +382,7 @@ fn short_key(ctx: &Ctx<'_>, strategy: PlacementStrategy, id: InstanceId) -> Stri
             c.spread_keys[k], c.attribute_values[k][inst.attribute_values[k] as usize]
         ),
         PlacementStrategy::Random => "a random draw".to_string(),
+        PlacementStrategy::Policy(rule) => policy_score_words(ctx, rule, id),
     }
 }
 
@@ -333,6 +399,9 @@ fn key_words(ctx: &Ctx<'_>, strategy: PlacementStrategy, id: InstanceId) -> Stri
         }
         PlacementStrategy::Spread(_) => format!("spread: {short}, the fewest"),
         PlacementStrategy::Random => "random".to_string(),
+        PlacementStrategy::Policy(_) => {
+            format!("{}: {short}, the highest", rule_name(ctx, strategy))
+        }
     }
 }
 

@@ -107,7 +107,18 @@ fn strategy() -> impl Strategy<Value = PlacementStrategy> {
         Just(PlacementStrategy::Spread(SpreadField::InstanceId)),
         Just(PlacementStrategy::Spread(SpreadField::Attribute(0))),
         Just(PlacementStrategy::Random),
+        Just(PlacementStrategy::Policy(0)),
+        Just(PlacementStrategy::Policy(1)),
     ]
+}
+
+/// The policies `Policy(0)` and `Policy(1)` name: one that stops at a perfect score, one
+/// that always scans to the end.
+fn policies() -> Vec<crate::model::policy::PolicyHandle> {
+    let registry = policies::PolicyRegistry::builtin();
+    ["best-fit", "tetris"]
+        .map(|name| registry.get(name).unwrap().clone())
+        .to_vec()
 }
 
 struct Twins {
@@ -206,8 +217,10 @@ impl Twins {
     }
 }
 
-/// The lexicographic best, from the instances' fields: each strategy's key in order, then
-/// the instance's rank. `None` for chains with a random step (no single best).
+/// The lexicographic best, from the instances' fields: each strategy's key in order (a
+/// policy's score, highest first), then the instance's rank; or, when the chain is a
+/// policy alone with a perfect score that some candidate reaches, the first such candidate
+/// in ACTIVE order. `None` for chains with a random step (no single best).
 fn brute_force(c: &Cluster, request: &PlacementRequest<'_>) -> Option<Option<InstanceId>> {
     let rules = &request.placement.strategies;
     let random_at_end = matches!(
@@ -218,6 +231,37 @@ fn brute_force(c: &Cluster, request: &PlacementRequest<'_>) -> Option<Option<Ins
         return None;
     }
     let group = c.group(request.placement.group);
+    let score = |rule: usize, id: InstanceId| {
+        let ask = crate::model::policy::Ask {
+            need: crate::model::policy::Resources {
+                cpu: request.cpu,
+                memory: request.memory,
+                gpus: request.gpu,
+                enis: u32::from(request.awsvpc),
+            },
+            host_ports: request.host_ports,
+            group: &c.group_names[request.placement.group.index()],
+        };
+        let candidate = crate::model::policy::Candidate::new(c, id, request.placement.group);
+        let mut rng = crate::model::policy::PolicyRng::new(0, rule, 0);
+        request.placement.policies[rule]
+            .policy
+            .score(&ask, &candidate, &mut rng)
+    };
+    if let [PlacementStrategy::Policy(rule)] = rules[..] {
+        let rule = &rule;
+        if let Some(perfect) = request.placement.policies[*rule].policy.perfect() {
+            let feasible = feasible_set(c, request);
+            let first_perfect = c
+                .active()
+                .iter()
+                .copied()
+                .find(|id| feasible.contains(id) && score(*rule, *id) >= perfect);
+            if first_perfect.is_some() {
+                return Some(first_perfect);
+            }
+        }
+    }
     let key = |id: InstanceId| -> Vec<u64> {
         let inst = c.instance(id);
         let mut k: Vec<u64> = rules
@@ -232,6 +276,8 @@ fn brute_force(c: &Cluster, request: &PlacementRequest<'_>) -> Option<Option<Ins
                     u64::from(group.per_attribute[*k][inst.attribute_values[*k] as usize])
                 }
                 PlacementStrategy::Random => unreachable!(),
+                // Highest score first: the negated score's order, as an integer.
+                PlacementStrategy::Policy(rule) => policy_rule::key(score(*rule, id)),
             })
             .collect();
         k.push(u64::from(inst.rank));
@@ -289,6 +335,7 @@ proptest! {
                 strategies: rules,
                 constraints: if distinct { vec![PlacementConstraint::DistinctInstance] } else { vec![] },
                 group: GroupId(group),
+                policies: policies(),
             };
             let (cpu, memory, gpu) = SHAPES[shape];
             let request = PlacementRequest {

@@ -11,10 +11,16 @@
 //! each resource free in each part of it and skips the parts that cannot hold the task,
 //! so a decision, successful or not, costs O(log n) plus the run of tied entries, not a
 //! scan of the cluster, whichever resource binds.
+//!
+//! A placement policy (`policies/`) ranks where a strategy would, by its own score; no
+//! index knows that order, so a policy rule first in the chain scores every candidate
+//! (`policy_rule.rs`), and after another rule it scores the run of instances tied there.
 
 mod binpack;
 mod constraints;
 mod explain;
+pub mod policies;
+mod policy_rule;
 pub mod providers;
 mod random;
 pub mod scale_in;
@@ -126,6 +132,9 @@ pub fn choose_instance(
     request: &PlacementRequest<'_>,
     rng: &mut StreamRng,
 ) -> Option<InstanceId> {
+    if scores(request.placement) {
+        return policy_rule::choose_instance(cluster, request, rng);
+    }
     let uses_random = uses_random(request.placement);
     let ctx = Ctx {
         cluster,
@@ -142,9 +151,14 @@ pub fn choose_instance(
         nonce: if uses_random { rng.random() } else { 0 },
         ..ctx
     };
-    match request.placement.strategies.split_first() {
-        None => random::pick(&ctx, Filter::ALL, rng),
-        Some((first, rest)) => choose(&ctx, *first, rest, Filter::ALL, rng),
+    decide(&ctx, rng)
+}
+
+/// The decision once the context is set: the first rule picks the index to walk.
+fn decide(ctx: &Ctx<'_>, rng: &mut StreamRng) -> Option<InstanceId> {
+    match ctx.request.placement.strategies.split_first() {
+        None => random::pick(ctx, Filter::ALL, rng),
+        Some((first, rest)) => choose(ctx, *first, rest, Filter::ALL, rng),
     }
 }
 
@@ -200,9 +214,17 @@ fn uses_random(placement: &Placement) -> bool {
         .any(|s| matches!(s, PlacementStrategy::Random))
 }
 
+/// Whether a policy ranks in the chain: the placement lists the policies its rules name,
+/// so one length, not a pass over the rules, tells (ECS's strategies pay nothing more per
+/// decision for policies existing).
+fn scores(placement: &Placement) -> bool {
+    !placement.policies.is_empty()
+}
+
 /// Keeps only the indexes the placements of `requests` read: free CPU or free memory for a
-/// binpack on it, the slot index for a random draw, counting the instances with the room
-/// for each shape that draws (each kept index costs an update per placement and per stop).
+/// binpack on it, the slot index for a random draw or a policy's scan, counting the
+/// instances with the room for each shape that draws or is scored (each kept index costs
+/// an update per placement and per stop).
 /// `requests`: one per task definition an origin may place, with the origin's rules. Call
 /// before adding instances.
 pub fn keep_indexes_for<'p>(
@@ -216,7 +238,9 @@ pub fn keep_indexes_for<'p>(
                 .contains(&PlacementStrategy::Binpack(resource))
         })
     };
-    let drawing = requests.clone().filter(|r| draws_at_random(r.placement));
+    let drawing = requests
+        .clone()
+        .filter(|r| draws_at_random(r.placement) || scores(r.placement));
     let classes = drawing
         .clone()
         .next()
@@ -279,6 +303,7 @@ impl Ctx<'_> {
             PlacementStrategy::Random => {
                 random::key(self.nonce, InstanceId(self.cluster.instance(id).launch))
             }
+            PlacementStrategy::Policy(rule) => policy_rule::key(self.policy_score(rule, id).0),
         }
     }
 
@@ -319,6 +344,7 @@ fn choose(
 ) -> Option<InstanceId> {
     match first {
         PlacementStrategy::Random => random::pick(ctx, filter, rng),
+        PlacementStrategy::Policy(rule) => policy_rule::best(ctx, rule, rest, filter),
         PlacementStrategy::Binpack(resource) => {
             match binpack::candidates(ctx.cluster, resource, ctx.request) {
                 Some((index, from)) => best_of_first_run(ctx, index, from, rest, filter),

@@ -169,6 +169,7 @@ mod tests {
             strategies,
             constraints: vec![],
             group: GroupId(0),
+            policies: Vec::new(),
         }
     }
 

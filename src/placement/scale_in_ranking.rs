@@ -328,6 +328,7 @@ mod tests {
                     strategies: strategies.clone(),
                     constraints: vec![],
                     group: GroupId(0),
+                    policies: Vec::new(),
                 };
                 let mut rng = stream(seed, StreamKind::Placement, case as u64);
                 let (mut cluster, all) = cluster(30, &mut rng);
@@ -371,6 +372,7 @@ mod tests {
             ],
             constraints: vec![],
             group: GroupId(0),
+            policies: Vec::new(),
         };
         assert!(ScaleInRanking::new(&cluster, &placement, &tasks, &[]).is_none());
         let fargate = [Candidate {

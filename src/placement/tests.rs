@@ -85,6 +85,7 @@ fn decide(
         strategies: strategies.to_vec(),
         constraints,
         group: GroupId(0),
+        policies: Vec::new(),
     };
     let request = PlacementRequest {
         cpu,
@@ -220,6 +221,7 @@ fn a_decision_nothing_can_satisfy_draws_nothing() {
             strategies,
             constraints: vec![],
             group: GroupId(0),
+            policies: Vec::new(),
         };
         // Each instance has one of the two amounts; none has both.
         let request = PlacementRequest {
@@ -263,6 +265,7 @@ fn random_is_uniform_over_feasible_instances() {
         strategies: vec![PlacementStrategy::Random],
         constraints: vec![],
         group: GroupId(0),
+        policies: Vec::new(),
     };
     let request = half_cpu_request(&placement, None);
     let mut rng = stream(9, StreamKind::Placement, 0);
@@ -301,6 +304,7 @@ fn random_stays_uniform_when_only_a_few_instances_fit() {
         strategies: vec![PlacementStrategy::Random],
         constraints: vec![PlacementConstraint::DistinctInstance],
         group: GroupId(0),
+        policies: Vec::new(),
     };
     let request = half_cpu_request(&placement, Some(PoolId(0)));
     let mut c = cluster_keeping(&specs, |c| {
@@ -365,6 +369,7 @@ fn indexed_choice_equals_the_exhaustive_lexicographic_best() {
                 strategies: rules.clone(),
                 constraints: vec![],
                 group: GroupId(0),
+                policies: Vec::new(),
             };
             let request = PlacementRequest {
                 cpu: 1024,

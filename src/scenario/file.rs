@@ -493,6 +493,9 @@ pub struct PlacementStrategyFile {
     #[serde(rename = "type")]
     pub kind: String,
     pub field: Option<String>,
+    /// Simulator-only: the placement policy a `type = "policy"` rule names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]

@@ -22,6 +22,7 @@ pub use io_words::io_words;
 
 use crate::catalog::PriceCatalog;
 use crate::model::SimConfig;
+use crate::placement::policies::PolicyRegistry;
 use std::path::{Path, PathBuf};
 
 /// A loaded scenario: its runtime config and where it came from.
@@ -39,13 +40,16 @@ pub struct Scenario {
     pub notes: Vec<String>,
 }
 
-/// What a load may refuse before it has read everything.
+/// What a load may refuse before it has read everything, and what it knows beyond the file.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct LoadOptions {
+pub struct LoadOptions<'p> {
     /// The most tasks the scenario's traces may replay together: a trace past it is
     /// refused at the row that passes it, before the rest is read (`ecsim` passes
     /// [`SizeLimits::tasks`] unless `--allow-large`). None reads traces of any length.
     pub trace_task_limit: Option<u64>,
+    /// The placement policies `{ type = "policy", name }` rules may name: yours registered
+    /// beside the shipped ones. None: the shipped ones ([`PolicyRegistry::builtin`]).
+    pub policies: Option<&'p PolicyRegistry>,
 }
 
 /// Reads and validates a scenario file, applying `--set` overrides first.
@@ -53,11 +57,12 @@ pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError
     load_with(path, overrides, LoadOptions::default())
 }
 
-/// [`load`], refusing early what `options` says.
+/// [`load`], refusing early what `options` says and knowing the placement policies it
+/// lists.
 pub fn load_with(
     path: &Path,
     overrides: &[String],
-    options: LoadOptions,
+    options: LoadOptions<'_>,
 ) -> Result<Scenario, ScenarioError> {
     let text = std::fs::read_to_string(path).map_err(|e| ScenarioError {
         file: path.to_path_buf(),
@@ -67,30 +72,21 @@ pub fn load_with(
         message: format!("cannot read the scenario: {}", io_words(&e)),
         allowed: None,
     })?;
-    load_text(&text, path, overrides, options)
+    load_str_with(&text, path, overrides, options)
 }
 
 /// Like [`load`], from text already read; `path` names it in errors and anchors relative
 /// paths (the price file).
 pub fn load_str(text: &str, path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError> {
-    load_text(text, path, overrides, LoadOptions::default())
+    load_str_with(text, path, overrides, LoadOptions::default())
 }
 
-/// [`load_str`], refusing early what `options` says.
+/// [`load_with`], from text already read.
 pub fn load_str_with(
     text: &str,
     path: &Path,
     overrides: &[String],
-    options: LoadOptions,
-) -> Result<Scenario, ScenarioError> {
-    load_text(text, path, overrides, options)
-}
-
-fn load_text(
-    text: &str,
-    path: &Path,
-    overrides: &[String],
-    options: LoadOptions,
+    options: LoadOptions<'_>,
 ) -> Result<Scenario, ScenarioError> {
     let at = |field: &str, message: String, allowed: Option<String>, from_set: bool| {
         let (line, column) = if from_set {
@@ -204,7 +200,7 @@ fn validate(
     imported_inputs: Vec<PathBuf>,
     imported_notes: Vec<String>,
     set_fields: &[String],
-    options: LoadOptions,
+    options: LoadOptions<'_>,
     at: &Locator<'_>,
 ) -> Result<Scenario, ScenarioError> {
     let mut inputs = build::scaling::read_csvs(&mut file, path.parent().unwrap_or(Path::new(".")))
@@ -255,7 +251,15 @@ fn validate(
         let from_set = set_fields.iter().any(|f| e.field.starts_with(f.as_str()));
         at(&e.field, e.message, e.allowed, from_set)
     };
-    let mut config = build::build(file, &default_name, &prices).map_err(located)?;
+    let shipped;
+    let policies = match options.policies {
+        Some(registry) => registry,
+        None => {
+            shipped = PolicyRegistry::builtin();
+            &shipped
+        }
+    };
+    let mut config = build::build(file, &default_name, &prices, policies).map_err(located)?;
     config.warnings = checks::check(&config).map_err(located)?;
     let unplaceable = traces.origins.unplaceable(&config);
     config.warnings.extend(unplaceable);

@@ -126,6 +126,7 @@ pub fn plan_sweep(options: &SweepOptions) -> Result<Plan, SweepError> {
     let load = crate::scenario::LoadOptions {
         trace_task_limit: (!options.allow_large)
             .then(|| crate::scenario::SizeLimits::default().tasks as u64),
+        ..Default::default()
     };
     plan(&options.spec, load)
 }

@@ -1,6 +1,7 @@
 //! Invariants over random valid scenarios (issue 11): pools (Spot, managed scaling,
-//! failures), Fargate and Fargate Spot, services (strategies, constraints, crashes,
-//! rolling deployments, target-tracking auto scaling on a CPU demand), job streams. After every instant `run_checked` recounts the
+//! failures), Fargate and Fargate Spot, services (strategies and placement policies,
+//! constraints, crashes, rolling deployments, target-tracking auto scaling on a CPU
+//! demand), job streams. After every instant `run_checked` recounts the
 //! cluster (no instance over its CPU, memory, ENIs or ports; deployments within their
 //! bounds); afterwards every task is accounted for once and by the summary's identities,
 //! times never go back, EC2 and Fargate costs are billed seconds × rates, and the same
@@ -86,7 +87,7 @@ fn pool() -> impl Strategy<Value = PoolGen> {
 
 fn service() -> impl Strategy<Value = ServiceGen> {
     (
-        (0usize..3, 0u32..7, 0usize..4, 0usize..4, any::<bool>()),
+        (0usize..3, 0u32..7, 0usize..4, 0usize..6, any::<bool>()),
         (
             proptest::option::weighted(0.3, 5u32..60),
             proptest::option::weighted(0.3, 1u32..30),
@@ -234,7 +235,12 @@ fn text(g: &ScenarioGen) -> String {
                 0 => "[]",
                 1 => "[{ type = \"binpack\", field = \"cpu\" }]",
                 2 => "[{ type = \"spread\", field = \"instanceId\" }]",
-                _ => "[{ type = \"random\" }]",
+                3 => "[{ type = \"random\" }]",
+                // Placement policies (issue 40), alone and after an ECS strategy.
+                4 => "[{ type = \"policy\", name = \"tetris\" }]",
+                _ => {
+                    "[{ type = \"spread\", field = \"attribute:ecs.availability-zone\" }, { type = \"policy\", name = \"best-fit\" }]"
+                }
             };
             let _ = writeln!(t, "placementStrategy = {strategy}");
             if s.distinct {

@@ -19,6 +19,7 @@ mod layers;
 mod nothing_lost;
 mod outputs;
 mod pinned;
+mod policies;
 mod provisioning;
 mod queueing;
 mod replay;

@@ -178,6 +178,7 @@ fn a_trace_past_the_task_limit_is_refused_at_the_row_that_passes_it() {
     let dir = with_trace(&scenario, csv);
     let options = ecsim::scenario::LoadOptions {
         trace_task_limit: Some(2),
+        ..Default::default()
     };
     let e = ecsim::scenario::load_with(&dir.path().join("s.toml"), &[], options).unwrap_err();
     assert_eq!(

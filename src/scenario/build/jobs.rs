@@ -15,7 +15,7 @@ pub(super) fn job(
     j: &JobFile,
     task_defs: &Families<'_>,
     pools: &[PoolSpec],
-    names: &mut Names,
+    names: &mut Names<'_>,
 ) -> Result<JobSpec, FieldError> {
     let at = format!("jobs[{i}]");
     let def = task_defs.find(&j.task_definition, &format!("{at}.taskDefinition"))?;
@@ -31,6 +31,7 @@ pub(super) fn job(
         .group
         .clone()
         .unwrap_or_else(|| format!("family:{}", task_defs[def.index()].family));
+    let (strategies, policies) = strategies(&at, &j.placement_strategy, names)?;
     Ok(JobSpec {
         name: j.name.clone(),
         task_def: def,
@@ -38,9 +39,10 @@ pub(super) fn job(
         duration: duration(&format!("{at}.duration"), &j.duration)?,
         launch,
         placement: Placement {
-            strategies: strategies(&at, &j.placement_strategy, names)?,
+            strategies,
             constraints: constraints(&at, &j.placement_constraints)?,
             group: names.group(&group),
+            policies,
         },
     })
 }

@@ -16,6 +16,7 @@ use super::error::FieldError;
 use super::file::*;
 use crate::catalog::{self, PriceCatalog};
 use crate::model::{BillingSpec, FargateSpec, GroupId, InstanceTypeSpec, SimConfig};
+use crate::placement::policies::PolicyRegistry;
 use crate::time::{SimDuration, SimTime};
 use cluster::{DEFAULT_AZS, custom_type, pool, timing};
 use placement::AZ_ATTRIBUTE;
@@ -27,10 +28,12 @@ use workload::duration;
 /// placed at time 0 take about three events each) yet reached within seconds by a loop.
 pub const DEFAULT_EVENTS_PER_INSTANT: u64 = 10_000_000;
 
+/// `policies`: the placement policies a `{ type = "policy", name }` rule may name.
 pub fn build(
     file: ScenarioFile,
     default_name: &str,
     prices: &PriceCatalog,
+    policies: &PolicyRegistry,
 ) -> Result<SimConfig, FieldError> {
     let horizon = SimTime::ZERO + file.horizon.0;
     if horizon == SimTime::ZERO {
@@ -113,8 +116,11 @@ pub fn build(
         .map(|(i, t)| task_def(i, t))
         .collect::<Result<Vec<_>, _>>()?;
     let mut names = Names {
+        groups: Vec::new(),
+        group_ids: HashMap::new(),
         spread_keys: vec![AZ_ATTRIBUTE.to_string()],
-        ..Names::default()
+        services: BTreeSet::new(),
+        policies,
     };
     let mut services = Vec::new();
     for i in 0..file.services.len() {
@@ -205,8 +211,7 @@ fn plain_file_name(name: &str) -> Result<(), FieldError> {
 
 /// Names given out while building, each looked up through an ordered index: a scenario of
 /// N services (an imported one) checks and interns them in n log n, not n² (issue 32, item 11).
-#[derive(Default)]
-pub(super) struct Names {
+pub(super) struct Names<'r> {
     groups: Vec<String>,
     /// Position of each name in `groups`, so a trace's thousands of groups are found at once.
     group_ids: HashMap<String, u32>,
@@ -214,9 +219,11 @@ pub(super) struct Names {
     /// The services built so far, for "defined twice" (job streams are checked as they
     /// are read, in `build`).
     pub(super) services: BTreeSet<String>,
+    /// The placement policies a `{ type = "policy", name }` rule may name.
+    policies: &'r PolicyRegistry,
 }
 
-impl Names {
+impl Names<'_> {
     fn group(&mut self, name: &str) -> GroupId {
         if let Some(&id) = self.group_ids.get(name) {
             return GroupId(id);

@@ -283,7 +283,7 @@ pub(super) fn service(
     all: &[ServiceFile],
     task_defs: &[TaskDef],
     pools: &[PoolSpec],
-    names: &mut Names,
+    names: &mut Names<'_>,
     horizon: SimTime,
 ) -> Result<ServiceSpec, FieldError> {
     let s = &all[i];
@@ -306,7 +306,7 @@ pub(super) fn service(
         pools,
     )?;
     check_compatible(&at, &task_defs[def.index()], &launch)?;
-    let mut strategies = strategies(&at, &s.placement_strategy, names)?;
+    let (mut strategies, policies) = strategies(&at, &s.placement_strategy, names)?;
     if s.placement_strategy.is_empty() && s.scheduling_strategy.as_deref() != Some("DAEMON") {
         // ECS's service default: balance AZs, then instances, by this service's tasks.
         strategies = vec![
@@ -389,6 +389,7 @@ pub(super) fn service(
             strategies,
             constraints: constraints(&at, &s.placement_constraints)?,
             group: names.group(&format!("service:{}", s.name)),
+            policies,
         },
     })
 }
