@@ -11,6 +11,8 @@ pub fn request() {
     REQUESTED.store(true, Ordering::SeqCst);
 }
 
+/// Whether a stop has been asked for ([`request`]); once set it stays set for the
+/// life of the process.
 pub fn requested() -> bool {
     REQUESTED.load(Ordering::Relaxed)
 }

@@ -89,27 +89,46 @@
 // Nested `if let` reads more plainly here than let-chains, and a scenario error is built
 // once per run, so its size is irrelevant.
 #![allow(clippy::collapsible_if, clippy::result_large_err)]
+#![warn(missing_docs)]
 
-pub mod calendar;
-pub mod catalog;
-pub mod charts;
-pub mod compare;
 pub mod engine;
-pub mod import;
 pub mod interrupt;
 pub mod metrics;
-pub mod model;
-pub mod outputs;
-pub mod placement;
-pub mod query;
-pub mod report;
-pub mod report_html;
 pub mod rng;
 pub mod run_dir;
-pub mod scaling;
-pub mod scenario;
 pub mod sim;
-pub mod stats;
-pub mod sweep;
 pub mod time;
+
+// Not yet documented item by item: each allow goes as its module is (issue 31).
+#[allow(missing_docs)]
+pub mod calendar;
+#[allow(missing_docs)]
+pub mod catalog;
+#[allow(missing_docs)]
+pub mod charts;
+#[allow(missing_docs)]
+pub mod compare;
+#[allow(missing_docs)]
+pub mod import;
+#[allow(missing_docs)]
+pub mod model;
+#[allow(missing_docs)]
+pub mod outputs;
+#[allow(missing_docs)]
+pub mod placement;
+#[allow(missing_docs)]
+pub mod query;
+#[allow(missing_docs)]
+pub mod report;
+#[allow(missing_docs)]
+pub mod report_html;
+#[allow(missing_docs)]
+pub mod scaling;
+#[allow(missing_docs)]
+pub mod scenario;
+#[allow(missing_docs)]
+pub mod stats;
+#[allow(missing_docs)]
+pub mod sweep;
+#[allow(missing_docs)]
 pub mod workload;

@@ -26,6 +26,7 @@ pub enum TasksOutput {
 
 /// Where the narrated trace goes and how much it says.
 pub struct Trace {
+    /// Receives the trace, one line per thing that happened.
     pub out: Box<dyn Write>,
     /// Every candidate instance of each placement too.
     pub detail: bool,
@@ -33,7 +34,9 @@ pub struct Trace {
 
 /// What [`run_to_dir`] writes besides the summary and the timeseries.
 pub struct OutputOptions {
+    /// Whether `tasks.csv` is written, and with which tasks.
     pub tasks: TasksOutput,
+    /// The narrated trace; `None` for none.
     pub trace: Option<Trace>,
     /// Also `replay.html` (teaching-size runs only).
     pub replay: bool,
@@ -63,11 +66,18 @@ pub enum RunError {
     TooLargeForReplay(String),
     /// The run stopped before its horizon; `kept` says what an earlier run left there.
     #[error("{halt}; {kept}")]
-    Halted { halt: RunHalted, kept: String },
+    Halted {
+        /// Why it stopped, and when.
+        halt: RunHalted,
+        /// What result files an earlier run left in the directory, in words.
+        kept: String,
+    },
     /// Writing a result file failed.
     #[error("writing {path}: {}", crate::scenario::io_words(source))]
     Output {
+        /// The file being written.
         path: PathBuf,
+        /// What went wrong.
         source: std::io::Error,
     },
 }

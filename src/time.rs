@@ -12,12 +12,16 @@ pub struct SimTime(pub u64);
 pub struct SimDuration(pub u64);
 
 impl SimTime {
+    /// The start of the run.
     pub const ZERO: SimTime = SimTime(0);
+    /// Later than any real instant: the time of something that never happens.
     pub const NEVER: SimTime = SimTime(u64::MAX);
 
+    /// Milliseconds since the run began.
     pub fn as_millis(self) -> u64 {
         self.0
     }
+    /// Seconds since the run began, with the milliseconds as the fraction.
     pub fn as_secs_f64(self) -> f64 {
         self.0 as f64 / 1000.0
     }
@@ -28,11 +32,14 @@ impl SimTime {
 }
 
 impl SimDuration {
+    /// No time at all.
     pub const ZERO: SimDuration = SimDuration(0);
 
+    /// Whole seconds; saturates rather than overflows.
     pub fn from_secs(secs: u64) -> Self {
         SimDuration(secs.saturating_mul(1000))
     }
+    /// Whole milliseconds.
     pub fn from_millis(ms: u64) -> Self {
         SimDuration(ms)
     }
@@ -48,9 +55,11 @@ impl SimDuration {
             SimDuration(round_half_up(ms))
         }
     }
+    /// The span in milliseconds.
     pub fn as_millis(self) -> u64 {
         self.0
     }
+    /// The span in seconds, with the milliseconds as the fraction.
     pub fn as_secs_f64(self) -> f64 {
         self.0 as f64 / 1000.0
     }

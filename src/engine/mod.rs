@@ -15,11 +15,14 @@ use crate::time::SimTime;
 /// lower classes run first. Events are small plain values (`Copy`), so the queue moves
 /// them by copying, never through a swap.
 pub trait Event: Copy {
+    /// The event's class: among events due at the same millisecond, lower classes run
+    /// first.
     fn class(&self) -> u8;
 }
 
 /// A model advanced by the kernel.
 pub trait Model {
+    /// The events this model schedules and handles.
     type Event: Event;
     /// Handles one event at `now`; may schedule more on `queue`.
     fn handle(&mut self, now: SimTime, event: Self::Event, queue: &mut EventQueue<Self::Event>);
@@ -39,14 +42,25 @@ pub enum Halt {
     /// More than `limit` events ran at the one instant `at`: the model keeps scheduling
     /// work without time passing. `event` describes the event that crossed the limit.
     Runaway {
+        /// The instant at which time stopped advancing.
         at: SimTime,
+        /// The events allowed at one instant ([`Guard::max_events_per_instant`]).
         limit: u64,
+        /// The event that crossed the limit, in the model's words ([`Model::describe`]).
         event: String,
     },
     /// The checkpoint asked to stop (the user interrupted the run).
-    Stopped { at: SimTime },
+    Stopped {
+        /// The simulated time at which the run stopped.
+        at: SimTime,
+    },
     /// The model asked to stop ([`Model::stop_reason`]).
-    ModelStopped { at: SimTime, reason: String },
+    ModelStopped {
+        /// The simulated time at which the run stopped.
+        at: SimTime,
+        /// The model's reason, in its words.
+        reason: String,
+    },
 }
 
 /// How often, in events, a guarded run calls its checkpoint: rare enough to cost nothing

@@ -37,6 +37,7 @@ pub struct EventQueue<E> {
 }
 
 impl<E: Event> EventQueue<E> {
+    /// An empty queue at time zero with room for `capacity` pending events before it grows.
     pub fn with_capacity(capacity: usize) -> Self {
         EventQueue {
             heap: Vec::with_capacity(capacity),
@@ -79,6 +80,8 @@ impl<E: Event> EventQueue<E> {
         self.heap[i] = entry;
     }
 
+    /// Removes and returns the earliest event with its time (by class, then scheduling order,
+    /// among events due at the same time), and advances the queue's clock to that time.
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
         self.fill_hole();
         let top = *self.heap.first()?;
@@ -149,6 +152,7 @@ impl<E: Event> EventQueue<E> {
         heap[hole] = entry;
     }
 
+    /// When the earliest pending event is due, without removing it; `None` if none is pending.
     pub fn peek_time(&self) -> Option<SimTime> {
         // Under a hole the earliest entry is the least of the root's children.
         let earliest = if self.hole {
@@ -160,10 +164,12 @@ impl<E: Event> EventQueue<E> {
         earliest.map(|key| SimTime((key >> 64) as u64))
     }
 
+    /// How many events are pending.
     pub fn len(&self) -> usize {
         self.heap.len() - usize::from(self.hole)
     }
 
+    /// Whether no event is pending.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

@@ -9,8 +9,12 @@ use std::collections::BTreeMap;
 /// less the covered usage at On-Demand rates, plus every commitment fee.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct CommitmentsSummary {
+    /// The window's bill without commitments (`cost_usd.total`), US dollars.
     pub on_demand_equivalent_usd: f64,
+    /// The window's bill with them, US dollars.
     pub effective_cost_usd: f64,
+    /// `on_demand_equivalent_usd` less `effective_cost_usd`; negative when the fees cost
+    /// more than the usage they covered.
     pub savings_usd: f64,
     /// Commitment fees paid (every hour, used or not).
     pub committed_usd: f64,
@@ -20,9 +24,11 @@ pub struct CommitmentsSummary {
     pub utilization: f64,
     /// Usage some commitment could cover, at On-Demand rates.
     pub eligible_on_demand_usd: f64,
+    /// Usage the commitments covered, at On-Demand rates.
     pub covered_on_demand_usd: f64,
     /// covered ÷ eligible.
     pub coverage: f64,
+    /// Each commitment by its name in the scenario.
     pub plans: BTreeMap<String, PlanSummary>,
 }
 
@@ -30,12 +36,20 @@ pub struct CommitmentsSummary {
 /// covered would have cost On-Demand (`on_demand_equivalent_usd`), utilization, coverage.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct PlanSummary {
+    /// What it is: `reserved_instance`, `ec2_instance_savings_plan` or
+    /// `compute_savings_plan`.
     pub kind: String,
+    /// What the usage it covered would have cost On-Demand, US dollars.
     pub on_demand_equivalent_usd: f64,
+    /// Its fees over the window, US dollars, used or not.
     pub effective_cost_usd: f64,
+    /// Its commitment consumed by covered usage, at plan rates.
     pub used_usd: f64,
+    /// `used_usd` ÷ its fees, a fraction from 0 to 1 (0 without fees).
     pub utilization: f64,
+    /// Usage this commitment could cover, at On-Demand rates.
     pub eligible_on_demand_usd: f64,
+    /// Covered ÷ eligible, a fraction from 0 to 1 (0 with nothing eligible).
     pub coverage: f64,
 }
 

@@ -6,32 +6,53 @@ use crate::time::SimTime;
 /// allocation in the event loop.
 #[derive(Clone, Copy, Debug)]
 pub struct TaskRow<'a> {
+    /// The task's number, unique in the run, in creation order.
     pub task_id: u64,
     /// "service" or "job".
     pub origin_kind: &'static str,
+    /// The name of the service or job stream that created it.
     pub origin: &'a str,
+    /// The task definition family it runs.
     pub task_definition: &'a str,
+    /// EC2 or FARGATE.
     pub launch_type: crate::model::LaunchType,
     /// Capacity provider name, empty for a plain launch type.
     pub capacity_provider: &'a str,
+    /// The EC2 instance id it was placed on; empty on Fargate or before placement.
     pub instance: &'a str,
+    /// The AZ it was placed in; empty before placement.
     pub availability_zone: &'a str,
+    /// CPU reserved, in CPU units (1024 = one vCPU); on Fargate, the size billed.
     pub cpu: u32,
+    /// Memory reserved, MiB; on Fargate, the size billed.
     pub memory: u32,
+    /// When it was created (the arrival or the service's launch).
     pub created: SimTime,
+    /// When it was placed on capacity; `None` if never.
     pub placed: Option<SimTime>,
+    /// When its image pull began (after any ENI attachment); `None` if not yet.
     pub pull_started: Option<SimTime>,
+    /// When it reached RUNNING; `None` if never.
     pub running: Option<SimTime>,
+    /// When it stopped; `None` if alive at the horizon.
     pub stopped: Option<SimTime>,
+    /// Its ECS status as the row leaves it: PROVISIONING, PENDING, RUNNING, STOPPING or
+    /// STOPPED.
     pub last_status: &'static str,
+    /// Why it stopped, as ECS words it (`EssentialContainerExited`,
+    /// `ServiceSchedulerInitiated`, `RESOURCE:CPU`, ...); empty if it did not.
     pub stop_reason: &'static str,
+    /// Its Fargate bill in the measured window, US dollars, minimum included; 0 on EC2,
+    /// whose bill is the instance's.
     pub cost_usd: f64,
 }
 
 /// One service's line in a sample.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct ServiceSample {
+    /// The service's desired count (for a DAEMON service, its eligible instances).
     pub desired: u32,
+    /// Its tasks RUNNING (serving: not hung, not draining under a notice).
     pub running: u32,
 }
 
@@ -42,6 +63,7 @@ pub struct ScalingSample {
     pub demand: f64,
     /// Average CPU utilization of its running tasks, percent; `None` with none running.
     pub cpu_utilization: Option<f64>,
+    /// Messages waiting in its queue; `None` for a service without one.
     pub queue_depth: Option<f64>,
 }
 
@@ -62,21 +84,30 @@ pub struct ProviderSample {
 /// The bill of the last clock hour that closed, when the run has commitments.
 #[derive(Clone, Copy, Debug)]
 pub struct CommitmentSample<'a> {
+    /// When that hour began.
     pub hour_start: SimTime,
+    /// What the hour's usage cost, with and without the commitments.
     pub bill: &'a crate::catalog::HourBill,
 }
 
 /// The cluster at one sample instant.
 #[derive(Clone, Copy, Debug)]
 pub struct SampleRow<'a> {
+    /// The sample instant; the row shows the state after every event at it.
     pub time: SimTime,
+    /// Tasks RUNNING, services and jobs together.
     pub running_tasks: u32,
     /// Tasks not yet RUNNING: PROVISIONING (including waiting for capacity) and PENDING.
     pub pending_tasks: u32,
     /// EC2 instances launching, active or draining.
     pub instances: u32,
+    /// Reserved over registered CPU of the EC2 instances, a fraction from 0 to 1 (0 with
+    /// none registered).
     pub cpu_reserved_fraction: f64,
+    /// Reserved over registered memory of the EC2 instances, a fraction from 0 to 1.
     pub memory_reserved_fraction: f64,
+    /// The bill for the window so far, US dollars; minimums are added as instances and
+    /// tasks stop, and the row at the horizon holds `cost_usd.total`.
     pub cost_usd: f64,
     /// In `SimConfig::services` order.
     pub services: &'a [ServiceSample],
@@ -91,16 +122,25 @@ pub struct SampleRow<'a> {
 /// One EC2 instance's life, reported once at the end of the run (for the replay viewer).
 #[derive(Clone, Copy, Debug)]
 pub struct InstanceRow<'a> {
+    /// Its EC2 instance id.
     pub instance: &'a str,
+    /// Its instance type, e.g. `m5.large`.
     pub instance_type: &'a str,
+    /// The pool that launched it.
     pub pool: &'a str,
+    /// The AZ it ran in.
     pub availability_zone: &'a str,
+    /// Whether it was a Spot instance.
     pub spot: bool,
+    /// CPU it registers, in CPU units (1024 = one vCPU).
     pub cpu: u32,
+    /// Memory it registers, MiB.
     pub memory: u32,
+    /// When it was launched (time zero for a pool's initial instances).
     pub launched: SimTime,
     /// When it became ACTIVE; `None` if it never did (still booting, or lost booting).
     pub registered: Option<SimTime>,
+    /// When it was terminated or lost; `None` if alive at the horizon.
     pub terminated: Option<SimTime>,
 }
 
@@ -112,7 +152,9 @@ pub trait Recorder {
     fn wants_tasks(&self) -> bool {
         true
     }
+    /// One task, when it stops, and once more for each task still alive when the run ends.
     fn task(&mut self, _row: &TaskRow<'_>) {}
+    /// The cluster at each sample instant, and once more at the horizon.
     fn sample(&mut self, _row: &SampleRow<'_>) {}
     /// Whether to report instances at all: a recorder that keeps no instance rows says no,
     /// and the simulation then forgets an instance once a later launch takes its slot, so
@@ -126,6 +168,8 @@ pub trait Recorder {
     fn tracing(&self) -> bool {
         false
     }
+    /// One narrated line about what happened at `at` (only when [`Recorder::tracing`]
+    /// says yes).
     fn trace(&mut self, _at: SimTime, _line: &str) {}
     /// Whether traced placements list every candidate instance (`--trace=detail`).
     fn trace_detail(&self) -> bool {

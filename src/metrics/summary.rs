@@ -3,18 +3,29 @@
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+/// The headline figures of one run, as `summary.json` holds them. Unless a field says
+/// otherwise, it covers the measured window: from the end of the warm-up to the horizon.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Summary {
+    /// The scenario's name.
     pub scenario: String,
+    /// The master seed the run used.
     pub seed: u64,
     /// Length of the measured window (horizon minus warm-up), seconds.
     pub sim_time_s: f64,
+    /// Length of the warm-up before the window opens, seconds.
     pub warmup_s: f64,
+    /// Events the simulation handled over the whole run, warm-up included.
     pub events_processed: u64,
+    /// What became of the tasks created in the window.
     pub tasks: TaskCounts,
+    /// How much of the EC2 instances' registered CPU and memory tasks reserved.
     pub utilization: Utilization,
+    /// Created-to-RUNNING times of the window's tasks, seconds.
     pub pending_time_s: PendingSummary,
+    /// The bill for the window, US dollars, billing minimums included.
     pub cost_usd: CostSummary,
+    /// How many EC2 instances were billed.
     pub instances: InstanceSummary,
     /// From a service task stopping unexpectedly (or its Spot notice) to its replacement
     /// RUNNING, for replacements that reached RUNNING in the window.
@@ -52,6 +63,7 @@ pub struct Summary {
 #[derive(Clone, Copy, Debug, Default, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum DeploymentOutcome {
+    /// The new tasks reached the desired count RUNNING and none of the old ones is left.
     Completed,
     /// The circuit breaker stopped it.
     Failed,
@@ -63,6 +75,8 @@ pub enum DeploymentOutcome {
 }
 
 impl DeploymentOutcome {
+    /// The outcome as `summary.json` spells it: `completed`, `failed`, `superseded` or
+    /// `in_progress`.
     pub fn as_str(self) -> &'static str {
         match self {
             DeploymentOutcome::Completed => "completed",
@@ -80,10 +94,13 @@ pub struct DeploymentSummary {
     pub task_definition: String,
     /// An automatic rollback started by the circuit breaker.
     pub rollback: bool,
+    /// When it started, seconds since the run began (not since the window opened).
     pub start_s: f64,
     /// `None` while still in progress at the horizon.
     pub end_s: Option<f64>,
+    /// From start to end, seconds; `None` while still in progress at the horizon.
     pub duration_s: Option<f64>,
+    /// How it ended.
     pub outcome: DeploymentOutcome,
     /// Tasks of this deployment that failed to reach RUNNING (or failed health checks).
     pub failed_tasks: u32,
@@ -93,9 +110,12 @@ pub struct DeploymentSummary {
     pub max_total: u32,
 }
 
+/// Scaling actions over the whole run, warm-up included.
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]
 pub struct ScalingSummary {
+    /// Service auto scaling actions that raised a service's desired count.
     pub service_scale_out_events: u64,
+    /// Service auto scaling actions that lowered a service's desired count.
     pub service_scale_in_events: u64,
     /// EC2 instances launched after time zero: managed scale-out, and replacements of
     /// instances that failed, were reclaimed (Spot) or were lost with their AZ. A pool's
@@ -105,24 +125,38 @@ pub struct ScalingSummary {
     pub instance_terminations: u64,
 }
 
+/// Demand beyond what the running tasks could serve, for services with a demand curve.
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]
 pub struct OverloadSummary {
+    /// Task-seconds spent above 100% CPU in the window.
     pub task_seconds: f64,
+    /// Those task-seconds as a fraction (0–1) of all task-seconds those services ran in the
+    /// window; 0 when they ran none.
     pub fraction: f64,
 }
 
+/// One queue-backed service's backlog, read at each scaling tick (once a minute) in the
+/// window.
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]
 pub struct QueueSummary {
+    /// Mean age of the oldest waiting message, seconds.
     pub oldest_message_age_s_mean: f64,
+    /// 95th percentile of that age, seconds.
     pub oldest_message_age_s_p95: f64,
+    /// Largest age seen, seconds.
     pub oldest_message_age_s_max: f64,
+    /// Mean number of messages waiting.
     pub depth_mean: f64,
+    /// Most messages seen waiting.
     pub depth_max: f64,
 }
 
+/// Restart latencies, seconds: from a service task stopping unexpectedly (or its Spot
+/// notice) to its replacement RUNNING.
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]
 pub struct RestartLatencySummary {
     #[serde(flatten)]
+    /// Every replacement that reached RUNNING in the window.
     pub overall: LatencySummary,
     /// By cause: crash, hung, instance_failure, spot, az_outage, user (only those seen).
     pub by_cause: BTreeMap<String, LatencySummary>,
@@ -134,10 +168,13 @@ pub struct RestartLatencySummary {
     pub unrestored_at_end: u64,
 }
 
+/// One availability figure per service, each a fraction from 0 to 1, and the lowest.
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]
 pub struct AvailabilitySummary {
     #[serde(flatten)]
+    /// By service name.
     pub services: BTreeMap<String, f64>,
+    /// The lowest over services; 1 when there are none.
     pub min: f64,
 }
 
@@ -177,13 +214,18 @@ pub struct TaskCounts {
 /// `pending_at_start + running_at_start = stopped + pending_at_end + running_at_end`.
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]
 pub struct CarriedOver {
+    /// Not yet RUNNING when the window opened.
     pub pending_at_start: u64,
+    /// RUNNING when the window opened.
     pub running_at_start: u64,
     /// Of the pending ones, those that reached RUNNING in the window (their pending time
     /// began before the window and is not in `pending_time_s`).
     pub started: u64,
+    /// Stopped in the window, whether or not they had reached RUNNING.
     pub stopped: u64,
+    /// Still not RUNNING when the run ended.
     pub pending_at_end: u64,
+    /// Still RUNNING (or draining) when the run ended.
     pub running_at_end: u64,
 }
 
@@ -198,33 +240,51 @@ pub struct PendingSummary {
     pub waiting_at_end: LatencySummary,
 }
 
+/// Reservation of EC2 capacity over the window, time-weighted (Fargate capacity is not
+/// in it). Each is a fraction from 0 to 1; 0 when nothing was registered.
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]
 pub struct Utilization {
     /// Reserved over registered CPU of EC2 instances, integrated over the window.
     pub cpu_reserved_mean: f64,
+    /// Reserved over registered memory of EC2 instances, integrated over the window.
     pub memory_reserved_mean: f64,
 }
 
+/// The distribution of a set of durations, seconds; all zero when `count` is 0.
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]
 pub struct LatencySummary {
+    /// How many durations.
     pub count: u64,
+    /// Their mean, seconds.
     pub mean: f64,
+    /// Median, seconds.
     pub p50: f64,
+    /// 95th percentile, seconds.
     pub p95: f64,
+    /// 99th percentile, seconds.
     pub p99: f64,
+    /// Longest, seconds.
     pub max: f64,
 }
 
+/// The bill for the measured window, US dollars. A launch before the window is billed
+/// from the window's start; minimums are charged when an instance or task stops, or at the
+/// horizon.
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]
 pub struct CostSummary {
+    /// EC2 and Fargate together.
     pub total: f64,
+    /// EC2 instances, On-Demand and Spot.
     pub ec2: f64,
+    /// Fargate and Fargate Spot tasks.
     pub fargate: f64,
 }
 
+/// Billed EC2 instances (launching, active or draining) over the window.
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]
 pub struct InstanceSummary {
     /// Time-weighted mean count of billed EC2 instances (launching, active, draining).
     pub mean: f64,
+    /// The most at any one instant in the window.
     pub peak: u32,
 }

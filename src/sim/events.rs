@@ -8,12 +8,17 @@ use crate::model::{InstanceRef, JobId, ServiceId};
 /// a task that has since stopped (and whose slot was reused) is recognised and dropped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TaskRef {
+    /// The task's slot in the task table.
     pub slot: u32,
+    /// The slot's generation when the event was scheduled; it changes when the slot is reused.
     pub generation: u32,
 }
 
+/// Something due to happen at a simulated instant. Its place among the events due at the
+/// same millisecond is its [`EventClass`] ([`Event::event_class`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Event {
+    /// The warm-up ends and the measured window opens.
     WindowStart,
     /// A RUNNING service task crashes.
     TaskCrash(TaskRef),
@@ -45,14 +50,18 @@ pub enum Event {
     DeploymentStart(ServiceId, u32),
     /// A task of a service under deployment changed state: the rollout may move on.
     DeploymentStep(ServiceId),
+    /// A task with a run time (a job's) reaches its end: its essential container exits.
     TaskExit(TaskRef),
+    /// A launched EC2 instance registers with the cluster: its capacity appears.
     InstanceRegistered(InstanceRef),
+    /// A task's image is pulled and its containers started: it reaches RUNNING.
     TaskRunning(TaskRef),
     /// A replacement of this service reached RUNNING: one of its draining tasks may stop.
     DrainDone(ServiceId),
     /// A task has waited `cluster.provisioning_timeout` since it was created: ECS stops it
     /// if it is still waiting for capacity.
     ProvisioningTimeout(TaskRef),
+    /// A job stream's next task arrives (a RunTask call).
     JobArrival(JobId),
     /// A throttled service may launch again.
     ServiceRetry(ServiceId),
@@ -62,6 +71,7 @@ pub enum Event {
     DemandChange(ServiceId),
     /// Once a minute: close metric minutes, evaluate scaling policies.
     ScalingTick,
+    /// A time-series sample is taken.
     Sample,
 }
 
@@ -100,6 +110,7 @@ pub enum EventClass {
 }
 
 impl Event {
+    /// The event's place among the events due at the same millisecond.
     pub fn event_class(&self) -> EventClass {
         match self {
             Event::WindowStart => EventClass::Window,

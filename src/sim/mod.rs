@@ -75,6 +75,7 @@ impl RunOptions<'_> {
 /// What a finished run gives back besides what it told its recorder.
 #[derive(Clone, Debug)]
 pub struct RunOutcome {
+    /// The headline figures, as `summary.json` holds them.
     pub summary: Summary,
     /// Usage per clock hour, when the config meters it (`billing.commitments.metered()`).
     pub usage: Option<HourlyUsage>,
@@ -84,11 +85,14 @@ pub struct RunOutcome {
 /// commitments.keys`): instance-hours, vCPU-hours, GB-hours. Row-major, hours × keys.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HourlyUsage {
+    /// Clock hours metered.
     pub hours: usize,
+    /// The usage, `hours` rows of one value per metered key.
     pub units: Vec<f64>,
 }
 
 impl HourlyUsage {
+    /// Hour `h`'s usage, one value per metered key, in key order.
     pub fn hour(&self, h: usize) -> &[f64] {
         let keys = self.units.len() / self.hours.max(1);
         &self.units[h * keys..(h + 1) * keys]
@@ -100,16 +104,32 @@ impl HourlyUsage {
 pub enum RunHalted {
     /// More than `limits.events_per_instant` events at one simulated instant.
     Runaway {
+        /// The instant at which time stopped advancing.
         at: SimTime,
+        /// The events allowed at one instant.
         limit: u64,
+        /// The event that crossed the limit, in the simulation's words.
         event: String,
     },
     /// [`crate::interrupt::request`] was called (Ctrl-C, SIGTERM), or the checkpoint said stop.
-    Interrupted { at: SimTime },
+    Interrupted {
+        /// The simulated time at which the run stopped.
+        at: SimTime,
+    },
     /// The recorder could not go on ([`Recorder::failure`]).
-    RecorderFailed { at: SimTime, reason: String },
+    RecorderFailed {
+        /// The simulated time at which the run stopped.
+        at: SimTime,
+        /// The recorder's reason, in its words.
+        reason: String,
+    },
     /// With [`RunOptions::check_invariants`]: an index or bound no longer held.
-    InvariantBroken { at: SimTime, reason: String },
+    InvariantBroken {
+        /// The simulated time at which the check failed.
+        at: SimTime,
+        /// What no longer held.
+        reason: String,
+    },
 }
 
 impl std::fmt::Display for RunHalted {
