@@ -8,7 +8,7 @@
 
 use super::usage::UsageMeter;
 use crate::catalog::{self, FargatePlatform, FargateRates, FargateSize};
-use crate::model::{Cluster, Instance, InstanceState, SimConfig};
+use crate::model::{Cluster, Instance, InstanceState, SimConfig, Target, Task, TaskDef};
 use crate::time::SimTime;
 
 pub(super) struct Billing {
@@ -28,6 +28,35 @@ pub(super) struct Billing {
     pub usage: Option<UsageMeter>,
     pool_keys: Vec<Option<usize>>,
     fargate_key: usize,
+}
+
+/// What a Fargate task is billed for, read off the task and its definition in one place.
+struct FargateBill {
+    size: FargateSize,
+    platform: FargatePlatform,
+    spot: bool,
+    storage_gib: u32,
+    /// Fargate bills from the image pull's start.
+    pull_start: SimTime,
+    /// It reached RUNNING, so `task_started` put it in the live sums.
+    accruing: bool,
+}
+
+impl FargateBill {
+    /// `None` for a task Fargate does not bill: an EC2 task, or one not yet admitted.
+    fn of(task: &Task, def: &TaskDef) -> Option<FargateBill> {
+        match (task.target, task.pull_started_at, task.fargate_size) {
+            (Target::Fargate { spot }, Some(pull_start), Some(size)) => Some(FargateBill {
+                size,
+                platform: def.platform,
+                spot,
+                storage_gib: def.ephemeral_storage_gib,
+                pull_start,
+                accruing: task.running_at.is_some(),
+            }),
+            _ => None,
+        }
+    }
 }
 
 pub struct CostTotals {
@@ -61,19 +90,14 @@ impl Billing {
 
     /// The metered keys of a Fargate task: (vCPU key, vCPU, GB key, GB); `None` for what no
     /// commitment covers here (Spot, Windows).
-    fn fargate_usage(
-        &self,
-        size: FargateSize,
-        platform: FargatePlatform,
-        spot: bool,
-    ) -> Option<(usize, f64, usize, f64)> {
-        let base = match (platform, spot) {
+    fn fargate_usage(&self, bill: &FargateBill) -> Option<(usize, f64, usize, f64)> {
+        let base = match (bill.platform, bill.spot) {
             (_, true) | (FargatePlatform::Windows, _) => return None,
             (FargatePlatform::LinuxX86, false) => self.fargate_key,
             (FargatePlatform::LinuxArm, false) => self.fargate_key + 2,
         };
-        let vcpu = f64::from(size.cpu_units) / 1024.0;
-        let gb = f64::from(size.memory_mib) / 1024.0;
+        let vcpu = f64::from(bill.size.cpu_units) / 1024.0;
+        let gb = f64::from(bill.size.memory_mib) / 1024.0;
         Some((base, vcpu, base + 1, gb))
     }
 
@@ -135,84 +159,79 @@ impl Billing {
         }
     }
 
-    pub fn fargate_rate_per_ms(
-        &self,
-        size: Option<FargateSize>,
-        platform: FargatePlatform,
-        spot: bool,
-        storage_gib: u32,
-    ) -> f64 {
-        size.map_or(0.0, |size| {
-            let hour = catalog::fargate_task_cost(
-                size,
-                platform,
-                MS_PER_HOUR as u64,
-                &self.rates,
-                spot,
-                storage_gib,
-            );
-            hour / MS_PER_HOUR
-        })
+    fn fargate_rate_per_ms(&self, bill: &FargateBill) -> f64 {
+        let hour = catalog::fargate_task_cost(
+            bill.size,
+            bill.platform,
+            MS_PER_HOUR as u64,
+            &self.rates,
+            bill.spot,
+            bill.storage_gib,
+        );
+        hour / MS_PER_HOUR
     }
 
-    pub fn fargate_started(
-        &mut self,
-        rate_per_ms: f64,
-        pull_start: SimTime,
-        metered: Option<(FargateSize, FargatePlatform, bool)>,
-        now: SimTime,
-    ) {
-        if let Some((size, platform, spot)) = metered
-            && let Some((vk, vcpu, gk, gb)) = self.fargate_usage(size, platform, spot)
+    /// A task reached RUNNING: a Fargate task's live accrual for the time series starts,
+    /// back-dated to its pull start (registering it while the pull is still in the future
+    /// would make the running cost dip below what is already billed). An EC2 task is
+    /// billed with its instance: nothing to do.
+    pub fn task_started(&mut self, task: &Task, def: &TaskDef, now: SimTime) {
+        let Some(bill) = FargateBill::of(task, def) else {
+            return;
+        };
+        if let Some((vk, vcpu, gk, gb)) = self.fargate_usage(&bill)
             && let Some(meter) = &mut self.usage
         {
-            meter.start(vk, vcpu, pull_start, now);
-            meter.start(gk, gb, pull_start, now);
+            meter.start(vk, vcpu, bill.pull_start, now);
+            meter.start(gk, gb, bill.pull_start, now);
         }
-        self.fargate_rate_sum += rate_per_ms;
-        self.fargate_rate_start_sum += rate_per_ms * self.billing_start(pull_start);
+        let rate = self.fargate_rate_per_ms(&bill);
+        self.fargate_rate_sum += rate;
+        self.fargate_rate_start_sum += rate * self.billing_start(bill.pull_start);
     }
 
-    /// Closes a Fargate task's bill at `end`; returns its cost in the window. `accruing`:
-    /// the task reached RUNNING, so `fargate_started` put it in the live sums.
-    #[allow(clippy::too_many_arguments)]
-    pub fn fargate_stopped(
-        &mut self,
-        size: Option<FargateSize>,
-        platform: FargatePlatform,
-        spot: bool,
-        storage_gib: u32,
-        pull_start: SimTime,
-        end: SimTime,
-        accruing: bool,
-    ) -> f64 {
-        let Some(size) = size else { return 0.0 };
-        if let Some((vk, vcpu, gk, gb)) = self.fargate_usage(size, platform, spot)
+    /// A task stopped at `end`, or is still alive at the horizon `end`: closes a Fargate
+    /// task's bill and returns its cost in the window (0 for an EC2 task, billed with its
+    /// instance, and for a Fargate task whose pull never began).
+    pub fn task_stopped(&mut self, task: &Task, def: &TaskDef, end: SimTime) -> f64 {
+        let Some(bill) = FargateBill::of(task, def) else {
+            return 0.0;
+        };
+        if let Some((vk, vcpu, gk, gb)) = self.fargate_usage(&bill)
             && let Some(meter) = &mut self.usage
         {
-            if accruing {
+            if bill.accruing {
                 meter.stop(vk, vcpu, end);
                 meter.stop(gk, gb, end);
-            } else if end > pull_start {
-                meter.interval(vk, vcpu, pull_start, end);
-                meter.interval(gk, gb, pull_start, end);
+            } else if end > bill.pull_start {
+                meter.interval(vk, vcpu, bill.pull_start, end);
+                meter.interval(gk, gb, bill.pull_start, end);
             }
         }
-        if accruing {
-            let rate = self.fargate_rate_per_ms(Some(size), platform, spot, storage_gib);
+        if bill.accruing {
+            let rate = self.fargate_rate_per_ms(&bill);
             self.fargate_rate_sum -= rate;
-            self.fargate_rate_start_sum -= rate * self.billing_start(pull_start);
+            self.fargate_rate_start_sum -= rate * self.billing_start(bill.pull_start);
         }
-        if end < pull_start {
+        if end < bill.pull_start {
             // Stopped before its pull began: Fargate bills nothing.
             return 0.0;
         }
-        let rates = self.rates.clone();
+        let rates = &self.rates;
         let cost = self.window_cost(
-            pull_start,
+            bill.pull_start,
             end,
-            |ms, _| catalog::fargate_task_cost(size, platform, ms, &rates, spot, storage_gib),
-            platform.minimum_ms(),
+            |ms, _| {
+                catalog::fargate_task_cost(
+                    bill.size,
+                    bill.platform,
+                    ms,
+                    rates,
+                    bill.spot,
+                    bill.storage_gib,
+                )
+            },
+            bill.platform.minimum_ms(),
         );
         self.fargate_closed += cost;
         cost

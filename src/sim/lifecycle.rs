@@ -400,20 +400,8 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             );
         }
         let task = self.tasks.get(slot);
-        if let (Target::Fargate { spot }, Some(pull_start)) = (task.target, task.pull_started_at) {
-            // The live accrual for the time series starts here, back-dated to the pull start:
-            // registering it while the pull is still in the future would make the running
-            // cost dip below what is already billed.
-            let def = &self.config.task_defs[task.task_def.index()];
-            let rate = self.billing.fargate_rate_per_ms(
-                task.fargate_size,
-                def.platform,
-                spot,
-                def.ephemeral_storage_gib,
-            );
-            let metered = task.fargate_size.map(|size| (size, def.platform, spot));
-            self.billing.fargate_started(rate, pull_start, metered, now);
-        }
+        let def = &self.config.task_defs[task.task_def.index()];
+        self.billing.task_started(task, def, now);
         if let Origin::Service(service) = origin {
             self.service_task_running(service, slot, now, queue);
         }
@@ -469,20 +457,13 @@ impl<'a, R: Recorder> Simulation<'a, R> {
                 *on = false;
             }
         }
-        let mut cost = 0.0;
-        if let (Target::Fargate { spot }, Some(az), Some(pull)) =
+        let cost = self.billing.task_stopped(task, def, now);
+        if let (Target::Fargate { .. }, Some(az), Some(_)) =
             (task.target, task.az, task.pull_started_at)
         {
             self.cluster.return_ip(az);
             self.cluster.count_fargate_task(group, az, -1);
             self.totals.fargate -= 1;
-            let platform = def.platform;
-            let size = task.fargate_size;
-            let storage = def.ephemeral_storage_gib;
-            let accruing = task.running_at.is_some();
-            cost = self
-                .billing
-                .fargate_stopped(size, platform, spot, storage, pull, now, accruing);
             freed = true;
         }
         if was == TaskState::Provisioning && task.placed_at.is_none() {
@@ -703,18 +684,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
     pub(super) fn report_unfinished(&mut self, slot: u32, end: SimTime) {
         let task = self.tasks.get(slot);
         let def = &self.config.task_defs[task.task_def.index()];
-        let cost = match (task.target, task.pull_started_at) {
-            (Target::Fargate { spot }, Some(pull)) => self.billing.fargate_stopped(
-                task.fargate_size,
-                def.platform,
-                spot,
-                def.ephemeral_storage_gib,
-                pull,
-                end,
-                task.running_at.is_some(),
-            ),
-            _ => 0.0,
-        };
+        let cost = self.billing.task_stopped(task, def, end);
         let (created, state) = (task.created_at, task.state);
         self.collector.task_alive_at_end(created, state, end);
         self.report_task(slot, cost, end);
