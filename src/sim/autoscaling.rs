@@ -69,6 +69,14 @@ pub(super) struct Autoscaling {
     pub provider_samples: Vec<ProviderSample>,
 }
 
+impl ServiceScaling {
+    /// The latest one-minute CPU and memory datapoints, percent (`None`: no data).
+    pub fn latest_utilization(&self) -> (Option<f64>, Option<f64>) {
+        let latest = |m: &MinuteSeries| m.latest().and_then(|d| d.value);
+        (latest(&self.cpu), latest(&self.mem))
+    }
+}
+
 impl Autoscaling {
     pub fn new(config: &crate::model::SimConfig) -> Autoscaling {
         Autoscaling {
@@ -290,13 +298,9 @@ impl<R: Recorder> Simulation<'_, R> {
                 st.min = cap.min;
                 st.max = cap.max;
                 if cap.desired != self.origins[s].counts.desired() {
-                    self.trace_scaling(
-                        s,
-                        now,
-                        self.origins[s].counts.desired(),
-                        cap.desired,
-                        "scheduled action",
-                    );
+                    let from = self.origins[s].counts.desired();
+                    let why = "scheduled action";
+                    self.narrate(now, |n| n.scaling(s, from, cap.desired, why));
                     self.set_desired(s, cap.desired, now, queue);
                 }
             }
@@ -359,30 +363,8 @@ impl<R: Recorder> Simulation<'_, R> {
         self.autoscaling.services[s.index()]
             .cooldown
             .record(now, desired, wanted, out_cooldown);
-        self.trace_scaling(s, now, desired, wanted, "auto scaling");
+        self.narrate(now, |n| n.scaling(s, desired, wanted, "auto scaling"));
         self.set_desired(s, wanted, now, queue);
-    }
-
-    fn trace_scaling(&mut self, s: ServiceId, now: SimTime, from: u32, to: u32, why: &str) {
-        if self.recorder.tracing() {
-            let st = &self.autoscaling.services[s.index()];
-            let pct = |d: Option<f64>| d.map_or("no data".to_string(), |v| format!("{v:.1}%"));
-            let cpu = pct(st.cpu.latest().and_then(|d| d.value));
-            let mem = pct(st.mem.latest().and_then(|d| d.value));
-            let service = &self.config.services[s.index()];
-            let lines = [
-                format!("service {} {why}: desired {from} -> {to}", service.name),
-                format!(
-                    "  metric: CPU {cpu}, memory {mem} (latest one-minute datapoints, as a share of what the {} running task(s) reserve)",
-                    self.origins[s].counts.running()
-                ),
-                format!("  rule: {}", super::narrate::scaling_rule(service, why)),
-                format!("  decision: desired count {from} -> {to}"),
-            ];
-            for line in lines {
-                self.recorder.trace(now, &line);
-            }
-        }
     }
 
     /// Fills the per-service and per-provider parts of a sample.

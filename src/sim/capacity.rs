@@ -86,14 +86,10 @@ impl<R: Recorder> Simulation<'_, R> {
             return;
         };
         let pid = PoolId(p as u32);
-        let members = PoolMembers {
-            cluster: &self.cluster,
-            pool: pid,
-            initial_instances: self.initial_instances,
-        };
         let mut provisioning: Vec<TaskShape> = Vec::new();
-        let mut futile: Vec<String> = Vec::new();
-        for (index, origin) in self.origins.iter().enumerate() {
+        let mut futile: Vec<(super::origins::OriginId, usize, usize)> = Vec::new();
+        for (o, origin) in self.origins.ids().zip(self.origins.iter()) {
+            let index = o.index();
             for (t, target) in origin.targets.iter().enumerate() {
                 if *target != Target::Pool(pid) || origin.queues[t].is_empty() {
                     continue;
@@ -110,14 +106,7 @@ impl<R: Recorder> Simulation<'_, R> {
                     let noted = &mut self.autoscaling.pools[p].futile_noted;
                     if !noted.contains(&(index, t)) {
                         noted.push((index, t));
-                        futile.push(format!(
-                            "capacity provider {} managed scaling: {} {}'s {} waiting task(s) not counted toward scale-out: no {} instance it launches satisfies placementConstraints[{k}] (memberOf), so added instances could never place them",
-                            pool.name,
-                            origin.kind,
-                            origin.name(config),
-                            origin.queues[t].len(),
-                            pool.instance_type.name,
-                        ));
+                        futile.push((o, t, k));
                     }
                     continue;
                 }
@@ -125,11 +114,14 @@ impl<R: Recorder> Simulation<'_, R> {
                 provisioning.extend(std::iter::repeat_n(shape, origin.queues[t].len()));
             }
         }
-        if self.recorder.tracing() {
-            for line in &futile {
-                self.recorder.trace(now, line);
-            }
+        for (o, t, k) in futile {
+            self.narrate(now, |n| n.futile_waiting(pid, o, t, k));
         }
+        let members = PoolMembers {
+            cluster: &self.cluster,
+            pool: pid,
+            initial_instances: self.initial_instances,
+        };
         let view = AsgView {
             now,
             instances: &members,
@@ -149,13 +141,8 @@ impl<R: Recorder> Simulation<'_, R> {
             AsgDecision::Hold => {}
             AsgDecision::Launch { count, desired } => {
                 ps.desired = desired;
-                if self.recorder.tracing() {
-                    let line = format!(
-                        "capacity provider {} managed scaling: CapacityProviderReservation {:.0}% above its target {}% → launching {count} instance(s), group desired {desired}",
-                        pool.name, reservation.metric, ms.config.target_capacity
-                    );
-                    self.recorder.trace(now, &line);
-                }
+                let metric = reservation.metric;
+                self.narrate(now, |n| n.pool_scales_out(pid, metric, count, desired));
                 for _ in 0..count {
                     let az = self.least_loaded_az(pid);
                     self.replace_instance(pid, az, now, queue);
@@ -167,16 +154,8 @@ impl<R: Recorder> Simulation<'_, R> {
             } => {
                 ps.desired = desired;
                 self.autoscaling.counts.instance_terminations += victims.len() as u64;
-                if self.recorder.tracing() {
-                    let line = format!(
-                        "capacity provider {} managed scaling: CapacityProviderReservation {:.0}% below its target {}% → terminating {} empty instance(s), group desired {desired}",
-                        pool.name,
-                        reservation.metric,
-                        ms.config.target_capacity,
-                        victims.len()
-                    );
-                    self.recorder.trace(now, &line);
-                }
+                let (metric, count) = (reservation.metric, victims.len());
+                self.narrate(now, |n| n.pool_scales_in(pid, metric, count, desired));
                 // Positions in the list the policy saw: the live instances in launch order.
                 let ids: Vec<InstanceId> = self.cluster.pool_live(pid).collect();
                 for i in victims {

@@ -149,16 +149,7 @@ impl<R: Recorder> Simulation<'_, R> {
             min_healthy: counts.healthy,
             max_total: counts.total,
         });
-        if self.recorder.tracing() {
-            let line = format!(
-                "service {} {} to {} (desired {desired}, keep ≥ {lower} healthy, ≤ {} in all)",
-                self.config.services[s.index()].name,
-                if rollback { "rolls back" } else { "deploys" },
-                self.config.task_defs[to.index()].family,
-                self.config.services[s.index()].deployment.upper(desired),
-            );
-            self.recorder.trace(now, &line);
-        }
+        self.narrate(now, |n| n.rollout_begins(s, to, rollback, desired, lower));
         let state = &mut self.origins[s];
         state.task_def = to;
         state.halted = false;
@@ -245,14 +236,7 @@ impl<R: Recorder> Simulation<'_, R> {
             self.origins[s].owed.clear();
             // A desired count lowered during the rollout is honoured now.
             self.reconcile_service(s, now, queue);
-            if self.recorder.tracing() {
-                let line = format!(
-                    "service {} deployment of {} completed",
-                    self.config.services[s.index()].name,
-                    self.config.task_defs[rollout.to.index()].family
-                );
-                self.recorder.trace(now, &line);
-            }
+            self.narrate(now, |n| n.rollout_completed(s, rollout.to));
         }
     }
 
@@ -284,16 +268,10 @@ impl<R: Recorder> Simulation<'_, R> {
         let rollback = breaker.rollback;
         self.origins[s].deployment = None;
         self.end_record(s, rollout.record, now, DeploymentOutcome::Failed);
-        if self.recorder.tracing() {
-            let line = format!(
-                "service {} deployment of {} FAILED: {} tasks failed (threshold {threshold}){}",
-                self.config.services[s.index()].name,
-                self.config.task_defs[rollout.to.index()].family,
-                rollout.failures,
-                if rollback { "; rolling back" } else { "" }
-            );
-            self.recorder.trace(now, &line);
-        }
+        let (to, failures) = (rollout.to, rollout.failures);
+        self.narrate(now, |n| {
+            n.rollout_failed(s, to, failures, threshold, rollback)
+        });
         if rollback {
             let to = self.origins[s].last_completed;
             self.begin_rollout(s, to, true, now, queue);

@@ -63,16 +63,7 @@ impl<R: Recorder> Simulation<'_, R> {
         }
         let (pool, az, price, launched) =
             (inst.pool, inst.az, inst.price_per_hour, inst.launched_at);
-        if self.recorder.tracing() {
-            let line = format!(
-                "instance {} ({}) lost: {}; {} task(s) on it stop",
-                inst.ec2_instance_id,
-                self.cluster.azs[az.index()],
-                reason.as_str(),
-                inst.task_count
-            );
-            self.recorder.trace(now, &line);
-        }
+        self.narrate(now, |n| n.instance_lost(id, reason));
         self.terminate_with_tasks(id, price, launched, now, reason, queue);
         self.replace_instance(pool, az, now, queue);
     }
@@ -177,18 +168,7 @@ impl<R: Recorder> Simulation<'_, R> {
         }
         let pool = self.cluster.instance(id).pool;
         let draining = self.config.pools[pool.index()].spot_instance_draining;
-        if self.recorder.tracing() {
-            let line = format!(
-                "instance {} gets a Spot interruption notice; {}",
-                self.cluster.instance(id).ec2_instance_id,
-                if draining {
-                    "it drains (spot_instance_draining)"
-                } else {
-                    "ECS is not told (spot_instance_draining off): its tasks run until the reclaim"
-                }
-            );
-            self.recorder.trace(now, &line);
-        }
+        self.narrate(now, |n| n.spot_notice(id, draining));
         let reclaim = now + self.config.failures.spot_notice;
         let r = self.cluster.reference(id);
         if !draining {
@@ -246,15 +226,9 @@ impl<R: Recorder> Simulation<'_, R> {
             return;
         }
         let stop_after = self.config.task_defs[task.task_def.index()].stop_after_sigterm;
-        if self.recorder.tracing() {
-            let line = format!(
-                "task {} Spot interruption notice and SIGTERM: it stops within {} s (stopTimeout); a service replaces it now if maximumPercent allows, else when it stops",
-                task.id,
-                stop_after.as_secs_f64()
-            );
-            self.recorder.trace(now, &line);
-        }
-        if let Origin::Service(s) = task.origin {
+        let origin = task.origin;
+        self.narrate(now, |n| n.task_spot_notice(r.slot, stop_after));
+        if let Origin::Service(s) = origin {
             let state = &self.origins[s];
             let upper = self.config.services[s.index()]
                 .deployment
@@ -272,10 +246,7 @@ impl<R: Recorder> Simulation<'_, R> {
     pub(super) fn az_outage_start(&mut self, i: u32, now: SimTime, queue: &mut EventQueue<Event>) {
         let az = self.config.failures.az_outages[i as usize].az;
         self.outages.az_down[az.index()] = true;
-        if self.recorder.tracing() {
-            let line = format!("AZ {} goes down", self.cluster.azs[az.index()]);
-            self.recorder.trace(now, &line);
-        }
+        self.narrate(now, |n| n.az_down(az));
         // Rare, so a fresh list is fine here. Lost in launch order (slots are reused).
         let mut lost: Vec<(u32, InstanceId)> = self
             .cluster
@@ -320,10 +291,7 @@ impl<R: Recorder> Simulation<'_, R> {
     pub(super) fn az_outage_end(&mut self, i: u32, now: SimTime, queue: &mut EventQueue<Event>) {
         let az = self.config.failures.az_outages[i as usize].az;
         self.outages.az_down[az.index()] = false;
-        if self.recorder.tracing() {
-            let line = format!("AZ {} is back", self.cluster.azs[az.index()]);
-            self.recorder.trace(now, &line);
-        }
+        self.narrate(now, |n| n.az_back(az));
         for p in 0..self.outages.owed_instances.len() {
             let owed = std::mem::take(&mut self.outages.owed_instances[p]);
             for _ in 0..owed {
@@ -355,13 +323,7 @@ impl<R: Recorder> Simulation<'_, R> {
                 }
             }
             Action::KillTasks { service, count } => {
-                if self.recorder.tracing() {
-                    let line = format!(
-                        "scenario event: {count} RUNNING task(s) of service {} are stopped (StopTask); the service scheduler will replace them",
-                        self.config.services[service.index()].name
-                    );
-                    self.recorder.trace(now, &line);
-                }
+                self.narrate(now, |n| n.kill_tasks(service, count));
                 let mut victims: Vec<(u64, u32)> = self
                     .tasks
                     .of_origin(service.into())
@@ -380,14 +342,7 @@ impl<R: Recorder> Simulation<'_, R> {
                 }
             }
             Action::SetDesiredCount { service, count } => {
-                if self.recorder.tracing() {
-                    let line = format!(
-                        "service {} desiredCount set to {count} (UpdateService; it was {}): the scheduler starts or stops tasks to match",
-                        self.config.services[service.index()].name,
-                        self.origins[service].counts.desired()
-                    );
-                    self.recorder.trace(now, &line);
-                }
+                self.narrate(now, |n| n.desired_set(service, count));
                 self.set_service_desired(service, count, now);
                 self.reconcile_service(service, now, queue);
             }

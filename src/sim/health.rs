@@ -35,14 +35,7 @@ impl<R: Recorder> Simulation<'_, R> {
         self.task_stops_serving(s.into(), now);
         self.rollout_lost_task(s);
         let spec = &self.config.services[s.index()];
-        if self.recorder.tracing() {
-            let line = format!(
-                "task {} (service {}) hangs",
-                self.tasks.get(r.slot).id,
-                spec.name
-            );
-            self.recorder.trace(now, &line);
-        }
+        self.narrate(now, |n| n.hangs(r.slot, s));
         if let Some(check) = &spec.health_check {
             let at = check.detection(running_at, now, spec.health_check_grace);
             queue.schedule(at, Event::HealthCheckFailed(r));

@@ -3,7 +3,6 @@
 
 use super::Simulation;
 use super::events::Event;
-use super::narrate;
 use super::origins::OriginId;
 use super::service::StoppedTask;
 use crate::engine::EventQueue;
@@ -124,31 +123,14 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         self.totals.pending += 1;
         self.collector.task_created();
         if over_limit {
-            if self.recorder.tracing() {
-                let line = format!(
-                    "task {id} ({} {}) refused by RunTask: Tasks provisioning capacity limit exceeded ({} tasks already wait in PROVISIONING for capacity, cluster.max_provisioning_tasks)",
-                    self.origins[o].kind,
-                    self.origins[o].name(self.config),
-                    self.provisioning.waiting
-                );
-                self.recorder.trace(now, &line);
-            }
+            self.narrate(now, |n| n.refused_over_limit(r.slot));
             let reason = StopReason::PlacementFailed(RejectReason::ProvisioningLimit);
             self.stop_task(r.slot, now, reason, queue);
             return true;
         }
         let waiting_ahead = on.is_none() && !self.origins[o].queues[target_index].is_empty();
         if waiting_ahead {
-            if self.recorder.tracing() {
-                let ahead = self.origins[o].queues[target_index].len();
-                let line = format!(
-                    "task {id} ({} {}) waits in PROVISIONING behind {ahead} earlier task(s) of the same {}: they are placed first",
-                    self.origins[o].kind,
-                    self.origins[o].name(self.config),
-                    self.origins[o].kind
-                );
-                self.recorder.trace(now, &line);
-            }
+            self.narrate(now, |n| n.waits_behind_earlier(r.slot));
             self.enqueue(o, target_index, r.slot, queue);
             return true;
         }
@@ -158,16 +140,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
                 self.stop_task(r.slot, now, StopReason::PlacementFailed(reason), queue);
             }
             Err(reason) => {
-                if self.recorder.tracing() {
-                    let why = self.refusal_words(r.slot);
-                    let line = format!(
-                        "task {id} ({} {}) waits in PROVISIONING: {}{why}",
-                        self.origins[o].kind,
-                        self.origins[o].name(self.config),
-                        reason.as_str()
-                    );
-                    self.recorder.trace(now, &line);
-                }
+                self.narrate(now, |n| n.waits(r.slot, reason));
                 self.enqueue(o, target_index, r.slot, queue);
             }
         }
@@ -255,20 +228,14 @@ impl<'a, R: Recorder> Simulation<'a, R> {
                 RejectReason::NoInstances
             });
         };
-        if self.recorder.tracing() {
-            let who = narrate::who(task.id, &self.origins[o], self.config);
-            let daemon = task.instance.is_some();
-            let detail = self.recorder.trace_detail();
-            for line in narrate::placement(&self.cluster, &request, chosen, &who, daemon, detail) {
-                self.recorder.trace(now, &line);
-            }
-        }
+        let task_def = task.task_def;
+        self.narrate(now, |n| n.placed(slot, &request, chosen));
         let group = request.placement.group;
         self.cluster
             .reserve(chosen, def.reservation(group, self.is_daemon(o)));
         let az = self.cluster.instance(chosen).az;
         let timing = &self.config.timing;
-        let already_held = self.cluster.record_image_pull(chosen, task.task_def);
+        let already_held = self.cluster.record_image_pull(chosen, task_def);
         let cached = timing.ec2_image_cache && already_held;
         if def.uses_eni() {
             self.cluster.take_ip(az);
@@ -283,24 +250,11 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         } else {
             timing.pull_time(def.image_size_mb, timing.ec2_pull_mb_per_s)
         };
-        if self.recorder.tracing() {
-            let line = narrate::startup(
-                provisioning,
-                "ENI attach",
-                pull,
-                def.image_size_mb,
-                if cached {
-                    Some("cached on this instance")
-                } else {
-                    None
-                },
-                timing.container_start,
-            );
-            self.recorder.trace(now, &line);
-        }
+        let container_start = timing.container_start;
+        self.narrate(now, |n| n.ec2_startup(slot, provisioning, pull, cached));
         self.tasks.set_instance(slot, chosen);
         self.tasks.get_mut(slot).az = Some(az);
-        Ok((provisioning, pull + timing.container_start))
+        Ok((provisioning, pull + container_start))
     }
 
     /// What task `slot` of origin `o` asks of an EC2 instance, under its origin's rules
@@ -347,28 +301,12 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         let timing = &self.config.timing;
         let pull = timing.pull_time(def.image_size_mb, timing.fargate_pull_mb_per_s);
         let size = def.fargate_size;
-        if self.recorder.tracing() {
-            let task = self.tasks.get(slot);
-            let who = narrate::who(task.id, &self.origins[o], self.config);
-            let line = format!(
-                "{who} admitted to Fargate in {} (the AZ with the fewest of its group's tasks); Fargate places it, no instance to choose",
-                self.cluster.azs[az.index()]
-            );
-            self.recorder.trace(now, &line);
-            let line = narrate::startup(
-                timing.fargate_provisioning,
-                "Fargate provisioning",
-                pull,
-                def.image_size_mb,
-                None,
-                timing.container_start,
-            );
-            self.recorder.trace(now, &line);
-        }
+        let delays = (timing.fargate_provisioning, pull + timing.container_start);
+        self.narrate(now, |n| n.admitted_to_fargate(slot, az, pull));
         let task = self.tasks.get_mut(slot);
         task.az = Some(az);
         task.fargate_size = size;
-        Ok((timing.fargate_provisioning, pull + timing.container_start))
+        Ok(delays)
     }
 
     /// Fargate spreads a group's tasks over AZs by itself: the AZ with the fewest of the
@@ -389,16 +327,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         self.totals.pending -= 1;
         self.totals.running += 1;
         let o = self.origins.id(origin);
-        if self.recorder.tracing() {
-            self.trace_task(
-                slot,
-                now,
-                format_args!(
-                    "RUNNING, {} s after it was created",
-                    now.since(created).as_secs_f64()
-                ),
-            );
-        }
+        self.narrate(now, |n| n.running(slot, now));
         let task = self.tasks.get(slot);
         let def = &self.config.task_defs[task.task_def.index()];
         self.billing.task_started(task, def, now);
@@ -430,9 +359,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         reason: StopReason,
         queue: &mut EventQueue<Event>,
     ) {
-        if self.recorder.tracing() {
-            self.trace_task(slot, now, format_args!("STOPPED: {}", reason.as_str()));
-        }
+        self.narrate(now, |n| n.stopped(slot, reason));
         let task = self.tasks.get(slot);
         let was = task.state;
         let (serving, deregistering) = (task.serving(), task.deregistering);
@@ -613,19 +540,6 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             "the maxima refused a task a decision would place"
         );
         refused
-    }
-
-    /// One narrated line about a task, prefixed with who it is.
-    fn trace_task(&mut self, slot: u32, now: SimTime, what: std::fmt::Arguments<'_>) {
-        let task = self.tasks.get(slot);
-        let o = self.origins.id(task.origin);
-        let line = format!(
-            "task {} ({} {}) {what}",
-            task.id,
-            self.origins[o].kind,
-            self.origins[o].name(self.config)
-        );
-        self.recorder.trace(now, &line);
     }
 
     /// Reports the task as it stands at `at` (its stop, or the horizon).

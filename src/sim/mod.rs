@@ -423,18 +423,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         self.arm_instance(id, now, queue);
         // Daemon tasks first, before any waiting task sees the new capacity.
         self.daemons_on_new_instance(id, now, queue);
-        if self.recorder.tracing() {
-            let inst = self.cluster.instance(id);
-            let line = format!(
-                "instance {} ({}, {}) registered: {} CPU units, {} MiB",
-                inst.ec2_instance_id,
-                self.config.pools[inst.pool.index()].instance_type.name,
-                self.cluster.azs[inst.az.index()],
-                inst.cpu_total,
-                inst.memory_total
-            );
-            self.recorder.trace(now, &line);
-        }
+        self.narrate(now, |n| n.registered(id));
     }
 
     fn schedule_next_arrival(&mut self, job: JobId, queue: &mut EventQueue<Event>) {
@@ -510,13 +499,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
 
     fn finish(mut self, handled: u64) -> RunOutcome {
         let end = self.config.horizon;
-        if self.recorder.tracing() {
-            let line = format!(
-                "── horizon: the run ends with {} task(s) RUNNING and {} not yet RUNNING ──",
-                self.totals.running, self.totals.pending
-            );
-            self.recorder.trace(end, &line);
-        }
+        self.narrate(end, |n| n.horizon());
         self.collector
             .integrate(end, &self.cluster, self.billing.live_instances);
         let availability: Vec<_> = self
@@ -627,12 +610,7 @@ impl<R: Recorder> Model for Simulation<'_, R> {
             Event::WindowStart => {
                 self.collector
                     .open_window(now, self.totals.pending, self.totals.running);
-                if self.recorder.tracing() {
-                    self.recorder.trace(
-                        now,
-                        "── warm-up ends: the summary's metrics are measured from here ──",
-                    );
-                }
+                self.narrate(now, |n| n.warm_up_ends());
             }
             Event::TaskExit(task) => {
                 if self.tasks.live(task).is_some() {

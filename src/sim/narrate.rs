@@ -1,22 +1,74 @@
-//! Narrated trace lines that need more than one field of the simulation: who a task is,
-//! how its placement was decided, what its startup is made of, why it waits. Called only
-//! when the recorder is tracing, so nothing here costs an untraced run anything.
+//! The trace's words, all of them: every narrated line of the simulation is built here.
+//! A subsystem tells what happened in one line, `self.narrate(now, |n| n.az_down(az))`;
+//! [`Simulation::narrate`] builds the words only when the recorder is tracing, so an
+//! untraced run pays one test per message and no formatting. The words read the
+//! simulation through a [`Narrator`], which can change nothing.
 
 use super::Simulation;
-use super::origins::OriginState;
+use super::origins::{OriginId, OriginState};
 use crate::metrics::Recorder;
-use crate::model::{InstanceId, SimConfig, Target};
+use crate::model::task::RejectReason;
+use crate::model::{AzId, InstanceId, PoolId, ServiceId, SimConfig, StopReason, Target, TaskDefId};
 use crate::placement::{self, PlacementRequest};
-use crate::time::SimDuration;
+use crate::time::{SimDuration, SimTime};
+
+/// A read-only view of the simulation for the words of one message.
+pub(super) struct Narrator<'s, 'a, R: Recorder> {
+    sim: &'s Simulation<'a, R>,
+}
+
+/// What one message traces: one line, or several in order.
+pub(super) trait Lines {
+    fn each(self, line: impl FnMut(&str));
+}
+
+impl Lines for String {
+    fn each(self, mut line: impl FnMut(&str)) {
+        line(&self);
+    }
+}
+
+impl Lines for &'static str {
+    fn each(self, mut line: impl FnMut(&str)) {
+        line(self);
+    }
+}
+
+impl Lines for Vec<String> {
+    fn each(self, mut line: impl FnMut(&str)) {
+        self.iter().for_each(|l| line(l));
+    }
+}
+
+impl<const N: usize> Lines for [String; N] {
+    fn each(self, mut line: impl FnMut(&str)) {
+        self.iter().for_each(|l| line(l));
+    }
+}
+
+impl<'a, R: Recorder> Simulation<'a, R> {
+    /// Traces at `now` what `words` says, built only when the recorder is tracing.
+    #[inline]
+    pub(super) fn narrate<L: Lines>(
+        &mut self,
+        now: SimTime,
+        words: impl FnOnce(&Narrator<'_, 'a, R>) -> L,
+    ) {
+        if self.recorder.tracing() {
+            let lines = words(&Narrator { sim: self });
+            lines.each(|line| self.recorder.trace(now, line));
+        }
+    }
+}
 
 /// "task 12 (service web)".
-pub(super) fn who(id: u64, origin: &OriginState, config: &SimConfig) -> String {
+fn who(id: u64, origin: &OriginState, config: &SimConfig) -> String {
     format!("task {id} ({} {})", origin.kind, origin.name(config))
 }
 
 /// The placement of an EC2 task: a headline, then the funnel and the ranking (see
 /// `placement::narrate_placement`). A DAEMON task is not ranked: it comes with its instance.
-pub(super) fn placement(
+fn placement(
     cluster: &crate::model::Cluster,
     request: &PlacementRequest<'_>,
     chosen: InstanceId,
@@ -44,7 +96,7 @@ pub(super) fn placement(
 }
 
 /// "  startup: ENI attach 5 s + image pull 8 s (300 MB) + container start 2 s = 15 s".
-pub(super) fn startup(
+fn startup(
     provisioning: SimDuration,
     provisioning_name: &str,
     pull: SimDuration,
@@ -70,7 +122,7 @@ pub(super) fn startup(
 }
 
 /// The service's scaling policies in words (what `why` names).
-pub(super) fn scaling_rule(service: &crate::model::ServiceSpec, why: &str) -> String {
+fn scaling_rule(service: &crate::model::ServiceSpec, why: &str) -> String {
     use crate::scaling::target_tracking::TrackedMetric;
     let Some(auto) = &service.scaling.auto_scaling else {
         return why.to_string();
@@ -121,18 +173,357 @@ fn secs(d: SimDuration) -> String {
     format!("{} s", d.as_secs_f64())
 }
 
-impl<R: Recorder> Simulation<'_, R> {
+/// The runs's milestones.
+impl<R: Recorder> Narrator<'_, '_, R> {
+    pub fn warm_up_ends(&self) -> &'static str {
+        "── warm-up ends: the summary's metrics are measured from here ──"
+    }
+
+    pub fn horizon(&self) -> String {
+        let totals = &self.sim.totals;
+        format!(
+            "── horizon: the run ends with {} task(s) RUNNING and {} not yet RUNNING ──",
+            totals.running, totals.pending
+        )
+    }
+}
+
+/// A task's life: created, waiting, placed, starting, RUNNING, stopped.
+impl<'a, R: Recorder> Narrator<'_, 'a, R> {
+    /// "task 12 (service web)" for the task in `slot`, and its origin.
+    fn task_who(&self, slot: u32) -> (String, OriginId) {
+        let sim = self.sim;
+        let task = sim.tasks.get(slot);
+        let o = sim.origins.id(task.origin);
+        (who(task.id, &sim.origins[o], sim.config), o)
+    }
+
+    pub fn refused_over_limit(&self, slot: u32) -> String {
+        let (who, _) = self.task_who(slot);
+        format!(
+            "{who} refused by RunTask: Tasks provisioning capacity limit exceeded ({} tasks already wait in PROVISIONING for capacity, cluster.max_provisioning_tasks)",
+            self.sim.provisioning.waiting
+        )
+    }
+
+    pub fn waits_behind_earlier(&self, slot: u32) -> String {
+        let (who, o) = self.task_who(slot);
+        let origin = &self.sim.origins[o];
+        let ahead = origin.queues[self.sim.tasks.get(slot).target_index as usize].len();
+        format!(
+            "{who} waits in PROVISIONING behind {ahead} earlier task(s) of the same {}: they are placed first",
+            origin.kind
+        )
+    }
+
+    pub fn waits(&self, slot: u32, reason: RejectReason) -> String {
+        let (who, _) = self.task_who(slot);
+        format!(
+            "{who} waits in PROVISIONING: {}{}",
+            reason.as_str(),
+            self.refusal(slot)
+        )
+    }
+
     /// Why a waiting EC2 task fits nowhere, summarized over the cluster (empty for Fargate).
-    pub(super) fn refusal_words(&self, slot: u32) -> String {
-        let task = self.tasks.get(slot);
+    fn refusal(&self, slot: u32) -> String {
+        let sim = self.sim;
+        let task = sim.tasks.get(slot);
         let pool = match task.target {
             Target::Ec2 => None,
             Target::Pool(p) => Some(p),
             Target::Fargate { .. } => return String::new(),
         };
-        let def = &self.config.task_defs[task.task_def.index()];
-        let o = self.origins.id(task.origin);
-        let request = PlacementRequest::for_task(def, pool, self.origins[o].placement(self.config));
-        format!(" — {}", placement::narrate_refusal(&self.cluster, &request))
+        let def = &sim.config.task_defs[task.task_def.index()];
+        let o = sim.origins.id(task.origin);
+        let request = PlacementRequest::for_task(def, pool, sim.origins[o].placement(sim.config));
+        format!(" — {}", placement::narrate_refusal(&sim.cluster, &request))
     }
+
+    /// The placement of an EC2 task on `chosen` (see [`placement`]).
+    pub fn placed(
+        &self,
+        slot: u32,
+        request: &PlacementRequest<'_>,
+        chosen: InstanceId,
+    ) -> Vec<String> {
+        let (who, _) = self.task_who(slot);
+        let daemon = self.sim.tasks.get(slot).instance.is_some();
+        let detail = self.sim.recorder.trace_detail();
+        placement(&self.sim.cluster, request, chosen, &who, daemon, detail)
+    }
+
+    /// An EC2 task's startup: its ENI attach (`provisioning`), its pull (or a cached image).
+    pub fn ec2_startup(
+        &self,
+        slot: u32,
+        provisioning: SimDuration,
+        pull: SimDuration,
+        cached: bool,
+    ) -> String {
+        let sim = self.sim;
+        let def = &sim.config.task_defs[sim.tasks.get(slot).task_def.index()];
+        startup(
+            provisioning,
+            "ENI attach",
+            pull,
+            def.image_size_mb,
+            cached.then_some("cached on this instance"),
+            sim.config.timing.container_start,
+        )
+    }
+
+    pub fn admitted_to_fargate(&self, slot: u32, az: AzId, pull: SimDuration) -> [String; 2] {
+        let sim = self.sim;
+        let (who, _) = self.task_who(slot);
+        let def = &sim.config.task_defs[sim.tasks.get(slot).task_def.index()];
+        let timing = &sim.config.timing;
+        [
+            format!(
+                "{who} admitted to Fargate in {} (the AZ with the fewest of its group's tasks); Fargate places it, no instance to choose",
+                sim.cluster.azs[az.index()]
+            ),
+            startup(
+                timing.fargate_provisioning,
+                "Fargate provisioning",
+                pull,
+                def.image_size_mb,
+                None,
+                timing.container_start,
+            ),
+        ]
+    }
+
+    pub fn running(&self, slot: u32, now: SimTime) -> String {
+        let (who, _) = self.task_who(slot);
+        let created = self.sim.tasks.get(slot).created_at;
+        format!(
+            "{who} RUNNING, {} s after it was created",
+            now.since(created).as_secs_f64()
+        )
+    }
+
+    pub fn stopped(&self, slot: u32, reason: StopReason) -> String {
+        let (who, _) = self.task_who(slot);
+        format!("{who} STOPPED: {}", reason.as_str())
+    }
+
+    pub fn provisioning_timed_out(&self, slot: u32, now: SimTime) -> String {
+        let (who, _) = self.task_who(slot);
+        let created = self.sim.tasks.get(slot).created_at;
+        format!(
+            "{who} found no capacity in {} s in PROVISIONING (cluster.provisioning_timeout): ECS stops it",
+            now.since(created).as_secs_f64()
+        )
+    }
+
+    pub fn hangs(&self, slot: u32, s: ServiceId) -> String {
+        format!(
+            "task {} (service {}) hangs",
+            self.sim.tasks.get(slot).id,
+            self.sim.config.services[s.index()].name
+        )
+    }
+
+    pub fn task_spot_notice(&self, slot: u32, stop_after: SimDuration) -> String {
+        format!(
+            "task {} Spot interruption notice and SIGTERM: it stops within {} s (stopTimeout); a service replaces it now if maximumPercent allows, else when it stops",
+            self.sim.tasks.get(slot).id,
+            stop_after.as_secs_f64()
+        )
+    }
+}
+
+/// Services: launches held back, throttling, deployments, scaling, scenario events.
+impl<R: Recorder> Narrator<'_, '_, R> {
+    fn service_name(&self, s: ServiceId) -> &str {
+        &self.sim.config.services[s.index()].name
+    }
+
+    fn family(&self, def: TaskDefId) -> &str {
+        &self.sim.config.task_defs[def.index()].family
+    }
+
+    pub fn held_back(&self, s: ServiceId) -> String {
+        format!(
+            "service {}: launch refused, Tasks provisioning capacity limit exceeded ({} tasks already wait in PROVISIONING for capacity, cluster.max_provisioning_tasks); the scheduler launches again when one leaves",
+            self.sim.origins[s].name(self.sim.config),
+            self.sim.provisioning.waiting
+        )
+    }
+
+    pub fn throttled(&self, s: ServiceId, delay: SimDuration) -> String {
+        format!(
+            "service {} throttled: {} consecutive failures to start, next launch in {} s",
+            self.service_name(s),
+            self.sim.origins[s].start_failures,
+            delay.as_secs_f64()
+        )
+    }
+
+    pub fn rollout_begins(
+        &self,
+        s: ServiceId,
+        to: TaskDefId,
+        rollback: bool,
+        desired: u32,
+        lower: u32,
+    ) -> String {
+        format!(
+            "service {} {} to {} (desired {desired}, keep ≥ {lower} healthy, ≤ {} in all)",
+            self.service_name(s),
+            if rollback { "rolls back" } else { "deploys" },
+            self.family(to),
+            self.sim.config.services[s.index()]
+                .deployment
+                .upper(desired),
+        )
+    }
+
+    pub fn rollout_completed(&self, s: ServiceId, to: TaskDefId) -> String {
+        format!(
+            "service {} deployment of {} completed",
+            self.service_name(s),
+            self.family(to)
+        )
+    }
+
+    pub fn rollout_failed(
+        &self,
+        s: ServiceId,
+        to: TaskDefId,
+        failures: u32,
+        threshold: u32,
+        rollback: bool,
+    ) -> String {
+        format!(
+            "service {} deployment of {} FAILED: {failures} tasks failed (threshold {threshold}){}",
+            self.service_name(s),
+            self.family(to),
+            if rollback { "; rolling back" } else { "" }
+        )
+    }
+
+    /// A change of desired count by `why` ("auto scaling", or a scheduled action), with
+    /// the metrics and the rule behind it.
+    pub fn scaling(&self, s: ServiceId, from: u32, to: u32, why: &str) -> [String; 4] {
+        let sim = self.sim;
+        let st = &sim.autoscaling.services[s.index()];
+        let pct = |d: Option<f64>| d.map_or("no data".to_string(), |v| format!("{v:.1}%"));
+        let (cpu, mem) = st.latest_utilization();
+        let (cpu, mem) = (pct(cpu), pct(mem));
+        let service = &sim.config.services[s.index()];
+        [
+            format!("service {} {why}: desired {from} -> {to}", service.name),
+            format!(
+                "  metric: CPU {cpu}, memory {mem} (latest one-minute datapoints, as a share of what the {} running task(s) reserve)",
+                sim.origins[s].counts.running()
+            ),
+            format!("  rule: {}", scaling_rule(service, why)),
+            format!("  decision: desired count {from} -> {to}"),
+        ]
+    }
+
+    pub fn kill_tasks(&self, s: ServiceId, count: u32) -> String {
+        format!(
+            "scenario event: {count} RUNNING task(s) of service {} are stopped (StopTask); the service scheduler will replace them",
+            self.service_name(s)
+        )
+    }
+
+    pub fn desired_set(&self, s: ServiceId, count: u32) -> String {
+        format!(
+            "service {} desiredCount set to {count} (UpdateService; it was {}): the scheduler starts or stops tasks to match",
+            self.service_name(s),
+            self.sim.origins[s].counts.desired()
+        )
+    }
+}
+
+/// Instances, AZs and capacity providers.
+impl<R: Recorder> Narrator<'_, '_, R> {
+    pub fn registered(&self, id: InstanceId) -> String {
+        let sim = self.sim;
+        let inst = sim.cluster.instance(id);
+        format!(
+            "instance {} ({}, {}) registered: {} CPU units, {} MiB",
+            inst.ec2_instance_id,
+            sim.config.pools[inst.pool.index()].instance_type.name,
+            sim.cluster.azs[inst.az.index()],
+            inst.cpu_total,
+            inst.memory_total
+        )
+    }
+
+    pub fn instance_lost(&self, id: InstanceId, reason: StopReason) -> String {
+        let inst = self.sim.cluster.instance(id);
+        format!(
+            "instance {} ({}) lost: {}; {} task(s) on it stop",
+            inst.ec2_instance_id,
+            self.sim.cluster.azs[inst.az.index()],
+            reason.as_str(),
+            inst.task_count
+        )
+    }
+
+    pub fn spot_notice(&self, id: InstanceId, draining: bool) -> String {
+        format!(
+            "instance {} gets a Spot interruption notice; {}",
+            self.sim.cluster.instance(id).ec2_instance_id,
+            if draining {
+                "it drains (spot_instance_draining)"
+            } else {
+                "ECS is not told (spot_instance_draining off): its tasks run until the reclaim"
+            }
+        )
+    }
+
+    pub fn az_down(&self, az: AzId) -> String {
+        format!("AZ {} goes down", self.sim.cluster.azs[az.index()])
+    }
+
+    pub fn az_back(&self, az: AzId) -> String {
+        format!("AZ {} is back", self.sim.cluster.azs[az.index()])
+    }
+
+    /// Origin `o`'s waiting tasks bound for pool `pool` (its target `t`) that no instance
+    /// the pool launches could place, by its placement constraint `k`.
+    pub fn futile_waiting(&self, pool: PoolId, o: OriginId, t: usize, k: usize) -> String {
+        let config = self.sim.config;
+        let pool = &config.pools[pool.index()];
+        let origin = &self.sim.origins[o];
+        format!(
+            "capacity provider {} managed scaling: {} {}'s {} waiting task(s) not counted toward scale-out: no {} instance it launches satisfies placementConstraints[{k}] (memberOf), so added instances could never place them",
+            pool.name,
+            origin.kind,
+            origin.name(config),
+            origin.queues[t].len(),
+            pool.instance_type.name,
+        )
+    }
+
+    pub fn pool_scales_out(&self, pool: PoolId, metric: f64, count: u32, desired: u32) -> String {
+        let pool = &self.sim.config.pools[pool.index()];
+        let target = managed_target(pool);
+        format!(
+            "capacity provider {} managed scaling: CapacityProviderReservation {metric:.0}% above its target {target}% → launching {count} instance(s), group desired {desired}",
+            pool.name
+        )
+    }
+
+    pub fn pool_scales_in(&self, pool: PoolId, metric: f64, count: usize, desired: u32) -> String {
+        let pool = &self.sim.config.pools[pool.index()];
+        let target = managed_target(pool);
+        format!(
+            "capacity provider {} managed scaling: CapacityProviderReservation {metric:.0}% below its target {target}% → terminating {count} empty instance(s), group desired {desired}",
+            pool.name
+        )
+    }
+}
+
+fn managed_target(pool: &crate::model::PoolSpec) -> u32 {
+    let ms = pool.managed_scaling.as_ref();
+    ms.expect("only a pool with managed scaling scales")
+        .config
+        .target_capacity
 }

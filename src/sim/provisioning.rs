@@ -65,14 +65,7 @@ impl<R: Recorder> Simulation<'_, R> {
         if std::mem::replace(&mut self.provisioning.held_back[s.index()], true) {
             return;
         }
-        if self.recorder.tracing() {
-            let line = format!(
-                "service {}: launch refused, Tasks provisioning capacity limit exceeded ({} tasks already wait in PROVISIONING for capacity, cluster.max_provisioning_tasks); the scheduler launches again when one leaves",
-                self.origins[s].name(self.config),
-                self.provisioning.waiting
-            );
-            self.recorder.trace(now, &line);
-        }
+        self.narrate(now, |n| n.held_back(s));
     }
 
     /// Task `slot` starts waiting for capacity: it counts against the limit and its
@@ -124,18 +117,7 @@ impl<R: Recorder> Simulation<'_, R> {
         if !waiting {
             return;
         }
-        if self.recorder.tracing() {
-            let t = self.tasks.get(task.slot);
-            let o = self.origins.id(t.origin);
-            let line = format!(
-                "task {} ({} {}) found no capacity in {} s in PROVISIONING (cluster.provisioning_timeout): ECS stops it",
-                t.id,
-                self.origins[o].kind,
-                self.origins[o].name(self.config),
-                now.since(t.created_at).as_secs_f64()
-            );
-            self.recorder.trace(now, &line);
-        }
+        self.narrate(now, |n| n.provisioning_timed_out(task.slot, now));
         self.stop_task(task.slot, now, StopReason::ProvisioningTimeout, queue);
     }
 

@@ -323,15 +323,7 @@ impl<R: Recorder> Simulation<'_, R> {
             if !state.retry_pending {
                 state.retry_pending = true;
                 queue.schedule(now + delay, Event::ServiceRetry(s));
-                if self.recorder.tracing() {
-                    let line = format!(
-                        "service {} throttled: {} consecutive failures to start, next launch in {} s",
-                        self.config.services[s.index()].name,
-                        self.origins[s].start_failures,
-                        delay.as_secs_f64()
-                    );
-                    self.recorder.trace(now, &line);
-                }
+                self.narrate(now, |n| n.throttled(s, delay));
             }
         }
         // A task the PROVISIONING timeout stopped never reached RUNNING: ECS's stage 1
