@@ -154,20 +154,8 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         }
     }
 
-    fn enqueue(
-        &mut self,
-        o: OriginId,
-        target_index: usize,
-        slot: u32,
-        queue: &mut EventQueue<Event>,
-    ) {
-        self.origins[o].queues[target_index].push_back(slot);
-        self.waiting.total += 1;
-        self.provisioning_wait_starts(slot, queue);
-    }
-
     /// Places the task (EC2) or admits it (Fargate) and starts its startup path.
-    fn try_start(
+    pub(super) fn try_start(
         &mut self,
         slot: u32,
         now: SimTime,
@@ -262,7 +250,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
     // Built for every decision and every glance at the maxima: inlined, the request's
     // fields are read where they are used instead of being copied out of a call.
     #[inline]
-    fn placement_request(&self, slot: u32, o: OriginId) -> PlacementRequest<'a> {
+    pub(super) fn placement_request(&self, slot: u32, o: OriginId) -> PlacementRequest<'a> {
         let config: &'a crate::model::SimConfig = self.config;
         let task = self.tasks.get(slot);
         let pool = match task.target {
@@ -394,12 +382,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             freed = true;
         }
         if was == TaskState::Provisioning && task.placed_at.is_none() {
-            let queue_of = &mut self.origins[o].queues[task.target_index as usize];
-            if let Some(pos) = queue_of.iter().position(|s| *s == slot) {
-                queue_of.remove(pos);
-                self.waiting.total -= 1;
-                self.provisioning_wait_ends(task.target, now, queue);
-            }
+            self.leave_waiting(slot, now, queue);
         }
         let service = self.origins.service(o);
         self.origins[o].task_leaves(slot, deregistering);
@@ -438,108 +421,6 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             };
             self.service_task_lost(service, stopped, now, queue);
         }
-    }
-
-    /// Offers freed capacity to waiting tasks, oldest first across queues. A queue whose
-    /// head does not fit is skipped for the rest of the pass: capacity only shrinks within
-    /// a pass, and every task of a queue has the same shape and rules.
-    #[inline]
-    pub(super) fn retry_waiting(&mut self, now: SimTime, queue: &mut EventQueue<Event>) {
-        // Inlined so that a release with nothing waiting costs a comparison, not a call.
-        if self.waiting.total > 0 {
-            self.offer_to_waiting(now, queue);
-        }
-    }
-
-    fn offer_to_waiting(&mut self, now: SimTime, queue: &mut EventQueue<Event>) {
-        // With one queue a refusal ends the pass, so no flag is ever set: nothing to clear.
-        if self.waiting.only_queue.is_none() {
-            self.waiting.blocked.fill(false);
-        }
-        let mut placed = false;
-        while let Some((o, t, flat, candidates)) = self.oldest_waiting_head() {
-            let slot = *self.origins[o].queues[t].front().expect("head exists");
-            // No other head need be looked for when nothing waits any more, or when the
-            // only queue that offered one refused (a refusal changes nothing, so no other
-            // queue can have filled meanwhile). One queue is the common case.
-            let only = candidates == 1;
-            // Once this pass has placed a task, the next head often finds the room gone:
-            // the indexes' maxima say so before a whole decision is made.
-            let outcome = if placed && self.surely_refused(slot) {
-                Err(RejectReason::NoInstances)
-            } else {
-                self.try_start(slot, now, queue)
-            };
-            match outcome {
-                Ok(()) => {
-                    placed = true;
-                    self.origins[o].queues[t].pop_front();
-                    self.waiting.total -= 1;
-                    self.provisioning_wait_ends(self.origins[o].targets[t], now, queue);
-                    if self.waiting.total == 0 {
-                        break;
-                    }
-                }
-                Err(_) if only => break,
-                Err(_) => self.waiting.blocked[flat] = true,
-            }
-        }
-    }
-
-    /// The queue whose head was created first among those not blocked in this pass, as
-    /// (origin, target, flat queue number, how many queues had a head to offer).
-    fn oldest_waiting_head(&self) -> Option<(OriginId, usize, usize, usize)> {
-        // One queue in the whole scenario (one origin, one target) is the common case:
-        // its head is the answer without a look at every origin. Its blocked flag is never
-        // set (a refusal there ends the pass), so it is not read.
-        if let Some(o) = self.waiting.only_queue {
-            debug_assert!(
-                !self.waiting.blocked[0],
-                "the only queue was marked blocked"
-            );
-            return (!self.origins[o].queues[0].is_empty()).then_some((o, 0, 0, 1));
-        }
-        let mut best: Option<(u64, OriginId, usize, usize)> = None;
-        let mut candidates = 0;
-        let mut flat = 0;
-        for (o, origin) in self.origins.ids().zip(self.origins.iter()) {
-            for (t, q) in origin.queues.iter().enumerate() {
-                if !self.waiting.blocked[flat] {
-                    if let Some(&slot) = q.front() {
-                        candidates += 1;
-                        let id = self.tasks.get(slot).id;
-                        if best.is_none_or(|b| id < b.0) {
-                            best = Some((id, o, t, flat));
-                        }
-                    }
-                }
-                flat += 1;
-            }
-        }
-        best.map(|(_, o, t, flat)| (o, t, flat, candidates))
-    }
-
-    /// Whether placing task `slot` on EC2 must fail for want of room on every ACTIVE
-    /// instance (a necessary condition read from the indexes' maxima; false when unsure).
-    /// A DAEMON task comes with its instance and a Fargate task asks no instance: never.
-    fn surely_refused(&self, slot: u32) -> bool {
-        let task = self.tasks.get(slot);
-        if task.instance.is_some() || !matches!(task.target, Target::Ec2 | Target::Pool(_)) {
-            return false;
-        }
-        let request = self.placement_request(slot, self.origins.id(task.origin));
-        let refused = !placement::may_have_room(&self.cluster, &request);
-        debug_assert!(
-            !refused
-                || placement::choose_instance(
-                    &self.cluster,
-                    &request,
-                    &mut self.streams.placement.clone()
-                )
-                .is_none(),
-            "the maxima refused a task a decision would place"
-        );
-        refused
     }
 
     /// Reports the task as it stands at `at` (its stop, or the horizon).

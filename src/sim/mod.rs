@@ -22,6 +22,7 @@ mod service_counts;
 mod streams;
 mod tasks;
 mod usage;
+mod waiting;
 
 use crate::engine::{self, EventQueue, Model};
 use crate::metrics::{Recorder, ServiceSample, Summary};
@@ -36,6 +37,7 @@ use origins::Origins;
 use rand::Rng;
 use streams::RandomStreams;
 use tasks::TaskTable;
+use waiting::WaitingQueues;
 
 /// Runs the scenario to its horizon, reporting to `recorder`, and returns the summary.
 /// For scenarios known to end (tests, benches): a runaway instant or an interrupt panics
@@ -236,29 +238,6 @@ struct TaskTotals {
     fargate: u32,
 }
 
-/// Tasks waiting for capacity, across every origin's queues.
-struct WaitingQueues {
-    /// Per queue, reused by each pass: whether its head failed to fit in this pass. Never
-    /// set, nor cleared, when `only_queue` names the one queue (a refusal ends its pass).
-    blocked: Vec<bool>,
-    total: usize,
-    /// The origin whose first target's queue is the scenario's only queue, if it has one.
-    only_queue: Option<origins::OriginId>,
-}
-
-/// The origin holding the scenario's only waiting queue (its first target's), if the
-/// scenario has exactly one.
-fn only_queue(origins: &Origins) -> Option<origins::OriginId> {
-    let mut with_queues = origins
-        .ids()
-        .zip(origins.iter())
-        .filter(|(_, o)| !o.queues.is_empty());
-    match (with_queues.next(), with_queues.next()) {
-        (Some((id, o)), None) if o.queues.len() == 1 => Some(id),
-        _ => None,
-    }
-}
-
 /// What AZ outages have taken away.
 struct Outages {
     /// AZs inside an outage window.
@@ -331,11 +310,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             recorder,
             cluster,
             tasks: TaskTable::default(),
-            waiting: WaitingQueues {
-                blocked: vec![false; origins.iter().map(|o| o.queues.len()).sum()],
-                total: 0,
-                only_queue: only_queue(&origins),
-            },
+            waiting: WaitingQueues::new(&origins),
             origins,
             next_task_id: 1,
             totals: TaskTotals::default(),

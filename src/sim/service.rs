@@ -154,7 +154,9 @@ impl<R: Recorder> Simulation<'_, R> {
             .collect();
         // With tasks waiting, a stop can place others and change the cluster beyond the
         // victim's instance, which the ranking index does not follow: rank afresh each time.
-        let ranking = (self.waiting.total == 0)
+        let ranking = self
+            .waiting
+            .is_empty()
             .then(|| ScaleInRanking::new(&self.cluster, placement, &candidates, &departing))
             .flatten();
         if let Some(mut ranking) = ranking {
