@@ -338,8 +338,8 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         }
     }
 
-    /// Stops a live task: frees what it holds, bills it, reports it, and lets waiting
-    /// tasks try the capacity it leaves.
+    /// Stops a live task: frees what it holds, bills it, reports it, lets waiting tasks
+    /// try the capacity it leaves, then tells its service (which may replace it).
     pub(super) fn stop_task(
         &mut self,
         slot: u32,
@@ -408,6 +408,11 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         let task = self.tasks.get(slot);
         let (restart, launch_type, def) = (task.restart, task.target.launch_type(), task.task_def);
         self.tasks.release(slot);
+        // The tasks already waiting are offered the freed capacity before the service
+        // hears of the stop: they asked first, and ECS documents no other order. Told
+        // first, the service's replacement would take the place of a task queued before
+        // it (scenarios/README.md, modeling choices; tests/it/same_time.rs pins it), so
+        // swapping the two changes which task runs, and the outputs with it.
         if freed {
             self.retry_waiting(now, queue);
         }

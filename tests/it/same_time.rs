@@ -166,3 +166,50 @@ duration = { type = "constant", value = "30s" }
     assert_eq!(s.tasks.created, 1, "{:?}", s.tasks);
     assert_eq!(s.tasks.carried_over.running_at_start, 0, "{:?}", s.tasks);
 }
+
+#[test]
+fn a_task_already_waiting_takes_the_place_a_stopped_service_task_frees_before_its_replacement() {
+    // `stop_task` offers freed capacity to the tasks already waiting before the stopped
+    // task's service hears of the stop (and launches a replacement). The only slot holds
+    // the service's one task from 0 s; a job arriving at 50 s through the pool's capacity
+    // provider waits in PROVISIONING. At 100 s the service task is stopped (StopTask): the
+    // job takes the slot at 100 s and runs 10 s, and the replacement, waiting meanwhile,
+    // takes it at 110 s: 3 created, 3 started, none pending at the end, the replacement
+    // RUNNING at the end. Were the service told first, its replacement would take the
+    // slot at 100 s and keep it: 2 started, the job pending at the end.
+    let c = config(&one_slot(
+        "timing = { instant = true }",
+        r#"
+[[cluster.pools]]
+name = "servers"
+instance_type = "one-slot"
+count = 1
+
+[[services]]
+name = "web"
+taskDefinition = "work"
+desiredCount = 1
+launchType = "EC2"
+
+[[jobs]]
+name = "waiting"
+taskDefinition = "work"
+capacityProviderStrategy = [{ capacityProvider = "servers", weight = 1 }]
+arrival = { type = "scheduled", times = ["50s"] }
+duration = { type = "constant", value = "10s" }
+
+[[failures.events]]
+action = "kill_tasks"
+at = "100s"
+service = "web"
+count = 1
+"#,
+    ));
+    let s = run(&c);
+    let t = &s.tasks;
+    assert_eq!(
+        (t.created, t.started, t.pending_at_end, t.running_at_end),
+        (3, 3, 0, 1),
+        "{t:?}"
+    );
+}
