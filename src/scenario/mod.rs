@@ -1,16 +1,17 @@
 //! Scenario files: TOML in, a validated [`SimConfig`] out, or an error naming the file,
 //! line, field and what is allowed.
 
-mod build;
 mod checks;
 pub mod duration;
 pub mod ecs_json;
 mod error;
 mod estimate;
 pub mod file;
+mod inputs;
 mod io_words;
 pub mod locate;
 pub mod overrides;
+mod resolve;
 
 mod td_import;
 pub mod trace;
@@ -192,8 +193,8 @@ pub fn from_file(file: file::ScenarioFile, path: &Path) -> Result<Scenario, Scen
 
 type Locator<'a> = dyn Fn(&str, String, Option<String>, bool) -> ScenarioError + 'a;
 
-/// Everything after parsing: inputs read, traces expanded, prices resolved, the config
-/// built and checked.
+/// Everything after parsing: the read phase (`inputs`), then the pure resolution into a
+/// config (`resolve`) and its checks.
 fn validate(
     mut file: file::ScenarioFile,
     path: &Path,
@@ -203,45 +204,14 @@ fn validate(
     options: LoadOptions<'_>,
     at: &Locator<'_>,
 ) -> Result<Scenario, ScenarioError> {
-    let mut inputs = build::scaling::read_csvs(&mut file, path.parent().unwrap_or(Path::new(".")))
-        .map_err(|e| at(&e.field, e.message, e.allowed, false))?;
-    inputs.extend(imported_inputs);
     let base = path.parent().unwrap_or(Path::new("."));
-    for t in &file.traces {
-        inputs.push(base.join(&t.path));
-        inputs.extend(t.nodes.as_ref().map(|n| base.join(n)));
-    }
-    let mut notes = imported_notes;
-    let traces = trace::expand(&mut file, base, options.trace_task_limit)
+    let read = inputs::read_all(&mut file, base, imported_inputs, options.trace_task_limit)
         .map_err(|e| at(&e.field, e.message, e.allowed, false))?;
-    notes.extend(traces.notes);
-    let prices = match &file.prices {
-        None => PriceCatalog::builtin(),
-        Some(rel) => {
-            let price_path = path.parent().unwrap_or(Path::new(".")).join(rel);
-            inputs.push(price_path.clone());
-            let price_text = std::fs::read_to_string(&price_path).map_err(|e| {
-                at(
-                    "prices",
-                    format!(
-                        "cannot read price file {}: {}",
-                        price_path.display(),
-                        io_words(&e)
-                    ),
-                    None,
-                    false,
-                )
-            })?;
-            PriceCatalog::from_toml_str(&price_text).map_err(|e| {
-                at(
-                    "prices",
-                    format!("price file {}: {e}", price_path.display()),
-                    None,
-                    false,
-                )
-            })?
-        }
-    };
+    let inputs = read.paths;
+    let mut traces = read.traces;
+    let prices = read.prices;
+    let mut notes = imported_notes;
+    notes.append(&mut traces.notes);
     let default_name = path.file_stem().map_or_else(
         || "scenario".to_string(),
         |s| s.to_string_lossy().into_owned(),
@@ -259,7 +229,8 @@ fn validate(
             &shipped
         }
     };
-    let mut config = build::build(file, &default_name, &prices, policies).map_err(located)?;
+    let mut config =
+        resolve::sim_config(file, &default_name, &prices, policies).map_err(located)?;
     config.warnings = checks::check(&config).map_err(located)?;
     let unplaceable = traces.origins.unplaceable(&config);
     config.warnings.extend(unplaceable);

@@ -470,3 +470,84 @@ fn the_cycle_check_names_a_cycle_inside_a_folder_and_between_top_level_modules()
         ]
     );
 }
+
+/// ARCHITECTURE.md's "sim does no I/O; nothing below `scenario` touches a file", and
+/// loading's read phase: every file a scenario names is read in `scenario/inputs.rs` (or
+/// parsing and trace streaming), never while resolving.
+const NO_IO: [&str; 13] = [
+    "engine",
+    "model",
+    "placement",
+    "scaling",
+    "metrics",
+    "sim",
+    "stats",
+    "workload",
+    "catalog",
+    "query",
+    "time.rs",
+    "rng.rs",
+    "scenario/resolve",
+];
+
+/// What reaching a file or a terminal looks like in code.
+const IO_CALLS: [&str; 9] = [
+    "std::fs",
+    "fs::read",
+    "fs::write",
+    "File::open",
+    "File::create",
+    "OpenOptions",
+    "println!",
+    "stdout()",
+    "stderr()",
+];
+
+fn io_calls(text: &str) -> Vec<(usize, &'static str)> {
+    text.lines()
+        .enumerate()
+        .flat_map(|(i, line)| {
+            let code = line.split("//").next().unwrap_or("");
+            IO_CALLS
+                .iter()
+                .filter(move |call| code.contains(*call))
+                .map(move |call| (i + 1, *call))
+        })
+        .collect()
+}
+
+#[test]
+fn nothing_below_the_scenario_reader_touches_a_file_or_terminal() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut found = Vec::new();
+    for area in NO_IO {
+        let mut files = Vec::new();
+        let path = src.join(area);
+        if path.is_dir() {
+            rust_files(&path, &mut files);
+        } else {
+            files.push(path);
+        }
+        for f in files {
+            let text = std::fs::read_to_string(&f).unwrap();
+            for (line, call) in io_calls(&text) {
+                found.push(format!("{}:{line}: {call}", f.display()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "I/O below the scenario reader (read files in scenario/inputs.rs, write them through \
+         report::OutputDir):\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_io_scanner_sees_a_file_read_and_skips_comments() {
+    let text = "let t = std::fs::read_to_string(p);\n// File::open(p) once\nprintln!(\"x\");\n";
+    assert_eq!(
+        io_calls(text),
+        vec![(1, "std::fs"), (1, "fs::read"), (3, "println!")]
+    );
+}

@@ -29,7 +29,7 @@ use workload::duration;
 pub const DEFAULT_EVENTS_PER_INSTANT: u64 = 10_000_000;
 
 /// `policies`: the placement policies a `{ type = "policy", name }` rule may name.
-pub fn build(
+pub fn sim_config(
     file: ScenarioFile,
     default_name: &str,
     prices: &PriceCatalog,
