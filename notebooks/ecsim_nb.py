@@ -69,14 +69,20 @@ def summary(run: pathlib.Path) -> dict:
 
 
 def timeseries(run: pathlib.Path) -> pd.DataFrame:
-    """timeseries.csv with an `hours` column for the time axis."""
+    """timeseries.csv with an `hours` column for the time axis and a `warmup` flag on the
+    rows sampled before the measurement window opens (summary.json covers only the rest)."""
     df = pd.read_csv(run / "timeseries.csv")
     df["hours"] = df["time_s"] / 3600
+    df["warmup"] = df["time_s"] < summary(run)["warmup_s"]
     return df
 
 
 def tasks(run: pathlib.Path) -> pd.DataFrame:
-    return pd.read_csv(run / "tasks.csv")
+    """tasks.csv with a `warmup` flag on the tasks created before the measurement window
+    opens: summary.json's pending-time figures leave them out."""
+    df = pd.read_csv(run / "tasks.csv")
+    df["warmup"] = df["created_s"] < summary(run)["warmup_s"]
+    return df
 
 
 def md(text: str) -> None:

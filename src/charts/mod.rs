@@ -245,6 +245,8 @@ fn trim_zeros(text: String) -> String {
         None => (text.clone(), ""),
     };
     let num = num.trim_end_matches('0').trim_end_matches('.');
+    // A tick a hair below zero (a float sum's residue) rounds to "-0.000": zero has no sign.
+    let num = if num == "-0" { "0" } else { num };
     format!("{num}{suffix}")
 }
 
@@ -291,6 +293,9 @@ mod tests {
         assert_eq!(tick(0.125), "0.125");
         assert_eq!(tick(150.0), "150");
         assert_eq!(tick(3.0), "3");
+        // -0.0001 rounds to zero at three places: no "-0" on an axis.
+        assert_eq!(tick(-0.0001), "0");
+        assert_eq!(tick(-0.25), "-0.25");
     }
 
     #[test]

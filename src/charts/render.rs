@@ -383,9 +383,10 @@ fn panels<DB: DrawingBackend>(p: &PanelChart, area: &DrawingArea<DB, Shift>) -> 
         } else {
             mesh.x_labels(x_tick_count(&p.x));
         }
-        if last {
+        // Category axes get their title from `category_labels`, below the names.
+        if last && !categories {
             mesh.x_desc(p.x.label.clone());
-        } else {
+        } else if !last {
             mesh.x_labels(0);
         }
         mesh.draw().map_err(err)?;

@@ -3,7 +3,7 @@
 
 use super::style::{Dash, Look, Marker};
 use super::{Body, Figure, Format, IntervalChart, Line, Panel, PanelChart, Scale, XAxis};
-use crate::outputs::SweepOutputs;
+use crate::outputs::{SweepOutputs, short_value};
 
 /// Every metric charted can be neither negative nor, as a share (`Format::Percent`), above
 /// one. A normal-theory interval knows neither bound: with three replications of a pending
@@ -31,19 +31,6 @@ const METRICS: [(&str, &str, Format); 7] = [
     ("restart_latency_s.p95", "restart p95 (s)", Format::Plain),
     ("tasks.rejected", "tasks rejected", Format::Plain),
 ];
-
-/// `[{type="spread",field="instanceId"}]` reads as `spread instanceId`.
-pub fn short_value(v: &str) -> String {
-    let cleaned: String = v
-        .replace("type=", "")
-        .replace("field=", "")
-        .replace("expression=", "")
-        .chars()
-        .map(|c| if "[]{}\"'".contains(c) { ' ' } else { c })
-        .collect::<String>()
-        .replace(',', " ");
-    cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
-}
 
 fn short_key(k: &str) -> String {
     let parts: Vec<&str> = k.split('.').collect();
@@ -239,14 +226,7 @@ pub fn paired(s: &SweepOutputs) -> Option<Figure> {
     if metrics.is_empty() {
         return None;
     }
-    let label = |values: &[String]| {
-        values
-            .iter()
-            .map(|v| short_value(v))
-            .collect::<Vec<_>>()
-            .join(" · ")
-    };
-    let rows = s.variants[1..].iter().map(|v| label(&v.values)).collect();
+    let rows = s.variants[1..].iter().map(|v| v.name()).collect();
     let panels = metrics
         .iter()
         .map(|(name, axis, _)| {
@@ -265,7 +245,7 @@ pub fn paired(s: &SweepOutputs) -> Option<Figure> {
         title: format!(
             "{}: each variant against {}",
             s.scenario,
-            label(&s.variants[0].values)
+            s.variants[0].name()
         ),
         caption: "Paired difference from the first variant (replication i against replication i, same seed) with its 95% interval; an interval clear of the zero line is a real effect.".into(),
         body: Body::Intervals(IntervalChart { rows, panels }),

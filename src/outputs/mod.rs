@@ -13,7 +13,7 @@ pub use compare::{
     LegFigures,
 };
 pub use run::{RunOutputs, TimeSeries};
-pub use sweep::{Interval, SweepMetric, SweepOutputs, SweepVariant};
+pub use sweep::{Interval, SweepMetric, SweepOutputs, SweepVariant, short_value};
 pub use tasks::{
     FirstSeen, HEAT_COLUMNS, MAX_HEAT_INSTANCES, Marks, Placed, Sample, Stops, Tasks, Wait,
 };

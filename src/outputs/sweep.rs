@@ -38,6 +38,29 @@ impl SweepVariant {
     pub fn metric(&self, name: &str) -> Option<&SweepMetric> {
         self.metrics.iter().find(|m| m.name == name)
     }
+
+    /// The variant named by its values, as charts and pages show it: `binpack memory · 8`.
+    pub fn name(&self) -> String {
+        self.values
+            .iter()
+            .map(|v| short_value(v))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
+}
+
+/// A `--vary` value as a reader says it: `[{type="spread",field="instanceId"}]` reads as
+/// `spread instanceId`.
+pub fn short_value(v: &str) -> String {
+    let cleaned: String = v
+        .replace("type=", "")
+        .replace("field=", "")
+        .replace("expression=", "")
+        .chars()
+        .map(|c| if "[]{}\"'".contains(c) { ' ' } else { c })
+        .collect::<String>()
+        .replace(',', " ");
+    cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn interval(v: Option<&Value>) -> Option<Interval> {

@@ -3,7 +3,7 @@
 use super::RenderedChart;
 use super::glossary::{explain, explain_leg};
 use super::notes::{self, Notes};
-use crate::outputs::{self, CompareOutputs, Outputs, RunOutputs, SweepOutputs};
+use crate::outputs::{self, CompareOutputs, Outputs, RunOutputs};
 use std::fmt::Write;
 
 pub(super) const STYLE: &str = "
@@ -12,7 +12,7 @@ main{max-width:1000px;margin:0 auto;padding:24px}
 h1{font-size:1.8em;margin:0 0 .2em}
 h2{margin-top:2em;border-bottom:1px solid #ddd;padding-bottom:.2em}
 .meta{color:#555}
-nav ol{columns:2;padding-left:1.2em}
+nav ol{columns:2;column-gap:3em;padding-left:1.2em}
 table{border-collapse:collapse;width:100%;font-size:.92em;background:#fff}
 th,td{border-bottom:1px solid #e4e4e4;padding:4px 8px;text-align:left;vertical-align:top}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
@@ -20,9 +20,16 @@ code{font-size:.95em}
 figure.chart{margin:1.5em 0;background:#fff;border:1px solid #e4e4e4;padding:8px}
 figure.chart svg{display:block;width:100%;height:auto}
 figcaption{color:#444;margin-top:.4em}
+.wide{overflow-x:auto}
+.headline{background:#fff;border:1px solid #ddd;border-radius:6px;padding:4px 18px 10px;margin:1em 0}
+.headline h2{margin-top:.6em}
+.better{color:#1a7f37}
+.worse{color:#b42318}
+details{margin:1em 0}
+summary{cursor:pointer;color:#0550ae}
 ";
 
-fn esc(s: &str) -> String {
+pub(super) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -50,7 +57,7 @@ fn prose(s: &str) -> String {
 }
 
 /// A figure as a reader wants it: integers whole, fractions to four significant places.
-fn value(x: f64) -> String {
+pub(super) fn value(x: f64) -> String {
     if !x.is_finite() {
         return "n/a".into();
     }
@@ -68,11 +75,12 @@ fn value(x: f64) -> String {
 }
 
 pub fn page(outputs: &Outputs, charts: &[RenderedChart], description: Option<&str>) -> String {
-    let (scenario, kind, meta, table, notes) = match outputs {
+    let (scenario, kind, meta, headline, table, notes) = match outputs {
         Outputs::Run(r) => (
             r.scenario.as_str(),
             "run",
             run_meta(r),
+            String::new(),
             run_table(r),
             notes::run(r),
         ),
@@ -80,14 +88,16 @@ pub fn page(outputs: &Outputs, charts: &[RenderedChart], description: Option<&st
             c.scenario.as_str(),
             "comparison",
             compare_meta(c),
+            String::new(),
             compare_table(c),
             notes::compare(c),
         ),
         Outputs::Sweep(s) => (
             s.scenario.as_str(),
             "sweep",
-            sweep_meta(s),
-            sweep_table(s),
+            super::sweep_page::meta(s),
+            super::sweep_page::headline(s),
+            super::sweep_page::summary(s),
             notes::sweep(s),
         ),
     };
@@ -110,6 +120,8 @@ pub fn page(outputs: &Outputs, charts: &[RenderedChart], description: Option<&st
         }
     }
     let _ = writeln!(h, "<p class=\"meta\">ecsim {kind} · {}</p>", esc(&meta));
+    // The answer first, above the table of contents: a reader sees it without scrolling.
+    h.push_str(&headline);
     h.push_str("<nav>\n<ol>\n<li><a href=\"#summary\">Summary</a></li>\n");
     for c in charts {
         let _ = writeln!(
@@ -363,73 +375,5 @@ fn commitment_table(c: &CompareOutputs) -> String {
         );
     }
     h.push_str("</tbody>\n</table>\n<p>A Compute Savings Plan (1 year, no upfront) evaluated hour by hour on each leg's simulated usage (<code>commitment-curve.csv</code>, charted in <code>commitment-curve.png</code>). Break-even use: a dollar of commitment pays off only if used at least that share of the hours. Pays up to: a larger commitment costs more than none at all. Spot usage is never covered.</p>\n");
-    h
-}
-
-fn sweep_meta(s: &SweepOutputs) -> String {
-    format!(
-        "{} variants × {} replications · varied: {}",
-        s.variants.len(),
-        s.replications,
-        s.vary.join(", ")
-    )
-}
-
-fn sweep_table(s: &SweepOutputs) -> String {
-    let mut h = String::from("<table>\n<thead><tr><th>variant</th>");
-    for k in &s.vary {
-        let _ = write!(h, "<th><code>{}</code></th>", esc(k));
-    }
-    h.push_str("</tr></thead>\n<tbody>\n");
-    for (i, v) in s.variants.iter().enumerate() {
-        let _ = write!(h, "<tr><td>{i}</td>");
-        for value in &v.values {
-            let _ = write!(h, "<td><code>{}</code></td>", esc(value));
-        }
-        h.push_str("</tr>\n");
-    }
-    h.push_str("</tbody>\n</table>\n<p>Each figure: mean over the replications [95% interval]; for variants after the first, the paired difference from variant 0 [95% interval] below it.</p>\n");
-    h.push_str("<table>\n<thead><tr><th>figure</th>");
-    for i in 0..s.variants.len() {
-        let _ = write!(h, "<th class=\"num\">variant {i}</th>");
-    }
-    h.push_str("<th>meaning</th></tr></thead>\n<tbody>\n");
-    let names: Vec<String> = s
-        .variants
-        .first()
-        .map(|v| v.metrics.iter().map(|m| m.name.clone()).collect())
-        .unwrap_or_default();
-    for name in names {
-        let _ = write!(h, "<tr><td><code>{}</code></td>", esc(&name));
-        for v in &s.variants {
-            let cell = match v.metric(&name) {
-                None => "n/a".to_string(),
-                Some(m) => {
-                    let mut text = m.mean.map_or("n/a".into(), value);
-                    if let Some(ci) = m.ci.filter(|c| c.upper > c.lower) {
-                        let _ = write!(text, " [{}, {}]", value(ci.lower), value(ci.upper));
-                    }
-                    if let Some(d) = m.vs_first.filter(|d| d.upper > d.lower || d.mean != 0.0) {
-                        let _ = write!(
-                            text,
-                            "<br>Δ {}{} [{}, {}]",
-                            if d.mean >= 0.0 { "+" } else { "" },
-                            value(d.mean),
-                            value(d.lower),
-                            value(d.upper)
-                        );
-                    }
-                    text
-                }
-            };
-            let _ = write!(h, "<td class=\"num\">{cell}</td>");
-        }
-        let _ = writeln!(
-            h,
-            "<td>{}</td></tr>",
-            prose(&explain(&name).unwrap_or_default())
-        );
-    }
-    h.push_str("</tbody>\n</table>\n");
     h
 }
