@@ -100,7 +100,6 @@ pub mod sim;
 pub mod time;
 
 // Not yet documented item by item: each allow goes as its module is (issue 31).
-#[allow(missing_docs)]
 pub mod calendar;
 #[allow(missing_docs)]
 pub mod catalog;
@@ -126,9 +125,7 @@ pub mod report_html;
 pub mod scaling;
 #[allow(missing_docs)]
 pub mod scenario;
-#[allow(missing_docs)]
 pub mod stats;
 #[allow(missing_docs)]
 pub mod sweep;
-#[allow(missing_docs)]
 pub mod workload;
