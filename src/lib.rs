@@ -111,11 +111,9 @@ pub mod compare;
 pub mod import;
 #[allow(missing_docs)]
 pub mod model;
-#[allow(missing_docs)]
 pub mod outputs;
 #[allow(missing_docs)]
 pub mod placement;
-#[allow(missing_docs)]
 pub mod query;
 #[allow(missing_docs)]
 pub mod report;
