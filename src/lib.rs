@@ -115,7 +115,6 @@ pub mod outputs;
 #[allow(missing_docs)]
 pub mod placement;
 pub mod query;
-#[allow(missing_docs)]
 pub mod report;
 #[allow(missing_docs)]
 pub mod report_html;
