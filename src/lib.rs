@@ -116,7 +116,6 @@ pub mod outputs;
 pub mod placement;
 pub mod query;
 pub mod report;
-#[allow(missing_docs)]
 pub mod report_html;
 #[allow(missing_docs)]
 pub mod scaling;
