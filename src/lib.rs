@@ -122,6 +122,5 @@ pub mod scaling;
 #[allow(missing_docs)]
 pub mod scenario;
 pub mod stats;
-#[allow(missing_docs)]
 pub mod sweep;
 pub mod workload;
