@@ -107,7 +107,6 @@ pub mod catalog;
 pub mod charts;
 #[allow(missing_docs)]
 pub mod compare;
-#[allow(missing_docs)]
 pub mod import;
 #[allow(missing_docs)]
 pub mod model;
