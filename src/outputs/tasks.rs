@@ -108,7 +108,7 @@ impl<T> Sample<T> {
         self.thinned
     }
 
-    /// Items kept: all of them, or [`SAMPLE`] once thinned.
+    /// Items kept: all of them, or `SAMPLE` (200,000) once thinned.
     pub fn len(&self) -> usize {
         self.kept.len()
     }
