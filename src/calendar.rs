@@ -27,10 +27,14 @@ pub fn civil_from_days(days: i64) -> (i64, i64, i64) {
     (yoe + era * 400 + i64::from(month <= 2), month, day)
 }
 
+/// Gregorian rule: every fourth year, except centuries not divisible by 400 (1900 is not,
+/// 2000 is).
 pub fn is_leap(year: i64) -> bool {
     year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
 }
 
+/// 28–31 for `month` 1–12; any other `month` gets 31, so callers validate the month first
+/// (the CloudWatch timestamp parser uses this to reject a day such as 02-30).
 pub fn days_in_month(year: i64, month: i64) -> i64 {
     match month {
         2 if is_leap(year) => 29,

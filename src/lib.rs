@@ -100,7 +100,6 @@ pub mod sim;
 pub mod time;
 
 // Not yet documented item by item: each allow goes as its module is (issue 31).
-#[allow(missing_docs)]
 pub mod calendar;
 #[allow(missing_docs)]
 pub mod catalog;
@@ -108,27 +107,19 @@ pub mod catalog;
 pub mod charts;
 #[allow(missing_docs)]
 pub mod compare;
-#[allow(missing_docs)]
 pub mod import;
 #[allow(missing_docs)]
 pub mod model;
-#[allow(missing_docs)]
 pub mod outputs;
 #[allow(missing_docs)]
 pub mod placement;
-#[allow(missing_docs)]
 pub mod query;
-#[allow(missing_docs)]
 pub mod report;
-#[allow(missing_docs)]
 pub mod report_html;
 #[allow(missing_docs)]
 pub mod scaling;
 #[allow(missing_docs)]
 pub mod scenario;
-#[allow(missing_docs)]
 pub mod stats;
-#[allow(missing_docs)]
 pub mod sweep;
-#[allow(missing_docs)]
 pub mod workload;

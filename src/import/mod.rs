@@ -28,12 +28,19 @@ use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+/// What [`import`] made: a scenario that already passed validation, and what it left out.
 pub struct Imported {
     /// The scenario, TOML with comments.
     pub text: String,
+    /// Every field not carried over or value assumed, located in its input; also written
+    /// into `text` as comments.
     pub notes: Vec<Note>,
+    /// Services in the scenario.
     pub services: usize,
+    /// Task definitions in the scenario.
     pub task_definitions: usize,
+    /// Capacity pools in the scenario, placeholders for missing Auto Scaling groups
+    /// included.
     pub pools: usize,
 }
 

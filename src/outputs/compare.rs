@@ -8,12 +8,17 @@ use std::path::Path;
 /// Written by `ecsim compare --recommend-commitment`.
 pub const COMMITMENT_RECOMMENDATION: &str = "commitment-recommendation.json";
 
+/// A comparison as `compare.json` records it, plus the commitment curves beside it.
 #[derive(Debug, Deserialize)]
 pub struct CompareOutputs {
+    /// The scenario's name.
     pub scenario: String,
+    /// The seed every leg ran with; `None` in a file that predates the field.
     #[serde(default)]
     pub seed: Option<u64>,
+    /// In the order the legs were asked for.
     pub legs: Vec<LegFigures>,
+    /// EC2 against Fargate per task definition and instance type; empty when absent.
     #[serde(default)]
     pub break_even: BreakEvenView,
     /// `commitment-recommendation.json`, when the comparison ran `--recommend-commitment`.
@@ -24,52 +29,81 @@ pub struct CompareOutputs {
 /// One leg's cost against its hourly Compute Savings Plan commitment.
 #[derive(Debug, Deserialize)]
 pub struct CommitmentCurveView {
+    /// The leg the plan was sized for.
     pub leg: String,
+    /// The leg's bill without the recommended plan, USD over the measured window.
     pub cost_without_usd: f64,
+    /// The cheapest point of `curve`.
     pub best: CurvePointView,
+    /// The share (0–1) of hours a committed dollar must be used to pay for itself; `None`
+    /// when no commitment saves anything.
     #[serde(default)]
     pub break_even_utilization: Option<f64>,
+    /// The largest commitment, USD per hour, that costs no more than none; `None` when no
+    /// commitment saves anything.
     #[serde(default)]
     pub break_even_commitment_per_hour: Option<f64>,
+    /// Commitment levels in increasing order.
     pub curve: Vec<CurvePointView>,
 }
 
+/// One commitment level and the bill it gives.
 #[derive(Clone, Debug, Deserialize)]
 pub struct CurvePointView {
+    /// Hourly commitment, USD per hour.
     pub commitment_per_hour: f64,
+    /// Fees plus usage the plan does not cover, USD over the measured window.
     pub effective_cost_usd: f64,
 }
 
+/// One leg's headline figures. Fields other than `leg` and `cost_total_usd` default when a
+/// file lacks them, so an older `compare.json` still loads.
 #[derive(Debug, Deserialize)]
 pub struct LegFigures {
+    /// The leg's name, e.g. `ec2` or `fargate`.
     pub leg: String,
+    /// Assumptions made to build the leg, as sentences.
     #[serde(default)]
     pub notes: Vec<String>,
+    /// The bill over the measured window, USD (the effective cost when commitments apply).
     pub cost_total_usd: f64,
+    /// EC2 instance part of the bill, USD.
     #[serde(default)]
     pub cost_ec2_usd: f64,
+    /// Fargate part of the bill, USD.
     #[serde(default)]
     pub cost_fargate_usd: f64,
+    /// The total scaled to a 730-hour month, USD.
     #[serde(default)]
     pub cost_monthly_usd: Option<f64>,
+    /// Total over task-hours RUNNING in the window, USD; `None` when no task ran.
     #[serde(default)]
     pub cost_per_task_hour_usd: Option<f64>,
+    /// Time-weighted share (0–1) of registered EC2 CPU that tasks reserved; `None`
+    /// without EC2.
     #[serde(default)]
     pub cpu_reserved: Option<f64>,
+    /// 95th percentile of started tasks' pending time, seconds.
     #[serde(default)]
     pub pending_p95_s: Option<f64>,
+    /// Tasks created in the window that never reached RUNNING.
     #[serde(default)]
     pub unstarted_tasks: Option<u64>,
+    /// The worst service's share (0–1) of desired tasks RUNNING; `None` without services.
     #[serde(default)]
     pub availability: Option<f64>,
+    /// The leg's whole `summary.json`, for figures not lifted out above.
     #[serde(default)]
     pub summary: Value,
 }
 
+/// `compare.json`'s `break_even`: when EC2 beats Fargate for the workload's task sizes.
 #[derive(Debug, Default, Deserialize)]
 pub struct BreakEvenView {
+    /// The simplifications behind the arithmetic, as sentences.
     #[serde(default)]
     pub assumptions: Vec<String>,
+    /// One per (task definition, instance type) pair.
     #[serde(default)]
     pub rows: Vec<BreakEvenLine>,
 }
@@ -77,16 +111,24 @@ pub struct BreakEvenView {
 /// One (task definition, instance type) pair of the break-even arithmetic.
 #[derive(Debug, Deserialize)]
 pub struct BreakEvenLine {
+    /// The task definition's family name.
     pub task_definition: String,
+    /// e.g. `m5.large`.
     pub instance_type: String,
+    /// On-Demand Fargate price of one task at its rounded size, USD per hour.
     pub fargate_per_task_hour_usd: f64,
+    /// Such tasks one instance holds; 0 when none fits.
     pub tasks_per_instance: u32,
+    /// On-Demand instance price, USD per hour.
     pub instance_per_hour_usd: f64,
+    /// Share (0–1) of an instance's task slots that must be busy for EC2 to be cheaper;
+    /// above 1 means never; `None` when no task fits.
     #[serde(default)]
     pub break_even_utilization: Option<f64>,
 }
 
 impl CompareOutputs {
+    /// Reads `dir/compare.json`, and `commitment-recommendation.json` when present.
     pub fn load(dir: &Path) -> Result<CompareOutputs, LoadError> {
         let path = dir.join("compare.json");
         let value = read_json(&path)?;

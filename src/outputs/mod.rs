@@ -24,19 +24,31 @@ use thiserror::Error;
 
 /// What an output directory holds.
 pub enum Outputs {
+    /// `ecsim run`'s directory.
     Run(RunOutputs),
+    /// `ecsim compare`'s.
     Compare(CompareOutputs),
+    /// `ecsim sweep`'s (or `sweep merge`'s).
     Sweep(SweepOutputs),
 }
 
+/// Why an output directory could not be read; the message names the file and, for a bad
+/// value, its line and column or field.
 #[derive(Debug, Error)]
 pub enum LoadError {
+    /// The directory holds none of `summary.json`, `compare.json`, `sweep.json`.
     #[error(
         "{0}: not an ecsim output directory (expected summary.json from `ecsim run`, compare.json from `ecsim compare` or sweep.json from `ecsim sweep`)"
     )]
     NotOutputs(PathBuf),
+    /// A file is unreadable, not valid JSON or CSV, or lacks a field or column it needs.
     #[error("{path}: {message}")]
-    Bad { path: PathBuf, message: String },
+    Bad {
+        /// The file at fault.
+        path: PathBuf,
+        /// What is wrong, in words, located within the file where possible.
+        message: String,
+    },
 }
 
 impl LoadError {

@@ -6,10 +6,15 @@ use super::{LoadError, number, read_json};
 use serde_json::Value;
 use std::path::Path;
 
+/// One run's results, as the charts and `report.html` draw them.
 pub struct RunOutputs {
+    /// `summary.json`'s `scenario`, the scenario's name.
     pub scenario: String,
+    /// `None` when `summary.json` does not record one.
     pub seed: Option<u64>,
+    /// All of `summary.json`, read by JSON pointer through [`figure`](Self::figure).
     pub summary: Value,
+    /// `timeseries.csv`.
     pub series: TimeSeries,
     /// What the charts and notes need of tasks.csv, read in one pass (boxed: it is most of
     /// the value's size).
@@ -18,24 +23,31 @@ pub struct RunOutputs {
 
 /// `timeseries.csv` as columns of numbers; an empty cell is NaN.
 pub struct TimeSeries {
+    /// The header's names, e.g. `time_s`, `<service>.running`.
     pub columns: Vec<String>,
+    /// One vector per column, in `columns` order, each with one value per sample row.
     pub values: Vec<Vec<f64>>,
 }
 
 impl TimeSeries {
+    /// The named column's values; `None` when the file has no such column.
     pub fn column(&self, name: &str) -> Option<&[f64]> {
         let i = self.columns.iter().position(|c| c == name)?;
         Some(&self.values[i])
     }
 
+    /// Sample times, seconds since time zero (the warm-up included); empty without the
+    /// column.
     pub fn time_s(&self) -> &[f64] {
         self.column("time_s").unwrap_or(&[])
     }
 
+    /// Sample rows.
     pub fn len(&self) -> usize {
         self.values.first().map_or(0, Vec::len)
     }
 
+    /// True when the file has a header and no samples.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -51,6 +63,8 @@ impl TimeSeries {
 }
 
 impl RunOutputs {
+    /// Reads `summary.json`, `timeseries.csv` and `tasks.csv` from `dir`; all three must be
+    /// there, and `summary.json` must name its scenario.
     pub fn load(dir: &Path) -> Result<RunOutputs, LoadError> {
         let summary_path = dir.join("summary.json");
         let summary = read_json(&summary_path)?;
@@ -78,14 +92,19 @@ impl RunOutputs {
         Ok(run)
     }
 
+    /// The name behind an index in [`Tasks`] (origin, instance, capacity provider or stop
+    /// reason).
     pub fn name(&self, index: u32) -> &str {
         self.tasks.name(index)
     }
 
+    /// A number in `summary.json` at a JSON pointer such as `/cost_usd/total`; `None` when
+    /// absent or not a number.
     pub fn figure(&self, pointer: &str) -> Option<f64> {
         number(&self.summary, pointer)
     }
 
+    /// Seconds before measurement began; 0 when the summary does not say.
     pub fn warmup_s(&self) -> f64 {
         self.figure("/warmup_s").unwrap_or(0.0)
     }

@@ -5,36 +5,53 @@ use super::{LoadError, read_json};
 use serde_json::Value;
 use std::path::Path;
 
+/// A sweep's aggregated results as `sweep.json` holds them.
 pub struct SweepOutputs {
+    /// The scenario's name.
     pub scenario: String,
+    /// Runs per variant, each with its own seed; 0 when the file does not say.
     pub replications: u64,
     /// The varied keys, slowest first.
     pub vary: Vec<String>,
+    /// Variant 0 first: the baseline the paired differences are taken from.
     pub variants: Vec<SweepVariant>,
 }
 
+/// One combination of the varied values.
 pub struct SweepVariant {
-    /// One value per key of `vary`, as given on the command line.
+    /// One value per key of `vary`, as given on the command line; empty where the file
+    /// lacks it.
     pub values: Vec<String>,
     /// In file order.
     pub metrics: Vec<SweepMetric>,
 }
 
+/// One summary figure across a variant's replications, in the figure's own units.
 pub struct SweepMetric {
+    /// The dotted summary key, e.g. `cost_usd.total`.
     pub name: String,
+    /// Over the replications that reported a finite value; `None` when none did.
     pub mean: Option<f64>,
+    /// The mean's 95 % interval; `None` below two finite values.
     pub ci: Option<Interval>,
+    /// This variant minus variant 0, paired by replication (same seeds); `None` for
+    /// variant 0 itself and when the interval could not be formed.
     pub vs_first: Option<Interval>,
 }
 
+/// A 95 % confidence interval as `sweep.json` records it.
 #[derive(Clone, Copy, Debug)]
 pub struct Interval {
+    /// Point estimate.
     pub mean: f64,
+    /// Lower bound.
     pub lower: f64,
+    /// Upper bound.
     pub upper: f64,
 }
 
 impl SweepVariant {
+    /// The metric of that name; `None` when no run of the sweep reported it.
     pub fn metric(&self, name: &str) -> Option<&SweepMetric> {
         self.metrics.iter().find(|m| m.name == name)
     }
@@ -73,6 +90,7 @@ fn interval(v: Option<&Value>) -> Option<Interval> {
 }
 
 impl SweepOutputs {
+    /// Reads `dir/sweep.json`; `scenario`, `vary` and `variants` must be present.
     pub fn load(dir: &Path) -> Result<SweepOutputs, LoadError> {
         let path = dir.join("sweep.json");
         let doc = read_json(&path)?;

@@ -25,17 +25,24 @@ const EXACT_MARKS: usize = 65_536;
 /// A task created after the warm-up that waited and then ran: its origin and pending time.
 #[derive(Clone, Copy, Debug)]
 pub struct Wait {
+    /// The service or job stream, as a name index ([`Tasks::name`]).
     pub origin: u32,
+    /// Seconds from creation to RUNNING.
     pub pending_s: f64,
 }
 
 /// An EC2 task that was placed on an instance.
 #[derive(Clone, Copy, Debug)]
 pub struct Placed {
+    /// The instance, as a name index ([`Tasks::name`]).
     pub instance: u32,
+    /// The service or job stream, as a name index.
     pub origin: u32,
+    /// CPU units reserved (1024 to a vCPU).
     pub cpu: u32,
+    /// Seconds since time zero (the warm-up included).
     pub placed_s: f64,
+    /// Seconds since time zero; `None` while still running at the end.
     pub stopped_s: Option<f64>,
 }
 
@@ -101,14 +108,17 @@ impl<T> Sample<T> {
         self.thinned
     }
 
+    /// Items kept: all of them, or `SAMPLE` (200,000) once thinned.
     pub fn len(&self) -> usize {
         self.kept.len()
     }
 
+    /// True when nothing was offered.
     pub fn is_empty(&self) -> bool {
         self.kept.is_empty()
     }
 
+    /// The kept items in the order they were offered.
     pub fn iter(&self) -> impl Iterator<Item = &T> {
         self.kept.iter().map(|k| &k.2)
     }
@@ -143,6 +153,7 @@ impl Marks {
         }
     }
 
+    /// The marks in seconds: in file order while exact, ascending once on the grid.
     pub fn times(&self) -> Vec<f64> {
         match &self.grid {
             Some((step, points)) => points.iter().map(|&p| p as f64 * step).collect(),
@@ -173,6 +184,7 @@ impl FirstSeen {
         self.at[i] as usize
     }
 
+    /// The name indexes, first seen first.
     pub fn list(&self) -> &[u32] {
         &self.list
     }
@@ -194,8 +206,11 @@ pub const MAX_HEAT_INSTANCES: usize = 100_000;
 
 /// Tasks that stopped for one reason, service tasks or job tasks apart.
 pub struct Stops {
+    /// The stop reason, as a name index ([`Tasks::name`]).
     pub reason: u32,
+    /// Service tasks when true, job tasks when false.
     pub service: bool,
+    /// When they stopped, seconds since time zero.
     pub at: Marks,
 }
 
@@ -206,7 +221,9 @@ pub struct Tasks {
     pub count: u64,
     names: Vec<String>,
     index: HashMap<String, u32>,
+    /// Whether any row is a job's task.
     pub any_job: bool,
+    /// Whether any task ran on Fargate.
     pub any_fargate: bool,
     /// Whether any Fargate task has a cost.
     pub any_fargate_cost: bool,
@@ -218,9 +235,12 @@ pub struct Tasks {
     stops_at: HashMap<(u32, bool), usize>,
     /// Pending times of tasks created after the warm-up that reached RUNNING.
     pub waits: Sample<Wait>,
-    /// The longest of those waits, and the shortest above zero (infinite if none).
+    /// The longest of those waits, seconds (0 if none), exact even when `waits` is thinned.
     pub wait_max: f64,
+    /// The shortest of those waits above zero, seconds; infinite if none. With `wait_max`
+    /// it decides whether the pending-time chart needs a log axis.
     pub wait_min_positive: f64,
+    /// EC2 tasks placed on an instance, for the placement chart.
     pub placed: Sample<Placed>,
     /// Instances that placed EC2 tasks ran on, first seen first.
     pub placed_instances: FirstSeen,
@@ -234,6 +254,8 @@ pub struct Tasks {
 }
 
 impl Tasks {
+    /// The text behind a name index used in this struct's records. Panics on an index not
+    /// taken from them.
     pub fn name(&self, index: u32) -> &str {
         &self.names[index as usize]
     }

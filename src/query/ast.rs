@@ -8,25 +8,39 @@ use std::fmt;
 /// What a condition looks at on a container instance.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Subject {
+    /// `agentConnected`: compared as the text `true` or `false`.
     AgentConnected,
+    /// `agentVersion`: compared by dotted numeric components (1.10.0 > 1.9.0).
     AgentVersion,
     /// `attribute:<name>`, e.g. `ecs.instance-type` or a custom `stack`.
     Attribute(String),
+    /// `ec2InstanceId`.
     Ec2InstanceId,
+    /// `registeredAt`: simulated milliseconds since time zero, which a date argument
+    /// reads as 1970-01-01T00:00:00Z.
     RegisteredAt,
+    /// `runningTasksCount`: tasks on the instance now, compared as a number.
     RunningTasksCount,
     /// `task:group`: true for `== g` when the instance runs a task of group
     /// `g`, which is what makes `not(task:group == db)` an anti-affinity rule.
     TaskGroup,
 }
 
+/// A comparison operator: numeric when both sides read as numbers, else by version
+/// components for `agentVersion`, else by string.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CompareOp {
+    /// `==`
     Eq,
+    /// `!=`: the exact negation of `==`, so a missing attribute passes it.
     Ne,
+    /// `>`
     Gt,
+    /// `>=`
     Ge,
+    /// `<`
     Lt,
+    /// `<=`
     Le,
 }
 
@@ -50,6 +64,7 @@ impl Pattern {
         &self.source
     }
 
+    /// Whether the whole of `text` matches, as Java's `String.matches` decides.
     pub fn is_full_match(&self, text: &str) -> bool {
         self.regex.is_match(text)
     }
@@ -61,20 +76,33 @@ impl PartialEq for Pattern {
     }
 }
 
+/// The test a condition applies to its subject's value. On a missing attribute every
+/// positive form fails and every negated one (`!=`, `!exists`, `!in`, `!~`) passes.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Predicate {
+    /// `op value`.
     Compare(CompareOp, Literal),
+    /// `exists`: the subject has a value (only an attribute can lack one).
     Exists,
+    /// `!exists`.
     NotExists,
+    /// `in [a, b, ...]`: equal to any item, by the same rules as `==`.
     In(Vec<Literal>),
+    /// `!in [...]`.
     NotIn(Vec<Literal>),
+    /// `=~ pattern`, matched against the whole value.
     Matches(Pattern),
+    /// `!~ pattern`.
     NotMatches(Pattern),
 }
 
+/// One `subject predicate` term of a query.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Condition {
+    /// What is looked at.
     pub subject: Subject,
+    /// What it must satisfy; the parser allows only `==`, `!=`, `in`, `!in` for
+    /// `task:group`.
     pub predicate: Predicate,
 }
 
@@ -82,9 +110,13 @@ pub struct Condition {
 /// keeps evaluation and drop from recursing once per term.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
+    /// A single term.
     Condition(Condition),
+    /// `not`/`!`.
     Not(Box<Expr>),
+    /// `and`/`&&` of two or more terms: all must hold.
     And(Vec<Expr>),
+    /// `or`/`||` of two or more terms: any must hold.
     Or(Vec<Expr>),
 }
 

@@ -1,3 +1,5 @@
+//! Why a query did not parse, located for the user.
+
 use std::fmt;
 
 /// A parse error, located by byte offset so callers can underline the input.

@@ -7,13 +7,20 @@ use std::cmp::Ordering;
 /// The view of a container instance that queries can see. Implemented by
 /// the simulator's instance type; kept minimal so tests can fake it.
 pub trait QuerySubject {
+    /// Value of `attribute:<name>`, built-in (`ecs.instance-type`, `ecs.availability-zone`,
+    /// ...) or custom; `None` when the instance lacks it.
     fn attribute(&self, name: &str) -> Option<&str>;
+    /// `ec2InstanceId`.
     fn ec2_instance_id(&self) -> &str;
+    /// `runningTasksCount`: tasks on the instance at the moment of the decision.
     fn running_tasks_count(&self) -> u32;
     /// Whether the instance currently runs a task of this group.
     fn has_task_group(&self, group: &str) -> bool;
+    /// `agentConnected`.
     fn agent_connected(&self) -> bool;
+    /// `agentVersion`, dotted numeric, e.g. `1.88.0`.
     fn agent_version(&self) -> &str;
+    /// `registeredAt`: simulated milliseconds since time zero.
     fn registered_at_ms(&self) -> u64;
 }
 
@@ -36,6 +43,7 @@ impl Expr {
 }
 
 impl Condition {
+    /// Whether the instance satisfies this one term, by the rules of [`Expr::evaluate`].
     pub fn evaluate<S: QuerySubject + ?Sized>(&self, instance: &S) -> bool {
         if self.subject == Subject::TaskGroup {
             return self.evaluate_task_group(instance);

@@ -22,6 +22,7 @@ impl Literal {
         Self { text, number }
     }
 
+    /// The argument as written, quotes and escapes removed.
     pub fn text(&self) -> &str {
         &self.text
     }

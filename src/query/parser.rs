@@ -18,6 +18,10 @@ const SUBJECT_HINT: &str = "a condition such as `attribute:<name> == value` \
      agentVersion, ec2InstanceId, registeredAt)";
 
 impl Expr {
+    /// Parses a `memberOf` expression, once, when the scenario is resolved. An error names
+    /// the column and what was expected there: besides syntax, nesting deeper than 64
+    /// levels, an unknown subject, an operator `task:group` does not support, an invalid
+    /// regex, and a `registeredAt` argument that is neither a date nor a number.
     pub fn parse(input: &str) -> Result<Expr, QueryError> {
         let tokens = tokenize(input)?;
         let mut parser = Parser {

@@ -8,6 +8,8 @@ use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+/// The one way results reach disk: files written under temporary names, renamed into place
+/// by [`commit`](Self::commit), removed if it is never called.
 pub struct OutputDir {
     dir: PathBuf,
     pending: Vec<(PathBuf, PathBuf)>,
@@ -15,6 +17,9 @@ pub struct OutputDir {
 }
 
 impl OutputDir {
+    /// Opens `dir`, creating it and its parents if missing, and removes partial files left
+    /// by processes that died while writing there. Fails only when the directory cannot be
+    /// created.
     pub fn create(dir: &Path) -> io::Result<OutputDir> {
         fs::create_dir_all(dir)?;
         remove_stale_partials(dir);
@@ -25,6 +30,7 @@ impl OutputDir {
         })
     }
 
+    /// The directory the files will land in.
     pub fn path(&self) -> &Path {
         &self.dir
     }
@@ -39,6 +45,8 @@ impl OutputDir {
         Ok(BufWriter::with_capacity(1 << 16, file))
     }
 
+    /// `name` with all of `bytes`, in place at `commit`; `name` is a file name in the
+    /// directory, not a path.
     pub fn write(&mut self, name: &str, bytes: &[u8]) -> io::Result<()> {
         let mut w = self.writer(name)?;
         w.write_all(bytes)?;

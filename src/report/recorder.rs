@@ -26,6 +26,10 @@ fn ratio(a: f64, b: f64) -> f64 {
     if b > 0.0 { a / b } else { 0.0 }
 }
 
+/// `ecsim run`'s recorder: streams a row per task to `tasks.csv` (all, a sample, or none)
+/// and a row per sample to `timeseries.csv`, and writes the trace when one is asked for. The
+/// first write error stops the run (through [`Recorder::failure`]) and comes back from
+/// `finish`.
 pub struct FileRecorder {
     /// `None` with `--tasks none`: no tasks.csv, and no task rows built.
     tasks: Option<CsvOut>,

@@ -13,60 +13,102 @@ pub const MAX_EVENTS: usize = 20_000;
 /// Instances a replay draws legibly.
 pub const MAX_INSTANCES: usize = 60;
 
+/// What `replay.html` embeds as JSON for its viewer (`replay/replay.js` reads these names).
+/// Times are simulated milliseconds since time zero, the warm-up included.
 #[derive(Serialize, Default)]
 pub struct ReplayData {
+    /// The scenario's name.
     pub name: String,
+    /// The run's seed.
     pub seed: u64,
+    /// Where the run ends.
     pub horizon_ms: u64,
+    /// Where measurement begins.
     pub warmup_ms: u64,
+    /// The cluster's zones, in the scenario's order.
     pub availability_zones: Vec<String>,
+    /// Every instance launched, in the order the simulation reported them.
     pub instances: Vec<ReplayInstance>,
+    /// Every task, reported when it stopped or at the end; none once the narration passes
+    /// [`MAX_EVENTS`].
     pub tasks: Vec<ReplayTask>,
     /// (time ms, line), in the order the simulation said them.
     pub narration: Vec<(u64, String)>,
 }
 
+/// One instance's life, as [`InstanceRow`] reports it.
 #[derive(Serialize)]
 pub struct ReplayInstance {
+    /// EC2 instance id.
     pub id: String,
+    /// e.g. `m5.large`.
     pub instance_type: String,
+    /// The pool that launched it.
     pub pool: String,
+    /// Its availability zone.
     pub az: String,
+    /// Whether it was a Spot instance.
     pub spot: bool,
+    /// CPU it registers, CPU units (1024 to a vCPU).
     pub cpu: u32,
+    /// Memory it registers, MiB.
     pub memory: u32,
+    /// Launch time, ms.
     pub launched: u64,
+    /// When it became ACTIVE, ms; `None` if it never did.
     pub registered: Option<u64>,
+    /// When it was terminated or lost, ms; `None` if alive at the end.
     pub terminated: Option<u64>,
 }
 
+/// One task's life, as [`TaskRow`] reports it; each time in ms, `None` if never reached.
 #[derive(Serialize)]
 pub struct ReplayTask {
+    /// Unique in the run, in creation order.
     pub id: u64,
+    /// The service or job stream that created it.
     pub origin: String,
+    /// `service` or `job`.
     pub kind: &'static str,
+    /// The task definition family.
     pub task_definition: String,
+    /// `EC2` or `FARGATE`.
     pub launch_type: &'static str,
+    /// The instance id it was placed on; empty on Fargate or when never placed.
     pub instance: String,
+    /// Its zone; empty when never placed.
     pub az: String,
+    /// CPU reserved, CPU units.
     pub cpu: u32,
+    /// Memory reserved, MiB.
     pub memory: u32,
+    /// Arrival, or the service's launch.
     pub created: u64,
+    /// Placed on capacity.
     pub placed: Option<u64>,
+    /// Image pull began.
     pub pull_started: Option<u64>,
+    /// Reached RUNNING.
     pub running: Option<u64>,
+    /// Stopped; `None` if alive at the end.
     pub stopped: Option<u64>,
+    /// As ECS words it (`EssentialContainerExited`, ...); empty if it did not stop.
     pub stop_reason: &'static str,
 }
 
+/// Keeps a [`ReplayData`] while passing everything on to `inner`, which still writes the
+/// run's usual files; for `--replay`, `run_dir` puts it in front of the
+/// [`FileRecorder`](super::FileRecorder).
 pub struct ReplayRecorder<'r, R: Recorder> {
     inner: &'r mut R,
+    /// What was kept; complete only when [`fits`](Self::fits) says so.
     pub data: ReplayData,
     /// Narrated events seen, kept or not: the refusal message quotes it.
     pub events_seen: usize,
 }
 
 impl<'r, R: Recorder> ReplayRecorder<'r, R> {
+    /// A recorder for a run of `config`, forwarding to `inner`.
     pub fn new(inner: &'r mut R, config: &crate::model::SimConfig) -> Self {
         ReplayRecorder {
             inner,

@@ -3,6 +3,8 @@
 use crate::metrics::Summary;
 use std::fmt::Write;
 
+/// What `ecsim run` prints after a run: the headline figures of `summary.json`, one per
+/// line, with the task counts shown as the sums they are.
 pub fn summary_table(s: &Summary) -> String {
     let mut out = String::new();
     let _ = writeln!(

@@ -16,6 +16,8 @@ pub struct TaskSample {
 }
 
 impl TaskSample {
+    /// Errors, in words for the command line, unless `0 < fraction ≤ 1`; 0 gets its own
+    /// message pointing at `--tasks none`.
     pub fn new(fraction: f64) -> Result<TaskSample, String> {
         if fraction > 0.0 && fraction <= 1.0 {
             Ok(TaskSample { fraction })
@@ -28,6 +30,7 @@ impl TaskSample {
         }
     }
 
+    /// The share kept, in (0, 1].
     pub fn fraction(self) -> f64 {
         self.fraction
     }
@@ -82,6 +85,7 @@ pub struct TaskSampler {
 }
 
 impl TaskSampler {
+    /// Whether the task with this id gets a row; the same answer every time for one seed.
     pub fn keeps(&self, task_id: u64) -> bool {
         u128::from(mix(self.key ^ task_id)) < self.threshold
     }

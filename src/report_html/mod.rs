@@ -21,23 +21,37 @@ use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
+/// Why `ecsim report` wrote no page.
 #[derive(Debug, Error)]
 pub enum ReportError {
+    /// The directory's results could not be read.
     #[error("{0}")]
     Load(#[from] LoadError),
+    /// A chart could not be drawn as SVG or PNG.
     #[error("drawing chart `{name}`: {message}")]
-    Draw { name: String, message: String },
+    Draw {
+        /// The chart's file stem.
+        name: String,
+        /// The renderer's reason.
+        message: String,
+    },
+    /// A chart or the page could not be written.
     #[error("writing {path}: {}", crate::scenario::io_words(source))]
     Io {
+        /// The directory being written.
         path: PathBuf,
+        /// The operating system's error, put in words by the message.
         source: std::io::Error,
     },
 }
 
 /// One chart, drawn both ways.
 pub struct RenderedChart {
+    /// What was drawn; its `name` is the file stem under `charts/`.
     pub figure: Figure,
+    /// Inlined into the page and written as `charts/<name>.svg`.
     pub svg: String,
+    /// Written as `charts/<name>.png`.
     pub png: Vec<u8>,
 }
 

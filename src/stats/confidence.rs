@@ -4,23 +4,33 @@
 
 use super::{StatsError, Welford, student_t_quantile};
 
+/// Two-sided level of every interval the sweep tables print (and record in their JSON).
 pub const DEFAULT_CONFIDENCE: f64 = 0.95;
 
+/// A two-sided Student-t interval `mean ± half_width`, in the units of the samples.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ConfidenceInterval {
+    /// Observations behind it: samples, pairs, or for [`welch_difference`] both samples
+    /// together.
     pub n: usize,
+    /// Point estimate: the sample mean, or the mean difference.
     pub mean: f64,
+    /// `t × standard error`; 0 when every observation is equal.
     pub half_width: f64,
+    /// `mean − half_width`.
     pub lower: f64,
+    /// `mean + half_width`.
     pub upper: f64,
     /// Sample standard deviation of the observations, or of the paired
     /// differences; for [`welch_difference`] the standard error instead.
     pub std_dev: f64,
+    /// The level it was built at, strictly between 0 and 1 (0.95 for 95 %).
     pub confidence: f64,
 }
 
 impl ConfidenceInterval {
-    /// Interval for the mean of `samples` at `confidence` (e.g. 0.95).
+    /// Interval for the mean of `samples` at `confidence` (e.g. 0.95). Errors on fewer than
+    /// two samples, a non-finite sample, or a level outside (0, 1).
     pub fn from_samples(samples: &[f64], confidence: f64) -> Result<Self, StatsError> {
         let stats = summarize(samples, confidence)?;
         let t = student_t_quantile(0.5 + confidence / 2.0, stats.count() - 1);
@@ -33,6 +43,7 @@ impl ConfidenceInterval {
         ))
     }
 
+    /// [`from_samples`](Self::from_samples) at [`DEFAULT_CONFIDENCE`].
     pub fn from_samples_95(samples: &[f64]) -> Result<Self, StatsError> {
         Self::from_samples(samples, DEFAULT_CONFIDENCE)
     }

@@ -26,6 +26,8 @@ const EXACT_LIMIT: u64 = 2 * SUB_COUNT as u64; // 128
 // The exact range plus 64 sub-buckets for each octave 7..=63.
 const BUCKETS: usize = EXACT_LIMIT as usize + SUB_COUNT * (63 - SUB_BITS as usize); // 3776
 
+/// Millisecond latencies (the simulation's pending and restart times) in the bucket scheme
+/// above: O(1) recording, quantiles within 0.78 %, exact count, sum, min, max and mean.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LatencyHistogram {
     counts: Box<[u64]>,
@@ -42,6 +44,7 @@ impl Default for LatencyHistogram {
 }
 
 impl LatencyHistogram {
+    /// An empty histogram; allocates its 3776 buckets (about 30 KB) once.
     pub fn new() -> Self {
         Self {
             counts: vec![0; BUCKETS].into_boxed_slice(),
@@ -52,6 +55,7 @@ impl LatencyHistogram {
         }
     }
 
+    /// Records one value, in milliseconds.
     pub fn record(&mut self, value_ms: u64) {
         self.record_n(value_ms, 1);
     }
@@ -80,6 +84,7 @@ impl LatencyHistogram {
         self.max = self.max.max(other.max);
     }
 
+    /// Empties it, keeping the bucket allocation for reuse.
     pub fn clear(&mut self) {
         self.counts.fill(0);
         self.count = 0;
@@ -88,10 +93,12 @@ impl LatencyHistogram {
         self.max = 0;
     }
 
+    /// True before the first record; the statistics below are then `None` (or 0).
     pub fn is_empty(&self) -> bool {
         self.count == 0
     }
 
+    /// Values recorded, each of a `record_n` counted `n` times.
     pub fn count(&self) -> u64 {
         self.count
     }
@@ -101,10 +108,12 @@ impl LatencyHistogram {
         self.sum
     }
 
+    /// Exact smallest value; `None` when empty.
     pub fn min(&self) -> Option<u64> {
         (!self.is_empty()).then_some(self.min)
     }
 
+    /// Exact largest value; `None` when empty.
     pub fn max(&self) -> Option<u64> {
         (!self.is_empty()).then_some(self.max)
     }

@@ -1,6 +1,8 @@
 //! Time average of a piecewise-constant signal (queue length, busy CPUs,
 //! running tasks), with a movable window start so warm-up is excluded.
 
+/// Integral, mean and maximum of a step signal over a window, fed the value at each change
+/// with millisecond timestamps.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TimeWeighted {
     window_start_ms: u64,
@@ -60,6 +62,7 @@ impl TimeWeighted {
         self.area + self.value * tail
     }
 
+    /// The value in force since the last update.
     pub fn current(&self) -> f64 {
         self.value
     }
@@ -69,6 +72,8 @@ impl TimeWeighted {
         self.max
     }
 
+    /// Where the window begins: `new`'s start, or the later of `reset_window`'s argument and
+    /// the last update.
     pub fn window_start_ms(&self) -> u64 {
         self.window_start_ms
     }

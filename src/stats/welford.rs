@@ -2,6 +2,8 @@
 //! threads with Chan et al.'s pairwise update so partial results can be
 //! combined without revisiting samples.
 
+/// Count, mean, variance, min and max of a stream of `f64`s in constant space; collect one
+/// from an iterator, or merge partial ones.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Welford {
     count: u64,
@@ -12,10 +14,13 @@ pub struct Welford {
 }
 
 impl Welford {
+    /// No observations: count and mean 0, min and max `None`.
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// Adds one observation; a NaN poisons the mean and variance, so callers that may see
+    /// one check first (the confidence intervals reject it).
     pub fn push(&mut self, x: f64) {
         if self.count == 0 {
             self.min = x;
@@ -30,6 +35,8 @@ impl Welford {
         self.m2 += delta * (x - self.mean);
     }
 
+    /// Adds all of `other`'s observations: the same moments as pushing both streams into one,
+    /// up to rounding.
     pub fn merge(&mut self, other: &Welford) {
         if other.count == 0 {
             return;
@@ -49,6 +56,7 @@ impl Welford {
         self.max = self.max.max(other.max);
     }
 
+    /// Observations pushed or merged in.
     pub fn count(&self) -> u64 {
         self.count
     }
@@ -77,14 +85,17 @@ impl Welford {
         }
     }
 
+    /// Square root of the sample [`variance`](Self::variance); 0 below two samples.
     pub fn std_dev(&self) -> f64 {
         self.variance().sqrt()
     }
 
+    /// Smallest observation; `None` when empty.
     pub fn min(&self) -> Option<f64> {
         (self.count > 0).then_some(self.min)
     }
 
+    /// Largest observation; `None` when empty.
     pub fn max(&self) -> Option<f64> {
         (self.count > 0).then_some(self.max)
     }

@@ -35,35 +35,52 @@ use thiserror::Error;
 /// One finished run: where it sits in the run list and its flattened summary.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RunRecord {
+    /// Place in the run list: `variant × replications + replication`.
     pub index: usize,
+    /// Index into the plan's variants.
     pub variant: usize,
+    /// 0-based; replication i of every variant ran with the same seed.
     pub replication: u32,
+    /// The master seed the run used.
     pub seed: u64,
+    /// [`flatten`]ed summary: dotted names in the summary's field order, NaN where a
+    /// figure is undefined.
     pub metrics: Vec<(String, f64)>,
 }
 
+/// Why a sweep or a merge stopped; the command line maps each to its exit status.
 #[derive(Debug, Error)]
 pub enum SweepError {
     /// A variant is not a valid scenario: the same located error `--set` gives.
     #[error("{0}")]
     Scenario(Box<ScenarioError>),
+    /// A bad option (`--vary`, `--shard`, `--replications`), a variant beyond the size
+    /// limits without `--allow-large`, or threads that would not start; the message says
+    /// which and how to fix it.
     #[error("{0}")]
     Usage(String),
     /// Shard outputs that do not add up to one whole sweep.
     #[error("merge: {0}")]
     Merge(String),
+    /// A result file, a stored run or a manifest could not be written or read.
     #[error("writing {path}: {}", crate::scenario::io_words(source))]
     Io {
+        /// The file or directory at fault.
         path: PathBuf,
+        /// The operating system's error, put in words by the message.
         source: std::io::Error,
     },
     /// Run `run` stopped early (a runaway instant, or an interrupt). `saved` finished runs
     /// are kept in `out`/runs/ for a resume.
     #[error("run {run}: {halt}")]
     Halted {
+        /// Why the simulation stopped.
         halt: crate::sim::RunHalted,
+        /// The run's index in the run list.
         run: usize,
+        /// The sweep's output directory; `None` from [`run_one`], which stores nothing.
         out: Option<PathBuf>,
+        /// Finished runs stored there, from this attempt and earlier ones.
         saved: usize,
     },
 }
@@ -71,11 +88,14 @@ pub enum SweepError {
 /// How to run a sweep: what ([`SweepSpec`]) and where, on how many threads, which slice.
 #[derive(Clone, Debug)]
 pub struct SweepOptions {
+    /// The scenario, `--set`, `--vary` and replications.
     pub spec: SweepSpec,
     /// Threads; None uses every core.
     pub jobs: Option<usize>,
     /// None: `output/<scenario name>-sweep/`.
     pub out: Option<PathBuf>,
+    /// Run only this slice and write a manifest instead of the result files; `None` runs
+    /// everything.
     pub shard: Option<Shard>,
     /// Draw a progress bar on stderr, if stderr is a terminal.
     pub progress: bool,
@@ -83,12 +103,16 @@ pub struct SweepOptions {
     pub allow_large: bool,
 }
 
+/// What [`run_sweep`] did, for the command line to report.
 #[derive(Clone, Debug)]
 pub struct SweepOutcome {
+    /// The output directory used.
     pub out: PathBuf,
-    /// Runs in this process's slice, how many ran now, and how many were already done.
+    /// Runs in this process's slice (all of them without a shard).
     pub runs: usize,
+    /// Of those, how many ran now.
     pub ran: usize,
+    /// Of those, how many an earlier attempt at the same sweep had already finished.
     pub reused: usize,
     /// The result files written (none for a shard, which writes only its runs).
     pub written: Vec<PathBuf>,
@@ -238,9 +262,11 @@ pub fn write_results(
 /// What a merge combined.
 #[derive(Clone, Debug)]
 pub struct Merged {
-    /// Runs and shards combined.
+    /// Runs combined.
     pub runs: usize,
+    /// Distinct shards found among the directories.
     pub shards: usize,
+    /// `runs.csv`, `sweep.csv` and `sweep.json` in the output directory.
     pub written: Vec<PathBuf>,
 }
 

@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 /// One `--vary KEY=V1,V2,...`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Vary {
+    /// A `--set` field path, e.g. `services.web.desiredCount`.
     pub key: String,
+    /// The values as written, each non-empty; TOML syntax, as `--set` takes them.
     pub values: Vec<String>,
 }
 
@@ -68,52 +70,73 @@ fn split_top_level(raw: &str) -> Vec<String> {
 /// What a sweep is, independent of how it is run (`--jobs`, `--shard`, `--out`).
 #[derive(Clone, Debug)]
 pub struct SweepSpec {
+    /// The scenario file.
     pub scenario: PathBuf,
     /// `--set` assignments applied to every variant, before the varied ones.
     pub set: Vec<String>,
+    /// The grid's axes, the first varying slowest; each key at most once.
     pub vary: Vec<Vary>,
+    /// Runs per variant, at least 1 (2 for an interval).
     pub replications: u32,
 }
 
 /// One point of the grid: its varied values (in `--vary` order) and validated config.
 #[derive(Clone, Debug)]
 pub struct Variant {
+    /// One value per [`Vary`], as written.
     pub values: Vec<String>,
+    /// The scenario with `--set` and these values applied; its seed is the variant's base.
     pub config: SimConfig,
 }
 
 /// One run: variant `variant`, replication `replication`, master seed `seed`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RunSpec {
+    /// `variant × replications + replication`; shards and stored runs go by it.
     pub index: usize,
+    /// Index into [`Plan::variants`].
     pub variant: usize,
+    /// 0-based.
     pub replication: u32,
+    /// The variant's seed for replication 0, a seed derived from it and `replication`
+    /// beyond ([`crate::rng::replication_seed`]).
     pub seed: u64,
 }
 
 /// The facts every output file is rendered from, shared by a sweep and a merge.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SweepMeta {
+    /// The scenario's name (of the first variant).
     pub scenario: String,
+    /// 16 hex digits over the scenario text, the files it reads, `--set`, `--vary`, the
+    /// replications and the simulator build: stored runs and shards are reused or merged
+    /// only when it matches.
     pub fingerprint: String,
+    /// The varied keys, in `--vary` order.
     pub keys: Vec<String>,
     /// Varied values of each variant, in `--vary` order.
     pub variants: Vec<Vec<String>>,
+    /// Runs per variant.
     pub replications: u32,
 }
 
 impl SweepMeta {
+    /// Variants × replications: the length of the run list.
     pub fn total_runs(&self) -> usize {
         self.variants.len() * self.replications as usize
     }
 }
 
+/// A sweep ready to run: every variant loaded and validated, the run list laid out.
 pub struct Plan {
     /// What loading decided for the user to know (trace rows turned away, imported task
     /// definitions), from the first variant.
     pub notes: Vec<String>,
+    /// What the result files are rendered from.
     pub meta: SweepMeta,
+    /// In grid order, the first `--vary` slowest.
     pub variants: Vec<Variant>,
+    /// Every run, in index order.
     pub runs: Vec<RunSpec>,
 }
 

@@ -11,11 +11,16 @@ use serde_json::{Map, Value, json};
 /// first variant (replication i against replication i: same seed, common random numbers).
 #[derive(Clone, Debug)]
 pub struct MetricStats {
+    /// The dotted summary name, e.g. `pending_time_s.p95`.
     pub metric: String,
+    /// Replications with a finite value; the others are left out of `mean` and `ci`.
     pub n: usize,
+    /// Mean of the finite values; NaN when there are none.
     pub mean: f64,
     /// None with fewer than two finite values.
     pub ci: Option<ConfidenceInterval>,
+    /// This variant minus the first, paired by replication; `None` for the first variant,
+    /// and when a pair holds a non-finite value or there are fewer than two pairs.
     pub vs_first: Option<ConfidenceInterval>,
 }
 

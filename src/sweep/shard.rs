@@ -3,13 +3,17 @@
 
 use super::SweepError;
 
+/// Slice `index` of `count`; `resolve` guarantees `index < count`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Shard {
+    /// 0-based.
     pub index: u32,
+    /// Shards in all, at least 1.
     pub count: u32,
 }
 
 impl Shard {
+    /// Whether run index `run` belongs to this slice.
     pub fn includes(&self, run: usize) -> bool {
         run % self.count as usize == self.index as usize
     }

@@ -8,28 +8,40 @@ use std::sync::Arc;
 
 const DAY_MS: f64 = 86_400_000.0;
 
+/// When a job stream's tasks arrive, as resolved from a scenario's `arrivals` (which has
+/// already checked the ranges stated here). Times are offsets from the simulation's start.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ArrivalProcess {
     /// Exponential inter-arrival times at a constant rate.
-    Poisson { rate_per_s: f64 },
+    Poisson {
+        /// Mean arrivals per second, > 0 (the scenario may give it per hour).
+        rate_per_s: f64,
+    },
     /// One arrival every `interval`, the first at `start`.
     FixedInterval {
+        /// Gap between arrivals, > 0.
         interval: SimDuration,
+        /// The first arrival (0 when the scenario omits it).
         start: SimDuration,
     },
     /// A non-homogeneous Poisson process whose rate follows a 24-hour cosine:
     /// `mean × (1 + amplitude × cos(2π (t − peak) / 24 h))`, sampled by thinning.
     DailyCycle {
+        /// Average over a day, arrivals per second, > 0.
         mean_rate_per_s: f64,
         /// 0 ≤ amplitude ≤ 1: 0 is a plain Poisson process, 1 dips to zero at the trough.
         amplitude: f64,
+        /// Offset of the busiest instant into each simulated day (14:00 by default).
         peak: SimDuration,
     },
     /// Fixed batches at fixed times, as EventBridge-scheduled tasks run: `count` tasks at
     /// each of `times` (sorted ascending), then, if `every` is set, the same again each period.
     Scheduled {
+        /// Offsets of the batches, ascending; all below `every` when it is set.
         times: Vec<SimDuration>,
+        /// Tasks per batch.
         count: u32,
+        /// Repetition period; `None` runs the batches once.
         every: Option<SimDuration>,
     },
     /// A recorded trace (sorted by arrival): one task per row at its time, running for its
@@ -40,14 +52,19 @@ pub enum ArrivalProcess {
 /// One row of a replayed trace.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TracedTask {
+    /// Arrival as an offset from the simulation's start, after the trace's window and time
+    /// scale are applied.
     pub at: SimDuration,
+    /// Recorded run time, scaled the same way; replaces the job's duration distribution.
     pub run_time: SimDuration,
 }
 
 /// The next arrival and how many tasks it brings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Arrival {
+    /// Never before the previous arrival.
     pub at: SimTime,
+    /// 1, except a scheduled batch's `count`.
     pub tasks: u32,
 }
 

@@ -5,25 +5,37 @@ use crate::time::SimDuration;
 use rand::Rng;
 use rand_distr::{Distribution, Exp1, StandardNormal};
 
+/// A random length of time: a job's task run time, or the time to an instance failure, a
+/// Spot interruption, a task crash or hang. Parameters are in seconds and already checked
+/// (means and deviations > 0, `min_s ≤ max_s`) by the scenario.
 #[derive(Clone, Debug, PartialEq)]
 pub enum DurationDist {
+    /// Always the same; draws nothing from the stream.
     Constant(SimDuration),
+    /// Memoryless, as for failures arriving at a constant rate.
     Exponential {
+        /// Mean, seconds.
         mean_s: f64,
     },
     /// Parameterised by the mean and standard deviation of the duration itself (seconds),
     /// which users know, rather than of its logarithm.
     LogNormal {
+        /// Mean, seconds.
         mean_s: f64,
+        /// Standard deviation, seconds.
         std_dev_s: f64,
     },
+    /// Equally likely anywhere in `[min_s, max_s]`.
     Uniform {
+        /// Shortest, seconds.
         min_s: f64,
+        /// Longest, seconds.
         max_s: f64,
     },
 }
 
 impl DurationDist {
+    /// One draw, rounded to the millisecond; the caller's stream is the only randomness used.
     pub fn sample(&self, rng: &mut StreamRng) -> SimDuration {
         let secs = match *self {
             DurationDist::Constant(d) => return d,
@@ -41,6 +53,8 @@ impl DurationDist {
         SimDuration::from_secs_f64(secs)
     }
 
+    /// Expected value in seconds, for the pre-run estimate of how many events a scenario
+    /// makes.
     pub fn mean_s(&self) -> f64 {
         match *self {
             DurationDist::Constant(d) => d.as_secs_f64(),

@@ -35,7 +35,10 @@ use std::path::PathBuf;
 pub struct Point {
     /// Milliseconds since the Unix epoch.
     pub at_ms: i64,
+    /// As CloudWatch gave it: a percentage for CPUUtilization, a count per period for
+    /// RequestCount; finite and not negative.
     pub value: f64,
+    /// Where it was read.
     pub origin: Origin,
 }
 
@@ -43,15 +46,25 @@ pub struct Point {
 /// number per datapoint.
 #[derive(Clone, Copy, Debug)]
 pub enum Origin {
+    /// A value in get-metric-data JSON.
     Json {
+        /// Index of the input file.
         input: usize,
+        /// Byte offset of the JSON document within the file (a file may hold several
+        /// pages one after another).
         doc_start: usize,
+        /// Index into the document's `MetricDataResults`.
         result: usize,
+        /// Index into that result's `Values`.
         index: usize,
     },
+    /// A cell of the console's CSV.
     Csv {
+        /// Index of the input file.
         input: usize,
+        /// 1-based line.
         line: usize,
+        /// 0-based column.
         column: usize,
     },
 }
@@ -59,20 +72,28 @@ pub enum Origin {
 /// One metric's datapoints: a get-metric-data `Id` (all its pages), or a console CSV column.
 #[derive(Clone, Debug)]
 pub struct Series {
+    /// get-metric-data's `Id`; a CSV column's name.
     pub id: String,
+    /// get-metric-data's `Label`; a CSV column's name again.
     pub label: String,
+    /// In the order read: not yet sorted, and duplicates across pages not yet removed.
     pub points: Vec<Point>,
 }
 
+/// The CloudWatch metrics the import knows how to turn into demand.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Metric {
+    /// ECS's service CPU, Average, percent of the running tasks' reserved CPU.
     CpuUtilization,
+    /// A load balancer's requests, Sum per period.
     RequestCount,
 }
 
 impl Metric {
+    /// The metric names, for the errors that ask for `--metric`.
     pub const ALLOWED: &'static str = "CPUUtilization, RequestCount";
 
+    /// CloudWatch's name for it.
     pub fn name(self) -> &'static str {
         match self {
             Metric::CpuUtilization => "CPUUtilization",
@@ -80,6 +101,8 @@ impl Metric {
         }
     }
 
+    /// `--metric`'s value: CloudWatch's name, or the short `cpu` / `requests`; `None` for
+    /// anything else.
     pub fn from_name(name: &str) -> Option<Metric> {
         match name {
             "CPUUtilization" | "cpu" => Some(Metric::CpuUtilization),
@@ -118,6 +141,7 @@ pub enum Gaps {
 }
 
 impl Gaps {
+    /// `--gaps`'s word for it.
     pub fn name(self) -> &'static str {
         match self {
             Gaps::Zero => "zero",
@@ -131,27 +155,34 @@ impl Gaps {
 pub struct Options {
     /// The `Id` or label (CSV: column name) to read, when the export holds several.
     pub series: Option<String>,
+    /// Which metric the series is; inferred from its label or `Id` when absent.
     pub metric: Option<Metric>,
     /// CPUUtilization: tasks running and their CPU units when it was measured.
     pub tasks: Option<u32>,
     /// CPUUtilization: a series in the export giving the running task count over time
     /// (Container Insights' `RunningTaskCount`), instead of one `tasks` for all of it.
     pub tasks_series: Option<String>,
+    /// CPUUtilization: CPU units one task reserves (1024 to a vCPU); required for it.
     pub task_cpu: Option<u32>,
     /// RequestCount: CPU milliseconds one request costs; without it the curve is requests/s.
     pub cpu_ms_per_request: Option<f64>,
     /// Seconds between datapoints; inferred from the closest two when absent.
     pub period_s: Option<u64>,
+    /// The gap rule; the metric's default (see [`Gaps`]) when absent.
     pub gaps: Option<Gaps>,
 }
 
+/// What the curve's values measure.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Unit {
+    /// CPU units of demand (1024 to a vCPU): what a scenario's demand curve means.
     CpuUnits,
+    /// RequestCount without a CPU cost per request.
     RequestsPerSecond,
 }
 
 impl Unit {
+    /// The value column's header in the written CSV.
     pub fn column(self) -> &'static str {
         match self {
             Unit::CpuUnits => "cpu_units",
@@ -165,16 +196,25 @@ impl Unit {
 pub struct Demand {
     /// (milliseconds after time zero, value), strictly increasing times.
     pub steps: Vec<(u64, f64)>,
+    /// What the values measure.
     pub unit: Unit,
+    /// The metric read, given or inferred.
     pub metric: Metric,
+    /// The `Id` (or CSV column) of the series converted.
     pub series: String,
+    /// Time zero: the first datapoint, milliseconds since the Unix epoch.
     pub start_ms: i64,
+    /// Datapoint period, milliseconds.
     pub period_ms: u64,
+    /// True when the period was taken from the closest two datapoints, not `--period`.
     pub period_inferred: bool,
     /// When the last datapoint's period ends, after time zero.
     pub end_ms: u64,
+    /// Distinct timestamps read (a page given twice counts once).
     pub datapoints: usize,
+    /// Spaces between datapoints longer than the period.
     pub gaps: usize,
+    /// How those gaps were filled.
     pub gap_rule: Gaps,
     /// The formula from metric to value, in words.
     pub mapping: String,
