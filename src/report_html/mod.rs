@@ -10,6 +10,7 @@ mod glossary;
 mod notes;
 mod page;
 pub mod replay;
+mod run_page;
 mod sweep_page;
 
 pub use glossary::explain;

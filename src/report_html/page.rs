@@ -1,7 +1,7 @@
 //! The HTML text of the report.
 
 use super::RenderedChart;
-use super::glossary::{explain, explain_leg};
+use super::glossary::explain_leg;
 use super::notes::{self, Notes};
 use crate::outputs::{self, CompareOutputs, Outputs, RunOutputs};
 use std::fmt::Write;
@@ -23,6 +23,10 @@ figcaption{color:#444;margin-top:.4em}
 .wide{overflow-x:auto}
 .headline{background:#fff;border:1px solid #ddd;border-radius:6px;padding:4px 18px 10px;margin:1em 0}
 .headline h2{margin-top:.6em}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(210px,1fr));gap:12px;margin:10px 0}
+.card .label{color:#555;font-size:.9em}
+.card .big{font-size:1.7em;font-weight:600;font-variant-numeric:tabular-nums}
+.card .detail{color:#555;font-size:.85em}
 .better{color:#1a7f37}
 .worse{color:#b42318}
 details{margin:1em 0}
@@ -44,7 +48,7 @@ pub(super) fn esc(s: &str) -> String {
 }
 
 /// `code` spans for `backticked` words in our own sentences (escaped first).
-fn prose(s: &str) -> String {
+pub(super) fn prose(s: &str) -> String {
     let mut out = String::new();
     for (i, part) in esc(s).split('`').enumerate() {
         if i % 2 == 1 {
@@ -80,7 +84,7 @@ pub fn page(outputs: &Outputs, charts: &[RenderedChart], description: Option<&st
             r.scenario.as_str(),
             "run",
             run_meta(r),
-            String::new(),
+            super::run_page::headline(r),
             run_table(r),
             notes::run(r),
         ),
@@ -208,22 +212,7 @@ fn run_meta(r: &RunOutputs) -> String {
 }
 
 fn run_table(r: &RunOutputs) -> String {
-    let mut h = String::from(
-        "<table>\n<thead><tr><th>figure</th><th class=\"num\">value</th><th>meaning</th></tr></thead>\n<tbody>\n",
-    );
-    for (key, x) in outputs::leaves(&r.summary) {
-        if key == "seed" {
-            continue;
-        }
-        let _ = writeln!(
-            h,
-            "<tr><td><code>{}</code></td><td class=\"num\">{}</td><td>{}</td></tr>",
-            esc(&key),
-            value(x),
-            prose(&explain(&key).unwrap_or_default())
-        );
-    }
-    h.push_str("</tbody>\n</table>\n");
+    let mut h = super::run_page::all_figures(r);
     if let Some(deps) = r.summary.get("deployments").and_then(|d| d.as_object()) {
         h.push_str("<h3>Deployments</h3>\n<table>\n<thead><tr><th>service</th><th>task definition</th><th>kind</th><th class=\"num\">start s</th><th class=\"num\">duration s</th><th>outcome</th><th class=\"num\">failed tasks</th></tr></thead>\n<tbody>\n");
         for (service, list) in deps {
