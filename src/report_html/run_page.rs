@@ -24,11 +24,21 @@ pub(super) fn with_unit(key: &str, x: f64) -> String {
     if key.starts_with("cost_usd") || key.ends_with("_usd") {
         dollars(x)
     } else if share {
-        format!("{}%", value(x * 100.0))
+        format!("{}%", trimmed(x * 100.0))
     } else if (key.contains("_s.") || key.ends_with("_s")) && !key.ends_with(".count") {
         format!("{} s", value(x))
     } else {
         value(x)
+    }
+}
+
+/// `value` without the trailing zeros a fixed precision leaves: 43.8, not 43.800.
+fn trimmed(x: f64) -> String {
+    let text = value(x);
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
     }
 }
 
@@ -43,11 +53,11 @@ fn dollars(x: f64) -> String {
 /// Seconds as a reader says them: "45 s", "12 min", "3.5 h".
 fn span(s: f64) -> String {
     if s < 90.0 {
-        format!("{} s", value(s.round()))
+        format!("{} s", trimmed(s.round()))
     } else if s < 5400.0 {
-        format!("{} min", value((s / 60.0 * 10.0).round() / 10.0))
+        format!("{} min", trimmed((s / 60.0 * 10.0).round() / 10.0))
     } else {
-        format!("{} h", value((s / 3600.0 * 10.0).round() / 10.0))
+        format!("{} h", trimmed((s / 3600.0 * 10.0).round() / 10.0))
     }
 }
 
@@ -134,7 +144,7 @@ fn availability_card(r: &RunOutputs) -> Option<Card> {
             } else {
                 who
             },
-            value(worst * 100.0)
+            trimmed(worst * 100.0)
         ),
     })
 }
@@ -230,7 +240,7 @@ mod tests {
         assert_eq!(with_unit("cost_usd.total", 6.912), "$6.91");
         assert_eq!(with_unit("pending_time_s.p95", 8.031), "8.031 s");
         assert_eq!(with_unit("pending_time_s.count", 731.0), "731");
-        assert_eq!(with_unit("availability.api", 0.995), "99.50%");
+        assert_eq!(with_unit("availability.api", 0.995), "99.5%");
         assert_eq!(with_unit("instances.peak", 3.0), "3");
     }
 
