@@ -18,24 +18,37 @@ pub fn waits(run: &RunOutputs) -> Vec<Figure> {
     out
 }
 
+/// The empirical CDF as the step function it is: flat between observed values, rising by
+/// the share of tasks at each one (a line joining ranks would slope where many tasks share
+/// one wait). At most `MAX_STEPS` steps, at evenly spaced ranks and always the last, so a
+/// thinned curve never rises before its data does.
 fn cdf(mut xs: Vec<f64>, log: bool) -> Vec<(f64, f64)> {
+    const MAX_STEPS: usize = 400;
     xs.sort_by(f64::total_cmp);
     let n = xs.len();
-    // At most ~400 steps: evenly spaced ranks, always including the largest.
-    let step = (n / 400).max(1);
-    let mut pts: Vec<(f64, f64)> = (0..n)
-        .step_by(step)
-        .chain([n - 1])
-        .map(|i| {
-            let x = if log {
-                xs[i].max(FLOOR_S).log10()
-            } else {
-                xs[i]
-            };
-            (x, (i + 1) as f64 / n as f64)
-        })
-        .collect();
-    pts.dedup_by(|a, b| a == b);
+    let at = |v: f64| if log { v.max(FLOOR_S).log10() } else { v };
+    // (x drawn, tasks at or below it) per distinct drawn x.
+    let mut steps: Vec<(f64, usize)> = Vec::new();
+    for (i, v) in xs.iter().enumerate() {
+        let x = at(*v);
+        match steps.last_mut() {
+            Some(last) if last.0 == x => last.1 = i + 1,
+            _ => steps.push((x, i + 1)),
+        }
+    }
+    let stride = steps.len().div_ceil(MAX_STEPS).max(1);
+    let last = steps.len() - 1;
+    let mut pts = Vec::with_capacity(2 * MAX_STEPS + 2);
+    let mut below = 0.0;
+    for (k, (x, count)) in steps.into_iter().enumerate() {
+        if k % stride != stride - 1 && k != last {
+            continue;
+        }
+        let y = count as f64 / n as f64;
+        pts.push((x, below));
+        pts.push((x, y));
+        below = y;
+    }
     pts
 }
 
@@ -116,7 +129,7 @@ fn pending(run: &RunOutputs) -> Option<Figure> {
         name: "pending-time".into(),
         title: format!("{}: pending time (created to RUNNING)", run.scenario),
         caption: format!(
-            "Share of tasks created after the warm-up that reached RUNNING within x seconds: read a percentile across at its height (p95 at 95%).{note}"
+            "Share of tasks created after the warm-up that reached RUNNING within x seconds, as steps: each rise is the tasks that waited exactly that long. Read a percentile across at its height (p95 at 95%).{note}"
         ),
         body: Body::Panels(PanelChart {
             x,
@@ -180,13 +193,18 @@ fn restarts(run: &RunOutputs) -> Option<Figure> {
                 .into_iter()
                 .map(|(x, q)| (if log { x.max(FLOOR_S).log10() } else { x }, q))
                 .collect();
-            Line::new(cause, look, pts)
+            // Four percentiles say nothing of the curve between them: joined by lines they
+            // would claim restarts that never happened (or hide ones that did), so they
+            // stand as points.
+            let mut line = Line::new(cause, look, pts);
+            line.points_only = true;
+            line
         })
         .collect();
     Some(Figure {
         name: "restart-latency".into(),
         title: format!("{}: restart latency by cause", run.scenario),
-        caption: "From a service task's unexpected stop (or Spot notice) to its replacement RUNNING, per cause: the summary's p50, p95, p99 and maximum, joined. Losses still unrestored at the end are not in these latencies.".into(),
+        caption: "From a service task's unexpected stop (or Spot notice) to its replacement RUNNING, per cause: the summary's p50, p95, p99 and maximum as points (the curve between them is not known from the summary). Losses still unrestored at the end are not in these latencies.".into(),
         body: Body::Panels(PanelChart {
             x,
             panels: vec![Panel {
@@ -201,4 +219,38 @@ fn restarts(run: &RunOutputs) -> Option<Figure> {
             events: Vec::new(),
         }),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cdf_is_a_step_function_of_the_data() {
+        // Waits 1, 2, 2, 5: F rises by 1/4 at 1, by 2/4 at 2 and by 1/4 at 5, flat between.
+        let pts = cdf(vec![5.0, 2.0, 1.0, 2.0], false);
+        assert_eq!(
+            pts,
+            vec![
+                (1.0, 0.0),
+                (1.0, 0.25),
+                (2.0, 0.25),
+                (2.0, 0.75),
+                (5.0, 0.75),
+                (5.0, 1.0)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_thinned_cdf_keeps_its_last_step_and_never_rises_early() {
+        // 1,000 distinct waits 1..=1000 s: at most 400 steps, ending at (1000, 1).
+        let pts = cdf((1..=1000).map(f64::from).collect(), false);
+        assert!(pts.len() <= 2 * 400 + 2);
+        assert_eq!(pts.last(), Some(&(1000.0, 1.0)));
+        // Every drawn height is at most the true share of waits at or below its x.
+        for (x, y) in &pts {
+            assert!(*y <= x / 1000.0 + 1e-12, "({x}, {y})");
+        }
+    }
 }
