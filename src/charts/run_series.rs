@@ -42,7 +42,7 @@ impl Frame {
             .filter(|(_, y)| y.is_finite())
             .map(|(t, y)| (t / self.unit, y * scale))
             .collect();
-        Some(downsample(&pts, POINTS))
+        Some(hold_between_samples(&downsample(&pts, POINTS)))
     }
 
     fn chart(&self, panels: Vec<Panel>, events: Vec<(String, Look, Vec<f64>)>) -> Body {
@@ -86,6 +86,19 @@ fn look(color: usize, dash: Dash, marker: Marker) -> Look {
     }
 }
 
+/// A sample is the state at its instant, held until the next one: drawn as steps, a count
+/// that drops at one instant drops there, instead of sloping down across the interval.
+fn hold_between_samples(pts: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    let mut out = Vec::with_capacity(pts.len() * 2);
+    for (i, p) in pts.iter().enumerate() {
+        if i > 0 && pts[i - 1].1 != p.1 {
+            out.push((p.0, pts[i - 1].1));
+        }
+        out.push(*p);
+    }
+    out
+}
+
 /// Event times on the chart's axis, one per pixel-ish bucket so thousands stay cheap.
 fn event_marks(times: impl Iterator<Item = f64>, f: &Frame) -> Vec<f64> {
     let span = (f.x.max - f.x.min).max(1e-9);
@@ -97,13 +110,13 @@ fn event_marks(times: impl Iterator<Item = f64>, f: &Frame) -> Vec<f64> {
     xs
 }
 
-const FAILURE_REASONS: [&str; 5] = [
-    "TaskFailed",
-    "TaskFailedToStart",
-    "HealthCheckFailed",
-    "InstanceFailed",
-    "AvailabilityZoneOutage",
-];
+/// A task of the service stopped by its own failure (it crashed, never started, or failed
+/// its health check); an essential container exiting counts for a service, whose tasks
+/// should not exit, and not for a job, whose tasks end that way.
+const CRASH_REASONS: [&str; 3] = ["TaskFailed", "TaskFailedToStart", "HealthCheckFailed"];
+
+/// Tasks stopped because the capacity under them went away.
+const INSTANCE_LOSS_REASONS: [&str; 2] = ["InstanceFailed", "AvailabilityZoneOutage"];
 
 fn events(run: &RunOutputs, f: &Frame) -> Vec<(String, Look, Vec<f64>)> {
     let mut rows = Vec::new();
@@ -128,9 +141,10 @@ fn events(run: &RunOutputs, f: &Frame) -> Vec<(String, Look, Vec<f64>)> {
             .flat_map(|s| s.at.times())
             .collect()
     };
-    let failures = stopped(&|reason, service| {
-        FAILURE_REASONS.contains(&reason) || (service && reason == "EssentialContainerExited")
+    let crashes = stopped(&|reason, service| {
+        CRASH_REASONS.contains(&reason) || (service && reason == "EssentialContainerExited")
     });
+    let instance_losses = stopped(&|reason, _| INSTANCE_LOSS_REASONS.contains(&reason));
     let spot = stopped(&|reason, _| reason == "SpotInterruption");
     let mut scaling = Vec::new();
     let times = run.series.time_s();
@@ -157,7 +171,8 @@ fn events(run: &RunOutputs, f: &Frame) -> Vec<(String, Look, Vec<f64>)> {
     }
     let candidates = [
         ("deployment", 6, deployments),
-        ("task failure", 1, failures),
+        ("task crash", 1, crashes),
+        ("instance or AZ lost", 4, instance_losses),
         ("Spot interruption", 3, spot),
         ("scaling action", 2, scaling),
     ];
@@ -192,17 +207,19 @@ pub fn tasks(run: &RunOutputs) -> Option<Figure> {
     }
     for (i, s) in services.iter().enumerate() {
         let color = [0, 2, 4, 5, 3, 1, 7][i % 7];
-        if let Some(p) = f.series(run, &format!("{s}.desired"), 1.0) {
-            lines.push(Line::new(
-                format!("{s} desired"),
-                look(color, Dash::Dashed, Marker::None),
-                p,
-            ));
-        }
         if let Some(p) = f.series(run, &format!("{s}.running"), 1.0) {
             lines.push(Line::new(
                 format!("{s} running"),
                 look(color, Dash::Solid, Look::nth(i + 1).marker),
+                p,
+            ));
+        }
+        // Desired after running: where they agree, the dashes draw over the solid line
+        // instead of vanishing under it.
+        if let Some(p) = f.series(run, &format!("{s}.desired"), 1.0) {
+            lines.push(Line::new(
+                format!("{s} desired"),
+                look(color, Dash::Dashed, Marker::None),
                 p,
             ));
         }
@@ -236,11 +253,12 @@ pub fn capacity(run: &RunOutputs) -> Option<Figure> {
         return None;
     }
     let f = frame(run);
-    let mut counts = vec![Line::new(
+    let billed = Line::new(
         "EC2 instances (billed)",
-        look(6, Dash::Solid, Marker::None),
+        look(6, Dash::Dashed, Marker::None),
         f.series(run, "instances", 1.0)?,
-    )];
+    );
+    let mut counts = Vec::new();
     for (i, p) in run
         .series
         .prefixes("instances_in_service")
@@ -262,6 +280,9 @@ pub fn capacity(run: &RunOutputs) -> Option<Figure> {
             }
         }
     }
+    // Billed last, dashed: it equals a pool's in-service count most of the time and would
+    // vanish under it if drawn first.
+    counts.push(billed);
     let reserved = vec![
         Line::new(
             "CPU reserved",
@@ -447,4 +468,19 @@ pub fn cost(run: &RunOutputs) -> Option<Figure> {
         caption,
         body: f.chart(vec![first, second], Vec::new()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn samples_hold_until_the_next_one() {
+        // 6 running at 0 and 1 h, 4 at 2 h: flat to 2 h, then straight down at 2 h.
+        let pts = hold_between_samples(&[(0.0, 6.0), (1.0, 6.0), (2.0, 4.0), (3.0, 4.0)]);
+        assert_eq!(
+            pts,
+            vec![(0.0, 6.0), (1.0, 6.0), (2.0, 6.0), (2.0, 4.0), (3.0, 4.0)]
+        );
+    }
 }
