@@ -12,6 +12,7 @@ mod page;
 pub mod replay;
 mod run_page;
 mod sweep_page;
+mod text;
 
 pub use glossary::explain;
 

@@ -3,6 +3,7 @@
 use super::RenderedChart;
 use super::glossary::explain_leg;
 use super::notes::{self, Notes};
+use super::text::{esc, prose, value};
 use crate::outputs::{self, CompareOutputs, Outputs, RunOutputs};
 use std::fmt::Write;
 
@@ -32,51 +33,6 @@ figcaption{color:#444;margin-top:.4em}
 details{margin:1em 0}
 summary{cursor:pointer;color:#0550ae}
 ";
-
-pub(super) fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// `code` spans for `backticked` words in our own sentences (escaped first).
-pub(super) fn prose(s: &str) -> String {
-    let mut out = String::new();
-    for (i, part) in esc(s).split('`').enumerate() {
-        if i % 2 == 1 {
-            let _ = write!(out, "<code>{part}</code>");
-        } else {
-            out.push_str(part);
-        }
-    }
-    out
-}
-
-/// A figure as a reader wants it: integers whole, fractions to four significant places.
-pub(super) fn value(x: f64) -> String {
-    if !x.is_finite() {
-        return "n/a".into();
-    }
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        return format!("{x:.0}");
-    }
-    let digits = if x.abs() >= 100.0 {
-        2
-    } else if x.abs() >= 1.0 {
-        3
-    } else {
-        4
-    };
-    format!("{x:.digits$}")
-}
 
 pub fn page(outputs: &Outputs, charts: &[RenderedChart], description: Option<&str>) -> String {
     let (scenario, kind, meta, headline, table, notes) = match outputs {

@@ -3,7 +3,7 @@
 //! it took. The full figure table follows, folded, each value in its unit.
 
 use super::glossary::explain;
-use super::page::{esc, prose, value};
+use super::text::{esc, prose, value};
 use crate::outputs::{self, RunOutputs};
 use std::fmt::Write;
 

@@ -3,7 +3,7 @@
 //! their values, then only the figures that vary, with everything else one click away.
 
 use super::glossary::explain;
-use super::page::{esc, value};
+use super::text::{esc, value};
 use crate::outputs::{Interval, SweepMetric, SweepOutputs};
 use std::fmt::Write;
 
