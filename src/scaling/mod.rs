@@ -15,6 +15,8 @@
 //!   of several policies, and [`Proposal`] / [`combine`] shared with the others.
 //! - [`step_scaling`]: step adjustments on an alarm's breach size.
 //! - [`scheduled`]: scheduled changes to min, max and desired capacity.
+//! - [`predictive`]: predictive scaling (forecast timing, capacity from a forecast, the
+//!   maximum rule, the breach behaviours) over [`forecast`]'s pluggable forecasters.
 //! - [`queue_worker`]: a fluid FIFO message queue and the backlog-per-task metric.
 //! - [`managed_scaling`]: CapacityProviderReservation, step sizes, warm-up, scale-in of
 //!   empty instances.
@@ -43,8 +45,10 @@
 //! `tests/it/autoscaling.rs` checks all of it end to end.
 
 pub mod demand;
+pub mod forecast;
 pub mod managed_scaling;
 pub mod metrics;
+pub mod predictive;
 pub mod queue_worker;
 pub mod scheduled;
 pub mod step_scaling;

@@ -15,6 +15,7 @@ mod health;
 mod lifecycle;
 mod metric_history;
 mod narrate;
+mod predictive;
 mod origins;
 mod provisioning;
 mod service;
