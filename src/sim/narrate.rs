@@ -447,9 +447,9 @@ impl<R: Recorder> Narrator<'_, '_, R> {
             return Vec::new();
         };
         let def = &sim.config.task_defs[service.task_def.index()];
-        let (unit, per_task, resource) = match policy.resource {
-            LoadResource::Cpu => ("CPU units", def.cpu, "CPU"),
-            LoadResource::Memory => ("MiB", def.memory, "memory"),
+        let (unit, per_task) = match policy.resource {
+            LoadResource::Cpu => ("CPU units", def.cpu),
+            LoadResource::Memory => ("MiB", def.memory),
         };
         let span = |v: &[f64]| {
             let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
@@ -469,7 +469,7 @@ impl<R: Recorder> Narrator<'_, '_, R> {
                 policy.forecaster.describe()
             ),
             format!(
-                "  next {} hours ({} to {}): load {} {unit}, {lo_t} to {hi_t} tasks at {}% of the {per_task} {resource} each reserves (tasks = ceil(load ÷ {:.0}))",
+                "  next {} hours ({} to {}): load {} {unit}, {lo_t} to {hi_t} tasks at {}% of the {per_task} {unit} each task reserves (tasks = ceil(load ÷ {:.0}))",
                 forecast.loads.len(),
                 clock_hour(first),
                 clock_hour(first + forecast.loads.len() as u64),
