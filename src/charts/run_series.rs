@@ -372,7 +372,11 @@ pub fn forecast(run: &RunOutputs) -> Option<Figure> {
     for (i, s) in services.iter().enumerate() {
         let color = Look::nth(i).color;
         if let Some(p) = f.series(run, &format!("{s}.demand"), 1.0 / 1024.0) {
-            load.push(Line::new(format!("{s} load"), look(color, Dash::Solid, Marker::None), p));
+            load.push(Line::new(
+                format!("{s} load"),
+                look(color, Dash::Solid, Marker::None),
+                p,
+            ));
         }
         if let Some(p) = f.series(run, &format!("{s}.forecast_load"), 1.0 / 1024.0) {
             load.push(Line::new(
@@ -382,7 +386,11 @@ pub fn forecast(run: &RunOutputs) -> Option<Figure> {
             ));
         }
         if let Some(p) = f.series(run, &format!("{s}.desired"), 1.0) {
-            tasks.push(Line::new(format!("{s} desired"), look(color, Dash::Solid, Marker::None), p));
+            tasks.push(Line::new(
+                format!("{s} desired"),
+                look(color, Dash::Solid, Marker::None),
+                p,
+            ));
         }
         if let Some(p) = f.series(run, &format!("{s}.forecast_tasks"), 1.0) {
             tasks.push(Line::new(

@@ -141,9 +141,7 @@ impl Forecaster for Seasonal {
         for h in input.first_hour..input.first_hour + input.hours as u64 {
             // The latest same hour of the day already observed.
             let days_back = if h >= end { (h - end) / 24 + 1 } else { 1 };
-            let day = h
-                .checked_sub(24 * days_back)
-                .and_then(|d| history.get(d));
+            let day = h.checked_sub(24 * days_back).and_then(|d| history.get(d));
             let week = h.checked_sub(168).and_then(|w| history.get(w));
             let value = match (day, week) {
                 (Some(d), Some(w)) => (1.0 - self.week_weight) * d + self.week_weight * w,

@@ -137,7 +137,7 @@ impl PredictiveScalingPolicy {
     /// Whether a new forecast is due at `now`: at an hour's start, once at least 24 h of
     /// history exist (`history_hours`), and 6 h after the last one.
     pub fn forecast_due(now: SimTime, history_hours: u64, last: Option<SimTime>) -> bool {
-        now.0 % HOUR.0 == 0
+        now.0.is_multiple_of(HOUR.0)
             && history_hours >= HISTORY_HOURS_NEEDED
             && last.is_none_or(|at| now >= at + REFRESH)
     }
@@ -159,8 +159,7 @@ impl PredictiveScalingPolicy {
             MaxCapacityBreach::HonorMaxCapacity => max,
             MaxCapacityBreach::IncreaseMaxCapacity { buffer_percent } if tasks > max => {
                 // Forecast × (1 + buffer ÷ 100), in whole tasks, rounded up.
-                let raised =
-                    (u64::from(tasks) * (100 + u64::from(buffer_percent))).div_ceil(100);
+                let raised = (u64::from(tasks) * (100 + u64::from(buffer_percent))).div_ceil(100);
                 max.max(u32::try_from(raised).unwrap_or(u32::MAX))
             }
             MaxCapacityBreach::IncreaseMaxCapacity { .. } => max,
@@ -245,21 +244,45 @@ mod tests {
     fn a_forecast_above_the_maximum_is_capped_or_raises_it() {
         // ecs-current §3.3 check 2: forecast 50, maximum 40.
         let honor = PredictiveScalingPolicy::new(LoadResource::Cpu, 50.0);
-        assert_eq!(honor.bounded(50, 1, 40), Bounded { wanted: 40, max: 40 });
+        assert_eq!(
+            honor.bounded(50, 1, 40),
+            Bounded {
+                wanted: 40,
+                max: 40
+            }
+        );
         let raise = PredictiveScalingPolicy {
             max_capacity_breach: MaxCapacityBreach::IncreaseMaxCapacity { buffer_percent: 10 },
             ..honor.clone()
         };
         // 50 × 1.10 = 55: the forecast is met and 5 tasks of headroom stay above it.
-        assert_eq!(raise.bounded(50, 1, 40), Bounded { wanted: 50, max: 55 });
+        assert_eq!(
+            raise.bounded(50, 1, 40),
+            Bounded {
+                wanted: 50,
+                max: 55
+            }
+        );
         // With the maximum already raised, a smaller forecast leaves it.
-        assert_eq!(raise.bounded(20, 1, 55), Bounded { wanted: 20, max: 55 });
+        assert_eq!(
+            raise.bounded(20, 1, 55),
+            Bounded {
+                wanted: 20,
+                max: 55
+            }
+        );
         // Buffer 0: the maximum becomes the forecast; 7 × 1.15 = 8.05 rounds up to 9.
         let zero = PredictiveScalingPolicy {
             max_capacity_breach: MaxCapacityBreach::IncreaseMaxCapacity { buffer_percent: 0 },
             ..honor.clone()
         };
-        assert_eq!(zero.bounded(50, 1, 40), Bounded { wanted: 50, max: 50 });
+        assert_eq!(
+            zero.bounded(50, 1, 40),
+            Bounded {
+                wanted: 50,
+                max: 50
+            }
+        );
         let fifteen = PredictiveScalingPolicy {
             max_capacity_breach: MaxCapacityBreach::IncreaseMaxCapacity { buffer_percent: 15 },
             ..honor
@@ -270,17 +293,32 @@ mod tests {
     #[test]
     fn desired_is_the_largest_wanted_and_the_forecast_never_scales_in_alone() {
         // ecs-current §3.3 check 1: forecast 12 in force, desired 8 before.
-        assert_eq!(with_forecast(Proposal::Hold, Some(12), 8), Proposal::Out(12));
+        assert_eq!(
+            with_forecast(Proposal::Hold, Some(12), 8),
+            Proposal::Out(12)
+        );
         // Target tracking wanting 9 (in from 12): desired stays 12.
         assert_eq!(with_forecast(Proposal::In(9), Some(12), 12), Proposal::Hold);
         // Target tracking wanting 15: 15.
-        assert_eq!(with_forecast(Proposal::Out(15), Some(12), 12), Proposal::Out(15));
+        assert_eq!(
+            with_forecast(Proposal::Out(15), Some(12), 12),
+            Proposal::Out(15)
+        );
         // A forecast below desired holds alone, and bounds another policy's scale-in.
         assert_eq!(with_forecast(Proposal::Hold, Some(12), 20), Proposal::Hold);
-        assert_eq!(with_forecast(Proposal::In(10), Some(12), 20), Proposal::In(12));
-        assert_eq!(with_forecast(Proposal::In(15), Some(12), 20), Proposal::In(15));
+        assert_eq!(
+            with_forecast(Proposal::In(10), Some(12), 20),
+            Proposal::In(12)
+        );
+        assert_eq!(
+            with_forecast(Proposal::In(15), Some(12), 20),
+            Proposal::In(15)
+        );
         // Target tracking scaling in below a forecast above desired: up to the forecast.
-        assert_eq!(with_forecast(Proposal::In(5), Some(12), 8), Proposal::Out(12));
+        assert_eq!(
+            with_forecast(Proposal::In(5), Some(12), 8),
+            Proposal::Out(12)
+        );
         assert_eq!(with_forecast(Proposal::In(5), None, 8), Proposal::In(5));
     }
 }

@@ -8,9 +8,12 @@
 //! datapoint is the exact time average of that minute. Daily cycles change continuously and
 //! are re-read at those same points (at least once a minute).
 //!
-//! `Event::ScalingTick` (class SCALING, every 60 s from t = 60 s): closes the minute on
-//! every series; applies scheduled actions due since the last tick; evaluates each
-//! service's target-tracking and step policies, combines them and sets the desired count
+//! `Event::ScalingTick` (class SCALING, every 60 s from t = 60 s; every 20 s when a service
+//! has high-resolution metrics, the ticks between minutes for those services alone): closes
+//! the period on every series; records an hour and makes a forecast when due
+//! (`predictive.rs`); applies scheduled actions due since the last tick; evaluates each
+//! service's target-tracking and step policies, combines them with the forecast in force
+//! (the larger count wins, the forecast alone never scales in) and sets the desired count
 //! through the service scheduler (`reconcile_service`), which launches tasks or stops the
 //! surplus — unplaced tasks first, then not yet RUNNING, then RUNNING ones in ECS's
 //! scale-in order for the service's strategy (`placement::scale_in`);
@@ -79,7 +82,6 @@ pub(super) struct Autoscaling {
 }
 
 impl ServiceScaling {
-
     /// The latest one-minute CPU and memory datapoints, percent (`None`: no data).
     pub fn latest_utilization(&self) -> (Option<f64>, Option<f64>) {
         let latest = |m: &MinuteSeries| m.latest().and_then(|d| d.value);
@@ -94,7 +96,11 @@ impl Autoscaling {
             pools: super::capacity::pool_states(config),
             counts: ScalingCounts::default(),
             samples: vec![ScalingSample::default(); config.services.len()],
-            tick: if config.services.iter().any(|s| s.scaling.high_resolution_metrics) {
+            tick: if config
+                .services
+                .iter()
+                .any(|s| s.scaling.high_resolution_metrics)
+            {
                 HIGH_RESOLUTION
             } else {
                 MINUTE
@@ -134,7 +140,8 @@ fn service_states(config: &crate::model::SimConfig) -> Vec<ServiceScaling> {
                 cpu: MinuteSeries::new(Aggregation::TimeWeighted),
                 mem: MinuteSeries::new(Aggregation::TimeWeighted),
                 fast: s.scaling.high_resolution_metrics.then(|| {
-                    let series = || MinuteSeries::with_period(Aggregation::TimeWeighted, HIGH_RESOLUTION);
+                    let series =
+                        || MinuteSeries::with_period(Aggregation::TimeWeighted, HIGH_RESOLUTION);
                     (series(), series())
                 }),
                 predictive: super::predictive::state_for(s),
@@ -268,7 +275,7 @@ impl<R: Recorder> Simulation<'_, R> {
         if next <= self.config.horizon {
             queue.schedule(next, Event::ScalingTick);
         }
-        let minute_tick = now.0 % MINUTE.0 == 0;
+        let minute_tick = now.0.is_multiple_of(MINUTE.0);
         for s in self.origins.service_ids() {
             let st = &self.autoscaling.services[s.index()];
             if !st.active || !(minute_tick || st.fast.is_some()) {
@@ -349,12 +356,14 @@ impl<R: Recorder> Simulation<'_, R> {
             match m {
                 TrackedMetric::Cpu => st.cpu.recent(HISTORY),
                 TrackedMetric::Memory => st.mem.recent(HISTORY),
-                TrackedMetric::CpuHighResolution => {
-                    st.fast.as_ref().map_or_else(Vec::new, |f| f.0.recent(HISTORY))
-                }
-                TrackedMetric::MemoryHighResolution => {
-                    st.fast.as_ref().map_or_else(Vec::new, |f| f.1.recent(HISTORY))
-                }
+                TrackedMetric::CpuHighResolution => st
+                    .fast
+                    .as_ref()
+                    .map_or_else(Vec::new, |f| f.0.recent(HISTORY)),
+                TrackedMetric::MemoryHighResolution => st
+                    .fast
+                    .as_ref()
+                    .map_or_else(Vec::new, |f| f.1.recent(HISTORY)),
                 TrackedMetric::BacklogPerTask => st.backlog.clone(),
             }
         };
@@ -396,9 +405,8 @@ impl<R: Recorder> Simulation<'_, R> {
             Proposal::Out(n) | Proposal::In(n) => n.clamp(st.min, st.max),
         };
         // The forecast decided when no other policy wanted as many.
-        let led_by_forecast = forecast.filter(|f| {
-            f.wanted == wanted && !matches!(others, Proposal::Out(n) if n >= wanted)
-        });
+        let led_by_forecast = forecast
+            .filter(|f| f.wanted == wanted && !matches!(others, Proposal::Out(n) if n >= wanted));
         if wanted == desired {
             return;
         }

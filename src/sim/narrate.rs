@@ -477,9 +477,15 @@ impl<R: Recorder> Narrator<'_, '_, R> {
                 policy.target,
                 f64::from(per_task) * policy.target / 100.0,
             ),
-            format!("  this hour ({}): load {load:.0} {unit} -> {tasks} tasks", clock_hour(first)),
+            format!(
+                "  this hour ({}): load {load:.0} {unit} -> {tasks} tasks",
+                clock_hour(first)
+            ),
             match policy.mode {
-                PredictiveMode::ForecastOnly => "  mode ForecastOnly: the forecast is recorded, desired is not changed".to_string(),
+                PredictiveMode::ForecastOnly => {
+                    "  mode ForecastOnly: the forecast is recorded, desired is not changed"
+                        .to_string()
+                }
                 PredictiveMode::ForecastAndScale => format!(
                     "  mode ForecastAndScale: each hour's count is set {} s before the hour starts, never lowering desired",
                     policy.scheduling_buffer.as_secs_f64()

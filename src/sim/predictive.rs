@@ -16,9 +16,7 @@ use crate::metrics::Recorder;
 use crate::model::{ServiceId, ServiceSpec};
 use crate::scaling::demand::DemandCurve;
 use crate::scaling::forecast::{ForecastInput, HOUR, HourlyHistory, hour_load};
-use crate::scaling::predictive::{
-    Forecast, LoadResource, PredictiveMode, PredictiveScalingPolicy,
-};
+use crate::scaling::predictive::{Forecast, LoadResource, PredictiveMode, PredictiveScalingPolicy};
 use crate::time::SimTime;
 
 /// One service's predictive history and latest forecast.
@@ -80,11 +78,10 @@ impl<R: Recorder> Simulation<'_, R> {
     /// due.
     pub(super) fn predictive_hour(&mut self, s: ServiceId, now: SimTime) {
         let config = self.config;
-        let Some((policy, curve, per_task)) = policy_of(&config.services[s.index()], config)
-        else {
+        let Some((policy, curve, per_task)) = policy_of(&config.services[s.index()], config) else {
             return;
         };
-        if now.0 == 0 || now.0 % HOUR.0 != 0 {
+        if now.0 == 0 || !now.0.is_multiple_of(HOUR.0) {
             return;
         }
         let Some(st) = self.autoscaling.services[s.index()].predictive.as_mut() else {
@@ -108,7 +105,10 @@ impl<R: Recorder> Simulation<'_, R> {
             },
             &mut loads,
         );
-        let tasks = loads.iter().map(|l| policy.tasks_for(*l, per_task)).collect();
+        let tasks = loads
+            .iter()
+            .map(|l| policy.tasks_for(*l, per_task))
+            .collect();
         if let Some(old) = st.forecast.replace(Forecast {
             made_at: now,
             first_hour,
@@ -144,6 +144,9 @@ impl<R: Recorder> Simulation<'_, R> {
     /// The service's latest forecast and the hours of history behind it, for the trace.
     pub(super) fn latest_forecast(&self, s: ServiceId) -> Option<(&Forecast, u64)> {
         let p = self.autoscaling.services[s.index()].predictive.as_ref()?;
-        Some((p.forecast.as_ref()?, p.observed_hours.min(p.history.len() as u64)))
+        Some((
+            p.forecast.as_ref()?,
+            p.observed_hours.min(p.history.len() as u64),
+        ))
     }
 }

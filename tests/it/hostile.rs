@@ -91,11 +91,15 @@ fn cases() -> Vec<Case> {
     // Issue 35: a predictive policy (`spec` its metric specification's inside, `line` more
     // settings) and high-resolution metrics on the base's service.
     let predictive = |spec: &str, line: &str| {
-        format!("demand = {{ type = \"constant\", value = 100 }}\n[services.auto_scaling]\nmin = 1\nmax = 4\n[services.auto_scaling.predictive]\nmetric_specification = {{ {spec} }}\n{line}\n")
+        format!(
+            "demand = {{ type = \"constant\", value = 100 }}\n[services.auto_scaling]\nmin = 1\nmax = 4\n[services.auto_scaling.predictive]\nmetric_specification = {{ {spec} }}\n{line}\n"
+        )
     };
     let pair = "target_value = 50, predefined_metric_pair = \"ECSServiceCPUUtilization\"";
     let fast = |resolution: &str, tt: &str| {
-        format!("{resolution}demand = {{ type = \"constant\", value = 100 }}\n[services.auto_scaling]\nmin = 1\nmax = 4\ntarget_tracking = [{{ {tt} }}]\n")
+        format!(
+            "{resolution}demand = {{ type = \"constant\", value = 100 }}\n[services.auto_scaling]\nmin = 1\nmax = 4\ntarget_tracking = [{{ {tt} }}]\n"
+        )
     };
     vec![
         case("predictive target 0", s(&[], &predictive("target_value = 0, predefined_metric_pair = \"ECSServiceCPUUtilization\"", "")), VALIDATE, 2,

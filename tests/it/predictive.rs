@@ -58,17 +58,11 @@ fn clock(day: u64, h: u64, m: u64) -> u64 {
 /// extra settings in `predictive`.
 fn daily(peak: u32, max: u32, predictive: &str, memory: &str, tt: bool) -> String {
     let h = |x: u64| format!("\"{x}h\"");
-    let steps = [
-        (0, 4096),
-        (10, peak),
-        (11, 4096),
-        (34, peak),
-        (35, 4096),
-    ]
-    .iter()
-    .map(|(t, v)| format!("{{ at = {}, value = {v} }}", h(*t)))
-    .collect::<Vec<_>>()
-    .join(", ");
+    let steps = [(0, 4096), (10, peak), (11, 4096), (34, peak), (35, 4096)]
+        .iter()
+        .map(|(t, v)| format!("{{ at = {}, value = {v} }}", h(*t)))
+        .collect::<Vec<_>>()
+        .join(", ");
     let tt = if tt {
         "target_tracking = [{ metric = \"memory\", target = 50, scale_in_max_fraction = 1 }]\n"
     } else {
@@ -112,7 +106,11 @@ fn a_forecast_of_12_tasks_sets_desired_from_0955_and_the_largest_count_wins() {
     // predicts day 2's 10:00 hour exactly: 12 tasks, in force from 09:55 (buffer 300 s).
     let scale = "mode = \"ForecastAndScale\"\n";
     let (_, keep) = run(&daily(6144, 100, scale, QUIET_MEMORY, false));
-    assert_eq!(at(&keep, clock(1, 9, 55)).desired, 8, "no forecast on day 1");
+    assert_eq!(
+        at(&keep, clock(1, 9, 55)).desired,
+        8,
+        "no forecast on day 1"
+    );
     assert_eq!(at(&keep, clock(2, 9, 54)).desired, 8);
     assert_eq!(at(&keep, clock(2, 9, 55)).desired, 12);
     assert_eq!(at(&keep, clock(2, 10, 0)).forecast_tasks, Some(12));
@@ -152,7 +150,12 @@ fn no_forecast_before_a_day_and_forecast_only_never_changes_desired() {
     for s in &keep.samples {
         assert_eq!(s.desired, 8, "at {} s", s.t_s);
         if s.t_s < 86_400 {
-            assert_eq!((s.forecast_load, s.forecast_tasks), (None, None), "at {} s", s.t_s);
+            assert_eq!(
+                (s.forecast_load, s.forecast_tasks),
+                (None, None),
+                "at {} s",
+                s.t_s
+            );
         }
     }
     assert_eq!(at(&keep, 86_400).forecast_load, Some(4096.0));
@@ -168,7 +171,11 @@ fn a_forecast_above_the_maximum_is_honoured_or_raises_it_for_good() {
     let memory = r#"{ type = "steps", steps = [{ at = "0s", value = 8192 }, { at = "35h", value = 61440 }] }"#;
     let honor = "mode = \"ForecastAndScale\"\n";
     let (_, keep) = run(&daily(25_600, 40, honor, memory, true));
-    assert_eq!(at(&keep, clock(2, 9, 55)).desired, 40, "capped at the maximum");
+    assert_eq!(
+        at(&keep, clock(2, 9, 55)).desired,
+        40,
+        "capped at the maximum"
+    );
     assert_eq!(at(&keep, clock(2, 11, 10)).desired, 40);
 
     // IncreaseMaxCapacity, buffer 10: the forecast's 50 is met and the maximum becomes

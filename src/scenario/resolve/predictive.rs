@@ -19,7 +19,10 @@ pub(super) fn policy(
     at: &str,
     p: &PredictiveScalingFile,
 ) -> Result<PredictiveScalingPolicy, FieldError> {
-    let (resource, target) = metric(&format!("{at}.metric_specification"), &p.metric_specification)?;
+    let (resource, target) = metric(
+        &format!("{at}.metric_specification"),
+        &p.metric_specification,
+    )?;
     let mut policy = PredictiveScalingPolicy::new(resource, target);
     policy.mode = match p.mode.as_deref().unwrap_or("ForecastOnly") {
         "ForecastOnly" => PredictiveMode::ForecastOnly,

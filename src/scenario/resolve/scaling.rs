@@ -111,8 +111,10 @@ fn datapoints(field: String, n: u32) -> Result<u32, FieldError> {
     if (1..=HISTORY_DATAPOINTS).contains(&n) {
         Ok(n)
     } else {
-        Err(FieldError::new(field, format!("{n} datapoints is out of range"))
-            .allowed(format!("1 to {HISTORY_DATAPOINTS}")))
+        Err(
+            FieldError::new(field, format!("{n} datapoints is out of range"))
+                .allowed(format!("1 to {HISTORY_DATAPOINTS}")),
+        )
     }
 }
 
@@ -177,7 +179,11 @@ pub(super) fn service(at: &str, s: &ServiceFile) -> Result<ServiceScalingSpec, F
                 "a memory policy needs the service's `memory_demand`",
             ));
         }
-        if a.target_tracking.iter().any(|p| is_high_resolution(p.metric)) && !high_resolution {
+        if a.target_tracking
+            .iter()
+            .any(|p| is_high_resolution(p.metric))
+            && !high_resolution
+        {
             return Err(FieldError::new(
                 format!("{at}.auto_scaling"),
                 "a `...HighResolution` metric needs the service's `metric_resolution = \"20s\"`",
@@ -191,7 +197,9 @@ pub(super) fn service(at: &str, s: &ServiceFile) -> Result<ServiceScalingSpec, F
             if curve.is_none() {
                 return Err(FieldError::new(
                     format!("{at}.auto_scaling.predictive.metric_specification"),
-                    format!("a predictive policy on this metric forecasts the service's {needed}, which it does not have"),
+                    format!(
+                        "a predictive policy on this metric forecasts the service's {needed}, which it does not have"
+                    ),
                 ));
             }
         }
@@ -274,8 +282,16 @@ fn auto_scaling(at: &str, a: &AutoScalingFile) -> Result<AutoScalingSpec, FieldE
         let target = percent_target(format!("{tat}.target"), t.target)?;
         let mut p = TargetTrackingPolicy::new(m, target);
         for (name, given, slot) in [
-            ("scale_out_datapoints", t.scale_out_datapoints, &mut p.scale_out_datapoints),
-            ("scale_in_datapoints", t.scale_in_datapoints, &mut p.scale_in_datapoints),
+            (
+                "scale_out_datapoints",
+                t.scale_out_datapoints,
+                &mut p.scale_out_datapoints,
+            ),
+            (
+                "scale_in_datapoints",
+                t.scale_in_datapoints,
+                &mut p.scale_in_datapoints,
+            ),
         ] {
             let Some(n) = given else { continue };
             if !is_high_resolution(m) {
