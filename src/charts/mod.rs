@@ -188,6 +188,7 @@ pub fn run_figures(run: &RunOutputs) -> Vec<Figure> {
     out.extend(run_series::tasks(run));
     out.extend(run_series::capacity(run));
     out.extend(run_series::autoscaling(run));
+    out.extend(run_series::forecast(run));
     out.extend(run_series::cost(run));
     out.extend(distributions::waits(run));
     out.extend(placement::placement(run));

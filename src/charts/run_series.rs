@@ -359,6 +359,61 @@ pub fn autoscaling(run: &RunOutputs) -> Option<Figure> {
     })
 }
 
+/// Predictive scaling: each forecast hour's load against the load that came, and the
+/// tasks forecast against the desired count; left out without a predictive policy.
+pub fn forecast(run: &RunOutputs) -> Option<Figure> {
+    let services = run.series.prefixes("forecast_load");
+    if services.is_empty() {
+        return None;
+    }
+    let f = frame(run);
+    let mut load = Vec::new();
+    let mut tasks = Vec::new();
+    for (i, s) in services.iter().enumerate() {
+        let color = Look::nth(i).color;
+        if let Some(p) = f.series(run, &format!("{s}.demand"), 1.0 / 1024.0) {
+            load.push(Line::new(
+                format!("{s} load"),
+                look(color, Dash::Solid, Marker::None),
+                p,
+            ));
+        }
+        if let Some(p) = f.series(run, &format!("{s}.forecast_load"), 1.0 / 1024.0) {
+            load.push(Line::new(
+                format!("{s} forecast"),
+                look(Look::nth(i + 1).color, Dash::Dashed, Marker::None),
+                p,
+            ));
+        }
+        if let Some(p) = f.series(run, &format!("{s}.desired"), 1.0) {
+            tasks.push(Line::new(
+                format!("{s} desired"),
+                look(color, Dash::Solid, Marker::None),
+                p,
+            ));
+        }
+        if let Some(p) = f.series(run, &format!("{s}.forecast_tasks"), 1.0) {
+            tasks.push(Line::new(
+                format!("{s} forecast tasks"),
+                look(Look::nth(i + 1).color, Dash::Dashed, Marker::None),
+                p,
+            ));
+        }
+    }
+    Some(Figure {
+        name: "forecast".into(),
+        title: format!("{}: predictive forecast against actual load", run.scenario),
+        caption: "Each hour's forecast load (dashed; from the latest forecast, none in the first 24 h) beside the load that came, in vCPU (a memory pair's forecast is in GiB), and the tasks the forecast asks for beside the desired count. Where the desired count stands above the forecast, another policy (or a scale-in not yet made) holds it there; a forecast below the load is capacity target tracking must make up.".into(),
+        body: f.chart(
+            vec![
+                panel("load (vCPU)", Format::Plain, load, 180),
+                panel("tasks", Format::Plain, tasks, 180),
+            ],
+            Vec::new(),
+        ),
+    })
+}
+
 /// Cumulative cost by launch type (Fargate split by capacity provider) and the cost rate.
 pub fn cost(run: &RunOutputs) -> Option<Figure> {
     let f = frame(run);

@@ -178,6 +178,7 @@ pub fn import(obj: Obj<'_>, notes: &mut Vec<Note>) -> Result<ServiceFile, Scenar
         memory_demand: None,
         auto_scaling: None,
         queue: None,
+        metric_resolution: None,
         hung_after: None,
         health_check: None,
         health_check_grace_period_seconds: obj.u32("healthCheckGracePeriodSeconds")?,

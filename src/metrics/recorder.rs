@@ -65,6 +65,11 @@ pub struct ScalingSample {
     pub cpu_utilization: Option<f64>,
     /// Messages waiting in its queue; `None` for a service without one.
     pub queue_depth: Option<f64>,
+    /// With a predictive policy: the latest forecast's load for the hour holding the
+    /// sample (CPU units, or MiB for a memory pair); `None` before the first forecast.
+    pub forecast_load: Option<f64>,
+    /// The tasks that forecast asks for that hour, before the service's bounds.
+    pub forecast_tasks: Option<u32>,
 }
 
 /// A capacity provider with managed scaling in a sample.

@@ -110,6 +110,9 @@ pub struct ServiceScalingSpec {
     pub memory_demand: Option<crate::scaling::demand::DemandCurve>,
     pub auto_scaling: Option<AutoScalingSpec>,
     pub queue: Option<QueueSpec>,
+    /// CPU and memory datapoints every 20 s as well as every minute, for target tracking
+    /// on the `...HighResolution` metrics.
+    pub high_resolution_metrics: bool,
 }
 
 impl ServiceScalingSpec {
@@ -133,6 +136,8 @@ pub struct AutoScalingSpec {
         crate::scaling::step_scaling::StepScalingPolicy,
     )>,
     pub scheduled: Option<crate::scaling::scheduled::Schedule>,
+    /// The service's predictive scaling policy, if any (one per service here).
+    pub predictive: Option<crate::scaling::predictive::PredictiveScalingPolicy>,
 }
 
 /// A queue-backed worker: messages arrive at a rate curve (messages per second) and each

@@ -40,8 +40,8 @@ pub struct FileRecorder {
     trace: Option<Box<dyn Write>>,
     trace_detail: bool,
     error: Option<io::Error>,
-    /// Per service: (has load columns, has a queue column).
-    scaling_columns: Vec<(bool, bool)>,
+    /// Per service: (has load columns, has a queue column, has forecast columns).
+    scaling_columns: Vec<(bool, bool, bool)>,
     /// Commitments in the scenario: hourly commitment columns when non-zero.
     commitment_plans: usize,
 }
@@ -49,7 +49,8 @@ pub struct FileRecorder {
 impl FileRecorder {
     /// The recorder for a run of `config`: the timeseries gets, per service, desired and
     /// running; per service with a demand curve or queue, `demand`, `cpu_utilization` (and
-    /// `queue_depth`); per pool with managed scaling, `reservation` and instance counts.
+    /// `queue_depth`; with a predictive policy, `forecast_load` and `forecast_tasks`); per
+    /// pool with managed scaling, `reservation` and instance counts.
     pub fn new(
         tasks: Option<BufWriter<File>>,
         timeseries: BufWriter<File>,
@@ -57,10 +58,17 @@ impl FileRecorder {
         trace: Option<Box<dyn Write>>,
     ) -> io::Result<FileRecorder> {
         let service_names: Vec<String> = config.services.iter().map(|s| s.name.clone()).collect();
-        let scaling_columns: Vec<(bool, bool)> = config
+        let scaling_columns: Vec<(bool, bool, bool)> = config
             .services
             .iter()
-            .map(|s| (s.scaling.is_active(), s.scaling.queue.is_some()))
+            .map(|s| {
+                let predictive = s
+                    .scaling
+                    .auto_scaling
+                    .as_ref()
+                    .is_some_and(|a| a.predictive.is_some());
+                (s.scaling.is_active(), s.scaling.queue.is_some(), predictive)
+            })
             .collect();
         let mut tasks = tasks.map(CsvRows::new);
         if let Some(tasks) = &mut tasks {
@@ -83,13 +91,17 @@ impl FileRecorder {
             header.push(format!("{name}.desired"));
             header.push(format!("{name}.running"));
         }
-        for (s, (load, queue)) in config.services.iter().zip(&scaling_columns) {
+        for (s, (load, queue, forecast)) in config.services.iter().zip(&scaling_columns) {
             if *load {
                 header.push(format!("{}.demand", s.name));
                 header.push(format!("{}.cpu_utilization", s.name));
             }
             if *queue {
                 header.push(format!("{}.queue_depth", s.name));
+            }
+            if *forecast {
+                header.push(format!("{}.forecast_load", s.name));
+                header.push(format!("{}.forecast_tasks", s.name));
             }
         }
         for p in config.pools.iter().filter(|p| p.managed_scaling.is_some()) {
@@ -253,7 +265,7 @@ impl Recorder for FileRecorder {
             out.int(s.desired.into());
             out.int(s.running.into());
         }
-        for (s, (load, queue)) in row.scaling.iter().zip(columns) {
+        for (s, (load, queue, forecast)) in row.scaling.iter().zip(columns) {
             if *load {
                 out.fixed(s.demand, 1);
                 match s.cpu_utilization {
@@ -263,6 +275,18 @@ impl Recorder for FileRecorder {
             }
             if *queue {
                 out.fixed(s.queue_depth.unwrap_or(0.0), 1);
+            }
+            if *forecast {
+                match (s.forecast_load, s.forecast_tasks) {
+                    (Some(load), Some(tasks)) => {
+                        out.fixed(load, 1);
+                        out.int(tasks.into());
+                    }
+                    _ => {
+                        out.empty();
+                        out.empty();
+                    }
+                }
             }
         }
         for p in row.providers {

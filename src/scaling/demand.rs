@@ -98,6 +98,61 @@ impl DemandCurve {
         }
     }
 
+    /// The curve's exact time average over `[from, to)` (its value at `from` for an empty
+    /// span): the hourly load a predictive forecast is made of and judged against. Steps
+    /// and spikes integrate piece by piece; the daily cycle through its sine, except when
+    /// an amplitude above 1 clamps troughs at zero, where a one-second midpoint sum stands
+    /// in (exact for every other curve, within float rounding).
+    pub fn mean_over(&self, from: SimTime, to: SimTime) -> f64 {
+        if to <= from {
+            return self.at(from);
+        }
+        let span = (to.0 - from.0) as f64;
+        let overlap = |a: SimTime, b: SimTime| -> f64 {
+            let lo = a.max(from);
+            let hi = b.min(to);
+            if hi > lo { (hi.0 - lo.0) as f64 } else { 0.0 }
+        };
+        match self {
+            DemandCurve::Constant(v) => v.max(0.0),
+            DemandCurve::Steps(points) => {
+                let mut area = 0.0;
+                for (k, (at, value)) in points.iter().enumerate() {
+                    let until = points.get(k + 1).map_or(SimTime(u64::MAX), |p| p.0);
+                    area += value.max(0.0) * overlap(*at, until);
+                }
+                area / span
+            }
+            DemandCurve::Spikes { base, spikes } => {
+                let extra: f64 = spikes
+                    .iter()
+                    .map(|s| s.extra * overlap(s.start, s.start + s.duration))
+                    .sum();
+                (base + extra / span).max(0.0)
+            }
+            DemandCurve::DailyCycle {
+                mean,
+                amplitude,
+                peak,
+            } if *amplitude <= 1.0 => {
+                let omega = 2.0 * std::f64::consts::PI / DAY_MS;
+                let phase = |t: SimTime| omega * (t.0 as f64 - peak.0 as f64);
+                let cos_integral = (phase(to).sin() - phase(from).sin()) / omega;
+                mean * (1.0 + amplitude * cos_integral / span)
+            }
+            DemandCurve::DailyCycle { .. } => {
+                let steps = (to.0 - from.0).div_ceil(1000);
+                let mut area = 0.0;
+                for k in 0..steps {
+                    let a = from.0 + k * 1000;
+                    let b = (a + 1000).min(to.0);
+                    area += self.at(SimTime(a + (b - a) / 2)) * (b - a) as f64;
+                }
+                area / span
+            }
+        }
+    }
+
     /// Parses `seconds,cpu_units` rows into a step curve. Blank lines and lines starting
     /// with `#` are skipped; a first row whose time is not a number is taken as a header.
     /// Times must strictly increase and values be finite and non-negative. Errors name the
@@ -254,6 +309,43 @@ mod tests {
         assert_eq!(c.next_change_after(secs(60)), Some(secs(90)));
         assert_eq!(c.next_change_after(secs(130)), Some(secs(150)));
         assert_eq!(c.next_change_after(secs(150)), None);
+    }
+
+    #[test]
+    fn means_over_a_span_integrate_each_curve() {
+        // Steps: 0 for 10 s, 512 for 10 s, 2048 for 20 s over [0, 40): (5120 + 40960) / 40.
+        let steps = DemandCurve::Steps(vec![(secs(10), 512.0), (secs(20), 2048.0)]);
+        assert!((steps.mean_over(secs(0), secs(40)) - 1152.0).abs() < 1e-9);
+        // Spikes: 100 + 400 × 30 s / 120 s over [90, 210).
+        let spikes = DemandCurve::Spikes {
+            base: 100.0,
+            spikes: vec![Spike {
+                start: secs(60),
+                duration: SimDuration::from_secs(60),
+                extra: 400.0,
+            }],
+        };
+        assert!((spikes.mean_over(secs(90), secs(210)) - 200.0).abs() < 1e-9);
+        // A whole day of a cycle is its mean; the six hours centred on the peak average
+        // mean × (1 + a × sin(π/4) / (π/4)) = 1000 × (1 + 0.5 × 0.900316) = 1450.158.
+        let cycle = DemandCurve::DailyCycle {
+            mean: 1000.0,
+            amplitude: 0.5,
+            peak: SimDuration::from_secs(12 * 3600),
+        };
+        assert!((cycle.mean_over(secs(0), secs(86_400)) - 1000.0).abs() < 1e-6);
+        let around_peak = cycle.mean_over(secs(9 * 3600), secs(15 * 3600));
+        assert!((around_peak - 1450.158).abs() < 1e-3, "{around_peak}");
+        // Clamped troughs: 1000 × max(0, 1 + 2 cos θ) is positive for |θ| ≤ 2π/3, so the
+        // day's mean is 1000 × (4π/3 + 4 sin(2π/3)) / 2π = 1000 × 7.652891 / 6.283185
+        // = 1217.996.
+        let deep = DemandCurve::DailyCycle {
+            mean: 1000.0,
+            amplitude: 2.0,
+            peak: SimDuration::ZERO,
+        };
+        let clamped = deep.mean_over(secs(0), secs(86_400));
+        assert!((clamped - 1217.996).abs() < 1e-2, "{clamped}");
     }
 
     #[test]

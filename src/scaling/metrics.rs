@@ -1,14 +1,19 @@
-//! CloudWatch-like metrics: one-minute datapoints and M-of-N alarms.
+//! CloudWatch-like metrics: one-minute (or 20-second) datapoints and M-of-N alarms.
 //!
 //! ECS sends service utilization to CloudWatch once a minute, each datapoint aggregating
-//! many samples, so spikes shorter than a minute are smoothed away (reference §5). Scaling
-//! policies never see raw samples: they see these datapoints through alarms.
+//! many samples, so spikes shorter than a minute are smoothed away (reference §5); a
+//! service may be set to publish CPU and memory every 20 s instead, for target tracking
+//! on the `...HighResolution` metrics (ecs-current §3.4). Scaling policies never see raw
+//! samples: they see these datapoints through alarms.
 
 use crate::time::{SimDuration, SimTime};
 use std::collections::VecDeque;
 
 /// The CloudWatch period ECS metrics use.
 pub const MINUTE: SimDuration = SimDuration(60_000);
+
+/// The period of ECS's high-resolution service metrics.
+pub const HIGH_RESOLUTION: SimDuration = SimDuration(20_000);
 
 /// Datapoints kept per series: one day, far more than the longest alarm window (15).
 const KEEP: usize = 1440;
@@ -26,7 +31,8 @@ pub enum Aggregation {
     TimeWeighted,
 }
 
-/// One minute's datapoint: covers `[minute × 60 s, (minute + 1) × 60 s)`.
+/// One period's datapoint: covers `[minute × period, (minute + 1) × period)` (the period
+/// is a minute unless the series was made [`MinuteSeries::with_period`]).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Datapoint {
     pub minute: u64,
@@ -37,6 +43,8 @@ pub struct Datapoint {
 #[derive(Clone, Debug)]
 pub struct MinuteSeries {
     mode: Aggregation,
+    /// The datapoint period, ms.
+    period_ms: u64,
     /// The minute now accumulating.
     minute: u64,
     sum: f64,
@@ -51,8 +59,15 @@ pub struct MinuteSeries {
 
 impl MinuteSeries {
     pub fn new(mode: Aggregation) -> Self {
+        MinuteSeries::with_period(mode, MINUTE)
+    }
+
+    /// A series of datapoints every `period` (e.g. [`HIGH_RESOLUTION`]) instead of every
+    /// minute.
+    pub fn with_period(mode: Aggregation, period: SimDuration) -> Self {
         MinuteSeries {
             mode,
+            period_ms: period.0.max(1),
             minute: 0,
             sum: 0.0,
             count: 0,
@@ -86,7 +101,7 @@ impl MinuteSeries {
 
     /// Closes every minute that has ended by `t` (end ≤ t), appending its datapoint.
     pub fn close_through(&mut self, t: SimTime) {
-        let period = MINUTE.0;
+        let period = self.period_ms;
         while (self.minute + 1).saturating_mul(period) <= t.0 {
             let end = (self.minute + 1) * period;
             let value = match self.mode {
@@ -250,6 +265,15 @@ mod tests {
         assert!(s.recent(1).is_empty());
         s.close_through(at(60));
         assert_eq!(s.recent(1), vec![Some(1.0)]);
+    }
+
+    #[test]
+    fn twenty_second_series_close_three_datapoints_a_minute() {
+        let mut s = MinuteSeries::with_period(Aggregation::TimeWeighted, HIGH_RESOLUTION);
+        s.observe(at(0), Some(40.0));
+        s.observe(at(30), Some(100.0)); // [20, 40): 40 for 10 s, 100 for 10 s → 70
+        s.close_through(at(60));
+        assert_eq!(s.recent(5), vec![Some(40.0), Some(70.0), Some(100.0)]);
     }
 
     #[test]

@@ -71,6 +71,10 @@ pub enum TrackedMetric {
     Cpu,
     /// `ECSServiceAverageMemoryUtilization`, percent.
     Memory,
+    /// `ECSServiceAverageCPUUtilizationHighResolution`: CPU percent every 20 s.
+    CpuHighResolution,
+    /// `ECSServiceAverageMemoryUtilizationHighResolution`: memory percent every 20 s.
+    MemoryHighResolution,
     /// Queue backlog per running task, messages (see `queue_worker`).
     BacklogPerTask,
 }
@@ -158,9 +162,16 @@ pub struct TargetTrackingPolicy {
 
 impl TargetTrackingPolicy {
     /// A policy with the defaults: cooldowns 300 s each, alarms 3 of 3 out and 15 of 15 in
-    /// (documented); scale-in threshold 90% of target, proportional scale-out, gradual
-    /// scale-in of at most 10% per action (INFERRED).
+    /// (documented for one-minute metrics); scale-in threshold 90% of target,
+    /// proportional scale-out, gradual scale-in of at most 10% per action (INFERRED). On a
+    /// high-resolution metric the counts are of 20-second datapoints and unpublished
+    /// (UNVERIFIED): 3 of 3 out (a minute, three times as fast) and 45 of 45 in (the same
+    /// 15 minutes), settings the scenario may change.
     pub fn new(metric: TrackedMetric, target: f64) -> Self {
+        let high_resolution = matches!(
+            metric,
+            TrackedMetric::CpuHighResolution | TrackedMetric::MemoryHighResolution
+        );
         TargetTrackingPolicy {
             metric,
             target,
@@ -168,7 +179,7 @@ impl TargetTrackingPolicy {
             scale_in_cooldown: SimDuration::from_secs(300),
             disable_scale_in: false,
             scale_out_datapoints: (3, 3),
-            scale_in_datapoints: (15, 15),
+            scale_in_datapoints: if high_resolution { (45, 45) } else { (15, 15) },
             scale_in_threshold_ratio: 0.9,
             scale_out_rule: ScaleOutRule::Proportional,
             scale_in_rule: ScaleInRule::Gradual { max_fraction: 0.1 },

@@ -124,7 +124,9 @@ pub fn estimate(c: &SimConfig, files: RunFiles) -> WorkEstimate {
     let scaling_ticks = if c.services.iter().any(|s| s.scaling.is_active())
         || c.pools.iter().any(|p| p.managed_scaling.is_some())
     {
-        horizon_s / 60.0
+        // A service with 20-second metrics makes every tick 20 s apart.
+        let fast = c.services.iter().any(|s| s.scaling.high_resolution_metrics);
+        horizon_s / if fast { 20.0 } else { 60.0 }
     } else {
         0.0
     };

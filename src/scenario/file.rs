@@ -299,6 +299,45 @@ pub struct AutoScalingFile {
     pub scheduled: Vec<ScheduledScalingFile>,
     /// Repeat every scheduled action with this period (a cron stand-in).
     pub scheduled_every: Option<DurationText>,
+    /// A predictive scaling policy (`PredictiveScalingPolicyConfiguration`).
+    pub predictive: Option<PredictiveScalingFile>,
+}
+
+/// `auto_scaling.predictive`: Application Auto Scaling's predictive policy, its fields in
+/// snake_case, plus the forecaster (AWS does not publish its model).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PredictiveScalingFile {
+    /// The one metric specification: a target and a metric pair, or a scaling metric and
+    /// a load metric.
+    pub metric_specification: PredictiveMetricFile,
+    /// "ForecastOnly" (default) or "ForecastAndScale".
+    pub mode: Option<String>,
+    /// How long before each hour its capacity is set (default 300 s, below 3600 s).
+    pub scheduling_buffer_time: Option<DurationText>,
+    /// "HonorMaxCapacity" (default) or "IncreaseMaxCapacity".
+    pub max_capacity_breach_behavior: Option<String>,
+    /// Percent of the forecast above it the raised maximum leaves, 0 to 100; only with
+    /// IncreaseMaxCapacity, and required there.
+    pub max_capacity_buffer: Option<u32>,
+    /// "seasonal" (default, INFERRED) or "oracle" (reads the demand ahead).
+    pub forecaster: Option<String>,
+    /// The seasonal forecaster's weight on the same hour a week earlier (0 to 1, 0.5).
+    pub week_weight: Option<f64>,
+}
+
+/// A predictive policy's metric specification.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PredictiveMetricFile {
+    /// The scaling metric's target, percent.
+    pub target_value: f64,
+    /// "ECSServiceCPUUtilization" or "ECSServiceMemoryUtilization".
+    pub predefined_metric_pair: Option<String>,
+    /// "ECSServiceAverageCPUUtilization" or "ECSServiceAverageMemoryUtilization".
+    pub predefined_scaling_metric: Option<String>,
+    /// "ECSServiceTotalCPUUtilization" or "ECSServiceTotalMemoryUtilization".
+    pub predefined_load_metric: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -317,6 +356,11 @@ pub struct TargetTrackingFile {
     pub scale_in_threshold_ratio: Option<f64>,
     pub scale_out_step: Option<u32>,
     pub scale_in_max_fraction: Option<f64>,
+    /// On a `...HighResolution` metric only (AWS fixes 3 and 15 one-minute datapoints
+    /// otherwise): the 20-second datapoints the scale-out alarm needs (3 of 3 by default)
+    /// and the scale-in alarm needs (45 of 45), each M of M, at most 60.
+    pub scale_out_datapoints: Option<u32>,
+    pub scale_in_datapoints: Option<u32>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -549,6 +593,10 @@ pub struct ServiceFile {
     pub auto_scaling: Option<AutoScalingFile>,
     #[serde(rename = "queue")]
     pub queue: Option<QueueFile>,
+    /// Simulator-only name for ECS's monitoring configuration: the period of the
+    /// service's CPU and memory datapoints, 60 s (default) or 20 s (high resolution).
+    #[serde(rename = "metric_resolution")]
+    pub metric_resolution: Option<DurationText>,
     /// Simulator-only: time from RUNNING until a task hangs (stops answering); off when
     /// absent. Detected only with `healthCheck`.
     #[serde(rename = "hung_after")]

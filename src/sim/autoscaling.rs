@@ -8,9 +8,12 @@
 //! datapoint is the exact time average of that minute. Daily cycles change continuously and
 //! are re-read at those same points (at least once a minute).
 //!
-//! `Event::ScalingTick` (class SCALING, every 60 s from t = 60 s): closes the minute on
-//! every series; applies scheduled actions due since the last tick; evaluates each
-//! service's target-tracking and step policies, combines them and sets the desired count
+//! `Event::ScalingTick` (class SCALING, every 60 s from t = 60 s; every 20 s when a service
+//! has high-resolution metrics, the ticks between minutes for those services alone): closes
+//! the period on every series; records an hour and makes a forecast when due
+//! (`predictive.rs`); applies scheduled actions due since the last tick; evaluates each
+//! service's target-tracking and step policies, combines them with the forecast in force
+//! (the larger count wins, the forecast alone never scales in) and sets the desired count
 //! through the service scheduler (`reconcile_service`), which launches tasks or stops the
 //! surplus — unplaced tasks first, then not yet RUNNING, then RUNNING ones in ECS's
 //! scale-in order for the service's strategy (`placement::scale_in`);
@@ -25,7 +28,8 @@ use crate::engine::EventQueue;
 use crate::metrics::{ProviderSample, QueueSummary, Recorder, ScalingSample};
 use crate::model::{PoolId, ServiceId};
 use crate::scaling::demand::{cpu_utilization, overload_task_seconds};
-use crate::scaling::metrics::{Aggregation, MINUTE, MinuteSeries};
+use crate::scaling::metrics::{Aggregation, HIGH_RESOLUTION, MINUTE, MinuteSeries};
+use crate::scaling::predictive::with_forecast;
 use crate::scaling::queue_worker::{FluidQueue, backlog_per_task};
 use crate::scaling::scheduled::{Capacity, apply};
 use crate::scaling::target_tracking::{CooldownState, ServiceView, TrackedMetric};
@@ -41,10 +45,14 @@ pub(super) struct ServiceScaling {
     since: SimTime,
     cpu: MinuteSeries,
     mem: MinuteSeries,
+    /// 20-second CPU and memory datapoints, for a service with high-resolution metrics.
+    fast: Option<(MinuteSeries, MinuteSeries)>,
+    /// Predictive scaling's history and forecast, for a service with the policy.
+    pub predictive: Option<super::predictive::PredictiveState>,
     backlog: Vec<Option<f64>>,
     cooldown: CooldownState,
-    min: u32,
-    max: u32,
+    pub min: u32,
+    pub max: u32,
     queue: Option<FluidQueue>,
     /// In the measurement window: task-seconds above 100% CPU, and all task-seconds.
     overload_task_s: f64,
@@ -67,6 +75,10 @@ pub(super) struct Autoscaling {
     pub samples: Vec<ScalingSample>,
     /// One per pool with managed scaling.
     pub provider_samples: Vec<ProviderSample>,
+    /// Time between scaling ticks: a minute, or 20 s when a service has high-resolution
+    /// metrics (its policies are then evaluated at each 20-second datapoint; everything
+    /// else still once a minute).
+    tick: SimDuration,
 }
 
 impl ServiceScaling {
@@ -84,6 +96,15 @@ impl Autoscaling {
             pools: super::capacity::pool_states(config),
             counts: ScalingCounts::default(),
             samples: vec![ScalingSample::default(); config.services.len()],
+            tick: if config
+                .services
+                .iter()
+                .any(|s| s.scaling.high_resolution_metrics)
+            {
+                HIGH_RESOLUTION
+            } else {
+                MINUTE
+            },
             provider_samples: vec![
                 ProviderSample::default();
                 config
@@ -118,6 +139,12 @@ fn service_states(config: &crate::model::SimConfig) -> Vec<ServiceScaling> {
                 since: SimTime::ZERO,
                 cpu: MinuteSeries::new(Aggregation::TimeWeighted),
                 mem: MinuteSeries::new(Aggregation::TimeWeighted),
+                fast: s.scaling.high_resolution_metrics.then(|| {
+                    let series =
+                        || MinuteSeries::with_period(Aggregation::TimeWeighted, HIGH_RESOLUTION);
+                    (series(), series())
+                }),
+                predictive: super::predictive::state_for(s),
                 backlog: Vec::new(),
                 cooldown: CooldownState::default(),
                 min: a.map_or(0, |a| a.min),
@@ -150,7 +177,7 @@ impl<R: Recorder> Simulation<'_, R> {
         if !needs_ticks(self.config) {
             return;
         }
-        queue.schedule(SimTime::ZERO + MINUTE, Event::ScalingTick);
+        queue.schedule(SimTime::ZERO + self.autoscaling.tick, Event::ScalingTick);
         for s in self.origins.service_ids() {
             if self.autoscaling.services[s.index()].active {
                 self.load_update(s, SimTime::ZERO);
@@ -214,13 +241,19 @@ impl<R: Recorder> Simulation<'_, R> {
         st.running = running_now;
         if let Some(d) = &spec.scaling.demand {
             st.demand = d.at(now);
-            st.cpu
-                .observe(now, cpu_utilization(st.demand, running_now, task_cpu));
+            let level = cpu_utilization(st.demand, running_now, task_cpu);
+            st.cpu.observe(now, level);
+            if let Some((cpu, _)) = st.fast.as_mut() {
+                cpu.observe(now, level);
+            }
         }
         if let Some(m) = &spec.scaling.memory_demand {
             st.memory = m.at(now);
-            st.mem
-                .observe(now, cpu_utilization(st.memory, running_now, task_mem));
+            let level = cpu_utilization(st.memory, running_now, task_mem);
+            st.mem.observe(now, level);
+            if let Some((_, mem)) = st.fast.as_mut() {
+                mem.observe(now, level);
+            }
         }
     }
 
@@ -238,21 +271,30 @@ impl<R: Recorder> Simulation<'_, R> {
     }
 
     pub(super) fn scaling_tick(&mut self, now: SimTime, queue: &mut EventQueue<Event>) {
-        let next = now + MINUTE;
+        let next = now + self.autoscaling.tick;
         if next <= self.config.horizon {
             queue.schedule(next, Event::ScalingTick);
         }
+        let minute_tick = now.0.is_multiple_of(MINUTE.0);
         for s in self.origins.service_ids() {
-            if !self.autoscaling.services[s.index()].active {
+            let st = &self.autoscaling.services[s.index()];
+            if !st.active || !(minute_tick || st.fast.is_some()) {
                 continue;
             }
             self.load_update(s, now);
+            if minute_tick {
+                self.predictive_hour(s, now);
+            }
             let in_window = now >= self.config.warmup;
             let running = self.origins[s].counts.running();
             let st = &mut self.autoscaling.services[s.index()];
             st.cpu.close_through(now);
             st.mem.close_through(now);
-            if let Some(q) = &st.queue {
+            if let Some((cpu, mem)) = st.fast.as_mut() {
+                cpu.close_through(now);
+                mem.close_through(now);
+            }
+            if let Some(q) = st.queue.as_ref().filter(|_| minute_tick) {
                 let depth = q.depth();
                 let age = q.oldest_age(now).as_secs_f64();
                 push_bounded(&mut st.backlog, Some(backlog_per_task(depth, running)));
@@ -272,7 +314,7 @@ impl<R: Recorder> Simulation<'_, R> {
             self.autoscaling.services[s.index()].last_tick = now;
         }
         for p in 0..self.config.pools.len() {
-            if self.config.pools[p].managed_scaling.is_some() {
+            if minute_tick && self.config.pools[p].managed_scaling.is_some() {
                 self.scale_pool(p, now, queue);
             }
         }
@@ -305,6 +347,7 @@ impl<R: Recorder> Simulation<'_, R> {
                 }
             }
         }
+        let forecast = self.forecast_action(s, now);
         let st = &self.autoscaling.services[s.index()];
         let desired = self.origins[s].counts.desired();
         // Application Auto Scaling suspends scale-in while a deployment rolls (§3.2).
@@ -313,6 +356,14 @@ impl<R: Recorder> Simulation<'_, R> {
             match m {
                 TrackedMetric::Cpu => st.cpu.recent(HISTORY),
                 TrackedMetric::Memory => st.mem.recent(HISTORY),
+                TrackedMetric::CpuHighResolution => st
+                    .fast
+                    .as_ref()
+                    .map_or_else(Vec::new, |f| f.0.recent(HISTORY)),
+                TrackedMetric::MemoryHighResolution => st
+                    .fast
+                    .as_ref()
+                    .map_or_else(Vec::new, |f| f.1.recent(HISTORY)),
                 TrackedMetric::BacklogPerTask => st.backlog.clone(),
             }
         };
@@ -348,10 +399,14 @@ impl<R: Recorder> Simulation<'_, R> {
         }
         // A desired count set from outside (a scenario event) is left alone until a policy
         // acts; only the policies' own counts are clamped to the bounds.
-        let wanted = match combine(&proposals) {
+        let others = combine(&proposals);
+        let wanted = match with_forecast(others, forecast.map(|f| f.wanted), desired) {
             Proposal::Hold => return,
             Proposal::Out(n) | Proposal::In(n) => n.clamp(st.min, st.max),
         };
+        // The forecast decided when no other policy wanted as many.
+        let led_by_forecast = forecast
+            .filter(|f| f.wanted == wanted && !matches!(others, Proposal::Out(n) if n >= wanted));
         if wanted == desired {
             return;
         }
@@ -363,7 +418,10 @@ impl<R: Recorder> Simulation<'_, R> {
         self.autoscaling.services[s.index()]
             .cooldown
             .record(now, desired, wanted, out_cooldown);
-        self.narrate(now, |n| n.scaling(s, desired, wanted, "auto scaling"));
+        match led_by_forecast {
+            Some(f) => self.narrate(now, |n| n.predictive_scaling(s, desired, f)),
+            None => self.narrate(now, |n| n.scaling(s, desired, wanted, "auto scaling")),
+        }
         self.set_desired(s, wanted, now, queue);
     }
 
@@ -381,10 +439,14 @@ impl<R: Recorder> Simulation<'_, R> {
             let spec = &self.config.services[s.index()];
             let cpu = self.config.task_defs[spec.task_def.index()].cpu;
             let demand = spec.scaling.demand.as_ref().map_or(0.0, |d| d.at(now));
+            let (forecast_load, forecast_tasks) =
+                st.predictive.as_ref().map_or((None, None), |p| p.at(now));
             *out = ScalingSample {
                 demand,
                 cpu_utilization: cpu_utilization(demand, self.origins[s].counts.running(), cpu),
                 queue_depth: st.queue.as_ref().map(|q| q.depth()),
+                forecast_load,
+                forecast_tasks,
             };
         }
         let managed = self

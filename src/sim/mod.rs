@@ -16,6 +16,7 @@ mod lifecycle;
 mod metric_history;
 mod narrate;
 mod origins;
+mod predictive;
 mod provisioning;
 mod service;
 mod service_counts;

@@ -133,6 +133,8 @@ fn scaling_rule(service: &crate::model::ServiceSpec, why: &str) -> String {
     let metric = |m: TrackedMetric| match m {
         TrackedMetric::Cpu => "CPU",
         TrackedMetric::Memory => "memory",
+        TrackedMetric::CpuHighResolution => "CPU (20-second datapoints)",
+        TrackedMetric::MemoryHighResolution => "memory (20-second datapoints)",
         TrackedMetric::BacklogPerTask => "backlog per task",
     };
     let mut rules: Vec<String> = auto
@@ -167,6 +169,11 @@ fn scaling_rule(service: &crate::model::ServiceSpec, why: &str) -> String {
         auto.min,
         auto.max
     )
+}
+
+/// Hour `h` since time zero as "day 2 10:00".
+fn clock_hour(h: u64) -> String {
+    format!("day {} {:02}:00", h / 24 + 1, h % 24)
 }
 
 fn secs(d: SimDuration) -> String {
@@ -421,6 +428,105 @@ impl<R: Recorder> Narrator<'_, '_, R> {
             ),
             format!("  rule: {}", scaling_rule(service, why)),
             format!("  decision: desired count {from} -> {to}"),
+        ]
+    }
+
+    /// A new forecast: what it predicts and how it will be used.
+    pub fn forecast_made(&self, s: ServiceId) -> Vec<String> {
+        use crate::scaling::predictive::{LoadResource, PredictiveMode};
+        let sim = self.sim;
+        let service = &sim.config.services[s.index()];
+        let (Some((forecast, history_h)), Some(policy)) = (
+            sim.latest_forecast(s),
+            service
+                .scaling
+                .auto_scaling
+                .as_ref()
+                .and_then(|a| a.predictive.as_ref()),
+        ) else {
+            return Vec::new();
+        };
+        let def = &sim.config.task_defs[service.task_def.index()];
+        let (unit, per_task) = match policy.resource {
+            LoadResource::Cpu => ("CPU units", def.cpu),
+            LoadResource::Memory => ("MiB", def.memory),
+        };
+        let span = |v: &[f64]| {
+            let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
+            let hi = v.iter().copied().fold(0.0, f64::max);
+            format!("{lo:.0} to {hi:.0}")
+        };
+        let (lo_t, hi_t) = (
+            forecast.tasks.iter().min().copied().unwrap_or(0),
+            forecast.tasks.iter().max().copied().unwrap_or(0),
+        );
+        let first = forecast.first_hour;
+        let (load, tasks) = forecast.hour(first).unwrap_or((0.0, 0));
+        vec![
+            format!(
+                "service {} predictive forecast by {} from the last {history_h} h of load:",
+                service.name,
+                policy.forecaster.describe()
+            ),
+            format!(
+                "  next {} hours ({} to {}): load {} {unit}, {lo_t} to {hi_t} tasks at {}% of the {per_task} {unit} each task reserves (tasks = ceil(load ÷ {:.0}))",
+                forecast.loads.len(),
+                clock_hour(first),
+                clock_hour(first + forecast.loads.len() as u64),
+                span(&forecast.loads),
+                policy.target,
+                f64::from(per_task) * policy.target / 100.0,
+            ),
+            format!(
+                "  this hour ({}): load {load:.0} {unit} -> {tasks} tasks",
+                clock_hour(first)
+            ),
+            match policy.mode {
+                PredictiveMode::ForecastOnly => {
+                    "  mode ForecastOnly: the forecast is recorded, desired is not changed"
+                        .to_string()
+                }
+                PredictiveMode::ForecastAndScale => format!(
+                    "  mode ForecastAndScale: each hour's count is set {} s before the hour starts, never lowering desired",
+                    policy.scheduling_buffer.as_secs_f64()
+                ),
+            },
+        ]
+    }
+
+    /// A pre-emptive scale-out: the forecast in force asked for more than any other
+    /// policy.
+    pub fn predictive_scaling(
+        &self,
+        s: ServiceId,
+        from: u32,
+        f: super::predictive::ForecastAction,
+    ) -> [String; 3] {
+        let sim = self.sim;
+        let service = &sim.config.services[s.index()];
+        let st = &sim.autoscaling.services[s.index()];
+        let (cpu, _) = st.latest_utilization();
+        let now_cpu = cpu.map_or("no data".to_string(), |v| format!("{v:.1}%"));
+        let capped = if f.wanted < f.tasks {
+            format!(", capped at max {} (HonorMaxCapacity)", f.wanted)
+        } else {
+            String::new()
+        };
+        [
+            format!(
+                "service {} predictive scaling: desired {from} -> {} ahead of {}",
+                service.name,
+                f.wanted,
+                clock_hour(f.hour)
+            ),
+            format!(
+                "  forecast for {}: load {:.0} -> {} tasks{capped}; max now {}; CPU now {now_cpu} (the load has not come yet: this is ahead of it)",
+                clock_hour(f.hour),
+                f.load,
+                f.tasks,
+                st.max
+            ),
+            "  rule: desired = the largest count any policy wants; the forecast alone never scales in".to_string(),
         ]
     }
 

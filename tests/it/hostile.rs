@@ -88,7 +88,54 @@ fn cases() -> Vec<Case> {
         "[failures]\nevents = [{}]\n[limits]\nevents_per_instant = 100\n",
         vec!["{ action = \"kill_tasks\", at = 0, service = \"web\" }"; 150].join(", ")
     );
+    // Issue 35: a predictive policy (`spec` its metric specification's inside, `line` more
+    // settings) and high-resolution metrics on the base's service.
+    let predictive = |spec: &str, line: &str| {
+        format!(
+            "demand = {{ type = \"constant\", value = 100 }}\n[services.auto_scaling]\nmin = 1\nmax = 4\n[services.auto_scaling.predictive]\nmetric_specification = {{ {spec} }}\n{line}\n"
+        )
+    };
+    let pair = "target_value = 50, predefined_metric_pair = \"ECSServiceCPUUtilization\"";
+    let fast = |resolution: &str, tt: &str| {
+        format!(
+            "{resolution}demand = {{ type = \"constant\", value = 100 }}\n[services.auto_scaling]\nmin = 1\nmax = 4\ntarget_tracking = [{{ {tt} }}]\n"
+        )
+    };
     vec![
+        case("predictive target 0", s(&[], &predictive("target_value = 0, predefined_metric_pair = \"ECSServiceCPUUtilization\"", "")), VALIDATE, 2,
+            &["services[0].auto_scaling.predictive.metric_specification.target_value", "1 to 100"]),
+        case("predictive pair and scaling metric", s(&[], &predictive("target_value = 50, predefined_metric_pair = \"ECSServiceCPUUtilization\", predefined_scaling_metric = \"ECSServiceAverageCPUUtilization\"", "")), VALIDATE, 2,
+            &["metric_specification.predefined_metric_pair", "not both"]),
+        case("predictive scaling metric without a load metric", s(&[], &predictive("target_value = 50, predefined_scaling_metric = \"ECSServiceAverageCPUUtilization\"", "")), VALIDATE, 2,
+            &["predictive.metric_specification", "both predefined_scaling_metric and predefined_load_metric"]),
+        case("predictive CPU scaling on a memory load", s(&[], &predictive("target_value = 50, predefined_scaling_metric = \"ECSServiceAverageCPUUtilization\", predefined_load_metric = \"ECSServiceTotalMemoryUtilization\"", "")), VALIDATE, 2,
+            &["predefined_load_metric", "does not measure the resource"]),
+        case("predictive on request counts", s(&[], &predictive("target_value = 50, predefined_metric_pair = \"ALBRequestCount\"", "")), VALIDATE, 2,
+            &["predefined_metric_pair", "load balancer requests", "ECSServiceCPUUtilization, ECSServiceMemoryUtilization"]),
+        case("predictive mode misspelt", s(&[], &predictive(pair, "mode = \"ForecastAndscale\"")), VALIDATE, 2,
+            &["predictive.mode", "ForecastOnly, ForecastAndScale"]),
+        case("predictive buffer of an hour", s(&[], &predictive(pair, "scheduling_buffer_time = \"1h\"")), VALIDATE, 2,
+            &["predictive.scheduling_buffer_time", "3600"]),
+        case("IncreaseMaxCapacity without a buffer", s(&[], &predictive(pair, "max_capacity_breach_behavior = \"IncreaseMaxCapacity\"")), VALIDATE, 2,
+            &["predictive.max_capacity_buffer", "is required", "0 to 100"]),
+        case("a buffer while honouring the maximum", s(&[], &predictive(pair, "max_capacity_buffer = 10")), VALIDATE, 2,
+            &["predictive.max_capacity_buffer", "only with"]),
+        case("a buffer of 101%", s(&[], &predictive(pair, "max_capacity_breach_behavior = \"IncreaseMaxCapacity\"\nmax_capacity_buffer = 101")), VALIDATE, 2,
+            &["predictive.max_capacity_buffer", "101 is out of range"]),
+        case("an unknown forecaster", s(&[], &predictive(pair, "forecaster = \"prophet\"")), VALIDATE, 2,
+            &["predictive.forecaster", "seasonal, oracle"]),
+        case("a week weight on the oracle", s(&[], &predictive(pair, "forecaster = \"oracle\"\nweek_weight = 0.5")), VALIDATE, 2,
+            &["predictive.week_weight", "seasonal forecaster"]),
+        case("a predictive memory pair without memory demand", s(&[], &predictive("target_value = 50, predefined_metric_pair = \"ECSServiceMemoryUtilization\"", "")), VALIDATE, 2,
+            &["predictive.metric_specification", "`memory_demand`"]),
+        case("metrics every 30 s", s(&[], &fast("metric_resolution = \"30s\"\n", "metric = \"cpu\", target = 50")), VALIDATE, 2,
+            &["services[0].metric_resolution", "20s, 60s"]),
+        case("a high-resolution metric at 60 s", s(&[], &fast("", "metric = \"ECSServiceAverageCPUUtilizationHighResolution\", target = 50")), VALIDATE, 2,
+            &["services[0].auto_scaling", "metric_resolution = \"20s\""]),
+        case("datapoint counts on a one-minute metric", s(&[], &fast("metric_resolution = \"20s\"\n", "metric = \"cpu\", target = 50, scale_out_datapoints = 2")), VALIDATE, 2,
+            &["target_tracking[0].scale_out_datapoints", "high-resolution metrics only"]),
+        case("61 datapoints", s(&[], &fast("metric_resolution = \"20s\"\n", "metric = \"ECSServiceAverageCPUUtilizationHighResolution\", target = 50, scale_in_datapoints = 61")), VALIDATE, 2,
+            &["target_tracking[0].scale_in_datapoints", "1 to 60"]),
         // Never hang: the four zero-time loops, refused at validation.
         case("crash at once, instant timing", s(&[], "crash_after = { type = \"constant\", value = 0 }\n[timing]\ninstant = true\n"), VALIDATE, 2,
             &["services[0].crash_after", "crash the instant it reaches RUNNING"]),

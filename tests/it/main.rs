@@ -20,6 +20,7 @@ mod nothing_lost;
 mod outputs;
 mod pinned;
 mod policies;
+mod predictive;
 mod provisioning;
 mod queueing;
 mod replay;

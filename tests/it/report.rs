@@ -163,6 +163,7 @@ fn an_autoscaled_run_gets_the_autoscaling_chart() {
     ok(&["report", "-q", out.to_str().unwrap()]);
     let names = charts(&out);
     assert!(names.contains("autoscaling"), "{names:?}");
+    assert!(!names.contains("forecast"), "{names:?}");
     let svg = fs::read_to_string(out.join("charts/autoscaling.svg")).unwrap();
     assert!(svg.contains("CapacityProviderReservation") && svg.contains("CPU utilization"));
     // Scaling actions are marked under the tasks chart.
@@ -171,6 +172,28 @@ fn an_autoscaled_run_gets_the_autoscaling_chart() {
             .unwrap()
             .contains("scaling action")
     );
+    check_self_contained(&out, &names);
+}
+
+#[test]
+fn a_predictive_run_charts_its_forecast_against_the_load() {
+    // Issue 35: lesson 16 has a predictive policy; the autoscaling scenario, checked above,
+    // has none and so no forecast chart.
+    let root = tempfile::tempdir().unwrap();
+    let out = root.path().join("p");
+    ok(&[
+        "run",
+        "-q",
+        &scenario("teaching/16-predictive-scaling.toml"),
+        "--out",
+        out.to_str().unwrap(),
+        "--report",
+    ]);
+    let names = charts(&out);
+    assert!(names.contains("forecast"), "{names:?}");
+    let svg = fs::read_to_string(out.join("charts/forecast.svg")).unwrap();
+    assert!(svg.contains("api forecast") && svg.contains("api load"));
+    assert!(svg.contains("api forecast tasks") && svg.contains("api desired"));
     check_self_contained(&out, &names);
 }
 

@@ -125,6 +125,15 @@ const LESSONS: &[(&str, &[&str])] = &[
             "rolls back to web-v2",
         ],
     ),
+    (
+        "16-predictive-scaling.toml",
+        &[
+            "predictive forecast by seasonal",
+            "this hour (day 2 00:00): load 2048 CPU units -> 4 tasks",
+            "predictive scaling: desired 4 -> 16 ahead of day 2 08:00",
+            "forecast for day 2 08:00: load 8192 -> 16 tasks",
+        ],
+    ),
 ];
 
 #[test]

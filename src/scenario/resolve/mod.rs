@@ -7,6 +7,7 @@ mod commitments;
 mod failures;
 mod jobs;
 mod placement;
+mod predictive;
 pub(super) mod scaling;
 mod services;
 mod task_defs;

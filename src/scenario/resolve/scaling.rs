@@ -8,7 +8,8 @@ use super::check::{fraction, non_negative};
 use crate::model::{AutoScalingSpec, ManagedScalingSpec, QueueSpec, ServiceScalingSpec};
 use crate::scaling::demand::{DemandCurve, Spike};
 use crate::scaling::managed_scaling::ManagedScalingConfig;
-use crate::scaling::metrics::{Alarm, Comparison};
+use crate::scaling::metrics::{Alarm, Comparison, HIGH_RESOLUTION, MINUTE};
+use crate::scaling::predictive::LoadResource;
 use crate::scaling::scheduled::{Schedule, ScheduledAction};
 use crate::scaling::step_scaling::{AdjustmentType, StepAdjustment, StepScalingPolicy};
 use crate::scaling::target_tracking::{
@@ -85,6 +86,41 @@ fn metric(field: String, name: &str) -> Result<TrackedMetric, FieldError> {
     }
 }
 
+/// A target-tracking metric: the step-scaling ones, or a high-resolution one.
+fn tracked_metric(field: String, name: &str) -> Result<TrackedMetric, FieldError> {
+    match name {
+        "ECSServiceAverageCPUUtilizationHighResolution" => Ok(TrackedMetric::CpuHighResolution),
+        "ECSServiceAverageMemoryUtilizationHighResolution" => {
+            Ok(TrackedMetric::MemoryHighResolution)
+        }
+        other => metric(field, other).map_err(|e| {
+            e.allowed("cpu, memory, ECSServiceAverageCPUUtilizationHighResolution, ECSServiceAverageMemoryUtilizationHighResolution")
+        }),
+    }
+}
+
+fn is_high_resolution(m: TrackedMetric) -> bool {
+    matches!(
+        m,
+        TrackedMetric::CpuHighResolution | TrackedMetric::MemoryHighResolution
+    )
+}
+
+/// A high-resolution alarm's datapoint count: 1 to [`HISTORY_DATAPOINTS`].
+fn datapoints(field: String, n: u32) -> Result<u32, FieldError> {
+    if (1..=HISTORY_DATAPOINTS).contains(&n) {
+        Ok(n)
+    } else {
+        Err(
+            FieldError::new(field, format!("{n} datapoints is out of range"))
+                .allowed(format!("1 to {HISTORY_DATAPOINTS}")),
+        )
+    }
+}
+
+/// The longest alarm a policy can evaluate (the simulation keeps this many datapoints).
+const HISTORY_DATAPOINTS: u32 = 60;
+
 fn percent_target(field: String, target: f64) -> Result<f64, FieldError> {
     if target.is_finite() && (1.0..=100.0).contains(&target) {
         Ok(target)
@@ -105,13 +141,30 @@ pub(super) fn service(at: &str, s: &ServiceFile) -> Result<ServiceScalingSpec, F
         .as_ref()
         .map(|d| demand(&format!("{at}.memory_demand"), d))
         .transpose()?;
+    let high_resolution = match &s.metric_resolution {
+        None => false,
+        Some(r) if r.0 == HIGH_RESOLUTION => true,
+        Some(r) if r.0 == MINUTE => false,
+        Some(r) => {
+            return Err(FieldError::new(
+                format!("{at}.metric_resolution"),
+                format!("{} s is not a resolution ECS publishes", r.0.as_secs_f64()),
+            )
+            .allowed("20s, 60s"));
+        }
+    };
     let mut auto_scaling = match &s.auto_scaling {
         None => None,
         Some(a) => Some(auto_scaling(&format!("{at}.auto_scaling"), a)?),
     };
     if let Some(a) = &auto_scaling {
         let needs = |m: TrackedMetric| {
-            a.target_tracking.iter().any(|p| p.metric == m)
+            let base = |x: TrackedMetric| match x {
+                TrackedMetric::CpuHighResolution => TrackedMetric::Cpu,
+                TrackedMetric::MemoryHighResolution => TrackedMetric::Memory,
+                other => other,
+            };
+            a.target_tracking.iter().any(|p| base(p.metric) == m)
                 || a.step_scaling.iter().any(|(sm, _)| *sm == m)
         };
         if needs(TrackedMetric::Cpu) && demand_curve.is_none() {
@@ -125,6 +178,30 @@ pub(super) fn service(at: &str, s: &ServiceFile) -> Result<ServiceScalingSpec, F
                 format!("{at}.auto_scaling"),
                 "a memory policy needs the service's `memory_demand`",
             ));
+        }
+        if a.target_tracking
+            .iter()
+            .any(|p| is_high_resolution(p.metric))
+            && !high_resolution
+        {
+            return Err(FieldError::new(
+                format!("{at}.auto_scaling"),
+                "a `...HighResolution` metric needs the service's `metric_resolution = \"20s\"`",
+            ));
+        }
+        if let Some(p) = &a.predictive {
+            let (curve, needed) = match p.resource {
+                LoadResource::Cpu => (&demand_curve, "`demand`"),
+                LoadResource::Memory => (&memory_demand, "`memory_demand`"),
+            };
+            if curve.is_none() {
+                return Err(FieldError::new(
+                    format!("{at}.auto_scaling.predictive.metric_specification"),
+                    format!(
+                        "a predictive policy on this metric forecasts the service's {needed}, which it does not have"
+                    ),
+                ));
+            }
         }
     }
     let queue = match &s.queue {
@@ -185,6 +262,7 @@ pub(super) fn service(at: &str, s: &ServiceFile) -> Result<ServiceScalingSpec, F
         memory_demand,
         auto_scaling,
         queue,
+        high_resolution_metrics: high_resolution,
     })
 }
 
@@ -200,9 +278,31 @@ fn auto_scaling(at: &str, a: &AutoScalingFile) -> Result<AutoScalingSpec, FieldE
     let mut target_tracking = Vec::new();
     for (k, t) in a.target_tracking.iter().enumerate() {
         let tat = format!("{at}.target_tracking[{k}]");
-        let m = metric(format!("{tat}.metric"), &t.metric)?;
+        let m = tracked_metric(format!("{tat}.metric"), &t.metric)?;
         let target = percent_target(format!("{tat}.target"), t.target)?;
         let mut p = TargetTrackingPolicy::new(m, target);
+        for (name, given, slot) in [
+            (
+                "scale_out_datapoints",
+                t.scale_out_datapoints,
+                &mut p.scale_out_datapoints,
+            ),
+            (
+                "scale_in_datapoints",
+                t.scale_in_datapoints,
+                &mut p.scale_in_datapoints,
+            ),
+        ] {
+            let Some(n) = given else { continue };
+            if !is_high_resolution(m) {
+                return Err(FieldError::new(
+                    format!("{tat}.{name}"),
+                    "is a setting of the high-resolution metrics only; on one-minute metrics AWS fixes the alarms at 3 of 3 and 15 of 15",
+                ));
+            }
+            let n = datapoints(format!("{tat}.{name}"), n)?;
+            *slot = (n, n);
+        }
         if let Some(c) = t.scale_out_cooldown {
             p.scale_out_cooldown = c.0;
         }
@@ -338,6 +438,11 @@ fn auto_scaling(at: &str, a: &AutoScalingFile) -> Result<AutoScalingSpec, FieldE
         target_tracking,
         step_scaling,
         scheduled,
+        predictive: a
+            .predictive
+            .as_ref()
+            .map(|p| super::predictive::policy(&format!("{at}.predictive"), p))
+            .transpose()?,
     })
 }
 
