@@ -9,6 +9,7 @@ mod jobs;
 mod placement;
 pub(super) mod scaling;
 mod services;
+mod strategy;
 mod task_defs;
 mod workload;
 
