@@ -449,6 +449,10 @@ pub struct TaskDefinitionFile {
     /// service's `start_failure_probability`.
     #[serde(rename = "start_failure_probability")]
     pub start_failure_probability: Option<f64>,
+    /// Simulator-only: time from RUNNING to a crash for tasks of this revision; overrides
+    /// the service's `crash_after`.
+    #[serde(rename = "crash_after", default)]
+    pub crash_after: Option<DurationFile>,
     /// ECS `stopTimeout`, whole seconds: SIGTERM to SIGKILL. Default 30; at most 120 on
     /// Fargate.
     pub stop_timeout: Option<u32>,

@@ -97,6 +97,7 @@ impl<R: Recorder> Simulation<'_, R> {
         self.scratch = scratch;
         let pool = self.cluster.instance(id).pool.index();
         self.billing.instance_closed(price, pool, launched, now);
+        self.meter_instance_closed(price, launched, now);
         self.cluster.terminate(id, now);
         self.daemons_reconcile(now, queue);
     }

@@ -348,6 +348,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         queue: &mut EventQueue<Event>,
     ) {
         self.narrate(now, |n| n.stopped(slot, reason));
+        self.meter_task_stopped(slot, now);
         let task = self.tasks.get(slot);
         let was = task.state;
         let (serving, deregistering) = (task.serving(), task.deregistering);

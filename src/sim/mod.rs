@@ -8,6 +8,7 @@ mod capacity;
 mod collector;
 mod daemon;
 mod deploy;
+mod deploy_cost;
 mod describe;
 pub mod events;
 mod failures;
@@ -19,6 +20,7 @@ mod origins;
 mod provisioning;
 mod service;
 mod service_counts;
+mod staged;
 mod streams;
 mod tasks;
 mod usage;
@@ -670,6 +672,9 @@ impl<R: Recorder> Model for Simulation<'_, R> {
             }
             Event::DeploymentStart(service, i) => self.deployment_start(service, i, now, queue),
             Event::DeploymentStep(service) => self.reconcile_service(service, now, queue),
+            Event::DeploymentStage(service, timer) => {
+                self.stage_timer_done(service, timer, now, queue)
+            }
             Event::ServiceRetry(service) => self.service_retry(service, now, queue),
             Event::ProvisioningTimeout(task) => self.provisioning_timeout(task, now, queue),
             Event::ProvisioningSlotFree => self.provisioning_slot_free(now, queue),

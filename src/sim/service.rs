@@ -272,7 +272,9 @@ impl<R: Recorder> Simulation<'_, R> {
             let def = self.tasks.get(slot).task_def;
             self.rollout_task_healthy(s, def);
         }
-        if let Some(dist) = &self.config.services[s.index()].crash_after {
+        let def = self.tasks.get(slot).task_def;
+        let crash_after = self.config.task_defs[def.index()].crash_after.as_ref();
+        if let Some(dist) = crash_after.or(self.config.services[s.index()].crash_after.as_ref()) {
             let ttf = dist.sample(&mut self.streams.crashes[s.index()]);
             queue.schedule(now + ttf, Event::TaskCrash(r));
         }
@@ -338,6 +340,15 @@ impl<R: Recorder> Simulation<'_, R> {
                 | StopReason::ProvisioningTimeout
         ) {
             self.rollout_task_failed(s, def, now, queue);
+        }
+        if matches!(
+            reason,
+            StopReason::StartFailed
+                | StopReason::HealthCheckFailed
+                | StopReason::ProvisioningTimeout
+                | StopReason::TaskFailed
+        ) {
+            self.alarm_observes(s, def, now, queue);
         }
         self.reconcile_service(s, now, queue);
     }

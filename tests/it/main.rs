@@ -25,6 +25,7 @@ mod queueing;
 mod replay;
 mod report;
 mod same_time;
+mod strategies;
 mod scenario_seeds;
 mod sweep;
 mod task_sample;
