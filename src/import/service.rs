@@ -186,6 +186,7 @@ pub fn import(obj: Obj<'_>, notes: &mut Vec<Note>) -> Result<ServiceFile, Scenar
         }),
         deployment_configuration,
         deployments: Vec::new(),
+        availability_zone_rebalancing: None,
     })
 }
 

@@ -270,6 +270,8 @@ pub struct ServiceSpec {
     pub deployment: DeploymentConfig,
     /// Timed new revisions of the task definition, sorted by time.
     pub deployments: Vec<Deployment>,
+    /// `availabilityZoneRebalancing`, resolved against eligibility.
+    pub az_rebalancing: super::AzRebalancing,
 }
 
 /// A container health check (reference §2.2): a check every `interval` from RUNNING on,

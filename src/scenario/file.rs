@@ -568,6 +568,8 @@ pub struct ServiceFile {
     /// Simulator-only: timed new revisions of the task definition.
     #[serde(rename = "deployments", default)]
     pub deployments: Vec<DeploymentFile>,
+    /// `ENABLED` (the default for eligible services) or `DISABLED`.
+    pub availability_zone_rebalancing: Option<String>,
 }
 
 /// Defaults as ECS: interval 30 s, timeout 5 s, retries 3, startPeriod 0.

@@ -140,6 +140,9 @@ impl<R: Recorder> Simulation<'_, R> {
         now: SimTime,
         queue: &mut EventQueue<Event>,
     ) {
+        // A rebalancing move under way stops (SERVICE_REBALANCING_STOPPED): its task is
+        // one more of the old revision for the deployment.
+        self.origins[s].rebalance_task = None;
         if let Some(prev) = self.origins[s].deployment.take() {
             // A rollback that was still stopping green ends as the failure it was.
             let outcome = if prev.staged.is_some_and(|st| st.reverting) {

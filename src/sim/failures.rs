@@ -300,6 +300,7 @@ impl<R: Recorder> Simulation<'_, R> {
             }
         }
         self.retry_waiting(now, queue);
+        self.rebalance_all(now, queue);
     }
 
     pub(super) fn scheduled(&mut self, i: u32, now: SimTime, queue: &mut EventQueue<Event>) {

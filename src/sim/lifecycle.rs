@@ -336,6 +336,9 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             let r = self.tasks.reference(slot);
             queue.schedule(now + run_time, Event::TaskExit(r));
         }
+        if let Origin::Service(s) = origin {
+            self.rebalance_after_running(s, slot, now, queue);
+        }
     }
 
     /// Stops a live task: frees what it holds, bills it, reports it, lets waiting tasks

@@ -18,6 +18,7 @@ mod metric_history;
 mod narrate;
 mod origins;
 mod provisioning;
+mod rebalance;
 mod service;
 mod service_counts;
 mod staged;
@@ -608,6 +609,7 @@ impl<R: Recorder> Model for Simulation<'_, R> {
                 if let Some(id) = booting {
                     self.register_instance(id, now, queue);
                     self.retry_waiting(now, queue);
+                    self.rebalance_all(now, queue);
                 }
             }
             Event::TaskRunning(task) => {

@@ -380,6 +380,27 @@ impl<R: Recorder> Narrator<'_, '_, R> {
         )
     }
 
+    pub fn rebalancing_started(&self, s: ServiceId, fewest: u32, most: u32) -> String {
+        format!(
+            "service {} SERVICE_REBALANCING_STARTED: AZs hold {fewest} to {most} tasks; one more task starts where there are fewest",
+            self.service_name(s)
+        )
+    }
+
+    pub fn rebalancing_completed(&self, s: ServiceId) -> String {
+        format!(
+            "service {} SERVICE_REBALANCING_COMPLETED: its AZs are balanced",
+            self.service_name(s)
+        )
+    }
+
+    pub fn rebalancing_stopped(&self, s: ServiceId) -> String {
+        format!(
+            "service {} SERVICE_REBALANCING_STOPPED: no room on existing capacity where a task would balance its AZs",
+            self.service_name(s)
+        )
+    }
+
     pub fn staged_begins(
         &self,
         s: ServiceId,

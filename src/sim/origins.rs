@@ -141,6 +141,10 @@ pub(super) struct OriginState {
     pub recent_failures: VecDeque<(SimTime, TaskDefId)>,
     /// The last stage timer issued for a staged deployment; an older one is stale.
     pub stage_timer: u32,
+    /// The id of the task an AZ rebalancing move started, until it is RUNNING.
+    pub rebalance_task: Option<u64>,
+    /// Rebalancing found no room on existing capacity: off until capacity changes.
+    pub rebalance_stuck: bool,
     /// Tasks STOPPING through a load balancer's deregistration delay.
     deregistering: u32,
     /// DAEMON services: whether a live task of the service sits on each instance (by slot;
@@ -316,6 +320,8 @@ fn origin(
         deployment: None,
         recent_failures: VecDeque::new(),
         stage_timer: 0,
+        rebalance_task: None,
+        rebalance_stuck: false,
         last_completed: task_def,
         halted: false,
         daemon_on: Vec::new(),

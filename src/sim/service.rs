@@ -66,9 +66,11 @@ impl<R: Recorder> Simulation<'_, R> {
         if self.config.services[s.index()].daemon {
             return self.daemon_reconcile(s, now, queue);
         }
+        // A rebalancing move's task runs beside the desired count until it is RUNNING.
+        let extra = self.rebalance_extra(s);
         let state = &self.origins[s];
         let active = state.active();
-        let desired = state.counts.desired();
+        let desired = state.counts.desired() + extra;
         let throttled = state.retry_pending || state.halted;
         if active >= desired {
             self.origins[s].owed.clear();

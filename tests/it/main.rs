@@ -22,6 +22,7 @@ mod pinned;
 mod policies;
 mod provisioning;
 mod queueing;
+mod rebalancing;
 mod replay;
 mod report;
 mod same_time;

@@ -324,3 +324,41 @@ fn strategy_settings_outside_ecs_ranges_are_located_errors() {
         }
     }
 }
+
+#[test]
+fn compare_legs_keep_the_strategy() {
+    // The EC2 scenario's blue/green deployment, moved to Fargate by the `fargate` leg: the
+    // leg deploys BLUE_GREEN too, and says so.
+    let text = r#"
+horizon = "2h"
+[[cluster.pools]]
+name = "p"
+instance_type = "m5.large"
+count = 4
+[[taskDefinitions]]
+family = "web"
+cpu = 512
+memory = 1024
+[[taskDefinitions]]
+family = "web-v2"
+cpu = 512
+memory = 1024
+[[services]]
+name = "web"
+taskDefinition = "web"
+desiredCount = 4
+deploymentConfiguration = { strategy = "BLUE_GREEN", bakeTimeInMinutes = 10 }
+deployments = [{ at = "1h", taskDefinition = "web-v2" }]
+"#;
+    let config = crate::common::config(text);
+    let leg = ecsim::compare::apply_leg(&config, ecsim::compare::Leg::Fargate).unwrap();
+    assert!(
+        leg.notes.iter().any(|n| n == "service web deploys by BLUE_GREEN as in the scenario"),
+        "{:?}",
+        leg.notes
+    );
+    let s = crate::common::run(&leg.config);
+    let d = &s.deployments["web"][0];
+    assert_eq!((d.strategy.as_str(), d.outcome.as_str()), ("BLUE_GREEN", "completed"));
+    assert_eq!(d.peak_tasks, 8);
+}

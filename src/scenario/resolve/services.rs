@@ -366,6 +366,7 @@ pub(super) fn service(
             .map_or(desired, |a| desired.clamp(a.min, a.max))
     };
     let (deployment, deployments) = deployments(&at, s, task_defs, &launch, def, horizon)?;
+    let az_rebalancing = super::strategy::az_rebalancing(&at, s, daemon, &strategies, &deployment)?;
     let health_check = s
         .health_check
         .as_ref()
@@ -388,6 +389,7 @@ pub(super) fn service(
         daemon,
         deployment,
         deployments,
+        az_rebalancing,
         name: s.name.clone(),
         task_def: def,
         desired_count,

@@ -7,7 +7,8 @@ use super::super::error::FieldError;
 use super::super::file::*;
 use super::workload::duration;
 use crate::model::{
-    AlarmRule, DeploymentConfig, DeploymentStrategy, LifecycleHook, Stage, ThresholdType,
+    AlarmRule, AzRebalancing, DeploymentConfig, DeploymentStrategy, LifecycleHook,
+    PlacementStrategy, SpreadField, Stage, ThresholdType,
 };
 use crate::time::SimDuration;
 
@@ -231,4 +232,53 @@ pub(super) fn threshold(
         );
     }
     Ok((kind, value))
+}
+
+/// `availabilityZoneRebalancing` (`ecs-current.md` §4.1): `ENABLED` by default for an
+/// eligible service, as ECS does since 2025-09-05. Eligible: a REPLICA service whose first
+/// placement strategy spreads across Availability Zones (the default has), with
+/// `maximumPercent` above 100 and no `ecs.availability-zone` constraint.
+pub(super) fn az_rebalancing(
+    at: &str,
+    s: &ServiceFile,
+    daemon: bool,
+    strategies: &[PlacementStrategy],
+    deployment: &DeploymentConfig,
+) -> Result<AzRebalancing, FieldError> {
+    let field = format!("{at}.availabilityZoneRebalancing");
+    let asked = match s.availability_zone_rebalancing.as_deref() {
+        None => None,
+        Some("ENABLED") => Some(true),
+        Some("DISABLED") => Some(false),
+        Some(other) => {
+            return Err(
+                FieldError::new(field, format!("`{other}` is not a setting")).allowed("ENABLED, DISABLED"),
+            );
+        }
+    };
+    let az_constraint = s.placement_constraints.iter().any(|c| {
+        c.expression
+            .as_deref()
+            .is_some_and(|e| e.contains(super::placement::AZ_ATTRIBUTE))
+    });
+    let why_not = if daemon {
+        Some("a DAEMON service")
+    } else if strategies.first() != Some(&PlacementStrategy::Spread(SpreadField::Attribute(0))) {
+        Some("a service whose first placement strategy is not spread across Availability Zones")
+    } else if deployment.maximum_percent <= 100 {
+        Some("a service with maximumPercent = 100 (no room for the extra task)")
+    } else if az_constraint {
+        Some("a service with an ecs.availability-zone placement constraint")
+    } else {
+        None
+    };
+    match (asked, why_not) {
+        (Some(true), Some(why)) => Err(FieldError::new(
+            field,
+            format!("ECS does not rebalance {why}"),
+        )
+        .allowed("DISABLED, or leave it out")),
+        (Some(false), _) | (None, Some(_)) => Ok(AzRebalancing::Disabled),
+        (_, None) => Ok(AzRebalancing::Enabled),
+    }
 }
