@@ -336,6 +336,32 @@ impl<R: Recorder> Simulation<'_, R> {
         }
     }
 
+    /// A staged deployment failed before CLEAN_UP: production traffic goes back to blue,
+    /// still running, and green is stopped. `rollout` is the failed one.
+    pub(super) fn staged_revert(
+        &mut self,
+        s: ServiceId,
+        rollout: Rollout,
+        st: Staged,
+        now: SimTime,
+        queue: &mut EventQueue<Event>,
+    ) {
+        let blue = st.other;
+        self.origins[s].task_def = blue;
+        self.origins[s].deployment = Some(Rollout {
+            to: blue,
+            staged: Some(Staged {
+                other: rollout.to,
+                reverting: true,
+                weight: 0,
+                ..st
+            }),
+            ..rollout
+        });
+        self.narrate(now, |n| n.traffic_back(s, blue));
+        self.staged_step(s, now, queue);
+    }
+
     /// A task of service `s` and revision `def` failed (to start, or a health check):
     /// the deployment's circuit breaker counts it.
     pub(super) fn rollout_task_failed(

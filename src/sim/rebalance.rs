@@ -99,6 +99,37 @@ impl<R: Recorder> Simulation<'_, R> {
         Some((min, max))
     }
 
+    /// Whether a task of `s` fits an existing instance in an AZ where it would balance
+    /// (fewer than `most − 1` tasks): on Fargate always; on EC2 by the resource and
+    /// `memberOf` checks placement makes, without its random tie-breaks, so a move that
+    /// cannot help starts no task.
+    fn room_where_fewest(&self, s: ServiceId, counts: &[(AzId, u32)], most: u32) -> bool {
+        let spec = &self.config.services[s.index()];
+        let pools: Vec<PoolId> = match &spec.launch {
+            LaunchSpec::Fargate => return true,
+            LaunchSpec::Ec2 => (0..self.config.pools.len() as u32).map(PoolId).collect(),
+            LaunchSpec::Providers(shares) => shares
+                .iter()
+                .filter_map(|p| match p.provider {
+                    crate::model::Provider::Pool(id) => Some(id),
+                    _ => None,
+                })
+                .collect(),
+        };
+        if pools.is_empty() {
+            return true;
+        }
+        let def = &self.config.task_defs[self.origins[s].task_def.index()];
+        let request = crate::placement::PlacementRequest::for_task(def, None, &spec.placement);
+        self.cluster.active().iter().any(|&id| {
+            let i = self.cluster.instance(id);
+            pools.contains(&i.pool)
+                && counts.iter().any(|(az, n)| *az == i.az && n + 1 < most)
+                && crate::placement::fits_on(&self.cluster, &request, id)
+                && crate::placement::member_of_all(&self.cluster, &spec.placement, id)
+        })
+    }
+
     /// Service `s` may have become steady: if its AZs are out of balance, start a move.
     pub(super) fn rebalance_check(&mut self, s: ServiceId, now: SimTime, queue: &mut EventQueue<Event>) {
         if !self.rebalances(s) {
@@ -134,6 +165,11 @@ impl<R: Recorder> Simulation<'_, R> {
         let desired = self.origins[s].counts.desired();
         if spec.upper(desired) <= desired {
             // maximumPercent leaves no room for the extra task at this desired count.
+            return;
+        }
+        if !self.room_where_fewest(s, &counts, most) {
+            self.origins[s].rebalance_stuck = true;
+            self.narrate(now, |n| n.rebalancing_stopped(s));
             return;
         }
         let before = self.tasks.of_origin(s.into()).len();

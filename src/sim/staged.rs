@@ -310,30 +310,4 @@ impl<R: Recorder> Simulation<'_, R> {
         self.origins[s].task_def = own;
         launched
     }
-
-    /// A staged deployment failed before CLEAN_UP: production traffic goes back to blue,
-    /// still running, and green is stopped. `rollout` is the failed one.
-    pub(super) fn staged_revert(
-        &mut self,
-        s: ServiceId,
-        rollout: super::deploy::Rollout,
-        st: Staged,
-        now: SimTime,
-        queue: &mut EventQueue<Event>,
-    ) {
-        let blue = st.other;
-        self.origins[s].task_def = blue;
-        self.origins[s].deployment = Some(super::deploy::Rollout {
-            to: blue,
-            staged: Some(Staged {
-                other: rollout.to,
-                reverting: true,
-                weight: 0,
-                ..st
-            }),
-            ..rollout
-        });
-        self.narrate(now, |n| n.traffic_back(s, blue));
-        self.staged_step(s, now, queue);
-    }
 }

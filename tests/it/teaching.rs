@@ -125,6 +125,18 @@ const LESSONS: &[(&str, &[&str])] = &[
             "rolls back to web-v2",
         ],
     ),
+    (
+        "15-blue-green.toml",
+        &[
+            "deploys web-v2 by CANARY",
+            "production traffic: green 25%, blue 75%",
+            "deployment stage BAKE_TIME",
+            "deployment stage CLEAN_UP",
+            "deployment of web-v2 completed",
+            "FAILED: alarm: 2 failed tasks",
+            "rolls back: production traffic 100% to web-v2 (still running)",
+        ],
+    ),
 ];
 
 #[test]
