@@ -108,17 +108,16 @@ impl<R: Recorder> Simulation<'_, R> {
         let pools: Vec<PoolId> = match &spec.launch {
             LaunchSpec::Fargate => return true,
             LaunchSpec::Ec2 => (0..self.config.pools.len() as u32).map(PoolId).collect(),
-            LaunchSpec::Providers(shares) => shares
-                .iter()
-                .filter_map(|p| match p.provider {
-                    crate::model::Provider::Pool(id) => Some(id),
-                    _ => None,
-                })
-                .collect(),
+            LaunchSpec::Providers(shares) => {
+                // The provider the next task gets by base and weight, as launching does.
+                let counts = self.origins[s].target_counts();
+                let next = crate::placement::providers::next_provider(shares, counts);
+                match shares.get(next.unwrap_or(0)).map(|p| p.provider) {
+                    Some(crate::model::Provider::Pool(id)) => vec![id],
+                    _ => return true,
+                }
+            }
         };
-        if pools.is_empty() {
-            return true;
-        }
         let def = &self.config.task_defs[self.origins[s].task_def.index()];
         let request = crate::placement::PlacementRequest::for_task(def, None, &spec.placement);
         self.cluster.active().iter().any(|&id| {

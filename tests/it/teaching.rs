@@ -92,6 +92,8 @@ const LESSONS: &[(&str, &[&str])] = &[
             "lost: InstanceFailed",
             "STOPPED: InstanceFailed",
             "instance i-00000004",
+            "SERVICE_REBALANCING_STARTED",
+            "SERVICE_REBALANCING_COMPLETED",
         ],
     ),
     (
