@@ -375,9 +375,7 @@ impl CircuitBreaker {
         let percent = (u64::from(desired) * u64::from(self.threshold_value)).div_ceil(100);
         let percent = percent.min(u64::from(u32::MAX)) as u32;
         match self.threshold_type {
-            super::ThresholdType::BoundedPercent => {
-                percent.clamp(self.min_threshold.min(200), 200)
-            }
+            super::ThresholdType::BoundedPercent => percent.clamp(self.min_threshold.min(200), 200),
             super::ThresholdType::UnboundedPercent => percent.max(1),
             super::ThresholdType::Count => self.threshold_value.max(1),
         }

@@ -175,7 +175,8 @@ impl<R: Recorder> Simulation<'_, R> {
         });
         // A rollback of a staged strategy happens inside the failed deployment
         // (`staged_revert`); one that comes here replaces tasks as a rolling one does.
-        let staged = (strategy.is_staged() && !rollback).then(|| Staged::new(self.origins[s].task_def));
+        let staged =
+            (strategy.is_staged() && !rollback).then(|| Staged::new(self.origins[s].task_def));
         if staged.is_some() {
             self.narrate(now, |n| n.staged_begins(s, to, strategy, desired));
         } else {
@@ -283,7 +284,12 @@ impl<R: Recorder> Simulation<'_, R> {
 
     /// The deployment of `s` is over: completed, or (a staged rollback) failed with blue
     /// serving again.
-    pub(super) fn deployment_done(&mut self, s: ServiceId, now: SimTime, queue: &mut EventQueue<Event>) {
+    pub(super) fn deployment_done(
+        &mut self,
+        s: ServiceId,
+        now: SimTime,
+        queue: &mut EventQueue<Event>,
+    ) {
         let Some(rollout) = self.origins[s].deployment.take() else {
             return;
         };

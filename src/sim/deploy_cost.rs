@@ -137,7 +137,8 @@ impl<R: Recorder> Simulation<'_, R> {
             if let Some(r) = self.origins[s].deployment.as_mut()
                 && r.meter.base_ec2_per_hour.is_some()
             {
-                r.meter.ec2_usd += per_hour * span_after(r.meter.started, launched, now) / MS_PER_HOUR;
+                r.meter.ec2_usd +=
+                    per_hour * span_after(r.meter.started, launched, now) / MS_PER_HOUR;
             }
         }
     }

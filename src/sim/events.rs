@@ -135,9 +135,7 @@ impl Event {
             Event::TaskRunning(_)
             | Event::DrainDone(_)
             | Event::DeploymentStep(_)
-            | Event::DeploymentStage(..) => {
-                EventClass::Lifecycle
-            }
+            | Event::DeploymentStage(..) => EventClass::Lifecycle,
             Event::ProvisioningTimeout(_) => EventClass::Expiry,
             Event::JobArrival(_) | Event::DemandChange(_) => EventClass::Arrival,
             Event::ServiceRetry(_) | Event::ProvisioningSlotFree => EventClass::Retry,

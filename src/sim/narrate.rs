@@ -463,9 +463,9 @@ impl<R: Recorder> Narrator<'_, '_, R> {
                 failures,
                 threshold,
             } => format!("{failures} tasks failed (threshold {threshold})"),
-            Failure::Alarm { failures, window } => format!(
-                "alarm: {failures} failed tasks within {}", secs(window)
-            ),
+            Failure::Alarm { failures, window } => {
+                format!("alarm: {failures} failed tasks within {}", secs(window))
+            }
             Failure::Hook(stage) => {
                 format!("a lifecycle hook answered FAILED in {}", stage.as_str())
             }

@@ -74,7 +74,9 @@ impl<R: Recorder> Simulation<'_, R> {
                             i.az == *az && pools.contains(&i.pool)
                         })
                     } else {
-                        pools.iter().any(|p| self.cluster.pool_az_instances(*p, *az) > 0)
+                        pools
+                            .iter()
+                            .any(|p| self.cluster.pool_az_instances(*p, *az) > 0)
                     }
                 })
             })
@@ -95,7 +97,10 @@ impl<R: Recorder> Simulation<'_, R> {
     /// (fewest, most) of `counts`, the first AZ in order on ties.
     fn extremes(counts: &[(AzId, u32)]) -> Option<((AzId, u32), (AzId, u32))> {
         let min = counts.iter().copied().min_by_key(|(az, n)| (*n, az.0))?;
-        let max = counts.iter().copied().max_by_key(|(az, n)| (*n, std::cmp::Reverse(az.0)))?;
+        let max = counts
+            .iter()
+            .copied()
+            .max_by_key(|(az, n)| (*n, std::cmp::Reverse(az.0)))?;
         Some((min, max))
     }
 
@@ -130,7 +135,12 @@ impl<R: Recorder> Simulation<'_, R> {
     }
 
     /// Service `s` may have become steady: if its AZs are out of balance, start a move.
-    pub(super) fn rebalance_check(&mut self, s: ServiceId, now: SimTime, queue: &mut EventQueue<Event>) {
+    pub(super) fn rebalance_check(
+        &mut self,
+        s: ServiceId,
+        now: SimTime,
+        queue: &mut EventQueue<Event>,
+    ) {
         if !self.rebalances(s) {
             return;
         }

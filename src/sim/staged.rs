@@ -102,7 +102,12 @@ impl<R: Recorder> Simulation<'_, R> {
 
     /// Starts the phase the staged deployment of `s` is in, moving through phases that
     /// take no time, until one must wait (a timer, green becoming healthy, blue stopping).
-    pub(super) fn stages_enter(&mut self, s: ServiceId, now: SimTime, queue: &mut EventQueue<Event>) {
+    pub(super) fn stages_enter(
+        &mut self,
+        s: ServiceId,
+        now: SimTime,
+        queue: &mut EventQueue<Event>,
+    ) {
         loop {
             let Some(mut st) = self.staged(s) else {
                 return;
@@ -111,7 +116,14 @@ impl<R: Recorder> Simulation<'_, R> {
             let steps = spec.strategy.traffic_steps();
             let (wait, fails) = match st.stage {
                 Stage::ScaleUp => {
-                    self.stage_timer(s, &mut st, STAGE_LIMIT, Some(Failure::StageLimit(Stage::ScaleUp)), now, queue);
+                    self.stage_timer(
+                        s,
+                        &mut st,
+                        STAGE_LIMIT,
+                        Some(Failure::StageLimit(Stage::ScaleUp)),
+                        now,
+                        queue,
+                    );
                     return self.staged_step(s, now, queue);
                 }
                 Stage::CleanUp => return self.staged_step(s, now, queue),
@@ -178,7 +190,10 @@ impl<R: Recorder> Simulation<'_, R> {
         let Some(mut st) = self.staged(s) else {
             return;
         };
-        let steps = self.config.services[s.index()].deployment.strategy.traffic_steps();
+        let steps = self.config.services[s.index()]
+            .deployment
+            .strategy
+            .traffic_steps();
         let before = st.stage;
         match st.stage {
             Stage::ProductionTrafficShift => {
@@ -229,7 +244,12 @@ impl<R: Recorder> Simulation<'_, R> {
     /// the desired count while both run, blue stopped in CLEAN_UP (green in a rollback),
     /// SCALE_UP ended once green is healthy, the deployment completed once the other
     /// revision is gone.
-    pub(super) fn staged_step(&mut self, s: ServiceId, now: SimTime, queue: &mut EventQueue<Event>) {
+    pub(super) fn staged_step(
+        &mut self,
+        s: ServiceId,
+        now: SimTime,
+        queue: &mut EventQueue<Event>,
+    ) {
         let Some(rollout) = self.origins[s].deployment else {
             return;
         };

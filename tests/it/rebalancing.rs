@@ -75,7 +75,12 @@ fn peak_after(rows: &[(f64, String, Option<f64>)], from: f64) -> usize {
 #[test]
 fn two_tasks_over_two_azs_move_from_2_0_to_1_1_with_one_extra_task() {
     let azs = ["us-east-1a", "us-east-1b"];
-    let r = rows(&fargate(r#"["us-east-1a", "us-east-1b"]"#, "us-east-1b", 2, ""));
+    let r = rows(&fargate(
+        r#"["us-east-1a", "us-east-1b"]"#,
+        "us-east-1b",
+        2,
+        "",
+    ));
     // Until 600 s both run in 1a; at 600 s one task starts (in 1b, the fewest), RUNNING at
     // 625 s, when the newest in 1a stops: (1, 1), three tasks alive from 600 to 625 s.
     let late: Vec<_> = r.iter().filter(|t| t.0 >= 600.0).collect();
@@ -134,8 +139,14 @@ fn disabled_and_ineligible_services_stay_where_they_are() {
         .err()
         .expect("ENABLED on a binpack service is refused")
         .to_string();
-    assert!(err.contains("services[0].availabilityZoneRebalancing"), "{err}");
-    assert!(err.contains("first placement strategy is not spread"), "{err}");
+    assert!(
+        err.contains("services[0].availabilityZoneRebalancing"),
+        "{err}"
+    );
+    assert!(
+        err.contains("first placement strategy is not spread"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -114,7 +114,11 @@ fn blue_green_runs_twice_the_tasks_from_the_first_green_pull_until_blue_stops() 
     // Overlap W = 4535 − 3620 = 915 s of 4 extra tasks.
     assert_eq!(d.overlap_task_seconds, 4.0 * 915.0);
     let extra = 4.0 * RATE_PER_HOUR * 915.0 / 3600.0; // $0.0250963…
-    assert!((d.extra_cost_usd - extra).abs() < 1e-9, "{}", d.extra_cost_usd);
+    assert!(
+        (d.extra_cost_usd - extra).abs() < 1e-9,
+        "{}",
+        d.extra_cost_usd
+    );
     let blue: Vec<_> = w.tasks.iter().filter(|t| t.0 == "web").collect();
     assert_eq!(blue.len(), 4, "no blue task replaced");
     assert!(blue.iter().all(|t| t.3 == Some(4535.0)));
@@ -146,7 +150,10 @@ fn canary_shifts_twice_then_bakes() {
         "",
     ));
     assert_eq!(when(&w, "production traffic: green 10%, blue 90%"), T0);
-    assert_eq!(when(&w, "production traffic: green 100%, blue 0%"), T0 + 1800.0);
+    assert_eq!(
+        when(&w, "production traffic: green 100%, blue 0%"),
+        T0 + 1800.0
+    );
     assert_eq!(when(&w, "deployment stage CLEAN_UP"), T0 + 2700.0);
     assert_eq!(s.deployments["web"][0].outcome.as_str(), "completed");
 }
@@ -168,7 +175,10 @@ fn an_alarm_tripping_in_the_canary_bake_shifts_back_without_new_blue_tasks() {
         when(&w, "FAILED: alarm: 2 failed tasks within 600 s"),
         T0 + 300.0
     );
-    assert_eq!(when(&w, "rolls back: production traffic 100% to web"), T0 + 300.0);
+    assert_eq!(
+        when(&w, "rolls back: production traffic 100% to web"),
+        T0 + 300.0
+    );
     let blue: Vec<_> = w.tasks.iter().filter(|t| t.0 == "web").collect();
     assert_eq!(blue.len(), 4, "no blue task launched");
     assert!(blue.iter().all(|t| t.1 == 0.0 && t.3.is_none()));
@@ -231,8 +241,11 @@ fn a_failed_hook_rolls_back_and_hook_time_delays_the_stage() {
 #[test]
 fn a_scale_up_that_cannot_finish_fails_at_24_hours() {
     // Green never starts (start failures throttled); SCALE_UP gives up 24 h after it began.
-    let text = fargate(r#"{ strategy = "BLUE_GREEN" }"#, "start_failure_probability = 1.0")
-        .replace("horizon = \"3h\"", "horizon = \"26h\"");
+    let text = fargate(
+        r#"{ strategy = "BLUE_GREEN" }"#,
+        "start_failure_probability = 1.0",
+    )
+    .replace("horizon = \"3h\"", "horizon = \"26h\"");
     let (s, w) = watch(&text);
     let d = &s.deployments["web"][0];
     assert_eq!(d.outcome.as_str(), "failed");
@@ -268,12 +281,12 @@ fn bounded_percent_thresholds_follow_the_desired_count() {
     };
     let bounded = breaker(ThresholdType::BoundedPercent, 50);
     // ceil(0.5 × 1) = 1 → 3; ceil(0.5 × 25) = 13; ceil(0.5 × 800) = 400 → 200.
-    assert_eq!(
-        [1, 25, 800].map(|d| bounded.threshold(d)),
-        [3, 13, 200]
-    );
+    assert_eq!([1, 25, 800].map(|d| bounded.threshold(d)), [3, 13, 200]);
     // UNBOUNDED_PERCENT 50 at 800: 400; COUNT 7: 7 whatever the desired count.
-    assert_eq!(breaker(ThresholdType::UnboundedPercent, 50).threshold(800), 400);
+    assert_eq!(
+        breaker(ThresholdType::UnboundedPercent, 50).threshold(800),
+        400
+    );
     assert_eq!(breaker(ThresholdType::UnboundedPercent, 50).threshold(1), 1);
     assert_eq!(breaker(ThresholdType::Count, 7).threshold(800), 7);
 }
@@ -288,7 +301,9 @@ fn a_count_threshold_trips_the_breaker_after_that_many_failures() {
             "start_failure_probability = 1.0",
         )
     };
-    let (s, _) = watch(&text(", thresholdConfiguration = { type = \"COUNT\", value = 2 }"));
+    let (s, _) = watch(&text(
+        ", thresholdConfiguration = { type = \"COUNT\", value = 2 }",
+    ));
     assert_eq!(s.deployments["web"][0].failed_tasks, 2);
     let (s, _) = watch(&text(""));
     assert_eq!(s.deployments["web"][0].failed_tasks, 3);
@@ -297,20 +312,73 @@ fn a_count_threshold_trips_the_breaker_after_that_many_failures() {
 #[test]
 fn strategy_settings_outside_ecs_ranges_are_located_errors() {
     let cases: &[(&str, &[&str])] = &[
-        (r#"{ strategy = "PURPLE" }"#, &["deploymentConfiguration.strategy", "`PURPLE`", "ROLLING, BLUE_GREEN, LINEAR, CANARY"]),
-        (r#"{ strategy = "LINEAR", linearConfiguration = { stepPercent = 2.5 } }"#, &["linearConfiguration.stepPercent", "3 to 100"]),
-        (r#"{ strategy = "LINEAR", linearConfiguration = { stepPercent = 10.05 } }"#, &["linearConfiguration.stepPercent", "not a multiple of 0.1"]),
-        (r#"{ strategy = "LINEAR", linearConfiguration = { stepBakeTimeInMinutes = 1441 } }"#, &["stepBakeTimeInMinutes", "0 to 1440"]),
-        (r#"{ strategy = "CANARY", canaryConfiguration = { canaryPercent = 0.05 } }"#, &["canaryConfiguration.canaryPercent", "0.1 to 100"]),
-        (r#"{ strategy = "CANARY", canaryConfiguration = { canaryBakeTimeInMinutes = 2000 } }"#, &["canaryBakeTimeInMinutes", "0 to 1440"]),
-        (r#"{ strategy = "BLUE_GREEN", bakeTimeInMinutes = 1441 }"#, &["bakeTimeInMinutes", "0 to 1440"]),
-        (r#"{ strategy = "BLUE_GREEN", linearConfiguration = { stepPercent = 10 } }"#, &["linearConfiguration", "applies to strategy = \"LINEAR\""]),
-        (r#"{ bakeTimeInMinutes = 5 }"#, &["bakeTimeInMinutes", "BLUE_GREEN, LINEAR or CANARY"]),
-        (r#"{ strategy = "CANARY", deploymentCircuitBreaker = { enable = true } }"#, &["deploymentCircuitBreaker", "rolling deployments only"]),
-        (r#"{ strategy = "BLUE_GREEN", lifecycleHooks = [{ lifecycleStages = ["BAKE_TIME"], duration = { type = "constant", value = 1 } }] }"#, &["lifecycleHooks[0].lifecycleStages[0]", "`BAKE_TIME`", "POST_SCALE_UP"]),
-        (r#"{ deploymentCircuitBreaker = { enable = true, thresholdConfiguration = { type = "SOME" } } }"#, &["thresholdConfiguration.type", "BOUNDED_PERCENT, UNBOUNDED_PERCENT, COUNT"]),
-        (r#"{ deploymentCircuitBreaker = { enable = true, thresholdConfiguration = { value = 101 } } }"#, &["thresholdConfiguration.value", "1 to 100"]),
-        (r#"{ alarms = { enable = true, failed_tasks_above = 1, evaluation_window = 0 } }"#, &["alarms.evaluation_window", "longer than 0"]),
+        (
+            r#"{ strategy = "PURPLE" }"#,
+            &[
+                "deploymentConfiguration.strategy",
+                "`PURPLE`",
+                "ROLLING, BLUE_GREEN, LINEAR, CANARY",
+            ],
+        ),
+        (
+            r#"{ strategy = "LINEAR", linearConfiguration = { stepPercent = 2.5 } }"#,
+            &["linearConfiguration.stepPercent", "3 to 100"],
+        ),
+        (
+            r#"{ strategy = "LINEAR", linearConfiguration = { stepPercent = 10.05 } }"#,
+            &["linearConfiguration.stepPercent", "not a multiple of 0.1"],
+        ),
+        (
+            r#"{ strategy = "LINEAR", linearConfiguration = { stepBakeTimeInMinutes = 1441 } }"#,
+            &["stepBakeTimeInMinutes", "0 to 1440"],
+        ),
+        (
+            r#"{ strategy = "CANARY", canaryConfiguration = { canaryPercent = 0.05 } }"#,
+            &["canaryConfiguration.canaryPercent", "0.1 to 100"],
+        ),
+        (
+            r#"{ strategy = "CANARY", canaryConfiguration = { canaryBakeTimeInMinutes = 2000 } }"#,
+            &["canaryBakeTimeInMinutes", "0 to 1440"],
+        ),
+        (
+            r#"{ strategy = "BLUE_GREEN", bakeTimeInMinutes = 1441 }"#,
+            &["bakeTimeInMinutes", "0 to 1440"],
+        ),
+        (
+            r#"{ strategy = "BLUE_GREEN", linearConfiguration = { stepPercent = 10 } }"#,
+            &["linearConfiguration", "applies to strategy = \"LINEAR\""],
+        ),
+        (
+            r#"{ bakeTimeInMinutes = 5 }"#,
+            &["bakeTimeInMinutes", "BLUE_GREEN, LINEAR or CANARY"],
+        ),
+        (
+            r#"{ strategy = "CANARY", deploymentCircuitBreaker = { enable = true } }"#,
+            &["deploymentCircuitBreaker", "rolling deployments only"],
+        ),
+        (
+            r#"{ strategy = "BLUE_GREEN", lifecycleHooks = [{ lifecycleStages = ["BAKE_TIME"], duration = { type = "constant", value = 1 } }] }"#,
+            &[
+                "lifecycleHooks[0].lifecycleStages[0]",
+                "`BAKE_TIME`",
+                "POST_SCALE_UP",
+            ],
+        ),
+        (
+            r#"{ deploymentCircuitBreaker = { enable = true, thresholdConfiguration = { type = "SOME" } } }"#,
+            &[
+                "thresholdConfiguration.type",
+                "BOUNDED_PERCENT, UNBOUNDED_PERCENT, COUNT",
+            ],
+        ),
+        (
+            r#"{ deploymentCircuitBreaker = { enable = true, thresholdConfiguration = { value = 101 } } }"#,
+            &["thresholdConfiguration.value", "1 to 100"],
+        ),
+        (
+            r#"{ alarms = { enable = true, failed_tasks_above = 1, evaluation_window = 0 } }"#,
+            &["alarms.evaluation_window", "longer than 0"],
+        ),
     ];
     for (config, says) in cases {
         let text = fargate(config, "");
@@ -353,12 +421,17 @@ deployments = [{ at = "1h", taskDefinition = "web-v2" }]
     let config = crate::common::config(text);
     let leg = ecsim::compare::apply_leg(&config, ecsim::compare::Leg::Fargate).unwrap();
     assert!(
-        leg.notes.iter().any(|n| n == "service web deploys by BLUE_GREEN as in the scenario"),
+        leg.notes
+            .iter()
+            .any(|n| n == "service web deploys by BLUE_GREEN as in the scenario"),
         "{:?}",
         leg.notes
     );
     let s = crate::common::run(&leg.config);
     let d = &s.deployments["web"][0];
-    assert_eq!((d.strategy.as_str(), d.outcome.as_str()), ("BLUE_GREEN", "completed"));
+    assert_eq!(
+        (d.strategy.as_str(), d.outcome.as_str()),
+        ("BLUE_GREEN", "completed")
+    );
     assert_eq!(d.peak_tasks, 8);
 }

@@ -32,8 +32,10 @@ fn tenths(field: String, value: f64, min: f64) -> Result<u32, FieldError> {
             .allowed(format!("{min} to 100, in steps of 0.1")));
     }
     if (scaled - whole).abs() > 1e-6 {
-        return Err(FieldError::new(field, format!("{value} is not a multiple of 0.1"))
-            .allowed(format!("{min} to 100, in steps of 0.1")));
+        return Err(
+            FieldError::new(field, format!("{value} is not a multiple of 0.1"))
+                .allowed(format!("{min} to 100, in steps of 0.1")),
+        );
     }
     Ok(whole as u32)
 }
@@ -150,11 +152,10 @@ pub(super) fn strategy(
 
 fn hook(at: &str, h: &LifecycleHookFile) -> Result<LifecycleHook, FieldError> {
     if h.lifecycle_stages.is_empty() {
-        return Err(FieldError::new(
-            format!("{at}.lifecycleStages"),
-            "names no stage",
-        )
-        .allowed(hook_stages()));
+        return Err(
+            FieldError::new(format!("{at}.lifecycleStages"), "names no stage")
+                .allowed(hook_stages()),
+        );
     }
     let mut stages = Vec::new();
     for (j, name) in h.lifecycle_stages.iter().enumerate() {
@@ -252,7 +253,8 @@ pub(super) fn az_rebalancing(
         Some("DISABLED") => Some(false),
         Some(other) => {
             return Err(
-                FieldError::new(field, format!("`{other}` is not a setting")).allowed("ENABLED, DISABLED"),
+                FieldError::new(field, format!("`{other}` is not a setting"))
+                    .allowed("ENABLED, DISABLED"),
             );
         }
     };
