@@ -615,7 +615,7 @@ fn managed_target(pool: &crate::model::PoolSpec) -> u32 {
 
 /// Tenths of a percent as a percentage: 200 → "20", 5 → "0.5".
 fn permille(p: u32) -> String {
-    if p % 10 == 0 {
+    if p.is_multiple_of(10) {
         format!("{}", p / 10)
     } else {
         format!("{}.{}", p / 10, p % 10)

@@ -136,8 +136,7 @@ fn disabled_and_ineligible_services_stay_where_they_are() {
         "placementStrategy = [{ type = \"binpack\", field = \"memory\" }]\navailabilityZoneRebalancing = \"ENABLED\"",
     );
     let err = ecsim::scenario::load_str(&binpack, std::path::Path::new("t.toml"), &[])
-        .err()
-        .expect("ENABLED on a binpack service is refused")
+        .expect_err("ENABLED on a binpack service is refused")
         .to_string();
     assert!(
         err.contains("services[0].availabilityZoneRebalancing"),
