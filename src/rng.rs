@@ -43,6 +43,8 @@ pub enum StreamKind {
     FargateSpotInterruptions = 13,
     /// Which rows of a trace a sampled replay keeps.
     TraceSampling = 14,
+    /// Per service: lifecycle hooks' durations and answers.
+    LifecycleHooks = 15,
 }
 
 /// Derives the stream for (`kind`, `index`) from `master_seed`.

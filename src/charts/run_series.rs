@@ -129,7 +129,7 @@ fn events(run: &RunOutputs, f: &Frame) -> Vec<(String, Look, Vec<f64>)> {
                 .values()
                 .filter_map(|list| list.as_array())
                 .flatten()
-                .filter_map(|d| d.get("start_s").and_then(|s| s.as_f64()))
+                .filter_map(|d| d.get("started_s").and_then(|s| s.as_f64()))
                 .collect()
         })
         .unwrap_or_default();

@@ -109,6 +109,18 @@ pub fn apply_leg(config: &SimConfig, leg: Leg) -> Result<LegConfig, LegError> {
     let mut c = config.clone();
     let mut notes = Vec::new();
     let mut left_out = Vec::new();
+    // A leg moves capacity, never how a service deploys: its strategy (and so the overlap
+    // a BLUE_GREEN, LINEAR or CANARY deployment runs) is the same in every leg.
+    for s in c.services.iter().filter(|s| !s.deployments.is_empty()) {
+        let strategy = s.deployment.strategy;
+        if strategy.is_staged() && leg != Leg::Scenario {
+            notes.push(format!(
+                "service {} deploys by {} as in the scenario",
+                s.name,
+                strategy.as_str()
+            ));
+        }
+    }
     match leg {
         Leg::Scenario => {}
         Leg::Fargate => move_to_fargate(&mut c, leg, &mut notes, &mut left_out)?,

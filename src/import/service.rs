@@ -187,6 +187,7 @@ pub fn import(obj: Obj<'_>, notes: &mut Vec<Note>) -> Result<ServiceFile, Scenar
         }),
         deployment_configuration,
         deployments: Vec::new(),
+        availability_zone_rebalancing: None,
     })
 }
 
@@ -220,6 +221,7 @@ fn deployment(
                 rollback: b.bool("rollback")?.unwrap_or(false),
                 min_threshold: None,
                 reset_on_healthy_task: b.bool("resetOnHealthyTask")?,
+                threshold_configuration: None,
             })
         }
     };
@@ -227,6 +229,12 @@ fn deployment(
         minimum_healthy_percent: dc.u32("minimumHealthyPercent")?,
         maximum_percent: dc.u32("maximumPercent")?,
         deployment_circuit_breaker: breaker,
+        strategy: None,
+        bake_time_in_minutes: None,
+        linear_configuration: None,
+        canary_configuration: None,
+        lifecycle_hooks: Vec::new(),
+        alarms: None,
     })
 }
 

@@ -87,17 +87,20 @@ impl DeploymentOutcome {
     }
 }
 
-/// One rolling deployment of a service.
+/// One deployment of a service.
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]
 pub struct DeploymentSummary {
     /// The task definition family rolled out.
     pub task_definition: String,
-    /// An automatic rollback started by the circuit breaker.
+    /// `ROLLING`, `BLUE_GREEN`, `LINEAR` or `CANARY`.
+    pub strategy: String,
+    /// An automatic rollback (circuit breaker, alarm, failed lifecycle hook or stage time
+    /// limit).
     pub rollback: bool,
     /// When it started, seconds since the run began (not since the window opened).
-    pub start_s: f64,
-    /// `None` while still in progress at the horizon.
-    pub end_s: Option<f64>,
+    pub started_s: f64,
+    /// When it ended; `None` while still in progress at the horizon.
+    pub finished_s: Option<f64>,
     /// From start to end, seconds; `None` while still in progress at the horizon.
     pub duration_s: Option<f64>,
     /// How it ended.
@@ -108,6 +111,18 @@ pub struct DeploymentSummary {
     pub min_healthy: u32,
     /// Most RUNNING + PENDING + STOPPING tasks seen after each step.
     pub max_total: u32,
+    /// Most tasks of the service alive at once (PROVISIONING to STOPPING, both revisions)
+    /// from start to end.
+    pub peak_tasks: u32,
+    /// Task-seconds the service's tasks were billed (Fargate: from image pull start; EC2:
+    /// from placement; to STOPPED) from start to end, less the tasks billed at the start
+    /// times the duration: the overlap of the two revisions. Negative when the deployment
+    /// ran fewer tasks than before. To the horizon while still in progress.
+    pub overlap_task_seconds: f64,
+    /// What the deployment cost above the bill rate at its start, over the same span,
+    /// dollars: the service's Fargate tasks at their rates, and on EC2 the cluster's
+    /// instances (what the scale-out it caused cost); see `docs/deployments.md`.
+    pub extra_cost_usd: f64,
 }
 
 /// Scaling actions over the whole run, warm-up included.

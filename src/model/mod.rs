@@ -5,6 +5,7 @@
 //! the `scenario` module builds them from files. Nothing here does I/O.
 
 pub mod cluster;
+pub mod deployment;
 pub mod fit_tree;
 pub mod ids;
 pub mod instance;
@@ -16,6 +17,9 @@ pub mod taskdef;
 
 pub use crate::scaling::managed_scaling::TaskShape;
 pub use cluster::Cluster;
+pub use deployment::{
+    AlarmRule, AzRebalancing, DeploymentStrategy, LifecycleHook, Stage, ThresholdType,
+};
 pub use ids::*;
 pub use instance::{Instance, InstanceState, InstanceTypeSpec};
 pub use spec::*;

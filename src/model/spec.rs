@@ -275,6 +275,8 @@ pub struct ServiceSpec {
     pub deployment: DeploymentConfig,
     /// Timed new revisions of the task definition, sorted by time.
     pub deployments: Vec<Deployment>,
+    /// `availabilityZoneRebalancing`, resolved against eligibility.
+    pub az_rebalancing: super::AzRebalancing,
 }
 
 /// A container health check (reference §2.2): a check every `interval` from RUNNING on,
@@ -317,6 +319,14 @@ pub struct DeploymentConfig {
     /// Cap on RUNNING + PENDING + STOPPING tasks: `floor(desired × max / 100)`. Default 200.
     pub maximum_percent: u32,
     pub circuit_breaker: Option<CircuitBreaker>,
+    /// `strategy` with its traffic-shift settings; ROLLING by default.
+    pub strategy: super::DeploymentStrategy,
+    /// `bakeTimeInMinutes`: both revisions run this long after production traffic moved.
+    pub bake_time: SimDuration,
+    /// `lifecycleHooks`, as durations and failure chances.
+    pub hooks: Vec<super::LifecycleHook>,
+    /// `alarms`, as a rule over the new revision's failures.
+    pub alarm: Option<super::AlarmRule>,
 }
 
 impl Default for DeploymentConfig {
@@ -325,6 +335,10 @@ impl Default for DeploymentConfig {
             minimum_healthy_percent: 100,
             maximum_percent: 200,
             circuit_breaker: None,
+            strategy: super::DeploymentStrategy::Rolling,
+            bake_time: SimDuration::ZERO,
+            hooks: Vec::new(),
+            alarm: None,
         }
     }
 }
@@ -352,12 +366,24 @@ pub struct CircuitBreaker {
     /// `resetOnHealthyTask`: a task of the deployment that becomes healthy resets the
     /// failure count to 0. Default true, as in ECS's API.
     pub reset_on_healthy_task: bool,
+    /// `thresholdConfiguration.type`; BOUNDED_PERCENT by default.
+    pub threshold_type: super::ThresholdType,
+    /// `thresholdConfiguration.value`: a percentage of the desired count, or a count.
+    /// Default 50.
+    pub threshold_value: u32,
 }
 
 impl CircuitBreaker {
-    /// `clamp(ceil(0.5 × desired), min_threshold, 200)`.
+    /// BOUNDED_PERCENT: `clamp(ceil(value % × desired), min_threshold, 200)`;
+    /// UNBOUNDED_PERCENT: `ceil(value % × desired)`, at least 1; COUNT: `value`.
     pub fn threshold(&self, desired: u32) -> u32 {
-        desired.div_ceil(2).clamp(self.min_threshold.min(200), 200)
+        let percent = (u64::from(desired) * u64::from(self.threshold_value)).div_ceil(100);
+        let percent = percent.min(u64::from(u32::MAX)) as u32;
+        match self.threshold_type {
+            super::ThresholdType::BoundedPercent => percent.clamp(self.min_threshold.min(200), 200),
+            super::ThresholdType::UnboundedPercent => percent.max(1),
+            super::ThresholdType::Count => self.threshold_value.max(1),
+        }
     }
 }
 

@@ -51,6 +51,9 @@ pub struct TaskDef {
     /// Simulator-only: chance a task of this revision fails before RUNNING; overrides the
     /// service's `start_failure_probability` (a bad revision for a deployment).
     pub start_failure_probability: Option<f64>,
+    /// Simulator-only: time from RUNNING to a crash for tasks of this revision; overrides
+    /// the service's `crash_after` (a revision that fails once it runs).
+    pub crash_after: Option<crate::workload::DurationDist>,
     /// From SIGTERM until the task has stopped: the container's shutdown time, cut off by
     /// `stopTimeout` (SIGKILL).
     pub stop_after_sigterm: crate::time::SimDuration,

@@ -189,7 +189,7 @@ fn run_table(r: &RunOutputs) -> String {
                     "<tr><td>{}</td><td>{}</td><td>{kind}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
                     esc(service),
                     esc(s("task_definition")),
-                    n("start_s"),
+                    n("started_s"),
                     n("duration_s"),
                     esc(s("outcome")),
                     n("failed_tasks")

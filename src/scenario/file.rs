@@ -493,6 +493,10 @@ pub struct TaskDefinitionFile {
     /// service's `start_failure_probability`.
     #[serde(rename = "start_failure_probability")]
     pub start_failure_probability: Option<f64>,
+    /// Simulator-only: time from RUNNING to a crash for tasks of this revision; overrides
+    /// the service's `crash_after`.
+    #[serde(rename = "crash_after", default)]
+    pub crash_after: Option<DurationFile>,
     /// ECS `stopTimeout`, whole seconds: SIGTERM to SIGKILL. Default 30; at most 120 on
     /// Fargate.
     pub stop_timeout: Option<u32>,
@@ -612,6 +616,8 @@ pub struct ServiceFile {
     /// Simulator-only: timed new revisions of the task definition.
     #[serde(rename = "deployments", default)]
     pub deployments: Vec<DeploymentFile>,
+    /// `ENABLED` (the default for eligible services) or `DISABLED`.
+    pub availability_zone_rebalancing: Option<String>,
 }
 
 /// Defaults as ECS: interval 30 s, timeout 5 s, retries 3, startPeriod 0.
@@ -637,6 +643,68 @@ pub struct DeploymentConfigurationFile {
     pub minimum_healthy_percent: Option<u32>,
     pub maximum_percent: Option<u32>,
     pub deployment_circuit_breaker: Option<CircuitBreakerFile>,
+    /// `ROLLING` (default), `BLUE_GREEN`, `LINEAR` or `CANARY`.
+    pub strategy: Option<String>,
+    /// Minutes both revisions run after production traffic moved; 0–1440.
+    pub bake_time_in_minutes: Option<u32>,
+    pub linear_configuration: Option<LinearConfigurationFile>,
+    pub canary_configuration: Option<CanaryConfigurationFile>,
+    #[serde(default)]
+    pub lifecycle_hooks: Vec<LifecycleHookFile>,
+    pub alarms: Option<AlarmsFile>,
+}
+
+/// `linearConfiguration`: `stepPercent` 3.0–100.0 (default 10), `stepBakeTimeInMinutes`
+/// 0–1440 (default 6).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct LinearConfigurationFile {
+    pub step_percent: Option<f64>,
+    pub step_bake_time_in_minutes: Option<u32>,
+}
+
+/// `canaryConfiguration`: `canaryPercent` 0.1–100.0 (default 5),
+/// `canaryBakeTimeInMinutes` 0–1440 (default 10).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CanaryConfigurationFile {
+    pub canary_percent: Option<f64>,
+    pub canary_bake_time_in_minutes: Option<u32>,
+}
+
+/// A lifecycle hook: ECS's `lifecycleStages`, and simulator-only how long it takes and how
+/// often it answers FAILED.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LifecycleHookFile {
+    #[serde(rename = "lifecycleStages")]
+    pub lifecycle_stages: Vec<String>,
+    pub duration: DurationFile,
+    pub failure_probability: Option<f64>,
+}
+
+/// `alarms`: ECS's `enable` and `rollback` (and `alarmNames`, kept for the reader), with
+/// the simulator-only rule standing in for the alarm.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlarmsFile {
+    pub enable: bool,
+    #[serde(default)]
+    pub rollback: bool,
+    #[serde(rename = "alarmNames", default)]
+    pub alarm_names: Vec<String>,
+    pub failed_tasks_above: u32,
+    pub evaluation_window: DurationText,
+}
+
+/// `thresholdConfiguration`: `type` BOUNDED_PERCENT (default), UNBOUNDED_PERCENT or COUNT,
+/// `value` (default 50).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThresholdConfigurationFile {
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub value: Option<u32>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -651,6 +719,8 @@ pub struct CircuitBreakerFile {
     /// count; default true (API reference).
     #[serde(rename = "resetOnHealthyTask")]
     pub reset_on_healthy_task: Option<bool>,
+    #[serde(rename = "thresholdConfiguration")]
+    pub threshold_configuration: Option<ThresholdConfigurationFile>,
 }
 
 /// A timed rollout of a new task definition revision.

@@ -270,6 +270,12 @@ impl Billing {
         closed + live.max(0.0)
     }
 
+    /// The hourly rate Fargate bills `task` at (per second, minimum aside); 0 for an EC2
+    /// task, billed with its instance, or one not yet admitted.
+    pub fn task_rate_per_hour(&self, task: &Task, def: &TaskDef) -> f64 {
+        FargateBill::of(task, def).map_or(0.0, |b| self.fargate_rate_per_ms(&b) * MS_PER_HOUR)
+    }
+
     pub fn totals(&self) -> CostTotals {
         CostTotals {
             ec2: self.ec2_closed,

@@ -34,7 +34,9 @@
 //! throttling. Application Auto Scaling does not scale in while a deployment rolls.
 
 use super::Simulation;
+use super::deploy_cost::DeploymentMeter;
 use super::events::Event;
+use super::staged::{Failure, Staged};
 use crate::engine::EventQueue;
 use crate::metrics::{DeploymentOutcome, DeploymentSummary, Recorder};
 use crate::model::{ServiceId, TaskDefId, TaskState};
@@ -50,6 +52,13 @@ pub(super) struct Rollout {
     /// Whether the min-healthy bound held when the deployment started and no task was
     /// lost unexpectedly since: only then can the bound be checked.
     pub bound_holds: bool,
+    /// BLUE_GREEN, LINEAR, CANARY: the stages (`staged.rs`); `None` for ROLLING.
+    pub staged: Option<Staged>,
+    /// The alarm rule was already in ALARM when the deployment started: ECS ignores the
+    /// alarm for this deployment.
+    pub alarm_ignored: bool,
+    /// What it costs (`deploy_cost.rs`).
+    pub meter: DeploymentMeter,
 }
 
 /// A service's tasks by revision and state.
@@ -131,25 +140,50 @@ impl<R: Recorder> Simulation<'_, R> {
         now: SimTime,
         queue: &mut EventQueue<Event>,
     ) {
+        // A rebalancing move under way stops (SERVICE_REBALANCING_STOPPED): its task is
+        // one more of the old revision for the deployment.
+        self.origins[s].rebalance_task = None;
         if let Some(prev) = self.origins[s].deployment.take() {
-            self.end_record(s, prev.record, now, DeploymentOutcome::Superseded);
+            // A rollback that was still stopping green ends as the failure it was.
+            let outcome = if prev.staged.is_some_and(|st| st.reverting) {
+                DeploymentOutcome::Failed
+            } else {
+                DeploymentOutcome::Superseded
+            };
+            self.end_record(s, &prev, now, outcome);
         }
         let desired = self.origins[s].counts.desired();
-        let lower = self.config.services[s.index()].deployment.lower(desired);
+        let spec = &self.config.services[s.index()].deployment;
+        let lower = spec.lower(desired);
+        let strategy = spec.strategy;
         let counts = self.rollout_counts(s, to, None);
         let record = self.deployment_log[s.index()].len();
         self.deployment_log[s.index()].push(DeploymentSummary {
             task_definition: self.config.task_defs[to.index()].family.clone(),
+            strategy: strategy.as_str().to_string(),
             rollback,
-            start_s: now.as_secs_f64(),
-            end_s: None,
+            started_s: now.as_secs_f64(),
+            finished_s: None,
             duration_s: None,
             outcome: DeploymentOutcome::InProgress,
             failed_tasks: 0,
             min_healthy: counts.healthy,
             max_total: counts.total,
+            peak_tasks: 0,
+            overlap_task_seconds: 0.0,
+            extra_cost_usd: 0.0,
         });
-        self.narrate(now, |n| n.rollout_begins(s, to, rollback, desired, lower));
+        // A rollback of a staged strategy happens inside the failed deployment
+        // (`staged_revert`); one that comes here replaces tasks as a rolling one does.
+        let staged =
+            (strategy.is_staged() && !rollback).then(|| Staged::new(self.origins[s].task_def));
+        if staged.is_some() {
+            self.narrate(now, |n| n.staged_begins(s, to, strategy, desired));
+        } else {
+            self.narrate(now, |n| n.rollout_begins(s, to, rollback, desired, lower));
+        }
+        let alarm_ignored = self.alarm_in_alarm(s, to, now);
+        let meter = self.meter_start(s, now);
         let state = &mut self.origins[s];
         state.task_def = to;
         state.halted = false;
@@ -161,21 +195,31 @@ impl<R: Recorder> Simulation<'_, R> {
             to,
             failures: 0,
             bound_holds: counts.healthy >= lower,
+            staged,
+            alarm_ignored,
+            meter,
         });
-        self.reconcile_service(s, now, queue);
+        if staged.is_some() {
+            self.stages_enter(s, now, queue);
+        } else {
+            self.reconcile_service(s, now, queue);
+        }
     }
 
-    fn end_record(
+    /// Closes the record of `rollout` at `now` with `outcome`, its cost measured.
+    pub(super) fn end_record(
         &mut self,
         s: ServiceId,
-        record: usize,
+        rollout: &Rollout,
         now: SimTime,
         outcome: DeploymentOutcome,
     ) {
-        let r = &mut self.deployment_log[s.index()][record];
-        r.end_s = Some(now.as_secs_f64());
-        r.duration_s = Some(now.as_secs_f64() - r.start_s);
+        let mut r = std::mem::take(&mut self.deployment_log[s.index()][rollout.record]);
+        self.meter_close(s, &rollout.meter, now, &mut r);
+        r.finished_s = Some(now.as_secs_f64());
+        r.duration_s = Some(now.as_secs_f64() - r.started_s);
         r.outcome = outcome;
+        self.deployment_log[s.index()][rollout.record] = r;
     }
 
     /// One scheduler pass over a service under deployment (see the module doc).
@@ -188,6 +232,9 @@ impl<R: Recorder> Simulation<'_, R> {
         let Some(rollout) = self.origins[s].deployment else {
             return;
         };
+        if rollout.staged.is_some() {
+            return self.staged_step(s, now, queue);
+        }
         let desired = self.origins[s].counts.desired();
         let spec = &self.config.services[s.index()].deployment;
         let (lower, upper) = (spec.lower(desired), spec.upper(desired));
@@ -225,19 +272,100 @@ impl<R: Recorder> Simulation<'_, R> {
         let Some(rollout) = self.origins[s].deployment else {
             return;
         };
+        self.meter_peak(s);
         let record = &mut self.deployment_log[s.index()][rollout.record];
         record.min_healthy = record.min_healthy.min(c.healthy);
         record.max_total = record.max_total.max(c.total + launched);
         let old_left = c.old_running + c.old_pending + c.old_stopping;
         if old_left == 0 && c.new_running >= desired {
-            self.origins[s].deployment = None;
+            self.deployment_done(s, now, queue);
+        }
+    }
+
+    /// The deployment of `s` is over: completed, or (a staged rollback) failed with blue
+    /// serving again.
+    pub(super) fn deployment_done(
+        &mut self,
+        s: ServiceId,
+        now: SimTime,
+        queue: &mut EventQueue<Event>,
+    ) {
+        let Some(rollout) = self.origins[s].deployment.take() else {
+            return;
+        };
+        let reverted = rollout.staged.is_some_and(|st| st.reverting);
+        let outcome = if reverted {
+            DeploymentOutcome::Failed
+        } else {
             self.origins[s].last_completed = rollout.to;
-            self.end_record(s, rollout.record, now, DeploymentOutcome::Completed);
-            self.origins[s].owed.clear();
-            // A desired count lowered during the rollout is honoured now.
-            self.reconcile_service(s, now, queue);
+            DeploymentOutcome::Completed
+        };
+        self.end_record(s, &rollout, now, outcome);
+        self.origins[s].owed.clear();
+        // A desired count lowered during the rollout is honoured now.
+        self.reconcile_service(s, now, queue);
+        if reverted {
+            self.narrate(now, |n| n.rollback_done(s, rollout.to));
+        } else {
             self.narrate(now, |n| n.rollout_completed(s, rollout.to));
         }
+    }
+
+    /// The deployment of `s` failed for `why`: a staged one shifts traffic back to blue;
+    /// a rolling one rolls back when `rollback` (to the last completed revision) or halts.
+    pub(super) fn fail_deployment(
+        &mut self,
+        s: ServiceId,
+        why: Failure,
+        rollback: bool,
+        now: SimTime,
+        queue: &mut EventQueue<Event>,
+    ) {
+        let Some(rollout) = self.origins[s].deployment.take() else {
+            return;
+        };
+        let to = rollout.to;
+        let staged = rollout.staged;
+        let rollback = rollback || staged.is_some();
+        self.deployment_log[s.index()][rollout.record].outcome = DeploymentOutcome::Failed;
+        self.narrate(now, |n| n.deployment_failed(s, to, why, rollback));
+        if let Some(st) = staged {
+            // The record stays open until green is gone (`staged_revert`).
+            return self.staged_revert(s, rollout, st, now, queue);
+        }
+        self.end_record(s, &rollout, now, DeploymentOutcome::Failed);
+        if rollback {
+            let to = self.origins[s].last_completed;
+            self.begin_rollout(s, to, true, now, queue);
+        } else {
+            self.origins[s].halted = true;
+        }
+    }
+
+    /// A staged deployment failed before CLEAN_UP: production traffic goes back to blue,
+    /// still running, and green is stopped. `rollout` is the failed one.
+    pub(super) fn staged_revert(
+        &mut self,
+        s: ServiceId,
+        rollout: Rollout,
+        st: Staged,
+        now: SimTime,
+        queue: &mut EventQueue<Event>,
+    ) {
+        let blue = st.other;
+        self.origins[s].task_def = blue;
+        self.origins[s].deployment = Some(Rollout {
+            to: blue,
+            staged: Some(Staged {
+                other: rollout.to,
+                reverting: true,
+                weight: 0,
+                ..st
+            }),
+            ..rollout
+        });
+        self.narrate(now, |n| n.traffic_back(s, blue));
+        self.staged_step(s, now, queue);
     }
 
     /// A task of service `s` and revision `def` failed (to start, or a health check):
@@ -255,9 +383,16 @@ impl<R: Recorder> Simulation<'_, R> {
         if rollout.to != def {
             return;
         }
+        if rollout.staged.is_some_and(|st| st.reverting) {
+            return;
+        }
         rollout.failures += 1;
         let rollout = *rollout;
         self.deployment_log[s.index()][rollout.record].failed_tasks += 1;
+        if rollout.staged.is_some() {
+            // The circuit breaker watches rolling deployments only.
+            return;
+        }
         let Some(breaker) = &self.config.services[s.index()].deployment.circuit_breaker else {
             return;
         };
@@ -265,19 +400,64 @@ impl<R: Recorder> Simulation<'_, R> {
         if rollout.failures < threshold {
             return;
         }
-        let rollback = breaker.rollback;
-        self.origins[s].deployment = None;
-        self.end_record(s, rollout.record, now, DeploymentOutcome::Failed);
-        let (to, failures) = (rollout.to, rollout.failures);
-        self.narrate(now, |n| {
-            n.rollout_failed(s, to, failures, threshold, rollback)
-        });
-        if rollback {
-            let to = self.origins[s].last_completed;
-            self.begin_rollout(s, to, true, now, queue);
-        } else {
-            self.origins[s].halted = true;
+        let why = Failure::Breaker {
+            failures: rollout.failures,
+            threshold,
+        };
+        self.fail_deployment(s, why, breaker.rollback, now, queue);
+    }
+
+    /// A task of service `s` and revision `def` failed now (did not reach RUNNING, failed
+    /// its health checks, crashed or waited out the PROVISIONING timeout): the alarm rule
+    /// counts it, and a deployment of `def` watching its alarm fails when the rule trips.
+    pub(super) fn alarm_observes(
+        &mut self,
+        s: ServiceId,
+        def: TaskDefId,
+        now: SimTime,
+        queue: &mut EventQueue<Event>,
+    ) {
+        let Some(alarm) = &self.config.services[s.index()].deployment.alarm else {
+            return;
+        };
+        let (window, rollback) = (alarm.window, alarm.rollback);
+        let recent = &mut self.origins[s].recent_failures;
+        recent.push_back((now, def));
+        while recent.front().is_some_and(|(t, _)| *t + window <= now) {
+            recent.pop_front();
         }
+        let Some(rollout) = self.origins[s].deployment else {
+            return;
+        };
+        let watching = rollout.staged.is_none_or(|st| st.watches_alarm());
+        if rollout.to != def || rollout.alarm_ignored || !watching {
+            return;
+        }
+        if self.alarm_in_alarm(s, def, now) {
+            let failures = self.alarm_count(s, def, now);
+            self.fail_deployment(s, Failure::Alarm { failures, window }, rollback, now, queue);
+        }
+    }
+
+    /// Failures of revision `def` within the alarm window ending now.
+    fn alarm_count(&self, s: ServiceId, def: TaskDefId, now: SimTime) -> u32 {
+        let Some(alarm) = &self.config.services[s.index()].deployment.alarm else {
+            return 0;
+        };
+        self.origins[s]
+            .recent_failures
+            .iter()
+            .filter(|(t, d)| *d == def && *t + alarm.window > now)
+            .count() as u32
+    }
+
+    /// Whether the alarm rule of `s` is in ALARM for revision `def` now.
+    fn alarm_in_alarm(&self, s: ServiceId, def: TaskDefId, now: SimTime) -> bool {
+        self.config.services[s.index()]
+            .deployment
+            .alarm
+            .as_ref()
+            .is_some_and(|a| self.alarm_count(s, def, now) > a.failures_above)
     }
 
     /// A task of service `s` and revision `def` became healthy (RUNNING): with
@@ -325,6 +505,10 @@ impl<R: Recorder> Simulation<'_, R> {
             let Some(r) = self.origins[s].deployment else {
                 continue;
             };
+            if r.staged.is_some() {
+                // Both revisions at full count: ROLLING's bounds do not apply.
+                continue;
+            }
             let desired = self.origins[s].counts.desired();
             let spec = &self.config.services[s.index()].deployment;
             let c = self.rollout_counts(s, r.to, None);
@@ -351,6 +535,14 @@ impl<R: Recorder> Simulation<'_, R> {
     pub(super) fn deployment_summaries(
         &mut self,
     ) -> std::collections::BTreeMap<String, Vec<DeploymentSummary>> {
+        let end = self.config.horizon;
+        for s in self.origins.service_ids() {
+            if let Some(r) = self.origins[s].deployment {
+                let mut record = std::mem::take(&mut self.deployment_log[s.index()][r.record]);
+                self.meter_close(s, &r.meter, end, &mut record);
+                self.deployment_log[s.index()][r.record] = record;
+            }
+        }
         self.config
             .services
             .iter()

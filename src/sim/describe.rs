@@ -28,6 +28,10 @@ impl<R: Recorder> Simulation<'_, R> {
                     self.config.services[s.index()].name
                 )
             }
+            Event::DeploymentStage(s, _) => format!(
+                "a deployment stage of service `{}` ending",
+                self.config.services[s.index()].name
+            ),
             Event::DeploymentStep(s) => format!(
                 "a deployment step of service `{}`",
                 self.config.services[s.index()].name

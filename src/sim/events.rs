@@ -50,6 +50,10 @@ pub enum Event {
     DeploymentStart(ServiceId, u32),
     /// A task of a service under deployment changed state: the rollout may move on.
     DeploymentStep(ServiceId),
+    /// A stage of a BLUE_GREEN, LINEAR or CANARY deployment ends (hooks answered, a bake
+    /// or a step bake is over, or the 24-hour limit): (service, timer). A timer the
+    /// deployment no longer waits for is dropped.
+    DeploymentStage(ServiceId, u32),
     /// A task with a run time (a job's) reaches its end: its essential container exits.
     TaskExit(TaskRef),
     /// A launched EC2 instance registers with the cluster: its capacity appears.
@@ -128,9 +132,10 @@ impl Event {
             | Event::DeploymentStart(..) => EventClass::Failure,
             Event::TaskExit(_) | Event::DeregistrationDone(_) => EventClass::Exit,
             Event::InstanceRegistered(_) => EventClass::Registration,
-            Event::TaskRunning(_) | Event::DrainDone(_) | Event::DeploymentStep(_) => {
-                EventClass::Lifecycle
-            }
+            Event::TaskRunning(_)
+            | Event::DrainDone(_)
+            | Event::DeploymentStep(_)
+            | Event::DeploymentStage(..) => EventClass::Lifecycle,
             Event::ProvisioningTimeout(_) => EventClass::Expiry,
             Event::JobArrival(_) | Event::DemandChange(_) => EventClass::Arrival,
             Event::ServiceRetry(_) | Event::ProvisioningSlotFree => EventClass::Retry,

@@ -97,6 +97,7 @@ impl<R: Recorder> Simulation<'_, R> {
         self.scratch = scratch;
         let pool = self.cluster.instance(id).pool.index();
         self.billing.instance_closed(price, pool, launched, now);
+        self.meter_instance_closed(price, launched, now);
         self.cluster.terminate(id, now);
         self.daemons_reconcile(now, queue);
     }
@@ -299,6 +300,7 @@ impl<R: Recorder> Simulation<'_, R> {
             }
         }
         self.retry_waiting(now, queue);
+        self.rebalance_all(now, queue);
     }
 
     pub(super) fn scheduled(&mut self, i: u32, now: SimTime, queue: &mut EventQueue<Event>) {

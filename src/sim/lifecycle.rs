@@ -336,6 +336,9 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             let r = self.tasks.reference(slot);
             queue.schedule(now + run_time, Event::TaskExit(r));
         }
+        if let Origin::Service(s) = origin {
+            self.rebalance_after_running(s, slot, now, queue);
+        }
     }
 
     /// Stops a live task: frees what it holds, bills it, reports it, lets waiting tasks
@@ -348,6 +351,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         queue: &mut EventQueue<Event>,
     ) {
         self.narrate(now, |n| n.stopped(slot, reason));
+        self.meter_task_stopped(slot, now);
         let task = self.tasks.get(slot);
         let was = task.state;
         let (serving, deregistering) = (task.serving(), task.deregistering);

@@ -8,6 +8,7 @@ mod capacity;
 mod collector;
 mod daemon;
 mod deploy;
+mod deploy_cost;
 mod describe;
 pub mod events;
 mod failures;
@@ -18,8 +19,10 @@ mod narrate;
 mod origins;
 mod predictive;
 mod provisioning;
+mod rebalance;
 mod service;
 mod service_counts;
+mod staged;
 mod streams;
 mod tasks;
 mod usage;
@@ -607,6 +610,7 @@ impl<R: Recorder> Model for Simulation<'_, R> {
                 if let Some(id) = booting {
                     self.register_instance(id, now, queue);
                     self.retry_waiting(now, queue);
+                    self.rebalance_all(now, queue);
                 }
             }
             Event::TaskRunning(task) => {
@@ -671,6 +675,9 @@ impl<R: Recorder> Model for Simulation<'_, R> {
             }
             Event::DeploymentStart(service, i) => self.deployment_start(service, i, now, queue),
             Event::DeploymentStep(service) => self.reconcile_service(service, now, queue),
+            Event::DeploymentStage(service, timer) => {
+                self.stage_timer_done(service, timer, now, queue)
+            }
             Event::ServiceRetry(service) => self.service_retry(service, now, queue),
             Event::ProvisioningTimeout(task) => self.provisioning_timeout(task, now, queue),
             Event::ProvisioningSlotFree => self.provisioning_slot_free(now, queue),

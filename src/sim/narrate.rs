@@ -387,27 +387,112 @@ impl<R: Recorder> Narrator<'_, '_, R> {
         )
     }
 
+    pub fn rebalancing_started(&self, s: ServiceId, fewest: u32, most: u32) -> String {
+        format!(
+            "service {} SERVICE_REBALANCING_STARTED: AZs hold {fewest} to {most} tasks; one more task starts where there are fewest",
+            self.service_name(s)
+        )
+    }
+
+    pub fn rebalancing_completed(&self, s: ServiceId) -> String {
+        format!(
+            "service {} SERVICE_REBALANCING_COMPLETED: its AZs are balanced",
+            self.service_name(s)
+        )
+    }
+
+    pub fn rebalancing_stopped(&self, s: ServiceId) -> String {
+        format!(
+            "service {} SERVICE_REBALANCING_STOPPED: no room on existing capacity where a task would balance its AZs",
+            self.service_name(s)
+        )
+    }
+
+    pub fn staged_begins(
+        &self,
+        s: ServiceId,
+        to: TaskDefId,
+        strategy: crate::model::DeploymentStrategy,
+        desired: u32,
+    ) -> String {
+        format!(
+            "service {} deploys {} by {} (desired {desired}: green scales to {desired} beside blue before traffic moves); stage {}",
+            self.service_name(s),
+            self.family(to),
+            strategy.as_str(),
+            crate::model::Stage::PreScaleUp.as_str(),
+        )
+    }
+
+    pub fn stage_begins(&self, s: ServiceId, stage: crate::model::Stage) -> String {
+        format!(
+            "service {} deployment stage {}",
+            self.service_name(s),
+            stage.as_str()
+        )
+    }
+
+    pub fn traffic_shifted(&self, s: ServiceId, weight_permille: u32) -> String {
+        format!(
+            "service {} production traffic: green {}%, blue {}%",
+            self.service_name(s),
+            permille(weight_permille),
+            permille(1000 - weight_permille.min(1000)),
+        )
+    }
+
+    pub fn traffic_back(&self, s: ServiceId, blue: TaskDefId) -> String {
+        format!(
+            "service {} rolls back: production traffic 100% to {} (still running), green tasks stop",
+            self.service_name(s),
+            self.family(blue),
+        )
+    }
+
+    pub fn rollback_done(&self, s: ServiceId, blue: TaskDefId) -> String {
+        format!(
+            "service {} rollback to {} done: the failed revision's tasks are gone",
+            self.service_name(s),
+            self.family(blue),
+        )
+    }
+
+    pub fn deployment_failed(
+        &self,
+        s: ServiceId,
+        to: TaskDefId,
+        why: super::staged::Failure,
+        rollback: bool,
+    ) -> String {
+        use super::staged::Failure;
+        let cause = match why {
+            Failure::Breaker {
+                failures,
+                threshold,
+            } => format!("{failures} tasks failed (threshold {threshold})"),
+            Failure::Alarm { failures, window } => {
+                format!("alarm: {failures} failed tasks within {}", secs(window))
+            }
+            Failure::Hook(stage) => {
+                format!("a lifecycle hook answered FAILED in {}", stage.as_str())
+            }
+            Failure::StageLimit(stage) => {
+                format!("stage {} reached the 24-hour limit", stage.as_str())
+            }
+        };
+        format!(
+            "service {} deployment of {} FAILED: {cause}{}",
+            self.service_name(s),
+            self.family(to),
+            if rollback { "; rolling back" } else { "" }
+        )
+    }
+
     pub fn rollout_completed(&self, s: ServiceId, to: TaskDefId) -> String {
         format!(
             "service {} deployment of {} completed",
             self.service_name(s),
             self.family(to)
-        )
-    }
-
-    pub fn rollout_failed(
-        &self,
-        s: ServiceId,
-        to: TaskDefId,
-        failures: u32,
-        threshold: u32,
-        rollback: bool,
-    ) -> String {
-        format!(
-            "service {} deployment of {} FAILED: {failures} tasks failed (threshold {threshold}){}",
-            self.service_name(s),
-            self.family(to),
-            if rollback { "; rolling back" } else { "" }
         )
     }
 
@@ -632,4 +717,13 @@ fn managed_target(pool: &crate::model::PoolSpec) -> u32 {
     ms.expect("only a pool with managed scaling scales")
         .config
         .target_capacity
+}
+
+/// Tenths of a percent as a percentage: 200 → "20", 5 → "0.5".
+fn permille(p: u32) -> String {
+    if p.is_multiple_of(10) {
+        format!("{}", p / 10)
+    } else {
+        format!("{}.{}", p / 10, p % 10)
+    }
 }

@@ -7,6 +7,7 @@ use crate::model::{
     InstanceId, JobId, LaunchSpec, Origin, Placement, Provider, RestartTag, ServiceId, SimConfig,
     Target, TaskDefId,
 };
+use crate::time::SimTime;
 use std::collections::VecDeque;
 use std::ops::{Index, IndexMut};
 
@@ -135,6 +136,15 @@ pub(super) struct OriginState {
     pub last_completed: TaskDefId,
     /// A failed deployment without rollback: the service launches nothing until the next.
     pub halted: bool,
+    /// Failures of the service's tasks (time, revision) within the longest alarm window,
+    /// oldest first: what a deployment's alarm rule counts.
+    pub recent_failures: VecDeque<(SimTime, TaskDefId)>,
+    /// The last stage timer issued for a staged deployment; an older one is stale.
+    pub stage_timer: u32,
+    /// The id of the task an AZ rebalancing move started, until it is RUNNING.
+    pub rebalance_task: Option<u64>,
+    /// Rebalancing found no room on existing capacity: off until capacity changes.
+    pub rebalance_stuck: bool,
     /// Tasks STOPPING through a load balancer's deregistration delay.
     deregistering: u32,
     /// DAEMON services: whether a live task of the service sits on each instance (by slot;
@@ -308,6 +318,10 @@ fn origin(
         start_failures: 0,
         retry_pending: false,
         deployment: None,
+        recent_failures: VecDeque::new(),
+        stage_timer: 0,
+        rebalance_task: None,
+        rebalance_stuck: false,
         last_completed: task_def,
         halted: false,
         daemon_on: Vec::new(),

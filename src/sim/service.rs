@@ -66,9 +66,11 @@ impl<R: Recorder> Simulation<'_, R> {
         if self.config.services[s.index()].daemon {
             return self.daemon_reconcile(s, now, queue);
         }
+        // A rebalancing move's task runs beside the desired count until it is RUNNING.
+        let extra = self.rebalance_extra(s);
         let state = &self.origins[s];
         let active = state.active();
-        let desired = state.counts.desired();
+        let desired = state.counts.desired() + extra;
         let throttled = state.retry_pending || state.halted;
         if active >= desired {
             self.origins[s].owed.clear();
@@ -272,7 +274,9 @@ impl<R: Recorder> Simulation<'_, R> {
             let def = self.tasks.get(slot).task_def;
             self.rollout_task_healthy(s, def);
         }
-        if let Some(dist) = &self.config.services[s.index()].crash_after {
+        let def = self.tasks.get(slot).task_def;
+        let crash_after = self.config.task_defs[def.index()].crash_after.as_ref();
+        if let Some(dist) = crash_after.or(self.config.services[s.index()].crash_after.as_ref()) {
             let ttf = dist.sample(&mut self.streams.crashes[s.index()]);
             queue.schedule(now + ttf, Event::TaskCrash(r));
         }
@@ -338,6 +342,15 @@ impl<R: Recorder> Simulation<'_, R> {
                 | StopReason::ProvisioningTimeout
         ) {
             self.rollout_task_failed(s, def, now, queue);
+        }
+        if matches!(
+            reason,
+            StopReason::StartFailed
+                | StopReason::HealthCheckFailed
+                | StopReason::ProvisioningTimeout
+                | StopReason::TaskFailed
+        ) {
+            self.alarm_observes(s, def, now, queue);
         }
         self.reconcile_service(s, now, queue);
     }

@@ -14,6 +14,7 @@ pub(super) struct RandomStreams {
     pub crashes: Vec<StreamRng>,
     pub start_failures: Vec<StreamRng>,
     pub hangs: Vec<StreamRng>,
+    pub lifecycle_hooks: Vec<StreamRng>,
     /// Per pool.
     pub instance_failures: Vec<StreamRng>,
     pub ec2_spot_notices: Vec<StreamRng>,
@@ -33,6 +34,7 @@ impl RandomStreams {
             crashes: each(StreamKind::ServiceCrashes, services),
             start_failures: each(StreamKind::StartFailures, services),
             hangs: each(StreamKind::HungTasks, services),
+            lifecycle_hooks: each(StreamKind::LifecycleHooks, services),
             instance_failures: each(StreamKind::InstanceFailures, pools),
             ec2_spot_notices: each(StreamKind::SpotInterruptions, pools),
             fargate_spot_notices: stream(seed, StreamKind::FargateSpotInterruptions, 0),

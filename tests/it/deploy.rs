@@ -65,7 +65,7 @@ fn desired_4_min_50_stops_two_old_before_new_ones_run() {
     assert_eq!(d.outcome.as_str(), "completed");
     assert_eq!(d.min_healthy, 2, "ceil(4 × 0.5) = 2 kept");
     assert!(d.max_total <= 8);
-    assert_eq!(d.start_s, 3600.0);
+    assert_eq!(d.started_s, 3600.0);
     // 200 MB pull at 50 MB/s + 3 s overhead + 2 s start = 9 s for the new revision.
     assert!((d.duration_s.unwrap() - 9.0).abs() < 1e-9, "{d:?}");
     assert_eq!(s.tasks.running_at_end, 4);
@@ -108,7 +108,7 @@ fn min_100_max_100_stalls() {
     let s = checked(&scenario(3, 100, 100, "", ""));
     let d = only_deployment(&s);
     assert_eq!(d.outcome.as_str(), "in_progress");
-    assert_eq!(d.end_s, None);
+    assert_eq!(d.finished_s, None);
     assert_eq!((d.min_healthy, d.max_total), (3, 3));
 }
 
@@ -734,7 +734,7 @@ deployments = [{ at = "1h", taskDefinition = "web-v2" }, { at = "3605s", taskDef
             ("web", "completed", true)
         ]
     );
-    assert_eq!(s.deployments["web"][0].end_s, Some(3605.0));
+    assert_eq!(s.deployments["web"][0].finished_s, Some(3605.0));
     assert_eq!(s.tasks.running_at_end, 4);
 
     // Once `web-v2` has completed (bad revision at 2 h instead), it is the rollback target.
@@ -887,7 +887,7 @@ deployments = [{ at = "1h", taskDefinition = "web-v2" }]
     let d = only_deployment(&s);
     assert_eq!(d.outcome.as_str(), "failed", "{d:?}");
     assert_eq!(d.failed_tasks, 3);
-    assert_eq!(d.end_s, Some(4200.0));
+    assert_eq!(d.finished_s, Some(4200.0));
     // The old revision kept serving throughout.
     assert_eq!(s.tasks.running_at_end, 4);
 }

@@ -155,6 +155,15 @@ fn cases() -> Vec<Case> {
             &["leg scenario:", "more than 100 events at that one instant", "nothing was written"]),
         case("a recommend candidate repeats one instant", s(&[], &runaway), &["compare", "S", "--quiet", "--recommend", "--types", "m5.large", "--max-count", "4", "--target-availability", "0.5", "--out", "D/cmp"], 3,
             &["candidate m5.large:", "more than 100 events at that one instant", "nothing was written"]),
+        // Deployment strategies (issue 34): ECS's ranges, in ECS's words.
+        case("a deployment strategy ECS lacks", s(&[("desiredCount = 2\n", "desiredCount = 2\ndeploymentConfiguration = { strategy = \"rainbow\" }\n")], ""), VALIDATE, 2,
+            &["services[0].deploymentConfiguration.strategy", "`rainbow` is not a deployment strategy", "ROLLING, BLUE_GREEN, LINEAR, CANARY"]),
+        case("a linear step of 2.5 percent", s(&[("desiredCount = 2\n", "desiredCount = 2\ndeploymentConfiguration = { strategy = \"LINEAR\", linearConfiguration = { stepPercent = 2.5 } }\n")], ""), VALIDATE, 2,
+            &["linearConfiguration.stepPercent", "2.5 is out of range", "3 to 100, in steps of 0.1"]),
+        case("a bake of two days", s(&[("desiredCount = 2\n", "desiredCount = 2\ndeploymentConfiguration = { strategy = \"BLUE_GREEN\", bakeTimeInMinutes = 2880 }\n")], ""), VALIDATE, 2,
+            &["bakeTimeInMinutes", "0 to 1440 minutes (24 hours)"]),
+        case("rebalancing a binpack service", s(&[("desiredCount = 2\n", "desiredCount = 2\nplacementStrategy = [{ type = \"binpack\", field = \"memory\" }]\navailabilityZoneRebalancing = \"ENABLED\"\n")], ""), VALIDATE, 2,
+            &["services[0].availabilityZoneRebalancing", "ECS does not rebalance", "DISABLED"]),
         case("zero events per instant", s(&[], "[limits]\nevents_per_instant = 0\n"), VALIDATE, 2, &["limits.events_per_instant"]),
         // The PROVISIONING limits: a place for a waiting task, a wait that can end.
         case("no room to wait in PROVISIONING", s(&[("[[cluster.pools]]", "[cluster]\nmax_provisioning_tasks = 0\n\n[[cluster.pools]]")], ""), VALIDATE, 2,

@@ -92,6 +92,8 @@ const LESSONS: &[(&str, &[&str])] = &[
             "lost: InstanceFailed",
             "STOPPED: InstanceFailed",
             "instance i-00000004",
+            "SERVICE_REBALANCING_STARTED",
+            "SERVICE_REBALANCING_COMPLETED",
         ],
     ),
     (
@@ -123,6 +125,18 @@ const LESSONS: &[(&str, &[&str])] = &[
             "deployment of web-v2 completed",
             "FAILED",
             "rolls back to web-v2",
+        ],
+    ),
+    (
+        "15-blue-green.toml",
+        &[
+            "deploys web-v2 by CANARY",
+            "production traffic: green 25%, blue 75%",
+            "deployment stage BAKE_TIME",
+            "deployment stage CLEAN_UP",
+            "deployment of web-v2 completed",
+            "FAILED: alarm: 2 failed tasks",
+            "rolls back: production traffic 100% to web-v2 (still running)",
         ],
     ),
     (

@@ -320,6 +320,7 @@ pub fn import(obj: Obj<'_>, notes: &mut Vec<Note>) -> Result<ImportedTaskDef, Sc
             },
             image_size_mb: None,
             start_failure_probability: None,
+            crash_after: None,
             stop_timeout,
             shutdown_time: None,
         },

@@ -10,6 +10,7 @@ mod placement;
 mod predictive;
 pub(super) mod scaling;
 mod services;
+mod strategy;
 mod task_defs;
 mod workload;
 

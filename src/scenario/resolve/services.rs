@@ -230,11 +230,25 @@ pub(super) fn deployments(
                     "must be at least 1",
                 ));
             }
+            let (threshold_type, threshold_value) = super::strategy::threshold(
+                &format!("{field}.deploymentCircuitBreaker.thresholdConfiguration"),
+                b.threshold_configuration.as_ref(),
+            )?;
             config.circuit_breaker = b.enable.then(|| CircuitBreaker {
                 rollback: b.rollback,
                 min_threshold: b.min_threshold.unwrap_or(3),
                 reset_on_healthy_task: b.reset_on_healthy_task.unwrap_or(true),
+                threshold_type,
+                threshold_value,
             });
+        }
+        super::strategy::strategy(&field, c, &mut config)?;
+        if config.strategy.is_staged() && config.circuit_breaker.is_some() {
+            return Err(FieldError::new(
+                format!("{field}.deploymentCircuitBreaker"),
+                "the circuit breaker watches rolling deployments only, as in ECS",
+            )
+            .allowed("alarms to stop a BLUE_GREEN, LINEAR or CANARY deployment"));
         }
     }
     let mut list = Vec::new();
@@ -352,6 +366,7 @@ pub(super) fn service(
             .map_or(desired, |a| desired.clamp(a.min, a.max))
     };
     let (deployment, deployments) = deployments(&at, s, task_defs, &launch, def, horizon)?;
+    let az_rebalancing = super::strategy::az_rebalancing(&at, s, daemon, &strategies, &deployment)?;
     let health_check = s
         .health_check
         .as_ref()
@@ -374,6 +389,7 @@ pub(super) fn service(
         daemon,
         deployment,
         deployments,
+        az_rebalancing,
         name: s.name.clone(),
         task_def: def,
         desired_count,

@@ -190,6 +190,11 @@ pub(super) fn task_def(i: usize, t: &TaskDefinitionFile) -> Result<TaskDef, Fiel
         platform,
         ephemeral_storage_gib: storage,
         stop_after_sigterm,
+        crash_after: t
+            .crash_after
+            .as_ref()
+            .map(|d| super::workload::duration(&format!("{at}.crash_after"), d))
+            .transpose()?,
         start_failure_probability: match t.start_failure_probability {
             Some(p) if !(0.0..=1.0).contains(&p) => {
                 return Err(FieldError::new(

@@ -170,6 +170,7 @@ fn task_definition(t: &TraceFile, family: &str, (cpu, memory, gpu): Size) -> Tas
         resource_requirements: gpu_requirement(gpu),
         image_size_mb: None,
         start_failure_probability: None,
+        crash_after: None,
         stop_timeout: None,
         shutdown_time: None,
     }
