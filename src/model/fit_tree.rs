@@ -35,6 +35,37 @@ impl Fit {
         (1u64 << (az % 32)) | (1u64 << (32 + pool % 32))
     }
 
+    /// The maxima over `members` (stored already changed) after one of them went from
+    /// `old` to `new` (`Fit::default()` for one removed), given `was`, the maxima before.
+    /// Where `old` held none of the maxima, or the change only raised amounts, that is
+    /// `was` with `new` joined in, with no pass. Otherwise the pass stops at the first
+    /// members that show every lowered amount (and every tag `old` had) still held, which
+    /// with many instances alike (several share the most free) comes early.
+    #[inline]
+    pub fn maxima_after(members: &[Fit], was: Fit, old: &Fit, new: &Fit) -> Fit {
+        let mut cpu = new.cpu < old.cpu && old.cpu >= was.cpu;
+        let mut memory = new.memory < old.memory && old.memory >= was.memory;
+        let mut eni = new.eni < old.eni && old.eni >= was.eni;
+        let mut gpu = new.gpu < old.gpu && old.gpu >= was.gpu;
+        let mut tags = old.tags & !new.tags;
+        if !(cpu || memory || eni || gpu) && tags == 0 {
+            return was.join(*new);
+        }
+        let mut total = Fit::default();
+        for f in members {
+            cpu &= f.cpu < was.cpu;
+            memory &= f.memory < was.memory;
+            eni &= f.eni < was.eni;
+            gpu &= f.gpu < was.gpu;
+            tags &= !f.tags;
+            if !(cpu || memory || eni || gpu) && tags == 0 {
+                return was.join(*new);
+            }
+            total = total.join(*f);
+        }
+        total
+    }
+
     pub fn join(self, other: Fit) -> Fit {
         Fit {
             cpu: self.cpu.max(other.cpu),
@@ -92,16 +123,17 @@ pub const FLAT_MAX: usize = 32;
 #[cfg(test)]
 pub const FLAT_MAX: usize = 4;
 
-/// Where `key` goes in a node's ascending keys: how many are below it.
+/// Where `key` goes in a node's ascending keys: how many are below it. A binary search:
+/// five steps over a full node, where a count compared all 32 keys.
 #[inline]
 fn count_below(sorted: &[u64], key: u64) -> usize {
-    sorted.iter().map(|k| usize::from(*k < key)).sum()
+    sorted.partition_point(|k| *k < key)
 }
 
 /// How many of a node's ascending keys are at most `key`.
 #[inline]
 fn count_at_most(sorted: &[u64], key: u64) -> usize {
-    sorted.iter().map(|k| usize::from(*k <= key)).sum()
+    sorted.partition_point(|k| *k <= key)
 }
 
 #[derive(Clone, Debug)]
@@ -114,6 +146,9 @@ struct Node {
     items: [u32; CAP],
     /// Leaves: what each member has free. Inner nodes: the maxima over each child.
     fits: [Fit; CAP],
+    /// The maxima over the whole node (the join of `fits`), kept so that an update can tell
+    /// without a pass over the entries whether it moved them.
+    max: Fit,
     len: u32,
     parent: u32,
     leaf: bool,
@@ -125,6 +160,7 @@ impl Node {
             keys: [0; CAP],
             items: [NIL; CAP],
             fits: [Fit::default(); CAP],
+            max: Fit::default(),
             len: 0,
             parent,
             leaf,
@@ -201,6 +237,7 @@ impl Node {
         self.keys[at] = key;
         self.items[at] = item;
         self.fits[at] = fit;
+        self.max = self.max.join(fit);
         self.len += 1;
     }
 
@@ -286,7 +323,7 @@ impl FitTree {
         if self.root == NIL {
             Fit::default()
         } else {
-            self.nodes[self.root as usize].total()
+            self.nodes[self.root as usize].max
         }
     }
 
@@ -338,6 +375,7 @@ impl FitTree {
         hi.len = moved as u32;
         lo.len = half as u32;
         let (separator, lo_total, hi_total) = (hi.keys[0], lo.total(), hi.total());
+        (lo.max, hi.max) = (lo_total, hi_total);
         let moved_items = hi.items;
         for &item in &moved_items[..moved] {
             if leaf {
@@ -401,6 +439,7 @@ impl FitTree {
             }
             let node = &mut self.nodes[t as usize];
             node.fits[slot] = node.fits[slot].join(fit);
+            node.max = node.max.join(fit);
             t = node.items[slot];
         }
         self.len += 1;
@@ -424,8 +463,9 @@ impl FitTree {
         }
         let node = &mut self.nodes[leaf as usize];
         let at = node.slot_of(id);
+        let old = node.fits[at];
         node.remove_at(at);
-        self.refresh_from(leaf);
+        self.refresh_from(leaf, old, None);
         // A root left with one child hands over to it.
         while self.root != NIL {
             let root = &self.nodes[self.root as usize];
@@ -469,10 +509,12 @@ impl FitTree {
         self.flat = Some(flat);
     }
 
-    /// Brings the maxima above node `t` up to date after its entries changed, dropping
-    /// nodes left empty, and stops at the first parent entry that stays the same: every
-    /// entry above it was computed from the same values.
-    fn refresh_from(&mut self, mut t: u32) {
+    /// Brings the maxima of node `t` and above up to date after one of its entries went
+    /// from `old` to `new` (`None`: removed), dropping nodes left empty. A level is passed
+    /// over its entries only when the change may have lowered its maxima (`old` held one
+    /// of them, or the entry left); otherwise joining `new` in is exact. It stops at the
+    /// first node whose maxima stay the same: every entry above was computed from them.
+    fn refresh_from(&mut self, mut t: u32, mut old: Fit, mut new: Option<Fit>) {
         loop {
             let node = &self.nodes[t as usize];
             let parent = node.parent;
@@ -484,21 +526,26 @@ impl FitTree {
                 }
                 let p = &mut self.nodes[parent as usize];
                 let at = p.slot_of(t);
+                old = p.fits[at];
+                new = None;
                 p.remove_at(at);
                 t = parent;
                 continue;
             }
+            let was = node.max;
+            let entries = &node.fits[..node.len as usize];
+            let now = Fit::maxima_after(entries, was, &old, &new.unwrap_or_default());
+            if now == was {
+                return;
+            }
+            self.nodes[t as usize].max = now;
             if parent == NIL {
                 return;
             }
-            let total = node.total();
             let p = &mut self.nodes[parent as usize];
             let at = p.slot_of(t);
-            if p.fits[at] == total {
-                return;
-            }
-            p.fits[at] = total;
-            t = parent;
+            p.fits[at] = now;
+            (old, new, t) = (was, Some(now), parent);
         }
     }
 
@@ -524,15 +571,16 @@ impl FitTree {
     fn update_in_tree(&mut self, id: u32, leaf: u32, key: u64, fit: Fit) {
         let node = &mut self.nodes[leaf as usize];
         let at = node.slot_of(id);
+        let old = node.fits[at];
         if node.keys[at] == key {
-            if node.fits[at] != fit {
+            if old != fit {
                 node.fits[at] = fit;
-                self.refresh_from(leaf);
+                self.refresh_from(leaf, old, Some(fit));
             }
         } else if node.parent == NIL || node.spans(at, key) {
             // The new key stays inside this leaf's range: move the entry within it.
             node.move_entry(at, key, fit);
-            self.refresh_from(leaf);
+            self.refresh_from(leaf, old, Some(fit));
         } else {
             self.remove(id);
             self.insert(id, key, fit);
@@ -672,6 +720,9 @@ impl FitTree {
         let len = n.len as usize;
         if len == 0 {
             return Err("an empty node is still linked".into());
+        }
+        if n.max != n.total() {
+            return Err("a node's own maxima out of step".into());
         }
         // An inner node's entry 0 bounds nothing (its first child takes every key below
         // entry 1, including keys under entry 0), so only the rest must ascend.
