@@ -194,8 +194,14 @@ impl SlotTree {
         }
         let mut i = self.width + bucket;
         let max = self.fits[i];
-        let members = &self.own[bucket * BUCKET..(bucket + 1) * BUCKET];
-        let joined = Fit::maxima_after(members, max, &was, &fit);
+        // A pass over the bucket only when the change may have lowered its maxima.
+        let joined = if was.may_lower(&fit, &max) {
+            self.own[bucket * BUCKET..(bucket + 1) * BUCKET]
+                .iter()
+                .fold(Fit::default(), |acc, f| acc.join(*f))
+        } else {
+            max.join(fit)
+        };
         if max == joined {
             return;
         }
