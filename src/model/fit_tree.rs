@@ -35,6 +35,18 @@ impl Fit {
         (1u64 << (az % 32)) | (1u64 << (32 + pool % 32))
     }
 
+    /// Whether a member going from `self` to `new` may lower `max`, the maxima over a set
+    /// it belongs to: some amount fell from the most any member had, or a tag left. When
+    /// not, the set's new maxima are `max.join(new)`.
+    #[inline]
+    pub fn may_lower(&self, new: &Fit, max: &Fit) -> bool {
+        (new.cpu < self.cpu && self.cpu >= max.cpu)
+            || (new.memory < self.memory && self.memory >= max.memory)
+            || (new.eni < self.eni && self.eni >= max.eni)
+            || (new.gpu < self.gpu && self.gpu >= max.gpu)
+            || self.tags & !new.tags != 0
+    }
+
     pub fn join(self, other: Fit) -> Fit {
         Fit {
             cpu: self.cpu.max(other.cpu),
@@ -92,16 +104,17 @@ pub const FLAT_MAX: usize = 32;
 #[cfg(test)]
 pub const FLAT_MAX: usize = 4;
 
-/// Where `key` goes in a node's ascending keys: how many are below it.
+/// Where `key` goes in a node's ascending keys: how many are below it. A binary search:
+/// five steps over a full node, where a count compared all 32 keys.
 #[inline]
 fn count_below(sorted: &[u64], key: u64) -> usize {
-    sorted.iter().map(|k| usize::from(*k < key)).sum()
+    sorted.partition_point(|k| *k < key)
 }
 
 /// How many of a node's ascending keys are at most `key`.
 #[inline]
 fn count_at_most(sorted: &[u64], key: u64) -> usize {
-    sorted.iter().map(|k| usize::from(*k <= key)).sum()
+    sorted.partition_point(|k| *k <= key)
 }
 
 #[derive(Clone, Debug)]
@@ -114,6 +127,9 @@ struct Node {
     items: [u32; CAP],
     /// Leaves: what each member has free. Inner nodes: the maxima over each child.
     fits: [Fit; CAP],
+    /// The maxima over the whole node (the join of `fits`), kept so that an update can tell
+    /// without a pass over the entries whether it moved them.
+    max: Fit,
     len: u32,
     parent: u32,
     leaf: bool,
@@ -125,6 +141,7 @@ impl Node {
             keys: [0; CAP],
             items: [NIL; CAP],
             fits: [Fit::default(); CAP],
+            max: Fit::default(),
             len: 0,
             parent,
             leaf,
@@ -201,6 +218,7 @@ impl Node {
         self.keys[at] = key;
         self.items[at] = item;
         self.fits[at] = fit;
+        self.max = self.max.join(fit);
         self.len += 1;
     }
 
@@ -286,7 +304,7 @@ impl FitTree {
         if self.root == NIL {
             Fit::default()
         } else {
-            self.nodes[self.root as usize].total()
+            self.nodes[self.root as usize].max
         }
     }
 
@@ -338,6 +356,7 @@ impl FitTree {
         hi.len = moved as u32;
         lo.len = half as u32;
         let (separator, lo_total, hi_total) = (hi.keys[0], lo.total(), hi.total());
+        (lo.max, hi.max) = (lo_total, hi_total);
         let moved_items = hi.items;
         for &item in &moved_items[..moved] {
             if leaf {
@@ -401,6 +420,7 @@ impl FitTree {
             }
             let node = &mut self.nodes[t as usize];
             node.fits[slot] = node.fits[slot].join(fit);
+            node.max = node.max.join(fit);
             t = node.items[slot];
         }
         self.len += 1;
@@ -424,8 +444,9 @@ impl FitTree {
         }
         let node = &mut self.nodes[leaf as usize];
         let at = node.slot_of(id);
+        let old = node.fits[at];
         node.remove_at(at);
-        self.refresh_from(leaf);
+        self.refresh_from(leaf, old, None);
         // A root left with one child hands over to it.
         while self.root != NIL {
             let root = &self.nodes[self.root as usize];
@@ -469,10 +490,12 @@ impl FitTree {
         self.flat = Some(flat);
     }
 
-    /// Brings the maxima above node `t` up to date after its entries changed, dropping
-    /// nodes left empty, and stops at the first parent entry that stays the same: every
-    /// entry above it was computed from the same values.
-    fn refresh_from(&mut self, mut t: u32) {
+    /// Brings the maxima of node `t` and above up to date after one of its entries went
+    /// from `old` to `new` (`None`: removed), dropping nodes left empty. A level is passed
+    /// over its entries only when the change may have lowered its maxima (`old` held one
+    /// of them, or the entry left); otherwise joining `new` in is exact. It stops at the
+    /// first node whose maxima stay the same: every entry above was computed from them.
+    fn refresh_from(&mut self, mut t: u32, mut old: Fit, mut new: Option<Fit>) {
         loop {
             let node = &self.nodes[t as usize];
             let parent = node.parent;
@@ -484,21 +507,31 @@ impl FitTree {
                 }
                 let p = &mut self.nodes[parent as usize];
                 let at = p.slot_of(t);
+                old = p.fits[at];
+                new = None;
                 p.remove_at(at);
                 t = parent;
                 continue;
             }
+            let was = node.max;
+            // A pass over the entries only when the change may have lowered the maxima:
+            // a pass that stops at the first entry still holding them was measured slower
+            // (instances of several sizes: the most free is mostly one instance's).
+            let now = match new {
+                Some(fit) if !old.may_lower(&fit, &was) => was.join(fit),
+                _ => node.total(),
+            };
+            if now == was {
+                return;
+            }
+            self.nodes[t as usize].max = now;
             if parent == NIL {
                 return;
             }
-            let total = node.total();
             let p = &mut self.nodes[parent as usize];
             let at = p.slot_of(t);
-            if p.fits[at] == total {
-                return;
-            }
-            p.fits[at] = total;
-            t = parent;
+            p.fits[at] = now;
+            (old, new, t) = (was, Some(now), parent);
         }
     }
 
@@ -524,15 +557,16 @@ impl FitTree {
     fn update_in_tree(&mut self, id: u32, leaf: u32, key: u64, fit: Fit) {
         let node = &mut self.nodes[leaf as usize];
         let at = node.slot_of(id);
+        let old = node.fits[at];
         if node.keys[at] == key {
-            if node.fits[at] != fit {
+            if old != fit {
                 node.fits[at] = fit;
-                self.refresh_from(leaf);
+                self.refresh_from(leaf, old, Some(fit));
             }
         } else if node.parent == NIL || node.spans(at, key) {
             // The new key stays inside this leaf's range: move the entry within it.
             node.move_entry(at, key, fit);
-            self.refresh_from(leaf);
+            self.refresh_from(leaf, old, Some(fit));
         } else {
             self.remove(id);
             self.insert(id, key, fit);
@@ -672,6 +706,9 @@ impl FitTree {
         let len = n.len as usize;
         if len == 0 {
             return Err("an empty node is still linked".into());
+        }
+        if n.max != n.total() {
+            return Err("a node's own maxima out of step".into());
         }
         // An inner node's entry 0 bounds nothing (its first child takes every key below
         // entry 1, including keys under entry 0), so only the rest must ascend.

@@ -192,11 +192,17 @@ impl SlotTree {
         if self.classes.len > 0 {
             self.recount(pos, &fit);
         }
-        let joined = self.own[bucket * BUCKET..(bucket + 1) * BUCKET]
-            .iter()
-            .fold(Fit::default(), |acc, f| acc.join(*f));
         let mut i = self.width + bucket;
-        if self.fits[i] == joined {
+        let max = self.fits[i];
+        // A pass over the bucket only when the change may have lowered its maxima.
+        let joined = if was.may_lower(&fit, &max) {
+            self.own[bucket * BUCKET..(bucket + 1) * BUCKET]
+                .iter()
+                .fold(Fit::default(), |acc, f| acc.join(*f))
+        } else {
+            max.join(fit)
+        };
+        if max == joined {
             return;
         }
         self.fits[i] = joined;
@@ -261,10 +267,23 @@ impl SlotTree {
         self.counts = counts;
     }
 
-    /// Checks every count against a recount of the positions. For tests and debug runs.
-    /// The recount tests each class as a `Need`, not through `Classes::admitted` as `set`
-    /// does.
+    /// Checks every count and every run's maxima against a recount of the positions. For
+    /// tests and debug runs. The recount tests each class as a `Need`, not through
+    /// `Classes::admitted` as `set` does.
     pub fn check_counts(&self) -> Result<(), String> {
+        for node in (1..2 * self.width).rev() {
+            let expect = if node >= self.width {
+                let first = (node - self.width) * BUCKET;
+                self.own[first..first + BUCKET]
+                    .iter()
+                    .fold(Fit::default(), |acc, f| acc.join(*f))
+            } else {
+                self.fits[2 * node].join(self.fits[2 * node + 1])
+            };
+            if self.fits[node] != expect {
+                return Err(format!("slot index: the maxima of run {node} are stale"));
+            }
+        }
         let k = self.classes.len;
         for (pos, fit) in self.own.iter().enumerate() {
             let expect = (0..k)
@@ -296,6 +315,30 @@ impl SlotTree {
             }
         }
         Ok(())
+    }
+
+    /// Whether some position's own free amounts `need` admits. For a counted shape whose
+    /// AZs and pools take in every position's (each position carries one of each, all in
+    /// the root's union) that is its count, read at the root; otherwise a walk to the
+    /// first.
+    pub fn any_admits(&self, need: &Need) -> bool {
+        let class = ShapeClass {
+            cpu: need.cpu,
+            memory: need.memory,
+            eni: need.eni,
+            gpu: need.gpu,
+        };
+        if self.maxima().tags & !need.tags == 0
+            && let Some(k) = self.class_index(&class)
+        {
+            return self.count(k) > 0;
+        }
+        let mut found = false;
+        self.walk(need, &mut |_| {
+            found = true;
+            false
+        });
+        found
     }
 
     /// Visits, in position order, every position whose own free amounts `need` admits,
@@ -350,7 +393,11 @@ mod tests {
             let expect: Vec<usize> = (0..70).filter(|p| model[*p].tags != 0 && need.admits(&model[*p])).collect();
             let mut got = Vec::new();
             tree.walk(&need, &mut |p| { got.push(p); true });
+            prop_assert_eq!(tree.any_admits(&need), !expect.is_empty());
             prop_assert_eq!(got, expect);
+            tree.check_counts().map_err(TestCaseError::fail)?;
+            let all = model.iter().fold(Fit::default(), |acc, f| acc.join(*f));
+            prop_assert_eq!(tree.maxima(), all);
         }
 
         /// For each counted shape, position r of the count-select is the r-th position a
@@ -389,6 +436,12 @@ mod tests {
                     })
                     .collect();
                 prop_assert_eq!(tree.count(k), expect.len());
+                // Counted, and every position's AZ (0-2) and pool within the tags: the
+                // count answers. Only AZ 1 allowed: a walk does, and agrees with a scan.
+                prop_assert_eq!(tree.any_admits(&class.as_need()), !expect.is_empty());
+                let az1 = Need { tags: Fit::tags_of(1, 0), ..class.as_need() };
+                let in_az1 = expect.iter().any(|p| p % 3 == 1);
+                prop_assert_eq!(tree.any_admits(&az1), in_az1);
                 let got: Vec<usize> = (0..expect.len()).map(|r| tree.nth_admitting(k, r)).collect();
                 prop_assert_eq!(got, expect);
             }

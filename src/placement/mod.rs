@@ -175,19 +175,13 @@ pub fn may_have_room(cluster: &Cluster, request: &PlacementRequest<'_>) -> bool 
 }
 
 /// Whether some ACTIVE instance has, by itself, the room `need` asks (free amounts, AZ,
-/// pool). The slot index answers from its maxima and stops at the first such instance
-/// (every run whose placements draw at random keeps it); without it a scan gives the same
-/// answer, so whether a draw follows never depends on which indexes are kept.
+/// pool). The slot index answers from its count of the task's shape, or from its maxima
+/// down to the first such instance (every run whose placements draw at random keeps it);
+/// without it a scan gives the same answer, so whether a draw follows never depends on
+/// which indexes are kept.
 fn room_anywhere(cluster: &Cluster, need: &Need) -> bool {
     match cluster.slot_index() {
-        Some(slots) => {
-            let mut found = false;
-            slots.walk(need, &mut |_| {
-                found = true;
-                false
-            });
-            found
-        }
+        Some(slots) => slots.any_admits(need),
         None => cluster
             .active()
             .iter()
