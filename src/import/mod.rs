@@ -570,6 +570,7 @@ fn assemble(parts: Found, inputs: Inputs<'_>) -> Result<Assembled, ScenarioError
                 daemon_room_held: None,
                 pools,
             },
+            managed_instances: Vec::new(),
             fargate: Default::default(),
             timing: Default::default(),
             instance_types: Vec::new(),

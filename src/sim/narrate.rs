@@ -230,7 +230,7 @@ impl<'a, R: Recorder> Narrator<'_, 'a, R> {
         let sim = self.sim;
         let task = sim.tasks.get(slot);
         let pool = match task.target {
-            Target::Ec2 => None,
+            Target::Ec2 | Target::Managed(_) => None,
             Target::Pool(p) => Some(p),
             Target::Fargate { .. } => return String::new(),
         };
@@ -517,6 +517,110 @@ impl<R: Recorder> Narrator<'_, '_, R> {
         format!(
             "capacity provider {} managed scaling: CapacityProviderReservation {metric:.0}% below its target {target}% → terminating {count} empty instance(s), group desired {desired}",
             pool.name
+        )
+    }
+}
+
+/// Managed Instances providers: batches, scale-in, drains.
+impl<R: Recorder> Narrator<'_, '_, R> {
+    /// "instance i-00000003 (r7a.large, us-east-1b)".
+    fn instance_words(&self, id: InstanceId) -> String {
+        let sim = self.sim;
+        let inst = sim.cluster.instance(id);
+        format!(
+            "instance {} ({}, {})",
+            inst.ec2_instance_id,
+            sim.config.pools[inst.pool.index()].instance_type.name,
+            sim.cluster.azs[inst.az.index()]
+        )
+    }
+
+    fn provider_of_instance(&self, id: InstanceId) -> &str {
+        let sim = self.sim;
+        let pool = sim.cluster.instance(id).pool;
+        sim.managed.provider_of(pool).map_or("", |m| {
+            sim.config.managed_instances[m as usize].name.as_str()
+        })
+    }
+
+    pub fn managed_batch(
+        &self,
+        m: u32,
+        waiting: usize,
+        launched: &[super::managed_instances::Launched],
+        unplaced: usize,
+    ) -> Vec<String> {
+        let sim = self.sim;
+        let spec = &sim.config.managed_instances[m as usize];
+        let mut lines = Vec::with_capacity(launched.len() + 1);
+        for l in launched {
+            let them = if l.tasks == waiting { "them" } else { "" };
+            let held = if them.is_empty() {
+                format!("{} of them", l.tasks)
+            } else {
+                them.to_string()
+            };
+            lines.push(format!(
+                "capacity provider {} (Managed Instances): batched {waiting} waiting task(s); {} is the cheapest type that holds {held} in {} (${:.4}/h with the management fee): launching {}, ACTIVE in {}",
+                spec.name,
+                sim.config.pools[l.pool.index()].instance_type.name,
+                sim.cluster.azs[l.az.index()],
+                l.hourly_cost,
+                sim.cluster.instance(l.instance).ec2_instance_id,
+                secs(spec.launch_time),
+            ));
+        }
+        if unplaced > 0 {
+            lines.push(format!(
+                "capacity provider {} (Managed Instances): {unplaced} waiting task(s) fit no instance type its instanceRequirements allow (or no AZ its constraints accept); they wait",
+                spec.name
+            ));
+        }
+        lines
+    }
+
+    pub fn managed_idle(&self, id: InstanceId) -> String {
+        format!(
+            "capacity provider {} (Managed Instances): {} idle for scaleInAfter: deregistered and terminated",
+            self.provider_of_instance(id),
+            self.instance_words(id)
+        )
+    }
+
+    pub fn managed_drain(
+        &self,
+        id: InstanceId,
+        cause: super::managed_instances::DrainCause,
+    ) -> String {
+        let why = match cause {
+            super::managed_instances::DrainCause::Consolidation => {
+                "underutilized (its tasks fit on the provider's other instances): draining to consolidate, its service tasks replaced there first"
+            }
+            super::managed_instances::DrainCause::Recycle => {
+                "due for patching (recycle_after): draining, its service tasks replaced first"
+            }
+        };
+        format!(
+            "capacity provider {} (Managed Instances): {} {why}",
+            self.provider_of_instance(id),
+            self.instance_words(id)
+        )
+    }
+
+    pub fn managed_drained(&self, id: InstanceId) -> String {
+        format!(
+            "capacity provider {} (Managed Instances): {} drained: deregistered and terminated",
+            self.provider_of_instance(id),
+            self.instance_words(id)
+        )
+    }
+
+    pub fn managed_drain_deadline(&self, id: InstanceId) -> String {
+        format!(
+            "capacity provider {} (Managed Instances): {} reached its drain deadline: its {} remaining task(s) stop and it is terminated",
+            self.provider_of_instance(id),
+            self.instance_words(id),
+            self.sim.cluster.instance(id).task_count
         )
     }
 }
