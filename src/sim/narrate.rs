@@ -248,9 +248,52 @@ impl<'a, R: Recorder> Narrator<'_, 'a, R> {
         chosen: InstanceId,
     ) -> Vec<String> {
         let (who, _) = self.task_who(slot);
+        if let Target::Managed(m) = self.sim.tasks.get(slot).target {
+            return vec![self.placed_on_managed(m, &who, request, chosen)];
+        }
         let daemon = self.sim.tasks.get(slot).instance.is_some();
         let detail = self.sim.recorder.trace_detail();
         placement(&self.sim.cluster, request, chosen, &who, daemon, detail)
+    }
+
+    /// A placement on a Managed Instances provider's instance, by its own rule (no
+    /// strategies there).
+    fn placed_on_managed(
+        &self,
+        m: u32,
+        who: &str,
+        request: &PlacementRequest<'_>,
+        chosen: InstanceId,
+    ) -> String {
+        let sim = self.sim;
+        let cluster = &sim.cluster;
+        let provider = &sim.config.managed_instances[m as usize];
+        let with_room = provider
+            .types
+            .iter()
+            .flat_map(|t| cluster.pool_live(t.pool))
+            .filter(|id| {
+                cluster.instance(*id).state == crate::model::InstanceState::Active
+                    && placement::fits_on(cluster, request, *id)
+                    && placement::member_of_all(cluster, request.placement, *id)
+            })
+            .count();
+        let inst = cluster.instance(chosen);
+        let az = &cluster.azs[inst.az.index()];
+        let group = cluster.group(request.placement.group);
+        let rule = if provider.azs.len() > 1 {
+            format!(
+                "AZ spread first ({} task(s) of {} in {az}, the fewest), then the instance with the fewest of them, then packing",
+                group.per_attribute[0][inst.az.index()],
+                sim.config.groups[request.placement.group.index()]
+            )
+        } else {
+            "one subnet: bin packing (the least free memory, then CPU)".to_string()
+        };
+        format!(
+            "{who} placed on {} ({az}): Managed Instances placement over {with_room} instance(s) of provider {} with room: {rule}",
+            inst.ec2_instance_id, provider.name
+        )
     }
 
     /// An EC2 task's startup: its ENI attach (`provisioning`), its pull (or a cached image).

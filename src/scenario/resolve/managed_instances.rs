@@ -55,6 +55,32 @@ pub(super) fn providers(
     Ok(out)
 }
 
+/// A Managed Instances provider named `name` with every setting at ECS's default (general
+/// purpose types, `scaleInAfter` unset), `capacityOptionType` SPOT or ON_DEMAND, over all
+/// of `azs`; its hidden pools are appended to `pools`. For `ecsim compare`'s legs.
+pub fn default_provider(
+    name: &str,
+    spot: bool,
+    azs: &[String],
+    pools: &mut Vec<PoolSpec>,
+    prices: &PriceCatalog,
+) -> Result<ManagedProviderSpec, FieldError> {
+    let file = ManagedInstancesFile {
+        name: name.to_string(),
+        availability_zones: None,
+        capacity_option_type: Some(if spot { "SPOT" } else { "ON_DEMAND" }.into()),
+        scale_in_after: None,
+        instance_requirements: None,
+        default_scale_in_after: None,
+        batch_window: None,
+        launch_time: None,
+        recycle_after: None,
+        drain_deadline: None,
+        spot_interruption: None,
+    };
+    provider(name, &file, azs, pools, prices)
+}
+
 fn provider(
     at: &str,
     m: &ManagedInstancesFile,
@@ -131,8 +157,8 @@ fn provider(
             "no instance type in the catalog has every attribute asked for",
         )
         .allowed(format!(
-            "requirements some catalog type meets: {}",
-            prices.instance_names().join(", ")
+            "requirements some catalog type meets; the catalog's families: {}",
+            families(prices).join(", ")
         )));
     }
     let positive =
@@ -216,6 +242,18 @@ fn provider(
         drain_deadline,
         recycle_after,
     })
+}
+
+/// The catalog's instance families (`m7g` of `m7g.large`), each once, in catalog order.
+fn families(prices: &PriceCatalog) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for name in prices.instance_names() {
+        let family = name.split('.').next().unwrap_or(name);
+        if !out.contains(&family) {
+            out.push(family);
+        }
+    }
+    out
 }
 
 fn range(at: &str, r: Option<RangeFile>) -> Result<Range, FieldError> {

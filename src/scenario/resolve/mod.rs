@@ -6,7 +6,7 @@ mod cluster;
 mod commitments;
 mod failures;
 mod jobs;
-pub(crate) mod managed_instances;
+pub mod managed_instances;
 mod placement;
 pub(super) mod scaling;
 mod services;

@@ -417,7 +417,12 @@ pub(super) fn service(
     check_compatible(&at, &task_defs[def.index()], def.index(), &launch)?;
     no_strategy_on_managed(&at, &launch, !s.placement_strategy.is_empty())?;
     let (mut strategies, policies) = strategies(&at, &s.placement_strategy, names)?;
-    if s.placement_strategy.is_empty() && s.scheduling_strategy.as_deref() != Some("DAEMON") {
+    let on_managed = matches!(&launch, LaunchSpec::Providers(p)
+        if p.iter().any(|p| matches!(p.provider, Provider::Managed(_))));
+    if s.placement_strategy.is_empty()
+        && s.scheduling_strategy.as_deref() != Some("DAEMON")
+        && !on_managed
+    {
         // ECS's service default: balance AZs, then instances, by this service's tasks.
         strategies = vec![
             PlacementStrategy::Spread(SpreadField::Attribute(0)),
