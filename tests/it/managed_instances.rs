@@ -253,3 +253,89 @@ duration = {{ type = "constant", value = "{task_s}s" }}
         s.cost_usd.total
     );
 }
+
+/// One service task on a provider whose instances are ACTIVE at once: `provider` lines go
+/// in the provider's table.
+fn one_task(horizon: &str, provider: &str) -> (Summary, Lives) {
+    run(&format!(
+        r#"
+horizon = "{horizon}"
+timing = {{ instant = true }}
+[cluster]
+availability_zones = ["us-east-1a"]
+[[managed_instances]]
+name = "mi"
+batch_window = "0s"
+launch_time = "0s"
+instanceRequirements = {{ vCpuCount = {{ min = 1 }}, memoryMiB = {{ min = 1024 }}, allowedInstanceTypes = ["c6a.large"] }}
+{provider}
+[[taskDefinitions]]
+family = "web"
+cpu = 512
+memory = 1024
+networkMode = "awsvpc"
+requiresCompatibilities = ["MANAGED_INSTANCES"]
+[[services]]
+name = "web"
+taskDefinition = "web"
+desiredCount = 1
+capacityProviderStrategy = [{{ capacityProvider = "mi", weight = 1 }}]
+"#
+    ))
+}
+
+/// Spot (issue 33, item 6): c6a.large at 70% off $0.0765 = $0.02295 plus the fee on the
+/// On-Demand rate, 12% × $0.0765 = $0.00918. Instance A registers at 0 s, its notice comes
+/// 600 s later: it drains, the task's replacement waits, the batch launches B at 600 s, the
+/// replacement runs there and the old task stops (SpotInterruption); A is reclaimed at the
+/// end of the two-minute notice, 720 s. Billed: A 720 s + B 400 s (to the 1000 s horizon) =
+/// 1120 s: EC2 1120/3600 × 0.02295, fee 1120/3600 × 0.00918.
+#[test]
+fn a_spot_instance_drains_on_its_notice_and_the_provider_replaces_it() {
+    let (summary, lives) = one_task(
+        "1000s",
+        "capacityOptionType = \"SPOT\"\nspot_interruption = { type = \"constant\", value = \"600s\" }",
+    );
+    assert_eq!(summary.scaling.instance_launches, 2);
+    let ends: Vec<(u64, Option<u64>)> = lives.instances.iter().map(|i| (i.3, i.4)).collect();
+    assert_eq!(ends, [(0, Some(720_000)), (600_000, None)]);
+    let stopped: Vec<(Option<u64>, &str)> = lives
+        .tasks
+        .iter()
+        .filter(|t| !t.3.is_empty())
+        .map(|t| (t.2, t.3.as_str()))
+        .collect();
+    assert_eq!(stopped, [(Some(600_000), "SpotInterruption")]);
+    assert!(close(
+        summary.cost_usd.managed_instances,
+        1120.0 / 3600.0 * 0.0765 * 0.3
+    ));
+    assert!(close(
+        summary.cost_usd.management_fee,
+        1120.0 / 3600.0 * 0.0765 * 0.12
+    ));
+}
+
+/// Recycling (item 5): with `recycle_after = "1h"` the instance launched at 0 s drains at
+/// 3600 s; its task is replaced first on a new instance (launched and ACTIVE at once) and
+/// then stops (InstanceTerminated); the drained instance is terminated at 3600 s. The
+/// replacement's restart latency is 0 s (cause scale_in). `scaleInAfter = -1` keeps the
+/// idle-instance rule out of it.
+#[test]
+fn an_instance_is_recycled_after_recycle_after_with_its_task_replaced_first() {
+    let (summary, lives) = one_task("5400s", "scaleInAfter = -1\nrecycle_after = \"1h\"");
+    assert_eq!(summary.scaling.instance_launches, 2);
+    assert_eq!(summary.scaling.instance_terminations, 1);
+    let ends: Vec<(u64, Option<u64>)> = lives.instances.iter().map(|i| (i.3, i.4)).collect();
+    assert_eq!(ends, [(0, Some(3_600_000)), (3_600_000, None)]);
+    let stopped: Vec<(Option<u64>, &str)> = lives
+        .tasks
+        .iter()
+        .filter(|t| !t.3.is_empty())
+        .map(|t| (t.2, t.3.as_str()))
+        .collect();
+    assert_eq!(stopped, [(Some(3_600_000), "InstanceTerminated")]);
+    assert_eq!(summary.restart_latency_s.overall.count, 1);
+    assert_eq!(summary.restart_latency_s.overall.max, 0.0);
+    assert!(lives.trace.iter().any(|l| l.contains("due for patching")));
+}
