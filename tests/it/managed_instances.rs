@@ -65,6 +65,7 @@ fn close(a: f64, b: f64) -> bool {
 ///   on the other): it drains, B's replacement starts on the other instance, the old B
 ///   stops and the instance is terminated. The other timer was reset by that placement:
 ///   one instance drains, not both.
+///
 /// Bill: 900 s + 1500 s of r5a.large at $0.113 plus the fee 0.113 × 12% = $0.01356:
 /// EC2 2400/3600 × 0.113 = $0.0753333, fee 2400/3600 × 0.01356 = $0.00904.
 #[test]

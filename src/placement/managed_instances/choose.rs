@@ -12,6 +12,9 @@
 use super::super::{Ctx, PlacementRequest, constraints};
 use crate::model::{Cluster, InstanceId, InstanceState, ManagedProviderSpec};
 
+/// An instance's ranking key, lower first (see the module docs).
+type Key = (u32, u32, u32, u32, u32);
+
 /// The instance of `provider` the task goes to, if any has the room and meets the
 /// constraints. `arch`: the task's CPU architecture (`x86_64` or `arm64`).
 pub fn choose(
@@ -22,7 +25,7 @@ pub fn choose(
 ) -> Option<InstanceId> {
     let spread = provider.azs.len() > 1;
     let group = cluster.group(request.placement.group);
-    let mut best: Option<((u32, u32, u32, u32, u32), InstanceId)> = None;
+    let mut best: Option<(Key, InstanceId)> = None;
     for t in &provider.types {
         if cluster.pools[t.pool.index()].instance_type.arch != arch {
             continue;

@@ -109,7 +109,7 @@ pub fn pack(
             let best = (0..types.len())
                 .filter_map(|k| {
                     let taken = first_fit(items, &remaining, &types[k], &|i| admits(i, k, a));
-                    (!taken.is_empty()).then(|| (k, taken))
+                    (!taken.is_empty()).then_some((k, taken))
                 })
                 .min_by(|(ka, ta), (kb, tb)| {
                     let per = |k: usize, n: usize| types[k].hourly_cost / n as f64;
@@ -120,7 +120,7 @@ pub fn pack(
                         .then(ka.cmp(kb))
                 });
             let Some((k, taken)) = best else {
-                plan.unplaced.extend(remaining.drain(..));
+                plan.unplaced.append(&mut remaining);
                 break;
             };
             // The cheapest type that holds exactly these tasks.
