@@ -199,6 +199,11 @@ struct InstanceRow {
     /// Whole GPUs the agent registers (ECS assigns each to one task).
     #[serde(default, skip_serializing_if = "is_zero")]
     gpus: u32,
+    /// Where the row's price comes from (rows added for Managed Instances carry one; the
+    /// older rows cite their sources in the comments above them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[allow(dead_code)]
+    source: Option<String>,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -324,6 +329,7 @@ impl CatalogFile {
                     .instances
                     .iter()
                     .map(|t| InstanceRow {
+                        source: None,
                         name: t.name.clone(),
                         arch: t.arch,
                         vcpu: t.vcpu,

@@ -15,7 +15,8 @@ pub struct CompareArgs {
     #[command(flatten)]
     pub scenario: super::ScenarioArgs,
     /// Capacity option to run (repeatable): scenario, fargate, fargate-spot, ec2-spot,
-    /// and with commitments ec2+ri, ec2+isp, fargate+csp [default: the first four].
+    /// managed-instances, managed-instances-spot, and with commitments ec2+ri, ec2+isp,
+    /// fargate+csp [default: the first four].
     #[arg(long = "with", value_name = "LAUNCH_OPTION")]
     pub with: Vec<String>,
     /// Master seed; overrides the scenario's `seed`. Every leg uses it.
@@ -105,7 +106,7 @@ pub fn run(args: &CompareArgs) -> Result<(), CliError> {
             let results = compare::run_legs(config, &legs).map_err(|e| failed(e, "leg", &dir))?;
             (results, Vec::new())
         };
-        let be = compare::break_even(config);
+        let be = compare::break_even_with_legs(config, &legs);
         let mut out = OutputDir::create(&dir).map_err(CliError::output(&dir))?;
         let mut curve_png = false;
         if args.recommend_commitment {

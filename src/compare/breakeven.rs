@@ -45,7 +45,9 @@ pub struct BreakEven {
     pub rows: Vec<BreakEvenRow>,
 }
 
-/// One row per (task definition the workload uses, distinct instance type of the pools).
+/// One row per (task definition the workload uses, distinct instance type of the pools),
+/// then per (task definition, Managed Instances provider): the provider's type that runs
+/// the task cheapest when full, priced with its management fee.
 pub fn break_even(config: &SimConfig) -> BreakEven {
     let mut defs: Vec<usize> = config
         .services
@@ -56,8 +58,14 @@ pub fn break_even(config: &SimConfig) -> BreakEven {
     defs.sort_unstable();
     defs.dedup();
     let mut types: Vec<&InstanceTypeSpec> = Vec::new();
-    for p in &config.pools {
-        if !types.iter().any(|t| t.name == p.instance_type.name) {
+    let hidden = |p: usize| {
+        config
+            .managed_instances
+            .iter()
+            .any(|m| m.type_of(crate::model::PoolId(p as u32)).is_some())
+    };
+    for (i, p) in config.pools.iter().enumerate() {
+        if !hidden(i) && !types.iter().any(|t| t.name == p.instance_type.name) {
             types.push(&p.instance_type);
         }
     }
@@ -77,10 +85,65 @@ pub fn break_even(config: &SimConfig) -> BreakEven {
             }
         }
     }
+    for &d in &defs {
+        for provider in &config.managed_instances {
+            let best = provider
+                .types
+                .iter()
+                .filter_map(|mt| {
+                    let t = &config.pools[mt.pool.index()].instance_type;
+                    let def = &config.task_defs[d];
+                    // A task runs on its own architecture (x86_64 unless it says ARM64).
+                    let arm = def.platform == crate::catalog::FargatePlatform::LinuxArm;
+                    if (t.arch == "arm64") != arm {
+                        return None;
+                    }
+                    row(
+                        &config.task_defs[d],
+                        &format!("{} (Managed Instances {})", t.name, provider.name),
+                        t.cpu_units,
+                        t.memory_mib,
+                        t.awsvpc_task_limit,
+                        mt.hourly_cost(),
+                        &config.fargate.rates,
+                    )
+                })
+                .filter(|r| r.ec2_per_task_hour_full_usd.is_some())
+                .min_by(|a, b| {
+                    let cost = |r: &BreakEvenRow| r.ec2_per_task_hour_full_usd.unwrap_or(f64::MAX);
+                    cost(a).total_cmp(&cost(b))
+                });
+            rows.extend(best);
+        }
+    }
     BreakEven {
         assumptions: ASSUMPTIONS.to_vec(),
         rows,
     }
+}
+
+/// [`break_even`] of the scenario, with the Managed Instances rows of the legs among
+/// `legs` that move the workload onto a provider (`managed-instances` and its Spot form
+/// price the same types On-Demand here, so one of them suffices).
+pub fn break_even_with_legs(config: &SimConfig, legs: &[super::Leg]) -> BreakEven {
+    let mut be = break_even(config);
+    let managed = legs.iter().any(|l| {
+        matches!(
+            l,
+            super::Leg::ManagedInstances | super::Leg::ManagedInstancesSpot
+        )
+    });
+    if managed
+        && config.managed_instances.is_empty()
+        && let Ok(leg) = super::apply_leg(config, super::Leg::ManagedInstances)
+    {
+        let rows = break_even(&leg.config).rows;
+        be.rows.extend(
+            rows.into_iter()
+                .filter(|r| r.instance_type.contains("(Managed Instances")),
+        );
+    }
+    be
 }
 
 /// One break-even row; `None` if the task has no valid Fargate size, or needs GPUs (Fargate

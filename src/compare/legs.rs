@@ -29,7 +29,15 @@ pub enum Leg {
     Ec2Isp,
     /// `Fargate` with a Compute Savings Plan for the services' desired counts.
     FargateCsp,
+    /// Every task that ran on EC2 or Fargate runs on one ECS Managed Instances provider
+    /// with ECS's default settings, On-Demand.
+    ManagedInstances,
+    /// As `ManagedInstances`, with `capacityOptionType = "SPOT"`.
+    ManagedInstancesSpot,
 }
+
+/// The name of the provider the Managed Instances legs add.
+pub const MANAGED_INSTANCES_PROVIDER: &str = "managed-instances";
 
 /// (provider, base, weight) of the `fargate-spot` leg: FARGATE base 1 weight 1, FARGATE_SPOT
 /// weight 3. The base keeps one task of every service on On-Demand capacity, so a Spot
@@ -42,7 +50,7 @@ impl Leg {
     /// The default legs of `ecsim compare`.
     pub const ALL: [Leg; 4] = [Leg::Scenario, Leg::Fargate, Leg::FargateSpot, Leg::Ec2Spot];
     /// Every leg `--with` accepts.
-    pub const CHOICES: [Leg; 7] = [
+    pub const CHOICES: [Leg; 9] = [
         Leg::Scenario,
         Leg::Fargate,
         Leg::FargateSpot,
@@ -50,6 +58,8 @@ impl Leg {
         Leg::Ec2Ri,
         Leg::Ec2Isp,
         Leg::FargateCsp,
+        Leg::ManagedInstances,
+        Leg::ManagedInstancesSpot,
     ];
 
     pub fn name(self) -> &'static str {
@@ -61,6 +71,8 @@ impl Leg {
             Leg::Ec2Ri => "ec2+ri",
             Leg::Ec2Isp => "ec2+isp",
             Leg::FargateCsp => "fargate+csp",
+            Leg::ManagedInstances => "managed-instances",
+            Leg::ManagedInstancesSpot => "managed-instances-spot",
         }
     }
 
@@ -150,6 +162,10 @@ pub fn apply_leg(config: &SimConfig, leg: Leg) -> Result<LegConfig, LegError> {
         Leg::FargateCsp => {
             move_to_fargate(&mut c, leg, &mut notes, &mut left_out)?;
             notes.extend(commitments(leg, add_compute_savings_plan(&mut c))?);
+        }
+        Leg::ManagedInstances => move_to_managed(&mut c, leg, false, &mut notes, &mut left_out)?,
+        Leg::ManagedInstancesSpot => {
+            move_to_managed(&mut c, leg, true, &mut notes, &mut left_out)?;
         }
     }
     let kept = config.billing.commitments.plans.len();
@@ -292,6 +308,158 @@ fn move_to_fargate(
     if had_instances > 0 {
         notes.push(format!(
             "{had_instances} EC2 instance(s) removed: no task is left to run on them"
+        ));
+    }
+    Ok(())
+}
+
+/// Moves every service and job (EC2 or Fargate) onto one Managed Instances provider with
+/// ECS's defaults, priced from the built-in catalog, and empties the pools they used. What
+/// Managed Instances cannot run stays where it was: DAEMON services (no DAEMON scheduling
+/// there), Windows tasks (Linux only) and GPU tasks (ECS's default selection is general
+/// purpose). Task definitions are made Managed Instances-ready: `bridge` and `none` become
+/// `awsvpc`; placement strategies are dropped (not supported there).
+fn move_to_managed(
+    c: &mut SimConfig,
+    leg: Leg,
+    spot: bool,
+    notes: &mut Vec<String>,
+    left_out: &mut Vec<String>,
+) -> Result<(), LegError> {
+    let catalog = crate::catalog::PriceCatalog::builtin();
+    let first_new_pool = c.pools.len();
+    let provider = crate::scenario::managed_instances_provider(
+        MANAGED_INSTANCES_PROVIDER,
+        spot,
+        &c.availability_zones,
+        &mut c.pools,
+        &catalog,
+    )
+    .map_err(|e| LegError {
+        leg: leg.name(),
+        family: "(provider)".into(),
+        message: format!("{}: {}", e.field, e.message),
+    })?;
+    let m = c.managed_instances.len() as u32;
+    c.managed_instances.push(provider);
+    // The new pools are metered like the scenario's On-Demand Linux pools, so a
+    // commitment recommendation sees their EC2 usage (the fee is never covered here).
+    let commitments = &mut c.billing.commitments;
+    commitments.pool_keys.resize(first_new_pool, None);
+    for p in &c.pools[first_new_pool..] {
+        let key = (!spot).then(|| {
+            let name = &p.instance_type.name;
+            commitments
+                .keys
+                .iter()
+                .position(|k| !k.fargate && &k.name == name)
+                .unwrap_or_else(|| {
+                    commitments.keys.push(crate::catalog::usage::UsageKey {
+                        name: name.clone(),
+                        fargate: false,
+                        on_demand: p.instance_type.price_per_hour,
+                    });
+                    commitments.keys.len() - 1
+                })
+        });
+        commitments.pool_keys.push(key);
+    }
+    let strategy = LaunchSpec::Providers(vec![ProviderShare {
+        provider: Provider::Managed(m),
+        base: 0,
+        weight: 1,
+    }]);
+    for s in c.services.iter().filter(|s| s.daemon) {
+        left_out.push(s.name.clone());
+        notes.push(format!(
+            "DAEMON service `{}` cannot run on Managed Instances (ECS has no DAEMON scheduling there): not run, not billed, and left out of this leg's availability",
+            s.name
+        ));
+    }
+    let defs = &c.task_defs;
+    let pools = &c.pools;
+    let runs_here = |revisions: &[TaskDefId], launch: &LaunchSpec| {
+        let on_windows = match launch {
+            LaunchSpec::Ec2 => pools.iter().any(|p| p.os_type == "windows"),
+            LaunchSpec::Providers(shares) => shares.iter().any(|s| match s.provider {
+                Provider::Pool(p) => pools[p.index()].os_type == "windows",
+                _ => false,
+            }),
+            LaunchSpec::Fargate => false,
+        };
+        !on_windows
+            && revisions.iter().all(|d| {
+                let def = &defs[d.index()];
+                def.gpu == 0 && def.platform != FargatePlatform::Windows
+            })
+    };
+    let mut moved: Vec<TaskDefId> = Vec::new();
+    let mut kept: Vec<String> = Vec::new();
+    let (mut services, mut jobs) = (0, 0);
+    for s in c.services.iter_mut().filter(|s| !s.daemon) {
+        let revisions: Vec<TaskDefId> = std::iter::once(s.task_def)
+            .chain(s.deployments.iter().map(|d| d.task_def))
+            .collect();
+        if runs_here(&revisions, &s.launch) {
+            s.launch = strategy.clone();
+            s.placement.strategies.clear();
+            s.placement.policies.clear();
+            moved.extend(revisions);
+            services += 1;
+        } else {
+            kept.push(s.name.clone());
+        }
+    }
+    for j in &mut c.jobs {
+        if runs_here(&[j.task_def], &j.launch) {
+            j.launch = strategy.clone();
+            j.placement.strategies.clear();
+            j.placement.policies.clear();
+            moved.push(j.task_def);
+            jobs += 1;
+        } else {
+            kept.push(j.name.clone());
+        }
+    }
+    moved.sort_unstable_by_key(|d| d.index());
+    moved.dedup();
+    for d in moved {
+        let def = &mut c.task_defs[d.index()];
+        def.managed_instances_compatible = true;
+        if !matches!(def.network_mode, NetworkMode::Awsvpc | NetworkMode::Host) {
+            notes.push(format!(
+                "task definition `{}` used {} network mode, which Managed Instances do not support: it runs in awsvpc mode",
+                def.family,
+                def.network_mode.as_str()
+            ));
+            def.network_mode = NetworkMode::Awsvpc;
+            def.host_ports.clear();
+        }
+    }
+    let had_instances: u32 = c.pools[..first_new_pool].iter().map(|p| p.count).sum();
+    if kept.is_empty() {
+        for pool in &mut c.pools[..first_new_pool] {
+            pool.count = 0;
+            pool.managed_scaling = None;
+        }
+    }
+    let provider = &c.managed_instances[m as usize];
+    notes.push(format!(
+        "{services} service(s) and {jobs} job stream(s) moved onto one Managed Instances provider ({}) with ECS's defaults: {} general-purpose (M) instance types of the built-in us-east-1 catalog, chosen per batch of waiting tasks by hourly cost (price plus fee) per task, each task on its own architecture; scaleInAfter unset (5 min here); placement strategies dropped (not supported there), placement constraints kept",
+        if spot { "SPOT" } else { "ON_DEMAND" },
+        provider.types.len()
+    ));
+    notes.push(
+        "management fee: $0.037/h for c6a.2xlarge (published), 12% of On-Demand for every other type (UNVERIFIED); no commitment covers it".to_string(),
+    );
+    if !kept.is_empty() {
+        notes.push(format!(
+            "stay on their capacity (Windows or GPU tasks, which Managed Instances' default selection does not run): {}",
+            kept.join(", ")
+        ));
+    } else if had_instances > 0 {
+        notes.push(format!(
+            "{had_instances} EC2 instance(s) of the scenario's pools removed: no task is left to run on them"
         ));
     }
     Ok(())

@@ -17,7 +17,7 @@ pub mod recommend;
 pub mod run;
 pub mod table;
 
-pub use breakeven::{BreakEven, BreakEvenRow, break_even};
+pub use breakeven::{BreakEven, BreakEvenRow, break_even, break_even_with_legs};
 pub use legs::{FARGATE_SPOT_STRATEGY, Leg, LegConfig, LegError, apply_leg};
 pub use recommend::{Recommendation, Target, TypeResult, recommend};
 pub use run::{CompareError, LegResult, run_config, run_legs};

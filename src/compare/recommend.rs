@@ -6,7 +6,7 @@
 //! smallest one in about log2(max) runs. Types run in parallel; within a type the search is
 //! sequential, each probe depending on the last.
 
-use super::legs::uses_ec2;
+use super::legs::{Leg, uses_ec2};
 use super::run::{CompareError, LegResult, run_config};
 use crate::catalog::{Arch, Ec2Os, InstanceType, PriceCatalog};
 use crate::model::{InstanceTypeSpec, SimConfig};
@@ -63,6 +63,19 @@ pub struct Recommendation {
     /// Index into `types` of the cheapest type meeting the target.
     pub best: Option<usize>,
     pub types: Vec<TypeResult>,
+    /// The workload on ECS Managed Instances instead (the `managed-instances` and
+    /// `managed-instances-spot` legs): no pool to size, ECS picks the instances.
+    pub managed_instances: Vec<ManagedAlternative>,
+}
+
+/// One Managed Instances leg beside the sized pools.
+#[derive(Clone, Debug, Serialize)]
+pub struct ManagedAlternative {
+    pub leg: String,
+    pub meets_target: bool,
+    /// Cheaper than the cheapest sized pool, and meets the target.
+    pub cheaper_than_best: bool,
+    pub result: LegResult,
 }
 
 /// Candidate types: `names` from the catalog (unknown names are an error listing the
@@ -119,12 +132,29 @@ pub fn recommend(
         .filter_map(|(i, r)| r.result.as_ref().map(|x| (i, x.cost_total_usd)))
         .min_by(|a, b| a.1.total_cmp(&b.1))
         .map(|(i, _)| i);
+    let best_cost = best.and_then(|i| results[i].result.as_ref().map(|r| r.cost_total_usd));
+    let legs = [Leg::ManagedInstances, Leg::ManagedInstancesSpot];
+    let managed = super::run::run_legs(config, &legs)?
+        .into_iter()
+        .zip(legs)
+        .map(|(result, leg)| {
+            let meets_target = target.met(&result);
+            ManagedAlternative {
+                leg: leg.name().to_string(),
+                meets_target,
+                cheaper_than_best: meets_target
+                    && best_cost.is_none_or(|c| result.cost_total_usd < c),
+                result,
+            }
+        })
+        .collect();
     Ok(Recommendation {
         target,
         pool: pool_name,
         max_count,
         best,
         types: results,
+        managed_instances: managed,
     })
 }
 

@@ -311,6 +311,21 @@ pub fn recommend_text(r: &Recommendation) -> String {
             let _ = writeln!(out, "  no instance type meets the target");
         }
     }
+    for m in &r.managed_instances {
+        let verdict = match (m.meets_target, m.cheaper_than_best) {
+            (true, true) => "meets the target, cheaper than every sized pool",
+            (true, false) => "meets the target",
+            (false, _) => "misses the target",
+        };
+        let _ = writeln!(
+            out,
+            "  {} (no pool to size; ECS picks the instances): ${} over the run, pending p95 {:.2} s, availability {}: {verdict}",
+            m.leg,
+            money(m.result.cost_total_usd),
+            m.result.pending_p95_s,
+            opt(m.result.availability, |a| format!("{:.2}%", a * 100.0)),
+        );
+    }
     out
 }
 

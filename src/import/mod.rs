@@ -374,9 +374,15 @@ fn assemble(parts: Found, inputs: Inputs<'_>) -> Result<Assembled, ScenarioError
     let mut pools_named: Vec<(String, Option<At>)> = parts
         .providers
         .iter()
+        .filter(|(p, _)| p.managed_instances.is_none())
         .map(|(p, at)| (p.name.clone(), Some(at.clone())))
         .collect();
-    let mut named: BTreeSet<String> = pools_named.iter().map(|(n, _)| n.clone()).collect();
+    // Managed Instances providers are `[[managed_instances]]`, never pools.
+    let mut named: BTreeSet<String> = parts
+        .providers
+        .iter()
+        .map(|(p, _)| p.name.clone())
+        .collect();
     let mut add_pool = |name: &str, at: At| {
         if !is_fargate(name) && named.insert(name.to_string()) {
             pools_named.push((name.to_string(), Some(at)));
@@ -492,6 +498,35 @@ fn assemble(parts: Found, inputs: Inputs<'_>) -> Result<Assembled, ScenarioError
     for (k, (p, _)) in providers.iter().enumerate().rev() {
         first_provider.insert(p.name.clone(), k);
     }
+    let mut managed_instances = Vec::new();
+    for (p, at) in &mut providers {
+        if let Some(mi) = p.managed_instances.take() {
+            let entry = format!("managed_instances[{}]", managed_instances.len());
+            origins.add(entry.clone(), at.clone());
+            let base = at.join("managedInstancesProvider");
+            origins.add(
+                format!("{entry}.instanceRequirements"),
+                base.join("instanceLaunchTemplate")
+                    .join("instanceRequirements"),
+            );
+            origins.add(
+                format!("{entry}.scaleInAfter"),
+                base.join("infrastructureOptimization").join("scaleInAfter"),
+            );
+            origins.add(
+                format!("{entry}.capacityOptionType"),
+                base.join("instanceLaunchTemplate")
+                    .join("capacityOptionType"),
+            );
+            comments.insert(
+                entry,
+                vec![
+                    "an ECS Managed Instances provider: ECS picks, launches and retires its instances (docs/managed-instances.md)".into(),
+                ],
+            );
+            managed_instances.push(mi);
+        }
+    }
     let mut pools = Vec::with_capacity(pools_named.len());
     for (i, (name, at)) in pools_named.iter().enumerate() {
         let entry = format!("cluster.pools[{i}]");
@@ -570,6 +605,7 @@ fn assemble(parts: Found, inputs: Inputs<'_>) -> Result<Assembled, ScenarioError
                 daemon_room_held: None,
                 pools,
             },
+            managed_instances,
             fargate: Default::default(),
             timing: Default::default(),
             instance_types: Vec::new(),

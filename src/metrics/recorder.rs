@@ -114,6 +114,9 @@ pub struct SampleRow<'a> {
     /// The bill for the window so far, US dollars; minimums are added as instances and
     /// tasks stop, and the row at the horizon holds `cost_usd.total`.
     pub cost_usd: f64,
+    /// Of `cost_usd`, Managed Instances' EC2 part and management fee (`None` in a scenario
+    /// without Managed Instances providers: no columns).
+    pub managed_cost_usd: Option<(f64, f64)>,
     /// In `SimConfig::services` order.
     pub services: &'a [ServiceSample],
     /// In `SimConfig::services` order; meaningful for services with scaling only.

@@ -287,12 +287,16 @@ pub struct LatencySummary {
 /// horizon.
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]
 pub struct CostSummary {
-    /// EC2 and Fargate together.
+    /// Everything: EC2, Fargate, Managed Instances and their management fee.
     pub total: f64,
-    /// EC2 instances, On-Demand and Spot.
+    /// EC2 instances of pools (Auto Scaling group capacity), On-Demand and Spot.
     pub ec2: f64,
     /// Fargate and Fargate Spot tasks.
     pub fargate: f64,
+    /// The EC2 part of Managed Instances instances, On-Demand and Spot.
+    pub managed_instances: f64,
+    /// The Managed Instances management fee.
+    pub management_fee: f64,
 }
 
 /// Billed EC2 instances (launching, active or draining) over the window.

@@ -9,6 +9,7 @@ pub mod deployment;
 pub mod fit_tree;
 pub mod ids;
 pub mod instance;
+pub mod managed;
 pub mod policy;
 pub mod slot_tree;
 pub mod spec;
@@ -22,6 +23,7 @@ pub use deployment::{
 };
 pub use ids::*;
 pub use instance::{Instance, InstanceState, InstanceTypeSpec};
+pub use managed::{ManagedProviderSpec, ManagedType, ScaleInAfter};
 pub use spec::*;
 pub use task::{LaunchType, Origin, RestartCause, RestartTag, StopReason, Target, Task, TaskState};
 pub use taskdef::{NetworkMode, TaskDef};

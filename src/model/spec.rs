@@ -25,6 +25,8 @@ pub struct SimConfig {
     /// included) reserved there for its replacement (`cluster.daemon_room_held`).
     pub daemon_room_held: bool,
     pub pools: Vec<PoolSpec>,
+    /// Managed Instances capacity providers; each owns hidden pools (one per allowed type).
+    pub managed_instances: Vec<super::managed::ManagedProviderSpec>,
     pub fargate: FargateSpec,
     pub provisioning: ProvisioningLimits,
     pub task_defs: Vec<TaskDef>,
@@ -192,6 +194,8 @@ pub enum LaunchSpec {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Provider {
     Pool(PoolId),
+    /// A Managed Instances provider: index into `SimConfig::managed_instances`.
+    Managed(u32),
     Fargate,
     FargateSpot,
 }

@@ -43,6 +43,8 @@ pub enum Target {
     Ec2,
     /// A capacity provider backed by one pool.
     Pool(PoolId),
+    /// A Managed Instances provider (index into `SimConfig::managed_instances`).
+    Managed(u32),
     Fargate {
         spot: bool,
     },
@@ -70,7 +72,7 @@ impl LaunchType {
 impl Target {
     pub fn launch_type(self) -> LaunchType {
         match self {
-            Target::Ec2 | Target::Pool(_) => LaunchType::Ec2,
+            Target::Ec2 | Target::Pool(_) | Target::Managed(_) => LaunchType::Ec2,
             Target::Fargate { .. } => LaunchType::Fargate,
         }
     }

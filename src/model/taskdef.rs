@@ -39,6 +39,8 @@ pub struct TaskDef {
     pub host_ports: Vec<u16>,
     pub ec2_compatible: bool,
     pub fargate_compatible: bool,
+    /// `MANAGED_INSTANCES` in `requiresCompatibilities`.
+    pub managed_instances_compatible: bool,
     /// Compressed image size, MB: pull time is size / throughput.
     pub image_size_mb: f64,
     /// The size Fargate bills and runs, rounded up from cpu/memory; `None` if the task

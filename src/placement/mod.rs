@@ -19,6 +19,7 @@
 mod binpack;
 mod constraints;
 mod explain;
+pub mod managed_instances;
 pub mod policies;
 mod policy_rule;
 pub mod providers;

@@ -87,6 +87,11 @@ impl FileRecorder {
         .iter()
         .map(|s| s.to_string())
         .collect();
+        // Managed Instances providers add their two cost columns (the rows carry them).
+        if !config.managed_instances.is_empty() {
+            header.push("cost_usd.managed_instances".into());
+            header.push("cost_usd.management_fee".into());
+        }
         for name in &service_names {
             header.push(format!("{name}.desired"));
             header.push(format!("{name}.running"));
@@ -261,6 +266,10 @@ impl Recorder for FileRecorder {
         out.fixed(row.cpu_reserved_fraction, 6);
         out.fixed(row.memory_reserved_fraction, 6);
         out.fixed(row.cost_usd, 6);
+        if let Some((ec2, fee)) = row.managed_cost_usd {
+            out.fixed(ec2, 6);
+            out.fixed(fee, 6);
+        }
         for s in row.services {
             out.int(s.desired.into());
             out.int(s.running.into());

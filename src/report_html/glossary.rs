@@ -104,6 +104,14 @@ const ENTRIES: &[(&str, &str)] = &[
         "Fargate task-seconds billed in the window at each task's rounded size, US dollars.",
     ),
     (
+        "cost_usd.managed_instances",
+        "The EC2 part of Managed Instances instances billed in the window (per second, 60 s minimum per launch), US dollars.",
+    ),
+    (
+        "cost_usd.management_fee",
+        "The Managed Instances management fee billed in the window (a per-type hourly rate, per second, 60 s minimum), US dollars.",
+    ),
+    (
         "cost_usd.*",
         "Cost component `{}` billed in the window, US dollars.",
     ),

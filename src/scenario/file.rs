@@ -21,6 +21,9 @@ pub struct ScenarioFile {
     pub prices: Option<String>,
     #[serde(default)]
     pub cluster: ClusterFile,
+    /// ECS Managed Instances capacity providers (`[[managed_instances]]`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub managed_instances: Vec<ManagedInstancesFile>,
     #[serde(default)]
     pub fargate: FargateFile,
     #[serde(default)]
@@ -226,6 +229,70 @@ impl PoolFile {
             managed_scaling: None,
         }
     }
+}
+
+/// `[[managed_instances]]`: an ECS Managed Instances capacity provider. ECS's names
+/// (`managedInstancesProvider.instanceLaunchTemplate` and `infrastructureOptimization`
+/// flattened into one table); simulator-only settings are snake_case.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManagedInstancesFile {
+    /// The capacity provider's name, as a `capacityProviderStrategy` names it.
+    pub name: String,
+    /// The AZs of its subnets; default every AZ of the cluster.
+    pub availability_zones: Option<Vec<String>>,
+    /// `ON_DEMAND` (default) or `SPOT`.
+    #[serde(rename = "capacityOptionType")]
+    pub capacity_option_type: Option<String>,
+    /// `infrastructureOptimization.scaleInAfter`: seconds, -1 (off) or 0 to 3600; unset,
+    /// ECS's own timing (`default_scale_in_after`).
+    #[serde(rename = "scaleInAfter")]
+    pub scale_in_after: Option<i64>,
+    #[serde(rename = "instanceRequirements")]
+    pub instance_requirements: Option<InstanceRequirementsFile>,
+    /// Simulator-only: the scale-in delay when `scaleInAfter` is unset (AWS does not
+    /// publish it); default 5 min.
+    pub default_scale_in_after: Option<DurationText>,
+    /// Simulator-only: how long waiting tasks are gathered before instances are chosen for
+    /// them; default 5 s.
+    pub batch_window: Option<DurationText>,
+    /// Simulator-only: from launch to ACTIVE; default 30 s.
+    pub launch_time: Option<DurationText>,
+    /// Simulator-only: instances start draining this long after launch (patching);
+    /// default 14 days, "none" never.
+    pub recycle_after: Option<super::duration::DurationOrNone>,
+    /// Simulator-only: draining's hard deadline; default 7 days.
+    pub drain_deadline: Option<DurationText>,
+    /// Spot only: time from registration to a Spot interruption notice.
+    pub spot_interruption: Option<DurationFile>,
+}
+
+/// `instanceRequirements` (EC2 attribute-based selection), as ECS names its fields.
+#[derive(Debug, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct InstanceRequirementsFile {
+    pub v_cpu_count: Option<RangeFile>,
+    #[serde(rename = "memoryMiB")]
+    pub memory_mib: Option<RangeFile>,
+    #[serde(rename = "memoryGiBPerVCpu")]
+    pub memory_gib_per_vcpu: Option<RangeFile>,
+    pub cpu_manufacturers: Option<Vec<String>>,
+    pub allowed_instance_types: Option<Vec<String>>,
+    pub excluded_instance_types: Option<Vec<String>>,
+    pub instance_generations: Option<Vec<String>>,
+    /// `included`, `excluded` (default) or `required`.
+    pub burstable_performance: Option<String>,
+    pub accelerator_count: Option<RangeFile>,
+    pub on_demand_max_price_percentage_over_lowest_price: Option<u32>,
+    pub spot_max_price_percentage_over_lowest_price: Option<u32>,
+}
+
+/// `{ min, max }`, either side optional.
+#[derive(Debug, Serialize, Deserialize, Clone, Copy)]
+#[serde(deny_unknown_fields)]
+pub struct RangeFile {
+    pub min: Option<f64>,
+    pub max: Option<f64>,
 }
 
 /// `managed_scaling` on a pool (ECS `managedScaling`, snake_case). Defaults: target 100,

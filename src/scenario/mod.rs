@@ -20,6 +20,7 @@ mod wording;
 pub use error::{FieldError, ScenarioError};
 pub use estimate::{RunFiles, SizeLimits, WorkEstimate, amount, estimate};
 pub use io_words::io_words;
+pub use resolve::managed_instances::default_provider as managed_instances_provider;
 
 use crate::catalog::PriceCatalog;
 use crate::model::SimConfig;

@@ -3,6 +3,10 @@
 //! one-minute minimum. Only the measured window is charged: a launch before the warm-up
 //! ends is billed from the window's start, without the minimum (it was met before).
 //!
+//! A Managed Instances instance is billed the same way twice over: its EC2 rate and its
+//! management fee, each per second with the 60 s minimum, kept apart in the totals
+//! (`catalog::managed_fees`).
+//!
 //! Running sums of live rates let `cost_so_far` answer in O(1) for the time series; the
 //! totals come from the billing functions, applied once per instance or task.
 
@@ -11,9 +15,40 @@ use crate::catalog::{self, FargatePlatform, FargateRates, FargateSize};
 use crate::model::{Cluster, Instance, InstanceState, SimConfig, Target, Task, TaskDef};
 use crate::time::SimTime;
 
+/// A running sum of live rates ($/ms) and of rate × billing start, so the live accrual at
+/// `now` is `rate_sum × now − rate_start_sum`.
+#[derive(Default)]
+struct LiveRates {
+    rate_sum: f64,
+    rate_start_sum: f64,
+}
+
+impl LiveRates {
+    fn add(&mut self, rate: f64, start: f64) {
+        self.rate_sum += rate;
+        self.rate_start_sum += rate * start;
+    }
+
+    fn remove(&mut self, rate: f64, start: f64) {
+        self.rate_sum -= rate;
+        self.rate_start_sum -= rate * start;
+    }
+
+    fn accrued(&self, t: f64) -> f64 {
+        self.rate_sum * t - self.rate_start_sum
+    }
+}
+
 pub(super) struct Billing {
     ec2_closed: f64,
     fargate_closed: f64,
+    /// Managed Instances: the EC2 part and the management fee, closed and live.
+    managed_closed: f64,
+    fee_closed: f64,
+    managed_live: LiveRates,
+    fee_live: LiveRates,
+    /// Per pool: the management fee, $ per instance-hour, of a Managed Instances pool.
+    pool_fees: Vec<Option<f64>>,
     /// Σ $/ms of live instances, and Σ rate × billing start, so the live accrual at `now`
     /// is `rate_sum × now − rate_start_sum`.
     ec2_rate_sum: f64,
@@ -60,8 +95,20 @@ impl FargateBill {
 }
 
 pub struct CostTotals {
+    /// EC2 instances of pools (Auto Scaling group capacity, plain pools).
     pub ec2: f64,
     pub fargate: f64,
+    /// The EC2 part of Managed Instances instances.
+    pub managed_instances: f64,
+    /// Their management fee.
+    pub management_fee: f64,
+}
+
+impl CostTotals {
+    /// The whole bill.
+    pub fn total(&self) -> f64 {
+        self.ec2 + self.fargate + self.managed_instances + self.management_fee
+    }
 }
 
 const MS_PER_HOUR: f64 = 3_600_000.0;
@@ -69,9 +116,20 @@ const MS_PER_HOUR: f64 = 3_600_000.0;
 impl Billing {
     pub fn new(config: &SimConfig) -> Billing {
         let commitments = &config.billing.commitments;
+        let mut pool_fees = vec![None; config.pools.len()];
+        for provider in &config.managed_instances {
+            for t in &provider.types {
+                pool_fees[t.pool.index()] = Some(t.fee_per_hour);
+            }
+        }
         Billing {
             ec2_closed: 0.0,
             fargate_closed: 0.0,
+            managed_closed: 0.0,
+            fee_closed: 0.0,
+            managed_live: LiveRates::default(),
+            fee_live: LiveRates::default(),
+            pool_fees,
             ec2_rate_sum: 0.0,
             ec2_rate_start_sum: 0.0,
             fargate_rate_sum: 0.0,
@@ -111,8 +169,17 @@ impl Billing {
         }
         self.live_instances += 1;
         let rate = price_per_hour / MS_PER_HOUR;
-        self.ec2_rate_sum += rate;
-        self.ec2_rate_start_sum += rate * self.billing_start(now);
+        let start = self.billing_start(now);
+        match self.pool_fees[pool] {
+            Some(fee) => {
+                self.managed_live.add(rate, start);
+                self.fee_live.add(fee / MS_PER_HOUR, start);
+            }
+            None => {
+                self.ec2_rate_sum += rate;
+                self.ec2_rate_start_sum += rate * start;
+            }
+        }
     }
 
     /// Closes one instance's bill at `end`; returns what it cost in the window.
@@ -128,16 +195,33 @@ impl Billing {
         }
         self.live_instances -= 1;
         let rate = price_per_hour / MS_PER_HOUR;
-        self.ec2_rate_sum -= rate;
-        self.ec2_rate_start_sum -= rate * self.billing_start(launched);
-        let cost = self.window_cost(
-            launched,
-            end,
-            |ms, minimum| catalog::ec2_instance_cost(price_per_hour, ms, minimum),
-            self.ec2_minimum_ms,
-        );
-        self.ec2_closed += cost;
-        cost
+        let start = self.billing_start(launched);
+        let bill = |billing: &Billing, per_hour: f64| {
+            billing.window_cost(
+                launched,
+                end,
+                |ms, minimum| catalog::ec2_instance_cost(per_hour, ms, minimum),
+                billing.ec2_minimum_ms,
+            )
+        };
+        match self.pool_fees[pool] {
+            Some(fee) => {
+                self.managed_live.remove(rate, start);
+                self.fee_live.remove(fee / MS_PER_HOUR, start);
+                let ec2 = bill(self, price_per_hour);
+                let fee = bill(self, fee);
+                self.managed_closed += ec2;
+                self.fee_closed += fee;
+                ec2 + fee
+            }
+            None => {
+                self.ec2_rate_sum -= rate;
+                self.ec2_rate_start_sum -= rate * start;
+                let cost = bill(self, price_per_hour);
+                self.ec2_closed += cost;
+                cost
+            }
+        }
     }
 
     /// Closes every live instance's bill, in launch order: the costs are summed in
@@ -260,14 +344,28 @@ impl Billing {
 
     /// Cost accrued in the window up to `now`, minimums aside (they are added at close).
     pub fn cost_so_far(&self, now: SimTime, warmup: SimTime) -> f64 {
+        let (managed, fee) = self.managed_so_far(now, warmup);
         let closed = self.ec2_closed + self.fargate_closed;
         if now < warmup {
-            return closed;
+            return closed + managed + fee;
         }
         let t = now.0 as f64;
         let live = (self.ec2_rate_sum * t - self.ec2_rate_start_sum)
             + (self.fargate_rate_sum * t - self.fargate_rate_start_sum);
-        closed + live.max(0.0)
+        closed + live.max(0.0) + managed + fee
+    }
+
+    /// Managed Instances' EC2 part and management fee accrued in the window up to `now`
+    /// (minimums aside), for the time series.
+    pub fn managed_so_far(&self, now: SimTime, warmup: SimTime) -> (f64, f64) {
+        if now < warmup {
+            return (self.managed_closed, self.fee_closed);
+        }
+        let t = now.0 as f64;
+        (
+            self.managed_closed + self.managed_live.accrued(t).max(0.0),
+            self.fee_closed + self.fee_live.accrued(t).max(0.0),
+        )
     }
 
     /// The hourly rate Fargate bills `task` at (per second, minimum aside); 0 for an EC2
@@ -280,6 +378,8 @@ impl Billing {
         CostTotals {
             ec2: self.ec2_closed,
             fargate: self.fargate_closed,
+            managed_instances: self.managed_closed,
+            management_fee: self.fee_closed,
         }
     }
 }

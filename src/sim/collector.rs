@@ -226,9 +226,11 @@ impl Collector {
             },
             pending_time_s,
             cost_usd: CostSummary {
-                total: cost.ec2 + cost.fargate,
+                total: cost.total(),
                 ec2: cost.ec2,
                 fargate: cost.fargate,
+                managed_instances: cost.managed_instances,
+                management_fee: cost.management_fee,
             },
             instances: InstanceSummary {
                 mean: ratio(self.instance_ms, window_ms),

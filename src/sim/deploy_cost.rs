@@ -46,7 +46,8 @@ pub(super) struct DeploymentMeter {
 fn billed_from(task: &Task) -> Option<SimTime> {
     match task.target {
         Target::Fargate { .. } => task.pull_started_at,
-        Target::Ec2 | Target::Pool(_) => task.placed_at,
+        // Managed Instances are EC2 instances ECS runs: a task holds its share from placement.
+        Target::Ec2 | Target::Pool(_) | Target::Managed(_) => task.placed_at,
     }
 }
 
@@ -78,7 +79,7 @@ impl<R: Recorder> Simulation<'_, R> {
             LaunchSpec::Fargate => false,
             LaunchSpec::Providers(shares) => shares
                 .iter()
-                .any(|p| matches!(p.provider, Provider::Pool(_))),
+                .any(|p| matches!(p.provider, Provider::Pool(_) | Provider::Managed(_))),
         };
         DeploymentMeter {
             started: now,

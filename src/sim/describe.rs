@@ -62,6 +62,20 @@ impl<R: Recorder> Simulation<'_, R> {
                 self.config.services[s.index()].name
             ),
             Event::ScalingTick => "a scaling evaluation".into(),
+            Event::ManagedBatch(m) => format!(
+                "Managed Instances provider {}'s batch",
+                self.config.managed_instances[m as usize].name
+            ),
+            Event::ManagedCheck(i, _) => {
+                self.instance_event("a Managed Instances scale-in timer (scaleInAfter)", i)
+            }
+            Event::ManagedDrainStep(i) => self.instance_event("a Managed Instances drain", i),
+            Event::ManagedDrainDeadline(i) => {
+                self.instance_event("a Managed Instances drain deadline", i)
+            }
+            Event::ManagedRecycle(i) => {
+                self.instance_event("a Managed Instances patching drain (recycle_after)", i)
+            }
             Event::Sample => "a sample (sample_interval)".into(),
         }
     }

@@ -75,6 +75,18 @@ pub enum Event {
     DemandChange(ServiceId),
     /// Once a minute: close metric minutes, evaluate scaling policies.
     ScalingTick,
+    /// A Managed Instances provider's batching window ends: instances are chosen for the
+    /// tasks waiting for it.
+    ManagedBatch(u32),
+    /// A Managed Instances instance's scale-in timer runs out (the timer's number, so a
+    /// timer reset since is recognised and dropped).
+    ManagedCheck(InstanceRef, u32),
+    /// A task left a draining Managed Instances instance: drain on, or deregister it.
+    ManagedDrainStep(InstanceRef),
+    /// A Managed Instances drain reaches its hard deadline.
+    ManagedDrainDeadline(InstanceRef),
+    /// A Managed Instances instance is due for patching: it drains.
+    ManagedRecycle(InstanceRef),
     /// A time-series sample is taken.
     Sample,
 }
@@ -129,17 +141,22 @@ impl Event {
             | Event::Scheduled(_)
             | Event::TaskHung(_)
             | Event::HealthCheckFailed(_)
-            | Event::DeploymentStart(..) => EventClass::Failure,
+            | Event::DeploymentStart(..)
+            | Event::ManagedDrainDeadline(_)
+            | Event::ManagedRecycle(_) => EventClass::Failure,
             Event::TaskExit(_) | Event::DeregistrationDone(_) => EventClass::Exit,
             Event::InstanceRegistered(_) => EventClass::Registration,
             Event::TaskRunning(_)
             | Event::DrainDone(_)
             | Event::DeploymentStep(_)
-            | Event::DeploymentStage(..) => EventClass::Lifecycle,
+            | Event::DeploymentStage(..)
+            | Event::ManagedDrainStep(_) => EventClass::Lifecycle,
             Event::ProvisioningTimeout(_) => EventClass::Expiry,
             Event::JobArrival(_) | Event::DemandChange(_) => EventClass::Arrival,
             Event::ServiceRetry(_) | Event::ProvisioningSlotFree => EventClass::Retry,
-            Event::ScalingTick => EventClass::Scaling,
+            Event::ScalingTick | Event::ManagedBatch(_) | Event::ManagedCheck(..) => {
+                EventClass::Scaling
+            }
             Event::Sample => EventClass::Sample,
         }
     }

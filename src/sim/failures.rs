@@ -111,6 +111,10 @@ impl<R: Recorder> Simulation<'_, R> {
         now: SimTime,
         queue: &mut EventQueue<Event>,
     ) {
+        // A Managed Instances provider launches for the tasks that wait, not to keep a size.
+        if self.managed.provider_of(pool).is_some() {
+            return;
+        }
         let spec = &self.config.pools[pool.index()];
         let az = if !self.outages.az_down[prefer.index()] && spec.azs.contains(&prefer) {
             Some(prefer)
@@ -136,7 +140,7 @@ impl<R: Recorder> Simulation<'_, R> {
     }
 
     /// A RUNNING service task is under notice: it keeps serving but is replaced now.
-    fn doom_task(&mut self, slot: u32, now: SimTime, cause: RestartCause) {
+    pub(super) fn doom_task(&mut self, slot: u32, now: SimTime, cause: RestartCause) {
         let task = self.tasks.get_mut(slot);
         task.state = TaskState::Stopping;
         let launch_type = task.target.launch_type();

@@ -165,12 +165,18 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         let def = &self.config.task_defs[task.task_def.index()];
         let o = self.origins.id(task.origin);
         let (provisioning, pull_and_start) = match task.target {
-            Target::Ec2 | Target::Pool(_) => self.place_on_ec2(slot, o, now)?,
+            Target::Ec2 | Target::Pool(_) | Target::Managed(_) => {
+                self.place_on_ec2(slot, o, now)?
+            }
             Target::Fargate { .. } => self.admit_to_fargate(slot, o, now)?,
         };
         let task = self.tasks.get_mut(slot);
         task.placed_at = Some(now);
         task.state = TaskState::Pending;
+        if let (Target::Managed(_), Some(on)) = (task.target, task.instance) {
+            self.managed_instance_changed(on, now, queue);
+        }
+        let task = self.tasks.get_mut(slot);
         let pull_start = now + provisioning;
         task.pull_started_at = Some(pull_start);
         let running_at = pull_start + pull_and_start;
@@ -204,9 +210,12 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         let chosen = match task.instance {
             // A DAEMON task comes with its instance.
             Some(on) => Some(on),
-            None => {
-                placement::choose_instance(&self.cluster, &request, &mut self.streams.placement)
-            }
+            None => match task.target {
+                Target::Managed(m) => self.choose_managed(m, &request, def),
+                _ => {
+                    placement::choose_instance(&self.cluster, &request, &mut self.streams.placement)
+                }
+            },
         };
         let Some(chosen) = chosen else {
             // The reason costs a scan; only a RunTask failure or the trace shows it.
@@ -377,6 +386,10 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             }
         }
         let cost = self.billing.task_stopped(task, def, now);
+        let managed_instance = match (task.target, task.instance) {
+            (Target::Managed(_), Some(on)) => Some(on),
+            _ => None,
+        };
         if let (Target::Fargate { .. }, Some(az), Some(_)) =
             (task.target, task.az, task.pull_started_at)
         {
@@ -419,6 +432,9 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         // swapping the two changes which task runs, and the outputs with it.
         if freed {
             self.retry_waiting(now, queue);
+        }
+        if let Some(on) = managed_instance {
+            self.managed_instance_changed(on, now, queue);
         }
         if let (Some(service), true) = (service, reason != StopReason::ServiceScheduler) {
             let stopped = StoppedTask {

@@ -14,6 +14,7 @@ pub mod events;
 mod failures;
 mod health;
 mod lifecycle;
+mod managed_instances;
 mod metric_history;
 mod narrate;
 mod origins;
@@ -230,6 +231,8 @@ pub(crate) struct Simulation<'a, R: Recorder> {
     initial_instances: u32,
     /// Tasks waiting in PROVISIONING under ECS's limits.
     provisioning: provisioning::Provisioning,
+    /// Managed Instances providers' batches, plans, scale-in timers and drains.
+    managed: managed_instances::ManagedInstances,
 }
 
 /// Tasks by where they are in their life, cluster-wide.
@@ -331,6 +334,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             autoscaling: autoscaling::Autoscaling::new(config),
             deployment_log: vec![Vec::new(); config.services.len()],
             initial_instances: config.pools.iter().map(|p| p.count).sum(),
+            managed: managed_instances::ManagedInstances::new(config),
         }
     }
 
@@ -424,7 +428,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
 
     /// One timeseries row; `cost` overrides the running accrual (the horizon's row carries
     /// the closed bill, minimums included, so it equals the summary's total).
-    fn sample(&mut self, now: SimTime, cost: Option<f64>) {
+    fn sample(&mut self, now: SimTime, closed: Option<&billing::CostTotals>) {
         if let Some(meter) = &mut self.billing.usage {
             meter.close_hours(now);
         }
@@ -449,7 +453,16 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             instances: self.billing.live_instances,
             cpu_reserved_fraction: frac(c.reserved_cpu, c.registered_cpu),
             memory_reserved_fraction: frac(c.reserved_memory, c.registered_memory),
-            cost_usd: cost.unwrap_or_else(|| self.billing.cost_so_far(now, self.config.warmup)),
+            cost_usd: closed.map_or_else(
+                || self.billing.cost_so_far(now, self.config.warmup),
+                billing::CostTotals::total,
+            ),
+            managed_cost_usd: (!self.config.managed_instances.is_empty()).then(|| {
+                closed.map_or_else(
+                    || self.billing.managed_so_far(now, self.config.warmup),
+                    |c| (c.managed_instances, c.management_fee),
+                )
+            }),
             services: &self.service_samples,
             scaling: &self.autoscaling.samples,
             providers: &self.autoscaling.provider_samples,
@@ -503,7 +516,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         // The last row shows the cluster at the horizon (instances still live) and the bill
         // as the summary states it.
         self.billing.live_instances = live_instances;
-        self.sample(end, Some(totals.ec2 + totals.fargate));
+        self.sample(end, Some(&totals));
         self.report_instances();
         let (over, served, queues) = self.scaling_finish(end);
         let config = self.config;
@@ -610,6 +623,9 @@ impl<R: Recorder> Model for Simulation<'_, R> {
                 if let Some(id) = booting {
                     self.register_instance(id, now, queue);
                     self.retry_waiting(now, queue);
+                    self.managed_registered(id, now, queue);
+                    // Waiting tasks take the new instance first; only then may a service
+                    // move a task onto what is left of it.
                     self.rebalance_all(now, queue);
                 }
             }
@@ -695,6 +711,11 @@ impl<R: Recorder> Model for Simulation<'_, R> {
             }
             Event::DemandChange(s) => self.demand_change(s, now, queue),
             Event::ScalingTick => self.scaling_tick(now, queue),
+            Event::ManagedBatch(m) => self.managed_batch(m, now, queue),
+            Event::ManagedCheck(r, token) => self.managed_check(r, token, now, queue),
+            Event::ManagedDrainStep(r) => self.managed_drain_step(r, now, queue),
+            Event::ManagedDrainDeadline(r) => self.managed_drain_deadline(r, now, queue),
+            Event::ManagedRecycle(r) => self.managed_recycle(r, now, queue),
             Event::Sample => {
                 self.sample(now, None);
                 // The horizon's row is written by `finish`, after the bills close.

@@ -237,7 +237,7 @@ impl<'a, R: Recorder> Narrator<'_, 'a, R> {
         let sim = self.sim;
         let task = sim.tasks.get(slot);
         let pool = match task.target {
-            Target::Ec2 => None,
+            Target::Ec2 | Target::Managed(_) => None,
             Target::Pool(p) => Some(p),
             Target::Fargate { .. } => return String::new(),
         };
@@ -255,9 +255,52 @@ impl<'a, R: Recorder> Narrator<'_, 'a, R> {
         chosen: InstanceId,
     ) -> Vec<String> {
         let (who, _) = self.task_who(slot);
+        if let Target::Managed(m) = self.sim.tasks.get(slot).target {
+            return vec![self.placed_on_managed(m, &who, request, chosen)];
+        }
         let daemon = self.sim.tasks.get(slot).instance.is_some();
         let detail = self.sim.recorder.trace_detail();
         placement(&self.sim.cluster, request, chosen, &who, daemon, detail)
+    }
+
+    /// A placement on a Managed Instances provider's instance, by its own rule (no
+    /// strategies there).
+    fn placed_on_managed(
+        &self,
+        m: u32,
+        who: &str,
+        request: &PlacementRequest<'_>,
+        chosen: InstanceId,
+    ) -> String {
+        let sim = self.sim;
+        let cluster = &sim.cluster;
+        let provider = &sim.config.managed_instances[m as usize];
+        let with_room = provider
+            .types
+            .iter()
+            .flat_map(|t| cluster.pool_live(t.pool))
+            .filter(|id| {
+                cluster.instance(*id).state == crate::model::InstanceState::Active
+                    && placement::fits_on(cluster, request, *id)
+                    && placement::member_of_all(cluster, request.placement, *id)
+            })
+            .count();
+        let inst = cluster.instance(chosen);
+        let az = &cluster.azs[inst.az.index()];
+        let group = cluster.group(request.placement.group);
+        let rule = if provider.azs.len() > 1 {
+            format!(
+                "AZ spread first ({} task(s) of {} in {az}, the fewest), then the instance with the fewest of them, then packing",
+                group.per_attribute[0][inst.az.index()],
+                sim.config.groups[request.placement.group.index()]
+            )
+        } else {
+            "one subnet: bin packing (the least free memory, then CPU)".to_string()
+        };
+        format!(
+            "{who} placed on {} ({az}): Managed Instances placement over {with_room} instance(s) of provider {} with room: {rule}",
+            inst.ec2_instance_id, provider.name
+        )
     }
 
     /// An EC2 task's startup: its ENI attach (`provisioning`), its pull (or a cached image).
@@ -708,6 +751,110 @@ impl<R: Recorder> Narrator<'_, '_, R> {
         format!(
             "capacity provider {} managed scaling: CapacityProviderReservation {metric:.0}% below its target {target}% → terminating {count} empty instance(s), group desired {desired}",
             pool.name
+        )
+    }
+}
+
+/// Managed Instances providers: batches, scale-in, drains.
+impl<R: Recorder> Narrator<'_, '_, R> {
+    /// "instance i-00000003 (r7a.large, us-east-1b)".
+    fn instance_words(&self, id: InstanceId) -> String {
+        let sim = self.sim;
+        let inst = sim.cluster.instance(id);
+        format!(
+            "instance {} ({}, {})",
+            inst.ec2_instance_id,
+            sim.config.pools[inst.pool.index()].instance_type.name,
+            sim.cluster.azs[inst.az.index()]
+        )
+    }
+
+    fn provider_of_instance(&self, id: InstanceId) -> &str {
+        let sim = self.sim;
+        let pool = sim.cluster.instance(id).pool;
+        sim.managed.provider_of(pool).map_or("", |m| {
+            sim.config.managed_instances[m as usize].name.as_str()
+        })
+    }
+
+    pub fn managed_batch(
+        &self,
+        m: u32,
+        waiting: usize,
+        launched: &[super::managed_instances::Launched],
+        unplaced: usize,
+    ) -> Vec<String> {
+        let sim = self.sim;
+        let spec = &sim.config.managed_instances[m as usize];
+        let mut lines = Vec::with_capacity(launched.len() + 1);
+        for l in launched {
+            let them = if l.tasks == waiting { "them" } else { "" };
+            let held = if them.is_empty() {
+                format!("{} of them", l.tasks)
+            } else {
+                them.to_string()
+            };
+            lines.push(format!(
+                "capacity provider {} (Managed Instances): batched {waiting} waiting task(s); {} is the cheapest type that holds {held} in {} (${:.4}/h with the management fee): launching {}, ACTIVE in {}",
+                spec.name,
+                sim.config.pools[l.pool.index()].instance_type.name,
+                sim.cluster.azs[l.az.index()],
+                l.hourly_cost,
+                sim.cluster.instance(l.instance).ec2_instance_id,
+                secs(spec.launch_time),
+            ));
+        }
+        if unplaced > 0 {
+            lines.push(format!(
+                "capacity provider {} (Managed Instances): {unplaced} waiting task(s) fit no instance type its instanceRequirements allow (or no AZ its constraints accept); they wait",
+                spec.name
+            ));
+        }
+        lines
+    }
+
+    pub fn managed_idle(&self, id: InstanceId) -> String {
+        format!(
+            "capacity provider {} (Managed Instances): {} idle for scaleInAfter: deregistered and terminated",
+            self.provider_of_instance(id),
+            self.instance_words(id)
+        )
+    }
+
+    pub fn managed_drain(
+        &self,
+        id: InstanceId,
+        cause: super::managed_instances::DrainCause,
+    ) -> String {
+        let why = match cause {
+            super::managed_instances::DrainCause::Consolidation => {
+                "underutilized (its tasks fit on the provider's other instances): draining to consolidate, its service tasks replaced there first"
+            }
+            super::managed_instances::DrainCause::Recycle => {
+                "due for patching (recycle_after): draining, its service tasks replaced first"
+            }
+        };
+        format!(
+            "capacity provider {} (Managed Instances): {} {why}",
+            self.provider_of_instance(id),
+            self.instance_words(id)
+        )
+    }
+
+    pub fn managed_drained(&self, id: InstanceId) -> String {
+        format!(
+            "capacity provider {} (Managed Instances): {} drained: deregistered and terminated",
+            self.provider_of_instance(id),
+            self.instance_words(id)
+        )
+    }
+
+    pub fn managed_drain_deadline(&self, id: InstanceId) -> String {
+        format!(
+            "capacity provider {} (Managed Instances): {} reached its drain deadline: its {} remaining task(s) stop and it is terminated",
+            self.provider_of_instance(id),
+            self.instance_words(id),
+            self.sim.cluster.instance(id).task_count
         )
     }
 }

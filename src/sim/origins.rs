@@ -293,6 +293,10 @@ fn origin(
             .iter()
             .map(|s| match s.provider {
                 Provider::Pool(p) => (Target::Pool(p), config.pools[p.index()].name.clone()),
+                Provider::Managed(m) => (
+                    Target::Managed(m),
+                    config.managed_instances[m as usize].name.clone(),
+                ),
                 Provider::Fargate => (Target::Fargate { spot: false }, "FARGATE".to_string()),
                 Provider::FargateSpot => {
                     (Target::Fargate { spot: true }, "FARGATE_SPOT".to_string())

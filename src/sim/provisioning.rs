@@ -33,9 +33,10 @@ impl Provisioning {
     }
 }
 
-/// Only tasks sent to an Auto Scaling group capacity provider wait under the limits.
+/// Only tasks sent to an Auto Scaling group or Managed Instances capacity provider wait
+/// under the limits.
 fn limited(target: Target) -> bool {
-    matches!(target, Target::Pool(_))
+    matches!(target, Target::Pool(_) | Target::Managed(_))
 }
 
 impl<R: Recorder> Simulation<'_, R> {

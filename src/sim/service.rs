@@ -205,7 +205,13 @@ impl<R: Recorder> Simulation<'_, R> {
             .copied()
             .find(|&slot| tasks.get(slot).instance.is_some());
         if let Some(slot) = first_on_ec2 {
-            self.stop_task(slot, now, StopReason::SpotInterruption, queue);
+            let on = self
+                .tasks
+                .get(slot)
+                .instance
+                .expect("chosen for its instance");
+            let reason = self.drained_task_reason(on);
+            self.stop_task(slot, now, reason, queue);
         }
     }
 

@@ -69,6 +69,7 @@ impl<R: Recorder> Simulation<'_, R> {
         self.origins[o].queues[target_index].push_back(slot);
         self.waiting.total += 1;
         self.provisioning_wait_starts(slot, queue);
+        self.managed_task_waits(slot, queue);
     }
 
     /// Task `slot`, still waiting, stops: it leaves its queue and the PROVISIONING count.

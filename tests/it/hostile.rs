@@ -26,6 +26,27 @@ taskDefinition = "web"
 desiredCount = 2
 "#;
 
+/// A Managed Instances provider running one service (issue 33).
+pub const MI_BASE: &str = r#"
+horizon = "1h"
+
+[[managed_instances]]
+name = "mi"
+
+[[taskDefinitions]]
+family = "web"
+cpu = 256
+memory = 512
+networkMode = "awsvpc"
+requiresCompatibilities = ["MANAGED_INSTANCES"]
+
+[[services]]
+name = "web"
+taskDefinition = "web"
+desiredCount = 2
+capacityProviderStrategy = [{ capacityProvider = "mi", weight = 1 }]
+"#;
+
 fn ecsim(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_ecsim"))
         .args(args)
@@ -84,6 +105,14 @@ fn cases() -> Vec<Case> {
     };
     let commitment =
         |line: &str| format!("[[commitments]]\nkind = \"compute_savings_plan\"\n{line}\n");
+    let mi = |edits: &[(&str, &str)]| {
+        let mut text = MI_BASE.to_string();
+        for (from, to) in edits {
+            assert!(text.contains(from), "Managed Instances base lacks {from:?}");
+            text = text.replacen(from, to, 1);
+        }
+        text
+    };
     let runaway = format!(
         "[failures]\nevents = [{}]\n[limits]\nevents_per_instant = 100\n",
         vec!["{ action = \"kill_tasks\", at = 0, service = \"web\" }"; 150].join(", ")
@@ -273,6 +302,38 @@ fn cases() -> Vec<Case> {
         // one would otherwise run into the runaway guard, exit 3).
         case("--replay with 100 instances", s(&[("count = 2\n", "count = 100\n")], &runaway), &["run", "S", "--quiet", "--replay", "--out", "D/out"], 2,
             &["--replay", "100 instances at the start", "at most 60", "cluster.pools[0].count", "nothing was simulated"]),
+        // Issue 33: Managed Instances, in ECS's words.
+        case("a placement strategy on Managed Instances", mi(&[("weight = 1 }]\n", "weight = 1 }]\nplacementStrategy = [{ type = \"binpack\", field = \"memory\" }]\n")]), VALIDATE, 2,
+            &["services[0].placementStrategy", "not supported on Managed Instances", "placementConstraints still apply"]),
+        case("bridge mode on Managed Instances", mi(&[("networkMode = \"awsvpc\"", "networkMode = \"bridge\"")]), VALIDATE, 2,
+            &["taskDefinitions[0].networkMode", "bridge network mode", "awsvpc, host"]),
+        case("the default network mode on Managed Instances", mi(&[("networkMode = \"awsvpc\"\n", "")]), VALIDATE, 2,
+            &["taskDefinitions[0].networkMode", "bridge network mode"]),
+        case("a Windows task on Managed Instances", mi(&[("networkMode = \"awsvpc\"", "networkMode = \"awsvpc\"\nruntimePlatform = { operatingSystemFamily = \"WINDOWS_SERVER_2022_CORE\" }")]), VALIDATE, 2,
+            &["taskDefinitions[0].runtimePlatform.operatingSystemFamily", "Linux containers only"]),
+        case("no MANAGED_INSTANCES compatibility", mi(&[("[\"MANAGED_INSTANCES\"]", "[\"EC2\"]")]), VALIDATE, 2,
+            &["services[0].taskDefinition", "does not list MANAGED_INSTANCES"]),
+        case("scaleInAfter over an hour", mi(&[("name = \"mi\"\n", "name = \"mi\"\nscaleInAfter = 5000\n")]), VALIDATE, 2,
+            &["managed_instances[0].scaleInAfter", "5000 is out of range", "-1 (off), or 0 to 3600 seconds"]),
+        case("an unknown capacity option", mi(&[("name = \"mi\"\n", "name = \"mi\"\ncapacityOptionType = \"RESERVED\"\n")]), VALIDATE, 2,
+            &["managed_instances[0].capacityOptionType", "ON_DEMAND, SPOT"]),
+        case("a strategy mixing Managed Instances and Fargate", mi(&[("weight = 1 }]", "weight = 1 }, { capacityProvider = \"FARGATE\", weight = 1 }]")]), VALIDATE, 2,
+            &["services[0].capacityProviderStrategy", "one provider type per strategy"]),
+        case("launchType EC2 beside Managed Instances", mi(&[("capacityProviderStrategy = [{ capacityProvider = \"mi\", weight = 1 }]", "launchType = \"EC2\"")]), VALIDATE, 2,
+            &["services[0].launchType", "Managed Instances included", "`mi`"]),
+        case("requirements no type meets", mi(&[("name = \"mi\"\n", "name = \"mi\"\ninstanceRequirements = { vCpuCount = { min = 1 }, memoryMiB = { min = 1024 }, allowedInstanceTypes = [\"z9.*\"] }\n")]), VALIDATE, 2,
+            &["managed_instances[0].instanceRequirements", "no instance type in the catalog"]),
+        case("requirements without vCpuCount", mi(&[("name = \"mi\"\n", "name = \"mi\"\ninstanceRequirements = { memoryMiB = { min = 1024 } }\n")]), VALIDATE, 2,
+            &["managed_instances[0].instanceRequirements.vCpuCount", "ECS requires vCpuCount"]),
+        case("an unknown CPU manufacturer", mi(&[("name = \"mi\"\n", "name = \"mi\"\ninstanceRequirements = { vCpuCount = { min = 1 }, memoryMiB = { min = 1024 }, cpuManufacturers = [\"arm\"] }\n")]), VALIDATE, 2,
+            &["cpuManufacturers[0]", "intel, amd, amazon-web-services"]),
+        case("a vCPU range upside down", mi(&[("name = \"mi\"\n", "name = \"mi\"\ninstanceRequirements = { vCpuCount = { min = 8, max = 2 }, memoryMiB = { min = 1024 } }\n")]), VALIDATE, 2,
+            &["vCpuCount.max", "2 is below min 8"]),
+        case("a misspelt Managed Instances field", mi(&[("name = \"mi\"\n", "name = \"mi\"\nscaleInafter = 60\n")]), VALIDATE, 2,
+            &["managed_instances", "scaleInafter"]),
+        case("a provider named FARGATE", mi(&[("name = \"mi\"\n", "name = \"FARGATE\"\n")]), VALIDATE, 2,
+            &["managed_instances[0].name", "defined twice"]),
+        case("a valid Managed Instances scenario", mi(&[]), VALIDATE, 0, &["ok"]),
         case("--replay with 61 instances over two pools", s(&[], "[[cluster.pools]]\nname = \"q\"\ninstance_type = \"m5.large\"\ncount = 59\n"), &["run", "S", "--quiet", "--replay", "--out", "D/out"], 2,
             &["61 instances at the start", "at most 60"]),
     ]

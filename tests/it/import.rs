@@ -454,10 +454,15 @@ fn import_cases() -> Vec<ImportCase> {
         // Item 19: names on one line in comments; values escaped.
         c("newline-in-names", IMPORT, 0, &["# from ", "web\\nwarmup"], &["\nwarmup", "\nseed = 7"]),
         c("cloudwatch-newline-in-id", &["import", "cloudwatch", "F", "--tasks", "2", "--task-cpu", "512"], 0, &["# series `cpu\\n99999,1e9\\n#`"], &["\n99999,1e9"]),
+        // Issue 33: a Managed Instances provider becomes [[managed_instances]], not a pool;
+        // its task definition keeps MANAGED_INSTANCES; the subnets' AZs are a note.
+        c("managed-instances-provider", IMPORT, 0, &["[[managed_instances]]", "name = \"mi\"", "capacityOptionType = \"SPOT\"", "scaleInAfter = 600", "allowedInstanceTypes = [\"m7a.*\", \"c7a.*\"]", "\"MANAGED_INSTANCES\"", "subnet ids do not say their AZs"], &["[[cluster.pools]]", "managedInstancesProvider)"]),
+        c("managed-instances-scale-in-after-words", IMPORT_TO_FILE, 2, &["cp.json:6:", "scaleInAfter", "-1, or 0 to 3600"], &["out.toml"]),
         // A task bigger than the m5.large placeholder: 4096 units need 4 vCPU, 16384 MiB more
-        // than 16 GiB (15,974 MiB registered at 97.5%); the cheapest x86 types with 4 vCPU and
-        // 32 GiB are r5.xlarge and r6i.xlarge at $0.252/h, r5.xlarge listed first.
-        c("task-larger-than-m5-large", IMPORT, 0, &["instance_type = \"r5.xlarge\"", "2 × r5.xlarge"], &[]),
+        // than 16 GiB (15,974 MiB registered at 97.5%); of the x86 types with 4 vCPU and
+        // 32 GiB, r6a.xlarge at $0.2268/h is cheaper than r5.xlarge and r6i.xlarge at $0.252
+        // and r7a.xlarge at $0.3043 (the AMD families came with issue 33's catalog).
+        c("task-larger-than-m5-large", IMPORT, 0, &["instance_type = \"r6a.xlarge\"", "2 × r6a.xlarge"], &[]),
         // Item 20: the placeholder pool's note names the file it came from.
         c("ec2-service-without-pools", IMPORT, 0, &["not carried over: svc.json:7: services[0].launchType: runs on EC2"], &[": : "]),
     ]

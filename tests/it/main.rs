@@ -16,6 +16,7 @@ mod hostile;
 mod import;
 mod invariants;
 mod layers;
+mod managed_instances;
 mod nothing_lost;
 mod outputs;
 mod pinned;

@@ -128,6 +128,19 @@ const LESSONS: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        // 3 web tasks (0.5 vCPU, 4 GiB) = 1.5 vCPU, 12 GiB: r7a.large (2 vCPU, 15974 MiB)
+        // holds them for $0.1522 + 12% = $0.1704/h, m7a.large (7987 MiB) only one.
+        "14-managed-instances.toml",
+        &[
+            "batched 3 waiting task(s); r7a.large is the cheapest type that holds them in us-east-1b",
+            "batched 2 waiting task(s); r7a.xlarge is the cheapest type that holds them",
+            "i-00000001 (r7a.large, us-east-1b) underutilized",
+            "i-00000001 (r7a.large, us-east-1b) drained: deregistered and terminated",
+            "i-00000002 (r7a.xlarge, us-east-1b) due for patching",
+            "one subnet: bin packing",
+        ],
+    ),
+    (
         "15-blue-green.toml",
         &[
             "deploys web-v2 by CANARY",

@@ -4,10 +4,10 @@ use super::super::error::FieldError;
 use super::super::file::*;
 use super::Names;
 use super::placement::{constraints, strategies};
-use super::services::{check_compatible, launch};
+use super::services::{check_compatible, launch, no_strategy_on_managed};
 use super::task_defs::Families;
 use super::workload::{arrival, duration};
-use crate::model::{JobSpec, Placement, PoolSpec};
+use crate::model::{JobSpec, ManagedProviderSpec, Placement, PoolSpec};
 
 /// `jobs[i]` of the file (its name already checked against the ones before it).
 pub(super) fn job(
@@ -15,6 +15,7 @@ pub(super) fn job(
     j: &JobFile,
     task_defs: &Families<'_>,
     pools: &[PoolSpec],
+    managed: &[ManagedProviderSpec],
     names: &mut Names<'_>,
 ) -> Result<JobSpec, FieldError> {
     let at = format!("jobs[{i}]");
@@ -25,8 +26,10 @@ pub(super) fn job(
         j.launch_type.as_deref(),
         j.capacity_provider_strategy.as_deref(),
         pools,
+        managed,
     )?;
-    check_compatible(&at, &task_defs[def.index()], &launch)?;
+    check_compatible(&at, &task_defs[def.index()], def.index(), &launch)?;
+    no_strategy_on_managed(&at, &launch, !j.placement_strategy.is_empty())?;
     let group = j
         .group
         .clone()

@@ -6,6 +6,7 @@ mod cluster;
 mod commitments;
 mod failures;
 mod jobs;
+pub mod managed_instances;
 mod placement;
 mod predictive;
 pub(super) mod scaling;
@@ -84,7 +85,7 @@ pub fn sim_config(
         .enumerate()
         .map(|(i, t)| custom_type(i, t, prices))
         .collect::<Result<_, _>>()?;
-    let pools = file
+    let mut pools = file
         .cluster
         .pools
         .iter()
@@ -102,6 +103,7 @@ pub fn sim_config(
             ));
         }
     }
+    let managed = managed_instances::providers(&file.managed_instances, &azs, &mut pools, prices)?;
     let mut seen = HashSet::new();
     for (i, t) in file.task_definitions.iter().enumerate() {
         if !seen.insert(t.family.as_str()) {
@@ -126,8 +128,15 @@ pub fn sim_config(
     };
     let mut services = Vec::new();
     for i in 0..file.services.len() {
-        let service =
-            services::service(i, &file.services, &task_defs, &pools, &mut names, horizon)?;
+        let service = services::service(
+            i,
+            &file.services,
+            &task_defs,
+            &pools,
+            &managed,
+            &mut names,
+            horizon,
+        )?;
         services.push(service);
     }
     let families = Families::new(&task_defs);
@@ -140,7 +149,7 @@ pub fn sim_config(
                 format!("job stream `{}` is defined twice", j.name),
             ));
         }
-        jobs.push(jobs::job(i, j, &families, &pools, &mut names)?);
+        jobs.push(jobs::job(i, j, &families, &pools, &managed, &mut names)?);
     }
     let failures = failures::failures(&file.failures, &azs, &pools, &services, horizon)?;
     let commitments = commitments::build(&file.commitments, &pools, prices, horizon)?;
@@ -155,6 +164,7 @@ pub fn sim_config(
         subnet_ips_per_az: file.cluster.subnet_ips_per_az,
         daemon_room_held: file.cluster.daemon_room_held.unwrap_or(true),
         pools,
+        managed_instances: managed,
         provisioning: cluster::provisioning(&file.cluster, &file.timing)?,
         fargate: FargateSpec {
             max_concurrent_tasks: file.fargate.max_concurrent_tasks,

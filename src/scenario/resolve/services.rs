@@ -10,8 +10,9 @@ use super::task_defs::{find_def, health_check};
 use super::workload::duration;
 use crate::catalog::FargatePlatform;
 use crate::model::{
-    CircuitBreaker, Deployment, DeploymentConfig, LaunchSpec, Placement, PlacementStrategy, PoolId,
-    PoolSpec, Provider, ProviderShare, ServiceSpec, SpreadField, TaskDef, TaskDefId,
+    CircuitBreaker, Deployment, DeploymentConfig, LaunchSpec, ManagedProviderSpec, Placement,
+    PlacementStrategy, PoolId, PoolSpec, Provider, ProviderShare, ServiceSpec, SpreadField,
+    TaskDef, TaskDefId,
 };
 use crate::time::{SimDuration, SimTime};
 
@@ -20,12 +21,31 @@ pub(super) fn launch(
     launch_type: Option<&str>,
     strategy: Option<&[CapacityProviderItem]>,
     pools: &[PoolSpec],
+    managed: &[ManagedProviderSpec],
 ) -> Result<LaunchSpec, FieldError> {
+    // A Managed Instances provider's hidden pools are its own, never a provider by name.
+    let hidden = |p: usize| {
+        managed
+            .iter()
+            .any(|m| m.type_of(PoolId(p as u32)).is_some())
+    };
     match (launch_type, strategy) {
         (Some(_), Some(_)) => Err(FieldError::new(
             format!("{at}.launchType"),
             "launchType and capacityProviderStrategy are mutually exclusive, as in ECS",
         )),
+        (None, None) | (Some("EC2"), None) if !managed.is_empty() => Err(FieldError::new(
+            format!("{at}.launchType"),
+            "launchType EC2 (the default) would place tasks on any instance of the cluster, Managed Instances included, which ECS does not do",
+        )
+        .allowed(format!(
+            "a capacityProviderStrategy naming {} or a pool, or launchType = \"FARGATE\"",
+            managed
+                .iter()
+                .map(|m| format!("`{}`", m.name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
         (None, None) | (Some("EC2"), None) => Ok(LaunchSpec::Ec2),
         (Some("FARGATE"), None) => Ok(LaunchSpec::Fargate),
         (Some(other), None) => Err(FieldError::new(
@@ -45,14 +65,23 @@ pub(super) fn launch(
                 let provider = match item.capacity_provider.as_str() {
                     "FARGATE" => Provider::Fargate,
                     "FARGATE_SPOT" => Provider::FargateSpot,
+                    name if managed.iter().any(|m| m.name == name) => Provider::Managed(
+                        managed.iter().position(|m| m.name == name).unwrap_or(0) as u32,
+                    ),
                     name => Provider::Pool(
                         pools
                             .iter()
-                            .position(|p| p.name == name)
+                            .enumerate()
+                            .position(|(i, p)| p.name == name && !hidden(i))
                             .map(|p| PoolId(p as u32))
                             .ok_or_else(|| {
-                                let mut all: Vec<String> =
-                                    pools.iter().map(|p| p.name.clone()).collect();
+                                let mut all: Vec<String> = pools
+                                    .iter()
+                                    .enumerate()
+                                    .filter(|(i, _)| !hidden(*i))
+                                    .map(|(_, p)| p.name.clone())
+                                    .collect();
+                                all.extend(managed.iter().map(|m| m.name.clone()));
                                 all.extend(["FARGATE".into(), "FARGATE_SPOT".into()]);
                                 FieldError::new(
                                     format!("{at}.capacityProviderStrategy[{k}].capacityProvider"),
@@ -74,9 +103,20 @@ pub(super) fn launch(
                     "only one provider may have a base, as in ECS",
                 ));
             }
+            let managed_count = shares
+                .iter()
+                .filter(|s| matches!(s.provider, Provider::Managed(_)))
+                .count();
+            if managed_count != 0 && managed_count != shares.len() {
+                return Err(FieldError::new(
+                    format!("{at}.capacityProviderStrategy"),
+                    "a strategy mixes Managed Instances providers with other provider types; ECS allows one provider type per strategy",
+                )
+                .allowed("Managed Instances providers only, Auto Scaling group providers only, or FARGATE and FARGATE_SPOT only"));
+            }
             let fargate = shares
                 .iter()
-                .filter(|s| !matches!(s.provider, Provider::Pool(_)))
+                .filter(|s| matches!(s.provider, Provider::Fargate | Provider::FargateSpot))
                 .count();
             if fargate != 0 && fargate != shares.len() {
                 return Err(FieldError::new(
@@ -99,6 +139,7 @@ pub(super) fn launch(
 pub(super) fn check_compatible(
     at: &str,
     def: &TaskDef,
+    def_index: usize,
     launch: &LaunchSpec,
 ) -> Result<(), FieldError> {
     let (needs_ec2, needs_fargate) = match launch {
@@ -106,9 +147,15 @@ pub(super) fn check_compatible(
         LaunchSpec::Fargate => (false, true),
         LaunchSpec::Providers(s) => (
             s.iter().any(|p| matches!(p.provider, Provider::Pool(_))),
-            s.iter().any(|p| !matches!(p.provider, Provider::Pool(_))),
+            s.iter()
+                .any(|p| matches!(p.provider, Provider::Fargate | Provider::FargateSpot)),
         ),
     };
+    if let LaunchSpec::Providers(s) = launch
+        && s.iter().any(|p| matches!(p.provider, Provider::Managed(_)))
+    {
+        check_managed_instances(at, def, def_index)?;
+    }
     if needs_ec2 && !def.ec2_compatible {
         return Err(FieldError::new(
             format!("{at}.taskDefinition"),
@@ -124,6 +171,66 @@ pub(super) fn check_compatible(
         .allowed("add \"FARGATE\" to its requiresCompatibilities"));
     }
     check_fargate_spot_platform(at, def, launch)
+}
+
+/// ECS does not support placement strategies on Managed Instances (ecs-current.md §1.3):
+/// placement constraints apply, strategies are refused.
+pub(super) fn no_strategy_on_managed(
+    at: &str,
+    launch: &LaunchSpec,
+    has_strategy: bool,
+) -> Result<(), FieldError> {
+    let managed = matches!(launch, LaunchSpec::Providers(s)
+        if s.iter().any(|p| matches!(p.provider, Provider::Managed(_))));
+    if managed && has_strategy {
+        return Err(FieldError::new(
+            format!("{at}.placementStrategy"),
+            "placement strategies are not supported on Managed Instances: ECS spreads over AZs and packs by itself",
+        )
+        .allowed("no placementStrategy (placementConstraints still apply)"));
+    }
+    Ok(())
+}
+
+/// What Managed Instances accept (ecs-current.md §1.1, §1.6): task definitions that list
+/// `MANAGED_INSTANCES`, Linux only, in `awsvpc` or `host` network mode (no `bridge`).
+fn check_managed_instances(at: &str, def: &TaskDef, def_index: usize) -> Result<(), FieldError> {
+    let td = format!("taskDefinitions[{def_index}]");
+    if !def.managed_instances_compatible {
+        return Err(FieldError::new(
+            format!("{at}.taskDefinition"),
+            format!(
+                "task definition `{}` runs on a Managed Instances provider but does not list MANAGED_INSTANCES",
+                def.family
+            ),
+        )
+        .allowed("add \"MANAGED_INSTANCES\" to its requiresCompatibilities"));
+    }
+    if def.platform == FargatePlatform::Windows {
+        return Err(FieldError::new(
+            format!("{td}.runtimePlatform.operatingSystemFamily"),
+            format!(
+                "task definition `{}` is a Windows task; Managed Instances run Linux containers only",
+                def.family
+            ),
+        )
+        .allowed("a Linux task definition, or an Auto Scaling group provider with Windows instances"));
+    }
+    if !matches!(
+        def.network_mode,
+        crate::model::NetworkMode::Awsvpc | crate::model::NetworkMode::Host
+    ) {
+        return Err(FieldError::new(
+            format!("{td}.networkMode"),
+            format!(
+                "task definition `{}` uses {} network mode, which Managed Instances do not support (it runs on a Managed Instances provider through {at})",
+                def.family,
+                def.network_mode.as_str()
+            ),
+        )
+        .allowed("awsvpc, host"));
+    }
+    Ok(())
 }
 
 /// Fargate Spot runs Linux X86_64 tasks only: no Windows, no ARM64 (reference, "Resolved
@@ -259,7 +366,7 @@ pub(super) fn deployments(
             &d.task_definition,
             &format!("{field}.taskDefinition"),
         )?;
-        check_compatible(&field, &task_defs[def.index()], launch)?;
+        check_compatible(&field, &task_defs[def.index()], def.index(), launch)?;
         let time = SimTime::ZERO + d.at.0;
         if time > horizon {
             return Err(FieldError::new(
@@ -297,6 +404,7 @@ pub(super) fn service(
     all: &[ServiceFile],
     task_defs: &[TaskDef],
     pools: &[PoolSpec],
+    managed: &[ManagedProviderSpec],
     names: &mut Names<'_>,
     horizon: SimTime,
 ) -> Result<ServiceSpec, FieldError> {
@@ -318,10 +426,17 @@ pub(super) fn service(
         s.launch_type.as_deref(),
         s.capacity_provider_strategy.as_deref(),
         pools,
+        managed,
     )?;
-    check_compatible(&at, &task_defs[def.index()], &launch)?;
+    check_compatible(&at, &task_defs[def.index()], def.index(), &launch)?;
+    no_strategy_on_managed(&at, &launch, !s.placement_strategy.is_empty())?;
     let (mut strategies, policies) = strategies(&at, &s.placement_strategy, names)?;
-    if s.placement_strategy.is_empty() && s.scheduling_strategy.as_deref() != Some("DAEMON") {
+    let on_managed = matches!(&launch, LaunchSpec::Providers(p)
+        if p.iter().any(|p| matches!(p.provider, Provider::Managed(_))));
+    if s.placement_strategy.is_empty()
+        && s.scheduling_strategy.as_deref() != Some("DAEMON")
+        && !on_managed
+    {
         // ECS's service default: balance AZs, then instances, by this service's tasks.
         strategies = vec![
             PlacementStrategy::Spread(SpreadField::Attribute(0)),

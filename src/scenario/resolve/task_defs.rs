@@ -68,16 +68,18 @@ pub(super) fn task_def(i: usize, t: &TaskDefinitionFile) -> Result<TaskDef, Fiel
         .unwrap_or_else(|| vec!["EC2".into()]);
     let mut ec2 = false;
     let mut fargate = false;
+    let mut managed = false;
     for (k, c) in compat.iter().enumerate() {
         match c.as_str() {
             "EC2" => ec2 = true,
             "FARGATE" => fargate = true,
+            "MANAGED_INSTANCES" => managed = true,
             other => {
                 return Err(FieldError::new(
                     format!("{at}.requiresCompatibilities[{k}]"),
                     format!("unknown launch type `{other}`"),
                 )
-                .allowed("EC2, FARGATE"));
+                .allowed("EC2, FARGATE, MANAGED_INSTANCES"));
             }
         }
     }
@@ -185,6 +187,7 @@ pub(super) fn task_def(i: usize, t: &TaskDefinitionFile) -> Result<TaskDef, Fiel
         host_ports,
         ec2_compatible: ec2,
         fargate_compatible: fargate,
+        managed_instances_compatible: managed,
         image_size_mb,
         fargate_size,
         platform,
