@@ -229,6 +229,8 @@ impl Collector {
                 total: cost.ec2 + cost.fargate,
                 ec2: cost.ec2,
                 fargate: cost.fargate,
+                // Filled when the run ends, once every hour is split.
+                ..CostSummary::default()
             },
             instances: InstanceSummary {
                 mean: ratio(self.instance_ms, window_ms),
