@@ -8,6 +8,9 @@ use std::path::Path;
 /// Written by `ecsim compare --recommend-commitment`.
 pub const COMMITMENT_RECOMMENDATION: &str = "commitment-recommendation.json";
 
+/// Written by `ecsim compare --per-service`: one row per service or job moved alone.
+pub const PER_SERVICE: &str = "per-service.csv";
+
 /// A comparison as `compare.json` records it, plus the commitment curves beside it.
 #[derive(Debug, Deserialize)]
 pub struct CompareOutputs {

@@ -9,7 +9,7 @@ mod sweep;
 mod tasks;
 
 pub use compare::{
-    BreakEvenLine, COMMITMENT_RECOMMENDATION, CommitmentCurveView, CompareOutputs, CurvePointView,
+    BreakEvenLine, COMMITMENT_RECOMMENDATION, PER_SERVICE, CommitmentCurveView, CompareOutputs, CurvePointView,
     LegFigures,
 };
 pub use run::{RunOutputs, TimeSeries};

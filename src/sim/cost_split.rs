@@ -548,3 +548,46 @@ fn accrue(share: &mut Share, t: u64, hour_start: u64, use_now: f64) {
     share.since = t.max(share.since);
     share.use_mark = use_now;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::allocation::{AllocationSettings, PartialHours};
+
+    /// One m5.large (2 vCPU, 8 GiB, $0.096/h) launched at 30 min, holding one task of
+    /// 1 vCPU / 2 GiB from then to the end of the hour.
+    fn half_hour(partial_hours: PartialHours) -> (OriginCost, f64) {
+        let spec = AllocationSpec {
+            settings: AllocationSettings {
+                partial_hours,
+                ..AllocationSettings::default()
+            },
+            pool_capacity: vec![[2.0, 8.0, 0.0]],
+        };
+        let hour = SimTime(HOUR_MS);
+        let mut split = CostSplit::new(spec, SimTime::ZERO, hour, 0, 1, 0);
+        let half = SimTime(HOUR_MS / 2);
+        split.instance_launched(0, 0, 0.096, None, half);
+        split.task_placed(0, 0, None, 0, 1024, 2048, 0, half);
+        let row = split.task_stopped(0, hour, true);
+        split.instance_closed(0, half, 0.048, hour);
+        split.close_hour(None);
+        let cost = split.row_cost(row.unwrap()).unwrap();
+        assert_eq!(split.hour_end, u64::MAX);
+        (split.finish(0.048)[0], cost.split)
+    }
+
+    #[test]
+    fn part_hours_weighted_by_time_or_offered_whole() {
+        // Time-weighted: the instance offers 1 vCPU-hour and 4 GiB-hours (9 + 4 = 13
+        // units for its $0.048); the task holds 0.5 and 1: 5.5 units = $0.020308.
+        let (origin, split) = half_hour(PartialHours::TimeWeighted);
+        assert!((split - 5.5 / 13.0 * 0.048).abs() < 1e-12, "{split}");
+        assert!((origin.total() - 0.048).abs() < 1e-12);
+        // Whole hour: it offers 2 and 8 (26 units) for the same $0.048; the task's 5.5
+        // units are $0.010154, the rest is unused (the task is the only one to carry it).
+        let (origin, split) = half_hour(PartialHours::WholeHour);
+        assert!((split - 5.5 / 26.0 * 0.048).abs() < 1e-12, "{split}");
+        assert!((origin.unused - 20.5 / 26.0 * 0.048).abs() < 1e-12);
+    }
+}

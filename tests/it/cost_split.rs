@@ -236,3 +236,80 @@ fn the_origins_add_up_to_the_bill_on_every_shipped_scenario() {
         }
     }
 }
+
+/// Thumbnail tasks' run times (RUNNING to stop) in the scenario as written.
+#[derive(Default)]
+struct RunTimes(Vec<(u64, Option<u64>)>);
+
+impl Recorder for RunTimes {
+    fn wants_instances(&self) -> bool {
+        false
+    }
+    fn task(&mut self, row: &TaskRow<'_>) {
+        if row.origin == "thumbnails"
+            && let Some(running) = row.running
+        {
+            self.0.push((running.0, row.stopped.map(|s| s.0)));
+        }
+    }
+}
+
+#[test]
+fn moving_the_thumbnail_job_alone_changes_the_bill_by_its_fargate_bill() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/ec2-vs-fargate.toml");
+    let cfg = ecsim::scenario::load(&path, &[]).unwrap().config;
+    let per = ecsim::compare::per_service::run_per_service(&cfg, None).unwrap();
+    let names: Vec<&str> = per.legs.iter().map(|l| l.leg.as_str()).collect();
+    assert_eq!(names, ["scenario", "fargate:api", "fargate:thumbnails"]);
+    let moved = &per.legs[2];
+    // The EC2 side keeps its 3 m5.large (the API's 8 tasks stay spread over them): 3 ×
+    // $0.096 × 24 h = $6.912, as before the move.
+    assert_eq!(moved.summary.instances.mean, 3.0);
+    assert!(close(moved.cost_ec2_usd, 6.912, 1e-9));
+    // On Fargate a thumbnail (0.25 vCPU, 0.5 GB) costs 0.25 × 0.04048 + 0.5 × 0.004445 =
+    // $0.0123425 an hour, billed from its pull's start: the pull is 3 s + 120 MB at 15
+    // MB/s = 11 s, the container start 2 s, so each task is billed its run time + 13 s
+    // (whole seconds, at least 60 s). The run times are the workload's, the same in
+    // every leg: read them off the scenario as written. Window [1 h, 25 h].
+    let mut times = RunTimes::default();
+    ecsim::sim::run(&cfg, &mut times);
+    let (warmup, horizon) = (3_600_000_u64, 90_000_000_u64);
+    let billed_s: f64 = times
+        .0
+        .iter()
+        .map(|&(running, stopped)| {
+            let pull = running - 13_000;
+            let end = stopped.unwrap_or(horizon);
+            if end <= warmup {
+                0.0
+            } else if pull < warmup {
+                (end - warmup) as f64 / 1000.0
+            } else {
+                ((end - pull).div_ceil(1000) as f64).max(60.0)
+            }
+        })
+        .sum();
+    let fargate = 0.0123425 * billed_s / 3600.0;
+    // On Fargate a task starts some 30 s later than on EC2 (provisioning, a slower pull):
+    // the tasks that straddle the window's edges are clipped a little differently, at
+    // most a few minutes of one task each ($0.0006 is 3 minutes of one).
+    let tol = 6e-4;
+    assert!(close(moved.cost_fargate_usd, fargate, tol), "{} vs {fargate}", moved.cost_fargate_usd);
+    let row = &per.moves[1];
+    assert_eq!(row.origin, "thumbnails");
+    assert!(close(row.bill_change_usd, fargate, tol), "{row:?}");
+    // Where it is, it is billed its share of the shared instances; moved, its own bill.
+    assert!(close(row.cost_moved_usd, fargate, tol));
+    assert!(close(row.cost_where_it_is_usd, per.legs[0].summary.cost_usd.by_origin["thumbnails"].total, 1e-12));
+}
+
+#[test]
+fn an_origin_leg_names_what_it_cannot_move() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/ec2-vs-fargate.toml");
+    let cfg = ecsim::scenario::load(&path, &[]).unwrap().config;
+    let err = ecsim::compare::per_service::apply_origin_leg(&cfg, &["thumbnail".to_string()])
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("`thumbnail` is not a service or job"), "{err}");
+    assert!(err.contains("movable here: api, thumbnails"), "{err}");
+}
