@@ -150,9 +150,7 @@ pub fn split_hour(
 ) -> f64 {
     out.clear();
     out.resize(allocated.len(), TaskHourCost::default());
-    let units: f64 = (0..RESOURCES)
-        .map(|r| weights[r] * hour.capacity[r])
-        .sum();
+    let units: f64 = (0..RESOURCES).map(|r| weights[r] * hour.capacity[r]).sum();
     if units <= 0.0 || hour.cost == 0.0 {
         return hour.cost;
     }

@@ -168,10 +168,11 @@ pub fn apply_hour(
     out.plans.resize(plans.len(), PlanHour::default());
     out.on_demand = usage.iter().zip(on_demand).map(|(u, r)| u * r).sum();
     out.keys.clear();
-    out.keys.extend(usage.iter().zip(on_demand).map(|(u, r)| KeyHour {
-        on_demand: u * r,
-        ..KeyHour::default()
-    }));
+    out.keys
+        .extend(usage.iter().zip(on_demand).map(|(u, r)| KeyHour {
+            on_demand: u * r,
+            ..KeyHour::default()
+        }));
     scratch.remaining_usage.clear();
     scratch.remaining_usage.extend_from_slice(usage);
     scratch.remaining_budget.clear();

@@ -94,8 +94,7 @@ pub fn run(args: &CompareArgs) -> Result<(), CliError> {
         || args.target_availability.is_some();
     if args.per_service && args.types.is_some() {
         return Err(CliError::Usage(
-            "--types sizes a pool with --recommend; --per-service moves services, not pools"
-                .into(),
+            "--types sizes a pool with --recommend; --per-service moves services, not pools".into(),
         ));
     }
     if recommend_only && !args.recommend {
@@ -112,7 +111,11 @@ pub fn run(args: &CompareArgs) -> Result<(), CliError> {
     )?;
     let config = &scenario.config;
     if !args.scenario.allow_large {
-        let checked: &[Leg] = if args.per_service { &[Leg::Scenario] } else { &legs };
+        let checked: &[Leg] = if args.per_service {
+            &[Leg::Scenario]
+        } else {
+            &legs
+        };
         refuse_large_legs(args, &scenario.path, config, checked)?;
     }
     let dir = args
@@ -201,7 +204,8 @@ fn per_service(
         (None, None) => None,
         _ => {
             return Err(CliError::Usage(
-                "--target-pending-p95 must be at least 0 and --target-availability between 0 and 1".into(),
+                "--target-pending-p95 must be at least 0 and --target-availability between 0 and 1"
+                    .into(),
             ));
         }
     };
@@ -228,7 +232,11 @@ fn per_service(
     text.push_str(&compare::per_service::text(&per));
     if args.recommend && per.combined.len() < 2 {
         text.push_str("  no two moves both save money");
-        text.push_str(if target.is_some() { " and meet the target\n" } else { "\n" });
+        text.push_str(if target.is_some() {
+            " and meet the target\n"
+        } else {
+            "\n"
+        });
     }
     Ok(text)
 }

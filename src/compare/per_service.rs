@@ -115,12 +115,23 @@ fn shared_definition(config: &SimConfig, names: &[String], leg: &str) -> Result<
             .services
             .iter()
             .filter(|s| &s.name == name)
-            .flat_map(|s| std::iter::once(s.task_def).chain(s.deployments.iter().map(|d| d.task_def)))
-            .chain(config.jobs.iter().filter(|j| &j.name == name).map(|j| j.task_def))
+            .flat_map(|s| {
+                std::iter::once(s.task_def).chain(s.deployments.iter().map(|d| d.task_def))
+            })
+            .chain(
+                config
+                    .jobs
+                    .iter()
+                    .filter(|j| &j.name == name)
+                    .map(|j| j.task_def),
+            )
             .collect()
     };
     let moved: Vec<TaskDefId> = names.iter().flat_map(defs).collect();
-    for other in movable_origins(config).iter().filter(|o| !names.contains(o)) {
+    for other in movable_origins(config)
+        .iter()
+        .filter(|o| !names.contains(o))
+    {
         for d in defs(other) {
             let def = &config.task_defs[d.index()];
             if moved.contains(&d) && !def.fargate_compatible {
@@ -185,8 +196,7 @@ pub fn run_per_service(
     let origins = movable_origins(config);
     if origins.is_empty() {
         return Err(CompareError::Usage(
-            "--per-service: no service or job runs on EC2 capacity that Fargate could take"
-                .into(),
+            "--per-service: no service or job runs on EC2 capacity that Fargate could take".into(),
         ));
     }
     let mut configs = vec![(
@@ -216,7 +226,10 @@ pub fn run_per_service(
         .map(|(m, _)| m.origin.clone())
         .collect();
     if combine.is_some() && combined.len() > 1 {
-        let leg = (origin_leg_name(&combined), apply_origin_leg(config, &combined)?);
+        let leg = (
+            origin_leg_name(&combined),
+            apply_origin_leg(config, &combined)?,
+        );
         legs.extend(run_all(vec![leg])?);
     }
     Ok(PerService {

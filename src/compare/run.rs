@@ -248,8 +248,13 @@ pub fn run_and_recommend(
     let runs: Vec<_> = configs
         .into_par_iter()
         .map(|(leg, planned)| {
-            let (result, usage) =
-                measure(&planned.config, leg.name(), planned.notes, planned.left_out, false)?;
+            let (result, usage) = measure(
+                &planned.config,
+                leg.name(),
+                planned.notes,
+                planned.left_out,
+                false,
+            )?;
             Ok((leg, planned.config, result, usage))
         })
         .collect::<Vec<Result<_, CompareError>>>()

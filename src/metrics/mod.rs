@@ -12,7 +12,7 @@ pub use recorder::{
     ScalingSample, ServiceSample, TaskRow,
 };
 pub use summary::{
-    AvailabilitySummary, CarriedOver, CostSummary, OriginCostSummary, DeploymentOutcome, DeploymentSummary,
-    InstanceSummary, LatencySummary, OverloadSummary, PendingSummary, QueueSummary,
-    RestartLatencySummary, ScalingSummary, Summary, TaskCounts, Utilization,
+    AvailabilitySummary, CarriedOver, CostSummary, DeploymentOutcome, DeploymentSummary,
+    InstanceSummary, LatencySummary, OriginCostSummary, OverloadSummary, PendingSummary,
+    QueueSummary, RestartLatencySummary, ScalingSummary, Summary, TaskCounts, Utilization,
 };

@@ -9,13 +9,14 @@ mod sweep;
 mod tasks;
 
 pub use compare::{
-    BreakEvenLine, COMMITMENT_RECOMMENDATION, PER_SERVICE, CommitmentCurveView, CompareOutputs, CurvePointView,
-    LegFigures,
+    BreakEvenLine, COMMITMENT_RECOMMENDATION, CommitmentCurveView, CompareOutputs, CurvePointView,
+    LegFigures, OriginMoveView, PER_SERVICE,
 };
 pub use run::{RunOutputs, TimeSeries};
 pub use sweep::{Interval, SweepMetric, SweepOutputs, SweepVariant, short_value};
 pub use tasks::{
-    FirstSeen, HEAT_COLUMNS, MAX_HEAT_INSTANCES, Marks, Placed, Sample, Stops, Tasks, Wait,
+    COST_BANDS, FirstSeen, HEAT_COLUMNS, MAX_HEAT_INSTANCES, Marks, OTHER_ORIGINS, Placed, Sample,
+    Stops, Tasks, Wait,
 };
 
 use serde_json::Value;

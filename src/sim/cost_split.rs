@@ -263,9 +263,7 @@ impl CostSplit {
     }
 
     fn service_use(&self, service: u32, t: u64) -> f64 {
-        self.services
-            .get(service as usize)
-            .map_or(0.0, |u| u.at(t))
+        self.services.get(service as usize).map_or(0.0, |u| u.at(t))
     }
 
     /// A task stopped (or the run ended) at `now`. With `keep_row`, returns where its

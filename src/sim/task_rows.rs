@@ -121,7 +121,9 @@ impl<R: Recorder> Simulation<'_, R> {
                 launch_type: row.launch_type,
                 capacity_provider: &origin.provider_names[row.target_index],
                 instance: &self.task_rows.instance_ids[row.instance.0..row.instance.1],
-                availability_zone: row.az.map_or("", |az| self.cluster.azs[az.index()].as_str()),
+                availability_zone: row
+                    .az
+                    .map_or("", |az| self.cluster.azs[az.index()].as_str()),
                 cpu: row.cpu,
                 memory: row.memory,
                 created: row.created,

@@ -95,8 +95,14 @@ fn aws_example_split_unused_and_totals() {
     let u = 0.096 / 26.0;
     let web = task_of(&rows, "web");
     let worker = task_of(&rows, "worker");
-    assert!(close(web.1, 0.0406, 5e-5) && close(web.1, 11.0 * u, 1e-6), "{web:?}");
-    assert!(close(worker.1, 0.0314, 5e-5) && close(worker.1, 8.5 * u, 1e-6), "{worker:?}");
+    assert!(
+        close(web.1, 0.0406, 5e-5) && close(web.1, 11.0 * u, 1e-6),
+        "{web:?}"
+    );
+    assert!(
+        close(worker.1, 0.0314, 5e-5) && close(worker.1, 8.5 * u, 1e-6),
+        "{worker:?}"
+    );
     assert!(close(web.2 + worker.2, 0.024, 1e-6));
     assert!(close(web.3, 0.0542, 5e-5) && close(worker.3, 0.0418, 5e-5));
     assert!(close(web.3, web.1 + web.2, 1e-12));
@@ -147,7 +153,11 @@ commitment_per_hour = 0.03
 "#;
     let (s, rows) = run_rows(&aws_example("", plan));
     let c = s.commitments.as_ref().expect("commitments");
-    assert!(close(c.effective_cost_usd, 0.078, 1e-9), "{}", c.effective_cost_usd);
+    assert!(
+        close(c.effective_cost_usd, 0.078, 1e-9),
+        "{}",
+        c.effective_cost_usd
+    );
     let web = task_of(&rows, "web");
     let worker = task_of(&rows, "worker");
     assert!(close(web.3, 0.044, 1e-6), "{web:?}");
@@ -162,10 +172,7 @@ commitment_per_hour = 0.03
 fn the_settings_change_the_weights() {
     // cpu_memory_weight = 1: 2 + 8 = 10 units at $0.0096. web split 1 + 2 = 3 units =
     // $0.0288, worker 0.5 + 4 = 4.5 units = $0.0432; idle 0.5 + 2 = 2.5 units = $0.024.
-    let (s, _) = run_rows(&aws_example(
-        "",
-        "[cost_allocation]\ncpu_memory_weight = 1",
-    ));
+    let (s, _) = run_rows(&aws_example("", "[cost_allocation]\ncpu_memory_weight = 1"));
     let by = &s.cost_usd.by_origin;
     assert!(close(by["web"].split, 0.0288, 1e-9), "{:?}", by["web"]);
     assert!(close(by["worker"].split, 0.0432, 1e-9));
@@ -195,7 +202,11 @@ fn an_instance_hour_without_tasks_is_shared_by_the_hour_s_ec2_users() {
     );
     let (s, rows) = run_rows(&text);
     let by = &s.cost_usd.by_origin;
-    assert!(close(by["web"].total, 2.0 * 0.054154, 2e-6), "{:?}", by["web"]);
+    assert!(
+        close(by["web"].total, 2.0 * 0.054154, 2e-6),
+        "{:?}",
+        by["web"]
+    );
     assert!(close(by["worker"].total, 2.0 * 0.041846, 2e-6));
     assert!(close(by["web"].total + by["worker"].total, 0.192, 1e-9));
     // The task rows keep AWS's figures; the empty instance is no task's.
@@ -221,7 +232,10 @@ fn the_origins_add_up_to_the_bill_on_every_shipped_scenario() {
             .map_or(c.total, |k| k.effective_cost_usd);
         let sum: f64 = c.by_origin.values().map(|o| o.total).sum();
         let name = path.display();
-        assert!(close(sum, bill, 0.005), "{name}: origins {sum}, bill {bill}");
+        assert!(
+            close(sum, bill, 0.005),
+            "{name}: origins {sum}, bill {bill}"
+        );
         let unused: f64 = c.by_origin.values().map(|o| o.unused).sum();
         assert!(close(unused, c.unused, 1e-6), "{name}: unused");
         for (origin, o) in &c.by_origin {
@@ -256,7 +270,8 @@ impl Recorder for RunTimes {
 
 #[test]
 fn moving_the_thumbnail_job_alone_changes_the_bill_by_its_fargate_bill() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/ec2-vs-fargate.toml");
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/ec2-vs-fargate.toml");
     let cfg = ecsim::scenario::load(&path, &[]).unwrap().config;
     let per = ecsim::compare::per_service::run_per_service(&cfg, None).unwrap();
     let names: Vec<&str> = per.legs.iter().map(|l| l.leg.as_str()).collect();
@@ -294,18 +309,27 @@ fn moving_the_thumbnail_job_alone_changes_the_bill_by_its_fargate_bill() {
     // the tasks that straddle the window's edges are clipped a little differently, at
     // most a few minutes of one task each ($0.0006 is 3 minutes of one).
     let tol = 6e-4;
-    assert!(close(moved.cost_fargate_usd, fargate, tol), "{} vs {fargate}", moved.cost_fargate_usd);
+    assert!(
+        close(moved.cost_fargate_usd, fargate, tol),
+        "{} vs {fargate}",
+        moved.cost_fargate_usd
+    );
     let row = &per.moves[1];
     assert_eq!(row.origin, "thumbnails");
     assert!(close(row.bill_change_usd, fargate, tol), "{row:?}");
     // Where it is, it is billed its share of the shared instances; moved, its own bill.
     assert!(close(row.cost_moved_usd, fargate, tol));
-    assert!(close(row.cost_where_it_is_usd, per.legs[0].summary.cost_usd.by_origin["thumbnails"].total, 1e-12));
+    assert!(close(
+        row.cost_where_it_is_usd,
+        per.legs[0].summary.cost_usd.by_origin["thumbnails"].total,
+        1e-12
+    ));
 }
 
 #[test]
 fn an_origin_leg_names_what_it_cannot_move() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/ec2-vs-fargate.toml");
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/ec2-vs-fargate.toml");
     let cfg = ecsim::scenario::load(&path, &[]).unwrap().config;
     let err = ecsim::compare::per_service::apply_origin_leg(&cfg, &["thumbnail".to_string()])
         .unwrap_err()
