@@ -337,3 +337,41 @@ fn an_origin_leg_names_what_it_cannot_move() {
     assert!(err.contains("`thumbnail` is not a service or job"), "{err}");
     assert!(err.contains("movable here: api, thumbnails"), "{err}");
 }
+
+#[test]
+fn per_service_writes_its_table_and_chart() {
+    let root = tempfile::tempdir().unwrap();
+    let out = root.path().join("cmp");
+    let scenario =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/ec2-vs-fargate.toml");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_ecsim"))
+        .args(["compare", "-q", "--per-service", "--report", "--out"])
+        .arg(&out)
+        .arg(&scenario)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let csv = std::fs::read_to_string(out.join("per-service.csv")).unwrap();
+    let origins: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(origins, ["api", "thumbnails"]);
+    assert!(out.join("charts/compare-per-service.svg").is_file());
+    // A later comparison without --per-service leaves no stale table behind.
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_ecsim"))
+        .args(["compare", "-q", "--with", "fargate:thumbnails", "--out"])
+        .arg(&out)
+        .arg(&scenario)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(!out.join("per-service.csv").exists());
+    let json = std::fs::read_to_string(out.join("compare.json")).unwrap();
+    assert!(
+        json.contains("\"leg\": \"fargate:thumbnails\""),
+        "{}",
+        &json[..200.min(json.len())]
+    );
+}

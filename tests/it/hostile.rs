@@ -195,6 +195,13 @@ fn cases() -> Vec<Case> {
             &["commitments[0].commitment_per_hour", "at most 1000000 $ per hour"]),
         case("a Savings Plan of inf $/h", s(&[], &commitment("commitment_per_hour = inf")), VALIDATE, 2,
             &["commitments[0].commitment_per_hour", "at most 1000000 $ per hour"]),
+        // Issue 39: legs that move named services.
+        case("a Fargate leg naming nothing", BASE.to_string(), &["compare", "S", "--quiet", "--with", "fargate:", "--out", "D/cmp"], 2,
+            &["--with", "`fargate:` names no service or job", "fargate:<name>"]),
+        case("a Fargate leg naming an unknown service", BASE.to_string(), &["compare", "S", "--quiet", "--with", "fargate:webb", "--out", "D/cmp"], 2,
+            &["leg `fargate:webb`", "`webb` is not a service or job of the scenario", "movable here: web"]),
+        case("--per-service with --types", BASE.to_string(), &["compare", "S", "--quiet", "--per-service", "--types", "m5.large", "--out", "D/cmp"], 2,
+            &["--per-service moves services, not pools"]),
         // Issue 39: the cost split's settings.
         case("a CPU weight of 0", s(&[], "[cost_allocation]\ncpu_memory_weight = 0\n"), VALIDATE, 2,
             &["cost_allocation.cpu_memory_weight", "0 is not allowed", "a number above 0, at most 1000"]),
