@@ -35,10 +35,15 @@ pub struct CompareOutputs {
 /// One row of `per-service.csv`: a service or job moved alone to Fargate.
 #[derive(Debug, Deserialize)]
 pub struct OriginMoveView {
+    /// The service or job.
     pub origin: String,
+    /// Its share of the scenario's bill, US dollars.
     pub cost_where_it_is_usd: f64,
+    /// Its share of the bill once moved, US dollars.
     pub cost_moved_usd: f64,
+    /// The moved leg's bill less the scenario's, US dollars.
     pub bill_change_usd: f64,
+    /// Its pending-time p95 moved less where it is, seconds; empty when not measured.
     pub pending_p95_change_s: Option<f64>,
 }
 

@@ -605,7 +605,7 @@ mod tests {
     #[test]
     fn spend_is_spread_over_each_tasks_span() {
         let times = [0.0, 10.0, 20.0, 30.0, 40.0];
-        let mut s = Spend::new(&times);
+        let mut s = Spend::new(&times, MAX_FARGATE_PROVIDERS);
         // $10 from 5 s to 25 s is $0.50 a second: by 10 s $2.50, by 20 s $7.50, then $10.
         assert!(s.add(7, 5.0, 25.0, 10.0));
         // $3 at 12 s on the dot (no span): counted from the sample at 20 s.
