@@ -374,8 +374,8 @@ impl CostSplit {
         self.fargate_since[origin] = now.max(self.fargate_since[origin]);
     }
 
-    /// `amount` more (or less, negative) of Fargate usage `key` for `origin` from `now`,
-    /// with `back_dated` ms of it already past (a pull that began before RUNNING).
+    /// `amount` more (or less, negative) of Fargate usage `key` for `origin` from `now`; a
+    /// start back-dated to `from` (a pull that began before RUNNING) counts [from, now) too.
     pub fn fargate_usage(&mut self, origin: usize, key: usize, amount: f64, from: u64, now: u64) {
         let k = key - self.fargate_key;
         self.fargate_advance(origin, now);
