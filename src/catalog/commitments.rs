@@ -88,6 +88,28 @@ pub struct HourBill {
     pub used: f64,
     /// In plan order.
     pub plans: Vec<PlanHour>,
+    /// Per usage key, in key order: what the hour's usage of that key cost, so a share of
+    /// the bill can follow the usage that incurred it (the split of an instance-hour).
+    pub keys: Vec<KeyHour>,
+}
+
+/// One usage key's part of an hour's bill.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct KeyHour {
+    /// Its usage at On-Demand rates.
+    pub on_demand: f64,
+    /// The part of that some plan covered, at On-Demand rates.
+    pub covered_on_demand: f64,
+    /// What the covering plans charged for it, at plan rates.
+    pub used: f64,
+}
+
+impl KeyHour {
+    /// What the key's usage cost with the commitments, unused commitment aside: what no
+    /// plan covered at On-Demand rates, the rest at the plans' rates.
+    pub fn effective(&self) -> f64 {
+        self.on_demand - self.covered_on_demand + self.used
+    }
 }
 
 impl HourBill {
@@ -103,6 +125,12 @@ impl HourBill {
         self.covered_on_demand += other.covered_on_demand;
         self.fees += other.fees;
         self.used += other.used;
+        self.keys.resize(other.keys.len(), KeyHour::default());
+        for (a, b) in self.keys.iter_mut().zip(&other.keys) {
+            a.on_demand += b.on_demand;
+            a.covered_on_demand += b.covered_on_demand;
+            a.used += b.used;
+        }
         self.plans.resize(other.plans.len(), PlanHour::default());
         for (a, b) in self.plans.iter_mut().zip(&other.plans) {
             a.fee += b.fee;
@@ -139,6 +167,12 @@ pub fn apply_hour(
     out.plans.clear();
     out.plans.resize(plans.len(), PlanHour::default());
     out.on_demand = usage.iter().zip(on_demand).map(|(u, r)| u * r).sum();
+    out.keys.clear();
+    out.keys
+        .extend(usage.iter().zip(on_demand).map(|(u, r)| KeyHour {
+            on_demand: u * r,
+            ..KeyHour::default()
+        }));
     scratch.remaining_usage.clear();
     scratch.remaining_usage.extend_from_slice(usage);
     scratch.remaining_budget.clear();
@@ -201,6 +235,8 @@ pub fn apply_hour(
             let line = &mut out.plans[p];
             line.used += covered * rate;
             line.covered_on_demand += covered * on_demand[k];
+            out.keys[k].used += covered * rate;
+            out.keys[k].covered_on_demand += covered * on_demand[k];
         }
     }
     out.fees = out.plans.iter().map(|l| l.fee).sum();
@@ -277,6 +313,27 @@ mod tests {
         );
         assert!(close(bill.covered_on_demand, 0.5));
         assert!(close(bill.effective(), 1.0 + 0.25));
+    }
+
+    #[test]
+    fn each_key_carries_its_covered_usage_and_plan_charge() {
+        // As above: commitment $0.30, key 1 (50% off) first takes $0.25 and covers its $0.50;
+        // the $0.05 left covers 1/14 of key 0 ($1/14 On-Demand). Key 0 costs
+        // 1 − 1/14 + 0.05, key 1 costs 0.25; with the fee fully used they sum to the hour.
+        let bill = one(
+            &[1.0, 0.5],
+            &[1.0, 1.0],
+            &[sp(ComputeSavingsPlan, 0.30, &[Some(0.70), Some(0.25)])],
+        );
+        assert!(close(bill.keys[1].covered_on_demand, 0.5) && close(bill.keys[1].used, 0.25));
+        assert!(close(bill.keys[0].covered_on_demand, 1.0 / 14.0));
+        assert!(close(bill.keys[0].used, 0.05));
+        assert!(close(bill.keys[0].effective(), 1.0 - 1.0 / 14.0 + 0.05));
+        assert!(close(bill.keys[1].effective(), 0.25));
+        assert!(close(
+            bill.keys[0].effective() + bill.keys[1].effective(),
+            bill.effective()
+        ));
     }
 
     #[test]

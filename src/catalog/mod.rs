@@ -8,6 +8,7 @@
 //! not pin down (EC2 Spot discount, OS-visible memory fraction, some trunking limits) are
 //! settings in that file with their defaults stated there.
 
+pub mod allocation;
 mod billing;
 pub mod commitments;
 mod error;
@@ -24,7 +25,7 @@ pub use billing::{
     EC2_LINUX_MINIMUM_MS, FARGATE_LINUX_MINIMUM_MS, FARGATE_WINDOWS_MINIMUM_MS, FargatePlatform,
     ec2_instance_cost, fargate_task_cost,
 };
-pub use commitments::{CommitmentKind, HourBill, Plan, PlanHour};
+pub use commitments::{CommitmentKind, HourBill, KeyHour, Plan, PlanHour};
 pub use error::CatalogError;
 pub use fargate::{
     FargateOs, FargateRates, FargateSize, FargateSizeError, round_fargate, valid_fargate_sizes,

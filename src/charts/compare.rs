@@ -162,3 +162,49 @@ pub fn break_even(c: &CompareOutputs) -> Option<Figure> {
         }),
     })
 }
+
+/// `compare --per-service`: each service or job moved alone to Fargate, what it costs where
+/// it is and moved, and the whole bill after the move beside the scenario's.
+pub fn per_service(c: &CompareOutputs) -> Option<Figure> {
+    let rows = &c.per_service;
+    let base = c.legs.first().map(|l| l.cost_total_usd)?;
+    if rows.is_empty() {
+        return None;
+    }
+    let column = |f: &dyn Fn(&crate::outputs::OriginMoveView) -> f64| -> Vec<Option<f64>> {
+        rows.iter().map(|r| Some(f(r))).collect()
+    };
+    Some(Figure {
+        name: "compare-per-service".into(),
+        title: format!("{}: which services to move to Fargate", c.scenario),
+        caption: format!(
+            "Each service or job moved alone to Fargate while the rest stays (pools re-size): its share of the bill where it is (its tasks' split of the instances they used plus its share of idle capacity) and once moved, and the whole bill after the move; the scenario's bill is ${base:.2}, so a bar below that saves."
+        ),
+        body: Body::Bars(BarChart {
+            categories: rows.iter().map(|r| r.origin.clone()).collect(),
+            panels: vec![
+                BarPanel {
+                    y_label: "its cost now ($)".into(),
+                    format: Format::Dollars,
+                    stacks: vec![("where it is".into(), column(&|r| r.cost_where_it_is_usd))],
+                    y_floor: 0.0,
+                },
+                BarPanel {
+                    y_label: "its cost moved ($)".into(),
+                    format: Format::Dollars,
+                    stacks: vec![("on Fargate".into(), column(&|r| r.cost_moved_usd))],
+                    y_floor: 0.0,
+                },
+                BarPanel {
+                    y_label: "whole bill, moved ($)".into(),
+                    format: Format::Dollars,
+                    stacks: vec![(
+                        "the bill with it moved".into(),
+                        column(&|r| base + r.bill_change_usd),
+                    )],
+                    y_floor: 0.0,
+                },
+            ],
+        }),
+    })
+}

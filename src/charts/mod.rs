@@ -190,6 +190,7 @@ pub fn run_figures(run: &RunOutputs) -> Vec<Figure> {
     out.extend(run_series::autoscaling(run));
     out.extend(run_series::forecast(run));
     out.extend(run_series::cost(run));
+    out.extend(run_series::cost_by_service(run));
     out.extend(distributions::waits(run));
     out.extend(placement::placement(run));
     out
@@ -197,6 +198,7 @@ pub fn run_figures(run: &RunOutputs) -> Vec<Figure> {
 
 pub fn compare_figures(c: &CompareOutputs) -> Vec<Figure> {
     let mut out = vec![compare::cost(c), compare::service(c)];
+    out.extend(compare::per_service(c));
     out.extend(compare::break_even(c));
     out.extend(commitments::curve(&c.scenario, &c.commitments));
     out

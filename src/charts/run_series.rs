@@ -525,6 +525,98 @@ pub fn cost(run: &RunOutputs) -> Option<Figure> {
     })
 }
 
+/// Cumulative cost stacked by service and job (what their tasks held: SCAD's split cost,
+/// Fargate bills), with what no task held (idle capacity, instance-hours without a task)
+/// as the top band, up to the run's total.
+pub fn cost_by_service(run: &RunOutputs) -> Option<Figure> {
+    use crate::outputs::OTHER_ORIGINS;
+    let f = frame(run);
+    let total = run.series.column("cost_usd")?;
+    let origins = &run.tasks.origin_spend;
+    if origins.is_empty() || total.iter().all(|c| *c == 0.0) {
+        return None;
+    }
+    let times = run.series.time_s();
+    let pts = |ys: &[f64]| -> Vec<(f64, f64)> {
+        downsample(
+            &times
+                .iter()
+                .zip(ys)
+                .map(|(t, y)| (t / f.unit, *y))
+                .collect::<Vec<_>>(),
+            POINTS,
+        )
+    };
+    let mut by_name: Vec<&(u32, Vec<f64>)> = origins.iter().collect();
+    // Named services and jobs alphabetically, the shared band of the rest last.
+    by_name.sort_by_key(|(o, _)| {
+        (
+            *o == OTHER_ORIGINS,
+            if *o == OTHER_ORIGINS {
+                ""
+            } else {
+                run.name(*o)
+            },
+        )
+    });
+    let mut lines: Vec<Line> = by_name
+        .iter()
+        .enumerate()
+        .map(|(i, (o, acc))| {
+            let label = if *o == OTHER_ORIGINS {
+                "other services and jobs".to_string()
+            } else {
+                run.name(*o).to_string()
+            };
+            Line::band(
+                label,
+                look(Look::nth(i).color, Dash::Solid, Marker::None),
+                pts(acc),
+            )
+        })
+        .collect();
+    let unused: Vec<f64> = (0..times.len())
+        .map(|i| {
+            let split: f64 = origins.iter().map(|(_, acc)| acc[i]).sum();
+            (total[i] - split).max(0.0)
+        })
+        .collect();
+    lines.push(Line::band(
+        "unused: capacity no task held",
+        look(7, Dash::Solid, Marker::None),
+        pts(&unused),
+    ));
+    let top = total.iter().copied().fold(0.0, f64::max);
+    let mut caption = "Cumulative cost from the end of the warm-up, stacked by service and job: what their tasks held (on EC2 each instance-hour split by AWS's split cost allocation, on Fargate each task's bill, spread evenly over its run), then what no task held (idle CPU and memory, instance-hours without a task) up to the total. summary.json's cost_usd.by_origin shares that unused band out among them.".to_string();
+    if run
+        .series
+        .column("commitments.effective_cost_usd")
+        .is_some()
+    {
+        caption.push_str(" With commitments, tasks are charged at the hour's effective rate while the total is On-Demand: the top band also holds what the commitments saved.");
+    }
+    if origins.iter().any(|(o, _)| *o == OTHER_ORIGINS) {
+        caption.push_str(&format!(
+            " The first {} services and jobs with a cost have a band each; the rest share one.",
+            crate::outputs::COST_BANDS
+        ));
+    }
+    let panel = Panel {
+        y_label: "cumulative cost".into(),
+        y_min: 0.0,
+        y_max: (top * 1.1).max(1e-6),
+        format: Format::Dollars,
+        lines,
+        height: 260,
+    };
+    Some(Figure {
+        name: "cost-by-service".into(),
+        title: format!("{}: cost by service", run.scenario),
+        caption,
+        body: f.chart(vec![panel], Vec::new()),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,7 +16,8 @@ pub struct CompareArgs {
     pub scenario: super::ScenarioArgs,
     /// Capacity option to run (repeatable): scenario, fargate, fargate-spot, ec2-spot,
     /// managed-instances, managed-instances-spot, and with commitments ec2+ri, ec2+isp,
-    /// fargate+csp [default: the first four].
+    /// fargate+csp [default: the first four]; or fargate:NAME[,NAME...] to move only those
+    /// services and jobs to Fargate.
     #[arg(long = "with", value_name = "LAUNCH_OPTION")]
     pub with: Vec<String>,
     /// Master seed; overrides the scenario's `seed`. Every leg uses it.
@@ -25,9 +26,16 @@ pub struct CompareArgs {
     /// Output directory [default: output/(scenario name)-compare/].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Instead of the legs: find the cheapest type and count for the first pool.
+    /// Instead of the legs: find the cheapest type and count for the first pool; with
+    /// --per-service, move together every service that saved money alone (and met the
+    /// --target-* given).
     #[arg(long)]
     pub recommend: bool,
+    /// Which services to move: the scenario, then one leg per service and job on EC2 moved
+    /// alone to Fargate (the rest stays, pools re-size); prints each one's cost now and
+    /// moved, the change in the bill and in its pending p95; writes per-service.csv.
+    #[arg(long, conflicts_with_all = ["with", "recommend_commitment"])]
+    pub per_service: bool,
     /// Candidate instance types for --recommend, comma-separated [default: every catalog
     /// type with the pool's architecture].
     #[arg(long, value_delimiter = ',', value_name = "TYPES")]
@@ -56,26 +64,40 @@ pub struct CompareArgs {
     pub report: bool,
 }
 
-fn legs(with: &[String]) -> Result<Vec<Leg>, CliError> {
+/// The legs `--with` names: capacity options, and `fargate:<names>` moves.
+fn legs(with: &[String]) -> Result<(Vec<Leg>, Vec<Vec<String>>), CliError> {
     if with.is_empty() {
-        return Ok(Leg::ALL.to_vec());
+        return Ok((Leg::ALL.to_vec(), Vec::new()));
     }
     let mut legs = Vec::new();
+    let mut moves = Vec::new();
     for w in with {
+        if let Some(names) = compare::per_service::parse_origin_leg(w) {
+            let names = names.map_err(|e| CliError::Usage(format!("--with: {e}")))?;
+            if !moves.contains(&names) {
+                moves.push(names);
+            }
+            continue;
+        }
         let leg = Leg::parse(w).map_err(CliError::Usage)?;
         if !legs.contains(&leg) {
             legs.push(leg);
         }
     }
-    Ok(legs)
+    Ok((legs, moves))
 }
 
 pub fn run(args: &CompareArgs) -> Result<(), CliError> {
     // Check every flag before any simulation runs.
-    let legs = legs(&args.with)?;
+    let (legs, moves) = legs(&args.with)?;
     let recommend_only = args.types.is_some()
         || args.target_pending_p95.is_some()
         || args.target_availability.is_some();
+    if args.per_service && args.types.is_some() {
+        return Err(CliError::Usage(
+            "--types sizes a pool with --recommend; --per-service moves services, not pools".into(),
+        ));
+    }
     if recommend_only && !args.recommend {
         return Err(CliError::Usage(
             "--types and --target-* only apply with --recommend".into(),
@@ -90,20 +112,32 @@ pub fn run(args: &CompareArgs) -> Result<(), CliError> {
     )?;
     let config = &scenario.config;
     if !args.scenario.allow_large {
-        refuse_large_legs(args, &scenario.path, config, &legs)?;
+        let checked: &[Leg] = if args.per_service {
+            &[Leg::Scenario]
+        } else {
+            &legs
+        };
+        refuse_large_legs(args, &scenario.path, config, checked)?;
     }
     let dir = args
         .out
         .clone()
         .unwrap_or_else(|| default_out_dir(&format!("{}-compare", config.name)));
     signals::install();
-    let text = if args.recommend {
+    let text = if args.per_service {
+        per_service(args, config, &dir)?
+    } else if args.recommend {
         recommend(args, &scenario.prices, config, &dir)?
     } else {
         let (results, recs) = if args.recommend_commitment {
             compare::run::run_and_recommend(config, &legs).map_err(|e| failed(e, "leg", &dir))?
         } else {
-            let results = compare::run_legs(config, &legs).map_err(|e| failed(e, "leg", &dir))?;
+            let mut results =
+                compare::run_legs(config, &legs).map_err(|e| failed(e, "leg", &dir))?;
+            results.extend(
+                compare::per_service::run_origin_legs(config, &moves)
+                    .map_err(|e| failed(e, "leg", &dir))?,
+            );
             (results, Vec::new())
         };
         let be = compare::break_even_with_legs(config, &legs);
@@ -131,6 +165,11 @@ pub fn run(args: &CompareArgs) -> Result<(), CliError> {
         .map_err(CliError::output(&dir))?;
         out.commit().map_err(CliError::output(&dir))?;
         remove_stale_commitment_files(&dir, args.recommend_commitment, curve_png)?;
+        // A per-service table from an earlier comparison in this directory is not this one's.
+        let stale = dir.join(ecsim::outputs::PER_SERVICE);
+        if stale.is_file() {
+            std::fs::remove_file(&stale).map_err(CliError::output(&dir))?;
+        }
         let mut text = table::text(&config.name, config.seed, &results, &be);
         if args.recommend_commitment {
             text.push_str(&compare::commitment_legs::recommendation_text(&recs));
@@ -152,6 +191,55 @@ pub fn run(args: &CompareArgs) -> Result<(), CliError> {
         super::report_cmd::after(&dir, &scenario.path, args.quiet)?;
     }
     Ok(())
+}
+
+/// `--per-service`: a leg per service and job moved alone, and the table of moves.
+fn per_service(
+    args: &CompareArgs,
+    config: &ecsim::model::SimConfig,
+    dir: &Path,
+) -> Result<String, CliError> {
+    let target = match (args.target_pending_p95, args.target_availability) {
+        (Some(s), None) if s >= 0.0 => Some(Target::PendingP95(s)),
+        (None, Some(a)) if (0.0..=1.0).contains(&a) => Some(Target::Availability(a)),
+        (None, None) => None,
+        _ => {
+            return Err(CliError::Usage(
+                "--target-pending-p95 must be at least 0 and --target-availability between 0 and 1"
+                    .into(),
+            ));
+        }
+    };
+    let combine = args.recommend.then_some(target);
+    let per = compare::per_service::run_per_service(config, combine)
+        .map_err(|e| failed(e, "leg", dir))?;
+    let be = compare::break_even(config);
+    let mut out = OutputDir::create(dir).map_err(CliError::output(dir))?;
+    out.write("compare.csv", table::csv(&per.legs).as_bytes())
+        .map_err(CliError::output(dir))?;
+    out.write(
+        "compare.json",
+        table::json(&config.name, config.seed, &per.legs, &be).as_bytes(),
+    )
+    .map_err(CliError::output(dir))?;
+    out.write(
+        ecsim::outputs::PER_SERVICE,
+        compare::per_service::csv(&per).as_bytes(),
+    )
+    .map_err(CliError::output(dir))?;
+    out.commit().map_err(CliError::output(dir))?;
+    remove_stale_commitment_files(dir, false, false)?;
+    let mut text = table::text(&config.name, config.seed, &per.legs, &be);
+    text.push_str(&compare::per_service::text(&per));
+    if args.recommend && per.combined.len() < 2 {
+        text.push_str("  no two moves both save money");
+        text.push_str(if target.is_some() {
+            " and meet the target\n"
+        } else {
+            "\n"
+        });
+    }
+    Ok(text)
 }
 
 fn recommend(

@@ -135,9 +135,9 @@ pub fn apply_leg(config: &SimConfig, leg: Leg) -> Result<LegConfig, LegError> {
     }
     match leg {
         Leg::Scenario => {}
-        Leg::Fargate => move_to_fargate(&mut c, leg, &mut notes, &mut left_out)?,
+        Leg::Fargate => move_to_fargate(&mut c, leg.name(), None, &mut notes, &mut left_out)?,
         Leg::FargateSpot => {
-            move_to_fargate(&mut c, leg, &mut notes, &mut left_out)?;
+            move_to_fargate(&mut c, leg.name(), None, &mut notes, &mut left_out)?;
             spot_strategy(&mut c, &mut notes);
         }
         Leg::Ec2Spot => {
@@ -160,7 +160,7 @@ pub fn apply_leg(config: &SimConfig, leg: Leg) -> Result<LegConfig, LegError> {
         Leg::Ec2Ri => notes.extend(commitments(leg, add_reserved_instances(&mut c))?),
         Leg::Ec2Isp => notes.extend(commitments(leg, add_instance_savings_plans(&mut c))?),
         Leg::FargateCsp => {
-            move_to_fargate(&mut c, leg, &mut notes, &mut left_out)?;
+            move_to_fargate(&mut c, leg.name(), None, &mut notes, &mut left_out)?;
             notes.extend(commitments(leg, add_compute_savings_plan(&mut c))?);
         }
         Leg::ManagedInstances => move_to_managed(&mut c, leg, false, &mut notes, &mut left_out)?,
@@ -207,12 +207,17 @@ pub(super) fn uses_ec2(launch: &LaunchSpec) -> bool {
 /// on EC2 container instances, so they have nowhere to run in this leg. Services and jobs
 /// whose task definitions need GPUs stay on EC2 with the pools that have GPUs, since
 /// Fargate has none.
-fn move_to_fargate(
+///
+/// With `only`, just the services and jobs named there move (the caller checked that each
+/// exists and can move) and the pools stay: what is left re-sizes them.
+pub(super) fn move_to_fargate(
     c: &mut SimConfig,
-    leg: Leg,
+    leg: &'static str,
+    only: Option<&[String]>,
     notes: &mut Vec<String>,
     left_out: &mut Vec<String>,
 ) -> Result<(), LegError> {
+    let named = |name: &String| only.is_none_or(|names| names.contains(name));
     let mut moved: Vec<(TaskDefId, bool)> = Vec::new();
     let pools = &c.pools;
     let on_windows = |launch: &LaunchSpec| match launch {
@@ -223,7 +228,7 @@ fn move_to_fargate(
             _ => false,
         }),
     };
-    for s in c.services.iter().filter(|s| s.daemon) {
+    for s in c.services.iter().filter(|s| s.daemon && named(&s.name)) {
         left_out.push(s.name.clone());
         notes.push(format!(
             "DAEMON service `{}` cannot run on Fargate (ECS places daemon tasks only on EC2 container instances): not run, not billed, and left out of this leg's availability",
@@ -235,7 +240,7 @@ fn move_to_fargate(
     let launches = c
         .services
         .iter_mut()
-        .filter(|s| !s.daemon)
+        .filter(|s| !s.daemon && named(&s.name))
         .map(|s| {
             let revisions = std::iter::once(s.task_def)
                 .chain(s.deployments.iter().map(|d| d.task_def))
@@ -245,6 +250,7 @@ fn move_to_fargate(
         .chain(
             c.jobs
                 .iter_mut()
+                .filter(|j| named(&j.name))
                 .map(|j| (&j.name, vec![j.task_def], &mut j.launch)),
         );
     for (name, revisions, launch) in launches {
@@ -275,7 +281,7 @@ fn move_to_fargate(
             continue;
         }
         let size = round_fargate(def.cpu, def.memory, def.platform.os()).map_err(|e| LegError {
-            leg: leg.name(),
+            leg,
             family: def.family.clone(),
             message: e.to_string(),
         })?;
@@ -294,6 +300,9 @@ fn move_to_fargate(
             "GPU tasks stay on EC2 (Fargate has no GPUs), with the pools that have GPUs: {}",
             kept_on_ec2.join(", ")
         ));
+    }
+    if only.is_some() {
+        return Ok(());
     }
     let had_instances: u32 = c.pools.iter().map(|p| p.count).sum();
     for pool in &mut c.pools {

@@ -13,6 +13,7 @@
 pub mod breakeven;
 pub mod commitment_legs;
 pub mod legs;
+pub mod per_service;
 pub mod recommend;
 pub mod run;
 pub mod table;

@@ -5,6 +5,7 @@ use super::legs::{Leg, LegError, apply_leg};
 use crate::metrics::{Recorder, Summary, TaskRow};
 use crate::model::SimConfig;
 use crate::sim::RunHalted;
+use crate::stats::LatencyHistogram;
 use crate::time::SimTime;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -45,6 +46,10 @@ pub struct LegResult {
     pub availability: Option<f64>,
     /// Services this leg cannot run (DAEMON services off EC2).
     pub left_out: Vec<String>,
+    /// Each service's and job's pending-time p95, seconds, when the run was asked for it
+    /// (`--per-service`); empty otherwise.
+    #[serde(skip)]
+    pub pending_p95_by_origin: std::collections::BTreeMap<String, f64>,
     pub summary: Summary,
 }
 
@@ -55,6 +60,8 @@ struct LegRecorder {
     task_ms: u128,
     unstarted: u64,
     longest_unstarted_ms: u64,
+    /// Created-to-RUNNING per origin, for tasks created in the window; `None` unless asked.
+    pending_by_origin: Option<std::collections::BTreeMap<String, LatencyHistogram>>,
 }
 
 impl Recorder for LegRecorder {
@@ -63,6 +70,16 @@ impl Recorder for LegRecorder {
     }
 
     fn task(&mut self, row: &TaskRow<'_>) {
+        if let (Some(by), Some(running)) = (&mut self.pending_by_origin, row.running)
+            && row.created >= self.warmup
+        {
+            if !by.contains_key(row.origin) {
+                by.insert(row.origin.to_string(), LatencyHistogram::new());
+            }
+            if let Some(h) = by.get_mut(row.origin) {
+                h.record(running.since(row.created).as_millis());
+            }
+        }
         if row.running.is_none() && row.created >= self.warmup {
             self.unstarted += 1;
             if row.stopped.is_none() {
@@ -118,16 +135,17 @@ pub fn run_config_with_usage(
     leg: &str,
     notes: Vec<String>,
 ) -> Result<(LegResult, Option<crate::sim::HourlyUsage>), CompareError> {
-    measure(config, leg, notes, Vec::new())
+    measure(config, leg, notes, Vec::new(), false)
 }
 
 /// Runs `config` and reads off its figures; `left_out` services do not count toward its
-/// availability.
+/// availability. `per_origin`: also each origin's pending-time p95.
 pub(super) fn measure(
     config: &SimConfig,
     leg: &str,
     notes: Vec<String>,
     left_out: Vec<String>,
+    per_origin: bool,
 ) -> Result<(LegResult, Option<crate::sim::HourlyUsage>), CompareError> {
     let mut rec = LegRecorder {
         warmup: config.warmup,
@@ -135,6 +153,7 @@ pub(super) fn measure(
         task_ms: 0,
         unstarted: 0,
         longest_unstarted_ms: 0,
+        pending_by_origin: per_origin.then(Default::default),
     };
     let crate::sim::RunOutcome { summary, usage } =
         crate::sim::run_with(config, &mut rec, Default::default()).map_err(|halt| {
@@ -186,6 +205,12 @@ pub(super) fn measure(
             .and(lookup("/restart_latency_s/p95")),
         availability,
         left_out,
+        pending_p95_by_origin: rec
+            .pending_by_origin
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(o, h)| (o, h.quantile(0.95) as f64 / 1000.0))
+            .collect(),
         summary,
     };
     Ok((result, usage))
@@ -201,7 +226,7 @@ pub fn run_legs(config: &SimConfig, legs: &[Leg]) -> Result<Vec<LegResult>, Comp
     // leg's failure is reported, the first in leg order) is deterministic.
     let runs: Vec<_> = configs
         .into_par_iter()
-        .map(|(leg, c)| measure(&c.config, leg.name(), c.notes, c.left_out).map(|r| r.0))
+        .map(|(leg, c)| measure(&c.config, leg.name(), c.notes, c.left_out, false).map(|r| r.0))
         .collect();
     runs.into_iter().collect()
 }
@@ -223,8 +248,13 @@ pub fn run_and_recommend(
     let runs: Vec<_> = configs
         .into_par_iter()
         .map(|(leg, planned)| {
-            let (result, usage) =
-                measure(&planned.config, leg.name(), planned.notes, planned.left_out)?;
+            let (result, usage) = measure(
+                &planned.config,
+                leg.name(),
+                planned.notes,
+                planned.left_out,
+                false,
+            )?;
             Ok((leg, planned.config, result, usage))
         })
         .collect::<Vec<Result<_, CompareError>>>()

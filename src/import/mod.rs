@@ -616,6 +616,7 @@ fn assemble(parts: Found, inputs: Inputs<'_>) -> Result<Assembled, ScenarioError
             commitments: Vec::new(),
             failures: Default::default(),
             limits: Default::default(),
+            cost_allocation: Default::default(),
         },
         comments,
         notes,

@@ -13,6 +13,6 @@ pub use recorder::{
 };
 pub use summary::{
     AvailabilitySummary, CarriedOver, CostSummary, DeploymentOutcome, DeploymentSummary,
-    InstanceSummary, LatencySummary, OverloadSummary, PendingSummary, QueueSummary,
-    RestartLatencySummary, ScalingSummary, Summary, TaskCounts, Utilization,
+    InstanceSummary, LatencySummary, OriginCostSummary, OverloadSummary, PendingSummary,
+    QueueSummary, RestartLatencySummary, ScalingSummary, Summary, TaskCounts, Utilization,
 };

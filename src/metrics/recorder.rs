@@ -42,9 +42,15 @@ pub struct TaskRow<'a> {
     /// Why it stopped, as ECS words it (`EssentialContainerExited`,
     /// `ServiceSchedulerInitiated`, `RESOURCE:CPU`, ...); empty if it did not.
     pub stop_reason: &'static str,
-    /// Its Fargate bill in the measured window, US dollars, minimum included; 0 on EC2,
-    /// whose bill is the instance's.
+    /// What it cost in the measured window, US dollars: `split_cost_usd +
+    /// unused_cost_usd`.
     pub cost_usd: f64,
+    /// On Fargate its bill, minimum included; on EC2 its share of its instances' hours for
+    /// what it held (AWS's `SplitCost`).
+    pub split_cost_usd: f64,
+    /// On EC2 its share of what no task held on its instances (AWS's `UnusedCost`); 0 on
+    /// Fargate.
+    pub unused_cost_usd: f64,
 }
 
 /// One service's line in a sample.

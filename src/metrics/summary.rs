@@ -297,6 +297,32 @@ pub struct CostSummary {
     pub managed_instances: f64,
     /// The Managed Instances management fee.
     pub management_fee: f64,
+    /// What nobody's tasks held: idle capacity on instances (AWS's `UnusedCost`), whole
+    /// instance-hours without a task, and commitment paid and not used; already inside
+    /// the origins' totals, as their `unused`.
+    pub unused: f64,
+    /// Per service and job stream, by name: their shares add up to the bill (with
+    /// commitments when the run has any).
+    pub by_origin: std::collections::BTreeMap<String, OriginCostSummary>,
+}
+
+/// One service's or job stream's share of the bill, US dollars: `total = split + unused =
+/// ec2 + fargate + managed_instances`.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct OriginCostSummary {
+    /// All of it.
+    pub total: f64,
+    /// What its tasks held (EC2) or were billed (Fargate).
+    pub split: f64,
+    /// Its share of capacity no task held.
+    pub unused: f64,
+    /// On EC2 instances.
+    pub ec2: f64,
+    /// On Fargate.
+    pub fargate: f64,
+    /// On ECS Managed Instances: 0 for now, their share is counted under `ec2`
+    /// (docs/cost-allocation.md).
+    pub managed_instances: f64,
 }
 
 /// Billed EC2 instances (launching, active or draining) over the window.

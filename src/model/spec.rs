@@ -177,6 +177,8 @@ pub struct BillingSpec {
     /// Fraction taken off on-demand prices for EC2 Spot pools.
     pub ec2_spot_discount: f64,
     pub commitments: CommitmentSpec,
+    /// How each instance-hour's cost is split among its tasks (`[cost_allocation]`).
+    pub allocation: crate::catalog::allocation::AllocationSpec,
 }
 
 /// Where a task may run.

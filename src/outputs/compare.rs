@@ -8,6 +8,9 @@ use std::path::Path;
 /// Written by `ecsim compare --recommend-commitment`.
 pub const COMMITMENT_RECOMMENDATION: &str = "commitment-recommendation.json";
 
+/// Written by `ecsim compare --per-service`: one row per service or job moved alone.
+pub const PER_SERVICE: &str = "per-service.csv";
+
 /// A comparison as `compare.json` records it, plus the commitment curves beside it.
 #[derive(Debug, Deserialize)]
 pub struct CompareOutputs {
@@ -24,6 +27,52 @@ pub struct CompareOutputs {
     /// `commitment-recommendation.json`, when the comparison ran `--recommend-commitment`.
     #[serde(skip)]
     pub commitments: Vec<CommitmentCurveView>,
+    /// `per-service.csv`, when the comparison ran `--per-service`.
+    #[serde(skip)]
+    pub per_service: Vec<OriginMoveView>,
+}
+
+/// One row of `per-service.csv`: a service or job moved alone to Fargate.
+#[derive(Debug, Deserialize)]
+pub struct OriginMoveView {
+    /// The service or job.
+    pub origin: String,
+    /// Its share of the scenario's bill, US dollars.
+    pub cost_where_it_is_usd: f64,
+    /// Its share of the bill once moved, US dollars.
+    pub cost_moved_usd: f64,
+    /// The moved leg's bill less the scenario's, US dollars.
+    pub bill_change_usd: f64,
+    /// Its pending-time p95 moved less where it is, seconds; empty when not measured.
+    pub pending_p95_change_s: Option<f64>,
+}
+
+/// Rows a `per-service.csv` may hold: far more services and jobs than a comparison runs.
+const MAX_PER_SERVICE_ROWS: usize = 100_000;
+
+fn read_per_service(path: &Path) -> Result<Vec<OriginMoveView>, LoadError> {
+    let bad = |why: String| LoadError::bad(path, why);
+    let mut reader = csv::Reader::from_path(path).map_err(|e| bad(super::tasks::csv_words(&e)))?;
+    let mut rows = Vec::new();
+    for row in reader.deserialize::<OriginMoveView>() {
+        let row = row.map_err(|e| bad(super::tasks::csv_words(&e)))?;
+        let figures = [
+            row.cost_where_it_is_usd,
+            row.cost_moved_usd,
+            row.bill_change_usd,
+        ];
+        if figures.iter().any(|f| !f.is_finite() || f.abs() > 1e15) {
+            return Err(bad(format!(
+                "row for `{}`: a cost that is not a finite number of dollars",
+                row.origin
+            )));
+        }
+        if rows.len() >= MAX_PER_SERVICE_ROWS {
+            return Err(bad(format!("more than {MAX_PER_SERVICE_ROWS} rows")));
+        }
+        rows.push(row);
+    }
+    Ok(rows)
 }
 
 /// One leg's cost against its hourly Compute Savings Plan commitment.
@@ -140,6 +189,10 @@ impl CompareOutputs {
                 serde_path_to_error::deserialize(read_json(&curve)?).map_err(|e| {
                     LoadError::bad(&curve, format!("field `{}`: {}", e.path(), e.inner()))
                 })?;
+        }
+        let per_service = dir.join(PER_SERVICE);
+        if per_service.is_file() {
+            out.per_service = read_per_service(&per_service)?;
         }
         Ok(out)
     }

@@ -10,12 +10,13 @@ mod tasks;
 
 pub use compare::{
     BreakEvenLine, COMMITMENT_RECOMMENDATION, CommitmentCurveView, CompareOutputs, CurvePointView,
-    LegFigures,
+    LegFigures, OriginMoveView, PER_SERVICE,
 };
 pub use run::{RunOutputs, TimeSeries};
 pub use sweep::{Interval, SweepMetric, SweepOutputs, SweepVariant, short_value};
 pub use tasks::{
-    FirstSeen, HEAT_COLUMNS, MAX_HEAT_INSTANCES, Marks, Placed, Sample, Stops, Tasks, Wait,
+    COST_BANDS, FirstSeen, HEAT_COLUMNS, MAX_HEAT_INSTANCES, Marks, OTHER_ORIGINS, Placed, Sample,
+    Stops, Tasks, Wait,
 };
 
 use serde_json::Value;

@@ -251,7 +251,17 @@ pub struct Tasks {
     /// spread evenly from placement (or the warm-up) to its stop (or the end), since
     /// tasks.csv holds each task's total only.
     pub fargate_spend: Vec<(u32, Vec<f64>)>,
+    /// The split cost (`split_cost_usd`: what tasks held, Fargate bills included) by
+    /// service or job at each timeseries sample, spread the same way: the first
+    /// [`COST_BANDS`] origins with a cost each, the rest under [`OTHER_ORIGINS`]. Empty for a
+    /// tasks.csv without the column.
+    pub origin_spend: Vec<(u32, Vec<f64>)>,
 }
+
+/// Services and jobs the cost-by-service chart draws a band for; the rest share one.
+pub const COST_BANDS: usize = 8;
+/// The key of the band the services and jobs past [`COST_BANDS`] share.
+pub const OTHER_ORIGINS: u32 = u32::MAX;
 
 impl Tasks {
     /// The text behind a name index used in this struct's records. Panics on an index not
@@ -323,7 +333,10 @@ pub fn load(path: &Path, frame: &Frame) -> Result<Tasks, LoadError> {
         heat: Some(Vec::new()),
         ..Tasks::default()
     };
-    let mut spend = Spend::new(frame.times);
+    let mut spend = Spend::new(frame.times, MAX_FARGATE_PROVIDERS);
+    let mut origin_spend = Spend::new(frame.times, COST_BANDS);
+    // Outputs written before issue 39 have no split column.
+    let split_at = header.iter().position(|h| h == "split_cost_usd");
     let mut record = csv::StringRecord::new();
     while reader.read_record(&mut record).map_err(csv_error)? {
         let line = record.position().map_or(0, |p| p.line());
@@ -425,6 +438,15 @@ pub fn load(path: &Path, frame: &Frame) -> Result<Tasks, LoadError> {
                 stopped_s,
             });
         }
+        if let Some(i) = split_at
+            && let Some(split) = number(i)?.filter(|c| *c > 0.0)
+        {
+            let start = placed_s.unwrap_or(created_s).max(frame.warmup_s);
+            let end = stopped_s.unwrap_or(frame.horizon_s).max(start);
+            if !origin_spend.add(origin_id, start, end, split) {
+                origin_spend.add(OTHER_ORIGINS, start, end, split);
+            }
+        }
         if fargate && cost_usd > 0.0 {
             tasks.any_fargate_cost = true;
             let start = placed_s.unwrap_or(created_s).max(frame.warmup_s);
@@ -442,6 +464,7 @@ pub fn load(path: &Path, frame: &Frame) -> Result<Tasks, LoadError> {
     tasks.waits.finish();
     tasks.placed.finish();
     tasks.fargate_spend = spend.finish();
+    tasks.origin_spend = origin_spend.finish();
     Ok(tasks)
 }
 
@@ -499,14 +522,17 @@ pub(crate) fn csv_words(e: &csv::Error) -> String {
 /// give, in memory of two numbers per sample and provider.
 struct Spend<'a> {
     times: &'a [f64],
+    /// Keys it keeps apart at most.
+    limit: usize,
     /// Per provider: rate changes at each interval (one past the end too), and amounts.
     providers: Vec<(u32, Vec<f64>, Vec<f64>)>,
 }
 
 impl<'a> Spend<'a> {
-    fn new(times: &'a [f64]) -> Spend<'a> {
+    fn new(times: &'a [f64], limit: usize) -> Spend<'a> {
         Spend {
             times,
+            limit,
             providers: Vec::new(),
         }
     }
@@ -522,7 +548,10 @@ impl<'a> Spend<'a> {
         let (first, last) = (self.interval(start), self.interval(end));
         let slot = match self.providers.iter().position(|p| p.0 == provider) {
             Some(i) => i,
-            None if self.providers.len() >= MAX_FARGATE_PROVIDERS => return false,
+            // The shared band is always let in: it is where the others go.
+            None if self.providers.len() >= self.limit && provider != OTHER_ORIGINS => {
+                return false;
+            }
             None => {
                 self.providers
                     .push((provider, vec![0.0; n + 1], vec![0.0; n]));
@@ -576,7 +605,7 @@ mod tests {
     #[test]
     fn spend_is_spread_over_each_tasks_span() {
         let times = [0.0, 10.0, 20.0, 30.0, 40.0];
-        let mut s = Spend::new(&times);
+        let mut s = Spend::new(&times, MAX_FARGATE_PROVIDERS);
         // $10 from 5 s to 25 s is $0.50 a second: by 10 s $2.50, by 20 s $7.50, then $10.
         assert!(s.add(7, 5.0, 25.0, 10.0));
         // $3 at 12 s on the dot (no span): counted from the sample at 20 s.

@@ -206,6 +206,8 @@ fn write_task_header(out: &mut CsvOut) -> io::Result<()> {
         "last_status",
         "stop_reason",
         "cost_usd",
+        "split_cost_usd",
+        "unused_cost_usd",
     ] {
         out.text(name);
     }
@@ -251,6 +253,8 @@ impl Recorder for FileRecorder {
         out.word(row.last_status);
         out.word(row.stop_reason);
         out.fixed(row.cost_usd, 6);
+        out.fixed(row.split_cost_usd, 6);
+        out.fixed(row.unused_cost_usd, 6);
         let result = out.end_row();
         self.keep(result);
     }

@@ -112,6 +112,26 @@ const ENTRIES: &[(&str, &str)] = &[
         "The Managed Instances management fee billed in the window (a per-type hourly rate, per second, 60 s minimum), US dollars.",
     ),
     (
+        "cost_usd.unused",
+        "Capacity paid for that no task held: idle CPU and memory on instances with tasks, instance-hours with none, commitment not used; already inside the services' and jobs' totals, US dollars.",
+    ),
+    (
+        "cost_usd.by_origin.*.total",
+        "What `{}` cost: its share of the bill (split and unused), US dollars.",
+    ),
+    (
+        "cost_usd.by_origin.*.split",
+        "What `{}`'s tasks held on EC2 (AWS's split cost) or were billed on Fargate, US dollars.",
+    ),
+    (
+        "cost_usd.by_origin.*.unused",
+        "`{}`'s share of capacity no task held, US dollars.",
+    ),
+    (
+        "cost_usd.by_origin.*.*",
+        "`{}`'s share of the bill on this kind of capacity, US dollars.",
+    ),
+    (
         "cost_usd.*",
         "Cost component `{}` billed in the window, US dollars.",
     ),

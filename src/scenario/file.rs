@@ -46,6 +46,35 @@ pub struct ScenarioFile {
     pub commitments: Vec<CommitmentFile>,
     #[serde(default, skip_serializing_if = "LimitsFile::is_unset")]
     pub limits: LimitsFile,
+    #[serde(default, skip_serializing_if = "CostAllocationFile::is_unset")]
+    pub cost_allocation: CostAllocationFile,
+}
+
+/// `[cost_allocation]`: the points AWS's split cost allocation leaves open.
+#[derive(Debug, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct CostAllocationFile {
+    /// Weight of a vCPU-hour against a GB-hour (default 9, AWS's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpu_memory_weight: Option<f64>,
+    /// "nominal" (default) or "registered".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<String>,
+    /// "GiB" (default) or "GB".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memory_unit: Option<String>,
+    /// "time_weighted" (default) or "whole_hour".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partial_hours: Option<String>,
+}
+
+impl CostAllocationFile {
+    fn is_unset(&self) -> bool {
+        self.cpu_memory_weight.is_none()
+            && self.capacity.is_none()
+            && self.memory_unit.is_none()
+            && self.partial_hours.is_none()
+    }
 }
 
 /// `[limits]`: guards against runs that would never end.

@@ -255,6 +255,13 @@ impl<R: Recorder> Simulation<'_, R> {
                 mem.observe(now, level);
             }
         }
+        if spec.scaling.demand.is_some() {
+            let demand = st.demand;
+            // A task's use, where it passes its reservation, is what the cost split charges.
+            self.billing
+                .split
+                .service_load(s.index(), now, demand, running_now);
+        }
     }
 
     /// Sets a service's desired count and lets the scheduler act on it (as the

@@ -10,6 +10,7 @@
 //! Running sums of live rates let `cost_so_far` answer in O(1) for the time series; the
 //! totals come from the billing functions, applied once per instance or task.
 
+use super::cost_split::CostSplit;
 use super::usage::UsageMeter;
 use crate::catalog::{self, FargatePlatform, FargateRates, FargateSize};
 use crate::model::{Cluster, Instance, InstanceState, SimConfig, Target, Task, TaskDef};
@@ -63,6 +64,8 @@ pub(super) struct Billing {
     pub usage: Option<UsageMeter>,
     pool_keys: Vec<Option<usize>>,
     fargate_key: usize,
+    /// Who pays for what: the bill split among services and jobs.
+    pub split: CostSplit,
 }
 
 /// What a Fargate task is billed for, read off the task and its definition in one place.
@@ -143,6 +146,14 @@ impl Billing {
                 .then(|| UsageMeter::new(commitments, config.warmup, config.horizon)),
             pool_keys: commitments.pool_keys.clone(),
             fargate_key: commitments.fargate_key,
+            split: CostSplit::new(
+                config.billing.allocation.clone(),
+                config.warmup,
+                config.horizon,
+                config.services.len(),
+                config.services.len() + config.jobs.len(),
+                commitments.fargate_key,
+            ),
         }
     }
 
@@ -163,10 +174,24 @@ impl Billing {
         start.max(self.warmup).0 as f64
     }
 
-    pub fn instance_launched(&mut self, price_per_hour: f64, pool: usize, now: SimTime) {
-        if let (Some(meter), Some(Some(key))) = (&mut self.usage, self.pool_keys.get(pool)) {
-            meter.start(*key, 1.0, now, now);
+    /// Instance `slot` of `pool` starts billing at `price_per_hour`, what the bill charges
+    /// for one of its hours (the one rate its tasks' split shares out too).
+    pub fn instance_launched(
+        &mut self,
+        slot: usize,
+        price_per_hour: f64,
+        pool: usize,
+        now: SimTime,
+    ) {
+        let key = self.pool_keys.get(pool).copied().flatten();
+        if let (Some(meter), Some(key)) = (&mut self.usage, key) {
+            meter.start(key, 1.0, now, now);
         }
+        // The split shares out what an hour of the instance costs: for Managed Instances,
+        // the EC2 rate and the management fee together.
+        let fee = self.pool_fees[pool].unwrap_or(0.0);
+        self.split
+            .instance_launched(slot, pool, price_per_hour + fee, key, now);
         self.live_instances += 1;
         let rate = price_per_hour / MS_PER_HOUR;
         let start = self.billing_start(now);
@@ -185,6 +210,7 @@ impl Billing {
     /// Closes one instance's bill at `end`; returns what it cost in the window.
     pub fn instance_closed(
         &mut self,
+        slot: usize,
         price_per_hour: f64,
         pool: usize,
         launched: SimTime,
@@ -212,6 +238,7 @@ impl Billing {
                 let fee = bill(self, fee);
                 self.managed_closed += ec2;
                 self.fee_closed += fee;
+                self.split.instance_closed(slot, launched, ec2 + fee, end);
                 ec2 + fee
             }
             None => {
@@ -219,6 +246,7 @@ impl Billing {
                 self.ec2_rate_start_sum -= rate * start;
                 let cost = bill(self, price_per_hour);
                 self.ec2_closed += cost;
+                self.split.instance_closed(slot, launched, cost, end);
                 cost
             }
         }
@@ -235,6 +263,7 @@ impl Billing {
         live.sort_unstable_by_key(|inst| inst.launch);
         for inst in live {
             self.instance_closed(
+                inst.id.index(),
                 inst.price_per_hour,
                 inst.pool.index(),
                 inst.launched_at,
@@ -259,7 +288,7 @@ impl Billing {
     /// back-dated to its pull start (registering it while the pull is still in the future
     /// would make the running cost dip below what is already billed). An EC2 task is
     /// billed with its instance: nothing to do.
-    pub fn task_started(&mut self, task: &Task, def: &TaskDef, now: SimTime) {
+    pub fn task_started(&mut self, origin: usize, task: &Task, def: &TaskDef, now: SimTime) {
         let Some(bill) = FargateBill::of(task, def) else {
             return;
         };
@@ -268,6 +297,10 @@ impl Billing {
         {
             meter.start(vk, vcpu, bill.pull_start, now);
             meter.start(gk, gb, bill.pull_start, now);
+            self.split
+                .fargate_usage(origin, vk, vcpu, bill.pull_start.0, now.0);
+            self.split
+                .fargate_usage(origin, gk, gb, bill.pull_start.0, now.0);
         }
         let rate = self.fargate_rate_per_ms(&bill);
         self.fargate_rate_sum += rate;
@@ -277,7 +310,7 @@ impl Billing {
     /// A task stopped at `end`, or is still alive at the horizon `end`: closes a Fargate
     /// task's bill and returns its cost in the window (0 for an EC2 task, billed with its
     /// instance, and for a Fargate task whose pull never began).
-    pub fn task_stopped(&mut self, task: &Task, def: &TaskDef, end: SimTime) -> f64 {
+    pub fn task_stopped(&mut self, origin: usize, task: &Task, def: &TaskDef, end: SimTime) -> f64 {
         let Some(bill) = FargateBill::of(task, def) else {
             return 0.0;
         };
@@ -287,9 +320,15 @@ impl Billing {
             if bill.accruing {
                 meter.stop(vk, vcpu, end);
                 meter.stop(gk, gb, end);
+                self.split.fargate_usage(origin, vk, -vcpu, end.0, end.0);
+                self.split.fargate_usage(origin, gk, -gb, end.0, end.0);
             } else if end > bill.pull_start {
                 meter.interval(vk, vcpu, bill.pull_start, end);
                 meter.interval(gk, gb, bill.pull_start, end);
+                self.split
+                    .fargate_interval(origin, vk, vcpu, bill.pull_start.0, end.0);
+                self.split
+                    .fargate_interval(origin, gk, gb, bill.pull_start.0, end.0);
             }
         }
         if bill.accruing {
@@ -318,6 +357,7 @@ impl Billing {
             bill.platform.minimum_ms(),
         );
         self.fargate_closed += cost;
+        self.split.fargate_billed(origin, cost);
         cost
     }
 

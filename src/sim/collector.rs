@@ -231,6 +231,9 @@ impl Collector {
                 fargate: cost.fargate,
                 managed_instances: cost.managed_instances,
                 management_fee: cost.management_fee,
+                // The split and per-origin figures are filled when the run ends, once
+                // every hour is split.
+                ..CostSummary::default()
             },
             instances: InstanceSummary {
                 mean: ratio(self.instance_ms, window_ms),

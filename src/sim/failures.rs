@@ -96,7 +96,8 @@ impl<R: Recorder> Simulation<'_, R> {
         }
         self.scratch = scratch;
         let pool = self.cluster.instance(id).pool.index();
-        self.billing.instance_closed(price, pool, launched, now);
+        self.billing
+            .instance_closed(id.index(), price, pool, launched, now);
         self.meter_instance_closed(price, launched, now);
         self.cluster.terminate(id, now);
         self.daemons_reconcile(now, queue);

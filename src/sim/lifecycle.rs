@@ -6,7 +6,7 @@ use super::events::Event;
 use super::origins::OriginId;
 use super::service::StoppedTask;
 use crate::engine::EventQueue;
-use crate::metrics::{Recorder, TaskRow};
+use crate::metrics::Recorder;
 use crate::model::task::RejectReason;
 use crate::model::{
     AzId, JobId, Origin, RestartTag, ServiceId, StopReason, Target, Task, TaskState,
@@ -230,6 +230,16 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         let group = request.placement.group;
         self.cluster
             .reserve(chosen, def.reservation(group, self.is_daemon(o)));
+        self.billing.split.task_placed(
+            slot,
+            o.index(),
+            self.origins.service(o).map(|s| s.index()),
+            chosen.index(),
+            def.cpu,
+            def.memory,
+            def.gpu,
+            now,
+        );
         let az = self.cluster.instance(chosen).az;
         let timing = &self.config.timing;
         let already_held = self.cluster.record_image_pull(chosen, task_def);
@@ -327,7 +337,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         self.narrate(now, |n| n.running(slot, now));
         let task = self.tasks.get(slot);
         let def = &self.config.task_defs[task.task_def.index()];
-        self.billing.task_started(task, def, now);
+        self.billing.task_started(o.index(), task, def, now);
         if let Origin::Service(service) = origin {
             self.service_task_running(service, slot, now, queue);
         }
@@ -385,7 +395,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
                 *on = false;
             }
         }
-        let cost = self.billing.task_stopped(task, def, now);
+        let cost = self.billing.task_stopped(o.index(), task, def, now);
         let managed_instance = match (task.target, task.instance) {
             (Target::Managed(_), Some(on)) => Some(on),
             _ => None,
@@ -448,63 +458,24 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         }
     }
 
-    /// Reports the task as it stands at `at` (its stop, or the horizon).
+    /// Reports the task as it stands at `at` (its stop, or the horizon): its share of its
+    /// instance's hours ends here, and its row waits for the last of them.
     #[inline]
     fn report_task(&mut self, slot: u32, cost: f64, at: SimTime) {
         // Inlined so that a run without per-task output pays a test, not a call.
-        if self.recorder.wants_tasks() {
-            self.write_task_row(slot, cost, at);
+        let keep = self.recorder.wants_tasks();
+        let split_row = self.billing.split.task_stopped(slot, at, keep);
+        if keep {
+            self.queue_task_row(slot, cost, split_row, at);
         }
-    }
-
-    fn write_task_row(&mut self, slot: u32, cost: f64, at: SimTime) {
-        let task = self.tasks.get(slot);
-        // Placed, but its ENI is still attaching (Fargate provisioning, awsvpc on EC2):
-        // the pull has not begun, and ECS shows such a task as PROVISIONING.
-        let pull_started = task.pull_started_at.filter(|p| *p <= at);
-        let last_status = match task.state {
-            TaskState::Pending if pull_started.is_none() => TaskState::Provisioning.as_str(),
-            state => state.as_str(),
-        };
-        let o = self.origins.id(task.origin);
-        let origin = &self.origins[o];
-        let def = &self.config.task_defs[task.task_def.index()];
-        let (cpu, memory) = match task.fargate_size {
-            Some(size) => (size.cpu_units, size.memory_mib),
-            None => (def.cpu, def.memory),
-        };
-        let row = TaskRow {
-            task_id: task.id,
-            origin_kind: origin.kind,
-            origin: origin.name(self.config),
-            task_definition: &def.family,
-            launch_type: task.target.launch_type(),
-            capacity_provider: &origin.provider_names[task.target_index as usize],
-            instance: task
-                .instance
-                .map_or("", |i| self.cluster.instance(i).ec2_instance_id.as_str()),
-            availability_zone: task
-                .az
-                .map_or("", |az| self.cluster.azs[az.index()].as_str()),
-            cpu,
-            memory,
-            created: task.created_at,
-            placed: task.placed_at,
-            pull_started,
-            running: task.running_at,
-            stopped: task.stopped_at,
-            last_status,
-            stop_reason: task.stop_reason.map_or("", |r| r.as_str()),
-            cost_usd: cost,
-        };
-        self.recorder.task(&row);
     }
 
     /// Reports a task still alive at the horizon, billing Fargate up to the horizon.
     pub(super) fn report_unfinished(&mut self, slot: u32, end: SimTime) {
         let task = self.tasks.get(slot);
         let def = &self.config.task_defs[task.task_def.index()];
-        let cost = self.billing.task_stopped(task, def, end);
+        let o = self.origins.id(task.origin);
+        let cost = self.billing.task_stopped(o.index(), task, def, end);
         let (created, state) = (task.created_at, task.state);
         self.collector.task_alive_at_end(created, state, end);
         self.report_task(slot, cost, end);

@@ -6,6 +6,7 @@ mod autoscaling;
 mod billing;
 mod capacity;
 mod collector;
+mod cost_split;
 mod daemon;
 mod deploy;
 mod deploy_cost;
@@ -25,6 +26,7 @@ mod service;
 mod service_counts;
 mod staged;
 mod streams;
+mod task_rows;
 mod tasks;
 mod usage;
 mod waiting;
@@ -233,6 +235,8 @@ pub(crate) struct Simulation<'a, R: Recorder> {
     provisioning: provisioning::Provisioning,
     /// Managed Instances providers' batches, plans, scale-in timers and drains.
     managed: managed_instances::ManagedInstances,
+    /// Task rows waiting for their last hour's cost.
+    task_rows: task_rows::TaskRows,
 }
 
 /// Tasks by where they are in their life, cluster-wide.
@@ -313,6 +317,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         let origins = Origins::new(config);
         Simulation {
             provisioning: provisioning::Provisioning::new(config.services.len()),
+            task_rows: task_rows::TaskRows::default(),
             config,
             recorder,
             cluster,
@@ -392,7 +397,8 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             spec.instance_type.price_per_hour
         };
         let id = self.cluster.add_instance(pool, az, spec.spot, price, now);
-        self.billing.instance_launched(price, pool.index(), now);
+        self.billing
+            .instance_launched(id.index(), price, pool.index(), now);
         id
     }
 
@@ -479,6 +485,22 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         self.recorder.sample(&row);
     }
 
+    /// Closes every cost hour that ended before `now` (`SimTime(u64::MAX)`: all that are
+    /// left): the hour's bill with commitments first, then the split at its rates; then
+    /// writes the task rows that waited for those hours.
+    fn close_cost_hours(&mut self, now: SimTime) {
+        while self.billing.split.hour_end < now.0 {
+            let end = SimTime(self.billing.split.hour_end);
+            let billing = &mut self.billing;
+            let bill = billing.usage.as_mut().map(|meter| {
+                meter.close_hours(end);
+                &meter.last
+            });
+            billing.split.close_hour(bill);
+        }
+        self.write_ready_rows();
+    }
+
     /// Every cluster index, capacity bound and task list as it must be between instants.
     fn check_invariants(&self) -> Result<(), String> {
         self.cluster
@@ -512,6 +534,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         }
         let live_instances = self.billing.live_instances;
         self.billing.close_instances(&self.cluster, end);
+        self.close_cost_hours(SimTime(u64::MAX));
         let totals = self.billing.totals();
         // The last row shows the cluster at the horizon (instances still live) and the bill
         // as the summary states it.
@@ -557,12 +580,34 @@ impl<'a, R: Recorder> Simulation<'a, R> {
                 units: meter.hourly_units(),
             }
         });
+        self.fill_origin_costs(&mut summary.cost_usd, summary.commitments.as_ref());
         summary.warnings = config.warnings.clone();
         RunOutcome { summary, usage }
     }
 }
 
 impl<R: Recorder> Simulation<'_, R> {
+    /// `cost_usd.by_origin` and `cost_usd.unused`: every service's and job stream's share,
+    /// adding up to the bill with commitments when the run has any, else to `total`.
+    fn fill_origin_costs(
+        &mut self,
+        cost: &mut crate::metrics::CostSummary,
+        commitments: Option<&crate::metrics::CommitmentsSummary>,
+    ) {
+        let bill = commitments.map_or(cost.total, |c| c.effective_cost_usd);
+        let shares = self.billing.split.finish(bill);
+        for (o, share) in self.origins.ids().zip(shares) {
+            let name = self.origins[o].name(self.config);
+            let line = cost.by_origin.entry(name.to_string()).or_default();
+            line.total += share.total();
+            line.split += share.split;
+            line.unused += share.unused;
+            line.ec2 += share.ec2;
+            line.fargate += share.fargate;
+            cost.unused += share.unused;
+        }
+    }
+
     /// Every instance's life, for recorders that draw the cluster (the replay).
     fn report_instances(&mut self) {
         if !self.recorder.wants_instances() {
@@ -598,6 +643,9 @@ impl<R: Recorder> Model for Simulation<'_, R> {
     fn handle(&mut self, now: SimTime, event: Event, queue: &mut EventQueue<Event>) {
         self.collector
             .integrate(now, &self.cluster, self.billing.live_instances);
+        if now.0 > self.billing.split.hour_end {
+            self.close_cost_hours(now);
+        }
         match event {
             Event::WindowStart => {
                 self.collector

@@ -8,6 +8,7 @@ mod commitments;
 mod common;
 mod compare;
 mod core;
+mod cost_split;
 mod deploy;
 mod failures;
 mod golden;

@@ -122,10 +122,17 @@ fn a_run_report_has_its_charts_and_none_for_features_it_lacks() {
     ok(&["run", "-q", &q, "--out", out.to_str().unwrap(), "--report"]);
     let names = charts(&out);
     // quickstart: four fixed instances, no auto scaling, no failures: no autoscaling and no
-    // restart chart.
+    // restart chart; its two services' costs stacked (issue 39).
     assert_eq!(
         names,
-        set(&["tasks", "capacity", "cost", "pending-time", "placement"])
+        set(&[
+            "tasks",
+            "capacity",
+            "cost",
+            "cost-by-service",
+            "pending-time",
+            "placement"
+        ])
     );
     let html = check_self_contained(&out, &names);
     assert!(
@@ -231,7 +238,8 @@ fn reports_are_byte_identical_for_a_fixed_seed() {
         }
         pages.push(files);
     }
-    assert_eq!(pages[0].len(), 11);
+    // report.html and an SVG and a PNG of each of six charts (cost-by-service: issue 39).
+    assert_eq!(pages[0].len(), 13);
     assert!(pages[0] == pages[1], "same seed, same bytes");
 }
 

@@ -4,6 +4,7 @@
 pub(super) mod check;
 mod cluster;
 mod commitments;
+mod cost_allocation;
 mod failures;
 mod jobs;
 pub mod managed_instances;
@@ -153,6 +154,13 @@ pub fn sim_config(
     }
     let failures = failures::failures(&file.failures, &azs, &pools, &services, horizon)?;
     let commitments = commitments::build(&file.commitments, &pools, prices, horizon)?;
+    let allocation = cost_allocation::build(
+        &file.cost_allocation,
+        &file.cluster.pools,
+        &file.instance_types,
+        &pools,
+        prices,
+    )?;
     Ok(SimConfig {
         failures,
         name: file.name.unwrap_or_else(|| default_name.to_string()),
@@ -199,6 +207,7 @@ pub fn sim_config(
             ec2_minimum: SimDuration(prices.ec2.minimum_ms(catalog::Ec2Os::Linux)),
             ec2_spot_discount: prices.ec2.spot_discount,
             commitments,
+            allocation,
         },
     })
 }
