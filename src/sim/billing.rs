@@ -116,6 +116,24 @@ impl CostTotals {
 
 const MS_PER_HOUR: f64 = 3_600_000.0;
 
+/// The split's table of what one instance of each pool offers, covering every pool: a
+/// config changed after resolution (a compare leg moving the workload onto a Managed
+/// Instances provider, a recommended pool) may hold pools the scenario file did not, and
+/// those are measured by what their type registers.
+fn allocation_with_every_pool(config: &SimConfig) -> crate::catalog::allocation::AllocationSpec {
+    let mut spec = config.billing.allocation.clone();
+    let mib = spec.settings.memory_unit.mib();
+    for pool in config.pools.iter().skip(spec.pool_capacity.len()) {
+        let t = &pool.instance_type;
+        spec.pool_capacity.push([
+            f64::from(t.cpu_units) / 1024.0,
+            f64::from(t.memory_mib) / mib,
+            f64::from(t.gpus),
+        ]);
+    }
+    spec
+}
+
 impl Billing {
     pub fn new(config: &SimConfig) -> Billing {
         let commitments = &config.billing.commitments;
@@ -147,7 +165,7 @@ impl Billing {
             pool_keys: commitments.pool_keys.clone(),
             fargate_key: commitments.fargate_key,
             split: CostSplit::new(
-                config.billing.allocation.clone(),
+                allocation_with_every_pool(config),
                 config.warmup,
                 config.horizon,
                 config.services.len(),
