@@ -107,31 +107,12 @@ pub(super) fn pool(
         let vcpu = f64::from(instance_type.cpu_units / 1024);
         instance_type.price_per_hour += vcpu * prices.ec2.windows_license_per_vcpu_hour;
     }
-    let pool_azs = match &p.availability_zones {
-        None => (0..azs.len()).map(|a| AzId(a as u32)).collect(),
-        Some(list) => list
-            .iter()
-            .enumerate()
-            .map(|(k, name)| {
-                azs.iter()
-                    .position(|a| a == name)
-                    .map(|a| AzId(a as u32))
-                    .ok_or_else(|| {
-                        FieldError::new(
-                            format!("{at}.availability_zones[{k}]"),
-                            format!("`{name}` is not one of the cluster's AZs"),
-                        )
-                        .allowed(azs.join(", "))
-                    })
-            })
-            .collect::<Result<Vec<_>, _>>()?,
-    };
-    if pool_azs.is_empty() {
-        return Err(FieldError::new(
-            format!("{at}.availability_zones"),
-            "needs at least one AZ",
-        ));
-    }
+    let pool_azs = listed_azs(
+        p.availability_zones.as_deref(),
+        azs,
+        &at,
+        "needs at least one AZ",
+    )?;
     if p.spot_interruption.is_some() && !p.spot {
         return Err(FieldError::new(
             format!("{at}.spot_interruption"),
@@ -255,4 +236,37 @@ pub(super) fn provisioning(
         None => Some(DEFAULT_PROVISIONING_TIMEOUT),
     };
     Ok(ProvisioningLimits { max_tasks, timeout })
+}
+
+/// The cluster's AZs a pool or provider names (all of them when it names none), each name
+/// checked against the cluster's; `empty` says why an empty list is refused.
+pub(super) fn listed_azs(
+    list: Option<&[String]>,
+    azs: &[String],
+    at: &str,
+    empty: &str,
+) -> Result<Vec<AzId>, FieldError> {
+    let resolved = match list {
+        None => (0..azs.len()).map(|a| AzId(a as u32)).collect(),
+        Some(list) => list
+            .iter()
+            .enumerate()
+            .map(|(k, name)| {
+                azs.iter()
+                    .position(|a| a == name)
+                    .map(|a| AzId(a as u32))
+                    .ok_or_else(|| {
+                        FieldError::new(
+                            format!("{at}.availability_zones[{k}]"),
+                            format!("`{name}` is not one of the cluster's AZs"),
+                        )
+                        .allowed(azs.join(", "))
+                    })
+            })
+            .collect::<Result<Vec<_>, _>>()?,
+    };
+    if resolved.is_empty() {
+        return Err(FieldError::new(format!("{at}.availability_zones"), empty));
+    }
+    Ok(resolved)
 }

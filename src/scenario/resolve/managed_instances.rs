@@ -10,7 +10,7 @@ use crate::catalog::PriceCatalog;
 use crate::catalog::instance_requirements::{Inclusion, InstanceRequirements, Range};
 use crate::catalog::managed_fees::management_fee_per_hour;
 use crate::model::{
-    AzId, InstanceTypeSpec, ManagedProviderSpec, ManagedType, PoolId, PoolSpec, ScaleInAfter,
+    InstanceTypeSpec, ManagedProviderSpec, ManagedType, PoolId, PoolSpec, ScaleInAfter,
 };
 use crate::time::SimDuration;
 
@@ -121,31 +121,12 @@ fn provider(
                 .map_or(DEFAULT_SCALE_IN_AFTER, |d| d.0),
         ),
     };
-    let provider_azs = match &m.availability_zones {
-        None => (0..azs.len()).map(|a| AzId(a as u32)).collect(),
-        Some(list) => list
-            .iter()
-            .enumerate()
-            .map(|(k, name)| {
-                azs.iter()
-                    .position(|a| a == name)
-                    .map(|a| AzId(a as u32))
-                    .ok_or_else(|| {
-                        FieldError::new(
-                            format!("{at}.availability_zones[{k}]"),
-                            format!("`{name}` is not one of the cluster's AZs"),
-                        )
-                        .allowed(azs.join(", "))
-                    })
-            })
-            .collect::<Result<Vec<_>, _>>()?,
-    };
-    if provider_azs.is_empty() {
-        return Err(FieldError::new(
-            format!("{at}.availability_zones"),
-            "needs at least one AZ (a subnet)",
-        ));
-    }
+    let provider_azs = super::cluster::listed_azs(
+        m.availability_zones.as_deref(),
+        azs,
+        at,
+        "needs at least one AZ (a subnet)",
+    )?;
     let requirements = match &m.instance_requirements {
         None => InstanceRequirements::general_purpose(),
         Some(r) => requirements(&format!("{at}.instanceRequirements"), r, spot)?,
