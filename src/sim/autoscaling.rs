@@ -71,7 +71,7 @@ pub(super) struct Autoscaling {
     pub services: Vec<ServiceScaling>,
     /// Per pool: managed scaling state.
     pub pools: Vec<super::capacity::PoolScaling>,
-    pub counts: ScalingCounts,
+    counts: ScalingCounts,
     pub samples: Vec<ScalingSample>,
     /// One per pool with managed scaling.
     pub provider_samples: Vec<ProviderSample>,
@@ -115,10 +115,31 @@ impl Autoscaling {
             ],
         }
     }
+
+    /// An instance launched after time zero (scale-out or a replacement).
+    pub fn instance_launched(&mut self) {
+        self.counts.instance_launches += 1;
+    }
+
+    /// `n` instances chosen for scale-in.
+    pub fn instances_terminated(&mut self, n: u64) {
+        self.counts.instance_terminations += n;
+    }
+
+    /// The counts as `summary.json`'s `scaling` holds them.
+    pub fn summary(&self) -> crate::metrics::ScalingSummary {
+        let c = &self.counts;
+        crate::metrics::ScalingSummary {
+            service_scale_out_events: c.service_scale_out_events,
+            service_scale_in_events: c.service_scale_in_events,
+            instance_launches: c.instance_launches,
+            instance_terminations: c.instance_terminations,
+        }
+    }
 }
 
 #[derive(Default)]
-pub(super) struct ScalingCounts {
+struct ScalingCounts {
     pub service_scale_out_events: u64,
     pub service_scale_in_events: u64,
     pub instance_launches: u64,
@@ -259,7 +280,6 @@ impl<R: Recorder> Simulation<'_, R> {
             let demand = st.demand;
             // A task's use, where it passes its reservation, is what the cost split charges.
             self.billing
-                .split
                 .service_load(s.index(), now, demand, running_now);
         }
     }
@@ -358,7 +378,7 @@ impl<R: Recorder> Simulation<'_, R> {
         let st = &self.autoscaling.services[s.index()];
         let desired = self.origins[s].counts.desired();
         // Application Auto Scaling suspends scale-in while a deployment rolls (§3.2).
-        let scale_in_allowed = self.origins[s].deployment.is_none();
+        let scale_in_allowed = !self.deployments.rolling(s);
         let series = |m: TrackedMetric| -> Vec<Option<f64>> {
             match m {
                 TrackedMetric::Cpu => st.cpu.recent(HISTORY),

@@ -56,16 +56,16 @@ pub(super) struct Billing {
     ec2_rate_start_sum: f64,
     fargate_rate_sum: f64,
     fargate_rate_start_sum: f64,
-    pub live_instances: u32,
+    live_instances: u32,
     warmup: SimTime,
     ec2_minimum_ms: u64,
     rates: FargateRates,
     /// Hourly usage for commitments; `None` when the run has none (nothing is metered).
-    pub usage: Option<UsageMeter>,
+    usage: Option<UsageMeter>,
     pool_keys: Vec<Option<usize>>,
     fargate_key: usize,
     /// Who pays for what: the bill split among services and jobs.
-    pub split: CostSplit,
+    split: CostSplit,
 }
 
 /// What a Fargate task is billed for, read off the task and its definition in one place.
@@ -272,7 +272,10 @@ impl Billing {
 
     /// Closes every live instance's bill, in launch order: the costs are summed in
     /// floating point, so the order is part of the result, and slot order is not stable.
+    /// The instances stay counted as live: the horizon's sample shows the cluster as it
+    /// stands.
     pub fn close_instances(&mut self, cluster: &Cluster, end: SimTime) {
+        let live_instances = self.live_instances;
         let mut live: Vec<&Instance> = cluster
             .instance_slots()
             .iter()
@@ -288,6 +291,7 @@ impl Billing {
                 end,
             );
         }
+        self.live_instances = live_instances;
     }
 
     fn fargate_rate_per_ms(&self, bill: &FargateBill) -> f64 {
@@ -430,6 +434,95 @@ impl Billing {
     /// task, billed with its instance, or one not yet admitted.
     pub fn task_rate_per_hour(&self, task: &Task, def: &TaskDef) -> f64 {
         FargateBill::of(task, def).map_or(0.0, |b| self.fargate_rate_per_ms(&b) * MS_PER_HOUR)
+    }
+
+    /// Instances launched and not yet terminated.
+    #[inline]
+    pub fn live_instances(&self) -> u32 {
+        self.live_instances
+    }
+
+    /// Task `slot` of origin `origin` (service `service`, if it is one) holds `def`'s
+    /// resources on instance `instance` from `now`: its share of the instance's hours.
+    #[inline]
+    #[allow(clippy::too_many_arguments)]
+    pub fn task_placed(
+        &mut self,
+        slot: u32,
+        origin: usize,
+        service: Option<usize>,
+        instance: usize,
+        def: &TaskDef,
+        now: SimTime,
+    ) {
+        self.split.task_placed(
+            slot, origin, service, instance, def.cpu, def.memory, def.gpu, now,
+        );
+    }
+
+    /// Task `slot`'s share of its instance's hours ends at `at`. With `keep_row`, the
+    /// row whose cost [`Billing::row_cost`] gives once the task's last hour closes.
+    #[inline]
+    pub fn task_share_ends(&mut self, slot: u32, at: SimTime, keep_row: bool) -> Option<u32> {
+        self.split.task_stopped(slot, at, keep_row)
+    }
+
+    /// Service `s` has `running` tasks sharing a demand of `demand` CPU units from `now`:
+    /// where a task's use passes its reservation, the split charges the use.
+    pub fn service_load(&mut self, s: usize, now: SimTime, demand: f64, running: u32) {
+        self.split.service_load(s, now, demand, running);
+    }
+
+    /// A stopped task's split and unused cost, once its last hour has closed.
+    pub fn row_cost(&self, row: u32) -> Option<crate::catalog::allocation::TaskHourCost> {
+        self.split.row_cost(row)
+    }
+
+    /// Every row [`Billing::row_cost`] could give has been read.
+    pub fn rows_written(&mut self) {
+        self.split.rows_written();
+    }
+
+    /// The end of the cost hour still open, ms: an event after it closes hours first.
+    #[inline]
+    pub fn hour_end(&self) -> u64 {
+        self.split.hour_end
+    }
+
+    /// Closes every cost hour that ended before `now`: the hour's bill with commitments
+    /// first, then the split at its rates.
+    pub fn close_hours_before(&mut self, now: SimTime) {
+        while self.split.hour_end < now.0 {
+            let end = SimTime(self.split.hour_end);
+            let bill = self.usage.as_mut().map(|meter| {
+                meter.close_hours(end);
+                &meter.last
+            });
+            self.split.close_hour(bill);
+        }
+    }
+
+    /// The usage meter's hours that ended by `now` are closed.
+    pub fn close_usage_hours(&mut self, now: SimTime) {
+        if let Some(meter) = &mut self.usage {
+            meter.close_hours(now);
+        }
+    }
+
+    /// The usage meter, when the run meters usage for commitments.
+    pub fn usage(&self) -> Option<&UsageMeter> {
+        self.usage.as_ref()
+    }
+
+    /// The usage meter, taken at the end of the run.
+    pub fn take_usage(&mut self) -> Option<UsageMeter> {
+        self.usage.take()
+    }
+
+    /// Every origin's share of `bill` (the total, or the bill with commitments), in
+    /// origin order.
+    pub fn origin_shares(&mut self, bill: f64) -> Vec<super::cost_split::OriginCost> {
+        self.split.finish(bill)
     }
 
     pub fn totals(&self) -> CostTotals {

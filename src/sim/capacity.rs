@@ -91,7 +91,7 @@ impl<R: Recorder> Simulation<'_, R> {
         for (o, origin) in self.origins.ids().zip(self.origins.iter()) {
             let index = o.index();
             for (t, target) in origin.targets.iter().enumerate() {
-                if *target != Target::Pool(pid) || origin.queues[t].is_empty() {
+                if *target != Target::Pool(pid) || self.waiting.queue(o, t).is_empty() {
                     continue;
                 }
                 // A task whose memberOf no instance of this group satisfies is not
@@ -111,7 +111,7 @@ impl<R: Recorder> Simulation<'_, R> {
                     continue;
                 }
                 let shape = config.task_defs[origin.task_def.index()].shape();
-                provisioning.extend(std::iter::repeat_n(shape, origin.queues[t].len()));
+                provisioning.extend(std::iter::repeat_n(shape, self.waiting.queue(o, t).len()));
             }
         }
         for (o, t, k) in futile {
@@ -153,7 +153,7 @@ impl<R: Recorder> Simulation<'_, R> {
                 desired,
             } => {
                 ps.desired = desired;
-                self.autoscaling.counts.instance_terminations += victims.len() as u64;
+                self.autoscaling.instances_terminated(victims.len() as u64);
                 let (metric, count) = (reservation.metric, victims.len());
                 self.narrate(now, |n| n.pool_scales_in(pid, metric, count, desired));
                 // Positions in the list the policy saw: the live instances in launch order.
@@ -173,7 +173,7 @@ impl<R: Recorder> Simulation<'_, R> {
             .iter()
             .copied()
             .min_by_key(|az| {
-                let down = self.outages.az_down[az.index()];
+                let down = self.outages.is_down(*az);
                 (down, self.cluster.pool_az_instances(pool, *az), az.0)
             })
             .unwrap_or(spec.azs[0])

@@ -15,11 +15,76 @@
 
 use super::Simulation;
 use super::events::Event;
+use super::origins::OriginId;
 use crate::engine::EventQueue;
 use crate::metrics::Recorder;
-use crate::model::{InstanceId, InstanceState, Origin, ServiceId, StopReason};
+use crate::model::{InstanceId, InstanceState, Origin, ServiceId, StopReason, TaskDefId};
 use crate::placement::{self, PlacementRequest};
 use crate::time::SimTime;
+
+/// Per origin (by [`OriginId::index`]; only DAEMON services' rows are ever written), by
+/// instance slot: where a task of the service runs, and what is held for a replacement.
+pub(super) struct Daemons {
+    /// Whether a live task of the service sits on each instance (false again before a
+    /// slot is reused, since every task stops before its instance goes: `check_daemons`
+    /// holds it to the tasks).
+    on: Vec<Vec<bool>>,
+    /// The task definition whose resources stay reserved on each instance for the task
+    /// that replaces one that stopped there (ECS reserves a daemon's resources).
+    held: Vec<Vec<Option<TaskDefId>>>,
+}
+
+impl Daemons {
+    pub fn new(origins: usize) -> Daemons {
+        Daemons {
+            on: vec![Vec::new(); origins],
+            held: vec![Vec::new(); origins],
+        }
+    }
+
+    /// Whether a live task of `o` sits on instance `id`.
+    pub fn is_on(&self, o: OriginId, id: InstanceId) -> bool {
+        self.on[o.index()].get(id.index()).copied().unwrap_or(false)
+    }
+
+    /// A task of `o` now sits on `id`; `slots` is the cluster's instance slot count.
+    pub fn placed(&mut self, o: OriginId, id: InstanceId, slots: usize) {
+        let on = &mut self.on[o.index()];
+        if on.len() <= id.index() {
+            on.resize(slots, false);
+        }
+        on[id.index()] = true;
+    }
+
+    /// The task of `o` on `id` has stopped.
+    pub fn left(&mut self, o: OriginId, id: InstanceId) {
+        if let Some(on) = self.on[o.index()].get_mut(id.index()) {
+            *on = false;
+        }
+    }
+
+    /// `def`'s resources stay reserved on `id` for the task of `o` that replaces the one
+    /// that just stopped there.
+    pub fn hold(&mut self, o: OriginId, id: InstanceId, def: TaskDefId) {
+        let held = &mut self.held[o.index()];
+        if held.len() <= id.index() {
+            held.resize(id.index() + 1, None);
+        }
+        held[id.index()] = Some(def);
+    }
+
+    /// The task definition whose resources `o` holds on `id`, no longer held once taken.
+    fn take_hold(&mut self, o: OriginId, id: InstanceId) -> Option<TaskDefId> {
+        self.held[o.index()]
+            .get_mut(id.index())
+            .and_then(Option::take)
+    }
+
+    /// What `o` holds, by instance slot.
+    fn holds(&self, o: OriginId) -> &[Option<TaskDefId>] {
+        &self.held[o.index()]
+    }
+}
 
 impl<R: Recorder> Simulation<'_, R> {
     /// Every DAEMON service catches up with the cluster's instances.
@@ -46,7 +111,7 @@ impl<R: Recorder> Simulation<'_, R> {
             let desired = self.origins[s].counts.desired() + 1;
             self.set_service_desired(s, desired, now);
             let state = &self.origins[s];
-            if state.retry_pending || state.halted {
+            if state.retry_pending || self.deployments.halted(s) {
                 continue;
             }
             let def = &self.config.task_defs[self.config.services[s.index()].task_def.index()];
@@ -98,7 +163,7 @@ impl<R: Recorder> Simulation<'_, R> {
             self.origins[s].owed.clear();
         }
         let state = &self.origins[s];
-        if state.retry_pending || state.halted {
+        if state.retry_pending || self.deployments.halted(s) {
             return;
         }
         let def = &self.config.task_defs[self.config.services[s.index()].task_def.index()];
@@ -108,11 +173,7 @@ impl<R: Recorder> Simulation<'_, R> {
         while k < self.cluster.active().len() {
             let id = self.cluster.active()[k];
             k += 1;
-            let has = self.origins[s]
-                .daemon_on
-                .get(id.index())
-                .copied()
-                .unwrap_or(false);
+            let has = self.daemons.is_on(s.into(), id);
             if has || !self.daemon_eligible(s, id) {
                 continue;
             }
@@ -145,7 +206,7 @@ impl<R: Recorder> Simulation<'_, R> {
     /// Frees what service `s` holds on `id` for a task that stopped there; true if it held
     /// anything.
     fn release_daemon_hold(&mut self, s: ServiceId, id: InstanceId) -> bool {
-        let Some(def) = self.origins[s].take_daemon_hold(id) else {
+        let Some(def) = self.daemons.take_hold(s.into(), id) else {
             return false;
         };
         let def = &self.config.task_defs[def.index()];
@@ -197,7 +258,7 @@ impl<R: Recorder> Simulation<'_, R> {
             let name = &self.config.services[s.index()].name;
             for (i, n) in per_instance.iter().enumerate() {
                 let id = InstanceId(i as u32);
-                let held = self.origins[s].daemon_held.get(i).copied().flatten();
+                let held = self.daemons.holds(s.into()).get(i).copied().flatten();
                 if held.is_some()
                     && (*n > 0 || self.cluster.instance(id).state != InstanceState::Active)
                 {
@@ -220,7 +281,7 @@ impl<R: Recorder> Simulation<'_, R> {
                     ));
                 }
                 // A reused slot must not inherit its earlier instance's mark.
-                let marked = self.origins[s].daemon_on.get(i).copied().unwrap_or(false);
+                let marked = self.daemons.is_on(s.into(), id);
                 if marked != (*n == 1) {
                     return Err(format!(
                         "DAEMON service {name}: {} marked {marked} with {n} tasks",
@@ -254,7 +315,7 @@ impl<R: Recorder> Simulation<'_, R> {
             }
         }
         for s in self.origins.service_ids() {
-            for (i, held) in self.origins[s].daemon_held.iter().enumerate() {
+            for (i, held) in self.daemons.holds(s.into()).iter().enumerate() {
                 if let Some(def) = held {
                     add(InstanceId(i as u32), *def);
                 }
@@ -300,7 +361,7 @@ impl<R: Recorder> Simulation<'_, R> {
             }
         }
         for s in self.origins.service_ids() {
-            for (i, held) in self.origins[s].daemon_held.iter().enumerate() {
+            for (i, held) in self.daemons.holds(s.into()).iter().enumerate() {
                 if held.is_some_and(|def| self.config.task_defs[def.index()].uses_eni()) {
                     taken[self.cluster.instance(InstanceId(i as u32)).az.index()] += 1;
                 }

@@ -41,6 +41,75 @@ use crate::engine::EventQueue;
 use crate::metrics::{DeploymentOutcome, DeploymentSummary, Recorder};
 use crate::model::{ServiceId, TaskDefId, TaskState};
 use crate::time::SimTime;
+use std::collections::VecDeque;
+use std::ops::{Index, IndexMut};
+
+/// Every service's deployments, by service.
+pub(super) struct Deployments {
+    services: Vec<ServiceDeployments>,
+}
+
+/// One service's deployments: the one rolling, what a failure goes back to, what the
+/// alarm rule counts, and the log the summary reports.
+pub(super) struct ServiceDeployments {
+    /// The deployment in progress, if any.
+    pub rollout: Option<Rollout>,
+    /// The revision of the service's last deployment that completed (its revision at time
+    /// zero until one does): where a circuit-breaker rollback goes.
+    pub last_completed: TaskDefId,
+    /// A failed deployment without rollback: the service launches nothing until the next.
+    pub halted: bool,
+    /// Failures of the service's tasks (time, revision) within the longest alarm window,
+    /// oldest first: what a deployment's alarm rule counts.
+    pub recent_failures: VecDeque<(SimTime, TaskDefId)>,
+    /// The last stage timer issued for a staged deployment; an older one is stale.
+    pub stage_timer: u32,
+    /// Every deployment so far, for the summary.
+    pub log: Vec<DeploymentSummary>,
+}
+
+impl Deployments {
+    pub fn new(config: &crate::model::SimConfig) -> Deployments {
+        Deployments {
+            services: config
+                .services
+                .iter()
+                .map(|s| ServiceDeployments {
+                    rollout: None,
+                    last_completed: s.task_def,
+                    halted: false,
+                    recent_failures: VecDeque::new(),
+                    stage_timer: 0,
+                    log: Vec::new(),
+                })
+                .collect(),
+        }
+    }
+
+    /// Whether a deployment of `s` is in progress.
+    pub fn rolling(&self, s: ServiceId) -> bool {
+        self.services[s.index()].rollout.is_some()
+    }
+
+    /// Whether `s` launches nothing until its next deployment (one failed without
+    /// rollback).
+    pub fn halted(&self, s: ServiceId) -> bool {
+        self.services[s.index()].halted
+    }
+}
+
+impl Index<ServiceId> for Deployments {
+    type Output = ServiceDeployments;
+    fn index(&self, s: ServiceId) -> &ServiceDeployments {
+        &self.services[s.index()]
+    }
+}
+
+impl IndexMut<ServiceId> for Deployments {
+    fn index_mut(&mut self, s: ServiceId) -> &mut ServiceDeployments {
+        &mut self.services[s.index()]
+    }
+}
 
 /// A deployment in progress.
 #[derive(Clone, Copy, Debug)]
@@ -142,8 +211,8 @@ impl<R: Recorder> Simulation<'_, R> {
     ) {
         // A rebalancing move under way stops (SERVICE_REBALANCING_STOPPED): its task is
         // one more of the old revision for the deployment.
-        self.origins[s].rebalance_task = None;
-        if let Some(prev) = self.origins[s].deployment.take() {
+        self.rebalancing.call_off(s);
+        if let Some(prev) = self.deployments[s].rollout.take() {
             // A rollback that was still stopping green ends as the failure it was.
             let outcome = if prev.staged.is_some_and(|st| st.reverting) {
                 DeploymentOutcome::Failed
@@ -157,8 +226,8 @@ impl<R: Recorder> Simulation<'_, R> {
         let lower = spec.lower(desired);
         let strategy = spec.strategy;
         let counts = self.rollout_counts(s, to, None);
-        let record = self.deployment_log[s.index()].len();
-        self.deployment_log[s.index()].push(DeploymentSummary {
+        let record = self.deployments[s].log.len();
+        self.deployments[s].log.push(DeploymentSummary {
             task_definition: self.config.task_defs[to.index()].family.clone(),
             strategy: strategy.as_str().to_string(),
             rollback,
@@ -186,11 +255,12 @@ impl<R: Recorder> Simulation<'_, R> {
         let meter = self.meter_start(s, now);
         let state = &mut self.origins[s];
         state.task_def = to;
-        state.halted = false;
         // A new task definition resets restart throttling (reference §3.3).
         state.start_failures = 0;
         state.retry_pending = false;
-        state.deployment = Some(super::deploy::Rollout {
+        let d = &mut self.deployments[s];
+        d.halted = false;
+        d.rollout = Some(super::deploy::Rollout {
             record,
             to,
             failures: 0,
@@ -214,12 +284,12 @@ impl<R: Recorder> Simulation<'_, R> {
         now: SimTime,
         outcome: DeploymentOutcome,
     ) {
-        let mut r = std::mem::take(&mut self.deployment_log[s.index()][rollout.record]);
+        let mut r = std::mem::take(&mut self.deployments[s].log[rollout.record]);
         self.meter_close(s, &rollout.meter, now, &mut r);
         r.finished_s = Some(now.as_secs_f64());
         r.duration_s = Some(now.as_secs_f64() - r.started_s);
         r.outcome = outcome;
-        self.deployment_log[s.index()][rollout.record] = r;
+        self.deployments[s].log[rollout.record] = r;
     }
 
     /// One scheduler pass over a service under deployment (see the module doc).
@@ -229,7 +299,7 @@ impl<R: Recorder> Simulation<'_, R> {
         now: SimTime,
         queue: &mut EventQueue<Event>,
     ) {
-        let Some(rollout) = self.origins[s].deployment else {
+        let Some(rollout) = self.deployments[s].rollout else {
             return;
         };
         if rollout.staged.is_some() {
@@ -258,9 +328,11 @@ impl<R: Recorder> Simulation<'_, R> {
         // What the stops left (a task held by a deregistration delay still counts).
         let c = self.rollout_counts(s, rollout.to, None);
         let new_alive = c.new_running + c.new_pending;
-        let state = &self.origins[s];
         let mut launched = 0;
-        if !state.retry_pending && !state.halted && state.deployment.is_some() {
+        if !self.origins[s].retry_pending
+            && !self.deployments[s].halted
+            && self.deployments[s].rollout.is_some()
+        {
             let wanted = desired.saturating_sub(new_alive);
             for _ in 0..wanted.min(upper.saturating_sub(c.total)) {
                 if !self.launch_service_task(s, now, queue) {
@@ -269,11 +341,11 @@ impl<R: Recorder> Simulation<'_, R> {
                 launched += 1;
             }
         }
-        let Some(rollout) = self.origins[s].deployment else {
+        let Some(rollout) = self.deployments[s].rollout else {
             return;
         };
         self.meter_peak(s);
-        let record = &mut self.deployment_log[s.index()][rollout.record];
+        let record = &mut self.deployments[s].log[rollout.record];
         record.min_healthy = record.min_healthy.min(c.healthy);
         record.max_total = record.max_total.max(c.total + launched);
         let old_left = c.old_running + c.old_pending + c.old_stopping;
@@ -290,14 +362,14 @@ impl<R: Recorder> Simulation<'_, R> {
         now: SimTime,
         queue: &mut EventQueue<Event>,
     ) {
-        let Some(rollout) = self.origins[s].deployment.take() else {
+        let Some(rollout) = self.deployments[s].rollout.take() else {
             return;
         };
         let reverted = rollout.staged.is_some_and(|st| st.reverting);
         let outcome = if reverted {
             DeploymentOutcome::Failed
         } else {
-            self.origins[s].last_completed = rollout.to;
+            self.deployments[s].last_completed = rollout.to;
             DeploymentOutcome::Completed
         };
         self.end_record(s, &rollout, now, outcome);
@@ -321,13 +393,13 @@ impl<R: Recorder> Simulation<'_, R> {
         now: SimTime,
         queue: &mut EventQueue<Event>,
     ) {
-        let Some(rollout) = self.origins[s].deployment.take() else {
+        let Some(rollout) = self.deployments[s].rollout.take() else {
             return;
         };
         let to = rollout.to;
         let staged = rollout.staged;
         let rollback = rollback || staged.is_some();
-        self.deployment_log[s.index()][rollout.record].outcome = DeploymentOutcome::Failed;
+        self.deployments[s].log[rollout.record].outcome = DeploymentOutcome::Failed;
         self.narrate(now, |n| n.deployment_failed(s, to, why, rollback));
         if let Some(st) = staged {
             // The record stays open until green is gone (`staged_revert`).
@@ -335,10 +407,10 @@ impl<R: Recorder> Simulation<'_, R> {
         }
         self.end_record(s, &rollout, now, DeploymentOutcome::Failed);
         if rollback {
-            let to = self.origins[s].last_completed;
+            let to = self.deployments[s].last_completed;
             self.begin_rollout(s, to, true, now, queue);
         } else {
-            self.origins[s].halted = true;
+            self.deployments[s].halted = true;
         }
     }
 
@@ -354,7 +426,7 @@ impl<R: Recorder> Simulation<'_, R> {
     ) {
         let blue = st.other;
         self.origins[s].task_def = blue;
-        self.origins[s].deployment = Some(Rollout {
+        self.deployments[s].rollout = Some(Rollout {
             to: blue,
             staged: Some(Staged {
                 other: rollout.to,
@@ -377,7 +449,7 @@ impl<R: Recorder> Simulation<'_, R> {
         now: SimTime,
         queue: &mut EventQueue<Event>,
     ) {
-        let Some(rollout) = self.origins[s].deployment.as_mut() else {
+        let Some(rollout) = self.deployments[s].rollout.as_mut() else {
             return;
         };
         if rollout.to != def {
@@ -388,7 +460,7 @@ impl<R: Recorder> Simulation<'_, R> {
         }
         rollout.failures += 1;
         let rollout = *rollout;
-        self.deployment_log[s.index()][rollout.record].failed_tasks += 1;
+        self.deployments[s].log[rollout.record].failed_tasks += 1;
         if rollout.staged.is_some() {
             // The circuit breaker watches rolling deployments only.
             return;
@@ -421,12 +493,12 @@ impl<R: Recorder> Simulation<'_, R> {
             return;
         };
         let (window, rollback) = (alarm.window, alarm.rollback);
-        let recent = &mut self.origins[s].recent_failures;
+        let recent = &mut self.deployments[s].recent_failures;
         recent.push_back((now, def));
         while recent.front().is_some_and(|(t, _)| *t + window <= now) {
             recent.pop_front();
         }
-        let Some(rollout) = self.origins[s].deployment else {
+        let Some(rollout) = self.deployments[s].rollout else {
             return;
         };
         let watching = rollout.staged.is_none_or(|st| st.watches_alarm());
@@ -444,7 +516,7 @@ impl<R: Recorder> Simulation<'_, R> {
         let Some(alarm) = &self.config.services[s.index()].deployment.alarm else {
             return 0;
         };
-        self.origins[s]
+        self.deployments[s]
             .recent_failures
             .iter()
             .filter(|(t, d)| *d == def && *t + alarm.window > now)
@@ -468,7 +540,7 @@ impl<R: Recorder> Simulation<'_, R> {
             .circuit_breaker
             .as_ref()
             .is_some_and(|b| b.reset_on_healthy_task);
-        if let Some(rollout) = self.origins[s].deployment.as_mut() {
+        if let Some(rollout) = self.deployments[s].rollout.as_mut() {
             if resets && rollout.to == def {
                 rollout.failures = 0;
             }
@@ -480,7 +552,7 @@ impl<R: Recorder> Simulation<'_, R> {
     /// no longer be promised for this deployment (ECS launches toward it; it does not
     /// appear at once).
     pub(super) fn rollout_desired_changed(&mut self, s: ServiceId) {
-        let Some(r) = self.origins[s].deployment else {
+        let Some(r) = self.deployments[s].rollout else {
             return;
         };
         let lower = self.config.services[s.index()]
@@ -494,7 +566,7 @@ impl<R: Recorder> Simulation<'_, R> {
     /// A RUNNING task of a service under deployment was lost unexpectedly: the healthy
     /// floor can no longer be promised.
     pub(super) fn rollout_lost_task(&mut self, s: ServiceId) {
-        if let Some(r) = self.origins[s].deployment.as_mut() {
+        if let Some(r) = self.deployments[s].rollout.as_mut() {
             r.bound_holds = false;
         }
     }
@@ -502,7 +574,7 @@ impl<R: Recorder> Simulation<'_, R> {
     /// For checked runs: every deployment within its bounds right now.
     pub(super) fn check_rollouts(&self) -> Result<(), String> {
         for s in self.origins.service_ids() {
-            let Some(r) = self.origins[s].deployment else {
+            let Some(r) = self.deployments[s].rollout else {
                 continue;
             };
             if r.staged.is_some() {
@@ -537,16 +609,17 @@ impl<R: Recorder> Simulation<'_, R> {
     ) -> std::collections::BTreeMap<String, Vec<DeploymentSummary>> {
         let end = self.config.horizon;
         for s in self.origins.service_ids() {
-            if let Some(r) = self.origins[s].deployment {
-                let mut record = std::mem::take(&mut self.deployment_log[s.index()][r.record]);
+            if let Some(r) = self.deployments[s].rollout {
+                let mut record = std::mem::take(&mut self.deployments[s].log[r.record]);
                 self.meter_close(s, &r.meter, end, &mut record);
-                self.deployment_log[s.index()][r.record] = record;
+                self.deployments[s].log[r.record] = record;
             }
         }
         self.config
             .services
             .iter()
-            .zip(std::mem::take(&mut self.deployment_log))
+            .zip(std::mem::take(&mut self.deployments.services))
+            .map(|(s, d)| (s, d.log))
             .filter(|(_, log)| !log.is_empty())
             .map(|(s, log)| (s.name.clone(), log))
             .collect()

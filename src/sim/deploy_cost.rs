@@ -109,7 +109,7 @@ impl<R: Recorder> Simulation<'_, R> {
     /// Service `s` may have more tasks now: its open deployment's peak follows.
     pub(super) fn meter_peak(&mut self, s: ServiceId) {
         let alive = self.tasks.of_origin(s.into()).len() as u32;
-        if let Some(r) = self.origins[s].deployment.as_mut() {
+        if let Some(r) = self.deployments[s].rollout.as_mut() {
             r.meter.peak_tasks = r.meter.peak_tasks.max(alive);
         }
     }
@@ -125,7 +125,7 @@ impl<R: Recorder> Simulation<'_, R> {
         };
         let def = &self.config.task_defs[task.task_def.index()];
         let rate = self.billing.task_rate_per_hour(task, def);
-        if let Some(r) = self.origins[s].deployment.as_mut() {
+        if let Some(r) = self.deployments[s].rollout.as_mut() {
             let ms = span_after(r.meter.started, from, now);
             r.meter.task_ms += ms;
             r.meter.fargate_usd += rate * ms / MS_PER_HOUR;
@@ -135,7 +135,7 @@ impl<R: Recorder> Simulation<'_, R> {
     /// An instance launched at `launched` and priced `per_hour` terminates now.
     pub(super) fn meter_instance_closed(&mut self, per_hour: f64, launched: SimTime, now: SimTime) {
         for s in self.origins.service_ids() {
-            if let Some(r) = self.origins[s].deployment.as_mut()
+            if let Some(r) = self.deployments[s].rollout.as_mut()
                 && r.meter.base_ec2_per_hour.is_some()
             {
                 r.meter.ec2_usd +=

@@ -32,6 +32,28 @@ use crate::model::{
 };
 use crate::time::SimTime;
 
+/// What AZ outages have taken away.
+pub(super) struct Outages {
+    /// AZs inside an outage window.
+    az_down: Vec<bool>,
+    /// Replacement instances per pool waiting for one of its AZs to come back.
+    owed_instances: Vec<u32>,
+}
+
+impl Outages {
+    pub fn new(config: &crate::model::SimConfig) -> Outages {
+        Outages {
+            az_down: vec![false; config.availability_zones.len()],
+            owed_instances: vec![0; config.pools.len()],
+        }
+    }
+
+    /// Whether `az` is inside an outage window.
+    pub fn is_down(&self, az: AzId) -> bool {
+        self.az_down[az.index()]
+    }
+}
+
 impl<R: Recorder> Simulation<'_, R> {
     /// Draws the failure and Spot notice times of an instance that just registered.
     pub(super) fn arm_instance(&mut self, id: InstanceId, now: SimTime, q: &mut EventQueue<Event>) {
@@ -117,19 +139,19 @@ impl<R: Recorder> Simulation<'_, R> {
             return;
         }
         let spec = &self.config.pools[pool.index()];
-        let az = if !self.outages.az_down[prefer.index()] && spec.azs.contains(&prefer) {
+        let az = if !self.outages.is_down(prefer) && spec.azs.contains(&prefer) {
             Some(prefer)
         } else {
             spec.azs
                 .iter()
                 .copied()
-                .filter(|az| !self.outages.az_down[az.index()])
+                .filter(|az| !self.outages.is_down(*az))
                 .min_by_key(|az| (self.cluster.pool_az_instances(pool, *az), az.0))
         };
         match az {
             Some(az) => {
                 // Every launch after time zero goes through here: scale-out and replacements.
-                self.autoscaling.counts.instance_launches += 1;
+                self.autoscaling.instance_launched();
                 let id = self.launch_instance(pool, az, now);
                 queue.schedule(
                     now + self.config.timing.instance_launch,

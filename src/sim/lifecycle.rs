@@ -14,6 +14,28 @@ use crate::model::{
 use crate::placement::{self, PlacementRequest, providers};
 use crate::time::{SimDuration, SimTime};
 
+/// Tasks by where they are in their life, cluster-wide (written only here).
+#[derive(Default)]
+pub(super) struct TaskTotals {
+    running: u32,
+    /// Created and not yet RUNNING (PROVISIONING or PENDING).
+    pending: u32,
+    /// On Fargate, for the concurrency quota.
+    fargate: u32,
+}
+
+impl TaskTotals {
+    /// Tasks RUNNING (STOPPING ones included until they stop).
+    pub fn running(&self) -> u32 {
+        self.running
+    }
+
+    /// Tasks created and not yet RUNNING (PROVISIONING or PENDING).
+    pub fn pending(&self) -> u32 {
+        self.pending
+    }
+}
+
 impl<'a, R: Recorder> Simulation<'a, R> {
     /// Launches a task of `service`; false when the PROVISIONING limit refused it (no task
     /// was created, and further launches now would be refused too).
@@ -36,11 +58,11 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         queue: &mut EventQueue<Event>,
     ) {
         let restart = self.origins[service].owed.pop_front();
-        let on = &mut self.origins[service].daemon_on;
-        if on.len() <= instance.index() {
-            on.resize(self.cluster.instance_slots().len(), false);
-        }
-        on[instance.index()] = true;
+        self.daemons.placed(
+            service.into(),
+            instance,
+            self.cluster.instance_slots().len(),
+        );
         self.create_and_submit(service.into(), None, restart, Some(instance), now, queue);
     }
 
@@ -128,7 +150,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             self.stop_task(r.slot, now, reason, queue);
             return true;
         }
-        let waiting_ahead = on.is_none() && !self.origins[o].queues[target_index].is_empty();
+        let waiting_ahead = on.is_none() && !self.waiting.queue(o, target_index).is_empty();
         if waiting_ahead {
             self.narrate(now, |n| n.waits_behind_earlier(r.slot));
             self.enqueue(o, target_index, r.slot, queue);
@@ -230,14 +252,12 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         let group = request.placement.group;
         self.cluster
             .reserve(chosen, def.reservation(group, self.is_daemon(o)));
-        self.billing.split.task_placed(
+        self.billing.task_placed(
             slot,
             o.index(),
             self.origins.service(o).map(|s| s.index()),
             chosen.index(),
-            def.cpu,
-            def.memory,
-            def.gpu,
+            def,
             now,
         );
         let az = self.cluster.instance(chosen).az;
@@ -322,7 +342,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         let counts = &self.cluster.group(group).per_attribute[0];
         (0..self.cluster.azs.len())
             .map(|a| AzId(a as u32))
-            .filter(|az| self.cluster.subnet_has_ip(*az) && !self.outages.az_down[az.index()])
+            .filter(|az| self.cluster.subnet_has_ip(*az) && !self.outages.is_down(*az))
             .min_by_key(|az| (counts[az.index()], az.0))
     }
 
@@ -383,7 +403,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             if self.daemon_keeps_place(o, inst, reason) {
                 // Its subnet address too: the replacement's ENI must find one.
                 self.cluster.hold_for_successor(inst, reservation);
-                self.origins[o].hold_daemon_place(inst, task.task_def);
+                self.daemons.hold(o, inst, task.task_def);
             } else {
                 self.cluster.release(inst, reservation);
                 if def.uses_eni() {
@@ -391,9 +411,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
                 }
                 freed = true;
             }
-            if let Some(on) = self.origins[o].daemon_on.get_mut(inst.index()) {
-                *on = false;
-            }
+            self.daemons.left(o, inst);
         }
         let cost = self.billing.task_stopped(o.index(), task, def, now);
         let managed_instance = match (task.target, task.instance) {
@@ -464,7 +482,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
     fn report_task(&mut self, slot: u32, cost: f64, at: SimTime) {
         // Inlined so that a run without per-task output pays a test, not a call.
         let keep = self.recorder.wants_tasks();
-        let split_row = self.billing.split.task_stopped(slot, at, keep);
+        let split_row = self.billing.task_share_ends(slot, at, keep);
         if keep {
             self.queue_task_row(slot, cost, split_row, at);
         }

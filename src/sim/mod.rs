@@ -214,20 +214,22 @@ pub(crate) struct Simulation<'a, R: Recorder> {
     tasks: TaskTable,
     origins: Origins,
     next_task_id: u64,
-    totals: TaskTotals,
+    totals: lifecycle::TaskTotals,
     streams: RandomStreams,
-    job_cursors: Vec<(Option<SimTime>, ArrivalCursor)>,
+    /// Per job stream: where its arrivals stand.
+    job_arrivals: Vec<JobArrivals>,
     collector: Collector,
     billing: Billing,
     /// Reused per sample, so sampling allocates nothing.
     service_samples: Vec<ServiceSample>,
     waiting: WaitingQueues,
-    outages: Outages,
+    outages: failures::Outages,
+    daemons: daemon::Daemons,
+    rebalancing: rebalance::Rebalancing,
     /// Reused task-slot list for failure handling.
     scratch: Vec<u32>,
     autoscaling: autoscaling::Autoscaling,
-    /// Per service: its deployments so far, for the summary.
-    deployment_log: Vec<Vec<crate::metrics::DeploymentSummary>>,
+    deployments: deploy::Deployments,
     /// Instances present at time zero take the first launch numbers; they are past their
     /// warm-up.
     initial_instances: u32,
@@ -239,22 +241,14 @@ pub(crate) struct Simulation<'a, R: Recorder> {
     task_rows: task_rows::TaskRows,
 }
 
-/// Tasks by where they are in their life, cluster-wide.
-#[derive(Default)]
-struct TaskTotals {
-    running: u32,
-    /// Created and not yet RUNNING (PROVISIONING or PENDING).
-    pending: u32,
-    /// On Fargate, for the concurrency quota.
-    fargate: u32,
-}
-
-/// What AZ outages have taken away.
-struct Outages {
-    /// AZs inside an outage window.
-    az_down: Vec<bool>,
-    /// Replacement instances per pool waiting for one of its AZs to come back.
-    owed_instances: Vec<u32>,
+/// A job stream's arrivals so far.
+#[derive(Clone, Default)]
+struct JobArrivals {
+    /// The last arrival's time.
+    last: Option<SimTime>,
+    cursor: ArrivalCursor,
+    /// Tasks the next arrival brings.
+    batch: u32,
 }
 
 impl<'a, R: Recorder> Simulation<'a, R> {
@@ -323,21 +317,20 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             cluster,
             tasks: TaskTable::default(),
             waiting: WaitingQueues::new(&origins),
+            daemons: daemon::Daemons::new(origins.iter().count()),
             origins,
             next_task_id: 1,
-            totals: TaskTotals::default(),
+            totals: lifecycle::TaskTotals::default(),
             streams: RandomStreams::new(config),
-            job_cursors: vec![(None, ArrivalCursor::default()); config.jobs.len()],
+            job_arrivals: vec![JobArrivals::default(); config.jobs.len()],
             collector: Collector::new(config.warmup),
             billing: Billing::new(config),
             service_samples: vec![ServiceSample::default(); config.services.len()],
-            outages: Outages {
-                az_down: vec![false; config.availability_zones.len()],
-                owed_instances: vec![0; config.pools.len()],
-            },
+            outages: failures::Outages::new(config),
+            rebalancing: rebalance::Rebalancing::new(config.services.len()),
             scratch: Vec::new(),
             autoscaling: autoscaling::Autoscaling::new(config),
-            deployment_log: vec![Vec::new(); config.services.len()],
+            deployments: deploy::Deployments::new(config),
             initial_instances: config.pools.iter().map(|p| p.count).sum(),
             managed: managed_instances::ManagedInstances::new(config),
         }
@@ -417,7 +410,11 @@ impl<'a, R: Recorder> Simulation<'a, R> {
 
     fn schedule_next_arrival(&mut self, job: JobId, queue: &mut EventQueue<Event>) {
         let j = job.index();
-        let (last, cursor) = &mut self.job_cursors[j];
+        let JobArrivals {
+            last,
+            cursor,
+            batch,
+        } = &mut self.job_arrivals[j];
         if let Some(arrival) =
             self.config.jobs[j]
                 .arrival
@@ -425,8 +422,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         {
             *last = Some(arrival.at);
             if arrival.at <= self.config.horizon {
-                let o = self.origins.id(crate::model::Origin::Job(job));
-                self.origins[o].batch = arrival.tasks;
+                *batch = arrival.tasks;
                 queue.schedule(arrival.at, Event::JobArrival(job));
             }
         }
@@ -435,9 +431,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
     /// One timeseries row; `cost` overrides the running accrual (the horizon's row carries
     /// the closed bill, minimums included, so it equals the summary's total).
     fn sample(&mut self, now: SimTime, closed: Option<&billing::CostTotals>) {
-        if let Some(meter) = &mut self.billing.usage {
-            meter.close_hours(now);
-        }
+        self.billing.close_usage_hours(now);
         for (s, out) in self
             .origins
             .service_ids()
@@ -454,9 +448,9 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         let frac = |a: u64, b: u64| if b == 0 { 0.0 } else { a as f64 / b as f64 };
         let row = crate::metrics::SampleRow {
             time: now,
-            running_tasks: self.totals.running,
-            pending_tasks: self.totals.pending,
-            instances: self.billing.live_instances,
+            running_tasks: self.totals.running(),
+            pending_tasks: self.totals.pending(),
+            instances: self.billing.live_instances(),
             cpu_reserved_fraction: frac(c.reserved_cpu, c.registered_cpu),
             memory_reserved_fraction: frac(c.reserved_memory, c.registered_memory),
             cost_usd: closed.map_or_else(
@@ -474,8 +468,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             providers: &self.autoscaling.provider_samples,
             commitments: self
                 .billing
-                .usage
-                .as_ref()
+                .usage()
                 .filter(|m| m.closed_any() && !self.config.billing.commitments.plans.is_empty())
                 .map(|m| crate::metrics::CommitmentSample {
                     hour_start: m.last_hour_start,
@@ -489,15 +482,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
     /// left): the hour's bill with commitments first, then the split at its rates; then
     /// writes the task rows that waited for those hours.
     fn close_cost_hours(&mut self, now: SimTime) {
-        while self.billing.split.hour_end < now.0 {
-            let end = SimTime(self.billing.split.hour_end);
-            let billing = &mut self.billing;
-            let bill = billing.usage.as_mut().map(|meter| {
-                meter.close_hours(end);
-                &meter.last
-            });
-            billing.split.close_hour(bill);
-        }
+        self.billing.close_hours_before(now);
         self.write_ready_rows();
     }
 
@@ -515,7 +500,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         let end = self.config.horizon;
         self.narrate(end, |n| n.horizon());
         self.collector
-            .integrate(end, &self.cluster, self.billing.live_instances);
+            .integrate(end, &self.cluster, self.billing.live_instances());
         let availability: Vec<_> = self
             .origins
             .service_ids()
@@ -532,13 +517,11 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         for slot in live {
             self.report_unfinished(slot, end);
         }
-        let live_instances = self.billing.live_instances;
         self.billing.close_instances(&self.cluster, end);
         self.close_cost_hours(SimTime(u64::MAX));
         let totals = self.billing.totals();
         // The last row shows the cluster at the horizon (instances still live) and the bill
         // as the summary states it.
-        self.billing.live_instances = live_instances;
         self.sample(end, Some(&totals));
         self.report_instances();
         let (over, served, queues) = self.scaling_finish(end);
@@ -546,13 +529,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         let mut summary = self
             .collector
             .summary(config, handled, totals, &availability);
-        let c = &self.autoscaling.counts;
-        summary.scaling = crate::metrics::ScalingSummary {
-            service_scale_out_events: c.service_scale_out_events,
-            service_scale_in_events: c.service_scale_in_events,
-            instance_launches: c.instance_launches,
-            instance_terminations: c.instance_terminations,
-        };
+        summary.scaling = self.autoscaling.summary();
         summary.overload = crate::metrics::OverloadSummary {
             task_seconds: over,
             fraction: if served > 0.0 { over / served } else { 0.0 },
@@ -560,7 +537,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         summary.queues = queues;
         summary.deployments = self.deployment_summaries();
         summary.restart_latency_s.unrestored_at_end = unrestored as u64;
-        let usage = self.billing.usage.take().map(|mut meter| {
+        let usage = self.billing.take_usage().map(|mut meter| {
             meter.close_hours(end);
             let spec = &config.billing.commitments;
             if !spec.plans.is_empty() {
@@ -595,7 +572,7 @@ impl<R: Recorder> Simulation<'_, R> {
         commitments: Option<&crate::metrics::CommitmentsSummary>,
     ) {
         let bill = commitments.map_or(cost.total, |c| c.effective_cost_usd);
-        let shares = self.billing.split.finish(bill);
+        let shares = self.billing.origin_shares(bill);
         for (o, share) in self.origins.ids().zip(shares) {
             let name = self.origins[o].name(self.config);
             let line = cost.by_origin.entry(name.to_string()).or_default();
@@ -642,14 +619,14 @@ impl<R: Recorder> Model for Simulation<'_, R> {
 
     fn handle(&mut self, now: SimTime, event: Event, queue: &mut EventQueue<Event>) {
         self.collector
-            .integrate(now, &self.cluster, self.billing.live_instances);
-        if now.0 > self.billing.split.hour_end {
+            .integrate(now, &self.cluster, self.billing.live_instances());
+        if now.0 > self.billing.hour_end() {
             self.close_cost_hours(now);
         }
         match event {
             Event::WindowStart => {
                 self.collector
-                    .open_window(now, self.totals.pending, self.totals.running);
+                    .open_window(now, self.totals.pending(), self.totals.running());
                 self.narrate(now, |n| n.warm_up_ends());
             }
             Event::TaskExit(task) => {
@@ -746,12 +723,12 @@ impl<R: Recorder> Model for Simulation<'_, R> {
             Event::ProvisioningTimeout(task) => self.provisioning_timeout(task, now, queue),
             Event::ProvisioningSlotFree => self.provisioning_slot_free(now, queue),
             Event::JobArrival(job) => {
-                let origin = self.origins.id(crate::model::Origin::Job(job));
-                let batch = self.origins[origin].batch;
+                let arrivals = &self.job_arrivals[job.index()];
+                let batch = arrivals.batch;
                 // Read before the next arrival moves the cursor on.
                 let run_time = self.config.jobs[job.index()]
                     .arrival
-                    .run_time(&self.job_cursors[job.index()].1);
+                    .run_time(&arrivals.cursor);
                 self.schedule_next_arrival(job, queue);
                 for _ in 0..batch {
                     self.launch_job_task(job, run_time, now, queue);

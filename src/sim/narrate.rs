@@ -190,7 +190,8 @@ impl<R: Recorder> Narrator<'_, '_, R> {
         let totals = &self.sim.totals;
         format!(
             "── horizon: the run ends with {} task(s) RUNNING and {} not yet RUNNING ──",
-            totals.running, totals.pending
+            totals.running(),
+            totals.pending()
         )
     }
 }
@@ -216,7 +217,11 @@ impl<'a, R: Recorder> Narrator<'_, 'a, R> {
     pub fn waits_behind_earlier(&self, slot: u32) -> String {
         let (who, o) = self.task_who(slot);
         let origin = &self.sim.origins[o];
-        let ahead = origin.queues[self.sim.tasks.get(slot).target_index as usize].len();
+        let ahead = self
+            .sim
+            .waiting
+            .queue(o, self.sim.tasks.get(slot).target_index as usize)
+            .len();
         format!(
             "{who} waits in PROVISIONING behind {ahead} earlier task(s) of the same {}: they are placed first",
             origin.kind
@@ -731,7 +736,7 @@ impl<R: Recorder> Narrator<'_, '_, R> {
             pool.name,
             origin.kind,
             origin.name(config),
-            origin.queues[t].len(),
+            self.sim.waiting.queue(o, t).len(),
             pool.instance_type.name,
         )
     }

@@ -1,13 +1,14 @@
 //! Where tasks come from (services, then job streams, in one table) and what the
-//! scheduler tracks for each: counts, the provider split, and the queues of tasks waiting
-//! for capacity.
+//! scheduler tracks for each: counts and the provider split. Per-origin state another
+//! subsystem owns lives in that subsystem, by [`OriginId`]: the waiting queues in
+//! `waiting.rs`, deployments in `deploy.rs`, DAEMON marks and holds in `daemon.rs`,
+//! rebalancing moves in `rebalance.rs`.
 
 use super::service_counts::ServiceCounts;
 use crate::model::{
-    InstanceId, JobId, LaunchSpec, Origin, Placement, Provider, RestartTag, ServiceId, SimConfig,
-    Target, TaskDefId,
+    JobId, LaunchSpec, Origin, Placement, Provider, RestartTag, ServiceId, SimConfig, Target,
+    TaskDefId,
 };
-use crate::time::SimTime;
 use std::collections::VecDeque;
 use std::ops::{Index, IndexMut};
 
@@ -110,15 +111,11 @@ pub(super) struct OriginState {
     /// Standalone tasks on a plain launch type fail at once when nothing fits; everything
     /// else waits.
     pub fails_fast: bool,
-    /// Waiting tasks (task slots) per target, in arrival order.
-    pub queues: Vec<VecDeque<u32>>,
     /// Desired and serving counts; the only writer of both, and of the availability they
     /// measure.
     pub counts: ServiceCounts,
     /// Tasks of this origin not yet stopped (written only by the methods below).
     alive: u32,
-    /// Tasks the next job arrival brings.
-    pub batch: u32,
     /// Service tasks under a Spot notice (STOPPING): still serving, already replaced.
     doomed: u32,
     /// Slots of those tasks, oldest notice first.
@@ -129,49 +126,11 @@ pub(super) struct OriginState {
     pub start_failures: u32,
     /// A throttled launch is scheduled; the scheduler launches nothing until it fires.
     pub retry_pending: bool,
-    /// The rolling deployment in progress, if any (services only).
-    pub deployment: Option<super::deploy::Rollout>,
-    /// The revision of the service's last deployment that completed (its revision at time
-    /// zero until one does): where a circuit-breaker rollback goes.
-    pub last_completed: TaskDefId,
-    /// A failed deployment without rollback: the service launches nothing until the next.
-    pub halted: bool,
-    /// Failures of the service's tasks (time, revision) within the longest alarm window,
-    /// oldest first: what a deployment's alarm rule counts.
-    pub recent_failures: VecDeque<(SimTime, TaskDefId)>,
-    /// The last stage timer issued for a staged deployment; an older one is stale.
-    pub stage_timer: u32,
-    /// The id of the task an AZ rebalancing move started, until it is RUNNING.
-    pub rebalance_task: Option<u64>,
-    /// Rebalancing found no room on existing capacity: off until capacity changes.
-    pub rebalance_stuck: bool,
     /// Tasks STOPPING through a load balancer's deregistration delay.
     deregistering: u32,
-    /// DAEMON services: whether a live task of the service sits on each instance (by slot;
-    /// false again before a slot is reused, since every task stops before its instance
-    /// goes: `check_daemons` holds it to the tasks).
-    pub daemon_on: Vec<bool>,
-    /// DAEMON services: by instance, the task definition whose resources stay reserved for
-    /// the task that replaces one that stopped there (ECS reserves a daemon's resources).
-    pub daemon_held: Vec<Option<TaskDefId>>,
 }
 
 impl OriginState {
-    /// DAEMON services: `def`'s resources stay reserved on instance `id` for the task that
-    /// replaces the one that just stopped there.
-    pub fn hold_daemon_place(&mut self, id: InstanceId, def: TaskDefId) {
-        if self.daemon_held.len() <= id.index() {
-            self.daemon_held.resize(id.index() + 1, None);
-        }
-        self.daemon_held[id.index()] = Some(def);
-    }
-
-    /// DAEMON services: the task definition whose resources are held on `id`, no longer
-    /// held once taken.
-    pub fn take_daemon_hold(&mut self, id: InstanceId) -> Option<TaskDefId> {
-        self.daemon_held.get_mut(id.index()).and_then(Option::take)
-    }
-
     pub fn alive(&self) -> u32 {
         self.alive
     }
@@ -309,27 +268,16 @@ fn origin(
         kind,
         task_def,
         target_counts: vec![0; targets.len()],
-        queues: vec![VecDeque::new(); targets.len()],
         targets,
         provider_names,
         fails_fast: standalone && !matches!(launch, LaunchSpec::Providers(_)),
         counts: ServiceCounts::new(desired, config.warmup),
         alive: 0,
-        batch: 1,
         doomed: 0,
         draining: VecDeque::new(),
         owed: VecDeque::new(),
         start_failures: 0,
         retry_pending: false,
-        deployment: None,
-        recent_failures: VecDeque::new(),
-        stage_timer: 0,
-        rebalance_task: None,
-        rebalance_stuck: false,
-        last_completed: task_def,
-        halted: false,
-        daemon_on: Vec::new(),
-        daemon_held: Vec::new(),
         deregistering: 0,
     }
 }

@@ -20,6 +20,32 @@ use crate::metrics::Recorder;
 use crate::model::{AzId, AzRebalancing, LaunchSpec, PoolId, ServiceId, TaskState};
 use crate::time::SimTime;
 
+/// Every service's rebalancing, by service.
+pub(super) struct Rebalancing {
+    services: Vec<Move>,
+}
+
+#[derive(Clone, Copy, Default)]
+struct Move {
+    /// The id of the task a move started, until it is RUNNING.
+    task: Option<u64>,
+    /// No room on existing capacity was found: off until capacity changes.
+    stuck: bool,
+}
+
+impl Rebalancing {
+    pub fn new(services: usize) -> Rebalancing {
+        Rebalancing {
+            services: vec![Move::default(); services],
+        }
+    }
+
+    /// A move of `s` under way stops (a deployment begins).
+    pub fn call_off(&mut self, s: ServiceId) {
+        self.services[s.index()].task = None;
+    }
+}
+
 impl<R: Recorder> Simulation<'_, R> {
     fn rebalances(&self, s: ServiceId) -> bool {
         self.config.services[s.index()].az_rebalancing == AzRebalancing::Enabled
@@ -28,7 +54,7 @@ impl<R: Recorder> Simulation<'_, R> {
     /// 1 while a rebalancing task of `s` is alive: the scheduler keeps it beside the
     /// desired count rather than scaling it in.
     pub(super) fn rebalance_extra(&mut self, s: ServiceId) -> u32 {
-        let Some(id) = self.origins[s].rebalance_task else {
+        let Some(id) = self.rebalancing.services[s.index()].task else {
             return 0;
         };
         let alive = self.tasks.of_origin(s.into()).iter().any(|&slot| {
@@ -39,7 +65,7 @@ impl<R: Recorder> Simulation<'_, R> {
             1
         } else {
             // It stopped before RUNNING (a failed start, a lost instance): the move is off.
-            self.origins[s].rebalance_task = None;
+            self.rebalancing.services[s.index()].task = None;
             0
         }
     }
@@ -65,7 +91,7 @@ impl<R: Recorder> Simulation<'_, R> {
         };
         let mut counts: Vec<(AzId, u32)> = (0..self.cluster.azs.len() as u32)
             .map(AzId)
-            .filter(|az| !self.outages.az_down[az.index()])
+            .filter(|az| !self.outages.is_down(*az))
             .filter(|az| {
                 on_ec2_pools.as_ref().is_none_or(|pools| {
                     if registered {
@@ -145,12 +171,13 @@ impl<R: Recorder> Simulation<'_, R> {
             return;
         }
         let state = &self.origins[s];
-        let steady = state.deployment.is_none()
-            && state.rebalance_task.is_none()
-            && !state.rebalance_stuck
+        let under_way = self.rebalancing.services[s.index()];
+        let steady = !self.deployments.rolling(s)
+            && under_way.task.is_none()
+            && !under_way.stuck
             && state.owed.is_empty()
             && !state.retry_pending
-            && !state.halted
+            && !self.deployments.halted(s)
             && state.counts.desired() > 0
             && state.active() == state.counts.desired()
             && state.counts.running() == state.counts.desired();
@@ -177,7 +204,7 @@ impl<R: Recorder> Simulation<'_, R> {
             return;
         }
         if !self.room_where_fewest(s, &counts, most) {
-            self.origins[s].rebalance_stuck = true;
+            self.rebalancing.services[s.index()].stuck = true;
             self.narrate(now, |n| n.rebalancing_stopped(s));
             return;
         }
@@ -194,12 +221,12 @@ impl<R: Recorder> Simulation<'_, R> {
         if !placed || lands.is_none_or(|n| n + 1 >= most) {
             // No room on existing instances where it would help: give up until capacity
             // changes.
-            self.origins[s].rebalance_stuck = true;
+            self.rebalancing.services[s.index()].stuck = true;
             self.scheduler_stop(slot, now, queue);
             self.narrate(now, |n| n.rebalancing_stopped(s));
             return;
         }
-        self.origins[s].rebalance_task = Some(id);
+        self.rebalancing.services[s.index()].task = Some(id);
         self.narrate(now, |n| n.rebalancing_started(s, fewest, most));
     }
 
@@ -213,10 +240,10 @@ impl<R: Recorder> Simulation<'_, R> {
         queue: &mut EventQueue<Event>,
     ) {
         let id = self.tasks.get(slot).id;
-        if self.origins[s].rebalance_task != Some(id) {
+        if self.rebalancing.services[s.index()].task != Some(id) {
             return;
         }
-        self.origins[s].rebalance_task = None;
+        self.rebalancing.services[s.index()].task = None;
         let counts = self.az_counts(s, Some(id), true);
         let Some((_, (most_az, _))) = Self::extremes(&counts) else {
             return;
@@ -247,7 +274,7 @@ impl<R: Recorder> Simulation<'_, R> {
     pub(super) fn rebalance_all(&mut self, now: SimTime, queue: &mut EventQueue<Event>) {
         for s in self.origins.service_ids() {
             if self.rebalances(s) {
-                self.origins[s].rebalance_stuck = false;
+                self.rebalancing.services[s.index()].stuck = false;
                 self.rebalance_check(s, now, queue);
             }
         }

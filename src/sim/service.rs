@@ -60,7 +60,7 @@ impl<R: Recorder> Simulation<'_, R> {
         now: SimTime,
         queue: &mut EventQueue<Event>,
     ) {
-        if self.origins[s].deployment.is_some() {
+        if self.deployments.rolling(s) {
             return self.rollout_step(s, now, queue);
         }
         if self.config.services[s.index()].daemon {
@@ -71,7 +71,7 @@ impl<R: Recorder> Simulation<'_, R> {
         let state = &self.origins[s];
         let active = state.active();
         let desired = state.counts.desired() + extra;
-        let throttled = state.retry_pending || state.halted;
+        let throttled = state.retry_pending || self.deployments.halted(s);
         if active >= desired {
             self.origins[s].owed.clear();
         }
@@ -275,7 +275,7 @@ impl<R: Recorder> Simulation<'_, R> {
         if state.has_doomed() {
             queue.schedule(now, Event::DrainDone(service));
         }
-        if state.deployment.is_some() {
+        if self.deployments.rolling(s) {
             queue.schedule(now, Event::DeploymentStep(service));
             let def = self.tasks.get(slot).task_def;
             self.rollout_task_healthy(s, def);

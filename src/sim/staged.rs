@@ -91,11 +91,11 @@ impl Staged {
 
 impl<R: Recorder> Simulation<'_, R> {
     fn staged(&self, s: ServiceId) -> Option<Staged> {
-        self.origins[s].deployment.and_then(|r| r.staged)
+        self.deployments[s].rollout.and_then(|r| r.staged)
     }
 
     fn set_staged(&mut self, s: ServiceId, st: Staged) {
-        if let Some(r) = self.origins[s].deployment.as_mut() {
+        if let Some(r) = self.deployments[s].rollout.as_mut() {
             r.staged = Some(st);
         }
     }
@@ -177,9 +177,9 @@ impl<R: Recorder> Simulation<'_, R> {
         now: SimTime,
         queue: &mut EventQueue<Event>,
     ) {
-        let state = &mut self.origins[s];
-        state.stage_timer = state.stage_timer.wrapping_add(1);
-        st.timer = state.stage_timer;
+        let d = &mut self.deployments[s];
+        d.stage_timer = d.stage_timer.wrapping_add(1);
+        st.timer = d.stage_timer;
         st.timer_fails = fails;
         self.set_staged(s, *st);
         queue.schedule(now + wait, Event::DeploymentStage(s, st.timer));
@@ -250,7 +250,7 @@ impl<R: Recorder> Simulation<'_, R> {
         now: SimTime,
         queue: &mut EventQueue<Event>,
     ) {
-        let Some(rollout) = self.origins[s].deployment else {
+        let Some(rollout) = self.deployments[s].rollout else {
             return;
         };
         let Some(st) = rollout.staged else {
@@ -282,8 +282,7 @@ impl<R: Recorder> Simulation<'_, R> {
             self.scheduler_stop(slot, now, queue);
         }
         self.scratch = stop;
-        let state = &self.origins[s];
-        if !state.retry_pending && !state.halted {
+        if !self.origins[s].retry_pending && !self.deployments.halted(s) {
             if launch_to {
                 for _ in to_alive..desired {
                     if !self.launch_service_task(s, now, queue) {
@@ -301,8 +300,8 @@ impl<R: Recorder> Simulation<'_, R> {
         }
         self.meter_peak(s);
         let c = self.rollout_counts(s, to, None);
-        if let Some(r) = self.origins[s].deployment {
-            let record = &mut self.deployment_log[s.index()][r.record];
+        if let Some(r) = self.deployments[s].rollout {
+            let record = &mut self.deployments[s].log[r.record];
             record.min_healthy = record.min_healthy.min(c.healthy);
             record.max_total = record.max_total.max(c.total);
         }

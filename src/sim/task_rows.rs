@@ -102,7 +102,7 @@ impl<R: Recorder> Simulation<'_, R> {
         while let Some(row) = self.task_rows.waiting.front() {
             let split = match row.split_row {
                 None => TaskHourCost::default(),
-                Some(r) => match self.billing.split.row_cost(r) {
+                Some(r) => match self.billing.row_cost(r) {
                     Some(cost) => cost,
                     None => return,
                 },
@@ -141,6 +141,6 @@ impl<R: Recorder> Simulation<'_, R> {
             self.task_rows.waiting.pop_front();
         }
         self.task_rows.instance_ids.clear();
-        self.billing.split.rows_written();
+        self.billing.rows_written();
     }
 }

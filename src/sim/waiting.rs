@@ -1,11 +1,11 @@
 //! Tasks waiting in PROVISIONING for capacity, and the passes that offer them capacity.
 //!
-//! Each origin keeps one FIFO queue per target (`OriginState::queues`, task slots in
-//! arrival order). Freed or added capacity is offered to the queues' heads, the task
+//! Each origin has one FIFO queue per target here (task slots in arrival order); the rest
+//! of the simulation reads them through [`WaitingQueues::queue`]. Freed or added capacity is offered to the queues' heads, the task
 //! created first across queues going first, until nothing more fits; a queue whose head
-//! does not fit sits out the rest of the pass. The rest of the simulation uses four
-//! calls: [`Simulation::enqueue`], [`Simulation::leave_waiting`],
-//! [`Simulation::retry_waiting`] and [`WaitingQueues::is_empty`].
+//! does not fit sits out the rest of the pass. The rest of the simulation changes them
+//! through three calls: [`Simulation::enqueue`], [`Simulation::leave_waiting`] and
+//! [`Simulation::retry_waiting`].
 
 use super::Simulation;
 use super::events::Event;
@@ -16,9 +16,13 @@ use crate::model::Target;
 use crate::model::task::RejectReason;
 use crate::placement;
 use crate::time::SimTime;
+use std::collections::VecDeque;
 
-/// The bookkeeping of every origin's waiting queues.
+/// Every origin's waiting queues and their bookkeeping.
 pub(super) struct WaitingQueues {
+    /// Per origin (by [`OriginId::index`]), one queue per target: task slots in arrival
+    /// order.
+    queues: Vec<Vec<VecDeque<u32>>>,
     /// Per queue, reused by each pass: whether its head failed to fit in this pass. Never
     /// set, nor cleared, when `only_queue` names the one queue (a refusal ends its pass).
     blocked: Vec<bool>,
@@ -30,10 +34,15 @@ pub(super) struct WaitingQueues {
 
 impl WaitingQueues {
     pub fn new(origins: &Origins) -> WaitingQueues {
+        let queues: Vec<Vec<VecDeque<u32>>> = origins
+            .iter()
+            .map(|o| vec![VecDeque::new(); o.targets.len()])
+            .collect();
         WaitingQueues {
-            blocked: vec![false; origins.iter().map(|o| o.queues.len()).sum()],
+            blocked: vec![false; queues.iter().map(Vec::len).sum()],
             total: 0,
-            only_queue: only_queue(origins),
+            only_queue: only_queue(origins, &queues),
+            queues,
         }
     }
 
@@ -41,17 +50,19 @@ impl WaitingQueues {
     pub fn is_empty(&self) -> bool {
         self.total == 0
     }
+
+    /// The tasks of origin `o` waiting for its target `t`, oldest first.
+    pub fn queue(&self, o: OriginId, t: usize) -> &VecDeque<u32> {
+        &self.queues[o.index()][t]
+    }
 }
 
 /// The origin holding the scenario's only waiting queue (its first target's), if the
 /// scenario has exactly one.
-fn only_queue(origins: &Origins) -> Option<OriginId> {
-    let mut with_queues = origins
-        .ids()
-        .zip(origins.iter())
-        .filter(|(_, o)| !o.queues.is_empty());
+fn only_queue(origins: &Origins, queues: &[Vec<VecDeque<u32>>]) -> Option<OriginId> {
+    let mut with_queues = origins.ids().zip(queues).filter(|(_, q)| !q.is_empty());
     match (with_queues.next(), with_queues.next()) {
-        (Some((id, o)), None) if o.queues.len() == 1 => Some(id),
+        (Some((id, q)), None) if q.len() == 1 => Some(id),
         _ => None,
     }
 }
@@ -66,7 +77,7 @@ impl<R: Recorder> Simulation<'_, R> {
         slot: u32,
         queue: &mut EventQueue<Event>,
     ) {
-        self.origins[o].queues[target_index].push_back(slot);
+        self.waiting.queues[o.index()][target_index].push_back(slot);
         self.waiting.total += 1;
         self.provisioning_wait_starts(slot, queue);
         self.managed_task_waits(slot, queue);
@@ -77,7 +88,7 @@ impl<R: Recorder> Simulation<'_, R> {
         let task = self.tasks.get(slot);
         let o = self.origins.id(task.origin);
         let target = task.target;
-        let queue_of = &mut self.origins[o].queues[task.target_index as usize];
+        let queue_of = &mut self.waiting.queues[o.index()][task.target_index as usize];
         if let Some(pos) = queue_of.iter().position(|s| *s == slot) {
             queue_of.remove(pos);
             self.waiting.total -= 1;
@@ -103,7 +114,9 @@ impl<R: Recorder> Simulation<'_, R> {
         }
         let mut placed = false;
         while let Some((o, t, flat, candidates)) = self.oldest_waiting_head() {
-            let slot = *self.origins[o].queues[t].front().expect("head exists");
+            let slot = *self.waiting.queues[o.index()][t]
+                .front()
+                .expect("head exists");
             // No other head need be looked for when nothing waits any more, or when the
             // only queue that offered one refused (a refusal changes nothing, so no other
             // queue can have filled meanwhile). One queue is the common case.
@@ -118,7 +131,7 @@ impl<R: Recorder> Simulation<'_, R> {
             match outcome {
                 Ok(()) => {
                     placed = true;
-                    self.origins[o].queues[t].pop_front();
+                    self.waiting.queues[o.index()][t].pop_front();
                     self.waiting.total -= 1;
                     self.provisioning_wait_ends(self.origins[o].targets[t], now, queue);
                     if self.waiting.total == 0 {
@@ -142,13 +155,13 @@ impl<R: Recorder> Simulation<'_, R> {
                 !self.waiting.blocked[0],
                 "the only queue was marked blocked"
             );
-            return (!self.origins[o].queues[0].is_empty()).then_some((o, 0, 0, 1));
+            return (!self.waiting.queues[o.index()][0].is_empty()).then_some((o, 0, 0, 1));
         }
         let mut best: Option<(u64, OriginId, usize, usize)> = None;
         let mut candidates = 0;
         let mut flat = 0;
-        for (o, origin) in self.origins.ids().zip(self.origins.iter()) {
-            for (t, q) in origin.queues.iter().enumerate() {
+        for (o, queues) in self.origins.ids().zip(&self.waiting.queues) {
+            for (t, q) in queues.iter().enumerate() {
                 if !self.waiting.blocked[flat] {
                     if let Some(&slot) = q.front() {
                         candidates += 1;

@@ -77,12 +77,12 @@ impl<R: Recorder> Simulation<'_, R> {
             placements.push(placement);
         }
         let cluster = &self.cluster;
-        let az_down = &self.outages.az_down;
+        let outages = &self.outages;
         let admits = |i: usize, k: usize, a: usize| {
             let pool = spec.types[k].pool;
             let az = spec.azs[a];
             config.pools[pool.index()].instance_type.arch == arch[i]
-                && !az_down[az.index()]
+                && !outages.is_down(az)
                 && placements[i].constraints.iter().all(|c| match c {
                     PlacementConstraint::MemberOf(expr) => {
                         expr.evaluate(&FreshInstance { cluster, pool, az })
@@ -97,7 +97,7 @@ impl<R: Recorder> Simulation<'_, R> {
         for bin in &plan.bins {
             let t = &spec.types[bin.kind];
             let az = spec.azs[bin.az];
-            self.autoscaling.counts.instance_launches += 1;
+            self.autoscaling.instance_launched();
             let id = self.launch_instance(t.pool, az, now);
             let r = self.cluster.reference(id);
             queue.schedule(now + spec.launch_time, Event::InstanceRegistered(r));

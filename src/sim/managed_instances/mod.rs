@@ -183,12 +183,12 @@ impl<R: Recorder> Simulation<'_, R> {
     fn waiting_for(&self, m: u32) -> Vec<u32> {
         let covered = &self.managed.providers[m as usize].plans;
         let mut out: Vec<(u64, u32)> = Vec::new();
-        for origin in self.origins.iter() {
+        for (o, origin) in self.origins.ids().zip(self.origins.iter()) {
             for (t, target) in origin.targets.iter().enumerate() {
                 if *target != Target::Managed(m) {
                     continue;
                 }
-                for &slot in &origin.queues[t] {
+                for &slot in self.waiting.queue(o, t) {
                     let id = self.tasks.get(slot).id;
                     let planned = covered.iter().any(|(_, tasks)| tasks.contains(&(slot, id)));
                     if !planned {

@@ -65,7 +65,7 @@ impl<R: Recorder> Simulation<'_, R> {
         };
         if inst.task_count == 0 {
             self.narrate(now, |n| n.managed_idle(id));
-            self.autoscaling.counts.instance_terminations += 1;
+            self.autoscaling.instances_terminated(1);
             self.terminate_instance(id, now, queue);
             return;
         }
@@ -241,7 +241,7 @@ impl<R: Recorder> Simulation<'_, R> {
                 p.consolidating = None;
             }
         }
-        self.autoscaling.counts.instance_terminations += 1;
+        self.autoscaling.instances_terminated(1);
         self.terminate_instance(id, now, queue);
     }
 
