@@ -108,10 +108,8 @@ pub mod charts;
 #[allow(missing_docs)]
 pub mod compare;
 pub mod import;
-#[allow(missing_docs)]
 pub mod model;
 pub mod outputs;
-#[allow(missing_docs)]
 pub mod placement;
 pub mod query;
 pub mod report;

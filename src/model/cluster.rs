@@ -55,9 +55,13 @@ fn unscramble(h: u32) -> u32 {
 /// Static facts about a pool that attribute queries read.
 #[derive(Clone, Debug)]
 pub struct PoolInfo {
+    /// The pool's name in the scenario.
     pub name: String,
+    /// The instance type every instance of the pool has.
     pub instance_type: InstanceTypeSpec,
+    /// `ecs.os-type` of its instances (`linux`, `windows`).
     pub os_type: &'static str,
+    /// Custom attributes (name, value) on every instance, for `memberOf` and spread.
     pub attributes: Vec<(String, String)>,
     /// Host ports the agent holds on every instance: no task can bind them.
     pub reserved_ports: Vec<u16>,
@@ -77,13 +81,19 @@ pub struct GroupCounts {
 /// What a task takes from an instance.
 #[derive(Clone, Copy, Debug)]
 pub struct Reservation<'a> {
+    /// CPU units reserved (1024 per vCPU).
     pub cpu: u32,
+    /// Memory reserved, MiB.
     pub memory: u32,
     /// Whole GPUs, each held by this task alone.
     pub gpu: u32,
+    /// Static host ports it binds (bridge or host network mode).
     pub host_ports: &'a [u16],
+    /// Whether it takes an ENI (awsvpc network mode).
     pub eni: bool,
+    /// The task group it counts in, for spread and `distinctInstance`.
     pub group: GroupId,
+    /// Whether it is a DAEMON service's task (not counted in `non_daemon_tasks`).
     pub daemon: bool,
 }
 
@@ -118,9 +128,12 @@ impl Reservation<'static> {
     }
 }
 
+/// The container instances of a run, what they hold, and the indexes placement reads.
 #[derive(Clone, Debug)]
 pub struct Cluster {
+    /// AZ names, indexed by `AzId`.
     pub azs: Vec<String>,
+    /// Per pool, the facts attribute queries read.
     pub pools: Vec<PoolInfo>,
     /// By slot (`InstanceId`). A TERMINATED instance keeps its slot until a later launch
     /// takes it, so the table, and every table kept per slot, is as large as the most
@@ -136,8 +149,11 @@ pub struct Cluster {
     /// Instances whose slot a later launch took, when kept (`keep_retired`): for recorders
     /// that report every instance's life. Otherwise nothing here grows with the horizon.
     retired: Option<Vec<Instance>>,
+    /// Task group names, indexed by `GroupId`.
     pub group_names: Vec<String>,
+    /// Per task group, where its tasks sit.
     pub groups: Vec<GroupCounts>,
+    /// Attribute names spread strategies count over (key 0: `ecs.availability-zone`).
     pub spread_keys: Vec<String>,
     /// Interned values per spread key; key 0's values are the AZ names in AzId order.
     pub attribute_values: Vec<Vec<String>>,
@@ -168,14 +184,19 @@ pub struct Cluster {
     pool_az_instances: Vec<Vec<u32>>,
     /// Totals over ACTIVE and DRAINING instances, for utilization.
     pub registered_cpu: u64,
+    /// Memory registered by ACTIVE and DRAINING instances, MiB.
     pub registered_memory: u64,
+    /// CPU units reserved on ACTIVE and DRAINING instances.
     pub reserved_cpu: u64,
+    /// Memory reserved on ACTIVE and DRAINING instances, MiB.
     pub reserved_memory: u64,
 }
 
 const NOT_ACTIVE: u32 = u32::MAX;
 
 impl Cluster {
+    /// An empty cluster in `azs` with `pools`; a group whose entry in
+    /// `groups_spreading_by_instance` is true keeps a spread-by-instance index.
     pub fn new(
         azs: Vec<String>,
         pools: Vec<PoolInfo>,
@@ -436,6 +457,7 @@ impl Cluster {
         }
     }
 
+    /// The instance in slot `id`.
     pub fn instance(&self, id: InstanceId) -> &Instance {
         &self.instances[id.index()]
     }
@@ -522,10 +544,12 @@ impl Cluster {
         self.slots = slots.map(SlotTree::counting);
     }
 
+    /// Where task group `group`'s tasks sit.
     pub fn group(&self, group: GroupId) -> &GroupCounts {
         &self.groups[group.index()]
     }
 
+    /// Instance `id` registers at `now`: ACTIVE, its capacity counted and placeable.
     pub fn activate(&mut self, id: InstanceId, now: SimTime) {
         let inst = &mut self.instances[id.index()];
         debug_assert_eq!(inst.state, InstanceState::Launching);
@@ -577,12 +601,14 @@ impl Cluster {
         self.free_slots.push(id);
     }
 
+    /// Instance `id` takes reservation `r` (its indexes and counts follow).
     pub fn reserve(&mut self, id: InstanceId, r: Reservation<'_>) {
         self.take_resources(id, &r);
         self.count_task::<true>(id, &r);
         self.reindex_if_active(id);
     }
 
+    /// Instance `id` gives reservation `r` back (its indexes and counts follow).
     pub fn release(&mut self, id: InstanceId, r: Reservation<'_>) {
         self.give_back_resources(id, &r);
         self.count_task::<false>(id, &r);
@@ -680,18 +706,22 @@ impl Cluster {
         *count = count.saturating_add_signed(delta);
     }
 
+    /// Whether `az`'s subnet has an address for another awsvpc task (always, when subnets are not
+    /// modeled).
     pub fn subnet_has_ip(&self, az: AzId) -> bool {
         self.subnet_ips_free
             .as_ref()
             .is_none_or(|free| free[az.index()] > 0)
     }
 
+    /// An awsvpc task takes an address in `az`'s subnet.
     pub fn take_ip(&mut self, az: AzId) {
         if let Some(free) = &mut self.subnet_ips_free {
             free[az.index()] -= 1;
         }
     }
 
+    /// An awsvpc task gives its address in `az`'s subnet back.
     pub fn return_ip(&mut self, az: AzId) {
         if let Some(free) = &mut self.subnet_ips_free {
             free[az.index()] += 1;

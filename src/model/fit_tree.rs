@@ -17,8 +17,11 @@
 /// Free resources of one instance, or the maxima (and tag union) over a subtree.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Fit {
+    /// Free CPU units (the maximum, over a subtree).
     pub cpu: u32,
+    /// Free memory, MiB.
     pub memory: u32,
+    /// awsvpc tasks it can still take.
     pub eni: u32,
     /// Free whole GPUs: fills what was padding beside `eni`, so a node stays 24 bytes.
     pub gpu: u32,
@@ -31,6 +34,7 @@ pub struct Fit {
 const _: () = assert!(std::mem::size_of::<Fit>() == 24);
 
 impl Fit {
+    /// The tag bits of an instance in AZ `az` and pool `pool`.
     pub fn tags_of(az: u32, pool: u32) -> u64 {
         (1u64 << (az % 32)) | (1u64 << (32 + pool % 32))
     }
@@ -47,6 +51,7 @@ impl Fit {
             || self.tags & !new.tags != 0
     }
 
+    /// The maxima of both and the union of their tags.
     pub fn join(self, other: Fit) -> Fit {
         Fit {
             cpu: self.cpu.max(other.cpu),
@@ -61,15 +66,20 @@ impl Fit {
 /// What a task needs: at least these free amounts, and an AZ and a pool among the tags.
 #[derive(Clone, Copy, Debug)]
 pub struct Need {
+    /// CPU units the task reserves.
     pub cpu: u32,
+    /// Memory the task reserves, MiB.
     pub memory: u32,
+    /// ENIs it needs: 1 for an awsvpc task, else 0.
     pub eni: u32,
+    /// Whole GPUs it needs.
     pub gpu: u32,
     /// Acceptable AZ bits (low half) and pool bits (high half).
     pub tags: u64,
 }
 
 impl Need {
+    /// Every AZ and pool acceptable.
     pub const ANY_TAG: u64 = u64::MAX;
 
     /// Whether an instance (or some instance of a subtree, for maxima) may hold the task.
@@ -277,18 +287,22 @@ impl Default for FitTree {
 }
 
 impl FitTree {
+    /// An empty set (kept flat until it grows).
     pub fn new() -> FitTree {
         FitTree::default()
     }
 
+    /// Members in the set.
     pub fn len(&self) -> usize {
         self.len
     }
 
+    /// Whether the set has no member.
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
 
+    /// Whether instance slot `id` is a member.
     pub fn contains(&self, id: u32) -> bool {
         self.leaf_of.get(id as usize).is_some_and(|l| *l != NIL)
     }

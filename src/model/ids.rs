@@ -6,6 +6,7 @@ macro_rules! id_type {
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub struct $name(pub u32);
         impl $name {
+            /// The id as an index into its table.
             pub fn index(self) -> usize {
                 self.0 as usize
             }
@@ -25,7 +26,9 @@ id_type!(
 /// is recognised as stale.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct InstanceRef {
+    /// The slot.
     pub id: InstanceId,
+    /// The slot's generation when the reference was taken.
     pub generation: u32,
 }
 id_type!(

@@ -6,7 +6,9 @@ use crate::time::SimTime;
 /// An instance type as the cluster sees it (resolved from the catalog or a custom type).
 #[derive(Clone, Debug)]
 pub struct InstanceTypeSpec {
+    /// The EC2 type's name (`m5.large`) or the scenario's custom name.
     pub name: String,
+    /// `ecs.cpu-architecture` (`x86_64`, `arm64`).
     pub arch: &'static str,
     /// Registered CPU units: vCPU × 1024.
     pub cpu_units: u32,
@@ -16,6 +18,7 @@ pub struct InstanceTypeSpec {
     pub awsvpc_task_limit: u32,
     /// Whole GPUs; ECS gives each to one task.
     pub gpus: u32,
+    /// On-Demand Linux price, US dollars per hour.
     pub price_per_hour: f64,
 }
 
@@ -54,6 +57,7 @@ impl InstanceTypeSpec {
     }
 }
 
+/// An instance's state in the cluster.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum InstanceState {
     /// Booting; registers with the cluster when its launch time has passed.
@@ -62,10 +66,12 @@ pub enum InstanceState {
     Active,
     /// Takes no new tasks; its service tasks are being replaced elsewhere.
     Draining,
+    /// Stopped and no longer billed; its slot waits for a later launch.
     Terminated,
 }
 
 impl InstanceState {
+    /// ECS's spelling (`ACTIVE`, ...), as outputs and the trace show it.
     pub fn as_str(self) -> &'static str {
         match self {
             InstanceState::Launching => "LAUNCHING",
@@ -76,6 +82,8 @@ impl InstanceState {
     }
 }
 
+/// One EC2 instance from launch to termination: its capacity, what is free, and its place in the
+/// run.
 #[derive(Clone, Debug)]
 pub struct Instance {
     /// Its slot, shared over the run with the instances launched into it before and after.
@@ -87,17 +95,29 @@ pub struct Instance {
     pub launch: u32,
     /// `i-` followed by a zero-padded launch number, for traces and tasks.csv.
     pub ec2_instance_id: String,
+    /// The pool (Auto Scaling group) it belongs to.
     pub pool: PoolId,
+    /// The AZ it runs in.
     pub az: AzId,
+    /// Its state now.
     pub state: InstanceState,
+    /// A Spot instance: billed at the Spot rate, open to interruption.
     pub spot: bool,
+    /// CPU units registered (1024 per vCPU).
     pub cpu_total: u32,
+    /// Memory registered, MiB.
     pub memory_total: u32,
+    /// CPU units not reserved by a task or a DAEMON hold.
     pub cpu_free: u32,
+    /// Memory not reserved, MiB.
     pub memory_free: u32,
+    /// awsvpc tasks it can hold at once.
     pub eni_total: u32,
+    /// awsvpc tasks it can still take.
     pub eni_free: u32,
+    /// Whole GPUs registered.
     pub gpu_total: u32,
+    /// GPUs no task holds.
     pub gpu_free: u32,
     /// Static host ports in use; small, so a Vec beats a set.
     pub ports_used: Vec<u16>,
@@ -109,9 +129,13 @@ pub struct Instance {
     /// candidates, so ties resolve randomly yet reproducibly and in O(log n). A bijection
     /// of the launch number, so no two instances of a run share one.
     pub rank: u32,
+    /// When it was launched (began billing).
     pub launched_at: SimTime,
+    /// When it registered ACTIVE (its launch time if still LAUNCHING).
     pub registered_at: SimTime,
+    /// When it was terminated, once it was.
     pub terminated_at: Option<SimTime>,
+    /// What it is billed per hour, US dollars (Spot at the pool's discount).
     pub price_per_hour: f64,
     /// Interned value of each spread attribute (indexed by spread key).
     pub attribute_values: Vec<u32>,
@@ -120,12 +144,14 @@ pub struct Instance {
 }
 
 impl Instance {
+    /// Whether it has pulled task definition `taskdef`'s image.
     pub fn has_image(&self, taskdef: usize) -> bool {
         self.cached_images
             .get(taskdef / 64)
             .is_some_and(|word| word & (1u64 << (taskdef % 64)) != 0)
     }
 
+    /// Records that it has pulled task definition `taskdef`'s image.
     pub fn cache_image(&mut self, taskdef: usize) {
         let word = taskdef / 64;
         if self.cached_images.len() <= word {
@@ -134,6 +160,7 @@ impl Instance {
         self.cached_images[word] |= 1u64 << (taskdef % 64);
     }
 
+    /// Whether none of `ports` is in use here.
     pub fn ports_free(&self, ports: &[u16]) -> bool {
         ports.iter().all(|p| !self.ports_used.contains(p))
     }

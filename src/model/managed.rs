@@ -18,6 +18,7 @@ pub enum ScaleInAfter {
 /// One allowed instance type: its pool and what an instance of it costs per hour.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ManagedType {
+    /// The hidden pool that holds the provider's instances of this type.
     pub pool: PoolId,
     /// EC2 rate, $ per hour: On-Demand, or the Spot price for a SPOT provider.
     pub ec2_per_hour: f64,
@@ -38,6 +39,7 @@ impl ManagedType {
 /// A Managed Instances capacity provider.
 #[derive(Clone, Debug)]
 pub struct ManagedProviderSpec {
+    /// The capacity provider's name in the scenario.
     pub name: String,
     /// Allowed types, cheapest capacity first (price plus fee, then name).
     pub types: Vec<ManagedType>,
@@ -45,6 +47,7 @@ pub struct ManagedProviderSpec {
     pub azs: Vec<AzId>,
     /// `capacityOptionType = "SPOT"`.
     pub spot: bool,
+    /// `scaleInAfter`: how long an idle instance waits before ECS stops it.
     pub scale_in_after: ScaleInAfter,
     /// How long ECS gathers waiting tasks before it picks instances for them (INFERRED).
     pub batch_window: SimDuration,

@@ -43,9 +43,13 @@ pub trait PlacementPolicy: Send + Sync {
 /// CPU units, MiB, whole GPUs and awsvpc ENIs: what an instance has or a task asks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Resources {
+    /// CPU units (1024 per vCPU).
     pub cpu: u32,
+    /// Memory, MiB.
     pub memory: u32,
+    /// Whole GPUs.
     pub gpus: u32,
+    /// awsvpc ENIs.
     pub enis: u32,
 }
 
@@ -134,6 +138,7 @@ impl<'a> Candidate<'a> {
         self.cluster.instance(self.id).launch
     }
 
+    /// Whether the instance is a Spot instance.
     pub fn spot(&self) -> bool {
         self.cluster.instance(self.id).spot
     }
@@ -221,7 +226,9 @@ impl RngCore for PolicyRng {
 /// `Debug`, which a trait object cannot give).
 #[derive(Clone)]
 pub struct PolicyHandle {
+    /// The name the policy is registered under.
     pub name: String,
+    /// The policy itself.
     pub policy: Arc<dyn PlacementPolicy>,
 }
 

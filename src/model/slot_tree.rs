@@ -22,9 +22,13 @@ pub const MAX_SHAPE_CLASSES: usize = 16;
 /// its AZ and pool.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ShapeClass {
+    /// CPU units the shape reserves.
     pub cpu: u32,
+    /// Memory it reserves, MiB.
     pub memory: u32,
+    /// ENIs it needs (1 for awsvpc).
     pub eni: u32,
+    /// Whole GPUs it needs.
     pub gpu: u32,
 }
 
@@ -97,6 +101,9 @@ impl Classes {
     }
 }
 
+/// The ACTIVE instances by position (their place in the cluster's active list), with the
+/// free-resource maxima of each run of positions and per-shape counts of the positions with
+/// room: uniform draws among the instances that fit.
 #[derive(Clone, Debug, Default)]
 pub struct SlotTree {
     /// What each position has free, by position.
@@ -116,6 +123,7 @@ pub struct SlotTree {
 const _: () = assert!(MAX_SHAPE_CLASSES <= u16::BITS as usize);
 
 impl SlotTree {
+    /// An empty tree counting no shape.
     pub fn new() -> SlotTree {
         SlotTree::default()
     }
@@ -174,6 +182,7 @@ impl SlotTree {
             .expect("a node's count matches its positions")
     }
 
+    /// The most free of each resource over every position, and the union of their tags.
     pub fn maxima(&self) -> Fit {
         self.fits.get(1).copied().unwrap_or_default()
     }

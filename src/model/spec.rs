@@ -10,34 +10,49 @@ use crate::query::Expr;
 use crate::time::{SimDuration, SimTime};
 use crate::workload::{ArrivalProcess, DurationDist};
 
+/// Everything one run needs, resolved from a scenario: names looked up, units converted, times in
+/// milliseconds.
 #[derive(Clone, Debug)]
 pub struct SimConfig {
+    /// The scenario's name, as the outputs and the trace show it.
     pub name: String,
+    /// The master seed every random stream is derived from (`sim/streams.rs`).
     pub seed: u64,
+    /// When the run stops: simulated time from its start.
     pub horizon: SimTime,
     /// Metrics ignore everything before this instant.
     pub warmup: SimTime,
+    /// Time between two timeseries samples.
     pub sample_interval: SimDuration,
+    /// AZ names, indexed by `AzId`.
     pub availability_zones: Vec<String>,
     /// Free IPv4 addresses per AZ subnet for awsvpc tasks; `None` = unlimited.
     pub subnet_ips_per_az: Option<u32>,
     /// A DAEMON task that stops on an ACTIVE instance leaves its resources (subnet address
     /// included) reserved there for its replacement (`cluster.daemon_room_held`).
     pub daemon_room_held: bool,
+    /// EC2 Auto Scaling group capacity (pools), indexed by `PoolId`.
     pub pools: Vec<PoolSpec>,
     /// Managed Instances capacity providers; each owns hidden pools (one per allowed type).
     pub managed_instances: Vec<super::managed::ManagedProviderSpec>,
+    /// Fargate's quota, prices and Spot interruptions.
     pub fargate: FargateSpec,
+    /// ECS's limits on tasks waiting in PROVISIONING.
     pub provisioning: ProvisioningLimits,
+    /// Task definitions, indexed by `TaskDefId`.
     pub task_defs: Vec<TaskDef>,
+    /// Services, indexed by `ServiceId`.
     pub services: Vec<ServiceSpec>,
+    /// Job streams of standalone tasks (RunTask), in scenario order.
     pub jobs: Vec<JobSpec>,
+    /// Startup latencies of tasks and instances.
     pub timing: Timing,
     /// Task group names, indexed by GroupId.
     pub groups: Vec<String>,
     /// Attribute names spread strategies count over, indexed by spread key.
     /// Key 0 is always `ecs.availability-zone`.
     pub spread_keys: Vec<String>,
+    /// Prices, minimums, commitments and the cost split.
     pub billing: BillingSpec,
     /// Failure injection and the service scheduler's restart rules; all off by default.
     pub failures: FailureSpec,
@@ -65,16 +80,23 @@ impl SimConfig {
     }
 }
 
+/// A group of identical EC2 instances of one type (an Auto Scaling group).
 #[derive(Clone, Debug)]
 pub struct PoolSpec {
+    /// The pool's name in the scenario, used in outputs.
     pub name: String,
+    /// What each instance offers and costs.
     pub instance_type: InstanceTypeSpec,
+    /// Instances at the start of the run (desired capacity).
     pub count: u32,
     /// AZs the pool's instances are spread over, round-robin.
     pub azs: Vec<AzId>,
     /// Custom attributes (name, value) on every instance of the pool.
     pub attributes: Vec<(String, String)>,
+    /// Spot instances, billed at the Spot discount and open to interruption.
     pub spot: bool,
+    /// The instances' operating system as ECS's `ecs.os-type` attribute reports it (`linux`,
+    /// `windows`).
     pub os_type: &'static str,
     /// Host ports the ECS agent reserves on every instance (`ECS_RESERVED_PORTS`).
     pub reserved_ports: Vec<u16>,
@@ -98,8 +120,11 @@ pub const AGENT_RESERVED_PORTS: [u16; 5] = [22, 2375, 2376, 51678, 51679];
 /// `managed_scaling` on a pool: the policy settings plus the group's size bounds.
 #[derive(Clone, Debug)]
 pub struct ManagedScalingSpec {
+    /// Managed scaling's target capacity and step sizes.
     pub config: crate::scaling::managed_scaling::ManagedScalingConfig,
+    /// Fewest instances the group keeps.
     pub min_size: u32,
+    /// Most instances the group may have.
     pub max_size: u32,
 }
 
@@ -110,7 +135,11 @@ pub struct ServiceScalingSpec {
     pub demand: Option<crate::scaling::demand::DemandCurve>,
     /// Memory in use by the service in all, MiB (for memory target tracking).
     pub memory_demand: Option<crate::scaling::demand::DemandCurve>,
+    /// Application Auto Scaling of the desired count; `None`: the count moves only by scheduled
+    /// actions.
     pub auto_scaling: Option<AutoScalingSpec>,
+    /// A queue the service's tasks consume, for backlog-per-task scaling; `None` when there is
+    /// none.
     pub queue: Option<QueueSpec>,
     /// CPU and memory datapoints every 20 s as well as every minute, for target tracking
     /// on the `...HighResolution` metrics.
@@ -118,6 +147,7 @@ pub struct ServiceScalingSpec {
 }
 
 impl ServiceScalingSpec {
+    /// Whether the service has any demand, scaling or queue to simulate.
     pub fn is_active(&self) -> bool {
         self.demand.is_some()
             || self.memory_demand.is_some()
@@ -129,14 +159,18 @@ impl ServiceScalingSpec {
 /// Application Auto Scaling on a service's desired count.
 #[derive(Clone, Debug)]
 pub struct AutoScalingSpec {
+    /// Smallest desired count scaling may set.
     pub min: u32,
+    /// Largest desired count scaling may set.
     pub max: u32,
+    /// Target tracking policies, each on one metric.
     pub target_tracking: Vec<crate::scaling::target_tracking::TargetTrackingPolicy>,
     /// Step policies, each on a metric.
     pub step_scaling: Vec<(
         crate::scaling::target_tracking::TrackedMetric,
         crate::scaling::step_scaling::StepScalingPolicy,
     )>,
+    /// Scheduled actions on the minimum, maximum and desired count; `None` when there are none.
     pub scheduled: Option<crate::scaling::scheduled::Schedule>,
     /// The service's predictive scaling policy, if any (one per service here).
     pub predictive: Option<crate::scaling::predictive::PredictiveScalingPolicy>,
@@ -146,7 +180,9 @@ pub struct AutoScalingSpec {
 /// RUNNING task consumes `per_task_rate_per_s`.
 #[derive(Clone, Debug)]
 pub struct QueueSpec {
+    /// Messages offered per second, over time.
     pub arrival: crate::scaling::demand::DemandCurve,
+    /// Messages one RUNNING task consumes per second.
     pub per_task_rate_per_s: f64,
 }
 
@@ -161,21 +197,25 @@ pub struct ProvisioningLimits {
     pub timeout: Option<SimDuration>,
 }
 
+/// Fargate's account settings for the run.
 #[derive(Clone, Debug)]
 pub struct FargateSpec {
     /// Concurrent Fargate tasks allowed (the account's vCPU-based quota, as a task count).
     pub max_concurrent_tasks: Option<u32>,
+    /// Prices per vCPU-hour and GB-hour, x86 and Arm, On-Demand and Spot.
     pub rates: FargateRates,
     /// Time from a FARGATE_SPOT task reaching RUNNING to its interruption notice.
     pub spot_interruption: Option<DurationDist>,
 }
 
+/// How the run's capacity is billed.
 #[derive(Clone, Debug)]
 pub struct BillingSpec {
     /// Minimum billed per EC2 instance launch (60 s for Linux).
     pub ec2_minimum: SimDuration,
     /// Fraction taken off on-demand prices for EC2 Spot pools.
     pub ec2_spot_discount: f64,
+    /// Reserved Instances and Savings Plans, and the usage metered for them.
     pub commitments: CommitmentSpec,
     /// How each instance-hour's cost is split among its tasks (`[cost_allocation]`).
     pub allocation: crate::catalog::allocation::AllocationSpec,
@@ -193,30 +233,43 @@ pub enum LaunchSpec {
     Providers(Vec<ProviderShare>),
 }
 
+/// One capacity provider a strategy names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Provider {
+    /// An Auto Scaling group capacity provider: the pool it scales.
     Pool(PoolId),
     /// A Managed Instances provider: index into `SimConfig::managed_instances`.
     Managed(u32),
+    /// `FARGATE`.
     Fargate,
+    /// `FARGATE_SPOT`.
     FargateSpot,
 }
 
+/// One entry of a `capacityProviderStrategy`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProviderShare {
+    /// The capacity provider.
     pub provider: Provider,
+    /// Tasks placed on this provider before the weights apply.
     pub base: u32,
+    /// Relative share of the tasks past the bases.
     pub weight: u32,
 }
 
+/// A resource binpack minimizes what is left of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Resource {
+    /// CPU units.
     Cpu,
+    /// Memory, MiB.
     Memory,
 }
 
+/// What a spread strategy balances tasks over.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SpreadField {
+    /// `instanceId`: each instance is its own bucket.
     InstanceId,
     /// Index into `SimConfig::spread_keys`.
     Attribute(usize),
@@ -226,39 +279,54 @@ pub enum SpreadField {
 /// earlier ones.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PlacementStrategy {
+    /// `binpack`: the instance with the least of the resource left after placing.
     Binpack(Resource),
+    /// `spread`: the bucket of the field holding fewest of the group's tasks.
     Spread(SpreadField),
+    /// `random`: a uniformly drawn instance among those that fit.
     Random,
     /// A placement policy (`{ type = "policy", name }`): index into the placement's
     /// `policies`. Ranks by score, highest first, like a strategy in the chain.
     Policy(usize),
 }
 
+/// A placement constraint: a rule an instance must meet to be a candidate.
 #[derive(Clone, Debug)]
 pub enum PlacementConstraint {
+    /// `distinctInstance`: no other task of the same group on the instance.
     DistinctInstance,
+    /// `memberOf`: the instance satisfies the cluster query expression.
     MemberOf(Expr),
 }
 
+/// A service's or job's placement: strategies, constraints and the task group they count.
 #[derive(Clone, Debug)]
 pub struct Placement {
+    /// In order; each later one breaks the ties of the earlier ones.
     pub strategies: Vec<PlacementStrategy>,
+    /// All must hold for an instance to be a candidate.
     pub constraints: Vec<PlacementConstraint>,
+    /// The task group spread and `distinctInstance` count tasks of.
     pub group: GroupId,
     /// The policies `strategies` name, each once, in order of first mention.
     pub policies: Vec<PolicyHandle>,
 }
 
+/// An ECS service: a desired count of tasks kept running.
 #[derive(Clone, Debug)]
 pub struct ServiceSpec {
+    /// The service's name, as outputs show it.
     pub name: String,
+    /// Its task definition (the revision at the start of the run).
     pub task_def: TaskDefId,
     /// 0 for a DAEMON service, whose desired count is its eligible instances.
     pub desired_count: u32,
     /// `schedulingStrategy = "DAEMON"`: one task on every ACTIVE instance the placement
     /// constraints allow, placed before other tasks and stopped after them.
     pub daemon: bool,
+    /// Where its tasks run.
     pub launch: LaunchSpec,
+    /// How its tasks are placed on EC2.
     pub placement: Placement,
     /// Time from RUNNING to a crash (the essential container exits unexpectedly).
     pub crash_after: Option<DurationDist>,
@@ -291,9 +359,13 @@ pub struct ServiceSpec {
 /// grace period only delays the scheduler's reaction (see [`HealthCheck::detection`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct HealthCheck {
+    /// Time between two checks.
     pub interval: SimDuration,
+    /// How long a check waits for an answer before it fails.
     pub timeout: SimDuration,
+    /// Consecutive failed checks that mark the container UNHEALTHY.
     pub retries: u32,
+    /// Failed checks this soon after RUNNING do not count.
     pub start_period: SimDuration,
 }
 
@@ -324,6 +396,7 @@ pub struct DeploymentConfig {
     pub minimum_healthy_percent: u32,
     /// Cap on RUNNING + PENDING + STOPPING tasks: `floor(desired × max / 100)`. Default 200.
     pub maximum_percent: u32,
+    /// `deploymentCircuitBreaker`; `None` when off.
     pub circuit_breaker: Option<CircuitBreaker>,
     /// `strategy` with its traffic-shift settings; ROLLING by default.
     pub strategy: super::DeploymentStrategy,
@@ -365,6 +438,7 @@ impl DeploymentConfig {
 /// failed to reach RUNNING (or failed health checks after one ran).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CircuitBreaker {
+    /// Whether a failed deployment rolls back to the last revision that completed.
     pub rollback: bool,
     /// The lower clamp of the threshold: 3 per the current API reference (the 2023
     /// developer guide says 10; reference §3.5).
@@ -396,17 +470,26 @@ impl CircuitBreaker {
 /// A new revision of a service's task definition, rolled out at `at`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Deployment {
+    /// When the revision is rolled out.
     pub at: SimTime,
+    /// The new revision.
     pub task_def: TaskDefId,
 }
 
+/// A stream of standalone tasks started by RunTask.
 #[derive(Clone, Debug)]
 pub struct JobSpec {
+    /// The stream's name, as outputs show it.
     pub name: String,
+    /// The task definition each of its tasks runs.
     pub task_def: TaskDefId,
+    /// When its tasks arrive.
     pub arrival: ArrivalProcess,
+    /// How long each task runs once RUNNING.
     pub duration: DurationDist,
+    /// Where its tasks run.
     pub launch: LaunchSpec,
+    /// How its tasks are placed on EC2.
     pub placement: Placement,
 }
 
@@ -448,6 +531,7 @@ impl Timing {
         }
     }
 
+    /// Time to pull an image of `image_size_mb` MB at `mb_per_s` MB/s, the fixed overhead included.
     pub fn pull_time(&self, image_size_mb: f64, mb_per_s: f64) -> SimDuration {
         let transfer = if mb_per_s.is_infinite() {
             0.0
@@ -461,11 +545,13 @@ impl Timing {
 /// Failures that are not tied to one service or pool, and the scheduler's restart rules.
 #[derive(Clone, Debug, Default)]
 pub struct FailureSpec {
+    /// AZ outages, each a window.
     pub az_outages: Vec<AzOutage>,
     /// Timed actions, sorted by time.
     pub events: Vec<ScheduledAction>,
     /// The Spot interruption notice: two minutes on EC2 and Fargate.
     pub spot_notice: SimDuration,
+    /// The throttle on a service whose tasks keep failing before RUNNING.
     pub backoff: RestartBackoff,
 }
 
@@ -473,31 +559,45 @@ pub struct FailureSpec {
 /// placed there until `end`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AzOutage {
+    /// The AZ that fails.
     pub az: AzId,
+    /// When its instances and tasks are lost.
     pub start: SimTime,
+    /// When it takes tasks again.
     pub end: SimTime,
 }
 
+/// An action at a set time (`[[failures.events]]`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ScheduledAction {
+    /// When the action happens.
     pub at: SimTime,
+    /// What happens.
     pub action: Action,
 }
 
+/// What a scheduled action does.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
     /// The `index`-th live instance of the pool (launch order) fails.
     KillInstance {
+        /// The pool whose instance fails.
         pool: PoolId,
+        /// Which of its live instances, 0-based in launch order.
         index: u32,
     },
     /// `count` running tasks of the service are stopped (newest first).
     KillTasks {
+        /// The service whose tasks are stopped.
         service: ServiceId,
+        /// How many of its running tasks.
         count: u32,
     },
+    /// The service's desired count becomes `count`.
     SetDesiredCount {
+        /// The service whose desired count is set.
         service: ServiceId,
+        /// The new desired count.
         count: u32,
     },
 }
@@ -507,7 +607,9 @@ pub enum Action {
 /// next launch by `min(initial × factor^(n−1), cap)`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RestartBackoff {
+    /// The delay after the first failure.
     pub initial: SimDuration,
+    /// What each further failure multiplies the delay by.
     pub factor: f64,
     /// 15 min per the 2023 developer guide; the current AWS page says 27 min.
     pub cap: SimDuration,
@@ -558,6 +660,7 @@ pub struct CommitmentSpec {
 }
 
 impl CommitmentSpec {
+    /// Whether any usage is metered: there are plans, or a comparison leg asks for the meter.
     pub fn metered(&self) -> bool {
         self.meter || !self.plans.is_empty()
     }
@@ -566,12 +669,19 @@ impl CommitmentSpec {
 /// One commitment of the scenario, resolved.
 #[derive(Clone, Debug)]
 pub struct CommitmentPlanSpec {
+    /// The commitment's name in the scenario.
     pub name: String,
+    /// Its term as the scenario names it.
     pub term: String,
+    /// Its payment option as the scenario names it.
     pub payment: String,
+    /// What it covers: a count of one instance type, an instance family, or compute usage ($ per
+    /// hour).
     pub target: crate::catalog::usage::CommitmentTarget,
     /// Active from `start` to `end` (within the run).
     pub start: SimTime,
+    /// When it stops applying.
     pub end: SimTime,
+    /// Its hourly budget and its rate per usage key.
     pub plan: crate::catalog::Plan,
 }

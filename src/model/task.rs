@@ -11,13 +11,16 @@ pub enum TaskState {
     Provisioning,
     /// Image pull and container start.
     Pending,
+    /// Its essential container runs; a service counts it unless hung or deregistering.
     Running,
     /// Deregistering or draining before the stop.
     Stopping,
+    /// Stopped; its slot is released once reported.
     Stopped,
 }
 
 impl TaskState {
+    /// ECS's spelling of the state (`RUNNING`, ...), as outputs and the trace show it.
     pub fn as_str(self) -> &'static str {
         match self {
             TaskState::Provisioning => "PROVISIONING",
@@ -29,9 +32,12 @@ impl TaskState {
     }
 }
 
+/// Who launched a task.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Origin {
+    /// A service's scheduler, to keep its desired count.
     Service(ServiceId),
+    /// A job stream's RunTask.
     Job(JobId),
 }
 
@@ -45,7 +51,9 @@ pub enum Target {
     Pool(PoolId),
     /// A Managed Instances provider (index into `SimConfig::managed_instances`).
     Managed(u32),
+    /// `launchType = FARGATE`, or a `FARGATE`/`FARGATE_SPOT` capacity provider.
     Fargate {
+        /// Sent to Fargate Spot: cheaper, and open to interruption.
         spot: bool,
     },
 }
@@ -53,11 +61,14 @@ pub enum Target {
 /// Where a task runs, as ECS's `launchType` names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum LaunchType {
+    /// On an EC2 instance, an Auto Scaling group's or a Managed Instances provider's.
     Ec2,
+    /// On Fargate.
     Fargate,
 }
 
 impl LaunchType {
+    /// Both, in the order outputs list them.
     pub const ALL: [LaunchType; 2] = [LaunchType::Ec2, LaunchType::Fargate];
 
     /// ECS's spelling, as outputs show it.
@@ -70,12 +81,14 @@ impl LaunchType {
 }
 
 impl Target {
+    /// The launch type of the capacity a task sent here runs on (Managed Instances count as EC2).
     pub fn launch_type(self) -> LaunchType {
         match self {
             Target::Ec2 | Target::Pool(_) | Target::Managed(_) => LaunchType::Ec2,
             Target::Fargate { .. } => LaunchType::Fargate,
         }
     }
+    /// Whether the task goes to Fargate or Fargate Spot.
     pub fn is_fargate(self) -> bool {
         matches!(self, Target::Fargate { .. })
     }
@@ -115,11 +128,15 @@ pub enum StopReason {
 /// Why RunTask or the scheduler could not place a task, with ECS's failure reasons.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RejectReason {
+    /// Not enough free CPU units on any instance.
     Cpu,
     /// Fewer free whole GPUs than the task asks for.
     Gpu,
+    /// Not enough free memory on any instance.
     Memory,
+    /// A host port it needs is taken on every instance.
     Ports,
+    /// No instance has an ENI left for another awsvpc task.
     Eni,
     /// The subnet has no free address for another awsvpc task.
     SubnetIps,
@@ -136,6 +153,7 @@ pub enum RejectReason {
 }
 
 impl RejectReason {
+    /// ECS's failure reason (`RESOURCE:CPU`, ...), as outputs and the trace show it.
     pub fn as_str(self) -> &'static str {
         match self {
             RejectReason::Cpu => "RESOURCE:CPU",
@@ -153,6 +171,7 @@ impl RejectReason {
 }
 
 impl StopReason {
+    /// ECS's stop code, as `tasks.csv` and the trace show it.
     pub fn as_str(self) -> &'static str {
         match self {
             StopReason::EssentialContainerExited => "EssentialContainerExited",
@@ -172,28 +191,43 @@ impl StopReason {
     }
 }
 
+/// One task from creation to its report: where it was sent, where it runs, and when each state
+/// began.
 #[derive(Clone, Debug)]
 pub struct Task {
     /// Unique within a run, in creation order.
     pub id: u64,
     /// Bumped when the slot is reused, so stale events for an earlier task are ignored.
     pub generation: u32,
+    /// The service or job stream that launched it.
     pub origin: Origin,
+    /// The task definition (revision) it runs.
     pub task_def: TaskDefId,
+    /// The capacity it was sent to.
     pub target: Target,
     /// Which of its origin's targets (capacity providers) the task was given.
     pub target_index: u16,
+    /// Its lifecycle state now.
     pub state: TaskState,
+    /// The EC2 instance it was placed on, once placed.
     pub instance: Option<InstanceId>,
+    /// The AZ it runs in, once placed or admitted to Fargate.
     pub az: Option<AzId>,
+    /// The Fargate size it is billed at; `None` on EC2.
     pub fargate_size: Option<FargateSize>,
+    /// When RunTask or the scheduler created it.
     pub created_at: SimTime,
+    /// When it was placed on an instance or admitted to Fargate.
     pub placed_at: Option<SimTime>,
+    /// When its image pull began (after ENI or Fargate provisioning).
     pub pull_started_at: Option<SimTime>,
+    /// When it reached RUNNING.
     pub running_at: Option<SimTime>,
+    /// When it stopped.
     pub stopped_at: Option<SimTime>,
     /// How long a job runs once RUNNING, drawn at arrival from the job's own stream.
     pub run_time: Option<SimDuration>,
+    /// Why it stopped, once stopped.
     pub stop_reason: Option<StopReason>,
     /// Set on a service task launched to replace one that stopped unexpectedly.
     pub restart: Option<RestartTag>,
@@ -216,16 +250,24 @@ impl Task {
 /// Why a service lost a task, for the restart-latency split.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RestartCause {
+    /// The essential container exited unexpectedly.
     Crash,
+    /// It hung and failed its health checks.
     Hung,
+    /// Its instance failed.
     InstanceFailure,
+    /// Its instance was terminated by cluster scale-in.
     ScaleIn,
+    /// Spot capacity was reclaimed.
     Spot,
+    /// Its AZ went down.
     AzOutage,
+    /// A scheduled action in the scenario stopped it.
     User,
 }
 
 impl RestartCause {
+    /// Every cause, in the order outputs list them.
     pub const ALL: [RestartCause; 7] = [
         RestartCause::Crash,
         RestartCause::Hung,
@@ -236,6 +278,7 @@ impl RestartCause {
         RestartCause::User,
     ];
 
+    /// The cause's name in `summary.json`'s restart figures.
     pub fn as_str(self) -> &'static str {
         match self {
             RestartCause::Crash => "crash",
@@ -266,7 +309,10 @@ impl RestartCause {
 /// The loss a replacement makes good: when it happened, why, and on which launch type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RestartTag {
+    /// When the lost task stopped.
     pub since: SimTime,
+    /// Why it was lost.
     pub cause: RestartCause,
+    /// Where the lost task ran.
     pub launch_type: LaunchType,
 }

@@ -3,6 +3,7 @@
 use crate::catalog::{FargatePlatform, FargateSize};
 use crate::scaling::managed_scaling::TaskShape;
 
+/// `networkMode`: how a task's containers are networked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NetworkMode {
     /// One ENI per task: limited by the instance's ENIs and the subnet's free addresses.
@@ -11,10 +12,12 @@ pub enum NetworkMode {
     Bridge,
     /// Host networking: every container port is a host port.
     Host,
+    /// No external networking.
     None,
 }
 
 impl NetworkMode {
+    /// ECS's spelling (`awsvpc`, ...).
     pub fn as_str(self) -> &'static str {
         match self {
             NetworkMode::Awsvpc => "awsvpc",
@@ -25,8 +28,10 @@ impl NetworkMode {
     }
 }
 
+/// A task definition revision, as the simulation uses it.
 #[derive(Clone, Debug)]
 pub struct TaskDef {
+    /// `family`: the name revisions share.
     pub family: String,
     /// CPU units reserved (1024 per vCPU).
     pub cpu: u32,
@@ -34,10 +39,13 @@ pub struct TaskDef {
     pub memory: u32,
     /// Whole GPUs reserved (`resourceRequirements` of type GPU); ECS pins each to this task.
     pub gpu: u32,
+    /// `networkMode`.
     pub network_mode: NetworkMode,
     /// Static host ports the task binds on its instance (bridge/host modes only).
     pub host_ports: Vec<u16>,
+    /// `EC2` in `requiresCompatibilities`.
     pub ec2_compatible: bool,
+    /// `FARGATE` in `requiresCompatibilities`.
     pub fargate_compatible: bool,
     /// `MANAGED_INSTANCES` in `requiresCompatibilities`.
     pub managed_instances_compatible: bool,
@@ -84,6 +92,7 @@ impl TaskDef {
         super::cluster::Reservation::of(self.shape(), group, daemon)
     }
 
+    /// Whether a task takes an ENI (awsvpc): one from its instance and an address from its subnet.
     pub fn uses_eni(&self) -> bool {
         self.network_mode == NetworkMode::Awsvpc
     }

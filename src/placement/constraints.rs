@@ -117,8 +117,11 @@ impl QuerySubject for InstanceSubject<'_> {
 /// An instance of a pool in an AZ as it registers, before anything runs on it: what a
 /// launch would add, for the questions asked before any launch.
 pub struct FreshInstance<'a> {
+    /// The cluster whose attribute tables answer the queries.
     pub cluster: &'a Cluster,
+    /// The pool the instance would be launched into.
     pub pool: PoolId,
+    /// The AZ it would be launched in.
     pub az: AzId,
 }
 

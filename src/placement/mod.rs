@@ -44,14 +44,19 @@ use std::cmp::Ordering;
 /// What the task needs from an instance, and the rules it is placed by.
 #[derive(Clone, Copy, Debug)]
 pub struct PlacementRequest<'a> {
+    /// CPU units the task reserves (1024 per vCPU).
     pub cpu: u32,
+    /// Memory the task reserves, MiB.
     pub memory: u32,
     /// Whole GPUs the task needs free on one instance.
     pub gpu: u32,
+    /// Static host ports the task binds.
     pub host_ports: &'a [u16],
+    /// Whether the task takes an ENI (awsvpc).
     pub awsvpc: bool,
     /// Only instances of this pool (a capacity provider's Auto Scaling group).
     pub pool: Option<PoolId>,
+    /// Its origin's strategies, constraints and task group.
     pub placement: &'a Placement,
 }
 

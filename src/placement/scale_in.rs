@@ -15,8 +15,11 @@ use crate::model::{
 /// Where a candidate task runs.
 #[derive(Clone, Copy, Debug)]
 pub struct Candidate {
+    /// The task's id (higher: newer, the last tie-break).
     pub task_id: u64,
+    /// Its instance; `None` on Fargate.
     pub instance: Option<InstanceId>,
+    /// Its AZ, once placed.
     pub az: Option<AzId>,
 }
 

@@ -39,6 +39,8 @@ struct Bucket {
     tasks: BinaryHeap<Entry>,
 }
 
+/// A service's tasks ranked for scale-in by its placement strategies, kept up to date across a run
+/// of stops (see the module's notes).
 pub struct ScaleInRanking<'p> {
     placement: &'p Placement,
     /// Attribute keys of the leading `spread(attribute)` rules.

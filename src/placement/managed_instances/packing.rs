@@ -19,11 +19,15 @@
 /// What one waiting task needs of an instance.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Item<'a> {
+    /// CPU units it reserves.
     pub cpu: u32,
+    /// Memory it reserves, MiB.
     pub memory: u32,
+    /// Whole GPUs it reserves.
     pub gpu: u32,
     /// An awsvpc task: one ENI (or trunk branch) of the instance.
     pub eni: bool,
+    /// Static host ports it binds.
     pub host_ports: &'a [u16],
     /// Task group, for AZ spread and `distinctInstance`.
     pub group: u32,
@@ -34,10 +38,15 @@ pub struct Item<'a> {
 /// One allowed instance type, as registered, with its hourly cost (price plus fee).
 #[derive(Clone, Debug, PartialEq)]
 pub struct BinType {
+    /// CPU units registered.
     pub cpu: u32,
+    /// Memory registered, MiB.
     pub memory: u32,
+    /// awsvpc tasks an instance can hold.
     pub eni: u32,
+    /// Whole GPUs.
     pub gpu: u32,
+    /// EC2 price plus management fee, US dollars per hour.
     pub hourly_cost: f64,
 }
 
@@ -45,15 +54,20 @@ pub struct BinType {
 /// the tasks (indexes into the items) it was chosen for.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Bin {
+    /// Index into the allowed types.
     pub kind: usize,
+    /// Index into the AZs.
     pub az: usize,
+    /// Indexes of the items it holds.
     pub items: Vec<usize>,
 }
 
 /// The plan for one batch: instances to launch, and the tasks none can hold.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Plan {
+    /// The instances to launch.
     pub bins: Vec<Bin>,
+    /// Indexes of the items no allowed type can hold.
     pub unplaced: Vec<usize>,
 }
 

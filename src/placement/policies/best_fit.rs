@@ -18,6 +18,7 @@
 
 use super::{Ask, Candidate, PlacementPolicy, PolicyRng, binding};
 
+/// The `best-fit` policy (the module's formula); no settings.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct BestFit;
 

@@ -16,6 +16,7 @@
 
 use super::{Ask, Candidate, PlacementPolicy, PolicyRng};
 
+/// The `dominant-best-fit` policy (the module's formula); no settings.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct DominantBestFit;
 

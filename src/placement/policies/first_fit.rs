@@ -10,6 +10,7 @@
 
 use super::{Ask, Candidate, PlacementPolicy, PolicyRng};
 
+/// The `first-fit` policy (the module's formula); no settings.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct FirstFit;
 

@@ -18,6 +18,7 @@
 use super::most_allocated::{MAX_NODE_SCORE, requested};
 use super::{Ask, Candidate, PlacementPolicy, PolicyRng};
 
+/// The `least-allocated` policy (the module's formula); no settings.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct LeastAllocated;
 

@@ -19,6 +19,7 @@ use super::{Ask, Candidate, PlacementPolicy, PolicyRng};
 /// kube-scheduler's `MaxNodeScore`.
 pub(super) const MAX_NODE_SCORE: u64 = 100;
 
+/// The `most-allocated` policy (the module's formula); no settings.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct MostAllocated;
 

@@ -15,6 +15,7 @@
 
 use super::{Ask, Candidate, PlacementPolicy, PolicyRng};
 
+/// The `tetris` policy (the module's formula); no settings.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Tetris;
 

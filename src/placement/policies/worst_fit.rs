@@ -14,6 +14,7 @@
 
 use super::{Ask, Candidate, PlacementPolicy, PolicyRng, binding};
 
+/// The `worst-fit` policy (the module's formula); no settings.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct WorstFit;
 
