@@ -111,6 +111,7 @@ const CAP: usize = 4;
 /// their sets cross between the two forms many times.
 #[cfg(not(test))]
 pub const FLAT_MAX: usize = 32;
+/// The most members a set keeps flat (small in unit tests, see above).
 #[cfg(test)]
 pub const FLAT_MAX: usize = 4;
 
