@@ -64,13 +64,12 @@ pub(super) struct ServiceScaling {
     last_tick: SimTime,
 }
 
-/// Service auto scaling and managed cluster scaling: per-service and per-pool state, the
-/// counts the summary reports, and the rows each sample writes.
+/// Service auto scaling: per-service state, the scaling counts the summary reports
+/// (instance launches and terminations too), and the rows each sample writes (managed
+/// scaling's state is `capacity.rs`'s).
 pub(super) struct Autoscaling {
     /// Per service: load, metric series and policy state.
     pub services: Vec<ServiceScaling>,
-    /// Per pool: managed scaling state.
-    pub pools: Vec<super::capacity::PoolScaling>,
     counts: ScalingCounts,
     pub samples: Vec<ScalingSample>,
     /// One per pool with managed scaling.
@@ -93,7 +92,6 @@ impl Autoscaling {
     pub fn new(config: &crate::model::SimConfig) -> Autoscaling {
         Autoscaling {
             services: service_states(config),
-            pools: super::capacity::pool_states(config),
             counts: ScalingCounts::default(),
             samples: vec![ScalingSample::default(); config.services.len()],
             tick: if config
@@ -489,9 +487,10 @@ impl<R: Recorder> Simulation<'_, R> {
             let total = self.cluster.pool_live(pid).len() as u32;
             let pending = self.cluster.pool_launching(pid);
             let in_service = total - pending;
+            let (reservation, desired) = self.pool_scaling.reading(p);
             *out = ProviderSample {
-                reservation: self.autoscaling.pools[p].metric,
-                desired: self.autoscaling.pools[p].desired,
+                reservation,
+                desired,
                 pending,
                 in_service,
             };

@@ -14,27 +14,42 @@ use crate::scaling::managed_scaling::{
 };
 use crate::time::SimTime;
 
-/// One pool's managed scaling state.
-pub(super) struct PoolScaling {
-    pub desired: u32,
-    /// (origin index, target) pairs already narrated as not counted toward scale-out, so
-    /// the trace says it once, not at every tick.
-    pub futile_noted: Vec<(usize, usize)>,
-    pub history: Vec<Option<f64>>,
-    pub metric: Option<f64>,
+/// Every pool's managed scaling state, by pool.
+pub(super) struct PoolScalings {
+    pools: Vec<PoolScaling>,
 }
 
-pub(super) fn pool_states(config: &crate::model::SimConfig) -> Vec<PoolScaling> {
-    config
-        .pools
-        .iter()
-        .map(|p| PoolScaling {
-            desired: p.count,
-            futile_noted: Vec::new(),
-            history: Vec::new(),
-            metric: None,
-        })
-        .collect()
+/// One pool's managed scaling state.
+struct PoolScaling {
+    desired: u32,
+    /// (origin index, target) pairs already narrated as not counted toward scale-out, so
+    /// the trace says it once, not at every tick.
+    futile_noted: Vec<(usize, usize)>,
+    history: Vec<Option<f64>>,
+    metric: Option<f64>,
+}
+
+impl PoolScalings {
+    pub fn new(config: &crate::model::SimConfig) -> PoolScalings {
+        PoolScalings {
+            pools: config
+                .pools
+                .iter()
+                .map(|p| PoolScaling {
+                    desired: p.count,
+                    futile_noted: Vec::new(),
+                    history: Vec::new(),
+                    metric: None,
+                })
+                .collect(),
+        }
+    }
+
+    /// Pool `p`'s last CapacityProviderReservation (none before its first tick) and the
+    /// desired size its policy last set.
+    pub fn reading(&self, p: usize) -> (Option<f64>, u32) {
+        (self.pools[p].metric, self.pools[p].desired)
+    }
 }
 
 /// A pool's instances as its managed scaling policy sees them: counts the cluster keeps
@@ -103,7 +118,7 @@ impl<R: Recorder> Simulation<'_, R> {
                     &pool.azs,
                     placement,
                 ) {
-                    let noted = &mut self.autoscaling.pools[p].futile_noted;
+                    let noted = &mut self.pool_scaling.pools[p].futile_noted;
                     if !noted.contains(&(index, t)) {
                         noted.push((index, t));
                         futile.push((o, t, k));
@@ -131,10 +146,10 @@ impl<R: Recorder> Simulation<'_, R> {
             multiple_azs: pool.azs.len() > 1,
             reserved_ports: &pool.reserved_ports,
             provisioning: &provisioning,
-            history: &self.autoscaling.pools[p].history,
+            history: &self.pool_scaling.pools[p].history,
         };
         let (reservation, decision) = ms.config.decide(&view);
-        let ps = &mut self.autoscaling.pools[p];
+        let ps = &mut self.pool_scaling.pools[p];
         ps.metric = Some(reservation.metric);
         push_bounded(&mut ps.history, Some(reservation.metric));
         match decision {

@@ -229,6 +229,8 @@ pub(crate) struct Simulation<'a, R: Recorder> {
     /// Reused task-slot list for failure handling.
     scratch: Vec<u32>,
     autoscaling: autoscaling::Autoscaling,
+    /// Capacity providers' managed scaling, by pool.
+    pool_scaling: capacity::PoolScalings,
     deployments: deploy::Deployments,
     /// Instances present at time zero take the first launch numbers; they are past their
     /// warm-up.
@@ -330,6 +332,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             rebalancing: rebalance::Rebalancing::new(config.services.len()),
             scratch: Vec::new(),
             autoscaling: autoscaling::Autoscaling::new(config),
+            pool_scaling: capacity::PoolScalings::new(config),
             deployments: deploy::Deployments::new(config),
             initial_instances: config.pools.iter().map(|p| p.count).sum(),
             managed: managed_instances::ManagedInstances::new(config),
