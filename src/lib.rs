@@ -105,7 +105,6 @@ pub mod calendar;
 pub mod catalog;
 #[allow(missing_docs)]
 pub mod charts;
-#[allow(missing_docs)]
 pub mod compare;
 pub mod import;
 pub mod model;

@@ -201,14 +201,20 @@ pub fn cumulative_effective(hours: &[HourSpend], unit: f64) -> Vec<(f64, f64)> {
 /// Compute Savings Plan commitment, with the cheapest level and the break-even level (as
 /// dear as no commitment) marked. Legs with nothing a plan could cover are left out.
 pub fn curve(scenario: &str, recs: &[CommitmentCurveView]) -> Option<Figure> {
-    let shown: Vec<&CommitmentCurveView> = recs.iter().filter(|r| r.curve.len() > 1).collect();
+    // One recommendation per leg, in leg order: its index is the leg's colour on every
+    // chart of the comparison.
+    let shown: Vec<(usize, &CommitmentCurveView)> = recs
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.curve.len() > 1)
+        .collect();
     if shown.is_empty() {
         return None;
     }
     let mut lines = Vec::new();
     let (mut x_max, mut y_max): (f64, f64) = (0.0, 0.0);
-    for (i, r) in shown.iter().enumerate() {
-        let color = [0, 1, 2, 4, 5, 3][i % 6];
+    for (i, &(leg, r)) in shown.iter().enumerate() {
+        let color = Look::nth(leg).color;
         let line_look = Look {
             color,
             dash: [Dash::Solid, Dash::Dashed, Dash::Dotted][i % 3],

@@ -4,52 +4,90 @@ use super::style::{Dash, Look, Marker};
 use super::{BarChart, BarPanel, Body, Figure, Format, Line, Panel, PanelChart, Scale, XAxis};
 use crate::outputs::CompareOutputs;
 
+/// Minutes in AWS's 730-hour month.
+const MONTH_MIN: f64 = 730.0 * 60.0;
+
+/// Each leg's palette index: its place among the comparison's legs, on every chart.
+fn leg_colors(c: &CompareOutputs) -> Vec<usize> {
+    (0..c.legs.len()).collect()
+}
+
+/// The bill as the table states it: with the leg's commitments where it has them, the
+/// On-Demand bill of the same usage as a light bar behind.
 pub fn cost(c: &CompareOutputs) -> Figure {
     let legs = &c.legs;
-    let ec2: Vec<Option<f64>> = legs.iter().map(|l| Some(l.cost_ec2_usd)).collect();
-    let fargate: Vec<Option<f64>> = legs.iter().map(|l| Some(l.cost_fargate_usd)).collect();
+    let bills: Vec<Option<f64>> = legs.iter().map(|l| Some(l.cost_total_usd)).collect();
+    let committed = legs
+        .iter()
+        .any(|l| crate::outputs::number(&l.summary, "/commitments/effective_cost_usd").is_some());
+    let ghost = committed.then(|| {
+        (
+            "On-Demand".to_string(),
+            legs.iter()
+                .map(|l| crate::outputs::number(&l.summary, "/cost_usd/total"))
+                .collect(),
+        )
+    });
+    let caption = if committed {
+        "The bill of the measured window on each leg (compare.csv's cost_total_usd), with the leg's commitments (Reserved Instances, Savings Plans) where it has them; the grey bar behind is the same usage at On-Demand rates. Every leg ran the same sampled workload."
+    } else {
+        "The bill of the measured window on each leg (compare.csv's cost_total_usd), EC2 instances and Fargate tasks together; every leg ran the same sampled workload."
+    };
     Figure {
         name: "compare-cost".into(),
-        title: format!("{}: cost per capacity option", c.scenario),
-        caption: "Total cost of the measured window on each leg, split into EC2 instances and Fargate tasks; every leg ran the same sampled workload.".into(),
+        title: format!("{}: bill per capacity option", c.scenario),
+        caption: caption.into(),
         body: Body::Bars(BarChart {
             categories: legs.iter().map(|l| l.leg.clone()).collect(),
+            colors: leg_colors(c),
             panels: vec![BarPanel {
-                y_label: "cost ($)".into(),
+                y_label: "bill ($)".into(),
                 format: Format::Dollars,
-                stacks: vec![("EC2".into(), ec2), ("Fargate".into(), fargate)],
+                stacks: vec![("bill".into(), bills)],
                 y_floor: 0.0,
+                ghost,
             }],
         }),
     }
 }
 
+/// How long tasks waited to start, and the worst service's downtime as minutes a month:
+/// availability near 100% drawn as a share hides the difference between two and four
+/// nines.
 pub fn service(c: &CompareOutputs) -> Figure {
     let legs = &c.legs;
     Figure {
         name: "compare-service".into(),
-        title: format!("{}: waiting and availability per option", c.scenario),
-        caption: "The 95th percentile of pending time (created to RUNNING) and the worst service's availability on each leg.".into(),
+        title: format!("{}: waiting and downtime per option", c.scenario),
+        caption: format!(
+            "The 95th percentile of pending time (created to RUNNING) on each leg, and the worst service's downtime a 730-hour month at its availability (desired tasks not RUNNING; {:.1} min a month is 99.9%). No bar: no downtime.",
+            MONTH_MIN * 0.001
+        ),
         body: Body::Bars(BarChart {
             categories: legs.iter().map(|l| l.leg.clone()).collect(),
+            colors: leg_colors(c),
             panels: vec![
                 BarPanel {
                     y_label: "pending p95 (s)".into(),
                     format: Format::Plain,
                     stacks: vec![(
-                        "pending p95".into(),
+                        "pending p95 (s)".into(),
                         legs.iter().map(|l| l.pending_p95_s).collect(),
                     )],
                     y_floor: 0.0,
+                    ghost: None,
                 },
                 BarPanel {
-                    y_label: "availability".into(),
-                    format: Format::Percent,
+                    y_label: "downtime (min / month)".into(),
+                    format: Format::Plain,
                     stacks: vec![(
-                        "availability".into(),
-                        legs.iter().map(|l| l.availability).collect(),
+                        "downtime (min / month)".into(),
+                        legs.iter()
+                            .map(|l| l.availability.map(|a| (1.0 - a).max(0.0) * MONTH_MIN))
+                            .collect(),
                     )],
                     y_floor: 0.0,
+                    ghost: None,
                 },
             ],
         }),
@@ -71,8 +109,17 @@ pub fn break_even(c: &CompareOutputs) -> Option<Figure> {
     }
     let mut lines = Vec::new();
     let mut y_max: f64 = 0.0;
+    // Colours mean legs on this page; the task definitions differ by marker instead.
+    const CURVES: usize = 6;
+    const MARKERS: [Marker; 4] = [
+        Marker::None,
+        Marker::Circle,
+        Marker::Triangle,
+        Marker::Square,
+    ];
     for (i, r) in rows.iter().enumerate() {
-        let color = Look::nth(i).color;
+        let color = CURVES;
+        let shape = MARKERS[i % MARKERS.len()];
         let n = f64::from(r.tasks_per_instance);
         let fargate = r.fargate_per_task_hour_usd;
         let full = r.instance_per_hour_usd / n;
@@ -89,7 +136,7 @@ pub fn break_even(c: &CompareOutputs) -> Option<Figure> {
             Look {
                 color,
                 dash: Dash::Solid,
-                marker: Marker::None,
+                marker: shape,
             },
             curve,
         ));
@@ -98,7 +145,7 @@ pub fn break_even(c: &CompareOutputs) -> Option<Figure> {
             Look {
                 color,
                 dash: Dash::Dashed,
-                marker: Marker::None,
+                marker: shape,
             },
             (5..=100).map(|u| (f64::from(u), fargate)).collect(),
         ));
@@ -108,7 +155,7 @@ pub fn break_even(c: &CompareOutputs) -> Option<Figure> {
                 Look {
                     color,
                     dash: Dash::Solid,
-                    marker: Marker::Square,
+                    marker: Marker::Cross,
                 },
                 vec![(u * 100.0, fargate)],
             );
@@ -120,7 +167,7 @@ pub fn break_even(c: &CompareOutputs) -> Option<Figure> {
     for l in &mut lines {
         l.points.retain(|p| p.1 <= y_max);
     }
-    if let Some(s) = c.legs.iter().find(|l| l.leg == "scenario") {
+    if let Some((leg, s)) = c.legs.iter().enumerate().find(|(_, l)| l.leg == "scenario") {
         if let (Some(u), Some(cost)) = (s.cpu_reserved, s.cost_per_task_hour_usd) {
             let mut point = Line::new(
                 format!(
@@ -128,9 +175,9 @@ pub fn break_even(c: &CompareOutputs) -> Option<Figure> {
                     u * 100.0
                 ),
                 Look {
-                    color: 6,
+                    color: leg_colors(c)[leg],
                     dash: Dash::Solid,
-                    marker: Marker::Cross,
+                    marker: Marker::Circle,
                 },
                 vec![(u * 100.0, cost.min(y_max))],
             );
@@ -141,7 +188,7 @@ pub fn break_even(c: &CompareOutputs) -> Option<Figure> {
     Some(Figure {
         name: "break-even".into(),
         title: format!("{}: EC2 against Fargate per task-hour", c.scenario),
-        caption: "Cost of one task-hour against the share of an instance's task slots in use: EC2 (solid) costs less as the instance fills, Fargate (dashed) is flat, and EC2 wins right of the crossing. The cross is the scenario's own run (its CPU reservation as the utilization).".into(),
+        caption: "Cost of one task-hour against the share of an instance's task slots in use: EC2 (solid) costs less as the instance fills, Fargate (dashed) is flat, and EC2 wins right of the crossing. The crosses mark the break-evens; the dot in the scenario leg's colour is the scenario's own run (its CPU reservation as the utilization).".into(),
         body: Body::Panels(PanelChart {
             x: XAxis {
                 label: "slot utilization (%)".into(),
@@ -182,18 +229,30 @@ pub fn per_service(c: &CompareOutputs) -> Option<Figure> {
         ),
         body: Body::Bars(BarChart {
             categories: rows.iter().map(|r| r.origin.clone()).collect(),
+            // Each origin in the colour of its own leg, `fargate:<origin>` (the name
+            // `compare::per_service::origin_leg_name` gives it; charts sit below compare).
+            colors: rows
+                .iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    let leg = format!("fargate:{}", r.origin);
+                    c.legs.iter().position(|l| l.leg == leg).unwrap_or(i + 1)
+                })
+                .collect(),
             panels: vec![
                 BarPanel {
                     y_label: "its cost now ($)".into(),
                     format: Format::Dollars,
                     stacks: vec![("where it is".into(), column(&|r| r.cost_where_it_is_usd))],
                     y_floor: 0.0,
+                    ghost: None,
                 },
                 BarPanel {
                     y_label: "its cost moved ($)".into(),
                     format: Format::Dollars,
                     stacks: vec![("on Fargate".into(), column(&|r| r.cost_moved_usd))],
                     y_floor: 0.0,
+                    ghost: None,
                 },
                 BarPanel {
                     y_label: "whole bill, moved ($)".into(),
@@ -203,6 +262,7 @@ pub fn per_service(c: &CompareOutputs) -> Option<Figure> {
                         column(&|r| base + r.bill_change_usd),
                     )],
                     y_floor: 0.0,
+                    ghost: None,
                 },
             ],
         }),

@@ -9,6 +9,7 @@ mod commitments;
 mod compare;
 mod distributions;
 mod placement;
+mod recommend;
 mod render;
 mod run_series;
 pub mod style;
@@ -17,7 +18,7 @@ mod sweep;
 pub use commitments::{HourSpend, curve as commitment_curve, hourly_spend};
 pub use render::{png, svg};
 
-use crate::outputs::{CompareOutputs, Outputs, RunOutputs, SweepOutputs};
+use crate::outputs::{CompareOutputs, Outputs, RecommendOutputs, RunOutputs, SweepOutputs};
 use style::Look;
 
 /// One chart: its file stem, title, a sentence saying how to read it, and what to draw.
@@ -122,6 +123,9 @@ impl Line {
 
 pub struct BarChart {
     pub categories: Vec<String>,
+    /// Palette index per category when a panel has one component (a comparison colours
+    /// each leg the same on every chart); empty: the category's own index.
+    pub colors: Vec<usize>,
     pub panels: Vec<BarPanel>,
 }
 
@@ -132,6 +136,9 @@ pub struct BarPanel {
     pub stacks: Vec<(String, Vec<Option<f64>>)>,
     /// The y axis starts here (e.g. to show small differences in availability near 1).
     pub y_floor: f64,
+    /// A light bar drawn behind each category's bar for comparison (the On-Demand bill
+    /// behind the bill with commitments): its label and one value per category.
+    pub ghost: Option<(String, Vec<Option<f64>>)>,
 }
 
 pub struct PlacementChart {
@@ -180,6 +187,7 @@ pub fn figures(outputs: &Outputs) -> Vec<Figure> {
         Outputs::Run(run) => run_figures(run),
         Outputs::Compare(c) => compare_figures(c),
         Outputs::Sweep(s) => sweep_figures(s),
+        Outputs::Recommend(r) => recommend_figures(r),
     }
 }
 
@@ -202,6 +210,10 @@ pub fn compare_figures(c: &CompareOutputs) -> Vec<Figure> {
     out.extend(compare::break_even(c));
     out.extend(commitments::curve(&c.scenario, &c.commitments));
     out
+}
+
+pub fn recommend_figures(r: &RecommendOutputs) -> Vec<Figure> {
+    recommend::cost_vs_p95(r).into_iter().collect()
 }
 
 pub fn sweep_figures(s: &SweepOutputs) -> Vec<Figure> {

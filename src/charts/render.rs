@@ -31,12 +31,62 @@ pub fn svg(fig: &Figure) -> Result<String, String> {
     style::ensure_font();
     let size = (WIDTH, height(fig));
     let mut text = String::new();
+    let marks;
     {
         let root = SVGBackend::with_string(&mut text, size).into_drawing_area();
-        draw(fig, &root)?;
+        marks = draw(fig, &root)?;
         root.present().map_err(err)?;
     }
+    if !marks.is_empty()
+        && let Some(end) = text.rfind("</svg>")
+    {
+        text.insert_str(end, &bar_marks_svg(&marks));
+    }
     Ok(text)
+}
+
+/// One drawn bar: its panel, category and value, and its rectangle in the SVG's pixels.
+/// The SVG carries each as an invisible rectangle over the bar with the value in data
+/// attributes and a hover title, so a reader (or a check) can read the exact figure a bar
+/// was drawn from.
+struct BarMark {
+    panel: String,
+    category: String,
+    /// `bar`, or `ghost` for the bar drawn behind it.
+    series: &'static str,
+    value: f64,
+    label: String,
+    rect: (i32, i32, i32, i32),
+}
+
+fn bar_marks_svg(marks: &[BarMark]) -> String {
+    use std::fmt::Write;
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let mut out = String::from("<g class=\"bar-values\">\n");
+    for m in marks {
+        let (x0, y0, x1, y1) = m.rect;
+        let _ = writeln!(
+            out,
+            "<rect class=\"bar-value\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#000\" fill-opacity=\"0\" data-panel=\"{}\" data-category=\"{}\" data-series=\"{}\" data-value=\"{}\"><title>{}: {}</title></rect>",
+            x0.min(x1),
+            y0.min(y1),
+            (x1 - x0).abs(),
+            (y1 - y0).abs(),
+            esc(&m.panel),
+            esc(&m.category),
+            m.series,
+            m.value,
+            esc(&m.category),
+            esc(&m.label)
+        );
+    }
+    out.push_str("</g>\n");
+    out
 }
 
 /// The figure as PNG bytes (8-bit RGB, fixed compression: the same figure, the same bytes).
@@ -148,7 +198,11 @@ fn anchored(size: f64, h: HPos, v: VPos) -> TextStyle<'static> {
     text_style(size).pos(Pos::new(h, v))
 }
 
-fn draw<DB: DrawingBackend>(fig: &Figure, root: &DrawingArea<DB, Shift>) -> Res {
+/// Draws `fig`; for a bar chart, returns where each bar went (see [`BarMark`]).
+fn draw<DB: DrawingBackend>(
+    fig: &Figure,
+    root: &DrawingArea<DB, Shift>,
+) -> Result<Vec<BarMark>, String> {
     root.fill(&WHITE).map_err(err)?;
     let (title, rest) = root.split_vertically(TITLE);
     let rest = rest.margin(0, 0, 6, 0);
@@ -168,14 +222,16 @@ fn draw<DB: DrawingBackend>(fig: &Figure, root: &DrawingArea<DB, Shift>) -> Res 
     };
     let body_h = rest.dim_in_pixel().1 - legend_h;
     let (body, legend) = rest.split_vertically(body_h);
+    let mut marks = Vec::new();
     match &fig.body {
         Body::Panels(p) => panels(p, &body)?,
-        Body::Bars(b) => bars(b, &body)?,
+        Body::Bars(b) => marks = bars(b, &body)?,
         Body::Placement(p) => placement(p, &body)?,
         Body::Heatmap(h) => heatmap(h, &body)?,
         Body::Intervals(c) => intervals(c, &body)?,
     }
-    draw_legend(&legend, &entries, &rows)
+    draw_legend(&legend, &entries, &rows)?;
+    Ok(marks)
 }
 
 fn draw_legend<DB: DrawingBackend>(
@@ -584,9 +640,13 @@ fn event_rows<DB: DrawingBackend>(p: &PanelChart, area: &DrawingArea<DB, Shift>)
     Ok(())
 }
 
-fn bars<DB: DrawingBackend>(b: &BarChart, area: &DrawingArea<DB, Shift>) -> Res {
+fn bars<DB: DrawingBackend>(
+    b: &BarChart,
+    area: &DrawingArea<DB, Shift>,
+) -> Result<Vec<BarMark>, String> {
     let n = b.panels.len();
     let mut rest = area.clone();
+    let mut marks = Vec::new();
     let x = XAxis {
         label: String::new(),
         min: 0.0,
@@ -600,7 +660,10 @@ fn bars<DB: DrawingBackend>(b: &BarChart, area: &DrawingArea<DB, Shift>) -> Res 
         let totals: Vec<f64> = (0..b.categories.len())
             .map(|c| panel.stacks.iter().filter_map(|(_, v)| v[c]).sum())
             .collect();
-        let max = totals.iter().copied().fold(0.0, f64::max);
+        let ghost = |c: usize| panel.ghost.as_ref().and_then(|(_, v)| v[c]);
+        let max = (0..b.categories.len())
+            .map(|c| totals[c].max(ghost(c).unwrap_or(0.0)))
+            .fold(0.0, f64::max);
         let top_y = if max > panel.y_floor {
             panel.y_floor + (max - panel.y_floor) * 1.18
         } else {
@@ -623,17 +686,70 @@ fn bars<DB: DrawingBackend>(b: &BarChart, area: &DrawingArea<DB, Shift>) -> Res 
             .y_label_formatter(&yf)
             .draw()
             .map_err(err)?;
+        let mut mark =
+            |series: &'static str, c: usize, value: f64, label: String, from: f64, to: f64| {
+                let (x0, y0) = chart.backend_coord(&(c as f64 - 0.3, from));
+                let (x1, y1) = chart.backend_coord(&(c as f64 + 0.3, to));
+                marks.push(BarMark {
+                    panel: panel.y_label.clone(),
+                    category: b.categories[c].clone(),
+                    series,
+                    value,
+                    label,
+                    rect: (x0, y0, x1, y1),
+                });
+            };
+        // The ghost first, so the bar is drawn over it.
+        let ghost_label = panel.ghost.as_ref().map_or("", |g| g.0.as_str());
+        for c in 0..b.categories.len() {
+            let Some(g) = ghost(c) else { continue };
+            let g_top = g.max(panel.y_floor);
+            mark(
+                "ghost",
+                c,
+                g,
+                format!("{ghost_label} {}", format_value(panel.format, g)),
+                panel.y_floor,
+                g_top,
+            );
+        }
+        for c in 0..b.categories.len() {
+            let Some(g) = ghost(c) else { continue };
+            let cx = c as f64;
+            let g_top = g.max(panel.y_floor);
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(cx - 0.3, panel.y_floor), (cx + 0.3, g_top)],
+                    style::GHOST.filled(),
+                )))
+                .map_err(err)?;
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(cx - 0.3, panel.y_floor), (cx + 0.3, g_top)],
+                    style::MUTED.stroke_width(1),
+                )))
+                .map_err(err)?;
+            if (g - totals[c]).abs() > 1e-9 {
+                let (px, py) = at(&top, &chart, &(cx + 0.3, g_top));
+                top.draw(&Text::new(
+                    format!("{ghost_label} {}", format_value(panel.format, g)),
+                    (px, py - 4),
+                    anchored(TICK_SIZE, HPos::Right, VPos::Bottom),
+                ))
+                .map_err(err)?;
+            }
+        }
         for c in 0..b.categories.len() {
             let mut base = panel.y_floor;
             let cx = c as f64;
             let mut any = false;
-            for (s, (_, values)) in panel.stacks.iter().enumerate() {
+            for (s, (label, values)) in panel.stacks.iter().enumerate() {
                 let Some(v) = values[c] else { continue };
                 any = true;
                 let look = if panel.stacks.len() > 1 {
                     Look::nth(s)
                 } else {
-                    Look::nth(c)
+                    Look::nth(b.colors.get(c).copied().unwrap_or(c))
                 };
                 let top_v = if s == 0 {
                     v.max(panel.y_floor)
@@ -646,6 +762,16 @@ fn bars<DB: DrawingBackend>(b: &BarChart, area: &DrawingArea<DB, Shift>) -> Res 
                         look.rgb().filled(),
                     )))
                     .map_err(err)?;
+                let (x0, y0) = chart.backend_coord(&(cx - 0.3, base));
+                let (x1, y1) = chart.backend_coord(&(cx + 0.3, top_v));
+                marks.push(BarMark {
+                    panel: panel.y_label.clone(),
+                    category: b.categories[c].clone(),
+                    series: "bar",
+                    value: v,
+                    label: format!("{label} {}", format_value(panel.format, v)),
+                    rect: (x0, y0, x1, y1),
+                });
                 base = top_v;
             }
             let label = if any {
@@ -665,7 +791,7 @@ fn bars<DB: DrawingBackend>(b: &BarChart, area: &DrawingArea<DB, Shift>) -> Res 
             category_labels(&top, &chart, &x, panel.y_floor)?;
         }
     }
-    Ok(())
+    Ok(marks)
 }
 
 /// A value printed on a bar: more digits than a tick.

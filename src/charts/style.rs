@@ -21,6 +21,9 @@ pub const GRID: RGBColor = RGBColor(0xE4, 0xE4, 0xE4);
 pub const SHADE: RGBColor = RGBColor(0xEF, 0xEF, 0xEF);
 pub const TEXT: RGBColor = RGBColor(0x22, 0x22, 0x22);
 pub const MUTED: RGBColor = RGBColor(0x66, 0x66, 0x66);
+/// A bar drawn behind another for comparison (the bill without commitments): light enough
+/// that the bar in front reads as the answer.
+pub const GHOST: RGBColor = RGBColor(0xE2, 0xE2, 0xE2);
 
 pub const FONT: &str = "sans-serif";
 pub const TITLE_SIZE: f64 = 20.0;

@@ -5,6 +5,7 @@ use super::run_cmd::{default_out_dir, load};
 use super::{CliError, signals};
 use ecsim::catalog::PriceCatalog;
 use ecsim::compare::{self, CompareError, Leg, Target, table};
+use ecsim::outputs::CompareTargets;
 use ecsim::report::OutputDir;
 use ecsim::scenario::RunFiles;
 use std::io::Write;
@@ -40,12 +41,14 @@ pub struct CompareArgs {
     /// type with the pool's architecture].
     #[arg(long, value_delimiter = ',', value_name = "TYPES")]
     pub types: Option<Vec<String>>,
-    /// --recommend target: pending-time p95 at most this many seconds.
-    #[arg(long, value_name = "SECONDS", conflicts_with = "target_availability")]
+    /// Target: pending-time p95 at most this many seconds (and no task rejected or left
+    /// waiting longer). The report names the cheapest leg meeting both targets [default
+    /// for the report: 120]; --recommend takes this or --target-availability.
+    #[arg(long, value_name = "SECONDS")]
     pub target_pending_p95: Option<f64>,
-    /// --recommend target: worst service's availability at least this fraction (0..1);
-    /// availability is the time-weighted share of desired tasks RUNNING (summary.json's
-    /// `availability`, not `availability_all_up`).
+    /// Target: worst service's availability at least this fraction (0..1), the
+    /// time-weighted share of desired tasks RUNNING (summary.json's `availability`, not
+    /// `availability_all_up`) [default for the report: 0.999].
     #[arg(long, value_name = "X")]
     pub target_availability: Option<f64>,
     /// --recommend: largest pool count tried per type.
@@ -59,8 +62,8 @@ pub struct CompareArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
-    /// Also write charts and report.html into the output directory (not with --recommend).
-    #[arg(long, conflicts_with = "recommend")]
+    /// Also write charts and report.html into the output directory.
+    #[arg(long)]
     pub report: bool,
 }
 
@@ -90,9 +93,7 @@ fn legs(with: &[String]) -> Result<(Vec<Leg>, Vec<Vec<String>>), CliError> {
 pub fn run(args: &CompareArgs) -> Result<(), CliError> {
     // Check every flag before any simulation runs.
     let (legs, moves) = legs(&args.with)?;
-    let recommend_only = args.types.is_some()
-        || args.target_pending_p95.is_some()
-        || args.target_availability.is_some();
+    let recommend_only = args.types.is_some();
     if args.per_service && args.types.is_some() {
         return Err(CliError::Usage(
             "--types sizes a pool with --recommend; --per-service moves services, not pools".into(),
@@ -100,7 +101,7 @@ pub fn run(args: &CompareArgs) -> Result<(), CliError> {
     }
     if recommend_only && !args.recommend {
         return Err(CliError::Usage(
-            "--types and --target-* only apply with --recommend".into(),
+            "--types only applies with --recommend".into(),
         ));
     }
     // Legs keep their summaries and figures, never a per-run file.
@@ -119,13 +120,14 @@ pub fn run(args: &CompareArgs) -> Result<(), CliError> {
         };
         refuse_large_legs(args, &scenario.path, config, checked)?;
     }
+    let targets = targets(args)?;
     let dir = args
         .out
         .clone()
         .unwrap_or_else(|| default_out_dir(&format!("{}-compare", config.name)));
     signals::install();
     let text = if args.per_service {
-        per_service(args, config, &dir)?
+        per_service(args, config, &targets, &dir)?
     } else if args.recommend {
         recommend(args, &scenario.prices, config, &dir)?
     } else {
@@ -160,16 +162,17 @@ pub fn run(args: &CompareArgs) -> Result<(), CliError> {
             .map_err(CliError::output(&dir))?;
         out.write(
             "compare.json",
-            table::json(&config.name, config.seed, &results, &be).as_bytes(),
+            table::json(&config.name, config.seed, &targets, &results, &be).as_bytes(),
         )
         .map_err(CliError::output(&dir))?;
         out.commit().map_err(CliError::output(&dir))?;
         remove_stale_commitment_files(&dir, args.recommend_commitment, curve_png)?;
-        // A per-service table from an earlier comparison in this directory is not this one's.
-        let stale = dir.join(ecsim::outputs::PER_SERVICE);
-        if stale.is_file() {
-            std::fs::remove_file(&stale).map_err(CliError::output(&dir))?;
-        }
+        // A per-service table or a recommendation from earlier in this directory is not
+        // this comparison's.
+        remove_stale(
+            &dir,
+            &[ecsim::outputs::PER_SERVICE, ecsim::outputs::RECOMMEND],
+        )?;
         let mut text = table::text(&config.name, config.seed, &results, &be);
         if args.recommend_commitment {
             text.push_str(&compare::commitment_legs::recommendation_text(&recs));
@@ -193,10 +196,32 @@ pub fn run(args: &CompareArgs) -> Result<(), CliError> {
     Ok(())
 }
 
+/// The targets the report judges legs by: the ones given, the defaults for the rest.
+fn targets(args: &CompareArgs) -> Result<CompareTargets, CliError> {
+    let default = CompareTargets::default();
+    let pending_p95_s = args.target_pending_p95.unwrap_or(default.pending_p95_s);
+    let availability = args.target_availability.unwrap_or(default.availability);
+    if !(pending_p95_s.is_finite() && pending_p95_s >= 0.0) {
+        return Err(CliError::Usage(format!(
+            "--target-pending-p95 {pending_p95_s}: a number of seconds, at least 0"
+        )));
+    }
+    if !(0.0..=1.0).contains(&availability) {
+        return Err(CliError::Usage(format!(
+            "--target-availability {availability}: a fraction from 0 to 1 (0.999 for three nines)"
+        )));
+    }
+    Ok(CompareTargets {
+        pending_p95_s,
+        availability,
+    })
+}
+
 /// `--per-service`: a leg per service and job moved alone, and the table of moves.
 fn per_service(
     args: &CompareArgs,
     config: &ecsim::model::SimConfig,
+    targets: &CompareTargets,
     dir: &Path,
 ) -> Result<String, CliError> {
     let target = match (args.target_pending_p95, args.target_availability) {
@@ -219,7 +244,7 @@ fn per_service(
         .map_err(CliError::output(dir))?;
     out.write(
         "compare.json",
-        table::json(&config.name, config.seed, &per.legs, &be).as_bytes(),
+        table::json(&config.name, config.seed, targets, &per.legs, &be).as_bytes(),
     )
     .map_err(CliError::output(dir))?;
     out.write(
@@ -229,6 +254,7 @@ fn per_service(
     .map_err(CliError::output(dir))?;
     out.commit().map_err(CliError::output(dir))?;
     remove_stale_commitment_files(dir, false, false)?;
+    remove_stale(dir, &[ecsim::outputs::RECOMMEND])?;
     let mut text = table::text(&config.name, config.seed, &per.legs, &be);
     text.push_str(&compare::per_service::text(&per));
     if args.recommend && per.combined.len() < 2 {
@@ -253,7 +279,7 @@ fn recommend(
         (None, Some(a)) if (0.0..=1.0).contains(&a) => Target::Availability(a),
         _ => {
             return Err(CliError::Usage(
-                "--recommend needs one target: --target-pending-p95 SECONDS (≥ 0) or --target-availability X (0..1)".into(),
+                "--recommend needs exactly one target: --target-pending-p95 SECONDS (≥ 0) or --target-availability X (0..1)".into(),
             ));
         }
     };
@@ -267,9 +293,18 @@ fn recommend(
     let rec = compare::recommend(config, catalog, &types, target, args.max_count)
         .map_err(|e| failed(e, "candidate", dir))?;
     let mut out = OutputDir::create(dir).map_err(CliError::output(dir))?;
-    out.write("recommend.json", table::recommend_json(&rec).as_bytes())
-        .map_err(CliError::output(dir))?;
+    out.write(
+        ecsim::outputs::RECOMMEND,
+        table::recommend_json(&rec).as_bytes(),
+    )
+    .map_err(CliError::output(dir))?;
     out.commit().map_err(CliError::output(dir))?;
+    // An earlier comparison's files would be what `ecsim report` reads in this directory.
+    remove_stale(
+        dir,
+        &["compare.json", "compare.csv", ecsim::outputs::PER_SERVICE],
+    )?;
+    remove_stale_commitment_files(dir, false, false)?;
     let text = table::recommend_text(&rec);
     if rec.best.is_none() {
         if !args.quiet {
@@ -316,6 +351,17 @@ fn remove_stale_commitment_files(dir: &Path, recommended: bool, png: bool) -> Re
         ],
     };
     for name in stale {
+        let path = dir.join(name);
+        if path.is_file() {
+            std::fs::remove_file(&path).map_err(CliError::output(dir))?;
+        }
+    }
+    Ok(())
+}
+
+/// Removes those of `names` an earlier command left in `dir`.
+fn remove_stale(dir: &Path, names: &[&str]) -> Result<(), CliError> {
+    for name in names {
         let path = dir.join(name);
         if path.is_file() {
             std::fs::remove_file(&path).map_err(CliError::output(dir))?;

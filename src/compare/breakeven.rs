@@ -19,15 +19,26 @@ pub const ASSUMPTIONS: [&str; 4] = [
     "utilization = share of the instance's task slots occupied on average",
 ];
 
+/// One task size on one instance type: what a task-hour costs each way, and the slot
+/// utilization at which they cost the same.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct BreakEvenRow {
+    /// The task definition's family.
     pub task_definition: String,
+    /// The task's CPU units as defined.
     pub cpu: u32,
+    /// The task's memory as defined, MiB.
     pub memory_mib: u32,
+    /// CPU units Fargate bills: the smallest Fargate size that holds the task.
     pub fargate_cpu: u32,
+    /// Memory Fargate bills, MiB, at that size.
     pub fargate_memory_mib: u32,
+    /// On-Demand Fargate price of one task at that size, USD per hour.
     pub fargate_per_task_hour_usd: f64,
+    /// The EC2 type (or the Managed Instances provider's cheapest type when full).
     pub instance_type: String,
+    /// On-Demand price of one instance, USD per hour (with the management fee on Managed
+    /// Instances).
     pub instance_per_hour_usd: f64,
     /// How many such tasks one instance holds; 0 if none fits.
     pub tasks_per_instance: u32,
@@ -39,9 +50,12 @@ pub struct BreakEvenRow {
     pub break_even_utilization: Option<f64>,
 }
 
+/// The break-even view of a comparison: its rows and the simplifications they rest on.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct BreakEven {
+    /// The simplifications behind every row, as sentences ([`ASSUMPTIONS`]).
     pub assumptions: Vec<&'static str>,
+    /// One per (task definition, instance type) pair.
     pub rows: Vec<BreakEvenRow>,
 }
 

@@ -17,6 +17,7 @@ use serde::Serialize;
 
 /// Term and payment option of the commitments the legs and the recommendation buy.
 pub const LEG_TERM: &str = "1yr";
+/// Payment option of those commitments: nothing upfront, the whole fee hourly.
 pub const LEG_PAYMENT: &str = "no_upfront";
 
 fn rates(config: &SimConfig) -> PlanRates {
@@ -169,20 +170,28 @@ pub fn add_compute_savings_plan(config: &mut SimConfig) -> Result<Vec<String>, S
 /// One point of the cost-vs-commitment curve.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct CurvePoint {
+    /// Hourly commitment, USD per hour.
     pub commitment_per_hour: f64,
+    /// Fees plus the usage the plan does not cover, USD over the measured window.
     pub effective_cost_usd: f64,
+    /// Share (0–1) of the committed dollars that covered usage consumed.
     pub utilization: f64,
+    /// Share (0–1) of coverable On-Demand spend the plan covered.
     pub coverage: f64,
 }
 
 /// The recommended Compute Savings Plan for one leg.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct CommitmentRecommendation {
+    /// The leg the plan is sized for.
     pub leg: String,
+    /// The plan's term ([`LEG_TERM`]).
     pub term: &'static str,
+    /// The plan's payment option ([`LEG_PAYMENT`]).
     pub payment: &'static str,
     /// The leg's bill without the recommended plan (its own commitments kept).
     pub cost_without_usd: f64,
+    /// The cheapest point of the curve: the recommended commitment.
     pub best: CurvePoint,
     /// A dollar of commitment pays for itself when it is used at least this share of the
     /// hours: the plan rate over the On-Demand rate of the usage it covers at the optimum

@@ -62,6 +62,7 @@ impl Leg {
         Leg::ManagedInstancesSpot,
     ];
 
+    /// The leg's name as `--with` takes it and the tables print it.
     pub fn name(self) -> &'static str {
         match self {
             Leg::Scenario => "scenario",
@@ -97,17 +98,22 @@ impl fmt::Display for Leg {
     }
 }
 
+/// Why a leg cannot be built from the scenario: a task definition it cannot run.
 #[derive(Debug, Clone, PartialEq, Error)]
 #[error("leg `{leg}`: task definition `{family}`: {message}")]
 pub struct LegError {
+    /// The leg's name.
     pub leg: &'static str,
+    /// The task definition at fault (or what else the leg could not build, in parentheses).
     pub family: String,
+    /// What is wrong, in words.
     pub message: String,
 }
 
 /// A leg ready to run.
 #[derive(Clone, Debug)]
 pub struct LegConfig {
+    /// The scenario transformed into the leg.
     pub config: SimConfig,
     /// The assumptions made to build it, one sentence each.
     pub notes: Vec<String>,

@@ -30,6 +30,7 @@ pub enum Target {
 }
 
 impl Target {
+    /// Whether the run `r` achieves the target, every task served.
     pub fn met(self, r: &LegResult) -> bool {
         let served =
             |max_wait: f64| r.summary.tasks.rejected == 0 && r.longest_unstarted_wait_s <= max_wait;
@@ -45,23 +46,48 @@ impl Target {
 /// The outcome for one instance type.
 #[derive(Clone, Debug, Serialize)]
 pub struct TypeResult {
+    /// The candidate, e.g. `t3.medium`.
     pub instance_type: String,
     /// Smallest count meeting the target, if any up to the maximum.
     pub count: Option<u32>,
     /// Why there is no count (task does not fit, target not met at the maximum).
     pub reason: Option<String>,
+    /// The run at `count`.
     pub result: Option<LegResult>,
     /// Simulations run for this type.
     pub runs: u32,
+    /// Every count the search ran, in the order it ran them: what cost and waiting each
+    /// gave (the report charts them).
+    pub probes: Vec<Probe>,
 }
 
+/// One run of the search: a count of the type and what it gave.
+#[derive(Clone, Debug, Serialize)]
+pub struct Probe {
+    /// Instances of the type in the pool.
+    pub count: u32,
+    /// The run's bill over the measured window, USD.
+    pub cost_total_usd: f64,
+    /// The run's pending-time p95, seconds.
+    pub pending_p95_s: f64,
+    /// Whether the run met the target.
+    pub met: bool,
+}
+
+/// What `compare --recommend` found (`recommend.json`).
 #[derive(Clone, Debug, Serialize)]
 pub struct Recommendation {
+    /// The scenario's name.
+    pub scenario: String,
+    /// What every candidate had to achieve.
     pub target: Target,
+    /// The pool whose type and count were searched: the scenario's first.
     pub pool: String,
+    /// The largest count tried per type.
     pub max_count: u32,
     /// Index into `types` of the cheapest type meeting the target.
     pub best: Option<usize>,
+    /// One per candidate type, in the order given.
     pub types: Vec<TypeResult>,
     /// The workload on ECS Managed Instances instead (the `managed-instances` and
     /// `managed-instances-spot` legs): no pool to size, ECS picks the instances.
@@ -71,10 +97,13 @@ pub struct Recommendation {
 /// One Managed Instances leg beside the sized pools.
 #[derive(Clone, Debug, Serialize)]
 pub struct ManagedAlternative {
+    /// `managed-instances` or `managed-instances-spot`.
     pub leg: String,
+    /// Whether its run achieved the target.
     pub meets_target: bool,
     /// Cheaper than the cheapest sized pool, and meets the target.
     pub cheaper_than_best: bool,
+    /// Its run.
     pub result: LegResult,
 }
 
@@ -149,6 +178,7 @@ pub fn recommend(
         })
         .collect();
     Ok(Recommendation {
+        scenario: config.name.clone(),
         target,
         pool: pool_name,
         max_count,
@@ -193,17 +223,25 @@ fn search(
         reason: None,
         result: None,
         runs: 0,
+        probes: Vec::new(),
     };
     if let Some(family) = too_small(config, &spec) {
         out.reason = Some(format!("task definition `{family}` does not fit"));
         return Ok(out);
     }
-    let probe = |n: u32, runs: &mut u32| -> Result<Option<LegResult>, CompareError> {
-        *runs += 1;
+    let probe = |n: u32, out: &mut TypeResult| -> Result<Option<LegResult>, CompareError> {
+        out.runs += 1;
         let r = run_config(&with_pool(config, &spec, n), &t.name, Vec::new())?;
-        Ok(target.met(&r).then_some(r))
+        let met = target.met(&r);
+        out.probes.push(Probe {
+            count: n,
+            cost_total_usd: r.cost_total_usd,
+            pending_p95_s: r.pending_p95_s,
+            met,
+        });
+        Ok(met.then_some(r))
     };
-    let Some(mut best) = probe(max, &mut out.runs)? else {
+    let Some(mut best) = probe(max, &mut out)? else {
         out.reason = Some(format!("target not met even with {max} instances"));
         return Ok(out);
     };
@@ -211,7 +249,7 @@ fn search(
     let (mut lo, mut hi) = (1, max);
     while lo < hi {
         let mid = lo + (hi - lo) / 2;
-        match probe(mid, &mut out.runs)? {
+        match probe(mid, &mut out)? {
             Some(r) => {
                 hi = mid;
                 best = r;

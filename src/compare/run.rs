@@ -16,28 +16,37 @@ pub const HOURS_PER_MONTH: f64 = 730.0;
 /// What one leg cost and what it delivered.
 #[derive(Clone, Debug, Serialize)]
 pub struct LegResult {
+    /// The leg's name (or the candidate type's, in a recommendation).
     pub leg: String,
     /// Assumptions made to build the leg.
     pub notes: Vec<String>,
+    /// The bill over the measured window, USD: the effective cost when the leg has
+    /// commitments (fees plus usage they do not cover), else `cost_usd.total`.
     pub cost_total_usd: f64,
+    /// The EC2 instance part of the On-Demand bill, USD.
     pub cost_ec2_usd: f64,
+    /// The Fargate part of the On-Demand bill, USD.
     pub cost_fargate_usd: f64,
     /// `cost_total_usd` × 730 h / measured hours.
     pub cost_monthly_usd: f64,
     /// Task-hours RUNNING inside the measured window.
     pub task_hours: f64,
+    /// `cost_total_usd` over `task_hours`; `None` when no task ran.
     pub cost_per_task_hour_usd: Option<f64>,
     /// Time-weighted reserved share of registered EC2 CPU and memory; `None` without EC2.
     pub cpu_reserved: Option<f64>,
+    /// The same for memory.
     pub memory_reserved: Option<f64>,
     /// 1 − the larger reserved share: capacity paid for that no task held.
     pub idle: Option<f64>,
+    /// 95th percentile of started tasks' created-to-RUNNING time, seconds.
     pub pending_p95_s: f64,
     /// Tasks created in the window that never reached RUNNING (waiting at the end, or
     /// rejected), and the longest wait among those still waiting: the pending-time
     /// percentiles count only tasks that started, so these catch a cluster too small to
     /// place some tasks at all.
     pub unstarted_tasks: u64,
+    /// The longest wait, seconds, among tasks still waiting to start at the end.
     pub longest_unstarted_wait_s: f64,
     /// From `summary.json`'s `restart_latency_s.p95` when the run reports it.
     pub restart_latency_p95_s: Option<f64>,
@@ -50,6 +59,7 @@ pub struct LegResult {
     /// (`--per-service`); empty otherwise.
     #[serde(skip)]
     pub pending_p95_by_origin: std::collections::BTreeMap<String, f64>,
+    /// The run's whole summary, as `summary.json` would have it.
     pub summary: Summary,
 }
 
@@ -101,8 +111,15 @@ impl Recorder for LegRecorder {
 /// scenario, or one of its runs stopped early (a runaway instant, Ctrl-C).
 #[derive(Debug)]
 pub enum CompareError {
+    /// The scenario cannot make a leg or the search: the user's input, in words.
     Usage(String),
-    Halted { leg: String, halt: RunHalted },
+    /// A run stopped before its horizon.
+    Halted {
+        /// The leg (or candidate type) whose run stopped.
+        leg: String,
+        /// Why it stopped.
+        halt: RunHalted,
+    },
 }
 
 impl std::fmt::Display for CompareError {

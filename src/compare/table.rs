@@ -4,6 +4,7 @@
 use super::breakeven::BreakEven;
 use super::recommend::{Recommendation, Target};
 use super::run::LegResult;
+use crate::outputs::CompareTargets;
 use serde::Serialize;
 use std::fmt::Write;
 
@@ -219,15 +220,24 @@ pub fn csv(legs: &[LegResult]) -> String {
 struct CompareJson<'a> {
     scenario: &'a str,
     seed: u64,
+    targets: &'a CompareTargets,
     legs: &'a [LegResult],
     break_even: &'a BreakEven,
 }
 
-/// `compare.json`: every leg with its full summary, and the break-even view.
-pub fn json(scenario: &str, seed: u64, legs: &[LegResult], be: &BreakEven) -> String {
+/// `compare.json`: the targets the report judges legs by, every leg with its full summary,
+/// and the break-even view.
+pub fn json(
+    scenario: &str,
+    seed: u64,
+    targets: &CompareTargets,
+    legs: &[LegResult],
+    be: &BreakEven,
+) -> String {
     let doc = CompareJson {
         scenario,
         seed,
+        targets,
         legs,
         break_even: be,
     };

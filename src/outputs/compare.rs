@@ -1,7 +1,7 @@
 //! A compare directory: `compare.json` (every leg's figures and the break-even rows).
 
 use super::{LoadError, read_json};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::path::Path;
 
@@ -30,6 +30,34 @@ pub struct CompareOutputs {
     /// `per-service.csv`, when the comparison ran `--per-service`.
     #[serde(skip)]
     pub per_service: Vec<OriginMoveView>,
+    /// What a leg must achieve to count in the report's answer; the defaults when the file
+    /// predates the field.
+    #[serde(default)]
+    pub targets: CompareTargets,
+}
+
+/// The service a comparison's answer asks of a leg: the cheapest leg meeting both is the
+/// report's headline. `ecsim compare --target-pending-p95` and `--target-availability`
+/// set them; the defaults are [`CompareTargets::default`].
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CompareTargets {
+    /// Pending-time p95 at most this many seconds, and no task rejected or left waiting
+    /// longer than that without starting.
+    pub pending_p95_s: f64,
+    /// The worst service's availability at least this share (0–1).
+    pub availability: f64,
+}
+
+impl Default for CompareTargets {
+    /// Two minutes for a task to start: above the 53–62 s a Fargate task with a 413 MB
+    /// image was measured to take (elasticscale.com, 2024), so the default alone never
+    /// rules Fargate out; and three nines (43.8 minutes of downtime a 730-hour month).
+    fn default() -> CompareTargets {
+        CompareTargets {
+            pending_p95_s: 120.0,
+            availability: 0.999,
+        }
+    }
 }
 
 /// One row of `per-service.csv`: a service or job moved alone to Fargate.
@@ -141,6 +169,9 @@ pub struct LegFigures {
     /// The worst service's share (0–1) of desired tasks RUNNING; `None` without services.
     #[serde(default)]
     pub availability: Option<f64>,
+    /// The longest any never-started task had waited at the end, seconds.
+    #[serde(default)]
+    pub longest_unstarted_wait_s: Option<f64>,
     /// The leg's whole `summary.json`, for figures not lifted out above.
     #[serde(default)]
     pub summary: Value,

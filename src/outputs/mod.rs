@@ -4,13 +4,17 @@
 
 mod compare;
 pub mod figure;
+mod recommend;
 mod run;
 mod sweep;
 mod tasks;
 
 pub use compare::{
-    BreakEvenLine, COMMITMENT_RECOMMENDATION, CommitmentCurveView, CompareOutputs, CurvePointView,
-    LegFigures, OriginMoveView, PER_SERVICE,
+    BreakEvenLine, COMMITMENT_RECOMMENDATION, CommitmentCurveView, CompareOutputs, CompareTargets,
+    CurvePointView, LegFigures, OriginMoveView, PER_SERVICE,
+};
+pub use recommend::{
+    CandidateView, ManagedView, ProbeView, RECOMMEND, RecommendOutputs, RunFigures, TargetView,
 };
 pub use run::{RunOutputs, TimeSeries};
 pub use sweep::{Interval, SweepMetric, SweepOutputs, SweepVariant, short_value};
@@ -29,6 +33,8 @@ pub enum Outputs {
     Run(RunOutputs),
     /// `ecsim compare`'s.
     Compare(CompareOutputs),
+    /// `ecsim compare --recommend`'s.
+    Recommend(RecommendOutputs),
     /// `ecsim sweep`'s (or `sweep merge`'s).
     Sweep(SweepOutputs),
 }
@@ -37,9 +43,10 @@ pub enum Outputs {
 /// value, its line and column or field.
 #[derive(Debug, Error)]
 pub enum LoadError {
-    /// The directory holds none of `summary.json`, `compare.json`, `sweep.json`.
+    /// The directory holds none of `summary.json`, `compare.json`, `recommend.json`,
+    /// `sweep.json`.
     #[error(
-        "{0}: not an ecsim output directory (expected summary.json from `ecsim run`, compare.json from `ecsim compare` or sweep.json from `ecsim sweep`)"
+        "{0}: not an ecsim output directory (expected summary.json from `ecsim run`, compare.json from `ecsim compare`, recommend.json from `ecsim compare --recommend` or sweep.json from `ecsim sweep`)"
     )]
     NotOutputs(PathBuf),
     /// A file is unreadable, not valid JSON or CSV, or lacks a field or column it needs.
@@ -61,13 +68,15 @@ impl LoadError {
     }
 }
 
-/// Reads whichever results `dir` holds; a sweep wins over a compare over a run when a
-/// directory somehow holds several.
+/// Reads whichever results `dir` holds; a sweep wins over a compare over a recommendation
+/// over a run when a directory somehow holds several.
 pub fn load(dir: &Path) -> Result<Outputs, LoadError> {
     if dir.join("sweep.json").is_file() {
         Ok(Outputs::Sweep(SweepOutputs::load(dir)?))
     } else if dir.join("compare.json").is_file() {
         Ok(Outputs::Compare(CompareOutputs::load(dir)?))
+    } else if dir.join(RECOMMEND).is_file() {
+        Ok(Outputs::Recommend(RecommendOutputs::load(dir)?))
     } else if dir.join("summary.json").is_file() {
         Ok(Outputs::Run(RunOutputs::load(dir)?))
     } else {

@@ -6,9 +6,11 @@
 //! The charts are also written beside it as `charts/<name>.svg` and `.png`, for slides and
 //! design documents.
 
+mod compare_page;
 mod glossary;
 mod notes;
 mod page;
+mod recommend_page;
 pub mod replay;
 mod run_page;
 mod sweep_page;

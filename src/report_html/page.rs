@@ -1,10 +1,9 @@
 //! The HTML text of the report.
 
 use super::RenderedChart;
-use super::glossary::explain_leg;
 use super::notes::{self, Notes};
 use super::text::{esc, prose, value};
-use crate::outputs::{self, CompareOutputs, Outputs, RunOutputs};
+use crate::outputs::{Outputs, RunOutputs};
 use std::fmt::Write;
 
 pub(super) const STYLE: &str = "
@@ -24,6 +23,8 @@ figcaption{color:#444;margin-top:.4em}
 .wide{overflow-x:auto}
 .headline{background:#fff;border:1px solid #ddd;border-radius:6px;padding:4px 18px 10px;margin:1em 0}
 .headline h2{margin-top:.6em}
+.answer{font-size:1.2em;margin:.7em 0}
+.headline .detail,.headline .meta{font-size:.9em}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(210px,1fr));gap:12px;margin:10px 0}
 .card .label{color:#555;font-size:.9em}
 .card .big{font-size:1.7em;font-weight:600;font-variant-numeric:tabular-nums}
@@ -47,10 +48,18 @@ pub fn page(outputs: &Outputs, charts: &[RenderedChart], description: Option<&st
         Outputs::Compare(c) => (
             c.scenario.as_str(),
             "comparison",
-            compare_meta(c),
-            String::new(),
-            compare_table(c),
+            super::compare_page::meta(c),
+            super::compare_page::headline(c),
+            super::compare_page::all_figures(c),
             notes::compare(c),
+        ),
+        Outputs::Recommend(r) => (
+            r.scenario.as_str(),
+            "recommendation",
+            super::recommend_page::meta(r),
+            super::recommend_page::headline(r),
+            super::recommend_page::table(r),
+            super::recommend_page::notes(r),
         ),
         Outputs::Sweep(s) => (
             s.scenario.as_str(),
@@ -170,7 +179,7 @@ fn run_meta(r: &RunOutputs) -> String {
 fn run_table(r: &RunOutputs) -> String {
     let mut h = super::run_page::all_figures(r);
     if let Some(deps) = r.summary.get("deployments").and_then(|d| d.as_object()) {
-        h.push_str("<h3>Deployments</h3>\n<table>\n<thead><tr><th>service</th><th>task definition</th><th>kind</th><th class=\"num\">start s</th><th class=\"num\">duration s</th><th>outcome</th><th class=\"num\">failed tasks</th></tr></thead>\n<tbody>\n");
+        h.push_str("<h3>Deployments</h3>\n<table>\n<thead><tr><th>service</th><th>task definition</th><th>strategy</th><th>kind</th><th class=\"num\">start s</th><th class=\"num\">duration s</th><th>outcome</th><th class=\"num\">failed tasks</th><th class=\"num\">extra cost</th></tr></thead>\n<tbody>\n");
         for (service, list) in deps {
             for d in list.as_array().into_iter().flatten() {
                 let s = |k: &str| d.get(k).and_then(|v| v.as_str()).unwrap_or("");
@@ -186,139 +195,21 @@ fn run_table(r: &RunOutputs) -> String {
                 };
                 let _ = writeln!(
                     h,
-                    "<tr><td>{}</td><td>{}</td><td>{kind}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{kind}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
                     esc(service),
                     esc(s("task_definition")),
+                    esc(s("strategy")),
                     n("started_s"),
                     n("duration_s"),
                     esc(s("outcome")),
-                    n("failed_tasks")
+                    n("failed_tasks"),
+                    d.get("extra_cost_usd")
+                        .and_then(|v| v.as_f64())
+                        .map_or("n/a".into(), |x| format!("${x:.4}"))
                 );
             }
         }
-        h.push_str("</tbody>\n</table>\n<p>Each rolling deployment (and automatic rollback) of the run, in start order.</p>\n");
+        h.push_str("</tbody>\n</table>\n<p>Each deployment (and automatic rollback) of the run, in start order, with its strategy (ROLLING, BLUE_GREEN, LINEAR, CANARY) and what it cost above the bill rate at its start over its span (<code>extra_cost_usd</code>: the two revisions' overlap, and on EC2 the scale-out it caused).</p>\n");
     }
-    h
-}
-
-fn compare_meta(c: &CompareOutputs) -> String {
-    let mut parts = Vec::new();
-    if let Some(seed) = c.seed {
-        parts.push(format!("seed {seed}"));
-    }
-    parts.push(format!("{} capacity options", c.legs.len()));
-    if let Some(t) = c
-        .legs
-        .first()
-        .and_then(|l| outputs::number(&l.summary, "/sim_time_s"))
-    {
-        parts.push(format!("measured {} per option", notes::duration(t)));
-    }
-    parts.join(" · ")
-}
-
-fn compare_table(c: &CompareOutputs) -> String {
-    let mut h = String::from("<table>\n<thead><tr><th>figure</th>");
-    for l in &c.legs {
-        let _ = write!(h, "<th class=\"num\">{}</th>", esc(&l.leg));
-    }
-    h.push_str("<th>meaning</th></tr></thead>\n<tbody>\n");
-    type Cell = fn(&crate::outputs::LegFigures) -> Option<String>;
-    let rows: [(&str, Cell); 8] = [
-        ("cost_total_usd", |l| {
-            Some(format!("${:.4}", l.cost_total_usd))
-        }),
-        ("cost_monthly_usd", |l| {
-            l.cost_monthly_usd.map(|x| format!("${x:.2}"))
-        }),
-        ("cost_per_task_hour_usd", |l| {
-            l.cost_per_task_hour_usd.map(|x| format!("${x:.4}"))
-        }),
-        ("cpu_reserved", |l| {
-            l.cpu_reserved.map(|x| format!("{:.1}%", x * 100.0))
-        }),
-        ("idle", |l| {
-            l.cpu_reserved.map(|cpu| {
-                let mem =
-                    outputs::number(&l.summary, "/utilization/memory_reserved_mean").unwrap_or(0.0);
-                format!("{:.1}%", (1.0 - cpu.max(mem)) * 100.0)
-            })
-        }),
-        ("pending_p95_s", |l| {
-            l.pending_p95_s.map(|x| format!("{x:.2} s"))
-        }),
-        ("unstarted_tasks", |l| {
-            l.unstarted_tasks.map(|x| x.to_string())
-        }),
-        ("availability", |l| {
-            l.availability.map(|x| format!("{:.3}%", x * 100.0))
-        }),
-    ];
-    for (key, cell) in rows {
-        let _ = write!(h, "<tr><td><code>{key}</code></td>");
-        for l in &c.legs {
-            let _ = write!(
-                h,
-                "<td class=\"num\">{}</td>",
-                esc(&cell(l).unwrap_or_else(|| "n/a".into()))
-            );
-        }
-        let _ = writeln!(h, "<td>{}</td></tr>", prose(explain_leg(key)));
-    }
-    h.push_str("</tbody>\n</table>\n");
-    if !c.break_even.rows.is_empty() {
-        h.push_str("<h3>Break-even</h3>\n<table>\n<thead><tr><th>task definition</th><th>instance</th><th class=\"num\">tasks per instance</th><th class=\"num\">Fargate $/task-h</th><th class=\"num\">EC2 cheaper above</th></tr></thead>\n<tbody>\n");
-        for r in &c.break_even.rows {
-            let be = match r.break_even_utilization {
-                None => "never (no fit)".to_string(),
-                Some(u) if u > 1.0 => format!("never ({:.1}%)", u * 100.0),
-                Some(u) => format!("{:.1}%", u * 100.0),
-            };
-            let _ = writeln!(
-                h,
-                "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{:.5}</td><td class=\"num\">{}</td></tr>",
-                esc(&r.task_definition),
-                esc(&r.instance_type),
-                r.tasks_per_instance,
-                r.fargate_per_task_hour_usd,
-                esc(&be)
-            );
-        }
-        h.push_str("</tbody>\n</table>\n<p>The slot utilization above which an instance full of one task size costs less per task-hour than Fargate at the task's rounded size.</p>\n");
-    }
-    h.push_str(&commitment_table(c));
-    h
-}
-
-/// `--recommend-commitment`: the Compute Savings Plan level that minimizes each leg's
-/// bill, as `commitment-recommendation.json` has it.
-fn commitment_table(c: &CompareOutputs) -> String {
-    let mut h = String::new();
-    if c.commitments.is_empty() {
-        return h;
-    }
-    h.push_str("<h3 id=\"commitment\">Commitment that minimizes each bill</h3>\n<table>\n<thead><tr><th>leg</th><th class=\"num\">commitment $/h</th><th class=\"num\">bill</th><th class=\"num\">without</th><th class=\"num\">saves</th><th class=\"num\">break-even use</th><th class=\"num\">pays up to</th></tr></thead>\n<tbody>\n");
-    for r in &c.commitments {
-        let b = &r.best;
-        let or_na = |x: Option<String>| x.unwrap_or_else(|| "n/a".into());
-        let _ = writeln!(
-            h,
-            "<tr><td>{}</td><td class=\"num\">${:.4}</td><td class=\"num\">${:.4}</td><td class=\"num\">${:.4}</td><td class=\"num\">${:.4}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-            esc(&r.leg),
-            b.commitment_per_hour,
-            b.effective_cost_usd,
-            r.cost_without_usd,
-            r.cost_without_usd - b.effective_cost_usd,
-            or_na(
-                r.break_even_utilization
-                    .map(|u| format!("{:.1}%", u * 100.0))
-            ),
-            or_na(
-                r.break_even_commitment_per_hour
-                    .map(|l| format!("${l:.4}/h"))
-            ),
-        );
-    }
-    h.push_str("</tbody>\n</table>\n<p>A Compute Savings Plan (1 year, no upfront) evaluated hour by hour on each leg's simulated usage (<code>commitment-curve.csv</code>, charted in <code>commitment-curve.png</code>). Break-even use: a dollar of commitment pays off only if used at least that share of the hours. Pays up to: a larger commitment costs more than none at all. Spot usage is never covered.</p>\n");
     h
 }

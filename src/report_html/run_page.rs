@@ -33,7 +33,7 @@ pub(super) fn with_unit(key: &str, x: f64) -> String {
 }
 
 /// `value` without the trailing zeros a fixed precision leaves: 43.8, not 43.800.
-fn trimmed(x: f64) -> String {
+pub(super) fn trimmed(x: f64) -> String {
     let text = value(x);
     if text.contains('.') {
         text.trim_end_matches('0').trim_end_matches('.').to_string()
@@ -42,7 +42,7 @@ fn trimmed(x: f64) -> String {
     }
 }
 
-fn dollars(x: f64) -> String {
+pub(super) fn dollars(x: f64) -> String {
     if x.abs() >= 100.0 {
         format!("${x:.0}")
     } else {
@@ -51,7 +51,7 @@ fn dollars(x: f64) -> String {
 }
 
 /// Seconds as a reader says them: "45 s", "12 min", "3.5 h".
-fn span(s: f64) -> String {
+pub(super) fn span(s: f64) -> String {
     if s < 90.0 {
         format!("{} s", trimmed(s.round()))
     } else if s < 5400.0 {

@@ -366,12 +366,14 @@ fn compare_output_is_deterministic() {
     let once = compare::table::json(
         &c.name,
         c.seed,
+        &Default::default(),
         &compare::run_legs(&c, &Leg::ALL).unwrap(),
         &be,
     );
     let twice = compare::table::json(
         &c.name,
         c.seed,
+        &Default::default(),
         &compare::run_legs(&c, &Leg::ALL).unwrap(),
         &be,
     );

@@ -184,6 +184,11 @@ fn cases() -> Vec<Case> {
             &["leg scenario:", "more than 100 events at that one instant", "nothing was written"]),
         case("a recommend candidate repeats one instant", s(&[], &runaway), &["compare", "S", "--quiet", "--recommend", "--types", "m5.large", "--max-count", "4", "--target-availability", "0.5", "--out", "D/cmp"], 3,
             &["candidate m5.large:", "more than 100 events at that one instant", "nothing was written"]),
+        // The targets a comparison's report judges legs by: a wait in seconds, a share.
+        case("a compare target of minus a minute", BASE.to_string(), &["compare", "S", "--quiet", "--target-pending-p95=-60", "--out", "D/cmp"], 2,
+            &["--target-pending-p95 -60", "a number of seconds, at least 0"]),
+        case("a compare availability target of 99.9", BASE.to_string(), &["compare", "S", "--quiet", "--target-availability", "99.9", "--out", "D/cmp"], 2,
+            &["--target-availability 99.9", "a fraction from 0 to 1", "0.999 for three nines"]),
         // Deployment strategies (issue 34): ECS's ranges, in ECS's words.
         case("a deployment strategy ECS lacks", s(&[("desiredCount = 2\n", "desiredCount = 2\ndeploymentConfiguration = { strategy = \"rainbow\" }\n")], ""), VALIDATE, 2,
             &["services[0].deploymentConfiguration.strategy", "`rainbow` is not a deployment strategy", "ROLLING, BLUE_GREEN, LINEAR, CANARY"]),

@@ -607,3 +607,144 @@ fn a_report_of_many_tasks_samples_its_waits_and_keeps_the_heat_map_exact() {
         "colour scale up to {top}: {labels:?}"
     );
 }
+
+/// Issue 37 items 1 and 2: the comparison's answer names the cheapest leg meeting the
+/// targets, and the bill chart draws the bills the table states (with commitments), the
+/// On-Demand bill as a ghost behind, the value of each bar in the SVG.
+#[test]
+fn compare_report_answers_first_and_its_bars_are_the_bills() {
+    let root = tempfile::tempdir().unwrap();
+    let c = root.path().join("c");
+    ok(&[
+        "compare",
+        "-q",
+        &scenario("ec2-vs-fargate.toml"),
+        "--with",
+        "scenario",
+        "--with",
+        "ec2+ri",
+        "--with",
+        "ec2-spot",
+        "--out",
+        c.to_str().unwrap(),
+        "--report",
+    ]);
+    let html = check_self_contained(&c, &charts(&c));
+    // 3 m5.large for 24 h: On-Demand 3 × 24 × $0.096 = $6.912; Reserved (1 yr, no upfront)
+    // 3 × 24 × $0.060 = $4.32; Spot at 70% off 0.3 × 6.912 = $2.0736. All three start tasks
+    // alike (same instances), so Spot is the cheapest meeting the default targets, and
+    // saves 6.912 − 2.0736 = 4.8384 → $4.84, 70%.
+    assert!(
+        html.contains("<strong>ec2-spot</strong> is the cheapest option that meets the targets"),
+        "{html}"
+    );
+    assert!(html.contains("$4.84 (70%) less"));
+    assert!(html.contains("at least 99.9% (default)"));
+    assert!(html.contains("<summary>All figures"));
+    let svg = fs::read_to_string(c.join("charts/compare-cost.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let value = |series: &str, leg: &str| -> f64 {
+        doc.descendants()
+            .find(|n| {
+                n.attribute("class") == Some("bar-value")
+                    && n.attribute("data-series") == Some(series)
+                    && n.attribute("data-category") == Some(leg)
+            })
+            .and_then(|n| n.attribute("data-value"))
+            .unwrap_or_else(|| panic!("no {series} mark for {leg}"))
+            .parse()
+            .unwrap()
+    };
+    assert!((value("bar", "ec2+ri") - 4.32).abs() < 1e-9);
+    assert!((value("ghost", "ec2+ri") - 6.912).abs() < 1e-9);
+    assert!((value("bar", "scenario") - 6.912).abs() < 1e-9);
+    assert!((value("bar", "ec2-spot") - 2.0736).abs() < 1e-9);
+    // Availability is drawn as downtime: 100% is no downtime, a zero bar.
+    let svg = fs::read_to_string(c.join("charts/compare-service.svg")).unwrap();
+    assert!(svg.contains("downtime (min / month)"));
+    assert!(!svg.contains("100.000%"));
+}
+
+/// Issue 37 item 3: `--recommend --report` charts bill against pending p95 per candidate and
+/// says what the search did not model or try.
+#[test]
+fn recommend_report_charts_each_candidate_with_its_caveats() {
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path().join("r");
+    ok(&[
+        "compare",
+        "-q",
+        &scenario("ec2-vs-fargate.toml"),
+        "--recommend",
+        "--types",
+        "m5.large,t3.medium",
+        "--target-pending-p95",
+        "30",
+        "--out",
+        r.to_str().unwrap(),
+        "--report",
+    ]);
+    let names = charts(&r);
+    assert_eq!(names, set(&["recommend"]));
+    let html = check_self_contained(&r, &names);
+    // docs/ec2-vs-fargate.md's pinned answer: 4 × t3.medium, 4 × 24 h × $0.0416 = $3.9936.
+    assert!(
+        html.contains("<strong>4 × t3.medium</strong>: <strong>$3.99</strong>"),
+        "{html}"
+    );
+    assert!(html.contains("t3.medium is a burstable type: ecsim does not model CPU credits"));
+    assert!(html.contains("Burstable CPU credits are not modeled"));
+    assert!(html.contains("What the search did not try"));
+    let json: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(r.join("recommend.json")).unwrap()).unwrap();
+    // Every run of the search is a probe: their count is the runs the table prints.
+    for t in json["types"].as_array().unwrap() {
+        assert_eq!(
+            t["probes"].as_array().unwrap().len() as u64,
+            t["runs"].as_u64().unwrap()
+        );
+    }
+    // A comparison into the same directory replaces the recommendation's page.
+    ok(&[
+        "compare",
+        "-q",
+        &scenario("ec2-vs-fargate.toml"),
+        "--with",
+        "scenario",
+        "--out",
+        r.to_str().unwrap(),
+        "--report",
+    ]);
+    assert!(!r.join("recommend.json").exists());
+}
+
+/// Issue 34's columns in reports: each deployment's strategy and extra cost, on the run's
+/// page and per option on a comparison's.
+#[test]
+fn deployment_tables_show_strategy_and_extra_cost() {
+    let root = tempfile::tempdir().unwrap();
+    let path = scenario("deployment-strategies.toml");
+    let d = root.path().join("run");
+    ok(&["run", "-q", &path, "--out", d.to_str().unwrap(), "--report"]);
+    let html = fs::read_to_string(d.join("report.html")).unwrap();
+    assert!(
+        html.contains("<th>strategy</th>") && html.contains("<th class=\"num\">extra cost</th>")
+    );
+    for s in ["ROLLING", "BLUE_GREEN", "LINEAR", "CANARY"] {
+        assert!(html.contains(&format!("<td>{s}</td>")), "{s}");
+    }
+    let c = root.path().join("cmp");
+    ok(&[
+        "compare",
+        "-q",
+        &path,
+        "--with",
+        "scenario",
+        "--out",
+        c.to_str().unwrap(),
+        "--report",
+    ]);
+    let html = fs::read_to_string(c.join("report.html")).unwrap();
+    assert!(html.contains("Deployments per option"));
+    assert!(html.contains("<td>scenario</td>") && html.contains("<td>CANARY</td>"));
+}
