@@ -23,4 +23,5 @@ shot() { # shot PAGE PNG
 shot "$work/run/report.html" docs/images/report-run.png
 shot "$work/compare/report.html" docs/images/report-compare.png
 shot "$work/sweep/report.html" docs/images/report-sweep.png
-shot "$work/replay/replay.html" docs/images/replay-lesson-12.png
+# Seven minutes in: the burst waits in PROVISIONING while managed scaling adds instances.
+shot "$work/replay/replay.html#t=420" docs/images/replay-lesson-12.png
