@@ -713,7 +713,7 @@ fn bars<DB: DrawingBackend>(
                 g_top,
             );
         }
-        for c in 0..b.categories.len() {
+        for (c, total) in totals.iter().enumerate() {
             let Some(g) = ghost(c) else { continue };
             let cx = c as f64;
             let g_top = g.max(panel.y_floor);
@@ -729,7 +729,7 @@ fn bars<DB: DrawingBackend>(
                     style::MUTED.stroke_width(1),
                 )))
                 .map_err(err)?;
-            if (g - totals[c]).abs() > 1e-9 {
+            if (g - total).abs() > 1e-9 {
                 let (px, py) = at(&top, &chart, &(cx + 0.3, g_top));
                 top.draw(&Text::new(
                     format!("{ghost_label} {}", format_value(panel.format, g)),
