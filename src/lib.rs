@@ -101,7 +101,6 @@ pub mod time;
 
 // Not yet documented item by item: each allow goes as its module is (issue 31).
 pub mod calendar;
-#[allow(missing_docs)]
 pub mod catalog;
 #[allow(missing_docs)]
 pub mod charts;
@@ -113,7 +112,6 @@ pub mod placement;
 pub mod query;
 pub mod report;
 pub mod report_html;
-#[allow(missing_docs)]
 pub mod scaling;
 #[allow(missing_docs)]
 pub mod scenario;

@@ -17,12 +17,16 @@ const MIB_PER_GB: f64 = 1024.0;
 /// Fargate platform; it picks the rate card and the billing minimum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FargatePlatform {
+    /// Linux on x86_64 (Intel or AMD).
     LinuxX86,
+    /// Linux on ARM64 (Graviton).
     LinuxArm,
+    /// Windows Server, x86_64 only.
     Windows,
 }
 
 impl FargatePlatform {
+    /// Which size table the platform's tasks are rounded up in.
     pub fn os(self) -> FargateOs {
         match self {
             FargatePlatform::Windows => FargateOs::Windows,
@@ -30,6 +34,7 @@ impl FargatePlatform {
         }
     }
 
+    /// The shortest time Fargate bills a task for, ms: one minute on Linux, five on Windows.
     pub fn minimum_ms(self) -> u64 {
         match self {
             FargatePlatform::Windows => FARGATE_WINDOWS_MINIMUM_MS,

@@ -26,12 +26,16 @@
 /// A commitment's kind, in the order AWS applies them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum CommitmentKind {
+    /// `reserved_instance`: a number of instances of one type in the region.
     ReservedInstance,
+    /// `ec2_instance_savings_plan`: $ per hour spent on one instance family.
     Ec2InstanceSavingsPlan,
+    /// `compute_savings_plan`: $ per hour spent on any EC2 family or on Fargate.
     ComputeSavingsPlan,
 }
 
 impl CommitmentKind {
+    /// Every kind, in the order AWS applies them.
     pub const ALL: [CommitmentKind; 3] = [
         CommitmentKind::ReservedInstance,
         CommitmentKind::Ec2InstanceSavingsPlan,
@@ -47,6 +51,7 @@ impl CommitmentKind {
         }
     }
 
+    /// The kind a scenario or price file names (`reserved_instance`, ...); `None` otherwise.
     pub fn parse(text: &str) -> Option<CommitmentKind> {
         Self::ALL.into_iter().find(|k| k.name() == text)
     }
@@ -55,6 +60,7 @@ impl CommitmentKind {
 /// One commitment resolved against a run's usage keys.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Plan {
+    /// Reserved Instance or which Savings Plan.
     pub kind: CommitmentKind,
     /// Dollars per full hour: the Savings Plan commitment, or count × the RI's hourly rate.
     pub budget_per_hour: f64,
@@ -83,8 +89,11 @@ pub struct HourBill {
     pub on_demand: f64,
     /// Usage some active plan could cover, at On-Demand rates.
     pub eligible_on_demand: f64,
+    /// Usage the plans covered, at On-Demand rates.
     pub covered_on_demand: f64,
+    /// What the plans cost this hour, used or not, $.
     pub fees: f64,
+    /// Commitment consumed: covered usage at plan rates, $.
     pub used: f64,
     /// In plan order.
     pub plans: Vec<PlanHour>,

@@ -13,7 +13,9 @@ use thiserror::Error;
 /// Which size table applies; Windows allows only 1, 2 and 4 vCPU.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FargateOs {
+    /// Linux: 0.25 to 16 vCPU.
     Linux,
+    /// Windows: 1, 2 or 4 vCPU.
     Windows,
 }
 
@@ -29,26 +31,41 @@ impl fmt::Display for FargateOs {
 /// A task size Fargate accepts (and bills for).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FargateSize {
+    /// CPU, in CPU units (1024 per vCPU).
     pub cpu_units: u32,
+    /// Memory, MiB.
     pub memory_mib: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+/// Why a task's CPU and memory round up to no Fargate size.
 pub enum FargateSizeError {
     #[error(
         "Fargate task size must have non-zero cpu and memory (got cpu {cpu_units}, memory {memory_mib} MiB)"
     )]
-    Zero { cpu_units: u32, memory_mib: u32 },
+    /// No CPU or no memory asked for.
+    Zero {
+        /// The CPU asked for, CPU units.
+        cpu_units: u32,
+        /// The memory asked for, MiB.
+        memory_mib: u32,
+    },
     #[error(
         "no Fargate {os} size fits cpu {cpu_units} units / memory {memory_mib} MiB; \
          allowed: at most {max_cpu_units} cpu units and {max_memory_mib} MiB memory \
          (memory range depends on cpu)"
     )]
+    /// More CPU or memory than the platform's largest size.
     TooLarge {
+        /// The platform whose sizes were tried.
         os: FargateOs,
+        /// The CPU asked for, CPU units.
         cpu_units: u32,
+        /// The memory asked for, MiB.
         memory_mib: u32,
+        /// The platform's largest CPU, CPU units.
         max_cpu_units: u32,
+        /// The platform's largest memory, MiB.
         max_memory_mib: u32,
     },
 }
@@ -136,16 +153,24 @@ pub fn round_fargate(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FargateRates {
+    /// `x86_vcpu_hour`: Linux x86_64, $ per vCPU-hour.
     pub x86_vcpu_hour: f64,
+    /// `x86_gb_hour`: Linux x86_64, $ per GB-hour of memory.
     pub x86_gb_hour: f64,
+    /// `arm_vcpu_hour`: Linux ARM64, $ per vCPU-hour.
     pub arm_vcpu_hour: f64,
+    /// `arm_gb_hour`: Linux ARM64, $ per GB-hour of memory.
     pub arm_gb_hour: f64,
+    /// `windows_vcpu_hour`: Windows, $ per vCPU-hour, before the license.
     pub windows_vcpu_hour: f64,
     /// Charged on top of `windows_vcpu_hour` for every Windows vCPU.
     pub windows_license_vcpu_hour: f64,
+    /// `windows_gb_hour`: Windows, $ per GB-hour of memory.
     pub windows_gb_hour: f64,
+    /// `ephemeral_gb_hour`: ephemeral storage above the included amount, $ per GB-hour.
     pub ephemeral_gb_hour: f64,
     #[serde(default = "default_included_ephemeral_gb")]
+    /// `included_ephemeral_gb`: ephemeral storage every task gets without charge, GB (default 20).
     pub included_ephemeral_gb: u32,
     /// Fraction taken off On-Demand compute for Fargate Spot. AWS says "up to 70%", which is
     /// the default; real Spot prices move slowly and are set by AWS.

@@ -5,10 +5,15 @@
 /// The parts of `r7a.large`: class `r`, generation 7, modifiers `a`, size `large`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TypeName<'a> {
+    /// The part before the dot: `r7a`.
     pub family: &'a str,
+    /// The letters before the generation: `r`.
     pub class: &'a str,
+    /// The generation number: 7.
     pub generation: u32,
+    /// The letters after the generation (`a` AMD, `g` Graviton, `i` Intel, ...), maybe none.
     pub modifiers: &'a str,
+    /// The part after the dot: `large`.
     pub size: &'a str,
 }
 

@@ -7,7 +7,9 @@ use super::instances::InstanceType;
 /// An inclusive range; either end may be open.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Range {
+    /// The lowest value allowed; `None`: no lower bound.
     pub min: Option<f64>,
+    /// The highest value allowed; `None`: no upper bound.
     pub max: Option<f64>,
 }
 
@@ -21,8 +23,11 @@ impl Range {
 /// `burstablePerformance`, `bareMetal` and the like.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Inclusion {
+    /// `included`: types with and without the attribute.
     Included,
+    /// `excluded`: only types without it.
     Excluded,
+    /// `required`: only types with it.
     Required,
 }
 
@@ -39,17 +44,21 @@ impl Inclusion {
 /// The attributes a provider's instance types must have.
 #[derive(Clone, Debug, PartialEq)]
 pub struct InstanceRequirements {
+    /// `vCpuCount`: vCPUs per instance.
     pub vcpu: Range,
     /// Nominal memory, MiB.
     pub memory_mib: Range,
+    /// `memoryGiBPerVCpu`: nominal memory per vCPU, GiB.
     pub memory_gib_per_vcpu: Range,
     /// Empty: any manufacturer.
     pub cpu_manufacturers: Vec<String>,
     /// Types or patterns; empty: every type.
     pub allowed: Vec<String>,
+    /// `excludedInstanceTypes`: types or patterns left out; empty: none.
     pub excluded: Vec<String>,
     /// `current`, `previous`; empty: both.
     pub generations: Vec<String>,
+    /// `burstablePerformance`: whether burstable (T) types may be chosen.
     pub burstable: Inclusion,
     /// Whole GPUs per instance.
     pub accelerators: Range,

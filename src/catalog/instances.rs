@@ -12,21 +12,27 @@ pub const DEFAULT_OS_MEMORY_FRACTION: f64 = 0.975;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Arch {
     #[serde(rename = "x86_64")]
+    /// Intel or AMD 64-bit (`x86_64`).
     X86_64,
     #[serde(rename = "arm64")]
+    /// AWS Graviton (`arm64`).
     Arm64,
 }
 
 /// One EC2 instance type from the catalog.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InstanceType {
+    /// The EC2 type name, `m5.large`.
     pub name: String,
+    /// Its CPU architecture.
     pub arch: Arch,
+    /// vCPUs; the instance registers 1024 CPU units per vCPU.
     pub vcpu: u32,
     /// Nominal (marketing) memory; the agent registers less, see `registered_memory_mib`.
     pub memory_mib: u64,
     /// Includes the primary ENI, which awsvpc tasks cannot use.
     pub max_enis: u32,
+    /// IPv4 addresses per ENI.
     pub ipv4_per_eni: u32,
     /// awsvpc task limit with ENI trunking; `None` where ECS does not support trunking.
     pub trunk_branch_enis: Option<u32>,

@@ -20,7 +20,9 @@ pub const FARGATE_DIMENSIONS: [&str; 4] = [
     "arm_gb_hour",
 ];
 
+/// The commitment terms a rate row may have.
 pub const TERMS: [&str; 2] = ["1yr", "3yr"];
+/// The payment options a rate row may have.
 pub const PAYMENTS: [&str; 3] = ["no_upfront", "partial_upfront", "all_upfront"];
 
 /// The On-Demand rate of a Fargate dimension.
@@ -39,12 +41,17 @@ pub fn fargate_on_demand(rates: &FargateRates, dimension: &str) -> Option<f64> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RateRow {
+    /// `kind`: `reserved_instance`, `ec2_instance_savings_plan` or `compute_savings_plan`.
     pub kind: String,
+    /// `term`: `1yr` or `3yr`.
     pub term: String,
+    /// `payment`: `no_upfront`, `partial_upfront` or `all_upfront`.
     pub payment: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `ec2_discount`: fraction off On-Demand (0–1) for instance types without an explicit rate.
     pub ec2_discount: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `fargate_discount`: fraction off On-Demand (0–1) for Fargate dimensions without an explicit rate.
     pub fargate_discount: Option<f64>,
     /// Effective $ per instance-hour by instance type.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -59,12 +66,16 @@ pub struct RateRow {
 #[serde(deny_unknown_fields)]
 pub struct PlanRatesFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `source`: where the rates come from (a URL or a note).
     pub source: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `date`: when they were compiled.
     pub date: Option<String>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    /// `normalization`: Reserved Instance size normalization factor by size (`large = 4`).
     pub normalization: BTreeMap<String, f64>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// `[[commitments.rates]]`: one row per kind, term and payment.
     pub rates: Vec<RateRow>,
 }
 
@@ -76,13 +87,16 @@ struct BuiltinFile {
 /// Commitment rates for one region: normalization factors and rate rows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlanRates {
+    /// Where the rates come from.
     pub source: String,
+    /// When they were compiled.
     pub date: String,
     normalization: BTreeMap<String, f64>,
     rows: Vec<RateRow>,
 }
 
 impl PlanRates {
+    /// The us-east-1 rates compiled into the binary.
     pub fn builtin() -> PlanRates {
         static BUILTIN: OnceLock<PlanRates> = OnceLock::new();
         BUILTIN
@@ -210,6 +224,7 @@ impl PlanRates {
             .find(|r| r.kind == kind.name() && r.term == term && r.payment == payment)
     }
 
+    /// Whether a rate row exists for this kind, term and payment.
     pub fn has_row(&self, kind: CommitmentKind, term: &str, payment: &str) -> bool {
         self.row(kind, term, payment).is_some()
     }

@@ -16,7 +16,9 @@ const BUILTIN_TOML: &str = include_str!("instances.toml");
 /// Operating system of an EC2 container instance, for pricing and billing minimum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Ec2Os {
+    /// Linux.
     Linux,
+    /// Windows Server: adds the license per vCPU-hour.
     Windows,
 }
 
@@ -29,12 +31,14 @@ pub struct Ec2Settings {
     pub windows_license_per_vcpu_hour: f64,
     /// INFERRED, default 0.975: see [`DEFAULT_OS_MEMORY_FRACTION`].
     pub os_memory_fraction: f64,
+    /// The shortest time a Linux instance is billed for, seconds (default 60).
     pub linux_minimum_seconds: u32,
     /// Default 60 s (per-second Windows billing since 2021-06-11, secondary source).
     pub windows_minimum_seconds: u32,
 }
 
 impl Ec2Settings {
+    /// The shortest time an instance of `os` is billed for, ms.
     pub fn minimum_ms(&self, os: Ec2Os) -> u64 {
         let seconds = match os {
             Ec2Os::Linux => self.linux_minimum_seconds,
@@ -47,11 +51,15 @@ impl Ec2Settings {
 /// Everything the cost model needs to know about prices and instance shapes in one region.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PriceCatalog {
+    /// The AWS region the prices are for (`us-east-1`).
     pub region: String,
+    /// Where the figures come from (a URL or a note).
     pub source: String,
     /// When the figures were compiled (free text, ISO date in the built-in file).
     pub date: String,
+    /// Fargate's rate card.
     pub fargate: FargateRates,
+    /// EC2 settings not tied to one type.
     pub ec2: Ec2Settings,
     /// Reserved Instance and Savings Plan rates: the built-in table with the file's
     /// `[commitments]` section laid over it.
@@ -87,10 +95,12 @@ impl PriceCatalog {
             .map_err(|e| CatalogError::Serialize(e.to_string()))
     }
 
+    /// Every instance type, in the file's order.
     pub fn instances(&self) -> &[InstanceType] {
         &self.instances
     }
 
+    /// The type named `name`, if the catalog has it.
     pub fn instance(&self, name: &str) -> Option<&InstanceType> {
         self.instances.iter().find(|t| t.name == name)
     }

@@ -11,7 +11,9 @@ pub struct UsageKey {
     /// An instance type name (unit: instance-hours) or a Fargate dimension from
     /// [`FARGATE_DIMENSIONS`] (unit: vCPU-hours or GB-hours).
     pub name: String,
+    /// A Fargate dimension rather than an instance type.
     pub fargate: bool,
+    /// The On-Demand rate, $ per unit-hour.
     pub on_demand: f64,
 }
 
@@ -39,17 +41,29 @@ pub fn fargate_keys(rates: &FargateRates) -> Vec<UsageKey> {
 pub enum CommitmentTarget {
     /// Reserved Instances: `count` of `instance_type`, whose On-Demand price is given.
     Instances {
+        /// The instance type reserved.
         instance_type: String,
+        /// Its On-Demand price, $ per hour.
         on_demand: f64,
+        /// How many instances.
         count: f64,
     },
     /// EC2 Instance Savings Plan: $ per hour on one family.
-    Family { family: String, per_hour: f64 },
+    Family {
+        /// The instance family, `m5`.
+        family: String,
+        /// The commitment, $ per hour.
+        per_hour: f64,
+    },
     /// Compute Savings Plan: $ per hour on any EC2 family and Fargate.
-    Compute { per_hour: f64 },
+    Compute {
+        /// The commitment, $ per hour.
+        per_hour: f64,
+    },
 }
 
 impl CommitmentTarget {
+    /// Which kind of commitment this is.
     pub fn kind(&self) -> CommitmentKind {
         match self {
             CommitmentTarget::Instances { .. } => CommitmentKind::ReservedInstance,

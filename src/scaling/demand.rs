@@ -14,14 +14,19 @@ const DAY_MS: f64 = 86_400_000.0;
 /// One burst of extra demand on top of a spike curve's base.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Spike {
+    /// When the spike begins.
     pub start: SimTime,
+    /// How long it lasts.
     pub duration: SimDuration,
     /// CPU units added while the spike lasts.
     pub extra: f64,
 }
 
 #[derive(Clone, Debug, PartialEq)]
+/// CPU work offered to a service over time, in CPU units (1024 = one vCPU kept busy); never
+/// negative.
 pub enum DemandCurve {
+    /// The same demand throughout.
     Constant(f64),
     /// Piecewise constant: each `(t, value)` holds from `t` until the next step. Before the
     /// first step demand is zero (a service that has not been switched on yet); points are
@@ -30,23 +35,36 @@ pub enum DemandCurve {
     /// `mean × (1 + amplitude × cos(2π (t − peak) / 24 h))`, the same shape as the daily
     /// arrival cycle in `workload`, clamped at zero if `amplitude` exceeds 1.
     DailyCycle {
+        /// The day's average demand, CPU units.
         mean: f64,
+        /// How far the cycle swings around `mean`, as a fraction of it (0.5: ±50%).
         amplitude: f64,
+        /// Time of day of the highest demand, from midnight of simulated day zero.
         peak: SimDuration,
     },
     /// `base` plus the `extra` of every spike covering `t` (overlapping spikes add up);
     /// a spike covers `[start, start + duration)`.
     Spikes {
+        /// Demand outside every spike, CPU units.
         base: f64,
+        /// The bursts on top of `base`, in any order.
         spikes: Vec<Spike>,
     },
 }
 
 #[derive(Clone, Debug, PartialEq, Error)]
+/// Why a demand CSV could not be read.
 pub enum DemandError {
+    /// A row that is not a `seconds,cpu_units` pair of numbers.
     #[error("demand CSV line {line}: {message}")]
-    Csv { line: usize, message: String },
+    Csv {
+        /// The row's line in the file, from 1.
+        line: usize,
+        /// What is wrong with it, in the user's words.
+        message: String,
+    },
     #[error("demand CSV has no data rows; write one `seconds,cpu_units` pair per line")]
+    /// The file holds no `seconds,cpu_units` row.
     Empty,
 }
 

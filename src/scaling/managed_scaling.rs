@@ -41,7 +41,9 @@ use crate::time::{SimDuration, SimTime};
 /// model and import nothing from it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct InstanceShape {
+    /// CPU the instance registers, in CPU units (1024 per vCPU).
     pub cpu_units: u32,
+    /// Memory the instance registers, MiB.
     pub memory_mib: u32,
     /// awsvpc tasks it can hold.
     pub awsvpc_task_limit: u32,
@@ -50,6 +52,8 @@ pub struct InstanceShape {
 }
 
 #[derive(Clone, Debug, PartialEq)]
+/// A capacity provider's `managed_scaling` settings: the target and step sizes ECS keeps the
+/// Auto Scaling group at.
 pub struct ManagedScalingConfig {
     /// Percent, 1–100; default 100 (no spare instances).
     pub target_capacity: u32,
@@ -98,7 +102,9 @@ impl Default for ManagedScalingConfig {
 /// (`TaskDef::shape`). It sits here, below the model, because policies know no model.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct TaskShape<'a> {
+    /// CPU the task reserves, in CPU units (1024 per vCPU).
     pub cpu: u32,
+    /// Memory the task reserves, MiB.
     pub memory: u32,
     /// Whole GPUs, each the task's alone.
     pub gpu: u32,
@@ -111,9 +117,11 @@ pub struct TaskShape<'a> {
 /// One instance of the group as the policy sees it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AsgInstance {
+    /// When the instance was launched.
     pub launched_at: SimTime,
     /// Registered with the cluster (ACTIVE); a launching instance is not yet.
     pub registered: bool,
+    /// Tasks on it other than DAEMON services' (an instance without any is empty).
     pub non_daemon_tasks: u32,
     /// Launched during the run (scale-out or replacement). Instances present at time zero
     /// were launched before the run began, so they are past their warm-up (issue 9).
@@ -124,6 +132,7 @@ pub struct AsgInstance {
 /// instances one by one only when it chooses which to terminate. A 40,000-instance group
 /// can keep the counts as its instances change instead of listing them at every tick.
 pub trait AsgInstances {
+    /// The group's counts now.
     fn counts(&self) -> AsgCounts;
     /// Every instance, in a fixed order: `AsgDecision::Terminate` names positions in it.
     fn list(&self) -> Vec<AsgInstance>;
@@ -162,10 +171,15 @@ impl AsgInstances for [AsgInstance] {
 /// included, draining and terminating excluded.
 #[derive(Clone, Copy, Debug)]
 pub struct AsgView<'a, G: AsgInstances + ?Sized = [AsgInstance]> {
+    /// The tick's time.
     pub now: SimTime,
+    /// The group's instances.
     pub instances: &'a G,
+    /// The group's minimum size (`min_size`): scale-in never goes below it.
     pub min_size: u32,
+    /// The group's maximum size (`max_size`): scale-out never goes above it.
     pub max_size: u32,
+    /// The shapes of the instance types the group launches, at least one.
     pub instance_types: &'a [InstanceShape],
     /// More than one AZ in the group (for the mixed-group rule).
     pub multiple_azs: bool,
@@ -178,6 +192,7 @@ pub struct AsgView<'a, G: AsgInstances + ?Sized = [AsgInstance]> {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+/// How many instances the tasks waiting in PROVISIONING need, ECS's binpacked estimate.
 pub struct ScaleOutEstimate {
     /// Instances of the largest type the waiting tasks need.
     pub instances: u32,
@@ -188,6 +203,7 @@ pub struct ScaleOutEstimate {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
+/// The CapacityProviderReservation a tick computes: `m / n × 100`.
 pub struct Reservation {
     /// Instances needed.
     pub m: u32,
@@ -198,17 +214,23 @@ pub struct Reservation {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
+/// What managed scaling does to the group at a tick.
 pub enum AsgDecision {
+    /// Nothing: the reservation is at target, or a warm-up or bound holds it back.
     Hold,
     /// Raise the group's desired size to `desired` by launching `count` instances.
     Launch {
+        /// Instances to launch, at least one.
         count: u32,
+        /// The group's desired size afterwards.
         desired: u32,
     },
     /// Terminate these instances (indices into the view's `instances`, in order), leaving
     /// `desired`.
     Terminate {
+        /// Positions in the view's instance list of the empty instances to terminate.
         instances: Vec<usize>,
+        /// The group's desired size afterwards.
         desired: u32,
     },
 }

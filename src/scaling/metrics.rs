@@ -35,7 +35,9 @@ pub enum Aggregation {
 /// is a minute unless the series was made [`MinuteSeries::with_period`]).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Datapoint {
+    /// The period's number, counted from time zero.
     pub minute: u64,
+    /// The period's aggregate; `None` when nothing was measured in it (a missing datapoint).
     pub value: Option<f64>,
 }
 
@@ -58,6 +60,7 @@ pub struct MinuteSeries {
 }
 
 impl MinuteSeries {
+    /// A series of one-minute datapoints aggregated by `mode`.
     pub fn new(mode: Aggregation) -> Self {
         MinuteSeries::with_period(mode, MINUTE)
     }
@@ -151,16 +154,24 @@ impl MinuteSeries {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// How an alarm compares a datapoint with its threshold (CloudWatch's `ComparisonOperator`).
 pub enum Comparison {
+    /// Breaches above the threshold.
     GreaterThan,
+    /// Breaches at or above the threshold.
     GreaterThanOrEqual,
+    /// Breaches below the threshold.
     LessThan,
+    /// Breaches at or below the threshold.
     LessThanOrEqual,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// An alarm's state after an evaluation, as CloudWatch names it.
 pub enum AlarmState {
+    /// Fewer than M of the last N datapoints breach.
     Ok,
+    /// At least M of the last N datapoints breach: the policy acts.
     Alarm,
     /// Too few datapoints yet, or all of the window missing: policies do nothing.
     InsufficientData,
@@ -171,13 +182,18 @@ pub enum AlarmState {
 /// every alarm ECS and Application Auto Scaling create, that is N consecutive breaches.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Alarm {
+    /// How a datapoint is compared with `threshold`.
     pub comparison: Comparison,
+    /// The value a datapoint breaches, in the metric's unit (percent for utilization).
     pub threshold: f64,
+    /// M: breaching datapoints needed, 1 to `evaluation_periods`.
     pub datapoints_to_alarm: u32,
+    /// N: the latest datapoints looked at, at least 1.
     pub evaluation_periods: u32,
 }
 
 impl Alarm {
+    /// Whether one datapoint breaches the threshold.
     pub fn breaches(&self, value: f64) -> bool {
         match self.comparison {
             Comparison::GreaterThan => value > self.threshold,

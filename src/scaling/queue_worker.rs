@@ -24,6 +24,7 @@ struct Segment {
 }
 
 #[derive(Clone, Debug, PartialEq)]
+/// A FIFO message queue with real-valued counts: messages in, consumed by the running tasks.
 pub struct FluidQueue {
     segments: VecDeque<Segment>,
     last: SimTime,
@@ -32,6 +33,7 @@ pub struct FluidQueue {
 }
 
 impl FluidQueue {
+    /// An empty queue whose first span starts at `start`.
     pub fn new(start: SimTime) -> Self {
         FluidQueue {
             segments: VecDeque::new(),
@@ -90,10 +92,12 @@ impl FluidQueue {
         }
     }
 
+    /// Messages that have arrived so far.
     pub fn total_arrived(&self) -> f64 {
         self.arrived
     }
 
+    /// Messages consumed so far.
     pub fn total_consumed(&self) -> f64 {
         self.consumed
     }

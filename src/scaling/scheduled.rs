@@ -12,21 +12,29 @@ use crate::time::{SimDuration, SimTime};
 /// A service's capacity bounds and desired count.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Capacity {
+    /// Lowest desired count scaling may set.
     pub min: u32,
+    /// Highest desired count scaling may set.
     pub max: u32,
+    /// Tasks the service keeps now, within `min..=max`.
     pub desired: u32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// One scheduled change of a service's capacity: each bound or count it sets, from `at` on.
 pub struct ScheduledAction {
     /// First occurrence.
     pub at: SimTime,
+    /// New minimum, if the action sets one.
     pub min: Option<u32>,
+    /// New maximum, if the action sets one.
     pub max: Option<u32>,
+    /// New desired count, if the action sets one (moved into the bounds).
     pub desired: Option<u32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
+/// A service's scheduled actions in time order, once or repeating.
 pub struct Schedule {
     actions: Vec<ScheduledAction>,
     /// If set, every action repeats at `at + k × every`.

@@ -15,6 +15,8 @@ use super::target_tracking::{CooldownState, Proposal, ServiceView};
 use crate::time::SimDuration;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// How a step's `adjustment` changes the desired count (Application Auto Scaling's
+/// `AdjustmentType`).
 pub enum AdjustmentType {
     /// Add (or remove) this many tasks.
     ChangeInCapacity,
@@ -28,15 +30,23 @@ pub enum AdjustmentType {
 /// unbounded).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct StepAdjustment {
+    /// Lower bound of the `metric − threshold` the step covers; `None`: unbounded.
     pub lower: Option<f64>,
+    /// Upper bound of the `metric − threshold` the step covers; `None`: unbounded.
     pub upper: Option<f64>,
+    /// Tasks, percent or count, by the policy's adjustment type; negative to scale in.
     pub adjustment: i64,
 }
 
 #[derive(Clone, Debug, PartialEq)]
+/// A step scaling policy: while its alarm is in ALARM, the step covering the breach sets the
+/// change.
 pub struct StepScalingPolicy {
+    /// The CloudWatch alarm that triggers the policy.
     pub alarm: Alarm,
+    /// How each step's adjustment applies.
     pub adjustment_type: AdjustmentType,
+    /// The steps, non-overlapping, over the breach size.
     pub steps: Vec<StepAdjustment>,
     /// Only for percent changes: the smallest number of tasks a step changes.
     pub min_adjustment_magnitude: Option<u32>,
@@ -88,6 +98,8 @@ impl StepScalingPolicy {
         }
     }
 
+    /// What the policy wants at this tick: a step's change while the alarm is in ALARM and no
+    /// cooldown holds it back, else hold.
     pub fn propose(&self, view: &ServiceView, state: &CooldownState) -> Proposal {
         if self.alarm.evaluate(view.datapoints) != AlarmState::Alarm {
             return Proposal::Hold;

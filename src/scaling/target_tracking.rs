@@ -29,6 +29,7 @@ use crate::time::{SimDuration, SimTime};
 /// What a policy wants done to a service's desired count.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Proposal {
+    /// Leave the desired count as it is.
     Hold,
     /// Raise desired to this count.
     Out(u32),
@@ -95,7 +96,10 @@ pub enum ScaleInRule {
     /// The proportional count `ceil(current × metric / target)` (rounding up keeps the
     /// extra task: "rounds conservatively"), but removing at most `max_fraction` of the
     /// current count per action, and at least one task.
-    Gradual { max_fraction: f64 },
+    Gradual {
+        /// The largest share of the current count one action removes, 0–1.
+        max_fraction: f64,
+    },
     /// Straight to the proportional count.
     Proportional,
 }
@@ -106,6 +110,7 @@ pub enum ScaleInRule {
 pub struct CooldownState {
     /// The initiating scale-out: when, and the capacity it started from.
     pub last_out: Option<(SimTime, u32)>,
+    /// When the last scale-in happened.
     pub last_in: Option<SimTime>,
 }
 
@@ -131,11 +136,15 @@ impl CooldownState {
 /// What a policy reads at a scaling tick.
 #[derive(Clone, Copy, Debug)]
 pub struct ServiceView<'a> {
+    /// The tick's time.
     pub now: SimTime,
+    /// The service's desired count now.
     pub desired: u32,
     /// Tasks RUNNING now: the capacity the latest datapoint was measured on.
     pub running: u32,
+    /// The lowest desired count allowed (`auto_scaling.min`).
     pub min: u32,
+    /// The highest desired count allowed (`auto_scaling.max`).
     pub max: u32,
     /// The tracked metric's closed one-minute datapoints, oldest first (≥ 15 for scale-in).
     pub datapoints: &'a [Option<f64>],
@@ -144,11 +153,17 @@ pub struct ServiceView<'a> {
 }
 
 #[derive(Clone, Debug, PartialEq)]
+/// A target tracking policy: keeps a service metric near `target` by scaling out and in.
 pub struct TargetTrackingPolicy {
+    /// The metric tracked.
     pub metric: TrackedMetric,
+    /// The value to keep the metric at, in its unit (percent for utilization), above 0.
     pub target: f64,
+    /// After a scale-out, how long further scale-out is measured from the capacity before it.
     pub scale_out_cooldown: SimDuration,
+    /// After any scaling, how long scale-in waits.
     pub scale_in_cooldown: SimDuration,
+    /// The policy never scales in (another policy may).
     pub disable_scale_in: bool,
     /// (M, N) of the scale-out alarm.
     pub scale_out_datapoints: (u32, u32),
@@ -156,7 +171,9 @@ pub struct TargetTrackingPolicy {
     pub scale_in_datapoints: (u32, u32),
     /// The scale-in alarm fires below `target × scale_in_threshold_ratio`.
     pub scale_in_threshold_ratio: f64,
+    /// How many tasks a scale-out adds.
     pub scale_out_rule: ScaleOutRule,
+    /// How many tasks a scale-in removes.
     pub scale_in_rule: ScaleInRule,
 }
 
@@ -186,6 +203,7 @@ impl TargetTrackingPolicy {
         }
     }
 
+    /// The alarm that triggers scale-out: above target for M of N datapoints.
     pub fn scale_out_alarm(&self) -> Alarm {
         Alarm {
             comparison: Comparison::GreaterThan,
@@ -195,6 +213,7 @@ impl TargetTrackingPolicy {
         }
     }
 
+    /// The alarm that triggers scale-in: below target × the scale-in ratio for M of N datapoints.
     pub fn scale_in_alarm(&self) -> Alarm {
         Alarm {
             comparison: Comparison::LessThan,
