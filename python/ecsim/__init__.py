@@ -32,6 +32,13 @@ from ._errors import ScenarioError
 if TYPE_CHECKING:  # pandas is imported when a table is first asked for
     import pandas as pd
 
+    class Sweep(pd.DataFrame):
+        """What :func:`sweep` returns (the class is made when pandas is first imported)."""
+
+        def summary(self) -> pd.DataFrame: ...
+        def table(self) -> str: ...
+        def write(self, path: Union[str, "os.PathLike[str]"]) -> pathlib.Path: ...
+
 __all__ = ["load", "run", "sweep", "compare", "write_compare", "Scenario", "Run", "ScenarioError"]
 __version__ = _ecsim.__version__
 
