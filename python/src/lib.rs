@@ -322,13 +322,15 @@ fn tasks_choice(tasks: &str) -> PyResult<Option<Option<TaskSample>>> {
     }
 }
 
-fn too_large(scenario: &PyScenario, files: RunFiles, what: &str) -> PyResult<()> {
+/// The command line's size guard (`--allow-large`): a run whose expected work is beyond the
+/// limits is refused before it starts.
+fn too_large(scenario: &PyScenario, files: RunFiles) -> PyResult<()> {
     if scenario.allow_large {
         return Ok(());
     }
     match scenario::estimate(&scenario.loaded.config, files).exceeds(&SizeLimits::default()) {
         Some(why) => Err(PyValueError::new_err(format!(
-            "{}: {what}{why}; load it with allow_large=True to run it anyway",
+            "{}: {why}; load it with allow_large=True to run it anyway",
             scenario.path.display()
         ))),
         None => Ok(()),
@@ -375,7 +377,7 @@ fn run<'py>(
         tasks_csv: tasks.is_some(),
         timeseries_csv: true,
     };
-    too_large(scenario, files, "")?;
+    too_large(scenario, files)?;
     let mut config = scenario.loaded.config.clone();
     if let Some(seed) = seed {
         config.seed = seed;
@@ -578,7 +580,8 @@ fn legs(with: &[String]) -> PyResult<(Vec<Leg>, Vec<Vec<String>>)> {
             }
             continue;
         }
-        let leg = Leg::parse(w).map_err(PyValueError::new_err)?;
+        let leg = Leg::parse(w)
+            .map_err(|e| PyValueError::new_err(e.replace("for --with", "in legs=")))?;
         if !legs.contains(&leg) {
             legs.push(leg);
         }
@@ -601,7 +604,7 @@ fn run_compare<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     let scenario = scenario.get();
     let (legs, moves) = self::legs(&legs)?;
-    too_large(scenario, RunFiles::SUMMARY_ONLY, "")?;
+    too_large(scenario, RunFiles::SUMMARY_ONLY)?;
     let mut config = scenario.loaded.config.clone();
     if let Some(seed) = seed {
         config.seed = seed;
