@@ -11,8 +11,15 @@ pub fn request() {
     REQUESTED.store(true, Ordering::SeqCst);
 }
 
-/// Whether a stop has been asked for ([`request`]); once set it stays set for the
-/// life of the process.
+/// Whether a stop has been asked for ([`request`]); once set it stays set until
+/// [`clear`].
 pub fn requested() -> bool {
     REQUESTED.load(Ordering::Relaxed)
+}
+
+/// Withdraws a stop request, once the runs it stopped have returned: for a library caller
+/// that turns a stop into an error and goes on (the Python binding raises
+/// `KeyboardInterrupt` and the interpreter lives on). The command line never clears it.
+pub fn clear() {
+    REQUESTED.store(false, Ordering::SeqCst);
 }

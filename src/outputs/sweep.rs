@@ -93,7 +93,13 @@ impl SweepOutputs {
     /// Reads `dir/sweep.json`; `scenario`, `vary` and `variants` must be present.
     pub fn load(dir: &Path) -> Result<SweepOutputs, LoadError> {
         let path = dir.join("sweep.json");
-        let doc = read_json(&path)?;
+        SweepOutputs::from_json(read_json(&path)?, &path)
+    }
+
+    /// [`SweepOutputs::load`] of a `sweep.json` already parsed (from
+    /// [`crate::sweep::sweep_json`]'s bytes, say); `path` names it in errors.
+    pub fn from_json(doc: Value, path: &Path) -> Result<SweepOutputs, LoadError> {
+        let path = path.to_path_buf();
         let missing = |field: &str| LoadError::bad(&path, format!("field `{field}` is missing"));
         let scenario = doc
             .get("scenario")

@@ -9,7 +9,9 @@ use crate::time::SimTime;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 
-type CsvOut = CsvRows<BufWriter<File>>;
+// Boxed so the rows can go to memory as well as to files (the Python binding keeps them
+// in memory); `CsvRows` buffers, so a write reaches the box once per block, not per field.
+type CsvOut = CsvRows<Box<dyn Write>>;
 
 /// The last closed clock hour's bill over the metered usage (see README, Outputs).
 const COMMITMENT_COLUMNS: [&str; 7] = [
@@ -54,6 +56,18 @@ impl FileRecorder {
     pub fn new(
         tasks: Option<BufWriter<File>>,
         timeseries: BufWriter<File>,
+        config: &SimConfig,
+        trace: Option<Box<dyn Write>>,
+    ) -> io::Result<FileRecorder> {
+        let tasks = tasks.map(|t| Box::new(t) as Box<dyn Write>);
+        FileRecorder::to_writers(tasks, Box::new(timeseries), config, trace)
+    }
+
+    /// [`FileRecorder::new`] writing the same bytes to any writers (in memory, say): what
+    /// `tasks.csv` and `timeseries.csv` would hold.
+    pub fn to_writers(
+        tasks: Option<Box<dyn Write>>,
+        timeseries: Box<dyn Write>,
         config: &SimConfig,
         trace: Option<Box<dyn Write>>,
     ) -> io::Result<FileRecorder> {

@@ -20,7 +20,7 @@ mod table;
 
 pub use execute::{execute, run_one};
 pub use flatten::flatten;
-pub use plan::{Plan, RunSpec, SweepMeta, SweepSpec, Variant, Vary, plan};
+pub use plan::{Plan, RunSpec, SweepMeta, SweepSpec, Variant, Vary, plan, plan_text};
 pub use render::{MetricStats, aggregate, runs_csv, sweep_csv, sweep_json};
 pub use shard::Shard;
 pub use table::table;

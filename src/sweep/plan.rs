@@ -144,19 +144,7 @@ pub struct Plan {
 /// bad key or value fails with the same located error as `--set` before any run starts;
 /// `load` refuses a trace past the task limit as it is read.
 pub fn plan(spec: &SweepSpec, load: scenario::LoadOptions) -> Result<Plan, SweepError> {
-    if spec.replications == 0 {
-        return Err(SweepError::Usage(
-            "--replications must be at least 1 (2 or more for confidence intervals)".into(),
-        ));
-    }
-    for (i, v) in spec.vary.iter().enumerate() {
-        if spec.vary[..i].iter().any(|w| w.key == v.key) {
-            return Err(SweepError::Usage(format!(
-                "--vary {} is given twice; list all its values in one --vary",
-                v.key
-            )));
-        }
-    }
+    check_spec(spec)?;
     let text = std::fs::read_to_string(&spec.scenario).map_err(|e| {
         SweepError::Scenario(Box::new(ScenarioError {
             file: spec.scenario.clone(),
@@ -170,6 +158,17 @@ pub fn plan(spec: &SweepSpec, load: scenario::LoadOptions) -> Result<Plan, Sweep
             allowed: None,
         }))
     })?;
+    plan_text(spec, &text, load)
+}
+
+/// [`plan`] of a scenario whose text is already in hand (built in code, say): `spec.scenario`
+/// names it in errors and anchors the relative paths it holds; nothing else is read from it.
+pub fn plan_text(
+    spec: &SweepSpec,
+    text: &str,
+    load: scenario::LoadOptions,
+) -> Result<Plan, SweepError> {
+    check_spec(spec)?;
     let mut variants = Vec::new();
     let mut inputs = Vec::new();
     let mut notes = Vec::new();
@@ -181,7 +180,7 @@ pub fn plan(spec: &SweepSpec, load: scenario::LoadOptions) -> Result<Plan, Sweep
                 .zip(&values)
                 .map(|(v, value)| format!("{}={value}", v.key)),
         );
-        let loaded = scenario::load_str_with(&text, &spec.scenario, &set, load)
+        let loaded = scenario::load_str_with(text, &spec.scenario, &set, load)
             .map_err(|e| SweepError::Scenario(Box::new(e)))?;
         inputs.extend(loaded.inputs);
         if notes.is_empty() {
@@ -206,7 +205,7 @@ pub fn plan(spec: &SweepSpec, load: scenario::LoadOptions) -> Result<Plan, Sweep
         .collect();
     let meta = SweepMeta {
         scenario: variants[0].config.name.clone(),
-        fingerprint: fingerprint(&text, spec, &inputs),
+        fingerprint: fingerprint(text, spec, &inputs),
         keys: spec.vary.iter().map(|v| v.key.clone()).collect(),
         variants: variants.iter().map(|v| v.values.clone()).collect(),
         replications: r,
@@ -217,6 +216,24 @@ pub fn plan(spec: &SweepSpec, load: scenario::LoadOptions) -> Result<Plan, Sweep
         variants,
         runs,
     })
+}
+
+/// Refuses no replications and a key varied twice, before anything is read.
+fn check_spec(spec: &SweepSpec) -> Result<(), SweepError> {
+    if spec.replications == 0 {
+        return Err(SweepError::Usage(
+            "--replications must be at least 1 (2 or more for confidence intervals)".into(),
+        ));
+    }
+    for (i, v) in spec.vary.iter().enumerate() {
+        if spec.vary[..i].iter().any(|w| w.key == v.key) {
+            return Err(SweepError::Usage(format!(
+                "--vary {} is given twice; list all its values in one --vary",
+                v.key
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Cartesian product, first axis slowest; no `--vary` gives one variant with no values.
