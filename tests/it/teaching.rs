@@ -215,3 +215,40 @@ fn lesson_counts_match_the_arithmetic() {
     counts.sort();
     assert_eq!(counts, vec![1, 7], "{text}");
 }
+
+/// Every lesson carries its look-for, question and answer in its `[lesson]` table (what
+/// its replay page shows), word for word as the lessons' README gives them, so neither
+/// can drift from the other.
+#[test]
+fn every_lessons_page_text_is_the_readmes() {
+    let readme = std::fs::read_to_string("scenarios/teaching/README.md").unwrap();
+    let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    for (file, _) in LESSONS {
+        let n: u32 = file[..2].parse().unwrap();
+        let heading = format!("\n## {n}. ");
+        let from = readme
+            .find(&heading)
+            .unwrap_or_else(|| panic!("no `## {n}.` in the README"));
+        let body = &readme[from + heading.len()..];
+        let body = &body[body.find('\n').unwrap()..];
+        let body = flat(&body[..body.find("\n## ").unwrap_or(body.len())]);
+        let scenario =
+            ecsim::scenario::load(&Path::new("scenarios/teaching").join(file), &[]).unwrap();
+        let lesson = scenario
+            .lesson
+            .unwrap_or_else(|| panic!("{file} has no [lesson]"));
+        let mut want = format!(
+            "**Look for** {} **Question:** {} **Answer:** {}",
+            flat(&lesson.look_for),
+            flat(&lesson.question),
+            flat(&lesson.answer)
+        );
+        if let Some(t) = &lesson.try_this {
+            want += &format!(" **Try this:** {}", flat(t));
+        }
+        assert_eq!(
+            body, want,
+            "{file}'s [lesson] and the README's section {n} differ"
+        );
+    }
+}
