@@ -116,6 +116,11 @@ const LESSONS: &[(&str, &[&str])] = &[
             "CapacityProviderReservation",
             "launching",
             "terminating",
+            // By hand: 4 of 40 tasks of 512 units fit 2048; 36 wait, 4 to an instance → 9;
+            // two AZs → the minimum step 1: M = 1 + 1 = 2 over N = 1, desired ceil(200/100).
+            "metric: M = N + 1 = 2, N = 1 → M / N = 200%",
+            "36 task(s) in PROVISIONING would fill 9 new m5.large; the group spans 2 AZs",
+            "group desired = ceil(M × 100 / target_capacity 100) = 2",
         ],
     ),
     (

@@ -448,7 +448,8 @@ if (typeof document !== "undefined") {
         const traffic = Replay.trafficAt(data, service, cur.t);
         const moves = (data.traffic || []).filter((e) => e.service === service && e.t <= cur.t);
         const last = moves[moves.length - 1];
-        const role = (d) => (!last ? "" : d === last.blue ? " (blue)" : d === last.green ? " (green)" : "");
+        // ECS's roles, not the swatch colours (one colour per revision throughout the run).
+        const role = (d) => (!last ? "" : d === last.blue ? " (blue: traffic leaves it)" : d === last.green ? " (green: traffic moves to it)" : "");
         for (const d of defs) {
           const mine = alive.filter((e) => e.task.origin === service && e.task.task_definition === d);
           if (!mine.length && !(traffic && traffic.some(([r]) => r === d))) continue;
