@@ -157,7 +157,7 @@ impl<R: Recorder> Simulation<'_, R> {
                         self.set_staged(s, st);
                         let weight = st.weight;
                         self.narrate(now, |n| n.traffic_shifted(s, weight));
-                        if let Some(green) = self.origins[s].deployment.map(|r| r.to) {
+                        if let Some(green) = self.deployments[s].rollout.map(|r| r.to) {
                             self.report_traffic(s, now, st.other, green, weight);
                         }
                     }
