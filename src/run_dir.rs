@@ -109,6 +109,9 @@ pub fn run_to_dir(
     if options.replay {
         crate::report::replay::refuse_before_running(config)
             .map_err(RunError::TooLargeForReplay)?;
+        let expected = crate::scenario::estimate(config, crate::scenario::RunFiles::ALL);
+        crate::report::replay::refuse_expected_work(config, expected.events)
+            .map_err(RunError::TooLargeForReplay)?;
     }
     if dir.exists() && !dir.is_dir() {
         return Err(RunError::Unusable(format!(
@@ -142,6 +145,7 @@ pub fn run_to_dir(
     let mut replay_refused = None;
     let result = if options.replay {
         let mut replay = ReplayRecorder::new(&mut recorder, config);
+        replay.data.lesson = scenario.lesson.clone();
         let options = RunOptions {
             checkpoint: Some(&mut watch),
             ..Default::default()
@@ -149,7 +153,7 @@ pub fn run_to_dir(
         let result = crate::sim::run_with(config, &mut replay, options).map(|o| o.summary);
         if result.is_ok() && !replay.fits() {
             replay_refused = Some(format!(
-                "--replay is for teaching-size runs: this one had {} instance(s) and {} narrated event(s), and the page holds at most {} instances and {} narrated events; shorten `horizon` or shrink the pools for a replay",
+                "--replay is for teaching-size runs: this one had {} instance(s) and {} narrated event(s), and the page holds at most {} instances and {} narrated events; narrow the run in time (--set horizon=…) or in instances (--set on the pools' count or managed_scaling.max_size) for a replay",
                 replay.data.instances.len(),
                 replay.events_seen,
                 crate::report::replay::MAX_INSTANCES,

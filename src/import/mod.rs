@@ -617,6 +617,7 @@ fn assemble(parts: Found, inputs: Inputs<'_>) -> Result<Assembled, ScenarioError
             failures: Default::default(),
             limits: Default::default(),
             cost_allocation: Default::default(),
+            lesson: None,
         },
         comments,
         notes,

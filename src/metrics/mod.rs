@@ -9,7 +9,7 @@ mod summary;
 pub use commitments::{CommitmentsSummary, PlanSummary};
 pub use recorder::{
     CommitmentSample, InstanceRow, NullRecorder, ProviderSample, Recorder, SampleRow,
-    ScalingSample, ServiceSample, TaskRow,
+    ScalingSample, ServiceSample, TaskRow, TrafficRow,
 };
 pub use summary::{
     AvailabilitySummary, CarriedOver, CostSummary, DeploymentOutcome, DeploymentSummary,

@@ -133,6 +133,22 @@ pub struct SampleRow<'a> {
     pub commitments: Option<CommitmentSample<'a>>,
 }
 
+/// A staged (blue/green, linear, canary) deployment moved production traffic: at `time`,
+/// `green_percent` of the service's traffic goes to `green`, the rest to `blue`.
+#[derive(Clone, Copy, Debug)]
+pub struct TrafficRow<'a> {
+    /// When the traffic moved.
+    pub time: SimTime,
+    /// The service.
+    pub service: &'a str,
+    /// The revision (task definition family) traffic is moving away from.
+    pub blue: &'a str,
+    /// The revision traffic is moving to (on a rollback, the failed one, at 0 %).
+    pub green: &'a str,
+    /// Green's share of production traffic, percent.
+    pub green_percent: f64,
+}
+
 /// One EC2 instance's life, reported once at the end of the run (for the replay viewer).
 #[derive(Clone, Copy, Debug)]
 pub struct InstanceRow<'a> {
@@ -178,6 +194,8 @@ pub trait Recorder {
     }
     /// Every instance ever launched, once, in launch order, when the run ends.
     fn instance(&mut self, _row: &InstanceRow<'_>) {}
+    /// Each move of a staged deployment's production traffic, as it happens.
+    fn traffic(&mut self, _row: &TrafficRow<'_>) {}
     /// Whether to build narrated trace lines at all (they cost formatting).
     fn tracing(&self) -> bool {
         false

@@ -3,7 +3,8 @@
 //! Teaching-size runs only: past `MAX_EVENTS` narrated events it stops keeping and the
 //! caller refuses to write the page.
 
-use crate::metrics::{InstanceRow, Recorder, SampleRow, TaskRow};
+use crate::metrics::{InstanceRow, Recorder, SampleRow, TaskRow, TrafficRow};
+use crate::scaling::target_tracking::TrackedMetric;
 use crate::time::SimTime;
 use serde::Serialize;
 
@@ -12,6 +13,8 @@ use serde::Serialize;
 pub const MAX_EVENTS: usize = 20_000;
 /// Instances a replay draws legibly.
 pub const MAX_INSTANCES: usize = 60;
+/// Metric values (samples × series) a page embeds; a teaching run has a few thousand.
+pub const MAX_METRIC_VALUES: usize = 400_000;
 
 /// What `replay.html` embeds as JSON for its viewer (`replay/replay.js` reads these names).
 /// Times are simulated milliseconds since time zero, the warm-up included.
@@ -34,6 +37,130 @@ pub struct ReplayData {
     pub tasks: Vec<ReplayTask>,
     /// (time ms, line), in the order the simulation said them.
     pub narration: Vec<(u64, String)>,
+    /// The scenario's `[lesson]` text, when it has one (`run_dir` fills it in).
+    pub lesson: Option<crate::scenario::file::LessonFile>,
+    /// The sample instants the metric values belong to, ms.
+    pub sample_ms: Vec<u64>,
+    /// The metrics strip: each series' value at every sample instant.
+    pub metrics: Vec<ReplayMetric>,
+    /// Every move of a staged deployment's production traffic, in time order.
+    pub traffic: Vec<ReplayTraffic>,
+}
+
+/// One series of the metrics strip; series sharing a `panel` are drawn together.
+#[derive(Serialize)]
+pub struct ReplayMetric {
+    /// The panel's title, e.g. `asg: CapacityProviderReservation (%)`.
+    pub panel: String,
+    /// This series' name within the panel, e.g. `desired`.
+    pub label: &'static str,
+    /// The value the policy steers toward, drawn as a dashed line.
+    pub target: Option<f64>,
+    /// At each of [`ReplayData::sample_ms`]; `None` where the simulator had no value yet.
+    pub values: Vec<Option<f64>>,
+    #[serde(skip)]
+    source: MetricSource,
+}
+
+/// Where a series' values come from in a [`SampleRow`].
+#[derive(Clone, Copy)]
+enum MetricSource {
+    Reservation(usize),
+    GroupDesired(usize),
+    GroupInService(usize),
+    Cpu(usize),
+    Desired(usize),
+    Running(usize),
+}
+
+impl MetricSource {
+    fn read(self, row: &SampleRow<'_>) -> Option<f64> {
+        match self {
+            MetricSource::Reservation(k) => row.providers.get(k)?.reservation,
+            MetricSource::GroupDesired(k) => Some(f64::from(row.providers.get(k)?.desired)),
+            MetricSource::GroupInService(k) => Some(f64::from(row.providers.get(k)?.in_service)),
+            MetricSource::Cpu(i) => row.scaling.get(i)?.cpu_utilization,
+            MetricSource::Desired(i) => Some(f64::from(row.services.get(i)?.desired)),
+            MetricSource::Running(i) => Some(f64::from(row.services.get(i)?.running)),
+        }
+    }
+}
+
+/// A staged deployment's traffic move, as [`TrafficRow`] reports it.
+#[derive(Serialize)]
+pub struct ReplayTraffic {
+    /// When, ms.
+    pub t: u64,
+    /// The service.
+    pub service: String,
+    /// The revision traffic leaves.
+    pub blue: String,
+    /// The revision traffic moves to.
+    pub green: String,
+    /// Green's share, percent.
+    pub green_percent: f64,
+}
+
+/// The strip's series for `config`: per managed-scaling pool its reservation against the
+/// target and the group's size; per service its CPU against a CPU target (when it has a
+/// load) and its desired and running counts.
+fn metric_series(config: &crate::model::SimConfig) -> Vec<ReplayMetric> {
+    let series = |panel: &str, label, target, source| ReplayMetric {
+        panel: panel.to_string(),
+        label,
+        target,
+        values: Vec::new(),
+        source,
+    };
+    let mut out = Vec::new();
+    let managed = config
+        .pools
+        .iter()
+        .filter_map(|p| Some((p, p.managed_scaling.as_ref()?)));
+    for (k, (pool, spec)) in managed.enumerate() {
+        let target = Some(f64::from(spec.config.target_capacity));
+        let panel = format!("{}: CapacityProviderReservation (%)", pool.name);
+        out.push(series(
+            &panel,
+            "reservation",
+            target,
+            MetricSource::Reservation(k),
+        ));
+        let panel = format!("{}: group size (instances)", pool.name);
+        out.push(series(
+            &panel,
+            "desired",
+            None,
+            MetricSource::GroupDesired(k),
+        ));
+        out.push(series(
+            &panel,
+            "in service",
+            None,
+            MetricSource::GroupInService(k),
+        ));
+    }
+    for (i, s) in config.services.iter().enumerate() {
+        if s.scaling.is_active() {
+            let target = s.scaling.auto_scaling.as_ref().and_then(|a| {
+                a.target_tracking
+                    .iter()
+                    .find(|p| {
+                        matches!(
+                            p.metric,
+                            TrackedMetric::Cpu | TrackedMetric::CpuHighResolution
+                        )
+                    })
+                    .map(|p| p.target)
+            });
+            let panel = format!("{}: CPU utilization (%)", s.name);
+            out.push(series(&panel, "CPU", target, MetricSource::Cpu(i)));
+        }
+        let panel = format!("{}: tasks", s.name);
+        out.push(series(&panel, "desired", None, MetricSource::Desired(i)));
+        out.push(series(&panel, "running", None, MetricSource::Running(i)));
+    }
+    out
 }
 
 /// One instance's life, as [`InstanceRow`] reports it.
@@ -105,6 +232,8 @@ pub struct ReplayRecorder<'r, R: Recorder> {
     pub data: ReplayData,
     /// Narrated events seen, kept or not: the refusal message quotes it.
     pub events_seen: usize,
+    /// More samples came than the page's metric limit holds.
+    metrics_overflow: bool,
 }
 
 impl<'r, R: Recorder> ReplayRecorder<'r, R> {
@@ -118,15 +247,24 @@ impl<'r, R: Recorder> ReplayRecorder<'r, R> {
                 horizon_ms: config.horizon.0,
                 warmup_ms: config.warmup.0,
                 availability_zones: config.availability_zones.clone(),
+                metrics: metric_series(config),
                 ..ReplayData::default()
             },
             events_seen: 0,
+            metrics_overflow: false,
         }
     }
 
     /// Whether the run was small enough to replay.
     pub fn fits(&self) -> bool {
-        self.events_seen <= MAX_EVENTS && self.data.instances.len() <= MAX_INSTANCES
+        self.events_seen <= MAX_EVENTS
+            && self.data.instances.len() <= MAX_INSTANCES
+            && !self.metrics_overflow
+    }
+
+    /// Metric values the page would embed.
+    pub fn metric_values(&self) -> usize {
+        self.data.sample_ms.len() * self.data.metrics.len()
     }
 }
 
@@ -147,10 +285,37 @@ pub fn refuse_before_running(config: &crate::model::SimConfig) -> Result<(), Str
         .map(|(i, p)| format!("cluster.pools[{i}].count = {}", p.count))
         .collect();
     Err(format!(
-        "--replay is for teaching-size runs: this one has {at_start} instances at the start ({}), and the page draws at most {MAX_INSTANCES}; lower the pools' counts (e.g. with --set) or drop --replay; nothing was simulated",
+        "--replay is for teaching-size runs: this one has {at_start} instances at the start ({}), and the page draws at most {MAX_INSTANCES}; narrow it to fewer instances (e.g. --set cluster.pools[0].count=…) or drop --replay for the summary and CSVs; nothing was simulated",
         counts.join(", ")
     ))
 }
+
+/// Refuses, before anything is simulated, a run whose expected work is far beyond what the
+/// page holds. The estimate (`ecsim validate`'s "expected work") is rough, within about
+/// twice the narration on the shipped scenarios, so only a run expected at
+/// [`EARLY_REFUSAL_FACTOR`] times the page's events is refused here; one nearer the limit
+/// runs, and is refused after with every other file written. The message names a horizon
+/// that would fit.
+pub fn refuse_expected_work(
+    config: &crate::model::SimConfig,
+    expected_events: f64,
+) -> Result<(), String> {
+    let limit = MAX_EVENTS as f64;
+    if expected_events <= EARLY_REFUSAL_FACTOR * limit {
+        return Ok(());
+    }
+    let hours = config.horizon.as_secs_f64() / 3600.0;
+    let fits_hours = (hours * limit / expected_events).floor().max(1.0);
+    Err(format!(
+        "--replay is for teaching-size runs: this one is expected to narrate about {} events over its {} h, and the page holds at most {MAX_EVENTS}; narrow it in time (e.g. --set horizon={fits_hours}h) or drop --replay for the summary and CSVs; nothing was simulated",
+        crate::scenario::amount(expected_events),
+        crate::scenario::amount(hours),
+    ))
+}
+
+/// How far past the page's event limit a run's expected work must be to be refused before
+/// it runs (see [`refuse_expected_work`]).
+pub const EARLY_REFUSAL_FACTOR: f64 = 4.0;
 
 fn ms(t: Option<SimTime>) -> Option<u64> {
     t.map(|t| t.0)
@@ -187,6 +352,29 @@ impl<R: Recorder> Recorder for ReplayRecorder<'_, R> {
 
     fn sample(&mut self, row: &SampleRow<'_>) {
         self.inner.sample(row);
+        // Past the limit the page is refused anyway: stop storing.
+        if self.metrics_overflow || self.metric_values() >= MAX_METRIC_VALUES {
+            self.metrics_overflow = true;
+            return;
+        }
+        self.data.sample_ms.push(row.time.0);
+        for m in &mut self.data.metrics {
+            m.values.push(m.source.read(row));
+        }
+    }
+
+    fn traffic(&mut self, row: &TrafficRow<'_>) {
+        self.inner.traffic(row);
+        if self.events_seen > MAX_EVENTS {
+            return;
+        }
+        self.data.traffic.push(ReplayTraffic {
+            t: row.time.0,
+            service: row.service.to_string(),
+            blue: row.blue.to_string(),
+            green: row.green.to_string(),
+            green_percent: row.green_percent,
+        });
     }
 
     fn instance(&mut self, row: &InstanceRow<'_>) {

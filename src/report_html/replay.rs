@@ -22,7 +22,7 @@ pub fn page(data: &ReplayData) -> String {
 <style>{base}{STYLE}</style></head>
 <body><main>
 <h1>{title}: replay</h1>
-<p class="meta">seed {seed}; {instances} instance(s), {tasks} task(s), {events} narrated line(s). Step with ← →, play with space; click a task or instance for its history.</p>
+{lesson}<p class="meta">seed {seed}; {instances} instance(s), {tasks} task(s), {events} narrated line(s). « prev and next » (← →) step one decision at a time, even within one instant; play with space; click a task or instance for its history.</p>
 <div class="controls">
 <button id="prev" title="previous event (←)">« prev</button>
 <button id="play" title="play or pause (space)">▶ play</button>
@@ -33,14 +33,18 @@ pub fn page(data: &ReplayData) -> String {
 <label>speed <select id="speed"><option value="1">1×</option><option value="10">10×</option><option value="60" selected>60×</option><option value="600">600×</option></select></label>
 <div id="status"></div>
 </div>
+<div id="timeline"><svg id="timeline-svg" viewBox="0 0 1000 76" preserveAspectRatio="none"></svg></div>
+<div id="axis"></div>
 <div id="timeline-max"></div>
-<div id="timeline"><svg id="timeline-svg" viewBox="0 0 1000 40" preserveAspectRatio="none"></svg><div id="cursor"></div></div>
+<div id="metrics"></div>
 <div id="legend"></div>
+<div id="revisions"></div>
 <div class="layout">
-<div><div id="queue"></div><div id="cluster"></div></div>
+<div><div id="queue"></div><div id="cluster"></div><div id="stopped"></div></div>
 <div><h3>narration</h3><div id="narration"></div><div id="details"></div></div>
 </div>
 </main>
+<div id="steplog"></div>
 <script type="application/json" id="replay-data">{json}</script>
 <script>{SCRIPT}</script>
 </body></html>
@@ -50,7 +54,40 @@ pub fn page(data: &ReplayData) -> String {
         instances = data.instances.len(),
         tasks = data.tasks.len(),
         events = data.narration.len(),
+        lesson = lesson(data),
     )
+}
+
+/// The lesson's look-for and question, the answer folded until the learner opens it.
+fn lesson(data: &ReplayData) -> String {
+    let Some(l) = &data.lesson else {
+        return String::new();
+    };
+    let try_this = l.try_this.as_deref().map_or(String::new(), |t| {
+        format!("<p><b>Try this:</b> {}</p>", prose(t))
+    });
+    format!(
+        r#"<section id="lesson"><p><b>Look for</b> {}</p><p><b>Question:</b> {}</p><details><summary>Answer</summary><p>{}</p>{try_this}</details></section>
+"#,
+        prose(&l.look_for),
+        prose(&l.question),
+        prose(&l.answer)
+    )
+}
+
+/// Escaped text with `backticked` words set as code, as the lessons write them.
+fn prose(text: &str) -> String {
+    html_escape(text)
+        .split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                format!("<code>{part}</code>")
+            } else {
+                part.to_string()
+            }
+        })
+        .collect()
 }
 
 fn html_escape(s: &str) -> String {

@@ -48,6 +48,25 @@ pub struct ScenarioFile {
     pub limits: LimitsFile,
     #[serde(default, skip_serializing_if = "CostAllocationFile::is_unset")]
     pub cost_allocation: CostAllocationFile,
+    /// A teaching scenario's look-for, question and answer (shown on its replay page).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lesson: Option<LessonFile>,
+}
+
+/// `[lesson]`: what a learner should watch for, the question the lesson asks, and its
+/// answer; plain text, shown at the top of `replay.html`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LessonFile {
+    /// What to watch for in the run.
+    pub look_for: String,
+    /// The lesson's question.
+    pub question: String,
+    /// Its answer (the page folds it until asked).
+    pub answer: String,
+    /// An experiment to run next, e.g. a `--set` that changes the outcome.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub try_this: Option<String>,
 }
 
 /// `[cost_allocation]`: the points AWS's split cost allocation leaves open.

@@ -40,6 +40,8 @@ pub struct Scenario {
     pub prices: PriceCatalog,
     /// What loading decided for the user to know, e.g. how many trace rows were turned away.
     pub notes: Vec<String>,
+    /// A teaching scenario's `[lesson]` text, for its replay page.
+    pub lesson: Option<file::LessonFile>,
 }
 
 /// What a load may refuse before it has read everything, and what it knows beyond the file.
@@ -230,6 +232,7 @@ fn validate(
             &shipped
         }
     };
+    let lesson = file.lesson.take();
     let mut config =
         resolve::sim_config(file, &default_name, &prices, policies).map_err(located)?;
     config.warnings = checks::check(&config).map_err(located)?;
@@ -241,5 +244,6 @@ fn validate(
         inputs,
         prices,
         notes,
+        lesson,
     })
 }

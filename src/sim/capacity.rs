@@ -156,8 +156,15 @@ impl<R: Recorder> Simulation<'_, R> {
             AsgDecision::Hold => {}
             AsgDecision::Launch { count, desired } => {
                 ps.desired = desired;
-                let metric = reservation.metric;
-                self.narrate(now, |n| n.pool_scales_out(pid, metric, count, desired));
+                let words = super::narrate::ScaleOutWords {
+                    pool: pid,
+                    reservation,
+                    count,
+                    desired,
+                    waiting: &provisioning,
+                    shape: instance_shape,
+                };
+                self.narrate(now, |n| n.pool_scales_out(&words));
                 for _ in 0..count {
                     let az = self.least_loaded_az(pid);
                     self.replace_instance(pid, az, now, queue);

@@ -437,6 +437,7 @@ impl<R: Recorder> Simulation<'_, R> {
             ..rollout
         });
         self.narrate(now, |n| n.traffic_back(s, blue));
+        self.report_traffic(s, now, blue, rollout.to, 0);
         self.staged_step(s, now, queue);
     }
 

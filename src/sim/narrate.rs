@@ -741,13 +741,72 @@ impl<R: Recorder> Narrator<'_, '_, R> {
         )
     }
 
-    pub fn pool_scales_out(&self, pool: PoolId, metric: f64, count: u32, desired: u32) -> String {
-        let pool = &self.sim.config.pools[pool.index()];
-        let target = managed_target(pool);
-        format!(
-            "capacity provider {} managed scaling: CapacityProviderReservation {metric:.0}% above its target {target}% → launching {count} instance(s), group desired {desired}",
-            pool.name
-        )
+    /// The scale-out headline and, as lesson 11 does for a service, the metric, the rule
+    /// that sized the step and the decision, each number with the setting behind it.
+    pub fn pool_scales_out(&self, scale: &ScaleOutWords<'_>) -> Vec<String> {
+        let pool = &self.sim.config.pools[scale.pool.index()];
+        let ms = pool
+            .managed_scaling
+            .as_ref()
+            .expect("only a pool with managed scaling scales");
+        let cfg = &ms.config;
+        let r = scale.reservation;
+        let (target, desired, count) = (cfg.target_capacity, scale.desired, scale.count);
+        let mut lines = vec![format!(
+            "capacity provider {} managed scaling: CapacityProviderReservation {:.0}% above its target {target}% → launching {count} instance(s), group desired {desired}",
+            pool.name, r.metric
+        )];
+        let waiting = scale.waiting.len();
+        lines.push(if waiting == 0 || r.m < r.n {
+            format!(
+                "  metric: M = {} instance(s) running tasks, N = {} in the group → M / N = {:.0}%",
+                r.m, r.n, r.metric
+            )
+        } else if r.n == 0 {
+            format!(
+                "  metric: an empty group with tasks waiting reads {:.0}% (empty_group_reservation, default 200)",
+                r.metric
+            )
+        } else {
+            format!(
+                "  metric: M = N + {} = {}, N = {} → M / N = {:.0}%",
+                r.m - r.n,
+                r.m,
+                r.n,
+                r.metric
+            )
+        });
+        if waiting > 0 {
+            let need = crate::scaling::managed_scaling::estimate_instances(
+                scale.waiting,
+                std::slice::from_ref(&scale.shape),
+                &pool.reserved_ports,
+            )
+            .instances;
+            let azs = pool.azs.len();
+            let (min, max) = (cfg.minimum_scaling_step_size, cfg.maximum_scaling_step_size);
+            lines.push(if azs > 1 && cfg.mixed_group_uses_minimum_step {
+                format!(
+                    "  rule: {waiting} task(s) in PROVISIONING would fill {need} new {}; the group spans {azs} AZs, so ECS scales by the minimum step, minimum_scaling_step_size = {min} (default 1), whatever they need",
+                    pool.instance_type.name
+                )
+            } else {
+                format!(
+                    "  rule: {waiting} task(s) in PROVISIONING would fill {need} new {}; the group is in one AZ, so the step is that, held between minimum_scaling_step_size {min} and maximum_scaling_step_size {max} (defaults 1 and 10000)",
+                    pool.instance_type.name
+                )
+            });
+        }
+        let capped = if desired == ms.max_size {
+            format!(", at most max_size {}", ms.max_size)
+        } else {
+            String::new()
+        };
+        lines.push(format!(
+            "  decision: group desired = ceil(M × 100 / target_capacity {target}) = {desired}{capped}; no further scale-out until the newest instance is {} s old (instance_warmup_period, default 300 s)",
+            cfg.instance_warmup.0 / 1000
+        ));
+        lines
     }
 
     pub fn pool_scales_in(&self, pool: PoolId, metric: f64, count: usize, desired: u32) -> String {
@@ -862,6 +921,17 @@ impl<R: Recorder> Narrator<'_, '_, R> {
             self.sim.cluster.instance(id).task_count
         )
     }
+}
+
+/// What a managed scale-out decided and from what, for its narration.
+pub(super) struct ScaleOutWords<'a> {
+    pub pool: PoolId,
+    pub reservation: crate::scaling::managed_scaling::Reservation,
+    pub count: u32,
+    pub desired: u32,
+    /// The PROVISIONING tasks the estimate counted.
+    pub waiting: &'a [crate::scaling::managed_scaling::TaskShape<'a>],
+    pub shape: crate::scaling::managed_scaling::InstanceShape,
 }
 
 fn managed_target(pool: &crate::model::PoolSpec) -> u32 {

@@ -94,6 +94,26 @@ impl<R: Recorder> Simulation<'_, R> {
         self.deployments[s].rollout.and_then(|r| r.staged)
     }
 
+    /// Tells the recorder where production traffic is now (the replay draws it).
+    pub(super) fn report_traffic(
+        &mut self,
+        s: ServiceId,
+        now: SimTime,
+        blue: TaskDefId,
+        green: TaskDefId,
+        weight_permille: u32,
+    ) {
+        let config = self.config;
+        let families = &config.task_defs;
+        self.recorder.traffic(&crate::metrics::TrafficRow {
+            time: now,
+            service: &config.services[s.index()].name,
+            blue: &families[blue.index()].family,
+            green: &families[green.index()].family,
+            green_percent: f64::from(weight_permille.min(1000)) / 10.0,
+        });
+    }
+
     fn set_staged(&mut self, s: ServiceId, st: Staged) {
         if let Some(r) = self.deployments[s].rollout.as_mut() {
             r.staged = Some(st);
@@ -137,6 +157,9 @@ impl<R: Recorder> Simulation<'_, R> {
                         self.set_staged(s, st);
                         let weight = st.weight;
                         self.narrate(now, |n| n.traffic_shifted(s, weight));
+                        if let Some(green) = self.deployments[s].rollout.map(|r| r.to) {
+                            self.report_traffic(s, now, st.other, green, weight);
+                        }
                     }
                     self.draw_hooks(s, stage)
                 }

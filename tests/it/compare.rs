@@ -156,6 +156,7 @@ fn run_and_scenario_leg_cost_the_same_to_the_bit() {
         inputs: Vec::new(),
         prices: ecsim::catalog::PriceCatalog::builtin(),
         notes: Vec::new(),
+        lesson: None,
     };
     let run = ecsim::run_dir::run_to_dir(
         &scenario,

@@ -301,6 +301,11 @@ fn cases() -> Vec<Case> {
             &["cost_allocation.cpu_memory_weight", "at most 1000"]),
         case("capacity misspelt", s(&[], "[cost_allocation]\ncapacity = \"nominall\"\n"), VALIDATE, 2,
             &["cost_allocation.capacity", "unknown value \"nominall\"", "nominal, registered"]),
+        // Issue 37: a lesson's text.
+        case("a lesson field misspelt", s(&[], "[lesson]\nlook_for = \"a\"\nquestion = \"b\"\nanswr = \"c\"\n"), VALIDATE, 2,
+            &["lesson", "answr"]),
+        case("a lesson question that is a number", s(&[], "[lesson]\nlook_for = \"a\"\nquestion = 5\nanswer = \"c\"\n"), VALIDATE, 2,
+            &["lesson.question"]),
         case("memory unit in lower case", s(&[], "[cost_allocation]\nmemory_unit = \"gib\"\n"), VALIDATE, 2,
             &["cost_allocation.memory_unit", "GiB, GB"]),
         case("partial hours as a number", s(&[], "[cost_allocation]\npartial_hours = 5\n"), VALIDATE, 2,

@@ -116,6 +116,11 @@ const LESSONS: &[(&str, &[&str])] = &[
             "CapacityProviderReservation",
             "launching",
             "terminating",
+            // By hand: 4 of 40 tasks of 512 units fit 2048; 36 wait, 4 to an instance → 9;
+            // two AZs → the minimum step 1: M = 1 + 1 = 2 over N = 1, desired ceil(200/100).
+            "metric: M = N + 1 = 2, N = 1 → M / N = 200%",
+            "36 task(s) in PROVISIONING would fill 9 new m5.large; the group spans 2 AZs",
+            "group desired = ceil(M × 100 / target_capacity 100) = 2",
         ],
     ),
     (
@@ -214,4 +219,41 @@ fn lesson_counts_match_the_arithmetic() {
     let mut counts: Vec<u32> = per_instance.values().copied().collect();
     counts.sort();
     assert_eq!(counts, vec![1, 7], "{text}");
+}
+
+/// Every lesson carries its look-for, question and answer in its `[lesson]` table (what
+/// its replay page shows), word for word as the lessons' README gives them, so neither
+/// can drift from the other.
+#[test]
+fn every_lessons_page_text_is_the_readmes() {
+    let readme = std::fs::read_to_string("scenarios/teaching/README.md").unwrap();
+    let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    for (file, _) in LESSONS {
+        let n: u32 = file[..2].parse().unwrap();
+        let heading = format!("\n## {n}. ");
+        let from = readme
+            .find(&heading)
+            .unwrap_or_else(|| panic!("no `## {n}.` in the README"));
+        let body = &readme[from + heading.len()..];
+        let body = &body[body.find('\n').unwrap()..];
+        let body = flat(&body[..body.find("\n## ").unwrap_or(body.len())]);
+        let scenario =
+            ecsim::scenario::load(&Path::new("scenarios/teaching").join(file), &[]).unwrap();
+        let lesson = scenario
+            .lesson
+            .unwrap_or_else(|| panic!("{file} has no [lesson]"));
+        let mut want = format!(
+            "**Look for** {} **Question:** {} **Answer:** {}",
+            flat(&lesson.look_for),
+            flat(&lesson.question),
+            flat(&lesson.answer)
+        );
+        if let Some(t) = &lesson.try_this {
+            want += &format!(" **Try this:** {}", flat(t));
+        }
+        assert_eq!(
+            body, want,
+            "{file}'s [lesson] and the README's section {n} differ"
+        );
+    }
 }

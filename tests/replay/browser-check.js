@@ -46,6 +46,9 @@ function runningOn(t) {
   return out;
 }
 
+// RUNNING tasks at t, on instances or Fargate, from tasks.csv.
+const runningAt = (t) => tasks.slice(1).filter((r) => r[tcol("running_s")] !== "" && Math.round(parseFloat(r[tcol("running_s")]) * 1000) <= t && (r[tcol("stopped_s")] === "" || Math.round(parseFloat(r[tcol("stopped_s")]) * 1000) > t)).length;
+
 let checked = 0;
 const moments = [...series.keys()].filter((t, i, all) => i % Math.max(1, Math.floor(all.length / 5)) === 0);
 for (const t of moments) {
@@ -63,12 +66,15 @@ for (const t of moments) {
   }
   checked++;
 }
-// Stepping: from a sample time, two presses of "next" then one of "prev" lands on the event
-// after it, and the page's counts there match tasks.csv.
+// Stepping: two presses of "next" from a sample time move forward; one press of "prev"
+// from a time jumped to goes one decision back (several decisions can share an instant).
 const start = moments[1];
-const stepped = status(dom("#t=" + start / 1000 + "&step=2"));
-const back = status(dom("#t=" + stepped.t / 1000 + "&step=-1"));
-if (!(stepped.t > start && back.t > start && back.t < stepped.t)) throw new Error("stepping went " + start + " → " + stepped.t + " → " + back.t);
-const runningAt = (t) => [...runningOn(t).values()].reduce((a, b) => a + b, 0) + tasks.slice(1).filter((r) => r[tcol("instance")] === "" && r[tcol("running_s")] !== "" && parseFloat(r[tcol("running_s")]) * 1000 <= t && (r[tcol("stopped_s")] === "" || parseFloat(r[tcol("stopped_s")]) * 1000 > t)).length;
-if (back.running !== runningAt(back.t)) throw new Error("after stepping, " + back.running + " RUNNING shown, " + runningAt(back.t) + " in tasks.csv");
-console.log("replay browser check: " + checked + " moments and a step forward/back agree with the simulator");
+const at = (html) => { const s = status(html); const k = /data-step="(\d*)"/.exec(html); return { ...s, k: k && k[1] !== "" ? +k[1] : Infinity }; };
+const before = (a, b) => a.t < b.t || (a.t === b.t && a.k < b.k);
+const visited = [...dom("#t=" + start / 1000 + "&step=2").matchAll(/<div class="visited">([^<]*)<\/div>/g)].map((m) => +m[1].split("\t")[0]);
+if (visited.length !== 2 || !(visited[0] > start) || visited[1] < visited[0]) throw new Error("stepping from " + start + " visited " + JSON.stringify(visited));
+const settled = at(dom("#t=" + visited[1] / 1000));
+const prev = at(dom("#t=" + visited[1] / 1000 + "&step=-1"));
+if (!before(prev, settled) || prev.t < start) throw new Error("one step back from " + JSON.stringify(settled) + " went to " + JSON.stringify(prev));
+if (settled.running !== runningAt(settled.t)) throw new Error("at " + settled.t + " ms " + settled.running + " RUNNING shown, " + runningAt(settled.t) + " in tasks.csv");
+console.log("replay browser check: " + checked + " moments and steps forward and back agree with the simulator");
