@@ -253,6 +253,8 @@ impl CostSplit {
     }
 
     /// A task was placed on an instance at `now` and holds its reservation from then on.
+    // Inlined: on a free instance (no ledger) the whole call is one bounds test.
+    #[inline]
     #[allow(clippy::too_many_arguments)]
     pub fn task_placed(
         &mut self,
@@ -307,6 +309,7 @@ impl CostSplit {
     /// cost will be once its last hour closes ([`CostSplit::row_cost`]); `None` for a
     /// task that was never on an instance with a ledger (on Fargate, or on a free
     /// instance: its cost is zero either way).
+    #[inline]
     pub fn task_stopped(&mut self, task: u32, now: SimTime, keep_row: bool) -> Option<u32> {
         let (inst, index) = *self.task_at.get(task as usize)?;
         if inst == NONE {
