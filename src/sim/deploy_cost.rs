@@ -122,7 +122,7 @@ impl<R: Recorder> Simulation<'_, R> {
         let crate::model::Origin::Service(s) = task.origin else {
             return;
         };
-        if self.origins[s].deployment.is_none() {
+        if self.deployments[s].rollout.is_none() {
             return;
         }
         let Some(from) = billed_from(task) else {
