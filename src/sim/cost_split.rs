@@ -613,8 +613,8 @@ fn accrue(share: &mut Share, t: u64, hour_start: u64, use_now: f64) -> ([f64; RE
     let from = share.since.max(hour_start);
     if t > from {
         let dt = (t - from) as f64;
-        for r in 0..RESOURCES {
-            held[r] += share.reserved[r] * dt;
+        for (h, reserved) in held.iter_mut().zip(share.reserved) {
+            *h += reserved * dt;
         }
         if share.service != NONE {
             // Use since `since`; a share placed before the hour (in the warm-up) counts
