@@ -3,8 +3,11 @@
 //! `catalog::allocation`), and each service's and job stream's share of the whole bill.
 //!
 //! Cheap per event: a task's placement and stop and an instance's launch and close each
-//! touch one ledger entry; the split itself runs once per instance per clock hour, when the
-//! first event past the hour's end arrives (or the run ends), so it sees the hour whole.
+//! touch one ledger entry, and a stop only notes the time; what a task held in the hour is
+//! worked out with the split itself, once per instance per clock hour, when the first event
+//! past the hour's end arrives (or the run ends), so it sees the hour whole. An instance
+//! that costs nothing (a free custom type) has nothing to split and gets no ledger: its
+//! tasks' costs are zero, the same as the split would find, at no cost per task.
 //!
 //! Where the bill is nobody's by the split, it is shared by the cluster: an instance-hour
 //! with no task on it, a resource no task held (the GPUs of an instance running CPU tasks),
@@ -26,6 +29,8 @@ const CPU_UNITS_PER_VCPU: f64 = 1024.0;
 /// Fargate usage keys per origin: vCPU and GB, x86 and Arm (`Billing::fargate_usage`).
 const FARGATE_KEYS: usize = 4;
 const NONE: u32 = u32::MAX;
+/// `Share::until` of a task still on its instance.
+const LIVE: u64 = u64::MAX;
 
 /// One task's place on one instance.
 #[derive(Clone, Copy, Debug)]
@@ -38,14 +43,13 @@ struct Share {
     reserved: [f64; RESOURCES],
     /// Accrued up to here.
     since: u64,
+    /// When the task stopped, or `LIVE`: the open hour's part is accrued when it closes.
+    until: u64,
     /// Its service's per-task use integral at `since`.
     use_mark: f64,
-    /// Reserved unit-milliseconds in the open hour.
-    held: [f64; RESOURCES],
-    /// vCPU-milliseconds used in the open hour.
-    used_cpu: f64,
+    /// The same integral at `until`, for a stopped task of a service.
+    use_until: f64,
     cost: TaskHourCost,
-    stopped: bool,
     /// Where its task row waits for the cost, or `NONE`.
     row: u32,
 }
@@ -197,6 +201,10 @@ impl CostSplit {
         key: Option<usize>,
         now: SimTime,
     ) {
+        if price_per_hour == 0.0 {
+            // Free: every hour of it costs 0, which the split would share out as zeros.
+            return;
+        }
         if self.ledgers.len() <= slot {
             self.ledgers.resize_with(slot + 1, Ledger::default);
         }
@@ -239,12 +247,14 @@ impl CostSplit {
         ledger.alive = false;
         let accrued_ms = end.0.saturating_sub(launched.0.max(self.window_start));
         ledger.extra += billed - ledger.price_per_hour * accrued_ms as f64 / HOUR;
-        debug_assert!(ledger.shares.iter().all(|s| s.stopped));
+        debug_assert!(ledger.shares.iter().all(|s| s.until != LIVE));
         let closed = std::mem::take(ledger);
         self.retired.push(closed);
     }
 
     /// A task was placed on an instance at `now` and holds its reservation from then on.
+    // Inlined: on a free instance (no ledger) the whole call is one bounds test.
+    #[inline]
     #[allow(clippy::too_many_arguments)]
     pub fn task_placed(
         &mut self,
@@ -257,12 +267,15 @@ impl CostSplit {
         gpus: u32,
         now: SimTime,
     ) {
-        let mib = self.spec.settings.memory_unit.mib();
-        let service = service.map_or(NONE, |s| s as u32);
-        let use_mark = self.service_use(service, now.0);
         let Some(ledger) = self.ledgers.get_mut(instance).filter(|l| l.alive) else {
             return;
         };
+        let mib = self.spec.settings.memory_unit.mib();
+        let service = service.map_or(NONE, |s| s as u32);
+        let use_mark = self
+            .services
+            .get(service as usize)
+            .map_or(0.0, |u| u.at(now.0));
         if !ledger.busy {
             // Quiet since the hour began: from here its hour is visited at the close.
             ledger.busy = true;
@@ -284,35 +297,31 @@ impl CostSplit {
                 f64::from(gpus),
             ],
             since: now.0,
+            until: LIVE,
             use_mark,
-            held: [0.0; RESOURCES],
-            used_cpu: 0.0,
+            use_until: 0.0,
             cost: TaskHourCost::default(),
-            stopped: false,
             row: NONE,
         });
     }
 
-    fn service_use(&self, service: u32, t: u64) -> f64 {
-        self.services.get(service as usize).map_or(0.0, |u| u.at(t))
-    }
-
     /// A task stopped (or the run ended) at `now`. With `keep_row`, returns where its
     /// cost will be once its last hour closes ([`CostSplit::row_cost`]); `None` for a
-    /// task that was never on an instance.
+    /// task that was never on an instance with a ledger (on Fargate, or on a free
+    /// instance: its cost is zero either way).
+    #[inline]
     pub fn task_stopped(&mut self, task: u32, now: SimTime, keep_row: bool) -> Option<u32> {
         let (inst, index) = *self.task_at.get(task as usize)?;
         if inst == NONE {
             return None;
         }
         self.task_at[task as usize] = (NONE, NONE);
-        let hour_start = self.hour_start;
-        let use_now = self.services_use_now(inst, index, now.0);
-        let ledger = &mut self.ledgers[inst as usize];
-        let share = &mut ledger.shares[index as usize];
+        let share = &mut self.ledgers[inst as usize].shares[index as usize];
         debug_assert_eq!(share.task, task);
-        accrue(share, now.0, hour_start, use_now);
-        share.stopped = true;
+        share.until = now.0;
+        if let Some(u) = self.services.get(share.service as usize) {
+            share.use_until = u.at(now.0);
+        }
         if !keep_row {
             return None;
         }
@@ -325,11 +334,6 @@ impl CostSplit {
             share.row = row;
         }
         Some(row)
-    }
-
-    fn services_use_now(&self, inst: u32, index: u32, t: u64) -> f64 {
-        let share = &self.ledgers[inst as usize].shares[index as usize];
-        self.service_use(share.service, t)
     }
 
     /// The final cost of a waiting task row; `None` while its last hour is open.
@@ -459,15 +463,17 @@ impl CostSplit {
         }
         self.allocated.clear();
         for share in &mut ledger.shares {
-            if !share.stopped {
+            let (t, use_now) = if share.until == LIVE {
                 let use_now = self
                     .services
                     .get(share.service as usize)
                     .map_or(0.0, |u| u.at(end));
-                accrue(share, end, start, use_now);
-            }
-            let mut a = share.held;
-            a[CPU] = a[CPU].max(share.used_cpu);
+                (end, use_now)
+            } else {
+                (share.until, share.use_until)
+            };
+            let (mut a, used_cpu) = accrue(share, t, start, use_now);
+            a[CPU] = a[CPU].max(used_cpu);
             self.allocated.push(a.map(|ms| ms / HOUR));
         }
         let factor = key_factor(bill, ledger.key);
@@ -498,13 +504,15 @@ impl CostSplit {
                 *hour += c.split + c.unused;
             }
         }
-        for share in ledger.shares.iter().filter(|s| s.stopped && s.row != NONE) {
+        for share in ledger
+            .shares
+            .iter()
+            .filter(|s| s.until != LIVE && s.row != NONE)
+        {
             self.row_costs[share.row as usize] = Some(share.cost);
         }
-        ledger.shares.retain(|s| !s.stopped);
-        for (i, share) in ledger.shares.iter_mut().enumerate() {
-            share.held = [0.0; RESOURCES];
-            share.used_cpu = 0.0;
+        ledger.shares.retain(|s| s.until == LIVE);
+        for (i, share) in ledger.shares.iter().enumerate() {
             self.task_at[share.task as usize] = (slot, i as u32);
         }
         ledger.live_ms = 0.0;
@@ -595,24 +603,30 @@ fn key_factor(bill: Option<&HourBill>, key: Option<usize>) -> f64 {
     }
 }
 
-/// Brings a live share's reservation and use up to `t` within the hour from `hour_start`.
-fn accrue(share: &mut Share, t: u64, hour_start: u64, use_now: f64) {
+/// Brings a share's reservation and use up to `t` within the hour from `hour_start`, once
+/// per hour: returns the reserved unit-milliseconds and the vCPU-milliseconds used in the
+/// hour. (Sums from zero, as the split has always added them: `0.0 + x` is kept, not
+/// folded, so the figures stay the same to the last bit.)
+fn accrue(share: &mut Share, t: u64, hour_start: u64, use_now: f64) -> ([f64; RESOURCES], f64) {
+    let mut held = [0.0; RESOURCES];
+    let mut used_cpu = 0.0;
     let from = share.since.max(hour_start);
     if t > from {
         let dt = (t - from) as f64;
-        for r in 0..RESOURCES {
-            share.held[r] += share.reserved[r] * dt;
+        for (h, reserved) in held.iter_mut().zip(share.reserved) {
+            *h += reserved * dt;
         }
         if share.service != NONE {
             // Use since `since`; a share placed before the hour (in the warm-up) counts
             // the hour's part of it pro rata.
             let span = (t - share.since) as f64;
             let used = (use_now - share.use_mark) / CPU_UNITS_PER_VCPU;
-            share.used_cpu += if span > 0.0 { used * dt / span } else { 0.0 };
+            used_cpu += if span > 0.0 { used * dt / span } else { 0.0 };
         }
     }
     share.since = t.max(share.since);
     share.use_mark = use_now;
+    (held, used_cpu)
 }
 
 #[cfg(test)]

@@ -115,11 +115,16 @@ impl<R: Recorder> Simulation<'_, R> {
     }
 
     /// Task `slot` stops now: its billed time goes to its service's open deployment.
+    // Inlined to a test of the origin: only a service with a deployment open pays more.
+    #[inline]
     pub(super) fn meter_task_stopped(&mut self, slot: u32, now: SimTime) {
         let task = self.tasks.get(slot);
         let crate::model::Origin::Service(s) = task.origin else {
             return;
         };
+        if self.deployments[s].rollout.is_none() {
+            return;
+        }
         let Some(from) = billed_from(task) else {
             return;
         };
