@@ -636,7 +636,15 @@ fn run_compare<'py>(
     out.set_item("csv", compare::table::csv(&results))?;
     out.set_item(
         "json",
-        compare::table::json(&config.name, config.seed, &results, &be),
+        // The command's default targets (`--target-pending-p95`, `--target-availability`
+        // unset), so compare.json is the same bytes as `ecsim compare` writes.
+        compare::table::json(
+            &config.name,
+            config.seed,
+            &ecsim::outputs::CompareTargets::default(),
+            &results,
+            &be,
+        ),
     )?;
     out.set_item("table", table)?;
     Ok(out)
