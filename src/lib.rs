@@ -113,7 +113,6 @@ pub mod query;
 pub mod report;
 pub mod report_html;
 pub mod scaling;
-#[allow(missing_docs)]
 pub mod scenario;
 pub mod stats;
 pub mod sweep;

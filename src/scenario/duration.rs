@@ -4,6 +4,7 @@
 use crate::time::SimDuration;
 use serde::{Serialize, Serializer};
 
+/// A duration as a scenario writes it: seconds as a number, or text such as "90s" or "1h30m".
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DurationText(pub SimDuration);
 
@@ -15,6 +16,8 @@ impl Serialize for DurationText {
     }
 }
 
+/// The duration as text in the largest unit that divides it exactly ("5m", "90s", "250ms";
+/// "0s" for zero).
 pub fn format_text(d: SimDuration) -> String {
     let ms = d.0;
     if ms == 0 {
@@ -80,7 +83,9 @@ impl serde::de::Visitor<'_> for DurationVisitor {
 /// A duration, or "none" for a wait without end.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DurationOrNone {
+    /// `"none"`: no end.
     None,
+    /// This long.
     After(DurationText),
 }
 
@@ -150,6 +155,7 @@ fn too_long(given: &str) -> String {
     )
 }
 
+/// Reads duration text ("250ms", "90s", "5m", "2h", "1d", "1h30m"); `None` when it is not one.
 pub fn parse(text: &str) -> Option<SimDuration> {
     let text = text.trim();
     if text.is_empty() {

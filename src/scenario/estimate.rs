@@ -13,9 +13,13 @@ use std::fmt;
 /// events/s; 5 M samples is ten years at one-minute samples.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct SizeLimits {
+    /// Tasks created over the run.
     pub tasks: f64,
+    /// Simulation events processed.
     pub events: f64,
+    /// Timeseries rows written.
     pub samples: f64,
+    /// Bytes of output files written.
     pub output_bytes: f64,
 }
 
@@ -33,9 +37,13 @@ impl Default for SizeLimits {
 /// Expected work of one run.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct WorkEstimate {
+    /// Tasks the run is expected to create.
     pub tasks: f64,
+    /// Events the run is expected to process.
     pub events: f64,
+    /// Timeseries rows the run is expected to write.
     pub samples: f64,
+    /// Bytes of output the run is expected to write.
     pub output_bytes: f64,
 }
 
@@ -44,15 +52,19 @@ pub struct WorkEstimate {
 /// keep only each run's summary.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RunFiles {
+    /// Whether `tasks.csv` is written.
     pub tasks_csv: bool,
+    /// Whether `timeseries.csv` is written.
     pub timeseries_csv: bool,
 }
 
 impl RunFiles {
+    /// `ecsim run`'s files: `tasks.csv` and `timeseries.csv`.
     pub const ALL: RunFiles = RunFiles {
         tasks_csv: true,
         timeseries_csv: true,
     };
+    /// Sweeps' and comparisons' runs: each run's summary only.
     pub const SUMMARY_ONLY: RunFiles = RunFiles {
         tasks_csv: false,
         timeseries_csv: false,

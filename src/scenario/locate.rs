@@ -7,7 +7,9 @@ use toml_edit::{ImDocument, Item, Value};
 /// A path segment: a table key or an array index.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Segment {
+    /// A table key, e.g. `services`.
     Key(String),
+    /// A position in an array, counting from 0, e.g. the `0` of `services[0]`.
     Index(usize),
 }
 
@@ -44,6 +46,7 @@ pub fn locate(text: &str, path: &str) -> Option<(usize, usize)> {
     Some(line_col(text, span.start))
 }
 
+/// 1-based (line, column) of byte `offset` of `text`, clamped to its end.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = &text[..offset];

@@ -30,7 +30,9 @@ use std::path::{Path, PathBuf};
 /// A loaded scenario: its runtime config and where it came from.
 #[derive(Clone, Debug)]
 pub struct Scenario {
+    /// The scenario file it was read from.
     pub path: PathBuf,
+    /// The validated settings the simulation runs with.
     pub config: SimConfig,
     /// Every file the scenario made us read besides itself (price file, demand CSVs), so a
     /// sweep's resume can tell when one of them changed.

@@ -11,18 +11,22 @@ use std::path::Path;
 /// The file an object came from, for locating errors and notes.
 #[derive(Clone, Copy)]
 pub struct Source<'a> {
+    /// The JSON file's path, as errors and notes name it.
     pub file: &'a Path,
+    /// The JSON file's text.
     pub text: &'a str,
     /// Where `text`'s fields sit, found once for every error and note about it.
     pub spans: &'a Spans,
 }
 
 impl Source<'_> {
+    /// An error at `field` of this file, with its line and column where it can be found.
     pub fn error(&self, field: &str, message: impl Into<String>) -> ScenarioError {
         self.spans
             .error_at(self.text, self.file, field, message, None)
     }
 
+    /// A note that `field` of this file was left out or assumed, and why.
     pub fn note(&self, field: &str, reason: impl Into<String>) -> Note {
         Note {
             file: self.file.to_path_buf(),
@@ -35,18 +39,25 @@ impl Source<'_> {
 
 /// Keys an object has that ecsim does not carry over, and why.
 pub struct LeftOut<'k> {
+    /// The keys left out for the same reason.
     pub keys: &'k [&'k str],
+    /// The reason, as the note gives it.
     pub why: &'k str,
 }
 
+/// One JSON object of the file, with the path that leads to it.
 #[derive(Clone, Copy)]
 pub struct Obj<'a> {
+    /// The file the object came from.
     pub src: Source<'a>,
+    /// The object's JSON path (`containerDefinitions[0]`); empty at the top level.
     pub path: &'a str,
+    /// The object's keys and values.
     pub map: &'a Map<String, Value>,
 }
 
 impl<'a> Obj<'a> {
+    /// The object at `path`, or an error there if the value is not a JSON object.
     pub fn new(src: Source<'a>, path: &'a str, value: &'a Value) -> Result<Obj<'a>, ScenarioError> {
         match value {
             Value::Object(map) => Ok(Obj { src, path, map }),
@@ -54,6 +65,7 @@ impl<'a> Obj<'a> {
         }
     }
 
+    /// The JSON path of `key` in this object, as errors name it.
     pub fn field(&self, key: &str) -> String {
         if self.path.is_empty() {
             key.to_string()
@@ -115,10 +127,12 @@ impl<'a> Obj<'a> {
         }
     }
 
+    /// The value of `key`; `None` when it is absent or null.
     pub fn get(&self, key: &str) -> Option<&'a Value> {
         self.map.get(key).filter(|v| !v.is_null())
     }
 
+    /// The text value of `key`; an error there if it is not text.
     pub fn str(&self, key: &str) -> Result<Option<&'a str>, ScenarioError> {
         match self.get(key) {
             None => Ok(None),
@@ -127,6 +141,7 @@ impl<'a> Obj<'a> {
         }
     }
 
+    /// The whole-number value of `key`, 0 up to 4294967295; an error there otherwise.
     pub fn u32(&self, key: &str) -> Result<Option<u32>, ScenarioError> {
         match self.get(key) {
             None => Ok(None),
@@ -141,6 +156,7 @@ impl<'a> Obj<'a> {
         }
     }
 
+    /// The true-or-false value of `key`; an error there otherwise.
     pub fn bool(&self, key: &str) -> Result<Option<bool>, ScenarioError> {
         match self.get(key) {
             None => Ok(None),
@@ -164,6 +180,7 @@ impl<'a> Obj<'a> {
         }
     }
 
+    /// The list of texts at `key`; an error at the first element that is not text.
     pub fn strings(&self, key: &str) -> Result<Option<Vec<String>>, ScenarioError> {
         if self.get(key).is_none() {
             return Ok(None);

@@ -150,6 +150,8 @@ impl Spans {
         Some(index.line_col(node.at))
     }
 
+    /// A scenario error at `field` of `file`, with its line and column when the field can be
+    /// found in `text`.
     pub fn error_at(
         &self,
         text: &str,

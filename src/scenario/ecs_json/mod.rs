@@ -16,9 +16,13 @@ use std::path::{Path, PathBuf};
 /// A field the scenario does not carry over, or a value it had to assume.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Note {
+    /// The JSON file the field is in.
     pub file: PathBuf,
+    /// The field's line in that file, 1-based, when it could be found.
     pub line: Option<usize>,
+    /// The field's JSON path, e.g. `containerDefinitions[0].links`.
     pub field: String,
+    /// Why it was left out, or what was assumed in its place.
     pub reason: String,
 }
 
@@ -51,9 +55,13 @@ pub fn one_line(text: &str) -> String {
 /// the entry, the health check and placement constraints ECS keeps on the task definition
 /// (ecsim keeps them on the services using it), and the fields not carried over.
 pub struct TaskDefinitionImport {
+    /// The scenario's `[[taskDefinitions]]` entry.
     pub def: super::file::TaskDefinitionFile,
+    /// The essential container's health check, for the services using the task definition.
     pub health_check: Option<super::file::HealthCheckFile>,
+    /// The task definition's placement constraints, for the services using it.
     pub constraints: Vec<super::file::PlacementConstraintFile>,
+    /// The fields not carried over and the values assumed, each at its place in the JSON.
     pub notes: Vec<Note>,
 }
 

@@ -27,8 +27,12 @@ use serde_json::Value;
 /// What a task definition gives the scenario: the entry itself, and the parts ECS keeps on
 /// the task definition that ecsim keeps on the services using it.
 pub struct ImportedTaskDef {
+    /// The scenario's `[[taskDefinitions]]` entry.
     pub def: TaskDefinitionFile,
+    /// The essential container's health check, which goes to the services using the task
+    /// definition.
     pub health_check: Option<HealthCheckFile>,
+    /// The task definition's placement constraints, which go to the services using it.
     pub constraints: Vec<PlacementConstraintFile>,
     /// How the size was found, for the scenario's comment.
     pub size_comment: String,
@@ -41,6 +45,7 @@ pub struct ImportedTaskDef {
     /// JSON paths of the health check and of each placement constraint, which go to the
     /// services using the task definition.
     pub health_check_at: Option<String>,
+    /// JSON path of each placement constraint, in the order of `constraints`.
     pub constraints_at: Vec<String>,
 }
 
@@ -66,6 +71,8 @@ const TASK_NOT_SCHEDULING: &[&str] = &[
     "enableFaultInjection",
 ];
 
+/// Reads one task definition object (describe-task-definition or register-task-definition
+/// shape), adding a note for every field not carried over.
 pub fn import(obj: Obj<'_>, notes: &mut Vec<Note>) -> Result<ImportedTaskDef, ScenarioError> {
     obj.check(
         &[

@@ -11,12 +11,17 @@ use std::io::Read;
 pub struct TraceRow<'a> {
     /// Its line in the file.
     pub line: u64,
+    /// When the task arrives, trace milliseconds from the trace's start.
     pub arrival_ms: u64,
+    /// How long the task runs, milliseconds.
     pub run_ms: u64,
+    /// CPU units the task asks for (1024 per vCPU).
     pub cpu: u32,
+    /// Memory the task asks for, MiB.
     pub memory: u32,
     /// Whole GPUs.
     pub gpu: u32,
+    /// The task group the row names, if any.
     pub group: Option<&'a str>,
 }
 
@@ -25,6 +30,7 @@ pub struct TraceRow<'a> {
 pub struct ReadNotes {
     /// Rows turned away before replay, by reason.
     pub rejected: BTreeMap<&'static str, u64>,
+    /// Lines for the user about rows changed to fit ECS (part GPUs, tiny memory).
     pub remarks: Vec<String>,
 }
 
@@ -169,9 +175,13 @@ pub fn read_alibaba_pods(
 /// A node shape of a node list: how many nodes have it.
 #[derive(Debug, PartialEq)]
 pub struct NodeShape {
+    /// The nodes' CPU, milli-cores (1000 per vCPU).
     pub cpu_milli: u64,
+    /// The nodes' memory, MiB.
     pub memory_mib: u64,
+    /// The nodes' whole GPUs.
     pub gpus: u32,
+    /// How many nodes of the list have this shape.
     pub count: u32,
 }
 

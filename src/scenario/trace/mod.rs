@@ -35,7 +35,9 @@ use std::path::Path;
 /// where each generated task definition and job stream came from.
 #[derive(Debug, Default)]
 pub struct Expanded {
+    /// One line per trace saying how many rows were replayed and why the others were not.
     pub notes: Vec<String>,
+    /// Which trace file and row each generated task definition and job stream came from.
     pub origins: TraceOrigins,
 }
 

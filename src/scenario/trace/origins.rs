@@ -25,6 +25,8 @@ const ENTRY_FIELDS: [&str; 4] = [
     "placementStrategy",
 ];
 
+/// Where each task definition and job stream made from traces came from: its trace file and
+/// first row.
 #[derive(Debug, Default)]
 pub struct TraceOrigins {
     /// Each trace entry's path, as written.

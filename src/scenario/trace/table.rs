@@ -11,11 +11,15 @@ use std::io::Read;
 /// A problem in a trace file, by its own line.
 #[derive(Debug, PartialEq)]
 pub struct RowError {
+    /// The trace file, as the scenario names it.
     pub file: String,
+    /// The row's line in the trace file, 1-based.
     pub line: u64,
     /// Empty when the problem is the whole row or file, not one value.
     pub column: String,
+    /// What is wrong, in the user's words.
     pub message: String,
+    /// What the column accepts, when there is a short answer.
     pub allowed: Option<String>,
 }
 
