@@ -568,9 +568,9 @@ pub struct TargetTrackingFile {
     pub metric: String,
     /// `target`: the metric's target, percent utilisation, 1 to 100.
     pub target: f64,
-    /// `scale_out_cooldown`: how long after a scale-out before another.
+    /// `scale_out_cooldown`: how long after a scale-out before another; default 300 s.
     pub scale_out_cooldown: Option<DurationText>,
-    /// `scale_in_cooldown`: how long after a scale-in before another.
+    /// `scale_in_cooldown`: how long after a scale-in before another; default 300 s.
     pub scale_in_cooldown: Option<DurationText>,
     /// `disable_scale_in`: the policy only adds tasks; default false.
     #[serde(default)]
@@ -616,7 +616,7 @@ pub struct StepScalingFile {
     pub steps: Vec<StepAdjustmentFile>,
     /// `min_adjustment_magnitude`: PercentChangeInCapacity only: the smallest change in tasks.
     pub min_adjustment_magnitude: Option<u32>,
-    /// `cooldown`: how long after a scaling activity before the next.
+    /// `cooldown`: how long after a scaling activity before the next; default 300 s.
     pub cooldown: Option<DurationText>,
 }
 
@@ -659,9 +659,9 @@ pub struct QueueFile {
     pub per_task_rate_per_s: f64,
     /// Adds a target-tracking policy on backlog per task (needs `auto_scaling`).
     pub target_backlog_per_task: Option<f64>,
-    /// `scale_out_cooldown`: the backlog policy's wait after a scale-out.
+    /// `scale_out_cooldown`: the backlog policy's wait after a scale-out; default 300 s.
     pub scale_out_cooldown: Option<DurationText>,
-    /// `scale_in_cooldown`: the backlog policy's wait after a scale-in.
+    /// `scale_in_cooldown`: the backlog policy's wait after a scale-in; default 300 s.
     pub scale_in_cooldown: Option<DurationText>,
 }
 
@@ -799,7 +799,8 @@ pub struct TaskDefinitionFile {
 pub struct PortMapping {
     /// `containerPort`: the port the container listens on.
     pub container_port: u16,
-    /// `hostPort`: the instance port it binds; absent for a dynamic port in bridge mode.
+    /// `hostPort`: bridge mode only: the instance port it binds; absent or 0 for a dynamic
+    /// port.
     pub host_port: Option<u16>,
 }
 
@@ -818,7 +819,7 @@ pub struct ResourceRequirement {
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct RuntimePlatform {
-    /// `cpuArchitecture`: `X86_64` or `ARM64`.
+    /// `cpuArchitecture`: `X86_64` (default) or `ARM64`.
     pub cpu_architecture: Option<String>,
     /// `operatingSystemFamily`: the OS the task runs on (`LINUX`, or a Windows family).
     pub operating_system_family: Option<String>,
@@ -828,7 +829,7 @@ pub struct RuntimePlatform {
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct EphemeralStorage {
-    /// `sizeInGiB`: the storage, GiB.
+    /// `sizeInGiB`: the storage, GiB, 20 to 200; default 20.
     pub size_in_gi_b: u32,
 }
 
@@ -948,7 +949,7 @@ pub struct HealthCheckFile {
     pub timeout: Option<DurationText>,
     /// `retries`: failed checks in a row that mark the container unhealthy, 1 to 10; default 3.
     pub retries: Option<u32>,
-    /// `startPeriod`: failed checks this soon after start do not count; default 0.
+    /// `startPeriod`: failed checks this soon after start do not count, 0 to 300 s; default 0.
     pub start_period: Option<DurationText>,
 }
 
@@ -1018,7 +1019,7 @@ pub struct LifecycleHookFile {
     /// `lifecycleStages`: the deployment stages the hook runs at.
     #[serde(rename = "lifecycleStages")]
     pub lifecycle_stages: Vec<String>,
-    /// `duration`: how long the hook takes to answer, longer than 0.
+    /// `duration`: how long the hook takes to answer.
     pub duration: DurationFile,
     /// `failure_probability`: chance the hook answers FAILED, 0 to 1; default 0.
     pub failure_probability: Option<f64>,
@@ -1037,9 +1038,10 @@ pub struct AlarmsFile {
     /// `alarmNames`: the CloudWatch alarms' names, for the reader only.
     #[serde(rename = "alarmNames", default)]
     pub alarm_names: Vec<String>,
-    /// `failed_tasks_above`: the alarm fires when more tasks than this fail within the window.
+    /// `failed_tasks_above`: the alarm fires while more of the new revision's tasks than this
+    /// failed within the window.
     pub failed_tasks_above: u32,
-    /// `evaluation_window`: the window failed tasks are counted over.
+    /// `evaluation_window`: the window failed tasks are counted over, longer than 0.
     pub evaluation_window: DurationText,
 }
 
