@@ -454,16 +454,16 @@ pub enum DemandFile {
     },
     /// `type = "daily_cycle"`: a sine wave with a period of one day.
     DailyCycle {
-        /// `mean`: the demand averaged over a day.
+        /// `mean`: the demand averaged over a day, at least 0.
         mean: f64,
         /// `amplitude`: how far the demand swings above and below the mean, at least 0.
         amplitude: f64,
-        /// `peak`: the time of day of the highest demand.
+        /// `peak`: the time of day of the highest demand; default 14:00.
         peak: Option<DurationText>,
     },
     /// `type = "spikes"`: a base demand with bursts added on top.
     Spikes {
-        /// `base`: the demand outside the bursts.
+        /// `base`: the demand outside the bursts, at least 0.
         base: f64,
         /// `spikes`: each burst.
         spikes: Vec<SpikeFile>,
