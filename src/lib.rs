@@ -103,7 +103,6 @@ pub mod time;
 pub mod calendar;
 #[allow(missing_docs)]
 pub mod catalog;
-#[allow(missing_docs)]
 pub mod charts;
 pub mod compare;
 pub mod import;
