@@ -1,13 +1,15 @@
 //! `report.html`: one self-contained page for a run, comparison or sweep directory: the
-//! scenario, its summary table with every figure explained, the charts inlined as SVG, and
-//! the warnings and modeling choices that apply. No scripts, no external resources, no
-//! timestamps: the same directory gives the same bytes.
+//! scenario, its summary table with every figure explained, the charts inlined (a run's
+//! time charts interactive, through the vendored uPlot; the rest as SVG), and the warnings
+//! and modeling choices that apply. No external resources, no timestamps: the same
+//! directory gives the same bytes.
 //!
 //! The charts are also written beside it as `charts/<name>.svg` and `.png`, for slides and
 //! design documents.
 
 mod compare_page;
 mod glossary;
+mod interactive;
 mod notes;
 mod page;
 mod recommend_page;
