@@ -102,7 +102,6 @@ pub mod time;
 // Not yet documented item by item: each allow goes as its module is (issue 31).
 pub mod calendar;
 pub mod catalog;
-#[allow(missing_docs)]
 pub mod charts;
 pub mod compare;
 pub mod import;

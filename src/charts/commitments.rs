@@ -14,7 +14,9 @@ const MAX_SPANS: usize = 720;
 /// One clock hour of the measured window (clipped to it), in dollars.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HourSpend {
+    /// Where the hour starts, seconds since time zero (the warm-up's end for the first).
     pub start_s: f64,
+    /// Where it ends, seconds since time zero (the horizon for the last).
     pub end_s: f64,
     /// Commitment fees paid this hour, used or not.
     pub fee: f64,

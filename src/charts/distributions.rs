@@ -1,5 +1,5 @@
-//! How long tasks waited: the pending-time CDF from `tasks.csv`, and restart latency by
-//! cause from the summary's percentiles.
+//! How long tasks waited: the pending-time CDF and restart latency by cause, both step
+//! ECDFs of `tasks.csv`'s per-task times.
 
 use super::style::{Dash, Look, Marker};
 use super::{Body, Figure, Format, Line, Panel, PanelChart, Scale, XAxis};
@@ -84,7 +84,7 @@ fn pending(run: &RunOutputs) -> Option<Figure> {
     origins.dedup();
     let mut lines = Vec::new();
     if origins.len() > 1 {
-        lines.push(Line::new(
+        lines.push(Line::steps(
             "all tasks",
             Look {
                 color: 6,
@@ -110,7 +110,7 @@ fn pending(run: &RunOutputs) -> Option<Figure> {
             } else {
                 Dash::Dotted
             };
-            lines.push(Line::new(run.name(*o).to_string(), look, cdf(xs, log)));
+            lines.push(Line::steps(run.name(*o).to_string(), look, cdf(xs, log)));
         }
     }
     let mut note = if log {
@@ -147,69 +147,91 @@ fn pending(run: &RunOutputs) -> Option<Figure> {
     })
 }
 
+/// Restarts per cause at or below which each one is also drawn as a dot: with so few, the
+/// reader should see every restart, not only the curve through them.
+const DOTS_UP_TO: usize = 30;
+
+/// The dots of a small sample's ECDF: each distinct value at the share of restarts at or
+/// below it (the top of its step).
+fn dots(steps: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    steps.chunks(2).map(|pair| pair[pair.len() - 1]).collect()
+}
+
 fn restarts(run: &RunOutputs) -> Option<Figure> {
-    if run.figure("/restart_latency_s/count").unwrap_or(0.0) < 1.0 {
+    let restarts = &run.tasks.restarts;
+    if restarts.is_empty() {
         return None;
     }
-    let by_cause = run
-        .summary
-        .pointer("/restart_latency_s/by_cause")
-        .and_then(|v| v.as_object())?;
-    let quantiles = [("p50", 0.5), ("p95", 0.95), ("p99", 0.99), ("max", 1.0)];
-    let mut causes: Vec<(String, Vec<(f64, f64)>)> = Vec::new();
-    for (cause, stats) in by_cause {
-        if stats.get("count").and_then(|c| c.as_f64()).unwrap_or(0.0) < 1.0 {
-            continue;
-        }
-        let pts: Vec<(f64, f64)> = quantiles
-            .iter()
-            .filter_map(|(k, q)| Some((stats.get(*k)?.as_f64()?, *q)))
-            .collect();
-        causes.push((cause.replace('_', " "), pts));
-    }
-    if causes.is_empty() {
-        return None;
-    }
-    let max = causes
+    let mut causes: Vec<u32> = restarts.iter().map(|r| r.cause).collect();
+    causes.sort_by(|a, b| run.name(*a).cmp(run.name(*b)));
+    causes.dedup();
+    let max = restarts.iter().map(|r| r.latency_s).fold(0.0, f64::max);
+    let min_pos = restarts
         .iter()
-        .flat_map(|c| c.1.iter().map(|p| p.0))
-        .fold(0.0, f64::max);
-    let min_pos = causes
-        .iter()
-        .flat_map(|c| c.1.iter().map(|p| p.0))
+        .map(|r| r.latency_s)
         .filter(|x| *x > 0.0)
         .fold(f64::INFINITY, f64::min);
     let x = axis(max, min_pos);
     let log = x.scale == Scale::Log10;
-    let lines = causes
-        .into_iter()
-        .enumerate()
-        .map(|(i, (cause, pts))| {
-            let mut look = Look::nth(i);
-            if look.marker == Marker::None {
-                look.marker = Marker::Circle;
-            }
-            let pts = pts
-                .into_iter()
-                .map(|(x, q)| (if log { x.max(FLOOR_S).log10() } else { x }, q))
-                .collect();
-            // Four percentiles say nothing of the curve between them: joined by lines they
-            // would claim restarts that never happened (or hide ones that did), so they
-            // stand as points.
-            let mut line = Line::new(cause, look, pts);
-            line.points_only = true;
-            line
-        })
-        .collect();
+    let mut lines = Vec::new();
+    let mut counts = Vec::new();
+    let mut any_dots = false;
+    for (i, cause) in causes.iter().enumerate() {
+        let xs: Vec<f64> = restarts
+            .iter()
+            .filter(|r| r.cause == *cause)
+            .map(|r| r.latency_s)
+            .collect();
+        let label = run.name(*cause).replace('_', " ");
+        counts.push(format!("{label} {}", xs.len()));
+        let n = xs.len();
+        let mut look = Look::nth(i);
+        look.marker = Marker::None;
+        let steps = cdf(xs, log);
+        if n <= DOTS_UP_TO {
+            any_dots = true;
+            let mut points = Line::new(label.clone(), Look::nth(i), dots(&steps));
+            points.look.marker = if points.look.marker == Marker::None {
+                Marker::Circle
+            } else {
+                points.look.marker
+            };
+            points.points_only = true;
+            lines.push(Line::steps(label, look, steps));
+            lines.push(points);
+        } else {
+            lines.push(Line::steps(label, look, steps));
+        }
+    }
+    let mut note = if log {
+        " Restarts under 0.1 s are drawn at 0.1 s.".to_string()
+    } else {
+        String::new()
+    };
+    if restarts.thinned() {
+        note.push_str(&format!(
+            " Drawn from an even sample of {} of the {} restarts.",
+            restarts.len(),
+            restarts.seen()
+        ));
+    }
     Some(Figure {
         name: "restart-latency".into(),
         title: format!("{}: restart latency by cause", run.scenario),
-        caption: "From a service task's unexpected stop (or Spot notice) to its replacement RUNNING, per cause: the summary's p50, p95, p99 and maximum as points (the curve between them is not known from the summary). Losses still unrestored at the end are not in these latencies.".into(),
+        caption: format!(
+            "From a service task's unexpected stop (or Spot notice) to its replacement RUNNING, one step per restart from tasks.csv's restart_latency_s: the share of restarts of each cause done within x seconds ({}){}. Losses still unrestored at the end are not here.{note}",
+            counts.join(", "),
+            if any_dots {
+                "; where a cause has few restarts, a dot marks each latency seen"
+            } else {
+                ""
+            }
+        ),
         body: Body::Panels(PanelChart {
             x,
             panels: vec![Panel {
                 y_label: "share of restarts".into(),
-                y_min: 0.4,
+                y_min: 0.0,
                 y_max: 1.0,
                 format: Format::Percent,
                 lines,
@@ -240,6 +262,15 @@ mod tests {
                 (5.0, 1.0)
             ]
         );
+    }
+
+    /// Issue 37: four restarts of 1, 2, 2 and 5 s. Joining the summary's quantiles drew
+    /// 50% at 2 s; the ECDF says 3 of 4 (75%) were done within 2 s, and a dot sits at the
+    /// top of each step: 1/4 at 1 s, 3/4 at 2 s, 4/4 at 5 s.
+    #[test]
+    fn restart_dots_sit_on_the_top_of_each_step() {
+        let steps = cdf(vec![1.0, 2.0, 2.0, 5.0], false);
+        assert_eq!(dots(&steps), vec![(1.0, 0.25), (2.0, 0.75), (5.0, 1.0)]);
     }
 
     #[test]

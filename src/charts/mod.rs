@@ -8,6 +8,7 @@
 mod commitments;
 mod compare;
 mod distributions;
+mod hidpi;
 mod placement;
 mod recommend;
 mod render;
@@ -16,19 +17,24 @@ pub mod style;
 mod sweep;
 
 pub use commitments::{HourSpend, curve as commitment_curve, hourly_spend};
-pub use render::{png, svg};
+pub use render::{BASE_DPI, DEFAULT_DPI, DPI_RANGE, png, svg};
 
 use crate::outputs::{CompareOutputs, Outputs, RecommendOutputs, RunOutputs, SweepOutputs};
 use style::Look;
 
 /// One chart: its file stem, title, a sentence saying how to read it, and what to draw.
 pub struct Figure {
+    /// The file stem under `charts/` and the page anchor (`tasks`, `cost`, ...).
     pub name: String,
+    /// Drawn at the top: the scenario's name, a colon, what the chart shows.
     pub title: String,
+    /// How to read it, printed under it on the page.
     pub caption: String,
+    /// What to draw.
     pub body: Body,
 }
 
+/// The kinds of chart a [`Figure`] can be.
 pub enum Body {
     /// Panels stacked over one shared x axis, with optional event rows below them.
     Panels(PanelChart),
@@ -42,16 +48,23 @@ pub enum Body {
     Intervals(IntervalChart),
 }
 
+/// The horizontal axis a chart's panels or rows share.
 #[derive(Clone)]
 pub struct XAxis {
+    /// Its title, with the unit (`time (hours)`).
     pub label: String,
+    /// The left end, in the axis's values (log10 of the quantity on a log axis).
     pub min: f64,
+    /// The right end, likewise.
     pub max: f64,
+    /// How values map to ticks.
     pub scale: Scale,
 }
 
+/// How an axis's values are ticked and printed.
 #[derive(Clone, PartialEq)]
 pub enum Scale {
+    /// Evenly spaced values, round ticks.
     Linear,
     /// Linear, for a quantity that only takes whole values (a task count, a number of
     /// instances): ticks fall on whole numbers only.
@@ -62,15 +75,24 @@ pub enum Scale {
     Categories(Vec<String>),
 }
 
+/// How a vertical axis prints its values.
 #[derive(Clone, Copy, PartialEq)]
 pub enum Format {
+    /// A short number (`12k`, `2.5`).
     Plain,
+    /// A fraction printed as a percentage (0.5 → `50%`).
     Percent,
+    /// US dollars (`$12`).
     Dollars,
+    /// A count of things (tasks, instances): ticks on whole numbers only.
+    Count,
 }
 
+/// Panels stacked over one time or value axis, with optional event rows below.
 pub struct PanelChart {
+    /// The shared horizontal axis (ticks printed under the last panel only).
     pub x: XAxis,
+    /// Top to bottom.
     pub panels: Vec<Panel>,
     /// A shaded span with a label (the warm-up).
     pub shade: Option<(f64, f64, String)>,
@@ -78,18 +100,29 @@ pub struct PanelChart {
     pub events: Vec<(String, Look, Vec<f64>)>,
 }
 
+/// One panel of a [`PanelChart`]: its own vertical axis and lines.
 pub struct Panel {
+    /// The vertical axis's title.
     pub y_label: String,
+    /// The bottom of the vertical axis.
     pub y_min: f64,
+    /// The top of the vertical axis.
     pub y_max: f64,
+    /// How its ticks print.
     pub format: Format,
+    /// The series, drawn in order (later over earlier).
     pub lines: Vec<Line>,
+    /// Its height in CSS pixels.
     pub height: u32,
 }
 
+/// One series of a panel.
 pub struct Line {
+    /// Its legend entry; lines sharing a label share the entry.
     pub label: String,
+    /// Colour, dash and marker.
     pub look: Look,
+    /// (x, y) in axis values, x ascending.
     pub points: Vec<(f64, f64)>,
     /// Vertical intervals (x, low, high) drawn as error bars.
     pub whiskers: Vec<(f64, f64, f64)>,
@@ -98,9 +131,15 @@ pub struct Line {
     /// A filled band stacked on the panel's earlier stacked lines (all of them share the
     /// same x values): the band's height is this line's y.
     pub stacked: bool,
+    /// A level a policy steers to or acts at (a target, a threshold), not data: drawn thin,
+    /// without markers, over the data lines.
+    pub reference: bool,
+    /// Never marked, however few its points: the corners of a step curve are not data.
+    pub plain: bool,
 }
 
 impl Line {
+    /// A joined line through `points`, marked sparsely.
     pub fn new(label: impl Into<String>, look: Look, points: Vec<(f64, f64)>) -> Line {
         Line {
             label: label.into(),
@@ -109,6 +148,25 @@ impl Line {
             whiskers: Vec::new(),
             points_only: false,
             stacked: false,
+            reference: false,
+            plain: false,
+        }
+    }
+
+    /// A step curve (an ECDF), see [`Line::plain`].
+    pub fn steps(label: impl Into<String>, look: Look, points: Vec<(f64, f64)>) -> Line {
+        Line {
+            plain: true,
+            ..Line::new(label, look, points)
+        }
+    }
+
+    /// A horizontal reference level at `y` across `x0..x1`, see [`Line::reference`].
+    pub fn level(label: impl Into<String>, look: Look, y: f64, x0: f64, x1: f64) -> Line {
+        Line {
+            reference: true,
+            plain: true,
+            ..Line::new(label, look, vec![(x0, y), (x1, y)])
         }
     }
 
@@ -121,16 +179,22 @@ impl Line {
     }
 }
 
+/// Bars per category, a panel per metric.
 pub struct BarChart {
+    /// The bars' names along the horizontal axis.
     pub categories: Vec<String>,
     /// Palette index per category when a panel has one component (a comparison colours
     /// each leg the same on every chart); empty: the category's own index.
     pub colors: Vec<usize>,
+    /// Top to bottom, one metric each.
     pub panels: Vec<BarPanel>,
 }
 
+/// One metric's bars.
 pub struct BarPanel {
+    /// The vertical axis's title.
     pub y_label: String,
+    /// How its ticks and the values over the bars print.
     pub format: Format,
     /// Components stacked bottom-up: label and one value per category (`None`: n/a).
     pub stacks: Vec<(String, Vec<Option<f64>>)>,
@@ -141,41 +205,60 @@ pub struct BarPanel {
     pub ghost: Option<(String, Vec<Option<f64>>)>,
 }
 
+/// Tasks on instances against time: a row per instance, a bar per task.
 pub struct PlacementChart {
+    /// The time axis.
     pub x: XAxis,
+    /// Instance ids, top to bottom.
     pub rows: Vec<String>,
+    /// The tasks.
     pub bars: Vec<PlacementBar>,
+    /// Services and job streams, in colour order (the legend).
     pub groups: Vec<String>,
+    /// A shaded span with a label (the warm-up).
     pub shade: Option<(f64, f64, String)>,
 }
 
 /// One task on its instance's row; `lane` of `lanes` when tasks overlap in time.
 pub struct PlacementBar {
+    /// Index into the chart's `rows`.
     pub row: u32,
+    /// Which lane of its row, 0 at the top.
     pub lane: u32,
+    /// How many lanes its row has.
     pub lanes: u32,
+    /// Placement, in the time axis's unit.
     pub start: f64,
+    /// Stop (or the end of the run), in the time axis's unit.
     pub end: f64,
     /// Index into `groups` (the service or job stream).
     pub group: u32,
 }
 
+/// Rows of instances against time, each cell coloured by a value.
 pub struct HeatmapChart {
+    /// The time axis.
     pub x: XAxis,
+    /// Row names, top to bottom (an instance id, or a range of ranks).
     pub rows: Vec<String>,
     /// Cell edges on x (columns + 1 values).
     pub edges: Vec<f64>,
     /// rows × columns values.
     pub cells: Vec<Vec<f64>>,
+    /// The value the darkest colour stands for.
     pub max: f64,
+    /// What the colour measures, beside the colour bar.
     pub scale_label: String,
+    /// The vertical axis's title.
     pub row_axis: String,
 }
 
 /// An estimate with its interval: (estimate, lower, upper).
 pub type Estimate = (f64, f64, f64);
 
+/// Estimates with intervals: a row per item, a panel per metric.
 pub struct IntervalChart {
+    /// The items (a sweep's variants), top to bottom.
     pub rows: Vec<String>,
     /// Metric label and per row its estimate, if any.
     pub panels: Vec<(String, Vec<Option<Estimate>>)>,
@@ -191,6 +274,7 @@ pub fn figures(outputs: &Outputs) -> Vec<Figure> {
     }
 }
 
+/// A run directory's charts, in reading order.
 pub fn run_figures(run: &RunOutputs) -> Vec<Figure> {
     let mut out = Vec::new();
     out.extend(run_series::tasks(run));
@@ -204,6 +288,7 @@ pub fn run_figures(run: &RunOutputs) -> Vec<Figure> {
     out
 }
 
+/// A comparison directory's charts, in reading order.
 pub fn compare_figures(c: &CompareOutputs) -> Vec<Figure> {
     let mut out = vec![compare::cost(c), compare::service(c)];
     out.extend(compare::per_service(c));
@@ -212,10 +297,12 @@ pub fn compare_figures(c: &CompareOutputs) -> Vec<Figure> {
     out
 }
 
+/// A recommendation's charts: bill against pending p95 per candidate.
 pub fn recommend_figures(r: &RecommendOutputs) -> Vec<Figure> {
     recommend::cost_vs_p95(r).into_iter().collect()
 }
 
+/// A sweep directory's charts, in reading order.
 pub fn sweep_figures(s: &SweepOutputs) -> Vec<Figure> {
     let mut out: Vec<Figure> = sweep::metrics(s).into_iter().collect();
     out.extend(sweep::paired(s));

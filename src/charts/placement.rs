@@ -10,6 +10,57 @@ pub const MAX_ROWS: usize = 60;
 const MAX_BARS: usize = 6000;
 const HEAT_ROWS: usize = 60;
 
+/// Instances running with no task on them, which tasks.csv cannot name (no task row
+/// points at them): per heat-map span after the warm-up, `timeseries.csv`'s instance count
+/// averaged over the span less the instances a task reserved anything on in it. Returns the
+/// mean over the spans and the largest span's count; `None` without the heat map's columns.
+fn idle_instances(run: &RunOutputs) -> Option<(f64, f64)> {
+    let heat = run.tasks.heat.as_ref()?;
+    let counts = run.series.column("instances")?;
+    let times = run.series.time_s();
+    let width = run.horizon_s() / HEAT_COLUMNS as f64;
+    let warmup = run.warmup_s();
+    let (mut sum, mut max, mut spans) = (0.0, 0.0f64, 0.0);
+    let mut k = 0;
+    let mut last = counts.first().copied().unwrap_or(0.0);
+    for c in 0..HEAT_COLUMNS {
+        let (from, to) = (c as f64 * width, (c + 1) as f64 * width);
+        let (mut total, mut n) = (0.0, 0.0);
+        while k < times.len() && times[k] < to {
+            if times[k] >= from {
+                total += counts[k];
+                n += 1.0;
+            }
+            last = counts[k];
+            k += 1;
+        }
+        if from < warmup {
+            continue;
+        }
+        let running = if n > 0.0 { total / n } else { last };
+        let busy = heat.iter().filter(|row| row[c] > 0.0).count() as f64;
+        let idle = (running - busy).max(0.0);
+        sum += idle;
+        max = max.max(idle);
+        spans += 1.0;
+    }
+    (spans > 0.0).then(|| (sum / spans, max.round()))
+}
+
+/// The caption's sentence on the instances the chart cannot show.
+fn idle_words(run: &RunOutputs) -> String {
+    match idle_instances(run) {
+        Some((mean, max)) if max >= 1.0 => format!(
+            " Instances with no task have no row: on average {} billed instances held no task (at most {} at once): timeseries.csv's instance count less the instances a task ran on, in each of {} spans after the warm-up.",
+            super::tick((mean * 10.0).round() / 10.0),
+            super::tick(max),
+            HEAT_COLUMNS
+        ),
+        Some(_) => " Every billed instance held a task throughout the measured window.".into(),
+        None => String::new(),
+    }
+}
+
 pub fn placement(run: &RunOutputs) -> Option<Figure> {
     let placed = &run.tasks.placed;
     if placed.is_empty() {
@@ -74,7 +125,10 @@ pub fn placement(run: &RunOutputs) -> Option<Figure> {
         return Some(Figure {
             name: "placement".into(),
             title: format!("{}: tasks on each instance", run.scenario),
-            caption: "One row per EC2 instance, one bar per task from placement to stop, coloured by service or job: binpack fills some instances and leaves others empty, spread evens the rows out.".into(),
+            caption: format!(
+                "One row per EC2 instance a task ran on, one bar per task from placement to stop, coloured by service or job: binpack fills some instances and leaves others empty, spread evens the rows out.{}",
+                idle_words(run)
+            ),
             body: Body::Placement(PlacementChart {
                 x,
                 rows: instances.iter().map(|i| run.name(*i).to_string()).collect(),
@@ -120,13 +174,14 @@ pub fn placement(run: &RunOutputs) -> Option<Figure> {
         name: "placement".into(),
         title: format!("{}: reserved CPU per instance", run.scenario),
         caption: format!(
-            "{} EC2 instances in id order{}, against time: the colour is the vCPU that tasks reserve on an instance, averaged over each cell. Dark rows are packed instances, pale ones idle.",
+            "{} EC2 instances that tasks ran on, in id order{}, against time: the colour is the vCPU that tasks reserve on an instance, averaged over each cell. Dark cells are packed, pale ones nearly empty.{}",
             instances.len(),
             if per_row > 1 {
                 format!(", {per_row} to a row")
             } else {
                 String::new()
-            }
+            },
+            idle_words(run)
         ),
         body: Body::Heatmap(HeatmapChart {
             x,

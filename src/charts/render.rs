@@ -89,13 +89,27 @@ fn bar_marks_svg(marks: &[BarMark]) -> String {
     out
 }
 
-/// The figure as PNG bytes (8-bit RGB, fixed compression: the same figure, the same bytes).
-pub fn png(fig: &Figure) -> Result<Vec<u8>, String> {
+/// Dots per inch of a PNG at 1× (CSS pixels: the chart's layout size).
+pub const BASE_DPI: u32 = 96;
+/// The PNGs' resolution unless asked otherwise: 2×, sharp on a high-density screen and in
+/// slides.
+pub const DEFAULT_DPI: u32 = 192;
+/// The resolutions a PNG may be drawn at: 0.5× to 6×.
+pub const DPI_RANGE: std::ops::RangeInclusive<u32> = 48..=576;
+
+/// The figure as PNG bytes at `dpi` (96 draws the 960-pixel layout pixel for pixel, 192
+/// twice as many pixels each way); 8-bit RGB, fixed compression: the same figure and
+/// resolution, the same bytes.
+pub fn png(fig: &Figure, dpi: u32) -> Result<Vec<u8>, String> {
     style::ensure_font();
-    let (w, h) = (WIDTH, height(fig));
-    let mut pixels = vec![0u8; (w * h * 3) as usize];
+    let dpi = dpi.clamp(*DPI_RANGE.start(), *DPI_RANGE.end());
+    let scale = f64::from(dpi) / f64::from(BASE_DPI);
+    let size = |v: u32| (f64::from(v) * scale).round() as u32;
+    let (w, h) = (size(WIDTH), size(height(fig)));
+    let mut pixels = vec![0u8; (w as usize) * (h as usize) * 3];
     {
-        let root = BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area();
+        let inner = BitMapBackend::with_buffer(&mut pixels, (w, h));
+        let root = super::hidpi::Scaled::new(inner, scale, style::FONT_BYTES).into_drawing_area();
         draw(fig, &root)?;
         root.present().map_err(err)?;
     }
@@ -329,6 +343,8 @@ fn marker<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, look: &Look, p: (i3
 fn format_y(format: Format, v: f64) -> String {
     match format {
         Format::Plain => tick(v),
+        Format::Count if (v - v.round()).abs() < 1e-9 => tick(v.round()),
+        Format::Count => String::new(),
         Format::Percent => format!("{}%", tick(v * 100.0)),
         Format::Dollars => format!("${}", tick(v)),
     }
@@ -387,6 +403,15 @@ fn x_tick_count(x: &XAxis) -> usize {
     }
 }
 
+/// At most six ticks; on a count axis, no more than its whole numbers (plotters then steps
+/// by one), so no tick lands between two counts.
+fn y_tick_count(panel: &super::Panel) -> usize {
+    match panel.format {
+        Format::Count => ((panel.y_max - panel.y_min).floor() as usize + 1).clamp(2, 6),
+        _ => 6,
+    }
+}
+
 fn panels<DB: DrawingBackend>(p: &PanelChart, area: &DrawingArea<DB, Shift>) -> Res {
     let mut rest = area.clone();
     let categories = matches!(p.x.scale, Scale::Categories(_));
@@ -431,7 +456,7 @@ fn panels<DB: DrawingBackend>(p: &PanelChart, area: &DrawingArea<DB, Shift>) -> 
         let yf = |v: &f64| format_y(panel.format, *v);
         let mut mesh = mesh(&mut chart);
         mesh.y_desc(panel.y_label.clone())
-            .y_labels(6)
+            .y_labels(y_tick_count(panel))
             .y_label_formatter(&yf)
             .x_label_formatter(&xf);
         if categories {
@@ -450,7 +475,11 @@ fn panels<DB: DrawingBackend>(p: &PanelChart, area: &DrawingArea<DB, Shift>) -> 
             category_labels(&top, &chart, &p.x, y_range.start)?;
         }
         stacked_bands(&mut chart, &panel.lines)?;
-        for line in panel.lines.iter().filter(|l| !l.stacked) {
+        // Reference levels last: a target the data sits on stays visible.
+        for line in panel.lines.iter().filter(|l| !l.stacked && !l.reference) {
+            draw_line(&mut chart, &top, line)?;
+        }
+        for line in panel.lines.iter().filter(|l| l.reference) {
             draw_line(&mut chart, &top, line)?;
         }
     }
@@ -561,7 +590,7 @@ fn draw_line<DB: DrawingBackend>(
         }
     }
     if !line.points_only && line.points.len() > 1 {
-        let st = c.stroke_width(2);
+        let st = c.stroke_width(if line.reference { 1 } else { 2 });
         match line.look.dash {
             Dash::Solid => {
                 chart
@@ -580,6 +609,9 @@ fn draw_line<DB: DrawingBackend>(
                     .map_err(err)?;
             }
         }
+    }
+    if line.plain {
+        return Ok(());
     }
     // Sparse markers: enough to tell lines apart in grayscale, few enough not to clutter.
     let n = line.points.len();
@@ -797,7 +829,7 @@ fn bars<DB: DrawingBackend>(
 /// A value printed on a bar: more digits than a tick.
 fn format_value(format: Format, v: f64) -> String {
     match format {
-        Format::Plain => tick(v),
+        Format::Plain | Format::Count => tick(v),
         Format::Percent => format!("{:.3}%", v * 100.0),
         Format::Dollars => format!("${v:.2}"),
     }
@@ -1066,7 +1098,7 @@ mod tests {
             let fig = panel_chart(x_max, y_max);
             let e = svg(&fig).unwrap_err();
             assert!(e.contains("cannot be drawn"), "{e}");
-            assert!(png(&fig).is_err());
+            assert!(png(&fig, DEFAULT_DPI).is_err());
         }
         // A span of 1e15, the largest figure an output may hold, still draws.
         assert!(svg(&panel_chart(1e15, 1e15)).is_ok());

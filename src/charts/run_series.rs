@@ -45,6 +45,11 @@ impl Frame {
         Some(hold_between_samples(&downsample(&pts, POINTS)))
     }
 
+    /// A reference level across the whole time axis.
+    fn level(&self, label: String, look: Look, y: f64) -> Line {
+        Line::level(label, look, y, self.x.min, self.x.max)
+    }
+
     fn chart(&self, panels: Vec<Panel>, events: Vec<(String, Look, Vec<f64>)>) -> Body {
         Body::Panels(PanelChart {
             x: self.x.clone(),
@@ -53,6 +58,17 @@ impl Frame {
             events,
         })
     }
+}
+
+/// A policy's target or threshold on a watched column, as a fraction (`scaling.targets`
+/// holds percent).
+fn target(run: &RunOutputs, column: &str) -> Option<f64> {
+    let t = run
+        .summary
+        .pointer("/scaling/targets")?
+        .get(column)?
+        .as_f64()?;
+    Some(t / 100.0)
 }
 
 fn max_of(lines: &[Line]) -> f64 {
@@ -66,6 +82,7 @@ fn panel(y_label: &str, format: Format, lines: Vec<Line>, height: u32) -> Panel 
     let max = max_of(&lines);
     let y_max = match format {
         Format::Percent => (max * 1.08).max(1.0),
+        Format::Count => (max * 1.1).ceil().max(1.0),
         _ => (max * 1.1).max(1.0),
     };
     Panel {
@@ -115,9 +132,6 @@ fn event_marks(times: impl Iterator<Item = f64>, f: &Frame) -> Vec<f64> {
 /// should not exit, and not for a job, whose tasks end that way.
 const CRASH_REASONS: [&str; 3] = ["TaskFailed", "TaskFailedToStart", "HealthCheckFailed"];
 
-/// Tasks stopped because the capacity under them went away.
-const INSTANCE_LOSS_REASONS: [&str; 2] = ["InstanceFailed", "AvailabilityZoneOutage"];
-
 fn events(run: &RunOutputs, f: &Frame) -> Vec<(String, Look, Vec<f64>)> {
     let mut rows = Vec::new();
     let deployments: Vec<f64> = run
@@ -144,7 +158,9 @@ fn events(run: &RunOutputs, f: &Frame) -> Vec<(String, Look, Vec<f64>)> {
     let crashes = stopped(&|reason, service| {
         CRASH_REASONS.contains(&reason) || (service && reason == "EssentialContainerExited")
     });
-    let instance_losses = stopped(&|reason, _| INSTANCE_LOSS_REASONS.contains(&reason));
+    // Tasks stopped because the capacity under them went away: an instance, or a zone.
+    let instance_losses = stopped(&|reason, _| reason == "InstanceFailed");
+    let az_losses = stopped(&|reason, _| reason == "AvailabilityZoneOutage");
     let spot = stopped(&|reason, _| reason == "SpotInterruption");
     let mut scaling = Vec::new();
     let times = run.series.time_s();
@@ -172,7 +188,8 @@ fn events(run: &RunOutputs, f: &Frame) -> Vec<(String, Look, Vec<f64>)> {
     let candidates = [
         ("deployment", 6, deployments),
         ("task crash", 1, crashes),
-        ("instance or AZ lost", 4, instance_losses),
+        ("instance failure", 4, instance_losses),
+        ("AZ outage", 5, az_losses),
         ("Spot interruption", 3, spot),
         ("scaling action", 2, scaling),
     ];
@@ -232,8 +249,8 @@ pub fn tasks(run: &RunOutputs) -> Option<Figure> {
     let events = events(run, &f);
     let body = f.chart(
         vec![
-            panel("running tasks", Format::Plain, lines, 260),
-            panel("pending tasks", Format::Plain, pending, 150),
+            panel("running tasks", Format::Count, lines, 260),
+            panel("pending tasks", Format::Count, pending, 150),
         ],
         events,
     );
@@ -301,7 +318,7 @@ pub fn capacity(run: &RunOutputs) -> Option<Figure> {
         caption: "Instances billed (and, for pools with managed scaling, the group's desired, launching and registered counts), and the share of registered CPU and memory that tasks reserve.".into(),
         body: f.chart(
             vec![
-                panel("instances", Format::Plain, counts, 220),
+                panel("instances", Format::Count, counts, 220),
                 panel("reserved share", Format::Percent, reserved, 180),
             ],
             Vec::new(),
@@ -325,11 +342,27 @@ pub fn autoscaling(run: &RunOutputs) -> Option<Figure> {
             if let Some(p) = f.series(run, &format!("{s}.demand"), 1.0 / 1024.0) {
                 demand.push(Line::new(format!("{s} demand"), Look::nth(i), p));
             }
+            let color = Look::nth(i + 1).color;
             if let Some(p) = f.series(run, &format!("{s}.cpu_utilization"), 0.01) {
                 util.push(Line::new(
                     format!("{s} CPU utilization"),
-                    look(Look::nth(i + 1).color, Dash::Solid, Marker::Triangle),
+                    look(color, Dash::Solid, Marker::Triangle),
                     p,
+                ));
+            }
+            let column = format!("{s}.cpu_utilization");
+            if let Some(t) = target(run, &column) {
+                util.push(f.level(
+                    format!("{s} target"),
+                    look(6, Dash::Dashed, Marker::None),
+                    t,
+                ));
+            }
+            if let Some(t) = target(run, &format!("{column}.scale_in")) {
+                util.push(f.level(
+                    format!("{s} scales in below"),
+                    look(6, Dash::Dotted, Marker::None),
+                    t,
                 ));
             }
         }
@@ -337,24 +370,30 @@ pub fn autoscaling(run: &RunOutputs) -> Option<Figure> {
         panels.push(panel("CPU utilization", Format::Percent, util, 180));
     }
     if !pools.is_empty() {
-        let lines = pools
-            .iter()
-            .enumerate()
-            .filter_map(|(i, p)| {
-                let pts = f.series(run, &format!("{p}.reservation"), 0.01)?;
-                Some(Line::new(
+        let mut lines = Vec::new();
+        for (i, p) in pools.iter().enumerate() {
+            let color = Look::nth(i + 2).color;
+            if let Some(pts) = f.series(run, &format!("{p}.reservation"), 0.01) {
+                lines.push(Line::new(
                     format!("{p} CapacityProviderReservation"),
-                    look(Look::nth(i + 2).color, Dash::Solid, Marker::Square),
+                    look(color, Dash::Solid, Marker::Square),
                     pts,
-                ))
-            })
-            .collect();
+                ));
+            }
+            if let Some(t) = target(run, &format!("{p}.reservation")) {
+                lines.push(f.level(
+                    format!("{p} target capacity"),
+                    look(6, Dash::Dashed, Marker::None),
+                    t,
+                ));
+            }
+        }
         panels.push(panel("provider reservation", Format::Percent, lines, 180));
     }
     Some(Figure {
         name: "autoscaling".into(),
         title: format!("{}: autoscaling signals", run.scenario),
-        caption: "What the scaling policies watch: offered demand, the average CPU utilization of running tasks (target tracking acts on it), and each managed pool's CapacityProviderReservation (managed scaling steers it to the target capacity).".into(),
+        caption: "What the scaling policies watch: offered demand, the average CPU utilization of running tasks against its target tracking target (black, dashed) and the level it scales in below (black, dotted), and each managed pool's CapacityProviderReservation against its target capacity (black, dashed), which managed scaling steers it to.".into(),
         body: f.chart(panels, Vec::new()),
     })
 }
@@ -407,7 +446,7 @@ pub fn forecast(run: &RunOutputs) -> Option<Figure> {
         body: f.chart(
             vec![
                 panel("load (vCPU)", Format::Plain, load, 180),
-                panel("tasks", Format::Plain, tasks, 180),
+                panel("tasks", Format::Count, tasks, 180),
             ],
             Vec::new(),
         ),

@@ -17,41 +17,62 @@ pub const PALETTE: [RGBColor; 8] = [
     RGBColor(0xF0, 0xE4, 0x42), // yellow
 ];
 
+/// Grid lines: light enough to sit behind the data.
 pub const GRID: RGBColor = RGBColor(0xE4, 0xE4, 0xE4);
+/// The shaded warm-up span.
 pub const SHADE: RGBColor = RGBColor(0xEF, 0xEF, 0xEF);
+/// Titles, labels and ticks.
 pub const TEXT: RGBColor = RGBColor(0x22, 0x22, 0x22);
+/// Axes and secondary text.
 pub const MUTED: RGBColor = RGBColor(0x66, 0x66, 0x66);
 /// A bar drawn behind another for comparison (the bill without commitments): light enough
 /// that the bar in front reads as the answer.
 pub const GHOST: RGBColor = RGBColor(0xE2, 0xE2, 0xE2);
 
+/// The family every chart asks for (the embedded DejaVu Sans answers it).
 pub const FONT: &str = "sans-serif";
+/// The title's font size, CSS pixels before plotters' 1.24 em ratio.
 pub const TITLE_SIZE: f64 = 20.0;
+/// Axis titles and legend entries.
 pub const LABEL_SIZE: f64 = 15.0;
+/// Tick labels and small notes.
 pub const TICK_SIZE: f64 = 13.0;
 
 /// How one series is drawn: colour, dash and marker vary together so series stay apart
 /// without colour.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Look {
+    /// Index into [`PALETTE`] (wrapping).
     pub color: usize,
+    /// The line's dash pattern.
     pub dash: Dash,
+    /// The shape marking its points.
     pub marker: Marker,
 }
 
+/// A line's dash pattern.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Dash {
+    /// Unbroken.
     Solid,
+    /// 8 px on, 5 off.
     Dashed,
+    /// 2 px on, 4 off.
     Dotted,
 }
 
+/// The shape marking a line's points.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Marker {
+    /// No marks.
     None,
+    /// A filled dot.
     Circle,
+    /// A filled triangle, point up.
     Triangle,
+    /// A filled square.
     Square,
+    /// An ×.
     Cross,
 }
 
@@ -73,6 +94,7 @@ impl Look {
         }
     }
 
+    /// The look's colour.
     pub fn rgb(&self) -> RGBColor {
         PALETTE[self.color % PALETTE.len()]
     }
@@ -80,7 +102,7 @@ impl Look {
 
 /// DejaVu Sans (Bitstream Vera licence, `assets/fonts/`), so text renders the same on a
 /// machine without any system font.
-static FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+pub(super) static FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 
 /// Registers the embedded font under the generic family every chart asks for.
 pub fn ensure_font() {

@@ -335,7 +335,7 @@ const COMMITMENT_CURVE_PNG: &str = "commitment-curve.png";
 fn curve_chart(scenario: &str, json: &str) -> Option<Vec<u8>> {
     let views: Vec<ecsim::outputs::CommitmentCurveView> = serde_json::from_str(json).ok()?;
     let figure = ecsim::charts::commitment_curve(scenario, &views)?;
-    ecsim::charts::png(&figure).ok()
+    ecsim::charts::png(&figure, ecsim::charts::DEFAULT_DPI).ok()
 }
 
 /// Commitment files an earlier comparison left in `dir` would not describe this one (and

@@ -51,6 +51,13 @@ pub struct TaskRow<'a> {
     /// On EC2 its share of what no task held on its instances (AWS's `UnusedCost`); 0 on
     /// Fargate.
     pub unused_cost_usd: f64,
+    /// For a service task launched to replace one lost unexpectedly (or under a Spot
+    /// notice) that reached RUNNING: the loss's cause (`crash`, `spot`, ...); empty
+    /// otherwise.
+    pub restart_cause: &'static str,
+    /// From that loss to this task's RUNNING: the restart latency the summary's
+    /// `restart_latency_s` counts, one task's worth.
+    pub restart_latency: Option<crate::time::SimDuration>,
 }
 
 /// One service's line in a sample.

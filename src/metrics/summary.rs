@@ -138,6 +138,12 @@ pub struct ScalingSummary {
     pub instance_launches: u64,
     /// Instances terminated by managed scale-in.
     pub instance_terminations: u64,
+    /// What the policies steer to, keyed by the `timeseries.csv` column they watch, in its
+    /// unit (percent): `<service>.cpu_utilization` a CPU target tracking policy's target,
+    /// `<service>.cpu_utilization.scale_in` the utilization below which it scales in,
+    /// `<pool>.reservation` managed scaling's target capacity. Absent without such a policy.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub targets: BTreeMap<String, f64>,
 }
 
 /// Demand beyond what the running tasks could serve, for services with a demand curve.

@@ -231,6 +231,9 @@ pub struct Task {
     pub stop_reason: Option<StopReason>,
     /// Set on a service task launched to replace one that stopped unexpectedly.
     pub restart: Option<RestartTag>,
+    /// The loss this task made good on reaching RUNNING (`restart` moves here then), so its
+    /// row can say how long the restart took.
+    pub restored: Option<RestartTag>,
     /// RUNNING but no longer answering (`hung_after`): not counted as running.
     pub hung: bool,
     /// STOPPING through a load balancer's deregistration delay: not counted as running.

@@ -19,8 +19,8 @@ pub use recommend::{
 pub use run::{RunOutputs, TimeSeries};
 pub use sweep::{Interval, SweepMetric, SweepOutputs, SweepVariant, short_value};
 pub use tasks::{
-    COST_BANDS, FirstSeen, HEAT_COLUMNS, MAX_HEAT_INSTANCES, Marks, OTHER_ORIGINS, Placed, Sample,
-    Stops, Tasks, Wait,
+    COST_BANDS, FirstSeen, HEAT_COLUMNS, MAX_HEAT_INSTANCES, Marks, OTHER_ORIGINS, Placed, Restart,
+    Sample, Stops, Tasks, Wait,
 };
 
 use serde_json::Value;

@@ -31,6 +31,16 @@ pub struct Wait {
     pub pending_s: f64,
 }
 
+/// A service task that replaced one lost unexpectedly and reached RUNNING after the
+/// warm-up: the loss's cause and how long the restart took.
+#[derive(Clone, Copy, Debug)]
+pub struct Restart {
+    /// The cause (`crash`, `spot`, ...), as a name index ([`Tasks::name`]).
+    pub cause: u32,
+    /// Seconds from the loss to this task's RUNNING.
+    pub latency_s: f64,
+}
+
 /// An EC2 task that was placed on an instance.
 #[derive(Clone, Copy, Debug)]
 pub struct Placed {
@@ -240,6 +250,10 @@ pub struct Tasks {
     /// The shortest of those waits above zero, seconds; infinite if none. With `wait_max`
     /// it decides whether the pending-time chart needs a log axis.
     pub wait_min_positive: f64,
+    /// Restart latencies of replacements that reached RUNNING after the warm-up (the ones
+    /// the summary's `restart_latency_s` counts); empty for a tasks.csv written before the
+    /// `restart_latency_s` column.
+    pub restarts: Sample<Restart>,
     /// EC2 tasks placed on an instance, for the placement chart.
     pub placed: Sample<Placed>,
     /// Instances that placed EC2 tasks ran on, first seen first.
@@ -335,8 +349,12 @@ pub fn load(path: &Path, frame: &Frame) -> Result<Tasks, LoadError> {
     };
     let mut spend = Spend::new(frame.times, MAX_FARGATE_PROVIDERS);
     let mut origin_spend = Spend::new(frame.times, COST_BANDS);
-    // Outputs written before issue 39 have no split column.
+    // Outputs written before issue 39 have no split column, before issue 37 no restart ones.
     let split_at = header.iter().position(|h| h == "split_cost_usd");
+    let restart_at = header
+        .iter()
+        .position(|h| h == "restart_cause")
+        .zip(header.iter().position(|h| h == "restart_latency_s"));
     let mut record = csv::StringRecord::new();
     while reader.read_record(&mut record).map_err(csv_error)? {
         let line = record.position().map_or(0, |p| p.line());
@@ -384,7 +402,7 @@ pub fn load(path: &Path, frame: &Frame) -> Result<Tasks, LoadError> {
         })?;
         let created_s = number(created)?.ok_or_else(|| bad(created, "is empty".into()))?;
         let placed_s = number(placed)?;
-        number(running)?;
+        let running_s = number(running)?;
         let stopped_s = number(stopped)?;
         let pending_s = number(pending)?;
         let cost_usd = number(cost)?.unwrap_or(0.0);
@@ -416,6 +434,15 @@ pub fn load(path: &Path, frame: &Frame) -> Result<Tasks, LoadError> {
             if p > 0.0 {
                 tasks.wait_min_positive = tasks.wait_min_positive.min(p);
             }
+        }
+        if let Some((cause_at, latency_at)) = restart_at
+            && let Some(latency_s) = number(latency_at)?
+            && running_s.is_some_and(|r| r >= frame.warmup_s)
+        {
+            let cause = tasks
+                .intern(field(cause_at))
+                .ok_or_else(|| names_full(cause_at))?;
+            tasks.restarts.offer(Restart { cause, latency_s });
         }
         if let Some(placed_s) = placed_s.filter(|_| !fargate && !field(instance).is_empty()) {
             let at = tasks.placed_instances.add(instance_id);
@@ -462,6 +489,7 @@ pub fn load(path: &Path, frame: &Frame) -> Result<Tasks, LoadError> {
         }
     }
     tasks.waits.finish();
+    tasks.restarts.finish();
     tasks.placed.finish();
     tasks.fargate_spend = spend.finish();
     tasks.origin_spend = origin_spend.finish();

@@ -222,6 +222,8 @@ fn write_task_header(out: &mut CsvOut) -> io::Result<()> {
         "cost_usd",
         "split_cost_usd",
         "unused_cost_usd",
+        "restart_cause",
+        "restart_latency_s",
     ] {
         out.text(name);
     }
@@ -269,6 +271,8 @@ impl Recorder for FileRecorder {
         out.fixed(row.cost_usd, 6);
         out.fixed(row.split_cost_usd, 6);
         out.fixed(row.unused_cost_usd, 6);
+        out.word(row.restart_cause);
+        out.opt_seconds(row.restart_latency.map(|d| d.0));
         let result = out.end_row();
         self.keep(result);
     }

@@ -222,6 +222,18 @@ const ENTRIES: &[(&str, &str)] = &[
     ),
     ("scaling.*", "Scaling count `{}` over the whole run."),
     (
+        "scaling.targets.*.cpu_utilization",
+        "The average CPU utilization, percent, that `{}`'s target tracking policy steers to.",
+    ),
+    (
+        "scaling.targets.*.cpu_utilization.scale_in",
+        "The CPU utilization, percent, below which `{}`'s target tracking policy scales in (its target times the scale-in ratio).",
+    ),
+    (
+        "scaling.targets.*.reservation",
+        "The CapacityProviderReservation, percent, that `{}`'s managed scaling steers to (its target capacity).",
+    ),
+    (
         "overload.task_seconds",
         "Task-seconds in which a service with a demand curve ran above 100% CPU (demand it could not serve).",
     ),

@@ -1,13 +1,15 @@
 //! `report.html`: one self-contained page for a run, comparison or sweep directory: the
-//! scenario, its summary table with every figure explained, the charts inlined as SVG, and
-//! the warnings and modeling choices that apply. No scripts, no external resources, no
-//! timestamps: the same directory gives the same bytes.
+//! scenario, its summary table with every figure explained, the charts inlined (a run's
+//! time charts interactive, through the vendored uPlot; the rest as SVG), and the warnings
+//! and modeling choices that apply. No external resources, no timestamps: the same
+//! directory gives the same bytes.
 //!
 //! The charts are also written beside it as `charts/<name>.svg` and `.png`, for slides and
 //! design documents.
 
 mod compare_page;
 mod glossary;
+mod interactive;
 mod notes;
 mod page;
 mod recommend_page;
@@ -59,8 +61,9 @@ pub struct RenderedChart {
     pub png: Vec<u8>,
 }
 
-/// Draws every chart of `outputs`, in parallel, in the families' order.
-pub fn render_charts(outputs: &Outputs) -> Result<Vec<RenderedChart>, ReportError> {
+/// Draws every chart of `outputs`, in parallel, in the families' order; the PNGs at `dpi`
+/// ([`charts::DEFAULT_DPI`] unless the reader asked otherwise).
+pub fn render_charts(outputs: &Outputs, dpi: u32) -> Result<Vec<RenderedChart>, ReportError> {
     charts::figures(outputs)
         .into_par_iter()
         .map(|figure| {
@@ -69,7 +72,7 @@ pub fn render_charts(outputs: &Outputs) -> Result<Vec<RenderedChart>, ReportErro
                 message,
             };
             let svg = charts::svg(&figure).map_err(draw)?;
-            let png = charts::png(&figure).map_err(draw)?;
+            let png = charts::png(&figure, dpi).map_err(draw)?;
             Ok(RenderedChart { figure, svg, png })
         })
         .collect()
@@ -82,10 +85,10 @@ pub fn html(outputs: &Outputs, charts: &[RenderedChart], description: Option<&st
 
 /// Reads `dir`, writes `charts/*.svg`, `charts/*.png` and `report.html` into it (each file
 /// atomically; the page last, so it never names a chart that is not there). Returns the
-/// page's path.
-pub fn write(dir: &Path, description: Option<&str>) -> Result<PathBuf, ReportError> {
+/// page's path. The PNGs are drawn at `dpi`.
+pub fn write(dir: &Path, description: Option<&str>, dpi: u32) -> Result<PathBuf, ReportError> {
     let outputs = outputs::load(dir)?;
-    let charts = render_charts(&outputs)?;
+    let charts = render_charts(&outputs, dpi)?;
     let page = html(&outputs, &charts, description);
     let io = |path: &Path| {
         let path = path.to_path_buf();

@@ -70,10 +70,20 @@ pub fn page(outputs: &Outputs, charts: &[RenderedChart], description: Option<&st
             notes::sweep(s),
         ),
     };
+    // A run's time charts are interactive (uPlot, inlined); the other pages stay static.
+    let interactive = matches!(outputs, Outputs::Run(_))
+        && charts
+            .iter()
+            .any(|c| super::interactive::is_time_series(&c.figure));
+    let chart_style = if interactive {
+        super::interactive::style()
+    } else {
+        String::new()
+    };
     let mut h = String::new();
     let _ = write!(
         h,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>ecsim {kind}: {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>ecsim {kind}: {}</title>\n<style>{STYLE}{chart_style}</style>\n</head>\n<body>\n<main>\n",
         esc(scenario)
     );
     let _ = writeln!(h, "<h1>{}</h1>", esc(scenario));
@@ -107,17 +117,28 @@ pub fn page(outputs: &Outputs, charts: &[RenderedChart], description: Option<&st
     );
     h.push_str("<section id=\"charts\">\n<h2>Charts</h2>\n");
     for c in charts {
+        let drawn = interactive
+            .then(|| super::interactive::figure_html(&c.figure))
+            .flatten()
+            .map_or_else(
+                || inline_svg(&c.svg, &c.figure.title),
+                |html| format!("<h3>{}</h3>\n{html}", esc(&chart_heading(&c.figure.title))),
+            );
         let _ = write!(
             h,
             "<figure class=\"chart\" id=\"chart-{}\">\n{}\n<figcaption>{}</figcaption>\n</figure>\n",
             c.figure.name,
-            inline_svg(&c.svg, &c.figure.title),
+            drawn,
             prose(&c.figure.caption)
         );
     }
     h.push_str("</section>\n");
     h.push_str(&notes_html(&notes));
-    h.push_str("</main>\n</body>\n</html>\n");
+    h.push_str("</main>\n");
+    if interactive {
+        h.push_str(&super::interactive::scripts());
+    }
+    h.push_str("</body>\n</html>\n");
     h
 }
 

@@ -23,6 +23,8 @@ pub(super) fn with_unit(key: &str, x: f64) -> String {
         || key.ends_with("coverage");
     if key.starts_with("cost_usd") || key.ends_with("_usd") {
         dollars(x)
+    } else if key.starts_with("scaling.targets.") {
+        format!("{}%", trimmed(x))
     } else if share {
         format!("{}%", trimmed(x * 100.0))
     } else if (key.contains("_s.") || key.ends_with("_s")) && !key.ends_with(".count") {
@@ -44,7 +46,16 @@ pub(super) fn trimmed(x: f64) -> String {
 
 pub(super) fn dollars(x: f64) -> String {
     if x.abs() >= 100.0 {
-        format!("${x:.0}")
+        // Thousands apart, as a bill prints them: $1,199.
+        let whole = format!("{:.0}", x.abs());
+        let mut grouped = String::new();
+        for (i, c) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(c);
+        }
+        format!("{}${grouped}", if x < 0.0 { "-" } else { "" })
     } else {
         format!("${x:.2}")
     }
@@ -162,8 +173,8 @@ fn instances_card(r: &RunOutputs) -> Option<Card> {
     Some(Card {
         figure: format!(
             "{} · peak {}",
-            value((mean * 10.0).round() / 10.0),
-            value(peak)
+            trimmed((mean * 10.0).round() / 10.0),
+            trimmed(peak)
         ),
         label: "EC2 instances, mean",
         detail: format!(
@@ -242,6 +253,10 @@ mod tests {
         assert_eq!(with_unit("pending_time_s.count", 731.0), "731");
         assert_eq!(with_unit("availability.api", 0.995), "99.5%");
         assert_eq!(with_unit("instances.peak", 3.0), "3");
+        // A month of autoscaling.toml's bill reads as a bill does (issue 37's screenshot).
+        assert_eq!(dollars(1199.4), "$1,199");
+        assert_eq!(dollars(123456.0), "$123,456");
+        assert_eq!(trimmed(4.8), "4.8");
     }
 
     #[test]

@@ -132,6 +132,7 @@ impl Autoscaling {
             service_scale_in_events: c.service_scale_in_events,
             instance_launches: c.instance_launches,
             instance_terminations: c.instance_terminations,
+            targets: Default::default(),
         }
     }
 }

@@ -138,6 +138,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             run_time,
             stop_reason: None,
             restart,
+            restored: None,
             hung: false,
             deregistering: false,
         };

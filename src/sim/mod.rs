@@ -533,6 +533,7 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             .collector
             .summary(config, handled, totals, &availability);
         summary.scaling = self.autoscaling.summary();
+        summary.scaling.targets = scaling_targets(config);
         summary.overload = crate::metrics::OverloadSummary {
             task_seconds: over,
             fraction: if served > 0.0 { over / served } else { 0.0 },
@@ -564,6 +565,44 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         summary.warnings = config.warnings.clone();
         RunOutcome { summary, usage }
     }
+}
+
+/// `scaling.targets`: the lines the report draws on the series the policies watch.
+fn scaling_targets(config: &SimConfig) -> std::collections::BTreeMap<String, f64> {
+    use crate::scaling::target_tracking::TrackedMetric;
+    let mut targets = std::collections::BTreeMap::new();
+    for s in &config.services {
+        let cpu = s
+            .scaling
+            .auto_scaling
+            .iter()
+            .flat_map(|a| &a.target_tracking)
+            .find(|p| {
+                matches!(
+                    p.metric,
+                    TrackedMetric::Cpu | TrackedMetric::CpuHighResolution
+                )
+            });
+        if let Some(p) = cpu {
+            let column = format!("{}.cpu_utilization", s.name);
+            if !p.disable_scale_in {
+                targets.insert(
+                    format!("{column}.scale_in"),
+                    p.target * p.scale_in_threshold_ratio,
+                );
+            }
+            targets.insert(column, p.target);
+        }
+    }
+    for p in &config.pools {
+        if let Some(m) = &p.managed_scaling {
+            targets.insert(
+                format!("{}.reservation", p.name),
+                f64::from(m.config.target_capacity),
+            );
+        }
+    }
+    targets
 }
 
 impl<R: Recorder> Simulation<'_, R> {

@@ -265,7 +265,9 @@ impl<R: Recorder> Simulation<'_, R> {
         queue: &mut EventQueue<Event>,
     ) {
         let s = service;
-        if let Some(tag) = self.tasks.get_mut(slot).restart.take() {
+        let task = self.tasks.get_mut(slot);
+        if let Some(tag) = task.restart.take() {
+            task.restored = Some(tag);
             self.collector
                 .restarted(now.since(tag.since), tag.cause, tag.launch_type);
         }

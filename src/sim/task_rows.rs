@@ -32,6 +32,8 @@ struct WaitingRow {
     last_status: &'static str,
     stop_reason: &'static str,
     fargate_cost: f64,
+    /// The loss it made good: the cause's word and how long from the loss to RUNNING.
+    restored: Option<(&'static str, crate::time::SimDuration)>,
     /// Where its EC2 cost will be (`CostSplit::row_cost`).
     split_row: Option<u32>,
 }
@@ -91,6 +93,10 @@ impl<R: Recorder> Simulation<'_, R> {
             last_status,
             stop_reason: task.stop_reason.map_or("", |r| r.as_str()),
             fargate_cost,
+            restored: task
+                .restored
+                .zip(task.running_at)
+                .map(|(tag, running)| (tag.cause.as_str(), running.since(tag.since))),
             split_row,
         };
         self.task_rows.waiting.push_back(row);
@@ -136,6 +142,8 @@ impl<R: Recorder> Simulation<'_, R> {
                 cost_usd: split_cost + unused_cost,
                 split_cost_usd: split_cost,
                 unused_cost_usd: unused_cost,
+                restart_cause: row.restored.map_or("", |r| r.0),
+                restart_latency: row.restored.map(|r| r.1),
             };
             self.recorder.task(&out);
             self.task_rows.waiting.pop_front();

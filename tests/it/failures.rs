@@ -10,6 +10,8 @@ struct Row {
     stopped: Option<u64>,
     reason: String,
     az: String,
+    /// The loss this task made good, and how long from it to this task's RUNNING (ms).
+    restart: Option<(String, u64)>,
 }
 
 #[derive(Default)]
@@ -26,6 +28,9 @@ impl Recorder for Keep {
             stopped: r.stopped.map(|t| t.0),
             reason: r.stop_reason.to_string(),
             az: r.availability_zone.to_string(),
+            restart: r
+                .restart_latency
+                .map(|d| (r.restart_cause.to_string(), d.0)),
         });
     }
     fn sample(&mut self, r: &SampleRow<'_>) {
@@ -110,6 +115,22 @@ count = 2
         .filter(|r| *r != "HorizonReached")
         .collect();
     assert!(stops.contains(&"InstanceFailed") && stops.contains(&"UserInitiated"));
+    // Issue 37: each replacement's row carries its own restart (the report's ECDF reads
+    // these): one instance failure and two user stops, each the 7 s startup path.
+    let mut restarts: Vec<(String, u64)> = keep
+        .tasks
+        .iter()
+        .filter_map(|t| t.restart.clone())
+        .collect();
+    restarts.sort();
+    assert_eq!(
+        restarts,
+        vec![
+            ("instance_failure".to_string(), 7_000),
+            ("user".to_string(), 7_000),
+            ("user".to_string(), 7_000)
+        ]
+    );
     // Each loss costs one task for one startup, as does each initial start.
     assert_eq!(
         s.task_seconds_short["web"],
@@ -133,10 +154,18 @@ at = "1h"
 pool = "general"
 "#,
     );
-    let (s, _) = run(&text, &[]);
+    let (s, keep) = run(&text, &[]);
     let r = &s.restart_latency_s;
     assert_eq!(r.overall.count, 2);
     assert_eq!(r.overall.max, 120.0 + STARTUP_S);
+    // Both replacements' rows: 120 s launch + 7 s startup = 127 s each; no other row
+    // claims a restart (the initial two started as new tasks).
+    let restarts: Vec<(String, u64)> = keep
+        .tasks
+        .iter()
+        .filter_map(|t| t.restart.clone())
+        .collect();
+    assert_eq!(restarts, vec![("instance_failure".to_string(), 127_000); 2]);
     assert_eq!(r.overall.mean, 120.0 + STARTUP_S);
     // Two tasks short for 127 s, plus the 7 s initial start of both.
     let short = s.task_seconds_short["web"];
