@@ -463,7 +463,9 @@ fn write_files(dir: PathBuf, files: Vec<(String, Vec<u8>)>) -> PyResult<Vec<Stri
 #[pyo3(signature = (dir, description=None))]
 fn write_report(py: Python<'_>, dir: PathBuf, description: Option<String>) -> PyResult<String> {
     let page = py
-        .detach(|| ecsim::report_html::write(&dir, description.as_deref()))
+        .detach(|| {
+            ecsim::report_html::write(&dir, description.as_deref(), ecsim::charts::DEFAULT_DPI)
+        })
         .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
     Ok(page.display().to_string())
 }
