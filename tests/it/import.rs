@@ -463,6 +463,9 @@ fn import_cases() -> Vec<ImportCase> {
         // 32 GiB, r6a.xlarge at $0.2268/h is cheaper than r5.xlarge and r6i.xlarge at $0.252
         // and r7a.xlarge at $0.3043 (the AMD families came with issue 33's catalog).
         c("task-larger-than-m5-large", IMPORT, 0, &["instance_type = \"r6a.xlarge\"", "2 × r6a.xlarge"], &[]),
+        // Issue 34 item 2: the strategy and its settings carried; a hook's run time said.
+        c("canary-strategy-with-hook", IMPORT, 0, &["strategy = \"CANARY\"", "bakeTimeInMinutes = 15", "canaryPercent = 10,", "canaryBakeTimeInMinutes = 30", "POST_SCALE_UP", "availabilityZoneRebalancing = \"DISABLED\"", "written as 0 s and never FAILED"], &["deployments are rolling"]),
+        c("canary-percent-text", IMPORT_TO_FILE, 2, &["svc.json:11:", "services[0].deploymentConfiguration.canaryConfiguration.canaryPercent", "expected a number"], &["out.toml"]),
         // Item 20: the placeholder pool's note names the file it came from.
         c("ec2-service-without-pools", IMPORT, 0, &["not carried over: svc.json:7: services[0].launchType: runs on EC2"], &[": : "]),
     ]
