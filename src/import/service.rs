@@ -7,8 +7,9 @@ use super::fields::{LeftOut, Obj};
 use crate::scenario::ScenarioError;
 use crate::scenario::duration::DurationText;
 use crate::scenario::file::{
-    CapacityProviderItem, CircuitBreakerFile, DeploymentConfigurationFile, LoadBalancerFile,
-    PlacementConstraintFile, PlacementStrategyFile, ServiceFile,
+    CanaryConfigurationFile, CapacityProviderItem, CircuitBreakerFile, DeploymentConfigurationFile,
+    DurationFile, LifecycleHookFile, LinearConfigurationFile, LoadBalancerFile,
+    PlacementConstraintFile, PlacementStrategyFile, ServiceFile, ThresholdConfigurationFile,
 };
 use crate::time::SimDuration;
 
@@ -42,7 +43,6 @@ const SERVICE_NOT_MODELLED: &[&str] = &[
     "serviceConnectConfiguration",
     "volumeConfigurations",
     "vpcLatticeConfigurations",
-    "availabilityZoneRebalancing",
 ];
 
 pub fn import(obj: Obj<'_>, notes: &mut Vec<Note>) -> Result<ServiceFile, ScenarioError> {
@@ -61,6 +61,7 @@ pub fn import(obj: Obj<'_>, notes: &mut Vec<Note>) -> Result<ServiceFile, Scenar
             "healthCheckGracePeriodSeconds",
             "schedulingStrategy",
             "networkConfiguration",
+            "availabilityZoneRebalancing",
         ],
         &[
             LeftOut {
@@ -105,7 +106,7 @@ pub fn import(obj: Obj<'_>, notes: &mut Vec<Note>) -> Result<ServiceFile, Scenar
         if let Some(kind) = dc.str("type")?.filter(|t| *t != "ECS") {
             notes.push(src.note(
                 &path,
-                format!("the {kind} deployment controller is not modelled; deployments follow ECS rolling updates"),
+                format!("the {kind} deployment controller is not modelled; deployments follow the ECS controller (deploymentConfiguration.strategy)"),
             ));
         }
     }
@@ -187,7 +188,7 @@ pub fn import(obj: Obj<'_>, notes: &mut Vec<Note>) -> Result<ServiceFile, Scenar
         }),
         deployment_configuration,
         deployments: Vec::new(),
-        availability_zone_rebalancing: None,
+        availability_zone_rebalancing: obj.str("availabilityZoneRebalancing")?.map(str::to_string),
     })
 }
 
@@ -203,10 +204,15 @@ fn deployment(
             "minimumHealthyPercent",
             "maximumPercent",
             "deploymentCircuitBreaker",
+            "strategy",
+            "bakeTimeInMinutes",
+            "linearConfiguration",
+            "canaryConfiguration",
+            "lifecycleHooks",
         ],
         &[LeftOut {
-            keys: &["alarms", "strategy", "bakeTimeInMinutes", "lifecycleHooks"],
-            why: "CloudWatch alarm rollback and blue/green or canary strategies are not modelled; deployments are rolling",
+            keys: &["alarms"],
+            why: "a CloudWatch alarm's rule lives in CloudWatch, not in the service; add `alarms` with failed_tasks_above and evaluation_window to model it",
         }],
         notes,
     )?;
@@ -215,27 +221,102 @@ fn deployment(
         Some(v) => {
             let bpath = dc.field("deploymentCircuitBreaker");
             let b = Obj::new(service.src, &bpath, v)?;
-            b.check(&["enable", "rollback", "resetOnHealthyTask"], &[], notes)?;
+            b.check(
+                &[
+                    "enable",
+                    "rollback",
+                    "resetOnHealthyTask",
+                    "thresholdConfiguration",
+                ],
+                &[],
+                notes,
+            )?;
+            let threshold = match b.get("thresholdConfiguration") {
+                None => None,
+                Some(v) => {
+                    let tpath = b.field("thresholdConfiguration");
+                    let t = Obj::new(service.src, &tpath, v)?;
+                    t.check(&["type", "value"], &[], notes)?;
+                    Some(ThresholdConfigurationFile {
+                        kind: t.str("type")?.map(str::to_string),
+                        value: t.u32("value")?,
+                    })
+                }
+            };
             Some(CircuitBreakerFile {
                 enable: b.bool("enable")?.unwrap_or(false),
                 rollback: b.bool("rollback")?.unwrap_or(false),
                 min_threshold: None,
                 reset_on_healthy_task: b.bool("resetOnHealthyTask")?,
-                threshold_configuration: None,
+                threshold_configuration: threshold,
             })
         }
     };
+    let linear = match dc.get("linearConfiguration") {
+        None => None,
+        Some(v) => {
+            let path = dc.field("linearConfiguration");
+            let l = Obj::new(service.src, &path, v)?;
+            l.check(&["stepPercent", "stepBakeTimeInMinutes"], &[], notes)?;
+            Some(LinearConfigurationFile {
+                step_percent: number(l, "stepPercent")?,
+                step_bake_time_in_minutes: l.u32("stepBakeTimeInMinutes")?,
+            })
+        }
+    };
+    let canary = match dc.get("canaryConfiguration") {
+        None => None,
+        Some(v) => {
+            let path = dc.field("canaryConfiguration");
+            let c = Obj::new(service.src, &path, v)?;
+            c.check(&["canaryPercent", "canaryBakeTimeInMinutes"], &[], notes)?;
+            Some(CanaryConfigurationFile {
+                canary_percent: number(c, "canaryPercent")?,
+                canary_bake_time_in_minutes: c.u32("canaryBakeTimeInMinutes")?,
+            })
+        }
+    };
+    let mut hooks = Vec::new();
+    for (path, v) in dc.array("lifecycleHooks")? {
+        let h = Obj::new(service.src, &path, v)?;
+        h.check(
+            &["lifecycleStages"],
+            &[LeftOut {
+                keys: &["hookTargetArn", "roleArn", "hookDetails"],
+                why: "the hook's Lambda function is not run; how long it takes and whether it answers FAILED are not in ECS's JSON: written as 0 s and never FAILED (set duration and failure_probability)",
+            }],
+            notes,
+        )?;
+        hooks.push(LifecycleHookFile {
+            lifecycle_stages: h.strings("lifecycleStages")?.unwrap_or_default(),
+            duration: DurationFile::Constant {
+                value: DurationText(SimDuration::ZERO),
+            },
+            failure_probability: None,
+        });
+    }
     Ok(DeploymentConfigurationFile {
         minimum_healthy_percent: dc.u32("minimumHealthyPercent")?,
         maximum_percent: dc.u32("maximumPercent")?,
         deployment_circuit_breaker: breaker,
-        strategy: None,
-        bake_time_in_minutes: None,
-        linear_configuration: None,
-        canary_configuration: None,
-        lifecycle_hooks: Vec::new(),
+        strategy: dc.str("strategy")?.map(str::to_string),
+        bake_time_in_minutes: dc.u32("bakeTimeInMinutes")?,
+        linear_configuration: linear,
+        canary_configuration: canary,
+        lifecycle_hooks: hooks,
         alarms: None,
     })
+}
+
+/// A JSON number (ECS's percentages are doubles: `stepPercent`, `canaryPercent`).
+fn number(obj: Obj<'_>, key: &str) -> Result<Option<f64>, ScenarioError> {
+    match obj.get(key) {
+        None => Ok(None),
+        Some(v) => v
+            .as_f64()
+            .map(Some)
+            .ok_or_else(|| obj.src.error(&obj.field(key), "expected a number")),
+    }
 }
 
 /// `capacityProviderStrategy` (a service's, or a cluster's default); `None` when absent or

@@ -187,6 +187,9 @@ pub struct RestartLatencySummary {
     /// halted, or short of capacity): not in the latencies above, which would bias low
     /// without this count.
     pub unrestored_at_end: u64,
+    /// Containers restarted in place by a task definition's `restartPolicy` in the window:
+    /// the task kept running, nothing was replaced, so none is in the latencies above.
+    pub container_restarts: u64,
 }
 
 /// One availability figure per service, each a fraction from 0 to 1, and the lowest.

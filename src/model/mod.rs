@@ -26,4 +26,4 @@ pub use instance::{Instance, InstanceState, InstanceTypeSpec};
 pub use managed::{ManagedProviderSpec, ManagedType, ScaleInAfter};
 pub use spec::*;
 pub use task::{LaunchType, Origin, RestartCause, RestartTag, StopReason, Target, Task, TaskState};
-pub use taskdef::{NetworkMode, TaskDef};
+pub use taskdef::{NetworkMode, RestartPolicy, TaskDef};

@@ -103,6 +103,10 @@ pub struct PoolSpec {
     /// `ECS_ENABLE_SPOT_INSTANCE_DRAINING`: a Spot notice sets the instance DRAINING. Off
     /// (the agent's default): tasks run until the instance is reclaimed.
     pub spot_instance_draining: bool,
+    /// ECS managed instance draining of the pool as an Auto Scaling group capacity
+    /// provider (`managedDraining`, on by default for them): a Spot notice drains the
+    /// instance whatever `spot_instance_draining` says.
+    pub managed_draining: bool,
     /// Time from an instance's registration to its failure (every task on it stops); the
     /// pool launches a replacement at once, ACTIVE after `timing.instance_launch`.
     pub instance_failure: Option<DurationDist>,
@@ -206,6 +210,18 @@ pub struct FargateSpec {
     pub rates: FargateRates,
     /// Time from a FARGATE_SPOT task reaching RUNNING to its interruption notice.
     pub spot_interruption: Option<DurationDist>,
+    /// The task launch rate's token bucket (On-Demand and Spot each have one); `None`
+    /// launches without limit.
+    pub launch_rate: Option<LaunchRate>,
+}
+
+/// A token bucket on Fargate task launches: `burst` at once, then `per_second`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LaunchRate {
+    /// Tokens the bucket holds: launches that may go at once.
+    pub burst: u32,
+    /// Tokens refilled per second.
+    pub per_second: f64,
 }
 
 /// How the run's capacity is billed.

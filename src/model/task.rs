@@ -238,6 +238,10 @@ pub struct Task {
     pub hung: bool,
     /// STOPPING through a load balancer's deregistration delay: not counted as running.
     pub deregistering: bool,
+    /// Its container is restarting in place (`restartPolicy`): RUNNING to ECS, not serving.
+    pub restarting: bool,
+    /// When its container last restarted in place; `None` before the first restart.
+    pub restarted_at: Option<SimTime>,
 }
 
 impl Task {
@@ -247,6 +251,7 @@ impl Task {
         matches!(self.state, TaskState::Running | TaskState::Stopping)
             && !self.hung
             && !self.deregistering
+            && !self.restarting
     }
 }
 

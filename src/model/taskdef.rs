@@ -67,6 +67,30 @@ pub struct TaskDef {
     /// From SIGTERM until the task has stopped: the container's shutdown time, cut off by
     /// `stopTimeout` (SIGKILL).
     pub stop_after_sigterm: crate::time::SimDuration,
+    /// ECS `restartPolicy`: a crashed container restarted in place; `None` when not enabled.
+    pub restart_policy: Option<RestartPolicy>,
+    /// Simulator-only: the exit code of a crash (`crash_after`), for `ignoredExitCodes`.
+    pub crash_exit_code: i32,
+}
+
+/// ECS's container restart policy (`restartPolicy` with `enabled = true`): a container
+/// that exits is restarted in place, in the same task, unless its exit code is ignored or
+/// it ran less than `restartAttemptPeriod` since it last (re)started.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RestartPolicy {
+    /// `ignoredExitCodes`: exits that end the task as if no policy were set.
+    pub ignored_exit_codes: Vec<i32>,
+    /// `restartAttemptPeriod`: how long a container must have run before it may restart,
+    /// which also makes it restart at most once per period.
+    pub attempt_period: crate::time::SimDuration,
+}
+
+impl RestartPolicy {
+    /// Whether a container that (re)started `ran` ago and now exits with `code` is
+    /// restarted in place.
+    pub fn restarts(&self, code: i32, ran: crate::time::SimDuration) -> bool {
+        !self.ignored_exit_codes.contains(&code) && ran >= self.attempt_period
+    }
 }
 
 impl TaskDef {

@@ -169,6 +169,10 @@ const ENTRIES: &[(&str, &str)] = &[
         "Losses still without a RUNNING replacement when the run ended: not in the latencies, which would read low without this count.",
     ),
     (
+        "restart_latency_s.container_restarts",
+        "Containers a task definition's restartPolicy restarted in place, in the same task: no replacement, so not in the latencies.",
+    ),
+    (
         "restart_latency_s.by_cause.*.count",
         "Restarts caused by `{}`.",
     ),

@@ -302,6 +302,11 @@ pub struct PoolFile {
     pub reserved_ports: Option<Vec<u16>>,
     /// ECS_ENABLE_SPOT_INSTANCE_DRAINING: a Spot notice drains the instance; default false.
     pub spot_instance_draining: Option<bool>,
+    /// ECS `managedDraining` of the pool's capacity provider: a Spot notice (and ECS's
+    /// other ASG terminations) drains the instance; default on for a pool that is a
+    /// capacity provider (managed scaling, or named in a `capacityProviderStrategy`).
+    #[serde(rename = "managedDraining", skip_serializing_if = "Option::is_none")]
+    pub managed_draining: Option<bool>,
     /// Time from registration to failure, per instance; off when absent.
     pub instance_failure: Option<DurationFile>,
     /// Spot pools only: time from registration to a Spot interruption notice.
@@ -326,6 +331,7 @@ impl PoolFile {
             reserved_memory_mib: 0,
             reserved_ports: None,
             spot_instance_draining: None,
+            managed_draining: None,
             instance_failure: None,
             spot_interruption: None,
             managed_scaling: None,
@@ -674,6 +680,13 @@ pub struct FargateFile {
     pub max_concurrent_tasks: Option<u32>,
     /// Time from a FARGATE_SPOT task reaching RUNNING to its interruption notice.
     pub spot_interruption: Option<DurationFile>,
+    /// The launch rate's bucket: tasks that may launch at once (default 100), or "none"
+    /// for no limit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub launch_burst: Option<CountOrNone>,
+    /// The bucket's refill, tasks per second (default 20).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub launch_rate_per_s: Option<f64>,
 }
 
 /// `[timing]`: how long each step of starting a task or an instance takes.
@@ -791,6 +804,23 @@ pub struct TaskDefinitionFile {
     /// stop timeout (it exits only when killed).
     #[serde(rename = "shutdown_time")]
     pub shutdown_time: Option<super::duration::DurationText>,
+    /// ECS `restartPolicy` (a container-level setting in ECS JSON; the essential
+    /// container's here): a crashed container restarted in place.
+    pub restart_policy: Option<RestartPolicyFile>,
+    /// Simulator-only: the exit code a crash (`crash_after`) exits with; default 1.
+    #[serde(rename = "crash_exit_code")]
+    pub crash_exit_code: Option<i32>,
+}
+
+/// ECS `restartPolicy`: `enabled` (required), `ignoredExitCodes` (at most 50, default
+/// none), `restartAttemptPeriod` (seconds, 60–1800, default 300).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RestartPolicyFile {
+    pub enabled: bool,
+    #[serde(default)]
+    pub ignored_exit_codes: Vec<i32>,
+    pub restart_attempt_period: Option<u32>,
 }
 
 /// One of a task definition's `portMappings`.

@@ -201,7 +201,9 @@ mod tests {
         assert!(text.contains("--set fargate.spot_interuption="), "{text}");
         assert!(text.contains("spot_interuption"), "{text}");
         assert!(
-            text.contains("`max_concurrent_tasks` or `spot_interruption`"),
+            text.contains(
+                "`max_concurrent_tasks`, `spot_interruption`, `launch_burst`, `launch_rate_per_s`"
+            ),
             "{text}"
         );
         let e = load(&["fargat.spot_interruption=60"]).unwrap_err();

@@ -30,6 +30,8 @@ pub(super) struct Collector {
     restart_by_cause: Vec<LatencyHistogram>,
     /// Indexed by `LaunchType`.
     restart_by_launch: [LatencyHistogram; 2],
+    /// Containers restarted in place in the window.
+    container_restarts: u64,
 }
 
 /// `v as f64` for a count or a span of milliseconds, always below 2^63: x86-64 converts a
@@ -77,6 +79,7 @@ impl Collector {
                 .map(|_| LatencyHistogram::new())
                 .collect(),
             restart_by_launch: [LatencyHistogram::new(), LatencyHistogram::new()],
+            container_restarts: 0,
         }
     }
 
@@ -98,6 +101,13 @@ impl Collector {
             .unwrap_or(0);
         self.restart_by_cause[c].record(ms);
         self.restart_by_launch[launch_type as usize].record(ms);
+    }
+
+    /// A container restarted in place (`restartPolicy`): no replacement, so no latency.
+    pub fn container_restarted(&mut self) {
+        if self.in_window {
+            self.container_restarts += 1;
+        }
     }
 
     /// The warm-up ends: tasks alive now are carried over, counted apart from the window's.
@@ -255,6 +265,7 @@ impl Collector {
                     .collect(),
                 // Filled in by the simulation, which knows what is still owed.
                 unrestored_at_end: 0,
+                container_restarts: self.container_restarts,
             },
             availability: availability(&|a| a.served_ms),
             availability_all_up: availability(&|a| a.ok_ms as f64),

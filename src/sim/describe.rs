@@ -37,6 +37,9 @@ impl<R: Recorder> Simulation<'_, R> {
                 self.config.services[s.index()].name
             ),
             Event::TaskExit(t) => self.task_event("a task exit", t),
+            Event::ContainerRestarted(t) => {
+                self.task_event("a container restarted in place (restartPolicy)", t)
+            }
             Event::InstanceRegistered(i) => self.instance_event("an instance registration", i),
             Event::TaskRunning(t) => self.task_event("a task starting (or failing to start)", t),
             Event::DrainDone(s) => format!(

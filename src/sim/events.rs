@@ -60,6 +60,8 @@ pub enum Event {
     InstanceRegistered(InstanceRef),
     /// A task's image is pulled and its containers started: it reaches RUNNING.
     TaskRunning(TaskRef),
+    /// A container restarted in place (`restartPolicy`) is up again.
+    ContainerRestarted(TaskRef),
     /// A replacement of this service reached RUNNING: one of its draining tasks may stop.
     DrainDone(ServiceId),
     /// A task has waited `cluster.provisioning_timeout` since it was created: ECS stops it
@@ -107,7 +109,8 @@ pub enum EventClass {
     Exit = 2,
     /// Capacity appears: instances register.
     Registration = 3,
-    /// Tasks reach RUNNING; a rollout or a Spot drain moves on because one did.
+    /// Tasks reach RUNNING, containers restarted in place are up again; a rollout or a
+    /// Spot drain moves on because one did.
     Lifecycle = 4,
     /// A task's PROVISIONING wait runs out, after the instant's capacity was offered (a
     /// task whose capacity appears at its last instant is placed) and before new work (an
@@ -147,6 +150,7 @@ impl Event {
             Event::TaskExit(_) | Event::DeregistrationDone(_) => EventClass::Exit,
             Event::InstanceRegistered(_) => EventClass::Registration,
             Event::TaskRunning(_)
+            | Event::ContainerRestarted(_)
             | Event::DrainDone(_)
             | Event::DeploymentStep(_)
             | Event::DeploymentStage(..)

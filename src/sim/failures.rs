@@ -16,7 +16,8 @@
 //! deployments and the circuit breaker in `deploy.rs` (a service under deployment is
 //! reconciled by `rollout_step`); DAEMON services in `daemon.rs` (reconciled per instance).
 //!
-//! Under a Spot notice (an EC2 Spot instance with `spot_instance_draining`, or a
+//! Under a Spot notice (an EC2 Spot instance with managed draining or
+//! `spot_instance_draining`, or a
 //! FARGATE_SPOT task) a RUNNING service task becomes STOPPING: it still serves and counts
 //! as running, but is already replaced; it stops when a replacement of its service reaches
 //! RUNNING or when the notice ends, whichever is first. PENDING tasks on a noticed instance
@@ -180,10 +181,11 @@ impl<R: Recorder> Simulation<'_, R> {
         });
     }
 
-    /// EC2 Spot notice. With `spot_instance_draining` (`ECS_ENABLE_SPOT_INSTANCE_DRAINING`)
+    /// EC2 Spot notice. With managed draining (the capacity provider's `managedDraining`,
+    /// on by default) or `spot_instance_draining` (`ECS_ENABLE_SPOT_INSTANCE_DRAINING`)
     /// the instance drains: its running service tasks are replaced during the notice, its
     /// pending ones stop now, and standalone tasks run on until the instance is reclaimed.
-    /// Without it (the agent's default) ECS is not told: every task runs, and the instance
+    /// Without either ECS is not told: every task runs, and the instance
     /// takes new ones, until the reclaim stops them all.
     pub(super) fn spot_notice(
         &mut self,
@@ -195,8 +197,9 @@ impl<R: Recorder> Simulation<'_, R> {
             return;
         }
         let pool = self.cluster.instance(id).pool;
-        let draining = self.config.pools[pool.index()].spot_instance_draining;
-        self.narrate(now, |n| n.spot_notice(id, draining));
+        let spec = &self.config.pools[pool.index()];
+        let draining = spec.managed_draining || spec.spot_instance_draining;
+        self.narrate(now, |n| n.spot_notice(id));
         let reclaim = now + self.config.failures.spot_notice;
         let r = self.cluster.reference(id);
         if !draining {

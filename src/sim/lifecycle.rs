@@ -141,6 +141,8 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             restored: None,
             hung: false,
             deregistering: false,
+            restarting: false,
+            restarted_at: None,
         };
         let r = self.tasks.insert(task, o);
         self.totals.pending += 1;
@@ -305,7 +307,8 @@ impl<'a, R: Recorder> Simulation<'a, R> {
     }
 
     /// Admits task `slot` of origin `o` to Fargate (quota, then an AZ with a free subnet
-    /// address) and returns its startup delays, as [`Self::place_on_ec2`] does.
+    /// address) and returns its startup delays, as [`Self::place_on_ec2`] does, the wait
+    /// for a launch token (`fargate_launch_rate.rs`) included.
     fn admit_to_fargate(
         &mut self,
         slot: u32,
@@ -329,7 +332,16 @@ impl<'a, R: Recorder> Simulation<'a, R> {
         let timing = &self.config.timing;
         let pull = timing.pull_time(def.image_size_mb, timing.fargate_pull_mb_per_s);
         let size = def.fargate_size;
-        let delays = (timing.fargate_provisioning, pull + timing.container_start);
+        let spot = matches!(self.tasks.get(slot).target, Target::Fargate { spot: true });
+        // A throttled launch is retried until a token frees; its provisioning starts then.
+        let throttled = self.fargate_launches.take(spot, now);
+        let delays = (
+            throttled + timing.fargate_provisioning,
+            pull + timing.container_start,
+        );
+        if throttled > SimDuration::ZERO {
+            self.narrate(now, |n| n.fargate_launch_throttled(slot, throttled));
+        }
         self.narrate(now, |n| n.admitted_to_fargate(slot, az, pull));
         let task = self.tasks.get_mut(slot);
         task.az = Some(az);

@@ -13,6 +13,7 @@ mod deploy_cost;
 mod describe;
 pub mod events;
 mod failures;
+mod fargate_launch_rate;
 mod health;
 mod lifecycle;
 mod managed_instances;
@@ -22,6 +23,7 @@ mod origins;
 mod predictive;
 mod provisioning;
 mod rebalance;
+mod restart_policy;
 mod service;
 mod service_counts;
 mod staged;
@@ -241,6 +243,8 @@ pub(crate) struct Simulation<'a, R: Recorder> {
     managed: managed_instances::ManagedInstances,
     /// Task rows waiting for their last hour's cost.
     task_rows: task_rows::TaskRows,
+    /// Fargate's launch token buckets.
+    fargate_launches: fargate_launch_rate::FargateLaunchRate,
 }
 
 /// A job stream's arrivals so far.
@@ -336,6 +340,9 @@ impl<'a, R: Recorder> Simulation<'a, R> {
             deployments: deploy::Deployments::new(config),
             initial_instances: config.pools.iter().map(|p| p.count).sum(),
             managed: managed_instances::ManagedInstances::new(config),
+            fargate_launches: fargate_launch_rate::FargateLaunchRate::new(
+                config.fargate.launch_rate.as_ref(),
+            ),
         }
     }
 
@@ -673,10 +680,12 @@ impl<R: Recorder> Model for Simulation<'_, R> {
             }
             Event::TaskExit(task) => {
                 if self.tasks.live(task).is_some() {
-                    self.stop_task(
-                        task.slot,
+                    // A job's essential container ends its run with exit code 0.
+                    self.container_exited(
+                        task,
+                        0,
+                        StopReason::EssentialContainerExited,
                         now,
-                        crate::model::StopReason::EssentialContainerExited,
                         queue,
                     );
                 }
@@ -711,9 +720,12 @@ impl<R: Recorder> Model for Simulation<'_, R> {
                     .live(task)
                     .is_some_and(|t| matches!(t.state, TaskState::Running | TaskState::Stopping))
                 {
-                    self.stop_task(task.slot, now, StopReason::TaskFailed, queue);
+                    let def = self.tasks.get(task.slot).task_def;
+                    let code = self.config.task_defs[def.index()].crash_exit_code;
+                    self.container_exited(task, code, StopReason::TaskFailed, now, queue);
                 }
             }
+            Event::ContainerRestarted(task) => self.container_restarted(task, now, queue),
             // An instance event whose instance's slot a later launch took is dropped.
             Event::InstanceFailure(r) => {
                 if let Some(id) = self.cluster.resolve(r) {

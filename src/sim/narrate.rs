@@ -380,6 +380,56 @@ impl<'a, R: Recorder> Narrator<'_, 'a, R> {
         )
     }
 
+    pub fn container_restarting(
+        &self,
+        slot: u32,
+        code: i32,
+        ran: SimDuration,
+        back_in: SimDuration,
+    ) -> String {
+        let (who, _) = self.task_who(slot);
+        format!(
+            "{who} container exited with code {code} after {} s: restartPolicy restarts it in place, up again in {} s (same task, no replacement)",
+            ran.as_secs_f64(),
+            back_in.as_secs_f64()
+        )
+    }
+
+    pub fn container_not_restarted(&self, slot: u32, code: i32, ran: SimDuration) -> String {
+        let (who, _) = self.task_who(slot);
+        let task = self.sim.tasks.get(slot);
+        let def = &self.sim.config.task_defs[task.task_def.index()];
+        let why = match &def.restart_policy {
+            Some(p) if p.ignored_exit_codes.contains(&code) => {
+                format!("{code} is in ignoredExitCodes")
+            }
+            Some(p) => format!(
+                "it ran less than restartAttemptPeriod ({} s)",
+                p.attempt_period.as_secs_f64()
+            ),
+            None => "no restartPolicy".to_string(),
+        };
+        format!(
+            "{who} container exited with code {code} after {} s: not restarted in place, {why}; the task stops",
+            ran.as_secs_f64()
+        )
+    }
+
+    pub fn fargate_launch_throttled(&self, slot: u32, wait: SimDuration) -> String {
+        let (who, _) = self.task_who(slot);
+        let rate = self.sim.config.fargate.launch_rate.as_ref();
+        let (burst, per_s) = rate.map_or((0, 0.0), |r| (r.burst, r.per_second));
+        format!(
+            "{who} throttled by Fargate's launch rate (bucket of {burst}, {per_s} tasks per second): launched when a token frees, in {} s",
+            wait.as_secs_f64()
+        )
+    }
+
+    pub fn container_restarted(&self, slot: u32) -> String {
+        let (who, _) = self.task_who(slot);
+        format!("{who} container restarted in place: serving again")
+    }
+
     pub fn task_spot_notice(&self, slot: u32, stop_after: SimDuration) -> String {
         format!(
             "task {} Spot interruption notice and SIGTERM: it stops within {} s (stopTimeout); a service replaces it now if maximumPercent allows, else when it stops",
@@ -705,14 +755,18 @@ impl<R: Recorder> Narrator<'_, '_, R> {
         )
     }
 
-    pub fn spot_notice(&self, id: InstanceId, draining: bool) -> String {
+    pub fn spot_notice(&self, id: InstanceId) -> String {
+        let inst = self.sim.cluster.instance(id);
+        let pool = &self.sim.config.pools[inst.pool.index()];
         format!(
             "instance {} gets a Spot interruption notice; {}",
-            self.sim.cluster.instance(id).ec2_instance_id,
-            if draining {
+            inst.ec2_instance_id,
+            if pool.managed_draining {
+                "it drains (managed draining of its capacity provider)"
+            } else if pool.spot_instance_draining {
                 "it drains (spot_instance_draining)"
             } else {
-                "ECS is not told (spot_instance_draining off): its tasks run until the reclaim"
+                "ECS is not told (managed draining and spot_instance_draining off): its tasks run until the reclaim"
             }
         )
     }

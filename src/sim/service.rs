@@ -283,14 +283,27 @@ impl<R: Recorder> Simulation<'_, R> {
             self.rollout_task_healthy(s, def);
         }
         let def = self.tasks.get(slot).task_def;
+        self.arm_crash(s, def, r, now, queue);
+        if let Some(dist) = &self.config.services[s.index()].hung_after {
+            let tth = dist.sample(&mut self.streams.hangs[s.index()]);
+            queue.schedule(now + tth, Event::TaskHung(r));
+        }
+    }
+
+    /// Draws when task `r` of service `s` (revision `def`), whose container just started,
+    /// crashes: the revision's `crash_after`, else the service's; none without either.
+    pub(super) fn arm_crash(
+        &mut self,
+        s: ServiceId,
+        def: crate::model::TaskDefId,
+        r: super::events::TaskRef,
+        now: SimTime,
+        queue: &mut EventQueue<Event>,
+    ) {
         let crash_after = self.config.task_defs[def.index()].crash_after.as_ref();
         if let Some(dist) = crash_after.or(self.config.services[s.index()].crash_after.as_ref()) {
             let ttf = dist.sample(&mut self.streams.crashes[s.index()]);
             queue.schedule(now + ttf, Event::TaskCrash(r));
-        }
-        if let Some(dist) = &self.config.services[s.index()].hung_after {
-            let tth = dist.sample(&mut self.streams.hangs[s.index()]);
-            queue.schedule(now + tth, Event::TaskHung(r));
         }
     }
 

@@ -97,6 +97,13 @@ const RUN: &[&str] = &["run", "S", "--quiet", "--out", "D/out"];
 
 fn cases() -> Vec<Case> {
     let s = scenario;
+    let codes51 = format!(
+        "memory = 512\nrestartPolicy = {{ enabled = true, ignoredExitCodes = [{}] }}\n",
+        (0..51)
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     let fargate = "\n[[taskDefinitions]]\nfamily = \"f\"\ncpu = 256\nmemory = 16384\nrequiresCompatibilities = [\"FARGATE\"]\n[[services]]\nname = \"tiny\"\ntaskDefinition = \"f\"\ndesiredCount = 1\nlaunchType = \"FARGATE\"\n";
     let job = |arrival: &str| {
         format!(
@@ -198,6 +205,31 @@ fn cases() -> Vec<Case> {
             &["bakeTimeInMinutes", "0 to 1440 minutes (24 hours)"]),
         case("rebalancing a binpack service", s(&[("desiredCount = 2\n", "desiredCount = 2\nplacementStrategy = [{ type = \"binpack\", field = \"memory\" }]\navailabilityZoneRebalancing = \"ENABLED\"\n")], ""), VALIDATE, 2,
             &["services[0].availabilityZoneRebalancing", "ECS does not rebalance", "DISABLED"]),
+        // Issue 34 item 6: the restart policy, managed draining and Fargate's launch rate.
+        case("a restart attempt period of 30 s", s(&[("memory = 512\n", "memory = 512\nrestartPolicy = { enabled = true, restartAttemptPeriod = 30 }\n")], ""), VALIDATE, 2,
+            &["taskDefinitions[0].restartPolicy.restartAttemptPeriod", "30 s is out of range", "60 to 1800 seconds"]),
+        case("a restart attempt period of an hour", s(&[("memory = 512\n", "memory = 512\nrestartPolicy = { enabled = true, restartAttemptPeriod = 3600 }\n")], ""), VALIDATE, 2,
+            &["restartPolicy.restartAttemptPeriod", "3600 s is out of range", "default is 300"]),
+        case("a restart policy without enabled", s(&[("memory = 512\n", "memory = 512\nrestartPolicy = { restartAttemptPeriod = 300 }\n")], ""), VALIDATE, 2,
+            &["taskDefinitions[0].restartPolicy", "enabled"]),
+        case("a negative restart attempt period", s(&[("memory = 512\n", "memory = 512\nrestartPolicy = { enabled = true, restartAttemptPeriod = -5 }\n")], ""), VALIDATE, 2,
+            &["restartPolicy.restartAttemptPeriod"]),
+        case("51 ignored exit codes", s(&[("memory = 512\n", &codes51)], ""), VALIDATE, 2,
+            &["restartPolicy.ignoredExitCodes", "51 exit codes", "at most 50"]),
+        case("an exit code in words", s(&[("memory = 512\n", "memory = 512\nrestartPolicy = { enabled = true, ignoredExitCodes = [\"one\"] }\n")], ""), VALIDATE, 2,
+            &["restartPolicy.ignoredExitCodes"]),
+        case("managed draining as text", s(&[("count = 2\n", "count = 2\nmanagedDraining = \"ENABLED\"\n")], ""), VALIDATE, 2,
+            &["cluster.pools[0].managedDraining"]),
+        case("a Fargate launch burst of zero", s(&[], "[fargate]\nlaunch_burst = 0\n"), VALIDATE, 2,
+            &["fargate.launch_burst", "no Fargate task launch", "default 100"]),
+        case("a Fargate launch rate of zero", s(&[], "[fargate]\nlaunch_rate_per_s = 0\n"), VALIDATE, 2,
+            &["fargate.launch_rate_per_s", "0 is out of range", "default 20"]),
+        case("a Fargate launch rate of NaN", s(&[], "[fargate]\nlaunch_rate_per_s = nan\n"), VALIDATE, 2,
+            &["fargate.launch_rate_per_s", "NaN is out of range"]),
+        case("a Fargate launch rate of infinity", s(&[], "[fargate]\nlaunch_rate_per_s = inf\n"), VALIDATE, 2,
+            &["fargate.launch_rate_per_s", "out of range"]),
+        case("a Fargate launch burst in words", s(&[], "[fargate]\nlaunch_burst = \"lots\"\n"), VALIDATE, 2,
+            &["fargate.launch_burst", "\"lots\" is not a whole number of tasks, or \"none\""]),
         case("zero events per instant", s(&[], "[limits]\nevents_per_instant = 0\n"), VALIDATE, 2, &["limits.events_per_instant"]),
         // The PROVISIONING limits: a place for a waiting task, a wait that can end.
         case("no room to wait in PROVISIONING", s(&[("[[cluster.pools]]", "[cluster]\nmax_provisioning_tasks = 0\n\n[[cluster.pools]]")], ""), VALIDATE, 2,
@@ -259,7 +291,7 @@ fn cases() -> Vec<Case> {
         case("--set in a section the file leaves out", BASE.to_string(), &["validate", "S", "--set", "fargate.spot_interruption={ type = \"exponential\", mean = 3600 }"], 0,
             &["ok"]),
         case("--set a key that section does not take", BASE.to_string(), &["validate", "S", "--set", "fargate.spot_interuption=60"], 2,
-            &["--set fargate.spot_interuption=60", "field `fargate.spot_interuption`", "`max_concurrent_tasks` or `spot_interruption`"]),
+            &["--set fargate.spot_interuption=60", "field `fargate.spot_interuption`", "`max_concurrent_tasks`, `spot_interruption`, `launch_burst`, `launch_rate_per_s`"]),
         case("--set an element the file lacks", BASE.to_string(), &["validate", "S", "--set", "commitments[0].count=2"], 2,
             &["field `commitments`", "no element 0", "add `commitments` to the file"]),
         case("binpack on disk", s(&[], "placementStrategy = [{ type = \"binpack\", field = \"disk\" }]\n"), VALIDATE, 2,

@@ -463,6 +463,9 @@ fn import_cases() -> Vec<ImportCase> {
         // 32 GiB, r6a.xlarge at $0.2268/h is cheaper than r5.xlarge and r6i.xlarge at $0.252
         // and r7a.xlarge at $0.3043 (the AMD families came with issue 33's catalog).
         c("task-larger-than-m5-large", IMPORT, 0, &["instance_type = \"r6a.xlarge\"", "2 × r6a.xlarge"], &[]),
+        // Issue 34 item 2: the strategy and its settings carried; a hook's run time said.
+        c("canary-strategy-with-hook", IMPORT, 0, &["strategy = \"CANARY\"", "bakeTimeInMinutes = 15", "canaryPercent = 10,", "canaryBakeTimeInMinutes = 30", "POST_SCALE_UP", "availabilityZoneRebalancing = \"DISABLED\"", "written as 0 s and never FAILED"], &["deployments are rolling"]),
+        c("canary-percent-text", IMPORT_TO_FILE, 2, &["svc.json:11:", "services[0].deploymentConfiguration.canaryConfiguration.canaryPercent", "expected a number"], &["out.toml"]),
         // Item 20: the placeholder pool's note names the file it came from.
         c("ec2-service-without-pools", IMPORT, 0, &["not carried over: svc.json:7: services[0].launchType: runs on EC2"], &[": : "]),
     ]
@@ -730,4 +733,140 @@ fn an_out_that_is_an_input_by_another_name_is_refused() {
             .file_type()
             .is_symlink()
     );
+}
+
+/// `describe-services` output for four services of one Fargate task definition, each with
+/// a 2025 deployment strategy (ecs-current §2.1, §4.1–4.2): what the import carried over
+/// before issue 34 was only the rolling bounds and the breaker.
+const STRATEGY_SERVICES: &str = r#"{"services": [
+  {"serviceName": "linear", "taskDefinition": "arn:aws:ecs:us-east-1:1:task-definition/web:3",
+   "desiredCount": 10, "launchType": "FARGATE",
+   "availabilityZoneRebalancing": "DISABLED",
+   "deploymentConfiguration": {"maximumPercent": 200, "minimumHealthyPercent": 100,
+     "strategy": "LINEAR", "bakeTimeInMinutes": 15,
+     "linearConfiguration": {"stepPercent": 20.0, "stepBakeTimeInMinutes": 10}}},
+  {"serviceName": "rolling", "taskDefinition": "web", "desiredCount": 10, "launchType": "FARGATE",
+   "deploymentConfiguration": {"strategy": "ROLLING",
+     "deploymentCircuitBreaker": {"enable": true, "rollback": true,
+       "thresholdConfiguration": {"type": "COUNT", "value": 4}}}},
+  {"serviceName": "canary", "taskDefinition": "web", "desiredCount": 4, "launchType": "FARGATE",
+   "deploymentConfiguration": {"strategy": "CANARY", "bakeTimeInMinutes": 5,
+     "canaryConfiguration": {"canaryPercent": 12.5, "canaryBakeTimeInMinutes": 30},
+     "lifecycleHooks": [{"hookTargetArn": "arn:aws:lambda:us-east-1:1:function:check",
+       "roleArn": "arn:aws:iam::1:role/hooks", "lifecycleStages": ["POST_TEST_TRAFFIC_SHIFT", "PRE_SCALE_UP"]}],
+     "alarms": {"alarmNames": ["errors"], "enable": true, "rollback": true}}},
+  {"serviceName": "bluegreen", "taskDefinition": "web", "desiredCount": 2, "launchType": "FARGATE",
+   "availabilityZoneRebalancing": "ENABLED",
+   "deploymentConfiguration": {"strategy": "BLUE_GREEN", "bakeTimeInMinutes": 0}}
+], "failures": []}"#;
+
+const FARGATE_TD: &str = r#"{"taskDefinition": {"family": "web", "cpu": "512", "memory": "1024",
+  "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"],
+  "containerDefinitions": [{"name": "app", "image": "web:3", "essential": true}]}}"#;
+
+/// Issue 34, item 2: strategy, bake time, the linear and canary settings, lifecycle hooks'
+/// stages, the breaker's thresholdConfiguration and availabilityZoneRebalancing reach the
+/// scenario. Resolved as ECS reads them: LINEAR 20 % every 10 min is five production
+/// steps of 200 ‰ (20, 40, 60, 80, 100 %) with a 10 min wait after each but the last;
+/// CANARY 12.5 % then 100 % after 30 min; COUNT 4 fails the deployment at 4 failed tasks
+/// whatever the desired count. A hook's run time is not in ECS's JSON: 0 s, said in a note.
+/// The alarm's rule is in CloudWatch, so `alarms` is left out with a note.
+#[test]
+fn deployment_strategies_survive_the_import() {
+    use ecsim::model::{AzRebalancing, DeploymentStrategy, Stage};
+    let imported = ecsim::import::import(
+        &inputs(&[("svc.json", STRATEGY_SERVICES), ("td.json", FARGATE_TD)]),
+        Path::new("imported.toml"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let config = common::config(&imported.text);
+    let by_name = |n: &str| {
+        config
+            .services
+            .iter()
+            .find(|s| s.name == n)
+            .unwrap_or_else(|| panic!("no service {n}"))
+    };
+    let min = |m: u64| ecsim::time::SimDuration::from_secs(m * 60);
+
+    let linear = by_name("linear");
+    let d = &linear.deployment;
+    assert_eq!(
+        d.strategy,
+        DeploymentStrategy::Linear {
+            step_permille: 200,
+            step_bake: min(10)
+        }
+    );
+    assert_eq!(d.bake_time, min(15));
+    let steps: Vec<u32> = d.strategy.traffic_steps().iter().map(|s| s.0).collect();
+    assert_eq!(steps, [200, 400, 600, 800, 1000]);
+    assert_eq!(linear.az_rebalancing, AzRebalancing::Disabled);
+    // The breaker (ROLLING only, as ECS has it) with its 2026 threshold.
+    let rolling = by_name("rolling");
+    assert_eq!(rolling.deployment.strategy, DeploymentStrategy::Rolling);
+    let breaker = rolling
+        .deployment
+        .circuit_breaker
+        .as_ref()
+        .expect("the breaker is carried");
+    assert!(breaker.rollback);
+    assert_eq!((breaker.threshold(10), breaker.threshold(800)), (4, 4));
+
+    let canary = by_name("canary");
+    assert_eq!(
+        canary.deployment.strategy,
+        DeploymentStrategy::Canary {
+            canary_permille: 125,
+            canary_bake: min(30)
+        }
+    );
+    assert_eq!(canary.deployment.bake_time, min(5));
+    assert_eq!(canary.deployment.hooks.len(), 1);
+    assert_eq!(
+        canary.deployment.hooks[0].stages,
+        [Stage::PostTestTrafficShift, Stage::PreScaleUp]
+    );
+    assert!(canary.deployment.alarm.is_none());
+
+    let bluegreen = by_name("bluegreen");
+    assert_eq!(bluegreen.deployment.strategy, DeploymentStrategy::BlueGreen);
+    assert_eq!(bluegreen.deployment.bake_time, min(0));
+    assert_eq!(bluegreen.az_rebalancing, AzRebalancing::Enabled);
+
+    let said = |field: &str| imported.notes.iter().any(|n| n.field == field);
+    assert!(said("services[2].deploymentConfiguration.alarms"));
+    assert!(
+        imported
+            .notes
+            .iter()
+            .any(|n| n.field.contains("lifecycleHooks[0]") && n.reason.contains("0 s")),
+        "{:?}",
+        imported.notes
+    );
+    assert!(
+        !imported
+            .text
+            .contains("not modelled; deployments are rolling")
+    );
+}
+
+/// An out-of-range strategy setting in describe-services JSON is refused at the scenario's
+/// field (ECS's ranges, checked where every scenario is), not carried silently.
+#[test]
+fn an_imported_linear_step_out_of_range_is_refused() {
+    let bad = STRATEGY_SERVICES.replace("\"stepPercent\": 20.0", "\"stepPercent\": 2.0");
+    let imported = ecsim::import::import(
+        &inputs(&[("svc.json", &bad), ("td.json", FARGATE_TD)]),
+        Path::new("imported.toml"),
+    );
+    let text = match imported {
+        Ok(i) => ecsim::scenario::load_str(&i.text, Path::new("imported.toml"), &[])
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default(),
+        Err(e) => e.to_string(),
+    };
+    assert!(text.contains("stepPercent"), "{text}");
+    assert!(text.contains("3 to 100"), "{text}");
 }

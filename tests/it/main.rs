@@ -10,6 +10,7 @@ mod compare;
 mod core;
 mod cost_split;
 mod deploy;
+mod ecs_2024;
 mod failures;
 mod golden;
 mod gpu;

@@ -330,6 +330,8 @@ pub fn import(obj: Obj<'_>, notes: &mut Vec<Note>) -> Result<ImportedTaskDef, Sc
             crash_after: None,
             stop_timeout,
             shutdown_time: None,
+            restart_policy: None,
+            crash_exit_code: None,
         },
         health_check,
         constraints,

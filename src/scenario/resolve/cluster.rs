@@ -147,12 +147,74 @@ pub(super) fn pool(
             .clone()
             .unwrap_or_else(|| crate::model::AGENT_RESERVED_PORTS.to_vec()),
         spot_instance_draining: p.spot_instance_draining.unwrap_or(false),
+        // Settled once the services and jobs are known: see `default_managed_draining`.
+        managed_draining: p.managed_draining.unwrap_or(false),
         managed_scaling: p
             .managed_scaling
             .as_ref()
             .map(|m| super::scaling::managed(&format!("{at}.managed_scaling"), m, p.count))
             .transpose()?,
     })
+}
+
+/// ECS turns managed draining on by default for a new Auto Scaling group capacity provider
+/// (reference §4.2, [DG-managed-draining]): a pool is one when it has managed scaling or a
+/// service or job names it in its `capacityProviderStrategy`. A pool its tasks reach only
+/// through `launchType = "EC2"` has no capacity provider, so nothing drains it but the
+/// agent (`spot_instance_draining`). A pool that sets `managedDraining` keeps its value.
+pub(super) fn default_managed_draining<'a>(
+    pools: &mut [PoolSpec],
+    files: &[PoolFile],
+    launches: impl Iterator<Item = &'a crate::model::LaunchSpec>,
+) {
+    let mut provider = vec![false; pools.len()];
+    for launch in launches {
+        if let crate::model::LaunchSpec::Providers(shares) = launch {
+            for share in shares {
+                if let crate::model::Provider::Pool(p) = share.provider {
+                    provider[p.index()] = true;
+                }
+            }
+        }
+    }
+    for ((pool, file), provider) in pools.iter_mut().zip(files).zip(provider) {
+        if file.managed_draining.is_none() {
+            pool.managed_draining = provider || pool.managed_scaling.is_some();
+        }
+    }
+}
+
+/// Fargate's launch bucket (ecs-current §4.5, [DG-throttling]): burst 100, 20 tasks per
+/// second. Textbook queues (`timing.instant`) launch without limit unless a field is set,
+/// as they wait for no PROVISIONING limit either.
+pub(super) fn fargate_launch_rate(
+    f: &FargateFile,
+    t: &TimingFile,
+) -> Result<Option<crate::model::LaunchRate>, FieldError> {
+    if t.instant && f.launch_burst.is_none() && f.launch_rate_per_s.is_none() {
+        return Ok(None);
+    }
+    let burst = match f.launch_burst {
+        Some(CountOrNone::None) => return Ok(None),
+        Some(CountOrNone::Count(0)) => {
+            return Err(FieldError::new(
+                "fargate.launch_burst",
+                "0 would let no Fargate task launch",
+            )
+            .allowed("at least 1, or \"none\" for no limit; default 100"));
+        }
+        Some(CountOrNone::Count(n)) => n,
+        None => 100,
+    };
+    let per_second = f.launch_rate_per_s.unwrap_or(20.0);
+    if !(per_second > 0.0 && per_second <= 1_000_000.0) {
+        return Err(FieldError::new(
+            "fargate.launch_rate_per_s",
+            format!("{per_second} is out of range"),
+        )
+        .allowed("tasks per second above 0, at most 1000000; default 20"));
+    }
+    Ok(Some(crate::model::LaunchRate { burst, per_second }))
 }
 
 pub(super) fn timing(t: &TimingFile) -> Result<Timing, FieldError> {

@@ -197,6 +197,7 @@ fn provider(
             reserved_ports: crate::model::AGENT_RESERVED_PORTS.to_vec(),
             // A Spot notice drains a Managed Instances instance (ecs-current.md §1.1).
             spot_instance_draining: true,
+            managed_draining: true,
             instance_failure: None,
             spot_interruption: spot_interruption.clone(),
             managed_scaling: None,

@@ -152,6 +152,14 @@ pub fn sim_config(
         }
         jobs.push(jobs::job(i, j, &families, &pools, &managed, &mut names)?);
     }
+    cluster::default_managed_draining(
+        &mut pools,
+        &file.cluster.pools,
+        services
+            .iter()
+            .map(|s| &s.launch)
+            .chain(jobs.iter().map(|j| &j.launch)),
+    );
     let failures = failures::failures(&file.failures, &azs, &pools, &services, horizon)?;
     let commitments = commitments::build(&file.commitments, &pools, prices, horizon)?;
     let allocation = cost_allocation::build(
@@ -183,6 +191,7 @@ pub fn sim_config(
                 .as_ref()
                 .map(|d| duration("fargate.spot_interruption", d))
                 .transpose()?,
+            launch_rate: cluster::fargate_launch_rate(&file.fargate, &file.timing)?,
         },
         task_defs,
         services,

@@ -3,7 +3,7 @@
 use super::super::error::FieldError;
 use super::super::file::*;
 use crate::catalog::{FargatePlatform, round_fargate};
-use crate::model::{HealthCheck, NetworkMode, TaskDef, TaskDefId};
+use crate::model::{HealthCheck, NetworkMode, RestartPolicy, TaskDef, TaskDefId};
 use crate::time::SimDuration;
 use std::collections::HashMap;
 
@@ -178,7 +178,10 @@ pub(super) fn task_def(i: usize, t: &TaskDefinitionFile) -> Result<TaskDef, Fiel
         )
         .allowed("20..=200"));
     }
+    let restart_policy = restart_policy(&at, t.restart_policy.as_ref())?;
     Ok(TaskDef {
+        restart_policy,
+        crash_exit_code: t.crash_exit_code.unwrap_or(1),
         family: t.family.clone(),
         cpu,
         memory,
@@ -209,6 +212,39 @@ pub(super) fn task_def(i: usize, t: &TaskDefinitionFile) -> Result<TaskDef, Fiel
             p => p,
         },
     })
+}
+
+/// ECS's `restartPolicy` bounds ([DG-restart]): `restartAttemptPeriod` 60–1800 s (300 when
+/// unset), at most 50 `ignoredExitCodes`. A disabled policy is no policy.
+fn restart_policy(
+    at: &str,
+    p: Option<&RestartPolicyFile>,
+) -> Result<Option<RestartPolicy>, FieldError> {
+    let Some(p) = p else {
+        return Ok(None);
+    };
+    let period = p.restart_attempt_period.unwrap_or(300);
+    if !(60..=1800).contains(&period) {
+        return Err(FieldError::new(
+            format!("{at}.restartPolicy.restartAttemptPeriod"),
+            format!("{period} s is out of range"),
+        )
+        .allowed("60 to 1800 seconds (ECS's default is 300)"));
+    }
+    if p.ignored_exit_codes.len() > 50 {
+        return Err(FieldError::new(
+            format!("{at}.restartPolicy.ignoredExitCodes"),
+            format!(
+                "{} exit codes is more than ECS accepts",
+                p.ignored_exit_codes.len()
+            ),
+        )
+        .allowed("at most 50 exit codes"));
+    }
+    Ok(p.enabled.then(|| RestartPolicy {
+        ignored_exit_codes: p.ignored_exit_codes.clone(),
+        attempt_period: SimDuration::from_secs(u64::from(period)),
+    }))
 }
 
 /// The GPUs a task definition reserves: the sum of its `GPU` requirements, whole numbers

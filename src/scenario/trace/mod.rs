@@ -175,6 +175,8 @@ fn task_definition(t: &TraceFile, family: &str, (cpu, memory, gpu): Size) -> Tas
         crash_after: None,
         stop_timeout: None,
         shutdown_time: None,
+        restart_policy: None,
+        crash_exit_code: None,
     }
 }
 
