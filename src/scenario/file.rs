@@ -817,9 +817,13 @@ pub struct TaskDefinitionFile {
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct RestartPolicyFile {
+    /// `enabled`: whether a crashed container restarts in place instead of stopping its task.
     pub enabled: bool,
+    /// `ignoredExitCodes`: exit codes that never trigger a restart (at most 50).
     #[serde(default)]
     pub ignored_exit_codes: Vec<i32>,
+    /// `restartAttemptPeriod`: seconds a container must have run before it may restart
+    /// again, 60–1800 (default 300).
     pub restart_attempt_period: Option<u32>,
 }
 
